@@ -1,0 +1,103 @@
+"""Pure chart builders: DataFrame + indicator metadata -> plotly Figure.
+
+Every figure carries its unit, year and source in the figure itself (so exported images keep
+them) and draws gaps as gaps: a region without a figure keeps its place, labelled "no data".
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import fmt, palette
+from .catalog import Indicator
+from .i18n import t
+
+FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222222")
+
+
+def _sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
+    if "source" not in frame or frame["source"].dropna().empty:
+        return ""
+    origins = frame["dataset_id"].where(frame["dataset_id"] != "derived").dropna()
+    names = []
+    for title in frame.loc[origins.index, "source"].dropna().unique():
+        names.append(str(title).split(" (")[0][:70])
+    extra = len(names) - limit
+    text = "; ".join(names[:limit])
+    if extra > 0:
+        text += " " + t("chart.and_more", lang, n=extra)
+    if (frame["dataset_id"] == "derived").any():
+        text = (t("chart.derived", lang) + ("; " + text if text else "")).strip()
+    return text
+
+
+def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 480) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0.0, xanchor="left", font=dict(size=18)),
+        font=FONT, height=height, margin=dict(l=10, r=20, t=80, b=70),
+        paper_bgcolor="white", plot_bgcolor="white",
+    )
+    if source:
+        fig.add_annotation(text=f"{t('chart.source', lang)}: {source}", xref="paper", yref="paper",
+                           x=0, y=-0.01, yshift=-40, showarrow=False, xanchor="left", yanchor="top",
+                           font=dict(size=11, color="#555555"))
+    return fig
+
+
+def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
+                metro_value: float | None = None, highlight: tuple[str, ...] = ()) -> go.Figure:
+    """Horizontal bars, best first by the indicator's direction; regions without a figure
+    are listed at the bottom with 'no data'."""
+    df = values.copy()
+    ascending = ind.higher_is_better is False
+    df = pd.concat([df[df["value"].notna()].sort_values("value", ascending=ascending),
+                    df[df["value"].isna()]])
+    labels = df["short_name"].tolist()
+    colours = [palette.HIGHLIGHT if code in highlight else palette.NEUTRAL_BAR for code in df["region_code"]]
+    no_data = t("common.no_data", lang)
+    text = [fmt.number(v, ind.decimals, lang, missing=no_data) for v in df["value"]]
+    fig = go.Figure(go.Bar(
+        x=df["value"], y=labels, orientation="h", marker_color=colours, text=text,
+        textposition="outside", cliponaxis=False,
+        customdata=df[["name"]].to_numpy(),
+        hovertemplate="%{customdata[0]}<br>%{x:,." + str(ind.decimals) + "f} " + ind.unit(lang) + "<extra></extra>",
+    ))
+    # "no data" labels for gaps sit at zero, where there is no bar
+    for label, value in zip(labels, df["value"]):
+        if pd.isna(value):
+            fig.add_annotation(x=0, y=label, text=no_data, showarrow=False, xanchor="left",
+                               font=dict(color="#767676", size=12))
+    if metro_value is not None:
+        fig.add_vline(x=metro_value, line=dict(color=palette.METRO_LINE, dash="dash", width=1.5),
+                      annotation_text=t("chart.metro", lang), annotation_position="top")
+    covered = int(df["value"].notna().sum())
+    subtitle = f"{ind.unit(lang)} · {year} · " + t("common.coverage", lang, covered=covered, total=len(df))
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title=ind.unit(lang), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999")
+    return base_layout(fig, ind.name(lang), subtitle, _sources_line(df, lang), lang,
+                       height=max(360, 120 + 30 * len(df)))
+
+
+def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tuple[str, ...] = ()) -> go.Figure:
+    """One line per region over the years. Missing years are not bridged: a line joins only
+    consecutive figures the data holds, markers show each observed point."""
+    fig = go.Figure()
+    codes = list(dict.fromkeys(series["region_code"]))
+    all_years = sorted(series["year"].unique()) if len(series) else []
+    for i, code in enumerate(codes):
+        part = series[series["region_code"] == code].set_index("year").reindex(all_years)
+        part["short_name"] = part["short_name"].ffill().bfill()
+        part = part.rename_axis("year").reset_index()
+        emphasized = not highlight or code in highlight
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["value"], mode="lines+markers", name=part["short_name"].iloc[0],
+            line=dict(color=palette.CATEGORICAL[i % len(palette.CATEGORICAL)], width=3 if emphasized else 1),
+            opacity=1.0 if emphasized else 0.35, connectgaps=False,
+            hovertemplate="%{fullData.name}<br>%{x}: %{y:,." + str(ind.decimals) + "f} " + ind.unit(lang) + "<extra></extra>",
+        ))
+    years = sorted(series["year"].unique()) if len(series) else []
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    fig.update_xaxes(tickmode="array", tickvals=years, gridcolor="#eeeeee", title=None)
+    fig.update_yaxes(title=ind.unit(lang), gridcolor="#eeeeee")
+    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1))
+    return base_layout(fig, ind.name(lang), f"{ind.unit(lang)} · {span}", _sources_line(series, lang), lang)

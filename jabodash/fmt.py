@@ -1,0 +1,29 @@
+"""Number formatting in the UI language (Indonesian: 1.234.567,8; English: 1,234,567.8)."""
+from __future__ import annotations
+
+import math
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value, decimals: int = 0, lang: str = "id", missing: str = "–") -> str:
+    if is_missing(value):
+        return missing
+    text = f"{float(value):,.{max(decimals, 0)}f}"
+    if lang == "id":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def compact(value, lang: str = "id", missing: str = "–") -> str:
+    """Large counts in words: 12,3 juta / 12.3 million."""
+    if is_missing(value):
+        return missing
+    v = float(value)
+    units = (("triliun", "trillion", 1e12), ("miliar", "billion", 1e9), ("juta", "million", 1e6))
+    for word_id, word_en, size in units:
+        if abs(v) >= size:
+            return f"{number(v / size, 2, lang)} {word_id if lang == 'id' else word_en}"
+    return number(v, 0, lang)

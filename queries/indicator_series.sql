@@ -1,0 +1,9 @@
+-- Every year of one indicator for the regions of the set (time series).
+SELECT o.region_code, r.name, r.short_name, o.year, o.value, o.derived, o.note, o.dataset_id,
+       d.title AS source, d.source_url
+FROM observation_all o
+JOIN region r ON r.code = o.region_code
+LEFT JOIN dataset d ON d.id = o.dataset_id
+WHERE o.indicator_id = $indicator_id
+  AND (($region_set = 'agglomeration' AND r.in_agglomeration) OR ($region_set = 'jabodetabek' AND r.in_jabodetabek))
+ORDER BY o.region_code, o.year;
