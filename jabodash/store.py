@@ -64,7 +64,7 @@ def _read_sources() -> dict[str, pd.DataFrame]:
     counts = pd.concat([obs["dataset_id"], flows["dataset_id"]]).value_counts()
     datasets["loaded_at"] = now
     datasets["rows"] = datasets["id"].map(counts).fillna(0).astype(int)
-    datasets["sha256"] = datasets["id"].map(lambda i: _rows_digest(obs, flows, i))
+    datasets["sha256"] = datasets["id"].map(_rows_digests(obs, flows)).fillna("")
     derived = pd.DataFrame([{
         "id": "derived", "title": "Derived in jabodash from the figures named in each row's note",
         "origin": "jabodash", "source_url": "", "license": "as its inputs",
@@ -74,10 +74,14 @@ def _read_sources() -> dict[str, pd.DataFrame]:
             "observation": obs, "flow": flows, "dataset": datasets}
 
 
-def _rows_digest(obs: pd.DataFrame, flows: pd.DataFrame, dataset_id: str) -> str:
-    part = pd.concat([obs[obs["dataset_id"] == dataset_id].astype(str),
-                      flows[flows["dataset_id"] == dataset_id].astype(str)])
-    return hashlib.sha256(part.to_csv(index=False).encode()).hexdigest()
+def _rows_digests(obs: pd.DataFrame, flows: pd.DataFrame) -> dict[str, str]:
+    """sha256 of each dataset's rows (as text), so a changed figure changes its checksum."""
+    digests: dict[str, hashlib._Hash] = {}
+    for frame in (obs, flows):
+        lines = frame.astype(str).agg("|".join, axis=1)
+        for dataset, line in zip(frame["dataset_id"], lines):
+            digests.setdefault(dataset, hashlib.sha256()).update(line.encode() + b"\n")
+    return {key: h.hexdigest() for key, h in digests.items()}
 
 
 def build_database(path: Path) -> Path:

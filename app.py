@@ -1,0 +1,23 @@
+"""jabodash entry point: page configuration and navigation.
+
+Run with: streamlit run app.py
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from jabodash.i18n import t
+from jabodash.ui import current_lang
+
+ROOT = Path(__file__).parent
+st.set_page_config(page_title="jabodash", page_icon=str(ROOT / "jabodash" / "assets" / "icon.png"),
+                   layout="wide", initial_sidebar_state="expanded")
+
+lang = current_lang()
+# (file, title key, url path); the first page is the default.
+PAGES = [
+    ("pages/ringkasan.py", "nav.overview", "ringkasan"),
+]
+pages = [st.Page(str(ROOT / path), title=t(key, lang), url_path=url, default=(i == 0))
+         for i, (path, key, url) in enumerate(PAGES) if (ROOT / path).exists()]
+st.navigation(pages, position="sidebar").run()

@@ -1,0 +1,155 @@
+"""Shared Streamlit widgets: page setup, sidebar, pickers, KPI cards, source footnotes.
+
+The only module of jabodash/ that imports streamlit. Pages call page_setup() first; it reads
+the view from the URL, draws the shared sidebar (language, region set) and returns the
+ViewState. At the end of a page, sync_url(state) writes the view back to the URL.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from . import catalog as catalog_mod
+from . import state as state_mod
+from .i18n import LANGUAGES, t
+from .store import Store, get_store
+from .textsafe import md_escape
+
+VIEW_KEY = "_jabodash_view"
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    return get_store()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def query(name: str, **params) -> pd.DataFrame:
+    return store().query(name, **params)
+
+
+@st.cache_data(show_spinner=False)
+def indicator_table() -> pd.DataFrame:
+    return store().query("indicators")
+
+
+def current_lang() -> str:
+    view = st.session_state.get(VIEW_KEY)
+    raw = st.query_params.get("lang") or (view.lang if view else None)
+    return raw if raw in LANGUAGES else "id"
+
+
+def page_setup(page_id: str) -> state_mod.ViewState:
+    """Read the view from the URL (or the last view of this session when the URL is empty,
+    as after a page switch), draw the shared sidebar, show notices for bad parameters."""
+    indicators = set(indicator_table()["id"])
+    regions = set(query("regions", region_set="agglomeration")["code"])
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    parsed = state_mod.from_params(params, indicators, regions)
+    state = parsed.state
+    if not params and VIEW_KEY in st.session_state:
+        state = st.session_state[VIEW_KEY]
+
+    for widget, value in (("w_lang", state.lang), ("w_region_set", state.region_set)):
+        if widget not in st.session_state:
+            st.session_state[widget] = value
+    with st.sidebar:
+        st.radio(t("sidebar.language", state.lang), LANGUAGES, key="w_lang",
+                 format_func=lambda code: t(f"sidebar.lang.{code}", code), horizontal=True)
+        lang = st.session_state["w_lang"]
+        st.radio(t("sidebar.region_set", lang), state_mod.REGION_SETS, key="w_region_set",
+                 format_func=lambda code: t(f"region_set.{code}", lang))
+        st.caption(t(f"region_set.help.{st.session_state['w_region_set']}", lang))
+    state = replace(state, lang=lang, region_set=st.session_state["w_region_set"])
+    for param, value, reason in parsed.notices:
+        st.toast(t(reason, lang, param=param, value=md_escape(value, 60)))
+    st.session_state[VIEW_KEY] = state
+    return state
+
+
+def sync_url(state: state_mod.ViewState) -> None:
+    """Write the view to the URL so that a reload or a shared link shows the same view."""
+    st.session_state[VIEW_KEY] = state
+    wanted = state_mod.to_params(state)
+    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _init(key: str, value) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
+                     label_key: str = "picker.indicator") -> str:
+    lang = state.lang
+    table = indicator_table()
+    table = table[(table["max_regions"] > 0) & (table["kind"] != "flow")]
+    if themes:
+        table = table[table["theme"].isin(themes)]
+    options = table["id"].tolist()
+    names = dict(zip(table["id"], table["name_en" if lang == "en" else "name_id"]))
+    theme_of = dict(zip(table["id"], table["theme"]))
+    default = state.indicator if state.indicator in options else options[0]
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    return st.selectbox(t(label_key, lang), options, key=key,
+                        format_func=lambda i: f"{t('theme.' + theme_of[i], lang)} · {names[i]}")
+
+
+def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_year") -> int | None:
+    lang = state.lang
+    years = query("indicator_years", indicator_id=indicator_id, region_set=state.region_set)
+    if years.empty:
+        st.info(t("common.no_years", lang))
+        return None
+    options = [int(y) for y in years["year"]]
+    counts = dict(zip(options, years["regions_with_value"]))
+    total = len(query("regions", region_set=state.region_set))
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = state.year if state.year in options else max(options)
+    return st.selectbox(t("picker.year", lang), options, key=key,
+                        format_func=lambda y: f"{y} ({t('common.coverage', lang, covered=counts[y], total=total)})")
+
+
+def kpi_card(column, label: str, value: str, detail: str, help_text: str | None = None) -> None:
+    with column:
+        st.metric(label, value, help=help_text)
+        st.caption(md_escape(detail, 200))
+
+
+def definition_box(ind: catalog_mod.Indicator, lang: str) -> None:
+    with st.expander(t("common.definition", lang)):
+        st.markdown(f"**{md_escape(ind.name(lang))}** ({md_escape(ind.unit(lang))})")
+        st.write(md_escape(ind.definition(lang), 2000))
+        formula = ind.formula(lang)
+        if formula:
+            st.caption(t("common.formula", lang) + ": " + md_escape(formula, 500))
+        st.caption(t("common.direction", lang) + ": " + catalog_mod.direction_label(ind, lang))
+        if ind.source_note:
+            st.caption(t("common.source_note", lang) + ": " + md_escape(ind.source_note, 1000))
+
+
+def sources_footnote(frame: pd.DataFrame, lang: str) -> None:
+    """List the sources behind a figure (titles and links as plain text)."""
+    if frame.empty or "dataset_id" not in frame:
+        return
+    src = frame[frame["value"].notna()].drop_duplicates("dataset_id")
+    lines = []
+    for row in src.itertuples():
+        if row.dataset_id == "derived":
+            lines.append(t("chart.derived_long", lang))
+        else:
+            lines.append(md_escape(row.source, 300))
+    with st.expander(t("common.sources", lang, n=len(lines))):
+        for line in lines:
+            st.caption(line)
+
+
+def csv_download(frame: pd.DataFrame, filename: str, lang: str, key: str) -> None:
+    from .exports_csv import to_safe_csv
+    st.download_button(t("common.download_csv", lang), to_safe_csv(frame), file_name=filename,
+                       mime="text/csv", key=key)

@@ -1,0 +1,40 @@
+"""Overview (Ringkasan): metro KPIs, a ranking of one indicator and its trend."""
+import streamlit as st
+
+from jabodash import catalog, charts, overview, ui
+from jabodash.aggregate import metro_value
+from jabodash.i18n import t
+
+state = ui.page_setup("ringkasan")
+lang = state.lang
+st.title(t("overview.title", lang))
+st.caption(t(f"overview.subtitle.{state.region_set}", lang))
+
+cards = overview.kpis(ui.store(), state.region_set)
+for column, kpi in zip(st.columns(len(cards)), cards):
+    ui.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang), kpi.indicator.definition(lang))
+
+st.subheader(t("overview.ranking", lang))
+left, right = st.columns([3, 1])
+with right:
+    indicator_id = ui.indicator_picker(state)
+    year = ui.year_picker(state, indicator_id)
+ind = catalog.get(indicator_id)
+state = state.with_(indicator=indicator_id, year=year)
+with left:
+    if year is not None:
+        values = ui.query("indicator_values", indicator_id=indicator_id, year=year, region_set=state.region_set)
+        metro = metro_value(ui.store(), ind, year, state.region_set)
+        st.plotly_chart(charts.ranking_bar(values, ind, year, lang, metro.value), key="ranking")
+        if metro.value is None and ind.aggregation not in ("none", "min_max"):
+            st.info(t("overview.metro_incomplete", lang, covered=metro.covered, total=metro.total))
+        ui.sources_footnote(values, lang)
+        ui.csv_download(values, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_ranking")
+ui.definition_box(ind, lang)
+
+st.subheader(t("overview.trend", lang))
+series = ui.query("indicator_series", indicator_id=indicator_id, region_set=state.region_set)
+if series["year"].nunique() < 2:
+    st.info(t("overview.single_year", lang))
+st.plotly_chart(charts.trend_lines(series, ind, lang), key="trend")
+ui.sync_url(state)

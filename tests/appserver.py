@@ -1,0 +1,85 @@
+"""Start the real Streamlit server for browser tests and drive headless Chromium.
+
+Following streamlit's own e2e set-up: start the server, poll /_stcore/health, then wait for
+the app to finish its script run ([data-test-script-state='notRunning']), never a fixed sleep.
+Every request the page makes to a host other than the app is blocked and recorded.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def app_server(env: dict | None = None, timeout: float = 60.0):
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    full_env = {**os.environ, **(env or {})}
+    log = open(ARTIFACTS / f"server-{port}.log", "wb") if ARTIFACTS.exists() else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("streamlit did not become healthy")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+class OutsideRequests:
+    """Route handler: continue requests to the app, abort and record all others."""
+
+    def __init__(self, app_url: str):
+        self.app_host = urlparse(app_url).hostname
+        self.blocked: list[str] = []
+
+    def __call__(self, route):
+        url = route.request.url
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:")) or host in (self.app_host, "127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+def wait_for_app(page, timeout_ms: int = 60000) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=timeout_ms)

@@ -1,0 +1,55 @@
+"""Browser test: the real server in headless Chromium renders the overview, raises no
+error and asks no host but itself for anything."""
+import pytest
+
+from appserver import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OutsideRequests, app_server, wait_for_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url, width=1600, height=1000):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    outside = OutsideRequests(url)
+    page.route("**/*", outside)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    wait_for_app(page)
+    return page, outside, errors
+
+
+def test_overview_renders_without_errors_or_outside_requests(server, browser):
+    page, outside, errors = open_page(browser, server + "/?lang=id")
+    page.get_by_text("Ringkasan metropolitan Jakarta").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    assert page.locator("[data-testid='stMetric']").count() == 5
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=False)
+    assert errors == []
+    assert outside.blocked == []
+
+
+def test_overview_in_english_from_the_url(server, browser):
+    page, outside, errors = open_page(browser, server + "/?lang=en&indicator=poverty_rate&year=2023")
+    page.get_by_text("Jakarta metropolitan overview").wait_for()
+    assert page.get_by_text("Poverty rate", exact=False).count() > 0
+    assert "indicator=poverty_rate" in page.url
+    page.screenshot(path=str(ARTIFACTS / "overview-en.png"))
+    assert errors == [] and outside.blocked == []
