@@ -18,10 +18,9 @@ FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222222")
 def _sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     if "source" not in frame or frame["source"].dropna().empty:
         return ""
-    origins = frame["dataset_id"].where(frame["dataset_id"] != "derived").dropna()
-    names = []
-    for title in frame.loc[origins.index, "source"].dropna().unique():
-        names.append(str(title).split(" (")[0][:70])
+    observed = frame[(frame["dataset_id"] != "derived") & frame["dataset_id"].notna()]
+    column = "origin" if "origin" in observed else "source"
+    names = [str(name).split(" (")[0][:70] for name in observed[column].dropna().unique()]
     extra = len(names) - limit
     text = "; ".join(names[:limit])
     if extra > 0:
@@ -35,6 +34,7 @@ def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: st
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0.0, xanchor="left", font=dict(size=18)),
         font=FONT, height=height, margin=dict(l=10, r=20, t=80, b=70),
+        separators=",." if lang == "id" else ".,",
         paper_bgcolor="white", plot_bgcolor="white",
     )
     if source:
@@ -69,11 +69,12 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
                                font=dict(color="#767676", size=12))
     if metro_value is not None:
         fig.add_vline(x=metro_value, line=dict(color=palette.METRO_LINE, dash="dash", width=1.5),
-                      annotation_text=t("chart.metro", lang), annotation_position="top")
+                      annotation_text=f"{t('chart.metro', lang)}: {fmt.number(metro_value, ind.decimals, lang)}", annotation_position="top")
     covered = int(df["value"].notna().sum())
     subtitle = f"{ind.unit(lang)} · {year} · " + t("common.coverage", lang, covered=covered, total=len(df))
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title=ind.unit(lang), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999")
+    fig.update_xaxes(title=ind.unit(lang), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
+                     tickformat=",~r")
     return base_layout(fig, ind.name(lang), subtitle, _sources_line(df, lang), lang,
                        height=max(360, 120 + 30 * len(df)))
 
@@ -98,6 +99,6 @@ def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tupl
     years = sorted(series["year"].unique()) if len(series) else []
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
     fig.update_xaxes(tickmode="array", tickvals=years, gridcolor="#eeeeee", title=None)
-    fig.update_yaxes(title=ind.unit(lang), gridcolor="#eeeeee")
+    fig.update_yaxes(title=ind.unit(lang), gridcolor="#eeeeee", tickformat=",~r")
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1))
     return base_layout(fig, ind.name(lang), f"{ind.unit(lang)} · {span}", _sources_line(series, lang), lang)

@@ -25,7 +25,8 @@ with left:
     if year is not None:
         values = ui.query("indicator_values", indicator_id=indicator_id, year=year, region_set=state.region_set)
         metro = metro_value(ui.store(), ind, year, state.region_set)
-        st.plotly_chart(charts.ranking_bar(values, ind, year, lang, metro.value), key="ranking")
+        reference = metro.value if ind.aggregation in ("weighted_mean", "ratio") else None
+        st.plotly_chart(charts.ranking_bar(values, ind, year, lang, reference), key="ranking")
         if metro.value is None and ind.aggregation not in ("none", "min_max"):
             st.info(t("overview.metro_incomplete", lang, covered=metro.covered, total=metro.total))
         ui.sources_footnote(values, lang)

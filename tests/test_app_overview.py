@@ -54,8 +54,12 @@ def test_changing_indicator_updates_url():
     at = run_app()
     at.selectbox(key="w_indicator").set_value("poverty_rate").run()
     assert not at.exception
-    assert at.query_params["indicator"] == ["poverty_rate"]
-    assert at.selectbox(key="w_year").value == 2024
+    assert at.query_params["indicator"] == "poverty_rate"
+    # the chosen year (2020) exists for the new indicator too, so it is kept
+    assert at.selectbox(key="w_year").value == 2020
+    at.selectbox(key="w_indicator").set_value("ipm_lfsp2020").run()
+    assert at.selectbox(key="w_year").value == 2023  # 2020 not in that series: its latest year
+    assert at.query_params["year"] == "2023"
 
 
 def test_bad_url_parameters_fall_back_with_notice():
@@ -71,4 +75,4 @@ def test_language_switch():
     at = run_app()
     at.radio(key="w_lang").set_value("en").run()
     assert at.title[0].value == "Jakarta metropolitan overview"
-    assert at.query_params["lang"] == ["en"]
+    assert at.query_params["lang"] == "en"

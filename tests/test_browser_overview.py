@@ -38,7 +38,7 @@ def open_page(browser, url, width=1600, height=1000):
 def test_overview_renders_without_errors_or_outside_requests(server, browser):
     page, outside, errors = open_page(browser, server + "/?lang=id")
     page.get_by_text("Ringkasan metropolitan Jakarta").wait_for()
-    page.locator(".js-plotly-plot").first.wait_for()
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
     assert page.locator("[data-testid='stMetric']").count() == 5
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=False)
@@ -51,5 +51,7 @@ def test_overview_in_english_from_the_url(server, browser):
     page.get_by_text("Jakarta metropolitan overview").wait_for()
     assert page.get_by_text("Poverty rate", exact=False).count() > 0
     assert "indicator=poverty_rate" in page.url
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    page.get_by_text("15 of 15 regions", exact=False).first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "overview-en.png"))
     assert errors == [] and outside.blocked == []
