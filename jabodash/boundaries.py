@@ -741,6 +741,29 @@ def _write_cache(bset: BoundarySet) -> Path:
     return parquet
 
 
+@lru_cache(maxsize=1)
+def _wgs84_crs():
+    import pyproj
+    return pyproj.CRS.from_epsg(4326)
+
+
+def _parquet_to_gdf(data: bytes) -> gpd.GeoDataFrame:
+    """Read a cache parquet. Our files are always EPSG:4326; parsing their PROJJSON with pyproj
+    costs ~30 ms, three quarters of a load, so a known EPSG:4326 reuses one CRS object."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    table = pq.read_table(pa.BufferReader(data))
+    geo = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
+    col = geo.get("primary_column", "geometry")
+    info = geo.get("columns", {}).get(col, {})
+    crs_id = (info.get("crs") or {}).get("id") if isinstance(info.get("crs"), dict) else None
+    if info.get("encoding", "").upper() != "WKB" or crs_id != {"authority": "EPSG", "code": 4326}:
+        return gpd.read_parquet(io.BytesIO(data))  # not written by us: the general reader
+    geoms = shapely.from_wkb(table.column(col).to_numpy(zero_copy_only=False))
+    df = table.drop_columns([col]).to_pandas()
+    return gpd.GeoDataFrame(df, geometry=gpd.array.from_shapely(geoms, crs=_wgs84_crs()))
+
+
 def _rewrite_meta(bset: BoundarySet) -> None:
     """Update the JSON next to an unchanged parquet (the checksum stays valid)."""
     atomic_write_bytes(_cache_paths(bset.level)[1],
@@ -767,7 +790,7 @@ def _read_cache_once(level: str) -> tuple[str, BoundarySet | None]:
     if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
         return "mismatch", None
     try:
-        gdf = gpd.read_parquet(io.BytesIO(data))
+        gdf = _parquet_to_gdf(data)
     except Exception as exc:
         log.warning("boundary cache %s unreadable: %s", parquet, exc)
         return "corrupt", None
@@ -965,6 +988,7 @@ def _build(raw: gpd.GeoDataFrame, level: str, *, code_col: str | None, name_col:
         "coverage_valid_simplified": coverage_out,
     })
     meta.setdefault("columns", {})
+    simple.attrs = {}
     bset = BoundarySet(level=level, gdf=simple, meta=meta)
     path = _write_cache(bset)
     _GEOJSON_MEMO.clear()
