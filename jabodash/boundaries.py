@@ -133,7 +133,8 @@ MESSAGES_EN = {
     "boundaries.error.service": "The service at {url} reported an error: {message}",
     "boundaries.error.missing_field": "The data from {source} has no field {field!r}; the service may "
                                       "have renamed it. Fields present: {available}.",
-    "boundaries.error.no_features": "{source} returned no features (query: {query}).",
+    "boundaries.error.no_features": "{source} returned no features (query: {query}). If this is a "
+                                    "service, its field names or code format may have changed.",
     "boundaries.error.too_many_pages": "{source} kept asking for more pages after {pages} pages; stopped.",
     "boundaries.error.unsupported_format": "{filename}: unsupported file type; give a GeoJSON, a "
                                            "GeoPackage or a zipped Shapefile.",
@@ -257,8 +258,9 @@ class ImportReport:
         for item in self.dropped:
             lines.append(f"  dropped feature #{item['index']}: {item['reason']}")
         for c in self.flagged:
-            lines.append(f"  area check: {c['code']} {c['name']}: {c['area_km2']:.1f} km2 vs official "
-                         f"{c['official_km2']:.1f} km2 ({c['diff_pct']:+.1f}%)")
+            what = (f"its {c['units']} kecamatan sum to" if c.get("scope") == "parent_sum" else "")
+            lines.append(f"  area check: {c['code']} {c['name']}: {what} {c['area_km2']:.1f} km2 vs official "
+                         f"{c['official_km2']:.1f} km2 ({c['diff_pct']:+.1f}%)".replace(":  ", ": "))
         if self.cache_path:
             lines.append(f"  written to {self.cache_path}")
         return "\n".join(lines)
@@ -1233,7 +1235,8 @@ def _http_get(session, url: str, params: dict | None, timeout: float,
         except requests.exceptions.Timeout:
             raise BoundaryError("boundaries.error.timeout", url=short, timeout=timeout) from None
         body = b"".join(chunks)
-        if expected is not None and len(body) < expected:
+        encoded = resp.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
+        if expected is not None and not encoded and len(body) < expected:
             raise BoundaryError("boundaries.error.truncated", url=short, received=len(body), expected=expected)
         if progress:
             progress(done, expected, what)
