@@ -1,0 +1,11 @@
+-- Compare page: every figure of the chosen indicators for the chosen regions, all years.
+-- Only figures that exist are returned: a region-year without a figure has no row, so a gap
+-- stays a gap (nothing is filled in).
+SELECT o.indicator_id, o.region_code, r.name, r.short_name, o.year, o.value, o.derived, o.note,
+       o.dataset_id, d.title AS source, d.source_url, d.license
+FROM observation_all o
+JOIN region r ON r.code = o.region_code
+LEFT JOIN dataset d ON d.id = o.dataset_id
+WHERE list_contains($region_codes::VARCHAR[], o.region_code)
+  AND list_contains($indicator_ids::VARCHAR[], o.indicator_id)
+ORDER BY o.indicator_id, o.region_code, o.year;
