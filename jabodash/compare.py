@@ -1,0 +1,291 @@
+"""Figures of the compare page (Bandingkan wilayah): 2-5 regions side by side.
+
+* series(): every figure of the chosen indicators for the chosen regions (queries/cmp_series.sql).
+* profile(): one year per indicator (the year in which most of the chosen regions have a figure,
+  the latest of ties), each indicator min-max scaled within the chosen regions and flipped when
+  lower is better, plus the rank within the chosen regions. Neutral indicators (no good/bad
+  direction) are scaled unflipped, ranked highest-first and marked as neutral.
+* similar_regions(): distance between one region and every other region of the region set
+  over z-scores of the indicators both have (queries/cmp_set_values.sql picks each indicator's
+  latest year with at least SIMILAR_MIN_REGIONS regions). Nothing is imputed: a pair is compared
+  only on indicators both regions have, and only when they share SIMILAR_MIN_SHARED of them.
+
+Every function takes ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached
+``ui.query``) or plain frames, so everything here runs without Streamlit.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Iterable, MutableMapping
+
+import numpy as np
+import pandas as pd
+
+from . import fmt
+from .catalog import Indicator, load_catalog
+from .i18n import t
+
+Runner = Callable[..., pd.DataFrame]
+
+MIN_REGIONS, MAX_REGIONS = 2, 5
+MIN_INDICATORS, MAX_INDICATORS = 1, 9
+DEFAULT_REGIONS = ("3171", "3276", "3201")
+DEFAULT_INDICATORS = ("population_density_census", "ipm", "poverty_rate", "unemployment_rate_tpt",
+                      "population_growth_2010_2020")
+SIMILAR_MIN_SHARED = 3     # a pair of regions is compared on at least this many shared indicators
+SIMILAR_MIN_REGIONS = 5    # an indicator's year counts for z-scores when this many regions have it
+SIMILAR_TOP = 5            # nearest regions shown
+
+
+# --- selection ------------------------------------------------------------------------------
+
+def region_choices(regions: pd.DataFrame) -> dict[str, str]:
+    """code -> short name, for the region picker (regions: queries/regions.sql)."""
+    return dict(zip(regions["code"], regions["short_name"]))
+
+
+def indicator_choices(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
+    """id -> name for the indicator picker: indicators with figures, flows excluded
+    (indicators: queries/indicators.sql)."""
+    ok = indicators[(indicators["max_regions"] > 0) & (indicators["kind"] != "flow")]
+    return dict(zip(ok["id"], ok["name_en" if lang == "en" else "name_id"]))
+
+
+def outside_set(wanted: Iterable[str], in_set: dict[str, str], all_regions: dict[str, str]) -> list[str]:
+    """Names of wanted regions that are not in the chosen region set (e.g. Kab. Cianjur when
+    the set is Jabodetabek)."""
+    return [all_regions.get(code, code) for code in wanted if code not in in_set]
+
+
+def init_choice(session: MutableMapping, key: str, options: list[str], initial: list[str]) -> None:
+    """Prepare a multiselect's value in session state: the initial choice the first time,
+    afterwards the previous choice without options that no longer exist (the region set may
+    have changed), so the widget never holds an invalid value."""
+    if key not in session:
+        session[key] = list(initial)
+    else:
+        session[key] = [v for v in session[key] if v in options]
+
+
+def initial_regions(wanted: Iterable[str], options: list[str]) -> list[str]:
+    """Regions to preselect: those from the URL that are in the region set, else the defaults.
+    The count is not cut to MAX_REGIONS: a link with six regions shows the message instead."""
+    chosen = [code for code in wanted if code in options]
+    return chosen or [code for code in DEFAULT_REGIONS if code in options]
+
+
+def initial_indicators(url_indicator: str | None, options: list[str]) -> list[str]:
+    """Indicators to preselect: the URL's indicator first (when it is not the app default),
+    then the compare defaults."""
+    from .state import DEFAULT_INDICATOR
+    first = [url_indicator] if url_indicator and url_indicator != DEFAULT_INDICATOR else []
+    chosen = [i for i in dict.fromkeys(first + list(DEFAULT_INDICATORS)) if i in options]
+    return chosen[:MAX_INDICATORS]
+
+
+def selection_problem(regions: list[str], indicators: list[str]) -> tuple[str, dict] | None:
+    """(i18n key, format arguments) when the selection cannot be compared, else None."""
+    if len(regions) < MIN_REGIONS:
+        return "compare.too_few_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS)
+    if len(regions) > MAX_REGIONS:
+        return "compare.too_many_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS)
+    if len(indicators) < MIN_INDICATORS:
+        return "compare.no_indicators", {}
+    if len(indicators) > MAX_INDICATORS:
+        return "compare.too_many_indicators", dict(n=len(indicators), high=MAX_INDICATORS)
+    return None
+
+
+# --- data -----------------------------------------------------------------------------------
+
+def series(run: Runner, regions: list[str], indicators: list[str]) -> pd.DataFrame:
+    """Long table: indicator_id, region_code, short_name, year, value, source... (figures only)."""
+    return run("cmp_series", region_codes=list(regions), indicator_ids=list(indicators))
+
+
+def direction(ind: Indicator) -> str:
+    if ind.higher_is_better is None:
+        return "neutral"
+    return "higher" if ind.higher_is_better else "lower"
+
+
+def profile_years(data: pd.DataFrame) -> dict[str, int]:
+    """indicator_id -> the year in which most chosen regions have a figure (latest of ties)."""
+    if data.empty:
+        return {}
+    counts = data.groupby(["indicator_id", "year"])["region_code"].nunique().reset_index(name="n")
+    counts = counts.sort_values(["indicator_id", "n", "year"])
+    return {k: int(v) for k, v in counts.groupby("indicator_id")["year"].last().items()}
+
+
+def scale(values: pd.Series, higher_is_better: bool | None) -> pd.Series:
+    """Min-max within the given values: 0 = lowest, 1 = highest; flipped (1 - x) when lower
+    is better. Missing stays missing. With fewer than two figures, or all equal, there is no
+    spread to scale: every figure gets 0.5."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    present = v.dropna()
+    if len(present) < 2 or present.max() == present.min():
+        out = v.where(v.isna(), 0.5)
+    else:
+        out = (v - present.min()) / (present.max() - present.min())
+    if higher_is_better is False:
+        out = 1.0 - out
+    return out
+
+
+def rank(values: pd.Series, higher_is_better: bool | None) -> pd.Series:
+    """1 = best within the values (highest first for neutral indicators); ties share the best
+    rank; missing stays missing."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    return v.rank(ascending=higher_is_better is False, method="min")
+
+
+def profile(data: pd.DataFrame, regions: list[str], indicators: list[str],
+            names: dict[str, str] | None = None, catalog: dict[str, Indicator] | None = None) -> pd.DataFrame:
+    """One row per (indicator, chosen region), gaps included (value NaN): year, value, score
+    (0 worst .. 1 best within the chosen regions; neutral unflipped), rank, covered (regions with
+    a figure that year), total, direction."""
+    catalog = catalog or load_catalog()
+    names = names or {}
+    if not names and not data.empty:
+        names = dict(zip(data["region_code"], data["short_name"]))
+    years = profile_years(data)
+    rows = []
+    for ind_id in indicators:
+        ind = catalog[ind_id]
+        year = years.get(ind_id)
+        part = data[(data["indicator_id"] == ind_id) & (data["year"] == year)] if year is not None else data.iloc[0:0]
+        values = part.set_index("region_code")["value"].reindex(list(regions))
+        scores, ranks = scale(values, ind.higher_is_better), rank(values, ind.higher_is_better)
+        covered = int(values.notna().sum())
+        for code in regions:
+            rows.append(dict(indicator_id=ind_id, region_code=code, short_name=names.get(code, code),
+                             year=year, value=values[code], score=scores[code], rank=ranks[code],
+                             covered=covered, total=len(regions), direction=direction(ind)))
+    out = pd.DataFrame(rows, columns=["indicator_id", "region_code", "short_name", "year", "value", "score",
+                                      "rank", "covered", "total", "direction"])
+    out["year"] = out["year"].astype("Int64")
+    out["rank"] = out["rank"].astype("Int64")
+    return out
+
+
+def table(prof: pd.DataFrame, lang: str, catalog: dict[str, Indicator] | None = None) -> pd.DataFrame:
+    """The profile as a readable table: one row per indicator, one column per region with the
+    figure in the UI's number format, 'no data' for gaps."""
+    catalog = catalog or load_catalog()
+    no_data = t("common.no_data", lang)
+    rows = []
+    for ind_id, part in prof.groupby("indicator_id", sort=False):
+        ind = catalog[ind_id]
+        first = part.iloc[0]
+        row = {t("compare.col.indicator", lang): ind.name(lang), t("compare.col.unit", lang): ind.unit(lang),
+               t("compare.col.year", lang): "" if pd.isna(first["year"]) else str(int(first["year"])),
+               t("compare.col.coverage", lang): f"{first['covered']}/{first['total']}"}
+        for r in part.itertuples():
+            text = fmt.number(r.value, ind.decimals, lang, missing=no_data)
+            if not pd.isna(r.rank):
+                text += f" (#{int(r.rank)})"
+            row[r.short_name] = text
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def rows_used(data: pd.DataFrame, prof: pd.DataFrame) -> pd.DataFrame:
+    """The figures behind the profile and ranks: each indicator in its profile year."""
+    years = prof[["indicator_id", "year"]].dropna().drop_duplicates().astype({"year": int})
+    return data.merge(years, on=["indicator_id", "year"])
+
+
+def export_frame(prof: pd.DataFrame, catalog: dict[str, Indicator] | None = None) -> pd.DataFrame:
+    """The profile for CSV download: numbers unformatted, with unit and direction."""
+    catalog = catalog or load_catalog()
+    out = prof.copy()
+    out.insert(1, "unit", [catalog[i].unit_en for i in out["indicator_id"]])
+    return out
+
+
+# --- similar regions ------------------------------------------------------------------------
+
+def set_values(run: Runner, region_set: str, indicators: list[str],
+               min_regions: int = SIMILAR_MIN_REGIONS) -> pd.DataFrame:
+    return run("cmp_set_values", region_set=region_set, indicator_ids=list(indicators), min_regions=min_regions)
+
+
+def zscores(values: pd.DataFrame) -> pd.DataFrame:
+    """z = (x - mean) / sd per indicator over the regions that have a figure (population sd,
+    ddof=0). Indicators with fewer than two figures or no spread are dropped. Returns the
+    input's rows with a column z."""
+    if values.empty:
+        return values.assign(z=pd.Series(dtype=float))
+    grouped = values.groupby("indicator_id")["value"]
+    mean = grouped.transform("mean")
+    sd = grouped.transform(lambda v: v.std(ddof=0))
+    count = grouped.transform("count")
+    out = values.assign(z=(values["value"] - mean) / sd)
+    return out[(count >= 2) & (sd > 0)].reset_index(drop=True)
+
+
+def similar_regions(z: pd.DataFrame, focus: str, min_shared: int = SIMILAR_MIN_SHARED) -> pd.DataFrame:
+    """Distance of every other region to `focus`: root mean square difference of z-scores over
+    the indicators both have (so pairs with different numbers of shared indicators stay
+    comparable). Regions sharing fewer than min_shared indicators keep their row with distance
+    NaN. Sorted nearest first, NaN last."""
+    cols = ["region_code", "short_name", "distance", "shared", "indicators"]
+    wide = z.pivot_table(index="region_code", columns="indicator_id", values="z", aggfunc="first")
+    names = dict(zip(z["region_code"], z["short_name"])) if "short_name" in z else {}
+    if focus not in wide.index:
+        return pd.DataFrame(columns=cols)
+    mine = wide.loc[focus]
+    rows = []
+    for code in wide.index:
+        if code == focus:
+            continue
+        both = mine.notna() & wide.loc[code].notna()
+        used = tuple(sorted(wide.columns[both]))
+        diff = (mine[both] - wide.loc[code][both]).to_numpy(dtype=float)
+        distance = float(math.sqrt(np.mean(diff ** 2))) if len(used) >= min_shared else math.nan
+        rows.append(dict(region_code=code, short_name=names.get(code, code), distance=distance,
+                         shared=len(used), indicators=used))
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["distance", "region_code"], na_position="last").reset_index(drop=True)
+
+
+def similar_table(similar: pd.DataFrame, lang: str, top: int = SIMILAR_TOP,
+                  catalog: dict[str, Indicator] | None = None) -> pd.DataFrame:
+    """The nearest regions for display: rank, region, distance, shared indicators (named)."""
+    catalog = catalog or load_catalog()
+    near = similar[similar["distance"].notna()].head(top)
+    return pd.DataFrame({
+        t("compare.col.region", lang): near["short_name"],
+        t("compare.col.distance", lang): [fmt.number(d, 2, lang) for d in near["distance"]],
+        t("compare.col.shared", lang): near["shared"],
+        t("compare.col.indicators_used", lang): [", ".join(catalog[i].short(lang) for i in used)
+                                                  for used in near["indicators"]],
+    })
+
+
+def years_used(values: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """indicator_id -> (year, regions with a figure) as chosen by cmp_set_values."""
+    if values.empty:
+        return {}
+    first = values.drop_duplicates("indicator_id")
+    return {r.indicator_id: (int(r.year), int(r.regions_with_value)) for r in first.itertuples()}
+
+
+def similar_summary(values: pd.DataFrame, z: pd.DataFrame, indicators: list[str], lang: str,
+                    catalog: dict[str, Indicator] | None = None) -> tuple[list[str], list[str]]:
+    """(indicators used, as 'name (year, n regions)'; indicators left out, with the reason)."""
+    catalog = catalog or load_catalog()
+    used_years = years_used(values)
+    in_z = set(z["indicator_id"]) if not z.empty else set()
+    used, left_out = [], []
+    for ind_id in indicators:
+        name = catalog[ind_id].short(lang)
+        if ind_id in in_z:
+            year, n = used_years[ind_id]
+            used.append(t("compare.similar.used_item", lang, name=name, year=year, n=n))
+        elif ind_id in used_years:
+            left_out.append(t("compare.similar.no_spread", lang, name=name))
+        else:
+            left_out.append(t("compare.similar.too_sparse", lang, name=name, n=SIMILAR_MIN_REGIONS))
+    return used, left_out
