@@ -66,7 +66,9 @@ added::
     unmatched       [{"value", "status" ("unknown" | "ambiguous"), "suggestions": [codes],
                       "suggestion_names": [names], "rows": n, "first_row": line}]
     ambiguous_columns [{"column", "examples": [...], "likely": "id" | "en" | null}]
-    warnings, errors [{"key", "message", "params"}]  (message in the requested language)
+    errors          [{"key", "message", "params"}]: why the file cannot be used (message in the
+                    requested language; key translatable with jabodash.i18n.t)
+    warnings        [{"key", "message", "params"}]: what was read with gaps
     suggested       {"indicator", "unit", "higher_is_better", "source", "year"}
     records         [{"region_code", "indicator", "year", "value", "preliminary", "period"}]
     points          [{"row", "lat", "lon", "name", "in_area"}] (points layout only, else [])
@@ -108,7 +110,7 @@ MAX_COLUMNS = 500
 MISSING_MARKERS = ("", "-", "--", "---", "\u2013", "\u2014", "..", "...", "\u2026", "n/a", "na", "#n/a",
                    "x", "null", "nan")
 # Rough bounding box of the 15 regions (Kepulauan Seribu in the north to Cianjur's coast).
-AREA_BBOX = {"lat_min": -7.60, "lat_max": -5.05, "lon_min": 105.90, "lon_max": 107.80}
+AREA_BBOX = {"lat_min": -7.50, "lat_max": -5.05, "lon_min": 106.25, "lon_max": 107.45}
 RECORD_COLUMNS = ("region_code", "indicator", "year", "period", "preliminary", "value", "row", "column")
 
 
@@ -438,7 +440,7 @@ _YEAR_RE = re.compile(
     r"(?:\s*(\*{1,3})\)?"
     r"|\s*[-/.]\s*(0?[1-9]|1[0-2])(?:\s*[-/.]\s*\d{1,2}(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?)?"
     r"|\.0+"
-    r"|\s*\(([^)]{0,40})\))?\s*$", re.IGNORECASE)
+    r"|\s*\(([^)]{0,40})\))?\s*$", re.IGNORECASE | re.ASCII)
 _PRELIM_WORDS = re.compile(r"^\s*(p|sementara|angka sementara|prelim\w*|provisional|\*+)\s*$", re.I)
 
 
@@ -470,7 +472,7 @@ _AGGREGATE_RE = re.compile(
     r"jabodetabek|jabodetabekjur|jabodetabek ?\+ ?cianjur|kawasan aglomerasi.*|aglomerasi.*|indonesia|"
     r"dki jakarta|provinsi dki jakarta|jawa barat|provinsi jawa barat|banten|provinsi banten|"
     r"(provinsi|propinsi|prov\.?) .*|province.*|all|semua|rata-rata|rerata|average)$", re.IGNORECASE)
-_COLNUM_RE = re.compile(r"^\(?\d{1,2}\)?$")
+_COLNUM_RE = re.compile(r"^\(?\d{1,2}\)?$", re.ASCII)
 _MISSING_RE2 = (r"^(?i:|-{1,3}|\x{2013}|\x{2014}|\.{2,3}|\x{2026}|n/?a|#n/a|x|null|nan)$")
 _MISSING_SET = set(MISSING_MARKERS)
 _NUMLIKE_RE = re.compile(r"^[+\-\u2212]?(?:rp\.?)?(\d[\d.,]*|[.,]\d+)(?:[eE][+-]?\d+)?%?$", re.IGNORECASE)
@@ -518,11 +520,11 @@ def _match(arr: pa.Array, pattern: str) -> np.ndarray:
     return pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
 
 
-_P_INT = re.compile(_R_INT)
-_P_AMB = re.compile(f"{_R_AMB_DOT}|{_R_AMB_COMMA}")
-_P_ID = re.compile(_R_ID)
-_P_EN = re.compile(_R_EN)
-_P_DEC = re.compile(_R_DEC)
+_P_INT = re.compile(_R_INT, re.ASCII)
+_P_AMB = re.compile(f"{_R_AMB_DOT}|{_R_AMB_COMMA}", re.ASCII)
+_P_ID = re.compile(_R_ID, re.ASCII)
+_P_EN = re.compile(_R_EN, re.ASCII)
+_P_DEC = re.compile(_R_DEC, re.ASCII)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
 _RP = re.compile(r"^([+-]?)rp\.?", re.IGNORECASE)
 # shape classes
@@ -733,17 +735,20 @@ def _detect_encoding(data: bytes, forced: str | None) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-_BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_C0_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_C1_CHARS = re.compile("[\x80-\x9f]")
 
 
 def _looks_binary(text: str) -> bool:
+    """NUL bytes, or more control characters than any text table has."""
     head = text[:65536]
     if not head:
         return False
     if "\x00" in head:
         return True
-    bad = len(_BINARY_CHARS.findall(head))
-    return bad / len(head) > 0.01
+    c0 = len(_C0_CHARS.findall(head))
+    c1 = len(_C1_CHARS.findall(head))
+    return c0 > max(4, 0.005 * len(head)) or c1 > max(8, 0.05 * len(head))
 
 
 def _sniff_records(sample: str, delimiter: str, limit: int = 400) -> list[list[str]]:
@@ -992,7 +997,7 @@ def _read_xlsx(data: bytes, sheet, result: IngestResult, limit: int) -> _Grid | 
             return None
         if sheet is None or sheet == "":
             ws = wb.worksheets[0]
-        elif isinstance(sheet, int) or (isinstance(sheet, str) and sheet.strip().isdigit()
+        elif isinstance(sheet, int) or (isinstance(sheet, str) and re.fullmatch(r"[0-9]{1,4}", sheet.strip())
                                         and sheet not in sheets):
             k = int(sheet)
             if not 1 <= k <= len(sheets):
@@ -1109,8 +1114,10 @@ def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: I
     lower = filename.lower()
     if kind == "zip" or lower.endswith((".xlsx", ".xlsm")):
         if kind != "zip":
-            result.error("binary" if _looks_binary(data[:4096].decode("latin-1")) else "xlsx_unreadable",
-                         kind=lower.rsplit(".", 1)[-1], detail="zip")
+            if _looks_binary(data[:4096].decode("latin-1")):
+                result.error("binary")
+            else:
+                result.error("xlsx_unreadable", detail="not a zip archive")
             return
         result.file_type = "xlsx"
         grid = _read_xlsx(data, options.sheet, result, limit)
@@ -1121,7 +1128,7 @@ def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: I
         result.error("unsupported_format", kind="xls")
         return
     elif kind is not None:
-        result.error("binary", kind=kind)
+        result.error("binary_kind", kind=kind.upper())
         return
     else:
         result.file_type = "csv"
@@ -1132,7 +1139,7 @@ def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: I
             return
         result.encoding = encoding
         if _looks_binary(text):
-            result.error("binary", kind="data")
+            result.error("binary")
             return
         if not text.strip():
             result.error("empty")
@@ -1604,7 +1611,7 @@ def _detect_roles(names, hcells, samples, options, m, result) -> dict:
         if i in used:
             continue
         vals = nonmissing(i)
-        if hints[i] == "rownum" or (i == 0 and vals and all(v.isdigit() for v in vals) and
+        if hints[i] == "rownum" or (i == 0 and vals and all(re.fullmatch(r"[0-9]{1,9}", v) for v in vals) and
                                     [int(v) for v in vals[:50]] == list(range(int(vals[0]), int(vals[0]) + len(vals[:50])))
                                     and len(vals) >= 3 and not year_headers.get(i)):
             if not (hints[i] == "region"):
@@ -2051,6 +2058,9 @@ def _default_indicator(result, names, roles, layout, super_cells) -> str:
             return _clip(_pretty(name), 120)
     for text in list(super_cells) + list(result.title_lines):
         if text and not _NOTE_RE.match(text):
+            unit = _unit_from(text)
+            if unit and text.rstrip().endswith(f"({unit})"):  # "Jumlah Penduduk (Jiwa)": unit apart
+                text = text.rstrip()[: -len(unit) - 2].rstrip(" ,")
             return _clip(text, 120)
     stem = Path(result.filename or "data").stem
     return _clip(_pretty(re.sub(r"[-.]+", " ", stem)), 120) or "Indikator"
@@ -2089,8 +2099,8 @@ def _finish_points(cols, names, roles, lines, skip: "_RowSkips", region_codes, r
 
     def pair(rows):
         take = pa.array(rows, type=pa.int64())
-        return [f"{a}, {b}" for a, b in zip(cols[roles["lat"]].take(take).to_pylist(),
-                                            cols[roles["lon"]].take(take).to_pylist())]
+        return [f"{a}, {b}" if (a or b) else "" for a, b in zip(cols[roles["lat"]].take(take).to_pylist(),
+                                                                cols[roles["lon"]].take(take).to_pylist())]
     skip.mark(missing, "missing_coordinate", both_cols, pair)
     skip.mark(bad, "invalid_coordinate", both_cols, pair)
     good = np.flatnonzero(skip.free())

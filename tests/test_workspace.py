@@ -1,0 +1,196 @@
+"""Saved uploads: save, list, load, rename, delete; ids, file names, atomicity, damaged folders."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jabodash import workspace
+from jabodash.ingest import IngestOptions, read_upload
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "ingest"
+
+
+@pytest.fixture(autouse=True)
+def ws(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "workspace"
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(path))
+    return path
+
+
+def _ingest(name: str, **options):
+    data = (CORPUS / name).read_bytes()
+    return read_upload(data, name, IngestOptions(**options) if options else None), data
+
+
+def test_save_writes_original_parquet_and_meta(ws):
+    result, data = _ingest("bps_wide_semicolon.csv")
+    ds_id = workspace.save_dataset(result, data, "bps_wide_semicolon.csv",
+                                   {"unit": "jiwa", "source": "BPS", "higher_is_better": True})
+    assert workspace.valid_id(ds_id) and ds_id.startswith("jumlah-penduduk-")
+    folder = ws / "datasets" / ds_id
+    assert (folder / "original_bps_wide_semicolon.csv").read_bytes() == data  # byte for byte
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["indicator"] == "Jumlah Penduduk" and meta["unit"] == "jiwa" and meta["source"] == "BPS"
+    assert meta["higher_is_better"] is True and meta["level"] == "kabkota" and meta["layout"] == "wide_years"
+    assert meta["rows"] == 17 and meta["years"] == [2021, 2022, 2023]
+    assert meta["report"]["rows_used"] == 6 and meta["report"]["skipped_count"] == 5
+    assert meta["sha256"] == result.sha256
+    records = pd.read_parquet(folder / "cleaned.parquet")
+    assert len(records) == 17 and set(records["region_code"].astype(str)) >= {"3101", "3171"}
+    assert not [p for p in (ws / "datasets").iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_list_load_rename_delete_and_restart(ws):
+    r1, d1 = _ingest("bom_crlf_quoted_decimal.csv")
+    r2, d2 = _ingest("english_numbers.csv")
+    a = workspace.save_dataset(r1, d1, "ipm.csv", {"title": "IPM 2023"})
+    b = workspace.save_dataset(r2, d2, "pdrb.csv")
+    listed = workspace.list_datasets()
+    assert {m["id"] for m in listed} == {a, b}
+    # a "restart": a fresh interpreter sees the same datasets
+    code = ("import json; from jabodash import workspace as w; "
+            "print(json.dumps(sorted(m['id'] for m in w.list_datasets())))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert json.loads(out.stdout) == sorted([a, b]), out.stderr
+    ds = workspace.load_dataset(a)
+    assert ds.title == "IPM 2023" and len(ds.records) == 5
+    assert [float(v) for v in ds.records["value"]] == [81.86, 78.54, 72.76, 82.59, 75.38]
+    assert [str(c) for c in ds.records["region_code"]] == ["3276", "3271", "3201", "3275", "3216"]
+    workspace.rename_dataset(a, "IPM kota/kabupaten 2023")
+    assert workspace.load_dataset(a).meta["title"] == "IPM kota/kabupaten 2023"
+    assert workspace.load_dataset(a).id == a  # the id does not change
+    workspace.update_meta(a, unit="indeks", higher_is_better=True, source="BPS")
+    assert workspace.load_dataset(a).meta["unit"] == "indeks"
+    with pytest.raises(ValueError):
+        workspace.update_meta(a, id="other")
+    workspace.delete_dataset(a)
+    assert [m["id"] for m in workspace.list_datasets()] == [b]
+    with pytest.raises(workspace.DatasetNotFound):
+        workspace.load_dataset(a)
+    with pytest.raises(workspace.DatasetNotFound):
+        workspace.delete_dataset(a)
+
+
+def test_mapping_is_kept_and_reapplied():
+    result, data = _ingest("cp1252_misspelled.csv", region_mapping={"Bekasi": "3216"})
+    ds_id = workspace.save_dataset(result, data, "puskesmas.csv")
+    ds = workspace.load_dataset(ds_id)
+    assert ds.meta["region_mapping"] == {"Bekasi": "3216"}
+    assert ds.meta["options"]["region_mapping"] == {"Bekasi": "3216"}
+    again = workspace.reingest(ds_id)
+    assert again.ok and len(again.records) == len(ds.records)
+    assert [u["value"] for u in again.unmatched] == ["Kota Antah Berantah"]
+    more = workspace.reingest(ds_id, IngestOptions(region_mapping={"Bekasi": "3216", "Kota Antah Berantah": "3271"}))
+    assert not more.unmatched
+    workspace.save_dataset(more, workspace.original_bytes(ds_id)[1], "puskesmas.csv", dataset_id=ds_id)
+    replaced = workspace.load_dataset(ds_id)
+    assert len(replaced.records) == len(ds.records) + 1
+    assert replaced.meta["created_at"] == ds.meta["created_at"]
+    assert len(workspace.list_datasets()) == 1
+
+
+def test_points_are_saved():
+    result, data = _ingest("points_facilities.csv")
+    ds = workspace.load_dataset(workspace.save_dataset(result, data, "fasilitas.csv"))
+    assert ds.points is not None and list(ds.points["name"]) == list(result.points["name"])
+    assert ds.meta["points"] == 4 and ds.meta["layout"] == "points"
+
+
+@pytest.mark.parametrize("bad", ["../x", "..", ".", "", "a/b", "A", "x" * 80, "a\x00b", "/etc", "-x", "x-",
+                                 "datasets/../../x", None, 5])
+def test_ids_never_leave_the_workspace(bad):
+    assert not workspace.valid_id(bad)
+    with pytest.raises(workspace.WorkspaceError):
+        workspace.load_dataset(bad)
+    with pytest.raises(workspace.WorkspaceError):
+        workspace.delete_dataset(bad)
+    with pytest.raises(workspace.WorkspaceError):
+        workspace.rename_dataset(bad, "x")
+
+
+def test_file_names_are_sanitised(ws):
+    result, data = _ingest("ambiguous.csv")
+    ds_id = workspace.save_dataset(result, data, "../../../etc/passwd\x00.csv")
+    folder = ws / "datasets" / ds_id
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == ["cleaned.parquet", "meta.json", "original_passwd.csv"]
+    assert not (ws.parent / "etc").exists()
+    hostile, _ = _ingest("hostile.csv")
+    other = workspace.save_dataset(hostile, b"x", "<script>alert(1)</script>.csv",
+                                   {"title": "<b>judul</b>\x07", "source": "[x](http://e.invalid)"})
+    meta = workspace.load_dataset(other).meta
+    assert meta["original_file"] == "original_script.csv"  # "/" in the name: only the last part
+    assert meta["title"] == "<b>judul</b>"  # kept as text (the page escapes it), control characters gone
+    for path in (ws / "datasets").rglob("*"):
+        assert path.resolve().is_relative_to(ws.resolve())
+
+
+def test_unusable_result_is_not_saved():
+    result, data = _ingest("empty.csv")
+    with pytest.raises(workspace.WorkspaceError) as err:
+        workspace.save_dataset(result, data, "empty.csv")
+    assert err.value.key == "ingest.workspace.not_usable"
+    assert err.value.text("id").startswith("Hanya berkas")
+    assert workspace.list_datasets() == []
+
+
+def test_damaged_folders_are_skipped_with_a_warning(ws):
+    result, data = _ingest("ambiguous.csv")
+    good = workspace.save_dataset(result, data, "a.csv")
+    root = ws / "datasets"
+    (root / "rusak-json").mkdir()
+    (root / "rusak-json" / "meta.json").write_text("{not json")
+    (root / "tanpa-meta").mkdir()
+    (root / "tanpa-parquet").mkdir()
+    (root / "tanpa-parquet" / "meta.json").write_text(json.dumps(
+        {"id": "tanpa-parquet", "title": "x", "indicator": "x", "original_file": "original_x.csv"}))
+    (root / "tanpa-parquet" / "original_x.csv").write_text("x")
+    (root / "bukan-folder").write_text("x")
+    (root / "Huruf Besar").mkdir()
+    with pytest.warns(RuntimeWarning):
+        listed, problems = workspace.list_datasets(with_problems=True)
+    assert [m["id"] for m in listed] == [good]
+    assert sorted(p.params["id"] for p in problems) == ["rusak-json", "tanpa-meta", "tanpa-parquet"]
+    with pytest.raises(workspace.DatasetCorrupt):
+        workspace.load_dataset("rusak-json")
+    # a damaged parquet file
+    (root / good / "cleaned.parquet").write_bytes(b"PAR1 nonsense")
+    with pytest.raises(workspace.DatasetCorrupt):
+        workspace.load_dataset(good)
+
+
+def test_interrupted_save_leaves_nothing_visible(ws, monkeypatch):
+    result, data = _ingest("ambiguous.csv")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(workspace, "_write_parquet", boom)
+    with pytest.raises(workspace.WorkspaceError) as err:
+        workspace.save_dataset(result, data, "a.csv")
+    assert err.value.key == "ingest.workspace.save_failed"
+    assert list((ws / "datasets").iterdir()) == []
+    assert workspace.list_datasets() == []
+
+
+def test_cleanup_of_old_temporary_folders(ws):
+    root = workspace.datasets_dir()
+    (root / ".tmp-x-123").mkdir()
+    (root / ".trash-y-1").mkdir()
+    os.utime(root / ".tmp-x-123", (0, 0))
+    assert workspace.cleanup_temp(max_age_s=60) == 1
+    assert sorted(p.name for p in root.iterdir()) == [".trash-y-1"]
+
+
+def test_workspace_honours_the_environment(tmp_path, monkeypatch):
+    other = tmp_path / "elsewhere"
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(other))
+    assert workspace.datasets_dir() == other / "datasets"
