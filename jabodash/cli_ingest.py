@@ -119,13 +119,13 @@ def run(args) -> int:
     lang = args.lang
     path = Path(args.file)
     try:
-        from .ingest import max_upload_bytes, read_file
+        from .ingest import matcher_with_cached_kecamatan, max_upload_bytes, read_file
         opts = _options(args)
         if not path.is_file():
             print(f"error: {path}: not a file", file=sys.stderr)
             return EXIT_USAGE
         opts.max_bytes = opts.max_bytes or max_upload_bytes()
-        result = read_file(path, options=opts)
+        result = read_file(path, options=opts, matcher=matcher_with_cached_kecamatan())
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

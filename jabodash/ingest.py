@@ -345,6 +345,29 @@ class IngestResult:
             "points": points,
         }
 
+    def cleaned(self, lang: str = "id", matcher=None) -> pd.DataFrame:
+        """The records for display and download: with the region name in the UI language.
+        Write it with jabodash.exports_csv.to_safe_csv."""
+        m = _get_matcher(matcher)
+        r = self.records
+        codes = [str(c) for c in pd.unique(r["region_code"].astype(str))]
+        names = {}
+        for code in codes:
+            try:
+                names[code] = str(m.name(code, lang=lang))
+            except Exception:
+                names[code] = code
+        return pd.DataFrame({
+            "region_code": r["region_code"].astype(str).to_numpy(),
+            "region_name": r["region_code"].astype(str).map(names).to_numpy(),
+            "indicator": r["indicator"].astype(str).to_numpy(),
+            "year": r["year"].to_numpy(),
+            "period": r["period"].astype(str).to_numpy(),
+            "preliminary": r["preliminary"].to_numpy(),
+            "value": r["value"].to_numpy(),
+            "source_row": r["row"].to_numpy(),
+        })
+
     def to_json_str(self, lang: str = "en", indent: int | None = 2) -> str:
         return json.dumps(self.to_json(lang=lang), ensure_ascii=False, indent=indent, allow_nan=False)
 
@@ -357,11 +380,12 @@ def _isna(value) -> bool:
 
 
 def _empty_records() -> pd.DataFrame:
+    def cat():
+        return pd.Series(pd.Categorical([], categories=pd.Index([], dtype="str")))
     return pd.DataFrame({
-        "region_code": pd.Series([], dtype="str"), "indicator": pd.Series([], dtype="str"),
-        "year": pd.Series([], dtype="Int64"), "period": pd.Series([], dtype="str"),
+        "region_code": cat(), "indicator": cat(), "year": pd.Series([], dtype="Int64"), "period": cat(),
         "preliminary": pd.Series([], dtype=bool), "value": pd.Series([], dtype="float64"),
-        "row": pd.Series([], dtype="int64"), "column": pd.Series([], dtype="str")})
+        "row": pd.Series([], dtype="int64"), "column": cat()})
 
 
 def _empty_skipped() -> pd.DataFrame:
@@ -555,6 +579,44 @@ def _shape_class(shape: str, decimal_only: bool) -> tuple[int, bool, bool]:
     return _S_TEXT, pct, dirty
 
 
+def _string_parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, data bytes) of a string array without nulls, offsets starting at 0."""
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    data = data[offsets[0]: offsets[-1]] if len(offsets) else data[:0]
+    return offsets - (offsets[0] if len(offsets) else 0), data
+
+
+def _from_parts(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
+    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)),
+                                       pa.py_buffer(np.ascontiguousarray(data, dtype=np.uint8)))
+
+
+def _digit_shapes(arr: pa.Array) -> pa.Array:
+    """Every digit 1-9 written as 9 (ASCII bytes only, so UTF-8 stays valid)."""
+    offsets, data = _string_parts(arr)
+    shaped = data.copy()
+    shaped[(data >= 49) & (data <= 57)] = 57
+    return _from_parts(offsets, shaped)
+
+
+def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes]) -> pa.Array:
+    """Remove the ASCII characters in drop and replace single ASCII characters (vectorised)."""
+    offsets, data = _string_parts(arr)
+    removed = np.zeros(len(data), dtype=bool)
+    for ch in drop:
+        removed |= data == ch
+    out = data.copy()
+    for a, b in mapping.items():
+        out[data == a[0]] = b[0]
+    if removed.any():
+        gone = np.flatnonzero(removed)
+        offsets = offsets - np.searchsorted(gone, offsets)  # removed bytes before each offset
+        out = out[~removed]
+    return _from_parts(offsets, out)
+
+
 def parse_numbers(values, number_format: str | None = None, decimal_only: bool = False,
                   native: np.ndarray | None = None) -> NumberColumn:
     """Parse a column of number texts; decide its form (id/en/plain) from all its values.
@@ -578,7 +640,9 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
         arr = pc.fill_null(arr, "")
     n = len(arr)
     s = pc.utf8_trim_whitespace(arr)
-    shapes = pc.dictionary_encode(pc.replace_substring_regex(s, r"[1-9]", "9"))
+    if s.null_count:
+        s = pc.fill_null(s, "")
+    shapes = pc.dictionary_encode(_digit_shapes(s))
     sidx = shapes.indices.to_numpy(zero_copy_only=False)
     klass = [_shape_class(x, decimal_only) for x in shapes.dictionary.to_pylist()]
     cls = np.asarray([k[0] for k in klass] or [_S_TEXT], dtype=np.int8)[sidx] if n else np.zeros(0, np.int8)
@@ -603,7 +667,7 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
 
     if decimal_only:
         valid = (cls == _S_DEC) & text_cells
-        conv = pc.replace_substring(c, ",", ".")
+        conv = _drop_and_map(c, b"", {b",": b"."})
         out.format = "decimal"
     else:
         is_int = (cls == _S_INT) & text_cells
@@ -624,11 +688,11 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
             fmt = None
         if fmt == "id":
             valid = is_int | id_only | amb
-            conv = pc.replace_substring(pc.replace_substring(c, ".", ""), ",", ".")
+            conv = _drop_and_map(c, b".", {b",": b"."})
             wrong = en_only
         elif fmt == "en":
             valid = is_int | en_only | amb
-            conv = pc.replace_substring(c, ",", "")
+            conv = _drop_and_map(c, b",", {})
             wrong = id_only
         else:  # undecided: integers are safe; the rest is ambiguous
             valid = is_int
@@ -1065,7 +1129,12 @@ def read_file(path: str | Path, filename: str | None = None, options: IngestOpti
 
 def read_upload(data: bytes, filename: str = "upload.csv", options: IngestOptions | None = None,
                 matcher=None) -> IngestResult:
-    """Read an uploaded file into a validation report and clean records. Never raises."""
+    """Read an uploaded file into a validation report and clean records. Never raises.
+
+    matcher: a :class:`jabodash.regions.RegionMatcher` (default: the shared kab/kota matcher,
+    which accepts 7-digit kecamatan codes unverified). Pass :func:`matcher_with_cached_kecamatan`
+    to recognise kecamatan names from the cached kecamatan boundaries.
+    """
     options = options if isinstance(options, IngestOptions) else IngestOptions()
     result = IngestResult(filename=safe_filename(filename), options=options)
     try:
@@ -1463,6 +1532,7 @@ def _analyse(grid: _Grid, options: IngestOptions, matcher, result: IngestResult,
                     for key in ("region", "year", "indicator", "unit", "lat", "lon", "name")}
     result.roles["values"] = [names[i] for i in roles["values"]]
     result.roles["ignored"] = [names[i] for i in roles["ignored"]]
+    _check_hostile(cols, names, roles, result)
     if roles["ignored"]:
         result.warn("ignored_columns", columns=", ".join(_clip(names[i], 60) for i in roles["ignored"]))
 
@@ -1568,6 +1638,31 @@ class _RowSkips:
             "reason_key": [p[1] for p in self.parts for _ in range(len(p[0]))]})
 
 
+_HOSTILE_RE = re.compile(
+    r"^\s*(?:=|@|[+\-]\s*[A-Za-z(=@]|[+\-]?[\d.,]+\s*[-+*/^&]\s*[\d(])"   # spreadsheet formulas
+    r"|<\s*/?\s*[A-Za-z][^>]*>"                                             # HTML tags
+    r"|\[[^\]]*\]\([^)]*\)|!\[", re.ASCII)                                 # Markdown links, images
+
+
+def _check_hostile(cols, names, roles, result) -> None:
+    """Warn about cells that look like formulas, HTML or Markdown links in the text that is used
+    (headers, region, indicator and name columns): they stay plain text, never run or rendered."""
+    texts = [n for n in names if _HOSTILE_RE.search(n)]
+    count = len(texts)
+    for key in ("region", "indicator", "name", "unit"):
+        i = roles.get(key)
+        if i is None:
+            continue
+        _idx, distinct = _distinct(cols[i])
+        found = [v for v in distinct if v and _HOSTILE_RE.search(v)]
+        if found:
+            hit = pc.is_in(cols[i], value_set=pa.array(found, type=pa.string()))
+            count += int(pc.sum(hit).as_py() or 0)
+            texts.extend(found)
+    if count:
+        result.warn("hostile_text", count=count, example=_clip(texts[0], 60))
+
+
 def _first_cells(cols: list[pa.Array], rows: np.ndarray) -> np.ndarray:
     """The first filled cell of each of the given rows."""
     take = pa.array(rows, type=pa.int64())
@@ -1588,8 +1683,28 @@ def _detect_roles(names, hcells, samples, options, m, result) -> dict:
     roles: dict[str, Any] = {"values": [], "ignored": []}
     used: set[int] = set()
 
+    cache: dict[tuple[str, int], Any] = {}
+
     def nonmissing(i):
-        return [v for v in samples[i] if v and not _is_missing_text(v)]
+        """The sample's filled, non-missing values of column i (cached)."""
+        if ("vals", i) not in cache:
+            counts = Counter(samples[i])
+            bad = {v for v in counts if not v or _is_missing_text(v)}
+            cache[("vals", i)] = [v for v in samples[i] if v not in bad]
+            cache[("counts", i)] = {v: c for v, c in counts.items() if v not in bad}
+        return cache[("vals", i)]
+
+    def share(i, test, key):
+        """Share of the non-missing sample values of column i that pass test (cached)."""
+        if (key, i) not in cache:
+            nonmissing(i)
+            counts = cache[("counts", i)]
+            total = sum(counts.values())
+            cache[(key, i)] = sum(c for v, c in counts.items() if test(v)) / total if total else 0.0
+        return cache[(key, i)]
+
+    def numeric(i):
+        return share(i, _numlike, "num")
 
     # forced columns
     for key, opt in (("region", "region_column"), ("year", "year_column"), ("indicator", "indicator_column"),
@@ -1646,9 +1761,9 @@ def _detect_roles(names, hcells, samples, options, m, result) -> dict:
             if i in used or i in rownum or i in year_headers or hints[i] in ("year", "unit", "value", "lat", "lon"):
                 continue
             vals = nonmissing(i)
-            if not vals or len(set(vals)) > 3000:
+            if not vals or len(cache[("counts", i)]) > 3000:
                 continue
-            score, level, nd = _score_region_column(vals, m)
+            score, level, nd = _score_region_column(list(cache[("counts", i)]), m)
             accept = score >= 0.5 or (score >= 0.2 and hints[i] == "region")
             if not accept:
                 continue
@@ -1666,7 +1781,8 @@ def _detect_roles(names, hcells, samples, options, m, result) -> dict:
             used.update(region_like)
             roles["ignored"].extend(sorted(region_like - {best[1]}))
     elif options.level is None:
-        _s, lvl, _n = _score_region_column(nonmissing(roles["region"]), m)
+        nonmissing(roles["region"])
+        _s, lvl, _n = _score_region_column(list(cache[("counts", roles["region"])]), m)
         roles["level"] = lvl
     if options.level:
         roles["level"] = options.level
@@ -1684,10 +1800,10 @@ def _detect_roles(names, hcells, samples, options, m, result) -> dict:
             vals = nonmissing(i)
             if not vals:
                 continue
-            share = sum(1 for v in vals if parse_year(v)) / len(vals)
-            if hints[i] == "year" and share >= 0.8:
+            year_share = share(i, parse_year, "year")
+            if hints[i] == "year" and year_share >= 0.8:
                 cands.append((2, i))
-            elif share == 1.0 and hints[i] not in ("value",) and len(set(vals)) <= 60:
+            elif year_share == 1.0 and hints[i] not in ("value",) and len(cache[("counts", i)]) <= 60:
                 cands.append((1, i))
         if cands:
             roles["year"] = max(cands)[1]
@@ -1697,21 +1813,18 @@ def _detect_roles(names, hcells, samples, options, m, result) -> dict:
     for i in range(W):
         if i in used or i in rownum or i in year_headers:
             continue
-        vals = nonmissing(i)
-        numeric = sum(1 for v in vals if _numlike(v)) / len(vals) if vals else 0
-        if hints[i] in ("indicator", "dimension") and "indicator" not in roles and numeric < 0.5:
+        if hints[i] in ("indicator", "dimension") and "indicator" not in roles and numeric(i) < 0.5:
             roles["indicator"] = i
             roles["indicator_kind"] = "strong" if hints[i] == "indicator" else "weak"
             used.add(i)
-        elif hints[i] == "unit" and "unit" not in roles and numeric < 0.5:
+        elif hints[i] == "unit" and "unit" not in roles and numeric(i) < 0.5:
             roles["unit"] = i
             used.add(i)
     if "lat" in roles and "name" not in roles:
         for i in range(W):
             if i in used or i in rownum:
                 continue
-            vals = nonmissing(i)
-            if vals and sum(1 for v in vals if _numlike(v)) / len(vals) < 0.5:
+            if nonmissing(i) and numeric(i) < 0.5:
                 roles["name"] = i
                 used.add(i)
                 break
@@ -1725,8 +1838,7 @@ def _detect_roles(names, hcells, samples, options, m, result) -> dict:
             for i in range(W):
                 if i in used or i in rownum:
                     continue
-                vals = nonmissing(i)
-                if vals and sum(1 for v in vals if _numlike(v)) / len(vals) >= 0.5:
+                if nonmissing(i) and numeric(i) >= 0.5:
                     roles["values"].append(i)
                     used.add(i)
     roles["year_headers"] = {i: y for i, y in year_headers.items() if i in roles["values"]}

@@ -183,6 +183,15 @@ def test_hostile_strings_stay_inert_text():
         "<script>alert('x')</script>", "[klik di sini](http://example.invalid/x)",
         "'=HYPERLINK(\"http://example.invalid\",\"x\")", "'@SUM(1+1)*cmd|' /C calc'!A0", "'+1+1", "'-2+3"]
     assert [row[2] for row in rows[1:]] == ["1.0", "2.0", "3.0", "4.0", "5.0", "6.0"]
+    assert "ingest.warning.hostile_text" in keys(r.warnings)
+    hostile = next(m for m in r.warnings if m.key == "ingest.warning.hostile_text")
+    assert hostile.params["count"] == 8
+    assert "\\<img" in hostile.markdown("id")  # escaped for Markdown
+    # the download table with region names
+    clean = r.cleaned("en")
+    assert list(clean.columns) == ["region_code", "region_name", "indicator", "year", "period", "preliminary",
+                                   "value", "source_row"]
+    assert clean["region_name"].iloc[0] == "Depok" or "Depok" in clean["region_name"].iloc[0]
     # messages built from file text escape it for Markdown
     msg = ingest.Message("ingest.warning.ignored_columns", {"columns": "[x](http://e.invalid) <b>"})
     assert "[x](" not in msg.markdown("en") and "<b>" not in msg.markdown("en")
@@ -200,6 +209,7 @@ def test_unusable_files_give_one_clear_message(name, key):
     assert not r.ok
     assert keys(r.errors) == [key]
     assert len(r.records) == 0
+    assert list(r.records.columns) == list(ingest.RECORD_COLUMNS)
     for lang in ("id", "en"):
         text = r.errors[0].text(lang)
         assert text and not text.startswith("ingest.")
