@@ -28,6 +28,7 @@ Nothing here imports streamlit.
 """
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -301,15 +302,26 @@ def _source_of(values: pd.DataFrame, lang: str, source: str | None) -> str:
     return "; ".join(names[:2]) + (" " + t("chart.and_more", lang, n=extra) if extra > 0 else "")
 
 
+def _esc(text) -> str:
+    """Text from data (uploaded names, dataset titles) made inert for Plotly's pseudo-HTML:
+    '<', '>' and '&' become entities, which Plotly draws as the characters."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
 def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source: str | None) -> pd.DataFrame:
-    """One row per region: texts, class and colour. Vectorised over at most a few hundred rows."""
+    """One row per region: texts, class and colour, for at most a few hundred rows.
+
+    The rank in the hover is computed here among the rows given (the region set), in the
+    indicator's direction: 1 = best when ``higher_is_better`` is known, else 1 = highest."""
     df = values.copy()
     df["region_code"] = df["region_code"].astype(str)
     if "name" not in df:
         df["name"] = df["region_code"]
     if "short_name" not in df:
         df["short_name"] = df["name"]
-    df["short_name"] = df["short_name"].fillna(df["name"]).astype(str)
+    df["short_name"] = df["short_name"].fillna(df["name"])
+    df["name"] = [_esc(x) for x in df["name"]]
+    df["short_name"] = [_esc(x) for x in df["short_name"]]
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
     cls = classes.class_of.reindex(df["region_code"])
     # a region the classification did not see (should not happen) counts as missing
@@ -320,7 +332,8 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
     no_data = t("maps.no_data", lang)
     no_data_short = t("maps.no_data_short", lang)
     decimals = int(getattr(ind, "decimals", 1))
-    unit = ind.unit(lang)
+    unit = _esc(ind.unit(lang))
+    short = _esc(ind.short(lang))
     covered = int(df["value"].notna().sum())
     rank = _ranks(df["value"], getattr(ind, "higher_is_better", None))
     rank_key = "maps.rank_highest" if getattr(ind, "higher_is_better", None) is None else "maps.rank_best"
@@ -334,12 +347,12 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
         label_values.append(_short_label(value, decimals, lang, no_data_short))
         lines = [f"<b>{name}</b>"]
         if missing:
-            lines.append(f"{ind.short(lang)}: <i>{no_data}</i>")
+            lines.append(f"{short}: <i>{no_data}</i>")
         else:
-            lines.append(f"{ind.short(lang)}: <b>{fmt.number(value, decimals, lang)}</b> {unit}")
+            lines.append(f"{short}: <b>{fmt.number(value, decimals, lang)}</b> {unit}")
             lines.append(t(rank_key, lang, rank=int(rk), total=covered))
         lines.append(f"{year_label} {year}")
-        src_text = str(src).split(" (")[0][:80] if isinstance(src, str) and src else fallback_source[:80]
+        src_text = _esc(str(src).split(" (")[0][:80] if isinstance(src, str) and src else fallback_source[:80])
         if src_text and not missing:
             lines.append(f"{src_label}: {src_text}")
         hovers.append("<br>".join(lines))
@@ -386,6 +399,7 @@ def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: 
     """Title and subtitle at the top, footer lines (source, attribution, notes) at the bottom,
     legend on the right: all inside the figure, so exports keep them."""
     footer = [line for line in footer if line]
+    title, subtitle = _esc(title), _esc(subtitle)
     top = style.title + style.subtitle + 40
     bottom = 16 + style.footer_line * len(footer)
     spec.layout.update(
@@ -409,8 +423,9 @@ def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: 
 
 
 def _legend_title(classes: Classes, ind, lang: str) -> str:
-    return "<b>" + classes.legend_title(ind.unit(lang)).replace("<br>", "</b><br>", 1) + \
-        ("" if "<br>" in classes.legend_title(ind.unit(lang)) else "</b>")
+    """Unit in bold, then the direction (and the diverging centre) on their own lines."""
+    first, *rest = classes.legend_title(_esc(ind.unit(lang))).split("<br>")
+    return "<br>".join([f"<b>{first}</b>"] + rest) if first else "<br>".join(rest)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,7 +547,7 @@ def tile_map(values: pd.DataFrame, ind, year, lang: str, classes: Classes, title
 
 def _source_line(df: pd.DataFrame, lang: str, source: str | None) -> str:
     text = _source_of(df, lang, source)
-    return f"{t('maps.source', lang)}: {text}" if text else ""
+    return f"{t('maps.source', lang)}: {_esc(text)}" if text else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -637,7 +652,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
     footer = [_source_line(df, lang, source)]
     credits = []
     if attribution:
-        credits.append(f"{t('maps.boundaries', lang)}: {attribution}")
+        credits.append(f"{t('maps.boundaries', lang)}: {_esc(attribution)}")
     if basemap == "osm":
         credits.append(t("maps.basemap_osm", lang))
     footer.append(" · ".join(credits))
