@@ -1284,20 +1284,32 @@ def _find_header(head, options: IngestOptions, result: IngestResult) -> tuple[in
                 return i, i + 1
         result.error("bad_option", option="header_row", value=str(options.header_row))
         return None, None
-    counts = Counter(_nonempty(c) for _l, c, _v in head if _nonempty(c) >= 2)
+    # rows with the table's field count decide; a title line that the delimiter happens to
+    # split ("Penduduk, Luas, dan Kepadatan, 2023") has another field count and is not a header
+    counts = Counter(_nonempty(c) for _l, c, valid in head if valid and _nonempty(c) >= 2)
+    if not counts:
+        counts = Counter(_nonempty(c) for _l, c, _v in head if _nonempty(c) >= 2)
     if not counts:
         return None, None
     top = max(counts.values())
     modal = max(k for k, v in counts.items() if v == top)
     threshold = max(2, math.ceil(0.6 * modal))
-    for i, (_line, cells, _v) in enumerate(head):
-        if _nonempty(cells) >= threshold:
-            if _is_data_like(cells) and i == next(j for j, r in enumerate(head) if _nonempty(r[1])):
+    any_valid = any(valid and _nonempty(c) >= threshold for _l, c, valid in head)
+    for i, (line, cells, valid) in enumerate(head):
+        if _nonempty(cells) < threshold or (any_valid and not valid):
+            continue
+        if _is_data_like(cells):
+            # a header shorter than the data rows ("a,b,c" over "1,2,3,"): the line just above
+            if i > 0 and not head[i - 1][2] and head[i - 1][0] == line - 1 \
+                    and _nonempty(head[i - 1][1]) >= threshold and not _is_data_like(head[i - 1][1]) \
+                    and len(head[i - 1][1]) < len(cells):
+                return i - 1, i
+            if i == next(j for j, r in enumerate(head) if _nonempty(r[1])):
                 nxt = next((r for r in head[i + 1:] if _nonempty(r[1])), None)
                 if nxt is not None and _is_data_like(nxt[1]):
                     result.warn("headerless")
                     return None, i
-            return i, i + 1
+        return i, i + 1
     return None, None
 
 
@@ -1500,7 +1512,7 @@ def _analyse(grid: _Grid, options: IngestOptions, matcher, result: IngestResult,
         for i in filled:
             rep += pc.equal(cols[i], hcells[i]).to_numpy(zero_copy_only=False)
         if len(filled) >= 2:
-            mark(rep >= max(2, math.ceil(0.8 * len(filled))), "repeated_header")
+            mark(rep >= max(2, math.ceil(0.6 * len(filled))), "repeated_header")
     colnum = np.zeros(N, dtype=bool)
     for r in np.flatnonzero(~blank)[:2]:
         cells = [cols[i][int(r)].as_py() for i in range(W)]
@@ -1539,6 +1551,9 @@ def _analyse(grid: _Grid, options: IngestOptions, matcher, result: IngestResult,
     # regions
     reg = roles.get("region")
     if reg is not None:
+        if hcells[reg]:  # a repeated header block shows the region column's own header
+            mark(pc.equal(pc.utf8_lower(cols[reg]), hcells[reg].lower()).to_numpy(zero_copy_only=False),
+                 "repeated_header")
         region_codes, rstat, info = _resolve_regions(cols[reg], options, m, result, roles.get("level"))
         # a row with one filled cell that is not a known region: a title, section label or note
         mark(single & (rstat != 0), "text_line")

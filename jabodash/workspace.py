@@ -376,6 +376,52 @@ def reingest(dataset_id: str, options: IngestOptions | None = None, matcher=None
     return read_upload(data, name, options=opts, matcher=matcher)
 
 
+def indicator_id(dataset_id: str, indicator: str) -> str:
+    """The id under which an uploaded indicator joins the built-in ones: upload.<dataset>.<slug>."""
+    return f"upload.{dataset_id}.{_slug(indicator, 60)}"
+
+
+def observations(dataset_ids: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Saved datasets in the shape of the built-in tables, for the store to load next to them.
+
+    Returns (observations: region_code, indicator_id, year, value, dataset_id, preliminary,
+    period; indicators: id, dataset_id, name, unit, higher_is_better, source, title).
+    A dataset with one indicator takes the analyst's indicator name; with several, each keeps
+    its name from the file. Damaged datasets are skipped (with a warning), as in the listing.
+    """
+    metas = list_datasets() if dataset_ids is None else [load_dataset(i).meta for i in dataset_ids]
+    obs, inds = [], []
+    for meta in metas:
+        try:
+            ds = load_dataset(meta["id"])
+        except WorkspaceError as exc:
+            log.warning("%s", exc)
+            continue
+        rec = ds.records
+        if rec is None or not len(rec):
+            continue
+        names = [str(x) for x in pd.unique(rec["indicator"].astype(str))]
+        single = len(names) == 1
+        ids = {n: indicator_id(ds.id, meta.get("indicator") if single else n) for n in names}
+        obs.append(pd.DataFrame({
+            "region_code": rec["region_code"].astype(str).to_numpy(),
+            "indicator_id": rec["indicator"].astype(str).map(ids).to_numpy(),
+            "year": rec["year"].astype("Int64").to_numpy(),
+            "value": rec["value"].astype("float64").to_numpy(),
+            "dataset_id": ds.id,
+            "preliminary": rec["preliminary"].astype(bool).to_numpy(),
+            "period": rec["period"].astype(str).to_numpy()}))
+        for n in names:
+            inds.append({"id": ids[n], "dataset_id": ds.id, "name": meta.get("indicator") if single else n,
+                         "unit": meta.get("unit"), "higher_is_better": meta.get("higher_is_better"),
+                         "source": meta.get("source"), "title": meta.get("title")})
+    columns = ["region_code", "indicator_id", "year", "value", "dataset_id", "preliminary", "period"]
+    obs_df = pd.concat(obs, ignore_index=True) if obs else pd.DataFrame(columns=columns)
+    ind_df = pd.DataFrame(inds, columns=["id", "dataset_id", "name", "unit", "higher_is_better", "source",
+                                         "title"])
+    return obs_df, ind_df
+
+
 def cleanup_temp(max_age_s: float = 3600) -> int:
     """Remove leftovers of interrupted saves and deletes older than max_age_s; returns the count."""
     import time

@@ -727,3 +727,26 @@ def test_python_m_jabodash_ingest(tmp_path):
 def test_translations_render():
     assert t("ingest.error.too_large", "id", size_mb="250", limit_mb="200").startswith("Berkas terlalu besar (250 MB)")
     assert t("ingest.error.too_large", "en", size_mb="250", limit_mb="200").startswith("The file is too large")
+
+
+@pytest.mark.parametrize("text, header_row", [
+    ("Jumlah Penduduk, Luas, dan Kepadatan, 2023\nwilayah,tahun,nilai\nKota Bogor,2023,5\nKota Depok,2023,6\n", 2),
+    ("Tabel 1, Penduduk\nwilayah,tahun,nilai\nKota Bogor,2023,5\nKota Depok,2023,6\n", 2),
+    ("wilayah,tahun,nilai\nKota Bogor,2023,5,\nKota Depok,2023,6,\n", 1),
+])
+def test_title_lines_split_by_the_delimiter_and_short_headers(text, header_row):
+    r = read_upload(text.encode(), "x.csv")
+    assert r.ok and r.header_row == header_row and r.columns == ["wilayah", "tahun", "nilai"]
+    assert values(r) == [("3271", 2023, 5.0), ("3276", 2023, 6.0)] and skipped(r) == []
+    if header_row == 2:
+        assert r.title_lines and r.title_lines[0].startswith(text.split(",")[0])
+
+
+def test_repeated_two_row_header_blocks():
+    text = ("Kabupaten/Kota;Jumlah Penduduk (Jiwa);;\n;2021;2022;2023\nKota Bogor;1;2;3\n"
+            "Kabupaten/Kota;Jumlah Penduduk (Jiwa);;\n;2021;2022;2023\nKota Depok;4;5;6\n")
+    r = read_upload(text.encode(), "x.csv")
+    assert r.ok and r.layout == "wide_years" and not r.unmatched
+    assert values(r) == [("3271", 2021, 1.0), ("3271", 2022, 2.0), ("3271", 2023, 3.0),
+                         ("3276", 2021, 4.0), ("3276", 2022, 5.0), ("3276", 2023, 6.0)]
+    assert [(row, key) for row, _c, _v, key in skipped(r)] == [(4, "repeated_header"), (5, "repeated_header")]

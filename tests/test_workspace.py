@@ -194,3 +194,21 @@ def test_workspace_honours_the_environment(tmp_path, monkeypatch):
     other = tmp_path / "elsewhere"
     monkeypatch.setenv("JABODASH_WORKSPACE", str(other))
     assert workspace.datasets_dir() == other / "datasets"
+
+
+def test_observations_join_the_built_in_shape():
+    r1, d1 = _ingest("bom_crlf_quoted_decimal.csv")
+    a = workspace.save_dataset(r1, d1, "ipm.csv", {"indicator": "IPM 2023", "unit": "indeks"})
+    r2, d2 = _ingest("wide_indicators_pipe.txt", number_formats={"Garis Kemiskinan (Rp)": "id"})
+    b = workspace.save_dataset(r2, d2, "miskin.txt")
+    obs, inds = workspace.observations()
+    assert list(obs.columns[:5]) == ["region_code", "indicator_id", "year", "value", "dataset_id"]
+    assert len(obs) == 5 + 9
+    ipm = obs[obs["dataset_id"] == a]
+    assert set(ipm["indicator_id"]) == {f"upload.{a}.ipm-2023"}
+    assert ipm["value"].tolist() == [81.86, 78.54, 72.76, 82.59, 75.38]
+    assert set(inds[inds["dataset_id"] == b]["name"]) == {
+        "Persentase Penduduk Miskin (%)", "Garis Kemiskinan (Rp)", "Jumlah Penduduk Miskin (ribu)"}
+    assert inds.set_index("dataset_id").loc[a, "unit"] == "indeks"
+    empty_obs, empty_inds = workspace.observations([])
+    assert len(empty_obs) == 0 and len(empty_inds) == 0
