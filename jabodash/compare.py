@@ -88,7 +88,8 @@ def selection_problem(regions: list[str], indicators: list[str]) -> tuple[str, d
     if len(regions) < MIN_REGIONS:
         return "compare.too_few_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS)
     if len(regions) > MAX_REGIONS:
-        return "compare.too_many_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS)
+        return "compare.too_many_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS,
+                                                extra=len(regions) - MAX_REGIONS)
     if len(indicators) < MIN_INDICATORS:
         return "compare.no_indicators", {}
     if len(indicators) > MAX_INDICATORS:
