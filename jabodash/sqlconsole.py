@@ -128,6 +128,9 @@ _NOT_CALLS = frozenset({
     "between", "recursive", "materialized", "limit", "offset", "qualify", "explain", "analyze", "describe",
     "summarize", "show", "distinct", "set", "array", "struct", "map", "row",
 })
+# Words after which a string literal would be read as a file name (FROM 'x.csv', DESCRIBE 'x.csv').
+_BEFORE_TABLE = frozenset({"from", "join", "describe", "desc", "summarize", "show", "table", "pivot",
+                           "unpivot", "pivot_wider", "pivot_longer"})
 # Statement types DuckDB's parser reports, grouped by the reason a refusal gives.
 _REFUSAL_REASON = {
     "INSERT": "modify", "UPDATE": "modify", "DELETE": "modify", "CREATE": "modify", "DROP": "modify",
@@ -312,7 +315,7 @@ def check_tokens(text: str) -> SqlProblem | None:
                 return _problem_at("refused", "refused.keyword", text, tok.start, tok.length,
                                    word=tok.text.upper())
             # FROM 'file.csv' reads a file; inside a call, extract(year FROM '2024-01-01') does not
-            if (tok.kind == "keyword" and tok.word in ("from", "join") and nxt is not None
+            if (tok.kind == "keyword" and tok.word in _BEFORE_TABLE and nxt is not None
                     and nxt.kind == "string_const" and not (calls and calls[-1])):
                 return _problem_at("refused", "refused.file_literal", text, nxt.start, nxt.length,
                                    path=nxt.text[:80])
@@ -582,7 +585,6 @@ class Result:
     elapsed_s: float = 0.0
     display_rows: int = DEFAULT_DISPLAY_ROWS
     download_cap: int = DEFAULT_DOWNLOAD_CAP
-    statement_type: str = ""
     _df: pd.DataFrame | None = field(default=None, repr=False)
 
     @property

@@ -1,0 +1,621 @@
+"""SQL console (jabodash.sqlconsole, python -m jabodash sql): hostile statements are refused or stopped
+with the right message, each line of defence on its own; ordinary analytical queries give the right
+values; uploads stay in their session; errors carry their position; exports; schema; examples; CLI."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from jabodash import i18n, sqlconsole
+from jabodash.sqlconsole import Sandbox, check_statements, check_tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def db_path():
+    from jabodash.store import database_path
+    return database_path()
+
+
+@pytest.fixture(scope="module")
+def upload():
+    return pd.DataFrame({"region_code": ["3171", "3276", "3674"], "indicator": ["bike_lanes_km"] * 3,
+                         "year": [2024] * 3, "value": [12.5, 4.0, 7.25]})
+
+
+@pytest.fixture(scope="module")
+def box(db_path, upload):
+    with Sandbox(db_path, uploads={"upload_bike": (upload, "sepeda.csv")}, timeout_s=1.5,
+                 memory_limit="256MB", display_rows=100, download_cap=20_000, include_saved=False) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def store(db_path):
+    from jabodash.store import Store
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+def _assert_data_intact(box: Sandbox) -> None:
+    assert box.run("SELECT count(*) AS n FROM region").df["n"][0] == 15
+    tables = set(box.run("SHOW TABLES").df["name"])
+    assert {"region", "observation", "flow", "dataset", "observation_all"} <= tables
+
+
+# ---------------------------------------------------------------------------
+# hostile statements through the whole console
+# ---------------------------------------------------------------------------
+
+def _hostile(tmp: Path) -> list[tuple[str, str]]:
+    out = tmp / "out"
+    return [
+        # data-changing statements
+        ("INSERT INTO region (code) VALUES ('9999')", "refused.statement.modify"),
+        ("UPDATE region SET name = 'x'", "refused.statement.modify"),
+        ("DELETE FROM observation", "refused.statement.modify"),
+        ("CREATE TABLE x AS SELECT 1", "refused.statement.modify"),
+        ("CREATE TEMP TABLE x AS SELECT 1", "refused.statement.modify"),
+        ("CREATE OR REPLACE TEMP VIEW region AS SELECT 1", "refused.statement.modify"),
+        ("CREATE MACRO m(x) AS x", "refused.statement.modify"),
+        ("DROP TABLE region", "refused.statement.modify"),
+        ("ALTER TABLE region ADD COLUMN z INTEGER", "refused.statement.modify"),
+        ("TRUNCATE region", "refused.statement.modify"),
+        ("MERGE INTO region USING region r2 ON true WHEN MATCHED THEN DELETE", "refused.statement.modify"),
+        ("WITH t AS (SELECT 1) INSERT INTO region SELECT * FROM t", "refused.statement.modify"),
+        ("VACUUM", "refused.statement.modify"),
+        # files
+        (f"COPY region TO '{out}.csv'", "refused.statement.files"),
+        (f"COPY (SELECT * FROM observation) TO '{out}.parquet' (FORMAT parquet)", "refused.statement.files"),
+        (f"COPY region FROM '{out}.csv'", "refused.statement.files"),
+        (f"EXPORT DATABASE '{out}_db'", "refused.statement.files"),
+        (f"IMPORT DATABASE '{out}_db'", "refused.statement.files"),
+        # other databases
+        (f"ATTACH '{out}.duckdb' AS other", "refused.statement.attach"),
+        ("ATTACH ':memory:' AS scratch", "refused.statement.attach"),
+        ("DETACH jabodash", "refused.statement.attach"),
+        ("USE system", "refused.statement.attach"),
+        # extensions
+        ("INSTALL httpfs", "refused.statement.extension"),
+        ("FORCE INSTALL httpfs", "refused.statement.extension"),
+        ("LOAD httpfs", "refused.statement.extension"),
+        # settings
+        ("SET enable_external_access = true", "refused.statement.settings"),
+        ("SET lock_configuration = false", "refused.statement.settings"),
+        ("RESET memory_limit", "refused.statement.settings"),
+        ("SET VARIABLE x = 1", "refused.statement.settings"),
+        ("PRAGMA version", "refused.statement.settings"),
+        ("CALL pragma_version()", "refused.statement.settings"),
+        ("CHECKPOINT", "refused.statement.settings"),
+        # transactions, prepared statements
+        ("BEGIN TRANSACTION", "refused.statement.transaction"),
+        ("ROLLBACK", "refused.statement.transaction"),
+        ("PREPARE p AS SELECT 1", "refused.statement.other"),
+        ("EXECUTE p", "refused.statement.other"),
+        ("UPDATE EXTENSIONS", "refused.statement.other"),
+        # stacked statements, comments hiding keywords
+        ("SELECT 1; DROP TABLE region", "refused.multiple"),
+        ("SELECT 1;\nDROP TABLE region;", "refused.multiple"),
+        ("SELECT 1 -- harmless?\n; COPY region TO '/tmp/x.csv'", "refused.multiple"),
+        ("SELECT 1;;SELECT 2", "refused.multiple"),
+        ("/* SELECT */ DROP TABLE region", "refused.statement.modify"),
+        ("-- SELECT 1\nDELETE FROM region", "refused.statement.modify"),
+        ("EXPLAIN ANALYZE COPY region TO '/tmp/x.csv'", "refused.statement.files"),
+        ("EXPLAIN (FORMAT json) DELETE FROM region", "refused.statement.modify"),
+        ("EXPLAIN INSERT INTO region (code) VALUES ('1')", "refused.statement.modify"),
+        # table functions that read files, URLs or run SQL text
+        ("SELECT * FROM read_csv('/etc/passwd')", "refused.function"),
+        ("SELECT * FROM read_csv_auto('/etc/passwd', header = false)", "refused.function"),
+        ('SELECT * FROM "READ_CSV"(\'/etc/passwd\')', "refused.function"),
+        ("SELECT * FROM read_csv /* hide */ ('/etc/passwd')", "refused.function"),
+        ("SELECT * FROM read_parquet('https://example.com/x.parquet')", "refused.function"),
+        ("SELECT * FROM read_json('/etc/passwd')", "refused.function"),
+        ("SELECT * FROM read_text('/etc/passwd')", "refused.function"),
+        ("SELECT * FROM read_blob('/etc/hostname')", "refused.function"),
+        ("SELECT * FROM glob('/etc/*')", "refused.function"),
+        ("SELECT * FROM sniff_csv('/etc/passwd')", "refused.function"),
+        ("SELECT * FROM parquet_scan('/tmp/x.parquet')", "refused.function"),
+        ("SELECT * FROM query('SELECT * FROM read_csv(''/etc/passwd'')')", "refused.function"),
+        ("SELECT * FROM query_table('region')", "refused.function"),
+        ("FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))", "refused.function"),
+        ("FROM duckdb_secrets()", "refused.function"),
+        ("FROM enable_logging(storage = 'file', storage_path = '/tmp/logs')", "refused.function"),
+        ("WITH x AS (SELECT * FROM read_csv('/etc/passwd')) SELECT * FROM x", "refused.function"),
+        ("FROM '/etc/passwd'", "refused.file_literal"),
+        ("SELECT * FROM region JOIN 'https://example.com/x.csv' ON true", "refused.file_literal"),
+        ("DESCRIBE '/etc/passwd'", "refused.file_literal"),
+        ("SUMMARIZE '/etc/passwd'", "refused.file_literal"),
+        ("PIVOT '/etc/passwd' ON a USING count(*)", "refused.file_literal"),
+        # nothing to run
+        ("", "refused.empty"),
+        ("   -- only a comment", "refused.empty"),
+        (";", "refused.empty"),
+    ]
+
+
+def test_hostile_statements_are_refused_with_the_reason(box, tmp_path):
+    for sql, key in _hostile(tmp_path):
+        result = box.run(sql)
+        assert not result.ok, sql
+        problem = result.error
+        assert problem.kind == "refused", (sql, problem)
+        assert problem.key == key, (sql, problem.key)
+        for lang in ("id", "en"):
+            text = problem.text(lang)
+            assert text and not text.startswith("sql."), (sql, text)
+            assert "{" not in problem.message(lang), (sql, lang)
+        assert result.table is None and result.df.empty
+    assert not list(tmp_path.iterdir()), "a refused statement wrote a file"
+    _assert_data_intact(box)
+
+
+def test_refusals_point_at_the_offending_word(box):
+    problem = box.run("SELECT 1,\n  x FROM read_csv('/etc/passwd')").error
+    assert (problem.line, problem.column) == (2, 10)
+    assert "read_csv" in problem.context().splitlines()[0]
+    assert problem.context().splitlines()[1].strip() == "^" * len("read_csv")
+    problem = box.run("SELECT 1; DROP TABLE region").error
+    assert (problem.line, problem.column) == (1, 11)
+    assert "2" in problem.message("en")
+    problem = box.run("DROP TABLE region").error
+    assert "DROP" in problem.message("id") and "DROP" in problem.message("en")
+    assert "hanya membaca" in problem.message("id")
+
+
+def test_comments_and_strings_do_not_trigger_refusals(box):
+    ok = [
+        "SELECT 1 /* ; DROP TABLE region */",
+        "SELECT 'DROP TABLE region; COPY x TO y' AS text",
+        "SELECT 1 AS \"update\", 2 AS \"load\"  -- DELETE FROM region",
+        "SELECT $$read_csv('/etc/passwd')$$ AS s",
+        "SELECT extract(year FROM '2024-03-01'::DATE) AS y",
+        "SELECT name FROM region WHERE name GLOB 'Kota *'",
+        "SELECT 1;",
+        "SELECT 1; -- trailing comment",
+    ]
+    for sql in ok:
+        result = box.run(sql)
+        assert result.ok, (sql, result.error and result.error.text("en"))
+
+
+# ---------------------------------------------------------------------------
+# each line of defence on its own
+# ---------------------------------------------------------------------------
+
+def test_first_line_duckdb_itself_refuses_without_our_checks(box, tmp_path):
+    """What DuckDB guarantees in this sandbox with the statement checks switched off."""
+    out = tmp_path / "x"
+    cases = [
+        ("SELECT * FROM read_csv('/etc/passwd')", "error.permission"),
+        ("SELECT * FROM read_text('/etc/passwd')", "error.permission"),
+        ("SELECT * FROM glob('/etc/*')", "error.permission"),
+        ("SELECT * FROM read_parquet('https://example.com/x.parquet')", "error.permission"),
+        (f"COPY region TO '{out}.csv'", "error.permission"),
+        (f"COPY (SELECT 1) TO '{out}.parquet'", "error.permission"),
+        (f"EXPORT DATABASE '{out}_db'", "error.permission"),
+        (f"ATTACH '{out}.duckdb' AS other", "error.permission"),
+        ("INSTALL httpfs", "error.permission"),
+        ("LOAD httpfs", "error.permission"),
+        ("CREATE SECRET s (TYPE s3)", None),  # fails (no secret types without extensions)
+        ("SET enable_external_access = true", "error.locked"),
+        ("SET lock_configuration = false", "error.locked"),
+        ("SET memory_limit = '100GB'", "error.locked"),
+        ("SET python_enable_replacements = true", "error.locked"),
+        ("FROM enable_logging(storage = 'file', storage_path = '/tmp/logs')", "error.locked"),
+        ("DROP TABLE region", "error.read_only"),
+        ("CREATE TABLE x (a INTEGER)", "error.read_only"),
+        ("INSERT INTO region (code) VALUES ('9999')", "error.read_only"),
+        ("UPDATE region SET name = 'x'", "error.read_only"),
+        ("DELETE FROM observation", "error.read_only"),
+        ("ALTER TABLE region ADD COLUMN z INTEGER", "error.read_only"),
+        ("FROM '/etc/passwd'", "error.catalog"),  # no file replacement scan
+        ("DESCRIBE '/etc/passwd'", "error.catalog"),
+        ("SUMMARIZE '/etc/passwd'", "error.catalog"),
+    ]
+    for sql, key in cases:
+        result = box._run_unchecked(sql)
+        assert not result.ok, sql
+        assert key is None or result.error.key == key, (sql, result.error.key, result.error.detail)
+        assert result.error.detail, sql
+    assert not list(tmp_path.iterdir())
+    _assert_data_intact(box)
+
+
+def test_first_line_settings_are_what_we_asked_for(box):
+    settings = dict(box.con.execute(
+        "SELECT name, value FROM duckdb_settings() WHERE name IN ('enable_external_access', "
+        "'lock_configuration', 'python_enable_replacements', 'temp_directory', 'threads', "
+        "'autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+    assert settings["enable_external_access"] == "false"
+    assert settings["lock_configuration"] == "true"
+    assert settings["python_enable_replacements"] == "false"
+    assert settings["temp_directory"] == ""
+    assert settings["threads"] == "1"
+    assert settings["autoinstall_known_extensions"] == "false"
+    dbs = box.run("SELECT database_name, readonly FROM duckdb_databases() WHERE NOT internal").df
+    assert dict(zip(dbs["database_name"], dbs["readonly"])) == {"jabodash": True}
+
+
+def test_first_line_python_variables_are_not_readable(box):
+    secret_frame = pd.DataFrame({"secret": ["from another session"]})  # noqa: F841 (the query names it)
+    result = box._run_unchecked("SELECT * FROM secret_frame")
+    assert not result.ok and result.error.key == "error.catalog"
+
+
+def test_second_line_tokens_refuse_what_the_parser_calls_a_select(box):
+    """SELECTs that DuckDB's parser accepts as reading queries are still refused by the token check."""
+    for sql in ["SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM glob('/etc/*')",
+                "FROM '/etc/passwd'", "SELECT * FROM query('SELECT 1')",
+                'SELECT * FROM "read_text"(\'/etc/passwd\')']:
+        assert check_statements(box.con, sql) is None, sql
+        problem = check_tokens(sql)
+        assert problem is not None and problem.kind == "refused", sql
+
+
+def test_second_line_tokens_alone_refuse_every_hostile_statement(tmp_path):
+    for sql, key in _hostile(tmp_path):
+        problem = check_tokens(sql)
+        assert problem is not None and problem.kind == "refused", sql
+        assert problem.key.startswith("refused."), (sql, problem.key)
+
+
+def test_first_line_parser_alone_refuses_every_statement_that_is_not_a_read(box, tmp_path):
+    for sql, key in _hostile(tmp_path):
+        if key.startswith("refused.statement") or key in ("refused.multiple", "refused.empty"):
+            problem = check_statements(box.con, sql)
+            assert problem is not None and problem.kind == "refused", sql
+            assert problem.key == key, (sql, problem.key)
+
+
+def test_reading_statements_of_every_allowed_kind_run(box):
+    for sql in ["SELECT 1", "WITH a AS (SELECT 2 AS x) SELECT * FROM a", "FROM region LIMIT 2",
+                "VALUES (1), (2)", "TABLE region", "DESCRIBE region", "DESCRIBE SELECT 1 AS a",
+                "SHOW TABLES", "SHOW ALL TABLES", "SUMMARIZE observation", "EXPLAIN SELECT 1",
+                "EXPLAIN ANALYZE SELECT count(*) FROM observation",
+                "PIVOT region ON kind USING count(*) GROUP BY province",
+                "UNPIVOT (SELECT 1 AS a, 2 AS b) ON a, b",
+                "(SELECT 1) UNION ALL (SELECT 2)"]:
+        result = box.run(sql)
+        assert result.ok, (sql, result.error and result.error.text("en"))
+        assert result.rows >= 1, sql
+
+
+# ---------------------------------------------------------------------------
+# limits
+# ---------------------------------------------------------------------------
+
+def test_a_cross_join_that_runs_forever_is_stopped(box):
+    started = time.perf_counter()
+    result = box.run("SELECT count(*) FROM range(1000000) a, range(1000000) b", timeout_s=1)
+    took = time.perf_counter() - started
+    assert not result.ok and result.error.kind == "timeout"
+    assert result.error.key == "error.timeout"
+    assert "1 detik" in result.error.message("id") and "1 s" in result.error.message("en")
+    assert took < 4
+    assert box.run("SELECT 42 AS x").df["x"][0] == 42  # the connection is usable afterwards
+
+
+def test_a_streaming_query_that_never_ends_is_stopped(box):
+    result = box.run("SELECT a.range FROM range(1000000) a, range(1000000) b WHERE a.range + b.range < 0",
+                     timeout_s=1)
+    assert not result.ok and result.error.kind == "timeout"
+
+
+def test_fifty_million_rows_never_materialise(box):
+    started = time.perf_counter()
+    result = box.run("SELECT range AS i, range * 2 AS j FROM range(50000000)")
+    took = time.perf_counter() - started
+    assert result.ok
+    assert result.truncated and result.limit_reason == "rows"
+    assert result.rows == box.download_cap == 20_000
+    assert len(result.df) == box.display_rows == 100
+    assert took < 5
+    assert "lebih dari" in result.summary("id") and "more than" in result.summary("en")
+    assert "LIMIT" in result.notice("en")
+
+
+def test_display_rows_and_download_rows(box):
+    result = box.run("SELECT range AS i FROM range(5000)")
+    assert result.ok and not result.truncated
+    assert result.rows == 5000 and len(result.df) == 100
+    assert "5.000" in result.notice("id") and "5,000" in result.notice("en")
+    assert len(result.frame()) == 5000
+
+
+def test_download_byte_cap(db_path):
+    with Sandbox(db_path, include_saved=False, download_max_bytes=1_000_000) as sb:
+        result = sb.run("SELECT repeat('x', 1000) AS s FROM range(100000)")
+    assert result.ok and result.truncated and result.limit_reason == "bytes"
+    assert result.rows < 100000
+
+
+def test_memory_limit_stops_a_greedy_query(db_path):
+    with Sandbox(db_path, include_saved=False, memory_limit="64MB", timeout_s=10) as sb:
+        result = sb.run("SELECT length(string_agg(repeat('x', 1000), '')) FROM range(1000000)")
+        assert not result.ok and result.error.kind == "memory", result.error
+        assert "64MB" in result.error.message("en")
+        assert sb.run("SELECT 1 AS one").ok
+
+
+def test_query_length_limit(box):
+    result = box.run("SELECT 1" + " " * sqlconsole.MAX_QUERY_CHARS)
+    assert result.error.key == "refused.too_long"
+
+
+# ---------------------------------------------------------------------------
+# ordinary analytical queries
+# ---------------------------------------------------------------------------
+
+def test_counts_and_sums_match_the_store(box, store):
+    for sql in ["SELECT count(*) AS n FROM observation",
+                "SELECT count(*) AS n FROM observation_all",
+                "SELECT sum(value) AS n FROM observation WHERE indicator_id = 'population_census' AND year = 2020",
+                "SELECT count(DISTINCT indicator_id) AS n FROM observation_all"]:
+        expected = store.cursor().execute(sql).fetchall()[0][0]
+        assert box.run(sql).df["n"][0] == pytest.approx(expected), sql
+
+
+def test_density_ranking_is_population_over_area(box, store):
+    result = box.run("SELECT region_code, value FROM derived_density "
+                     "WHERE indicator_id = 'population_density_census' AND year = 2020 ORDER BY value DESC")
+    assert result.ok and result.rows == 15
+    pop = store.cursor().execute("SELECT region_code, value FROM observation WHERE "
+                                 "indicator_id = 'population_census' AND year = 2020").df()
+    area = store.cursor().execute("SELECT code AS region_code, area_km2 FROM region").df()
+    expected = pop.merge(area).assign(d=lambda d: d["value"] / d["area_km2"]).sort_values("d", ascending=False)
+    assert list(result.df["region_code"]) == list(expected["region_code"])
+    assert result.df["value"].tolist() == pytest.approx(expected["d"].tolist())
+    assert result.df["region_code"][0] == "3173"  # Jakarta Pusat is the densest
+
+
+def test_an_upload_joins_the_built_in_tables(box, upload):
+    result = box.run("""
+        SELECT r.short_name, u.value / p.value * 100000 AS per_100k
+        FROM upload_bike u
+        JOIN region r ON r.code = u.region_code
+        JOIN observation p ON p.region_code = u.region_code
+             AND p.indicator_id = 'population_census' AND p.year = 2020
+        ORDER BY r.code""")
+    assert result.ok, result.error and result.error.text("en")
+    assert result.rows == 3
+    assert list(result.df["short_name"]) == ["Jakarta Selatan", "Depok", "Tangerang Selatan"]
+    assert (result.df["per_100k"] > 0).all()
+    assert result.types == ["VARCHAR", "DOUBLE"]
+
+
+def test_uploads_never_leak_between_sessions(db_path, upload):
+    with Sandbox(db_path, uploads={"upload_mine": upload}, include_saved=False) as a, \
+            Sandbox(db_path, uploads={"upload_theirs": upload.assign(value=0)}, include_saved=False) as b:
+        assert a.run("SELECT sum(value) AS s FROM upload_mine").df["s"][0] == pytest.approx(23.75)
+        other = a.run("SELECT * FROM upload_theirs")
+        assert not other.ok and other.error.key == "error.catalog"
+        assert not b.run("SELECT * FROM upload_mine").ok
+        assert b.run("SELECT sum(value) AS s FROM upload_theirs").df["s"][0] == 0
+        # uploads added after the lock still work, and can be removed
+        a.add_upload("upload_late", pd.DataFrame({"x": [1, 2, 3]}), title="late.csv")
+        assert a.run("SELECT sum(x) AS s FROM upload_late").df["s"][0] == 6
+        assert not b.run("SELECT * FROM upload_late").ok
+        a.remove_upload("upload_late")
+        assert not a.run("SELECT * FROM upload_late").ok
+
+
+def test_upload_names_are_checked(db_path):
+    with pytest.raises(ValueError):
+        Sandbox(db_path, uploads={"region": pd.DataFrame({"a": [1]})}, include_saved=False)
+    with pytest.raises(ValueError):
+        Sandbox(db_path, uploads={"x; DROP TABLE region": pd.DataFrame({"a": [1]})}, include_saved=False)
+    assert sqlconsole.table_name("Data Puskesmas 2024.csv") == "upload_data_puskesmas_2024"
+    assert sqlconsole.table_name("Jumlah Penduduk (BPS).xlsx", taken=["upload_jumlah_penduduk_bps"]) \
+        == "upload_jumlah_penduduk_bps_2"
+    assert sqlconsole.table_name("../../etc/passwd") == "upload_etc_passwd"
+    assert sqlconsole.table_name("") == "upload_data"
+
+
+def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
+    from jabodash import workspace
+    from jabodash.ingest import read_upload
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\nKota Bekasi;2023;12\nKabupaten Bogor;2023;30\n"
+    result = read_upload(data.encode(), "taman.csv")
+    assert result.ok, [m.text("en") for m in result.errors]
+    ds_id = workspace.save_dataset(result, data.encode(), "taman.csv", {"title": "Taman kota 2023"})
+    name = "saved_" + ds_id.replace("-", "_")
+    with Sandbox(db_path) as sb:
+        assert name in sb.saved
+        res = sb.run(f"SELECT sum(value) AS s, count(*) AS n FROM {name}")
+        assert res.ok and res.df["s"][0] == 52 and res.df["n"][0] == 3
+        entry = next(r for r in sb.schema("id") if r.name == name)
+        assert entry.kind == "saved" and "Taman kota 2023" in entry.description
+
+
+# ---------------------------------------------------------------------------
+# errors: a message with the position, never a traceback
+# ---------------------------------------------------------------------------
+
+def test_syntax_error_position(box):
+    problem = box.run("SELECT region_code,\n       value +\nFROM observation").error
+    assert problem.kind == "error" and problem.key == "error.syntax"
+    assert (problem.line, problem.column) == (3, 1)
+    assert "Baris 3, kolom 1" in problem.text("id") and "Line 3, column 1" in problem.text("en")
+    assert "syntax error" in problem.detail
+    assert "Traceback" not in problem.text("en")
+
+
+def test_binder_and_catalog_errors_have_their_position(box):
+    problem = box.run("SELECT nmae FROM region").error
+    assert problem.key == "error.binder" and (problem.line, problem.column) == (1, 8)
+    assert "nmae" in problem.detail and "LINE" not in problem.detail
+    problem = box.run("SELECT 'é😀' AS s,\n  x.* FROM regions x").error
+    assert problem.key == "error.catalog" and (problem.line, problem.column) == (2, 12)
+    assert problem.context().splitlines()[1].index("^") == 11
+
+
+def test_conversion_error(box):
+    problem = box.run("SELECT 'abc'::INTEGER").error
+    assert problem.key == "error.data" and problem.line == 1 and problem.column == 13
+    for lang in ("id", "en"):
+        assert problem.text(lang)
+
+
+def test_problem_from_plain_duckdb_message():
+    """Messages without JSON (errors_as_json off) are read from DuckDB's LINE/caret context."""
+    exc = duckdb_exc("ParserException", 'Parser Error: syntax error at or near "FROM"\n\n'
+                                        "LINE 2:   x + FROM t\n              ^^^^")
+    problem = sqlconsole.problem_from_exception(exc, "SELECT 1,\n  x + FROM t")
+    assert (problem.line, problem.column) == (2, 7)
+    assert problem.detail == 'Parser Error: syntax error at or near "FROM"' and problem.length == 4
+
+
+def duckdb_exc(name: str, text: str):
+    import duckdb
+    return getattr(duckdb, name)(text)
+
+
+# ---------------------------------------------------------------------------
+# results and exports
+# ---------------------------------------------------------------------------
+
+def test_csv_is_formula_safe_and_parquet_round_trips(box):
+    result = box.run("SELECT '=HYPERLINK(\"http://x\")' AS a, '@SUM(1)' AS b, -5 AS n, 1.5 AS x, "
+                     "DATE '2024-01-02' AS d, NULL AS nothing, 'Kota Depok' AS name")
+    assert result.ok
+    data = result.to_csv()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM(1)" in text and ",-5," in text
+    table = pq.read_table(io.BytesIO(result.to_parquet()))
+    assert table.column_names == ["a", "b", "n", "x", "d", "nothing", "name"]
+    assert table.column("a")[0].as_py() == '=HYPERLINK("http://x")'
+    assert str(table.column("d")[0].as_py()) == "2024-01-02"
+
+
+def test_duplicate_column_names_are_made_unique(box):
+    result = box.run("SELECT 1 AS a, 2 AS a, 3 AS A_1")
+    assert result.columns == ["a", "a", "A_1"]
+    assert list(result.df.columns) == ["a", "a_1", "A_1_1"]
+    assert pq.read_table(io.BytesIO(result.to_parquet())).num_columns == 3
+    assert result.to_csv()
+
+
+def test_json_records(box):
+    result = box.run("SELECT 1.5::DECIMAL(4,2) AS d, DATE '2024-01-02' AS day, 'nan'::DOUBLE AS f, "
+                     "[1, 2] AS l, {'k': 'v'} AS s, INTERVAL 1 HOUR AS i")
+    data = json.loads(result.to_json())
+    row = data["rows"][0]
+    assert row["d"] == 1.5 and row["day"] == "2024-01-02" and row["f"] is None
+    assert row["l"] == [1, 2] and row["s"] == {"k": "v"}
+    assert data["row_count"] == 1 and data["truncated"] is False
+
+
+def test_empty_result(box):
+    result = box.run("SELECT * FROM region WHERE false")
+    assert result.ok and result.rows == 0 and list(result.df.columns) == list(result.columns)
+    assert result.to_csv() and result.to_parquet()
+    assert result.notice("id") == ""
+
+
+# ---------------------------------------------------------------------------
+# schema, examples, strings
+# ---------------------------------------------------------------------------
+
+def test_schema_lists_everything_with_descriptions(box):
+    for lang in ("id", "en"):
+        schema = box.schema(lang)
+        names = [r.name for r in schema]
+        assert names[:6] == list(sqlconsole.BUILTIN_TABLES)
+        assert names[6:11] == list(sqlconsole.BUILTIN_VIEWS)
+        assert "upload_bike" in names
+        for rel in schema:
+            assert rel.description and rel.columns, rel.name
+        upload = next(r for r in schema if r.name == "upload_bike")
+        assert upload.kind == "upload" and "sepeda.csv" in upload.description and upload.rows == 3
+        assert ("value", "DOUBLE") in upload.columns
+    frame = box.schema_frame("en")
+    assert list(frame.columns) == ["name", "kind", "description", "columns"]
+    assert "region_code VARCHAR" in frame.set_index("name").loc["observation", "columns"]
+
+
+def test_examples_load_and_run(box):
+    found = sqlconsole.examples()
+    assert len(found) >= 5
+    ids = [ex.id for ex in found]
+    assert ids == sorted(ids)
+    for ex in found:
+        assert ex.title("en") and ex.title("id") and ex.title("en") != ex.title("id"), ex.id
+        assert "-- title" not in ex.sql
+        result = box.run(ex.sql, timeout_s=10)
+        assert result.ok, (ex.id, result.error and result.error.text("en"))
+        assert result.rows > 0, ex.id
+
+
+def test_strings_complete_in_both_languages():
+    ids = {k for k in i18n.strings("id") if k.startswith("sql.")}
+    ens = {k for k in i18n.strings("en") if k.startswith("sql.")}
+    assert ids == ens and len(ids) > 50
+    for key in ids:
+        assert i18n.strings("id")[key] != key
+
+
+def test_module_does_not_import_streamlit():
+    code = "import sys, jabodash.sqlconsole, jabodash.cli_sql; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------------------
+# command line
+# ---------------------------------------------------------------------------
+
+def _cli(capsys, *args):
+    from jabodash.cli import main
+    code = main(["sql", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_prints_results(capsys):
+    code, out, err = _cli(capsys, "SELECT code, short_name FROM region ORDER BY code LIMIT 3", "--lang", "en")
+    assert code == 0 and "Kepulauan Seribu" in out and "3 rows" in out
+    code, out, err = _cli(capsys, "SELECT code, 1.5 AS x, '=1+1' AS f FROM region ORDER BY code LIMIT 2",
+                          "--format", "csv")
+    assert code == 0
+    assert out.splitlines() == ["code,x,f", "3101,1.5,'=1+1", "3171,1.5,'=1+1"]
+    code, out, err = _cli(capsys, "SELECT count(*) AS n FROM region", "--format", "json")
+    assert code == 0 and json.loads(out)["rows"] == [{"n": 15}]
+
+
+def test_cli_refused_and_failed_queries(capsys):
+    code, out, err = _cli(capsys, "DROP TABLE region", "--lang", "en")
+    assert code == 3 and out == "" and err.startswith("Refused: DROP is refused")
+    code, out, err = _cli(capsys, "SELECT * FROM read_csv('/etc/passwd')")
+    assert code == 3 and "Ditolak" in err and "read_csv" in err
+    code, out, err = _cli(capsys, "SELECT nmae FROM region", "--lang", "en")
+    assert code == 1 and "Line 1, column 8" in err and "^^^^" in err
+    code, out, err = _cli(capsys, "SELECT count(*) FROM range(1000000) a, range(1000000) b",
+                          "--timeout", "1", "--lang", "en")
+    assert code == 1 and err.startswith("Stopped:") and "1 s" in err
+    code, out, err = _cli(capsys, "SELECT range FROM range(50000000)", "--max-rows", "1000", "--format", "csv")
+    assert code == 0 and len(out.splitlines()) == 1001 and "1,000" in err
+    for text in (out, err):
+        assert "Traceback" not in text
+
+
+def test_cli_subprocess_never_shows_a_traceback():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for query, expected in [("SELECT 1; ATTACH '/tmp/x.db'", 3), ("SELECT 41 + 1 AS answer", 0)]:
+        proc = subprocess.run([sys.executable, "-m", "jabodash", "sql", query, "--lang", "en"], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == expected, (query, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    assert "42" in proc.stdout
