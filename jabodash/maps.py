@@ -338,6 +338,8 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
     rank = _ranks(df["value"], getattr(ind, "higher_is_better", None))
     rank_key = "maps.rank_highest" if getattr(ind, "higher_is_better", None) is None else "maps.rank_best"
     per_row_source = df["source"] if "source" in df else pd.Series([None] * len(df), index=df.index)
+    if "dataset_id" in df:   # derived figures: say so in the UI language, as the charts do
+        per_row_source = per_row_source.where(df["dataset_id"] != "derived", t("chart.derived", lang))
     fallback_source = source or ""
     src_label = t("maps.source", lang)
     year_label = t("maps.year", lang)
@@ -629,11 +631,14 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
         dark = df["colour"].map(lambda c: palette.text_on(c) == "#000000")
         for is_dark, colour in ((True, "#000000"), (False, "#ffffff")):
             sel = (dark == is_dark) & lat.notna()
+            if fit == "jakarta":   # the close-up labels only the five cities; the rest is cut off
+                sel &= df["region_code"].str[:4].isin(JAKARTA)
             if sel.any():
                 spec.add_trace(
                     "scattermap", lat=lat[sel].tolist(), lon=lon[sel].tolist(), mode="text",
                     text=text[sel].tolist(),
-                    textfont=dict(size=style.label, color=colour), hovertext=df.loc[sel, "hover"].tolist(),
+                    textfont=dict(size=style.label, color=colour, weight="bold" if presenter else "normal"),
+                    hovertext=df.loc[sel, "hover"].tolist(),
                     hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="labels")
     if fit == "core":
         bounds = core_bounds(geojson)

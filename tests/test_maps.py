@@ -633,3 +633,11 @@ def test_text_from_data_is_inert(values, synthetic_geojson):
     assert "&lt;b&gt;Dinas&lt;/b&gt; &amp; Co" in spec and "<i>x</i>" not in spec
     tiles = json.dumps(json.loads(maps.tile_map(evil, FakeIndicator(), 2023, "id", c).to_json()), ensure_ascii=False)
     assert "<a href" not in tiles and "&lt;a href=" in tiles
+
+
+def test_derived_rows_name_their_origin_in_the_ui_language(values):
+    derived = values.assign(dataset_id="derived", source="Derived in jabodash from the figures named in the note")
+    fig = maps.tile_map(derived, FakeIndicator(), 2020, "id", classes_for(derived))
+    hover = next(tr for tr in fig.data if tr.name == "labels").hovertext
+    assert any("Sumber: diturunkan oleh jabodash" in h for h in hover)
+    assert "Sumber: diturunkan oleh jabodash" in annotation_texts(fig)
