@@ -23,17 +23,17 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("sql", help=t("sql.cli.help", "en"), description=__doc__.split("\n\n")[1],
+    p = subparsers.add_parser("sql", help="run one read-only SQL query through the SQL console's sandbox", description=__doc__.split("\n\n")[1],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("query", help='the SQL query (one statement); "-" reads it from standard input')
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--timeout", type=float, default=None, metavar="S",
-                   help="time limit in seconds (default 10)")
+                   help="time limit in seconds (default 10 or JABODASH_SQL_TIMEOUT_S)")
     p.add_argument("--max-rows", type=int, default=None, metavar="N",
-                   help="read at most N rows (default 1,000,000)")
+                   help="read at most N rows (default 1,000,000 or JABODASH_SQL_DOWNLOAD_CAP)")
     p.add_argument("--display-rows", type=int, default=50, metavar="N",
                    help="rows printed by --format table (default 50)")
-    p.add_argument("--memory-limit", default=None, metavar="SIZE", help="DuckDB memory limit (default 1GB)")
+    p.add_argument("--memory-limit", default=None, metavar="SIZE", help="DuckDB memory limit (default 1GB or JABODASH_SQL_MEMORY_LIMIT)")
     p.add_argument("--lang", choices=("id", "en"), default="id")
     p.set_defaults(func=run)
 
@@ -62,7 +62,11 @@ def run(args) -> int:
         options["download_cap"] = args.max_rows
     if args.memory_limit:
         options["memory_limit"] = args.memory_limit
-    result = sqlconsole.run_query(query, **options)
+    try:
+        result = sqlconsole.run_query(query, **options)
+    except ValueError as exc:  # a limit the sandbox cannot use, e.g. --memory-limit lots
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if not result.ok:
         problem = result.error
         label = {"refused": "sql.cli.refused", "timeout": "sql.cli.timeout"}.get(problem.kind, "sql.cli.failed")

@@ -25,6 +25,9 @@ How a query is kept harmless (first line: DuckDB's own guarantees, verified in d
   is empty, so nothing spills to disk (a query over the limit fails with an out-of-memory message
   instead of filling the disk); extension auto-install/auto-load and community extensions are off.
 * Time: a ``threading.Timer`` calls ``con.interrupt()`` after ``timeout_s`` seconds (default 10).
+  Every limit is a constructor argument; a deployment sets them with JABODASH_SQL_TIMEOUT_S,
+  JABODASH_SQL_MEMORY_LIMIT, JABODASH_SQL_THREADS, JABODASH_SQL_DISPLAY_ROWS, JABODASH_SQL_DOWNLOAD_CAP
+  and JABODASH_SQL_DOWNLOAD_MAX_BYTES (:func:`settings_from_env`).
 * Rows: the result is streamed as Arrow record batches and reading stops after ``download_cap`` rows
   (or ``download_max_bytes``), so a query returning 50 million rows never materialises. The page
   shows the first ``display_rows``; the downloads hold everything that was read.
@@ -56,6 +59,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import re
 import threading
 import time
@@ -638,6 +642,10 @@ class Result:
         return [dict(zip(names, (_json_value(v) for v in row.values())))
                 for row in self.table.rename_columns(names).to_pylist()]
 
+    def download_name(self, ext: str) -> str:
+        """A file name for a download: jabodash-sql-YYYYMMDD-HHMMSS.<ext>."""
+        return f"jabodash-sql-{datetime.now().strftime('%Y%m%d-%H%M%S')}.{ext.lstrip('.')}"
+
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps({"columns": self.columns, "types": self.types, "rows": self.records(),
                            "row_count": self.rows, "truncated": self.truncated,
@@ -758,6 +766,37 @@ def saved_datasets() -> dict[str, tuple[pd.DataFrame, str]]:
 # ---------------------------------------------------------------------------
 
 
+_MEMORY_RE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|KIB|MB|MIB|GB|GIB|TB|TIB)\s*$", re.I)
+_ENV = {  # setting -> (environment variable, type, default)
+    "timeout_s": ("JABODASH_SQL_TIMEOUT_S", float, DEFAULT_TIMEOUT_S),
+    "memory_limit": ("JABODASH_SQL_MEMORY_LIMIT", str, DEFAULT_MEMORY_LIMIT),
+    "threads": ("JABODASH_SQL_THREADS", int, DEFAULT_THREADS),
+    "display_rows": ("JABODASH_SQL_DISPLAY_ROWS", int, DEFAULT_DISPLAY_ROWS),
+    "download_cap": ("JABODASH_SQL_DOWNLOAD_CAP", int, DEFAULT_DOWNLOAD_CAP),
+    "download_max_bytes": ("JABODASH_SQL_DOWNLOAD_MAX_BYTES", int, DEFAULT_DOWNLOAD_MAX_BYTES),
+}
+
+
+def settings_from_env() -> dict[str, Any]:
+    """The sandbox limits: JABODASH_SQL_TIMEOUT_S, _MEMORY_LIMIT, _THREADS, _DISPLAY_ROWS, _DOWNLOAD_CAP,
+    _DOWNLOAD_MAX_BYTES when set and valid, else the defaults of this module."""
+    out: dict[str, Any] = {}
+    for name, (var, kind, default) in _ENV.items():
+        raw = os.environ.get(var, "").strip()
+        value = default
+        if raw:
+            try:
+                value = kind(raw)
+                if kind is str and not _MEMORY_RE.match(value):
+                    value = default
+                elif kind is not str and not value > 0:
+                    value = default
+            except ValueError:
+                value = default
+        out[name] = value
+    return out
+
+
 class Sandbox:
     """One session's SQL console: a locked-down DuckDB connection to the data and the session's uploads.
 
@@ -767,21 +806,27 @@ class Sandbox:
     """
 
     def __init__(self, db_path: str | Path | None = None, uploads: dict | None = None, *,
-                 timeout_s: float = DEFAULT_TIMEOUT_S, memory_limit: str = DEFAULT_MEMORY_LIMIT,
-                 threads: int = DEFAULT_THREADS, display_rows: int = DEFAULT_DISPLAY_ROWS,
-                 download_cap: int = DEFAULT_DOWNLOAD_CAP, download_max_bytes: int = DEFAULT_DOWNLOAD_MAX_BYTES,
+                 timeout_s: float | None = None, memory_limit: str | None = None,
+                 threads: int | None = None, display_rows: int | None = None,
+                 download_cap: int | None = None, download_max_bytes: int | None = None,
                  include_saved: bool = True, max_query_chars: int = MAX_QUERY_CHARS):
         if db_path is None:
             from .store import database_path
             db_path = database_path()
+        env = settings_from_env()
         self.db_path = Path(db_path)
-        self.timeout_s = float(timeout_s)
-        self.memory_limit = str(memory_limit)
-        self.threads = int(threads)
-        self.display_rows = max(1, int(display_rows))
-        self.download_cap = max(1, int(download_cap))
-        self.download_max_bytes = int(download_max_bytes)
+        self.timeout_s = float(timeout_s if timeout_s is not None else env["timeout_s"])
+        self.memory_limit = str(memory_limit if memory_limit is not None else env["memory_limit"])
+        self.threads = max(1, int(threads if threads is not None else env["threads"]))
+        self.display_rows = max(1, int(display_rows if display_rows is not None else env["display_rows"]))
+        self.download_cap = max(1, int(download_cap if download_cap is not None else env["download_cap"]))
+        self.download_max_bytes = int(download_max_bytes if download_max_bytes is not None
+                                      else env["download_max_bytes"])
         self.max_query_chars = int(max_query_chars)
+        if not _MEMORY_RE.match(self.memory_limit):
+            raise ValueError(f"memory_limit must look like 512MB or 1GB, got {self.memory_limit!r}")
+        if not self.timeout_s > 0:
+            raise ValueError("timeout_s must be positive")
         self._lock = threading.Lock()
         self._relations: dict[str, tuple[str, str]] = {}  # name -> (kind, title)
         self._frames: dict[str, Any] = {}
@@ -830,16 +875,35 @@ class Sandbox:
     def add_upload(self, name: str, frame, title: str = "") -> None:
         """Add (or replace) one upload of this session."""
         with self._lock:
+            if self._relations.get(name, ("", ""))[0] == "saved":
+                raise ValueError(f"{name!r} is a saved dataset")
             if name in self._relations:
                 self.con.unregister(name)
             self._register(name, (frame, title), "upload")
 
     def remove_upload(self, name: str) -> None:
         with self._lock:
-            if name in self._relations:
+            if self._relations.get(name, ("", ""))[0] == "upload":
                 self.con.unregister(name)
                 self._relations.pop(name, None)
                 self._frames.pop(name, None)
+
+    def sync_uploads(self, uploads: dict) -> None:
+        """Make this session's uploads exactly ``uploads`` (name -> frame or (frame, title)): new ones
+        are added, changed ones replaced, missing ones removed. Cheap when nothing changed (page reruns)."""
+        wanted = {name: (value if isinstance(value, tuple) else (value, "")) for name, value in uploads.items()}
+        for name in [n for n in self.uploads if n not in wanted]:
+            self.remove_upload(name)
+        for name, (frame, title) in wanted.items():
+            current = self._relations.get(name)
+            if current is None or self._frames.get(name) is not frame or current[1] != str(title or ""):
+                self.add_upload(name, frame, title)
+
+    def limits_text(self, lang: str = "id") -> str:
+        """One line on the limits, for the page."""
+        seconds = number(self.timeout_s, 0 if self.timeout_s.is_integer() else 1, lang)
+        return t("sql.page.limits", lang, seconds=seconds, memory=self.memory_limit,
+                 display=number(self.display_rows, 0, lang), cap=number(self.download_cap, 0, lang))
 
     @property
     def uploads(self) -> list[str]:

@@ -410,6 +410,33 @@ def test_uploads_never_leak_between_sessions(db_path, upload):
         assert not a.run("SELECT * FROM upload_late").ok
 
 
+def test_sync_uploads_follows_the_session(db_path, upload):
+    with Sandbox(db_path, include_saved=False) as sb:
+        first = pd.DataFrame({"a": [1]})
+        sb.sync_uploads({"upload_a": first, "upload_b": (upload, "b.csv")})
+        assert sorted(sb.uploads) == ["upload_a", "upload_b"]
+        sb.sync_uploads({"upload_a": first, "upload_b": (upload, "b.csv")})  # a rerun: nothing changes
+        sb.sync_uploads({"upload_a": pd.DataFrame({"a": [5]})})
+        assert sb.uploads == ["upload_a"]
+        assert sb.run("SELECT a FROM upload_a").df["a"][0] == 5
+        assert not sb.run("SELECT * FROM upload_b").ok
+        sb.sync_uploads({})
+        assert sb.uploads == [] and [r.kind for r in sb.schema()] == ["table"] * 6 + ["view"] * 5
+
+
+def test_limits_come_from_arguments_or_the_environment(db_path, monkeypatch):
+    monkeypatch.setenv("JABODASH_SQL_TIMEOUT_S", "2.5")
+    monkeypatch.setenv("JABODASH_SQL_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("JABODASH_SQL_DOWNLOAD_CAP", "not a number")
+    with Sandbox(db_path, include_saved=False, display_rows=10) as sb:
+        assert sb.timeout_s == 2.5 and sb.memory_limit == "300MB"
+        assert sb.download_cap == sqlconsole.DEFAULT_DOWNLOAD_CAP and sb.display_rows == 10
+        assert sb.con.execute("SELECT current_setting('memory_limit')").fetchone()[0].startswith("286")
+        assert "2,5 detik" in sb.limits_text("id") and "300MB" in sb.limits_text("en")
+    with pytest.raises(ValueError):
+        Sandbox(db_path, include_saved=False, memory_limit="1GB'; SET x=1")
+
+
 def test_upload_names_are_checked(db_path):
     with pytest.raises(ValueError):
         Sandbox(db_path, uploads={"region": pd.DataFrame({"a": [1]})}, include_saved=False)
@@ -609,6 +636,16 @@ def test_cli_refused_and_failed_queries(capsys):
     assert code == 0 and len(out.splitlines()) == 1001 and "1,000" in err
     for text in (out, err):
         assert "Traceback" not in text
+
+
+def test_cli_reads_the_query_from_stdin_and_checks_arguments(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT 6 * 7 AS answer"))
+    code, out, err = _cli(capsys, "-", "--format", "json")
+    assert code == 0 and json.loads(out)["rows"] == [{"answer": 42}]
+    code, out, err = _cli(capsys, "SELECT 1", "--memory-limit", "lots")
+    assert code == 2 and "memory_limit" in err
+    code, out, err = _cli(capsys, "SELECT 1", "--timeout", "0")
+    assert code == 2
 
 
 def test_cli_subprocess_never_shows_a_traceback():
