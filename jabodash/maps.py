@@ -169,19 +169,43 @@ def _polylabels(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-_PREPARED: dict[int, tuple[dict, _Prepared]] = {}
+_BY_ID: dict[int, tuple[dict, _Prepared]] = {}
+_BY_CONTENT: dict[int, _Prepared] = {}
+_MEMO_SIZE = 8
+
+
+def _fingerprint(geojson: dict) -> int:
+    """A cheap content key (no coordinate walk beyond ring lengths): feature ids, names, the
+    vertex count of every feature and its first vertex. A re-simplified or re-imported set
+    changes vertex counts, so it never reuses another set's prepared form."""
+    parts = []
+    for f in geojson.get("features", []):
+        geom = f.get("geometry") or {}
+        coords = geom.get("coordinates") or []
+        polys = coords if geom.get("type") == "MultiPolygon" else [coords]
+        count = sum(len(ring) for poly in polys for ring in poly)
+        first = tuple(polys[0][0][0]) if polys and polys[0] and len(polys[0][0]) else ()
+        parts.append((f.get("id"), (f.get("properties") or {}).get("name"), count, first))
+    return hash(tuple(parts))
 
 
 def _prepared(geojson: dict) -> _Prepared:
     """The prepared form of a GeoJSON dict, memoised by identity (the dict from
-    ``boundaries.geojson_for`` is itself memoised and must not be mutated)."""
-    hit = _PREPARED.get(id(geojson))
+    ``boundaries.geojson_for`` is memoised there and must not be mutated) and, when a cache hands
+    out copies (``st.cache_data`` unpickles a new dict on every rerun), by content."""
+    hit = _BY_ID.get(id(geojson))
     if hit is not None and hit[0] is geojson:
         return hit[1]
-    prep = _Prepared(geojson)
-    if len(_PREPARED) >= 8:
-        _PREPARED.clear()
-    _PREPARED[id(geojson)] = (geojson, prep)
+    key = _fingerprint(geojson)
+    prep = _BY_CONTENT.get(key)
+    if prep is None:
+        prep = _Prepared(geojson)
+        if len(_BY_CONTENT) >= _MEMO_SIZE:
+            _BY_CONTENT.clear()
+        _BY_CONTENT[key] = prep
+    if len(_BY_ID) >= _MEMO_SIZE:
+        _BY_ID.clear()
+    _BY_ID[id(geojson)] = (geojson, prep)
     return prep
 
 

@@ -641,3 +641,18 @@ def test_derived_rows_name_their_origin_in_the_ui_language(values):
     hover = next(tr for tr in fig.data if tr.name == "labels").hovertext
     assert any("Sumber: diturunkan oleh jabodash" in h for h in hover)
     assert "Sumber: diturunkan oleh jabodash" in annotation_texts(fig)
+
+
+def test_prepared_geojson_is_memoised_by_identity_and_content(synthetic_geojson):
+    import copy
+    first = maps._prepared(synthetic_geojson)
+    assert maps._prepared(synthetic_geojson) is first
+    assert maps._prepared(copy.deepcopy(synthetic_geojson)) is first     # st.cache_data hands out copies
+    changed = copy.deepcopy(synthetic_geojson)
+    ring = changed["features"][0]["geometry"]["coordinates"][0]
+    ring.insert(1, [ring[0][0] + 0.01, ring[0][1]])
+    assert maps._prepared(changed) is not first
+    # the rings Plotly receives are NumPy arrays that serialise like the original lists
+    feature = first.features[0]
+    assert isinstance(feature["geometry"]["coordinates"][0], np.ndarray)
+    assert json.loads(pio.to_json({"g": feature["geometry"]}))["g"] == synthetic_geojson["features"][0]["geometry"]
