@@ -536,16 +536,75 @@ def _unique_names(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _nested_or_binary(tp: pa.DataType) -> bool:
+    return (pa.types.is_nested(tp) or pa.types.is_binary(tp) or pa.types.is_large_binary(tp)
+            or pa.types.is_fixed_size_binary(tp) or pa.types.is_interval(tp))
+
+
+def _interval_text(value) -> str:
+    """An Arrow month-day-nano interval as DuckDB prints it: "1 year 2 months 3 days 04:05:06"."""
+    months, days, nanos = int(value.months), int(value.days), int(value.nanoseconds)
+    parts = []
+    years, months = divmod(months, 12) if months >= 0 else (-(-months // 12), -(-months % 12))
+    for amount, unit in ((years, "year"), (months, "month"), (days, "day")):
+        if amount:
+            parts.append(f"{amount} {unit}{'' if abs(amount) == 1 else 's'}")
+    if nanos or not parts:
+        sign = "-" if nanos < 0 else ""
+        micros = abs(nanos) // 1000
+        secs, micro = divmod(micros, 1_000_000)
+        text = f"{sign}{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}"
+        parts.append(text + (f".{micro:06d}".rstrip("0") if micro else ""))
+    return " ".join(parts)
+
+
+def _is_interval(value) -> bool:
+    return all(hasattr(value, a) for a in ("months", "days", "nanoseconds"))
+
+
+def _text_value(value):
+    if value is None:
+        return None
+    if _is_interval(value):
+        return _interval_text(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(_json_value(value), ensure_ascii=False)
+    return str(value)
+
+
+def _text_column(col: pa.ChunkedArray) -> pa.Array:
+    return pa.array([_text_value(v) for v in col.to_pylist()], type=pa.string())
+
+
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    """Arrow to pandas, column by column; a type pandas cannot hold becomes text."""
+    """Arrow to pandas, column by column, names made unique. Lists, structs, maps, unions, blobs and
+    intervals become text (JSON for nested values), so a table widget and a CSV show them plainly."""
     data = {}
     names = _unique_names(table.column_names)
     for name, col in zip(names, table.columns):
         try:
-            data[name] = col.to_pandas()
+            if _nested_or_binary(col.type):
+                data[name] = _text_column(col).to_pandas()
+            else:
+                data[name] = col.to_pandas()
         except Exception:
-            data[name] = pd.Series([None if v is None else str(v) for v in col.to_pylist()], dtype=object)
+            data[name] = pd.Series([_text_value(v) for v in col.to_pylist()], dtype=object)
     return pd.DataFrame(data, columns=names) if names else pd.DataFrame()
+
+
+def _parquet_table(table: pa.Table) -> pa.Table:
+    """The table with unique names and every column Parquet cannot hold (e.g. a union) as text."""
+    table = table.rename_columns(_unique_names(table.column_names))
+    columns = []
+    for name, col in zip(table.column_names, table.columns):
+        try:
+            pq.write_table(pa.table({name: col.slice(0, 0)}), io.BytesIO())
+            columns.append(col)
+        except (pa.ArrowException, NotImplementedError, TypeError, ValueError):
+            columns.append(_text_column(col))
+    return pa.table(columns, names=table.column_names)
 
 
 def _json_value(value):
@@ -556,7 +615,11 @@ def _json_value(value):
     if isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, Decimal):
-        return float(value) if value.is_finite() else None
+        if not value.is_finite():
+            return None
+        return int(value) if value.as_tuple().exponent >= 0 else float(value)
+    if _is_interval(value):
+        return _interval_text(value)
     if isinstance(value, (datetime, date, dtime)):
         return value.isoformat()
     if isinstance(value, timedelta):
@@ -621,17 +684,11 @@ class Result:
         return to_safe_csv(self.frame(), bom=bom)
 
     def to_parquet(self) -> bytes:
-        """Every row read as Parquet (zstd). Column names made unique; exotic types as text."""
-        table = self.table if self.table is not None else pa.table({})
-        table = table.rename_columns(_unique_names(table.column_names))
+        """Every row read as Parquet (zstd), types kept; column names made unique, a type Parquet
+        cannot hold (a UNION) written as text."""
+        table = _parquet_table(self.table if self.table is not None else pa.table({}))
         buf = io.BytesIO()
-        try:
-            pq.write_table(table, buf, compression="zstd")
-        except (pa.ArrowException, NotImplementedError, TypeError, ValueError):
-            buf = io.BytesIO()
-            pq.write_table(pa.Table.from_pandas(_to_pandas(table).astype(
-                {c: "string" for c, f in zip(table.column_names, table.schema) if not _parquet_ok(f.type)}),
-                preserve_index=False), buf, compression="zstd")
+        pq.write_table(table, buf, compression="zstd")
         return buf.getvalue()
 
     def records(self) -> list[dict]:
@@ -665,10 +722,6 @@ class Result:
             return t("sql.result.display_limited", lang, shown=number(self.shown, 0, lang),
                      rows=number(self.rows, 0, lang))
         return ""
-
-
-def _parquet_ok(tp: pa.DataType) -> bool:
-    return not (pa.types.is_union(tp) or pa.types.is_null(tp) or isinstance(tp, pa.ExtensionType))
 
 
 # ---------------------------------------------------------------------------

@@ -545,6 +545,25 @@ def test_json_records(box):
     assert data["row_count"] == 1 and data["truncated"] is False
 
 
+def test_every_duckdb_type_displays_and_exports(box):
+    result = box.run("""
+        SELECT union_value(num := 2)::UNION(num INTEGER, str VARCHAR) AS u, uuid() AS id,
+               170141183460469231731687303715884105727::HUGEINT AS h, 'a'::ENUM('a', 'b') AS e,
+               '101'::BIT AS b, TIMETZ '12:00:00+07' AS tz, 'x'::BLOB AS bl, MAP {'k': 1} AS m,
+               INTERVAL '1 year 2 months 3 days 04:05:06.5' AS iv, TIMESTAMPTZ '2024-01-01 00:00:00+07' AS ts,
+               12345678901234567890::UBIGINT AS ub, [1, 2]::INTEGER[2] AS arr, {'a': [1, 2]} AS st,
+               NULL AS n, 'inf'::DOUBLE AS inf, 1.25::DECIMAL(5, 2) AS dec""")
+    assert result.ok, result.error and result.error.text("en")
+    row = result.df.iloc[0]
+    assert row["iv"] == "1 year 2 months 3 days 04:05:06.5"
+    assert row["bl"] == "0x78" and row["arr"] == "[1, 2]" and row["st"] == '{"a": [1, 2]}'
+    assert result.to_csv()
+    table = pq.read_table(io.BytesIO(result.to_parquet()))
+    assert table.num_columns == 16 and str(table.schema.field("u").type) == "string"
+    data = json.loads(result.to_json())["rows"][0]
+    assert data["h"] == 170141183460469231731687303715884105727 and data["dec"] == 1.25 and data["inf"] is None
+
+
 def test_empty_result(box):
     result = box.run("SELECT * FROM region WHERE false")
     assert result.ok and result.rows == 0 and list(result.df.columns) == list(result.columns)
