@@ -655,4 +655,4 @@ def test_prepared_geojson_is_memoised_by_identity_and_content(synthetic_geojson)
     # the rings Plotly receives are NumPy arrays that serialise like the original lists
     feature = first.features[0]
     assert isinstance(feature["geometry"]["coordinates"][0], np.ndarray)
-    assert json.loads(pio.to_json({"g": feature["geometry"]}))["g"] == synthetic_geojson["features"][0]["geometry"]
+    assert json.loads(pio.json.to_json_plotly({"g": feature["geometry"]}))["g"] == synthetic_geojson["features"][0]["geometry"]
