@@ -53,22 +53,27 @@ def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int =
     return text
 
 
-def add_source(fig: go.Figure, text: str, lang: str) -> go.Figure:
-    """The source line under the plot, styled like jabodash.charts.base_layout's."""
+def add_source(fig: go.Figure, text: str, lang: str, width: int | None = None) -> go.Figure:
+    """The source line under the plot, styled like jabodash.charts.base_layout's; wrapped
+    at width characters when given (for charts in half-width columns)."""
     if text:
-        fig.add_annotation(text=f"{t('chart.source', lang)}: {text}", xref="paper", yref="paper",
+        line = f"{t('chart.source', lang)}: {text}"
+        if width and len(line) > width:
+            line = _wrap(line, width)
+            fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * line.count("<br>")))
+        fig.add_annotation(text=line, xref="paper", yref="paper", align="left",
                            x=0, y=-0.01, yshift=-40, showarrow=False, xanchor="left", yanchor="top",
                            font=dict(size=11, color="#555555"))
     return fig
 
 
-def replace_source(fig: go.Figure, text: str, lang: str) -> go.Figure:
+def replace_source(fig: go.Figure, text: str, lang: str, width: int | None = None) -> go.Figure:
     """Replace the source line of a figure from jabodash.charts (e.g. to name the inputs of
     a derived figure instead of 'derived by jabodash' alone)."""
     prefix = t("chart.source", lang) + ":"
     kept = [a for a in fig.layout.annotations if not str(a.text).startswith(prefix)]
     fig.layout.annotations = kept
-    return add_source(fig, text, lang)
+    return add_source(fig, text, lang, width)
 
 
 def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Figure:
@@ -77,11 +82,6 @@ def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Fi
     if pd.notna(top) and top > 0:
         fig.update_xaxes(range=[0, float(top) * factor])
     return fig
-
-
-def _note(fig: go.Figure, text: str, y: float = 1.0, yshift: int = 0, size: int = 12) -> None:
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=y, yshift=yshift, showarrow=False,
-                       xanchor="left", yanchor="bottom", align="left", font=dict(size=size, color="#333333"))
 
 
 # ---------------------------------------------------------------- population
@@ -167,12 +167,6 @@ def census_share_bar(frame: pd.DataFrame, year: int, lang: str) -> go.Figure:
     return fig
 
 
-def localized(fig: go.Figure, lang: str) -> go.Figure:
-    """Number separators of the UI language (for figures built by jabodash.charts)."""
-    fig.update_layout(separators=separators(lang))
-    return fig
-
-
 def commuting_sankey(sk, lang: str) -> go.Figure:
     """Sankey of one year's commuting flows (population.Sankey). Itemised kab/kota links
     are blue, published group totals grey; a group total into a destination the itemised
@@ -246,7 +240,7 @@ def services_ranking(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
         fig.add_vline(x=median, line=dict(color=palette.METRO_LINE, dash="dot", width=1.5),
                       annotation_text=label, annotation_position="top", annotation_font=dict(size=12))
     add_source(fig, source, lang)
-    return label_room(localized(fig, lang), values["value"])
+    return label_room(fig, values["value"])
 
 
 def coverage_heatmap(cov: pd.DataFrame, lang: str) -> go.Figure:
@@ -270,8 +264,8 @@ def coverage_heatmap(cov: pd.DataFrame, lang: str) -> go.Figure:
         showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y} · %{x}: %{z}<extra></extra>", textfont=dict(size=13),
     ))
-    fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
-    fig.update_xaxes(type="category", side="top", title=None, showgrid=False)
+    fig.update_yaxes(autorange="reversed", title=None, showgrid=False, ticks="")
+    fig.update_xaxes(type="category", side="top", title=None, showgrid=False, ticks="")
     charts.base_layout(fig, t("services.coverage.title", lang), t("services.coverage.subtitle", lang, total=total),
                        t("chart.derived", lang), lang, height=max(320, 150 + 28 * len(names)))
     fig.update_layout(margin=dict(t=110))
@@ -302,8 +296,8 @@ def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
         colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=13), showgrid=False)
-    fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=0, showgrid=False)
+    fig.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=13), showgrid=False, ticks="")
+    fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=0, showgrid=False, ticks="")
     source = sources_text([(matrix, "origin")], lang, limit=3)
     charts.base_layout(fig, t("cooperation.matrix.title", lang),
                        t("cooperation.matrix.subtitle", lang, regions=len(regions)), source, lang,
@@ -313,7 +307,8 @@ def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
     for ann in fig.layout.annotations:
         if ann.text.startswith(t("chart.source", lang) + ":"):
             ann.yshift = -26
-    fig.update_layout(separators=separators(lang), margin=dict(t=150, b=80))
+    header_lines = max(label.count("<br>") + 1 for label in wrapped) if wrapped else 1
+    fig.update_layout(separators=separators(lang), margin=dict(t=100 + 17 * header_lines, b=80))
     return fig
 
 

@@ -39,7 +39,7 @@ st.caption(t("population.series.not_shown", lang))
 st.subheader(t("population.census.heading", lang, year=year))
 census = population.census_year(store, year, state.region_set)
 if census["share_pct"].isna().all():
-    st.info(t("population.share.incomplete", lang, covered=int(census["covered"].iloc[0]), total=len(census)))
+    st.info(t("population.share.incomplete", lang, year=year, covered=int(census["covered"].iloc[0]), total=len(census)))
 left, right = st.columns(2)
 with left:
     show(charts_themes.census_share_bar(census, year, lang), census.rename(columns={"population": "value"}),
@@ -49,7 +49,7 @@ with right:
     metro = population.density_metro(store, year, state.region_set)
     density = ui.query("indicator_values", indicator_id=density_ind.id, year=year, region_set=state.region_set)
     fig = charts.ranking_bar(density, density_ind, year, lang, metro.value, highlight=state.regions)
-    fig = charts_themes.replace_source(fig, population.density_source(census, year, lang), lang)
+    fig = charts_themes.replace_source(fig, population.density_source(census, year, lang), lang, width=68)
     show(charts_themes.label_room(fig, density["value"]), density, f"population_density_{year}")
     if metro.value is None:
         st.info(t("population.density.metro_incomplete", lang, covered=metro.covered, total=metro.total))

@@ -1,0 +1,132 @@
+"""Browser test of the population, public-services and cooperation pages: the real server in
+headless Chromium renders each page from its URL path, raises no error, asks no host but
+itself for anything, and keeps the shared sidebar and URL state. Screenshots go to
+test-artifacts/ (themes-*.png) for a person to look at."""
+import pytest
+
+from appserver import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OutsideRequests, app_server, wait_for_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+PAGES = [  # url path, title id, title en, plotly charts at least
+    ("kependudukan", "Kependudukan", "Population", 4),
+    ("layanan", "Layanan publik", "Public services", 2),
+    ("kerjasama", "Kerja sama & aglomerasi", "Cooperation & agglomeration", 2),
+]
+
+
+@pytest.fixture(scope="module")
+def server(browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with app_server() as url:
+        # Open the app shell once: until app.py has called st.navigation in some session,
+        # Streamlit serves a deep link such as /kependudukan from the pages/ folder without
+        # app.py (see test_deep_link_on_a_fresh_server_runs_the_app_shell).
+        page, _, _ = open_page(browser, url + "/")
+        page.context.close()
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url, width=1600, height=1000):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    outside = OutsideRequests(url)
+    page.route("**/*", outside)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    wait_for_app(page)
+    return page, outside, errors
+
+
+def full_screenshot(page, name: str, width: int = 1600) -> None:
+    """Streamlit scrolls inside its main block, so a full-page shot needs a viewport as
+    tall as the content."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 9000)})
+    page.wait_for_timeout(500)  # plotly relayout after the resize
+    wait_for_app(page)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def charts_drawn(page, at_least: int) -> None:
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {at_least}")
+
+
+@pytest.mark.parametrize("path,title_id,title_en,n_charts", PAGES)
+def test_page_renders_in_both_languages(server, browser, path, title_id, title_en, n_charts):
+    for lang, title in (("id", title_id), ("en", title_en)):
+        page, outside, errors = open_page(browser, f"{server}/{path}?lang={lang}")
+        page.get_by_role("heading", name=title).first.wait_for()
+        charts_drawn(page, n_charts)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stDownloadButton']").count() >= 1
+        full_screenshot(page, f"themes-{path}-{lang}.png")
+        assert errors == []
+        assert outside.blocked == []
+        page.context.close()
+
+
+def test_url_state_is_read_and_written(server, browser):
+    page, outside, errors = open_page(browser, f"{server}/layanan?lang=en&region_set=jabodetabek"
+                                               "&indicator=nurses_per_100k&year=2020")
+    page.get_by_role("heading", name="Public services").first.wait_for()
+    charts_drawn(page, 2)
+    assert page.get_by_text("Nurses per 100,000 population").count() > 0
+    assert "indicator=nurses_per_100k" in page.url and "region_set=jabodetabek" in page.url
+    # the sidebar shows the region set of the URL
+    checked = page.locator("[data-testid='stSidebar'] input[type='radio']:checked")
+    assert checked.count() == 2
+    page.screenshot(path=str(ARTIFACTS / "themes-layanan-nurses-en.png"), full_page=False)
+    assert errors == [] and outside.blocked == []
+    page.context.close()
+
+
+def test_population_census_2010_from_url_states_incomplete_total(server, browser):
+    page, outside, errors = open_page(browser, f"{server}/kependudukan?year=2010")
+    page.get_by_role("heading", name="Kependudukan").first.wait_for()
+    charts_drawn(page, 4)
+    assert page.get_by_text("13 dari 15 wilayah").count() > 0
+    assert page.get_by_text("belum lengkap").count() > 0
+    page.screenshot(path=str(ARTIFACTS / "themes-kependudukan-2010.png"), full_page=False)
+    assert errors == [] and outside.blocked == []
+    page.context.close()
+
+
+@pytest.mark.xfail(reason="ui.page_setup: widget ids differ per page, so the sidebar radios fall back to "
+                          "their first option after a page switch (fix proposed in the report)", strict=False)
+def test_sidebar_choices_survive_a_page_switch(server, browser):
+    """Switch pages through the sidebar navigation: language and region set stay."""
+    page, outside, errors = open_page(browser, f"{server}/kependudukan?lang=en")
+    page.get_by_role("heading", name="Population").first.wait_for()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_role("link", name="Cooperation & agglomeration").click()
+    page.wait_for_url("**/kerjasama**")
+    wait_for_app(page)
+    checked = sidebar.locator("input[type='radio']:checked")
+    values = [checked.nth(i).evaluate("e => e.closest('label').innerText") for i in range(checked.count())]
+    page.context.close()
+    assert errors == [] and outside.blocked == []
+    assert any("English" in v for v in values), values
+    assert any("Agglomeration area (15)" in v for v in values), values
+
+
+@pytest.mark.xfail(reason="app.py/pages layout: on a fresh server a deep link runs the page without app.py "
+                          "(Streamlit's pages/ folder discovery); needs a change outside this page's files",
+                   strict=False)
+def test_deep_link_on_a_fresh_server_runs_the_app_shell(browser):
+    with app_server() as url:
+        page, outside, errors = open_page(browser, url + "/kerjasama")
+        links = page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()
+        page.context.close()
+    assert "Kerja sama & aglomerasi" in links, links
