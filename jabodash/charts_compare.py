@@ -141,29 +141,41 @@ def _profile_label(ind: Indicator, year, lang: str) -> str:
     return f"{ind.short(lang)}{year_text}" + (f" ({mark})" if mark else "")
 
 
+def _hover(r, ind: Indicator, lang: str) -> str:
+    return (f"{r.short_name}<br>{ind.short(lang)} {r.year}: {fmt.number(r.value, ind.decimals, lang)} {ind.unit(lang)}"
+            f"<br>{t('compare.rank_of', lang, rank=r.rank, n=r.covered)}")
+
+
 def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.DataFrame | None = None,
                   catalog: dict[str, Indicator] | None = None) -> go.Figure:
-    """Normalised profile: per indicator a row from 0 (lowest/worst within the chosen regions)
-    to 1 (highest/best), one dot per region. Lower-is-better indicators are flipped and marked;
-    neutral ones are not flipped, drawn hollow and marked. Gaps are named on the right."""
+    """Normalised profile: per indicator a row from 0 (lowest/worst in the region set that
+    year) to 1 (highest/best); a large dot per chosen region, small grey dots for the other
+    regions of the set. Lower-is-better indicators are flipped and marked; neutral ones are not
+    flipped, drawn hollow and marked. Coverage and gaps of the chosen regions on the right."""
     catalog = catalog or load_catalog()
     colours = region_colours(regions)
     indicators = list(dict.fromkeys(prof["indicator_id"]))
     n = len(indicators)
-    labels = [_profile_label(catalog[i], prof.loc[prof["indicator_id"] == i, "year"].iloc[0], lang) for i in indicators]
+    first = prof.drop_duplicates("indicator_id").set_index("indicator_id")
+    labels = [_profile_label(catalog[i], first.loc[i, "year"], lang) for i in indicators]
     pos = {ind_id: n - 1 - k for k, ind_id in enumerate(indicators)}  # first indicator on top
     step = 0.5 / max(len(regions), 1)
     fig = go.Figure()
     for k in range(n):
         fig.add_shape(type="line", x0=0, x1=1, y0=k, y1=k, line=dict(color="#cccccc", width=1), layer="below")
+    others = prof[~prof["chosen"] & prof["score"].notna()]
+    fig.add_trace(go.Scatter(
+        x=others["score"], y=[pos[i] for i in others["indicator_id"]], mode="markers",
+        name=t("compare.others", lang), marker=dict(size=7, color="#bbbbbb"),
+        text=[_hover(r, catalog[r.indicator_id], lang) for r in others.itertuples()],
+        hovertemplate="%{text}<extra></extra>",
+    ))
     for j, code in enumerate(regions):
-        part = prof[(prof["region_code"] == code) & prof["score"].notna()]
+        mine = prof[prof["region_code"] == code]
+        part = mine[mine["score"].notna()]
         inds = [catalog[i] for i in part["indicator_id"]]
         offset = (j - (len(regions) - 1) / 2) * step
-        hover = [f"{r.short_name}<br>{ind.short(lang)} {r.year}: {fmt.number(r.value, ind.decimals, lang)} {ind.unit(lang)}"
-                 f"<br>{t('compare.rank_of', lang, rank=r.rank, n=r.covered)}"
-                 for r, ind in zip(part.itertuples(), inds)]
-        name = prof.loc[prof["region_code"] == code, "short_name"].iloc[0] if (prof["region_code"] == code).any() else code
+        name = mine["short_name"].iloc[0] if len(mine) else code
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=code,
                                  marker=dict(size=13, color=colours[code], symbol="circle")))
         fig.add_trace(go.Scatter(
@@ -171,13 +183,14 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
             legendgroup=code, showlegend=False,
             marker=dict(size=13, color=colours[code], line=dict(width=2, color=colours[code]),
                         symbol=["circle-open" if ind.higher_is_better is None else "circle" for ind in inds]),
-            text=hover, hovertemplate="%{text}<extra></extra>",
+            text=[_hover(r, ind, lang) for r, ind in zip(part.itertuples(), inds)],
+            hovertemplate="%{text}<extra></extra>",
         ))
     no_data = t("common.no_data", lang)
+    chosen = prof[prof["chosen"]]
     for ind_id in indicators:
-        gaps = prof[(prof["indicator_id"] == ind_id) & prof["value"].isna()]["short_name"].tolist()
-        covered = prof[prof["indicator_id"] == ind_id]["covered"].iloc[0]
-        text = t("common.coverage", lang, covered=covered, total=len(regions)) + (
+        gaps = chosen[(chosen["indicator_id"] == ind_id) & chosen["value"].isna()]["short_name"].tolist()
+        text = t("common.coverage", lang, covered=first.loc[ind_id, "covered"], total=first.loc[ind_id, "total"]) + (
             f" · {no_data}: {', '.join(gaps)}" if gaps else "")
         fig.add_annotation(x=1.0, xref="paper", xshift=12, y=pos[ind_id], text=text, showarrow=False,
                            xanchor="left", font=dict(size=11, color=GAP_TEXT if gaps else "#555555"))
@@ -186,27 +199,31 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
     fig.update_xaxes(range=[-0.05, 1.05], tickvals=[0, 0.5, 1],
                      ticktext=[t("compare.axis.low", lang), "", t("compare.axis.high", lang)],
                      gridcolor=GRID, zeroline=False)
-    years = prof["year"].dropna()
-    covered = int(prof.groupby("region_code")["value"].apply(lambda v: v.notna().any()).sum())
-    subtitle = " · ".join([t("compare.chart.profile_sub", lang, n=len(regions)), _span(years),
-                           t("common.coverage", lang, covered=covered, total=len(regions))])
+    total = int(first["total"].max()) if len(first) else 0
+    covered = int(chosen.groupby("region_code")["value"].apply(lambda v: v.notna().any()).sum())
+    subtitle = " · ".join([t("compare.chart.profile_sub", lang, n=total), _span(prof["year"].dropna()),
+                           t("compare.chart.chosen_coverage", lang, covered=covered, total=len(regions))])
     source = _sources_line(sources, lang) if sources is not None and len(sources) else ""
     fig = _finish(fig, t("compare.chart.profile_title", lang), subtitle, source, lang,
                   height=max(320, 150 + 62 * n), below=30, top=100)
-    fig.update_layout(margin=dict(r=280), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+    fig.update_layout(margin=dict(r=300), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
     return fig
 
 
 def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.DataFrame | None = None,
                  catalog: dict[str, Indicator] | None = None) -> go.Figure:
-    """Ranks within the chosen regions: rows indicators (with year and direction), columns
-    regions, '#1' = best (highest for neutral indicators); grey 'no data' cells for gaps."""
+    """Ranks of the chosen regions within the region set: rows indicators (with year and
+    direction), columns chosen regions, '#1 of 14' = best of the 14 regions with a figure
+    (highest for neutral indicators); grey 'no data' cells for gaps."""
     catalog = catalog or load_catalog()
-    indicators = list(dict.fromkeys(prof["indicator_id"]))
-    names = [prof.loc[prof["region_code"] == c, "short_name"].iloc[0] for c in regions]
-    labels = [_profile_label(catalog[i], prof.loc[prof["indicator_id"] == i, "year"].iloc[0], lang) for i in indicators]
-    wide_rank = prof.pivot(index="indicator_id", columns="region_code", values="rank").reindex(index=indicators, columns=regions)
-    covered = prof.groupby("indicator_id")["covered"].first().reindex(indicators)
+    chosen = prof[prof["chosen"]]
+    indicators = list(dict.fromkeys(chosen["indicator_id"]))
+    names = [chosen.loc[chosen["region_code"] == c, "short_name"].iloc[0] for c in regions]
+    labels = [_profile_label(catalog[i], chosen.loc[chosen["indicator_id"] == i, "year"].iloc[0], lang)
+              for i in indicators]
+    wide_rank = chosen.pivot(index="indicator_id", columns="region_code", values="rank").reindex(
+        index=indicators, columns=regions)
+    covered = chosen.groupby("indicator_id")["covered"].first().reindex(indicators)
     z, text, missing = [], [], []
     for ind_id in indicators:
         n = max(int(covered[ind_id]), 1)
@@ -222,7 +239,8 @@ def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.
                              textfont=dict(size=13, color="#111111")))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False)
-    subtitle = " · ".join([t("compare.chart.ranks_sub", lang), _span(prof["year"].dropna())])
+    total = int(chosen["total"].max()) if len(chosen) else 0
+    subtitle = " · ".join([t("compare.chart.ranks_sub", lang, n=total), _span(chosen["year"].dropna())])
     source = _sources_line(sources, lang) if sources is not None and len(sources) else ""
     return _finish(fig, t("compare.chart.ranks_title", lang), subtitle, source, lang,
                    height=max(300, 150 + 44 * len(indicators)), below=0, top=105)

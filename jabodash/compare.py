@@ -1,10 +1,12 @@
 """Figures of the compare page (Bandingkan wilayah): 2-5 regions side by side.
 
-* series(): every figure of the chosen indicators for the chosen regions (queries/cmp_series.sql).
-* profile(): one year per indicator (the year in which most of the chosen regions have a figure,
-  the latest of ties), each indicator min-max scaled within the chosen regions and flipped when
-  lower is better, plus the rank within the chosen regions. Neutral indicators (no good/bad
-  direction) are scaled unflipped, ranked highest-first and marked as neutral.
+* series(): every figure of the chosen indicators for every region of the region set
+  (queries/cmp_series.sql); for_regions() keeps the chosen regions (small multiples).
+* profile(): one year per indicator (the year in which most of the chosen regions have a figure;
+  ties: most regions of the set, then the latest), each indicator min-max scaled within the
+  regions of the set that have a figure that year and flipped when lower is better, plus the
+  rank within the set. Neutral indicators (no good/bad direction) are scaled unflipped, ranked
+  highest-first and marked as neutral.
 * similar_regions(): distance between one region and every other region of the region set
   over z-scores of the indicators both have (queries/cmp_set_values.sql picks each indicator's
   latest year with at least SIMILAR_MIN_REGIONS regions). Nothing is imputed: a pair is compared
@@ -99,9 +101,15 @@ def selection_problem(regions: list[str], indicators: list[str]) -> tuple[str, d
 
 # --- data -----------------------------------------------------------------------------------
 
-def series(run: Runner, regions: list[str], indicators: list[str]) -> pd.DataFrame:
-    """Long table: indicator_id, region_code, short_name, year, value, source... (figures only)."""
-    return run("cmp_series", region_codes=list(regions), indicator_ids=list(indicators))
+def series(run: Runner, region_set: str, indicators: list[str]) -> pd.DataFrame:
+    """Long table of every figure of the indicators for every region of the set: indicator_id,
+    region_code, short_name, year, value, source... (figures only, no rows for gaps)."""
+    return run("cmp_series", region_set=region_set, indicator_ids=list(indicators))
+
+
+def for_regions(data: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
+    """The rows of the chosen regions only (small multiples, CSV)."""
+    return data[data["region_code"].isin(list(regions))].reset_index(drop=True)
 
 
 def direction(ind: Indicator) -> str:
@@ -110,12 +118,15 @@ def direction(ind: Indicator) -> str:
     return "higher" if ind.higher_is_better else "lower"
 
 
-def profile_years(data: pd.DataFrame) -> dict[str, int]:
-    """indicator_id -> the year in which most chosen regions have a figure (latest of ties)."""
+def profile_years(data: pd.DataFrame, regions: list[str]) -> dict[str, int]:
+    """indicator_id -> its profile year: the year in which most chosen regions have a figure;
+    of ties, the one in which most regions of the set have one; then the latest."""
     if data.empty:
         return {}
-    counts = data.groupby(["indicator_id", "year"])["region_code"].nunique().reset_index(name="n")
-    counts = counts.sort_values(["indicator_id", "n", "year"])
+    chosen = data["region_code"].isin(list(regions))
+    counts = (data.assign(chosen=chosen).groupby(["indicator_id", "year"])
+              .agg(n_chosen=("chosen", "sum"), n_set=("region_code", "nunique")).reset_index())
+    counts = counts.sort_values(["indicator_id", "n_chosen", "n_set", "year"])
     return {k: int(v) for k, v in counts.groupby("indicator_id")["year"].last().items()}
 
 
@@ -141,42 +152,49 @@ def rank(values: pd.Series, higher_is_better: bool | None) -> pd.Series:
     return v.rank(ascending=higher_is_better is False, method="min")
 
 
-def profile(data: pd.DataFrame, regions: list[str], indicators: list[str],
-            names: dict[str, str] | None = None, catalog: dict[str, Indicator] | None = None) -> pd.DataFrame:
-    """One row per (indicator, chosen region), gaps included (value NaN): year, value, score
-    (0 worst .. 1 best within the chosen regions; neutral unflipped), rank, covered (regions with
-    a figure that year), total, direction."""
+PROFILE_COLUMNS = ["indicator_id", "region_code", "short_name", "chosen", "year", "value", "score", "rank",
+                   "covered", "total", "chosen_covered", "direction"]
+
+
+def profile(data: pd.DataFrame, regions: list[str], indicators: list[str], names: dict[str, str],
+            catalog: dict[str, Indicator] | None = None) -> pd.DataFrame:
+    """Each indicator in its profile year, for every region of the set (names: code -> short
+    name of the set's regions; gaps kept with value NaN). score: min-max within the regions of
+    the set that have a figure that year (0 worst .. 1 best; neutral indicators unflipped: 0
+    lowest .. 1 highest); rank: 1 = best among them (neutral: highest); covered: regions of the
+    set with a figure; total: regions in the set; chosen_covered: chosen regions with a figure.
+    The chosen regions come first, in the order chosen."""
     catalog = catalog or load_catalog()
-    names = names or {}
-    if not names and not data.empty:
-        names = dict(zip(data["region_code"], data["short_name"]))
-    years = profile_years(data)
+    order = list(regions) + [code for code in names if code not in regions]
+    years = profile_years(data, regions)
     rows = []
     for ind_id in indicators:
         ind = catalog[ind_id]
         year = years.get(ind_id)
         part = data[(data["indicator_id"] == ind_id) & (data["year"] == year)] if year is not None else data.iloc[0:0]
-        values = part.set_index("region_code")["value"].reindex(list(regions))
+        values = part.set_index("region_code")["value"].reindex(order)
         scores, ranks = scale(values, ind.higher_is_better), rank(values, ind.higher_is_better)
         covered = int(values.notna().sum())
-        for code in regions:
+        chosen_covered = int(values.reindex(list(regions)).notna().sum())
+        for code in order:
             rows.append(dict(indicator_id=ind_id, region_code=code, short_name=names.get(code, code),
-                             year=year, value=values[code], score=scores[code], rank=ranks[code],
-                             covered=covered, total=len(regions), direction=direction(ind)))
-    out = pd.DataFrame(rows, columns=["indicator_id", "region_code", "short_name", "year", "value", "score",
-                                      "rank", "covered", "total", "direction"])
+                             chosen=code in regions, year=year, value=values[code], score=scores[code],
+                             rank=ranks[code], covered=covered, total=len(names), chosen_covered=chosen_covered,
+                             direction=direction(ind)))
+    out = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
     out["year"] = out["year"].astype("Int64")
     out["rank"] = out["rank"].astype("Int64")
     return out
 
 
 def table(prof: pd.DataFrame, lang: str, catalog: dict[str, Indicator] | None = None) -> pd.DataFrame:
-    """The profile as a readable table: one row per indicator, one column per region with the
-    figure in the UI's number format, 'no data' for gaps."""
+    """The chosen regions' profile as a readable table: one row per indicator, one column per
+    chosen region with the figure in the UI's number format and its rank in the set ("#2/15"),
+    'no data' for gaps."""
     catalog = catalog or load_catalog()
     no_data = t("common.no_data", lang)
     rows = []
-    for ind_id, part in prof.groupby("indicator_id", sort=False):
+    for ind_id, part in prof[prof["chosen"]].groupby("indicator_id", sort=False):
         ind = catalog[ind_id]
         first = part.iloc[0]
         row = {t("compare.col.indicator", lang): ind.name(lang), t("compare.col.unit", lang): ind.unit(lang),
@@ -185,20 +203,21 @@ def table(prof: pd.DataFrame, lang: str, catalog: dict[str, Indicator] | None = 
         for r in part.itertuples():
             text = fmt.number(r.value, ind.decimals, lang, missing=no_data)
             if not pd.isna(r.rank):
-                text += f" (#{int(r.rank)})"
+                text += f" (#{int(r.rank)}/{r.covered})"
             row[r.short_name] = text
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def rows_used(data: pd.DataFrame, prof: pd.DataFrame) -> pd.DataFrame:
-    """The figures behind the profile and ranks: each indicator in its profile year."""
+    """The figures behind the profile and ranks: each indicator in its profile year, every
+    region of the set."""
     years = prof[["indicator_id", "year"]].dropna().drop_duplicates().astype({"year": int})
     return data.merge(years, on=["indicator_id", "year"])
 
 
 def export_frame(prof: pd.DataFrame, catalog: dict[str, Indicator] | None = None) -> pd.DataFrame:
-    """The profile for CSV download: numbers unformatted, with unit and direction."""
+    """The profile for CSV download: numbers unformatted, with the unit."""
     catalog = catalog or load_catalog()
     out = prof.copy()
     out.insert(1, "unit", [catalog[i].unit_en for i in out["indicator_id"]])

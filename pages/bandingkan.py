@@ -32,15 +32,16 @@ problem = compare.selection_problem(chosen, indicators)
 if problem:
     st.warning(t(problem[0], lang, **problem[1]))
 else:
-    data = compare.series(ui.query, chosen, indicators)
+    data = compare.series(ui.query, state.region_set, indicators)
+    mine = compare.for_regions(data, chosen)
     prof = compare.profile(data, chosen, indicators, names)
     used_rows = compare.rows_used(data, prof)
 
     st.subheader(t("compare.section.multiples", lang))
-    st.plotly_chart(cc.small_multiples(data, chosen, names, indicators, lang), key="cmp_multiples",
+    st.plotly_chart(cc.small_multiples(mine, chosen, names, indicators, lang), key="cmp_multiples",
                     config=cc.plotly_config("jabodash_compare_trends"))
-    ui.sources_footnote(data, lang)
-    ui.csv_download(data, "jabodash_compare_series.csv", lang, key="dl_cmp_series")
+    ui.sources_footnote(mine, lang)
+    ui.csv_download(mine, "jabodash_compare_series.csv", lang, key="dl_cmp_series")
 
     st.subheader(t("compare.section.profile", lang))
     st.caption(t("compare.profile_note", lang))

@@ -1,4 +1,5 @@
--- Compare page: every figure of the chosen indicators for the chosen regions, all years.
+-- Compare page: every figure of the chosen indicators for every region of the region set, all
+-- years (the chosen regions are compared with each other and ranked and scaled within the set).
 -- Only figures that exist are returned: a region-year without a figure has no row, so a gap
 -- stays a gap (nothing is filled in).
 SELECT o.indicator_id, o.region_code, r.name, r.short_name, o.year, o.value, o.derived, o.note,
@@ -6,6 +7,6 @@ SELECT o.indicator_id, o.region_code, r.name, r.short_name, o.year, o.value, o.d
 FROM observation_all o
 JOIN region r ON r.code = o.region_code
 LEFT JOIN dataset d ON d.id = o.dataset_id
-WHERE list_contains($region_codes::VARCHAR[], o.region_code)
-  AND list_contains($indicator_ids::VARCHAR[], o.indicator_id)
+WHERE list_contains($indicator_ids::VARCHAR[], o.indicator_id)
+  AND (($region_set = 'agglomeration' AND r.in_agglomeration) OR ($region_set = 'jabodetabek' AND r.in_jabodetabek))
 ORDER BY o.indicator_id, o.region_code, o.year;

@@ -59,38 +59,59 @@ def _frame(rows):
     return pd.DataFrame(rows, columns=["indicator_id", "region_code", "short_name", "year", "value"])
 
 
-def test_profile_years_most_regions_then_latest():
+def test_profile_years_most_chosen_then_most_in_set_then_latest():
     data = _frame([
         ("ipm", "A", "A", 2019, 1), ("ipm", "B", "B", 2019, 2), ("ipm", "C", "C", 2019, 3),
         ("ipm", "A", "A", 2021, 1), ("ipm", "B", "B", 2021, 2),
         ("poverty_rate", "A", "A", 2020, 1), ("poverty_rate", "B", "B", 2020, 2),
         ("poverty_rate", "A", "A", 2022, 1), ("poverty_rate", "C", "C", 2022, 2),
+        # density: chosen A and B both in 2018 and 2020; 2018 has more regions of the set
+        ("population_density_census", "A", "A", 2018, 1), ("population_density_census", "B", "B", 2018, 1),
+        ("population_density_census", "D", "D", 2018, 1),
+        ("population_density_census", "A", "A", 2020, 1), ("population_density_census", "B", "B", 2020, 1),
     ])
-    assert compare.profile_years(data) == {"ipm": 2019, "poverty_rate": 2022}
+    assert compare.profile_years(data, ["A", "B", "C"]) == {"ipm": 2019, "poverty_rate": 2022,
+                                                            "population_density_census": 2018}
+    # only A and B chosen: ipm 2019 and 2021 tie on chosen (2), 2019 has more of the set
+    assert compare.profile_years(data, ["A", "B"])["ipm"] == 2019
+    assert compare.profile_years(data, ["A", "C"])["poverty_rate"] == 2022
 
 
-def test_profile_hand_computed():
-    # ipm higher is better, poverty lower is better, density neutral; region C lacks poverty
+SET = {"A": "Aa", "B": "Bb", "C": "Cc", "D": "Dd"}
+
+
+def test_profile_scaled_and_ranked_within_the_region_set():
+    # set of four regions A-D, A and C chosen. ipm higher is better, poverty lower is better,
+    # density neutral; C has no poverty figure; D (not chosen) sets the ipm maximum.
     data = _frame([
         ("ipm", "A", "Aa", 2024, 70.0), ("ipm", "B", "Bb", 2024, 80.0), ("ipm", "C", "Cc", 2024, 75.0),
+        ("ipm", "D", "Dd", 2024, 90.0),
         ("poverty_rate", "A", "Aa", 2024, 10.0), ("poverty_rate", "B", "Bb", 2024, 4.0),
+        ("poverty_rate", "D", "Dd", 2024, 6.0),
         ("population_density_census", "A", "Aa", 2020, 1000.0), ("population_density_census", "B", "Bb", 2020, 3000.0),
         ("population_density_census", "C", "Cc", 2020, 1500.0),
     ])
-    prof = compare.profile(data, ["A", "B", "C"], ["ipm", "poverty_rate", "population_density_census"])
+    prof = compare.profile(data, ["C", "A"], ["ipm", "poverty_rate", "population_density_census"], SET)
+    assert prof[prof.indicator_id == "ipm"]["region_code"].tolist() == ["C", "A", "B", "D"]  # chosen first
+    assert prof[prof.chosen]["region_code"].unique().tolist() == ["C", "A"]
     p = prof.set_index(["indicator_id", "region_code"])
-    assert p.loc[("ipm", "A"), "score"] == 0.0
-    assert p.loc[("ipm", "C"), "score"] == 0.5
-    assert p.loc[("ipm", "B"), "rank"] == 1 and p.loc[("ipm", "A"), "rank"] == 3
-    # lower is better: the lowest poverty scores 1 and ranks first
+    # ipm: min 70 (A), max 90 (D): C = (75-70)/20
+    assert p.loc[("ipm", "A"), "score"] == 0.0 and p.loc[("ipm", "D"), "score"] == 1.0
+    assert p.loc[("ipm", "C"), "score"] == pytest.approx(0.25)
+    assert p.loc[("ipm", "C"), "rank"] == 3 and p.loc[("ipm", "A"), "rank"] == 4 and p.loc[("ipm", "D"), "rank"] == 1
+    assert p.loc[("ipm", "A"), "covered"] == 4 and p.loc[("ipm", "A"), "total"] == 4
+    assert p.loc[("ipm", "A"), "chosen_covered"] == 2
+    # poverty, lower is better: min 4 (B) -> 1, max 10 (A) -> 0, D 6 -> 1 - (6-4)/6
     assert p.loc[("poverty_rate", "B"), "score"] == 1.0 and p.loc[("poverty_rate", "A"), "score"] == 0.0
-    assert p.loc[("poverty_rate", "B"), "rank"] == 1
+    assert p.loc[("poverty_rate", "D"), "score"] == pytest.approx(2 / 3)
+    assert p.loc[("poverty_rate", "B"), "rank"] == 1 and p.loc[("poverty_rate", "A"), "rank"] == 3
     assert math.isnan(p.loc[("poverty_rate", "C"), "value"]) and math.isnan(p.loc[("poverty_rate", "C"), "score"])
     assert pd.isna(p.loc[("poverty_rate", "C"), "rank"])
-    assert p.loc[("poverty_rate", "A"), "covered"] == 2 and p.loc[("poverty_rate", "A"), "total"] == 3
-    # neutral: unflipped (highest = 1), marked
+    assert p.loc[("poverty_rate", "A"), "covered"] == 3 and p.loc[("poverty_rate", "A"), "chosen_covered"] == 1
+    # neutral: unflipped (highest = 1), ranked highest first, marked; D has no density
     assert p.loc[("population_density_census", "C"), "score"] == pytest.approx(0.25)
     assert p.loc[("population_density_census", "B"), "score"] == 1.0
+    assert p.loc[("population_density_census", "C"), "rank"] == 2
     assert set(p.xs("population_density_census")["direction"]) == {"neutral"}
     assert set(p.xs("poverty_rate")["direction"]) == {"lower"}
     assert p.loc[("population_density_census", "A"), "year"] == 2020
@@ -102,17 +123,25 @@ def test_profile_indicator_without_any_figure_is_all_gaps():
     pov = prof[prof.indicator_id == "poverty_rate"]
     assert pov["value"].isna().all() and pov["score"].isna().all() and (pov["covered"] == 0).all()
     assert pov["year"].isna().all()
+    assert prof[prof.indicator_id == "ipm"].set_index("region_code").loc["A", "score"] == 0.5  # nothing to scale against
 
 
-def test_table_formats_numbers_and_gaps():
-    data = _frame([("ipm", "A", "Aa", 2024, 70.5), ("ipm", "B", "Bb", 2024, 1234.5)])
-    prof = compare.profile(data, ["A", "B", "C"], ["ipm"], {"A": "Aa", "B": "Bb", "C": "Cc"})
-    row = compare.table(prof, "id").iloc[0]
-    assert row["Aa"] == "70,50 (#2)" and row["Bb"] == "1.234,50 (#1)"
+def test_table_formats_numbers_ranks_and_gaps():
+    data = _frame([("ipm", "A", "Aa", 2024, 70.5), ("ipm", "B", "Bb", 2024, 1234.5), ("ipm", "D", "Dd", 2024, 99.0)])
+    prof = compare.profile(data, ["A", "B", "C"], ["ipm"], SET)
+    table = compare.table(prof, "id")
+    assert list(table.columns) == ["Indikator", "Satuan", "Tahun", "Wilayah berdata (cakupan)", "Aa", "Bb", "Cc"]
+    row = table.iloc[0]
+    assert row["Aa"] == "70,50 (#3/3)" and row["Bb"] == "1.234,50 (#1/3)"
     assert row["Cc"] == "tidak ada data"
-    assert row["Tahun"] == "2024" and row["Wilayah berdata"] == "2/3"
+    assert row["Tahun"] == "2024" and row["Wilayah berdata (cakupan)"] == "3/4"
     row_en = compare.table(prof, "en").iloc[0]
-    assert row_en["Bb"] == "1,234.50 (#1)" and row_en["Cc"] == "no data"
+    assert row_en["Bb"] == "1,234.50 (#1/3)" and row_en["Cc"] == "no data"
+
+
+def test_for_regions_keeps_the_chosen():
+    data = _frame([("ipm", "A", "A", 2024, 1.0), ("ipm", "B", "B", 2024, 2.0), ("ipm", "C", "C", 2024, 3.0)])
+    assert compare.for_regions(data, ["C", "A"])["region_code"].tolist() == ["A", "C"]
 
 
 # --- z-scores and similar regions (hand-computed) ----------------------------------------------
@@ -213,7 +242,11 @@ def test_outside_set_names():
 # --- queries against the data -----------------------------------------------------------------
 
 def test_cmp_series_has_only_existing_figures(store):
-    data = compare.series(store.query, ["3101", "3171"], ["population_census", "ipm"])
+    full = compare.series(store.query, "jabodetabek", ["population_census", "ipm"])
+    in_set = OBS.region_code != "3203"
+    assert len(full) == (in_set & OBS.indicator_id.isin(["population_census", "ipm"])).sum()
+    assert "3203" not in set(full.region_code)
+    data = compare.for_regions(full, ["3101", "3171"])
     expected = OBS[OBS.region_code.isin(["3101", "3171"]) & OBS.indicator_id.isin(["population_census", "ipm"])]
     assert len(data) == len(expected)
     assert data["value"].notna().all()
@@ -363,7 +396,7 @@ def test_small_multiples_gaps_units_coverage(store):
     regions = ["3101", "3171", "3276"]
     names = {"3101": "Kepulauan Seribu", "3171": "Jakarta Selatan", "3276": "Depok"}
     inds = ["population_census", "ipm"]
-    data = compare.series(store.query, regions, inds)
+    data = compare.for_regions(compare.series(store.query, "agglomeration", inds), regions)
     fig = cc.small_multiples(data, regions, names, inds, "en")
     assert len(fig.data) == len(regions) * len(inds)
     seribu_pop = next(tr for tr in fig.data if tr.name == "Kepulauan Seribu" and tr.xaxis == "x")
@@ -380,8 +413,9 @@ def test_small_multiples_gaps_units_coverage(store):
 def test_profile_and_rank_charts(store):
     regions = ["3171", "3276", "3201"]
     inds = ["ipm", "poverty_rate", "population_density_census"]
-    data = compare.series(store.query, regions, inds)
-    prof = compare.profile(data, regions, inds)
+    names = dict(zip(REGIONS.code, REGIONS.short_name))
+    data = compare.series(store.query, "agglomeration", inds)
+    prof = compare.profile(data, regions, inds, names)
     fig = cc.profile_chart(prof, regions, "en", compare.rows_used(data, prof))
     js = _fig_json(fig)
     labels = js["layout"]["yaxis"]["ticktext"]
@@ -389,21 +423,27 @@ def test_profile_and_rank_charts(store):
     points = [tr for tr in js["data"] if tr.get("showlegend") is False]
     symbols = {s for tr in points for s in _arr(tr["marker"]["symbol"])}
     assert symbols == {"circle", "circle-open"}
-    xs = [x for tr in points for x in _arr(tr["x"])]
-    assert min(xs) == 0.0 and max(xs) == 1.0
-    assert "3 of 3 regions" in fig.layout.title.text
+    others = js["data"][0]
+    assert others["name"] == "other regions of the set" and len(_arr(others["x"])) == 3 * 15 - 3 * 3
+    # scaled within the 15 regions: the chosen regions' scores equal a min-max over the set
+    ipm = OBS[(OBS.indicator_id == "ipm") & (OBS.year == 2024)].set_index("region_code")["value"]
+    expected = (ipm["3276"] - ipm.min()) / (ipm.max() - ipm.min())
+    depok = next(tr for tr in points if tr["name"] == "Depok")
+    assert _arr(depok["x"])[0] == pytest.approx(expected)  # points in indicator order: ipm first
+    assert "3 of 3 chosen regions with data" in fig.layout.title.text
+    assert "among the 15 regions" in fig.layout.title.text
     heat = cc.rank_heatmap(prof, regions, "en")
     ranks = heat.data[1]
     assert list(ranks.x) == ["Jakarta Selatan", "Depok", "Kab. Bogor"]
-    best_ipm = OBS[(OBS.indicator_id == "ipm") & (OBS.year == 2024) & OBS.region_code.isin(regions)]
-    best = best_ipm.sort_values("value", ascending=False).region_code.iloc[0]
-    assert ranks.text[0][regions.index(best)] == "#1 of 3"
+    order = ipm.rank(ascending=False, method="min")
+    assert list(ranks.text[0]) == [f"#{int(order[c])} of 15" for c in regions]
 
 
 def test_rank_heatmap_marks_gaps():
     data = _frame([("ipm", "A", "Aa", 2024, 70.0), ("ipm", "B", "Bb", 2024, 80.0)])
     prof = compare.profile(data, ["A", "B", "C"], ["ipm"], {"A": "Aa", "B": "Bb", "C": "Cc"})
     heat = cc.rank_heatmap(prof, ["A", "B", "C"], "id")
+    assert "Peringkat dalam cakupan wilayah" in heat.layout.title.text
     gaps, ranks = heat.data
     assert list(gaps.z[0]) == [None, None, 1] and gaps.texttemplate == "tidak ada data"
     assert list(ranks.text[0]) == ["#2 dari 2", "#1 dari 2", ""]
