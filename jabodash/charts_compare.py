@@ -308,7 +308,7 @@ def coverage_matrix(cov: pd.DataFrame, lang: str, catalog: dict[str, Indicator] 
                            t("methods.coverage.cells", lang, filled=cells, total=n.size)])
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont=dict(size=12))
     fig.update_xaxes(side="top", showgrid=False, tickangle=-40)
-    fig = _finish(fig, t("methods.coverage.title", lang), subtitle, "", lang,
+    fig = _finish(fig, t("methods.coverage.title", lang), subtitle, t("methods.coverage.source", lang), lang,
                   height=max(360, 190 + 22 * len(indicators)), top=165)
     fig.update_layout(margin=dict(r=70))
     return fig

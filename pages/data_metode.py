@@ -17,7 +17,8 @@ st.caption(t("methods.subtitle", lang))
 st.subheader(t("methods.section.catalog", lang))
 full = methods.catalog(ui.query, state.region_set)
 left, right = st.columns([3, 2])
-text = left.text_input(t("methods.search", lang), key="w_meta_search", help=t("methods.search_help", lang))
+text = left.text_input(t("methods.search", lang), key="w_meta_search", help=t("methods.search_help", lang),
+                       max_chars=100)
 themes = right.multiselect(t("methods.themes", lang), list(catalog_mod.THEMES), key="w_meta_themes",
                            format_func=lambda x: t(f"theme.{x}", lang), placeholder=t("methods.themes_placeholder", lang))
 shown = methods.search(full, text, themes)
