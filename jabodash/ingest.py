@@ -32,6 +32,19 @@ What is read
 * Years ``2023``, ``2023*`` (preliminary), ``2023-06`` (period), ``Tahun 2023``; a single
   year in the title is used when there is no year column.
 
+For the upload page
+-------------------
+``result = read_upload(data, name, IngestOptions(...), matcher=matcher_with_cached_kecamatan())``
+then show ``result.errors`` / ``result.warnings`` (``Message.markdown(lang)``), the detected
+settings (encoding, delimiter, number_format, layout, level, roles), ``result.preview`` (raw
+table, index = line number), ``result.skipped`` (DataFrame: row, column, value, reason_key,
+reason), ``result.unmatched`` (values with suggested codes, for the manual mapping),
+``result.ambiguous_columns`` (ask "Indonesian or English?") and ``result.suggested`` (defaults
+for indicator name, unit, higher_is_better, source). Corrections go back in through a new
+IngestOptions (keep the bytes in the session and read again). ``result.cleaned(lang)`` is the
+table to download (through exports_csv.to_safe_csv); :func:`count_points` turns a points
+layout into counts per region; :mod:`jabodash.workspace` saves, lists and loads datasets.
+
 Hostile text (HTML, scripts, Markdown, formulas) is kept as inert text: nothing is ever
 evaluated. Pages show cell text with ``st.dataframe``/``st.text`` or through
 :meth:`Message.markdown`, which escapes parameters; CSV downloads go through
@@ -52,7 +65,8 @@ added::
     columns         the table's column names
     roles           {"region", "year", "indicator", "unit", "lat", "lon": column name or null,
                      "values": [column names], "ignored": [column names]}
-    number_format   "id" | "en" | "plain" | "native" | "mixed" | "ambiguous" | null
+    number_format   "id" | "en" | "plain" | "native" | "decimal" (coordinates) | "mixed" | "ambiguous"
+                    | null
     number_formats  {column: one of the above for that column}
     layout          "long" | "wide_years" | "wide_indicators" | "points" | null
     level           "kabkota" | "kecamatan" | null
@@ -84,6 +98,7 @@ import json
 import math
 import os
 import re
+import threading
 import unicodedata
 import zipfile
 from collections import Counter
@@ -1147,8 +1162,16 @@ def read_upload(data: bytes, filename: str = "upload.csv", options: IngestOption
         if len(data) > limit:
             return result.error("too_large", size_mb=f"{len(data) / 1048576:.1f}",
                                 limit_mb=f"{limit / 1048576:.0f}")
-        result.sha256 = hashlib.sha256(data).hexdigest()
-        _read(data, str(filename or ""), options, matcher, result, limit)
+        digest: dict[str, str] = {}
+        # the checksum runs beside the reader (hashlib releases the GIL on large inputs)
+        hasher = threading.Thread(target=lambda: digest.setdefault("sha", hashlib.sha256(data).hexdigest()),
+                                  daemon=True)
+        hasher.start()
+        try:
+            _read(data, str(filename or ""), options, matcher, result, limit)
+        finally:
+            hasher.join()
+            result.sha256 = digest.get("sha", "")
     except MemoryError:
         result.records = _empty_records()
         result.error("internal", detail="MemoryError")
