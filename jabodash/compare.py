@@ -197,7 +197,7 @@ def table(prof: pd.DataFrame, lang: str, catalog: dict[str, Indicator] | None = 
     for ind_id, part in prof[prof["chosen"]].groupby("indicator_id", sort=False):
         ind = catalog[ind_id]
         first = part.iloc[0]
-        row = {t("compare.col.indicator", lang): ind.name(lang), t("compare.col.unit", lang): ind.unit(lang),
+        row = {t("compare.col.indicator", lang): ind.short(lang), t("compare.col.unit", lang): ind.unit(lang),
                t("compare.col.year", lang): "" if pd.isna(first["year"]) else str(int(first["year"])),
                t("compare.col.coverage", lang): f"{first['covered']}/{first['total']}"}
         for r in part.itertuples():
