@@ -9,28 +9,41 @@ How a query is kept harmless (first line: DuckDB's own guarantees, verified in d
 * Each :class:`Sandbox` opens its **own** in-memory DuckDB instance (never shared between sessions) and
   ``ATTACH``es the database file built by :mod:`jabodash.store` ``(READ_ONLY)`` as ``jabodash``, makes
   it the default catalog and ``DETACH``es the writable in-memory catalog ``memory``. Writing to a table
-  or view of the data fails in DuckDB ("attached in read-only mode"). A second connection to the same
-  file with a different configuration is not possible in one process, hence ATTACH.
-* The session's uploads and saved datasets are registered as views of this connection only (DuckDB's
-  temp catalog is per connection), so a session never sees another session's unsaved uploads.
-  Python replacement scans are off (``python_enable_replacements = false``): a query cannot read a
-  pandas DataFrame of the app by naming a Python variable.
-* Then ``SET enable_external_access = false``: no file, URL, database file or extension can be read,
+  or view of the data fails in DuckDB ("attached in read-only mode"). (A second ``duckdb.connect`` of
+  the same file with another configuration is refused in one process, hence ATTACH.)
+* ``SET enable_external_access = false``: no file, URL, database file or extension can be read,
   written, attached, installed or loaded (``read_csv``, ``COPY ... TO``, ``ATTACH 'file'``,
   ``INSTALL``/``LOAD``, ``EXPORT``/``IMPORT DATABASE``: "Permission Error: ... disabled by
-  configuration"); and ``SET lock_configuration = true``: no setting can be changed afterwards
+  configuration"); then ``SET lock_configuration = true``: no setting can be changed afterwards
   (``SET enable_external_access = true`` fails with "the configuration has been locked"; so do the
   table functions that change settings, e.g. ``enable_logging()``, ``enable_profiling()``).
+  Python replacement scans are off (``python_enable_replacements = false``): a query cannot read a
+  pandas DataFrame by naming a Python variable.
+* The session's uploads and saved datasets are registered as views of this connection only (DuckDB's
+  temp catalog is per connection; registering works after the lock), so a session never sees another
+  session's unsaved uploads.
 * Limits: ``memory_limit`` (default 1 GB) and ``threads`` (default 1) per sandbox; ``temp_directory``
   is empty, so nothing spills to disk (a query over the limit fails with an out-of-memory message
   instead of filling the disk); extension auto-install/auto-load and community extensions are off.
-* Time: a ``threading.Timer`` calls ``con.interrupt()`` after ``timeout_s`` seconds (default 10).
-  Every limit is a constructor argument; a deployment sets them with JABODASH_SQL_TIMEOUT_S,
-  JABODASH_SQL_MEMORY_LIMIT, JABODASH_SQL_THREADS, JABODASH_SQL_DISPLAY_ROWS, JABODASH_SQL_DOWNLOAD_CAP
-  and JABODASH_SQL_DOWNLOAD_MAX_BYTES (:func:`settings_from_env`).
+  Time: DuckDB's ``max_execution_time`` is the time limit, and a ``threading.Timer`` also calls
+  ``con.interrupt()`` at the limit (default 10 s).
 * Rows: the result is streamed as Arrow record batches and reading stops after ``download_cap`` rows
   (or ``download_max_bytes``), so a query returning 50 million rows never materialises. The page
   shows the first ``display_rows``; the downloads hold everything that was read.
+
+What DuckDB does not bound, and the worker process does
+--------------------------------------------------------
+DuckDB's memory limit covers its buffer manager, not every allocation: ``repeat('x', 2000000000)``
+builds one 2 GB string outside it, and the interrupt is only looked at between vectors, so that query
+ran for a minute and took 3.7 GB although the limits were 256 MB and 2 s. A sandbox therefore runs
+DuckDB in a worker process of its own (``isolation="process"``, the default on POSIX systems;
+``python -m jabodash.sqlconsole --worker``, driven over a pipe: JSON headers and Arrow IPC, nothing
+pickled). Before each query the worker caps its address space (``RLIMIT_AS``: current size + memory
+limit + twice the download byte cap + 256 MB), so such an allocation fails inside DuckDB as an
+out-of-memory error; and a query that has not answered at the time limit plus a grace period is ended
+by killing the worker; a new one starts at once with the session's uploads. ``isolation="thread"``
+(non-POSIX systems, or JABODASH_SQL_ISOLATION=thread) runs the same engine in the app's process,
+with every check and DuckDB limit but without the hard cap.
 
 Second line: the statement itself is checked before it runs
 ------------------------------------------------------------
@@ -52,6 +65,18 @@ table, DuckDB's own message (``errors_as_json`` gives its type and the byte posi
 and the line/column of the position. :meth:`Sandbox.run` never raises for a bad query; it returns a
 :class:`Result` whose ``error`` is set.
 
+For a page (one sandbox per browser session, in ``st.session_state``, never ``st.cache_resource``)::
+
+    box = Sandbox()                                    # starts its worker; close() when done
+    box.sync_uploads({table_name(f): (df, f) for f, df in session_uploads.items()})  # every rerun
+    result = box.run(query)                            # never raises for a bad query
+    if result.ok:
+        show(result.df); result.summary(lang); result.notice(lang)   # first display_rows rows
+        result.to_csv(), result.to_parquet(), result.download_name("csv")
+    else:
+        result.error.text(lang); result.error.context()  # message + position; the query line and ^
+    box.schema(lang); box.limits_text(lang); examples()
+
 This module must not import streamlit.
 """
 from __future__ import annotations
@@ -61,6 +86,7 @@ import json
 import math
 import os
 import re
+import sys
 import threading
 import time
 import unicodedata
@@ -68,16 +94,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
+import pyarrow.ipc  # noqa: F401 (pa.ipc)
 import pyarrow.parquet as pq
 
 from .fmt import number
 from .i18n import t
 from .paths import QUERIES_DIR
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the worker process never needs it
+    import pandas as pd
 
 EXAMPLES_DIR = QUERIES_DIR / "examples"
 CATALOG = "jabodash"
@@ -474,7 +503,9 @@ def problem_from_exception(exc: BaseException, text: str, timed_out: bool = Fals
     kind = "error"
     params: dict[str, Any] = {}
     low = message.lower()
-    if name == "InterruptException" or (timed_out and "interrupted" in low):
+    if "maximum execution time" in low:  # DuckDB's own max_execution_time fired first
+        timed_out = True
+    if name == "InterruptException" or (timed_out and ("interrupted" in low or "interrupt" in low)):
         key = "error.timeout" if timed_out else "error.interrupted"
         kind = "timeout" if timed_out else "error"
         params["seconds"] = number(timeout_s or 0, 0 if float(timeout_s or 0).is_integer() else 1)
@@ -581,6 +612,7 @@ def _text_column(col: pa.ChunkedArray) -> pa.Array:
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
     """Arrow to pandas, column by column, names made unique. Lists, structs, maps, unions, blobs and
     intervals become text (JSON for nested values), so a table widget and a CSV show them plainly."""
+    import pandas as pd
     data = {}
     names = _unique_names(table.column_names)
     for name, col in zip(names, table.columns):
@@ -591,7 +623,7 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
                 data[name] = col.to_pandas()
         except Exception:
             data[name] = pd.Series([_text_value(v) for v in col.to_pylist()], dtype=object)
-    return pd.DataFrame(data, columns=names) if names else pd.DataFrame()
+    return pd.DataFrame(data, columns=names)
 
 
 def _parquet_table(table: pa.Table) -> pa.Table:
@@ -671,12 +703,13 @@ class Result:
     def df(self) -> pd.DataFrame:
         """The rows the page shows (the first display_rows), column names made unique."""
         if self._df is None:
-            self._df = pd.DataFrame() if self.table is None else _to_pandas(self.table.slice(0, self.display_rows))
+            self._df = _to_pandas(self.table.slice(0, self.display_rows) if self.table is not None
+                                  else pa.table({}))
         return self._df
 
     def frame(self) -> pd.DataFrame:
         """Every row read, as pandas (for downloads)."""
-        return pd.DataFrame() if self.table is None else _to_pandas(self.table)
+        return _to_pandas(self.table if self.table is not None else pa.table({}))
 
     def to_csv(self, bom: bool = True) -> bytes:
         """Every row read as formula-safe CSV (jabodash.exports_csv.to_safe_csv)."""
@@ -850,42 +883,53 @@ def settings_from_env() -> dict[str, Any]:
     return out
 
 
-class Sandbox:
-    """One session's SQL console: a locked-down DuckDB connection to the data and the session's uploads.
+def memory_bytes(text: str) -> int:
+    """"1GB" / "512 MiB" -> bytes (DuckDB reads KB/MB/GB as powers of 1000, KiB/MiB/GiB of 1024)."""
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", str(text), re.I)
+    if not m:
+        raise ValueError(f"not a memory size: {text!r}")
+    units = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+             "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+    return int(float(m.group(1)) * units[m.group(2).lower()])
 
-    ``uploads`` maps a SQL name to a DataFrame / Arrow table, or to ``(frame, title)``. Saved datasets
-    of the workspace are added as ``saved_<id>`` when ``include_saved``. Create one per session (never
-    share between sessions); :meth:`close` it when done (also a context manager).
-    """
 
-    def __init__(self, db_path: str | Path | None = None, uploads: dict | None = None, *,
-                 timeout_s: float | None = None, memory_limit: str | None = None,
-                 threads: int | None = None, display_rows: int | None = None,
-                 download_cap: int | None = None, download_max_bytes: int | None = None,
-                 include_saved: bool = True, max_query_chars: int = MAX_QUERY_CHARS):
-        if db_path is None:
-            from .store import database_path
-            db_path = database_path()
-        env = settings_from_env()
-        self.db_path = Path(db_path)
-        self.timeout_s = float(timeout_s if timeout_s is not None else env["timeout_s"])
-        self.memory_limit = str(memory_limit if memory_limit is not None else env["memory_limit"])
-        self.threads = max(1, int(threads if threads is not None else env["threads"]))
-        self.display_rows = max(1, int(display_rows if display_rows is not None else env["display_rows"]))
-        self.download_cap = max(1, int(download_cap if download_cap is not None else env["download_cap"]))
-        self.download_max_bytes = int(download_max_bytes if download_max_bytes is not None
-                                      else env["download_max_bytes"])
-        self.max_query_chars = int(max_query_chars)
-        if not _MEMORY_RE.match(self.memory_limit):
-            raise ValueError(f"memory_limit must look like 512MB or 1GB, got {self.memory_limit!r}")
-        if not self.timeout_s > 0:
-            raise ValueError("timeout_s must be positive")
-        self._lock = threading.Lock()
-        self._relations: dict[str, tuple[str, str]] = {}  # name -> (kind, title)
-        self._frames: dict[str, Any] = {}
+def _arrow(frame) -> pa.Table:
+    """An upload as an Arrow table; a column Arrow cannot type (mixed objects) becomes text."""
+    if isinstance(frame, pa.Table):
+        return frame
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        fixed = frame.copy()
+        for col in fixed.columns:
+            try:
+                pa.array(fixed[col], from_pandas=True)
+            except (pa.ArrowException, TypeError, ValueError):
+                fixed[col] = fixed[col].map(lambda v: None if v is None else str(v))
+        return pa.Table.from_pandas(fixed, preserve_index=False)
+
+
+# ---------------------------------------------------------------------------
+# the engine: the DuckDB side (in the worker process, or in this process)
+# ---------------------------------------------------------------------------
+
+
+class _Engine:
+    """The locked-down DuckDB connection and the runner. Lives in the worker process (isolation
+    "process") or in the app's process (isolation "thread")."""
+
+    def __init__(self, db_path: str, *, timeout_s: float, memory_limit: str, threads: int,
+                 download_cap: int, download_max_bytes: int):
+        self.timeout_s = float(timeout_s)
+        self.memory_limit = memory_limit
+        self.download_cap = int(download_cap)
+        self.download_max_bytes = int(download_max_bytes)
+        self.lock = threading.Lock()
+        self.tables: dict[str, pa.Table] = {}
         self.con = duckdb.connect(":memory:", config={
-            "memory_limit": self.memory_limit,
-            "threads": self.threads,
+            "memory_limit": memory_limit,
+            "threads": int(threads),
+            "max_execution_time": max(1, int(round(self.timeout_s * 1000))),
             "temp_directory": "",
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
@@ -896,111 +940,52 @@ class Sandbox:
             "errors_as_json": True,
         })
         try:
-            path = str(self.db_path).replace("'", "''")
+            path = str(db_path).replace("'", "''")
             self.con.execute(f"ATTACH '{path}' AS {CATALOG} (READ_ONLY)")
             self.con.execute(f"USE {CATALOG}")
             self.con.execute("DETACH memory")
-            for name, value in (saved_datasets() if include_saved else {}).items():
-                self._register(name, value, "saved")
-            for name, value in (uploads or {}).items():
-                self._register(name, value, "upload")
             self.con.execute("SET enable_external_access = false")
             self.con.execute("SET lock_configuration = true")
         except BaseException:
             self.con.close()
             raise
 
-    # -- uploads ------------------------------------------------------------
-
-    def _register(self, name: str, value, kind: str) -> None:
-        frame, title = value if isinstance(value, tuple) else (value, "")
-        name = str(name)
-        if not _NAME_RE.match(name):
-            raise ValueError(f"not a valid upload table name: {name!r} (use sqlconsole.table_name())")
-        if name in BUILTIN_TABLES or name in BUILTIN_VIEWS:
-            raise ValueError(f"upload table name {name!r} is a built-in table")
-        if not isinstance(frame, (pd.DataFrame, pa.Table)):
-            raise TypeError("an upload must be a pandas DataFrame or a pyarrow Table")
-        self.con.register(name, frame)  # a view of this connection only (works after the lock too)
-        self._frames[name] = frame
-        self._relations[name] = (kind, str(title or ""))
-
-    def add_upload(self, name: str, frame, title: str = "") -> None:
-        """Add (or replace) one upload of this session."""
-        with self._lock:
-            if self._relations.get(name, ("", ""))[0] == "saved":
-                raise ValueError(f"{name!r} is a saved dataset")
-            if name in self._relations:
+    def add(self, name: str, table: pa.Table) -> None:
+        with self.lock:
+            if name in self.tables:
                 self.con.unregister(name)
-            self._register(name, (frame, title), "upload")
+            self.con.register(name, table)  # a view of this connection only; works after the lock
+            self.tables[name] = table
 
-    def remove_upload(self, name: str) -> None:
-        with self._lock:
-            if self._relations.get(name, ("", ""))[0] == "upload":
+    def remove(self, name: str) -> None:
+        with self.lock:
+            if self.tables.pop(name, None) is not None:
                 self.con.unregister(name)
-                self._relations.pop(name, None)
-                self._frames.pop(name, None)
 
-    def sync_uploads(self, uploads: dict) -> None:
-        """Make this session's uploads exactly ``uploads`` (name -> frame or (frame, title)): new ones
-        are added, changed ones replaced, missing ones removed. Cheap when nothing changed (page reruns)."""
-        wanted = {name: (value if isinstance(value, tuple) else (value, "")) for name, value in uploads.items()}
-        for name in [n for n in self.uploads if n not in wanted]:
-            self.remove_upload(name)
-        for name, (frame, title) in wanted.items():
-            current = self._relations.get(name)
-            if current is None or self._frames.get(name) is not frame or current[1] != str(title or ""):
-                self.add_upload(name, frame, title)
+    def settings(self) -> dict[str, str]:
+        with self.lock:
+            return dict(self.con.execute("SELECT name, value FROM duckdb_settings()").fetchall())
 
-    def limits_text(self, lang: str = "id") -> str:
-        """One line on the limits, for the page."""
-        seconds = number(self.timeout_s, 0 if self.timeout_s.is_integer() else 1, lang)
-        return t("sql.page.limits", lang, seconds=seconds, memory=self.memory_limit,
-                 display=number(self.display_rows, 0, lang), cap=number(self.download_cap, 0, lang))
+    def schema_rows(self) -> list[tuple[str, str, str, str]]:
+        with self.lock:
+            return [tuple(map(str, row)) for row in self.con.execute(
+                "SELECT database_name, table_name, column_name, data_type FROM duckdb_columns() "
+                "WHERE database_name IN (?, 'temp') AND schema_name = 'main' "
+                "ORDER BY database_name, table_name, column_index", [CATALOG]).fetchall()]
 
-    @property
-    def uploads(self) -> list[str]:
-        return [n for n, (k, _) in self._relations.items() if k == "upload"]
-
-    @property
-    def saved(self) -> list[str]:
-        return [n for n, (k, _) in self._relations.items() if k == "saved"]
-
-    # -- checks -------------------------------------------------------------
-
-    def check(self, sql: str) -> SqlProblem | None:
-        """Both checks without running: None when the query would be run."""
-        if not isinstance(sql, str):
-            return _problem_at("refused", "refused.empty", "", None)
-        if len(sql) > self.max_query_chars:
-            return _problem_at("refused", "refused.too_long", sql, None,
-                               limit=number(self.max_query_chars, 0, "id"))
-        if "\x00" in sql:
-            return _problem_at("refused", "refused.unreadable", sql, None)
-        with self._lock:
-            problem = check_statements(self.con, sql)
-        if problem is not None:
-            return problem
-        return check_tokens(sql)
-
-    # -- running ------------------------------------------------------------
-
-    def run(self, sql: str, *, timeout_s: float | None = None, download_cap: int | None = None) -> Result:
-        """Check and run one query. Never raises for a bad query: see ``Result.error``."""
-        problem = self.check(sql)
-        if problem is not None:
-            return Result(sql=sql if isinstance(sql, str) else "", error=problem,
-                          display_rows=self.display_rows, download_cap=download_cap or self.download_cap)
-        return self._execute(sql, timeout_s=timeout_s, download_cap=download_cap)
-
-    def _run_unchecked(self, sql: str, *, timeout_s: float | None = None) -> Result:
-        """Tests only: run without the statement checks, to show what DuckDB alone refuses."""
-        return self._execute(sql, timeout_s=timeout_s)
-
-    def _execute(self, sql: str, *, timeout_s: float | None = None, download_cap: int | None = None) -> Result:
-        timeout = self.timeout_s if timeout_s is None else float(timeout_s)
+    def run(self, sql: str, *, timeout_s: float | None = None, download_cap: int | None = None,
+            check: bool = True) -> "Result":
+        """Check (unless check=False, tests only) and run one query; never raises for a bad query."""
+        timeout = self.timeout_s if timeout_s is None else min(float(timeout_s), self.timeout_s)
         cap = self.download_cap if download_cap is None else max(1, int(download_cap))
-        result = Result(sql=sql, display_rows=self.display_rows, download_cap=cap)
+        result = Result(sql=sql, download_cap=cap)
+        if check:
+            with self.lock:
+                problem = check_statements(self.con, sql)
+            problem = problem or check_tokens(sql)
+            if problem is not None:
+                result.error = problem
+                return result
         timed_out = threading.Event()
 
         def stop():
@@ -1010,7 +995,7 @@ class Sandbox:
             except Exception:
                 pass
 
-        with self._lock:
+        with self.lock:
             started = time.perf_counter()
             timer = threading.Timer(timeout, stop)
             timer.daemon = True
@@ -1020,8 +1005,7 @@ class Sandbox:
                 try:
                     rel = self.con.sql(sql)
                 except duckdb.Error as exc:
-                    exc = self._positioned(sql, exc)
-                    raise exc
+                    raise self._positioned(sql, exc)
                 if rel is None:  # not reached for allowed statements
                     result.table = pa.table({})
                     return result
@@ -1045,16 +1029,18 @@ class Sandbox:
                         result.truncated, result.limit_reason = True, "bytes"
                         break
                 table = pa.Table.from_batches(batches, schema=reader.schema)
-                if rows > cap:
-                    table = table.slice(0, cap)
-                result.table = table
+                result.table = table.slice(0, cap) if rows > cap else table
                 if not result.columns:
-                    result.columns = table.column_names
+                    result.columns = result.table.column_names
             except duckdb.Error as exc:
                 result.error = problem_from_exception(exc, sql, timed_out=timed_out.is_set(),
                                                       timeout_s=timeout, memory_limit=self.memory_limit)
                 result.table = None
-            except (MemoryError, pa.ArrowMemoryError):
+            except (OSError, pa.ArrowException) as exc:  # an error raised while the Arrow stream is read
+                result.error = problem_from_exception(_duckdb_error(str(exc)), sql, timed_out=timed_out.is_set(),
+                                                      timeout_s=timeout, memory_limit=self.memory_limit)
+                result.table = None
+            except MemoryError:
                 result.error = _problem_at("memory", "error.memory", sql, None, limit=self.memory_limit)
                 result.table = None
             except Exception as exc:  # e.g. Arrow cannot hold a type: a message, never a traceback
@@ -1088,18 +1074,519 @@ class Sandbox:
                 return again
         return exc
 
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except Exception:
+            pass
+
+
+def _duckdb_error(text: str) -> duckdb.Error:
+    """A DuckDB exception rebuilt from its text ("Conversion Error: ..."), for errors that reach us
+    through the Arrow stream as OSError."""
+    kinds = {"INTERRUPT": "InterruptException", "Out of Memory": "OutOfMemoryException",
+             "Conversion": "ConversionException", "Out of Range": "OutOfRangeException",
+             "Invalid Input": "InvalidInputException", "Binder": "BinderException",
+             "Catalog": "CatalogException", "Permission": "PermissionException", "Parser": "ParserException"}
+    text = re.sub(r"^\w*Error: (?=\w[\w ]* Error: )", "", text.strip())  # "OSError: Conversion Error: ..."
+    prefix = text.split(" Error:", 1)[0]
+    cls = getattr(duckdb, kinds.get(prefix, "Error"), duckdb.Error)
+    return cls(text)
+
+
+# ---------------------------------------------------------------------------
+# the worker process
+# ---------------------------------------------------------------------------
+#
+# Messages both ways: 8-byte header (JSON length, number of blobs), the JSON, then each blob with
+# an 8-byte length. Tables travel as Arrow IPC streams; nothing is pickled.
+
+_WORKER_GRACE_S = 3.0
+_WORKER_START_S = 60.0
+_WORKER_IDLE_S = 1800.0
+
+
+def _pack(header: dict, blobs: list[bytes] = ()) -> bytes:
+    body = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    parts = [len(body).to_bytes(4, "big"), len(blobs).to_bytes(4, "big"), body]
+    for blob in blobs:
+        parts += [len(blob).to_bytes(8, "big"), blob]
+    return b"".join(parts)
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _from_ipc(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+class _Pipe:
+    """Reads exactly n bytes from a file descriptor before a deadline."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def read(self, n: int, deadline: float | None) -> bytes:
+        import select
+        chunks, left = [], n
+        while left:
+            if deadline is not None:
+                wait = deadline - time.monotonic()
+                if wait <= 0 or not select.select([self.fd], [], [], wait)[0]:
+                    raise TimeoutError
+            chunk = os.read(self.fd, min(left, 1 << 20))
+            if not chunk:
+                raise _WorkerDied("end of stream")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def message(self, deadline: float | None, rest_s: float = 120.0) -> tuple[dict, list[bytes]]:
+        head = self.read(8, deadline)
+        later = time.monotonic() + rest_s  # the reply has started: the rest is a transfer
+        body = json.loads(self.read(int.from_bytes(head[:4], "big"), later))
+        blobs = []
+        for _ in range(int.from_bytes(head[4:], "big")):
+            size = int.from_bytes(self.read(8, later), "big")
+            blobs.append(self.read(size, later))
+        return body, blobs
+
+
+def _result_message(result: "Result") -> tuple[dict, list[bytes]]:
+    header = {"ok": result.ok, "columns": result.columns, "types": result.types, "truncated": result.truncated,
+              "limit_reason": result.limit_reason, "elapsed_s": result.elapsed_s,
+              "error": None if result.error is None else _problem_dict(result.error)}
+    return header, ([] if result.table is None else [_ipc(result.table)])
+
+
+def _problem_dict(problem: SqlProblem) -> dict:
+    return {k: getattr(problem, k) for k in ("kind", "key", "params", "detail", "error_type", "line", "column",
+                                             "length", "query", "offset")}
+
+
+def _set_memory_cap(allowance: int) -> None:
+    """Cap this process's address space at its current size plus allowance (Linux): an allocation
+    beyond it fails inside DuckDB as an out-of-memory error instead of growing without bound."""
+    try:
+        import resource
+        with open("/proc/self/status", encoding="ascii") as fh:
+            size = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:"))
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = size + allowance
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (OSError, ValueError, ImportError, StopIteration):
+        pass
+
+
+def _worker_main() -> int:
+    """python -m jabodash.sqlconsole --worker: one sandbox engine, driven over stdin/stdout."""
+    import select
+    proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)  # stray prints must not corrupt the protocol
+    pipe = _Pipe(sys.stdin.fileno())
+    engine: _Engine | None = None
+    allowance = 0
+    while True:
+        if not select.select([pipe.fd], [], [], _WORKER_IDLE_S)[0]:
+            return 0  # idle: the parent starts a new worker when it needs one
+        try:
+            msg, blobs = pipe.message(None)
+        except (_WorkerDied, ValueError):
+            return 0
+        op = msg.get("op")
+        reply: dict = {"ok": True}
+        out_blobs: list[bytes] = []
+        try:
+            if op == "init":
+                engine = _Engine(msg["db_path"], timeout_s=msg["timeout_s"], memory_limit=msg["memory_limit"],
+                                 threads=msg["threads"], download_cap=msg["download_cap"],
+                                 download_max_bytes=msg["download_max_bytes"])
+                allowance = (memory_bytes(msg["memory_limit"]) + 2 * int(msg["download_max_bytes"])
+                             + 256 * 2**20)
+            elif op == "add":
+                engine.add(msg["name"], _from_ipc(blobs[0]))
+            elif op == "remove":
+                engine.remove(msg["name"])
+            elif op == "run":
+                _set_memory_cap(allowance)
+                result = engine.run(msg["sql"], timeout_s=msg.get("timeout_s"),
+                                    download_cap=msg.get("download_cap"), check=msg.get("check", True))
+                reply, out_blobs = _result_message(result)
+            elif op == "schema":
+                reply["rows"] = engine.schema_rows()
+            elif op == "settings":
+                reply["settings"] = engine.settings()
+            elif op == "quit":
+                proto_out.write(_pack(reply))
+                return 0
+            else:
+                reply = {"ok": False, "failure": f"unknown op {op!r}"}
+        except Exception as exc:  # reported to the parent, which raises it there
+            reply, out_blobs = {"ok": False, "failure": f"{type(exc).__name__}: {exc}"}, []
+        try:
+            proto_out.write(_pack(reply, out_blobs))
+        except (BrokenPipeError, OSError):
+            return 0
+
+
+class _WorkerClient:
+    """The app's side of one worker process: starts it, sends requests, kills it when it does not
+    answer in time, and starts a new one (with the session's uploads) when needed."""
+
+    def __init__(self, init: dict):
+        self.init = init
+        self.proc = None
+        self.pipe: _Pipe | None = None
+        self.pending = 0
+        self.tables: dict[str, bytes] = {}  # name -> Arrow IPC, sent again to a new worker
+        self.starts = 0
+
+    @property
+    def restarts(self) -> int:
+        return max(0, self.starts - 1)
+
+    def _start(self) -> None:
+        import subprocess
+        from .paths import ROOT
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH", "")] if p])
+        debug = os.environ.get("JABODASH_SQL_WORKER_DEBUG")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jabodash.sqlconsole", "--worker"], cwd=str(ROOT), env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None if debug else subprocess.DEVNULL,
+            close_fds=True)
+        self.pipe = _Pipe(self.proc.stdout.fileno())
+        self.pending = 0
+        self.starts += 1
+        self._write(_pack({"op": "init", **self.init}))
+        for name, data in self.tables.items():
+            self._write(_pack({"op": "add", "name": name}, [data]))
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise _WorkerDied(str(exc)) from exc
+        self.pending += 1
+
+    def _read(self, deadline: float | None) -> tuple[dict, list[bytes]]:
+        msg, blobs = self.pipe.message(deadline)
+        self.pending -= 1
+        return msg, blobs
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def ensure(self) -> None:
+        if not self.alive():
+            self.kill()
+            self._start()
+
+    def request(self, header: dict, blobs: list[bytes] = (), timeout_s: float | None = None):
+        """Send one request, return (reply, blobs). TimeoutError when the worker did not answer in
+        time (it is killed), _WorkerDied when it ended (crash, memory)."""
+        self.ensure()
+        try:
+            while self.pending:  # replies of init/add sent at start
+                reply, _ = self._read(time.monotonic() + _WORKER_START_S)
+                if not reply.get("ok", False) and reply.get("failure"):
+                    failure = reply["failure"]
+                    self.kill()
+                    raise RuntimeError(f"the SQL worker could not start: {failure}")
+            self._write(_pack(header, list(blobs)))
+            deadline = None if timeout_s is None else time.monotonic() + timeout_s
+            reply, out = self._read(deadline)
+        except TimeoutError:
+            self.kill()
+            raise
+        except _WorkerDied:
+            self.kill()
+            raise
+        if not reply.get("ok", True) and "failure" in reply:
+            raise RuntimeError(reply["failure"])
+        return reply, out
+
+    def kill(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            proc.kill()
+            proc.wait(timeout=5)
+        except Exception:
+            pass
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except Exception:
+                pass
+
+    def close(self) -> None:
+        """End the worker. Killing is safe: it holds the database read-only and writes nothing."""
+        self.kill()
+
+
+# ---------------------------------------------------------------------------
+# the sandbox (what the page and the command line use)
+# ---------------------------------------------------------------------------
+
+
+def default_isolation() -> str:
+    """"process" on POSIX systems (a worker process per sandbox), else "thread"; JABODASH_SQL_ISOLATION
+    overrides."""
+    wanted = os.environ.get("JABODASH_SQL_ISOLATION", "").strip().lower()
+    if wanted in ("process", "thread"):
+        return wanted
+    return "process" if os.name == "posix" and sys.platform != "emscripten" else "thread"
+
+
+class Sandbox:
+    """One session's SQL console over the data and the session's uploads.
+
+    ``uploads`` maps a SQL name to a DataFrame / Arrow table, or to ``(frame, title)``; saved datasets
+    of the workspace are added as ``saved_<id>`` when ``include_saved``. Create one per session (never
+    share between sessions); :meth:`close` it when done (also a context manager).
+
+    ``isolation="process"`` (default on Linux/macOS) runs DuckDB in a worker process of its own: its
+    address space is capped (memory limit + result allowance) so even an allocation DuckDB's memory
+    limit does not see fails as an out-of-memory error, and a query that does not stop at the time
+    limit is ended by killing the worker (a new one starts, with the uploads, on the next query).
+    ``isolation="thread"`` runs DuckDB in this process (same checks and DuckDB limits, no hard cap).
+    """
+
+    def __init__(self, db_path: str | Path | None = None, uploads: dict | None = None, *,
+                 timeout_s: float | None = None, memory_limit: str | None = None,
+                 threads: int | None = None, display_rows: int | None = None,
+                 download_cap: int | None = None, download_max_bytes: int | None = None,
+                 include_saved: bool = True, max_query_chars: int = MAX_QUERY_CHARS,
+                 isolation: str | None = None):
+        if db_path is None:
+            from .store import database_path
+            db_path = database_path()
+        env = settings_from_env()
+        self.db_path = Path(db_path)
+        self.timeout_s = float(timeout_s if timeout_s is not None else env["timeout_s"])
+        self.memory_limit = str(memory_limit if memory_limit is not None else env["memory_limit"])
+        self.threads = max(1, int(threads if threads is not None else env["threads"]))
+        self.display_rows = max(1, int(display_rows if display_rows is not None else env["display_rows"]))
+        self.download_cap = max(1, int(download_cap if download_cap is not None else env["download_cap"]))
+        self.download_max_bytes = int(download_max_bytes if download_max_bytes is not None
+                                      else env["download_max_bytes"])
+        self.max_query_chars = int(max_query_chars)
+        self.isolation = isolation or default_isolation()
+        if self.isolation not in ("process", "thread"):
+            raise ValueError(f"isolation must be 'process' or 'thread', got {self.isolation!r}")
+        if not _MEMORY_RE.match(self.memory_limit):
+            raise ValueError(f"memory_limit must look like 512MB or 1GB, got {self.memory_limit!r}")
+        if not self.timeout_s > 0:
+            raise ValueError("timeout_s must be positive")
+        if not self.db_path.is_file():
+            raise FileNotFoundError(str(self.db_path))
+        self._lock = threading.Lock()
+        self._relations: dict[str, tuple[str, str]] = {}  # name -> (kind, title)
+        self._frames: dict[str, Any] = {}
+        self._schema_rows: list[tuple[str, str, str, str]] | None = None
+        self._parser = duckdb.connect(":memory:")  # parses queries for the checks; never runs them
+        init = {"db_path": str(self.db_path), "timeout_s": self.timeout_s, "memory_limit": self.memory_limit,
+                "threads": self.threads, "download_cap": self.download_cap,
+                "download_max_bytes": self.download_max_bytes}
+        self._engine: _Engine | None = None
+        self._worker: _WorkerClient | None = None
+        if self.isolation == "thread":
+            self._engine = _Engine(**init)
+        else:
+            self._worker = _WorkerClient(init)
+        try:
+            for name, value in (saved_datasets() if include_saved else {}).items():
+                self._add(name, value, "saved")
+            for name, value in (uploads or {}).items():
+                self._add(name, value, "upload")
+            if self._worker is not None:
+                self._worker.ensure()  # start now, so the first query does not wait for it
+        except BaseException:
+            self.close()
+            raise
+
+    # -- uploads ------------------------------------------------------------
+
+    def _add(self, name: str, value, kind: str) -> None:
+        frame, title = value if isinstance(value, tuple) else (value, "")
+        name = str(name)
+        if not _NAME_RE.match(name):
+            raise ValueError(f"not a valid upload table name: {name!r} (use sqlconsole.table_name())")
+        if name in BUILTIN_TABLES or name in BUILTIN_VIEWS:
+            raise ValueError(f"upload table name {name!r} is a built-in table")
+        if not isinstance(frame, pa.Table) and not _is_dataframe(frame):
+            raise TypeError("an upload must be a pandas DataFrame or a pyarrow Table")
+        table = _arrow(frame)
+        if self._engine is not None:
+            self._engine.add(name, table)
+        else:
+            data = _ipc(table)
+            self._worker.tables[name] = data
+            if self._worker.alive():
+                self._worker.request({"op": "add", "name": name}, [data], timeout_s=_WORKER_START_S)
+        self._frames[name] = frame
+        self._relations[name] = (kind, str(title or ""))
+        self._schema_rows = None
+
+    def add_upload(self, name: str, frame, title: str = "") -> None:
+        """Add (or replace) one upload of this session."""
+        with self._lock:
+            if self._relations.get(name, ("", ""))[0] == "saved":
+                raise ValueError(f"{name!r} is a saved dataset")
+            self._add(name, (frame, title), "upload")
+
+    def remove_upload(self, name: str) -> None:
+        with self._lock:
+            if self._relations.get(name, ("", ""))[0] != "upload":
+                return
+            if self._engine is not None:
+                self._engine.remove(name)
+            else:
+                self._worker.tables.pop(name, None)
+                if self._worker.alive():
+                    self._worker.request({"op": "remove", "name": name}, timeout_s=_WORKER_START_S)
+            self._relations.pop(name, None)
+            self._frames.pop(name, None)
+            self._schema_rows = None
+
+    def sync_uploads(self, uploads: dict) -> None:
+        """Make this session's uploads exactly ``uploads`` (name -> frame or (frame, title)): new ones
+        are added, changed ones replaced, missing ones removed. Cheap when nothing changed (page reruns)."""
+        wanted = {name: (value if isinstance(value, tuple) else (value, "")) for name, value in uploads.items()}
+        for name in [n for n in self.uploads if n not in wanted]:
+            self.remove_upload(name)
+        for name, (frame, title) in wanted.items():
+            current = self._relations.get(name)
+            if current is None or self._frames.get(name) is not frame or current[1] != str(title or ""):
+                self.add_upload(name, frame, title)
+
+    @property
+    def uploads(self) -> list[str]:
+        return [n for n, (k, _) in self._relations.items() if k == "upload"]
+
+    @property
+    def saved(self) -> list[str]:
+        return [n for n, (k, _) in self._relations.items() if k == "saved"]
+
+    def limits_text(self, lang: str = "id") -> str:
+        """One line on the limits, for the page."""
+        seconds = number(self.timeout_s, 0 if self.timeout_s.is_integer() else 1, lang)
+        return t("sql.page.limits", lang, seconds=seconds, memory=self.memory_limit,
+                 display=number(self.display_rows, 0, lang), cap=number(self.download_cap, 0, lang))
+
+    # -- checks and runs ----------------------------------------------------
+
+    def check(self, sql: str) -> SqlProblem | None:
+        """Both checks without running: None when the query would be run."""
+        if not isinstance(sql, str):
+            return _problem_at("refused", "refused.empty", "", None)
+        if len(sql) > self.max_query_chars:
+            return _problem_at("refused", "refused.too_long", sql, None,
+                               limit=number(self.max_query_chars, 0, "id"))
+        if "\x00" in sql:
+            return _problem_at("refused", "refused.unreadable", sql, None)
+        with self._lock:
+            problem = check_statements(self._parser, sql)
+        return problem or check_tokens(sql)
+
+    def run(self, sql: str, *, timeout_s: float | None = None, download_cap: int | None = None) -> Result:
+        """Check and run one query. Never raises for a bad query: see ``Result.error``.
+        ``timeout_s`` may shorten the sandbox's time limit for this run, never lengthen it."""
+        problem = self.check(sql)
+        if problem is not None:
+            return Result(sql=sql if isinstance(sql, str) else "", error=problem,
+                          display_rows=self.display_rows, download_cap=download_cap or self.download_cap)
+        return self._execute(sql, timeout_s=timeout_s, download_cap=download_cap, check=True)
+
+    def _run_unchecked(self, sql: str, *, timeout_s: float | None = None) -> Result:
+        """Tests only: run without the statement checks, to show what DuckDB alone refuses."""
+        return self._execute(sql, timeout_s=timeout_s, download_cap=None, check=False)
+
+    def _execute(self, sql: str, *, timeout_s, download_cap, check: bool) -> Result:
+        timeout = self.timeout_s if timeout_s is None else min(float(timeout_s), self.timeout_s)
+        if self._engine is not None:
+            result = self._engine.run(sql, timeout_s=timeout, download_cap=download_cap, check=check)
+            result.display_rows = self.display_rows
+            return result
+        started = time.perf_counter()
+        with self._lock:
+            try:
+                reply, blobs = self._worker.request(
+                    {"op": "run", "sql": sql, "timeout_s": timeout, "download_cap": download_cap, "check": check},
+                    timeout_s=timeout + _WORKER_GRACE_S)
+            except (TimeoutError, _WorkerDied) as exc:
+                self._restart_quietly()
+                return self._lost_worker(sql, timeout, started, timed_out=isinstance(exc, TimeoutError))
+            except (RuntimeError, OSError) as exc:  # the worker could not start or answer
+                problem = _problem_at("error", "error.other", sql, None)
+                problem.detail = str(exc)[:500]
+                return Result(sql=sql, error=problem, display_rows=self.display_rows)
+        result = Result(sql=sql, columns=list(reply.get("columns") or []), types=list(reply.get("types") or []),
+                        truncated=bool(reply.get("truncated")), limit_reason=str(reply.get("limit_reason") or ""),
+                        elapsed_s=float(reply.get("elapsed_s") or 0.0), display_rows=self.display_rows,
+                        download_cap=download_cap or self.download_cap)
+        if reply.get("error"):
+            result.error = SqlProblem(**reply["error"])
+        elif blobs:
+            result.table = _from_ipc(blobs[0])
+        return result
+
+    def _restart_quietly(self) -> None:
+        """Start the next worker now, so the next query does not wait for it."""
+        try:
+            self._worker.ensure()
+        except Exception:
+            self._worker.kill()  # started again on the next request
+
+    def _lost_worker(self, sql: str, timeout: float, started: float, timed_out: bool) -> Result:
+        if timed_out:  # DuckDB did not stop at the limit: the worker was killed
+            problem = _problem_at("timeout", "error.timeout", sql, None,
+                                  seconds=number(timeout, 0 if float(timeout).is_integer() else 1))
+            problem.detail = "the query process did not stop at the time limit and was ended"
+        else:  # the worker ended by itself (out of memory, a crash)
+            problem = _problem_at("memory", "error.memory", sql, None, limit=self.memory_limit)
+            problem.detail = "the query process ended"
+        return Result(sql=sql, error=problem, elapsed_s=time.perf_counter() - started,
+                      display_rows=self.display_rows)
+
+    def settings(self) -> dict[str, str]:
+        """DuckDB's settings of the sandbox connection (duckdb_settings())."""
+        if self._engine is not None:
+            return self._engine.settings()
+        with self._lock:
+            return self._worker.request({"op": "settings"}, timeout_s=_WORKER_START_S)[0]["settings"]
+
     # -- schema -------------------------------------------------------------
+
+    def _rows(self) -> list[tuple[str, str, str, str]]:
+        if self._schema_rows is None:
+            if self._engine is not None:
+                self._schema_rows = self._engine.schema_rows()
+            else:
+                with self._lock:
+                    reply, _ = self._worker.request({"op": "schema"}, timeout_s=_WORKER_START_S)
+                self._schema_rows = [tuple(row) for row in reply["rows"]]
+        return self._schema_rows
 
     def schema(self, lang: str = "id") -> list[RelationInfo]:
         """Tables, views, the session's uploads and saved datasets with their columns and a one-line
         description each, in the order of the schema browser."""
-        with self._lock:
-            cols = self.con.execute(
-                "SELECT database_name, table_name, column_name, data_type FROM duckdb_columns() "
-                "WHERE database_name IN (?, 'temp') AND schema_name = 'main' "
-                "ORDER BY database_name, table_name, column_index", [CATALOG]).fetchall()
         by_name: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for db, tbl, col, typ in cols:
+        for db, tbl, col, typ in self._rows():
             by_name.setdefault((db, tbl), []).append((col, typ))
         out: list[RelationInfo] = []
         listed = set()
@@ -1127,8 +1614,9 @@ class Sandbox:
         text = t(key, lang)
         return "" if text == key else text
 
-    def schema_frame(self, lang: str = "id") -> pd.DataFrame:
+    def schema_frame(self, lang: str = "id"):
         """The schema as one row per relation: name, kind, description, columns ("a INTEGER, ...")."""
+        import pandas as pd
         rows = [{"name": r.name, "kind": t(f"sql.schema.kind.{r.kind}", lang), "description": r.description,
                  "columns": ", ".join(f"{c} {tp}" for c, tp in r.columns)} for r in self.schema(lang)]
         return pd.DataFrame(rows, columns=["name", "kind", "description", "columns"])
@@ -1136,8 +1624,12 @@ class Sandbox:
     # -- lifecycle ----------------------------------------------------------
 
     def close(self) -> None:
+        if getattr(self, "_engine", None) is not None:
+            self._engine.close()
+        if getattr(self, "_worker", None) is not None:
+            self._worker.close()
         try:
-            self.con.close()
+            self._parser.close()
         except Exception:
             pass
 
@@ -1147,9 +1639,25 @@ class Sandbox:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def _is_dataframe(obj) -> bool:
+    return type(obj).__name__ == "DataFrame" and hasattr(obj, "columns")
+
 
 def run_query(sql: str, **kwargs) -> Result:
     """One query in a fresh sandbox (the command line uses this)."""
     run_kw = {k: kwargs.pop(k) for k in ("download_cap",) if k in kwargs}
     with Sandbox(**kwargs) as box:
         return box.run(sql, **run_kw)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--worker"]:
+        sys.exit(_worker_main())
+    sys.exit("usage: python -m jabodash.sqlconsole --worker (started by jabodash.sqlconsole.Sandbox)")

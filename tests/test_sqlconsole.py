@@ -33,11 +33,21 @@ def upload():
                          "year": [2024] * 3, "value": [12.5, 4.0, 7.25]})
 
 
-@pytest.fixture(scope="module")
-def box(db_path, upload):
+@pytest.fixture(scope="module", params=["process", "thread"])
+def box(request, db_path, upload):
+    """The sandbox in both isolations: every test using it runs twice."""
     with Sandbox(db_path, uploads={"upload_bike": (upload, "sepeda.csv")}, timeout_s=1.5,
-                 memory_limit="256MB", display_rows=100, download_cap=20_000, include_saved=False) as sb:
+                 memory_limit="256MB", display_rows=100, download_cap=20_000, include_saved=False,
+                 isolation=request.param) as sb:
         yield sb
+
+
+@pytest.fixture(scope="module")
+def parser():
+    import duckdb
+    con = duckdb.connect()
+    yield con
+    con.close()
 
 
 @pytest.fixture(scope="module")
@@ -233,10 +243,8 @@ def test_first_line_duckdb_itself_refuses_without_our_checks(box, tmp_path):
 
 
 def test_first_line_settings_are_what_we_asked_for(box):
-    settings = dict(box.con.execute(
-        "SELECT name, value FROM duckdb_settings() WHERE name IN ('enable_external_access', "
-        "'lock_configuration', 'python_enable_replacements', 'temp_directory', 'threads', "
-        "'autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+    settings = box.settings()
+    assert settings["max_execution_time"] == "1500"
     assert settings["enable_external_access"] == "false"
     assert settings["lock_configuration"] == "true"
     assert settings["python_enable_replacements"] == "false"
@@ -253,12 +261,12 @@ def test_first_line_python_variables_are_not_readable(box):
     assert not result.ok and result.error.key == "error.catalog"
 
 
-def test_second_line_tokens_refuse_what_the_parser_calls_a_select(box):
+def test_second_line_tokens_refuse_what_the_parser_calls_a_select(parser):
     """SELECTs that DuckDB's parser accepts as reading queries are still refused by the token check."""
     for sql in ["SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM glob('/etc/*')",
                 "FROM '/etc/passwd'", "SELECT * FROM query('SELECT 1')",
                 'SELECT * FROM "read_text"(\'/etc/passwd\')']:
-        assert check_statements(box.con, sql) is None, sql
+        assert check_statements(parser, sql) is None, sql
         problem = check_tokens(sql)
         assert problem is not None and problem.kind == "refused", sql
 
@@ -270,10 +278,10 @@ def test_second_line_tokens_alone_refuse_every_hostile_statement(tmp_path):
         assert problem.key.startswith("refused."), (sql, problem.key)
 
 
-def test_first_line_parser_alone_refuses_every_statement_that_is_not_a_read(box, tmp_path):
+def test_first_line_parser_alone_refuses_every_statement_that_is_not_a_read(parser, tmp_path):
     for sql, key in _hostile(tmp_path):
         if key.startswith("refused.statement") or key in ("refused.multiple", "refused.empty"):
-            problem = check_statements(box.con, sql)
+            problem = check_statements(parser, sql)
             assert problem is not None and problem.kind == "refused", sql
             assert problem.key == key, (sql, problem.key)
 
@@ -346,6 +354,56 @@ def test_memory_limit_stops_a_greedy_query(db_path):
         assert not result.ok and result.error.kind == "memory", result.error
         assert "64MB" in result.error.message("en")
         assert sb.run("SELECT 1 AS one").ok
+
+
+def _process_box(db_path, upload, **kw):
+    return Sandbox(db_path, uploads={"upload_bike": upload}, include_saved=False, isolation="process",
+                   memory_limit="256MB", **kw)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmRSS:"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_giant_value_fails_in_the_worker_not_in_the_app(db_path, upload):
+    """DuckDB's memory_limit does not see one huge string; the worker's address-space cap does."""
+    with _process_box(db_path, upload, timeout_s=5) as sb:
+        before = _rss_mb()
+        started = time.perf_counter()
+        result = sb.run("SELECT length(repeat('x', 1500000000)) AS n")
+        assert not result.ok and result.error.kind == "memory", result.error
+        assert time.perf_counter() - started < 5
+        assert _rss_mb() - before < 100
+        assert sb.run("SELECT count(*) AS n FROM upload_bike").df["n"][0] == 3
+
+
+def test_a_query_that_ignores_the_interrupt_is_ended_with_its_worker(db_path, upload):
+    """One long string operation does not look at DuckDB's interrupt; the worker is killed at the
+    time limit plus a grace period and a new one (with the uploads) serves the next query."""
+    with _process_box(db_path, upload, timeout_s=1) as sb:
+        assert sb.run("SELECT 1 AS warm").ok  # the worker has started
+        first = sb._worker.proc.pid
+        started = time.perf_counter()
+        result = sb.run("SELECT length(repeat('x', 400000000)) AS n")
+        took = time.perf_counter() - started
+        assert not result.ok and result.error.kind == "timeout", result.error
+        assert took < 1 + sqlconsole._WORKER_GRACE_S + 2
+        after = sb.run("SELECT sum(value) AS s FROM upload_bike")
+        assert after.ok and after.df["s"][0] == pytest.approx(23.75)
+        assert sb._worker.proc.pid != first and sb._worker.restarts == 1
+
+
+def test_a_worker_that_died_is_replaced(db_path, upload):
+    import signal
+    with _process_box(db_path, upload, timeout_s=5) as sb:
+        assert sb.run("SELECT 1 AS one").ok
+        os.kill(sb._worker.proc.pid, signal.SIGKILL)
+        sb._worker.proc.wait(timeout=5)
+        result = sb.run("SELECT count(*) AS n FROM upload_bike")
+        assert result.ok and result.df["n"][0] == 3
+    assert sb._worker.proc is None  # closed with the sandbox
 
 
 def test_query_length_limit(box):
@@ -431,7 +489,7 @@ def test_limits_come_from_arguments_or_the_environment(db_path, monkeypatch):
     with Sandbox(db_path, include_saved=False, display_rows=10) as sb:
         assert sb.timeout_s == 2.5 and sb.memory_limit == "300MB"
         assert sb.download_cap == sqlconsole.DEFAULT_DOWNLOAD_CAP and sb.display_rows == 10
-        assert sb.con.execute("SELECT current_setting('memory_limit')").fetchone()[0].startswith("286")
+        assert sb.settings()["memory_limit"].startswith("286")
         assert "2,5 detik" in sb.limits_text("id") and "300MB" in sb.limits_text("en")
     with pytest.raises(ValueError):
         Sandbox(db_path, include_saved=False, memory_limit="1GB'; SET x=1")
@@ -623,6 +681,13 @@ def test_module_does_not_import_streamlit():
 # command line
 # ---------------------------------------------------------------------------
 
+@pytest.fixture()
+def thread_cli(monkeypatch):
+    """The in-process CLI tests run the sandbox in this process (faster); the subprocess test below
+    goes through the worker process, as a user's command does."""
+    monkeypatch.setenv("JABODASH_SQL_ISOLATION", "thread")
+
+
 def _cli(capsys, *args):
     from jabodash.cli import main
     code = main(["sql", *args])
@@ -630,7 +695,7 @@ def _cli(capsys, *args):
     return code, out, err
 
 
-def test_cli_prints_results(capsys):
+def test_cli_prints_results(thread_cli, capsys):
     code, out, err = _cli(capsys, "SELECT code, short_name FROM region ORDER BY code LIMIT 3", "--lang", "en")
     assert code == 0 and "Kepulauan Seribu" in out and "3 rows" in out
     code, out, err = _cli(capsys, "SELECT code, 1.5 AS x, '=1+1' AS f FROM region ORDER BY code LIMIT 2",
@@ -641,7 +706,7 @@ def test_cli_prints_results(capsys):
     assert code == 0 and json.loads(out)["rows"] == [{"n": 15}]
 
 
-def test_cli_refused_and_failed_queries(capsys):
+def test_cli_refused_and_failed_queries(thread_cli, capsys):
     code, out, err = _cli(capsys, "DROP TABLE region", "--lang", "en")
     assert code == 3 and out == "" and err.startswith("Refused: DROP is refused")
     code, out, err = _cli(capsys, "SELECT * FROM read_csv('/etc/passwd')")
@@ -657,7 +722,7 @@ def test_cli_refused_and_failed_queries(capsys):
         assert "Traceback" not in text
 
 
-def test_cli_reads_the_query_from_stdin_and_checks_arguments(capsys, monkeypatch):
+def test_cli_reads_the_query_from_stdin_and_checks_arguments(thread_cli, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT 6 * 7 AS answer"))
     code, out, err = _cli(capsys, "-", "--format", "json")
     assert code == 0 and json.loads(out)["rows"] == [{"answer": 42}]
@@ -669,8 +734,11 @@ def test_cli_reads_the_query_from_stdin_and_checks_arguments(capsys, monkeypatch
 
 def test_cli_subprocess_never_shows_a_traceback():
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    for query, expected in [("SELECT 1; ATTACH '/tmp/x.db'", 3), ("SELECT 41 + 1 AS answer", 0)]:
-        proc = subprocess.run([sys.executable, "-m", "jabodash", "sql", query, "--lang", "en"], cwd=ROOT,
+    env.pop("JABODASH_SQL_ISOLATION", None)
+    for query, expected in [("SELECT 1; ATTACH '/tmp/x.db'", 3),
+                            ("SELECT count(*) FROM range(1000000) a, range(1000000) b", 1),
+                            ("SELECT 41 + 1 AS answer", 0)]:
+        proc = subprocess.run([sys.executable, "-m", "jabodash", "sql", query, "--lang", "en", "--timeout", "1"], cwd=ROOT,
                               env=env, capture_output=True, text=True, timeout=60)
         assert proc.returncode == expected, (query, proc.stderr)
         assert "Traceback" not in proc.stderr
