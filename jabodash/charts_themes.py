@@ -31,6 +31,11 @@ def separators(lang: str) -> str:
     return ",." if lang == "id" else ".,"
 
 
+def plain(text: str) -> str:
+    """Text from data, made inert for Plotly (which renders a few HTML tags in text)."""
+    return str(text).replace("<", "‹").replace(">", "›")
+
+
 def png_config(filename: str) -> dict:
     """st.plotly_chart config: the modebar's PNG download with a meaningful file name."""
     return {"displaylogo": False,
@@ -44,7 +49,7 @@ def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int =
         if column not in frame:
             continue
         for title in frame[column].dropna().unique():
-            name = str(title).split(" (")[0][:70]
+            name = plain(str(title).split(" (")[0][:70])
             if name not in names:
                 names.append(name)
     text = "; ".join(names[:limit])
@@ -230,14 +235,14 @@ def with_total_note(fig: go.Figure, text: str) -> go.Figure:
 
 def services_ranking(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
                      metro: float | None, median: float | None, median_n: int,
-                     source: str) -> go.Figure:
+                     source: str, highlight: tuple[str, ...] = ()) -> go.Figure:
     """Regions ranked on a per-100,000 indicator against the metro value; when the metro
     value is not available, against the median of the regions with data (labelled so)."""
     frame = values.drop(columns=[c for c in ("source", "dataset_id") if c in values])
-    fig = charts.ranking_bar(frame, ind, year, lang, metro)
+    fig = charts.ranking_bar(frame, ind, year, lang, metro, highlight=highlight)
     if metro is None and median is not None:
         label = t("services.median_label", lang, n=median_n) + f": {fmt.number(median, ind.decimals, lang)}"
-        fig.add_vline(x=median, line=dict(color=palette.METRO_LINE, dash="dot", width=1.5),
+        fig.add_vline(x=median, line=dict(color=palette.METRO_LINE, dash="dot", width=1.5), layer="below",
                       annotation_text=label, annotation_position="top", annotation_font=dict(size=12))
     add_source(fig, source, lang)
     return label_room(fig, values["value"])

@@ -21,6 +21,7 @@ from .charts_themes import sources_text
 from .i18n import t
 from .overview import Kpi
 from .store import Store
+from .textsafe import md_escape
 
 SERIES = ("population_census", "population_estimate_bps", "population_dukcapil")
 GROWTH = "population_growth_2010_2020"
@@ -298,9 +299,10 @@ def total_note(total: float | None, lang: str) -> str | None:
 
 def commuting_facts(sk: Sankey, share: pd.DataFrame, cost: pd.DataFrame, count_2023: pd.DataFrame,
                     lang: str) -> dict:
-    """Numbers for the honest note on what the commuting data covers."""
+    """Numbers for the honest note on what the commuting data covers (for st.markdown:
+    the region names are Markdown-escaped)."""
     return dict(
-        itemised=len(sk.itemised), members=sk.members, names=", ".join(sk.itemised),
+        itemised=len(sk.itemised), members=sk.members, names=md_escape(", ".join(sk.itemised), 300),
         total=fmt.number(sk.published_total, 0, lang, missing=t("common.no_data", lang)),
         itemised_2023=int(count_2023["value"].notna().sum()),
         share_n=int(share["value"].notna().sum()), cost_n=int(cost["value"].notna().sum()),

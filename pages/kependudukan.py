@@ -4,6 +4,7 @@ import streamlit as st
 
 from jabodash import catalog, charts, charts_themes, population, ui
 from jabodash.i18n import t
+from jabodash.textsafe import md_escape
 
 state = ui.page_setup("kependudukan")
 lang, store = state.lang, ui.store()
@@ -65,6 +66,7 @@ st.caption(t("population.growth.no_metro", lang, covered=covered, total=total))
 fig = charts.ranking_bar(growth, growth_ind, population.GROWTH_YEAR, lang, highlight=state.regions)
 fig = charts_themes.replace_source(fig, population.growth_source(series, lang), lang)
 show(charts_themes.label_room(fig, growth["value"]), growth, "population_growth_2010_2020")
+st.caption(f"{t('common.formula', lang)}: {md_escape(growth_ind.formula(lang), 500)}")
 ui.definition_box(growth_ind, lang)
 
 st.subheader(t("population.commuting.heading", lang))

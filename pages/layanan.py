@@ -37,7 +37,7 @@ if year is not None:
         ui.kpi_card(column, t(key, lang), value, detail, t(help_key, lang) if help_key else None)
     with left:
         fig = charts_themes.services_ranking(frame, ind, year, lang, cmp.metro.value, cmp.median, cmp.median_n,
-                                             services.source_line(frame, lang))
+                                             services.source_line(frame, lang), highlight=state.regions)
         st.plotly_chart(fig, key="fig_services", config=charts_themes.png_config(f"jabodash_{indicator_id}_{year}"))
     if cmp.metro.value is None:
         key = "services.metro_missing" if cmp.median is not None else "services.metro_missing_no_median"

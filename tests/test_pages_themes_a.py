@@ -225,6 +225,17 @@ def test_services_changing_indicator_and_too_few_regions():
     assert at.query_params["year"] == "2024"
 
 
+def test_services_highlights_regions_from_the_url():
+    from jabodash import palette
+    at = open_page("layanan", regions="3173,3101")
+    fig = next(f for f in figures(at) if "Dokter" in f["layout"]["title"]["text"])
+    bars = fig["data"][0]
+    colours = dict(zip(bars["y"], bars["marker"]["color"]))
+    assert colours["Jakarta Pusat"] == palette.HIGHLIGHT and colours["Kepulauan Seribu"] == palette.HIGHLIGHT
+    assert colours["Jakarta Timur"] == palette.NEUTRAL_BAR
+    assert at.query_params["regions"] == "3173,3101"
+
+
 def test_services_jabodetabek():
     at = open_page("layanan", region_set="jabodetabek", indicator="nurses_per_100k", year="2020")
     assert metric(at, "Wilayah dengan data") == "6 / 14"

@@ -367,3 +367,9 @@ def test_theme_queries_use_named_parameters_only(name):
     sql = (ROOT / "queries" / f"{name}.sql").read_text()
     assert "?" not in sql and "{" not in sql and "%s" not in sql
     assert re.search(r"\$[a-z_]+", sql)
+
+
+def test_source_names_from_data_are_inert_in_figures():
+    frame = pd.DataFrame({"origin": ["<a href='http://x'>x</a> (y)", "plain.site"]})
+    text = charts_themes.sources_text([(frame, "origin")], "en")
+    assert "<" not in text and ">" not in text and "plain.site" in text
