@@ -1398,7 +1398,7 @@ class Sandbox:
         self._relations: dict[str, tuple[str, str]] = {}  # name -> (kind, title)
         self._frames: dict[str, Any] = {}
         self._schema_rows: list[tuple[str, str, str, str]] | None = None
-        self._parser = duckdb.connect(":memory:")  # parses queries for the checks; never runs them
+        self._parser = duckdb.connect(":memory:", config={"errors_as_json": True})  # parses, never runs
         init = {"db_path": str(self.db_path), "timeout_s": self.timeout_s, "memory_limit": self.memory_limit,
                 "threads": self.threads, "download_cap": self.download_cap,
                 "download_max_bytes": self.download_max_bytes}

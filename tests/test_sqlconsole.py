@@ -107,6 +107,8 @@ def _hostile(tmp: Path) -> list[tuple[str, str]]:
         ("SET VARIABLE x = 1", "refused.statement.settings"),
         ("PRAGMA version", "refused.statement.settings"),
         ("CALL pragma_version()", "refused.statement.settings"),
+        ("CALL read_csv('/etc/passwd')", "refused.statement.settings"),
+        ("CALL glob('/etc/*')", "refused.statement.settings"),
         ("CHECKPOINT", "refused.statement.settings"),
         # transactions, prepared statements
         ("BEGIN TRANSACTION", "refused.statement.transaction"),
