@@ -1192,7 +1192,7 @@ def _set_memory_cap(allowance: int) -> None:
 def _worker_main() -> int:
     """python -m jabodash.sqlconsole --worker: one sandbox engine, driven over stdin/stdout."""
     import select
-    proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    proto_out = os.fdopen(os.dup(1), "wb")  # buffered: writes every byte, then flush()
     os.dup2(2, 1)  # stray prints must not corrupt the protocol
     pipe = _Pipe(sys.stdin.fileno())
     engine: _Engine | None = None
@@ -1228,7 +1228,6 @@ def _worker_main() -> int:
             elif op == "settings":
                 reply["settings"] = engine.settings()
             elif op == "quit":
-                proto_out.write(_pack(reply))
                 return 0
             else:
                 reply = {"ok": False, "failure": f"unknown op {op!r}"}
@@ -1236,6 +1235,7 @@ def _worker_main() -> int:
             reply, out_blobs = {"ok": False, "failure": f"{type(exc).__name__}: {exc}"}, []
         try:
             proto_out.write(_pack(reply, out_blobs))
+            proto_out.flush()
         except (BrokenPipeError, OSError):
             return 0
 
