@@ -45,6 +45,7 @@ FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 RENDER_TIMEOUT_S = 60
+BATCH_TABS = 2                     # tabs rendering at once in a batch (see tests/test_bench_export.py)
 SIZE_LIMITS = (320, 7680)          # smallest and largest width/height in pixels
 
 # Flags on top of choreographer's own (--headless, --no-sandbox, --disable-gpu, --disable-sync,
@@ -146,16 +147,29 @@ def _in_thread(coro_fn, *args):
 
 
 async def _render(figures: Iterable[go.Figure], opts: dict, on_image: Callable[[int, bytes], None],
-                  extra_args: tuple[str, ...]) -> int:
+                  extra_args: tuple[str, ...], tabs: int = 1) -> int:
+    """Render in one browser with ``tabs`` tabs working at once; ``on_image(index, bytes)`` as
+    each image is done (in completion order)."""
     import kaleido
     from choreographer.errors import BrowserFailedError, ChromeNotFoundError
 
-    options = kaleido_options(extra_args)
+    options = {**kaleido_options(extra_args), "n": max(1, tabs)}
     count = 0
     try:
         async with kaleido.Kaleido(**options) as k:
+            pending: set[asyncio.Task] = set()
+
+            async def one(index: int, fig: go.Figure) -> None:
+                on_image(index, await k.calc_fig(fig, opts=opts))
+
             for count, fig in enumerate(figures, start=1):
-                on_image(count - 1, await k.calc_fig(fig, opts=opts))
+                if len(pending) >= max(1, tabs):
+                    done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        task.result()
+                pending.add(asyncio.create_task(one(count - 1, fig)))
+            for task in asyncio.as_completed(pending):
+                await task
     except (ChromeNotFoundError, BrowserFailedError) as exc:
         raise ExportUnavailable("failed", type(exc).__name__) from None
     return count
@@ -163,20 +177,21 @@ async def _render(figures: Iterable[go.Figure], opts: dict, on_image: Callable[[
 
 def render_many(figures: Iterable[go.Figure], fmt: str = "png", width: int = 1920, height: int = 1080,
                 on_image: Callable[[int, bytes], None] | None = None,
-                extra_args: tuple[str, ...] = ()) -> list[bytes]:
-    """Render figures with one browser; ``on_image(index, bytes)`` after each (progress).
-    Figures may come from a generator (each is built while the previous one renders)."""
+                extra_args: tuple[str, ...] = (), tabs: int = 1) -> list[bytes]:
+    """Render figures with one browser and return the images in the order of ``figures``;
+    ``on_image(index, bytes)`` after each (progress). Figures may come from a generator (each is
+    built while the previous ones render). ``tabs`` > 1 renders that many at once."""
     _check(fmt, width, height)
-    images: list[bytes] = []
+    images: dict[int, bytes] = {}
 
     def keep(index: int, data: bytes) -> None:
-        images.append(data)
+        images[index] = data
         if on_image:
             on_image(index, data)
 
     opts = dict(format=fmt, width=int(width), height=int(height), scale=1)
-    _in_thread(_render, figures, opts, keep, tuple(extra_args))
-    return images
+    _in_thread(_render, figures, opts, keep, tuple(extra_args), tabs)
+    return [images[i] for i in sorted(images)]
 
 
 def to_image(fig: go.Figure, fmt: str = "png", width: int = 1920, height: int = 1080,
@@ -189,7 +204,7 @@ def to_image(fig: go.Figure, fmt: str = "png", width: int = 1920, height: int = 
 
 def batch_export(figures: Iterable[tuple[str, go.Figure]], out_dir: str | Path, fmt: str = "png",
                  width: int = 1920, height: int = 1080,
-                 progress: Callable[[int, str], None] | None = None) -> list[Path]:
+                 progress: Callable[[int, str], None] | None = None, tabs: int = BATCH_TABS) -> list[Path]:
     """Write ``<name>.<fmt>`` for every (name, figure) into ``out_dir`` with one browser for the
     whole batch; ``progress(done, name)`` after each file. Returns the paths written."""
     out = Path(out_dir)
@@ -207,12 +222,12 @@ def batch_export(figures: Iterable[tuple[str, go.Figure]], out_dir: str | Path, 
         _write(path, data)
         written.append(path)
         if progress:
-            progress(index + 1, names[index])
+            progress(len(written), names[index])
 
     _check(fmt, width, height)
     opts = dict(format=fmt, width=int(width), height=int(height), scale=1)
-    _in_thread(_render, figs(), opts, save, ())
-    return written
+    _in_thread(_render, figs(), opts, save, (), tabs)
+    return sorted(written)
 
 
 def _write(path: Path, data: bytes) -> None:

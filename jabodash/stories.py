@@ -66,7 +66,7 @@ class StoryError(ValueError):
     """A story file that cannot be used. ``key`` is the i18n key (under presenter.error) and
     ``params`` fill its placeholders (step number, key name, value...)."""
 
-    def __init__(self, key: str, **params: Any):
+    def __init__(self, key: str, /, **params: Any):
         self.key = key
         self.params = params
         super().__init__(self.message("en"))
@@ -151,15 +151,15 @@ def load_story(name: str, indicators: set[str] | None = None,
 def _text(value: Any, where: dict, key: str, limit: int, required: bool = False) -> str:
     if value is None:
         if required:
-            raise StoryError("missing_key", key=key, **where)
+            raise StoryError("missing_key", field=key, **where)
         return ""
     if not isinstance(value, str):
-        raise StoryError("not_text", key=key, **where)
+        raise StoryError("not_text", field=key, **where)
     value = _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
     if required and not value:
-        raise StoryError("missing_key", key=key, **where)
+        raise StoryError("missing_key", field=key, **where)
     if len(value) > limit:
-        raise StoryError("too_long", key=key, limit=limit, **where)
+        raise StoryError("too_long", field=key, limit=limit, **where)
     return value
 
 
@@ -175,10 +175,10 @@ def _view(raw: dict, n: int, indicators: set[str] | None,
         if key in raw:
             value = raw[key]
             if value not in allowed:
-                raise StoryError("bad_choice", key=key, value=_short(value), allowed=", ".join(allowed), **where)
+                raise StoryError("bad_choice", field=key, value=_short(value), allowed=", ".join(allowed), **where)
             view[key] = value
     if "indicator" not in raw:
-        raise StoryError("missing_key", key="indicator", **where)
+        raise StoryError("missing_key", field="indicator", **where)
     indicator = raw["indicator"]
     if not isinstance(indicator, str) or (indicators is not None and indicator not in indicators):
         raise StoryError("unknown_indicator", value=_short(indicator), **where)
@@ -233,11 +233,11 @@ def parse_story(data: bytes | str, name: str = "cerita", indicators: set[str] | 
         raise StoryError("syntax", line=found.group(1) if found else "?", detail=_short(detail, 80)) from None
     for key in doc:
         if key not in STORY_KEYS:
-            raise StoryError("unknown_story_key", key=_short(key))
+            raise StoryError("unknown_story_key", field=_short(key))
     title = _text(doc.get("title"), {}, "title", MAX_TITLE, required=True)
     lang = doc.get("lang", "id")
     if lang not in LANGUAGES:
-        raise StoryError("bad_choice", key="lang", value=_short(lang), allowed=", ".join(LANGUAGES))
+        raise StoryError("bad_choice", field="lang", value=_short(lang), allowed=", ".join(LANGUAGES))
     description = _text(doc.get("description"), {}, "description", MAX_NOTE)
     raw_steps = doc.get("step", [])
     if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
@@ -251,7 +251,7 @@ def parse_story(data: bytes | str, name: str = "cerita", indicators: set[str] | 
         where = _where(n)
         for key in raw:
             if key not in STEP_KEYS:
-                raise StoryError("unknown_key", key=_short(key), **where)
+                raise StoryError("unknown_key", field=_short(key), **where)
         steps.append(Step(
             title=_text(raw.get("title"), where, "title", MAX_TITLE, required=True),
             note=_text(raw.get("note"), where, "note", MAX_NOTE),

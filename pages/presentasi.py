@@ -161,7 +161,8 @@ def export_tools() -> None:
     st.caption(t("presenter.share_help", lang))
 
 
-def add_current_view(view_state, kind: str) -> None:
+def add_current_view(view_state) -> None:
+    kind = st.session_state.get("w_new_kind", "ranking")
     title = st.session_state.get("w_new_title", "").strip()
     note = st.session_state.get("w_new_note", "")
     try:
@@ -219,11 +220,11 @@ def editor() -> None:
     names = dict(zip(ui.indicator_table()["id"], ui.indicator_table()["name_en" if lang == "en" else "name_id"]))
     st.caption(t("presenter.editor.current_view", lang,
                  indicator=md_escape(names.get(view_state.indicator, view_state.indicator), 120), year=year_text))
-    kind = st.radio(t("presenter.editor.kind", lang), stories.KINDS, key="w_new_kind", horizontal=True,
-                    format_func=lambda k: t(f"presenter.kind.{k}", lang))
+    st.radio(t("presenter.editor.kind", lang), stories.KINDS, key="w_new_kind", horizontal=True,
+             format_func=lambda k: t(f"presenter.kind.{k}", lang))
     st.text_input(t("presenter.editor.step_title", lang), key="w_new_title", max_chars=stories.MAX_TITLE)
     st.text_area(t("presenter.editor.step_note", lang), key="w_new_note", max_chars=stories.MAX_NOTE, height=80)
-    st.button(t("presenter.editor.add", lang), key="w_add_step", on_click=add_current_view, args=(view_state, kind))
+    st.button(t("presenter.editor.add", lang), key="w_add_step", on_click=add_current_view, args=(view_state,))
 
     st.markdown(f"**{t('presenter.editor.steps', lang)}**")
     for index, item in enumerate(story.steps):

@@ -1,0 +1,115 @@
+"""Browser test of presenter mode: the real server in headless Chromium at 1920x1080 shows the
+shipped story with one large figure, no Streamlit chrome in presenter layout, no page error and
+no request to any host but the app. Screenshots go to test-artifacts/ (looked at by eye)."""
+import pytest
+
+from appserver import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OutsideRequests, app_server, wait_for_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+STORY = "jabodetabek_dalam_angka"
+
+
+@pytest.fixture(scope="module")
+def server(browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with app_server() as url:
+        # Open the app's root once first. Streamlit decides per server process, at its first
+        # session, whether a folder named pages/ means the old "pages directory" navigation: a
+        # deep link as the very first request runs the page without app.py (no st.navigation, no
+        # wide layout) for every later session too. Reported to the lead; shown by
+        # test_deep_link_as_first_request below.
+        page, _, _ = open_page(browser, url + "/", wait_figure=False)
+        page.context.close()
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url, width=1920, height=1080, wait_figure=True):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    outside = OutsideRequests(url)
+    page.route("**/*", outside)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    wait_for_app(page)
+    if wait_figure:
+        page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    return page, outside, errors
+
+
+def figure_box(page):
+    return page.locator(".js-plotly-plot").first.bounding_box()
+
+
+def test_presenter_layout_fills_the_screen(server, browser):
+    page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=2&presenter=1")
+    page.get_by_text("Langkah 2 dari 6").wait_for()
+    page.get_by_text("Kota-kota Jakarta paling padat", exact=True).wait_for()
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert not page.locator("[data-testid='stHeader']").is_visible()
+    box = figure_box(page)
+    assert box["width"] > 1800 and box["height"] >= 800
+    assert box["y"] + box["height"] <= 1080        # the whole figure on the first screen
+    # large type: every text of the figure at least 20 px
+    sizes = page.eval_on_selector_all(
+        ".js-plotly-plot text", "els => els.map(e => parseFloat(getComputedStyle(e).fontSize)).filter(x => x > 0)")
+    assert sizes and min(sizes) >= 20, sorted(set(sizes))[:5]
+    page.screenshot(path=str(ARTIFACTS / "presenter-step2.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert errors == []
+    assert outside.blocked == []
+
+
+def test_next_and_previous_change_the_step_in_the_url(server, browser):
+    page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=3&presenter=1")
+    page.get_by_text("Langkah 3 dari 6").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "presenter-step3.png"))
+    page.get_by_role("button", name="Berikutnya ▶").click()
+    page.get_by_text("Langkah 4 dari 6").wait_for()
+    page.wait_for_url("**step=4**")
+    wait_for_app(page)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "presenter-step4.png"))
+    page.get_by_role("button", name="◀ Sebelumnya").click()
+    page.get_by_text("Langkah 3 dari 6").wait_for()
+    page.wait_for_url("**step=3**")
+    assert errors == [] and outside.blocked == []
+
+
+def test_presentasi_page_in_english_with_the_editor(server, browser):
+    page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=2&lang=en")
+    page.get_by_text("Step 2 of 6").wait_for()
+    page.get_by_text("Edit the story").wait_for()
+    assert page.locator("[data-testid='stSidebar']").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "presenter-page-en.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert errors == [] and outside.blocked == []
+
+
+def test_high_contrast_presenter_step(server, browser):
+    page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=5&presenter=1"
+                                               "&palette=high_contrast")
+    page.get_by_text("Langkah 5 dari 6").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "presenter-step5-high-contrast.png"))
+    assert errors == [] and outside.blocked == []
+
+
+@pytest.mark.xfail(strict=True, reason="Streamlit runs pages/ as an old-style pages directory when a deep "
+                                       "link is the first request of the server (app-level, see report)")
+def test_deep_link_as_first_request(browser):
+    with app_server() as url:
+        page, outside, errors = open_page(browser, f"{url}/presentasi?story={STORY}&step=2&lang=en")
+        page.get_by_text("Step 2 of 6").wait_for()
+        links = page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()
+        page.context.close()
+    assert "Presenter" in links, links
