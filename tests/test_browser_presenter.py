@@ -96,6 +96,30 @@ def test_presentasi_page_in_english_with_the_editor(server, browser):
     assert errors == [] and outside.blocked == []
 
 
+@pytest.mark.skipif(not __import__("jabodash.exports").exports.chromium_path(), reason="no system Chromium")
+def test_png_and_svg_downloads_from_the_page(server, browser, tmp_path):
+    """The download buttons render on the server with kaleido and the system Chromium, when clicked."""
+    import io
+
+    from PIL import Image
+    page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=1")
+    with page.expect_download(timeout=120000) as info:
+        page.get_by_role("button", name="Unduh PNG").click()
+    download = info.value
+    assert download.suggested_filename == f"jabodash_{STORY}_01_1920x1080.png"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    image = Image.open(io.BytesIO(target.read_bytes()))
+    assert image.size == (1920, 1080)
+    assert len(image.convert("RGB").getcolors(1 << 20)) > 40
+    with page.expect_download(timeout=120000) as info:
+        page.get_by_role("button", name="Unduh SVG").click()
+    svg = tmp_path / "x.svg"
+    info.value.save_as(svg)
+    assert 'width="1920"' in svg.read_text() and "Sumber" in svg.read_text()
+    assert errors == [] and outside.blocked == []
+
+
 def test_high_contrast_presenter_step(server, browser):
     page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=5&presenter=1"
                                                "&palette=high_contrast")

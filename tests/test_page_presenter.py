@@ -9,9 +9,11 @@ from jabodash import stories
 from jabodash.paths import ROOT
 
 APP = str(ROOT / "app.py")
-PAGE = "pages/presentasi.py"
 STORY = "jabodetabek_dalam_angka"
-PAGES = [p for p in re.findall(r'\("(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text()) if (ROOT / p).exists()]
+# the pages listed in app.py (whatever their folder is called) that exist
+PAGES = [p for p in re.findall(r'\("([a-z_]+/[a-z_]+\.py)"', (ROOT / "app.py").read_text()) if (ROOT / p).exists()]
+PAGE = next(p for p in PAGES if p.endswith("/presentasi.py"))
+OVERVIEW = next(p for p in PAGES if p.endswith("/ringkasan.py"))
 
 
 def run_page(page: str, **params) -> AppTest:
@@ -145,7 +147,7 @@ def test_without_chromium_the_page_says_so(monkeypatch):
 
 def test_add_the_current_view_then_move_and_remove():
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("pages/ringkasan.py")
+    at.switch_page(OVERVIEW)
     at.query_params["indicator"] = "ipm"
     at.query_params["year"] = "2022"
     at.run()
