@@ -52,9 +52,10 @@ def page_setup(page_id: str) -> state_mod.ViewState:
     if not params and VIEW_KEY in st.session_state:
         state = st.session_state[VIEW_KEY]
 
+    # Re-assigning keeps the choice across page switches (widget ids differ per page, so
+    # Streamlit would otherwise reset the radios to their first option).
     for widget, value in (("w_lang", state.lang), ("w_region_set", state.region_set)):
-        if widget not in st.session_state:
-            st.session_state[widget] = value
+        st.session_state[widget] = st.session_state.get(widget, value)
     with st.sidebar:
         st.radio(t("sidebar.language", state.lang), LANGUAGES, key="w_lang",
                  format_func=lambda code: t(f"sidebar.lang.{code}", code), horizontal=True)

@@ -128,8 +128,6 @@ def test_high_contrast_presenter_step(server, browser):
     assert errors == [] and outside.blocked == []
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit runs pages/ as an old-style pages directory when a deep "
-                                       "link is the first request of the server (app-level, see report)")
 def test_deep_link_as_first_request(browser):
     with app_server() as url:
         page, outside, errors = open_page(browser, f"{url}/presentasi?story={STORY}&step=2&lang=en")

@@ -103,8 +103,6 @@ def test_population_census_2010_from_url_states_incomplete_total(server, browser
     page.context.close()
 
 
-@pytest.mark.xfail(reason="ui.page_setup: widget ids differ per page, so the sidebar radios fall back to "
-                          "their first option after a page switch (fix proposed in the report)", strict=False)
 def test_sidebar_choices_survive_a_page_switch(server, browser):
     """Switch pages through the sidebar navigation: language and region set stay."""
     page, outside, errors = open_page(browser, f"{server}/kependudukan?lang=en")
@@ -121,9 +119,6 @@ def test_sidebar_choices_survive_a_page_switch(server, browser):
     assert any("Agglomeration area (15)" in v for v in values), values
 
 
-@pytest.mark.xfail(reason="app.py/pages layout: on a fresh server a deep link runs the page without app.py "
-                          "(Streamlit's pages/ folder discovery); needs a change outside this page's files",
-                   strict=False)
 def test_deep_link_on_a_fresh_server_runs_the_app_shell(browser):
     with app_server() as url:
         page, outside, errors = open_page(browser, url + "/kerjasama")

@@ -139,10 +139,6 @@ def test_compare_selection_survives_a_page_switch(server, browser):
     assert errors == [] and outside.blocked == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ui.page_setup: widget ids include the page, so after a page switch the sidebar radios "
-    "start from their first option (language -> id, region set -> jabodetabek); fix: re-assign "
-    "st.session_state[widget] = st.session_state.get(widget, value) on every run"))
 def test_sidebar_state_survives_a_page_switch(server, browser):
     page, outside, errors = open_page(browser, server + "/bandingkan?lang=en&regions=3171,3276")
     page.locator(".js-plotly-plot").first.wait_for()

@@ -30,7 +30,7 @@ def open_page(page: str, keep_sidebar: bool = True, **params) -> AppTest:
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"app_pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     if keep_sidebar:
@@ -284,13 +284,11 @@ def test_cooperation_jabodetabek_in_english():
 
 # ---------------------------------------------------------------- shared sidebar across pages
 
-@pytest.mark.xfail(reason="ui.page_setup keeps the sidebar radios only while their widget ids stay the same; "
-                          "widget ids differ per page (fix proposed in the report)", strict=False)
 @pytest.mark.parametrize("page", ["kependudukan", "layanan", "kerjasama"])
 def test_page_switch_keeps_the_sidebar(page):
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"app_pages/{page}.py").run()
     assert at.radio(key="w_lang").value == "en"
     assert at.radio(key="w_region_set").value == "agglomeration"

@@ -16,7 +16,7 @@ from jabodash import compare
 from jabodash.paths import DATA_DIR, ROOT
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
-COMPARE, DATA = "pages/bandingkan.py", "pages/data_metode.py"
+COMPARE, DATA = "app_pages/bandingkan.py", "app_pages/data_metode.py"
 
 
 def run_page(page: str, **params) -> AppTest:
@@ -248,9 +248,6 @@ def test_data_page_region_set_changes_coverage():
     assert qp(at, "region_set") == "jabodetabek"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ui.page_setup: widget ids include the page, so after a page switch the sidebar radios start "
-    "from their first option; fix: st.session_state[widget] = st.session_state.get(widget, value)"))
 def test_sidebar_state_survives_switching_to_compare():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "en"

@@ -344,7 +344,7 @@ def test_every_string_exists_in_both_languages_with_the_same_placeholders():
 
 def test_every_key_used_by_the_code_exists():
     used = set()
-    for path in ["pages/kependudukan.py", "pages/layanan.py", "pages/kerjasama.py", "jabodash/population.py",
+    for path in ["app_pages/kependudukan.py", "app_pages/layanan.py", "app_pages/kerjasama.py", "jabodash/population.py",
                  "jabodash/services.py", "jabodash/cooperation.py", "jabodash/charts_themes.py"]:
         used |= set(re.findall(r'"((?:population|services|cooperation)\.[a-z0-9_.]+)"', (ROOT / path).read_text()))
     missing = {k for k in used if k not in strings("id") and not k.endswith(".")}
