@@ -35,7 +35,7 @@ st.plotly_chart(charts_themes.links_matrix(matrix, lang), key="fig_links",
 with st.expander(t("cooperation.matrix.expander", lang)):
     st.dataframe(cooperation.links_table(matrix, lang), hide_index=True, key="links_table")
 ui.csv_download(matrix, "jabodash_links_to_jakarta.csv", lang, key="dl_links")
-st.page_link("pages/kependudukan.py", label=t("cooperation.commuting.link", lang))
+st.page_link("app_pages/kependudukan.py", label=t("cooperation.commuting.link", lang))
 
 st.subheader(t("cooperation.assistance.heading", lang))
 if assistance_year is not None:

@@ -18,9 +18,6 @@ SIZES = ((1920, 1080), (1280, 720), (3840, 2160), (1080, 1080))
 last_view = st.session_state.get(ui.VIEW_KEY)   # the view of the page visited before this one
 state = ui.page_setup("presentasi")
 lang = state.lang
-if state.presenter:
-    # constant CSS (views.PRESENTER_CSS holds no user text): hides the sidebar and Streamlit chrome
-    st.html(views.PRESENTER_CSS)
 
 
 def known_indicators() -> set[str]:

@@ -64,6 +64,9 @@ def page_setup(page_id: str) -> state_mod.ViewState:
                  format_func=lambda code: t(f"region_set.{code}", lang))
         st.caption(t(f"region_set.help.{st.session_state['w_region_set']}", lang))
     state = replace(state, lang=lang, region_set=st.session_state["w_region_set"])
+    if state.presenter:
+        from .views import PRESENTER_CSS
+        st.html(PRESENTER_CSS)  # a constant: no user text reaches it
     for param, value, reason in parsed.notices:
         st.toast(t(reason, lang, param=param, value=md_escape(value, 60)))
     st.session_state[VIEW_KEY] = state
@@ -73,6 +76,9 @@ def page_setup(page_id: str) -> state_mod.ViewState:
 def sync_url(state: state_mod.ViewState) -> None:
     """Write the view to the URL so that a reload or a shared link shows the same view."""
     st.session_state[VIEW_KEY] = state
+    from .views import share_url
+    with st.sidebar.expander(t("common.share_link", state.lang)):
+        st.code(share_url(st.context.url or "", state), language=None, wrap_lines=True)
     wanted = state_mod.to_params(state)
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:

@@ -353,7 +353,7 @@ def test_every_key_used_by_the_code_exists():
 
 @pytest.mark.parametrize("page", ["kependudukan", "layanan", "kerjasama"])
 def test_pages_stay_thin(page):
-    text = (ROOT / "pages" / f"{page}.py").read_text()
+    text = (ROOT / "app_pages" / f"{page}.py").read_text()
     assert len(text.splitlines()) < 120
     assert "import pandas" not in text and "plotly" not in text.replace("plotly_chart", "")
     assert not re.search(r"\bSELECT\b|\bFROM\b", text)
