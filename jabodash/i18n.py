@@ -39,7 +39,7 @@ def normalize_lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **kwargs) -> str:
     """Translate key; format with kwargs ({name} placeholders)."""
     lang = normalize_lang(lang)
     text = strings(lang).get(key) or strings(DEFAULT_LANG).get(key) or key
