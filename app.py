@@ -23,7 +23,7 @@ PAGES = [
     ("app_pages/layanan.py", "nav.services", "layanan"),
     ("app_pages/kerjasama.py", "nav.cooperation", "kerjasama"),
     ("app_pages/bandingkan.py", "nav.compare", "bandingkan"),
-    ("app_pages/data_metode.py", "nav.data", "data"),
+    ("app_pages/data.py", "nav.data", "data"),
     ("app_pages/unggah.py", "nav.upload", "unggah"),
     ("app_pages/sql.py", "nav.sql", "sql"),
     ("app_pages/presentasi.py", "nav.presenter", "presentasi"),

@@ -16,7 +16,7 @@ from jabodash import compare
 from jabodash.paths import DATA_DIR, ROOT
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
-COMPARE, DATA = "app_pages/bandingkan.py", "app_pages/data_metode.py"
+COMPARE, DATA = "app_pages/bandingkan.py", "app_pages/data.py"
 
 
 def run_page(page: str, **params) -> AppTest:

@@ -490,7 +490,7 @@ def test_wrapped_source_lines():
 # --- strings and SQL --------------------------------------------------------------------------------
 
 MY_FILES = ["jabodash/compare.py", "jabodash/methods.py", "jabodash/charts_compare.py",
-            "app_pages/bandingkan.py", "app_pages/data_metode.py"]
+            "app_pages/bandingkan.py", "app_pages/data.py"]
 
 
 def test_every_used_key_exists_in_both_languages():
@@ -531,7 +531,7 @@ def test_my_sql_files_use_named_parameters_only():
 
 
 def test_pages_stay_thin():
-    for name in ("app_pages/bandingkan.py", "app_pages/data_metode.py"):
+    for name in ("app_pages/bandingkan.py", "app_pages/data.py"):
         text = (ROOT / name).read_text(encoding="utf-8")
         assert len(text.splitlines()) < 120
         assert "import pandas" not in text and "import plotly" not in text and "update_layout" not in text
