@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import fmt
 from .aggregate import MetroValue, metro_value
@@ -62,7 +63,9 @@ def best_year(store: Store, indicator_id: str, region_set: str) -> int | None:
     return int(pick["year"].max())
 
 
-def kpis(store: Store, region_set: str) -> list[Kpi]:
+@lru_cache(maxsize=16)
+def kpis(store: Store, region_set: str) -> tuple[Kpi, ...]:
+    """The KPI cards; cached per store and region set (the store is read-only, Kpi is frozen)."""
     catalog = load_catalog()
     out = []
     for key, indicator_id in KPI_INDICATORS:
@@ -70,4 +73,4 @@ def kpis(store: Store, region_set: str) -> list[Kpi]:
         year = best_year(store, indicator_id, region_set)
         mv = metro_value(store, ind, year, region_set) if year is not None else None
         out.append(Kpi(key, ind, mv, year))
-    return out
+    return tuple(out)
