@@ -83,3 +83,29 @@ class OutsideRequests:
 def wait_for_app(page, timeout_ms: int = 60000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
     page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=timeout_ms)
+
+
+def open_page(browser, url: str, width: int = 1600, height: int = 1000, wait_figure: bool = False):
+    """A new browser context on url: outside requests blocked and recorded, page errors
+    collected. Returns (page, outside, errors)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    outside = OutsideRequests(url)
+    page.route("**/*", outside)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    wait_for_app(page)
+    if wait_figure:
+        page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    return page, outside, errors
+
+
+def full_screenshot(page, name: str, width: int = 1600) -> None:
+    """Streamlit scrolls inside its main block, so a full-page shot needs a viewport as tall
+    as the content."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 9000)})
+    page.wait_for_timeout(500)  # plotly relayout after the resize
+    wait_for_app(page)
+    page.screenshot(path=str(ARTIFACTS / name))

@@ -23,3 +23,14 @@ def test_boundaries() -> Path | None:
     """Folder with the real development boundaries, when JABODASH_TEST_BOUNDARIES is set."""
     folder = os.environ.get("JABODASH_TEST_BOUNDARIES")
     return Path(folder) if folder and Path(folder, "jabodetabek_adm2.geojson").exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for all browser tests (no downloaded browser)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from appserver import CHROMIUM, CHROMIUM_ARGS
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

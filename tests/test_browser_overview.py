@@ -2,7 +2,7 @@
 error and asks no host but itself for anything."""
 import pytest
 
-from appserver import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OutsideRequests, app_server, wait_for_app
+from appserver import ARTIFACTS, app_server, open_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -15,24 +15,6 @@ def server():
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def open_page(browser, url, width=1600, height=1000):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    outside = OutsideRequests(url)
-    page.route("**/*", outside)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url)
-    wait_for_app(page)
-    return page, outside, errors
 
 
 def test_overview_renders_without_errors_or_outside_requests(server, browser):

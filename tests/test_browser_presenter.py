@@ -3,7 +3,8 @@ shipped story with one large figure, no Streamlit chrome in presenter layout, no
 no request to any host but the app. Screenshots go to test-artifacts/ (looked at by eye)."""
 import pytest
 
-from appserver import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OutsideRequests, app_server, wait_for_app
+from appserver import ARTIFACTS, app_server, wait_for_app
+from appserver import open_page as _open_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -11,40 +12,16 @@ pytestmark = pytest.mark.browser
 STORY = "jabodetabek_dalam_angka"
 
 
+def open_page(browser, url, wait_figure=True):
+    """Presenter pages are looked at on a 1920x1080 screen, with their figure drawn."""
+    return _open_page(browser, url, width=1920, height=1080, wait_figure=wait_figure)
+
+
 @pytest.fixture(scope="module")
 def server(browser):
     ARTIFACTS.mkdir(exist_ok=True)
     with app_server() as url:
-        # Open the app's root once first. Streamlit decides per server process, at its first
-        # session, whether a folder named pages/ means the old "pages directory" navigation: a
-        # deep link as the very first request runs the page without app.py (no st.navigation, no
-        # wide layout) for every later session too. Reported to the lead; shown by
-        # test_deep_link_as_first_request below.
-        page, _, _ = open_page(browser, url + "/", wait_figure=False)
-        page.context.close()
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def open_page(browser, url, width=1920, height=1080, wait_figure=True):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    outside = OutsideRequests(url)
-    page.route("**/*", outside)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url)
-    wait_for_app(page)
-    if wait_figure:
-        page.locator(".js-plotly-plot .main-svg").first.wait_for()
-    return page, outside, errors
 
 
 def figure_box(page):

@@ -4,7 +4,7 @@ itself for anything, and keeps the shared sidebar and URL state. Screenshots go 
 test-artifacts/ (themes-*.png) for a person to look at."""
 import pytest
 
-from appserver import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OutsideRequests, app_server, wait_for_app
+from appserver import ARTIFACTS, app_server, wait_for_app, open_page, full_screenshot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -20,42 +20,7 @@ PAGES = [  # url path, title id, title en, plotly charts at least
 def server(browser):
     ARTIFACTS.mkdir(exist_ok=True)
     with app_server() as url:
-        # Open the app shell once: until app.py has called st.navigation in some session,
-        # Streamlit serves a deep link such as /kependudukan from the pages/ folder without
-        # app.py (see test_deep_link_on_a_fresh_server_runs_the_app_shell).
-        page, _, _ = open_page(browser, url + "/")
-        page.context.close()
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def open_page(browser, url, width=1600, height=1000):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    outside = OutsideRequests(url)
-    page.route("**/*", outside)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url)
-    wait_for_app(page)
-    return page, outside, errors
-
-
-def full_screenshot(page, name: str, width: int = 1600) -> None:
-    """Streamlit scrolls inside its main block, so a full-page shot needs a viewport as
-    tall as the content."""
-    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 9000)})
-    page.wait_for_timeout(500)  # plotly relayout after the resize
-    wait_for_app(page)
-    page.screenshot(path=str(ARTIFACTS / name))
 
 
 def charts_drawn(page, at_least: int) -> None:
