@@ -1,0 +1,117 @@
+"""SQL console (issue 7): read-only DuckDB queries over the data and this session's uploads.
+
+One jabodash.sqlconsole.Sandbox per browser session, kept in st.session_state (never
+st.cache_resource: uploads must stay in their session). Query text and DuckDB messages are shown
+with st.code or md_escape, never rendered as Markdown.
+"""
+import pandas as pd
+import streamlit as st
+
+from jabodash import sqlconsole, ui
+from jabodash.i18n import t
+from jabodash.textsafe import md_escape
+
+BOX_KEY, RESULT_KEY, EDITOR_KEY = "_sql_sandbox", "_sql_result", "sql_query"
+
+state = ui.page_setup("sql")
+lang = state.lang
+
+
+def session_uploads() -> dict:
+    """{sql name: (frame, title)} of this session's uploads (jabodash.userdata when it exists)."""
+    try:
+        from jabodash import userdata
+        raw = userdata.session_uploads()
+    except (ImportError, AttributeError):
+        raw = st.session_state.get("uploads", {})
+    out: dict = {}
+    for key, value in (raw.items() if isinstance(raw, dict) else []):
+        frame, title = value if isinstance(value, tuple) else (value, str(key))
+        frame = getattr(frame, "records", getattr(frame, "frame", frame))
+        if isinstance(frame, pd.DataFrame):
+            out[sqlconsole.table_name(str(key), taken=out)] = (frame, str(title or key))
+    return out
+
+
+def sandbox() -> sqlconsole.Sandbox:
+    box = st.session_state.get(BOX_KEY)
+    from jabodash.store import database_path
+    if box is not None and box.db_path != database_path():  # the data was rebuilt: start afresh
+        box.close()
+        box = None
+    if box is None:
+        with st.spinner(t("sql.page.starting", lang)):
+            box = sqlconsole.Sandbox()
+        st.session_state[BOX_KEY] = box
+    box.sync_uploads(session_uploads())
+    return box
+
+
+def load_example(sql_by_id: dict) -> None:
+    st.session_state[EDITOR_KEY] = sql_by_id[st.session_state["sql_example"]]
+
+
+def show_result(result: sqlconsole.Result) -> None:
+    if not result.ok:
+        problem = result.error
+        label = {"refused": "refused", "timeout": "stopped", "memory": "stopped"}.get(problem.kind, "failed")
+        st.error(f"**{t('sql.page.' + label, lang)}** · " + md_escape(problem.text(lang), 3000))
+        if problem.context():
+            st.code(problem.context(), language=None)
+        return
+    st.caption(md_escape(result.summary(lang)))
+    if result.notice(lang):
+        st.warning(md_escape(result.notice(lang), 1000))
+    if result.rows == 0:
+        st.info(t("sql.result.no_rows", lang))
+    else:
+        st.dataframe(result.df, hide_index=True, key="sql_result_table")
+    left, right = st.columns(2)
+    left.download_button(t("sql.page.download_csv", lang), result.to_csv(), file_name=result.download_name("csv"),
+                         mime="text/csv", key="sql_dl_csv")
+    right.download_button(t("sql.page.download_parquet", lang), result.to_parquet(),
+                          file_name=result.download_name("parquet"), mime="application/vnd.apache.parquet",
+                          key="sql_dl_parquet")
+
+
+st.title(t("sql.page.title", lang))
+st.caption(t("sql.page.intro", lang))
+box = sandbox()
+st.caption(box.limits_text(lang))
+main, side = st.columns([3, 2])
+
+with side:
+    st.subheader(t("sql.page.examples", lang))
+    examples = sqlconsole.examples()
+    titles = {ex.id: ex.title(lang) for ex in examples}
+    st.selectbox(t("sql.page.example_pick", lang), list(titles), key="sql_example", format_func=titles.get)
+    st.button(t("sql.page.load_example", lang), key="sql_load", on_click=load_example,
+              args=({ex.id: ex.sql for ex in examples},))
+    st.subheader(t("sql.page.schema", lang))
+    st.caption(t("sql.page.schema_help", lang))
+    relations = box.schema(lang)
+    if not box.uploads:
+        st.caption(t("sql.page.no_uploads", lang))
+    overview = box.schema_frame(lang)[["name", "kind", "description"]]
+    st.dataframe(overview.rename(columns={c: t(f"sql.page.schema_{c}", lang) for c in overview.columns}),
+                 hide_index=True, key="sql_schema_table")
+    by_name = {r.name: r for r in relations}
+    picked = st.selectbox(t("sql.page.columns", lang), list(by_name), key="sql_schema_pick")
+    if picked:
+        rel = by_name[picked]
+        if rel.rows is not None:
+            st.caption(t("sql.page.rows", lang, rows=rel.rows))
+        st.dataframe(pd.DataFrame(rel.columns, columns=[t("sql.page.column", lang), t("sql.page.type", lang)]),
+                     hide_index=True, key="sql_columns_table")
+
+with main:
+    if EDITOR_KEY not in st.session_state:
+        st.session_state[EDITOR_KEY] = examples[0].sql if examples else "SELECT * FROM region"
+    query = st.text_area(t("sql.page.editor", lang), key=EDITOR_KEY, height=220, help=t("sql.page.editor_help", lang))
+    if st.button(t("sql.page.run", lang), key="sql_run", type="primary"):
+        with st.spinner(t("sql.page.running", lang)):
+            st.session_state[RESULT_KEY] = box.run(query)
+    st.subheader(t("sql.page.result", lang))
+    if st.session_state.get(RESULT_KEY) is not None:
+        show_result(st.session_state[RESULT_KEY])
+ui.sync_url(state)
