@@ -94,13 +94,14 @@ with side:
         st.caption(t("sql.page.no_uploads", lang))
     overview = box.schema_frame(lang)[["name", "kind", "description"]]
     st.dataframe(overview.rename(columns={c: t(f"sql.page.schema_{c}", lang) for c in overview.columns}),
-                 hide_index=True, key="sql_schema_table")
+                 hide_index=True, key="sql_schema_table",
+                 column_config={t("sql.page.schema_description", lang): st.column_config.TextColumn(width="large")})
     by_name = {r.name: r for r in relations}
     picked = st.selectbox(t("sql.page.columns", lang), list(by_name), key="sql_schema_pick")
     if picked:
         rel = by_name[picked]
-        if rel.rows is not None:
-            st.caption(t("sql.page.rows", lang, rows=rel.rows))
+        rows = "" if rel.rows is None else " · " + t("sql.page.rows", lang, rows=rel.rows)
+        st.caption(md_escape(rel.description + rows, 1000))
         st.dataframe(pd.DataFrame(rel.columns, columns=[t("sql.page.column", lang), t("sql.page.type", lang)]),
                      hide_index=True, key="sql_columns_table")
 
