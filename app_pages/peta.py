@@ -1,0 +1,129 @@
+"""Map explorer (Peta): indicator maps at kab/kota or kecamatan, region profile, boundaries."""
+import streamlit as st
+
+from jabodash import boundaries, catalog, maps, mapview, state as state_mod, ui
+from jabodash.aggregate import metro_value
+from jabodash.i18n import t
+
+state = ui.page_setup("peta")
+lang = state.lang
+st.title(t("peta.title", lang))
+
+
+def _init(key, value):
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def opts(key, options, label, fmt):
+    _init(key, getattr(state, key[2:]))
+    return st.selectbox(t(label, lang), options, key=key, format_func=fmt)
+
+
+left, right = st.columns([3, 1])
+with right:
+    level = opts("m_level", state_mod.LEVELS, "peta.level", lambda v: t(f"peta.level_{v}", lang))
+    if level == "kabkota":
+        indicator_id = ui.indicator_picker(state)
+        year = ui.year_picker(state, indicator_id)
+        state = state.with_(indicator=indicator_id, year=year)
+    map_type = opts("m_map_type", state_mod.MAP_TYPES, "peta.map_type", lambda v: t(f"peta.map_type_{v}", lang))
+    method = opts("m_classification", state_mod.CLASSIFICATIONS, "peta.method", lambda v: t(f"maps.method.{v}", lang))
+    _init("m_classes", state.classes)
+    k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
+    pal = opts("m_palette", state_mod.PALETTES, "peta.palette", lambda v: t(f"peta.palette_{v}", lang))
+    fit = st.selectbox(t("peta.fit", lang), ("core", "all", "jakarta"), key="m_fit",
+                       format_func=lambda v: t(f"peta.fit_{v}", lang))
+    osm = st.toggle(t("peta.osm", lang), value=False, key="m_osm", help=t("peta.osm_help", lang))
+state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal)
+
+geojson = boundaries.geojson_for(level)
+mode = mapview.map_mode(level, map_type, geojson is not None)
+values, ind, year = None, None, None
+with left:
+    if level == "kabkota" and state.year is not None:
+        ind, year = catalog.get(state.indicator), state.year
+        values = ui.query("indicator_values", indicator_id=ind.id, year=year, region_set=state.region_set)
+        center = metro_value(ui.store(), ind, year, state.region_set).value if pal == "diverging" else None
+    elif level == "kecamatan" and geojson is not None:
+        ind, center = maps.AreaIndicator(), None
+        values = maps.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
+        st.info(t("peta.kecamatan_only_area", lang))
+    if mode == "none":
+        st.warning(t("maps.kecamatan_needs_boundaries", lang))
+    elif values is not None:
+        classes = mapview.classes_for(values, ind, state, lang, center)
+        fig = maps.map_view(values, ind, year, lang, classes, level=level, geojson=geojson if mode == "geo" else None,
+                            view=mode, fit=fit, basemap="osm" if osm else "white", attribution=boundaries.attribution(level),
+                            outline=boundaries.geojson_for("kabkota") if level == "kecamatan" else None)
+        event = st.plotly_chart(fig, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
+        clicked = mapview.selected_code(event, level)
+        if clicked:
+            st.session_state["m_region"] = clicked
+        if level == "kabkota":
+            ui.sources_footnote(values, lang)
+        ui.csv_download(values, f"jabodash_map_{ind.id}_{year or level}.csv", lang, key="dl_map")
+    if geojson is None or boundaries.geojson_for("kabkota") is None:
+        st.info(t("peta.how_to_boundaries", lang))
+if level == "kabkota" and ind is not None:
+    ui.definition_box(ind, lang)
+
+# region profile
+st.subheader(t("peta.profile", lang))
+if level == "kabkota" or values is None:
+    regions = ui.query("regions", region_set=state.region_set)
+    names = dict(zip(regions["code"], regions["name"]))
+else:
+    names = dict(zip(values["region_code"], values["name"]))
+codes = list(names)
+if st.session_state.get("m_region") not in codes:
+    st.session_state["m_region"] = state.regions[0] if state.regions and state.regions[0] in codes else codes[0]
+code = st.selectbox(t("peta.region", lang), codes, key="m_region", format_func=lambda c: f"{names[c]} ({c})")
+state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
+if len(code) == 4:
+    prof = mapview.profile_table(ui.query("region_profile", region_code=code), catalog.load_catalog(), lang)
+    st.dataframe(prof.drop(columns="indicator_id"), hide_index=True, key="profile", column_config={
+        "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
+        "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
+else:
+    row = values[values["region_code"] == code].iloc[0]
+    st.metric(t("maps.area.name", lang), f"{row['value']:,.2f} km²")
+
+# boundaries: upload and download
+with st.expander(t("peta.boundaries", lang), expanded=geojson is None):
+    status = boundaries.cache_status()
+    for lv in state_mod.LEVELS:
+        meta = status.get(lv)
+        st.caption(f"{t(f'peta.level_{lv}', lang)}: " + (t("peta.cached", lang, n=meta.get("regions", "?"),
+                   source=str(meta.get("source"))[:80]) if meta else t("peta.not_cached", lang)))
+    up_level = st.radio(t("peta.level", lang), state_mod.LEVELS, key="b_level", horizontal=True,
+                        format_func=lambda v: t(f"peta.level_{v}", lang))
+    upload = st.file_uploader(t("peta.upload", lang), type=["geojson", "json", "gpkg", "zip"], key="b_file")
+    c1, c2 = st.columns(2)
+    code_col = c1.text_input(t("peta.code_column", lang), key="b_code").strip() or None
+    name_col = c2.text_input(t("peta.name_column", lang), key="b_name").strip() or None
+    report, do_import = None, st.button(t("peta.import", lang), key="b_import", disabled=upload is None)
+    do_fetch = st.button(t("peta.fetch", lang), key="b_fetch")
+    try:
+        if do_import and upload is not None:
+            report = boundaries.import_file(upload.getvalue(), up_level, code_col, name_col, upload.name)
+        elif do_fetch:
+            bar = st.progress(0.0, text=t("peta.fetching", lang))
+            report = boundaries.fetch(up_level, progress=lambda done, total, msg: bar.progress(
+                min(1.0, done / total) if total else 0.0, text=str(msg)[:120]))
+    except boundaries.BoundaryError as err:
+        st.error(t(err.key, lang, **err.params))
+    except Exception as err:  # noqa: BLE001 - a broken file must show a message, never a traceback
+        st.error(t("peta.import_failed", lang, reason=str(err)[:300]))
+    if report is not None:
+        st.session_state["b_report"] = mapview.report_frames(report)
+        st.rerun()
+    if "b_report" in st.session_state:
+        counts, unmatched, checks = st.session_state["b_report"]
+        st.success(t("peta.report", lang, **counts))
+        if len(unmatched):
+            st.dataframe(unmatched, hide_index=True, key="b_unmatched")
+        if len(checks) and checks["flagged"].any():
+            st.warning(t("peta.area_flagged", lang, n=counts["flagged"]))
+            st.dataframe(checks[checks["flagged"]], hide_index=True, key="b_checks")
+ui.sync_url(state)

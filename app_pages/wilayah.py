@@ -1,0 +1,60 @@
+"""Wilayah: official area and density, kecamatan drill-down, distance from Monas, agglomeration."""
+import streamlit as st
+
+from jabodash import boundaries, catalog, charts, mapview, ui
+from jabodash.i18n import t
+
+state = ui.page_setup("wilayah")
+lang = state.lang
+st.title(t("wilayah.title", lang))
+regions = ui.query("regions", region_set=state.region_set)
+kab_geo = boundaries.load_cached("kabkota")
+
+# official area and density
+st.subheader(t("wilayah.area_title", lang))
+ind = catalog.get("population_density_census")
+years = [int(y) for y in ui.query("indicator_years", indicator_id=ind.id, region_set=state.region_set)["year"]]
+left, right = st.columns([3, 2])
+if years:
+    year = right.selectbox(t("wilayah.density_year", lang), years, index=len(years) - 1, key="wil_year")
+    density = ui.query("indicator_values", indicator_id=ind.id, year=year, region_set=state.region_set)
+    with left:
+        st.plotly_chart(charts.ranking_bar(density, ind, year, lang), key="wil_density")
+        ui.sources_footnote(density, lang)
+    table = mapview.area_table(regions, density)
+    right.dataframe(table, hide_index=True, key="wil_area_table", column_config={
+        "area_km2": st.column_config.NumberColumn("km²", format="localized"),
+        "density": st.column_config.NumberColumn(ind.unit(lang), format="localized")})
+    with right:
+        ui.csv_download(table, f"jabodash_area_density_{year}.csv", lang, key="dl_area")
+st.caption(t("wilayah.area_note", lang))
+ui.definition_box(ind, lang)
+
+# kecamatan drill-down
+st.subheader(t("wilayah.kecamatan_title", lang))
+kec = boundaries.load_cached("kecamatan")
+if kec is None:
+    st.info(t("wilayah.kecamatan_none", lang))
+else:
+    names = dict(zip(regions["code"], regions["name"]))
+    parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
+                          format_func=lambda c: names[c])
+    st.dataframe(mapview.kecamatan_table(kec.gdf, regions, parent), hide_index=True, key="wil_kec")
+    st.caption(t("wilayah.kecamatan_density_note", lang))
+    if kec.attribution:
+        st.caption(kec.attribution)
+
+# distance from Monas
+st.subheader(t("wilayah.distance_title", lang))
+dist, basis = mapview.distances(regions, kab_geo.gdf if kab_geo is not None else None)
+st.caption(t(f"wilayah.distance_{basis}", lang))
+st.dataframe(dist.rename(columns={"distance_km": t("wilayah.distance_km", lang)}), hide_index=True,
+             key="wil_distance")
+
+# agglomeration vs Jabodetabek
+st.subheader(t("wilayah.membership_title", lang))
+all_regions = ui.query("regions", region_set="agglomeration")
+geo = boundaries.geojson_for("kabkota") if kab_geo is not None else None
+st.plotly_chart(mapview.membership_figure(all_regions, lang, geo, boundaries.attribution("kabkota")),
+                key="wil_membership")
+ui.sync_url(state)

@@ -1,0 +1,113 @@
+"""Browser tests of the map explorer and the Wilayah page in headless Chromium: maps draw,
+the default white background asks no outside host, screenshots to test-artifacts/."""
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from appserver import ARTIFACTS, app_server, full_screenshot, open_page
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+REAL = os.environ.get("JABODASH_TEST_BOUNDARIES")
+
+
+@pytest.fixture(scope="module")
+def geo_server():
+    """A server whose cache holds the real boundaries (when given), else none."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        old = os.environ.get("JABODASH_CACHE_DIR")
+        os.environ["JABODASH_CACHE_DIR"] = tmp
+        try:
+            if REAL:
+                from jabodash import boundaries
+                boundaries.import_file(Path(REAL) / "jabodetabek_adm2.geojson", "kabkota")
+                boundaries.import_file(Path(REAL) / "jabodetabek_adm3.geojson", "kecamatan")
+        finally:
+            if old is None:
+                os.environ.pop("JABODASH_CACHE_DIR")
+            else:
+                os.environ["JABODASH_CACHE_DIR"] = old
+        with app_server(env={"JABODASH_CACHE_DIR": tmp}) as url:
+            yield url
+
+
+@pytest.fixture(scope="module")
+def empty_server():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        with app_server(env={"JABODASH_CACHE_DIR": tmp}) as url:
+            yield url
+
+
+GLYPHS = "fonts.openmaptiles.org"   # MapLibre glyphs for the map's text labels (maps.py)
+
+
+def _offline(outside, errors):
+    """No tile or other outside request; map label glyph requests are a known maps.py issue
+    (Plotly's scattermap text asks fonts.openmaptiles.org) and end the test as xfail."""
+    assert errors == []
+    assert [u for u in outside.blocked if GLYPHS not in u] == []
+    if outside.blocked:
+        pytest.xfail(f"map labels ask {GLYPHS} for glyphs (blocked; labels still drawn): fix in maps.py")
+
+
+def _no_exception(page):
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_tile_grid_without_boundaries(empty_server, browser):
+    page, outside, errors = open_page(browser, empty_server + "/peta?lang=id&indicator=ipm", wait_figure=True)
+    page.get_by_text("python -m jabodash boundaries fetch", exact=False).first.wait_for()
+    # 15 tiles labelled; the legend names the missing class when there is one
+    assert page.locator(".js-plotly-plot .scatterlayer .trace").count() >= 2
+    _no_exception(page)
+    full_screenshot(page, "peta-tiles.png")
+    assert errors == [] and outside.blocked == []
+
+
+@pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
+def test_geographic_map_offline(geo_server, browser):
+    start = time.monotonic()
+    page, outside, errors = open_page(browser, geo_server + "/peta?lang=id&map_type=geo&indicator=population_census",
+                                      wait_figure=True)
+    page.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for()
+    elapsed = time.monotonic() - start
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert len(legend) >= 3, legend
+    annotations = " ".join(page.locator(".js-plotly-plot .annotation-text").all_text_contents())
+    assert "Batas" in annotations or "geoBoundaries" in annotations or "BIG" in annotations, annotations
+    _no_exception(page)
+    page.wait_for_timeout(1500)
+    full_screenshot(page, "peta-geo.png")
+    print(f"geo map page ready in {elapsed:.1f}s")
+    _offline(outside, errors)
+
+
+@pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
+def test_kecamatan_map_and_wilayah(geo_server, browser):
+    page, outside, errors = open_page(browser, geo_server + "/peta?lang=en&map_type=geo&level=kecamatan",
+                                      wait_figure=True)
+    page.get_by_text("Kecamatan level: only the area", exact=False).first.wait_for()
+    assert page.locator(".js-plotly-plot .legendtext").count() >= 3
+    _no_exception(page)
+    page.wait_for_timeout(1500)
+    full_screenshot(page, "peta-kecamatan.png")
+    assert errors == [] and [u for u in outside.blocked if GLYPHS not in u] == []
+    page, outside, errors = open_page(browser, geo_server + "/wilayah?lang=id", wait_figure=True)
+    page.get_by_text("centroid", exact=False).first.wait_for()
+    _no_exception(page)
+    page.wait_for_timeout(1500)
+    full_screenshot(page, "wilayah.png")
+    _offline(outside, errors)
+
+
+def test_wilayah_without_boundaries(empty_server, browser):
+    page, outside, errors = open_page(browser, empty_server + "/wilayah?lang=en", wait_figure=True)
+    page.get_by_text("published coordinates", exact=False).first.wait_for()
+    _no_exception(page)
+    full_screenshot(page, "wilayah-tiles.png")
+    assert errors == [] and outside.blocked == []

@@ -1,0 +1,208 @@
+"""AppTest of the map explorer page (Peta) and unit tests of jabodash.mapview."""
+import io
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from jabodash import boundaries, mapview
+from jabodash.paths import DATA_DIR, ROOT
+
+OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
+REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
+REAL = os.environ.get("JABODASH_TEST_BOUNDARIES")
+
+
+def squares_geojson(path: Path) -> Path:
+    """Synthetic boundaries: one 0.1° square per kab/kota around its published point."""
+    geoms = [box(lon - 0.05, lat - 0.05, lon + 0.05, lat + 0.05) for lat, lon in zip(REGIONS.lat, REGIONS.lon)]
+    gdf = gpd.GeoDataFrame({"kode": REGIONS.code, "nama": REGIONS.name}, geometry=geoms, crs=4326)
+    gdf.to_file(path, driver="GeoJSON")
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def run(cache_dir, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/peta.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figure(at, key_start="map_"):
+    import json
+    charts = [c for c in at.get("plotly_chart")]
+    assert charts, "no plotly chart"
+    return json.loads(charts[0].proto.spec)
+
+
+def texts(at) -> str:
+    return " ".join([i.value for i in at.info] + [w.value for w in at.warning] + [c.value for c in at.caption]
+                    + [e.value for e in at.error] + [s.value for s in at.success])
+
+
+def test_without_boundaries_tile_grid_and_note(cache):
+    at = run(cache)
+    assert at.title[0].value == "Peta"
+    spec = figure(at)
+    kinds = {tr.get("type") for tr in spec["data"]}
+    assert "choroplethmap" not in kinds and "scatter" in kinds
+    assert "python -m jabodash boundaries fetch" in texts(at)
+    assert at.selectbox(key="m_map_type").value == "tiles"
+
+
+def test_values_in_tile_map_equal_observations(cache):
+    at = run(cache)
+    at.selectbox(key="w_indicator").set_value("ipm").run()
+    at.selectbox(key="w_year").set_value(2024).run()
+    assert at.query_params["indicator"] == "ipm" and at.query_params["year"] == "2024"
+    spec = figure(at)
+    shown = " ".join(str(tr.get("hovertext", "")) for tr in spec["data"])
+    ipm = OBS[(OBS.indicator_id == "ipm") & (OBS.year == 2024)]
+    for v in ipm.value:
+        assert f"{v:.2f}".replace(".", ",") in shown
+
+
+def test_kecamatan_without_boundaries_says_so(cache):
+    at = run(cache)
+    at.selectbox(key="m_level").set_value("kecamatan").run()
+    assert not at.exception
+    assert "batas" in " ".join(w.value for w in at.warning).lower()
+
+
+def import_squares(tmp_path):
+    path = squares_geojson(tmp_path / "squares.geojson")
+    return boundaries.import_file(path.read_bytes(), "kabkota", "kode", "nama", "squares.geojson")
+
+
+def test_geographic_map_with_imported_boundaries(cache, tmp_path):
+    report = import_squares(tmp_path)
+    assert len(report.matched) == 15
+    at = run(cache)
+    at.selectbox(key="m_map_type").set_value("geo").run()
+    at.selectbox(key="w_year").set_value(2020).run()
+    spec = figure(at)
+    maps_ = [tr for tr in spec["data"] if tr.get("type") == "choroplethmap"]
+    assert maps_
+    assert spec["layout"]["map"]["style"] == "white-bg"
+    located = {loc for tr in maps_ for loc in tr.get("locations", [])}
+    assert set(REGIONS.code) <= located
+    # values: classes hold the census population of every region
+    pop = OBS[(OBS.indicator_id == "population_census") & (OBS.year == 2020)]
+    hover = " ".join(str(tr.get("hovertext", tr.get("text", ""))) for tr in spec["data"])
+    for v in pop.value:
+        assert f"{int(v):,}".replace(",", ".") in hover
+    # attribution drawn in the figure
+    notes = " ".join(a.get("text", "") for a in spec["layout"].get("annotations", []))
+    assert "squares.geojson" in notes or (report.meta.get("attribution") or "") in notes
+    # changes: indicator, year, map type
+    at.selectbox(key="w_indicator").set_value("ipm").run()
+    assert not at.exception and at.query_params["indicator"] == "ipm"
+    at.selectbox(key="m_map_type").set_value("tiles").run()
+    assert not at.exception
+    assert not [tr for tr in figure(at)["data"] if tr.get("type") == "choroplethmap"]
+    at.selectbox(key="m_palette").set_value("diverging").run()
+    at.slider(key="m_classes").set_value(3).run()
+    assert not at.exception
+
+
+def test_broken_upload_keeps_cache(cache, tmp_path):
+    import_squares(tmp_path)
+    before = boundaries.cache_status()["kabkota"]["sha256"]
+    at = run(cache)
+    # the uploader cannot be driven in AppTest: the page's import path is the same call
+    with pytest.raises(boundaries.BoundaryError) as err:
+        boundaries.import_file(b"\x00garbage\xff" * 50, "kabkota", None, None, "x.geojson")
+    assert err.value.key
+    assert boundaries.cache_status()["kabkota"]["sha256"] == before
+    assert not at.exception
+
+
+def test_fetch_offline_shows_translated_error(cache, monkeypatch):
+    def boom(level, progress=None, **kw):
+        raise boundaries.BoundaryError("boundaries.error.download", url="https://example.invalid", reason="offline")
+    monkeypatch.setattr(boundaries, "fetch", boom)
+    at = run(cache)
+    at.button(key="b_fetch").click().run()
+    assert not at.exception
+    assert at.error and "Traceback" not in at.error[0].value
+
+
+@pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
+def test_real_boundaries_both_levels(cache):
+    folder = Path(REAL)
+    r2 = boundaries.import_file(folder / "jabodetabek_adm2.geojson", "kabkota")
+    r3 = boundaries.import_file(folder / "jabodetabek_adm3.geojson", "kecamatan")
+    assert len(r2.boundary_set.gdf) >= 14 and len(r3.boundary_set.gdf) > 150
+    at = run(cache)
+    at.selectbox(key="m_map_type").set_value("geo").run()
+    at.selectbox(key="m_level").set_value("kecamatan").run()
+    spec = figure(at)
+    assert [tr for tr in spec["data"] if tr.get("type") == "choroplethmap"]
+    assert "luas" in texts(at).lower()
+    at.selectbox(key="m_level").set_value("kabkota").run()
+    assert not at.exception
+
+
+# --- unit tests of jabodash.mapview ---------------------------------------------------------
+
+def test_map_mode():
+    assert mapview.map_mode("kabkota", "geo", False) == "tiles"
+    assert mapview.map_mode("kabkota", "geo", True) == "geo"
+    assert mapview.map_mode("kabkota", "tiles", True) == "tiles"
+    assert mapview.map_mode("kecamatan", "tiles", False) == "none"
+    assert mapview.map_mode("kecamatan", "tiles", True) == "geo"
+
+
+def test_selected_code_from_choropleth_and_tiles():
+    assert mapview.selected_code({"selection": {"points": [{"location": "3171"}]}}) == "3171"
+    grid = __import__("jabodash.maps", fromlist=["x"]).tile_layout("kabkota")
+    row = grid.iloc[0]
+    ev = {"selection": {"points": [{"x": float(row["col"]), "y": -float(row["row"])}]}}
+    assert mapview.selected_code(ev) == row["code"]
+    assert mapview.selected_code({"selection": {"points": []}}) is None
+    assert mapview.selected_code(None) is None
+
+
+def test_profile_table_latest_and_trend():
+    from jabodash import catalog
+    prof = pd.DataFrame({"indicator_id": ["ipm", "ipm", "ipm"], "year": [2022, 2023, 2024],
+                         "value": [80.0, 81.0, np.nan], "source": ["a", "b", "c"]})
+    out = mapview.profile_table(prof, catalog.load_catalog(), "en")
+    assert out.iloc[0]["year"] == 2023 and out.iloc[0]["value"] == 81.0 and out.iloc[0]["trend"] == [80.0, 81.0]
+    assert mapview.profile_table(prof.iloc[:0], {}, "en").empty
+
+
+def test_haversine_and_distances():
+    assert mapview.haversine_km(-6.1754, 106.8272) == pytest.approx(0, abs=1e-9)
+    # one degree of latitude ≈ 111.2 km
+    assert mapview.haversine_km(-7.1754, 106.8272) == pytest.approx(111.2, abs=0.2)
+    dist, basis = mapview.distances(REGIONS)
+    assert basis == "published" and dist["distance_km"].is_monotonic_increasing
+    geoms = [box(lon - 0.05, lat - 0.05, lon + 0.05, lat + 0.05) for lat, lon in zip(REGIONS.lat, REGIONS.lon)]
+    gdf = gpd.GeoDataFrame({"code": REGIONS.code}, geometry=geoms, crs=4326)
+    dist2, basis2 = mapview.distances(REGIONS, gdf)
+    assert basis2 == "boundaries"
+    merged = dist.merge(dist2, on="code")
+    assert np.allclose(merged.distance_km_x, merged.distance_km_y, atol=0.5)
+
+
+def test_membership():
+    m = mapview.membership(REGIONS)
+    assert (m == "agglomeration_only").sum() == 1 and m["3203"] == "agglomeration_only"
+    fig = mapview.membership_figure(REGIONS, "id")
+    assert {tr.name for tr in fig.data} == {"Jabodetabek", "Hanya aglomerasi"}

@@ -1,0 +1,87 @@
+"""AppTest of the Wilayah page (area, density, kecamatan, distance, agglomeration)."""
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from jabodash import boundaries, mapview
+from jabodash.paths import DATA_DIR, ROOT
+from test_page_peta import REGIONS, import_squares
+
+OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
+REAL = os.environ.get("JABODASH_TEST_BOUNDARIES")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def run() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/wilayah.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frames(at):
+    return {df.proto.id: df.value for df in at.dataframe}
+
+
+def all_text(at):
+    return " ".join([c.value for c in at.caption] + [i.value for i in at.info])
+
+
+def test_without_boundaries(cache):
+    at = run()
+    assert at.title[0].value.startswith("Wilayah")
+    dfs = [df.value for df in at.dataframe]
+    area = next(d for d in dfs if "density" in d.columns)
+    dens = OBS[(OBS.indicator_id == "population_density_census") & (OBS.year == 2020)]
+    if dens.empty:   # density is derived (population / area): recompute it
+        pop = OBS[(OBS.indicator_id == "population_census") & (OBS.year == 2020)].set_index("region_code").value
+        dens = (pop / REGIONS.set_index("code").area_km2).dropna()
+    else:
+        dens = dens.set_index("region_code").value
+    got = area.set_index("code")["density"].dropna()
+    assert len(got) == 15
+    for code, v in dens.items():
+        assert got[code] == pytest.approx(v, rel=1e-6)
+    assert "regions.csv" in all_text(at)                # distance basis named
+    assert "Belum ada batas kecamatan" in all_text(at)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    member = charts[-1]
+    assert {tr["name"] for tr in member["data"]} == {"Jabodetabek", "Hanya aglomerasi"}
+
+
+def test_with_boundaries_centroid_distance_and_geo_membership(cache, tmp_path):
+    import_squares(tmp_path)
+    at = run()
+    assert "centroid" in all_text(at)
+    member = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert {tr["type"] for tr in member["data"]} == {"choroplethmap"}
+    assert member["layout"]["map"]["style"] == "white-bg"
+
+
+@pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
+def test_real_kecamatan_drilldown(cache):
+    boundaries.import_file(Path(REAL) / "jabodetabek_adm2.geojson", "kabkota")
+    boundaries.import_file(Path(REAL) / "jabodetabek_adm3.geojson", "kecamatan")
+    at = run()
+    at.selectbox(key="wil_parent").set_value("3171").run()
+    assert not at.exception
+    kec = next(df.value for df in at.dataframe if "kabkota" in df.value.columns)
+    assert len(kec) >= 5 and set(kec["kabkota"]) == {"Kota Jakarta Selatan"}
+    assert (kec["area_km2"] > 0).all()
+    assert "penduduk kecamatan" in all_text(at)
+
+
+def test_area_table_and_kecamatan_table_units():
+    density = pd.DataFrame({"region_code": ["3171", "3101"], "value": [15000.0, None]})
+    out = mapview.area_table(REGIONS, density)
+    assert out.iloc[0]["code"] == "3171" and len(out) == len(REGIONS)
