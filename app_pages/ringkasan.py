@@ -1,7 +1,7 @@
 """Overview (Ringkasan): metro KPIs, a ranking of one indicator and its trend."""
 import streamlit as st
 
-from jabodash import catalog, charts, overview, ui
+from jabodash import charts, overview, ui
 from jabodash.aggregate import metro_value
 from jabodash.i18n import t
 
@@ -19,11 +19,11 @@ left, right = st.columns([3, 1])
 with right:
     indicator_id = ui.indicator_picker(state)
     year = ui.year_picker(state, indicator_id)
-ind = catalog.get(indicator_id)
+ind = ui.get_indicator(indicator_id)
 state = state.with_(indicator=indicator_id, year=year)
 with left:
     if year is not None:
-        values = ui.query("indicator_values", indicator_id=indicator_id, year=year, region_set=state.region_set)
+        values = ui.indicator_values(indicator_id, year, state.region_set)
         metro = metro_value(ui.store(), ind, year, state.region_set)
         reference = metro.value if ind.aggregation in ("weighted_mean", "ratio") else None
         st.plotly_chart(charts.ranking_bar(values, ind, year, lang, reference), key="ranking")
@@ -34,7 +34,7 @@ with left:
 ui.definition_box(ind, lang)
 
 st.subheader(t("overview.trend", lang))
-series = ui.query("indicator_series", indicator_id=indicator_id, region_set=state.region_set)
+series = ui.indicator_series(indicator_id, state.region_set)
 if series["year"].nunique() < 2:
     st.info(t("overview.single_year", lang))
 st.plotly_chart(charts.trend_lines(series, ind, lang), key="trend")

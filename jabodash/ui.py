@@ -31,8 +31,82 @@ def query(name: str, **params) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def indicator_table() -> pd.DataFrame:
+def _builtin_indicators() -> pd.DataFrame:
     return store().query("indicators")
+
+
+def _workspace_signature() -> tuple:
+    from . import workspace
+    try:
+        metas = workspace.list_datasets()
+    except Exception:  # an unreadable workspace must not break every page
+        return (str(workspace.workspace_dir()),)
+    return (str(workspace.workspace_dir()),) + tuple((m["id"], str(m.get("updated_at"))) for m in metas)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _saved_observations(signature: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from . import workspace
+    return workspace.observations()
+
+
+def uploaded_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(observations, indicators) of the saved workspace datasets and this session's uploads."""
+    from . import userdata
+    return userdata.combine(_saved_observations(_workspace_signature()),
+                            st.session_state.get(userdata.SESSION_KEY, {}))
+
+
+def indicator_table() -> pd.DataFrame:
+    """The built-in indicators, then the uploaded ones (theme "uploaded")."""
+    from . import userdata
+    builtin = _builtin_indicators()
+    obs, inds = uploaded_data()
+    if not len(inds):
+        return builtin
+    codes = set(query("regions", region_set="agglomeration")["code"])
+    return pd.concat([builtin, userdata.indicator_rows(inds, obs, codes)], ignore_index=True)
+
+
+def get_indicator(indicator_id: str) -> catalog_mod.Indicator:
+    from . import userdata
+    if not userdata.is_uploaded(indicator_id):
+        return catalog_mod.get(indicator_id)
+    inds = uploaded_data()[1]
+    row = inds[inds["id"] == indicator_id]
+    if not len(row):
+        raise KeyError(indicator_id)
+    return userdata.indicator(row.iloc[0].to_dict())
+
+
+def _uploaded(kind: str, indicator_id: str, region_set: str, **extra) -> pd.DataFrame:
+    from . import userdata
+    obs, inds = uploaded_data()
+    regions = query("regions", region_set=region_set)
+    if kind == "years":
+        return userdata.years(obs, regions, indicator_id)
+    return getattr(userdata, kind)(obs, inds, regions, indicator_id, **extra)
+
+
+def indicator_values(indicator_id: str, year: int, region_set: str) -> pd.DataFrame:
+    from . import userdata
+    if userdata.is_uploaded(indicator_id):
+        return _uploaded("values", indicator_id, region_set, year=year)
+    return query("indicator_values", indicator_id=indicator_id, year=year, region_set=region_set)
+
+
+def indicator_series(indicator_id: str, region_set: str) -> pd.DataFrame:
+    from . import userdata
+    if userdata.is_uploaded(indicator_id):
+        return _uploaded("series", indicator_id, region_set)
+    return query("indicator_series", indicator_id=indicator_id, region_set=region_set)
+
+
+def indicator_years(indicator_id: str, region_set: str) -> pd.DataFrame:
+    from . import userdata
+    if userdata.is_uploaded(indicator_id):
+        return _uploaded("years", indicator_id, region_set)
+    return query("indicator_years", indicator_id=indicator_id, region_set=region_set)
 
 
 def current_lang() -> str:
@@ -109,7 +183,7 @@ def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", theme
 
 def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_year") -> int | None:
     lang = state.lang
-    years = query("indicator_years", indicator_id=indicator_id, region_set=state.region_set)
+    years = indicator_years(indicator_id, state.region_set)
     if years.empty:
         st.info(t("common.no_years", lang))
         return None

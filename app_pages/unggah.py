@@ -1,0 +1,130 @@
+"""Upload (Unggah): read an analyst's table, report what was understood, correct, use or save.
+
+File text is shown only through st.dataframe or Markdown-escaped; logic lives in jabodash/userdata.py.
+"""
+import streamlit as st
+
+from jabodash import ingest, ui, userdata as ud, workspace
+from jabodash.i18n import t
+from jabodash.textsafe import md_escape
+
+state = ui.page_setup("unggah")
+lang = state.lang
+ss = st.session_state
+st.title(t("unggah.title", lang))
+st.caption(t("unggah.intro", lang) + " " + t("unggah.limit", lang, mb=ingest.MAX_UPLOAD_BYTES // 2**20))
+
+
+def _map(value, key):
+    ss.setdefault(ud.MAPPING_KEY, {})[value] = ss[key]
+
+
+up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
+if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget the old corrections
+    ss["_u_file_id"] = up.file_id
+    ss[ud.RAW_KEY] = (up.name, up.getvalue())
+    for key in ud.reset_keys(ss):
+        del ss[key]
+raw = ss.get(ud.RAW_KEY)
+result = None
+if raw:
+    result = ud.read(raw[1], raw[0], ud.options_from(ss, ss.get(ud.MAPPING_KEY)))
+    st.subheader(t("unggah.report", lang))
+    for msg in result.errors:
+        st.error(msg.markdown(lang))
+    if not result.ok:
+        st.warning(t("unggah.not_usable", lang))
+    for msg in result.warnings:
+        st.warning(msg.markdown(lang))
+    cols = st.columns(4)
+    for col, (key, n) in zip(cols, [("rows_read", result.rows_read), ("rows_used", result.rows_used),
+                                    ("rows_skipped", len(result.skipped)), ("records", len(result.records))]):
+        col.metric(t(f"ingest.label.{key}", lang), n)
+    st.dataframe(ud.settings_table(result, lang), hide_index=True, key="u_settings")
+    with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
+        if len(result.skipped):
+            st.dataframe(ud.skipped_table(result, lang), hide_index=True, key="u_skipped")
+        else:
+            st.caption(t("unggah.skipped_none", lang))
+    with st.expander(t("ingest.label.preview", lang)):
+        st.dataframe(result.preview, key="u_preview")
+
+    with st.expander(t("unggah.corrections", lang), expanded=not result.ok or bool(result.ambiguous_columns)):
+        columns = [ud.AUTO] + [str(c) for c in result.columns]
+        auto = lambda v: t("unggah.auto", lang) if v == ud.AUTO else v  # noqa: E731
+        c1, c2 = st.columns(2)
+        for i, role in enumerate(("region_column", "year_column", "indicator_column", "value_columns")):
+            key = ud.COLUMN_KEYS[i]
+            if ss.get(key) not in columns:
+                ss[key] = ud.AUTO
+            (c1 if i % 2 == 0 else c2).selectbox(t(f"ingest.label.{role}", lang), columns, key=key, format_func=auto)
+        c1.selectbox(t("ingest.label.layout", lang), [ud.AUTO, *ingest.LAYOUTS], key="u_layout",
+                     format_func=lambda v: auto(v) if v == ud.AUTO else t(f"ingest.layout.{v}", lang))
+        if result.sheets:
+            c2.selectbox(t("ingest.label.sheet", lang), [ud.AUTO, *result.sheets], key="u_sheet", format_func=auto)
+        for amb in result.ambiguous_columns:
+            st.radio(t("unggah.numfmt_for", lang, column=md_escape(amb["column"], 80)), ("id", "en"),
+                     key=f"u_numfmt_{amb['column']}", horizontal=True,
+                     format_func=lambda v: t(f"ingest.numfmt.{v}", lang))
+
+    regions = ui.query("regions", region_set="agglomeration")
+    names = dict(zip(regions["code"], regions["name"]))
+    if result.unmatched:
+        st.subheader(t("unggah.mapping", lang))
+        choices = ud.unmatched_choices(regions)
+        for i, item in enumerate(result.unmatched):
+            key = ud.map_key(item["value"])
+            st.selectbox(md_escape(item["value"], 80) + f" ({item['rows']})", choices, key=key, on_change=_map,
+                         args=(item["value"], key), help=t("unggah.mapping_help", lang, suggestions=md_escape(
+                             ", ".join(item.get("suggestion_names") or []) or "–", 300)),
+                         format_func=lambda c: t("unggah.skip", lang) if c == ud.SKIP else f"{c} {names.get(c, '')}")
+    mapped = ud.mapped_table(ss.get(ud.MAPPING_KEY, {}), names, lang)
+    if len(mapped):
+        st.caption(t("unggah.mapped", lang))
+        st.dataframe(mapped, hide_index=True, key="u_mapped")
+
+if result is not None and result.ok:
+    st.subheader(t("unggah.describe", lang))
+    sug = result.suggested or {}
+    for key, value in (("u_desc_name", sug.get("indicator") or ""), ("u_desc_unit", sug.get("unit") or ""),
+                       ("u_desc_source", sug.get("source") or ""),
+                       ("u_desc_dir", ud.direction_of(sug.get("higher_is_better", True)))):
+        ss.setdefault(key, value)
+    c1, c2 = st.columns(2)
+    c1.text_input(t("ingest.label.indicator", lang), key="u_desc_name", max_chars=200)
+    c2.text_input(t("ingest.label.unit", lang), key="u_desc_unit", max_chars=60)
+    c1.text_input(t("ingest.label.source", lang), key="u_desc_source", max_chars=500)
+    c2.radio(t("unggah.direction", lang), ud.DIRECTIONS, key="u_desc_dir", horizontal=True,
+             format_func=lambda d: t(f"unggah.dir_{d}", lang))
+    meta = ud.meta_from(result, ss["u_desc_name"], ss["u_desc_unit"], ss["u_desc_dir"], ss["u_desc_source"])
+    b1, b2, b3 = st.columns(3)
+    if b1.button(t("unggah.use", lang), key="u_use", type="primary"):
+        sid, entry = ud.session_entry(result, meta)
+        ss.setdefault(ud.SESSION_KEY, {})[sid] = entry
+        st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
+    if b2.button(t("unggah.save", lang), key="u_save"):
+        try:
+            workspace.save_dataset(result, raw[1], raw[0], meta)
+            st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
+        except workspace.WorkspaceError as exc:
+            st.error(md_escape(exc.text(lang), 500))
+    with b3:
+        ui.csv_download(result.cleaned(lang), "jabodash_upload_cleaned.csv", lang, key="u_download")
+
+st.caption(t("unggah.session_list", lang, n=len(ss.get(ud.SESSION_KEY, {}))))
+st.subheader(t("unggah.saved_list", lang))
+saved = workspace.list_datasets()
+if not saved:
+    st.caption(t("unggah.no_saved", lang))
+for meta in saved:
+    with st.expander(md_escape(meta["title"], 120) + f" · {meta['id']}"):
+        st.text(ud.saved_summary(meta, lang))
+        new = st.text_input(t("unggah.rename", lang), value=meta["title"], key=f"u_title_{meta['id']}", max_chars=200)
+        c1, c2 = st.columns(2)
+        if c1.button(t("unggah.rename_button", lang), key=f"u_rename_{meta['id']}"):
+            workspace.rename_dataset(meta["id"], new)
+            st.rerun()
+        if c2.button(t("unggah.delete", lang), key=f"u_delete_{meta['id']}"):
+            workspace.delete_dataset(meta["id"])
+            st.rerun()
+ui.sync_url(state)

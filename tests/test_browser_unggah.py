@@ -1,0 +1,52 @@
+"""Browser test: upload a small CSV on /unggah in headless Chromium, see the report, use it in
+the session and find it in the overview's indicator picker. No request leaves 127.0.0.1."""
+import pytest
+
+from appserver import ARTIFACTS, app_server, full_screenshot, open_page, wait_for_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+CSV = ("wilayah,tahun,jumlah\n" + "".join(
+    f"{name},2023,{i * 7 + 10}\n" for i, name in enumerate(
+        ["KOTA DEPOK", "KOTA BOGOR", "KABUPATEN BOGOR", "KOTA BEKASI", "KABUPATEN BEKASI", "KOTA ANTAH"]))).encode()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    ARTIFACTS.mkdir(exist_ok=True)
+    ws = tmp_path_factory.mktemp("workspace")
+    with app_server(env={"JABODASH_WORKSPACE": str(ws)}) as url:
+        yield url
+
+
+def test_upload_report_use_and_pick(server, browser):
+    page, outside, errors = open_page(browser, server + "/unggah?lang=id")
+    page.get_by_text("Unggah data").first.wait_for()
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+        files=[{"name": "warung.csv", "mimeType": "text/csv", "buffer": CSV}])
+    page.get_by_text("Laporan validasi").wait_for(timeout=30000)
+    wait_for_app(page)
+    page.get_by_text("Baris dibaca").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.get_by_label("Nama indikator").fill("Warung kopi")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Pakai di sesi ini").click()
+    page.get_by_text("Siap:", exact=False).wait_for(timeout=30000)
+    full_screenshot(page, "unggah.png")
+    page.get_by_role("link", name="Ringkasan").click()
+    page.get_by_text("Ringkasan metropolitan Jakarta").wait_for(timeout=30000)
+    wait_for_app(page)
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Indikator").first
+    picker.click()
+    page.keyboard.type("Warung kopi")
+    page.get_by_role("option", name="Unggahan · Warung kopi").click()
+    wait_for_app(page)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    page.get_by_text("Warung kopi").first.wait_for()
+    page.set_viewport_size({"width": 1600, "height": 1400})
+    page.screenshot(path=str(ARTIFACTS / "unggah-overview.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert errors == []
+    assert outside.blocked == []

@@ -1,0 +1,144 @@
+"""AppTest of the upload page (app_pages/unggah.py) and uploaded data on the overview page."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from jabodash import userdata, workspace
+from jabodash.paths import ROOT
+
+NAMES = ["KOTA JAKARTA SELATAN", "KOTA JAKARTA TIMUR", "KOTA JAKARTA PUSAT", "KOTA JAKARTA BARAT",
+         "KOTA JAKARTA UTARA", "KABUPATEN KEPULAUAN SERIBU", "KABUPATEN BOGOR", "KABUPATEN CIANJUR",
+         "KABUPATEN BEKASI", "KOTA BOGOR", "KOTA BEKASI", "KOTA DEPOK", "KABUPATEN TANGERANG", "KOTA TANGERANG",
+         "KOTA TANGSEL XYZ"]
+
+
+def long_csv() -> bytes:
+    lines = ["wilayah,tahun,jumlah_warung"]
+    for year in (2021, 2022, 2023):
+        for i, name in enumerate(NAMES):
+            lines.append(f"{name},{year},{100 + i * 10 + year - 2021}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture(autouse=True)
+def _workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path))
+
+
+def run_page(**session) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in session.items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page("app_pages/unggah.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at, label):
+    return {m.label: m.value for m in at.metric}[label]
+
+
+def upload(at, name, data):
+    at.file_uploader(key="u_file").set_value((name, data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def overview_values(at, label_part):
+    at.switch_page("app_pages/ringkasan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    sb = at.selectbox(key="w_indicator")
+    ids = [o for o in sb.options if label_part in o]
+    assert ids, sb.options
+    return at, sb, ids
+
+
+def test_upload_report_mapping_save_and_overview():
+    at = run_page()
+    assert at.title[0].value == "Unggah data"
+    upload(at, "warung.csv", long_csv())
+    assert metric(at, "Baris dibaca") == "45"
+    assert metric(at, "Nilai") == "42"          # Tangsel XYZ not recognised: 3 rows skipped
+    assert any("tidak dikenali" in w.value for w in at.warning)
+    key = userdata.map_key("KOTA TANGSEL XYZ")
+    at.selectbox(key=key).set_value("3674").run()
+    assert not at.exception
+    assert metric(at, "Nilai") == "45"
+    assert at.text_input(key="u_desc_name").value  # default from the file
+    at.text_input(key="u_desc_name").set_value("Warung kopi").run()
+    at.button(key="u_save").click().run()
+    assert not at.exception
+    saved = workspace.list_datasets()
+    assert len(saved) == 1 and saved[0]["indicator"] == "Warung kopi"
+    assert saved[0]["region_mapping"] == {"KOTA TANGSEL XYZ": "3674"}
+    # the overview ranks it
+    at.switch_page("app_pages/ringkasan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    sb = at.selectbox(key="w_indicator")
+    assert "Unggahan · Warung kopi" in sb.options  # options as shown (formatted)
+    ind_id = workspace.indicator_id(saved[0]["id"], "Warung kopi")
+    sb.set_value(ind_id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="w_year").value == 2023
+    # a fresh session (restart) still sees the saved dataset
+    at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at2.query_params["indicator"] = ind_id
+    at2.run()
+    assert not at2.exception, [e.value for e in at2.exception]
+    assert at2.selectbox(key="w_indicator").value == ind_id
+
+
+def test_uploaded_values_in_ranking_helpers():
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    at.selectbox(key=userdata.map_key("KOTA TANGSEL XYZ")).set_value("3674").run()
+    at.button(key="u_use").click().run()
+    entries = at.session_state[userdata.SESSION_KEY]
+    assert len(entries) == 1
+    sid = next(iter(entries))
+    obs, inds = userdata.combine(workspace.observations(), entries)
+    from jabodash.store import get_store
+    regions = get_store().query("regions", region_set="agglomeration")
+    vals = userdata.values(obs, inds, regions, inds["id"][0], 2023)
+    assert vals.set_index("region_code").loc["3674", "value"] == 100 + 14 * 10 + 2
+    assert vals["rank_desc"].iloc[0] == 1 and sid in inds["id"][0]
+    # the overview picker lists it (session only, not saved)
+    at.switch_page("app_pages/ringkasan.py").run()
+    assert not at.exception
+    assert any(o.startswith("Unggahan ·") for o in at.selectbox(key="w_indicator").options)
+    assert workspace.list_datasets() == []
+    # another session does not see it
+    other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    other.run()
+    assert not any(o.startswith("Unggahan ·") for o in other.selectbox(key="w_indicator").options)
+
+
+def test_broken_file_keeps_earlier_upload():
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    at.button(key="u_use").click().run()
+    for name, data in [("kosong.csv", b""), ("header.csv", b"wilayah,tahun,nilai\n"),
+                       ("biner.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+                       ("jahat.csv", b"wilayah,tahun,nilai\n=HYPERLINK(\"http://x\"),2023,<script>alert(1)</script>\n")]:
+        upload(at, name, data)
+        assert at.error, name
+        assert len(at.session_state[userdata.SESSION_KEY]) == 1, name
+        assert all("<script>" not in e.value for e in at.error)
+
+
+def test_session_seam_reads_bytes_like_an_upload():
+    at = run_page(**{userdata.RAW_KEY: ("warung.csv", long_csv())})
+    assert metric(at, "Baris dibaca") == "45"
+
+
+def test_rename_and_delete_saved():
+    from jabodash.ingest import read_upload
+    res = read_upload(long_csv(), "warung.csv")
+    ds = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
+    at = run_page()
+    at.text_input(key=f"u_title_{ds}").set_value("Warung baru").run()
+    at.button(key=f"u_rename_{ds}").click().run()
+    assert workspace.list_datasets()[0]["title"] == "Warung baru"
+    at.button(key=f"u_delete_{ds}").click().run()
+    assert not at.exception
+    assert workspace.list_datasets() == []

@@ -1,0 +1,78 @@
+"""Unit tests of jabodash/userdata.py (no streamlit)."""
+import pandas as pd
+
+from jabodash import userdata as ud
+from jabodash import workspace
+from jabodash.store import get_store
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path))
+
+
+CSV = b"wilayah,tahun,nilai\nKOTA DEPOK,2022,1.5\nKOTA DEPOK,2023,2.5\nKOTA BOGOR,2023,3\nKOTA ANTAH,2023,9\n"
+
+
+def regions():
+    return get_store().query("regions", region_set="agglomeration")
+
+
+def test_options_from_widgets_and_mapping():
+    opts = ud.options_from({"u_region_col": "wilayah", "u_year_col": "", "u_value_col": "nilai",
+                            "u_layout": "long", "u_numfmt_nilai": "id", "other": 1},
+                           {"KOTA ANTAH": "3276", "X": ud.SKIP})
+    assert opts.region_column == "wilayah" and opts.year_column is None
+    assert opts.value_columns == ["nilai"] and opts.layout == "long"
+    assert opts.number_formats == {"nilai": "id"}
+    assert opts.region_mapping == {"KOTA ANTAH": "3276"}
+
+
+def test_read_mapping_and_frames():
+    res = ud.read(CSV, "a.csv")
+    assert res.ok and len(res.records) == 3 and res.unmatched[0]["value"] == "KOTA ANTAH"
+    res = ud.read(CSV, "a.csv", ud.options_from({}, {"KOTA ANTAH": "3201"}))
+    assert len(res.records) == 4
+    meta = ud.meta_from(res, "Nilai uji", "unit", "lower", "BPS")
+    assert meta["higher_is_better"] is False
+    sid, entry = ud.session_entry(res, meta)
+    obs, inds = ud.combine(workspace.observations(), {sid: entry})
+    ind_id = inds["id"][0]
+    assert ud.is_uploaded(ind_id) and ind_id.startswith(f"upload.{sid}.")
+    vals = ud.values(obs, inds, regions(), ind_id, 2023)
+    assert len(vals) == 15 and vals["value"].notna().sum() == 3
+    assert list(vals.columns) == ["region_code", "name", "short_name", "province", "value", "derived", "note",
+                                  "dataset_id", "source", "origin", "source_url", "rank_desc"]
+    assert vals.iloc[0]["region_code"] == "3201" and vals.iloc[0]["rank_desc"] == 1
+    ser = ud.series(obs, inds, regions(), ind_id)
+    assert set(ser["year"]) == {2022, 2023} and "short_name" in ser
+    yrs = ud.years(obs, regions(), ind_id)
+    assert yrs.to_dict("list") == {"year": [2022, 2023], "regions_with_value": [1, 3]}
+    rows = ud.indicator_rows(inds, obs, set(regions()["code"]))
+    assert rows.iloc[0]["theme"] == "uploaded" and rows.iloc[0]["max_regions"] == 3
+    ind = ud.indicator(inds.iloc[0].to_dict())
+    assert ind.higher_is_better is False and ind.aggregation == "none" and ind.name("en") == "Nilai uji"
+
+
+def test_bad_inputs_give_errors(monkeypatch):
+    for data in (b"", b"a,b\n", b"\x00\x01\x02" * 100):
+        assert not ud.read(data, "x.csv").ok
+    monkeypatch.setattr(ud, "MAX_UPLOAD_BYTES", 10)
+    res = ud.read(CSV, "a.csv", ud.options_from({}))
+    assert [m.key for m in res.errors] == ["ingest.error.too_large"]
+
+
+def test_tables_are_dataframes_of_text():
+    res = ud.read(CSV, "a.csv")
+    settings = ud.settings_table(res, "en")
+    assert "utf-8" in settings.iloc[:, 1].tolist()
+    skipped = ud.skipped_table(res, "en")
+    assert list(skipped.columns) == ["Row", "Column", "Value", "Reason"] and len(skipped) >= 1
+    assert len(ud.mapped_table({"A": "3201", "B": ud.SKIP}, {"3201": "Kabupaten Bogor"}, "en")) == 1
+    assert ud.reset_keys({"u_map_x": 1, "u_desc_name": 2, "w_lang": 3, ud.MAPPING_KEY: {}}) == [
+        "u_map_x", "u_desc_name", ud.MAPPING_KEY]
+    assert ud.direction_of(None) == "neutral" and ud.hib_of("higher") is True
+    assert isinstance(ud.saved_summary({"years": [2020, 2023], "indicator": "x"}, "id"), str)
+    assert isinstance(pd.DataFrame(), pd.DataFrame)
