@@ -7,7 +7,7 @@ with st.code or md_escape, never rendered as Markdown.
 import pandas as pd
 import streamlit as st
 
-from jabodash import sqlconsole, ui
+from jabodash import sqlconsole, ui, userdata
 from jabodash.i18n import t
 from jabodash.textsafe import md_escape
 
@@ -18,18 +18,17 @@ lang = state.lang
 
 
 def session_uploads() -> dict:
-    """{sql name: (frame, title)} of this session's uploads (jabodash.userdata when it exists)."""
-    try:
-        from jabodash import userdata
-        raw = userdata.session_uploads()
-    except (ImportError, AttributeError):
-        raw = st.session_state.get("uploads", {})
+    """{sql name: (frame, title)} of this session's uploads: the upload page's entries
+    (userdata.SESSION_KEY: {id: {"meta": {...}, "records": DataFrame}}), else st.session_state["uploads"]."""
+    raw = st.session_state.get(userdata.SESSION_KEY) or st.session_state.get("uploads") or {}
     out: dict = {}
     for key, value in (raw.items() if isinstance(raw, dict) else []):
-        frame, title = value if isinstance(value, tuple) else (value, str(key))
-        frame = getattr(frame, "records", getattr(frame, "frame", frame))
+        meta = value.get("meta", {}) if isinstance(value, dict) else {}
+        frame, title = value if isinstance(value, tuple) else (value, meta.get("title") or key)
+        frame = value.get("records") if isinstance(value, dict) else frame
         if isinstance(frame, pd.DataFrame):
-            out[sqlconsole.table_name(str(key), taken=out)] = (frame, str(title or key))
+            name = sqlconsole.table_name(str(meta.get("filename") or key), taken=out)
+            out[name] = (frame, str(title or key))
     return out
 
 

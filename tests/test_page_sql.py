@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from jabodash import userdata
 from jabodash.paths import DATA_DIR, ROOT
 from jabodash.sqlconsole import examples
 
@@ -120,11 +121,22 @@ def test_schema_lists_the_tables(at_id):
     assert {"code", "name", "area_km2"} <= set(columns.iloc[:, 0])
 
 
-def test_session_uploads_are_queryable():
+SEPEDA = pd.DataFrame({"region_code": ["3171"], "indicator": ["Jalur sepeda"], "year": [2024], "value": [12.5],
+                       "preliminary": [False], "period": ["2024"]})  # the shape of userdata records
+
+
+@pytest.mark.parametrize("key, uploads", [
+    (userdata.SESSION_KEY, {"sesi-1a2b": {"meta": {"title": "Jalur sepeda", "indicator": "Jalur sepeda",
+                                                   "unit": "km", "filename": "sepeda.csv", "id": "sesi-1a2b"},
+                                          "records": SEPEDA}}),
+    ("uploads", {"sepeda.csv": SEPEDA}),
+])
+def test_session_uploads_are_queryable(key, uploads):
+    """The upload page's session entries (jabodash.userdata.SESSION_KEY) become upload_* tables."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state["uploads"] = {"sepeda.csv": pd.DataFrame({"region_code": ["3171"], "km": [12.5]})}
+    at.session_state[key] = uploads
     at.switch_page("app_pages/sql.py").run()
     schema = schema_tables(at)[0].value
     assert "upload_sepeda" in set(schema.iloc[:, 0])
-    run_sql(at, "SELECT km FROM upload_sepeda")
-    assert result_frame(at)["km"].iloc[0] == 12.5
+    run_sql(at, "SELECT value FROM upload_sepeda WHERE region_code = '3171'")
+    assert result_frame(at)["value"].iloc[0] == 12.5
