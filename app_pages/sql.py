@@ -1,13 +1,11 @@
 """SQL console (issue 7): read-only DuckDB queries over the data and this session's uploads.
 
-One jabodash.sqlconsole.Sandbox per browser session, kept in st.session_state (never
-st.cache_resource: uploads must stay in their session). Query text and DuckDB messages are shown
-with st.code or md_escape, never rendered as Markdown.
-"""
+One sqlconsole.Sandbox per browser session in st.session_state (never st.cache_resource: uploads stay
+in their session). Query text and DuckDB messages go through st.code or md_escape, never Markdown."""
 import pandas as pd
 import streamlit as st
 
-from jabodash import sqlconsole, ui, userdata
+from jabodash import sqlconsole, ui, userdata, workspace
 from jabodash.i18n import t
 from jabodash.textsafe import md_escape
 
@@ -33,15 +31,18 @@ def session_uploads() -> dict:
 
 
 def sandbox() -> sqlconsole.Sandbox:
-    box = st.session_state.get(BOX_KEY)
+    """This session's sandbox; a new one (the old one closed) when the data file or the saved
+    datasets changed, since the sandbox reads the saved datasets when it starts."""
     from jabodash.store import database_path
-    if box is not None and box.db_path != database_path():  # the data was rebuilt: start afresh
+    box, made_for = st.session_state.get(BOX_KEY), st.session_state.get(BOX_KEY + "_for")
+    wanted = (str(database_path()), tuple(sorted(m.get("id", "") for m in workspace.list_datasets())))
+    if box is not None and made_for != wanted:
         box.close()
         box = None
     if box is None:
         with st.spinner(t("sql.page.starting", lang)):
             box = sqlconsole.Sandbox()
-        st.session_state[BOX_KEY] = box
+        st.session_state[BOX_KEY], st.session_state[BOX_KEY + "_for"] = box, wanted
     box.sync_uploads(session_uploads())
     return box
 

@@ -140,3 +140,21 @@ def test_session_uploads_are_queryable(key, uploads):
     assert "upload_sepeda" in set(schema.iloc[:, 0])
     run_sql(at, "SELECT value FROM upload_sepeda WHERE region_code = '3171'")
     assert result_frame(at)["value"].iloc[0] == 12.5
+
+
+def test_dataset_saved_later_appears_on_the_next_run(tmp_path, monkeypatch):
+    """The sandbox reads saved datasets when it starts: a new save starts a new sandbox."""
+    from jabodash import workspace
+    from jabodash.ingest import read_upload
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    at = sql_page("id")
+    box = at.session_state["_sql_sandbox"]
+    data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\nKota Bekasi;2023;12\n"
+    ds_id = workspace.save_dataset(read_upload(data.encode(), "taman.csv"), data.encode(), "taman.csv",
+                                   {"title": "Taman kota 2023"})
+    at.run()
+    name = "saved_" + ds_id.replace("-", "_")
+    assert name in set(schema_tables(at)[0].value.iloc[:, 0])
+    run_sql(at, f"SELECT sum(value) AS s FROM {name}")
+    assert result_frame(at)["s"].iloc[0] == 22
+    assert at.session_state["_sql_sandbox"] is not box
