@@ -46,7 +46,7 @@ with left:
         values = ui.query("indicator_values", indicator_id=ind.id, year=year, region_set=state.region_set)
         center = metro_value(ui.store(), ind, year, state.region_set).value if pal == "diverging" else None
     elif level == "kecamatan" and geojson is not None:
-        ind, center = maps.AreaIndicator(), None
+        ind, center, year = maps.AreaIndicator(), None, t("peta.area_year", lang)
         values = maps.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
         st.info(t("peta.kecamatan_only_area", lang))
     if mode == "none":
@@ -62,7 +62,7 @@ with left:
             st.session_state["m_region"] = clicked
         if level == "kabkota":
             ui.sources_footnote(values, lang)
-        ui.csv_download(values, f"jabodash_map_{ind.id}_{year or level}.csv", lang, key="dl_map")
+        ui.csv_download(values, f"jabodash_map_{ind.id}_{state.year if level == 'kabkota' else level}.csv", lang, key="dl_map")
     if geojson is None or boundaries.geojson_for("kabkota") is None:
         st.info(t("peta.how_to_boundaries", lang))
 if level == "kabkota" and ind is not None:
@@ -83,6 +83,7 @@ state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
 if len(code) == 4:
     prof = mapview.profile_table(ui.query("region_profile", region_code=code), catalog.load_catalog(), lang)
     st.dataframe(prof.drop(columns="indicator_id"), hide_index=True, key="profile", column_config={
+        **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
         "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
         "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
 else:

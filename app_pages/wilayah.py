@@ -23,6 +23,7 @@ if years:
         ui.sources_footnote(density, lang)
     table = mapview.area_table(regions, density)
     right.dataframe(table, hide_index=True, key="wil_area_table", column_config={
+        "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
         "area_km2": st.column_config.NumberColumn("km²", format="localized"),
         "density": st.column_config.NumberColumn(ind.unit(lang), format="localized")})
     with right:
@@ -48,8 +49,9 @@ else:
 st.subheader(t("wilayah.distance_title", lang))
 dist, basis = mapview.distances(regions, kab_geo.gdf if kab_geo is not None else None)
 st.caption(t(f"wilayah.distance_{basis}", lang))
-st.dataframe(dist.rename(columns={"distance_km": t("wilayah.distance_km", lang)}), hide_index=True,
-             key="wil_distance")
+st.dataframe(dist, hide_index=True, key="wil_distance", column_config={
+    "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
+    "distance_km": st.column_config.NumberColumn(t("wilayah.distance_km", lang), format="%.1f")})
 
 # agglomeration vs Jabodetabek
 st.subheader(t("wilayah.membership_title", lang))
