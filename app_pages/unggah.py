@@ -14,7 +14,6 @@ ss = st.session_state
 st.title(t("unggah.title", lang))
 st.caption(t("unggah.intro", lang) + " " + t("unggah.limit", lang, mb=ingest.MAX_UPLOAD_BYTES // 2**20))
 
-
 def _map(value, key):
     ss.setdefault(ud.MAPPING_KEY, {})[value] = ss[key]
 
@@ -36,16 +35,11 @@ if raw:
         st.warning(t("unggah.not_usable", lang))
     for msg in result.warnings:
         st.warning(msg.markdown(lang))
-    cols = st.columns(4)
-    for col, (key, n) in zip(cols, [("rows_read", result.rows_read), ("rows_used", result.rows_used),
-                                    ("rows_skipped", len(result.skipped)), ("records", len(result.records))]):
+    for col, (key, n) in zip(st.columns(4), ud.counts(result)):
         col.metric(t(f"ingest.label.{key}", lang), n)
     st.dataframe(ud.settings_table(result, lang), hide_index=True, key="u_settings")
     with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
-        if len(result.skipped):
-            st.dataframe(ud.skipped_table(result, lang), hide_index=True, key="u_skipped")
-        else:
-            st.caption(t("unggah.skipped_none", lang))
+        st.dataframe(ud.skipped_table(result, lang), hide_index=True, key="u_skipped")
     with st.expander(t("ingest.label.preview", lang)):
         st.dataframe(result.preview, key="u_preview")
 
@@ -78,17 +72,12 @@ if raw:
                          args=(item["value"], key), help=t("unggah.mapping_help", lang, suggestions=md_escape(
                              ", ".join(item.get("suggestion_names") or []) or "–", 300)),
                          format_func=lambda c: t("unggah.skip", lang) if c == ud.SKIP else f"{c} {names.get(c, '')}")
-    mapped = ud.mapped_table(ss.get(ud.MAPPING_KEY, {}), names, lang)
-    if len(mapped):
-        st.caption(t("unggah.mapped", lang))
+    if len(mapped := ud.mapped_table(ss.get(ud.MAPPING_KEY, {}), names, lang)):
         st.dataframe(mapped, hide_index=True, key="u_mapped")
 
 if result is not None and result.ok:
     st.subheader(t("unggah.describe", lang))
-    sug = result.suggested or {}
-    for key, value in (("u_desc_name", sug.get("indicator") or ""), ("u_desc_unit", sug.get("unit") or ""),
-                       ("u_desc_source", sug.get("source") or ""),
-                       ("u_desc_dir", ud.direction_of(sug.get("higher_is_better", True)))):
+    for key, value in ud.describe_defaults(result).items():
         ss.setdefault(key, value)
     c1, c2 = st.columns(2)
     c1.text_input(t("ingest.label.indicator", lang), key="u_desc_name", max_chars=200)

@@ -57,10 +57,16 @@ def uploaded_data() -> tuple[pd.DataFrame, pd.DataFrame]:
                             st.session_state.get(userdata.SESSION_KEY, {}))
 
 
-def indicator_table() -> pd.DataFrame:
-    """The built-in indicators, then the uploaded ones (theme "uploaded")."""
+def indicator_table(uploaded: bool = False) -> pd.DataFrame:
+    """The built-in indicators; with uploaded=True also the uploaded ones (theme "uploaded").
+
+    Uploaded ids (upload.<dataset>.<slug>) are not in catalog.get nor in the SQL queries: a page
+    opts in only when it reads through get_indicator / indicator_values / indicator_series /
+    indicator_years, which dispatch to the uploaded data."""
     from . import userdata
     builtin = _builtin_indicators()
+    if not uploaded:
+        return builtin
     obs, inds = uploaded_data()
     if not len(inds):
         return builtin
@@ -118,7 +124,7 @@ def current_lang() -> str:
 def page_setup(page_id: str) -> state_mod.ViewState:
     """Read the view from the URL (or the last view of this session when the URL is empty,
     as after a page switch), draw the shared sidebar, show notices for bad parameters."""
-    indicators = set(indicator_table()["id"])
+    indicators = set(indicator_table(uploaded=True)["id"])
     regions = set(query("regions", region_set="agglomeration")["code"])
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     parsed = state_mod.from_params(params, indicators, regions)
@@ -165,9 +171,10 @@ def _init(key: str, value) -> None:
 
 
 def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
-                     label_key: str = "picker.indicator") -> str:
+                     label_key: str = "picker.indicator", uploaded: bool = False) -> str:
+    """uploaded=True lists the uploaded indicators too (theme "uploaded"); see indicator_table."""
     lang = state.lang
-    table = indicator_table()
+    table = indicator_table(uploaded)
     table = table[(table["max_regions"] > 0) & (table["kind"] != "flow")]
     if themes:
         table = table[table["theme"].isin(themes)]

@@ -124,6 +124,20 @@ def unmatched_choices(regions: pd.DataFrame) -> list[str]:
     return [SKIP] + [str(c) for c in regions["code"]]
 
 
+def counts(result: IngestResult) -> list[tuple[str, int]]:
+    """(label key under ingest.label, number) for the report's headline figures."""
+    return [("rows_read", result.rows_read), ("rows_used", result.rows_used),
+            ("rows_skipped", len(result.skipped)), ("records", len(result.records))]
+
+
+def describe_defaults(result: IngestResult) -> dict:
+    """Defaults of the indicator description widgets, from result.suggested."""
+    sug = result.suggested or {}
+    return {"u_desc_name": str(sug.get("indicator") or ""), "u_desc_unit": str(sug.get("unit") or ""),
+            "u_desc_source": str(sug.get("source") or ""),
+            "u_desc_dir": direction_of(sug.get("higher_is_better", True))}
+
+
 def direction_of(hib) -> str:
     return "neutral" if hib is None else ("higher" if hib else "lower")
 

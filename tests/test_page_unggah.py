@@ -80,6 +80,8 @@ def test_upload_report_mapping_save_and_overview():
     sb.set_value(ind_id).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="w_year").value == 2023
+    ranking = at.get("plotly_chart")[0].proto.spec
+    assert "Warung kopi" in ranking and "242" in ranking  # Tangerang Selatan, mapped by hand
     # a fresh session (restart) still sees the saved dataset
     at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at2.query_params["indicator"] = ind_id
