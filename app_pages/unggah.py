@@ -58,7 +58,7 @@ if raw:
             c2.selectbox(t("ingest.label.sheet", lang), [ud.AUTO, *result.sheets], key="u_sheet", format_func=auto)
         for amb in result.ambiguous_columns:
             st.radio(t("unggah.numfmt_for", lang, column=md_escape(amb["column"], 80)), ("id", "en"),
-                     key=f"u_numfmt_{amb['column']}", horizontal=True,
+                     key=f"u_numfmt_{amb['column']}", horizontal=True, index=None,
                      format_func=lambda v: t(f"ingest.numfmt.{v}", lang))
 
     regions = ui.query("regions", region_set="agglomeration")

@@ -144,3 +144,29 @@ def test_rename_and_delete_saved():
     at.button(key=f"u_delete_{ds}").click().run()
     assert not at.exception
     assert workspace.list_datasets() == []
+
+
+def test_ambiguous_numbers_and_xlsx_sheet_are_corrected_by_hand():
+    at = run_page()
+    upload(at, "angka.csv", b"wilayah,tahun,nilai\nKOTA DEPOK,2023,1.234\nKOTA BOGOR,2023,2.500\n")
+    assert at.error and metric(at, "Nilai") == "0"
+    radio = at.radio(key="u_numfmt_nilai")
+    assert radio.value is None  # the analyst decides, nothing is assumed
+    radio.set_value("id").run()
+    assert not at.exception and not at.error
+    assert metric(at, "Nilai") == "2"
+    import io
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.active.title = "catatan"
+    wb.active.append(["x"])
+    sheet = wb.create_sheet("data")
+    for row in (["wilayah", "tahun", "nilai"], ["KOTA DEPOK", 2023, 5], ["KOTA BOGOR", 2023, 6]):
+        sheet.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    upload(at, "buku.xlsx", buf.getvalue())
+    assert at.error
+    at.selectbox(key="u_sheet").set_value("data").run()
+    assert not at.exception and not at.error
+    assert metric(at, "Nilai") == "2"
