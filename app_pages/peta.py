@@ -1,7 +1,7 @@
 """Map explorer (Peta): indicator maps at kab/kota or kecamatan, region profile, boundaries."""
 import streamlit as st
 
-from jabodash import boundaries, catalog, maps, mapview, state as state_mod, ui
+from jabodash import boundaries, catalog, fmt, maps, mapview, state as state_mod, ui
 from jabodash.aggregate import metro_value
 from jabodash.i18n import t
 
@@ -10,36 +10,29 @@ lang = state.lang
 st.title(t("peta.title", lang))
 
 
-def _init(key, value):
-    if key not in st.session_state:
-        st.session_state[key] = value
-
-
-def opts(key, options, label, fmt):
-    _init(key, getattr(state, key[2:]))
-    return st.selectbox(t(label, lang), options, key=key, format_func=fmt)
+def opts(key, options, label, prefix, default=None):
+    st.session_state.setdefault(key, default or getattr(state, key[2:]))
+    return st.selectbox(t(label, lang), options, key=key, format_func=lambda v: t(prefix + v, lang))
 
 
 left, right = st.columns([3, 1])
 with right:
-    level = opts("m_level", state_mod.LEVELS, "peta.level", lambda v: t(f"peta.level_{v}", lang))
+    level = opts("m_level", state_mod.LEVELS, "peta.level", "peta.level_")
     if level == "kabkota":
         indicator_id = ui.indicator_picker(state)
-        year = ui.year_picker(state, indicator_id)
-        state = state.with_(indicator=indicator_id, year=year)
-    map_type = opts("m_map_type", state_mod.MAP_TYPES, "peta.map_type", lambda v: t(f"peta.map_type_{v}", lang))
-    method = opts("m_classification", state_mod.CLASSIFICATIONS, "peta.method", lambda v: t(f"maps.method.{v}", lang))
-    _init("m_classes", state.classes)
+        state = state.with_(indicator=indicator_id, year=ui.year_picker(state, indicator_id))
+    map_type = opts("m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_")
+    method = opts("m_classification", state_mod.CLASSIFICATIONS, "peta.method", "maps.method.")
+    st.session_state.setdefault("m_classes", state.classes)
     k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
-    pal = opts("m_palette", state_mod.PALETTES, "peta.palette", lambda v: t(f"peta.palette_{v}", lang))
-    fit = st.selectbox(t("peta.fit", lang), ("core", "all", "jakarta"), key="m_fit",
-                       format_func=lambda v: t(f"peta.fit_{v}", lang))
+    pal = opts("m_palette", state_mod.PALETTES, "peta.palette", "peta.palette_")
+    fit = opts("m_fit", ("core", "all", "jakarta"), "peta.fit", "peta.fit_", "core")
     osm = st.toggle(t("peta.osm", lang), value=False, key="m_osm", help=t("peta.osm_help", lang))
 state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal)
 
 geojson = boundaries.geojson_for(level)
 mode = mapview.map_mode(level, map_type, geojson is not None)
-values, ind, year = None, None, None
+values = ind = year = None
 with left:
     if level == "kabkota" and state.year is not None:
         ind, year = catalog.get(state.indicator), state.year
@@ -57,8 +50,7 @@ with left:
                             view=mode, fit=fit, basemap="osm" if osm else "white", attribution=boundaries.attribution(level),
                             outline=boundaries.geojson_for("kabkota") if level == "kecamatan" else None)
         event = st.plotly_chart(fig, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
-        clicked = mapview.selected_code(event, level)
-        if clicked:
+        if clicked := mapview.selected_code(event, level):
             st.session_state["m_region"] = clicked
         if level == "kabkota":
             ui.sources_footnote(values, lang)
@@ -70,11 +62,8 @@ if level == "kabkota" and ind is not None:
 
 # region profile
 st.subheader(t("peta.profile", lang))
-if level == "kabkota" or values is None:
-    regions = ui.query("regions", region_set=state.region_set)
-    names = dict(zip(regions["code"], regions["name"]))
-else:
-    names = dict(zip(values["region_code"], values["name"]))
+src = values if level == "kecamatan" and values is not None else ui.query("regions", region_set=state.region_set)
+names = dict(zip(src["region_code"] if "region_code" in src else src["code"], src["name"]))
 codes = list(names)
 if st.session_state.get("m_region") not in codes:
     st.session_state["m_region"] = state.regions[0] if state.regions and state.regions[0] in codes else codes[0]
@@ -88,21 +77,20 @@ if len(code) == 4:
         "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
 else:
     row = values[values["region_code"] == code].iloc[0]
-    st.metric(t("maps.area.name", lang), f"{row['value']:,.2f} km²")
+    st.metric(t("maps.area.name", lang), f"{fmt.number(row['value'], 2, lang)} km²")
 
 # boundaries: upload and download
 with st.expander(t("peta.boundaries", lang), expanded=geojson is None):
     status = boundaries.cache_status()
     for lv in state_mod.LEVELS:
         meta = status.get(lv)
-        st.caption(f"{t(f'peta.level_{lv}', lang)}: " + (t("peta.cached", lang, n=meta.get("regions", "?"),
+        st.caption(f"{t(f'peta.level_{lv}', lang)}: " + (t("peta.cached", lang, n=meta.get("feature_count", "?"),
                    source=str(meta.get("source"))[:80]) if meta else t("peta.not_cached", lang)))
     up_level = st.radio(t("peta.level", lang), state_mod.LEVELS, key="b_level", horizontal=True,
                         format_func=lambda v: t(f"peta.level_{v}", lang))
     upload = st.file_uploader(t("peta.upload", lang), type=["geojson", "json", "gpkg", "zip"], key="b_file")
-    c1, c2 = st.columns(2)
-    code_col = c1.text_input(t("peta.code_column", lang), key="b_code").strip() or None
-    name_col = c2.text_input(t("peta.name_column", lang), key="b_name").strip() or None
+    code_col, name_col = (c.text_input(t(f"peta.{w}_column", lang), key=f"b_{w}").strip() or None
+                          for c, w in zip(st.columns(2), ("code", "name")))
     report, do_import = None, st.button(t("peta.import", lang), key="b_import", disabled=upload is None)
     do_fetch = st.button(t("peta.fetch", lang), key="b_fetch")
     try:
@@ -112,10 +100,10 @@ with st.expander(t("peta.boundaries", lang), expanded=geojson is None):
             bar = st.progress(0.0, text=t("peta.fetching", lang))
             report = boundaries.fetch(up_level, progress=lambda done, total, msg: bar.progress(
                 min(1.0, done / total) if total else 0.0, text=str(msg)[:120]))
-    except boundaries.BoundaryError as err:
-        st.error(t(err.key, lang, **err.params))
     except Exception as err:  # noqa: BLE001 - a broken file must show a message, never a traceback
-        st.error(t("peta.import_failed", lang, reason=str(err)[:300]))
+        st.session_state.pop("b_report", None)
+        known = isinstance(err, boundaries.BoundaryError)
+        st.error(t(err.key, lang, **err.params) if known else t("peta.import_failed", lang, reason=str(err)[:300]))
     if report is not None:
         st.session_state["b_report"] = mapview.report_frames(report)
         st.rerun()

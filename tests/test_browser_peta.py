@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from appserver import ARTIFACTS, app_server, full_screenshot, open_page
+from appserver import ARTIFACTS, app_server, full_screenshot, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -22,17 +22,22 @@ def geo_server():
         old = os.environ.get("JABODASH_CACHE_DIR")
         os.environ["JABODASH_CACHE_DIR"] = tmp
         try:
+            from jabodash import boundaries
             if REAL:
-                from jabodash import boundaries
                 boundaries.import_file(Path(REAL) / "jabodetabek_adm2.geojson", "kabkota")
                 boundaries.import_file(Path(REAL) / "jabodetabek_adm3.geojson", "kecamatan")
+            else:   # synthetic squares (see test_page_peta)
+                from test_page_peta import squares_geojson
+                path = squares_geojson(Path(tmp) / "squares.geojson")
+                boundaries.import_file(path, "kabkota", "kode", "nama")
+            sha = boundaries.cache_status()["kabkota"]["sha256"]
         finally:
             if old is None:
                 os.environ.pop("JABODASH_CACHE_DIR")
             else:
                 os.environ["JABODASH_CACHE_DIR"] = old
         with app_server(env={"JABODASH_CACHE_DIR": tmp}) as url:
-            yield url
+            yield url, tmp, sha
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +74,8 @@ def test_tile_grid_without_boundaries(empty_server, browser):
     assert errors == [] and outside.blocked == []
 
 
-@pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
 def test_geographic_map_offline(geo_server, browser):
+    geo_server = geo_server[0]
     start = time.monotonic()
     page, outside, errors = open_page(browser, geo_server + "/peta?lang=id&map_type=geo&indicator=population_census",
                                       wait_figure=True)
@@ -89,6 +94,7 @@ def test_geographic_map_offline(geo_server, browser):
 
 @pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
 def test_kecamatan_map_and_wilayah(geo_server, browser):
+    geo_server = geo_server[0]
     page, outside, errors = open_page(browser, geo_server + "/peta?lang=en&map_type=geo&level=kecamatan",
                                       wait_figure=True)
     page.get_by_text("Kecamatan level: only the area", exact=False).first.wait_for()
@@ -111,3 +117,30 @@ def test_wilayah_without_boundaries(empty_server, browser):
     _no_exception(page)
     full_screenshot(page, "wilayah-tiles.png")
     assert errors == [] and outside.blocked == []
+
+
+def test_broken_upload_shows_error_and_keeps_cache(geo_server, browser):
+    url, cache, sha = geo_server
+    page, outside, errors = open_page(browser, url + "/peta?lang=en", wait_figure=True)
+    page.get_by_text("Boundaries", exact=True).first.click()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": "broken.geojson", "mimeType": "application/geo+json", "buffer": b"\x00garbage{" * 100}])
+    page.get_by_text("broken.geojson").first.wait_for()
+    page.get_by_role("button", name="Import file").click()
+    page.locator("[data-testid='stAlertContentError']").first.wait_for(timeout=60000)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.locator("[data-testid='stAlertContentError']").first.inner_text()
+    page.get_by_text("cached (", exact=False).first.wait_for()
+    full_screenshot(page, "peta-broken-upload.png")
+    old = os.environ.get("JABODASH_CACHE_DIR")
+    os.environ["JABODASH_CACHE_DIR"] = cache
+    try:
+        from jabodash import boundaries
+        assert boundaries.cache_status()["kabkota"]["sha256"] == sha
+    finally:
+        if old is None:
+            os.environ.pop("JABODASH_CACHE_DIR")
+        else:
+            os.environ["JABODASH_CACHE_DIR"] = old
+    assert errors == []
