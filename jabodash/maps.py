@@ -75,6 +75,19 @@ PRESENTER = Style(font=22, title=34, subtitle=22, label=22, label_small=20, lege
                   height=1000, width=1800, border=1.6, footer_line=26)
 
 
+
+# Plotly's built-in "white-bg" style names fonts.openmaptiles.org as its glyph server, so every
+# map with text labels would ask an outside host for fonts. This is the same white background
+# with a same-origin glyph path: no request leaves the machine (labels fall back to local
+# rendering when the glyphs are not there).
+WHITE_STYLE = {
+    "version": 8,
+    "sources": {},
+    "layers": [{"id": "white-bg", "type": "background", "paint": {"background-color": "#FFFFFF"},
+                "minzoom": 0, "maxzoom": 22}],
+    "glyphs": "/_jabodash_no_glyphs/{fontstack}/{range}.pbf",
+}
+
 def _style(presenter: bool) -> Style:
     return PRESENTER if presenter else NORMAL
 
@@ -676,7 +689,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
     map_h = h - top - 16 - style.footer_line * footer_lines
     map_w = (width or style.width) - (260 if not presenter else 420)
     center, zoom = view_for_bounds(bounds, max(map_w, 200), max(map_h, 200))
-    map_style = "open-street-map" if basemap == "osm" else "white-bg"
+    map_style = "open-street-map" if basemap == "osm" else WHITE_STYLE
     spec.layout.update(map=dict(style=map_style, center=center, zoom=zoom), hovermode="closest")
     footer = [_source_line(df, lang, source)]
     credits = []

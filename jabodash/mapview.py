@@ -143,7 +143,7 @@ def membership_figure(regions: pd.DataFrame, lang: str, geojson: dict | None = N
                 showscale=False, name=t(f"wilayah.member.{group}", lang), showlegend=True,
                 text=[names.get(c, c) for c in codes], hovertemplate="%{text}<extra>%{fullData.name}</extra>",
                 marker=dict(line=dict(color="white", width=1))))
-        fig.update_layout(map=dict(style="white-bg", center=center, zoom=zoom), height=560)
+        fig.update_layout(map=dict(style=maps.WHITE_STYLE, center=center, zoom=zoom), height=560)
     else:
         grid = maps.tile_layout("kabkota")
         grid = grid[grid["code"].isin(member.index)]

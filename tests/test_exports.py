@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from jabodash import exports, stories, views
+from jabodash import exports, maps, stories, views
 from jabodash.paths import DATA_DIR
 from jabodash.state import ViewState, from_params
 
@@ -117,7 +117,7 @@ def test_map_without_cached_boundaries_is_the_tile_grid(store, monkeypatch):
 def test_map_with_cached_boundaries_is_geographic_and_offline(store, cached_boundaries):
     fig, _ = figure(store, "geo")
     assert any(trace.type == "choroplethmap" for trace in fig.data)
-    assert fig.layout.map.style == "white-bg"           # draws with no network
+    assert fig.layout.map.style == maps.WHITE_STYLE   # white, draws with no network, no outside glyphs
 
 
 def test_share_url_round_trips_the_view():

@@ -342,7 +342,8 @@ def test_choropleth_traces_legend_hover_and_labels(values, synthetic_geojson):
     assert "JKP<br>10,5" in texts and "Kab. Bogor<br>40,0" in texts
     assert "JKS" in texts and "JKS<br>" not in texts        # a missing value keeps only its name
     # background, title, legend title, source, attribution inside the figure
-    assert fig.layout.map.style == "white-bg"
+    assert fig.layout.map.style == maps.WHITE_STYLE
+    assert "openmaptiles" not in maps.WHITE_STYLE["glyphs"] and maps.WHITE_STYLE["glyphs"].startswith("/")
     assert fig.layout.title.text == "Indikator uji" and "2023" in fig.layout.title.subtitle.text
     assert "▼ lebih rendah lebih baik" in fig.layout.legend.title.text
     notes = annotation_texts(fig)

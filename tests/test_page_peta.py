@@ -98,7 +98,7 @@ def test_geographic_map_with_imported_boundaries(cache, tmp_path):
     spec = figure(at)
     maps_ = [tr for tr in spec["data"] if tr.get("type") == "choroplethmap"]
     assert maps_
-    assert spec["layout"]["map"]["style"] == "white-bg"
+    assert spec["layout"]["map"]["style"]["layers"][0]["paint"]["background-color"] == "#FFFFFF"
     located = {loc for tr in maps_ for loc in tr.get("locations", [])}
     assert set(REGIONS.code) <= located
     # values: classes hold the census population of every region

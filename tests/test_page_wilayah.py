@@ -65,7 +65,7 @@ def test_with_boundaries_centroid_distance_and_geo_membership(cache, tmp_path):
     assert "centroid" in all_text(at)
     member = json.loads(at.get("plotly_chart")[-1].proto.spec)
     assert {tr["type"] for tr in member["data"]} == {"choroplethmap"}
-    assert member["layout"]["map"]["style"] == "white-bg"
+    assert member["layout"]["map"]["style"]["layers"][0]["paint"]["background-color"] == "#FFFFFF"
 
 
 @pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
