@@ -940,6 +940,8 @@ class _Engine:
             "errors_as_json": True,
         })
         try:
+            # ATTACH takes no prepared parameters; the path is the app's own database file (never
+            # user text), with quotes escaped, and CATALOG is a constant.
             path = str(db_path).replace("'", "''")
             self.con.execute(f"ATTACH '{path}' AS {CATALOG} (READ_ONLY)")
             self.con.execute(f"USE {CATALOG}")
