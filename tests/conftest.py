@@ -34,3 +34,12 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The real Streamlit server on a free port, one per test module, default settings."""
+    from appserver import ARTIFACTS, app_server
+    ARTIFACTS.mkdir(exist_ok=True)
+    with app_server() as url:
+        yield url

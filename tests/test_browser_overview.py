@@ -2,17 +2,10 @@
 error and asks no host but itself for anything."""
 import pytest
 
-from appserver import ARTIFACTS, app_server, open_page
+from appserver import ARTIFACTS, open_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with app_server() as url:
-        yield url
 
 
 

@@ -17,13 +17,6 @@ def open_page(browser, url, wait_figure=True):
     return _open_page(browser, url, width=1920, height=1080, wait_figure=wait_figure)
 
 
-@pytest.fixture(scope="module")
-def server(browser):
-    ARTIFACTS.mkdir(exist_ok=True)
-    with app_server() as url:
-        yield url
-
-
 def figure_box(page):
     return page.locator(".js-plotly-plot").first.bounding_box()
 

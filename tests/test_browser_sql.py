@@ -2,17 +2,10 @@
 shows the result table, with no error and no request to any host but itself."""
 import pytest
 
-from appserver import ARTIFACTS, app_server, full_screenshot, open_page, wait_for_app
+from appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with app_server() as url:
-        yield url
 
 
 def test_typed_query_shows_the_result_table(server, browser):

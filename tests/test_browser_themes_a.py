@@ -16,13 +16,6 @@ PAGES = [  # url path, title id, title en, plotly charts at least
 ]
 
 
-@pytest.fixture(scope="module")
-def server(browser):
-    ARTIFACTS.mkdir(exist_ok=True)
-    with app_server() as url:
-        yield url
-
-
 def charts_drawn(page, at_least: int) -> None:
     page.locator(".js-plotly-plot").first.wait_for()
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {at_least}")

@@ -6,17 +6,10 @@ import re
 
 import pytest
 
-from appserver import ARTIFACTS, app_server, wait_for_app, open_page, full_screenshot
+from appserver import ARTIFACTS, wait_for_app, open_page, full_screenshot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(browser):
-    ARTIFACTS.mkdir(exist_ok=True)
-    with app_server() as url:
-        yield url
 
 
 def no_exceptions(page) -> None:
