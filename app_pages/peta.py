@@ -1,7 +1,7 @@
 """Map explorer (Peta): indicator maps at kab/kota or kecamatan, region profile, boundaries."""
 import streamlit as st
 
-from jabodash import boundaries, catalog, fmt, maps, mapview, state as state_mod, ui
+from jabodash import boundaries, fmt, maps, mapview, state as state_mod, ui, userdata
 from jabodash.aggregate import metro_value
 from jabodash.i18n import t
 
@@ -16,11 +16,21 @@ def opts(key, options, label, prefix, default=None):
 
 
 left, right = st.columns([3, 1])
+geojson_kab = boundaries.geojson_for("kabkota")
 with right:
     level = opts("m_level", state_mod.LEVELS, "peta.level", "peta.level_")
+    geojson = geojson_kab if level == "kabkota" else boundaries.geojson_for(level)
+    indicator_id = year = None
     if level == "kabkota":
-        indicator_id = ui.indicator_picker(state)
-        state = state.with_(indicator=indicator_id, year=ui.year_picker(state, indicator_id))
+        indicator_id = ui.indicator_picker(state, uploaded=True)
+        year = ui.year_picker(state, indicator_id)
+    elif geojson is not None:  # kecamatan: the area from the boundaries, or uploaded kecamatan data
+        indicator_id = ui.indicator_picker(state, key="w_indicator_kec", uploaded=True, level=level,
+                                           extra={maps.AreaIndicator.id: t("maps.area.name", lang)})
+        if indicator_id != maps.AreaIndicator.id:
+            year = ui.year_picker(state, indicator_id, key="w_year_kec", level=level)
+    if year is not None:
+        state = state.with_(indicator=indicator_id, year=year)
     map_type = opts("m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_")
     method = opts("m_classification", state_mod.CLASSIFICATIONS, "peta.method", "maps.method.")
     st.session_state.setdefault("m_classes", state.classes)
@@ -30,14 +40,15 @@ with right:
     osm = st.toggle(t("peta.osm", lang), value=False, key="m_osm", help=t("peta.osm_help", lang))
 state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal)
 
-geojson = boundaries.geojson_for(level)
 mode = mapview.map_mode(level, map_type, geojson is not None)
-values = ind = year = None
+values = ind = None
 with left:
-    if level == "kabkota" and state.year is not None:
-        ind, year = catalog.get(state.indicator), state.year
-        values = ui.query("indicator_values", indicator_id=ind.id, year=year, region_set=state.region_set)
-        center = metro_value(ui.store(), ind, year, state.region_set).value if pal == "diverging" else None
+    if year is not None:
+        ind = ui.get_indicator(indicator_id)
+        values = ui.indicator_values(indicator_id, year, state.region_set, level)
+        center = None  # diverging around the metro value; uploads have none (the median is used)
+        if pal == "diverging" and level == "kabkota" and not userdata.is_uploaded(indicator_id):
+            center = metro_value(ui.store(), ind, year, state.region_set).value
     elif level == "kecamatan" and geojson is not None:
         ind, center, year = maps.AreaIndicator(), None, t("peta.area_year", lang)
         values = maps.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
@@ -48,16 +59,16 @@ with left:
         classes = mapview.classes_for(values, ind, state, lang, center)
         fig = maps.map_view(values, ind, year, lang, classes, level=level, geojson=geojson if mode == "geo" else None,
                             view=mode, fit=fit, basemap="osm" if osm else "white", attribution=boundaries.attribution(level),
-                            outline=boundaries.geojson_for("kabkota") if level == "kecamatan" else None)
+                            outline=geojson_kab if level == "kecamatan" else None)
         event = st.plotly_chart(fig, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
         if clicked := mapview.selected_code(event, level):
             st.session_state["m_region"] = clicked
-        if level == "kabkota":
+        if "dataset_id" in values:
             ui.sources_footnote(values, lang)
-        ui.csv_download(values, f"jabodash_map_{ind.id}_{state.year if level == 'kabkota' else level}.csv", lang, key="dl_map")
-    if geojson is None or boundaries.geojson_for("kabkota") is None:
+        ui.csv_download(values, f"jabodash_map_{ind.id}_{year}_{level}.csv", lang, key="dl_map")
+    if geojson is None or geojson_kab is None:
         st.info(t("peta.how_to_boundaries", lang))
-if level == "kabkota" and ind is not None:
+if ind is not None and not isinstance(ind, maps.AreaIndicator):
     ui.definition_box(ind, lang)
 
 # region profile
@@ -70,14 +81,14 @@ if st.session_state.get("m_region") not in codes:
 code = st.selectbox(t("peta.region", lang), codes, key="m_region", format_func=lambda c: f"{names[c]} ({c})")
 state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
 if len(code) == 4:
-    prof = mapview.profile_table(ui.query("region_profile", region_code=code), catalog.load_catalog(), lang)
+    prof = mapview.profile_table(*ui.region_profile(code), lang)
     st.dataframe(prof.drop(columns="indicator_id"), hide_index=True, key="profile", column_config={
         **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
         "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
         "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
 else:
     row = values[values["region_code"] == code].iloc[0]
-    st.metric(t("maps.area.name", lang), f"{fmt.number(row['value'], 2, lang)} km²")
+    st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())
 
 # boundaries: upload and download
 with st.expander(t("peta.boundaries", lang), expanded=geojson is None):

@@ -57,14 +57,21 @@ def uploaded_data() -> tuple[pd.DataFrame, pd.DataFrame]:
                             st.session_state.get(userdata.SESSION_KEY, {}))
 
 
-def indicator_table(uploaded: bool = False) -> pd.DataFrame:
+def indicator_table(uploaded: bool = False, level: str = "kabkota") -> pd.DataFrame:
     """The built-in indicators; with uploaded=True also the uploaded ones (theme "uploaded").
+    At level="kecamatan" only the uploaded indicators, counted over the kecamatan of the cached
+    boundaries (empty without them): the built-in data has no kecamatan figures.
 
     Uploaded ids (upload.<dataset>.<slug>) are not in catalog.get nor in the SQL queries: a page
     opts in only when it reads through get_indicator / indicator_values / indicator_series /
     indicator_years, which dispatch to the uploaded data."""
     from . import userdata
     builtin = _builtin_indicators()
+    if level == "kecamatan":
+        kec = kecamatan_regions()
+        obs, inds = uploaded_data()
+        codes = set(kec["code"]) if kec is not None else set()
+        return userdata.indicator_rows(inds, obs, codes)
     if not uploaded:
         return builtin
     obs, inds = uploaded_data()
@@ -72,6 +79,21 @@ def indicator_table(uploaded: bool = False) -> pd.DataFrame:
         return builtin
     codes = set(query("regions", region_set="agglomeration")["code"])
     return pd.concat([builtin, userdata.indicator_rows(inds, obs, codes)], ignore_index=True)
+
+
+def kecamatan_regions() -> pd.DataFrame | None:
+    """The kecamatan of the cached boundaries shaped like the regions query (code, name,
+    short_name, province = the kab/kota name), or None without kecamatan boundaries."""
+    from . import boundaries
+    bset = boundaries.load_cached("kecamatan")
+    if bset is None:
+        return None
+    gdf = bset.gdf
+    regions = query("regions", region_set="agglomeration")
+    kab = dict(zip(regions["code"], regions["name"]))
+    parent = gdf["parent_code"].astype(str) if "parent_code" in gdf else gdf["code"].astype(str).str[:4]
+    return pd.DataFrame({"code": gdf["code"].astype(str).to_numpy(), "name": gdf["name"].astype(str).to_numpy(),
+                         "short_name": gdf["name"].astype(str).to_numpy(), "province": parent.map(kab).to_numpy()})
 
 
 def get_indicator(indicator_id: str) -> catalog_mod.Indicator:
@@ -85,19 +107,23 @@ def get_indicator(indicator_id: str) -> catalog_mod.Indicator:
     return userdata.indicator(row.iloc[0].to_dict())
 
 
-def _uploaded(kind: str, indicator_id: str, region_set: str, **extra) -> pd.DataFrame:
+def _uploaded(kind: str, indicator_id: str, region_set: str, level: str = "kabkota", **extra) -> pd.DataFrame:
     from . import userdata
     obs, inds = uploaded_data()
-    regions = query("regions", region_set=region_set)
+    regions = query("regions", region_set=region_set) if level == "kabkota" else kecamatan_regions()
+    if regions is None:
+        regions = pd.DataFrame(columns=["code", "name", "short_name", "province"])
     if kind == "years":
         return userdata.years(obs, regions, indicator_id)
     return getattr(userdata, kind)(obs, inds, regions, indicator_id, **extra)
 
 
-def indicator_values(indicator_id: str, year: int, region_set: str) -> pd.DataFrame:
+def indicator_values(indicator_id: str, year: int, region_set: str, level: str = "kabkota") -> pd.DataFrame:
+    """Values of every region of the set (kab/kota) or every cached kecamatan (level="kecamatan",
+    uploaded indicators only), value NULL where missing."""
     from . import userdata
     if userdata.is_uploaded(indicator_id):
-        return _uploaded("values", indicator_id, region_set, year=year)
+        return _uploaded("values", indicator_id, region_set, level, year=year)
     return query("indicator_values", indicator_id=indicator_id, year=year, region_set=region_set)
 
 
@@ -108,11 +134,26 @@ def indicator_series(indicator_id: str, region_set: str) -> pd.DataFrame:
     return query("indicator_series", indicator_id=indicator_id, region_set=region_set)
 
 
-def indicator_years(indicator_id: str, region_set: str) -> pd.DataFrame:
+def indicator_years(indicator_id: str, region_set: str, level: str = "kabkota") -> pd.DataFrame:
     from . import userdata
     if userdata.is_uploaded(indicator_id):
-        return _uploaded("years", indicator_id, region_set)
+        return _uploaded("years", indicator_id, region_set, level)
     return query("indicator_years", indicator_id=indicator_id, region_set=region_set)
+
+
+def region_profile(code: str) -> tuple[pd.DataFrame, dict]:
+    """Every figure of one kab/kota, built-in and uploaded (indicator_id, year, value, source),
+    and the catalog that names them all (mapview.profile_table's arguments)."""
+    from . import userdata
+    obs, inds = uploaded_data()
+    cat = dict(catalog_mod.load_catalog())
+    cat.update({row["id"]: userdata.indicator(row) for row in inds.to_dict("records")})
+    mine = obs[(obs["region_code"] == code) & obs["value"].notna() & obs["year"].notna()]
+    sources = {row["id"]: userdata.indicator(row).source_note or row.get("title") for row in inds.to_dict("records")}
+    mine = pd.DataFrame({"indicator_id": mine["indicator_id"], "year": mine["year"].astype(int), "value": mine["value"],
+                         "source": mine["indicator_id"].map(sources)})
+    profile = query("region_profile", region_code=code)
+    return (pd.concat([profile, mine], ignore_index=True) if len(mine) else profile), cat
 
 
 def current_lang() -> str:
@@ -171,32 +212,37 @@ def _init(key: str, value) -> None:
 
 
 def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
-                     label_key: str = "picker.indicator", uploaded: bool = False) -> str:
-    """uploaded=True lists the uploaded indicators too (theme "uploaded"); see indicator_table."""
+                     label_key: str = "picker.indicator", uploaded: bool = False, level: str = "kabkota",
+                     extra: dict[str, str] | None = None) -> str:
+    """uploaded=True lists the uploaded indicators too (theme "uploaded"); see indicator_table.
+    ``extra`` ({id: label}) are listed first (e.g. the area from the boundaries at kecamatan)."""
     lang = state.lang
-    table = indicator_table(uploaded)
+    table = indicator_table(uploaded, level)
     table = table[(table["max_regions"] > 0) & (table["kind"] != "flow")]
     if themes:
         table = table[table["theme"].isin(themes)]
-    options = table["id"].tolist()
+    extra = dict(extra or {})
+    options = list(extra) + table["id"].tolist()
     names = dict(zip(table["id"], table["name_en" if lang == "en" else "name_id"]))
     theme_of = dict(zip(table["id"], table["theme"]))
     default = state.indicator if state.indicator in options else options[0]
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
-    return st.selectbox(t(label_key, lang), options, key=key,
-                        format_func=lambda i: f"{t('theme.' + theme_of[i], lang)} · {names[i]}")
+    return st.selectbox(t(label_key, lang), options, key=key, format_func=lambda i: extra.get(i) or
+                        f"{t('theme.' + theme_of[i], lang)} · {names[i]}")
 
 
-def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_year") -> int | None:
+def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_year",
+                level: str = "kabkota") -> int | None:
     lang = state.lang
-    years = indicator_years(indicator_id, state.region_set)
+    years = indicator_years(indicator_id, state.region_set, level)
     if years.empty:
         st.info(t("common.no_years", lang))
         return None
     options = [int(y) for y in years["year"]]
     counts = dict(zip(options, years["regions_with_value"]))
-    total = len(query("regions", region_set=state.region_set))
+    kec = kecamatan_regions() if level == "kecamatan" else None
+    total = len(kec) if kec is not None else len(query("regions", region_set=state.region_set))
     if st.session_state.get(key) not in options:
         st.session_state[key] = state.year if state.year in options else max(options)
     return st.selectbox(t("picker.year", lang), options, key=key,
