@@ -71,7 +71,7 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
         fig.add_vline(x=metro_value, line=dict(color=palette.METRO_LINE, dash="dash", width=1.5),
                       annotation_text=f"{t('chart.metro', lang)}: {fmt.number(metro_value, ind.decimals, lang)}", annotation_position="top")
     covered = int(df["value"].notna().sum())
-    subtitle = f"{ind.unit(lang)} · {year} · " + t("common.coverage", lang, covered=covered, total=len(df))
+    subtitle = fmt.joined(ind.unit(lang), year, t("common.coverage", lang, covered=covered, total=len(df)))
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title=ind.unit(lang), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
                      tickformat=",~r")
@@ -101,4 +101,4 @@ def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tupl
     fig.update_xaxes(tickmode="array", tickvals=years, gridcolor="#eeeeee", title=None)
     fig.update_yaxes(title=ind.unit(lang), gridcolor="#eeeeee", tickformat=",~r")
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1))
-    return base_layout(fig, ind.name(lang), f"{ind.unit(lang)} · {span}", _sources_line(series, lang), lang)
+    return base_layout(fig, ind.name(lang), fmt.joined(ind.unit(lang), span), _sources_line(series, lang), lang)

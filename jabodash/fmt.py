@@ -27,3 +27,17 @@ def compact(value, lang: str = "id", missing: str = "–") -> str:
         if abs(v) >= size:
             return f"{number(v / size, 2, lang)} {word_id if lang == 'id' else word_en}"
     return number(v, 0, lang)
+
+
+def decimals_for(values, most: int = 2) -> int:
+    """The fewest decimals (up to ``most``) that show every value exactly: 0 for counts."""
+    finite = [float(v) for v in values if not is_missing(v) and math.isfinite(float(v))]
+    for d in range(most + 1):
+        if all(abs(v * 10 ** d - round(v * 10 ** d)) < 1e-6 * max(1.0, abs(v * 10 ** d)) for v in finite):
+            return d
+    return most
+
+
+def joined(*parts) -> str:
+    """Non-empty parts joined with " · " (an empty unit leaves no stray separator)."""
+    return " · ".join(str(p) for p in parts if p not in (None, ""))

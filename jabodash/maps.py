@@ -406,7 +406,7 @@ def _subtitle(ind, year, lang: str, classes: Classes, covered: int, total: int) 
         method = t(f"maps.method.{classes.method}", lang)
         key = "maps.classes.one" if classes.k == 1 else "maps.classes.summary"
         parts.append(t(key, lang, method=method, k=classes.k))
-    return " · ".join(parts)
+    return fmt.joined(*parts)
 
 
 class _Spec:

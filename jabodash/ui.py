@@ -100,11 +100,13 @@ def get_indicator(indicator_id: str) -> catalog_mod.Indicator:
     from . import userdata
     if not userdata.is_uploaded(indicator_id):
         return catalog_mod.get(indicator_id)
-    inds = uploaded_data()[1]
+    obs, inds = uploaded_data()
     row = inds[inds["id"] == indicator_id]
     if not len(row):
         raise KeyError(indicator_id)
-    return userdata.indicator(row.iloc[0].to_dict())
+    from .fmt import decimals_for   # counts show as counts, 12.5 as 12.5
+    return replace(userdata.indicator(row.iloc[0].to_dict()),
+                   decimals=decimals_for(obs.loc[obs["indicator_id"] == indicator_id, "value"]))
 
 
 def _uploaded(kind: str, indicator_id: str, region_set: str, level: str = "kabkota", **extra) -> pd.DataFrame:

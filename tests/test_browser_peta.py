@@ -97,7 +97,7 @@ def test_kecamatan_map_and_wilayah(geo_server, browser):
     geo_server = geo_server[0]
     page, outside, errors = open_page(browser, geo_server + "/peta?lang=en&map_type=geo&level=kecamatan",
                                       wait_figure=True)
-    page.get_by_text("Kecamatan level: only the area", exact=False).first.wait_for()
+    page.get_by_text("Kecamatan level: the built-in data has no kecamatan figures", exact=False).first.wait_for()
     assert page.locator(".js-plotly-plot .legendtext").count() >= 3
     _no_exception(page)
     page.wait_for_timeout(1500)
@@ -144,3 +144,50 @@ def test_broken_upload_shows_error_and_keeps_cache(geo_server, browser):
         else:
             os.environ["JABODASH_CACHE_DIR"] = old
     assert errors == []
+
+
+def _pick(page, label: str, option: str, typed: str | None = None) -> None:
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    box.click()
+    if typed:
+        page.keyboard.type(typed)
+    page.get_by_role("option", name=option).click()
+    wait_for_app(page)
+
+
+def test_upload_then_see_it_on_the_map(geo_server, browser):
+    """An analyst's CSV uploaded on /unggah, used in the session, then picked on the map page:
+    the geographic map draws its figures (read back from the Plotly figure in the page)."""
+    url = geo_server[0]
+    codes = ["3171", "3172", "3173", "3174", "3175", "3101", "3201", "3203", "3216", "3271", "3275", "3276",
+             "3603", "3671", "3674"]
+    csv = ("kode_wilayah;tahun;jumlah_posyandu\n" + "".join(
+        f"{code};2024;{(i + 1) * 111}\n" for i, code in enumerate(codes))).encode()
+    page, outside, errors = open_page(browser, url + "/unggah?lang=id")
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+        files=[{"name": "posyandu.csv", "mimeType": "text/csv", "buffer": csv}])
+    page.get_by_text("Baris dibaca").wait_for(timeout=30000)
+    wait_for_app(page)
+    page.get_by_label("Nama indikator").fill("Posyandu aktif")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Pakai di sesi ini").click()
+    page.get_by_text("Siap:", exact=False).wait_for(timeout=30000)
+    page.get_by_role("link", name="Peta").first.click()
+    page.get_by_role("heading", name="Peta").first.wait_for(timeout=30000)
+    wait_for_app(page)
+    _pick(page, "Jenis peta", "Geografis (batas wilayah)")
+    _pick(page, "Indikator", "Unggahan · Posyandu aktif", typed="Posyandu")
+    page.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for(timeout=30000)
+    wait_for_app(page)
+    hover = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
+        p => (p.data || []).filter(t => t.type === 'choroplethmap').flatMap(t => (t.locations || []).map(
+            (loc, i) => [loc, String((t.hovertext || [])[i] || '')])))""")
+    shown = dict(hover)
+    assert "Posyandu aktif" in page.locator(".js-plotly-plot .gtitle").first.text_content()
+    for i, code in enumerate(codes):
+        assert f"{(i + 1) * 111:,}".replace(",", ".") in shown.get(code, ""), (code, shown.get(code))
+    _no_exception(page)
+    page.wait_for_timeout(1500)
+    full_screenshot(page, "peta-upload.png")
+    _offline(outside, errors)

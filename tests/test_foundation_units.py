@@ -115,3 +115,16 @@ def test_cli_info_text_and_jabodetabek(capsys):
 def test_cli_without_command_shows_help(capsys):
     assert cli_main([]) == 2
     assert "info" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("values,expected", [([1, 2, 3.0], 0), ([1.5, 2], 1), ([12.25], 2), ([1.2345], 2),
+                                             ([], 0), ([float("nan"), 4], 0), ([1e9, 0.1], 1)])
+def test_decimals_for_uploaded_values(values, expected):
+    from jabodash.fmt import decimals_for
+    assert decimals_for(values) == expected
+
+
+def test_joined_skips_empty_parts():
+    from jabodash.fmt import joined
+    assert joined("", 2024, "15 dari 15 wilayah") == "2024 · 15 dari 15 wilayah"
+    assert joined("jiwa", None, "x") == "jiwa · x"

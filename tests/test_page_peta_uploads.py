@@ -132,14 +132,39 @@ def test_kecamatan_upload_mapped_at_kecamatan_level(tmp_path):
         if tr.get("type") == "choroplethmap" and tr.get("hovertext"):
             hover.update(zip(tr["locations"], tr["hovertext"]))
     for code, (name, n) in KEC.items():   # one class trace per class; each kecamatan's own figure
-        assert name in hover[code] and f"{n},00" in hover[code], hover[code]
+        assert name in hover[code] and f"<b>{n}</b> unit" in hover[code], hover[code]
     assert "3276020" in hover and "Cimanggis" in hover["3276020"]   # no figure: drawn as missing
     # the profile at kecamatan level shows the uploaded figure with its unit
     at.selectbox(key="m_region").set_value("3276050").run()
     assert not at.exception
-    assert [(m.label, m.value) for m in at.metric] == [("Jumlah sekolah", "27,00 unit")]
+    assert [(m.label, m.value) for m in at.metric] == [("Jumlah sekolah", "27 unit")]
 
 
 def test_english_labels_for_uploads():
     at = open_peta({userdata.SESSION_KEY: session_upload(UPLOAD, "Posyandu count")}, lang="en")
     assert "Uploaded · Posyandu count" in at.selectbox(key="w_indicator").options
+
+
+def test_upload_page_to_map_picker_through_the_file_uploader():
+    """The whole path: file_uploader, a region fixed by hand, save, then the map page lists and
+    maps it; a restart (new AppTest) still lists it."""
+    text = UPLOAD.replace("3674,", "TANGSEL KOTA XYZ,")   # one region the matcher cannot know
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.switch_page("app_pages/unggah.py").run()
+    at.file_uploader(key="u_file").set_value(("posyandu.csv", text.encode(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key=userdata.map_key("TANGSEL KOTA XYZ")).set_value("3674").run()
+    at.text_input(key="u_desc_name").set_value("Posyandu aktif").run()
+    at.button(key="u_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    saved = workspace.list_datasets()
+    assert len(saved) == 1 and saved[0]["region_mapping"] == {"TANGSEL KOTA XYZ": "3674"}
+    ind_id = workspace.indicator_id(saved[0]["id"], "Posyandu aktif")
+    at.switch_page("app_pages/peta.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Unggahan · Posyandu aktif" in at.selectbox(key="w_indicator").options
+    at.selectbox(key="w_indicator").set_value(ind_id).run()
+    hover = " ".join(str(tr.get("hovertext", "")) for tr in figure(at)["data"])
+    assert "1.142" in hover   # Tangerang Selatan 2022, mapped by hand
+    restarted = open_peta(indicator=ind_id)
+    assert restarted.selectbox(key="w_indicator").value == ind_id
