@@ -1,5 +1,6 @@
 """Compare regions (Bandingkan wilayah): 2-5 regions, small multiples, ranks, normalised
-profile, table and similar regions."""
+profile, table and similar regions. Uploaded indicators (saved workspace datasets and this
+session's uploads) are offered and compared beside the built-in ones."""
 import streamlit as st
 
 from jabodash import charts_compare as cc
@@ -13,7 +14,9 @@ st.title(t("compare.title", lang))
 st.caption(t("compare.subtitle", lang))
 
 names = compare.region_choices(ui.query("regions", region_set=state.region_set))
-ind_names = compare.indicator_choices(ui.indicator_table(), lang)
+uploads = ui.uploaded_data()
+catalog = compare.catalog_with(uploads)
+ind_names = compare.indicator_choices(ui.indicator_table(uploaded=True), lang)
 outside = compare.outside_set(state.regions, names, compare.region_choices(ui.query("regions", region_set="agglomeration")))
 if outside:
     st.info(t("compare.not_in_set", lang, names=md_escape(", ".join(outside), 200)))
@@ -32,29 +35,29 @@ problem = compare.selection_problem(chosen, indicators)
 if problem:
     st.warning(t(problem[0], lang, **problem[1]))
 else:
-    data = compare.series(ui.query, state.region_set, indicators)
+    data = compare.series(ui.query, state.region_set, indicators, uploads=uploads)
     mine = compare.for_regions(data, chosen)
-    prof = compare.profile(data, chosen, indicators, names)
+    prof = compare.profile(data, chosen, indicators, names, catalog)
     used_rows = compare.rows_used(data, prof)
 
     st.subheader(t("compare.section.multiples", lang))
-    st.plotly_chart(cc.small_multiples(mine, chosen, names, indicators, lang), key="cmp_multiples",
+    st.plotly_chart(cc.small_multiples(mine, chosen, names, indicators, lang, catalog), key="cmp_multiples",
                     config=cc.plotly_config("jabodash_compare_trends"))
     ui.sources_footnote(mine, lang)
     ui.csv_download(mine, "jabodash_compare_series.csv", lang, key="dl_cmp_series")
 
     st.subheader(t("compare.section.profile", lang))
     st.caption(t("compare.profile_note", lang))
-    st.plotly_chart(cc.profile_chart(prof, chosen, lang, used_rows), key="cmp_profile",
+    st.plotly_chart(cc.profile_chart(prof, chosen, lang, used_rows, catalog), key="cmp_profile",
                     config=cc.plotly_config("jabodash_compare_profile"))
     st.subheader(t("compare.section.ranks", lang))
-    st.plotly_chart(cc.rank_heatmap(prof, chosen, lang, used_rows), key="cmp_ranks",
+    st.plotly_chart(cc.rank_heatmap(prof, chosen, lang, used_rows, catalog), key="cmp_ranks",
                     config=cc.plotly_config("jabodash_compare_ranks"))
     ui.sources_footnote(used_rows, lang)
 
     st.subheader(t("compare.section.table", lang))
-    st.dataframe(compare.table(prof, lang), hide_index=True, key="cmp_table")
-    ui.csv_download(compare.export_frame(prof), "jabodash_compare_profile.csv", lang, key="dl_cmp_profile")
+    st.dataframe(compare.table(prof, lang, catalog), hide_index=True, key="cmp_table")
+    ui.csv_download(compare.export_frame(prof, catalog), "jabodash_compare_profile.csv", lang, key="dl_cmp_profile")
 
     st.subheader(t("compare.section.similar", lang))
     st.caption(t("compare.similar.heading", lang))
@@ -65,13 +68,13 @@ else:
             st.session_state["w_cmp_focus"] = chosen[0]
         focus = st.selectbox(t("compare.picker.focus", lang), chosen, key="w_cmp_focus",
                              format_func=lambda c: names.get(c, c))
-        values = compare.set_values(ui.query, state.region_set, indicators)
+        values = compare.set_values(ui.query, state.region_set, indicators, uploads=uploads)
         z = compare.zscores(values)
         similar = compare.similar_regions(z, focus)
-        used, left_out = compare.similar_summary(values, z, indicators, lang)
+        used, left_out = compare.similar_summary(values, z, indicators, lang, catalog)
         st.plotly_chart(cc.similar_chart(similar, names[focus], len(used), lang, values), key="cmp_similar",
                         config=cc.plotly_config("jabodash_similar_regions"))
-        st.dataframe(compare.similar_table(similar, lang), hide_index=True, key="cmp_similar_table")
+        st.dataframe(compare.similar_table(similar, lang, catalog=catalog), hide_index=True, key="cmp_similar_table")
         st.caption(t("compare.similar.method", lang, min_regions=compare.SIMILAR_MIN_REGIONS,
                      min_shared=compare.SIMILAR_MIN_SHARED))
         st.caption(t("compare.similar.used_heading", lang) + ": " + md_escape("; ".join(used), 1500))

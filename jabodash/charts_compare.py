@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 from . import fmt, palette
 from .catalog import Indicator, load_catalog
 from .charts import _sources_line, base_layout
+from .compare import indicator_label, lookup
 from .i18n import t
 
 GRID = "#eeeeee"
@@ -93,14 +94,14 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
     for ind_id in indicators:
         part = data[data["indicator_id"] == ind_id]
         covered = part["region_code"].nunique()
-        ind = catalog[ind_id]
-        titles.append(f"<b>{ind.short(lang)}</b> · {ind.unit(lang)}<br>"
+        ind = lookup(catalog, ind_id)
+        titles.append(f"<b>{indicator_label(ind, lang)}</b> · {ind.unit(lang)}<br>"
                       f"<span style='font-size:11px'>{_span(part['year']) or t('common.no_data', lang)} · "
                       f"{t('common.coverage', lang, covered=covered, total=len(regions))}</span>")
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.07,
                         vertical_spacing=min(0.6 / max(rows, 1), 0.16))
     for k, ind_id in enumerate(indicators):
-        ind = catalog[ind_id]
+        ind = lookup(catalog, ind_id)
         row, col = k // cols + 1, k % cols + 1
         part = data[data["indicator_id"] == ind_id]
         years = sorted(part["year"].unique())
@@ -138,7 +139,7 @@ def _profile_label(ind: Indicator, year, lang: str) -> str:
     year_text = "" if pd.isna(year) else f" {int(year)}"
     mark = {"neutral": t("compare.mark.neutral", lang), "lower": t("compare.mark.flipped", lang)}.get(
         "neutral" if ind.higher_is_better is None else ("lower" if ind.higher_is_better is False else "higher"), "")
-    return f"{ind.short(lang)}{year_text}" + (f" ({mark})" if mark else "")
+    return f"{indicator_label(ind, lang)}{year_text}" + (f" ({mark})" if mark else "")
 
 
 def _hover(r, ind: Indicator, lang: str) -> str:
@@ -157,7 +158,7 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
     indicators = list(dict.fromkeys(prof["indicator_id"]))
     n = len(indicators)
     first = prof.drop_duplicates("indicator_id").set_index("indicator_id")
-    labels = [_profile_label(catalog[i], first.loc[i, "year"], lang) for i in indicators]
+    labels = [_profile_label(lookup(catalog, i), first.loc[i, "year"], lang) for i in indicators]
     pos = {ind_id: n - 1 - k for k, ind_id in enumerate(indicators)}  # first indicator on top
     step = 0.5 / max(len(regions), 1)
     fig = go.Figure()
@@ -167,13 +168,13 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
     fig.add_trace(go.Scatter(
         x=others["score"], y=[pos[i] for i in others["indicator_id"]], mode="markers",
         name=t("compare.others", lang), marker=dict(size=7, color="#bbbbbb"),
-        text=[_hover(r, catalog[r.indicator_id], lang) for r in others.itertuples()],
+        text=[_hover(r, lookup(catalog, r.indicator_id), lang) for r in others.itertuples()],
         hovertemplate="%{text}<extra></extra>",
     ))
     for j, code in enumerate(regions):
         mine = prof[prof["region_code"] == code]
         part = mine[mine["score"].notna()]
-        inds = [catalog[i] for i in part["indicator_id"]]
+        inds = [lookup(catalog, i) for i in part["indicator_id"]]
         offset = (j - (len(regions) - 1) / 2) * step
         name = mine["short_name"].iloc[0] if len(mine) else code
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=code,
@@ -219,8 +220,11 @@ def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.
     chosen = prof[prof["chosen"]]
     indicators = list(dict.fromkeys(chosen["indicator_id"]))
     names = [chosen.loc[chosen["region_code"] == c, "short_name"].iloc[0] for c in regions]
-    labels = [_profile_label(catalog[i], chosen.loc[chosen["indicator_id"] == i, "year"].iloc[0], lang)
+    labels = [_profile_label(lookup(catalog, i), chosen.loc[chosen["indicator_id"] == i, "year"].iloc[0], lang)
               for i in indicators]
+    # heatmap rows are keyed by label: two uploads of the same name and year must not share a row
+    labels = [f"{label} ({i.split('.')[1]})" if labels.count(label) > 1 and "." in i else label
+              for label, i in zip(labels, indicators)]
     wide_rank = chosen.pivot(index="indicator_id", columns="region_code", values="rank").reindex(
         index=indicators, columns=regions)
     covered = chosen.groupby("indicator_id")["covered"].first().reindex(indicators)

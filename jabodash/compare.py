@@ -12,22 +12,30 @@
   latest year with at least SIMILAR_MIN_REGIONS regions). Nothing is imputed: a pair is compared
   only on indicators both regions have, and only when they share SIMILAR_MIN_SHARED of them.
 
+Uploaded indicators (ids ``upload.<dataset>.<slug>``, jabodash/userdata.py) are compared
+beside the built-in ones: series() and set_values() take ``uploads`` = (observations,
+indicators) frames (``ui.uploaded_data()``) and compute the uploaded part with pandas to the
+same columns and the same year rule as the SQL queries; catalog_with() gives the catalog dict
+with the uploaded Indicators that every lookup below takes. Nothing is imputed for them either.
+
 Every function takes ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached
 ``ui.query``) or plain frames, so everything here runs without Streamlit.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Callable, Iterable, MutableMapping
 
 import numpy as np
 import pandas as pd
 
-from . import fmt
+from . import fmt, userdata
 from .catalog import Indicator, load_catalog
 from .i18n import t
 
 Runner = Callable[..., pd.DataFrame]
+Uploads = tuple[pd.DataFrame, pd.DataFrame]  # (observations, indicators) as userdata.combine gives
 
 MIN_REGIONS, MAX_REGIONS = 2, 5
 MIN_INDICATORS, MAX_INDICATORS = 1, 9
@@ -48,9 +56,52 @@ def region_choices(regions: pd.DataFrame) -> dict[str, str]:
 
 def indicator_choices(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
     """id -> name for the indicator picker: indicators with figures, flows excluded
-    (indicators: queries/indicators.sql)."""
+    (indicators: queries/indicators.sql, optionally with the uploaded rows appended as
+    ui.indicator_table(uploaded=True) gives them). Uploaded indicators are marked
+    ("Unggahan · <name>") and come after the built-in ones."""
     ok = indicators[(indicators["max_regions"] > 0) & (indicators["kind"] != "flow")]
-    return dict(zip(ok["id"], ok["name_en" if lang == "en" else "name_id"]))
+    names = ok["name_en" if lang == "en" else "name_id"]
+    out = {i: str(n) for i, n in zip(ok["id"], names) if not userdata.is_uploaded(i)}
+    uploaded = {i: uploaded_label(str(n), lang) for i, n in zip(ok["id"], names) if userdata.is_uploaded(i)}
+    seen = pd.Series(list(uploaded.values()), dtype=object).value_counts()
+    for i, label in uploaded.items():  # two uploads of the same name: tell them apart by dataset
+        out[i] = f"{label} ({i.split('.')[1]})" if seen[label] > 1 else label
+    return out
+
+
+def uploaded_label(name: str, lang: str) -> str:
+    """An uploaded indicator's name marked as uploaded (plain text; escape it for Markdown)."""
+    return t("compare.picker.uploaded", lang, name=name)
+
+
+def indicator_label(ind: Indicator, lang: str) -> str:
+    """The short name of an indicator for tables; uploaded indicators marked as such."""
+    return uploaded_label(ind.short(lang), lang) if userdata.is_uploaded(ind.id) else ind.short(lang)
+
+
+def catalog_with(uploads: Uploads | None = None) -> dict[str, Indicator]:
+    """The built-in catalog plus a catalog.Indicator for each uploaded indicator of ``uploads``
+    = (observations, indicators) (``ui.uploaded_data()``), for every ``catalog=`` below. As on
+    the other pages, an upload shows the fewest decimals (up to 2) that give its figures exactly."""
+    catalog = dict(load_catalog())
+    if uploads is None or not len(uploads[1]):
+        return catalog
+    obs, inds = uploads
+    for k, row in enumerate(inds.drop_duplicates("id").to_dict("records")):
+        figures = obs.loc[obs["indicator_id"] == row["id"], "value"] if len(obs) else []
+        catalog[row["id"]] = replace(userdata.indicator(row, order=100_000 + k), decimals=fmt.decimals_for(figures))
+    return catalog
+
+
+def lookup(catalog: dict[str, Indicator], indicator_id: str) -> Indicator:
+    """catalog[indicator_id]; an uploaded id missing from the catalog (e.g. the upload was
+    removed meanwhile) gets a bare Indicator named by its id instead of a KeyError."""
+    found = catalog.get(indicator_id)
+    if found is None and userdata.is_uploaded(indicator_id):
+        return userdata.indicator({"id": indicator_id})
+    if found is None:
+        raise KeyError(indicator_id)
+    return found
 
 
 def outside_set(wanted: Iterable[str], in_set: dict[str, str], all_regions: dict[str, str]) -> list[str]:
@@ -101,10 +152,63 @@ def selection_problem(regions: list[str], indicators: list[str]) -> tuple[str, d
 
 # --- data -----------------------------------------------------------------------------------
 
-def series(run: Runner, region_set: str, indicators: list[str]) -> pd.DataFrame:
+def _split(indicators: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(built-in ids, uploaded ids)."""
+    indicators = list(indicators)
+    return ([i for i in indicators if not userdata.is_uploaded(i)],
+            [i for i in indicators if userdata.is_uploaded(i)])
+
+
+def _stack(frames: list[pd.DataFrame], columns: list[str], order: list[str]) -> pd.DataFrame:
+    """Concatenate the built-in and uploaded parts (skipping empty ones) in the SQL's order,
+    with the column types of the first (the SQL result)."""
+    def typed(f: pd.DataFrame) -> pd.DataFrame:
+        f = f[columns].copy()
+        for col in columns:
+            try:
+                f[col] = f[col].astype(frames[0][col].dtype)
+            except (TypeError, ValueError):
+                pass
+        return f
+
+    parts = [typed(f) for f in frames if len(f)]
+    if not parts:
+        return frames[0][columns].iloc[0:0].reset_index(drop=True)
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    return out.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+SERIES_COLUMNS = ["indicator_id", "region_code", "name", "short_name", "year", "value", "derived", "note",
+                  "dataset_id", "source", "source_url", "license"]
+
+
+def uploaded_series(uploads: Uploads | None, regions: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+    """queries/cmp_series.sql for uploaded indicators: every figure of each indicator for every
+    region of the set (regions: queries/regions.sql of the set), no rows for gaps."""
+    obs, inds = uploads if uploads is not None else (pd.DataFrame(columns=userdata.OBS_COLUMNS),
+                                                     pd.DataFrame(columns=userdata.IND_COLUMNS))
+    parts = []
+    for ind_id in dict.fromkeys(indicators):
+        part = userdata.series(obs, inds, regions, ind_id)
+        if len(part):
+            parts.append(part.assign(indicator_id=ind_id, license=None))
+    if not parts:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)[SERIES_COLUMNS]
+    return out.sort_values(["indicator_id", "region_code", "year"]).reset_index(drop=True)
+
+
+def series(run: Runner, region_set: str, indicators: list[str], uploads: Uploads | None = None) -> pd.DataFrame:
     """Long table of every figure of the indicators for every region of the set: indicator_id,
-    region_code, short_name, year, value, source... (figures only, no rows for gaps)."""
-    return run("cmp_series", region_set=region_set, indicator_ids=list(indicators))
+    region_code, short_name, year, value, source... (figures only, no rows for gaps). Uploaded
+    indicators are read from ``uploads`` (see uploaded_series)."""
+    builtin, uploaded = _split(indicators)
+    data = run("cmp_series", region_set=region_set, indicator_ids=builtin)
+    if not uploaded:
+        return data
+    extra = uploaded_series(uploads, run("regions", region_set=region_set), uploaded)
+    return _stack([data, extra], list(data.columns),
+                  ["indicator_id", "region_code", "year"])
 
 
 def for_regions(data: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
@@ -169,7 +273,7 @@ def profile(data: pd.DataFrame, regions: list[str], indicators: list[str], names
     years = profile_years(data, regions)
     rows = []
     for ind_id in indicators:
-        ind = catalog[ind_id]
+        ind = lookup(catalog, ind_id)
         year = years.get(ind_id)
         part = data[(data["indicator_id"] == ind_id) & (data["year"] == year)] if year is not None else data.iloc[0:0]
         values = part.set_index("region_code")["value"].reindex(order)
@@ -195,9 +299,9 @@ def table(prof: pd.DataFrame, lang: str, catalog: dict[str, Indicator] | None = 
     no_data = t("common.no_data", lang)
     rows = []
     for ind_id, part in prof[prof["chosen"]].groupby("indicator_id", sort=False):
-        ind = catalog[ind_id]
+        ind = lookup(catalog, ind_id)
         first = part.iloc[0]
-        row = {t("compare.col.indicator", lang): ind.short(lang), t("compare.col.unit", lang): ind.unit(lang),
+        row = {t("compare.col.indicator", lang): indicator_label(ind, lang), t("compare.col.unit", lang): ind.unit(lang),
                t("compare.col.year", lang): "" if pd.isna(first["year"]) else str(int(first["year"])),
                t("compare.col.coverage", lang): f"{first['covered']}/{first['total']}"}
         for r in part.itertuples():
@@ -220,15 +324,48 @@ def export_frame(prof: pd.DataFrame, catalog: dict[str, Indicator] | None = None
     """The profile for CSV download: numbers unformatted, with the unit."""
     catalog = catalog or load_catalog()
     out = prof.copy()
-    out.insert(1, "unit", [catalog[i].unit_en for i in out["indicator_id"]])
+    out.insert(1, "unit", [lookup(catalog, i).unit_en for i in out["indicator_id"]])
     return out
 
 
 # --- similar regions ------------------------------------------------------------------------
 
+SET_VALUE_COLUMNS = ["indicator_id", "region_code", "short_name", "year", "value", "regions_with_value",
+                     "dataset_id", "source"]
+
+
+def uploaded_set_values(uploads: Uploads | None, regions: pd.DataFrame, indicators: list[str],
+                        min_regions: int = SIMILAR_MIN_REGIONS) -> pd.DataFrame:
+    """queries/cmp_set_values.sql for uploaded indicators: each indicator in the latest year in
+    which at least min_regions regions of the set have a figure; indicators without such a
+    year are left out."""
+    parts = []
+    for ind_id in dict.fromkeys(indicators):
+        ser = uploaded_series(uploads, regions, [ind_id])
+        if not len(ser):
+            continue
+        counts = ser.groupby("year")["region_code"].nunique()
+        ok = counts[counts >= min_regions]
+        if not len(ok):
+            continue
+        year = int(ok.index.max())
+        part = ser[ser["year"] == year].assign(regions_with_value=int(ok[year]))
+        parts.append(part[SET_VALUE_COLUMNS])
+    if not parts:
+        return pd.DataFrame(columns=SET_VALUE_COLUMNS)
+    return pd.concat(parts, ignore_index=True).sort_values(["indicator_id", "region_code"]).reset_index(drop=True)
+
+
 def set_values(run: Runner, region_set: str, indicators: list[str],
-               min_regions: int = SIMILAR_MIN_REGIONS) -> pd.DataFrame:
-    return run("cmp_set_values", region_set=region_set, indicator_ids=list(indicators), min_regions=min_regions)
+               min_regions: int = SIMILAR_MIN_REGIONS, uploads: Uploads | None = None) -> pd.DataFrame:
+    """The chosen indicators for every region of the set in the year cmp_set_values picks;
+    uploaded indicators by the same rule from ``uploads`` (uploaded_set_values)."""
+    builtin, uploaded = _split(indicators)
+    data = run("cmp_set_values", region_set=region_set, indicator_ids=builtin, min_regions=min_regions)
+    if not uploaded:
+        return data
+    extra = uploaded_set_values(uploads, run("regions", region_set=region_set), uploaded, min_regions)
+    return _stack([data, extra], list(data.columns), ["indicator_id", "region_code"])
 
 
 def zscores(values: pd.DataFrame) -> pd.DataFrame:
@@ -279,7 +416,7 @@ def similar_table(similar: pd.DataFrame, lang: str, top: int = SIMILAR_TOP,
         t("compare.col.region", lang): near["short_name"],
         t("compare.col.distance", lang): [fmt.number(d, 2, lang) for d in near["distance"]],
         t("compare.col.shared", lang): near["shared"],
-        t("compare.col.indicators_used", lang): [", ".join(catalog[i].short(lang) for i in used)
+        t("compare.col.indicators_used", lang): [", ".join(indicator_label(lookup(catalog, i), lang) for i in used)
                                                   for used in near["indicators"]],
     })
 
@@ -300,7 +437,7 @@ def similar_summary(values: pd.DataFrame, z: pd.DataFrame, indicators: list[str]
     in_z = set(z["indicator_id"]) if not z.empty else set()
     used, left_out = [], []
     for ind_id in indicators:
-        name = catalog[ind_id].short(lang)
+        name = indicator_label(lookup(catalog, ind_id), lang)
         if ind_id in in_z:
             year, n = used_years[ind_id]
             used.append(t("compare.similar.used_item", lang, name=name, year=year, n=n))
