@@ -1,8 +1,7 @@
 """Map explorer (Peta): indicator maps at kab/kota or kecamatan, region profile, boundaries."""
 import streamlit as st
 
-from jabodash import boundaries, fmt, maps, mapview, state as state_mod, ui, userdata
-from jabodash.aggregate import metro_value
+from jabodash import boundaries, fmt, maps, mapview, state as state_mod, ui
 from jabodash.i18n import t
 
 state = ui.page_setup("peta")
@@ -46,9 +45,9 @@ with left:
     if year is not None:
         ind = ui.get_indicator(indicator_id)
         values = ui.indicator_values(indicator_id, year, state.region_set, level)
-        center = None  # diverging around the metro value; uploads have none (the median is used)
-        if pal == "diverging" and level == "kabkota" and not userdata.is_uploaded(indicator_id):
-            center = metro_value(ui.store(), ind, year, state.region_set).value
+        # diverging around the metro value; without one (uploads, kecamatan) around the median
+        center = ui.data_source().metro(ind, year, state.region_set).value if pal == "diverging" \
+            and level == "kabkota" else None
     elif level == "kecamatan" and geojson is not None:
         ind, center, year = maps.AreaIndicator(), None, t("peta.area_year", lang)
         values = maps.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))

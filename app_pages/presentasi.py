@@ -20,12 +20,12 @@ state = ui.page_setup("presentasi")
 lang = state.lang
 
 
-def known_indicators() -> set[str]:
-    return set(ui.indicator_table()["id"])
+def known_indicators() -> set[str]:   # built-in, saved uploads and this session's uploads
+    return set(ui.indicator_table(uploaded=True)["id"])
 
 
 def years_of(indicator: str) -> list[int]:
-    return [int(y) for y in ui.query("indicator_years", indicator_id=indicator, region_set="agglomeration")["year"]]
+    return [int(y) for y in ui.indicator_years(indicator, "agglomeration")["year"]]
 
 
 def load_shipped(name: str) -> dict:
@@ -115,7 +115,7 @@ with next_col:
 
 # presenter layout: projector styling (type >= 20 px) at the height of the screen; otherwise the
 # dashboard's usual styling, so that the editor view stays compact
-fig, data = views.figure_for(step_view, ui.store(), lang, presenter=state.presenter, kind=step.kind,
+fig, data = views.figure_for(step_view, ui.data_source(), lang, presenter=state.presenter, kind=step.kind,
                              width=None, height=views.SCREEN_HEIGHT)
 file_stem = f"jabodash_{story.name}_{step_no:02d}"
 st.plotly_chart(fig, theme=None if state.presenter else "streamlit", key="presenter_figure",
@@ -140,7 +140,7 @@ def export_tools() -> None:
         st.warning(t("export.unavailable", lang))
         st.caption(t("export.toolbar_hint", lang))
     else:
-        export_fig, _ = views.figure_for(step_view, ui.store(), lang, presenter=True, kind=step.kind,
+        export_fig, _ = views.figure_for(step_view, ui.data_source(), lang, presenter=True, kind=step.kind,
                                          width=width, height=height)
         columns = st.columns(3)
         for column, fmt in zip(columns, exports.FORMATS):
@@ -214,7 +214,8 @@ def editor() -> None:
     st.markdown(f"**{t('presenter.editor.add_heading', lang)}**")
     view_state = last_view or state
     year_text = str(view_state.year) if view_state.year else t("presenter.editor.latest_year", lang)
-    names = dict(zip(ui.indicator_table()["id"], ui.indicator_table()["name_en" if lang == "en" else "name_id"]))
+    table = ui.indicator_table(uploaded=True)
+    names = dict(zip(table["id"], table["name_en" if lang == "en" else "name_id"]))
     st.caption(t("presenter.editor.current_view", lang,
                  indicator=md_escape(names.get(view_state.indicator, view_state.indicator), 120), year=year_text))
     st.radio(t("presenter.editor.kind", lang), stories.KINDS, key="w_new_kind", horizontal=True,

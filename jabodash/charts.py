@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from . import fmt, palette
 from .catalog import Indicator
 from .i18n import t
+from .textsafe import plotly_escape
 
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222222")
 
@@ -31,6 +32,8 @@ def _sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
 
 
 def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 480) -> go.Figure:
+    """Title, subtitle and source line; all three are escaped (they may hold uploaded text)."""
+    title, subtitle, source = plotly_escape(title), plotly_escape(subtitle), plotly_escape(source)
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0.0, xanchor="left", font=dict(size=18)),
         font=FONT, height=height, margin=dict(l=10, r=20, t=80, b=70),
@@ -60,7 +63,7 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
         x=df["value"], y=labels, orientation="h", marker_color=colours, text=text,
         textposition="outside", cliponaxis=False,
         customdata=df[["name"]].to_numpy(),
-        hovertemplate="%{customdata[0]}<br>%{x:,." + str(ind.decimals) + "f} " + ind.unit(lang) + "<extra></extra>",
+        hovertemplate="%{customdata[0]}<br>%{x:,." + str(ind.decimals) + "f} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
     ))
     # "no data" labels for gaps sit at zero, where there is no bar
     for label, value in zip(labels, df["value"]):
@@ -73,7 +76,7 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
     covered = int(df["value"].notna().sum())
     subtitle = fmt.joined(ind.unit(lang), year, t("common.coverage", lang, covered=covered, total=len(df)))
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title=ind.unit(lang), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
+    fig.update_xaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
                      tickformat=",~r")
     return base_layout(fig, ind.name(lang), subtitle, _sources_line(df, lang), lang,
                        height=max(360, 120 + 30 * len(df)))
@@ -94,11 +97,11 @@ def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tupl
             x=part["year"], y=part["value"], mode="lines+markers", name=part["short_name"].iloc[0],
             line=dict(color=palette.CATEGORICAL[i % len(palette.CATEGORICAL)], width=3 if emphasized else 1),
             opacity=1.0 if emphasized else 0.35, connectgaps=False,
-            hovertemplate="%{fullData.name}<br>%{x}: %{y:,." + str(ind.decimals) + "f} " + ind.unit(lang) + "<extra></extra>",
+            hovertemplate="%{fullData.name}<br>%{x}: %{y:,." + str(ind.decimals) + "f} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
         ))
     years = sorted(series["year"].unique()) if len(series) else []
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
     fig.update_xaxes(tickmode="array", tickvals=years, gridcolor="#eeeeee", title=None)
-    fig.update_yaxes(title=ind.unit(lang), gridcolor="#eeeeee", tickformat=",~r")
+    fig.update_yaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", tickformat=",~r")
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1))
     return base_layout(fig, ind.name(lang), fmt.joined(ind.unit(lang), span), _sources_line(series, lang), lang)

@@ -36,11 +36,12 @@ class Progress:
 
 
 def _read_story(spec: str, lang: str):
-    from . import catalog, stories, views
+    from . import stories, views
+    from .datasource import DataSource
     from .store import get_store
 
-    store = get_store()
-    known = set(catalog.load_catalog())
+    store = DataSource.from_store(get_store())   # built-in plus the saved workspace datasets
+    known = set(store.table()["id"])
 
     def years(indicator: str):
         return views.years_of(store, indicator)

@@ -28,7 +28,6 @@ Nothing here imports streamlit.
 """
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +40,7 @@ from . import fmt, palette
 from .classify import Classes
 from .i18n import t
 from .paths import DATA_DIR
+from .textsafe import plotly_escape
 
 TILEGRID_FILE = DATA_DIR / "tilegrid.csv"
 REGIONS_FILE = DATA_DIR / "regions.csv"
@@ -339,10 +339,7 @@ def _source_of(values: pd.DataFrame, lang: str, source: str | None) -> str:
     return "; ".join(names[:2]) + (" " + t("chart.and_more", lang, n=extra) if extra > 0 else "")
 
 
-def _esc(text) -> str:
-    """Text from data (uploaded names, dataset titles) made inert for Plotly's pseudo-HTML:
-    '<', '>' and '&' become entities, which Plotly draws as the characters."""
-    return html.escape("" if text is None else str(text), quote=False)
+_esc = plotly_escape
 
 
 def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source: str | None) -> pd.DataFrame:

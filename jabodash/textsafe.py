@@ -19,3 +19,11 @@ def md_escape(text: object, limit: int = 500) -> str:
     if len(s) > limit:
         s = s[:limit] + "…"
     return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def plotly_escape(text: object) -> str:
+    """Text from data (uploaded names and units, dataset titles) made inert for Plotly's
+    pseudo-HTML (<b>, <a href>, <br>...): '<', '>' and '&' become entities, which Plotly draws
+    as the characters themselves."""
+    import html
+    return html.escape("" if text is None else str(text), quote=False)

@@ -57,105 +57,50 @@ def uploaded_data() -> tuple[pd.DataFrame, pd.DataFrame]:
                             st.session_state.get(userdata.SESSION_KEY, {}))
 
 
-def indicator_table(uploaded: bool = False, level: str = "kabkota") -> pd.DataFrame:
-    """The built-in indicators; with uploaded=True also the uploaded ones (theme "uploaded").
-    At level="kecamatan" only the uploaded indicators, counted over the kecamatan of the cached
-    boundaries (empty without them): the built-in data has no kecamatan figures.
+def data_source():
+    """This run's DataSource: the cached built-in queries, the saved workspace datasets and this
+    session's uploads (see jabodash/datasource.py)."""
+    from .datasource import DataSource
+    return DataSource(query, uploaded_data(), kecamatan_regions)
 
-    Uploaded ids (upload.<dataset>.<slug>) are not in catalog.get nor in the SQL queries: a page
-    opts in only when it reads through get_indicator / indicator_values / indicator_series /
-    indicator_years, which dispatch to the uploaded data."""
-    from . import userdata
-    builtin = _builtin_indicators()
-    if level == "kecamatan":
-        kec = kecamatan_regions()
-        obs, inds = uploaded_data()
-        codes = set(kec["code"]) if kec is not None else set()
-        return userdata.indicator_rows(inds, obs, codes)
-    if not uploaded:
-        return builtin
-    obs, inds = uploaded_data()
-    if not len(inds):
-        return builtin
-    codes = set(query("regions", region_set="agglomeration")["code"])
-    return pd.concat([builtin, userdata.indicator_rows(inds, obs, codes)], ignore_index=True)
+
+def indicator_table(uploaded: bool = False, level: str = "kabkota") -> pd.DataFrame:
+    """The built-in indicators; with uploaded=True also the uploaded ones (theme "uploaded");
+    at level="kecamatan" the uploaded indicators with kecamatan figures (DataSource.table)."""
+    if not uploaded and level == "kabkota":
+        return _builtin_indicators()
+    return data_source().table(uploaded, level)
 
 
 def kecamatan_regions() -> pd.DataFrame | None:
-    """The kecamatan of the cached boundaries shaped like the regions query (code, name,
-    short_name, province = the kab/kota name), or None without kecamatan boundaries."""
+    """The kecamatan of the cached boundaries as a regions frame, or None without them."""
     from . import boundaries
+    from .datasource import kecamatan_frame
     bset = boundaries.load_cached("kecamatan")
-    if bset is None:
-        return None
-    gdf = bset.gdf
-    regions = query("regions", region_set="agglomeration")
-    kab = dict(zip(regions["code"], regions["name"]))
-    parent = gdf["parent_code"].astype(str) if "parent_code" in gdf else gdf["code"].astype(str).str[:4]
-    return pd.DataFrame({"code": gdf["code"].astype(str).to_numpy(), "name": gdf["name"].astype(str).to_numpy(),
-                         "short_name": gdf["name"].astype(str).to_numpy(), "province": parent.map(kab).to_numpy()})
+    return None if bset is None else kecamatan_frame(bset.gdf, query("regions", region_set="agglomeration"))
 
 
 def get_indicator(indicator_id: str) -> catalog_mod.Indicator:
-    from . import userdata
-    if not userdata.is_uploaded(indicator_id):
-        return catalog_mod.get(indicator_id)
-    obs, inds = uploaded_data()
-    row = inds[inds["id"] == indicator_id]
-    if not len(row):
-        raise KeyError(indicator_id)
-    from .fmt import decimals_for   # counts show as counts, 12.5 as 12.5
-    return replace(userdata.indicator(row.iloc[0].to_dict()),
-                   decimals=decimals_for(obs.loc[obs["indicator_id"] == indicator_id, "value"]))
-
-
-def _uploaded(kind: str, indicator_id: str, region_set: str, level: str = "kabkota", **extra) -> pd.DataFrame:
-    from . import userdata
-    obs, inds = uploaded_data()
-    regions = query("regions", region_set=region_set) if level == "kabkota" else kecamatan_regions()
-    if regions is None:
-        regions = pd.DataFrame(columns=["code", "name", "short_name", "province"])
-    if kind == "years":
-        return userdata.years(obs, regions, indicator_id)
-    return getattr(userdata, kind)(obs, inds, regions, indicator_id, **extra)
+    return data_source().indicator(indicator_id)
 
 
 def indicator_values(indicator_id: str, year: int, region_set: str, level: str = "kabkota") -> pd.DataFrame:
-    """Values of every region of the set (kab/kota) or every cached kecamatan (level="kecamatan",
-    uploaded indicators only), value NULL where missing."""
-    from . import userdata
-    if userdata.is_uploaded(indicator_id):
-        return _uploaded("values", indicator_id, region_set, level, year=year)
-    return query("indicator_values", indicator_id=indicator_id, year=year, region_set=region_set)
+    return data_source().values(indicator_id, year, region_set, level)
 
 
 def indicator_series(indicator_id: str, region_set: str) -> pd.DataFrame:
-    from . import userdata
-    if userdata.is_uploaded(indicator_id):
-        return _uploaded("series", indicator_id, region_set)
-    return query("indicator_series", indicator_id=indicator_id, region_set=region_set)
+    return data_source().series(indicator_id, region_set)
 
 
 def indicator_years(indicator_id: str, region_set: str, level: str = "kabkota") -> pd.DataFrame:
-    from . import userdata
-    if userdata.is_uploaded(indicator_id):
-        return _uploaded("years", indicator_id, region_set, level)
-    return query("indicator_years", indicator_id=indicator_id, region_set=region_set)
+    return data_source().years(indicator_id, region_set, level)
 
 
 def region_profile(code: str) -> tuple[pd.DataFrame, dict]:
-    """Every figure of one kab/kota, built-in and uploaded (indicator_id, year, value, source),
-    and the catalog that names them all (mapview.profile_table's arguments)."""
-    from . import userdata
-    obs, inds = uploaded_data()
-    cat = dict(catalog_mod.load_catalog())
-    cat.update({row["id"]: userdata.indicator(row) for row in inds.to_dict("records")})
-    mine = obs[(obs["region_code"] == code) & obs["value"].notna() & obs["year"].notna()]
-    sources = {row["id"]: userdata.indicator(row).source_note or row.get("title") for row in inds.to_dict("records")}
-    mine = pd.DataFrame({"indicator_id": mine["indicator_id"], "year": mine["year"].astype(int), "value": mine["value"],
-                         "source": mine["indicator_id"].map(sources)})
-    profile = query("region_profile", region_code=code)
-    return (pd.concat([profile, mine], ignore_index=True) if len(mine) else profile), cat
+    """Every figure of one kab/kota, built-in and uploaded, and the catalog naming them all
+    (mapview.profile_table's arguments)."""
+    src = data_source()
+    return src.profile(code), src.catalog()
 
 
 def current_lang() -> str:

@@ -20,9 +20,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import catalog, charts, palette
+from . import charts, palette
 from . import state as state_mod
-from .aggregate import metro_value
 from .i18n import t
 
 KINDS = ("ranking", "trend", "map")
@@ -62,14 +61,21 @@ def presenter_css() -> str:
 # view -> figure
 
 
+def source_of(store):
+    """A DataSource for ``store``: itself when it already is one, else the store plus the saved
+    workspace datasets (so a story step or a link may show a saved upload)."""
+    from .datasource import DataSource
+    return store if isinstance(store, DataSource) else DataSource.from_store(store)
+
+
 def latest_year(store, indicator_id: str, region_set: str) -> int | None:
-    years = store.query("indicator_years", indicator_id=indicator_id, region_set=region_set)
-    return int(years["year"].max()) if len(years) else None
+    years = years_of(store, indicator_id, region_set)
+    return max(years) if years else None
 
 
 def years_of(store, indicator_id: str, region_set: str = "agglomeration") -> list[int]:
-    years = store.query("indicator_years", indicator_id=indicator_id, region_set=region_set)
-    return [int(y) for y in years["year"]]
+    """Years with a figure; ``store`` is a Store or a DataSource."""
+    return [int(y) for y in source_of(store).years(indicator_id, region_set)["year"]]
 
 
 def _message(text: str, presenter: bool) -> go.Figure:
@@ -95,43 +101,44 @@ def figure_for(state: state_mod.ViewState, store, lang: str | None = None, prese
     lang = lang or state.lang
     if kind not in KINDS:
         kind = "ranking"
-    known = catalog.load_catalog()
-    if state.indicator not in known:
+    src = source_of(store)
+    try:
+        ind = src.indicator(state.indicator)
+    except KeyError:
         return _message(t("presenter.unknown_indicator", lang, value=state.indicator[:60]), presenter), pd.DataFrame()
-    ind = known[state.indicator]
     year = state.year
     if kind != "trend":
-        available = years_of(store, ind.id, state.region_set)
+        available = years_of(src, ind.id, state.region_set)
         if not available:
             return _message(t("common.no_years", lang), presenter), pd.DataFrame()
         if year not in available:
             year = max(available)
     if kind == "trend":
-        data = store.query("indicator_series", indicator_id=ind.id, region_set=state.region_set)
+        data = src.series(ind.id, state.region_set)
         if data.empty:
             return _message(t("common.no_years", lang), presenter), data
         fig = charts.trend_lines(data, ind, lang, highlight=tuple(state.regions))
     elif kind == "ranking":
-        data = store.query("indicator_values", indicator_id=ind.id, year=int(year), region_set=state.region_set)
+        data = src.values(ind.id, int(year), state.region_set)
         reference = None
         if ind.aggregation in ("weighted_mean", "ratio"):
-            reference = metro_value(store, ind, int(year), state.region_set).value
+            reference = src.metro(ind, int(year), state.region_set).value
         fig = charts.ranking_bar(data, ind, int(year), lang, reference, highlight=tuple(state.regions))
     else:
-        fig, data = _map_figure(state, store, ind, int(year), lang, presenter, width, height)
+        fig, data = _map_figure(state, src, ind, int(year), lang, presenter, width, height)
     if presenter:
         fig = presentify(fig, width=width, height=height, high_contrast=state.palette == "high_contrast")
     return fig, data
 
 
-def _map_figure(state, store, ind, year: int, lang: str, presenter: bool, width, height):
+def _map_figure(state, src, ind, year: int, lang: str, presenter: bool, width, height):
     from . import boundaries, classify, maps   # maps and geometry only when a map is asked for
-    data = store.query("indicator_values", indicator_id=ind.id, year=year, region_set=state.region_set)
+    data = src.values(ind.id, year, state.region_set)
     if state.level != "kabkota":
         return maps.message_figure(t("presenter.kecamatan_embedded", lang), presenter), data
     center = None
     if state.palette == "diverging":
-        center = metro_value(store, ind, year, state.region_set).value
+        center = src.metro(ind, year, state.region_set).value
     classes = classify.classify(data.set_index("region_code")["value"], method=state.classification,
                                 k=state.classes, higher_is_better=ind.higher_is_better, palette=state.palette,
                                 center=center, decimals=ind.decimals, lang=lang)

@@ -1,0 +1,138 @@
+"""DataSource: built-in and uploaded indicators through one interface (no streamlit), the
+presenter and the story export reading saved uploads through it."""
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from jabodash import stories, userdata, views, workspace
+from jabodash.datasource import DataSource
+from jabodash.paths import DATA_DIR, ROOT
+from jabodash.state import ViewState
+from jabodash.store import get_store
+
+REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
+CODES = list(REGIONS["code"])
+# a figure for 14 of the 15 regions (no Kab. Cianjur 3203) in 2023, all 15 in 2022
+TEXT = "kode,tahun,nilai\n" + "".join(f"{c},2022,{i + 1}\n" for i, c in enumerate(CODES)) + "".join(
+    f"{c},2023,{(i + 1) * 2.5}\n" for i, c in enumerate(CODES) if c != "3203")
+
+
+@pytest.fixture(autouse=True)
+def _dirs(tmp_path, monkeypatch):
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def save(name="Nilai uji", source="Sumber uji") -> str:
+    result = userdata.read(TEXT.encode(), "uji.csv")
+    assert result.ok
+    meta = userdata.meta_from(result, name, "indeks", "lower", source)
+    workspace.save_dataset(result, TEXT.encode(), "uji.csv", meta)
+    return workspace.indicator_id(workspace.list_datasets()[0]["id"], name)
+
+
+def test_builtin_figures_equal_the_store():
+    store = get_store()
+    src = DataSource.from_store(store)
+    pd.testing.assert_frame_equal(src.values("ipm", 2023, "agglomeration"),
+                                  store.query("indicator_values", indicator_id="ipm", year=2023, region_set="agglomeration"))
+    pd.testing.assert_frame_equal(src.years("ipm", "jabodetabek"),
+                                  store.query("indicator_years", indicator_id="ipm", region_set="jabodetabek"))
+    assert src.indicator("ipm").name("id") == "Indeks Pembangunan Manusia (IPM) Metode Baru"
+    assert list(src.table()["id"]) == list(store.query("indicators")["id"])   # nothing uploaded
+    with pytest.raises(KeyError):
+        src.indicator("upload.nothing.here")
+
+
+def test_saved_upload_through_the_datasource():
+    ind_id = save()
+    src = DataSource.from_store(get_store())
+    ind = src.indicator(ind_id)
+    assert (ind.name("en"), ind.unit("id"), ind.higher_is_better, ind.theme) == ("Nilai uji", "indeks", False, "uploaded")
+    assert ind.decimals == 1                         # 2.5, 5.0, ... need one decimal
+    table = src.table()
+    row = table[table["id"] == ind_id].iloc[0]
+    assert row["max_regions"] == 15 and row["years"] == [2022, 2023]
+    assert src.table(uploaded=False)["id"].tolist() == get_store().query("indicators")["id"].tolist()
+    vals = src.values(ind_id, 2023, "agglomeration").set_index("region_code")["value"]
+    assert len(vals) == 15 and pd.isna(vals["3203"])   # a gap stays a gap
+    assert vals["3674"] == 15 * 2.5
+    assert src.values(ind_id, 2023, "jabodetabek")["region_code"].nunique() == 14
+    years = src.years(ind_id, "agglomeration")
+    assert years.to_dict("list") == {"year": [2022, 2023], "regions_with_value": [15, 14]}
+    assert len(src.series(ind_id, "agglomeration")) == 29
+    metro = src.metro(ind, 2023, "agglomeration")
+    assert (metro.value, metro.covered, metro.total, metro.missing) == (None, 14, 15, ("3203",))
+    assert (metro.minimum, metro.maximum) == (2.5, 37.5)
+    prof = src.profile("3674")
+    mine = prof[prof["indicator_id"] == ind_id]
+    assert mine[["year", "value"]].values.tolist() == [[2022, 15.0], [2023, 37.5]]
+    assert set(mine["source"]) == {"Sumber uji"}
+    assert (prof["indicator_id"] == "ipm").any()     # the built-in figures are still there
+    assert src.catalog()[ind_id].name("id") == "Nilai uji" and "ipm" in src.catalog()
+
+
+def test_kecamatan_level_without_boundaries_is_empty():
+    src = DataSource.from_store(get_store())
+    assert src.regions("agglomeration", "kecamatan").empty
+    assert src.table(level="kecamatan").empty
+
+
+def test_story_step_and_export_figure_of_a_saved_upload():
+    ind_id = save(name="Nilai <b>uji</b>")
+    store = get_store()
+    fig, data = views.figure_for(ViewState(indicator=ind_id, year=2023), store, "id", kind="ranking")
+    # user text never reaches Plotly as markup: drawn as the characters, not as bold
+    assert fig.layout.title.text.startswith("Nilai &lt;b&gt;uji&lt;/b&gt;<br>")
+    assert data.set_index("region_code")["value"]["3674"] == 37.5
+    fig, data = views.figure_for(ViewState(indicator=ind_id, year=2023), store, "id", kind="map")
+    assert data["value"].notna().sum() == 14 and fig.layout.title.text == "Nilai &lt;b&gt;uji&lt;/b&gt;"
+    text = (f'title = "Cerita"\n[[step]]\ntitle = "Data analis"\nindicator = "{ind_id}"\nyear = 2023\n'
+            'kind = "ranking"\n').encode()
+    src = DataSource.from_store(store)
+    story = stories.parse_story(text, name="x", indicators=set(src.table()["id"]),
+                                years_of=lambda i: views.years_of(src, i))
+    assert story.steps[0].view["indicator"] == ind_id
+    # an unknown upload id gives a message figure, never an exception
+    fig, data = views.figure_for(ViewState(indicator="upload.gone.x"), store, "id")
+    assert data.empty and "upload.gone.x" in fig.layout.annotations[0].text
+
+
+def test_presenter_adds_the_view_of_a_session_upload():
+    result = userdata.read(TEXT.encode(), "uji.csv")
+    sid, entry = userdata.session_entry(result, userdata.meta_from(result, "Nilai sesi", "indeks", "higher", "uji"))
+    ind_id = workspace.indicator_id(sid, "Nilai sesi")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[userdata.SESSION_KEY] = {sid: entry}
+    at.switch_page("app_pages/ringkasan.py")
+    at.query_params["indicator"] = ind_id
+    at.query_params["year"] = "2022"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("app_pages/presentasi.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Nilai sesi" in c.value and "2022" in c.value for c in at.caption)
+    at.radio(key="w_new_kind").set_value("ranking")
+    at.text_input(key="w_new_title").set_value("Data analis")
+    at.button(key="w_add_step").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["_jabodash_story"]["story"].steps[-1].view["indicator"] == ind_id
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "Nilai sesi" in json.dumps(spec["layout"]["title"])
+    bars = next(tr for tr in spec["data"] if tr.get("type") == "bar")
+    assert bars["text"] == [f"{15 - i},0" for i in range(15)]   # the 2022 figures, largest first
+
+
+def test_export_command_with_a_saved_upload(tmp_path):
+    from jabodash import cli, exports
+    if exports.chromium_path() is None:
+        pytest.skip("no Chromium for kaleido")
+    ind_id = save(name="Nilai ekspor")
+    story = tmp_path / "s.toml"
+    story.write_text(f'title = "x"\n[[step]]\ntitle = "Satu"\nindicator = "{ind_id}"\nkind = "ranking"\n',
+                     encoding="utf-8")
+    assert cli.main(["export", "--story", str(story), "--out", str(tmp_path / "o"), "--format", "svg"]) == 0
+    svg = next((tmp_path / "o").glob("01_*.svg")).read_text()
+    assert "Nilai ekspor" in svg and "2023" in svg
