@@ -12,10 +12,28 @@ state = ui.page_setup("unggah")
 lang = state.lang
 ss = st.session_state
 st.title(t("unggah.title", lang))
-st.caption(t("unggah.intro", lang) + " " + t("unggah.limit", lang, mb=ingest.MAX_UPLOAD_BYTES // 2**20))
+st.caption(t("unggah.intro", lang) + " " + t("unggah.limit", lang, mb=f"{ud.upload_limit() / 2**20:g}"))
+
 
 def _map(value, key):
     ss.setdefault(ud.MAPPING_KEY, {})[value] = ss[key]
+
+
+def _points_report(rep: ud.PointReport, names: dict) -> None:
+    """Facilities counted per region; user text only through st.dataframe."""
+    st.subheader(t("unggah.points_title", lang))
+    if rep.basis is None:
+        st.warning(t("unggah.points_no_boundaries", lang))
+    elif rep.basis == "region_column":
+        st.info(t("unggah.points_by_region", lang, column=md_escape(rep.region_column or "", 80)))
+    st.caption(t("unggah.points_complete", lang))
+    for col, (key, n) in zip(st.columns(4), ud.point_figures(rep)):
+        col.metric(t(f"unggah.{key}", lang), n)
+    if len(rep.outside):
+        st.caption(t("unggah.points_outside_list", lang))
+        st.dataframe(ud.outside_table(rep, lang), hide_index=True, key="u_outside")
+    if "kabkota" in rep.counts:
+        st.dataframe(ud.point_counts_table(rep, names, lang), hide_index=True, key="u_point_counts")
 
 
 up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
@@ -25,9 +43,19 @@ if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget 
     for key in ud.reset_keys(ss):
         del ss[key]
 raw = ss.get(ud.RAW_KEY)
-result = None
+result = records = None
+regions = ui.query("regions", region_set="agglomeration")
+names = dict(zip(regions["code"], regions["name"]))
 if raw:
     result = ud.read(raw[1], raw[0], ud.options_from(ss, ss.get(ud.MAPPING_KEY)))
+    records, point_rep = result.records, None
+    if result.ok:  # the description's defaults now: point counts carry its name and year
+        for key, value in ud.describe_defaults(result).items():
+            ss.setdefault(key, value)
+        meta = ud.meta_from(result, ss["u_desc_name"], ss["u_desc_unit"], ss["u_desc_dir"], ss["u_desc_source"],
+                            ss.get("u_desc_year"))
+        if result.layout == "points":
+            records, point_rep = ud.point_records(result, ud.cached_boundaries(), meta["indicator"], meta["year"])
     st.subheader(t("unggah.report", lang))
     for msg in result.errors:
         st.error(msg.markdown(lang))
@@ -35,7 +63,7 @@ if raw:
         st.warning(t("unggah.not_usable", lang))
     for msg in result.warnings:
         st.warning(msg.markdown(lang))
-    for col, (key, n) in zip(st.columns(4), ud.counts(result)):
+    for col, (key, n) in zip(st.columns(4), ud.counts(result, records)):
         col.metric(t(f"ingest.label.{key}", lang), n)
     st.dataframe(ud.settings_table(result, lang), hide_index=True, key="u_settings")
     with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
@@ -61,8 +89,8 @@ if raw:
                      key=f"u_numfmt_{amb['column']}", horizontal=True, index=None,
                      format_func=lambda v: t(f"ingest.numfmt.{v}", lang))
 
-    regions = ui.query("regions", region_set="agglomeration")
-    names = dict(zip(regions["code"], regions["name"]))
+    if point_rep is not None:
+        _points_report(point_rep, names)
     if result.unmatched:
         st.subheader(t("unggah.mapping", lang))
         choices = ud.unmatched_choices(regions)
@@ -77,28 +105,27 @@ if raw:
 
 if result is not None and result.ok:
     st.subheader(t("unggah.describe", lang))
-    for key, value in ud.describe_defaults(result).items():
-        ss.setdefault(key, value)
     c1, c2 = st.columns(2)
     c1.text_input(t("ingest.label.indicator", lang), key="u_desc_name", max_chars=200)
     c2.text_input(t("ingest.label.unit", lang), key="u_desc_unit", max_chars=60)
     c1.text_input(t("ingest.label.source", lang), key="u_desc_source", max_chars=500)
     c2.radio(t("unggah.direction", lang), ud.DIRECTIONS, key="u_desc_dir", horizontal=True,
              format_func=lambda d: t(f"unggah.dir_{d}", lang))
-    meta = ud.meta_from(result, ss["u_desc_name"], ss["u_desc_unit"], ss["u_desc_dir"], ss["u_desc_source"])
+    if result.layout == "points":
+        c1.number_input(t("unggah.year", lang), min_value=1900, max_value=2100, step=1, key="u_desc_year")
     b1, b2, b3 = st.columns(3)
-    if b1.button(t("unggah.use", lang), key="u_use", type="primary"):
-        sid, entry = ud.session_entry(result, meta)
+    if b1.button(t("unggah.use", lang), key="u_use", type="primary", disabled=not len(records)):
+        sid, entry = ud.session_entry(result, meta, records)
         ss.setdefault(ud.SESSION_KEY, {})[sid] = entry
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
-    if b2.button(t("unggah.save", lang), key="u_save"):
+    if b2.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
         try:
-            workspace.save_dataset(result, raw[1], raw[0], meta)
+            workspace.save_dataset(result, raw[1], raw[0], meta, records=records)
             st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
         except workspace.WorkspaceError as exc:
             st.error(md_escape(exc.text(lang), 500))
     with b3:
-        ui.csv_download(result.cleaned(lang), "jabodash_upload_cleaned.csv", lang, key="u_download")
+        ui.csv_download(ud.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang, key="u_download")
 
 st.caption(t("unggah.session_list", lang, n=len(ss.get(ud.SESSION_KEY, {}))))
 st.subheader(t("unggah.saved_list", lang))

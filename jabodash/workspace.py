@@ -153,10 +153,13 @@ def _json_bytes(obj: dict) -> bytes:
 
 
 def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, meta: dict | None = None,
-                 dataset_id: str | None = None) -> str:
+                 dataset_id: str | None = None, records: pd.DataFrame | None = None) -> str:
     """Save an ingested upload; returns its id. ``meta`` may hold title, indicator, unit,
-    higher_is_better, source and description; missing ones come from ``result.suggested``.
+    higher_is_better, source, description and year; missing ones come from ``result.suggested``.
     With ``dataset_id`` an existing dataset is replaced (same id, atomically).
+    ``records`` replaces ``result.records`` (RECORD_COLUMNS): for a points layout, the points
+    counted per region (userdata.point_records), so that :func:`observations` serves them; the
+    points themselves go to points.parquet.
     """
     if not isinstance(result, IngestResult) or not result.ok:
         raise WorkspaceError("not_usable")
@@ -169,6 +172,15 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
                             _TEXT_LIMITS["indicator"])
     title = _clean_text(meta.get("title") or indicator or safe_name, _TEXT_LIMITS["title"])
     hib = meta.get("higher_is_better", suggested.get("higher_is_better", True))
+    records = result.records if records is None else records
+    missing = [c for c in ("region_code", "indicator", "year", "period", "preliminary", "value")
+               if c not in records.columns]
+    if missing:
+        raise WorkspaceError("save_failed", detail="records: " + ", ".join(missing))
+    try:
+        year = int(meta["year"]) if meta.get("year") is not None else None
+    except (TypeError, ValueError):
+        year = None
     now = _now()
     with _LOCK:
         root = datasets_dir()
@@ -202,10 +214,11 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             "updated_at": now,
             "layout": result.layout,
             "level": result.level,
-            "rows": int(len(result.records)),
+            "rows": int(len(records)),
             "points": int(len(result.points)) if result.points is not None else 0,
-            "indicators": sorted(map(str, pd.unique(result.records["indicator"].astype(str))))[:1000],
-            "years": sorted({int(y) for y in result.records["year"].dropna()}),
+            "year": year,
+            "indicators": sorted(map(str, pd.unique(records["indicator"].astype(str))))[:1000],
+            "years": sorted({int(y) for y in records["year"].dropna()}),
             "region_mapping": dict(result.options.region_mapping or {}),
             "options": result.options.to_dict(),
             "report": result.summary(lang="en"),
@@ -213,7 +226,7 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dataset_id}-", dir=root))
         try:
             (tmp / record["original_file"]).write_bytes(bytes(original_bytes))
-            _write_parquet(result.records, tmp / RECORDS_FILE)
+            _write_parquet(records, tmp / RECORDS_FILE)
             if result.points is not None:
                 _write_parquet(result.points, tmp / POINTS_FILE)
             atomic_write_bytes(tmp / META_FILE, _json_bytes(record))

@@ -170,3 +170,95 @@ def test_ambiguous_numbers_and_xlsx_sheet_are_corrected_by_hand():
     at.selectbox(key="u_sheet").set_value("data").run()
     assert not at.exception and not at.error
     assert metric(at, "Nilai") == "2"
+
+
+CORPUS = ROOT / "tests" / "fixtures" / "ingest"
+
+
+def shown(at) -> str:
+    """Every message, caption and Markdown text on the page."""
+    return "\n".join([e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
+                     + [c.value for c in at.caption] + [m.value for m in at.markdown] + [s.value for s in at.success])
+
+
+def frame_with(at, column):
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert frames, [list(d.value.columns) for d in at.dataframe]
+    return frames[0]
+
+
+def test_ragged_rows_are_skipped_and_listed_in_both_languages():
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    at.button(key="u_use").click().run()
+    upload(at, "ragged.csv", (CORPUS / "ragged.csv").read_bytes())
+    assert not at.error
+    assert "2 baris memiliki jumlah kolom yang berbeda dari tabel (3) dan dilewati." in shown(at)
+    assert metric(at, "Dilewati") == "2" and metric(at, "Nilai") == "3"
+    skipped = frame_with(at, "Alasan")
+    assert list(skipped["Baris"]) == [3, 4]
+    assert list(skipped["Alasan"]) == ["kolom lebih sedikit daripada judul kolom",
+                                       "kolom lebih banyak daripada judul kolom"]
+    assert list(skipped["Nilai"]) == ["Kota Bogor,2023", "Kota Bekasi,2023,30,extra,cells"]
+    at.radio(key="w_lang").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "2 rows have a different number of fields than the table (3) and were skipped." in shown(at)
+    skipped = frame_with(at, "Reason")
+    assert list(skipped["Row"]) == [3, 4]
+    assert list(skipped["Reason"]) == ["fewer fields than the header", "more fields than the header"]
+    # the upload used earlier in the session is kept
+    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+
+
+@pytest.mark.parametrize("name, message", [
+    ("empty.csv", "Berkas kosong."),
+    ("whitespace_only.csv", "Berkas kosong."),
+    ("header_only.csv", "Berkas hanya berisi judul kolom, tanpa baris data."),
+    ("binary.csv", "Ini bukan tabel teks, melainkan data biner. Unggah berkas CSV, TSV, atau XLSX."),
+    ("png_named.csv", "Ini bukan tabel teks, melainkan berkas PNG. Unggah berkas CSV, TSV, atau XLSX."),
+])
+def test_bad_files_show_their_message_and_keep_session(name, message):
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    at.button(key="u_use").click().run()
+    upload(at, name, (CORPUS / name).read_bytes())
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].replace("\\", "") == message, errors
+    assert "Berkas belum dapat dipakai." in shown(at)
+    assert not [b for b in at.button if b.key in ("u_use", "u_save")]  # nothing to use or save
+    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+
+
+def test_file_over_the_size_limit(monkeypatch):
+    monkeypatch.setenv("JABODASH_MAX_UPLOAD_MB", "1")
+    at = run_page()
+    assert "Batas per berkas: 1 MB." in shown(at)
+    big = long_csv() + b"".join(b"KOTA DEPOK,2020,%d\n" % i for i in range(56_000))
+    assert 1.1 * 2**20 < len(big) < 1.3 * 2**20
+    upload(at, "besar.csv", big)
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert errors == ["Berkas terlalu besar (1.2 MB); batasnya 1 MB."], errors
+    at.radio(key="w_lang").set_value("en").run()
+    assert [e.value.replace("\\", "") for e in at.error] == ["The file is too large (1.2 MB); the limit is 1 MB."]
+    monkeypatch.setenv("JABODASH_MAX_UPLOAD_MB", "200")
+    upload(at, "warung.csv", long_csv())
+    assert not at.error and metric(at, "Values") == "42"
+
+
+def test_hostile_text_is_shown_as_data_never_as_html_or_markdown():
+    at = run_page()
+    upload(at, "hostile.csv", (CORPUS / "hostile.csv").read_bytes())
+    assert not at.exception
+    text = shown(at)
+    assert "8 sel tampak seperti rumus, HTML, atau tautan" in text
+    assert "tidak pernah dijalankan atau ditampilkan sebagai HTML" in text
+    # the example is Markdown-escaped: no live tag, link or emphasis reaches the page
+    assert r"\<img src\=x onerror\=alert\(1\)\>" in text
+    labels = [s.label for s in at.selectbox] + [e.label for e in at.expander]
+    for raw in ("<img src=x", "<script>", "](http", "**tebal**"):
+        assert raw not in text and not any(raw in label for label in labels), raw
+    # the cells themselves are kept as plain data in the preview table
+    preview = frame_with(at, "indikator")
+    cells = set(preview["indikator"].astype(str))
+    assert "<script>alert('x')</script>" in cells and "[klik di sini](http://example.invalid/x)" in cells
+    assert '=HYPERLINK("http://example.invalid","x")' in cells

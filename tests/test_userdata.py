@@ -59,9 +59,12 @@ def test_read_mapping_and_frames():
 def test_bad_inputs_give_errors(monkeypatch):
     for data in (b"", b"a,b\n", b"\x00\x01\x02" * 100):
         assert not ud.read(data, "x.csv").ok
-    monkeypatch.setattr(ud, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setenv("JABODASH_MAX_UPLOAD_MB", "0.00001")  # read at each call: about 10 bytes
+    assert ud.upload_limit() == 10
     res = ud.read(CSV, "a.csv", ud.options_from({}))
     assert [m.key for m in res.errors] == ["ingest.error.too_large"]
+    monkeypatch.delenv("JABODASH_MAX_UPLOAD_MB")
+    assert ud.read(CSV, "a.csv", ud.options_from({})).ok
 
 
 def test_tables_are_dataframes_of_text():
@@ -76,3 +79,19 @@ def test_tables_are_dataframes_of_text():
     assert ud.direction_of(None) == "neutral" and ud.hib_of("higher") is True
     assert isinstance(ud.saved_summary({"years": [2020, 2023], "indicator": "x"}, "id"), str)
     assert isinstance(pd.DataFrame(), pd.DataFrame)
+
+
+def test_counts_and_session_entry_take_point_records():
+    pts = ud.read(b"nama,lat,lon\nA,-6.37,106.82\nB,-6.9,107.6\n", "p.csv")
+    assert pts.ok and pts.layout == "points" and len(pts.records) == 0
+    records, rep = ud.point_records(pts, {}, "Jumlah", 2024, region_codes=["3276"])
+    assert rep.basis is None and len(records) == 0  # no boundaries, no region column: nothing counted
+    fake = pd.DataFrame({"region_code": ["3276", "3201"], "indicator": "Jumlah",
+                         "year": pd.array([2024, 2024], "Int64"), "period": "2024", "preliminary": False, "value": [2.0, 0.0], "row": 0, "column": ""})
+    assert dict(ud.counts(pts, fake))["records"] == 2 and dict(ud.counts(pts))["records"] == 0
+    meta = ud.meta_from(pts, "Jumlah", "unit", "higher", "", "2024")
+    assert meta["year"] == 2024 and ud.meta_from(pts, "J", "", "higher", "", "x")["year"] is None
+    sid, entry = ud.session_entry(pts, meta, fake)
+    obs, inds = ud.combine(workspace.observations(), {sid: entry})
+    vals = ud.values(obs, inds, regions(), inds["id"][0], 2024).set_index("region_code")["value"]
+    assert vals["3276"] == 2.0 and vals["3201"] == 0.0 and pd.isna(vals["3271"])

@@ -104,6 +104,34 @@ def test_points_are_saved():
     assert ds.meta["points"] == 4 and ds.meta["layout"] == "points"
 
 
+def test_point_counts_are_saved_as_records_and_served_after_restart():
+    from jabodash.ingest import count_points
+    gpd = pytest.importorskip("geopandas")
+    from shapely.geometry import box
+    result, data = _ingest("points_facilities.csv")
+    squares = gpd.GeoDataFrame({"code": ["3276", "3203", "3201"]},
+                               geometry=[box(106.7, -6.45, 106.9, -6.3), box(107.0, -7.0, 107.3, -6.7),
+                                         box(106.9, -6.45, 107.0, -6.3)], crs=4326)
+    records = count_points(result.points, squares, "kabkota").to_records("Jumlah fasilitas", 2023)
+    ds_id = workspace.save_dataset(result, data, "fasilitas.csv", {"indicator": "Jumlah fasilitas", "year": 2023},
+                                   records=records)
+    assert len(result.records) == 0  # the result itself is untouched
+    meta = workspace.list_datasets()[0]
+    assert (meta["rows"], meta["points"], meta["year"], meta["years"]) == (3, 4, 2023, [2023])
+    ds = workspace.load_dataset(ds_id)
+    assert len(ds.points) == 4 and dict(zip(ds.records["region_code"], ds.records["value"])) == {
+        "3201": 0.0, "3203": 1.0, "3276": 2.0}
+    # a fresh interpreter (restart) serves the counts as observations
+    code = ("from jabodash import workspace; o, i = workspace.observations(); "
+            "print(sorted(zip(o.region_code, o.value, o.year)), list(i.name))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ}, check=True).stdout
+    assert "[('3201', 0.0, 2023), ('3203', 1.0, 2023), ('3276', 2.0, 2023)] ['Jumlah fasilitas']" in out
+    # records without the needed columns are refused
+    with pytest.raises(workspace.WorkspaceError):
+        workspace.save_dataset(result, data, "fasilitas.csv", records=pd.DataFrame({"value": [1.0]}))
+
+
 @pytest.mark.parametrize("bad", ["../x", "..", ".", "", "a/b", "A", "x" * 80, "a\x00b", "/etc", "-x", "x-",
                                  "datasets/../../x", None, 5])
 def test_ids_never_leave_the_workspace(bad):
