@@ -17,6 +17,7 @@ from .catalog import Indicator, load_catalog
 from .charts import _sources_line, base_layout
 from .compare import indicator_label, lookup
 from .i18n import t
+from .textsafe import plotly_escape
 
 GRID = "#eeeeee"
 GAP_TEXT = "#767676"
@@ -63,7 +64,7 @@ def _finish(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, h
     fig = base_layout(fig, title, subtitle, "", lang, height=height)
     lines = _wrap(f"{t('chart.source', lang)}: {source}") if source else []
     if lines:
-        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-below - 8,
+        fig.add_annotation(text="<br>".join(plotly_escape(line) for line in lines), xref="paper", yref="paper", x=0, y=0, yshift=-below - 8,
                            showarrow=False, xanchor="left", yanchor="top", align="left",
                            font=dict(size=11, color="#555555"))
     fig.update_layout(height=height + 16 * len(lines),
@@ -95,7 +96,7 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
         part = data[data["indicator_id"] == ind_id]
         covered = part["region_code"].nunique()
         ind = lookup(catalog, ind_id)
-        titles.append(f"<b>{indicator_label(ind, lang)}</b> · {ind.unit(lang)}<br>"
+        titles.append(f"<b>{plotly_escape(indicator_label(ind, lang))}</b> · {plotly_escape(ind.unit(lang))}<br>"
                       f"<span style='font-size:11px'>{_span(part['year']) or t('common.no_data', lang)} · "
                       f"{t('common.coverage', lang, covered=covered, total=len(regions))}</span>")
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.07,
@@ -111,7 +112,7 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
                 x=years, y=mine.to_numpy(), mode="lines+markers", name=names.get(code, code),
                 legendgroup=code, showlegend=(k == 0), connectgaps=False,
                 line=dict(color=colours[code], width=2.5), marker=dict(size=7),
-                hovertemplate=f"{names.get(code, code)}<br>%{{x}}: %{{y:,.{ind.decimals}f}} {ind.unit(lang)}<extra></extra>",
+                hovertemplate=f"{names.get(code, code)}<br>%{{x}}: %{{y:,.{ind.decimals}f}} {plotly_escape(ind.unit(lang))}<extra></extra>",
             ), row=row, col=col)
         if not years:
             fig.add_annotation(text=t("common.no_data", lang), showarrow=False, x=0.5, y=0.5,
@@ -139,11 +140,11 @@ def _profile_label(ind: Indicator, year, lang: str) -> str:
     year_text = "" if pd.isna(year) else f" {int(year)}"
     mark = {"neutral": t("compare.mark.neutral", lang), "lower": t("compare.mark.flipped", lang)}.get(
         "neutral" if ind.higher_is_better is None else ("lower" if ind.higher_is_better is False else "higher"), "")
-    return f"{indicator_label(ind, lang)}{year_text}" + (f" ({mark})" if mark else "")
+    return plotly_escape(f"{indicator_label(ind, lang)}{year_text}" + (f" ({mark})" if mark else ""))
 
 
 def _hover(r, ind: Indicator, lang: str) -> str:
-    return (f"{r.short_name}<br>{ind.short(lang)} {r.year}: {fmt.number(r.value, ind.decimals, lang)} {ind.unit(lang)}"
+    return (f"{r.short_name}<br>{plotly_escape(ind.short(lang))} {r.year}: {fmt.number(r.value, ind.decimals, lang)} {plotly_escape(ind.unit(lang))}"
             f"<br>{t('compare.rank_of', lang, rank=r.rank, n=r.covered)}")
 
 
@@ -291,7 +292,7 @@ def coverage_matrix(cov: pd.DataFrame, lang: str, catalog: dict[str, Indicator] 
     regions = list(dict.fromkeys(cov["region_code"]))
     names = dict(zip(cov["region_code"], cov["short_name"]))
     x = [names[c] for c in regions]
-    y = [f"{catalog[i].short(lang)} · {t('theme.' + catalog[i].theme, lang)}" for i in indicators]
+    y = [plotly_escape(f"{catalog[i].short(lang)} · {t('theme.' + catalog[i].theme, lang)}") for i in indicators]
     n = cov.pivot(index="indicator_id", columns="region_code", values="years_with_value").reindex(index=indicators, columns=regions)
     years = cov.set_index(["indicator_id", "region_code"])["years"]
     z = n.where(n > 0).to_numpy(dtype=float)
@@ -337,7 +338,7 @@ def coverage_years(data: pd.DataFrame, regions: pd.DataFrame, ind: Indicator, la
     fig.add_trace(go.Heatmap(
         z=[[1 if ok else None for ok in oks] for oks in present], x=x, y=y, text=text, texttemplate="%{text}",
         colorscale=PRESENT_SCALE, zmin=0, zmax=1, showscale=False, xgap=2, ygap=2, textfont=dict(size=11),
-        hovertemplate="%{y}<br>%{x}<br>%{text} " + ind.unit(lang) + "<extra></extra>",
+        hovertemplate="%{y}<br>%{x}<br>%{text} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, type="category")

@@ -24,7 +24,6 @@ Every function takes ``run(name, **params) -> DataFrame`` (``Store.query`` or th
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import Callable, Iterable, MutableMapping
 
 import numpy as np
@@ -80,17 +79,14 @@ def indicator_label(ind: Indicator, lang: str) -> str:
 
 
 def catalog_with(uploads: Uploads | None = None) -> dict[str, Indicator]:
-    """The built-in catalog plus a catalog.Indicator for each uploaded indicator of ``uploads``
-    = (observations, indicators) (``ui.uploaded_data()``), for every ``catalog=`` below. As on
-    the other pages, an upload shows the fewest decimals (up to 2) that give its figures exactly."""
-    catalog = dict(load_catalog())
-    if uploads is None or not len(uploads[1]):
-        return catalog
-    obs, inds = uploads
-    for k, row in enumerate(inds.drop_duplicates("id").to_dict("records")):
-        figures = obs.loc[obs["indicator_id"] == row["id"], "value"] if len(obs) else []
-        catalog[row["id"]] = replace(userdata.indicator(row, order=100_000 + k), decimals=fmt.decimals_for(figures))
-    return catalog
+    """The built-in catalog plus the uploaded Indicators of ``uploads`` = (observations,
+    indicators) (``ui.uploaded_data()``), for every ``catalog=`` below (DataSource.catalog)."""
+    from .datasource import DataSource
+    return DataSource(_no_query, uploads).catalog()
+
+
+def _no_query(name: str, **params) -> pd.DataFrame:
+    raise RuntimeError(f"catalog_with runs no query ({name})")
 
 
 def lookup(catalog: dict[str, Indicator], indicator_id: str) -> Indicator:

@@ -208,7 +208,8 @@ def test_charts_with_an_upload(run):
     only_up = compare.series(run, "agglomeration", [up], uploads=uploads)
     alone = json.loads(cc.small_multiples(compare.for_regions(only_up, regions), regions, names(run), [up], "en",
                                           catalog).to_json())
-    assert alone["layout"]["annotations"][-1]["text"] == f"Source: {SOURCE}"
+    # the upload's source is drawn as text: its tags are escaped, never bold
+    assert alone["layout"]["annotations"][-1]["text"] == "Source: Survei &lt;b&gt;warung&lt;/b&gt; *uji* 2023"
     heat = json.loads(cc.rank_heatmap(prof, regions, "en", used, catalog).to_json())
     assert "Uploaded · Nilai uji 2023 (lower is better)" in heat["data"][1]["y"]
     profile = json.loads(cc.profile_chart(prof, regions, "en", used, catalog).to_json())
@@ -308,3 +309,22 @@ def test_page_lists_a_saved_workspace_dataset(lang, label, col):
     # higher is better: 60 is first of six, 20 fifth
     assert row["Kota Tangerang"] == f"60{sep}0 (#1/6)" and row["Depok"] == f"20{sep}0 (#5/6)"
     assert "Dinas Uji" in captions(at)
+
+
+def test_uploaded_names_and_units_are_drawn_as_text(run):
+    res, meta = upload(name="<b>Tebal</b> <a href='http://x'>tautan</a>")
+    meta["unit"] = "<i>u</i>"
+    sid, entry = userdata.session_entry(res, meta)
+    uploads = userdata.combine(workspace.observations(), {sid: entry})
+    up = uploads[1]["id"].iloc[0]
+    catalog = compare.catalog_with(uploads)
+    regions = ["3171", "3276"]
+    data = compare.series(run, "agglomeration", ["ipm", up], uploads=uploads)
+    prof = compare.profile(data, regions, ["ipm", up], names(run), catalog)
+    figs = [cc.small_multiples(compare.for_regions(data, regions), regions, names(run), ["ipm", up], "id", catalog),
+            cc.rank_heatmap(prof, regions, "id", compare.rows_used(data, prof), catalog),
+            cc.profile_chart(prof, regions, "id", compare.rows_used(data, prof), catalog)]
+    for fig in figs:
+        text = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
+        assert "<a href" not in text and "<i>u</i>" not in text and "<b>Tebal" not in text
+        assert "&lt;b&gt;Tebal&lt;/b&gt;" in text
