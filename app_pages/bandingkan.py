@@ -22,14 +22,15 @@ if outside:
     st.info(t("compare.not_in_set", lang, names=md_escape(", ".join(outside), 200)))
 compare.init_choice(st.session_state, "w_cmp_regions", list(names), compare.initial_regions(state.regions, list(names)))
 compare.init_choice(st.session_state, "w_cmp_indicators", list(ind_names),
-                    compare.initial_indicators(state.indicator, list(ind_names)))
+                    compare.initial_indicators(state.indicator, list(ind_names), state.indicators))
 left, right = st.columns([2, 3])
 chosen = left.multiselect(t("compare.picker.regions", lang), list(names), key="w_cmp_regions",
                           format_func=lambda c: names.get(c, c), placeholder=t("compare.picker.regions_placeholder", lang))
 indicators = right.multiselect(t("compare.picker.indicators", lang), list(ind_names), key="w_cmp_indicators",
                                format_func=lambda i: ind_names.get(i, i),
                                placeholder=t("compare.picker.indicators_placeholder", lang))
-state = state.with_(regions=tuple(chosen), indicator=indicators[0] if indicators else state.indicator)
+state = state.with_(regions=tuple(chosen), indicator=indicators[0] if indicators else state.indicator,
+                    indicators=tuple(indicators))
 
 problem = compare.selection_problem(chosen, indicators)
 if problem:

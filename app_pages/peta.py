@@ -35,9 +35,9 @@ with right:
     st.session_state.setdefault("m_classes", state.classes)
     k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
     pal = opts("m_palette", state_mod.PALETTES, "peta.palette", "peta.palette_")
-    fit = opts("m_fit", ("core", "all", "jakarta"), "peta.fit", "peta.fit_", "core")
+    fit = opts("m_fit", state_mod.FITS, "peta.fit", "peta.fit_")
     osm = st.toggle(t("peta.osm", lang), value=False, key="m_osm", help=t("peta.osm_help", lang))
-state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal)
+state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal, fit=fit)
 
 mode = mapview.map_mode(level, map_type, geojson is not None)
 values = ind = None

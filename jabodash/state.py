@@ -16,6 +16,8 @@ LEVELS = ("kabkota", "kecamatan")
 MAP_TYPES = ("geo", "tiles")
 CLASSIFICATIONS = ("quantiles", "natural_breaks", "equal_interval")
 PALETTES = ("default", "high_contrast", "diverging")
+FITS = ("core", "all", "jakarta")   # map extent: the built-up core, every region, Jakarta only
+MAX_INDICATORS = 9                  # indicators compared side by side (compare page)
 DEFAULT_INDICATOR = "population_census"
 
 
@@ -31,6 +33,8 @@ class ViewState:
     classes: int = 5
     palette: str = "default"
     regions: tuple[str, ...] = ()
+    fit: str = "core"
+    indicators: tuple[str, ...] = ()   # compare page: every chosen indicator (indicator = the first)
     presenter: bool = False
     step: int | None = None
     story: str | None = None
@@ -78,6 +82,9 @@ def from_params(params: Mapping, indicators: set[str] | None = None, regions: se
     choice("map_type", MAP_TYPES)
     choice("classification", CLASSIFICATIONS)
     choice("palette", PALETTES)
+    choice("fit", FITS)
+    # The OpenStreetMap background is deliberately not a URL parameter: opening a shared link
+    # must never make the recipient's machine contact a tile server it did not switch on.
 
     raw = _one(params, "indicator")
     if raw is not None:
@@ -108,6 +115,15 @@ def from_params(params: Mapping, indicators: set[str] | None = None, regions: se
             bad = ",".join(code for code in wanted if code not in valid)
             notices.append(("regions", bad, "state.notice.unknown_region"))
         changes["regions"] = valid
+
+    raw = _one(params, "indicators")
+    if raw:
+        wanted = tuple(dict.fromkeys(i.strip() for i in raw.split(",") if i.strip()))[:MAX_INDICATORS]
+        valid = tuple(i for i in wanted if indicators is None or i in indicators)
+        if len(valid) != len(wanted):
+            notices.append(("indicators", ",".join(i for i in wanted if i not in valid),
+                            "state.notice.unknown_indicator"))
+        changes["indicators"] = valid
 
     raw = _one(params, "presenter")
     if raw is not None:

@@ -128,3 +128,16 @@ def test_joined_skips_empty_parts():
     from jabodash.fmt import joined
     assert joined("", 2024, "15 dari 15 wilayah") == "2024 · 15 dari 15 wilayah"
     assert joined("jiwa", None, "x") == "jiwa · x"
+
+
+def test_map_extent_and_compare_indicators_round_trip():
+    s = state.ViewState(fit="jakarta", indicators=("ipm", "poverty_rate"))
+    params = state.to_params(s)
+    assert params == {"fit": "jakarta", "indicators": "ipm,poverty_rate"}
+    assert state.from_params(params, {"ipm", "poverty_rate"}).state == s
+    parsed = state.from_params({"fit": "world", "indicators": "ipm,nope,ipm", "basemap": "osm"}, {"ipm"})
+    assert parsed.state.fit == "core" and parsed.state.indicators == ("ipm",)
+    assert ("fit", "world", "state.notice.invalid") in parsed.notices
+    assert ("indicators", "nope", "state.notice.unknown_indicator") in parsed.notices
+    # no URL parameter switches the online OpenStreetMap background on
+    assert "basemap" not in {f.name for f in state.fields(state.ViewState)}

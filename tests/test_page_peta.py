@@ -206,3 +206,13 @@ def test_membership():
     assert (m == "agglomeration_only").sum() == 1 and m["3203"] == "agglomeration_only"
     fig = mapview.membership_figure(REGIONS, "id")
     assert {tr.name for tr in fig.data} == {"Jabodetabek", "Hanya aglomerasi"}
+
+
+def test_map_extent_is_in_the_url_and_osm_never_is(cache):
+    at = run(cache, fit="jakarta")
+    assert at.selectbox(key="m_fit").value == "jakarta"
+    at.selectbox(key="m_fit").set_value("all").run()
+    assert not at.exception and at.query_params["fit"] == "all"
+    at.toggle(key="m_osm").set_value(True).run()
+    assert not at.exception
+    assert "basemap" not in at.query_params and "osm" not in str(dict(at.query_params))
