@@ -434,7 +434,7 @@ def values(obs: pd.DataFrame, inds: pd.DataFrame, regions: pd.DataFrame, indicat
     out["note"] = out["region_code"].map(part["preliminary"].map(lambda p: "preliminary" if p else None))
     out["dataset_id"] = out["region_code"].map(part["dataset_id"]).where(has, None)
     out["source"] = pd.Series(_source_of(inds, indicator_id), index=out.index, dtype=object).where(has, None)
-    out["origin"] = "upload"
+    out["origin"] = out["source"]   # the analyst's source names the figure's origin in chart source lines
     out["source_url"] = None
     out["rank_desc"] = out["value"].rank(method="min", ascending=False).astype("Int64")
     return out.sort_values(["value", "region_code"], ascending=[False, True], na_position="last").reset_index(drop=True)
@@ -448,7 +448,7 @@ def series(obs: pd.DataFrame, inds: pd.DataFrame, regions: pd.DataFrame, indicat
     out["derived"] = False
     out["note"] = out["preliminary"].map(lambda p: "preliminary" if p else None)
     out["source"] = _source_of(inds, indicator_id)
-    out["origin"] = "upload"
+    out["origin"] = out["source"]
     out["source_url"] = None
     cols = ["region_code", "name", "short_name", "year", "value", "derived", "note", "dataset_id", "source",
             "origin", "source_url"]

@@ -59,6 +59,8 @@ def test_saved_upload_through_the_datasource():
     vals = src.values(ind_id, 2023, "agglomeration").set_index("region_code")["value"]
     assert len(vals) == 15 and pd.isna(vals["3203"])   # a gap stays a gap
     assert vals["3674"] == 15 * 2.5
+    figures = src.values(ind_id, 2023, "agglomeration").dropna(subset=["value"])
+    assert set(figures["origin"]) == set(figures["source"]) == {"Sumber uji"}   # named in chart source lines
     assert src.values(ind_id, 2023, "jabodetabek")["region_code"].nunique() == 14
     years = src.years(ind_id, "agglomeration")
     assert years.to_dict("list") == {"year": [2022, 2023], "regions_with_value": [15, 14]}
@@ -87,6 +89,7 @@ def test_story_step_and_export_figure_of_a_saved_upload():
     # user text never reaches Plotly as markup: drawn as the characters, not as bold
     assert fig.layout.title.text.startswith("Nilai &lt;b&gt;uji&lt;/b&gt;<br>")
     assert data.set_index("region_code")["value"]["3674"] == 37.5
+    assert any(a.text == "Sumber: Sumber uji" for a in fig.layout.annotations)
     fig, data = views.figure_for(ViewState(indicator=ind_id, year=2023), store, "id", kind="map")
     assert data["value"].notna().sum() == 14 and fig.layout.title.text == "Nilai &lt;b&gt;uji&lt;/b&gt;"
     text = (f'title = "Cerita"\n[[step]]\ntitle = "Data analis"\nindicator = "{ind_id}"\nyear = 2023\n'
