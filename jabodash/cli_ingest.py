@@ -131,11 +131,17 @@ def run(args) -> int:
         return EXIT_USAGE
     dataset_id = None
     save_error = None
-    if args.save and result.ok:
+    points = _count_points(result, args) if result.ok and result.layout == "points" else None
+    if points is not None and points.basis is None:
+        save_error = t("unggah.points_no_boundaries_cli", lang)
+    elif args.save and result.ok:
         try:
             from .workspace import WorkspaceError, save_dataset
-            dataset_id = save_dataset(result, path.read_bytes(), path.name,
-                                      {"indicator": args.indicator} if args.indicator else None)
+            meta = {"indicator": args.indicator} if args.indicator else {}
+            if args.year:
+                meta["year"] = args.year
+            dataset_id = save_dataset(result, path.read_bytes(), path.name, meta or None,
+                                      records=result.records if points is not None else None)
         except WorkspaceError as exc:
             save_error = exc.text(lang)
         except OSError as exc:
@@ -144,16 +150,37 @@ def run(args) -> int:
         payload = result.to_json(lang=lang)
         if args.save:
             payload["dataset_id"] = dataset_id
+        if points is not None:
+            payload["point_counts"] = {"basis": points.basis, "points": points.points,
+                                       "counted": {lv: int(n) for lv, n in points.counted.items()},
+                                       "outside": [{"row": int(r.row), "lat": float(r.lat), "lon": float(r.lon),
+                                                    "reason": r.reason_key} for r in points.outside.itertuples()]}
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(format_report(result, lang))
+        if points is not None and points.basis is not None:
+            print(t("unggah.points_counted_cli", lang, basis=points.basis, outside=len(points.outside),
+                    **{lv: points.counted.get(lv, 0) for lv in ("kabkota", "kecamatan")}))
         if dataset_id:
             print(t("ingest.label.saved", lang, id=dataset_id))
     if save_error:
         print(f"error: {save_error}", file=sys.stderr)
         return EXIT_UNUSABLE
     return EXIT_OK if result.ok else EXIT_UNUSABLE
+
+
+def _count_points(result, args):
+    """A points layout (facility list): count the points per kab/kota and kecamatan with the
+    cached boundaries (else per the file's region column), as the upload page does; the counts
+    become ``result.records`` (what --json prints and --save stores). Returns the PointReport."""
+    from . import userdata
+    sug = result.suggested or {}
+    indicator = args.indicator or sug.get("indicator") or Path(result.filename).stem
+    year = args.year or sug.get("year")
+    records, report = userdata.point_records(result, userdata.cached_boundaries(), indicator, year)
+    result.records = records
+    return report
 
 
 def _guarded(args) -> int:
