@@ -1160,7 +1160,7 @@ def import_file(path_or_bytes: str | Path | bytes, level: str, code_column: str 
     meta = {
         "source": source or (f"file {name}" + (" (BPS via OCHA/HDX COD-AB)" if bps_made else "")),
         "licence": licence or (LICENCE_BPS if bps_made else "unknown (user-supplied file)"),
-        "attribution": attribution or (ATTRIBUTION_BPS if bps_made else f"Boundaries: {name} (user-supplied)"),
+        "attribution": attribution or (ATTRIBUTION_BPS if bps_made else name),   # the file the user gave
         "input": name,
         "columns": {"code": code_col, "name": name_col, "parent": parent_col},
     }

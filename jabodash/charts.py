@@ -16,7 +16,7 @@ from .textsafe import plotly_escape
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222222")
 
 
-def _sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
+def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     if "source" not in frame or frame["source"].dropna().empty:
         return ""
     observed = frame[(frame["dataset_id"] != "derived") & frame["dataset_id"].notna()]
@@ -78,7 +78,7 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
                      tickformat=",~r")
-    return base_layout(fig, ind.name(lang), subtitle, _sources_line(df, lang), lang,
+    return base_layout(fig, ind.name(lang), subtitle, sources_line(df, lang), lang,
                        height=max(360, 120 + 30 * len(df)))
 
 
@@ -104,4 +104,4 @@ def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tupl
     fig.update_xaxes(tickmode="array", tickvals=years, gridcolor="#eeeeee", title=None)
     fig.update_yaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", tickformat=",~r")
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1))
-    return base_layout(fig, ind.name(lang), fmt.joined(ind.unit(lang), span), _sources_line(series, lang), lang)
+    return base_layout(fig, ind.name(lang), fmt.joined(ind.unit(lang), span), sources_line(series, lang), lang)

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from . import fmt, palette
 from .catalog import Indicator, load_catalog
-from .charts import _sources_line, base_layout
+from .charts import sources_line, base_layout
 from .compare import indicator_label, lookup
 from .i18n import t
 from .textsafe import plotly_escape
@@ -128,7 +128,7 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
     subtitle = " · ".join([_span(data["year"]) or t("common.no_data", lang),
                            t("compare.chart.multiples_sub", lang, n=len(indicators)),
                            t("common.coverage", lang, covered=covered, total=len(regions))])
-    fig = _finish(fig, t("compare.chart.multiples_title", lang), subtitle, _sources_line(data, lang), lang,
+    fig = _finish(fig, t("compare.chart.multiples_title", lang), subtitle, sources_line(data, lang), lang,
                   height=130 + 290 * rows, below=30, top=125)
     fig.update_layout(legend=dict(orientation="h", x=0, xref="container", y=1, yref="container", yanchor="top",
                                   entrywidth=0, font=dict(size=13)), hovermode="closest")
@@ -205,7 +205,7 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
     covered = int(chosen.groupby("region_code")["value"].apply(lambda v: v.notna().any()).sum())
     subtitle = " · ".join([t("compare.chart.profile_sub", lang, n=total), _span(prof["year"].dropna()),
                            t("compare.chart.chosen_coverage", lang, covered=covered, total=len(regions))])
-    source = _sources_line(sources, lang) if sources is not None and len(sources) else ""
+    source = sources_line(sources, lang) if sources is not None and len(sources) else ""
     fig = _finish(fig, t("compare.chart.profile_title", lang), subtitle, source, lang,
                   height=max(320, 150 + 62 * n), below=30, top=100)
     fig.update_layout(margin=dict(r=300), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
@@ -246,7 +246,7 @@ def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.
     fig.update_xaxes(side="top", showgrid=False)
     total = int(chosen["total"].max()) if len(chosen) else 0
     subtitle = " · ".join([t("compare.chart.ranks_sub", lang, n=total), _span(chosen["year"].dropna())])
-    source = _sources_line(sources, lang) if sources is not None and len(sources) else ""
+    source = sources_line(sources, lang) if sources is not None and len(sources) else ""
     return _finish(fig, t("compare.chart.ranks_title", lang), subtitle, source, lang,
                    height=max(300, 150 + 44 * len(indicators)), below=0, top=105)
 
@@ -273,7 +273,7 @@ def similar_chart(similar: pd.DataFrame, focus_name: str, n_indicators: int, lan
              t("compare.similar.compared", lang, covered=compared, total=len(similar))]
     if values is not None and len(values):
         parts.insert(1, _span(values["year"]))
-    source = _sources_line(values, lang) if values is not None and len(values) else ""
+    source = sources_line(values, lang) if values is not None and len(values) else ""
     if len(too_few):
         fig.add_annotation(text=t("compare.similar.too_few", lang, names=", ".join(too_few["short_name"])),
                            xref="paper", yref="paper", x=0, y=0, yshift=-50, showarrow=False, xanchor="left",
@@ -345,5 +345,5 @@ def coverage_years(data: pd.DataFrame, regions: pd.DataFrame, ind: Indicator, la
     covered = int(wide.notna().any(axis=1).sum())
     subtitle = " · ".join([ind.unit(lang), _span(years) or t("common.no_data", lang),
                            t("common.coverage", lang, covered=covered, total=len(codes))])
-    return _finish(fig, ind.name(lang), subtitle, _sources_line(data, lang), lang,
+    return _finish(fig, ind.name(lang), subtitle, sources_line(data, lang), lang,
                    height=max(320, 150 + 28 * len(codes)), top=120)

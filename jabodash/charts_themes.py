@@ -125,7 +125,7 @@ def population_series(frame: pd.DataFrame, lang: str, columns: int = 5) -> go.Fi
     fig.update_annotations(font=dict(size=13))  # subplot titles
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
     charts.base_layout(fig, t("population.series.title", lang), t("population.series.subtitle", lang, span=span),
-                       charts._sources_line(frame.dropna(subset=["value"]), lang), lang,
+                       charts.sources_line(frame.dropna(subset=["value"]), lang), lang,
                        height=150 + 200 * rows)
     fig.update_layout(separators=separators(lang), margin=dict(t=120),
                       legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", yref="container", font=dict(size=13)))
@@ -166,7 +166,7 @@ def census_share_bar(frame: pd.DataFrame, year: int, lang: str) -> go.Figure:
     fig.update_xaxes(title=t("population.col.population", lang), gridcolor="#eeeeee",
                      range=[0, top * 1.45], tickformat=",.0f")
     charts.base_layout(fig, t("population.share.title", lang), subtitle,
-                       charts._sources_line(df.assign(value=df["population"]), lang), lang,
+                       charts.sources_line(df.assign(value=df["population"]), lang), lang,
                        height=max(360, 120 + 30 * len(df)))
     fig.update_layout(separators=separators(lang))
     return fig

@@ -332,8 +332,8 @@ def _source_of(values: pd.DataFrame, lang: str, source: str | None) -> str:
     if "source" not in values or values["source"].dropna().empty:
         return ""
     if "dataset_id" in values:
-        from .charts import _sources_line
-        return _sources_line(values, lang)
+        from .charts import sources_line
+        return sources_line(values, lang)
     names = [str(s).split(" (")[0][:70] for s in values["source"].dropna().unique()]
     extra = len(names) - 2
     return "; ".join(names[:2]) + (" " + t("chart.and_more", lang, n=extra) if extra > 0 else "")

@@ -108,7 +108,7 @@ def test_geographic_map_with_imported_boundaries(cache, tmp_path):
         assert f"{int(v):,}".replace(",", ".") in hover
     # attribution drawn in the figure
     notes = " ".join(a.get("text", "") for a in spec["layout"].get("annotations", []))
-    assert "squares.geojson" in notes or (report.meta.get("attribution") or "") in notes
+    assert "Batas wilayah: squares.geojson" in notes and "Boundaries:" not in notes   # one label, in the UI language
     # changes: indicator, year, map type
     at.selectbox(key="w_indicator").set_value("ipm").run()
     assert not at.exception and at.query_params["indicator"] == "ipm"
