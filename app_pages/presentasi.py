@@ -107,10 +107,10 @@ with head:
 with counter:
     st.markdown(f"**{t('presenter.step_counter', lang, n=step_no, total=total)}**")
 with prev_col:
-    st.button(t("presenter.prev", lang), key="w_prev", disabled=step_no <= 1, on_click=set_step,
+    st.button(t("presenter.prev", lang), key="w_prev", disabled=step_no <= 1, on_click=set_step, shortcut="Left",
               args=(step_no - 1,), width="stretch")
 with next_col:
-    st.button(t("presenter.next", lang), key="w_next", disabled=step_no >= total, on_click=set_step,
+    st.button(t("presenter.next", lang), key="w_next", disabled=step_no >= total, on_click=set_step, shortcut="Right",
               args=(step_no + 1,), width="stretch", type="primary")
 
 # presenter layout: projector styling (type >= 20 px) at the height of the screen; otherwise the

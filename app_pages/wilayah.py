@@ -40,6 +40,8 @@ else:
     names = dict(zip(regions["code"], regions["name"]))
     parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
                           format_func=lambda c: names[c])
+    st.plotly_chart(mapview.kecamatan_map(kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang,
+                                          kec.attribution), key="wil_kec_map")
     st.dataframe(mapview.kecamatan_table(kec.gdf, regions, parent), hide_index=True, key="wil_kec")
     st.caption(t("wilayah.kecamatan_density_note", lang))
     if kec.attribution:

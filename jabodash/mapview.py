@@ -185,3 +185,16 @@ def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None) -> pd
     kab = dict(zip(regions["code"].astype(str), regions["name"]))
     df.insert(2, "kabkota", df["parent_code"].map(kab))
     return df.drop(columns="parent_code").sort_values("area_km2", ascending=False).reset_index(drop=True)
+
+
+def kecamatan_map(gdf, geojson: dict, parent: str, state, lang: str, attribution: str | None = None) -> go.Figure:
+    """The kecamatan of one kab/kota coloured by their area from the boundaries, framed on that
+    kab/kota and labelled (the Wilayah page's drill-down)."""
+    fc = {"type": "FeatureCollection",
+          "features": [f for f in geojson["features"] if str(f.get("properties", {}).get("parent_code")) == parent]}
+    part = gdf[gdf["parent_code"].astype(str) == parent]
+    ind = maps.AreaIndicator()
+    values = maps.area_values(part, attribution)
+    classes = classes_for(values, ind, state, lang)
+    return maps.choropleth(values, fc, ind, t("peta.area_year", lang), lang, classes, fit="all",
+                           attribution=attribution, labels=True)

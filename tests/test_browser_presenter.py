@@ -53,6 +53,14 @@ def test_next_and_previous_change_the_step_in_the_url(server, browser):
     page.get_by_role("button", name="◀ Sebelumnya").click()
     page.get_by_text("Langkah 3 dari 6").wait_for()
     page.wait_for_url("**step=3**")
+    wait_for_app(page)
+    # the arrow keys step through the story too (a presenter with a keyboard or a clicker in arrow mode)
+    page.locator(".js-plotly-plot").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("ArrowRight")
+    page.get_by_text("Langkah 4 dari 6").wait_for()
+    wait_for_app(page)
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text("Langkah 3 dari 6").wait_for()
     assert errors == [] and outside.blocked == []
 
 

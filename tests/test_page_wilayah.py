@@ -79,6 +79,33 @@ def test_real_kecamatan_drilldown(cache):
     assert len(kec) >= 5 and set(kec["kabkota"]) == {"Kota Jakarta Selatan"}
     assert (kec["area_km2"] > 0).all()
     assert "penduduk kecamatan" in all_text(at)
+    # the drill-down map draws exactly those kecamatan, framed on Jakarta Selatan
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Luas" in c.proto.spec)
+    drawn = {loc for tr in spec["data"] if tr["type"] == "choroplethmap" and tr.get("hovertext")
+             for loc in tr["locations"]}
+    assert drawn == set(kec["code"])
+    centre = spec["layout"]["map"]["center"]
+    assert -6.35 < centre["lat"] < -6.2 and 106.75 < centre["lon"] < 106.9
+
+
+def test_kecamatan_map_of_one_kabkota_synthetic():
+    import geopandas as gpd
+    from shapely.geometry import box
+    from jabodash import maps, mapview
+    from jabodash.state import ViewState
+    gdf = gpd.GeoDataFrame({"code": ["3276010", "3276020", "3171010"], "name": ["A", "B", "C"],
+                            "parent_code": ["3276", "3276", "3171"], "area_km2": [10.0, 20.0, 5.0]},
+                           geometry=[box(106.80, -6.40, 106.82, -6.38), box(106.82, -6.40, 106.84, -6.38),
+                                     box(106.80, -6.30, 106.82, -6.28)], crs=4326)
+    from jabodash import boundaries as bd
+    fc = bd.to_geojson(gdf, "kecamatan")
+    fig = mapview.kecamatan_map(gdf, fc, "3276", ViewState(), "id", "uji")
+    spec = json.loads(fig.to_json())
+    drawn = {loc for tr in spec["data"] if tr["type"] == "choroplethmap" for loc in tr["locations"]}
+    assert drawn == {"3276010", "3276020"}          # the other kab/kota's kecamatan is not drawn
+    labels = " ".join(str(tr.get("text")) for tr in spec["data"] if tr["type"] == "scattermap")
+    assert "A" in labels and "B" in labels and "20" in labels
+    assert spec["layout"]["title"]["text"] == maps.AreaIndicator().name("id")
 
 
 def test_area_table_and_kecamatan_table_units():
