@@ -1,7 +1,7 @@
 """Map explorer (Peta): indicator maps at kab/kota or kecamatan, region profile, boundaries."""
 import streamlit as st
 
-from jabodash import boundaries, fmt, maps, mapview, state as state_mod, ui
+from jabodash import boundaries, fmt, maps, mapview, state as state_mod, ui, views
 from jabodash.i18n import t
 
 state = ui.page_setup("peta")
@@ -65,6 +65,10 @@ with left:
         if "dataset_id" in values:
             ui.sources_footnote(values, lang)
         ui.csv_download(values, f"jabodash_map_{ind.id}_{year}_{level}.csv", lang, key="dl_map")
+        ui.image_downloads(lambda: views.presentify(maps.map_view(
+            values, ind, year, lang, classes, level=level, geojson=geojson if mode == "geo" else None, view=mode, fit=fit,
+            attribution=boundaries.attribution(level), outline=geojson_kab if level == "kecamatan" else None,
+            presenter=True, width=1920, height=1080)), f"jabodash_map_{ind.id}_{year}_{level}", lang, key="dl_map_img")
     if geojson is None or geojson_kab is None:
         st.info(t("peta.how_to_boundaries", lang))
 if ind is not None and not isinstance(ind, maps.AreaIndicator):

@@ -140,15 +140,8 @@ def export_tools() -> None:
         st.warning(t("export.unavailable", lang))
         st.caption(t("export.toolbar_hint", lang))
     else:
-        export_fig, _ = views.figure_for(step_view, ui.data_source(), lang, presenter=True, kind=step.kind,
-                                         width=width, height=height)
-        columns = st.columns(3)
-        for column, fmt in zip(columns, exports.FORMATS):
-            with column:
-                st.download_button(
-                    t(f"export.{fmt}", lang), key=f"dl_{fmt}", mime=exports.MIME[fmt],
-                    file_name=f"{file_stem}_{width}x{height}.{fmt}", on_click="ignore", width="stretch",
-                    data=lambda fmt=fmt: exports.to_image(export_fig, fmt, width, height))
+        ui.image_downloads(lambda: views.figure_for(step_view, ui.data_source(), lang, presenter=True, kind=step.kind,
+                                                    width=width, height=height)[0], file_stem, lang, "dl", width, height)
         st.caption(t("export.rendering", lang) + " " + t("export.toolbar_hint", lang))
     if not data.empty:
         ui.csv_download(data, f"{file_stem}.csv", lang, key="dl_csv")

@@ -71,15 +71,26 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
             fig.add_annotation(x=0, y=label, text=no_data, showarrow=False, xanchor="left",
                                font=dict(color="#767676", size=12))
     if metro_value is not None:
-        fig.add_vline(x=metro_value, line=dict(color=palette.METRO_LINE, dash="dash", width=1.5),
+        fig.add_vline(x=metro_value, line=dict(color=palette.METRO_LINE, dash="dash", width=1.5), layer="below",
                       annotation_text=f"{t('chart.metro', lang)}: {fmt.number(metro_value, ind.decimals, lang)}", annotation_position="top")
     covered = int(df["value"].notna().sum())
     subtitle = fmt.joined(ind.unit(lang), year, t("common.coverage", lang, covered=covered, total=len(df)))
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
-                     tickformat=",~r")
+                     tickformat=",~r", range=value_range(df["value"]))
     return base_layout(fig, ind.name(lang), subtitle, sources_line(df, lang), lang,
                        height=max(360, 120 + 30 * len(df)))
+
+
+def value_range(values: pd.Series, room: float = 0.18) -> list[float] | None:
+    """An axis range from zero (or the lowest negative value) to the highest value, with
+    ``room`` on the outer sides for the value labels drawn outside the bars."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if v.empty:
+        return None
+    low, high = min(0.0, float(v.min())), max(0.0, float(v.max()))
+    span = (high - low) or 1.0
+    return [low - room * span if low < 0 else 0.0, high + room * span if high > 0 else 0.0]
 
 
 def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tuple[str, ...] = ()) -> go.Figure:

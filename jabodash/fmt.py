@@ -17,15 +17,20 @@ def number(value, decimals: int = 0, lang: str = "id", missing: str = "–") -> 
     return text
 
 
-def compact(value, lang: str = "id", missing: str = "–") -> str:
-    """Large counts in words: 12,3 juta / 12.3 million."""
+_LARGE = ((1e12, "triliun", "trillion", "T", "tn"), (1e9, "miliar", "billion", "M", "bn"),
+          (1e6, "juta", "million", "jt", "M"))
+
+
+def compact(value, lang: str = "id", missing: str = "–", short: bool = False) -> str:
+    """Large counts in words: 12,3 juta / 12.3 million; ``short`` for tight labels (map tiles):
+    12,3 jt / 12.3 M."""
     if is_missing(value):
         return missing
     v = float(value)
-    units = (("triliun", "trillion", 1e12), ("miliar", "billion", 1e9), ("juta", "million", 1e6))
-    for word_id, word_en, size in units:
+    for size, word_id, word_en, abbr_id, abbr_en in _LARGE:
         if abs(v) >= size:
-            return f"{number(v / size, 2, lang)} {word_id if lang == 'id' else word_en}"
+            word = (abbr_id if lang == "id" else abbr_en) if short else (word_id if lang == "id" else word_en)
+            return f"{number(v / size, 2, lang)} {word}"
     return number(v, 0, lang)
 
 

@@ -316,7 +316,7 @@ def _short_label(value: float, decimals: int, lang: str, missing: str) -> str:
     if fmt.is_missing(value):
         return missing
     if abs(value) >= 1e6:
-        return fmt.compact(value, lang)
+        return fmt.compact(value, lang, short=True)   # "1,90 jt" / "1.90 M": fits a tile
     return fmt.number(value, decimals, lang)
 
 

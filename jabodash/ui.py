@@ -230,6 +230,20 @@ def sources_footnote(frame: pd.DataFrame, lang: str) -> None:
             st.caption(line)
 
 
+def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", width: int = 1920,
+                    height: int = 1080) -> None:
+    """PNG/SVG/PDF buttons: ``make_figure()`` is called and rendered by kaleido with the system
+    Chromium only when a button is clicked (never on a rerun). Without Chromium, a note."""
+    from . import exports
+    if exports.chromium_path() is None:
+        st.caption(t("export.unavailable", lang) + " " + t("export.toolbar_hint", lang))
+        return
+    for column, fmt in zip(st.columns(len(exports.FORMATS)), exports.FORMATS):
+        column.download_button(t(f"export.{fmt}", lang), key=f"{key}_{fmt}", mime=exports.MIME[fmt],
+                               file_name=f"{file_stem}_{width}x{height}.{fmt}", on_click="ignore", width="stretch",
+                               data=lambda fmt=fmt: exports.to_image(make_figure(), fmt, width, height))
+
+
 def csv_download(frame: pd.DataFrame, filename: str, lang: str, key: str) -> None:
     from .exports_csv import to_safe_csv
     st.download_button(t("common.download_csv", lang), to_safe_csv(frame), file_name=filename,

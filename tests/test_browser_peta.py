@@ -191,3 +191,21 @@ def test_upload_then_see_it_on_the_map(geo_server, browser):
     page.wait_for_timeout(1500)
     full_screenshot(page, "peta-upload.png")
     _offline(outside, errors)
+
+
+@pytest.mark.skipif(not __import__("jabodash.exports").exports.chromium_path(), reason="no system Chromium")
+def test_map_svg_download_for_slides(geo_server, browser, tmp_path):
+    """The map page's SVG button renders the current map at 1920x1080 with kaleido, on click."""
+    page, outside, errors = open_page(browser, geo_server[0] + "/peta?lang=id&map_type=geo&indicator=ipm&year=2024",
+                                      wait_figure=True)
+    with page.expect_download(timeout=120000) as info:
+        page.get_by_role("button", name="Unduh SVG").click()
+    download = info.value
+    assert download.suggested_filename == "jabodash_map_ipm_2024_kabkota_1920x1080.svg"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    svg = target.read_text()
+    assert 'width="1920"' in svg and 'height="1080"' in svg
+    assert "Indeks Pembangunan Manusia" in svg and "2024" in svg and "Batas wilayah" in svg
+    _no_exception(page)
+    _offline(outside, errors)

@@ -141,3 +141,19 @@ def test_map_extent_and_compare_indicators_round_trip():
     assert ("indicators", "nope", "state.notice.unknown_indicator") in parsed.notices
     # no URL parameter switches the online OpenStreetMap background on
     assert "basemap" not in {f.name for f in state.fields(state.ViewState)}
+
+
+def test_ranking_axis_leaves_room_for_outside_labels():
+    import pandas as pd
+    from jabodash.charts import value_range
+    assert value_range(pd.Series([10.0, 50.0])) == [0.0, pytest.approx(59.0)]
+    low, high = value_range(pd.Series([-2.0, 8.0]))
+    assert low == pytest.approx(-3.8) and high == pytest.approx(9.8)
+    assert value_range(pd.Series([float("nan")])) is None
+
+
+def test_compact_short_form_for_map_labels():
+    assert fmt.compact(1_904_000, "id") == "1,90 juta" and fmt.compact(1_904_000, "en") == "1.90 million"
+    assert fmt.compact(1_904_000, "id", short=True) == "1,90 jt"
+    assert fmt.compact(1_904_000, "en", short=True) == "1.90 M"
+    assert fmt.compact(2.5e9, "en", short=True) == "2.50 bn"
