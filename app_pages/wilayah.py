@@ -38,6 +38,8 @@ if kec is None:
     st.info(t("wilayah.kecamatan_none", lang))
 else:
     names = dict(zip(regions["code"], regions["name"]))
+    if st.session_state.get("wil_parent") not in names:   # the region in view, else Jakarta Selatan
+        st.session_state["wil_parent"] = next((c for c in state.regions if c in names), "3171")
     parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
                           format_func=lambda c: names[c])
     st.plotly_chart(mapview.kecamatan_map(kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang,
