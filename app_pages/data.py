@@ -1,11 +1,11 @@
 """Data and methods (Data & metode): indicator catalog with search and theme filter, each
 indicator's definition, formula, sources with link and licence, its figures for download,
-the coverage matrix and the boundary attribution."""
+the coverage matrix and the boundary attribution. The analyst's uploads (saved and this
+session's) are listed beside the built-in indicators (theme "uploaded")."""
 import streamlit as st
 
-from jabodash import catalog as catalog_mod
 from jabodash import charts_compare as cc
-from jabodash import methods, ui
+from jabodash import methods, ui, userdata
 from jabodash.i18n import t
 from jabodash.textsafe import md_escape
 
@@ -15,11 +15,16 @@ st.title(t("methods.title", lang))
 st.caption(t("methods.subtitle", lang))
 
 st.subheader(t("methods.section.catalog", lang))
-full = methods.catalog(ui.query, state.region_set)
+src = ui.data_source()
+known = methods.upload_datasets(st.session_state.get(userdata.SESSION_KEY, {}))
+full = methods.catalog_all(src, state.region_set)
+theme_options = methods.theme_options(full)
+if any(x not in theme_options for x in st.session_state.get("w_meta_themes") or []):
+    st.session_state["w_meta_themes"] = [x for x in st.session_state["w_meta_themes"] if x in theme_options]
 left, right = st.columns([3, 2])
 text = left.text_input(t("methods.search", lang), key="w_meta_search", help=t("methods.search_help", lang),
                        max_chars=100)
-themes = right.multiselect(t("methods.themes", lang), list(catalog_mod.THEMES), key="w_meta_themes",
+themes = right.multiselect(t("methods.themes", lang), theme_options, key="w_meta_themes",
                            format_func=lambda x: t(f"theme.{x}", lang), placeholder=t("methods.themes_placeholder", lang))
 shown = methods.search(full, text, themes)
 st.caption(t("methods.shown", lang, n=len(shown), total=len(full)))
@@ -32,8 +37,9 @@ else:
     st.subheader(t("methods.section.detail", lang))
     if st.session_state.get("w_meta_indicator") not in options:
         st.session_state["w_meta_indicator"] = state.indicator if state.indicator in options else options[0]
-    ind = catalog_mod.get(st.selectbox(t("methods.indicator", lang), options, key="w_meta_indicator",
-                                       format_func=lambda i: methods.indicator_label(i, lang)))
+    entries = src.catalog()
+    ind = src.indicator(st.selectbox(t("methods.indicator", lang), options, key="w_meta_indicator",
+                                     format_func=lambda i: methods.indicator_label(i, lang, entries)))
     state = state.with_(indicator=ind.id)
     st.markdown(f"**{md_escape(ind.name(lang))}** · {md_escape(ind.id)}")
     for label, value in methods.details(ind, lang):
@@ -42,7 +48,9 @@ else:
     st.markdown(f"**{t('methods.section.sources', lang)}**")
     if ind.derived:
         st.caption(t("methods.sources_derived", lang))
-    srcs = methods.sources(ui.query, ind.id)
+    if userdata.is_uploaded(ind.id):
+        st.caption(t("methods.sources_uploaded", lang))
+    srcs = methods.sources_of(src, ind.id, known)
     if srcs.empty:
         st.caption(t("methods.sources_none", lang))
     else:
@@ -52,24 +60,24 @@ else:
             t("methods.col.licence", lang): st.column_config.TextColumn(width="medium")})
 
     st.markdown(f"**{t('methods.section.figures', lang)}**")
-    figures = methods.indicator_data(ui.query, ind, state.region_set)
+    figures = methods.indicator_data_of(src, ind, state.region_set)
     if ind.kind == "flow":
         st.caption(t("methods.flow_note", lang))
         st.dataframe(figures, hide_index=True, key="meta_flows")
     elif figures.empty:
         st.info(t("methods.no_figures", lang))
     else:
-        regions = ui.query("regions", region_set=state.region_set)
+        regions = src.regions(state.region_set)
         st.plotly_chart(cc.coverage_years(figures, regions, ind, lang), key="meta_years",
                         config=cc.plotly_config(f"jabodash_coverage_{ind.id}"))
     st.caption(t("methods.download_note", lang, n=len(figures)))
     ui.csv_download(figures, f"jabodash_{ind.id}.csv", lang, key="dl_meta_indicator")
 
     st.subheader(t("methods.section.coverage", lang))
-    cov = methods.coverage(ui.query, state.region_set, options)
+    cov = methods.coverage_all(src, state.region_set, options)
     if not cov.empty:
         st.caption(t("methods.coverage.caption", lang, **methods.coverage_summary(cov)))
-        st.plotly_chart(cc.coverage_matrix(cov, lang), key="meta_coverage",
+        st.plotly_chart(cc.coverage_matrix(cov, lang, entries), key="meta_coverage",
                         config=cc.plotly_config("jabodash_coverage_matrix"))
         ui.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
 
@@ -84,7 +92,7 @@ if not all(info.present for info in infos):
             "python -m jabodash boundaries import FILE --level kabkota", language="bash")
 
 with st.expander(t("methods.section.datasets", lang)):
-    datasets = ui.query("datasets")
+    datasets = methods.datasets_all(ui.query("datasets"), src, known)
     st.caption(t("methods.datasets_caption", lang, n=len(datasets)))
     st.dataframe(methods.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
                  column_config={t("methods.col.link", lang): st.column_config.LinkColumn()})
