@@ -153,6 +153,9 @@ def _pick(page, label: str, option: str, typed: str | None = None) -> None:
         page.keyboard.type(typed)
     page.get_by_role("option", name=option).click()
     wait_for_app(page)
+    # the rerun of the choice has landed: the box shows it (a loaded machine may be slow)
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).filter(has_text=option).first.wait_for()
+    wait_for_app(page)
 
 
 def test_upload_then_see_it_on_the_map(geo_server, browser):
@@ -180,6 +183,7 @@ def test_upload_then_see_it_on_the_map(geo_server, browser):
     _pick(page, "Indikator", "Unggahan · Posyandu aktif", typed="Posyandu")
     page.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for(timeout=30000)
     wait_for_app(page)
+    page.locator(".js-plotly-plot .gtitle", has_text="Posyandu aktif").first.wait_for(timeout=30000)
     hover = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
         p => (p.data || []).filter(t => t.type === 'choroplethmap').flatMap(t => (t.locations || []).map(
             (loc, i) => [loc, String((t.hovertext || [])[i] || '')])))""")
