@@ -153,9 +153,6 @@ def _pick(page, label: str, option: str, typed: str | None = None) -> None:
         page.keyboard.type(typed)
     page.get_by_role("option", name=option).click()
     wait_for_app(page)
-    # the rerun of the choice has landed: the box shows it (a loaded machine may be slow)
-    page.locator("[data-testid='stSelectbox']").filter(has_text=label).filter(has_text=option).first.wait_for()
-    wait_for_app(page)
 
 
 def test_upload_then_see_it_on_the_map(geo_server, browser):
@@ -180,6 +177,9 @@ def test_upload_then_see_it_on_the_map(geo_server, browser):
     page.get_by_role("heading", name="Peta").first.wait_for(timeout=30000)
     wait_for_app(page)
     _pick(page, "Jenis peta", "Geografis (batas wilayah)")
+    # the rerun of that choice has landed (a loaded machine may be slow): the map is geographic
+    page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=30000)
+    wait_for_app(page)
     _pick(page, "Indikator", "Unggahan · Posyandu aktif", typed="Posyandu")
     page.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for(timeout=30000)
     wait_for_app(page)
