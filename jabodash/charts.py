@@ -5,6 +5,8 @@ them) and draws gaps as gaps: a region without a figure keeps its place, labelle
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,34 +18,108 @@ from .textsafe import plotly_escape
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222222")
 
 
+_CITED = (re.compile(r"\b(?:citing|quoting)\s+(.+?)\)?\s*$"),
+          re.compile(r"^(?:text of )?(?:BRS )?(BPS(?: DKI)?|BIG|Open Data \w+)\b"),
+          re.compile(r"\bper (Kepmendagri [^,;]+)"))
+
+
+def cited_source(title: str) -> str | None:
+    """The publication a secondary source carries, from the note in brackets of a dataset title:
+    "https://... (Wikipedia text citing BPS SP2020)" -> "BPS SP2020", "github:... (BPS table '...')"
+    -> "BPS", "(BIG letter ...)" -> "BIG"; None when the note names none."""
+    title = str(title)
+    note = title[title.index(" (") + 2:].rstrip().removesuffix(")") if " (" in title else ""
+    for pattern in _CITED:
+        match = pattern.search(note)
+        if match:
+            return match.group(1).split(";")[0].strip()[:60]
+    return None
+
+
+def names_line(names: list[str], lang: str, limit: int = 2) -> str:
+    """The first names joined with "; ", then "and n more"."""
+    text = "; ".join(names[:limit])
+    return text + (" " + t("chart.and_more", lang, n=len(names) - limit) if len(names) > limit else "")
+
+
+def _first_sites(sites: list[str], lang: str, limit: int = 2) -> str:
+    text = ", ".join(sites[:limit])
+    return text + (" " + t("chart.sites_more", lang, n=len(sites) - limit) if len(sites) > limit else "")
+
+
 def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
+    """The short source line of a figure: the publication each dataset cites, with the sites that
+    carried it ("BPS SP2020 via wikimili.com, kiwix.lema.org"), else the site or the analyst's source;
+    derived values say so first."""
     if "source" not in frame or frame["source"].dropna().empty:
         return ""
     observed = frame[(frame["dataset_id"] != "derived") & frame["dataset_id"].notna()]
-    column = "origin" if "origin" in observed else "source"
-    names = [str(name).split(" (")[0][:70] for name in observed[column].dropna().unique()]
-    extra = len(names) - limit
-    text = "; ".join(names[:limit])
-    if extra > 0:
-        text += " " + t("chart.and_more", lang, n=extra)
+    observed = observed.dropna(subset=["source"]).drop_duplicates("dataset_id")
+    sites_of: dict[str, list[str]] = {}
+    for row in observed.itertuples():
+        site = getattr(row, "origin", None)
+        site = str(site if isinstance(site, str) and site.strip() else row.source).split(" (")[0][:70]
+        cited = cited_source(row.source)
+        sites = sites_of.setdefault(cited or site, [])
+        if cited and site not in sites:
+            sites.append(site)
+    groups = [t("chart.via", lang, cited=name, sites=_first_sites(sites, lang)) if sites else name
+              for name, sites in sites_of.items()]
+    text = names_line(groups, lang, limit)
     if (frame["dataset_id"] == "derived").any():
         text = (t("chart.derived", lang) + ("; " + text if text else "")).strip()
     return text
 
 
+SOURCE_WIDTH = 120   # characters of the 11 px source line that fit under a full-width chart
+
+
+def wrap_lines(text: str, width: int = SOURCE_WIDTH) -> list[str]:
+    """A source line broken to fit: between sources ("; ") first, then between words."""
+    lines: list[str] = []
+    for part in text.split("; "):
+        candidate = f"{lines[-1]}; {part}" if lines else part
+        if lines and len(candidate) <= width:
+            lines[-1] = candidate
+            continue
+        if lines:
+            lines[-1] += ";"
+        line = ""
+        for word in part.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
+    return [line for line in lines if line]
+
+
+def add_source(fig: go.Figure, source: str, lang: str, width: int = SOURCE_WIDTH, below: int = 40,
+               y: float = -0.01) -> int:
+    """The "Sumber: ..." line under the plot area (escaped: it may hold uploaded text), wrapped
+    at width characters; returns the number of lines written."""
+    if not source:
+        return 0
+    lines = wrap_lines(f"{t('chart.source', lang)}: {source}", width)
+    fig.add_annotation(text="<br>".join(plotly_escape(line) for line in lines), xref="paper", yref="paper",
+                       x=0, y=y, yshift=-below, showarrow=False, xanchor="left", yanchor="top", align="left",
+                       font=dict(size=11, color="#555555"))
+    return len(lines)
+
+
 def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 480) -> go.Figure:
     """Title, subtitle and source line; all three are escaped (they may hold uploaded text)."""
-    title, subtitle, source = plotly_escape(title), plotly_escape(subtitle), plotly_escape(source)
+    title, subtitle = plotly_escape(title), plotly_escape(subtitle)
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0.0, xanchor="left", font=dict(size=18)),
         font=FONT, height=height, margin=dict(l=10, r=20, t=80, b=70),
         separators=",." if lang == "id" else ".,",
         paper_bgcolor="white", plot_bgcolor="white",
     )
-    if source:
-        fig.add_annotation(text=f"{t('chart.source', lang)}: {source}", xref="paper", yref="paper",
-                           x=0, y=-0.01, yshift=-40, showarrow=False, xanchor="left", yanchor="top",
-                           font=dict(size=11, color="#555555"))
+    extra = add_source(fig, source, lang) - 1
+    if extra > 0:
+        fig.update_layout(margin=dict(b=70 + 14 * extra))
     return fig
 
 

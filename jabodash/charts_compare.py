@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from . import fmt, palette
 from .catalog import Indicator, load_catalog
-from .charts import sources_line, base_layout
+from .charts import add_source, sources_line, base_layout
 from .compare import indicator_label, lookup
 from .i18n import t
 from .textsafe import plotly_escape
@@ -42,33 +42,14 @@ def _span(years) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def _wrap(text: str, width: int = 130) -> list[str]:
-    """Break a source line at '; ' so that it fits under a narrow plot area."""
-    lines, current = [], ""
-    for part in text.split("; "):
-        candidate = f"{current}; {part}" if current else part
-        if current and len(candidate) > width:
-            lines.append(current + ";")
-            current = part
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
-
-
 def _finish(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int,
             below: int = 0, top: int = 110) -> go.Figure:
     """base_layout without its one-line source; the source goes below the plot area (below
     = pixels taken by tick labels and axis titles), wrapped, with room made for it."""
     fig = base_layout(fig, title, subtitle, "", lang, height=height)
-    lines = _wrap(f"{t('chart.source', lang)}: {source}") if source else []
-    if lines:
-        fig.add_annotation(text="<br>".join(plotly_escape(line) for line in lines), xref="paper", yref="paper", x=0, y=0, yshift=-below - 8,
-                           showarrow=False, xanchor="left", yanchor="top", align="left",
-                           font=dict(size=11, color="#555555"))
-    fig.update_layout(height=height + 16 * len(lines),
-                      margin=dict(t=top, b=below + 20 + 16 * len(lines)),
+    n_lines = add_source(fig, source, lang, width=130, below=below + 8, y=0)
+    fig.update_layout(height=height + 16 * n_lines,
+                      margin=dict(t=top, b=below + 20 + 16 * n_lines),
                       title=dict(yref="container", y=1, yanchor="top", pad=dict(t=14)))
     return fig
 

@@ -52,23 +52,15 @@ def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int =
             name = plain(str(title).split(" (")[0][:70])
             if name not in names:
                 names.append(name)
-    text = "; ".join(names[:limit])
-    if len(names) > limit:
-        text += " " + t("chart.and_more", lang, n=len(names) - limit)
-    return text
+    return charts.names_line(names, lang, limit)
 
 
 def add_source(fig: go.Figure, text: str, lang: str, width: int | None = None) -> go.Figure:
-    """The source line under the plot, styled like jabodash.charts.base_layout's; wrapped
-    at width characters when given (for charts in half-width columns)."""
-    if text:
-        line = f"{t('chart.source', lang)}: {text}"
-        if width and len(line) > width:
-            line = _wrap(line, width)
-            fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * line.count("<br>")))
-        fig.add_annotation(text=line, xref="paper", yref="paper", align="left",
-                           x=0, y=-0.01, yshift=-40, showarrow=False, xanchor="left", yanchor="top",
-                           font=dict(size=11, color="#555555"))
+    """The source line under the plot, as jabodash.charts.base_layout writes it; wrapped at
+    width characters when given (for charts in half-width columns)."""
+    extra = charts.add_source(fig, text, lang, width or charts.SOURCE_WIDTH) - 1
+    if extra > 0:
+        fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * extra))
     return fig
 
 
@@ -295,7 +287,7 @@ def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
     scale = []
     for i, colour in enumerate(STATUS_COLOURS):
         scale += [[i / n, colour], [(i + 1) / n, colour]]
-    wrapped = [_wrap(c, 16) for c in columns]
+    wrapped = ["<br>".join(charts.wrap_lines(c, 16)) for c in columns]
     fig = go.Figure(go.Heatmap(
         z=z, x=wrapped, y=regions, text=text.to_numpy(), texttemplate="%{text}", textfont=dict(size=13),
         colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False, xgap=2, ygap=2,
@@ -317,14 +309,3 @@ def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
-def _wrap(text: str, width: int) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
-    return "<br>".join(lines)

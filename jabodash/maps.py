@@ -331,12 +331,10 @@ def _source_of(values: pd.DataFrame, lang: str, source: str | None) -> str:
         return source
     if "source" not in values or values["source"].dropna().empty:
         return ""
+    from .charts import names_line, sources_line
     if "dataset_id" in values:
-        from .charts import sources_line
         return sources_line(values, lang)
-    names = [str(s).split(" (")[0][:70] for s in values["source"].dropna().unique()]
-    extra = len(names) - 2
-    return "; ".join(names[:2]) + (" " + t("chart.and_more", lang, n=extra) if extra > 0 else "")
+    return names_line([str(s).split(" (")[0][:70] for s in values["source"].dropna().unique()], lang)
 
 
 _esc = plotly_escape

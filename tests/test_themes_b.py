@@ -483,8 +483,11 @@ def test_plotly_config_png():
 
 
 def test_wrapped_source_lines():
-    assert cc._wrap("a; b; c", width=4) == ["a; b;", "c"]
-    assert cc._wrap("short") == ["short"]
+    from jabodash.charts import wrap_lines
+    assert wrap_lines("a; b; c", width=4) == ["a; b;", "c"]
+    assert wrap_lines("short") == ["short"]
+    # a source longer than the width on its own is broken between words
+    assert wrap_lines("Sumber: one two three; four", width=12) == ["Sumber: one", "two three;", "four"]
 
 
 # --- strings and SQL --------------------------------------------------------------------------------
