@@ -36,15 +36,10 @@ def cited_source(title: str) -> str | None:
     return None
 
 
-def names_line(names: list[str], lang: str, limit: int = 2) -> str:
-    """The first names joined with "; ", then "and n more"."""
-    text = "; ".join(names[:limit])
-    return text + (" " + t("chart.and_more", lang, n=len(names) - limit) if len(names) > limit else "")
-
-
-def _first_sites(sites: list[str], lang: str, limit: int = 2) -> str:
-    text = ", ".join(sites[:limit])
-    return text + (" " + t("chart.sites_more", lang, n=len(sites) - limit) if len(sites) > limit else "")
+def names_line(names: list[str], lang: str, limit: int = 2, sep: str = "; ", more: str = "chart.and_more") -> str:
+    """The first names joined with sep, then "and n more" (the message key more)."""
+    text = sep.join(names[:limit])
+    return text + (" " + t(more, lang, n=len(names) - limit) if len(names) > limit else "")
 
 
 def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
@@ -63,7 +58,7 @@ def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
         sites = sites_of.setdefault(cited or site, [])
         if cited and site not in sites:
             sites.append(site)
-    groups = [t("chart.via", lang, cited=name, sites=_first_sites(sites, lang)) if sites else name
+    groups = [t("chart.via", lang, cited=name, sites=names_line(sites, lang, sep=", ", more="chart.sites_more")) if sites else name
               for name, sites in sites_of.items()]
     text = names_line(groups, lang, limit)
     if (frame["dataset_id"] == "derived").any():
@@ -96,15 +91,18 @@ def wrap_lines(text: str, width: int = SOURCE_WIDTH) -> list[str]:
 
 
 def add_source(fig: go.Figure, source: str, lang: str, width: int = SOURCE_WIDTH, below: int = 40,
-               y: float = -0.01) -> int:
+               y: float = -0.01, make_room: bool = True) -> int:
     """The "Sumber: ..." line under the plot area (escaped: it may hold uploaded text), wrapped
-    at width characters; returns the number of lines written."""
+    at width characters, the bottom margin grown for each extra line unless make_room is off;
+    returns the number of lines written."""
     if not source:
         return 0
     lines = wrap_lines(f"{t('chart.source', lang)}: {source}", width)
     fig.add_annotation(text="<br>".join(plotly_escape(line) for line in lines), xref="paper", yref="paper",
                        x=0, y=y, yshift=-below, showarrow=False, xanchor="left", yanchor="top", align="left",
                        font=dict(size=11, color="#555555"))
+    if make_room and len(lines) > 1:
+        fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * (len(lines) - 1)))
     return len(lines)
 
 
@@ -117,9 +115,7 @@ def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: st
         separators=",." if lang == "id" else ".,",
         paper_bgcolor="white", plot_bgcolor="white",
     )
-    extra = add_source(fig, source, lang) - 1
-    if extra > 0:
-        fig.update_layout(margin=dict(b=70 + 14 * extra))
+    add_source(fig, source, lang)
     return fig
 
 

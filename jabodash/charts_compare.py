@@ -47,7 +47,7 @@ def _finish(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, h
     """base_layout without its one-line source; the source goes below the plot area (below
     = pixels taken by tick labels and axis titles), wrapped, with room made for it."""
     fig = base_layout(fig, title, subtitle, "", lang, height=height)
-    n_lines = add_source(fig, source, lang, width=130, below=below + 8, y=0)
+    n_lines = add_source(fig, source, lang, width=130, below=below + 8, y=0, make_room=False)
     fig.update_layout(height=height + 16 * n_lines,
                       margin=dict(t=top, b=below + 20 + 16 * n_lines),
                       title=dict(yref="container", y=1, yanchor="top", pad=dict(t=14)))

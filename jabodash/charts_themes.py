@@ -55,22 +55,14 @@ def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int =
     return charts.names_line(names, lang, limit)
 
 
-def add_source(fig: go.Figure, text: str, lang: str, width: int | None = None) -> go.Figure:
-    """The source line under the plot, as jabodash.charts.base_layout writes it; wrapped at
-    width characters when given (for charts in half-width columns)."""
-    extra = charts.add_source(fig, text, lang, width or charts.SOURCE_WIDTH) - 1
-    if extra > 0:
-        fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * extra))
-    return fig
-
-
 def replace_source(fig: go.Figure, text: str, lang: str, width: int | None = None) -> go.Figure:
     """Replace the source line of a figure from jabodash.charts (e.g. to name the inputs of
     a derived figure instead of 'derived by jabodash' alone)."""
     prefix = t("chart.source", lang) + ":"
     kept = [a for a in fig.layout.annotations if not str(a.text).startswith(prefix)]
     fig.layout.annotations = kept
-    return add_source(fig, text, lang, width)
+    charts.add_source(fig, text, lang, width or charts.SOURCE_WIDTH)
+    return fig
 
 
 def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Figure:
@@ -236,7 +228,7 @@ def services_ranking(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
         label = t("services.median_label", lang, n=median_n) + f": {fmt.number(median, ind.decimals, lang)}"
         fig.add_vline(x=median, line=dict(color=palette.METRO_LINE, dash="dot", width=1.5), layer="below",
                       annotation_text=label, annotation_position="top", annotation_font=dict(size=12))
-    add_source(fig, source, lang)
+    charts.add_source(fig, source, lang)
     return label_room(fig, values["value"])
 
 
