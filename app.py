@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from jabodash.i18n import t
+from jabodash.core.i18n import t
 from jabodash.ui import current_lang
 
 ROOT = Path(__file__).parent
@@ -16,17 +16,17 @@ st.set_page_config(page_title="jabodash", page_icon=str(ROOT / "jabodash" / "ass
 lang = current_lang()
 # (file, title key, url path); the first page is the default.
 PAGES = [
-    ("app_pages/ringkasan.py", "nav.overview", "ringkasan"),
-    ("app_pages/peta.py", "nav.maps", "peta"),
-    ("app_pages/kependudukan.py", "nav.population", "kependudukan"),
-    ("app_pages/wilayah.py", "nav.space", "wilayah"),
-    ("app_pages/layanan.py", "nav.services", "layanan"),
-    ("app_pages/kerjasama.py", "nav.cooperation", "kerjasama"),
-    ("app_pages/bandingkan.py", "nav.compare", "bandingkan"),
-    ("app_pages/data.py", "nav.data", "data"),
-    ("app_pages/unggah.py", "nav.upload", "unggah"),
-    ("app_pages/sql.py", "nav.sql", "sql"),
-    ("app_pages/presentasi.py", "nav.presenter", "presentasi"),
+    ("pages/ringkasan.py", "nav.overview", "ringkasan"),
+    ("pages/peta.py", "nav.maps", "peta"),
+    ("pages/kependudukan.py", "nav.population", "kependudukan"),
+    ("pages/wilayah.py", "nav.space", "wilayah"),
+    ("pages/layanan.py", "nav.services", "layanan"),
+    ("pages/kerjasama.py", "nav.cooperation", "kerjasama"),
+    ("pages/bandingkan.py", "nav.compare", "bandingkan"),
+    ("pages/data.py", "nav.data", "data"),
+    ("pages/unggah.py", "nav.upload", "unggah"),
+    ("pages/sql.py", "nav.sql", "sql"),
+    ("pages/presentasi.py", "nav.presenter", "presentasi"),
 ]
 pages = [st.Page(str(ROOT / path), title=t(key, lang), url_path=url, default=(i == 0))
          for i, (path, key, url) in enumerate(PAGES) if (ROOT / path).exists()]

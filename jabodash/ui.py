@@ -10,12 +10,13 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
-from . import catalog as catalog_mod
-from . import state as state_mod
-from .i18n import LANGUAGES, t
-from .store import Store, get_store
-from .textsafe import md_escape
+from jabodash.core import catalog as catalog_mod
+from jabodash.core import state as state_mod
+from jabodash.core.i18n import LANGUAGES, t
+from jabodash.core.textsafe import md_escape
+from jabodash.store import Store, get_store
 
 VIEW_KEY = "_jabodash_view"
 
@@ -36,7 +37,7 @@ def _builtin_indicators() -> pd.DataFrame:
 
 
 def _workspace_signature() -> tuple:
-    from . import workspace
+    from jabodash.store import workspace
     try:
         metas = workspace.list_datasets()
     except Exception:  # an unreadable workspace must not break every page
@@ -46,21 +47,21 @@ def _workspace_signature() -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _saved_observations(signature: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from . import workspace
+    from jabodash.store import workspace
     return workspace.observations()
 
 
 def uploaded_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(observations, indicators) of the saved workspace datasets and this session's uploads."""
-    from . import userdata
+    from jabodash.features import unggah as userdata
     return userdata.combine(_saved_observations(_workspace_signature()),
                             st.session_state.get(userdata.SESSION_KEY, {}))
 
 
 def data_source():
     """This run's DataSource: the cached built-in queries, the saved workspace datasets and this
-    session's uploads (see jabodash/datasource.py)."""
-    from .datasource import DataSource
+    session's uploads (see jabodash/store/datasource.py)."""
+    from jabodash.store.datasource import DataSource
     return DataSource(query, uploaded_data(), kecamatan_regions)
 
 
@@ -74,8 +75,8 @@ def indicator_table(uploaded: bool = False, level: str = "kabkota") -> pd.DataFr
 
 def kecamatan_regions() -> pd.DataFrame | None:
     """The kecamatan of the cached boundaries as a regions frame, or None without them."""
-    from . import boundaries
-    from .datasource import kecamatan_frame
+    from jabodash.geo import boundaries
+    from jabodash.store.datasource import kecamatan_frame
     bset = boundaries.load_cached("kecamatan")
     return None if bset is None else kecamatan_frame(bset.gdf, query("regions", region_set="agglomeration"))
 
@@ -109,9 +110,25 @@ def current_lang() -> str:
     return raw if raw in LANGUAGES else "id"
 
 
+def _leave_pages_directory_mode() -> None:
+    """Route a page run that bypassed app.py back through it.
+
+    The page scripts live in a top-level `pages/` folder. Until app.py has called
+    st.navigation once in this server, Streamlit (1.67, pinned) still runs its old automatic
+    multipage mode for that folder: a deep link as the first request runs the page file
+    alone, without app.py's navigation and sidebar, and every later deep link too. When this
+    page starts in that mode, switch the mode off and rerun: the rerun goes through app.py,
+    whose st.navigation resolves the same URL to this page with the full shell.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_setup(page_id: str) -> state_mod.ViewState:
     """Read the view from the URL (or the last view of this session when the URL is empty,
     as after a page switch), draw the shared sidebar, show notices for bad parameters."""
+    _leave_pages_directory_mode()
     indicators = set(indicator_table(uploaded=True)["id"])
     regions = set(query("regions", region_set="agglomeration")["code"])
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
@@ -133,7 +150,7 @@ def page_setup(page_id: str) -> state_mod.ViewState:
         st.caption(t(f"region_set.help.{st.session_state['w_region_set']}", lang))
     state = replace(state, lang=lang, region_set=st.session_state["w_region_set"])
     if state.presenter:
-        from .views import PRESENTER_CSS
+        from jabodash.presenter.views import PRESENTER_CSS
         st.html(PRESENTER_CSS)  # a constant: no user text reaches it
     for param, value, reason in parsed.notices:
         st.toast(t(reason, lang, param=param, value=md_escape(value, 60)))
@@ -144,7 +161,7 @@ def page_setup(page_id: str) -> state_mod.ViewState:
 def sync_url(state: state_mod.ViewState) -> None:
     """Write the view to the URL so that a reload or a shared link shows the same view."""
     st.session_state[VIEW_KEY] = state
-    from .views import share_url
+    from jabodash.presenter.views import share_url
     with st.sidebar.expander(t("common.share_link", state.lang)):
         st.code(share_url(st.context.url or "", state), language=None, wrap_lines=True)
     wanted = state_mod.to_params(state)
@@ -234,7 +251,7 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
                     height: int = 1080) -> None:
     """PNG/SVG/PDF buttons: ``make_figure()`` is called and rendered by kaleido with the system
     Chromium only when a button is clicked (never on a rerun). Without Chromium, a note."""
-    from . import exports
+    from jabodash.presenter import exports
     if exports.chromium_path() is None:
         st.caption(t("export.unavailable", lang) + " " + t("export.toolbar_hint", lang))
         return
@@ -245,6 +262,6 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
 
 
 def csv_download(frame: pd.DataFrame, filename: str, lang: str, key: str) -> None:
-    from .exports_csv import to_safe_csv
+    from jabodash.core.csvsafe import to_safe_csv
     st.download_button(t("common.download_csv", lang), to_safe_csv(frame), file_name=filename,
                        mime="text/csv", key=key)

@@ -15,4 +15,5 @@ fi
 if [ -z "${JABODASH_TEST_BOUNDARIES:-}" ] && [ -d ../shared/geo ]; then
   JABODASH_TEST_BOUNDARIES="$(cd ../shared/geo && pwd)"; export JABODASH_TEST_BOUNDARIES
 fi
+.venv/bin/ruff check --quiet .
 exec .venv/bin/python -m pytest "$@"

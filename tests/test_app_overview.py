@@ -1,9 +1,8 @@
 """AppTest of the app shell and the overview page."""
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash.paths import DATA_DIR, ROOT
+from jabodash.core.paths import DATA_DIR, ROOT
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from PIL import Image
 
-from jabodash import exports, stories, views
+from jabodash.presenter import exports, stories, views
 
 pytestmark = [pytest.mark.benchmark,
               pytest.mark.skipif(exports.chromium_path() is None, reason="no system Chromium")]

@@ -2,10 +2,11 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import catalog, overview
-from jabodash.aggregate import metro_value
-from jabodash.paths import ROOT
+from jabodash.core import catalog
+from jabodash.core.paths import ROOT
+from jabodash.features import ringkasan as overview
 from jabodash.store import Store, build_database
+from jabodash.store.aggregate import metro_value
 
 pytestmark = pytest.mark.benchmark
 

@@ -1,4 +1,4 @@
-"""jabodash.boundaries and the `boundaries` CLI.
+"""jabodash.geo.boundaries and the `boundaries` CLI.
 
 Synthetic coverages are built here, in UTM 48S, with zig-zag shared borders and the official
 areas of data/regions.csv. The web services are played by a loopback server
@@ -28,8 +28,8 @@ from shapely.geometry import Polygon, box
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from boundary_server import BoundaryServer, arcgis_layer, json_response, raw_response  # noqa: E402
 
-from jabodash import boundaries as bd  # noqa: E402
-from jabodash import cli_boundaries  # noqa: E402
+from jabodash.cli import boundaries as cli_boundaries  # noqa: E402
+from jabodash.geo import boundaries as bd  # noqa: E402
 
 REGIONS = pd.read_csv(Path(bd.DATA_DIR) / "regions.csv", dtype={"code": str, "kemendagri_code": str,
                                                                   "province_code": str})

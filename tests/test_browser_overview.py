@@ -1,7 +1,6 @@
 """Browser test: the real server in headless Chromium renders the overview, raises no
 error and asks no host but itself for anything."""
 import pytest
-
 from appserver import ARTIFACTS, open_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -1,12 +1,12 @@
 """Browser tests of the map explorer and the Wilayah page in headless Chromium: maps draw,
 the default white background asks no outside host, screenshots to test-artifacts/."""
+import importlib
 import os
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
-
 from appserver import ARTIFACTS, app_server, full_screenshot, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -22,7 +22,7 @@ def geo_server():
         old = os.environ.get("JABODASH_CACHE_DIR")
         os.environ["JABODASH_CACHE_DIR"] = tmp
         try:
-            from jabodash import boundaries
+            from jabodash.geo import boundaries
             if REAL:
                 boundaries.import_file(Path(REAL) / "jabodetabek_adm2.geojson", "kabkota")
                 boundaries.import_file(Path(REAL) / "jabodetabek_adm3.geojson", "kecamatan")
@@ -136,7 +136,7 @@ def test_broken_upload_shows_error_and_keeps_cache(geo_server, browser):
     old = os.environ.get("JABODASH_CACHE_DIR")
     os.environ["JABODASH_CACHE_DIR"] = cache
     try:
-        from jabodash import boundaries
+        from jabodash.geo import boundaries
         assert boundaries.cache_status()["kabkota"]["sha256"] == sha
     finally:
         if old is None:
@@ -197,7 +197,7 @@ def test_upload_then_see_it_on_the_map(geo_server, browser):
     _offline(outside, errors)
 
 
-@pytest.mark.skipif(not __import__("jabodash.exports").exports.chromium_path(), reason="no system Chromium")
+@pytest.mark.skipif(not importlib.import_module("jabodash.presenter.exports").chromium_path(), reason="no system Chromium")
 def test_map_svg_download_for_slides(geo_server, browser, tmp_path):
     """The map page's SVG button renders the current map at 1920x1080 with kaleido, on click."""
     page, outside, errors = open_page(browser, geo_server[0] + "/peta?lang=id&map_type=geo&indicator=ipm&year=2024",

@@ -1,8 +1,9 @@
 """Browser test of presenter mode: the real server in headless Chromium at 1920x1080 shows the
 shipped story with one large figure, no Streamlit chrome in presenter layout, no page error and
 no request to any host but the app. Screenshots go to test-artifacts/ (looked at by eye)."""
-import pytest
+import importlib
 
+import pytest
 from appserver import ARTIFACTS, app_server, wait_for_app
 from appserver import open_page as _open_page
 
@@ -74,7 +75,7 @@ def test_presentasi_page_in_english_with_the_editor(server, browser):
     assert errors == [] and outside.blocked == []
 
 
-@pytest.mark.skipif(not __import__("jabodash.exports").exports.chromium_path(), reason="no system Chromium")
+@pytest.mark.skipif(not importlib.import_module("jabodash.presenter.exports").chromium_path(), reason="no system Chromium")
 def test_png_and_svg_downloads_from_the_page(server, browser, tmp_path):
     """The download buttons render on the server with kaleido and the system Chromium, when clicked."""
     import io

@@ -3,8 +3,7 @@ headless Chromium renders each page from its URL path, raises no error, asks no 
 itself for anything, and keeps the shared sidebar and URL state. Screenshots go to
 test-artifacts/ (themes-*.png) for a person to look at."""
 import pytest
-
-from appserver import ARTIFACTS, app_server, wait_for_app, open_page, full_screenshot
+from appserver import ARTIFACTS, app_server, full_screenshot, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -5,8 +5,7 @@ chart. Screenshots go to test-artifacts/ (themes-b-*.png) for a person to look a
 import re
 
 import pytest
-
-from appserver import ARTIFACTS, wait_for_app, open_page, full_screenshot
+from appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

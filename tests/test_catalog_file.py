@@ -1,7 +1,7 @@
 """The indicator catalog data/indicators.toml agrees with the embedded data and with its own schema.
 
 The schema is described at the top of data/indicators.toml. These tests read the file directly
-(tomllib + pandas), so they do not depend on jabodash.catalog.
+(tomllib + pandas), so they do not depend on jabodash.core.catalog.
 """
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from jabodash import boundaries, cli, workspace
+from jabodash import cli
+from jabodash.geo import boundaries
+from jabodash.store import workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ingest" / "points_facilities.csv"
 
@@ -18,7 +20,7 @@ def _dirs(tmp_path, monkeypatch):
 
 
 def squares(tmp_path):
-    from test_page_peta import squares_geojson   # one 0.1° square per kab/kota around its published point
+    from test_page_peta import squares_geojson  # one 0.1° square per kab/kota around its published point
     path = squares_geojson(tmp_path / "squares.geojson")
     boundaries.import_file(path.read_bytes(), "kabkota", "kode", "nama", "squares.geojson")
 

@@ -1,5 +1,5 @@
-"""Uploaded indicators on the compare page (Bandingkan wilayah): jabodash/compare.py with
-uploaded frames (no streamlit) and AppTest of app_pages/bandingkan.py with a session upload and
+"""Uploaded indicators on the compare page (Bandingkan wilayah): jabodash/features/bandingkan.py with
+uploaded frames (no streamlit) and AppTest of pages/bandingkan.py with a session upload and
 a saved workspace dataset, both languages."""
 import json
 import math
@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import charts_compare as cc
-from jabodash import compare, userdata, workspace
-from jabodash.paths import ROOT
+from jabodash.charts import bandingkan as cc
+from jabodash.core.paths import ROOT
+from jabodash.features import bandingkan as compare
+from jabodash.features import unggah as userdata
+from jabodash.store import workspace
 
 # 2023: six regions of the agglomeration (the year the similar-regions rule picks with 5);
 # 2024: three regions (picked only with min_regions <= 3); 2022 and 2021: one region each.
@@ -235,7 +237,7 @@ def test_indicator_choices_mark_uploads(run):
 
 # --- the page ---------------------------------------------------------------------------------
 
-COMPARE = "app_pages/bandingkan.py"
+COMPARE = "pages/bandingkan.py"
 
 
 def run_page(session=None, **params) -> AppTest:

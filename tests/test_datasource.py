@@ -6,11 +6,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import stories, userdata, views, workspace
-from jabodash.datasource import DataSource
-from jabodash.paths import DATA_DIR, ROOT
-from jabodash.state import ViewState
-from jabodash.store import get_store
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.core.state import ViewState
+from jabodash.features import unggah as userdata
+from jabodash.presenter import stories, views
+from jabodash.store import get_store, workspace
+from jabodash.store.datasource import DataSource
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
 CODES = list(REGIONS["code"])
@@ -109,12 +110,12 @@ def test_presenter_adds_the_view_of_a_session_upload():
     ind_id = workspace.indicator_id(sid, "Nilai sesi")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state[userdata.SESSION_KEY] = {sid: entry}
-    at.switch_page("app_pages/ringkasan.py")
+    at.switch_page("pages/ringkasan.py")
     at.query_params["indicator"] = ind_id
     at.query_params["year"] = "2022"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("app_pages/presentasi.py").run()
+    at.switch_page("pages/presentasi.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Nilai sesi" in c.value and "2022" in c.value for c in at.caption)
     at.radio(key="w_new_kind").set_value("ranking")
@@ -129,7 +130,8 @@ def test_presenter_adds_the_view_of_a_session_upload():
 
 
 def test_export_command_with_a_saved_upload(tmp_path):
-    from jabodash import cli, exports
+    from jabodash import cli
+    from jabodash.presenter import exports
     if exports.chromium_path() is None:
         pytest.skip("no Chromium for kaleido")
     ind_id = save(name="Nilai ekspor")

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from jabodash import exports, maps, stories, views
-from jabodash.paths import DATA_DIR
-from jabodash.state import ViewState, from_params
+from jabodash.charts import maps
+from jabodash.core.paths import DATA_DIR
+from jabodash.core.state import ViewState, from_params
+from jabodash.presenter import exports, stories, views
 
 needs_chromium = pytest.mark.skipif(exports.chromium_path() is None, reason="no system Chromium")
 
@@ -42,7 +43,7 @@ def square_boundaries() -> dict:
 
 @pytest.fixture
 def cached_boundaries(monkeypatch):
-    from jabodash import boundaries
+    from jabodash.geo import boundaries
     fc = square_boundaries()
     monkeypatch.setattr(boundaries, "geojson_for", lambda level: fc if level == "kabkota" else None)
     monkeypatch.setattr(boundaries, "attribution", lambda level: "Batas uji (CC0)")
@@ -107,7 +108,7 @@ def test_high_contrast_darkens_bars_and_text(store):
 
 
 def test_map_without_cached_boundaries_is_the_tile_grid(store, monkeypatch):
-    from jabodash import boundaries
+    from jabodash.geo import boundaries
     monkeypatch.setattr(boundaries, "geojson_for", lambda level: None)
     fig, _ = figure(store, "geo")
     assert {trace.type for trace in fig.data} == {"scatter"}   # tiles, no Choroplethmap
@@ -172,7 +173,7 @@ def test_bad_format_or_size_is_refused(store):
 @pytest.fixture(scope="module")
 def rendered(store):
     """Every figure type as PNG at 1920x1080, rendered in one batch (one browser)."""
-    from jabodash import boundaries
+    from jabodash.geo import boundaries
     fc = square_boundaries()
     original = boundaries.geojson_for, boundaries.attribution
     boundaries.geojson_for = lambda level: fc if level == "kabkota" else None
@@ -280,7 +281,7 @@ def test_export_command_renders_every_step_of_the_shipped_story(tmp_path):
     import subprocess
     import sys
 
-    from jabodash.paths import ROOT
+    from jabodash.core.paths import ROOT
     out = tmp_path / "deck"
     proc = subprocess.run([sys.executable, "-m", "jabodash", "export", "--story", "jabodetabek_dalam_angka",
                            "--out", str(out), "--format", "png"], cwd=ROOT, capture_output=True, text=True,
@@ -331,7 +332,7 @@ def test_geographic_map_of_the_real_boundaries(store, test_boundaries, tmp_path,
     map step is the geographic map with the boundary attribution drawn into the image."""
     if test_boundaries is None:
         pytest.skip("JABODASH_TEST_BOUNDARIES not set")
-    from jabodash import boundaries
+    from jabodash.geo import boundaries
     monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
     boundaries.import_file(test_boundaries / "jabodetabek_adm2.geojson", "kabkota")
     fig, _ = figure(store, "geo")

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from jabodash import catalog, fmt, i18n, state
 from jabodash.cli import main as cli_main
-from jabodash.textsafe import md_escape
+from jabodash.core import catalog, fmt, i18n, state
+from jabodash.core.textsafe import md_escape
 
 
 # --- view state <-> URL ---------------------------------------------------------------
@@ -120,12 +120,12 @@ def test_cli_without_command_shows_help(capsys):
 @pytest.mark.parametrize("values,expected", [([1, 2, 3.0], 0), ([1.5, 2], 1), ([12.25], 2), ([1.2345], 2),
                                              ([], 0), ([float("nan"), 4], 0), ([1e9, 0.1], 1)])
 def test_decimals_for_uploaded_values(values, expected):
-    from jabodash.fmt import decimals_for
+    from jabodash.core.fmt import decimals_for
     assert decimals_for(values) == expected
 
 
 def test_joined_skips_empty_parts():
-    from jabodash.fmt import joined
+    from jabodash.core.fmt import joined
     assert joined("", 2024, "15 dari 15 wilayah") == "2024 · 15 dari 15 wilayah"
     assert joined("jiwa", None, "x") == "jiwa · x"
 
@@ -145,6 +145,7 @@ def test_map_extent_and_compare_indicators_round_trip():
 
 def test_ranking_axis_leaves_room_for_outside_labels():
     import pandas as pd
+
     from jabodash.charts import value_range
     assert value_range(pd.Series([10.0, 50.0])) == [0.0, pytest.approx(59.0)]
     low, high = value_range(pd.Series([-2.0, 8.0]))
@@ -181,6 +182,7 @@ def test_cited_source_reads_the_note_of_a_dataset_title(title, cited):
 
 def test_sources_line_groups_sites_under_the_publication_they_cite():
     import pandas as pd
+
     from jabodash.charts import sources_line
     rows = [("a", "https://s1.org/p (Wikipedia text citing BPS SP2020)", "s1.org"),
             ("b", "https://s2.org/p (Wikipedia text citing BPS SP2020)", "s2.org"),
@@ -197,6 +199,7 @@ def test_sources_line_groups_sites_under_the_publication_they_cite():
 
 def test_a_long_source_line_wraps_between_sources_and_makes_room():
     import plotly.graph_objects as go
+
     from jabodash.charts import base_layout
     long = "; ".join(f"BPS SP2020 melalui situs{i}.example" for i in range(8))
     fig = base_layout(go.Figure(), "Judul", "sub", long, "id")

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jabodash import ingest
-from jabodash.exports_csv import neutralise, to_safe_csv
-from jabodash.i18n import strings, t
+from jabodash.core.csvsafe import neutralise, to_safe_csv
+from jabodash.core.i18n import strings, t
 from jabodash.ingest import IngestOptions, parse_numbers, parse_year, read_upload
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,7 +319,7 @@ def test_kecamatan_codes():
 
 
 def test_kecamatan_names_with_a_kecamatan_table():
-    from jabodash.regions import RegionMatcher
+    from jabodash.geo.regions import RegionMatcher
     kec = pd.DataFrame({"code": ["3276010", "3276050", "3276040"], "name": ["Pancoran Mas", "Beji", "Sukmajaya"]})
     data = b"kecamatan,tahun,jumlah\nPancoran Mas,2023,1\nBEJI,2023,2\nSukma Jaya,2023,3\nKec. Entah,2023,4\n"
     r = read_upload(data, "kec.csv", matcher=RegionMatcher(kecamatan=kec))
@@ -659,7 +659,7 @@ def test_number_forms_round_trip(nums, form):
 
 
 def _cli(argv, capsys):
-    from jabodash import cli_ingest
+    from jabodash.cli import ingest as cli_ingest
     parser = argparse.ArgumentParser()
     cli_ingest.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["ingest", *argv])
@@ -705,7 +705,7 @@ def test_cli_options_and_save(tmp_path, capsys, monkeypatch):
                          "--map", "Kota Depok=3276"], capsys)
     j = json.loads(out)
     assert code == 0 and j["ambiguous_columns"] == [] and j["dataset_id"]
-    from jabodash import workspace
+    from jabodash.store import workspace
     ds = workspace.load_dataset(j["dataset_id"])
     assert len(ds.records) == 3 and ds.meta["options"]["number_formats"] == {"nilai": "id"}
     code, out, _ = _cli([str(CORPUS / "empty.csv"), "--save"], capsys)

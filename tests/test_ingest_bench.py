@@ -26,7 +26,7 @@ _MEASURE = r"""
 import json, sys, time
 import pandas as pd
 from jabodash.ingest import read_file
-from jabodash.regions import default_matcher
+from jabodash.geo.regions import default_matcher
 
 def high_water_mb():
     # VmHWM: peak resident memory of this process (reset by exec, unlike ru_maxrss)
@@ -58,7 +58,7 @@ print(json.dumps(out))
 
 def _write_big_csv(path: Path) -> None:
     """kode_wilayah;nama_wilayah;tahun;indikator;nilai with Indonesian numbers, 15 regions."""
-    from jabodash.regions import load_regions
+    from jabodash.geo.regions import load_regions
     regions = load_regions()
     codes = list(regions["code"].astype(str))
     names = [n.upper() if i % 2 else n for i, n in enumerate(regions["short_name"])]
@@ -88,8 +88,8 @@ def big_csv(tmp_path_factory) -> Path:
 @pytest.mark.benchmark
 def test_million_rows_in_process(big_csv, benchmark, tmp_path, monkeypatch):
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    from jabodash.geo.regions import default_matcher
     from jabodash.ingest import read_file
-    from jabodash.regions import default_matcher
     default_matcher()
     result = benchmark.pedantic(read_file, args=(big_csv,), rounds=1, iterations=1)
     assert result.ok, result.errors

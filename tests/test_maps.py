@@ -1,4 +1,4 @@
-"""Map classification and figure builders (jabodash.classify, jabodash.maps).
+"""Map classification and figure builders (jabodash.geo.classify, jabodash.charts.maps).
 
 With JABODASH_TEST_BOUNDARIES pointing at a folder holding jabodetabek_adm2.geojson and
 jabodetabek_adm3.geojson (development data, never in the repo) the figure-size budgets and the
@@ -17,9 +17,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from jabodash import maps, palette
-from jabodash.classify import Classes, classify, fisher_jenks_bins
-from jabodash.paths import DATA_DIR
+from jabodash.charts import maps
+from jabodash.core import palette
+from jabodash.core.paths import DATA_DIR
+from jabodash.geo.classify import Classes, classify, fisher_jenks_bins
 
 KAB_BUDGET_BYTES = 250_000
 KEC_BUDGET_BYTES = 1_200_000
@@ -499,7 +500,8 @@ def real(test_boundaries):
     if test_boundaries is None:
         pytest.skip("JABODASH_TEST_BOUNDARIES not set")
     import geopandas as gpd
-    from jabodash import boundaries
+
+    from jabodash.geo import boundaries
     out = {}
     for level, name in LEVEL_FILES.items():
         gdf = gpd.read_file(test_boundaries / name)

@@ -7,19 +7,21 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import charts_compare as cc
-from jabodash import exports_csv, methods, userdata, workspace
-from jabodash.datasource import DataSource
-from jabodash.paths import DATA_DIR, ROOT
-from jabodash.store import get_store
-from jabodash.textsafe import md_escape
+from jabodash.charts import bandingkan as cc
+from jabodash.core import csvsafe as exports_csv
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.core.textsafe import md_escape
+from jabodash.features import data as methods
+from jabodash.features import unggah as userdata
+from jabodash.store import get_store, workspace
+from jabodash.store.datasource import DataSource
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
 CODES = list(REGIONS["code"])
 # 2022: all 15 regions (value 1..15); 2023: 14 regions, no Kab. Cianjur 3203 (value 2.5 * k)
 TEXT = "kode,tahun,nilai\n" + "".join(f"{c},2022,{i + 1}\n" for i, c in enumerate(CODES)) + "".join(
     f"{c},2023,{(i + 1) * 2.5}\n" for i, c in enumerate(CODES) if c != "3203")
-DATA = "app_pages/data.py"
+DATA = "pages/data.py"
 HOSTILE_NAME = "<b>x</b> [link](http://evil)"
 HOSTILE_SOURCE = '=HYPERLINK("http://evil","klik")'
 

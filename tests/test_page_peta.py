@@ -1,5 +1,4 @@
-"""AppTest of the map explorer page (Peta) and unit tests of jabodash.mapview."""
-import io
+"""AppTest of the map explorer page (Peta) and unit tests of jabodash.features.peta."""
 import os
 from pathlib import Path
 
@@ -10,8 +9,9 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from jabodash import boundaries, mapview
-from jabodash.paths import DATA_DIR, ROOT
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.features import peta as mapview
+from jabodash.geo import boundaries
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
@@ -35,7 +35,7 @@ def cache(tmp_path, monkeypatch):
 def run(cache_dir, **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("app_pages/peta.py")
+    at.switch_page("pages/peta.py")
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -158,7 +158,7 @@ def test_real_boundaries_both_levels(cache):
     assert not at.exception
 
 
-# --- unit tests of jabodash.mapview ---------------------------------------------------------
+# --- unit tests of jabodash.features.peta ---------------------------------------------------------
 
 def test_map_mode():
     assert mapview.map_mode("kabkota", "geo", False) == "tiles"
@@ -170,7 +170,7 @@ def test_map_mode():
 
 def test_selected_code_from_choropleth_and_tiles():
     assert mapview.selected_code({"selection": {"points": [{"location": "3171"}]}}) == "3171"
-    grid = __import__("jabodash.maps", fromlist=["x"]).tile_layout("kabkota")
+    grid = __import__("jabodash.charts.maps", fromlist=["x"]).tile_layout("kabkota")
     row = grid.iloc[0]
     ev = {"selection": {"points": [{"x": float(row["col"]), "y": -float(row["row"])}]}}
     assert mapview.selected_code(ev) == row["code"]
@@ -179,7 +179,7 @@ def test_selected_code_from_choropleth_and_tiles():
 
 
 def test_profile_table_latest_and_trend():
-    from jabodash import catalog
+    from jabodash.core import catalog
     prof = pd.DataFrame({"indicator_id": ["ipm", "ipm", "ipm"], "year": [2022, 2023, 2024],
                          "value": [80.0, 81.0, np.nan], "source": ["a", "b", "c"]})
     out = mapview.profile_table(prof, catalog.load_catalog(), "en")

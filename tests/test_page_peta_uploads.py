@@ -9,8 +9,10 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from jabodash import boundaries, userdata, workspace
-from jabodash.paths import DATA_DIR, ROOT
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.features import unggah as userdata
+from jabodash.geo import boundaries
+from jabodash.store import workspace
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
 CODES = list(REGIONS["code"])
@@ -38,7 +40,7 @@ def open_peta(session: dict | None = None, **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     for key, value in (session or {}).items():
         at.session_state[key] = value
-    at.switch_page("app_pages/peta.py")   # a fresh session opening /peta?... (a shared link)
+    at.switch_page("pages/peta.py")   # a fresh session opening /peta?... (a shared link)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -61,7 +63,7 @@ def test_session_upload_is_listed_mapped_and_profiled():
     assert at.query_params["indicator"] == ind_id
     assert at.selectbox(key="w_year").value == 2022
     hover = " ".join(str(tr.get("hovertext", "")) for tr in figure(at)["data"])
-    for i, code in enumerate(CODES):  # every region's 2022 figure is on the tile map
+    for i, _code in enumerate(CODES):  # every region's 2022 figure is on the tile map
         assert f"{1000 + 10 * i + 2:,}".replace(",", ".") in hover
     at.selectbox(key="w_year").set_value(2021).run()
     hover = " ".join(str(tr.get("hovertext", "")) for tr in figure(at)["data"])
@@ -150,7 +152,7 @@ def test_upload_page_to_map_picker_through_the_file_uploader():
     maps it; a restart (new AppTest) still lists it."""
     text = UPLOAD.replace("3674,", "TANGSEL KOTA XYZ,")   # one region the matcher cannot know
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.switch_page("app_pages/unggah.py").run()
+    at.switch_page("pages/unggah.py").run()
     at.file_uploader(key="u_file").set_value(("posyandu.csv", text.encode(), "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
     at.selectbox(key=userdata.map_key("TANGSEL KOTA XYZ")).set_value("3674").run()
@@ -160,7 +162,7 @@ def test_upload_page_to_map_picker_through_the_file_uploader():
     saved = workspace.list_datasets()
     assert len(saved) == 1 and saved[0]["region_mapping"] == {"TANGSEL KOTA XYZ": "3674"}
     ind_id = workspace.indicator_id(saved[0]["id"], "Posyandu aktif")
-    at.switch_page("app_pages/peta.py").run()
+    at.switch_page("pages/peta.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Unggahan · Posyandu aktif" in at.selectbox(key="w_indicator").options
     at.selectbox(key="w_indicator").set_value(ind_id).run()

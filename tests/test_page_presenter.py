@@ -5,8 +5,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import stories
-from jabodash.paths import ROOT
+from jabodash.core.paths import ROOT
+from jabodash.presenter import stories
 
 APP = str(ROOT / "app.py")
 STORY = "jabodetabek_dalam_angka"
@@ -104,7 +104,7 @@ def test_step_out_of_range_and_unknown_story_fall_back_with_a_notice():
 
 
 def test_presenter_layout_hides_the_chrome_with_a_constant_css():
-    from jabodash.views import PRESENTER_CSS
+    from jabodash.presenter.views import PRESENTER_CSS
     at = run_page(PAGE, story=STORY, step="3", presenter="1")
     assert [h.proto.body for h in at.get("html")] == [PRESENTER_CSS]
     assert not at.title                                   # no page title: the step fills the screen
@@ -129,7 +129,7 @@ def test_downloads_and_share_link():
     at = run_page(PAGE, story=STORY, step="1")
     keys = {d.key for d in at.get("download_button")}
     assert {"dl_csv", "dl_story"} <= keys
-    from jabodash import exports
+    from jabodash.presenter import exports
     if exports.chromium_path():
         assert {"dl_png", "dl_svg", "dl_pdf"} <= keys
     code = [c.value for c in at.code]

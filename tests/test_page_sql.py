@@ -1,4 +1,4 @@
-"""AppTest of the SQL console page (app_pages/sql.py): values, refusals in both languages, error
+"""AppTest of the SQL console page (pages/sql.py): values, refusals in both languages, error
 positions, examples, schema.
 
 The sandbox runs in its default worker process; JABODASH_SQL_ISOLATION=thread would run it in the
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import userdata
-from jabodash.paths import DATA_DIR, ROOT
-from jabodash.sqlconsole import examples
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.features import unggah as userdata
+from jabodash.sql import examples
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 REG = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
@@ -18,7 +18,7 @@ REG = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
 def sql_page(lang: str = "id") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.query_params["lang"] = lang
-    at.switch_page("app_pages/sql.py").run()
+    at.switch_page("pages/sql.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -132,10 +132,10 @@ SEPEDA = pd.DataFrame({"region_code": ["3171"], "indicator": ["Jalur sepeda"], "
     ("uploads", {"sepeda.csv": SEPEDA}),
 ])
 def test_session_uploads_are_queryable(key, uploads):
-    """The upload page's session entries (jabodash.userdata.SESSION_KEY) become upload_* tables."""
+    """The upload page's session entries (jabodash.features.unggah.SESSION_KEY) become upload_* tables."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.session_state[key] = uploads
-    at.switch_page("app_pages/sql.py").run()
+    at.switch_page("pages/sql.py").run()
     schema = schema_tables(at)[0].value
     assert "upload_sepeda" in set(schema.iloc[:, 0])
     run_sql(at, "SELECT value FROM upload_sepeda WHERE region_code = '3171'")
@@ -144,8 +144,8 @@ def test_session_uploads_are_queryable(key, uploads):
 
 def test_dataset_saved_later_appears_on_the_next_run(tmp_path, monkeypatch):
     """The sandbox reads saved datasets when it starts: a new save starts a new sandbox."""
-    from jabodash import workspace
     from jabodash.ingest import read_upload
+    from jabodash.store import workspace
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     at = sql_page("id")
     box = at.session_state["_sql_sandbox"]

@@ -1,9 +1,10 @@
-"""AppTest of the upload page (app_pages/unggah.py) and uploaded data on the overview page."""
+"""AppTest of the upload page (pages/unggah.py) and uploaded data on the overview page."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import userdata, workspace
-from jabodash.paths import ROOT
+from jabodash.core.paths import ROOT
+from jabodash.features import unggah as userdata
+from jabodash.store import workspace
 
 NAMES = ["KOTA JAKARTA SELATAN", "KOTA JAKARTA TIMUR", "KOTA JAKARTA PUSAT", "KOTA JAKARTA BARAT",
          "KOTA JAKARTA UTARA", "KABUPATEN KEPULAUAN SERIBU", "KABUPATEN BOGOR", "KABUPATEN CIANJUR",
@@ -29,7 +30,7 @@ def run_page(**session) -> AppTest:
     for k, v in session.items():
         at.session_state[k] = v
     at.run()
-    at.switch_page("app_pages/unggah.py").run()
+    at.switch_page("pages/unggah.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -45,7 +46,7 @@ def upload(at, name, data):
 
 
 def overview_values(at, label_part):
-    at.switch_page("app_pages/ringkasan.py").run()
+    at.switch_page("pages/ringkasan.py").run()
     assert not at.exception, [e.value for e in at.exception]
     sb = at.selectbox(key="w_indicator")
     ids = [o for o in sb.options if label_part in o]
@@ -72,7 +73,7 @@ def test_upload_report_mapping_save_and_overview():
     assert len(saved) == 1 and saved[0]["indicator"] == "Warung kopi"
     assert saved[0]["region_mapping"] == {"KOTA TANGSEL XYZ": "3674"}
     # the overview ranks it
-    at.switch_page("app_pages/ringkasan.py").run()
+    at.switch_page("pages/ringkasan.py").run()
     assert not at.exception, [e.value for e in at.exception]
     sb = at.selectbox(key="w_indicator")
     assert "Unggahan · Warung kopi" in sb.options  # options as shown (formatted)
@@ -105,7 +106,7 @@ def test_uploaded_values_in_ranking_helpers():
     assert vals.set_index("region_code").loc["3674", "value"] == 100 + 14 * 10 + 2
     assert vals["rank_desc"].iloc[0] == 1 and sid in inds["id"][0]
     # the overview picker lists it (session only, not saved)
-    at.switch_page("app_pages/ringkasan.py").run()
+    at.switch_page("pages/ringkasan.py").run()
     assert not at.exception
     assert any(o.startswith("Unggahan ·") for o in at.selectbox(key="w_indicator").options)
     assert workspace.list_datasets() == []
@@ -156,6 +157,7 @@ def test_ambiguous_numbers_and_xlsx_sheet_are_corrected_by_hand():
     assert not at.exception and not at.error
     assert metric(at, "Nilai") == "2"
     import io
+
     import openpyxl
     wb = openpyxl.Workbook()
     wb.active.title = "catatan"

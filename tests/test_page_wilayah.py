@@ -6,10 +6,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from jabodash import boundaries, mapview
-from jabodash.paths import DATA_DIR, ROOT
 from test_page_peta import REGIONS, import_squares
+
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.features import peta as mapview
+from jabodash.geo import boundaries
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 REAL = os.environ.get("JABODASH_TEST_BOUNDARIES")
@@ -24,7 +25,7 @@ def cache(tmp_path, monkeypatch):
 def run() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("app_pages/wilayah.py").run()
+    at.switch_page("pages/wilayah.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -91,13 +92,15 @@ def test_real_kecamatan_drilldown(cache):
 def test_kecamatan_map_of_one_kabkota_synthetic():
     import geopandas as gpd
     from shapely.geometry import box
-    from jabodash import maps, mapview
-    from jabodash.state import ViewState
+
+    from jabodash.charts import maps
+    from jabodash.core.state import ViewState
+    from jabodash.features import peta as mapview
     gdf = gpd.GeoDataFrame({"code": ["3276010", "3276020", "3171010"], "name": ["A", "B", "C"],
                             "parent_code": ["3276", "3276", "3171"], "area_km2": [10.0, 20.0, 5.0]},
                            geometry=[box(106.80, -6.40, 106.82, -6.38), box(106.82, -6.40, 106.84, -6.38),
                                      box(106.80, -6.30, 106.82, -6.28)], crs=4326)
-    from jabodash import boundaries as bd
+    from jabodash.geo import boundaries as bd
     fc = bd.to_geojson(gdf, "kecamatan")
     fig = mapview.kecamatan_map(gdf, fc, "3276", ViewState(), "id", "uji")
     spec = json.loads(fig.to_json())

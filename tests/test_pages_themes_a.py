@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import fmt
-from jabodash.catalog import get as ind
-from jabodash.paths import DATA_DIR, ROOT
+from jabodash.core import fmt
+from jabodash.core.catalog import get as ind
+from jabodash.core.paths import DATA_DIR, ROOT
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str}).set_index("code")
@@ -30,7 +30,7 @@ def open_page(page: str, keep_sidebar: bool = True, **params) -> AppTest:
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page(f"app_pages/{page}.py")
+    at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     if keep_sidebar:
@@ -226,7 +226,7 @@ def test_services_changing_indicator_and_too_few_regions():
 
 
 def test_services_highlights_regions_from_the_url():
-    from jabodash import palette
+    from jabodash.core import palette
     at = open_page("layanan", regions="3173,3101")
     fig = next(f for f in figures(at) if "Dokter" in f["layout"]["title"]["text"])
     bars = fig["data"][0]
@@ -289,6 +289,6 @@ def test_page_switch_keeps_the_sidebar(page):
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page(f"app_pages/{page}.py").run()
+    at.switch_page(f"pages/{page}.py").run()
     assert at.radio(key="w_lang").value == "en"
     assert at.radio(key="w_region_set").value == "agglomeration"

@@ -9,14 +9,13 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash import compare
-from jabodash.paths import DATA_DIR, ROOT
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.features import bandingkan as compare
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
-COMPARE, DATA = "app_pages/bandingkan.py", "app_pages/data.py"
+COMPARE, DATA = "pages/bandingkan.py", "pages/data.py"
 
 
 def run_page(page: str, **params) -> AppTest:
@@ -261,7 +260,7 @@ def test_sidebar_state_survives_switching_to_compare():
 
 
 def test_data_page_shows_cached_boundary_attribution(monkeypatch):
-    from jabodash import boundaries
+    from jabodash.geo import boundaries
 
     class Cached:
         attribution = "BPS via OCHA/HDX, CC BY-IGO"

@@ -1,4 +1,4 @@
-"""Facility lists (points layout) counted per region: jabodash.userdata.point_records and the upload page."""
+"""Facility lists (points layout) counted per region: jabodash.features.unggah.point_records and the upload page."""
 from pathlib import Path
 
 import geopandas as gpd
@@ -7,8 +7,10 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from jabodash import boundaries, userdata as ud, workspace
-from jabodash.paths import ROOT
+from jabodash.core.paths import ROOT
+from jabodash.features import unggah as ud
+from jabodash.geo import boundaries
+from jabodash.store import workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -172,7 +174,7 @@ def import_kabkota_squares():
 def run_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("app_pages/unggah.py").run()
+    at.switch_page("pages/unggah.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -232,7 +234,7 @@ def test_page_counts_points_use_save_and_restart():
     assert list(inds["id"]) == [ind_id]
     vals = ud.values(obs, inds, regions, ind_id, 2024).set_index("region_code")["value"]
     assert (vals["3276"], vals["3203"], vals["3201"]) == (2.0, 1.0, 0.0)
-    at2.switch_page("app_pages/ringkasan.py").run()
+    at2.switch_page("pages/ringkasan.py").run()
     assert not at2.exception, [e.value for e in at2.exception]
     assert "Unggahan · Jumlah puskesmas" in at2.selectbox(key="w_indicator").options
 

@@ -1,4 +1,4 @@
-"""Tests for the region matcher (jabodash/regions.py) and data/region_aliases.csv."""
+"""Tests for the region matcher (jabodash/geo/regions.py) and data/region_aliases.csv."""
 from __future__ import annotations
 
 import decimal
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jabodash import regions as R
-from jabodash.regions import (
+from jabodash.geo import regions as R
+from jabodash.geo.regions import (
     KEMENDAGRI_TO_BPS_JAKARTA,
     Match,
     RegionMatcher,
@@ -720,7 +720,8 @@ def test_custom_regions_table():
 # ---------------------------------------------------------------------------
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 _PROPERTY_MATCHER = RegionMatcher(kecamatan=KECAMATAN)
 

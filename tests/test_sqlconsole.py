@@ -1,4 +1,4 @@
-"""SQL console (jabodash.sqlconsole, python -m jabodash sql): hostile statements are refused or stopped
+"""SQL console (jabodash.sql, python -m jabodash sql): hostile statements are refused or stopped
 with the right message, each line of defence on its own; ordinary analytical queries give the right
 values; uploads stay in their session; errors carry their position; exports; schema; examples; CLI."""
 from __future__ import annotations
@@ -15,8 +15,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from jabodash import i18n, sqlconsole
-from jabodash.sqlconsole import Sandbox, check_statements, check_tokens
+from jabodash import sql as sqlconsole
+from jabodash.core import i18n
+from jabodash.sql import Sandbox, check_statements, check_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -274,7 +275,7 @@ def test_second_line_tokens_refuse_what_the_parser_calls_a_select(parser):
 
 
 def test_second_line_tokens_alone_refuse_every_hostile_statement(tmp_path):
-    for sql, key in _hostile(tmp_path):
+    for sql, _key in _hostile(tmp_path):
         problem = check_tokens(sql)
         assert problem is not None and problem.kind == "refused", sql
         assert problem.key.startswith("refused."), (sql, problem.key)
@@ -510,8 +511,8 @@ def test_upload_names_are_checked(db_path):
 
 
 def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
-    from jabodash import workspace
     from jabodash.ingest import read_upload
+    from jabodash.store import workspace
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\nKota Bekasi;2023;12\nKabupaten Bogor;2023;30\n"
     result = read_upload(data.encode(), "taman.csv")
@@ -674,7 +675,7 @@ def test_strings_complete_in_both_languages():
 
 
 def test_module_does_not_import_streamlit():
-    code = "import sys, jabodash.sqlconsole, jabodash.cli_sql; print('streamlit' in sys.modules)"
+    code = "import sys, jabodash.sql, jabodash.cli.sql; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -5,9 +5,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from jabodash import aggregate, catalog
-from jabodash.paths import DATA_DIR
-from jabodash.store import QueryNotFound, Store, build_database, database_path, load_query
+from jabodash.core import catalog
+from jabodash.core.paths import DATA_DIR
+from jabodash.store import QueryNotFound, Store, aggregate, build_database, database_path, load_query
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str}).set_index("code")

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st_
 
-from jabodash import catalog, stories, views
-from jabodash.state import ViewState
-from jabodash.stories import Step, Story, StoryError
+from jabodash.core import catalog
+from jabodash.core.state import ViewState
+from jabodash.presenter import stories, views
+from jabodash.presenter.stories import Step, Story, StoryError
 
 SHIPPED = "jabodetabek_dalam_angka"
 

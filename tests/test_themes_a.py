@@ -2,16 +2,17 @@
 queries and jabodash functions, checked against the values in data/*.csv."""
 import math
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from jabodash import charts_themes, cooperation, population, services
-from jabodash.aggregate import MetroValue
-from jabodash.catalog import get as ind
-from jabodash.i18n import strings
-from jabodash.paths import DATA_DIR, ROOT
+from jabodash.charts import themes as charts_themes
+from jabodash.core.catalog import get as ind
+from jabodash.core.i18n import strings
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.features import kependudukan as population
+from jabodash.features import kerjasama as cooperation
+from jabodash.features import layanan as services
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 FLOWS = pd.read_csv(DATA_DIR / "flows.csv", dtype={"origin_code": str, "destination_code": str})
@@ -322,7 +323,7 @@ def test_links_matrix_follows_the_data(store):
 
 def test_other_cooperation_indicators_grow_with_the_catalog(store):
     table = cooperation.other_indicators(store, "agglomeration", "en")
-    from jabodash.catalog import load_catalog
+    from jabodash.core.catalog import load_catalog
     theme = [i.name_en for i in load_catalog().values() if i.theme == "kerja_sama"]
     assert table["Indicator"].tolist() == theme
     assert table.loc[table["Indicator"].str.startswith("DKI Jakarta financial"), "Widest coverage"].iloc[0] == "8 of 15 regions"
@@ -344,8 +345,8 @@ def test_every_string_exists_in_both_languages_with_the_same_placeholders():
 
 def test_every_key_used_by_the_code_exists():
     used = set()
-    for path in ["app_pages/kependudukan.py", "app_pages/layanan.py", "app_pages/kerjasama.py", "jabodash/population.py",
-                 "jabodash/services.py", "jabodash/cooperation.py", "jabodash/charts_themes.py"]:
+    for path in ["pages/kependudukan.py", "pages/layanan.py", "pages/kerjasama.py", "jabodash/features/kependudukan.py",
+                 "jabodash/features/layanan.py", "jabodash/features/kerjasama.py", "jabodash/charts/themes.py"]:
         used |= set(re.findall(r'"((?:population|services|cooperation)\.[a-z0-9_.]+)"', (ROOT / path).read_text()))
     missing = {k for k in used if k not in strings("id") and not k.endswith(".")}
     assert not missing
@@ -353,7 +354,7 @@ def test_every_key_used_by_the_code_exists():
 
 @pytest.mark.parametrize("page", ["kependudukan", "layanan", "kerjasama"])
 def test_pages_stay_thin(page):
-    text = (ROOT / "app_pages" / f"{page}.py").read_text()
+    text = (ROOT / "pages" / f"{page}.py").read_text()
     assert len(text.splitlines()) < 120
     assert "import pandas" not in text and "plotly" not in text.replace("plotly_chart", "")
     assert not re.search(r"\bSELECT\b|\bFROM\b", text)

@@ -6,17 +6,17 @@ against data/observations.csv read independently with pandas.
 import json
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from jabodash import charts_compare as cc
-from jabodash import compare, methods
-from jabodash.catalog import load_catalog
-from jabodash.i18n import strings
-from jabodash.paths import DATA_DIR, ROOT
+from jabodash.charts import bandingkan as cc
+from jabodash.core.catalog import load_catalog
+from jabodash.core.i18n import strings
+from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.features import bandingkan as compare
+from jabodash.features import data as methods
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
@@ -347,7 +347,7 @@ def test_details_include_formula_for_derived():
 # --- boundaries ----------------------------------------------------------------------------------
 
 def test_boundary_info_absent_and_present(monkeypatch, tmp_path):
-    from jabodash import boundaries
+    from jabodash.geo import boundaries
 
     monkeypatch.setattr(boundaries, "attribution", lambda level: None)
     infos = methods.boundary_info()
@@ -369,7 +369,7 @@ def test_boundary_info_absent_and_present(monkeypatch, tmp_path):
 
 
 def test_boundary_info_never_raises(monkeypatch):
-    from jabodash import boundaries
+    from jabodash.geo import boundaries
 
     def broken(level):
         raise OSError("disk gone")
@@ -492,8 +492,8 @@ def test_wrapped_source_lines():
 
 # --- strings and SQL --------------------------------------------------------------------------------
 
-MY_FILES = ["jabodash/compare.py", "jabodash/methods.py", "jabodash/charts_compare.py",
-            "app_pages/bandingkan.py", "app_pages/data.py"]
+MY_FILES = ["jabodash/features/bandingkan.py", "jabodash/features/data.py", "jabodash/charts/bandingkan.py",
+            "pages/bandingkan.py", "pages/data.py"]
 
 
 def test_every_used_key_exists_in_both_languages():
@@ -534,7 +534,7 @@ def test_my_sql_files_use_named_parameters_only():
 
 
 def test_pages_stay_thin():
-    for name in ("app_pages/bandingkan.py", "app_pages/data.py"):
+    for name in ("pages/bandingkan.py", "pages/data.py"):
         text = (ROOT / name).read_text(encoding="utf-8")
         assert len(text.splitlines()) < 120
         assert "import pandas" not in text and "import plotly" not in text and "update_layout" not in text

@@ -1,11 +1,9 @@
-"""Unit tests of jabodash/userdata.py (no streamlit)."""
+"""Unit tests of jabodash/features/unggah.py (no streamlit)."""
 import pandas as pd
-
-from jabodash import userdata as ud
-from jabodash import workspace
-from jabodash.store import get_store
-
 import pytest
+
+from jabodash.features import unggah as ud
+from jabodash.store import get_store, workspace
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jabodash import workspace
 from jabodash.ingest import IngestOptions, read_upload
+from jabodash.store import workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "ingest"

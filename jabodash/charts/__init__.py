@@ -1,0 +1,190 @@
+"""Pure chart builders: DataFrame + indicator metadata -> plotly Figure.
+
+Every figure carries its unit, year and source in the figure itself (so exported images keep
+them) and draws gaps as gaps: a region without a figure keeps its place, labelled "no data".
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from jabodash.core import fmt, palette
+from jabodash.core.catalog import Indicator
+from jabodash.core.i18n import t
+from jabodash.core.textsafe import plotly_escape
+
+FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222222")
+
+
+_CITED = (re.compile(r"\b(?:citing|quoting)\s+(.+?)\)?\s*$"),
+          re.compile(r"^(?:text of )?(?:BRS )?(BPS(?: DKI)?|BIG|Open Data \w+)\b"),
+          re.compile(r"\bper (Kepmendagri [^,;]+)"))
+
+
+def cited_source(title: str) -> str | None:
+    """The publication a secondary source carries, from the note in brackets of a dataset title:
+    "https://... (Wikipedia text citing BPS SP2020)" -> "BPS SP2020", "github:... (BPS table '...')"
+    -> "BPS", "(BIG letter ...)" -> "BIG"; None when the note names none."""
+    title = str(title)
+    note = title[title.index(" (") + 2:].rstrip().removesuffix(")") if " (" in title else ""
+    for pattern in _CITED:
+        match = pattern.search(note)
+        if match:
+            return match.group(1).split(";")[0].strip()[:60]
+    return None
+
+
+def names_line(names: list[str], lang: str, limit: int = 2, sep: str = "; ", more: str = "chart.and_more") -> str:
+    """The first names joined with sep, then "and n more" (the message key more)."""
+    text = sep.join(names[:limit])
+    return text + (" " + t(more, lang, n=len(names) - limit) if len(names) > limit else "")
+
+
+def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
+    """The short source line of a figure: the publication each dataset cites, with the sites that
+    carried it ("BPS SP2020 via wikimili.com, kiwix.lema.org"), else the site or the analyst's source;
+    derived values say so first."""
+    if "source" not in frame or frame["source"].dropna().empty:
+        return ""
+    observed = frame[(frame["dataset_id"] != "derived") & frame["dataset_id"].notna()]
+    observed = observed.dropna(subset=["source"]).drop_duplicates("dataset_id")
+    sites_of: dict[str, list[str]] = {}
+    for row in observed.itertuples():
+        site = getattr(row, "origin", None)
+        site = str(site if isinstance(site, str) and site.strip() else row.source).split(" (")[0][:70]
+        cited = cited_source(row.source)
+        sites = sites_of.setdefault(cited or site, [])
+        if cited and site not in sites:
+            sites.append(site)
+    groups = [t("chart.via", lang, cited=name, sites=names_line(sites, lang, sep=", ", more="chart.sites_more")) if sites else name
+              for name, sites in sites_of.items()]
+    text = names_line(groups, lang, limit)
+    if (frame["dataset_id"] == "derived").any():
+        text = (t("chart.derived", lang) + ("; " + text if text else "")).strip()
+    return text
+
+
+SOURCE_WIDTH = 120   # characters of the 11 px source line that fit under a full-width chart
+
+
+def wrap_lines(text: str, width: int = SOURCE_WIDTH) -> list[str]:
+    """A source line broken to fit: between sources ("; ") first, then between words."""
+    lines: list[str] = []
+    for part in text.split("; "):
+        candidate = f"{lines[-1]}; {part}" if lines else part
+        if lines and len(candidate) <= width:
+            lines[-1] = candidate
+            continue
+        if lines:
+            lines[-1] += ";"
+        line = ""
+        for word in part.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
+    return [line for line in lines if line]
+
+
+def add_source(fig: go.Figure, source: str, lang: str, width: int = SOURCE_WIDTH, below: int = 40,
+               y: float = -0.01, make_room: bool = True) -> int:
+    """The "Sumber: ..." line under the plot area (escaped: it may hold uploaded text), wrapped
+    at width characters, the bottom margin grown for each extra line unless make_room is off;
+    returns the number of lines written."""
+    if not source:
+        return 0
+    lines = wrap_lines(f"{t('chart.source', lang)}: {source}", width)
+    fig.add_annotation(text="<br>".join(plotly_escape(line) for line in lines), xref="paper", yref="paper",
+                       x=0, y=y, yshift=-below, showarrow=False, xanchor="left", yanchor="top", align="left",
+                       font=dict(size=11, color="#555555"))
+    if make_room and len(lines) > 1:
+        fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * (len(lines) - 1)))
+    return len(lines)
+
+
+def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 480) -> go.Figure:
+    """Title, subtitle and source line; all three are escaped (they may hold uploaded text)."""
+    title, subtitle = plotly_escape(title), plotly_escape(subtitle)
+    fig.update_layout(
+        title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0.0, xanchor="left", font=dict(size=18)),
+        font=FONT, height=height, margin=dict(l=10, r=20, t=80, b=70),
+        separators=",." if lang == "id" else ".,",
+        paper_bgcolor="white", plot_bgcolor="white",
+    )
+    add_source(fig, source, lang)
+    return fig
+
+
+def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
+                metro_value: float | None = None, highlight: tuple[str, ...] = ()) -> go.Figure:
+    """Horizontal bars, best first by the indicator's direction; regions without a figure
+    are listed at the bottom with 'no data'."""
+    df = values.copy()
+    ascending = ind.higher_is_better is False
+    df = pd.concat([df[df["value"].notna()].sort_values("value", ascending=ascending),
+                    df[df["value"].isna()]])
+    labels = df["short_name"].tolist()
+    colours = [palette.HIGHLIGHT if code in highlight else palette.NEUTRAL_BAR for code in df["region_code"]]
+    no_data = t("common.no_data", lang)
+    text = [fmt.number(v, ind.decimals, lang, missing=no_data) for v in df["value"]]
+    fig = go.Figure(go.Bar(
+        x=df["value"], y=labels, orientation="h", marker_color=colours, text=text,
+        textposition="outside", cliponaxis=False,
+        customdata=df[["name"]].to_numpy(),
+        hovertemplate="%{customdata[0]}<br>%{x:,." + str(ind.decimals) + "f} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
+    ))
+    # "no data" labels for gaps sit at zero, where there is no bar
+    for label, value in zip(labels, df["value"]):
+        if pd.isna(value):
+            fig.add_annotation(x=0, y=label, text=no_data, showarrow=False, xanchor="left",
+                               font=dict(color="#767676", size=12))
+    if metro_value is not None:
+        fig.add_vline(x=metro_value, line=dict(color=palette.METRO_LINE, dash="dash", width=1.5), layer="below",
+                      annotation_text=f"{t('chart.metro', lang)}: {fmt.number(metro_value, ind.decimals, lang)}", annotation_position="top")
+    covered = int(df["value"].notna().sum())
+    subtitle = fmt.joined(ind.unit(lang), year, t("common.coverage", lang, covered=covered, total=len(df)))
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
+                     tickformat=",~r", range=value_range(df["value"]))
+    return base_layout(fig, ind.name(lang), subtitle, sources_line(df, lang), lang,
+                       height=max(360, 120 + 30 * len(df)))
+
+
+def value_range(values: pd.Series, room: float = 0.18) -> list[float] | None:
+    """An axis range from zero (or the lowest negative value) to the highest value, with
+    ``room`` on the outer sides for the value labels drawn outside the bars."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if v.empty:
+        return None
+    low, high = min(0.0, float(v.min())), max(0.0, float(v.max()))
+    span = (high - low) or 1.0
+    return [low - room * span if low < 0 else 0.0, high + room * span if high > 0 else 0.0]
+
+
+def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tuple[str, ...] = ()) -> go.Figure:
+    """One line per region over the years. Missing years are not bridged: a line joins only
+    consecutive figures the data holds, markers show each observed point."""
+    fig = go.Figure()
+    codes = list(dict.fromkeys(series["region_code"]))
+    all_years = sorted(series["year"].unique()) if len(series) else []
+    for i, code in enumerate(codes):
+        part = series[series["region_code"] == code].set_index("year").reindex(all_years)
+        part["short_name"] = part["short_name"].ffill().bfill()
+        part = part.rename_axis("year").reset_index()
+        emphasized = not highlight or code in highlight
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["value"], mode="lines+markers", name=part["short_name"].iloc[0],
+            line=dict(color=palette.CATEGORICAL[i % len(palette.CATEGORICAL)], width=3 if emphasized else 1),
+            opacity=1.0 if emphasized else 0.35, connectgaps=False,
+            hovertemplate="%{fullData.name}<br>%{x}: %{y:,." + str(ind.decimals) + "f} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
+        ))
+    years = sorted(series["year"].unique()) if len(series) else []
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    fig.update_xaxes(tickmode="array", tickvals=years, gridcolor="#eeeeee", title=None)
+    fig.update_yaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", tickformat=",~r")
+    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1))
+    return base_layout(fig, ind.name(lang), fmt.joined(ind.unit(lang), span), sources_line(series, lang), lang)

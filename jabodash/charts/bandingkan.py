@@ -1,0 +1,330 @@
+"""Chart builders of the compare page and the data and methods page.
+
+Pure functions: DataFrame + indicator metadata -> plotly Figure. Like jabodash.charts, each
+figure names its unit, year(s), coverage and source inside the figure (so a PNG keeps them)
+and draws gaps as gaps: a missing figure is never drawn as zero and is labelled "no data".
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from jabodash.charts import add_source, base_layout, sources_line
+from jabodash.core import fmt, palette
+from jabodash.core.catalog import Indicator, load_catalog
+from jabodash.core.i18n import t
+from jabodash.core.textsafe import plotly_escape
+from jabodash.features.bandingkan import indicator_label, lookup
+
+GRID = "#eeeeee"
+GAP_TEXT = "#767676"
+PRESENT_SCALE = [[0.0, palette.SEQUENTIAL["default"][1]], [1.0, palette.SEQUENTIAL["default"][4]]]
+
+
+def plotly_config(filename: str) -> dict:
+    """st.plotly_chart config: the modebar's camera button saves a PNG with this file name."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+
+
+def region_colours(regions: list[str]) -> dict[str, str]:
+    """One colour per chosen region, the same in every chart of the page."""
+    return {code: palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i, code in enumerate(regions)}
+
+
+def _span(years) -> str:
+    years = sorted({int(y) for y in years if not pd.isna(y)})
+    if not years:
+        return ""
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def _finish(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int,
+            below: int = 0, top: int = 110) -> go.Figure:
+    """base_layout without its one-line source; the source goes below the plot area (below
+    = pixels taken by tick labels and axis titles), wrapped, with room made for it."""
+    fig = base_layout(fig, title, subtitle, "", lang, height=height)
+    n_lines = add_source(fig, source, lang, width=130, below=below + 8, y=0, make_room=False)
+    fig.update_layout(height=height + 16 * n_lines,
+                      margin=dict(t=top, b=below + 20 + 16 * n_lines),
+                      title=dict(yref="container", y=1, yanchor="top", pad=dict(t=14)))
+    return fig
+
+
+def _gap_cells(z_missing, x, y, text: str, name: str) -> go.Heatmap:
+    """A grey layer under a heatmap for the cells that have no figure."""
+    return go.Heatmap(z=z_missing, x=x, y=y, colorscale=[[0, palette.MISSING], [1, palette.MISSING]],
+                      showscale=False, xgap=2, ygap=2, texttemplate=text, hoverinfo="skip", name=name,
+                      textfont=dict(color=GAP_TEXT, size=11))
+
+
+# --- compare page ---------------------------------------------------------------------------
+
+def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str], indicators: list[str],
+                    lang: str, catalog: dict[str, Indicator] | None = None) -> go.Figure:
+    """One panel per indicator, one line per chosen region over the years. Years without a
+    figure break the line (never bridged across a year that other regions have); each panel
+    title gives its unit and how many of the chosen regions have any figure."""
+    catalog = catalog or load_catalog()
+    colours = region_colours(regions)
+    cols = min(3, max(1, len(indicators)))
+    rows = math.ceil(len(indicators) / cols)
+    titles = []
+    for ind_id in indicators:
+        part = data[data["indicator_id"] == ind_id]
+        covered = part["region_code"].nunique()
+        ind = lookup(catalog, ind_id)
+        titles.append(f"<b>{plotly_escape(indicator_label(ind, lang))}</b> · {plotly_escape(ind.unit(lang))}<br>"
+                      f"<span style='font-size:11px'>{_span(part['year']) or t('common.no_data', lang)} · "
+                      f"{t('common.coverage', lang, covered=covered, total=len(regions))}</span>")
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.07,
+                        vertical_spacing=min(0.6 / max(rows, 1), 0.16))
+    for k, ind_id in enumerate(indicators):
+        ind = lookup(catalog, ind_id)
+        row, col = k // cols + 1, k % cols + 1
+        part = data[data["indicator_id"] == ind_id]
+        years = sorted(part["year"].unique())
+        for code in regions:
+            mine = part[part["region_code"] == code].set_index("year")["value"].reindex(years)
+            fig.add_trace(go.Scatter(
+                x=years, y=mine.to_numpy(), mode="lines+markers", name=names.get(code, code),
+                legendgroup=code, showlegend=(k == 0), connectgaps=False,
+                line=dict(color=colours[code], width=2.5), marker=dict(size=7),
+                hovertemplate=f"{names.get(code, code)}<br>%{{x}}: %{{y:,.{ind.decimals}f}} {plotly_escape(ind.unit(lang))}<extra></extra>",
+            ), row=row, col=col)
+        if not years:
+            fig.add_annotation(text=t("common.no_data", lang), showarrow=False, x=0.5, y=0.5,
+                               xref=f"x{k + 1 if k else ''} domain", yref=f"y{k + 1 if k else ''} domain",
+                               font=dict(color=GAP_TEXT))
+        fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years], gridcolor=GRID,
+                         row=row, col=col)
+        fig.update_yaxes(gridcolor=GRID, rangemode="tozero" if ind.aggregation == "sum" else "normal",
+                         row=row, col=col)
+    for annotation in fig.layout.annotations:
+        annotation.font = dict(size=13)
+    covered = data["region_code"].nunique() if len(data) else 0
+    subtitle = " · ".join([_span(data["year"]) or t("common.no_data", lang),
+                           t("compare.chart.multiples_sub", lang, n=len(indicators)),
+                           t("common.coverage", lang, covered=covered, total=len(regions))])
+    fig = _finish(fig, t("compare.chart.multiples_title", lang), subtitle, sources_line(data, lang), lang,
+                  height=130 + 290 * rows, below=30, top=125)
+    fig.update_layout(legend=dict(orientation="h", x=0, xref="container", y=1, yref="container", yanchor="top",
+                                  entrywidth=0, font=dict(size=13)), hovermode="closest")
+    fig.layout.legend.y = 1 - 56 / fig.layout.height
+    return fig
+
+
+def _profile_label(ind: Indicator, year, lang: str) -> str:
+    year_text = "" if pd.isna(year) else f" {int(year)}"
+    mark = {"neutral": t("compare.mark.neutral", lang), "lower": t("compare.mark.flipped", lang)}.get(
+        "neutral" if ind.higher_is_better is None else ("lower" if ind.higher_is_better is False else "higher"), "")
+    return plotly_escape(f"{indicator_label(ind, lang)}{year_text}" + (f" ({mark})" if mark else ""))
+
+
+def _hover(r, ind: Indicator, lang: str) -> str:
+    return (f"{r.short_name}<br>{plotly_escape(ind.short(lang))} {r.year}: {fmt.number(r.value, ind.decimals, lang)} {plotly_escape(ind.unit(lang))}"
+            f"<br>{t('compare.rank_of', lang, rank=r.rank, n=r.covered)}")
+
+
+def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.DataFrame | None = None,
+                  catalog: dict[str, Indicator] | None = None) -> go.Figure:
+    """Normalised profile: per indicator a row from 0 (lowest/worst in the region set that
+    year) to 1 (highest/best); a large dot per chosen region, small grey dots for the other
+    regions of the set. Lower-is-better indicators are flipped and marked; neutral ones are not
+    flipped, drawn hollow and marked. Coverage and gaps of the chosen regions on the right."""
+    catalog = catalog or load_catalog()
+    colours = region_colours(regions)
+    indicators = list(dict.fromkeys(prof["indicator_id"]))
+    n = len(indicators)
+    first = prof.drop_duplicates("indicator_id").set_index("indicator_id")
+    labels = [_profile_label(lookup(catalog, i), first.loc[i, "year"], lang) for i in indicators]
+    pos = {ind_id: n - 1 - k for k, ind_id in enumerate(indicators)}  # first indicator on top
+    step = 0.5 / max(len(regions), 1)
+    fig = go.Figure()
+    for k in range(n):
+        fig.add_shape(type="line", x0=0, x1=1, y0=k, y1=k, line=dict(color="#cccccc", width=1), layer="below")
+    others = prof[~prof["chosen"] & prof["score"].notna()]
+    fig.add_trace(go.Scatter(
+        x=others["score"], y=[pos[i] for i in others["indicator_id"]], mode="markers",
+        name=t("compare.others", lang), marker=dict(size=7, color="#bbbbbb"),
+        text=[_hover(r, lookup(catalog, r.indicator_id), lang) for r in others.itertuples()],
+        hovertemplate="%{text}<extra></extra>",
+    ))
+    for j, code in enumerate(regions):
+        mine = prof[prof["region_code"] == code]
+        part = mine[mine["score"].notna()]
+        inds = [lookup(catalog, i) for i in part["indicator_id"]]
+        offset = (j - (len(regions) - 1) / 2) * step
+        name = mine["short_name"].iloc[0] if len(mine) else code
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=code,
+                                 marker=dict(size=13, color=colours[code], symbol="circle")))
+        fig.add_trace(go.Scatter(
+            x=part["score"], y=[pos[i] + offset for i in part["indicator_id"]], mode="markers", name=name,
+            legendgroup=code, showlegend=False,
+            marker=dict(size=13, color=colours[code], line=dict(width=2, color=colours[code]),
+                        symbol=["circle-open" if ind.higher_is_better is None else "circle" for ind in inds]),
+            text=[_hover(r, ind, lang) for r, ind in zip(part.itertuples(), inds)],
+            hovertemplate="%{text}<extra></extra>",
+        ))
+    no_data = t("common.no_data", lang)
+    chosen = prof[prof["chosen"]]
+    for ind_id in indicators:
+        gaps = chosen[(chosen["indicator_id"] == ind_id) & chosen["value"].isna()]["short_name"].tolist()
+        text = t("common.coverage", lang, covered=first.loc[ind_id, "covered"], total=first.loc[ind_id, "total"]) + (
+            f" · {no_data}: {', '.join(gaps)}" if gaps else "")
+        fig.add_annotation(x=1.0, xref="paper", xshift=12, y=pos[ind_id], text=text, showarrow=False,
+                           xanchor="left", font=dict(size=11, color=GAP_TEXT if gaps else "#555555"))
+    fig.update_yaxes(tickmode="array", tickvals=[pos[i] for i in indicators], ticktext=labels,
+                     range=[-0.6, n - 0.4], showgrid=False, zeroline=False)
+    fig.update_xaxes(range=[-0.05, 1.05], tickvals=[0, 0.5, 1],
+                     ticktext=[t("compare.axis.low", lang), "", t("compare.axis.high", lang)],
+                     gridcolor=GRID, zeroline=False)
+    total = int(first["total"].max()) if len(first) else 0
+    covered = int(chosen.groupby("region_code")["value"].apply(lambda v: v.notna().any()).sum())
+    subtitle = " · ".join([t("compare.chart.profile_sub", lang, n=total), _span(prof["year"].dropna()),
+                           t("compare.chart.chosen_coverage", lang, covered=covered, total=len(regions))])
+    source = sources_line(sources, lang) if sources is not None and len(sources) else ""
+    fig = _finish(fig, t("compare.chart.profile_title", lang), subtitle, source, lang,
+                  height=max(320, 150 + 62 * n), below=30, top=100)
+    fig.update_layout(margin=dict(r=300), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+    return fig
+
+
+def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.DataFrame | None = None,
+                 catalog: dict[str, Indicator] | None = None) -> go.Figure:
+    """Ranks of the chosen regions within the region set: rows indicators (with year and
+    direction), columns chosen regions, '#1 of 14' = best of the 14 regions with a figure
+    (highest for neutral indicators); grey 'no data' cells for gaps."""
+    catalog = catalog or load_catalog()
+    chosen = prof[prof["chosen"]]
+    indicators = list(dict.fromkeys(chosen["indicator_id"]))
+    names = [chosen.loc[chosen["region_code"] == c, "short_name"].iloc[0] for c in regions]
+    labels = [_profile_label(lookup(catalog, i), chosen.loc[chosen["indicator_id"] == i, "year"].iloc[0], lang)
+              for i in indicators]
+    # heatmap rows are keyed by label: two uploads of the same name and year must not share a row
+    labels = [f"{label} ({i.split('.')[1]})" if labels.count(label) > 1 and "." in i else label
+              for label, i in zip(labels, indicators)]
+    wide_rank = chosen.pivot(index="indicator_id", columns="region_code", values="rank").reindex(
+        index=indicators, columns=regions)
+    covered = chosen.groupby("indicator_id")["covered"].first().reindex(indicators)
+    z, text, missing = [], [], []
+    for ind_id in indicators:
+        n = max(int(covered[ind_id]), 1)
+        ranks = wide_rank.loc[ind_id]
+        z.append([None if pd.isna(r) else (int(r) - 1) / max(n - 1, 1) for r in ranks])
+        text.append(["" if pd.isna(r) else t("compare.rank_short", lang, rank=int(r), n=n) for r in ranks])
+        missing.append([1 if pd.isna(r) else None for r in ranks])
+    ramp = palette.SEQUENTIAL["default"]
+    fig = go.Figure(_gap_cells(missing, names, labels, t("common.no_data", lang), "gaps"))
+    fig.add_trace(go.Heatmap(z=z, x=names, y=labels, text=text, texttemplate="%{text}", xgap=2, ygap=2,
+                             colorscale=[[0, ramp[5]], [0.5, ramp[3]], [1, ramp[1]]], zmin=0, zmax=1,
+                             showscale=False, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+                             textfont=dict(size=13, color="#111111")))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False)
+    total = int(chosen["total"].max()) if len(chosen) else 0
+    subtitle = " · ".join([t("compare.chart.ranks_sub", lang, n=total), _span(chosen["year"].dropna())])
+    source = sources_line(sources, lang) if sources is not None and len(sources) else ""
+    return _finish(fig, t("compare.chart.ranks_title", lang), subtitle, source, lang,
+                   height=max(300, 150 + 44 * len(indicators)), below=0, top=105)
+
+
+def similar_chart(similar: pd.DataFrame, focus_name: str, n_indicators: int, lang: str,
+                  values: pd.DataFrame | None = None, top: int = 5) -> go.Figure:
+    """Nearest regions as bars of distance (shorter = more similar), labelled with how many
+    indicators each pair shares; regions with too few shared indicators are named below."""
+    near = similar[similar["distance"].notna()].head(top)
+    too_few = similar[similar["distance"].isna()]
+    labels = [f"{r.short_name} ({t('compare.similar.shared_n', lang, n=r.shared)})" for r in near.itertuples()]
+    fig = go.Figure(go.Bar(
+        x=near["distance"], y=labels, orientation="h", marker_color=palette.NEUTRAL_BAR,
+        text=[fmt.number(d, 2, lang) for d in near["distance"]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}<br>%{x:.2f}<extra></extra>",
+    ))
+    if not len(near):
+        fig.add_annotation(text=t("compare.similar.none", lang), showarrow=False, x=0.5, y=0.5,
+                           xref="paper", yref="paper", font=dict(color=GAP_TEXT))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("compare.similar.axis", lang), gridcolor=GRID, rangemode="tozero")
+    compared = int(similar["distance"].notna().sum())
+    parts = [t("compare.similar.sub", lang, n=n_indicators),
+             t("compare.similar.compared", lang, covered=compared, total=len(similar))]
+    if values is not None and len(values):
+        parts.insert(1, _span(values["year"]))
+    source = sources_line(values, lang) if values is not None and len(values) else ""
+    if len(too_few):
+        fig.add_annotation(text=t("compare.similar.too_few", lang, names=", ".join(too_few["short_name"])),
+                           xref="paper", yref="paper", x=0, y=0, yshift=-50, showarrow=False, xanchor="left",
+                           yanchor="top", font=dict(size=11, color=GAP_TEXT))
+    return _finish(fig, t("compare.similar.title", lang, name=focus_name), " · ".join(parts), source, lang,
+                   height=max(260, 150 + 40 * len(near)), below=75 if len(too_few) else 55, top=85)
+
+
+# --- data and methods page ------------------------------------------------------------------
+
+def coverage_matrix(cov: pd.DataFrame, lang: str, catalog: dict[str, Indicator] | None = None) -> go.Figure:
+    """Indicator x region: the number of years with a figure (the years in the hover text);
+    grey 'no data' cells for indicator-region pairs without any figure."""
+    catalog = catalog or load_catalog()
+    indicators = list(dict.fromkeys(cov["indicator_id"]))
+    regions = list(dict.fromkeys(cov["region_code"]))
+    names = dict(zip(cov["region_code"], cov["short_name"]))
+    x = [names[c] for c in regions]
+    y = [plotly_escape(f"{catalog[i].short(lang)} · {t('theme.' + catalog[i].theme, lang)}") for i in indicators]
+    n = cov.pivot(index="indicator_id", columns="region_code", values="years_with_value").reindex(index=indicators, columns=regions)
+    years = cov.set_index(["indicator_id", "region_code"])["years"]
+    z = n.where(n > 0).to_numpy(dtype=float)
+    missing = [[1 if v == 0 else None for v in row] for row in n.to_numpy()]
+    hover = [[", ".join(str(int(yr)) for yr in years[(i, c)]) or t("common.no_data", lang) for c in regions]
+             for i in indicators]
+    top = max(float(n.to_numpy().max()) if n.size else 1.0, 1.0)
+    ramp = palette.SEQUENTIAL["default"]
+    fig = go.Figure(_gap_cells(missing, x, y, "", "gaps"))
+    fig.add_trace(go.Heatmap(
+        z=z, x=x, y=y, zmin=1, zmax=top, xgap=2, ygap=2, customdata=hover,
+        colorscale=[[0, ramp[2]], [1, ramp[5]]], texttemplate="%{z:.0f}", textfont=dict(size=11, color="#111111"),
+        showscale=False,
+        hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
+    ))
+    cells = int((n > 0).to_numpy().sum())
+    subtitle = " · ".join([t("methods.coverage.sub", lang),
+                           t("methods.coverage.cells", lang, filled=cells, total=n.size)])
+    fig.update_yaxes(autorange="reversed", showgrid=False, tickfont=dict(size=12))
+    fig.update_xaxes(side="top", showgrid=False, tickangle=-40)
+    fig = _finish(fig, t("methods.coverage.title", lang), subtitle, t("methods.coverage.source", lang), lang,
+                  height=max(360, 190 + 22 * len(indicators)), top=165)
+    fig.update_layout(margin=dict(r=70))
+    return fig
+
+
+def coverage_years(data: pd.DataFrame, regions: pd.DataFrame, ind: Indicator, lang: str) -> go.Figure:
+    """One indicator, region x year: each cell with its figure, grey 'no data' cells for gaps;
+    column labels carry the year's coverage ("2020 · 15/15")."""
+    years = sorted({int(y) for y in data["year"]})
+    codes = regions["code"].tolist()
+    names = dict(zip(regions["code"], regions["short_name"]))
+    wide = (data.pivot_table(index="region_code", columns="year", values="value", aggfunc="first")
+            .reindex(index=codes, columns=years))
+    counts = wide.notna().sum()
+    x = [f"{y}<br>{counts[y]}/{len(codes)}" for y in years]
+    y = [names[c] for c in codes]
+    present = wide.notna().to_numpy()
+    text = [[fmt.number(v, ind.decimals, lang) if ok else "" for v, ok in zip(row, oks)]
+            for row, oks in zip(wide.to_numpy(), present)]
+    missing = [[None if ok else 1 for ok in oks] for oks in present]
+    fig = go.Figure(_gap_cells(missing, x, y, "–", "gaps"))
+    fig.add_trace(go.Heatmap(
+        z=[[1 if ok else None for ok in oks] for oks in present], x=x, y=y, text=text, texttemplate="%{text}",
+        colorscale=PRESENT_SCALE, zmin=0, zmax=1, showscale=False, xgap=2, ygap=2, textfont=dict(size=11),
+        hovertemplate="%{y}<br>%{x}<br>%{text} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False, type="category")
+    covered = int(wide.notna().any(axis=1).sum())
+    subtitle = " · ".join([ind.unit(lang), _span(years) or t("common.no_data", lang),
+                           t("common.coverage", lang, covered=covered, total=len(codes))])
+    return _finish(fig, ind.name(lang), subtitle, sources_line(data, lang), lang,
+                   height=max(320, 150 + 28 * len(codes)), top=120)

@@ -1,0 +1,471 @@
+"""Uploaded data next to the built-in indicators (pure: no streamlit).
+
+The upload page (pages/unggah.py) keeps, in ``st.session_state``:
+
+* ``RAW_KEY``: ``(file name, bytes)`` of the file being checked. A test or another page may put
+  bytes there directly; the page reads them exactly as an upload.
+* ``MAPPING_KEY``: the analyst's manual region mapping {raw value: BPS code}.
+* ``SESSION_KEY``: the uploads "used in this session" {session dataset id: entry}, an entry being
+  ``{"meta": {...}, "records": DataFrame}``. Never cleared by a failed read.
+
+Uploaded indicators get ids ``upload.<dataset id>.<slug>`` (workspace.indicator_id) and theme
+``uploaded``; :func:`indicator_rows`, :func:`values`, :func:`series` and :func:`years` give them
+the same columns as the built-in queries, :func:`indicator` a catalog.Indicator.
+
+A points layout (a facility list with latitude/longitude) has no records of its own:
+:func:`point_records` counts the points per kab/kota and per kecamatan (point in polygon with
+the cached boundaries, else by the file's region column) and those counts are the records that
+are used in the session or saved (workspace.save_dataset(..., records=...)).
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from jabodash.core.catalog import COLUMNS, Indicator
+from jabodash.core.i18n import t
+from jabodash.core.paths import DATA_DIR
+from jabodash.ingest import (
+    IngestOptions,
+    IngestResult,
+    PointCounts,
+    count_points,
+    matcher_with_cached_kecamatan,
+    max_upload_bytes,
+    read_upload,
+    reason_text,
+)
+from jabodash.store import workspace
+
+RAW_KEY = "_jabodash_upload_raw"
+MAPPING_KEY = "_jabodash_upload_mapping"
+SESSION_KEY = "_jabodash_uploads"
+PREFIX = "upload."
+SKIP = "__skip__"
+AUTO = ""
+DIRECTIONS = ("higher", "lower", "neutral")
+OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "preliminary", "period"]
+IND_COLUMNS = ["id", "dataset_id", "name", "unit", "higher_is_better", "source", "title"]
+
+
+COLUMN_KEYS = ("u_region_col", "u_year_col", "u_indicator_col", "u_value_col")
+LEVEL_DIGITS = {"kabkota": 4, "kecamatan": 7}
+
+
+def upload_limit() -> int:
+    """The size limit for one upload in bytes, read now (JABODASH_MAX_UPLOAD_MB, see ingest)."""
+    return max_upload_bytes()
+
+
+def reset_keys(session) -> list[str]:
+    """Session keys to forget when a new file arrives (corrections made for the old one)."""
+    return [k for k in list(session.keys()) if str(k).startswith(("u_numfmt_", "u_map_", "u_desc_"))
+            or k in COLUMN_KEYS or k in ("u_layout", "u_sheet", MAPPING_KEY)]
+
+
+def map_key(value) -> str:
+    import hashlib
+    return "u_map_" + hashlib.sha1(str(value).encode("utf-8", "replace")).hexdigest()[:12]
+
+
+def mapped_table(mapping: dict, names: dict, lang: str) -> pd.DataFrame:
+    rows = [(raw, code, names.get(code, "")) for raw, code in (mapping or {}).items() if code and code != SKIP]
+    return pd.DataFrame(rows, columns=[t("ingest.label.value", lang), "BPS", "→"])
+
+
+def saved_summary(meta: dict, lang: str) -> str:
+    years = meta.get("years") or []
+    span = f"{years[0]}–{years[-1]}" if years else "–"
+    return (f"{meta.get('indicator')} ({meta.get('unit') or '–'}) · {span} · {meta.get('rows', 0)} "
+            f"{t('ingest.label.records', lang)} · {meta.get('filename')} · {meta.get('source') or ''}")
+
+
+def is_uploaded(indicator_id) -> bool:
+    return isinstance(indicator_id, str) and indicator_id.startswith(PREFIX)
+
+
+def options_from(widgets: dict, mapping: dict | None = None) -> IngestOptions:
+    """IngestOptions from the page's correction widgets (keys u_region_col, u_year_col,
+    u_indicator_col, u_value_col, u_layout, u_sheet, u_numfmt_<column>) and the manual mapping."""
+    def pick(key):
+        value = widgets.get(key)
+        return value if value not in (None, AUTO) else None
+
+    value_col = pick("u_value_col")
+    formats = {k[len("u_numfmt_"):]: v for k, v in widgets.items()
+               if k.startswith("u_numfmt_") and v in ("id", "en")}
+    return IngestOptions(sheet=pick("u_sheet"), layout=pick("u_layout"), region_column=pick("u_region_col"),
+                         year_column=pick("u_year_col"), indicator_column=pick("u_indicator_col"),
+                         value_columns=[value_col] if value_col else None, number_formats=formats,
+                         region_mapping={k: v for k, v in (mapping or {}).items() if v and v != SKIP},
+                         max_bytes=upload_limit())
+
+
+def read(data: bytes, filename: str, options: IngestOptions | None = None) -> IngestResult:
+    """read_upload with the kecamatan-aware matcher; never raises for bad input."""
+    try:
+        return read_upload(bytes(data or b""), filename or "upload.csv", options or IngestOptions(),
+                           matcher=matcher_with_cached_kecamatan())
+    except Exception as exc:  # defensive: read_upload reports problems itself
+        return IngestResult(filename=str(filename)[:200]).error("internal", detail=type(exc).__name__)
+
+
+def settings_table(result: IngestResult, lang: str) -> pd.DataFrame:
+    """What was detected, as rows (label, value) for st.dataframe."""
+    def lab(key):
+        return t(f"ingest.label.{key}", lang)
+
+    delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(result.delimiter or "")
+    rows = [(lab("file"), result.filename), (lab("encoding"), result.encoding or "–"),
+            (lab("delimiter"), t(f"ingest.delimiter.{delim}", lang) if delim else "–"),
+            (lab("number_format"), t(f"ingest.numfmt.{result.number_format}", lang) if result.number_format else "–"),
+            (lab("layout"), t(f"ingest.layout.{result.layout}", lang) if result.layout else "–"),
+            (lab("level"), t(f"ingest.level.{result.level}", lang) if result.level else "–")]
+    if result.file_type == "xlsx":
+        rows.append((lab("sheet"), result.sheet or "–"))
+    roles = result.roles or {}
+    for role in ("region", "year", "indicator"):
+        rows.append((lab(f"{role}_column"), roles.get(role) or "–"))
+    rows.append((lab("value_columns"), ", ".join(map(str, roles.get("values") or [])) or "–"))
+    return pd.DataFrame(rows, columns=[t("unggah.setting", lang), t("ingest.label.value", lang)])
+
+
+def skipped_table(result: IngestResult, lang: str) -> pd.DataFrame:
+    df = result.skipped
+    return pd.DataFrame({t("ingest.label.row", lang): df["row"].to_numpy(),
+                         t("ingest.label.column", lang): df["column"].astype(object).to_numpy(),
+                         t("ingest.label.value", lang): df["value"].astype(object).to_numpy(),
+                         t("ingest.label.reason", lang): [reason_text(k, lang) for k in df["reason_key"]]})
+
+
+def unmatched_choices(regions: pd.DataFrame) -> list[str]:
+    """Options of the manual-mapping selectbox: skip, then the region codes."""
+    return [SKIP] + [str(c) for c in regions["code"]]
+
+
+def counts(result: IngestResult, records: pd.DataFrame | None = None) -> list[tuple[str, int]]:
+    """(label key under ingest.label, number) for the report's headline figures; ``records``
+    replaces result.records (the point counts of a points layout)."""
+    records = result.records if records is None else records
+    return [("rows_read", result.rows_read), ("rows_used", result.rows_used),
+            ("rows_skipped", len(result.skipped)), ("records", len(records))]
+
+
+def describe_defaults(result: IngestResult) -> dict:
+    """Defaults of the indicator description widgets, from result.suggested (the year only for
+    a points layout: the suggested year, else the current one)."""
+    sug = result.suggested or {}
+    out = {"u_desc_name": str(sug.get("indicator") or ""), "u_desc_unit": str(sug.get("unit") or ""),
+           "u_desc_source": str(sug.get("source") or ""),
+           "u_desc_dir": direction_of(sug.get("higher_is_better", True))}
+    if result.layout == "points":
+        out["u_desc_year"] = int(sug.get("year") or date.today().year)
+    return out
+
+
+def direction_of(hib) -> str:
+    return "neutral" if hib is None else ("higher" if hib else "lower")
+
+
+def hib_of(direction: str):
+    return None if direction == "neutral" else direction == "higher"
+
+
+def meta_from(result: IngestResult, name: str, unit: str, direction: str, source: str, year=None) -> dict:
+    """The description the analyst gave; ``year`` (points layout: the year of the counts) is
+    kept as an int or None."""
+    suggested = result.suggested or {}
+    name = (name or "").strip()[:200] or suggested.get("indicator") or result.filename
+    try:
+        year = int(year) if year is not None and not pd.isna(year) else None
+    except (TypeError, ValueError):
+        year = None
+    return {"title": name, "indicator": name, "unit": (unit or "").strip()[:60] or None,
+            "higher_is_better": hib_of(direction), "source": (source or "").strip()[:500] or None, "year": year}
+
+
+def session_entry(result: IngestResult, meta: dict, records: pd.DataFrame | None = None) -> tuple[str, dict]:
+    """(session dataset id, entry) for SESSION_KEY; the id never collides with saved ones.
+    ``records`` replaces result.records (the point counts of a points layout)."""
+    sid = f"sesi-{secrets.token_hex(4)}"
+    full = {**meta, "id": sid, "filename": result.filename,
+            "region_mapping": dict(result.options.region_mapping or {})}
+    return sid, {"meta": full, "records": (result.records if records is None else records).copy()}
+
+
+# ---------------------------------------------------------------------------
+# points layout: facilities counted per region
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class PointReport:
+    """What counting the points of a points layout gave.
+
+    basis: "boundaries" (point in polygon), "region_column" (the file's region column) or None
+    (nothing to count with); counted: points counted per level; counts: per level a frame
+    code, count (zeros included where the set of regions is known); outside: the points not
+    counted (or counted by the region column although their coordinates lie outside the area),
+    columns row, lat, lon, name, reason_key.
+    """
+
+    points: int
+    basis: str | None
+    counted: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    outside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OUTSIDE_COLUMNS))
+    region_column: str | None = None
+
+
+OUTSIDE_COLUMNS = ["row", "lat", "lon", "name", "reason_key"]
+OUTSIDE_REASONS = ("outside_area", "outside_polygons", "coords_outside_area")
+
+
+def cached_boundaries() -> dict:
+    """{level: GeoDataFrame} of the cached boundaries (levels without a cache are absent)."""
+    from jabodash.geo import boundaries
+    out = {}
+    for level in LEVEL_DIGITS:
+        try:
+            bset = boundaries.load_cached(level)
+        except Exception:  # a broken cache must not break the upload page
+            bset = None
+        if bset is not None and bset.gdf is not None and len(bset.gdf):
+            out[level] = bset.gdf
+    return out
+
+
+def agglomeration_codes() -> list[str]:
+    """The 15 kab/kota codes of the agglomeration (the regions a complete list counts zeros for)."""
+    df = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
+    return sorted(df.loc[df["in_agglomeration"].astype(str).str.lower() == "true", "code"])
+
+
+def _outside(points: pd.DataFrame, mask: pd.Series, reason) -> pd.DataFrame:
+    part = points[mask]
+    reasons = list(reason[mask]) if isinstance(reason, pd.Series) else [reason] * len(part)
+    return pd.DataFrame({"row": part["row"].astype("int64").to_numpy(), "lat": part["lat"].to_numpy(),
+                         "lon": part["lon"].to_numpy(), "name": part["name"].astype(object).to_numpy(),
+                         "reason_key": reasons}, columns=OUTSIDE_COLUMNS)
+
+
+def count_point_regions(result: IngestResult, boundaries_by_level: dict | None,
+                        region_codes: list[str] | None = None) -> PointReport:
+    """Count the points of a points-layout result per kab/kota and per kecamatan.
+
+    With cached boundaries (``{"kabkota": gdf, "kecamatan": gdf}``, either may be missing) each
+    point is placed by point in polygon; without kab/kota boundaries the kab/kota counts are the
+    sums of the kecamatan ones. Without boundaries, points that carry a region code (the file has
+    a region column) are counted per that code, zeros for the other ``region_codes`` (default:
+    the agglomeration). Otherwise nothing is counted (basis None).
+    """
+    pts = result.points if result.points is not None else pd.DataFrame(
+        columns=["row", "lat", "lon", "name", "region_code", "in_area"])
+    pts = pts.reset_index(drop=True)
+    in_area = pts["in_area"].astype(bool) if "in_area" in pts else pd.Series(True, index=pts.index)
+    bounds = {lv: g for lv, g in (boundaries_by_level or {}).items() if lv in LEVEL_DIGITS and g is not None}
+    rep = PointReport(points=len(pts), basis=None, region_column=(result.roles or {}).get("region"))
+    if bounds:
+        rep.basis = "boundaries"
+        found: dict[str, PointCounts] = {lv: count_points(pts, g, level=lv) for lv, g in bounds.items()}
+        for lv, pc in found.items():
+            rep.counts[lv] = pc.counts
+            rep.counted[lv] = pc.inside
+        if "kabkota" not in found:  # kab/kota from the kecamatan polygons
+            kec = found["kecamatan"].counts
+            rep.counts["kabkota"] = (kec.assign(code=kec["code"].str[:4]).groupby("code", as_index=False)["count"]
+                                     .sum().astype({"count": "int64"}))
+            rep.counted["kabkota"] = found["kecamatan"].inside
+        primary = found["kabkota"] if "kabkota" in found else found["kecamatan"]
+        mask = pts["row"].isin(set(primary.outside["row"]))
+        rep.outside = _outside(pts, mask, in_area.map({True: "outside_polygons", False: "outside_area"}))
+        return rep
+    codes = pts["region_code"] if "region_code" in pts else pd.Series(None, index=pts.index, dtype=object)
+    has = codes.notna() & (codes.astype(str) != "")
+    if has.any():
+        rep.basis = "region_column"
+        codes = codes[has].astype(str)
+        kab = codes.str[:4].value_counts()
+        universe = sorted(set(region_codes if region_codes is not None else agglomeration_codes()) | set(kab.index))
+        rep.counts["kabkota"] = pd.DataFrame({"code": universe, "count": kab.reindex(universe, fill_value=0)
+                                              .to_numpy().astype("int64")})
+        rep.counted["kabkota"] = int(has.sum())
+        kec = codes[codes.str.len() == 7].value_counts().sort_index()
+        if len(kec):
+            rep.counts["kecamatan"] = pd.DataFrame({"code": kec.index.astype(str),
+                                                    "count": kec.to_numpy().astype("int64")})
+            rep.counted["kecamatan"] = int(kec.sum())
+        rep.outside = _outside(pts, has & ~in_area, "coords_outside_area")
+        return rep
+    rep.outside = _outside(pts, ~in_area, "outside_area")
+    return rep
+
+
+def point_records(result: IngestResult, boundaries_by_level: dict | None, indicator: str, year,
+                  region_codes: list[str] | None = None) -> tuple[pd.DataFrame, PointReport]:
+    """The counts of a points layout as records (region_code 4-digit kab/kota and 7-digit
+    kecamatan, value = number of points, zeros included) and the :class:`PointReport`.
+    A count assumes the list is complete: a region without a point counts 0."""
+    rep = count_point_regions(result, boundaries_by_level, region_codes)
+    year = int(year) if year is not None and not pd.isna(year) else None
+    frames = [PointCounts(counts=rep.counts[lv], outside=rep.outside, inside=rep.counted.get(lv, 0), level=lv)
+              .to_records(str(indicator), year) for lv in LEVEL_DIGITS if lv in rep.counts]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return result.records.iloc[0:0].copy(), rep
+    return pd.concat(frames, ignore_index=True), rep
+
+
+def point_counts_table(report: PointReport, names: dict, lang: str) -> pd.DataFrame:
+    """The kab/kota counts with region names, for st.dataframe."""
+    c = report.counts.get("kabkota")
+    if c is None:
+        return pd.DataFrame(columns=["BPS", t("unggah.region", lang), t("unggah.count", lang)])
+    return pd.DataFrame({"BPS": c["code"].astype(str).to_numpy(),
+                         t("unggah.region", lang): c["code"].astype(str).map(lambda x: names.get(x, "")).to_numpy(),
+                         t("unggah.count", lang): c["count"].astype("int64").to_numpy()})
+
+
+def outside_table(report: PointReport, lang: str) -> pd.DataFrame:
+    """The points not counted (or counted only by their region column), with the reason."""
+    o = report.outside
+    return pd.DataFrame({t("ingest.label.row", lang): o["row"].to_numpy(), "lat": o["lat"].to_numpy(),
+                         "lon": o["lon"].to_numpy(), t("unggah.name", lang): o["name"].astype(object).to_numpy(),
+                         t("ingest.label.reason", lang): [t(f"unggah.outside.{k}", lang) for k in o["reason_key"]]})
+
+
+def point_figures(report: PointReport) -> list[tuple[str, int]]:
+    """(label key under unggah, number) for the point report's headline figures."""
+    return [("points_read", report.points), ("counted_kabkota", report.counted.get("kabkota", 0)),
+            ("counted_kecamatan", report.counted.get("kecamatan", 0)), ("points_outside", len(report.outside))]
+
+
+def cleaned_table(result: IngestResult, records: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table to download: the records; for a points layout the points themselves."""
+    if result.layout == "points" and result.points is not None:
+        p = result.points
+        return pd.DataFrame({"source_row": p["row"].to_numpy(), "name": p["name"].astype(object).to_numpy(),
+                             "lat": p["lat"].to_numpy(), "lon": p["lon"].to_numpy(),
+                             "region_code": p["region_code"].astype(object).to_numpy(),
+                             "in_area": p["in_area"].to_numpy()})
+    return result.cleaned(lang)
+
+
+def frames_of(dataset_id: str, meta: dict, records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One dataset as (observations, indicators), as workspace.observations() does for saved ones."""
+    if records is None or not len(records):
+        return pd.DataFrame(columns=OBS_COLUMNS), pd.DataFrame(columns=IND_COLUMNS)
+    names = [str(x) for x in pd.unique(records["indicator"].astype(str))]
+    single = len(names) == 1
+    ids = {n: workspace.indicator_id(dataset_id, meta.get("indicator") if single else n) for n in names}
+    obs = pd.DataFrame({"region_code": records["region_code"].astype(str).to_numpy(),
+                        "indicator_id": records["indicator"].astype(str).map(ids).to_numpy(),
+                        "year": records["year"].astype("Int64").to_numpy(),
+                        "value": records["value"].astype("float64").to_numpy(), "dataset_id": dataset_id,
+                        "preliminary": records["preliminary"].astype(bool).to_numpy(),
+                        "period": records["period"].astype(str).to_numpy()})
+    inds = pd.DataFrame([{"id": ids[n], "dataset_id": dataset_id, "name": meta.get("indicator") if single else n,
+                          "unit": meta.get("unit"), "higher_is_better": meta.get("higher_is_better"),
+                          "source": meta.get("source"), "title": meta.get("title")} for n in names],
+                        columns=IND_COLUMNS)
+    return obs, inds
+
+
+def combine(saved: tuple[pd.DataFrame, pd.DataFrame], session: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Saved (workspace.observations()) plus the session uploads."""
+    obs, inds = [saved[0]], [saved[1]]
+    for sid, entry in (session or {}).items():
+        o, i = frames_of(sid, entry["meta"], entry["records"])
+        obs.append(o)
+        inds.append(i)
+    obs = [o for o in obs if len(o)]
+    inds = [i for i in inds if len(i)]
+    return (pd.concat(obs, ignore_index=True) if obs else pd.DataFrame(columns=OBS_COLUMNS),
+            pd.concat(inds, ignore_index=True) if inds else pd.DataFrame(columns=IND_COLUMNS))
+
+
+def indicator_rows(inds: pd.DataFrame, obs: pd.DataFrame, region_codes: set[str]) -> pd.DataFrame:
+    """Rows shaped like the built-in ``indicators`` query (catalog columns + years, max_regions)."""
+    rows = []
+    obs = obs[obs["region_code"].isin(region_codes)]
+    for k, row in enumerate(inds.itertuples(index=False)):
+        ind = indicator(row._asdict(), order=100_000 + k)
+        part = obs[(obs["indicator_id"] == row.id) & obs["value"].notna() & obs["year"].notna()]
+        per_year = part.groupby("year")["region_code"].nunique()
+        years = [int(y) for y in sorted(per_year.index)]
+        rows.append({**vars(ind), "years": years, "max_regions": int(per_year.max()) if len(per_year) else 0,
+                     "first_year": years[0] if years else None, "last_year": years[-1] if years else None})
+    return pd.DataFrame(rows, columns=COLUMNS + ["years", "max_regions", "first_year", "last_year"])
+
+
+def indicator(row: dict, order: int = 100_000) -> Indicator:
+    """A catalog.Indicator for an uploaded indicator (no metro aggregation)."""
+    name = str(row.get("name") or row.get("title") or row["id"])
+    unit = str(row.get("unit") or "")
+    hib = row.get("higher_is_better")
+    hib = None if hib is None or pd.isna(hib) else bool(hib)
+    source = row.get("source")
+    source = None if source is None or (isinstance(source, float) and pd.isna(source)) else str(source)
+    defs = {lang: t("unggah.definition", lang, dataset=row.get("dataset_id") or "") for lang in ("id", "en")}
+    return Indicator(id=row["id"], theme="uploaded", kind="observed", name_id=name, name_en=name, short_id=name,
+                     short_en=name, unit_id=unit, unit_en=unit, definition_id=defs["id"], definition_en=defs["en"],
+                     higher_is_better=hib, aggregation="none", weight_indicator=None, weight_year=None,
+                     numerator=None, denominator=None, derivation=None, formula_id=None, formula_en=None,
+                     decimals=2, source_note=source, sort_order=order)
+
+
+def _source_of(inds: pd.DataFrame, indicator_id: str) -> str:
+    row = inds[inds["id"] == indicator_id]
+    if not len(row):
+        return ""
+    r = row.iloc[0]
+    return str(r["source"] if isinstance(r["source"], str) and r["source"] else r["title"] or r["dataset_id"])
+
+
+def _obs_of(obs: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    part = obs[(obs["indicator_id"] == indicator_id) & obs["value"].notna() & obs["year"].notna()]
+    return part.drop_duplicates(["region_code", "year"]).assign(year=lambda d: d["year"].astype(int))
+
+
+def values(obs: pd.DataFrame, inds: pd.DataFrame, regions: pd.DataFrame, indicator_id: str,
+           year: int) -> pd.DataFrame:
+    """Like queries/indicator_values.sql: every region of the set, value NULL where missing."""
+    part = _obs_of(obs, indicator_id)
+    part = part[part["year"] == int(year)].set_index("region_code")
+    out = regions[["code", "name", "short_name", "province"]].rename(columns={"code": "region_code"}).copy()
+    out["value"] = out["region_code"].map(part["value"]).astype("float64")
+    has = out["value"].notna()
+    out["derived"] = False
+    out["note"] = out["region_code"].map(part["preliminary"].map(lambda p: "preliminary" if p else None))
+    out["dataset_id"] = out["region_code"].map(part["dataset_id"]).where(has, None)
+    out["source"] = pd.Series(_source_of(inds, indicator_id), index=out.index, dtype=object).where(has, None)
+    out["origin"] = out["source"]   # the analyst's source names the figure's origin in chart source lines
+    out["source_url"] = None
+    out["rank_desc"] = out["value"].rank(method="min", ascending=False).astype("Int64")
+    return out.sort_values(["value", "region_code"], ascending=[False, True], na_position="last").reset_index(drop=True)
+
+
+def series(obs: pd.DataFrame, inds: pd.DataFrame, regions: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """Like queries/indicator_series.sql."""
+    part = _obs_of(obs, indicator_id)
+    reg = regions[["code", "name", "short_name"]].rename(columns={"code": "region_code"})
+    out = part.merge(reg, on="region_code")
+    out["derived"] = False
+    out["note"] = out["preliminary"].map(lambda p: "preliminary" if p else None)
+    out["source"] = _source_of(inds, indicator_id)
+    out["origin"] = out["source"]
+    out["source_url"] = None
+    cols = ["region_code", "name", "short_name", "year", "value", "derived", "note", "dataset_id", "source",
+            "origin", "source_url"]
+    return out[cols].sort_values(["region_code", "year"]).reset_index(drop=True)
+
+
+def years(obs: pd.DataFrame, regions: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """Like queries/indicator_years.sql: year, regions_with_value."""
+    part = _obs_of(obs, indicator_id)
+    part = part[part["region_code"].isin(set(regions["code"]))]
+    out = part.groupby("year")["region_code"].nunique().rename("regions_with_value").reset_index()
+    return out.sort_values("year").reset_index(drop=True)

@@ -1,0 +1,447 @@
+"""Saved uploads: one folder per dataset under ``workspace_dir()/datasets/<id>/``.
+
+Uploads stay in the browser session (the page keeps the :class:`~jabodash.ingest.IngestResult`
+in ``st.session_state``) until the analyst saves them; then :func:`save_dataset` writes:
+
+* ``original_<sanitised file name>``: the uploaded bytes, unchanged;
+* ``cleaned.parquet``: the records (region_code, indicator, year, period, preliminary, value,
+  row, column); ``points.parquet`` as well for a points layout;
+* ``meta.json``: id, title, indicator name, unit, ``higher_is_better``, source, the options
+  (column mapping, number forms and the manual region mapping ``region_mapping``) so that the
+  original can be read again the same way, and a summary of the validation report.
+
+Writes are atomic: a dataset is assembled in a hidden temporary folder and renamed into place,
+and meta.json is replaced atomically on rename. Ids are ``[a-z0-9-]`` only (validated before any
+path is built), file names are sanitised, and every path is checked to lie inside the workspace.
+A damaged dataset folder is skipped by :func:`list_datasets` with a warning, never an exception.
+``JABODASH_WORKSPACE`` sets the folder (default outside the repository, see jabodash.core.paths).
+
+This module must not import streamlit.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from jabodash.core.i18n import t
+from jabodash.core.paths import atomic_write_bytes, workspace_dir
+from jabodash.ingest import IngestOptions, IngestResult, read_upload, safe_filename
+
+log = logging.getLogger(__name__)
+
+META_SCHEMA = 1
+ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+RECORDS_FILE = "cleaned.parquet"
+POINTS_FILE = "points.parquet"
+META_FILE = "meta.json"
+_LOCK = threading.RLock()
+_TEXT_LIMITS = {"title": 200, "indicator": 200, "unit": 60, "source": 500, "description": 2000}
+
+
+class WorkspaceError(Exception):
+    """A workspace operation that cannot be done; ``key``/``params`` translate with i18n.t."""
+
+    def __init__(self, key: str, **params):
+        self.key = f"ingest.workspace.{key}"
+        self.params = params
+        super().__init__(t(self.key, "en", **params))
+
+    def text(self, lang: str = "id") -> str:
+        return t(self.key, lang, **self.params)
+
+
+class DatasetNotFound(WorkspaceError, KeyError):
+    pass
+
+
+class DatasetCorrupt(WorkspaceError):
+    pass
+
+
+@dataclass
+class Dataset:
+    """A saved dataset: its metadata, its records and (points layout) its points."""
+
+    id: str
+    meta: dict
+    records: pd.DataFrame
+    points: pd.DataFrame | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.id)
+
+
+# ---------------------------------------------------------------------------
+# paths
+# ---------------------------------------------------------------------------
+
+
+def datasets_dir() -> Path:
+    path = workspace_dir() / "datasets"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def valid_id(dataset_id) -> bool:
+    return isinstance(dataset_id, str) and bool(ID_RE.fullmatch(dataset_id))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def dataset_dir(dataset_id: str) -> Path:
+    """The folder of a dataset; raises WorkspaceError for an id that is not a plain slug."""
+    if not valid_id(dataset_id):
+        raise WorkspaceError("invalid_id")
+    root = datasets_dir()
+    path = root / dataset_id
+    if not _inside(path, root) or path.is_symlink():
+        raise WorkspaceError("invalid_id")
+    return path
+
+
+def _slug(text: str, limit: int = 40) -> str:
+    s = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii").lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s[:limit].strip("-") or "data"
+
+
+def new_id(hint: str = "") -> str:
+    """A fresh id: a slug of the hint plus 8 random hex digits (e.g. ``penduduk-2023-3f9a0c1b``)."""
+    return f"{_slug(hint)}-{secrets.token_hex(4)}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _clean_text(value, limit: int) -> str | None:
+    if value is None:
+        return None
+    s = str(value)
+    s = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", s).strip()
+    return s[:limit] if s else None
+
+
+def _json_bytes(obj: dict) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False, default=str).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# save, list, load, rename, delete
+# ---------------------------------------------------------------------------
+
+
+def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, meta: dict | None = None,
+                 dataset_id: str | None = None, records: pd.DataFrame | None = None) -> str:
+    """Save an ingested upload; returns its id. ``meta`` may hold title, indicator, unit,
+    higher_is_better, source, description and year; missing ones come from ``result.suggested``.
+    With ``dataset_id`` an existing dataset is replaced (same id, atomically).
+    ``records`` replaces ``result.records`` (RECORD_COLUMNS): for a points layout, the points
+    counted per region (userdata.point_records), so that :func:`observations` serves them; the
+    points themselves go to points.parquet.
+    """
+    if not isinstance(result, IngestResult) or not result.ok:
+        raise WorkspaceError("not_usable")
+    if not isinstance(original_bytes, (bytes, bytearray, memoryview)):
+        raise WorkspaceError("save_failed", detail="original bytes")
+    meta = dict(meta or {})
+    suggested = result.suggested or {}
+    safe_name = safe_filename(filename)
+    indicator = _clean_text(meta.get("indicator") or suggested.get("indicator") or Path(safe_name).stem,
+                            _TEXT_LIMITS["indicator"])
+    title = _clean_text(meta.get("title") or indicator or safe_name, _TEXT_LIMITS["title"])
+    hib = meta.get("higher_is_better", suggested.get("higher_is_better", True))
+    records = result.records if records is None else records
+    missing = [c for c in ("region_code", "indicator", "year", "period", "preliminary", "value")
+               if c not in records.columns]
+    if missing:
+        raise WorkspaceError("save_failed", detail="records: " + ", ".join(missing))
+    try:
+        year = int(meta["year"]) if meta.get("year") is not None else None
+    except (TypeError, ValueError):
+        year = None
+    now = _now()
+    with _LOCK:
+        root = datasets_dir()
+        replacing = dataset_id is not None
+        if replacing:
+            target = dataset_dir(dataset_id)
+            if not target.is_dir():
+                raise DatasetNotFound("not_found", id=dataset_id)
+            old = _read_meta(target, dataset_id)
+            created = old.get("created_at") or now
+        else:
+            dataset_id = new_id(title or safe_name)
+            while (root / dataset_id).exists():
+                dataset_id = new_id(title or safe_name)
+            target = dataset_dir(dataset_id)
+            created = now
+        record = {
+            "schema": META_SCHEMA,
+            "id": dataset_id,
+            "title": title,
+            "indicator": indicator,
+            "unit": _clean_text(meta.get("unit", suggested.get("unit")), _TEXT_LIMITS["unit"]),
+            "higher_is_better": None if hib is None else bool(hib),
+            "source": _clean_text(meta.get("source", suggested.get("source")), _TEXT_LIMITS["source"]),
+            "description": _clean_text(meta.get("description"), _TEXT_LIMITS["description"]),
+            "filename": safe_name,
+            "original_file": f"original_{safe_name}",
+            "size_bytes": len(original_bytes),
+            "sha256": result.sha256,
+            "created_at": created,
+            "updated_at": now,
+            "layout": result.layout,
+            "level": result.level,
+            "rows": int(len(records)),
+            "points": int(len(result.points)) if result.points is not None else 0,
+            "year": year,
+            "indicators": sorted(map(str, pd.unique(records["indicator"].astype(str))))[:1000],
+            "years": sorted({int(y) for y in records["year"].dropna()}),
+            "region_mapping": dict(result.options.region_mapping or {}),
+            "options": result.options.to_dict(),
+            "report": result.summary(lang="en"),
+        }
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dataset_id}-", dir=root))
+        try:
+            (tmp / record["original_file"]).write_bytes(bytes(original_bytes))
+            _write_parquet(records, tmp / RECORDS_FILE)
+            if result.points is not None:
+                _write_parquet(result.points, tmp / POINTS_FILE)
+            atomic_write_bytes(tmp / META_FILE, _json_bytes(record))
+            _fsync_dir(tmp)
+            if replacing:
+                trash = root / f".trash-{dataset_id}-{secrets.token_hex(4)}"
+                os.replace(target, trash)
+                os.replace(tmp, target)
+                shutil.rmtree(trash, ignore_errors=True)
+            else:
+                os.replace(tmp, target)
+            _fsync_dir(root)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise WorkspaceError("save_failed", detail=type(exc).__name__) from exc
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return dataset_id
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    frame = df.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v))
+                                        else str(v))
+    frame.to_parquet(path, index=False)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+_REQUIRED = ("id", "title", "indicator", "original_file")
+
+
+def _read_meta(folder: Path, dataset_id: str) -> dict:
+    try:
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DatasetCorrupt("corrupt", id=dataset_id, detail="meta.json missing") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DatasetCorrupt("corrupt", id=dataset_id, detail="meta.json unreadable") from exc
+    if not isinstance(meta, dict) or any(k not in meta for k in _REQUIRED):
+        raise DatasetCorrupt("corrupt", id=dataset_id, detail="meta.json incomplete")
+    if meta.get("id") != dataset_id:
+        raise DatasetCorrupt("corrupt", id=dataset_id, detail="id mismatch")
+    original = str(meta.get("original_file"))
+    if safe_filename(original) != original or not (folder / original).is_file():
+        raise DatasetCorrupt("corrupt", id=dataset_id, detail="original file missing")
+    if not (folder / RECORDS_FILE).is_file():
+        raise DatasetCorrupt("corrupt", id=dataset_id, detail="cleaned.parquet missing")
+    return meta
+
+
+def list_datasets(with_problems: bool = False):
+    """Saved datasets (their meta.json, newest first). A damaged folder is skipped with a
+    warning; with ``with_problems=True`` returns ``(datasets, problems)`` where problems is a
+    list of WorkspaceError (translatable)."""
+    out: list[dict] = []
+    problems: list[WorkspaceError] = []
+    root = datasets_dir()
+    for folder in sorted(root.iterdir()):
+        name = folder.name
+        if name.startswith("."):
+            continue
+        if not folder.is_dir() or folder.is_symlink() or not valid_id(name):
+            continue
+        try:
+            out.append(_read_meta(folder, name))
+        except DatasetCorrupt as exc:
+            log.warning("%s", exc)
+            warnings.warn(str(exc), RuntimeWarning, stacklevel=2)
+            problems.append(exc)
+    out.sort(key=lambda m: (str(m.get("created_at") or ""), m["id"]), reverse=True)
+    return (out, problems) if with_problems else out
+
+
+def load_dataset(dataset_id: str) -> Dataset:
+    """The dataset's meta, records and points. DatasetNotFound / DatasetCorrupt otherwise."""
+    folder = dataset_dir(dataset_id)
+    if not folder.is_dir():
+        raise DatasetNotFound("not_found", id=dataset_id)
+    meta = _read_meta(folder, dataset_id)
+    try:
+        records = pd.read_parquet(folder / RECORDS_FILE)
+        points = pd.read_parquet(folder / POINTS_FILE) if (folder / POINTS_FILE).is_file() else None
+    except Exception as exc:  # pyarrow raises several kinds on a damaged file
+        raise DatasetCorrupt("corrupt", id=dataset_id, detail="parquet unreadable") from exc
+    return Dataset(id=dataset_id, meta=meta, records=records, points=points)
+
+
+def original_bytes(dataset_id: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the original upload."""
+    folder = dataset_dir(dataset_id)
+    if not folder.is_dir():
+        raise DatasetNotFound("not_found", id=dataset_id)
+    meta = _read_meta(folder, dataset_id)
+    return meta["filename"], (folder / meta["original_file"]).read_bytes()
+
+
+def update_meta(dataset_id: str, **fields) -> dict:
+    """Change title, indicator, unit, higher_is_better, source or description; returns the meta."""
+    allowed = set(_TEXT_LIMITS) | {"higher_is_better"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    with _LOCK:
+        folder = dataset_dir(dataset_id)
+        if not folder.is_dir():
+            raise DatasetNotFound("not_found", id=dataset_id)
+        meta = _read_meta(folder, dataset_id)
+        for key, value in fields.items():
+            if key == "higher_is_better":
+                meta[key] = None if value is None else bool(value)
+            else:
+                cleaned = _clean_text(value, _TEXT_LIMITS[key])
+                if key in ("title", "indicator") and not cleaned:
+                    continue
+                meta[key] = cleaned
+        meta["updated_at"] = _now()
+        atomic_write_bytes(folder / META_FILE, _json_bytes(meta))
+    return meta
+
+
+def rename_dataset(dataset_id: str, title: str) -> dict:
+    """Give a saved dataset a new title (the id stays)."""
+    return update_meta(dataset_id, title=title)
+
+
+def delete_dataset(dataset_id: str) -> None:
+    """Remove a dataset folder (renamed away first, so a half-deleted folder is never listed)."""
+    with _LOCK:
+        folder = dataset_dir(dataset_id)
+        if not folder.is_dir():
+            raise DatasetNotFound("not_found", id=dataset_id)
+        trash = datasets_dir() / f".trash-{dataset_id}-{secrets.token_hex(4)}"
+        os.replace(folder, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def reingest(dataset_id: str, options: IngestOptions | None = None, matcher=None) -> IngestResult:
+    """Read the stored original again, with the stored options (or new ones, e.g. a new mapping)."""
+    folder = dataset_dir(dataset_id)
+    if not folder.is_dir():
+        raise DatasetNotFound("not_found", id=dataset_id)
+    meta = _read_meta(folder, dataset_id)
+    opts = options if options is not None else IngestOptions.from_dict(meta.get("options"))
+    name, data = original_bytes(dataset_id)
+    return read_upload(data, name, options=opts, matcher=matcher)
+
+
+def indicator_id(dataset_id: str, indicator: str) -> str:
+    """The id under which an uploaded indicator joins the built-in ones: upload.<dataset>.<slug>."""
+    return f"upload.{dataset_id}.{_slug(indicator, 60)}"
+
+
+def observations(dataset_ids: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Saved datasets in the shape of the built-in tables, for the store to load next to them.
+
+    Returns (observations: region_code, indicator_id, year, value, dataset_id, preliminary,
+    period; indicators: id, dataset_id, name, unit, higher_is_better, source, title).
+    A dataset with one indicator takes the analyst's indicator name; with several, each keeps
+    its name from the file. Damaged datasets are skipped (with a warning), as in the listing.
+    """
+    metas = list_datasets() if dataset_ids is None else [load_dataset(i).meta for i in dataset_ids]
+    obs, inds = [], []
+    for meta in metas:
+        try:
+            ds = load_dataset(meta["id"])
+        except WorkspaceError as exc:
+            log.warning("%s", exc)
+            continue
+        rec = ds.records
+        if rec is None or not len(rec):
+            continue
+        names = [str(x) for x in pd.unique(rec["indicator"].astype(str))]
+        single = len(names) == 1
+        ids = {n: indicator_id(ds.id, meta.get("indicator") if single else n) for n in names}
+        obs.append(pd.DataFrame({
+            "region_code": rec["region_code"].astype(str).to_numpy(),
+            "indicator_id": rec["indicator"].astype(str).map(ids).to_numpy(),
+            "year": rec["year"].astype("Int64").to_numpy(),
+            "value": rec["value"].astype("float64").to_numpy(),
+            "dataset_id": ds.id,
+            "preliminary": rec["preliminary"].astype(bool).to_numpy(),
+            "period": rec["period"].astype(str).to_numpy()}))
+        for n in names:
+            inds.append({"id": ids[n], "dataset_id": ds.id, "name": meta.get("indicator") if single else n,
+                         "unit": meta.get("unit"), "higher_is_better": meta.get("higher_is_better"),
+                         "source": meta.get("source"), "title": meta.get("title")})
+    columns = ["region_code", "indicator_id", "year", "value", "dataset_id", "preliminary", "period"]
+    obs_df = pd.concat(obs, ignore_index=True) if obs else pd.DataFrame(columns=columns)
+    ind_df = pd.DataFrame(inds, columns=["id", "dataset_id", "name", "unit", "higher_is_better", "source",
+                                         "title"])
+    return obs_df, ind_df
+
+
+def cleanup_temp(max_age_s: float = 3600) -> int:
+    """Remove leftovers of interrupted saves and deletes older than max_age_s; returns the count."""
+    import time
+    removed = 0
+    now = time.time()
+    for folder in datasets_dir().iterdir():
+        if folder.name.startswith((".tmp-", ".trash-")) and now - folder.stat().st_mtime > max_age_s:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed

@@ -1,0 +1,42 @@
+"""Overview (Ringkasan): metro KPIs, a ranking of one indicator and its trend."""
+import streamlit as st
+
+from jabodash import charts, ui
+from jabodash.core.i18n import t
+from jabodash.features import ringkasan as overview
+from jabodash.store.aggregate import metro_value
+
+state = ui.page_setup("ringkasan")
+lang = state.lang
+st.title(t("overview.title", lang))
+st.caption(t(f"overview.subtitle.{state.region_set}", lang))
+
+cards = overview.kpis(ui.store(), state.region_set)
+for column, kpi in zip(st.columns(len(cards)), cards):
+    ui.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang), kpi.indicator.definition(lang))
+
+st.subheader(t("overview.ranking", lang))
+left, right = st.columns([3, 1])
+with right:
+    indicator_id = ui.indicator_picker(state, uploaded=True)
+    year = ui.year_picker(state, indicator_id)
+ind = ui.get_indicator(indicator_id)
+state = state.with_(indicator=indicator_id, year=year)
+with left:
+    if year is not None:
+        values = ui.indicator_values(indicator_id, year, state.region_set)
+        metro = metro_value(ui.store(), ind, year, state.region_set)
+        reference = metro.value if ind.aggregation in ("weighted_mean", "ratio") else None
+        st.plotly_chart(charts.ranking_bar(values, ind, year, lang, reference), key="ranking")
+        if metro.value is None and ind.aggregation not in ("none", "min_max"):
+            st.info(t("overview.metro_incomplete", lang, covered=metro.covered, total=metro.total))
+        ui.sources_footnote(values, lang)
+        ui.csv_download(values, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_ranking")
+ui.definition_box(ind, lang)
+
+st.subheader(t("overview.trend", lang))
+series = ui.indicator_series(indicator_id, state.region_set)
+if series["year"].nunique() < 2:
+    st.info(t("overview.single_year", lang))
+st.plotly_chart(charts.trend_lines(series, ind, lang), key="trend")
+ui.sync_url(state)

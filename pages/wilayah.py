@@ -1,0 +1,69 @@
+"""Wilayah: official area and density, kecamatan drill-down, distance from Monas, agglomeration."""
+import streamlit as st
+
+from jabodash import charts, ui
+from jabodash.core import catalog
+from jabodash.core.i18n import t
+from jabodash.features import peta as mapview
+from jabodash.geo import boundaries
+
+state = ui.page_setup("wilayah")
+lang = state.lang
+st.title(t("wilayah.title", lang))
+regions = ui.query("regions", region_set=state.region_set)
+kab_geo = boundaries.load_cached("kabkota")
+
+# official area and density
+st.subheader(t("wilayah.area_title", lang))
+ind = catalog.get("population_density_census")
+years = [int(y) for y in ui.query("indicator_years", indicator_id=ind.id, region_set=state.region_set)["year"]]
+left, right = st.columns([3, 2])
+if years:
+    year = right.selectbox(t("wilayah.density_year", lang), years, index=len(years) - 1, key="wil_year")
+    density = ui.query("indicator_values", indicator_id=ind.id, year=year, region_set=state.region_set)
+    with left:
+        st.plotly_chart(charts.ranking_bar(density, ind, year, lang), key="wil_density")
+        ui.sources_footnote(density, lang)
+    table = mapview.area_table(regions, density)
+    right.dataframe(table, hide_index=True, key="wil_area_table", column_config={
+        "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
+        "area_km2": st.column_config.NumberColumn("km²", format="localized"),
+        "density": st.column_config.NumberColumn(ind.unit(lang), format="localized")})
+    with right:
+        ui.csv_download(table, f"jabodash_area_density_{year}.csv", lang, key="dl_area")
+st.caption(t("wilayah.area_note", lang))
+ui.definition_box(ind, lang)
+
+# kecamatan drill-down
+st.subheader(t("wilayah.kecamatan_title", lang))
+kec = boundaries.load_cached("kecamatan")
+if kec is None:
+    st.info(t("wilayah.kecamatan_none", lang))
+else:
+    names = dict(zip(regions["code"], regions["name"]))
+    if st.session_state.get("wil_parent") not in names:   # the region in view, else Jakarta Selatan
+        st.session_state["wil_parent"] = next((c for c in state.regions if c in names), "3171")
+    parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
+                          format_func=lambda c: names[c])
+    st.plotly_chart(mapview.kecamatan_map(kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang,
+                                          kec.attribution), key="wil_kec_map")
+    st.dataframe(mapview.kecamatan_table(kec.gdf, regions, parent), hide_index=True, key="wil_kec")
+    st.caption(t("wilayah.kecamatan_density_note", lang))
+    if kec.attribution:
+        st.caption(kec.attribution)
+
+# distance from Monas
+st.subheader(t("wilayah.distance_title", lang))
+dist, basis = mapview.distances(regions, kab_geo.gdf if kab_geo is not None else None)
+st.caption(t(f"wilayah.distance_{basis}", lang))
+st.dataframe(dist, hide_index=True, key="wil_distance", column_config={
+    "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
+    "distance_km": st.column_config.NumberColumn(t("wilayah.distance_km", lang), format="%.1f")})
+
+# agglomeration vs Jabodetabek
+st.subheader(t("wilayah.membership_title", lang))
+all_regions = ui.query("regions", region_set="agglomeration")
+geo = boundaries.geojson_for("kabkota") if kab_geo is not None else None
+st.plotly_chart(mapview.membership_figure(all_regions, lang, geo, boundaries.attribution("kabkota")),
+                key="wil_membership")
+ui.sync_url(state)
