@@ -62,6 +62,9 @@ NO_NETWORK_ARGS = (
     "AimServerEligibilityEnabled,AimServerRequestOnStartupEnabled,AimEnabled,OptimizationHints,"
     "MediaRouter,Translate,AutofillServerCommunication",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+    # The start page: without it Debian's Chromium opens its configured home page
+    # (start.duckduckgo.com) in the first tab before kaleido takes over.
+    "about:blank",
 )
 
 
