@@ -1,1 +1,8 @@
-"""TODO"""
+"""Core: what every other package uses, with no Streamlit, DuckDB or geometry in it.
+
+paths (where data, queries, cache and workspace live; atomic writes), i18n (every UI string by
+key from jabodash/locales/<lang>/*.toml), fmt (numbers in Indonesian or English form), textsafe
+(user text made inert for Markdown and Plotly), palette (colour-blind-safe colours), state (the
+ViewState <-> URL query parameters), catalog (indicator metadata from data/indicators.toml),
+csvsafe (CSV downloads safe against formula injection).
+"""
