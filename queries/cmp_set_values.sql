@@ -17,7 +17,7 @@ WITH members AS (
     GROUP BY indicator_id
 )
 SELECT o.indicator_id, o.region_code, m.short_name, o.year, o.value, c2.regions_with_value,
-       o.dataset_id, d.title AS source
+       o.dataset_id, d.cite AS source
 FROM observation_all o
 JOIN members m ON m.code = o.region_code
 LEFT JOIN dataset d ON d.id = o.dataset_id

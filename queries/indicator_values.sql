@@ -1,7 +1,7 @@
 -- One indicator in one year for every region of the set: a region without a figure keeps
 -- its row with value NULL, so gaps stay visible.
 SELECT r.code AS region_code, r.name, r.short_name, r.province,
-       o.value, o.derived, o.note, o.dataset_id, d.title AS source, d.origin, d.source_url,
+       o.value, o.derived, o.note, o.dataset_id, d.cite AS source, coalesce(d.origin, d.cite) AS origin, d.source_url,
        CASE WHEN o.value IS NULL THEN NULL
             ELSE rank() OVER (PARTITION BY o.value IS NULL ORDER BY o.value DESC) END AS rank_desc
 FROM region r

@@ -6,7 +6,13 @@
   data or schema change. Writing goes to a temporary file that is renamed into place.
 * Store opens that file READ-ONLY: the UI can never change the data.
 * query(name, **params) runs queries/<name>.sql with DuckDB named parameters ($name).
-  SQL is never built from strings.
+  SQL is never built from strings. query_with(uploads, name, **params) runs the same file with
+  the analyst's uploads next to the built-in rows (jabodash.store.uploads: one read path for
+  built-in and uploaded indicators); query() is query_with the empty bundle.
+
+The package: this module (build, Store), ``aggregate`` (metro values), ``uploads`` (uploads as
+relations beside the built-in tables), ``datasource`` (indicator reads for pages and exports),
+``workspace`` (saved datasets).
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ import pandas as pd
 
 from jabodash.core.catalog import CATALOG_FILE, catalog_frame
 from jabodash.core.paths import DATA_DIR, QUERIES_DIR, cache_dir
+from jabodash.store import uploads as uploads_mod
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
 DATA_FILES = ("regions.csv", "region_aliases.csv", "indicators.toml", "observations.csv", "flows.csv", "datasets.csv")
@@ -143,7 +150,8 @@ def load_query(name: str) -> str:
 
 class Store:
     """Read-only access to the database. Safe to share between threads: every query runs
-    on its own cursor."""
+    on its own cursor. ``cursor()`` reads the file itself; the named queries read it through
+    the uploads' views (an in-memory database per bundle attaching the file read-only)."""
 
     def __init__(self, path: Path | None = None):
         started = time.perf_counter()
@@ -155,14 +163,25 @@ class Store:
         return self.con.cursor()
 
     def query(self, name: str, **params) -> pd.DataFrame:
+        return self.query_with(uploads_mod.EMPTY, name, **params)
+
+    def query_with(self, uploads: uploads_mod.Uploads, name: str, **params) -> pd.DataFrame:
+        """queries/<name>.sql over the built-in data and ``uploads``."""
         sql = load_query(name)
-        cur = self.con.cursor()
+        cur = uploads_mod.overlay(self.path, uploads).cursor()
         try:
             return cur.execute(sql, params or None).df()
         finally:
             cur.close()
 
+    def runner(self, uploads: uploads_mod.Uploads):
+        """query(name, **params) over the built-in data and ``uploads``."""
+        def run(name: str, **params) -> pd.DataFrame:
+            return self.query_with(uploads, name, **params)
+        return run
+
     def close(self) -> None:
+        uploads_mod.forget(self.path)
         self.con.close()
 
 

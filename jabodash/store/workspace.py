@@ -394,8 +394,36 @@ def indicator_id(dataset_id: str, indicator: str) -> str:
     return f"upload.{dataset_id}.{_slug(indicator, 60)}"
 
 
+OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "preliminary", "period"]
+IND_COLUMNS = ["id", "dataset_id", "name", "unit", "higher_is_better", "source", "title"]
+
+
+def records_frames(dataset_id: str, meta: dict, records: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One dataset's records as (observations, indicators) (see :func:`observations`); a session
+    upload is shaped the same way (jabodash.store.uploads)."""
+    if records is None or not len(records):
+        return pd.DataFrame(columns=OBS_COLUMNS), pd.DataFrame(columns=IND_COLUMNS)
+    names = [str(x) for x in pd.unique(records["indicator"].astype(str))]
+    single = len(names) == 1
+    ids = {n: indicator_id(dataset_id, meta.get("indicator") if single else n) for n in names}
+    obs = pd.DataFrame({
+        "region_code": records["region_code"].astype(str).to_numpy(),
+        "indicator_id": records["indicator"].astype(str).map(ids).to_numpy(),
+        "year": records["year"].astype("Int64").to_numpy(),
+        "value": records["value"].astype("float64").to_numpy(),
+        "dataset_id": dataset_id,
+        "preliminary": records["preliminary"].astype(bool).to_numpy(),
+        "period": records["period"].astype(str).to_numpy()}, columns=OBS_COLUMNS)
+    inds = pd.DataFrame([{"id": ids[n], "dataset_id": dataset_id, "name": meta.get("indicator") if single else n,
+                          "unit": meta.get("unit"), "higher_is_better": meta.get("higher_is_better"),
+                          "source": meta.get("source"), "title": meta.get("title")} for n in names],
+                        columns=IND_COLUMNS)
+    return obs, inds
+
+
 def observations(dataset_ids: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Saved datasets in the shape of the built-in tables, for the store to load next to them.
+    """Saved datasets in the shape of the built-in tables (jabodash.store.uploads puts them next
+    to those).
 
     Returns (observations: region_code, indicator_id, year, value, dataset_id, preliminary,
     period; indicators: id, dataset_id, name, unit, higher_is_better, source, title).
@@ -410,28 +438,12 @@ def observations(dataset_ids: list[str] | None = None) -> tuple[pd.DataFrame, pd
         except WorkspaceError as exc:
             log.warning("%s", exc)
             continue
-        rec = ds.records
-        if rec is None or not len(rec):
-            continue
-        names = [str(x) for x in pd.unique(rec["indicator"].astype(str))]
-        single = len(names) == 1
-        ids = {n: indicator_id(ds.id, meta.get("indicator") if single else n) for n in names}
-        obs.append(pd.DataFrame({
-            "region_code": rec["region_code"].astype(str).to_numpy(),
-            "indicator_id": rec["indicator"].astype(str).map(ids).to_numpy(),
-            "year": rec["year"].astype("Int64").to_numpy(),
-            "value": rec["value"].astype("float64").to_numpy(),
-            "dataset_id": ds.id,
-            "preliminary": rec["preliminary"].astype(bool).to_numpy(),
-            "period": rec["period"].astype(str).to_numpy()}))
-        for n in names:
-            inds.append({"id": ids[n], "dataset_id": ds.id, "name": meta.get("indicator") if single else n,
-                         "unit": meta.get("unit"), "higher_is_better": meta.get("higher_is_better"),
-                         "source": meta.get("source"), "title": meta.get("title")})
-    columns = ["region_code", "indicator_id", "year", "value", "dataset_id", "preliminary", "period"]
-    obs_df = pd.concat(obs, ignore_index=True) if obs else pd.DataFrame(columns=columns)
-    ind_df = pd.DataFrame(inds, columns=["id", "dataset_id", "name", "unit", "higher_is_better", "source",
-                                         "title"])
+        o, i = records_frames(ds.id, meta, ds.records)
+        if len(o):
+            obs.append(o)
+            inds.append(i)
+    obs_df = pd.concat(obs, ignore_index=True) if obs else pd.DataFrame(columns=OBS_COLUMNS)
+    ind_df = pd.concat(inds, ignore_index=True) if inds else pd.DataFrame(columns=IND_COLUMNS)
     return obs_df, ind_df
 
 

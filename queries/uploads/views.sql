@@ -1,0 +1,50 @@
+-- The uploads next to the built-in tables (jabodash.store.uploads). Run once per in-memory
+-- database, which has the store file attached READ_ONLY as "builtin" and the upload frames
+-- registered as _upload_<table>. Every named query reads these views by the table names of
+-- queries/schema, so the same SQL serves built-in and uploaded indicators. provenance says
+-- where a figure or a dataset comes from: 'builtin', 'saved' (workspace) or 'session'.
+-- Uploaded indicators are observed only: no derivation names them, so the derived views of
+-- the store (builtin.observation_all, builtin.population_best) are used as they are.
+CREATE TABLE upload_indicator AS SELECT * FROM builtin.indicator LIMIT 0;
+INSERT INTO upload_indicator BY NAME SELECT * FROM _upload_indicator;
+
+CREATE TABLE upload_observation AS
+SELECT region_code, indicator_id, year, value, dataset_id, note, 'saved' AS provenance
+FROM builtin.observation LIMIT 0;
+INSERT INTO upload_observation BY NAME SELECT * FROM _upload_observation;
+
+CREATE TABLE upload_dataset AS
+SELECT *, title AS cite, 'saved' AS provenance, NULL::VARCHAR AS filename FROM builtin.dataset LIMIT 0;
+INSERT INTO upload_dataset BY NAME SELECT * FROM _upload_dataset;
+
+-- The kecamatan of the cached boundaries (province = the kab/kota name), for the kec_* queries.
+CREATE TABLE kecamatan (code VARCHAR, name VARCHAR, short_name VARCHAR, province VARCHAR);
+INSERT INTO kecamatan BY NAME SELECT * FROM _upload_kecamatan;
+
+CREATE VIEW region AS SELECT * FROM builtin.region;
+CREATE VIEW region_alias AS SELECT * FROM builtin.region_alias;
+CREATE VIEW flow AS SELECT * FROM builtin.flow;
+CREATE VIEW population_best AS SELECT * FROM builtin.population_best;
+CREATE VIEW derived_density AS SELECT * FROM builtin.derived_density;
+CREATE VIEW derived_growth AS SELECT * FROM builtin.derived_growth;
+CREATE VIEW derived_per_100k AS SELECT * FROM builtin.derived_per_100k;
+
+CREATE VIEW indicator AS
+SELECT * FROM builtin.indicator
+UNION ALL SELECT * FROM upload_indicator;
+
+CREATE VIEW observation AS
+SELECT region_code, indicator_id, year, value, dataset_id, note, 'builtin' AS provenance FROM builtin.observation
+UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, provenance FROM upload_observation;
+
+CREATE VIEW observation_all AS
+SELECT region_code, indicator_id, year, value, dataset_id, note, derived, 'builtin' AS provenance
+FROM builtin.observation_all
+UNION ALL
+SELECT region_code, indicator_id, year, value, dataset_id, note, FALSE, provenance FROM upload_observation;
+
+-- cite: the name a figure's source line gives (the title of a built-in dataset; for an upload
+-- the analyst's source, else its title).
+CREATE VIEW dataset AS
+SELECT *, title AS cite, 'builtin' AS provenance, NULL::VARCHAR AS filename FROM builtin.dataset
+UNION ALL SELECT * FROM upload_dataset;
