@@ -29,9 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from boundary_server import BoundaryServer, arcgis_layer, json_response, raw_response  # noqa: E402
 
 from jabodash.cli import boundaries as cli_boundaries  # noqa: E402
+from jabodash.core.paths import DATA_DIR, cache_dir  # noqa: E402
 from jabodash.geo import boundaries as bd  # noqa: E402
+from jabodash.geo.boundaries import cache as bd_cache  # noqa: E402
 
-REGIONS = pd.read_csv(Path(bd.DATA_DIR) / "regions.csv", dtype={"code": str, "kemendagri_code": str,
+REGIONS = pd.read_csv(Path(DATA_DIR) / "regions.csv", dtype={"code": str, "kemendagri_code": str,
                                                                   "province_code": str})
 KAB = list(REGIONS["code"])
 UTM = "EPSG:32748"
@@ -147,7 +149,7 @@ def zipped_shapefile(gdf: gpd.GeoDataFrame, folder: Path, name: str = "kab", inn
 def cache(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("JABODASH_CACHE_DIR", str(folder))
-    bd._GEOJSON_MEMO.clear()
+    bd_cache._GEOJSON_MEMO.clear()
     return folder
 
 
@@ -366,7 +368,7 @@ def test_name_matching_reports_every_unmatched_feature(tmp_path):
     methods = {m["code"]: m["method"] for m in report.matched}
     assert methods["3201"] == "name (by elimination)" and methods["3271"] == "name"
     assert "Atlantis" in report.summary()
-    meta = json.loads((bd.cache_dir() / "boundaries" / "kabkota.json").read_text())
+    meta = json.loads((cache_dir() / "boundaries" / "kabkota.json").read_text())
     assert sorted(u["index"] for u in meta["unmatched"]) == sorted(by_index)
 
 
@@ -628,7 +630,7 @@ def test_fetch_big_prefers_bps_codes_when_the_service_has_them(server):
                                   "service_error", "not_geojson", "empty", "refused"])
 def test_fetch_big_failures_are_clear(server, tmp_path, case):
     _import_kab(tmp_path)  # a working cache that a failed download must leave alone
-    before = (bd.cache_dir() / "boundaries" / "kabkota.parquet").read_bytes()
+    before = (cache_dir() / "boundaries" / "kabkota.parquet").read_bytes()
     feats = big_kab_features()
     body = json.dumps({"type": "FeatureCollection", "features": feats}).encode()
     timeout = 5
@@ -673,7 +675,7 @@ def test_fetch_big_failures_are_clear(server, tmp_path, case):
         assert "Invalid where clause" in msg
     if case == "truncated":
         assert e.params["expected"] == len(body)
-    assert (bd.cache_dir() / "boundaries" / "kabkota.parquet").read_bytes() == before
+    assert (cache_dir() / "boundaries" / "kabkota.parquet").read_bytes() == before
 
 
 def test_error_keys_have_english_messages():

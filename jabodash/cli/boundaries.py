@@ -14,7 +14,8 @@ import logging
 import sys
 import time
 
-from jabodash.geo import boundaries as bd
+from jabodash.core.paths import cache_dir
+from jabodash.geo import boundaries
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -68,22 +69,22 @@ def _fail(exc: Exception) -> int:
     return EXIT_ERROR
 
 
-def _print_report(report: bd.ImportReport) -> None:
+def _print_report(report: boundaries.ImportReport) -> None:
     print(report.summary())
-    fc = bd.geojson_for(report.level)
+    fc = boundaries.geojson_for(report.level)
     if fc is not None:
-        print(f"  GeoJSON for maps: {bd.geojson_size(fc) / 1024:.0f} KB, attribution: "
+        print(f"  GeoJSON for maps: {boundaries.geojson_size(fc) / 1024:.0f} KB, attribution: "
               f"{report.meta.get('attribution')}")
 
 
 def cmd_import(args) -> int:
     progress = TextProgress()
     try:
-        report = bd.import_file(args.file, args.level, code_column=args.code_column,
-                                name_column=args.name_column, parent_column=args.parent_column,
-                                layer=args.layer, code_scheme=args.code_scheme, source=args.source,
-                                licence=args.licence, attribution=args.attribution, progress=progress)
-    except bd.BoundaryError as exc:
+        report = boundaries.import_file(args.file, args.level, code_column=args.code_column,
+                                        name_column=args.name_column, parent_column=args.parent_column,
+                                        layer=args.layer, code_scheme=args.code_scheme, source=args.source,
+                                        licence=args.licence, attribution=args.attribution, progress=progress)
+    except boundaries.BoundaryError as exc:
         progress.close()
         return _fail(exc)
     progress.close()
@@ -92,7 +93,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_fetch(args) -> int:
-    levels = list(bd.LEVELS) if args.level == "all" else [args.level]
+    levels = list(boundaries.LEVELS) if args.level == "all" else [args.level]
     if args.source == "geoboundaries":
         if args.level == "kecamatan":
             print("error: geoBoundaries has kab/kota only; use --source big for kecamatan", file=sys.stderr)
@@ -107,9 +108,9 @@ def cmd_fetch(args) -> int:
         progress = TextProgress()
         print(f"fetching {level} ({args.source})", file=sys.stderr)
         try:
-            report = bd.fetch(level, source=args.source, url=args.url, progress=progress,
-                              timeout=args.timeout, fallback_url=args.gb_url)
-        except bd.BoundaryError as exc:
+            report = boundaries.fetch(level, source=args.source, url=args.url, progress=progress,
+                                      timeout=args.timeout, fallback_url=args.gb_url)
+        except boundaries.BoundaryError as exc:
             progress.close()
             status = _fail(exc)
             continue
@@ -119,9 +120,9 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_status(args) -> int:
-    info = bd.cache_status()
-    print(f"boundary cache: {bd.cache_dir() / 'boundaries'}")
-    for level in bd.LEVELS:
+    info = boundaries.cache_status()
+    print(f"boundary cache: {cache_dir() / 'boundaries'}")
+    for level in boundaries.LEVELS:
         meta = info[level]
         if meta is None:
             print(f"  {level}: nothing cached (import a file or fetch)")
@@ -132,13 +133,13 @@ def cmd_status(args) -> int:
         print(f"    licence: {meta.get('licence')}; attribution: {meta.get('attribution')}")
         print(f"    unmatched features: {len(meta.get('unmatched', []))}, missing: "
               f"{', '.join(meta.get('missing', [])) or 'none'}, area checks over "
-              f"{bd.AREA_TOLERANCE:.0%}: {', '.join(c['code'] for c in flagged) or 'none'}")
+              f"{boundaries.AREA_TOLERANCE:.0%}: {', '.join(c['code'] for c in flagged) or 'none'}")
         print(f"    sha256 {meta.get('sha256', '')[:16]}..., {meta.get('parquet_bytes', 0) / 1024:.0f} KB")
     return EXIT_OK
 
 
 def cmd_clear(args) -> int:
-    removed = bd.clear_cache(args.level)
+    removed = boundaries.clear_cache(args.level)
     print(f"removed {len(removed)} file(s)" + "".join(f"\n  {p}" for p in removed))
     return EXIT_OK
 
@@ -149,7 +150,7 @@ def _guard(func):
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
         try:
             return func(args)
-        except bd.BoundaryError as exc:
+        except boundaries.BoundaryError as exc:
             return _fail(exc)
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
@@ -168,7 +169,7 @@ def register(subparsers) -> None:
 
     p = sub.add_parser("import", help="import a GeoJSON, GeoPackage or zipped Shapefile")
     p.add_argument("file", help="path to the boundary file")
-    p.add_argument("--level", required=True, choices=bd.LEVELS)
+    p.add_argument("--level", required=True, choices=boundaries.LEVELS)
     p.add_argument("--code-column", help="column with BPS (or dotted Kemendagri) codes")
     p.add_argument("--name-column", help="column with region names, matched to codes")
     p.add_argument("--parent-column", help="kecamatan: column naming the kab/kota, to scope names")
@@ -181,7 +182,7 @@ def register(subparsers) -> None:
     p.set_defaults(func=_guard(cmd_import))
 
     p = sub.add_parser("fetch", help="download from BIG (kab/kota falls back to geoBoundaries)")
-    p.add_argument("--level", choices=(*bd.LEVELS, "all"), default="all")
+    p.add_argument("--level", choices=(*boundaries.LEVELS, "all"), default="all")
     p.add_argument("--source", choices=("auto", "big", "geoboundaries"), default="auto")
     p.add_argument("--url", help="service URL instead of the official one (BIG query URL or "
                                  "geoBoundaries API URL)")
@@ -193,5 +194,5 @@ def register(subparsers) -> None:
     p.set_defaults(func=_guard(cmd_status))
 
     p = sub.add_parser("clear", help="remove cached boundaries")
-    p.add_argument("--level", choices=bd.LEVELS, help="one level only (default: both)")
+    p.add_argument("--level", choices=boundaries.LEVELS, help="one level only (default: both)")
     p.set_defaults(func=_guard(cmd_clear))
