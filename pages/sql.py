@@ -1,16 +1,15 @@
 """SQL console (issue 7): read-only DuckDB queries over the data and this session's uploads.
 
-One sqlconsole.Sandbox per browser session in st.session_state (never st.cache_resource: uploads stay
+One jabodash.sql.Sandbox per browser session in st.session_state (never st.cache_resource: uploads stay
 in their session). Query text and DuckDB messages go through st.code or md_escape, never Markdown."""
 import pandas as pd
 import streamlit as st
 
-from jabodash import sql as sqlconsole
-from jabodash import ui
+from jabodash import sql, ui
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import unggah as userdata
-from jabodash.store import workspace
+from jabodash.features import unggah
+from jabodash.store import database_path, workspace
 
 BOX_KEY, RESULT_KEY, EDITOR_KEY = "_sql_sandbox", "_sql_result", "sql_query"
 
@@ -20,23 +19,22 @@ lang = state.lang
 
 def session_uploads() -> dict:
     """{sql name: (frame, title)} of this session's uploads: the upload page's entries
-    (userdata.SESSION_KEY: {id: {"meta": {...}, "records": DataFrame}}), else st.session_state["uploads"]."""
-    raw = st.session_state.get(userdata.SESSION_KEY) or st.session_state.get("uploads") or {}
+    (unggah.SESSION_KEY: {id: {"meta": {...}, "records": DataFrame}}), else st.session_state["uploads"]."""
+    raw = st.session_state.get(unggah.SESSION_KEY) or st.session_state.get("uploads") or {}
     out: dict = {}
     for key, value in (raw.items() if isinstance(raw, dict) else []):
         meta = value.get("meta", {}) if isinstance(value, dict) else {}
         frame, title = value if isinstance(value, tuple) else (value, meta.get("title") or key)
         frame = value.get("records") if isinstance(value, dict) else frame
         if isinstance(frame, pd.DataFrame):
-            name = sqlconsole.table_name(str(meta.get("filename") or key), taken=out)
+            name = sql.table_name(str(meta.get("filename") or key), taken=out)
             out[name] = (frame, str(title or key))
     return out
 
 
-def sandbox() -> sqlconsole.Sandbox:
+def sandbox() -> sql.Sandbox:
     """This session's sandbox; a new one (the old one closed) when the data file or the saved
     datasets changed, since the sandbox reads the saved datasets when it starts."""
-    from jabodash.store import database_path
     box, made_for = st.session_state.get(BOX_KEY), st.session_state.get(BOX_KEY + "_for")
     wanted = (str(database_path()), tuple(sorted(m.get("id", "") for m in workspace.list_datasets())))
     if box is not None and made_for != wanted:
@@ -44,7 +42,7 @@ def sandbox() -> sqlconsole.Sandbox:
         box = None
     if box is None:
         with st.spinner(t("sql.page.starting", lang)):
-            box = sqlconsole.Sandbox()
+            box = sql.Sandbox()
         st.session_state[BOX_KEY], st.session_state[BOX_KEY + "_for"] = box, wanted
     box.sync_uploads(session_uploads())
     return box
@@ -54,7 +52,7 @@ def load_example(sql_by_id: dict) -> None:
     st.session_state[EDITOR_KEY] = sql_by_id[st.session_state["sql_example"]]
 
 
-def show_result(result: sqlconsole.Result) -> None:
+def show_result(result: sql.Result) -> None:
     if not result.ok:
         problem = result.error
         label = {"refused": "refused", "timeout": "stopped", "memory": "stopped"}.get(problem.kind, "failed")
@@ -85,7 +83,7 @@ main, side = st.columns([3, 2])
 
 with side:
     st.subheader(t("sql.page.examples", lang))
-    examples = sqlconsole.examples()
+    examples = sql.examples()
     titles = {ex.id: ex.title(lang) for ex in examples}
     st.selectbox(t("sql.page.example_pick", lang), list(titles), key="sql_example", format_func=titles.get)
     st.button(t("sql.page.load_example", lang), key="sql_load", on_click=load_example,

@@ -8,8 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from jabodash.core.paths import DATA_DIR, ROOT
-from jabodash.features import unggah as userdata
+from jabodash.features import unggah
+from jabodash.ingest import read_upload
 from jabodash.sql import examples
+from jabodash.store import workspace
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 REG = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
@@ -126,7 +128,7 @@ SEPEDA = pd.DataFrame({"region_code": ["3171"], "indicator": ["Jalur sepeda"], "
 
 
 @pytest.mark.parametrize("key, uploads", [
-    (userdata.SESSION_KEY, {"sesi-1a2b": {"meta": {"title": "Jalur sepeda", "indicator": "Jalur sepeda",
+    (unggah.SESSION_KEY, {"sesi-1a2b": {"meta": {"title": "Jalur sepeda", "indicator": "Jalur sepeda",
                                                    "unit": "km", "filename": "sepeda.csv", "id": "sesi-1a2b"},
                                           "records": SEPEDA}}),
     ("uploads", {"sepeda.csv": SEPEDA}),
@@ -144,8 +146,6 @@ def test_session_uploads_are_queryable(key, uploads):
 
 def test_dataset_saved_later_appears_on_the_next_run(tmp_path, monkeypatch):
     """The sandbox reads saved datasets when it starts: a new save starts a new sandbox."""
-    from jabodash.ingest import read_upload
-    from jabodash.store import workspace
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     at = sql_page("id")
     box = at.session_state["_sql_sandbox"]

@@ -6,25 +6,40 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from jabodash import sql as sqlconsole
+from jabodash.cli import main
 from jabodash.core import i18n
-from jabodash.sql import Sandbox, check_statements, check_tokens
+from jabodash.ingest import read_upload
+from jabodash.sql import (
+    BUILTIN_TABLES,
+    BUILTIN_VIEWS,
+    DEFAULT_DOWNLOAD_CAP,
+    MAX_QUERY_CHARS,
+    Sandbox,
+    check_statements,
+    check_tokens,
+    examples,
+    problem_from_exception,
+    table_name,
+)
+from jabodash.sql.worker import _WORKER_GRACE_S
+from jabodash.store import Store, database_path, workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def db_path():
-    from jabodash.store import database_path
     return database_path()
 
 
@@ -45,7 +60,6 @@ def box(request, db_path, upload):
 
 @pytest.fixture(scope="module")
 def parser():
-    import duckdb
     con = duckdb.connect()
     yield con
     con.close()
@@ -53,7 +67,6 @@ def parser():
 
 @pytest.fixture(scope="module")
 def store(db_path):
-    from jabodash.store import Store
     s = Store(db_path)
     yield s
     s.close()
@@ -392,14 +405,13 @@ def test_a_query_that_ignores_the_interrupt_is_ended_with_its_worker(db_path, up
         result = sb.run("SELECT length(repeat('x', 400000000)) AS n")
         took = time.perf_counter() - started
         assert not result.ok and result.error.kind == "timeout", result.error
-        assert took < 1 + sqlconsole._WORKER_GRACE_S + 2
+        assert took < 1 + _WORKER_GRACE_S + 2
         after = sb.run("SELECT sum(value) AS s FROM upload_bike")
         assert after.ok and after.df["s"][0] == pytest.approx(23.75)
         assert sb._worker.proc.pid != first and sb._worker.restarts == 1
 
 
 def test_a_worker_that_died_is_replaced(db_path, upload):
-    import signal
     with _process_box(db_path, upload, timeout_s=5) as sb:
         assert sb.run("SELECT 1 AS one").ok
         os.kill(sb._worker.proc.pid, signal.SIGKILL)
@@ -410,7 +422,7 @@ def test_a_worker_that_died_is_replaced(db_path, upload):
 
 
 def test_query_length_limit(box):
-    result = box.run("SELECT 1" + " " * sqlconsole.MAX_QUERY_CHARS)
+    result = box.run("SELECT 1" + " " * MAX_QUERY_CHARS)
     assert result.error.key == "refused.too_long"
 
 
@@ -491,7 +503,7 @@ def test_limits_come_from_arguments_or_the_environment(db_path, monkeypatch):
     monkeypatch.setenv("JABODASH_SQL_DOWNLOAD_CAP", "not a number")
     with Sandbox(db_path, include_saved=False, display_rows=10) as sb:
         assert sb.timeout_s == 2.5 and sb.memory_limit == "300MB"
-        assert sb.download_cap == sqlconsole.DEFAULT_DOWNLOAD_CAP and sb.display_rows == 10
+        assert sb.download_cap == DEFAULT_DOWNLOAD_CAP and sb.display_rows == 10
         assert sb.settings()["memory_limit"].startswith("286")
         assert "2,5 detik" in sb.limits_text("id") and "300MB" in sb.limits_text("en")
     with pytest.raises(ValueError):
@@ -503,16 +515,14 @@ def test_upload_names_are_checked(db_path):
         Sandbox(db_path, uploads={"region": pd.DataFrame({"a": [1]})}, include_saved=False)
     with pytest.raises(ValueError):
         Sandbox(db_path, uploads={"x; DROP TABLE region": pd.DataFrame({"a": [1]})}, include_saved=False)
-    assert sqlconsole.table_name("Data Puskesmas 2024.csv") == "upload_data_puskesmas_2024"
-    assert sqlconsole.table_name("Jumlah Penduduk (BPS).xlsx", taken=["upload_jumlah_penduduk_bps"]) \
+    assert table_name("Data Puskesmas 2024.csv") == "upload_data_puskesmas_2024"
+    assert table_name("Jumlah Penduduk (BPS).xlsx", taken=["upload_jumlah_penduduk_bps"]) \
         == "upload_jumlah_penduduk_bps_2"
-    assert sqlconsole.table_name("../../etc/passwd") == "upload_etc_passwd"
-    assert sqlconsole.table_name("") == "upload_data"
+    assert table_name("../../etc/passwd") == "upload_etc_passwd"
+    assert table_name("") == "upload_data"
 
 
 def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
-    from jabodash.ingest import read_upload
-    from jabodash.store import workspace
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\nKota Bekasi;2023;12\nKabupaten Bogor;2023;30\n"
     result = read_upload(data.encode(), "taman.csv")
@@ -560,13 +570,12 @@ def test_problem_from_plain_duckdb_message():
     """Messages without JSON (errors_as_json off) are read from DuckDB's LINE/caret context."""
     exc = duckdb_exc("ParserException", 'Parser Error: syntax error at or near "FROM"\n\n'
                                         "LINE 2:   x + FROM t\n              ^^^^")
-    problem = sqlconsole.problem_from_exception(exc, "SELECT 1,\n  x + FROM t")
+    problem = problem_from_exception(exc, "SELECT 1,\n  x + FROM t")
     assert (problem.line, problem.column) == (2, 7)
     assert problem.detail == 'Parser Error: syntax error at or near "FROM"' and problem.length == 4
 
 
 def duckdb_exc(name: str, text: str):
-    import duckdb
     return getattr(duckdb, name)(text)
 
 
@@ -640,8 +649,8 @@ def test_schema_lists_everything_with_descriptions(box):
     for lang in ("id", "en"):
         schema = box.schema(lang)
         names = [r.name for r in schema]
-        assert names[:6] == list(sqlconsole.BUILTIN_TABLES)
-        assert names[6:11] == list(sqlconsole.BUILTIN_VIEWS)
+        assert names[:6] == list(BUILTIN_TABLES)
+        assert names[6:11] == list(BUILTIN_VIEWS)
         assert "upload_bike" in names
         for rel in schema:
             assert rel.description and rel.columns, rel.name
@@ -654,7 +663,7 @@ def test_schema_lists_everything_with_descriptions(box):
 
 
 def test_examples_load_and_run(box):
-    found = sqlconsole.examples()
+    found = examples()
     assert len(found) >= 5
     ids = [ex.id for ex in found]
     assert ids == sorted(ids)
@@ -680,6 +689,14 @@ def test_module_does_not_import_streamlit():
     assert out.stdout.strip() == "False"
 
 
+def test_the_worker_process_does_not_load_pandas():
+    """The worker imports the jabodash.sql package; pandas (via the store, the workspace or csvsafe)
+    would add about a second to every worker start."""
+    code = "import sys, jabodash.sql, jabodash.sql.worker; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 # ---------------------------------------------------------------------------
 # command line
 # ---------------------------------------------------------------------------
@@ -692,7 +709,6 @@ def thread_cli(monkeypatch):
 
 
 def _cli(capsys, *args):
-    from jabodash.cli import main
     code = main(["sql", *args])
     out, err = capsys.readouterr()
     return code, out, err

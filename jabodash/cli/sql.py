@@ -18,6 +18,7 @@ import argparse
 import sys
 
 from jabodash.core.i18n import t
+from jabodash.sql import run_query
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 
@@ -44,8 +45,6 @@ def _positive(value, name: str) -> None:
 
 
 def run(args) -> int:
-    from jabodash import sql as sqlconsole
-
     lang = args.lang
     query = sys.stdin.read() if args.query == "-" else args.query
     try:
@@ -63,7 +62,7 @@ def run(args) -> int:
     if args.memory_limit:
         options["memory_limit"] = args.memory_limit
     try:
-        result = sqlconsole.run_query(query, **options)
+        result = run_query(query, **options)
     except ValueError as exc:  # a limit the sandbox cannot use, e.g. --memory-limit lots
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

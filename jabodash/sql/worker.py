@@ -1,0 +1,273 @@
+"""The worker process: what DuckDB does not bound, the worker process does.
+
+DuckDB's memory limit covers its buffer manager, not every allocation: ``repeat('x', 2000000000)``
+builds one 2 GB string outside it, and the interrupt is only looked at between vectors, so that query
+ran for a minute and took 3.7 GB although the limits were 256 MB and 2 s. A sandbox therefore runs
+DuckDB (:class:`jabodash.sql.engine._Engine`) in a worker process of its own (``isolation="process"``,
+the default on POSIX systems; ``python -m jabodash.sql --worker``, see ``__main__.py``), driven over a
+pipe: JSON headers and Arrow IPC, nothing pickled. Before each query the worker caps its address
+space (``RLIMIT_AS``: current size + memory limit + twice the download byte cap + 256 MB), so such an
+allocation fails inside DuckDB as an out-of-memory error; and a query that has not answered at the
+time limit plus a grace period is ended by killing the worker; a new one starts at once with the
+session's uploads. ``isolation="thread"`` (non-POSIX systems, or JABODASH_SQL_ISOLATION=thread) runs
+the same engine in the app's process, with every check and DuckDB limit but without the hard cap.
+
+:func:`worker_main` is the worker's side, :class:`_WorkerClient` the app's side.
+
+The worker's start-up time is part of the first query's wait (and of every restart after a killed
+query): it imports ``jabodash.sql`` (the package, so every module of it) but not pandas, the store or
+the workspace. Keep it that way: the modules of this package import those only inside the functions
+that need them, which only the app's process calls.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+
+import pyarrow as pa
+import pyarrow.ipc  # noqa: F401 (pa.ipc)
+
+from jabodash.core.paths import ROOT
+from jabodash.sql.engine import _Engine
+from jabodash.sql.problems import SqlProblem
+from jabodash.sql.results import Result
+from jabodash.sql.settings import memory_bytes
+
+# Messages both ways: 8-byte header (JSON length, number of blobs), the JSON, then each blob with
+# an 8-byte length. Tables travel as Arrow IPC streams; nothing is pickled.
+
+_WORKER_GRACE_S = 3.0
+_WORKER_START_S = 60.0
+_WORKER_IDLE_S = 1800.0
+
+
+def _pack(header: dict, blobs: list[bytes] = ()) -> bytes:
+    body = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    parts = [len(body).to_bytes(4, "big"), len(blobs).to_bytes(4, "big"), body]
+    for blob in blobs:
+        parts += [len(blob).to_bytes(8, "big"), blob]
+    return b"".join(parts)
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _from_ipc(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+class _Pipe:
+    """Reads exactly n bytes from a file descriptor before a deadline."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def read(self, n: int, deadline: float | None) -> bytes:
+        chunks, left = [], n
+        while left:
+            if deadline is not None:
+                wait = deadline - time.monotonic()
+                if wait <= 0 or not select.select([self.fd], [], [], wait)[0]:
+                    raise TimeoutError
+            chunk = os.read(self.fd, min(left, 1 << 20))
+            if not chunk:
+                raise _WorkerDied("end of stream")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def message(self, deadline: float | None, rest_s: float = 120.0) -> tuple[dict, list[bytes]]:
+        head = self.read(8, deadline)
+        later = time.monotonic() + rest_s  # the reply has started: the rest is a transfer
+        body = json.loads(self.read(int.from_bytes(head[:4], "big"), later))
+        blobs = []
+        for _ in range(int.from_bytes(head[4:], "big")):
+            size = int.from_bytes(self.read(8, later), "big")
+            blobs.append(self.read(size, later))
+        return body, blobs
+
+
+def _result_message(result: Result) -> tuple[dict, list[bytes]]:
+    header = {"ok": result.ok, "columns": result.columns, "types": result.types, "truncated": result.truncated,
+              "limit_reason": result.limit_reason, "elapsed_s": result.elapsed_s,
+              "error": None if result.error is None else _problem_dict(result.error)}
+    return header, ([] if result.table is None else [_ipc(result.table)])
+
+
+def _problem_dict(problem: SqlProblem) -> dict:
+    return {k: getattr(problem, k) for k in ("kind", "key", "params", "detail", "error_type", "line", "column",
+                                             "length", "query", "offset")}
+
+
+def _set_memory_cap(allowance: int) -> None:
+    """Cap this process's address space at its current size plus allowance (Linux): an allocation
+    beyond it fails inside DuckDB as an out-of-memory error instead of growing without bound."""
+    try:
+        import resource  # POSIX only: elsewhere there is no cap (the ImportError below)
+        with open("/proc/self/status", encoding="ascii") as fh:
+            size = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:"))
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = size + allowance
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (OSError, ValueError, ImportError, StopIteration):
+        pass
+
+
+def worker_main() -> int:
+    """python -m jabodash.sql --worker: one sandbox engine, driven over stdin/stdout."""
+    proto_out = os.fdopen(os.dup(1), "wb")  # buffered: writes every byte, then flush()
+    os.dup2(2, 1)  # stray prints must not corrupt the protocol
+    pipe = _Pipe(sys.stdin.fileno())
+    engine: _Engine | None = None
+    allowance = 0
+    while True:
+        if not select.select([pipe.fd], [], [], _WORKER_IDLE_S)[0]:
+            return 0  # idle: the parent starts a new worker when it needs one
+        try:
+            msg, blobs = pipe.message(None)
+        except (_WorkerDied, ValueError):
+            return 0
+        op = msg.get("op")
+        reply: dict = {"ok": True}
+        out_blobs: list[bytes] = []
+        try:
+            if op == "init":
+                engine = _Engine(msg["db_path"], timeout_s=msg["timeout_s"], memory_limit=msg["memory_limit"],
+                                 threads=msg["threads"], download_cap=msg["download_cap"],
+                                 download_max_bytes=msg["download_max_bytes"])
+                allowance = (memory_bytes(msg["memory_limit"]) + 2 * int(msg["download_max_bytes"])
+                             + 256 * 2**20)
+            elif op == "add":
+                engine.add(msg["name"], _from_ipc(blobs[0]))
+            elif op == "remove":
+                engine.remove(msg["name"])
+            elif op == "run":
+                _set_memory_cap(allowance)
+                result = engine.run(msg["sql"], timeout_s=msg.get("timeout_s"),
+                                    download_cap=msg.get("download_cap"), check=msg.get("check", True))
+                reply, out_blobs = _result_message(result)
+            elif op == "schema":
+                reply["rows"] = engine.schema_rows()
+            elif op == "settings":
+                reply["settings"] = engine.settings()
+            elif op == "quit":
+                return 0
+            else:
+                reply = {"ok": False, "failure": f"unknown op {op!r}"}
+        except Exception as exc:  # reported to the parent, which raises it there
+            reply, out_blobs = {"ok": False, "failure": f"{type(exc).__name__}: {exc}"}, []
+        try:
+            proto_out.write(_pack(reply, out_blobs))
+            proto_out.flush()
+        except (BrokenPipeError, OSError):
+            return 0
+
+
+class _WorkerClient:
+    """The app's side of one worker process: starts it, sends requests, kills it when it does not
+    answer in time, and starts a new one (with the session's uploads) when needed."""
+
+    def __init__(self, init: dict):
+        self.init = init
+        self.proc = None
+        self.pipe: _Pipe | None = None
+        self.pending = 0
+        self.tables: dict[str, bytes] = {}  # name -> Arrow IPC, sent again to a new worker
+        self.starts = 0
+
+    @property
+    def restarts(self) -> int:
+        return max(0, self.starts - 1)
+
+    def _start(self) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH", "")] if p])
+        debug = os.environ.get("JABODASH_SQL_WORKER_DEBUG")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jabodash.sql", "--worker"], cwd=str(ROOT), env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None if debug else subprocess.DEVNULL,
+            close_fds=True)
+        self.pipe = _Pipe(self.proc.stdout.fileno())
+        self.pending = 0
+        self.starts += 1
+        self._write(_pack({"op": "init", **self.init}))
+        for name, data in self.tables.items():
+            self._write(_pack({"op": "add", "name": name}, [data]))
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise _WorkerDied(str(exc)) from exc
+        self.pending += 1
+
+    def _read(self, deadline: float | None) -> tuple[dict, list[bytes]]:
+        msg, blobs = self.pipe.message(deadline)
+        self.pending -= 1
+        return msg, blobs
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def ensure(self) -> None:
+        if not self.alive():
+            self.kill()
+            self._start()
+
+    def request(self, header: dict, blobs: list[bytes] = (), timeout_s: float | None = None):
+        """Send one request, return (reply, blobs). TimeoutError when the worker did not answer in
+        time (it is killed), _WorkerDied when it ended (crash, memory)."""
+        self.ensure()
+        try:
+            while self.pending:  # replies of init/add sent at start
+                reply, _ = self._read(time.monotonic() + _WORKER_START_S)
+                if not reply.get("ok", False) and reply.get("failure"):
+                    failure = reply["failure"]
+                    self.kill()
+                    raise RuntimeError(f"the SQL worker could not start: {failure}")
+            self._write(_pack(header, list(blobs)))
+            deadline = None if timeout_s is None else time.monotonic() + timeout_s
+            reply, out = self._read(deadline)
+        except TimeoutError:
+            self.kill()
+            raise
+        except _WorkerDied:
+            self.kill()
+            raise
+        if not reply.get("ok", True) and "failure" in reply:
+            raise RuntimeError(reply["failure"])
+        return reply, out
+
+    def kill(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            proc.kill()
+            proc.wait(timeout=5)
+        except Exception:
+            pass
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except Exception:
+                pass
+
+    def close(self) -> None:
+        """End the worker. Killing is safe: it holds the database read-only and writes nothing."""
+        self.kill()
