@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jabodash.geo import fuzzy
 from jabodash.geo import regions as R
 from jabodash.geo.regions import (
     KEMENDAGRI_TO_BPS_JAKARTA,
@@ -566,7 +567,7 @@ def test_fuzzy_never_picks_between_kota_and_kabupaten(plain, kec, base):
 
 
 def test_osa_distance():
-    d = R._osa_distance
+    d = fuzzy.osa_distance
     assert d("depok", "depok", 2) == 0
     assert d("dpeok", "depok", 2) == 1          # transposition
     assert d("bekasih", "bekasi", 2) == 1

@@ -86,6 +86,8 @@ Decisions
   ``-``, ``n/a``, ``null``) is "empty". Input with control characters (null bytes)
   or longer than :data:`MAX_INPUT_CHARS` is "unknown" without being parsed.
 
+The word tables (kind words, province names, English names) are in
+:mod:`jabodash.geo.region_names`, the edit-distance search in :mod:`jabodash.geo.fuzzy`.
 This module must not import streamlit.
 """
 from __future__ import annotations
@@ -105,6 +107,20 @@ import numpy as np
 import pandas as pd
 
 from jabodash.core.paths import DATA_DIR
+from jabodash.geo.fuzzy import FuzzyIndex
+from jabodash.geo.region_names import (
+    EN_DIRECTIONS,
+    EN_NAMES,
+    KAB_WORDS,
+    KEC_WORDS,
+    KEMENDAGRI_TO_BPS_JAKARTA,
+    KOTA_WORDS,
+    PROVINCE_KEYS,
+    PROVINCE_WORDS,
+    PROVINCES,
+    STRIP_WORDS,
+    TOKEN_REWRITES,
+)
 
 __all__ = [
     "Match", "RegionMatcher", "load_regions", "load_aliases", "match_region",
@@ -121,33 +137,6 @@ _MAX_FUZZY_KEY = 40            # no region or kecamatan name is longer than this
 _MAX_SPLIT_TOKENS = 10         # parent-hint splitting only for short inputs
 _CACHE_LIMIT = 200_000         # entries in a matcher's result cache before it is cleared
 
-# Kemendagri numbers the five Jakarta cities differently from BPS.
-KEMENDAGRI_TO_BPS_JAKARTA = {
-    "3174": "3171",  # Jakarta Selatan
-    "3175": "3172",  # Jakarta Timur
-    "3171": "3173",  # Jakarta Pusat
-    "3173": "3174",  # Jakarta Barat
-    "3172": "3175",  # Jakarta Utara
-}
-
-# English display names (the Indonesian ones come from regions.csv).
-_EN_NAMES = {
-    "3101": ("Thousand Islands Regency", "Thousand Islands"),
-    "3171": ("South Jakarta City", "South Jakarta"),
-    "3172": ("East Jakarta City", "East Jakarta"),
-    "3173": ("Central Jakarta City", "Central Jakarta"),
-    "3174": ("West Jakarta City", "West Jakarta"),
-    "3175": ("North Jakarta City", "North Jakarta"),
-    "3201": ("Bogor Regency", "Bogor Regency"),
-    "3203": ("Cianjur Regency", "Cianjur Regency"),
-    "3216": ("Bekasi Regency", "Bekasi Regency"),
-    "3271": ("Bogor City", "Bogor City"),
-    "3275": ("Bekasi City", "Bekasi City"),
-    "3276": ("Depok City", "Depok"),
-    "3603": ("Tangerang Regency", "Tangerang Regency"),
-    "3671": ("Tangerang City", "Tangerang City"),
-    "3674": ("South Tangerang City", "South Tangerang"),
-}
 
 # ---------------------------------------------------------------------------
 # Match
@@ -268,39 +257,10 @@ def bps_to_kemendagri(code) -> str | None:
     return _crosswalk()[1].get(text)
 
 
-
 # ---------------------------------------------------------------------------
 # Normalisation
 # ---------------------------------------------------------------------------
 
-_KAB_WORDS = {"kabupaten", "kab", "regency"}
-_KOTA_WORDS = {"kota", "kotamadya", "kotamadia", "kodya", "city", "municipality"}
-_ADM_WORDS = {"adm", "admin", "administrasi", "administratif", "administrative", "administration"}
-_KEC_WORDS = {"kecamatan", "kec", "district", "subdistrict", "distrik"}
-_PROVINCE_WORDS = {"provinsi", "propinsi", "prov", "province"}
-_STRIP_WORDS = _KAB_WORDS | _KOTA_WORDS | _ADM_WORDS | _KEC_WORDS
-
-# token -> replacement tokens
-_TOKEN_REWRITES = {"kep": ("kepulauan",), "jkt": ("jakarta",)}
-
-# English direction words; "central" is Pusat for Jakarta and Tengah elsewhere (Bogor Tengah).
-_EN_DIRECTIONS = {
-    "south": ("selatan",), "north": ("utara",), "east": ("timur",), "west": ("barat",),
-    "central": ("pusat", "tengah"),
-}
-
-# Province names as token sequences, longest first.
-_PROVINCES: list[tuple[tuple[str, ...], str]] = sorted(
-    [
-        (("dki", "jakarta"), "31"), (("dki",), "31"), (("jakarta",), "31"),
-        (("daerah", "khusus", "ibukota", "jakarta"), "31"), (("daerah", "khusus", "jakarta"), "31"),
-        (("special", "capital", "region", "jakarta"), "31"), (("jakarta", "raya"), "31"),
-        (("jawa", "barat"), "32"), (("jabar",), "32"), (("west", "java"), "32"),
-        (("banten",), "36"),
-    ],
-    key=lambda item: -len(item[0]),
-)
-_PROVINCE_KEYS = {seq: code for seq, code in _PROVINCES}
 _PLACEHOLDERS = {"", "-", "--", "---", "\u2013", "\u2014", "?", ".", "nan", "none", "null", "na", "n/a",
                  "#n/a", "nil", "(blank)", "<na>"}
 
@@ -308,8 +268,6 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 _DIGITS_RE = re.compile(r"(?:id)?(\d+)(?:\.0+)?")
 _KEMENDAGRI_RE = re.compile(r"(\d{2})\.(\d{2})(?:\.(\d{2})(?:\.(\d{4}))?)?")
-_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
-_ALNUM_INDEX = {ch: i for i, ch in enumerate(_ALNUM)}
 
 
 @lru_cache(maxsize=65536)
@@ -319,7 +277,7 @@ def _tokens(text: str) -> tuple[str, ...]:
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     out: list[str] = []
     for tok in _NON_ALNUM_RE.sub(" ", ascii_text).split():
-        out.extend(_TOKEN_REWRITES.get(tok, (tok,)))
+        out.extend(TOKEN_REWRITES.get(tok, (tok,)))
     # "sub district" -> "subdistrict"
     merged: list[str] = []
     for tok in out:
@@ -347,9 +305,9 @@ def _province_options(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], st
     def leading(toks):
         opts = [(toks, None)]
         start = 0
-        while start < len(toks) and toks[start] in _PROVINCE_WORDS:
+        while start < len(toks) and toks[start] in PROVINCE_WORDS:
             start += 1
-        for seq, code in _PROVINCES:
+        for seq, code in PROVINCES:
             n = len(seq)
             if toks[start:start + n] == seq and len(toks) > start + n:
                 rest = toks[start + n:]
@@ -360,11 +318,11 @@ def _province_options(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], st
 
     def trailing(toks):
         opts = [(toks, None)]
-        for seq, code in _PROVINCES:
+        for seq, code in PROVINCES:
             n = len(seq)
             if len(toks) > n and toks[-n:] == seq:
                 rest = toks[:-n]
-                while len(rest) > 1 and (rest[-1] in _PROVINCE_WORDS or rest[-1] == "of"):
+                while len(rest) > 1 and (rest[-1] in PROVINCE_WORDS or rest[-1] == "of"):
                     rest = rest[:-1]
                 opts.append((rest, code))
         return opts
@@ -380,34 +338,33 @@ def _province_options(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], st
     return out
 
 
-
 def _strip_kind(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], str | None, bool]:
     kab = kota = kec = False
     toks = list(tokens)
 
     def note(tok):
         nonlocal kab, kota, kec
-        kab |= tok in _KAB_WORDS
-        kota |= tok in _KOTA_WORDS
-        kec |= tok in _KEC_WORDS
+        kab |= tok in KAB_WORDS
+        kota |= tok in KOTA_WORDS
+        kec |= tok in KEC_WORDS
 
     stripped_lead = False
-    while len(toks) > 1 and (toks[0] in _STRIP_WORDS or (toks[0] == "of" and stripped_lead)):
+    while len(toks) > 1 and (toks[0] in STRIP_WORDS or (toks[0] == "of" and stripped_lead)):
         note(toks.pop(0))
         stripped_lead = True
-    while len(toks) > 1 and toks[-1] in _STRIP_WORDS:
+    while len(toks) > 1 and toks[-1] in STRIP_WORDS:
         note(toks.pop())
     kind = "both" if kab and kota else "kabupaten" if kab else "kota" if kota else None
     return tuple(toks), kind, kec
 
 
 def _direction_variants(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
-    if not any(t in _EN_DIRECTIONS for t in tokens):
+    if not any(t in EN_DIRECTIONS for t in tokens):
         return [tokens]
     toks = tokens
-    if len(toks) > 1 and toks[0] in _EN_DIRECTIONS:      # "South Jakarta" -> "Jakarta South"
+    if len(toks) > 1 and toks[0] in EN_DIRECTIONS:      # "South Jakarta" -> "Jakarta South"
         toks = toks[1:] + toks[:1]
-    choices = [_EN_DIRECTIONS.get(t, (t,)) for t in toks]
+    choices = [EN_DIRECTIONS.get(t, (t,)) for t in toks]
     return [tuple(c) for c in product(*choices)]
 
 
@@ -453,46 +410,8 @@ def _is_missing(value) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Edit distance
+# Edit distance (the search itself: jabodash.geo.fuzzy)
 # ---------------------------------------------------------------------------
-
-
-def _osa_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment (Damerau-Levenshtein) distance, or limit + 1 when above limit."""
-    la, lb = len(a), len(b)
-    if abs(la - lb) > limit:
-        return limit + 1
-    prev2: list[int] | None = None
-    prev = list(range(lb + 1))
-    for i in range(1, la + 1):
-        ai = a[i - 1]
-        cur = [i] + [0] * lb
-        row_min = i
-        for j in range(1, lb + 1):
-            bj = b[j - 1]
-            v = prev[j - 1] + (ai != bj)
-            if prev[j] + 1 < v:
-                v = prev[j] + 1
-            if cur[j - 1] + 1 < v:
-                v = cur[j - 1] + 1
-            if prev2 is not None and j > 1 and ai == b[j - 2] and a[i - 2] == bj and prev2[j - 2] + 1 < v:
-                v = prev2[j - 2] + 1
-            cur[j] = v
-            if v < row_min:
-                row_min = v
-        if row_min > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[lb] if prev[lb] <= limit else limit + 1
-
-
-def _char_counts(key: str) -> np.ndarray:
-    vec = np.zeros(len(_ALNUM), dtype=np.int16)
-    for ch in key:
-        idx = _ALNUM_INDEX.get(ch)
-        if idx is not None:
-            vec[idx] += 1
-    return vec
 
 
 def _max_edits(length: int) -> int:
@@ -503,35 +422,6 @@ def _max_edits(length: int) -> int:
     if length <= 12:
         return 2
     return 3
-
-
-class _FuzzyIndex:
-    """Keys with the code groups they stand for, searchable by edit distance.
-
-    A numpy pre-filter (length difference and half the character-count difference are
-    lower bounds of the edit distance) keeps the exact distance computation to a few
-    candidates, so that junk input costs microseconds.
-    """
-
-    def __init__(self, entries: dict[str, frozenset[str]]):
-        self.keys = list(entries)
-        self.groups = [entries[k] for k in self.keys]
-        self.lengths = np.array([len(k) for k in self.keys], dtype=np.int16)
-        self.counts = (np.vstack([_char_counts(k) for k in self.keys]) if self.keys
-                       else np.zeros((0, len(_ALNUM)), dtype=np.int16))
-
-    def near(self, key: str, limit: int) -> list[tuple[int, str, frozenset[str]]]:
-        if not self.keys or limit <= 0:
-            return []
-        vec = _char_counts(key)
-        bound = np.maximum(np.abs(self.lengths - len(key)),
-                           (np.abs(self.counts - vec).sum(axis=1) + 1) // 2)
-        out = []
-        for i in np.flatnonzero(bound <= limit):
-            d = _osa_distance(key, self.keys[i], limit)
-            if d <= limit:
-                out.append((d, self.keys[i], self.groups[i]))
-        return out
 
 
 # ---------------------------------------------------------------------------
@@ -575,12 +465,12 @@ class RegionMatcher:
         # kab/kota names and aliases: key -> {code: method}
         self._kab_index: dict[str, dict[str, str]] = {}
         for code, row in self._region.items():
-            for text in (row["name"], row["short_name"], *_EN_NAMES.get(code, ())):
+            for text in (row["name"], row["short_name"], *EN_NAMES.get(code, ())):
                 self._add_kab_key(text, code, "name")
         for alias, code in zip(_read_aliases()["alias"], _read_aliases()["code"]):
             if code in self._region:
                 self._add_kab_key(alias, code, "alias")
-        self._kab_fuzzy = _FuzzyIndex({k: frozenset(v) for k, v in self._kab_index.items()})
+        self._kab_fuzzy = FuzzyIndex({k: frozenset(v) for k, v in self._kab_index.items()})
 
         # kecamatan
         self.skipped_kecamatan: list = []
@@ -588,7 +478,7 @@ class RegionMatcher:
         self._kec_index: dict[str, list[str]] = {}
         if kecamatan is not None:
             self._load_kecamatan(kecamatan)
-        self._kec_fuzzy = _FuzzyIndex({k: frozenset(v) for k, v in self._kec_index.items()})
+        self._kec_fuzzy = FuzzyIndex({k: frozenset(v) for k, v in self._kec_index.items()})
         self.kecamatan = (pd.DataFrame([{"code": c, "name": r["name"], "parent_code": r["parent_code"]}
                                         for c, r in self._kec.items()], columns=["code", "name", "parent_code"])
                           if kecamatan is not None else None)
@@ -694,8 +584,8 @@ class RegionMatcher:
         english = str(lang or "").casefold().startswith("en")
         row = self._region.get(text)
         if row is not None:
-            if english and text in _EN_NAMES:
-                return _EN_NAMES[text][1 if short else 0]
+            if english and text in EN_NAMES:
+                return EN_NAMES[text][1 if short else 0]
             return str(row["short_name"] if short else row["name"])
         kec = self._kec.get(text)
         if kec is not None:
@@ -831,9 +721,9 @@ class RegionMatcher:
 
     def _province_reading(self, readings, allow_kota: bool) -> Match | None:
         for p in readings:
-            if p.kec or p.core not in _PROVINCE_KEYS or p.kind == "kabupaten" or (p.kind and not allow_kota):
+            if p.kec or p.core not in PROVINCE_KEYS or p.kind == "kabupaten" or (p.kind and not allow_kota):
                 continue
-            return _unknown("province", self._province_members.get(_PROVINCE_KEYS[p.core], ()))
+            return _unknown("province", self._province_members.get(PROVINCE_KEYS[p.core], ()))
         return None
 
     @staticmethod
@@ -900,8 +790,8 @@ class RegionMatcher:
                 out.add(r.code)
             elif r is not None and r.status == "ambiguous":
                 out.update(r.suggestions)
-            elif r is None and p.core in _PROVINCE_KEYS and p.kind is None:
-                out.update(self._province_members.get(_PROVINCE_KEYS[p.core], ()))
+            elif r is None and p.core in PROVINCE_KEYS and p.kind is None:
+                out.update(self._province_members.get(PROVINCE_KEYS[p.core], ()))
         return frozenset(out)
 
     def _lookup_with_parent(self, tokens: tuple[str, ...]):
