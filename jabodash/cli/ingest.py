@@ -2,7 +2,7 @@
 
 Runs the upload reader of the page (jabodash.ingest.read_upload) on a file and prints the same
 validation report: as text in the chosen language, or with --json as the stable JSON object
-documented in jabodash/ingest (schema "jabodash.ingest/1"; with --save it also carries
+documented in jabodash/ingest/results.py (schema "jabodash.ingest/1"; with --save it also carries
 "dataset_id"). Exit status: 0 the file can be used (and was saved with --save), 1 it cannot
 (the reasons are in "errors"), 2 the file cannot be opened or the arguments are wrong.
 A traceback is never shown.
@@ -22,6 +22,8 @@ EXIT_OK, EXIT_UNUSABLE, EXIT_USAGE = 0, 1, 2
 
 
 def _options(args):
+    # jabodash.ingest is imported where it is used: every subcommand module is imported to build
+    # the parser, and importing jabodash.ingest (pandas, pyarrow) costs 0.8 s or more
     from jabodash.ingest import IngestOptions
     mapping = {}
     for item in args.map or []:
@@ -119,7 +121,7 @@ def run(args) -> int:
     lang = args.lang
     path = Path(args.file)
     try:
-        from jabodash.ingest import matcher_with_cached_kecamatan, max_upload_bytes, read_file
+        from jabodash.ingest import matcher_with_cached_kecamatan, max_upload_bytes, read_file  # see _options
         opts = _options(args)
         if not path.is_file():
             print(f"error: {path}: not a file", file=sys.stderr)
@@ -136,7 +138,7 @@ def run(args) -> int:
         save_error = t("unggah.points_no_boundaries_cli", lang)
     elif args.save and result.ok:
         try:
-            from jabodash.store.workspace import WorkspaceError, save_dataset
+            from jabodash.store.workspace import WorkspaceError, save_dataset  # see _options
             meta = {"indicator": args.indicator} if args.indicator else {}
             if args.year:
                 meta["year"] = args.year
@@ -172,13 +174,14 @@ def run(args) -> int:
 
 def _count_points(result, args):
     """A points layout (facility list): count the points per kab/kota and kecamatan with the
-    cached boundaries (else per the file's region column), as the upload page does; the counts
-    become ``result.records`` (what --json prints and --save stores). Returns the PointReport."""
-    from jabodash.features import unggah as userdata
+    cached boundaries (else per the file's region column), by the upload page's path
+    (jabodash.ingest.points); the counts become ``result.records`` (what --json prints and --save
+    stores). Returns the PointReport."""
+    from jabodash.ingest import cached_boundaries, point_records  # see _options
     sug = result.suggested or {}
     indicator = args.indicator or sug.get("indicator") or Path(result.filename).stem
     year = args.year or sug.get("year")
-    records, report = userdata.point_records(result, userdata.cached_boundaries(), indicator, year)
+    records, report = point_records(result, cached_boundaries(), indicator, year)
     result.records = records
     return report
 

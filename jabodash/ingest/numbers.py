@@ -1,0 +1,270 @@
+"""Numbers of the upload reader: :func:`parse_numbers` decides a column's number form and parses it.
+
+Indonesian ``1.234.567,89``, English ``1,234,567.89``, plain, with ``%``, ``Rp`` or spaces. The
+form is decided per column from all of its values; a column whose values fit both forms with
+different meanings (``1.234`` alone) is "ambiguous": its ambiguous cells are skipped and the
+column is listed in ``ambiguous_columns`` until the analyst sets ``options.number_formats``.
+Spreadsheet cells that are numbers are used as numbers. Coordinates are read "decimal only":
+one ``.`` or ``,`` is the decimal mark, no thousands separators.
+
+Every cell is classified by its shape (the text with digits 1-9 written as 9), so the patterns
+run once per distinct shape, not once per cell; the text itself is cleaned and converted with
+vectorised Arrow kernels.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jabodash.ingest.text import _MISSING_SET, _isna
+
+NUMBER_FORMATS = ("id", "en")
+
+_R_INT = r"^[+-]?\d+$"
+_R_AMB_DOT = r"^[+-]?[1-9]\d{0,2}\.\d{3}$"
+_R_AMB_COMMA = r"^[+-]?[1-9]\d{0,2},\d{3}$"
+_R_ID = r"^[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?$"
+_R_EN = r"^[+-]?(?:(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d{1,3})?$"
+_R_DEC = r"^[+-]?\d+(?:[.,]\d+)?$"
+
+# cell status codes
+OK, MISSING, NOT_A_NUMBER, AMBIGUOUS, CONFLICT = 0, 1, 2, 3, 4
+_STATUS_REASON = {MISSING: "missing", NOT_A_NUMBER: "not_a_number", AMBIGUOUS: "ambiguous_number",
+                  CONFLICT: "number_format_conflict"}
+
+
+@dataclass
+class NumberColumn:
+    """Parsed numbers of one column: values (NaN when not usable) and a status per cell."""
+
+    values: np.ndarray
+    status: np.ndarray
+    format: str | None
+    ambiguous_examples: list[str] = field(default_factory=list)
+    likely: str | None = None
+    percent: bool = False
+    conflicts: int = 0
+
+
+_P_INT = re.compile(_R_INT, re.ASCII)
+_P_AMB = re.compile(f"{_R_AMB_DOT}|{_R_AMB_COMMA}", re.ASCII)
+_P_ID = re.compile(_R_ID, re.ASCII)
+_P_EN = re.compile(_R_EN, re.ASCII)
+_P_DEC = re.compile(_R_DEC, re.ASCII)
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
+_RP = re.compile(r"^([+-]?)rp\.?", re.IGNORECASE)
+# shape classes
+_S_TEXT, _S_MISSING, _S_INT, _S_AMB, _S_ID, _S_EN, _S_DEC = range(7)
+
+
+def _shape_class(shape: str, decimal_only: bool) -> tuple[int, bool, bool]:
+    """(class, has percent sign, needs cleaning) of one number shape (digits 1-9 written as 9)."""
+    if shape.lower() in _MISSING_SET:
+        return _S_MISSING, False, False
+    c = _SPACES.sub("", shape)
+    c = _RP.sub(r"\1", c)
+    pct = c.endswith("%")
+    if pct:
+        c = c[:-1]
+    c = c.replace("\u2212", "-")
+    dirty = c != shape
+    if decimal_only:
+        return (_S_DEC if _P_DEC.match(c) else _S_TEXT), pct, dirty
+    if _P_INT.match(c):
+        return _S_INT, pct, dirty
+    if _P_AMB.match(c):
+        return _S_AMB, pct, dirty
+    if _P_ID.match(c):
+        return _S_ID, pct, dirty
+    if _P_EN.match(c):
+        return _S_EN, pct, dirty
+    return _S_TEXT, pct, dirty
+
+
+def _string_parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, data bytes) of a string array without nulls, offsets starting at 0."""
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    data = data[offsets[0]: offsets[-1]] if len(offsets) else data[:0]
+    return offsets - (offsets[0] if len(offsets) else 0), data
+
+
+def _from_parts(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
+    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)),
+                                       pa.py_buffer(np.ascontiguousarray(data, dtype=np.uint8)))
+
+
+def _digit_shapes(arr: pa.Array) -> pa.Array:
+    """Every digit 1-9 written as 9 (ASCII bytes only, so UTF-8 stays valid)."""
+    offsets, data = _string_parts(arr)
+    shaped = data.copy()
+    shaped[(data >= 49) & (data <= 57)] = 57
+    return _from_parts(offsets, shaped)
+
+
+def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes]) -> pa.Array:
+    """Remove the ASCII characters in drop and replace single ASCII characters (vectorised)."""
+    offsets, data = _string_parts(arr)
+    removed = np.zeros(len(data), dtype=bool)
+    for ch in drop:
+        removed |= data == ch
+    out = data.copy()
+    for a, b in mapping.items():
+        out[data == a[0]] = b[0]
+    if removed.any():
+        gone = np.flatnonzero(removed)
+        offsets = offsets - np.searchsorted(gone, offsets)  # removed bytes before each offset
+        out = out[~removed]
+    return _from_parts(offsets, out)
+
+
+def parse_numbers(values, number_format: str | None = None, decimal_only: bool = False,
+                  native: np.ndarray | None = None) -> NumberColumn:
+    """Parse a column of number texts; decide its form (id/en/plain) from all its values.
+
+    number_format forces "id" or "en". decimal_only (coordinates): one '.' or ',' is the
+    decimal mark, no thousands separators. native: float array of cells that already are
+    numbers (spreadsheets), NaN elsewhere; those are taken as they are.
+
+    Every cell is classified by its shape (the text with digits 1-9 written as 9), so the
+    patterns run once per distinct shape, not once per cell.
+    """
+    s = pc.utf8_trim_whitespace(_string_array(values))
+    if s.null_count:
+        s = pc.fill_null(s, "")
+    n = len(s)
+    shapes = pc.dictionary_encode(_digit_shapes(s))
+    sidx = shapes.indices.to_numpy(zero_copy_only=False)
+    klass = [_shape_class(x, decimal_only) for x in shapes.dictionary.to_pylist()]
+    cls = np.asarray([k[0] for k in klass] or [_S_TEXT], dtype=np.int8)[sidx] if n else np.zeros(0, np.int8)
+    c = _cleaned(s) if any(k[2] for k in klass) else s
+    missing = cls == _S_MISSING
+    status = np.full(n, NOT_A_NUMBER, dtype=np.int8)
+    status[missing] = MISSING
+    out = NumberColumn(values=np.full(n, np.nan), status=status, format=None, percent=any(k[1] for k in klass))
+    if native is not None:
+        native = np.asarray(native, dtype="float64")
+        is_native = ~np.isnan(native)
+    else:
+        is_native = np.zeros(n, dtype=bool)
+    text_cells = ~missing & ~is_native
+
+    if decimal_only:
+        valid = (cls == _S_DEC) & text_cells
+        conv = _drop_and_map(c, b"", {b",": b"."})
+        out.format = "decimal"
+    else:
+        valid, conv = _decide_form(out, cls, text_cells, s, c, number_format)
+    if valid.any():
+        _convert(out, valid, conv)
+    if is_native.any():
+        _take_native(out, native, is_native, text_cells)
+    return out
+
+
+def _string_array(values) -> pa.Array:
+    """The values as one Arrow string array without nulls (nulls become "")."""
+    if isinstance(values, pa.ChunkedArray):
+        arr = values.combine_chunks()
+    elif isinstance(values, pa.Array):
+        arr = values
+    else:
+        arr = pa.array(["" if _isna(v) else str(v) for v in values], type=pa.string())
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    return arr
+
+
+def _cleaned(s: pa.Array) -> pa.Array:
+    """Spaces, a leading Rp, a trailing % and the minus sign U+2212 taken out of the texts."""
+    c = pc.replace_substring_regex(s, r"[\s\x{00a0}\x{202f}\x{2009}]", "")
+    c = pc.replace_substring_regex(c, r"^([+-]?)(?i:rp)\.?", r"\1")
+    c = pc.replace_substring_regex(c, r"%$", "")
+    return pc.replace_substring(c, "\u2212", "-")
+
+
+def _decide_form(out: NumberColumn, cls: np.ndarray, text_cells: np.ndarray, s: pa.Array, c: pa.Array,
+                 number_format: str | None) -> tuple[np.ndarray, pa.Array]:
+    """Decide the column's form (id, en, plain or ambiguous) from the shapes of its cells; mark
+    the ambiguous and conflicting cells. Returns (cells to convert, texts to convert)."""
+    status = out.status
+    is_int = (cls == _S_INT) & text_cells
+    amb = (cls == _S_AMB) & text_cells
+    id_only = (cls == _S_ID) & text_cells
+    en_only = (cls == _S_EN) & text_cells
+    n_id, n_en, n_amb = int(id_only.sum()), int(en_only.sum()), int(amb.sum())
+    forced = number_format if number_format in NUMBER_FORMATS else None
+    if forced:
+        fmt = forced
+    elif n_id and n_en:
+        fmt = "id" if n_id > n_en else "en" if n_en > n_id else None
+    elif n_id:
+        fmt = "id"
+    elif n_en:
+        fmt = "en"
+    else:
+        fmt = None
+    if fmt == "id":
+        valid = is_int | id_only | amb
+        conv = _drop_and_map(c, b".", {b",": b"."})
+        wrong = en_only
+    elif fmt == "en":
+        valid = is_int | en_only | amb
+        conv = _drop_and_map(c, b",", {})
+        wrong = id_only
+    else:  # undecided: integers are safe; the rest is ambiguous
+        valid = is_int
+        conv = c
+        wrong = id_only | en_only
+    if fmt is None and (n_amb or n_id or n_en):
+        out.format = "ambiguous"
+        status[amb | wrong] = AMBIGUOUS
+        out.ambiguous_examples = [str(u) for u in dict.fromkeys(
+            s.filter(pa.array(amb | wrong)).slice(0, 200).to_pylist())][:5]
+    else:
+        if fmt is None:
+            out.format = "plain" if is_int.any() else None
+        elif not (n_id or n_en or n_amb):
+            out.format = fmt if forced else "plain"
+        else:
+            out.format = fmt
+        if wrong.any():
+            status[wrong] = CONFLICT
+            out.conflicts = int(wrong.sum())
+    return valid, conv
+
+
+def _convert(out: NumberColumn, valid: np.ndarray, conv: pa.Array) -> None:
+    """The valid cells' texts as numbers (status OK when finite)."""
+    masked = pc.if_else(pa.array(valid), conv, pa.scalar(None, pa.string()))
+    try:
+        nums = pc.cast(masked, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        nums = np.array([_to_float(x) for x in masked.to_pylist()], dtype="float64")
+    nums = np.where(valid, nums, np.nan)
+    ok = valid & np.isfinite(nums)
+    out.values[ok] = nums[ok]
+    out.status[ok] = OK
+
+
+def _take_native(out: NumberColumn, native: np.ndarray, is_native: np.ndarray, text_cells: np.ndarray) -> None:
+    """Spreadsheet cells that are numbers, taken as they are."""
+    finite = is_native & np.isfinite(native)
+    out.values[finite] = native[finite]
+    out.status[finite] = OK
+    if out.format in (None, "plain") and not (out.status[text_cells] == OK).any():
+        out.format = "native"
+
+
+def _to_float(x) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return float("nan")

@@ -1,0 +1,188 @@
+"""Reading an upload: :func:`read_upload` (bytes) and :func:`read_file` (a path), never raising.
+
+The size limit comes first (``JABODASH_MAX_UPLOAD_MB``, read at each call), then the file kind
+(``.xlsx`` or text; ``.xls``, ``.ods``, PDF, images and other binary data are refused), the
+encoding and delimiter (:mod:`jabodash.ingest.sniff`), the grid (:mod:`jabodash.ingest.grid`),
+and the analysis (:mod:`jabodash.ingest.analyse`). The file's SHA-256 is computed beside the
+reader. An unexpected exception becomes the message ``ingest.error.internal``.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import threading
+from pathlib import Path
+
+from jabodash.ingest.analyse import _analyse
+from jabodash.ingest.grid import MAX_COLUMNS, _parse_pyarrow, _parse_python, _read_xlsx, _salvage_long_rows
+from jabodash.ingest.numbers import NUMBER_FORMATS
+from jabodash.ingest.results import LAYOUTS, LEVELS, IngestOptions, IngestResult, _empty_records
+from jabodash.ingest.sniff import (
+    DELIMITERS,
+    _detect_encoding,
+    _looks_binary,
+    _magic,
+    _sniff_delimiter,
+    _sniff_records,
+    _table_width,
+)
+from jabodash.ingest.text import _clip, safe_filename
+
+DEFAULT_MAX_UPLOAD_MB = 200
+
+
+def max_upload_bytes() -> int:
+    """The size limit for one upload: JABODASH_MAX_UPLOAD_MB (MiB, default 200)."""
+    raw = os.environ.get("JABODASH_MAX_UPLOAD_MB", "").strip()
+    try:
+        mb = float(raw) if raw else float(DEFAULT_MAX_UPLOAD_MB)
+    except ValueError:
+        mb = float(DEFAULT_MAX_UPLOAD_MB)
+    if not math.isfinite(mb) or mb <= 0:
+        mb = float(DEFAULT_MAX_UPLOAD_MB)
+    return int(mb * 1024 * 1024)
+
+
+MAX_UPLOAD_BYTES = max_upload_bytes()
+
+
+def read_file(path: str | Path, filename: str | None = None, options: IngestOptions | None = None,
+              matcher=None) -> IngestResult:
+    """read_upload for a file on disk, checking the size limit before reading it."""
+    options = options or IngestOptions()
+    limit = options.max_bytes or max_upload_bytes()
+    path = Path(path)
+    name = filename or path.name
+    size = path.stat().st_size
+    if size > limit:
+        res = IngestResult(filename=safe_filename(name), size_bytes=size, options=options)
+        return res.error("too_large", size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}")
+    return read_upload(path.read_bytes(), name, options=options, matcher=matcher)
+
+
+def read_upload(data: bytes, filename: str = "upload.csv", options: IngestOptions | None = None,
+                matcher=None) -> IngestResult:
+    """Read an uploaded file into a validation report and clean records. Never raises.
+
+    matcher: a :class:`jabodash.geo.regions.RegionMatcher` (default: the shared kab/kota matcher,
+    which accepts 7-digit kecamatan codes unverified). Pass :func:`matcher_with_cached_kecamatan`
+    to recognise kecamatan names from the cached kecamatan boundaries.
+    """
+    options = options if isinstance(options, IngestOptions) else IngestOptions()
+    result = IngestResult(filename=safe_filename(filename), options=options)
+    try:
+        if isinstance(data, (bytearray, memoryview)):
+            data = bytes(data)
+        if not isinstance(data, bytes):
+            return result.error("empty")
+        result.size_bytes = len(data)
+        limit = options.max_bytes or max_upload_bytes()
+        if len(data) > limit:
+            return result.error("too_large", size_mb=f"{len(data) / 1048576:.1f}",
+                                limit_mb=f"{limit / 1048576:.0f}")
+        digest: dict[str, str] = {}
+        # the checksum runs beside the reader (hashlib releases the GIL on large inputs)
+        hasher = threading.Thread(target=lambda: digest.setdefault("sha", hashlib.sha256(data).hexdigest()),
+                                  daemon=True)
+        hasher.start()
+        try:
+            _read(data, str(filename or ""), options, matcher, result, limit)
+        finally:
+            hasher.join()
+            result.sha256 = digest.get("sha", "")
+    except MemoryError:
+        result.records = _empty_records()
+        result.error("internal", detail="MemoryError")
+    except Exception as exc:  # the last line of defence: a message, never a crash
+        result.records = _empty_records()
+        result.error("internal", detail=f"{type(exc).__name__}: {_clip(exc, 200)}")
+    return result
+
+
+def _check_options(options: IngestOptions, result: IngestResult) -> bool:
+    if options.layout is not None and options.layout not in LAYOUTS:
+        result.error("bad_option", option="layout", value=_clip(options.layout, 40))
+    if options.level is not None and options.level not in LEVELS:
+        result.error("bad_option", option="level", value=_clip(options.level, 40))
+    if options.delimiter is not None and options.delimiter not in (*DELIMITERS, "tab", "\\t"):
+        result.error("bad_option", option="delimiter", value=_clip(options.delimiter, 10))
+    for _col, fmt in {**options.number_formats, **({"*": options.number_format} if options.number_format else {})}.items():
+        if fmt not in NUMBER_FORMATS:
+            result.error("bad_option", option="number_format", value=_clip(fmt, 20))
+    if options.year is not None and not 1900 <= int(options.year) <= 2100:
+        result.error("bad_option", option="year", value=str(options.year))
+    return result.ok
+
+
+def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: IngestResult, limit: int) -> None:
+    if not _check_options(options, result):
+        return
+    if len(data) == 0 or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        result.error("empty")
+        return
+    kind = _magic(data)
+    lower = filename.lower()
+    if kind == "zip" or lower.endswith((".xlsx", ".xlsm")):
+        if kind != "zip":
+            if _looks_binary(data[:4096].decode("latin-1")):
+                result.error("binary")
+            else:
+                result.error("xlsx_unreadable", detail="not a zip archive")
+            return
+        result.file_type = "xlsx"
+        grid = _read_xlsx(data, options.sheet, result, limit)
+        if grid is None:
+            return
+    elif kind == "ole":
+        result.error("unsupported_format", kind="xls")
+        return
+    elif kind is not None:
+        result.error("binary_kind", kind=kind.upper())
+        return
+    else:
+        result.file_type = "csv"
+        try:
+            text, encoding = _detect_encoding(data, options.encoding)
+        except (UnicodeError, LookupError):
+            result.error("encoding", encoding=_clip(options.encoding or "?", 30))
+            return
+        result.encoding = encoding
+        if _looks_binary(text):
+            result.error("binary")
+            return
+        if not text.strip():
+            result.error("empty")
+            return
+        sample = text[:262144]
+        if len(text) > len(sample):
+            cut = max(sample.rfind("\n"), sample.rfind("\r"))
+            if cut > 0:
+                sample = sample[:cut]
+        forced = {"tab": "\t", "\\t": "\t"}.get(options.delimiter or "", options.delimiter)
+        if forced:
+            delimiter = forced
+        else:
+            delimiter, _scores = _sniff_delimiter(sample, lower)
+        if delimiter is None:
+            result.error("no_table")
+            return
+        result.delimiter = delimiter
+        width = _table_width(_sniff_records(sample, delimiter))
+        if width < 2:
+            result.error("no_table")
+            return
+        width = min(width, MAX_COLUMNS)
+        if encoding == "utf-8":
+            buf = data
+        elif encoding == "utf-8-sig":
+            buf = data[3:]
+        else:
+            buf = text.encode("utf-8")
+        grid = _parse_pyarrow(buf, delimiter, width)
+        del buf
+        if grid is None:
+            grid = _parse_python(text, delimiter, width)
+        del text
+        grid = _salvage_long_rows(grid)
+    _analyse(grid, options, matcher, result)

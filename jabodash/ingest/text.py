@@ -1,0 +1,175 @@
+"""Text helpers of the upload reader: missing markers, header hints, years, notes, file names.
+
+* Missing markers ``-`` ``--`` ``–`` ``—`` ``..`` ``...`` ``…`` ``n/a`` ``NA`` ``#N/A`` ``x``
+  ``null`` ``nan`` and empty cells are missing: counted, listed, never zero. The list is
+  :data:`jabodash.core.cells.MISSING_MARKERS`, shared with the region matcher.
+* Years ``2023``, ``2023*`` (preliminary), ``2023-06`` (period), ``Tahun 2023``
+  (:func:`parse_year`).
+* Header hints: a column's header names its likely role (region, year, value, lat/lon...).
+* Notes below the table (``Sumber: ...``), total rows (``Jumlah``, a province) and a BPS
+  column-numbering row ``(1) (2) (3)`` are recognised by the patterns here.
+
+Hostile text (HTML, scripts, Markdown, formulas) is kept as inert text: nothing is ever
+evaluated. Pages show cell text with ``st.dataframe``/``st.text`` or through
+:meth:`~jabodash.ingest.results.Message.markdown`, which escapes parameters; CSV downloads go
+through :func:`jabodash.core.csvsafe.to_safe_csv`. :func:`_check_hostile` only warns.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jabodash.core.cells import MISSING_MARKERS
+
+
+def _isna(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def safe_filename(name: str | None, default: str = "upload") -> str:
+    """A file name safe on every system: base name only, [A-Za-z0-9._-], no leading dot."""
+    text = unicodedata.normalize("NFKC", str(name or ""))
+    text = text.replace("\\", "/").split("/")[-1]
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9._-]+", "_", text)
+    text = re.sub(r"_{2,}", "_", text).strip("._- ")
+    stem, dot, ext = text.rpartition(".")
+    if not dot:
+        stem, ext = text, ""
+    stem = stem[:80].strip("._-")
+    ext = ext[:10]
+    if not stem or stem.upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                                    *(f"LPT{i}" for i in range(10))}:
+        stem = (stem + "_" if stem else "") + default
+    return f"{stem}.{ext}" if ext else stem
+
+
+def _clip(text: Any, limit: int = 200) -> str:
+    s = "" if text is None else str(text)
+    return s if len(s) <= limit else s[:limit] + "\u2026"
+
+
+def _norm_header(text: str) -> str:
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    s = re.sub(r"\([^)]*\)", " ", s)
+    s = re.sub(r"[_/\\.\-:,]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+_HINTS = [
+    ("rownum", re.compile(r"^(no|nomor|no urut|urut|#|nr|number)$")),
+    ("lat", re.compile(r"^(lat|latitude|lintang|garis lintang|y)$")),
+    ("lon", re.compile(r"^(lon|lng|long|longitude|bujur|garis bujur|x)$")),
+    ("year", re.compile(r"^(tahun|year|thn|th|periode|period|tahun data|periode data|waktu|time)$")),
+    ("unit", re.compile(r"^(satuan|unit|units|satuan data)$")),
+    ("indicator", re.compile(r"\b(indikator|indicator|variabel|variable|uraian|rincian|nama indikator|"
+                             r"nama variabel|series)\b")),
+    ("dimension", re.compile(r"\b(jenis|kategori|category|kelompok|group|jenis kelamin|sex|gender|item)\b")),
+    ("value", re.compile(r"^(nilai|value|values|angka|jumlah|total|data|val|besaran)$")),
+    ("region", re.compile(r"\b(wilayah|kabupaten|kota|kab|kabkota|kab kota|kabupaten kota|kecamatan|kec|"
+                          r"region|regency|city|district|daerah|adm2|adm3|kemendagri|kode bps|bps)\b")),
+    ("name", re.compile(r"\b(nama|name|fasilitas|facility|lokasi|location|alamat)\b")),
+]
+
+
+def _hint(name: str) -> str | None:
+    norm = _norm_header(name)
+    for role, rx in _HINTS:
+        if rx.search(norm):
+            return role
+    return None
+
+
+_YEAR_RE = re.compile(
+    r"^(?:(?:tahun|year|thn|th)\.?\s*)?((?:19|20)\d{2})"
+    r"(?:\s*(\*{1,3})\)?"
+    r"|\s*[-/.]\s*(0?[1-9]|1[0-2])(?:\s*[-/.]\s*\d{1,2}(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?)?"
+    r"|\.0+"
+    r"|\s*\(([^)]{0,40})\))?\s*$", re.IGNORECASE | re.ASCII)
+_PRELIM_WORDS = re.compile(r"^\s*(p|sementara|angka sementara|prelim\w*|provisional|\*+)\s*$", re.I)
+
+
+def parse_year(text: Any) -> tuple[int, str, bool] | None:
+    """'2023' -> (2023, '2023', False); '2023*' -> preliminary; '2023-06' -> period '2023-06'."""
+    if text is None:
+        return None
+    s = str(text).strip()
+    if not s or len(s) > 60:
+        return None
+    m = _YEAR_RE.match(s)
+    if not m:
+        return None
+    year = int(m.group(1))
+    if not 1900 <= year <= 2100:
+        return None
+    prelim = bool(m.group(2)) or bool(m.group(4) and _PRELIM_WORDS.match(m.group(4)))
+    period = f"{year}-{int(m.group(3)):02d}" if m.group(3) else str(year)
+    return year, period, prelim
+
+
+_NOTE_RE = re.compile(r"^\s*(sumber|source|sources|catatan|note|notes|keterangan|ket|nb|disclaimer)\s*[:.]"
+                      r"|^\s*\*+\s*\)|^\s*\d\)\s|^\s*\*\s", re.IGNORECASE)
+_NOTE_RE_RE2 = (r"(?i)^\s*(sumber|source|sources|catatan|note|notes|keterangan|ket|nb|disclaimer)\s*[:.]"
+                r"|^\s*\*+\s*\)|^\s*\d\)\s|^\s*\*\s")
+_SOURCE_RE = re.compile(r"^\s*(sumber|source|sources)\s*[:.]\s*(.+)$", re.IGNORECASE)
+_AGGREGATE_RE = re.compile(
+    r"^(jumlah|total|jumlah total|total jumlah|grand total|jumlah/total|total/jumlah|sub ?total|subjumlah|"
+    r"jabodetabek|jabodetabekjur|jabodetabek ?\+ ?cianjur|kawasan aglomerasi.*|aglomerasi.*|indonesia|"
+    r"dki jakarta|provinsi dki jakarta|jawa barat|provinsi jawa barat|banten|provinsi banten|"
+    r"(provinsi|propinsi|prov\.?) .*|province.*|all|semua|rata-rata|rerata|average)$", re.IGNORECASE)
+_COLNUM_RE = re.compile(r"^\(?\d{1,2}\)?$", re.ASCII)
+_MISSING_SET = set(MISSING_MARKERS)
+_NUMLIKE_RE = re.compile(r"^[+\-\u2212]?(?:rp\.?)?(\d[\d.,]*|[.,]\d+)(?:[eE][+-]?\d+)?%?$", re.IGNORECASE)
+
+
+def _is_missing_text(s: str) -> bool:
+    return s.strip().lower() in _MISSING_SET
+
+
+def _numlike(s: str) -> bool:
+    return bool(_NUMLIKE_RE.match(re.sub(r"[\s\u00a0\u202f\u2009]", "", s)))
+
+
+def _trimmed(col: pa.Array) -> pa.Array:
+    return pc.utf8_trim_whitespace(col)
+
+
+def _distinct(col: pa.Array) -> tuple[np.ndarray, list[str]]:
+    enc = pc.dictionary_encode(col)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
+
+
+_HOSTILE_RE = re.compile(
+    r"^\s*(?:=|@|[+\-]\s*[A-Za-z(=@]|[+\-]?[\d.,]+\s*[-+*/^&]\s*[\d(])"   # spreadsheet formulas
+    r"|<\s*/?\s*[A-Za-z][^>]*>"                                             # HTML tags
+    r"|\[[^\]]*\]\([^)]*\)|!\[", re.ASCII)                                 # Markdown links, images
+
+
+def _check_hostile(cols, names, roles, result) -> None:
+    """Warn about cells that look like formulas, HTML or Markdown links in the text that is used
+    (headers, region, indicator and name columns): they stay plain text, never run or rendered."""
+    texts = [n for n in names if _HOSTILE_RE.search(n)]
+    count = len(texts)
+    for key in ("region", "indicator", "name", "unit"):
+        i = roles.get(key)
+        if i is None:
+            continue
+        _idx, distinct = _distinct(cols[i])
+        found = [v for v in distinct if v and _HOSTILE_RE.search(v)]
+        if found:
+            hit = pc.is_in(cols[i], value_set=pa.array(found, type=pa.string()))
+            count += int(pc.sum(hit).as_py() or 0)
+            texts.extend(found)
+    if count:
+        result.warn("hostile_text", count=count, example=_clip(texts[0], 60))

@@ -1,0 +1,308 @@
+"""Values: the years, indicators and numbers of the data rows become records.
+
+Years ``2023``, ``2023*`` (preliminary), ``2023-06`` (period), ``Tahun 2023``, from a year
+column, from year headers (``wide_years``) or, when there is neither, a single year in the
+title (or ``options.year``). The indicator name comes from an indicator column, the value
+column's header (``wide_indicators``), ``options.indicator``, a super-header or the title.
+Numbers go through :func:`jabodash.ingest.numbers.parse_numbers`, column by column; a cell that
+is missing, not a number or ambiguous is skipped with its reason. Of two records for the same
+region, indicator and period, the first in the file wins. The defaults offered for the
+indicator's description (name, unit, higher_is_better, source, year) are in ``result.suggested``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from jabodash.ingest.header import _RowSkips, _Table
+from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK, parse_numbers
+from jabodash.ingest.results import IngestOptions, IngestResult
+from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, parse_year
+
+
+def _title_year(texts: list[str]) -> int | None:
+    years = set()
+    for text in texts:
+        for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text or ""):
+            years.add(int(m.group(1)))
+    return years.pop() if len(years) == 1 else None
+
+
+_LOWER_IS_BETTER = re.compile(
+    r"miskin|kemiskinan|pengangguran|kematian|mortalit|kriminal|kejahatan|polusi|pencemaran|banjir|"
+    r"kemacetan|macet|stunting|gizi buruk|buta huruf|putus sekolah|kumuh|gini|ketimpangan|kecelakaan|"
+    r"poverty|unemploy|mortality|death|crime|pollution|flood|congestion|illitera|dropout|slum|inequality|"
+    r"accident", re.IGNORECASE)
+
+
+def suggest_higher_is_better(name: str | None) -> bool:
+    return not bool(_LOWER_IS_BETTER.search(name or ""))
+
+
+def _unit_from(text: str | None) -> str | None:
+    if not text:
+        return None
+    m = re.search(r"\(([^()]{1,30})\)\s*(?:,?\s*(?:19|20)\d{2}.*)?$", text.strip())
+    if m and not parse_year(m.group(1)) and not re.fullmatch(r"[\d\s\-–]+", m.group(1)):
+        return m.group(1).strip()
+    return None
+
+
+def _pretty(name: str) -> str:
+    s = re.sub(r"[_]+", " ", name).strip()
+    return s[:1].upper() + s[1:] if s else s
+
+
+def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, regions: tuple,
+                   options: IngestOptions, result: IngestResult, super_cells: list[str]) -> list:
+    """Years, indicators and numbers of the rows still in play; records and cell-level skips."""
+    years = _row_years(table, roles, layout, skip, options, result, super_cells)
+    if years is None:
+        return []
+    ylist, yidx, title_year = years
+    row_ok = skip.free()
+    inds = _Indicators(table, roles, layout, skip, row_ok, options, result, super_cells)
+    parts, cell_skips, percent_any = _value_columns(table, roles, layout, np.flatnonzero(row_ok), regions[0],
+                                                    ylist, yidx, inds, options, result)
+    result.suggested.update({"unit": _suggest_unit(result, table.names, roles, table.cols, super_cells, percent_any),
+                             "higher_is_better": suggest_higher_is_better(inds.base_name), "year": title_year})
+    if parts:
+        _records(table, parts, ylist, regions[1], list(inds.codes), cell_skips, result)
+    return cell_skips
+
+
+def _row_years(table: _Table, roles: dict, layout: str, skip: _RowSkips, options: IngestOptions,
+               result: IngestResult, super_cells: list[str]) -> tuple[list, np.ndarray, int | None] | None:
+    """Years per row: (list of (year, period, preliminary), index into it per row or -1, the
+    title's year). None (with an error) when the file has no year."""
+    N = len(table.lines)
+    ylist: list[tuple[int, str, bool]] = []
+    yidx = np.full(N, -1, dtype=np.int64)
+    yi = roles.get("year")
+    title_year = options.year or _title_year(result.title_lines + super_cells)
+    if layout == "wide_years":
+        ylist = list(dict.fromkeys(roles["year_headers"][vi] for vi in roles["values"]))
+    elif yi is not None:
+        idx, distinct = _distinct(table.cols[yi])
+        parsed = [parse_year(v) for v in distinct]
+        pos = {}
+        per_distinct = np.full(len(distinct), -1, dtype=np.int64)
+        for k, p in enumerate(parsed):
+            if p is not None:
+                per_distinct[k] = pos.setdefault(p, len(pos))
+        ylist = list(pos)
+        yidx = per_distinct[idx] if len(idx) else yidx
+        empty = np.asarray([not (v or "").strip() or _is_missing_text(v) for v in distinct], dtype=bool)
+        row_empty = empty[idx] if len(idx) else np.zeros(N, dtype=bool)
+        skip.mark(row_empty, "missing_year", yi)
+        skip.mark((yidx < 0) & ~row_empty, "invalid_year", yi)
+    elif title_year:
+        ylist = [(int(title_year), str(title_year), False)]
+        yidx[:] = 0
+        if not options.year:
+            result.warn("year_from_title", year=int(title_year))
+    else:
+        result.error("no_year")
+        return None
+    return ylist, yidx, title_year
+
+
+class _Indicators:
+    """The indicator per row (index into a list of names) and the codes of the indicator names
+    in the order they are first used."""
+
+    def __init__(self, table: _Table, roles: dict, layout: str, skip: _RowSkips, row_ok: np.ndarray,
+                 options: IngestOptions, result: IngestResult, super_cells: list[str]):
+        N = len(table.lines)
+        self.layout = layout
+        ii = roles.get("indicator")
+        self.base_name = options.indicator or _default_indicator(result, table.names, roles, layout, super_cells)
+        result.suggested["indicator"] = self.base_name
+        self.row: np.ndarray | None = None
+        self.raw: list[str] = []
+        if ii is not None:
+            idx, distinct = _distinct(table.cols[ii])
+            codes = np.asarray([k if (v or "").strip() else -1 for k, v in enumerate(distinct)], dtype=np.int64)
+            ind_row = codes[idx] if len(idx) else np.full(N, -1, dtype=np.int64)
+            # merged cells in spreadsheets leave the indicator only on the first row of a block: carry it down
+            if (ind_row < 0).any():
+                s = pd.Series(np.where(ind_row < 0, np.nan, ind_row)).ffill()
+                ind_row = s.fillna(-1).to_numpy().astype(np.int64)
+            self.row = ind_row
+            self.raw = [str(v) for v in distinct]
+            row_ok &= ~skip.mark(ind_row < 0, "missing_indicator", ii)
+        self.weak = roles.get("indicator_kind") == "weak"
+        self.codes: dict[str, int] = {}
+
+    def code(self, name: str) -> int:
+        return self.codes.setdefault(name, len(self.codes))
+
+    def of_records(self, column: str, good: np.ndarray) -> np.ndarray:
+        """The indicator code of each record of value column ``column`` (rows ``good``)."""
+        wide = self.layout == "wide_indicators"
+        if self.row is not None:
+            label = _pretty(column)
+            table = np.asarray([self.code(_indicator_label(raw, self.base_name, label if wide else None, self.weak))
+                                for raw in self.raw] or [0], dtype=np.int64)
+            return table[self.row[good]]
+        return np.full(len(good), self.code(_pretty(column) if wide else self.base_name), dtype=np.int64)
+
+
+def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, reg_idx: np.ndarray, ylist: list,
+                   yidx: np.ndarray, inds: _Indicators, options: IngestOptions,
+                   result: IngestResult) -> tuple[list, list, bool]:
+    """The value columns parsed one by one: (parts of records, cell-level skips, a % sign seen);
+    sets the number formats, ambiguous columns and missing counts of ``result``."""
+    cols, names, lines, native = table.cols, table.names, table.lines, table.native
+    formats: dict[str, str | None] = {}
+    parts = []
+    cell_skips = []
+    missing_total = 0
+    by_marker: Counter = Counter()
+    percent_any = False
+    for vi in roles["values"]:
+        name = names[vi]
+        fmt = options.number_formats.get(name) or options.number_format
+        nat = native.get(vi) if native else None
+        num = parse_numbers(cols[vi], number_format=fmt, native=nat)
+        percent_any |= num.percent
+        formats[name] = num.format
+        if num.format == "ambiguous":
+            result.ambiguous_columns.append({"column": name, "examples": num.ambiguous_examples, "likely": None})
+        elif num.conflicts:
+            result.warn("number_conflict", column=_clip(name, 60), format=num.format, count=num.conflicts)
+        st = num.status[rows_ok]
+        good = rows_ok[st == OK]
+        bad = rows_ok[st != OK]
+        if len(bad):
+            vals = np.asarray(cols[vi].take(pa.array(bad, type=pa.int64())).to_pylist(), dtype=object)
+            bad_status = num.status[bad]
+            keys = np.asarray([_STATUS_REASON[int(s)] for s in bad_status], dtype=object)
+            cell_skips.append(pd.DataFrame({"row": lines[bad], "column": name, "value": vals, "reason_key": keys}))
+            miss_mask = bad_status == MISSING
+            missing_total += int(miss_mask.sum())
+            by_marker.update(str(v).strip() for v in vals[miss_mask])
+        if not len(good):
+            continue
+        # year code per record
+        if layout == "wide_years":
+            y_code = np.full(len(good), ylist.index(roles["year_headers"][vi]), dtype=np.int64)
+        else:
+            y_code = yidx[good]
+        parts.append((good, reg_idx[good], inds.of_records(name, good), y_code, num.values[good], vi))
+    _report_numbers(formats, missing_total, by_marker, result)
+    return parts, cell_skips, percent_any
+
+
+def _report_numbers(formats: dict[str, str | None], missing_total: int, by_marker: Counter,
+                    result: IngestResult) -> None:
+    """The number forms, ambiguous columns and missing cells of the file, with their warnings."""
+    # the likely form of an ambiguous column: what the decided columns of the same file use (a hint)
+    decided = {f for f in formats.values() if f in ("id", "en")}
+    for amb in result.ambiguous_columns:
+        amb["likely"] = next(iter(decided)) if len(decided) == 1 else None
+    if result.ambiguous_columns:
+        result.warn("ambiguous_numbers", columns=", ".join(_clip(a["column"], 60) for a in result.ambiguous_columns),
+                    examples=", ".join(e for a in result.ambiguous_columns for e in a["examples"][:2]))
+    result.number_formats = formats
+    result.number_format = _summary_format(formats)
+    if missing_total:
+        result.warn("missing_values", count=missing_total)
+    result.missing = {"count": missing_total, "by_marker": dict(by_marker)}
+
+
+def _records(table: _Table, parts: list, ylist: list, reg_list: list[str], ind_list: list[str], cell_skips: list,
+             result: IngestResult) -> None:
+    """``result.records`` from the parts of the value columns, in file order, without duplicates."""
+    cols, names, lines = table.cols, table.names, table.lines
+    rows = np.concatenate([p[0] for p in parts])
+    r_code = np.concatenate([p[1] for p in parts])
+    i_code = np.concatenate([p[2] for p in parts])
+    y_code = np.concatenate([p[3] for p in parts])
+    value = np.concatenate([p[4] for p in parts])
+    v_col = np.concatenate([np.full(len(p[0]), p[5], dtype=np.int64) for p in parts])
+    if len(parts) > 1:
+        order = np.lexsort((v_col, rows))
+        rows, r_code, i_code, y_code, value, v_col = (a[order] for a in (rows, r_code, i_code, y_code, value, v_col))
+    # duplicates (same region, indicator and period): the first in the file wins
+    periods = list(dict.fromkeys(y[1] for y in ylist))
+    per_code = np.asarray([periods.index(y[1]) for y in ylist], dtype=np.int64)[y_code]
+    key = (r_code.astype(np.int64) * (len(ind_list) + 1) + i_code) * (len(ylist) + 1) + per_code
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    if dup.any():
+        d = np.flatnonzero(dup)
+        raw = [cols[int(c)][int(r)].as_py() for r, c in zip(rows[d], v_col[d])]
+        cell_skips.append(pd.DataFrame({"row": lines[rows[d]], "column": [names[int(c)] for c in v_col[d]],
+                                        "value": raw, "reason_key": "duplicate"}))
+        result.warn("duplicates", count=int(dup.sum()))
+        keep = ~dup
+        rows, r_code, i_code, y_code, value, v_col, per_code = (
+            a[keep] for a in (rows, r_code, i_code, y_code, value, v_col, per_code))
+    result.records = pd.DataFrame({
+        "region_code": pd.Categorical.from_codes(r_code, categories=pd.Index(reg_list, dtype="str")),
+        "indicator": pd.Categorical.from_codes(i_code, categories=pd.Index(ind_list, dtype="str")),
+        "year": pd.array(np.asarray([y[0] for y in ylist], dtype=np.int64)[y_code], dtype="Int64"),
+        "period": pd.Categorical.from_codes(per_code, categories=pd.Index(periods, dtype="str")),
+        "preliminary": np.asarray([y[2] for y in ylist], dtype=bool)[y_code],
+        "value": value.astype("float64"),
+        "row": lines[rows].astype("int64"),
+        "column": pd.Categorical.from_codes(v_col, categories=pd.Index(list(names), dtype="str")),
+    })
+    result.rows_used = int(1 + np.count_nonzero(np.diff(rows))) if len(rows) else 0  # rows are sorted
+
+
+def _indicator_label(raw: str, base: str, column_label: str | None, weak: bool) -> str:
+    name = f"{base} \u2013 {raw}" if weak else raw
+    return f"{name} \u2013 {column_label}" if column_label else name
+
+
+def _summary_format(formats: dict[str, str | None]) -> str | None:
+    vals = {f for f in formats.values() if f}
+    if not vals:
+        return None
+    if "ambiguous" in vals:
+        return "ambiguous"
+    if len(vals) == 1:
+        return vals.pop()
+    rest = vals - {"plain", "native"}
+    if len(rest) == 1:
+        return rest.pop()
+    if not rest:
+        return "native" if "native" in vals else "plain"
+    return "mixed"
+
+
+def _default_indicator(result, names, roles, layout, super_cells) -> str:
+    generic = {"nilai", "value", "values", "jumlah", "total", "angka", "data", "val", "besaran"}
+    if layout == "long" and roles["values"]:
+        name = names[roles["values"][0]]
+        if _norm_header(name) not in generic and not name.startswith("column_"):
+            return _clip(_pretty(name), 120)
+    for text in list(super_cells) + list(result.title_lines):
+        if text and not _NOTE_RE.match(text):
+            unit = _unit_from(text)
+            if unit and text.rstrip().endswith(f"({unit})"):  # "Jumlah Penduduk (Jiwa)": unit apart
+                text = text.rstrip()[: -len(unit) - 2].rstrip(" ,")
+            return _clip(text, 120)
+    stem = Path(result.filename or "data").stem
+    return _clip(_pretty(re.sub(r"[-.]+", " ", stem)), 120) or "Indikator"
+
+
+def _suggest_unit(result, names, roles, cols, super_cells, percent_any) -> str | None:
+    ui = roles.get("unit")
+    if ui is not None:
+        vals = [v for v in cols[ui].slice(0, 5000).to_pylist() if v]
+        if vals:
+            return _clip(Counter(vals).most_common(1)[0][0], 40)
+    for text in [names[i] for i in roles["values"]] + list(super_cells) + list(result.title_lines):
+        unit = _unit_from(text)
+        if unit:
+            return _clip(unit, 40)
+    if percent_any:
+        return "%"
+    return None
