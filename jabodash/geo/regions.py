@@ -106,6 +106,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from jabodash.core.cells import MISSING_MARKERS
 from jabodash.core.paths import DATA_DIR
 from jabodash.geo.fuzzy import FuzzyIndex
 from jabodash.geo.region_names import (
@@ -261,8 +262,11 @@ def bps_to_kemendagri(code) -> str | None:
 # Normalisation
 # ---------------------------------------------------------------------------
 
-_PLACEHOLDERS = {"", "-", "--", "---", "\u2013", "\u2014", "?", ".", "nan", "none", "null", "na", "n/a",
-                 "#n/a", "nil", "(blank)", "<na>"}
+# Empty input: the missing-value markers of every table cell (jabodash.core.cells, the BPS notation
+# included), plus what software writes for an empty *name* (Python's None, pandas' <NA>, Excel's
+# "(blank)", "nil", "?", "."). The extras stay out of the shared list on purpose: in a number
+# cell they are an error to report ("not a number"), not a gap.
+_PLACEHOLDERS = set(MISSING_MARKERS) | {"?", ".", "none", "nil", "(blank)", "<na>"}
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")

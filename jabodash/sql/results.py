@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jabodash.core.cells import unique_names
 from jabodash.core.fmt import number
 from jabodash.core.i18n import t
 from jabodash.sql.problems import SqlProblem
@@ -30,21 +31,6 @@ from jabodash.sql.settings import DEFAULT_DISPLAY_ROWS, DEFAULT_DOWNLOAD_CAP
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-def _unique_names(names: Iterable[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        name = str(name)
-        base, n = name, seen.get(name.lower(), 0)
-        while name.lower() in seen:
-            n += 1
-            name = f"{base}_{n}"
-        seen[base.lower()] = n
-        seen[name.lower()] = 0
-        out.append(name)
-    return out
 
 
 def _nested_or_binary(tp: pa.DataType) -> bool:
@@ -94,7 +80,7 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
     intervals become text (JSON for nested values), so a table widget and a CSV show them plainly."""
     import pandas as pd
     data = {}
-    names = _unique_names(table.column_names)
+    names = unique_names(table.column_names)
     for name, col in zip(names, table.columns):
         try:
             if _nested_or_binary(col.type):
@@ -108,7 +94,7 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
 
 def _parquet_table(table: pa.Table) -> pa.Table:
     """The table with unique names and every column Parquet cannot hold (e.g. a union) as text."""
-    table = table.rename_columns(_unique_names(table.column_names))
+    table = table.rename_columns(unique_names(table.column_names))
     columns = []
     for name, col in zip(table.column_names, table.columns):
         try:
@@ -211,7 +197,7 @@ class Result:
         """Every row read as JSON-ready dicts (dates ISO 8601, decimals as numbers, NaN as null)."""
         if self.table is None:
             return []
-        names = _unique_names(self.table.column_names)
+        names = unique_names(self.table.column_names)
         return [dict(zip(names, (_json_value(v) for v in row.values())))
                 for row in self.table.rename_columns(names).to_pylist()]
 
