@@ -13,31 +13,33 @@ Uploaded indicators get ids ``upload.<dataset id>.<slug>`` (workspace.indicator_
 the same columns as the built-in queries, :func:`indicator` a catalog.Indicator.
 
 A points layout (a facility list with latitude/longitude) has no records of its own:
-:func:`point_records` counts the points per kab/kota and per kecamatan (point in polygon with
-the cached boundaries, else by the file's region column) and those counts are the records that
-are used in the session or saved (workspace.save_dataset(..., records=...)).
+:func:`point_records` (from :mod:`jabodash.ingest.points`, the one point-counting path) counts
+the points per kab/kota and per kecamatan (point in polygon with the cached boundaries, else by
+the file's region column) and those counts are the records that are used in the session or
+saved (workspace.save_dataset(..., records=...)).
 """
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from jabodash.core.catalog import COLUMNS, Indicator
 from jabodash.core.i18n import t
-from jabodash.core.paths import DATA_DIR
 from jabodash.ingest import (
     IngestOptions,
     IngestResult,
-    PointCounts,
-    count_points,
+    PointReport,
     matcher_with_cached_kecamatan,
     max_upload_bytes,
     read_upload,
     reason_text,
 )
+
+# the one point-counting path lives in jabodash.ingest.points; the upload page calls it as ud.<name>
+from jabodash.ingest import cached_boundaries as cached_boundaries
+from jabodash.ingest import point_records as point_records
 from jabodash.store import workspace
 
 RAW_KEY = "_jabodash_upload_raw"
@@ -52,7 +54,6 @@ IND_COLUMNS = ["id", "dataset_id", "name", "unit", "higher_is_better", "source",
 
 
 COLUMN_KEYS = ("u_region_col", "u_year_col", "u_indicator_col", "u_value_col")
-LEVEL_DIGITS = {"kabkota": 4, "kecamatan": 7}
 
 
 def upload_limit() -> int:
@@ -199,124 +200,6 @@ def session_entry(result: IngestResult, meta: dict, records: pd.DataFrame | None
 # ---------------------------------------------------------------------------
 # points layout: facilities counted per region
 # ---------------------------------------------------------------------------
-
-
-@dataclass
-class PointReport:
-    """What counting the points of a points layout gave.
-
-    basis: "boundaries" (point in polygon), "region_column" (the file's region column) or None
-    (nothing to count with); counted: points counted per level; counts: per level a frame
-    code, count (zeros included where the set of regions is known); outside: the points not
-    counted (or counted by the region column although their coordinates lie outside the area),
-    columns row, lat, lon, name, reason_key.
-    """
-
-    points: int
-    basis: str | None
-    counted: dict = field(default_factory=dict)
-    counts: dict = field(default_factory=dict)
-    outside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OUTSIDE_COLUMNS))
-    region_column: str | None = None
-
-
-OUTSIDE_COLUMNS = ["row", "lat", "lon", "name", "reason_key"]
-OUTSIDE_REASONS = ("outside_area", "outside_polygons", "coords_outside_area")
-
-
-def cached_boundaries() -> dict:
-    """{level: GeoDataFrame} of the cached boundaries (levels without a cache are absent)."""
-    from jabodash.geo import boundaries
-    out = {}
-    for level in LEVEL_DIGITS:
-        try:
-            bset = boundaries.load_cached(level)
-        except Exception:  # a broken cache must not break the upload page
-            bset = None
-        if bset is not None and bset.gdf is not None and len(bset.gdf):
-            out[level] = bset.gdf
-    return out
-
-
-def agglomeration_codes() -> list[str]:
-    """The 15 kab/kota codes of the agglomeration (the regions a complete list counts zeros for)."""
-    df = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
-    return sorted(df.loc[df["in_agglomeration"].astype(str).str.lower() == "true", "code"])
-
-
-def _outside(points: pd.DataFrame, mask: pd.Series, reason) -> pd.DataFrame:
-    part = points[mask]
-    reasons = list(reason[mask]) if isinstance(reason, pd.Series) else [reason] * len(part)
-    return pd.DataFrame({"row": part["row"].astype("int64").to_numpy(), "lat": part["lat"].to_numpy(),
-                         "lon": part["lon"].to_numpy(), "name": part["name"].astype(object).to_numpy(),
-                         "reason_key": reasons}, columns=OUTSIDE_COLUMNS)
-
-
-def count_point_regions(result: IngestResult, boundaries_by_level: dict | None,
-                        region_codes: list[str] | None = None) -> PointReport:
-    """Count the points of a points-layout result per kab/kota and per kecamatan.
-
-    With cached boundaries (``{"kabkota": gdf, "kecamatan": gdf}``, either may be missing) each
-    point is placed by point in polygon; without kab/kota boundaries the kab/kota counts are the
-    sums of the kecamatan ones. Without boundaries, points that carry a region code (the file has
-    a region column) are counted per that code, zeros for the other ``region_codes`` (default:
-    the agglomeration). Otherwise nothing is counted (basis None).
-    """
-    pts = result.points if result.points is not None else pd.DataFrame(
-        columns=["row", "lat", "lon", "name", "region_code", "in_area"])
-    pts = pts.reset_index(drop=True)
-    in_area = pts["in_area"].astype(bool) if "in_area" in pts else pd.Series(True, index=pts.index)
-    bounds = {lv: g for lv, g in (boundaries_by_level or {}).items() if lv in LEVEL_DIGITS and g is not None}
-    rep = PointReport(points=len(pts), basis=None, region_column=(result.roles or {}).get("region"))
-    if bounds:
-        rep.basis = "boundaries"
-        found: dict[str, PointCounts] = {lv: count_points(pts, g, level=lv) for lv, g in bounds.items()}
-        for lv, pc in found.items():
-            rep.counts[lv] = pc.counts
-            rep.counted[lv] = pc.inside
-        if "kabkota" not in found:  # kab/kota from the kecamatan polygons
-            kec = found["kecamatan"].counts
-            rep.counts["kabkota"] = (kec.assign(code=kec["code"].str[:4]).groupby("code", as_index=False)["count"]
-                                     .sum().astype({"count": "int64"}))
-            rep.counted["kabkota"] = found["kecamatan"].inside
-        primary = found["kabkota"] if "kabkota" in found else found["kecamatan"]
-        mask = pts["row"].isin(set(primary.outside["row"]))
-        rep.outside = _outside(pts, mask, in_area.map({True: "outside_polygons", False: "outside_area"}))
-        return rep
-    codes = pts["region_code"] if "region_code" in pts else pd.Series(None, index=pts.index, dtype=object)
-    has = codes.notna() & (codes.astype(str) != "")
-    if has.any():
-        rep.basis = "region_column"
-        codes = codes[has].astype(str)
-        kab = codes.str[:4].value_counts()
-        universe = sorted(set(region_codes if region_codes is not None else agglomeration_codes()) | set(kab.index))
-        rep.counts["kabkota"] = pd.DataFrame({"code": universe, "count": kab.reindex(universe, fill_value=0)
-                                              .to_numpy().astype("int64")})
-        rep.counted["kabkota"] = int(has.sum())
-        kec = codes[codes.str.len() == 7].value_counts().sort_index()
-        if len(kec):
-            rep.counts["kecamatan"] = pd.DataFrame({"code": kec.index.astype(str),
-                                                    "count": kec.to_numpy().astype("int64")})
-            rep.counted["kecamatan"] = int(kec.sum())
-        rep.outside = _outside(pts, has & ~in_area, "coords_outside_area")
-        return rep
-    rep.outside = _outside(pts, ~in_area, "outside_area")
-    return rep
-
-
-def point_records(result: IngestResult, boundaries_by_level: dict | None, indicator: str, year,
-                  region_codes: list[str] | None = None) -> tuple[pd.DataFrame, PointReport]:
-    """The counts of a points layout as records (region_code 4-digit kab/kota and 7-digit
-    kecamatan, value = number of points, zeros included) and the :class:`PointReport`.
-    A count assumes the list is complete: a region without a point counts 0."""
-    rep = count_point_regions(result, boundaries_by_level, region_codes)
-    year = int(year) if year is not None and not pd.isna(year) else None
-    frames = [PointCounts(counts=rep.counts[lv], outside=rep.outside, inside=rep.counted.get(lv, 0), level=lv)
-              .to_records(str(indicator), year) for lv in LEVEL_DIGITS if lv in rep.counts]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return result.records.iloc[0:0].copy(), rep
-    return pd.concat(frames, ignore_index=True), rep
 
 
 def point_counts_table(report: PointReport, names: dict, lang: str) -> pd.DataFrame:
