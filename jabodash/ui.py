@@ -16,7 +16,10 @@ from jabodash.core import catalog as catalog_mod
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import LANGUAGES, t
 from jabodash.core.textsafe import md_escape
-from jabodash.store import Store, get_store
+from jabodash.features import unggah
+from jabodash.store import Store, get_store, workspace
+from jabodash.store import uploads as uploads_mod
+from jabodash.store.datasource import DataSource, cached_kecamatan
 
 VIEW_KEY = "_jabodash_view"
 
@@ -26,59 +29,76 @@ def store() -> Store:
     return get_store()
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def query(name: str, **params) -> pd.DataFrame:
-    return store().query(name, **params)
+# --- data: the built-in tables and this session's uploads, through the same named queries ------
+# A session's bundle (uploads.Uploads) holds the saved workspace datasets and the session's
+# uploads; every query runs over it (store.uploads). The query cache is shared by all sessions,
+# so its key carries the bundle's signature (a digest of every uploaded row): a session's
+# unsaved upload never reaches another session's results.
+
+_BUNDLE_KEY = "_jabodash_upload_bundle"
 
 
-@st.cache_data(show_spinner=False)
-def _builtin_indicators() -> pd.DataFrame:
-    return store().query("indicators")
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _saved_parts(signature: tuple) -> list:
+    """The saved workspace datasets (read again when the workspace listing changes)."""
+    return uploads_mod.saved_parts()
 
 
 def _workspace_signature() -> tuple:
-    from jabodash.store import workspace
     try:
-        metas = workspace.list_datasets()
+        return workspace.listing_signature()
     except Exception:  # an unreadable workspace must not break every page
-        return (str(workspace.workspace_dir()),)
-    return (str(workspace.workspace_dir()),) + tuple((m["id"], str(m.get("updated_at"))) for m in metas)
+        return ("unreadable",)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _saved_observations(signature: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from jabodash.store import workspace
-    return workspace.observations()
+def uploaded_data() -> uploads_mod.Uploads:
+    """This session's bundle: the saved workspace datasets and this session's uploads. Made again
+    only when either changes (the session's entries are compared by identity; the memo holds
+    them, so an identity is never reused while it is kept)."""
+    entries = st.session_state.get(unggah.SESSION_KEY) or {}
+    signature = _workspace_signature()
+    held = list(entries.items())
+    memo = st.session_state.get(_BUNDLE_KEY)
+    if memo is not None and memo[0] == signature and len(memo[1]) == len(held) and all(
+            a == c and b is d for (a, b), (c, d) in zip(memo[1], held)):
+        return memo[2]
+    bundle = uploads_mod.build(_saved_parts(signature) + uploads_mod.session_parts(entries))
+    st.session_state[_BUNDLE_KEY] = (signature, held, bundle)
+    return bundle
 
 
-def uploaded_data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(observations, indicators) of the saved workspace datasets and this session's uploads."""
-    from jabodash.features import unggah as userdata
-    return userdata.combine(_saved_observations(_workspace_signature()),
-                            st.session_state.get(userdata.SESSION_KEY, {}))
+@st.cache_data(show_spinner=False, max_entries=512)
+def _query(name: str, signature: str, _uploads: uploads_mod.Uploads, **params) -> pd.DataFrame:
+    return store().query_with(_uploads, name, **params)
 
 
-def data_source():
-    """This run's DataSource: the cached built-in queries, the saved workspace datasets and this
-    session's uploads (see jabodash/store/datasource.py)."""
-    from jabodash.store.datasource import DataSource
-    return DataSource(query, uploaded_data(), kecamatan_regions)
+def _runner(bundle: uploads_mod.Uploads):
+    def run(name: str, **params) -> pd.DataFrame:
+        return _query(name, bundle.signature, bundle, **params)
+    return run
 
 
-def indicator_table(uploaded: bool = False, level: str = "kabkota") -> pd.DataFrame:
-    """The built-in indicators; with uploaded=True also the uploaded ones (theme "uploaded");
+def query(name: str, **params) -> pd.DataFrame:
+    """queries/<name>.sql over the built-in data and this session's uploads (cached)."""
+    bundle = uploaded_data()
+    return _query(name, bundle.signature, bundle, **params)
+
+
+def data_source() -> DataSource:
+    """This call's DataSource: the cached queries over the built-in data, the saved workspace
+    datasets and this session's uploads (see jabodash/store/datasource.py)."""
+    return DataSource(_runner, uploaded_data(), kecamatan_regions)
+
+
+def indicator_table(uploaded: bool = True, level: str = "kabkota") -> pd.DataFrame:
+    """The indicators with the uploaded ones (theme "uploaded"; uploaded=False leaves them out);
     at level="kecamatan" the uploaded indicators with kecamatan figures (DataSource.table)."""
-    if not uploaded and level == "kabkota":
-        return _builtin_indicators()
     return data_source().table(uploaded, level)
 
 
 def kecamatan_regions() -> pd.DataFrame | None:
     """The kecamatan of the cached boundaries as a regions frame, or None without them."""
-    from jabodash.geo import boundaries
-    from jabodash.store.datasource import kecamatan_frame
-    bset = boundaries.load_cached("kecamatan")
-    return None if bset is None else kecamatan_frame(bset.gdf, query("regions", region_set="agglomeration"))
+    return cached_kecamatan(query)
 
 
 def get_indicator(indicator_id: str) -> catalog_mod.Indicator:
@@ -176,9 +196,10 @@ def _init(key: str, value) -> None:
 
 
 def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
-                     label_key: str = "picker.indicator", uploaded: bool = False, level: str = "kabkota",
+                     label_key: str = "picker.indicator", uploaded: bool = True, level: str = "kabkota",
                      extra: dict[str, str] | None = None) -> str:
-    """uploaded=True lists the uploaded indicators too (theme "uploaded"); see indicator_table.
+    """The uploaded indicators are listed too (theme "uploaded"; uploaded=False leaves them
+    out); see indicator_table.
     ``extra`` ({id: label}) are listed first (e.g. the area from the boundaries at kecamatan)."""
     lang = state.lang
     table = indicator_table(uploaded, level)

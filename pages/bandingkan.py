@@ -37,7 +37,7 @@ problem = compare.selection_problem(chosen, indicators)
 if problem:
     st.warning(t(problem[0], lang, **problem[1]))
 else:
-    data = compare.series(ui.query, state.region_set, indicators, uploads=uploads)
+    data = compare.series(ui.query, state.region_set, indicators)
     mine = compare.for_regions(data, chosen)
     prof = compare.profile(data, chosen, indicators, names, catalog)
     used_rows = compare.rows_used(data, prof)
@@ -70,7 +70,7 @@ else:
             st.session_state["w_cmp_focus"] = chosen[0]
         focus = st.selectbox(t("compare.picker.focus", lang), chosen, key="w_cmp_focus",
                              format_func=lambda c: names.get(c, c))
-        values = compare.set_values(ui.query, state.region_set, indicators, uploads=uploads)
+        values = compare.set_values(ui.query, state.region_set, indicators)
         z = compare.zscores(values)
         similar = compare.similar_regions(z, focus)
         used, left_out = compare.similar_summary(values, z, indicators, lang, catalog)

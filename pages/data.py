@@ -94,7 +94,7 @@ if not all(info.present for info in infos):
             "python -m jabodash boundaries import FILE --level kabkota", language="bash")
 
 with st.expander(t("methods.section.datasets", lang)):
-    datasets = methods.datasets_all(ui.query("datasets"), src, known)
+    datasets = ui.query("datasets")
     st.caption(t("methods.datasets_caption", lang, n=len(datasets)))
     st.dataframe(methods.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
                  column_config={t("methods.col.link", lang): st.column_config.LinkColumn()})

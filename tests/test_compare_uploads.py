@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash.charts import bandingkan as cc
+from jabodash.charts.bandingkan import profile_chart, rank_heatmap, small_multiples
 from jabodash.core.paths import ROOT
 from jabodash.features import bandingkan as compare
 from jabodash.features import unggah as userdata
-from jabodash.store import workspace
+from jabodash.store import get_store, workspace
+from jabodash.store import uploads as uploads_mod
 
 # 2023: six regions of the agglomeration (the year the similar-regions rule picks with 5);
 # 2024: three regions (picked only with min_regions <= 3); 2022 and 2021: one region each.
@@ -45,8 +46,13 @@ def frames(direction="lower", name="Nilai uji"):
     """(uploads, indicator id) as the upload page leaves them: one session upload."""
     res, meta = upload(direction, name)
     sid, entry = userdata.session_entry(res, meta)
-    uploads = userdata.combine(workspace.observations(), {sid: entry})
-    return uploads, uploads[1]["id"].iloc[0]
+    uploads = uploads_mod.collect({sid: entry})
+    return uploads, uploads.indicator["id"].iloc[0]
+
+
+def reader(uploads):
+    """The named queries over the built-in data and these uploads (the app's read path)."""
+    return get_store().runner(uploads)
 
 
 def arr(v):
@@ -66,7 +72,7 @@ def names(run):
 def test_series_of_an_upload_has_the_sql_columns_and_only_its_figures(run):
     uploads, up = frames()
     builtin = compare.series(run, "agglomeration", ["ipm"])
-    data = compare.series(run, "agglomeration", ["ipm", up], uploads=uploads)
+    data = compare.series(reader(uploads), "agglomeration", ["ipm", up])
     assert list(data.columns) == list(builtin.columns)
     assert data["year"].dtype == builtin["year"].dtype
     # the built-in rows are untouched
@@ -82,25 +88,25 @@ def test_series_of_an_upload_has_the_sql_columns_and_only_its_figures(run):
         mine[["region_code", "year"]].itertuples(index=False))
     # jabodetabek leaves out what is outside the set; without the frames there is nothing (no KeyError)
     assert compare.series(run, "agglomeration", [up]).empty
-    only = compare.series(run, "agglomeration", [up], uploads=uploads)
+    only = compare.series(reader(uploads), "agglomeration", [up])
     assert list(only.columns) == list(builtin.columns) and len(only) == 11
 
 
 def test_set_values_of_an_upload_follow_the_sql_year_rule(run):
     uploads, up = frames()
     builtin = compare.set_values(run, "agglomeration", ["ipm"])
-    values = compare.set_values(run, "agglomeration", ["ipm", up], uploads=uploads)
+    values = compare.set_values(reader(uploads), "agglomeration", ["ipm", up])
     assert list(values.columns) == list(builtin.columns)
     mine = values[values["indicator_id"] == up]
     # latest year with >= 5 regions: 2023 (2024 has 3)
     assert set(mine["year"]) == {2023} and set(mine["regions_with_value"]) == {6}
     assert dict(zip(mine["region_code"], mine["value"])) == UP2023
     assert compare.years_used(values)[up] == (2023, 6)
-    relaxed = compare.set_values(run, "agglomeration", [up], min_regions=3, uploads=uploads)
+    relaxed = compare.set_values(reader(uploads), "agglomeration", [up], min_regions=3)
     assert set(relaxed["year"]) == {2024} and dict(zip(relaxed["region_code"], relaxed["value"])) == {
         "3171": 12.0, "3201": 33.0, "3276": 21.0}
     # no year with 7 regions: left out, like the SQL leaves such indicators out
-    assert compare.set_values(run, "agglomeration", [up], min_regions=7, uploads=uploads).empty
+    assert compare.set_values(reader(uploads), "agglomeration", [up], min_regions=7).empty
 
 
 # --- profile, table, exports ------------------------------------------------------------------
@@ -108,7 +114,7 @@ def test_set_values_of_an_upload_follow_the_sql_year_rule(run):
 def test_profile_scales_and_ranks_the_upload_within_the_set(run):
     uploads, up = frames("lower")
     catalog = compare.catalog_with(uploads)
-    data = compare.series(run, "agglomeration", ["ipm", up], uploads=uploads)
+    data = compare.series(reader(uploads), "agglomeration", ["ipm", up])
     prof = compare.profile(data, ["3276", "3171"], ["ipm", up], names(run), catalog)
     mine = prof[prof["indicator_id"] == up].set_index("region_code")
     assert set(mine["year"]) == {2023}  # both chosen regions have 2023 and 2024; 2023 has more in the set
@@ -141,7 +147,7 @@ def test_profile_of_higher_and_neutral_uploads(run):
     for direction, first in (("higher", "3671"), ("neutral", "3671")):
         uploads, up = frames(direction)
         catalog = compare.catalog_with(uploads)
-        data = compare.series(run, "agglomeration", [up], uploads=uploads)
+        data = compare.series(reader(uploads), "agglomeration", [up])
         prof = compare.profile(data, ["3171", "3671"], [up], names(run), catalog).set_index("region_code")
         assert prof.loc[first, "rank"] == 1 and prof.loc[first, "score"] == 1.0
         assert prof.loc["3171", "score"] == 0.0
@@ -152,7 +158,7 @@ def test_similar_regions_use_the_upload_and_impute_nothing(run):
     uploads, up = frames("higher")
     catalog = compare.catalog_with(uploads)
     inds = ["ipm", "poverty_rate", up]
-    values = compare.set_values(run, "agglomeration", inds, uploads=uploads)
+    values = compare.set_values(reader(uploads), "agglomeration", inds)
     z = compare.zscores(values)
     assert up in set(z["indicator_id"])
     zu = z[z["indicator_id"] == up].set_index("region_code")["z"]
@@ -178,18 +184,18 @@ def test_lookups_never_raise_for_upload_ids(run):
     assert catalog[up].theme == "uploaded" and catalog[up].source_note == SOURCE
     assert catalog[up].higher_is_better is False and catalog["ipm"].theme != "uploaded"
     assert catalog[up].decimals == 1  # 10.5 needs one decimal, as ui.get_indicator shows it
-    assert compare.catalog_with(None) == compare.catalog_with((uploads[0].iloc[0:0], uploads[1].iloc[0:0]))
+    assert compare.catalog_with(None) == compare.catalog_with(uploads_mod.EMPTY)
     gone = "upload.sesi-0000.hilang"
     assert compare.lookup(catalog, gone).id == gone
     with pytest.raises(KeyError):
         compare.lookup(catalog, "no_such_builtin")
     # an upload that is no longer there: all gaps, every section still builds
-    data = compare.series(run, "agglomeration", ["ipm", gone], uploads=uploads)
+    data = compare.series(reader(uploads), "agglomeration", ["ipm", gone])
     prof = compare.profile(data, ["3171", "3276"], ["ipm", gone], names(run), catalog)
     assert prof.loc[prof["indicator_id"] == gone, "value"].isna().all()
     assert compare.table(prof, "id", catalog).iloc[1]["Jakarta Selatan"] == "tidak ada data"
     assert len(compare.export_frame(prof, catalog)) == len(prof)
-    summary = compare.similar_summary(compare.set_values(run, "agglomeration", [gone], uploads=uploads),
+    summary = compare.similar_summary(compare.set_values(reader(uploads), "agglomeration", [gone]),
                                       pd.DataFrame(), [gone], "en", catalog)
     assert summary[0] == [] and len(summary[1]) == 1
 
@@ -198,40 +204,41 @@ def test_charts_with_an_upload(run):
     uploads, up = frames()
     catalog = compare.catalog_with(uploads)
     regions = ["3171", "3276"]
-    data = compare.series(run, "agglomeration", ["ipm", up], uploads=uploads)
+    data = compare.series(reader(uploads), "agglomeration", ["ipm", up])
     prof = compare.profile(data, regions, ["ipm", up], names(run), catalog)
     used = compare.rows_used(data, prof)
-    fig = cc.small_multiples(compare.for_regions(data, regions), regions, names(run), ["ipm", up], "en", catalog)
+    fig = small_multiples(compare.for_regions(data, regions), regions, names(run), ["ipm", up], "en", catalog)
     spec = json.loads(fig.to_json())
     assert any("Uploaded · Nilai uji" in a["text"] for a in spec["layout"]["annotations"])
     depok = next(tr for tr in spec["data"] if tr["name"] == "Depok" and tr.get("xaxis") == "x2")
     ys = [None if y is None or (isinstance(y, float) and math.isnan(y)) else y for y in arr(depok["y"])]
     assert dict(zip(arr(depok["x"]), ys)) == {2021: 7.0, 2022: None, 2023: 20.0, 2024: 21.0}  # 2022: a gap
-    only_up = compare.series(run, "agglomeration", [up], uploads=uploads)
-    alone = json.loads(cc.small_multiples(compare.for_regions(only_up, regions), regions, names(run), [up], "en",
+    only_up = compare.series(reader(uploads), "agglomeration", [up])
+    alone = json.loads(small_multiples(compare.for_regions(only_up, regions), regions, names(run), [up], "en",
                                           catalog).to_json())
     # the upload's source is drawn as text: its tags are escaped, never bold
     assert alone["layout"]["annotations"][-1]["text"] == "Source: Survei &lt;b&gt;warung&lt;/b&gt; *uji* 2023"
-    heat = json.loads(cc.rank_heatmap(prof, regions, "en", used, catalog).to_json())
+    heat = json.loads(rank_heatmap(prof, regions, "en", used, catalog).to_json())
     assert "Uploaded · Nilai uji 2023 (lower is better)" in heat["data"][1]["y"]
-    profile = json.loads(cc.profile_chart(prof, regions, "en", used, catalog).to_json())
+    profile = json.loads(profile_chart(prof, regions, "en", used, catalog).to_json())
     assert "Uploaded · Nilai uji 2023 (lower is better)" in profile["layout"]["yaxis"]["ticktext"]
 
 
 def test_indicator_choices_mark_uploads(run):
-    uploads, up = frames()
     res, meta = upload()
+    sid, entry = userdata.session_entry(res, meta)
     sid2, entry2 = userdata.session_entry(res, meta)  # the same file used twice in the session
-    obs, inds = userdata.combine(uploads, {sid2: entry2})
-    table = pd.concat([run("indicators"), userdata.indicator_rows(inds, obs, set(names(run)))], ignore_index=True)
+    uploads = uploads_mod.collect({sid: entry})
+    up = uploads.indicator["id"].iloc[0]
+    inds = uploads_mod.collect({sid: entry, sid2: entry2}).indicator
+    table = reader(uploads_mod.collect({sid: entry, sid2: entry2}))("indicators")
     choices = compare.indicator_choices(table, "id")
     assert choices["ipm"] == compare.indicator_choices(run("indicators"), "id")["ipm"]
     assert choices[up] == f"Unggahan · Nilai uji ({up.split('.')[1]})"
     up2 = inds["id"].iloc[1]
     assert choices[up2] == f"Unggahan · Nilai uji ({sid2})" and choices[up] != choices[up2]
     assert list(choices)[-2:] == [up, up2]  # after the built-in ones
-    single = compare.indicator_choices(pd.concat([run("indicators"), userdata.indicator_rows(
-        uploads[1], uploads[0], set(names(run)))], ignore_index=True), "en")
+    single = compare.indicator_choices(reader(uploads)("indicators"), "en")
     assert single[up] == "Uploaded · Nilai uji"
 
 
@@ -317,15 +324,15 @@ def test_uploaded_names_and_units_are_drawn_as_text(run):
     res, meta = upload(name="<b>Tebal</b> <a href='http://x'>tautan</a>")
     meta["unit"] = "<i>u</i>"
     sid, entry = userdata.session_entry(res, meta)
-    uploads = userdata.combine(workspace.observations(), {sid: entry})
-    up = uploads[1]["id"].iloc[0]
+    uploads = uploads_mod.collect({sid: entry})
+    up = uploads.indicator["id"].iloc[0]
     catalog = compare.catalog_with(uploads)
     regions = ["3171", "3276"]
-    data = compare.series(run, "agglomeration", ["ipm", up], uploads=uploads)
+    data = compare.series(reader(uploads), "agglomeration", ["ipm", up])
     prof = compare.profile(data, regions, ["ipm", up], names(run), catalog)
-    figs = [cc.small_multiples(compare.for_regions(data, regions), regions, names(run), ["ipm", up], "id", catalog),
-            cc.rank_heatmap(prof, regions, "id", compare.rows_used(data, prof), catalog),
-            cc.profile_chart(prof, regions, "id", compare.rows_used(data, prof), catalog)]
+    figs = [small_multiples(compare.for_regions(data, regions), regions, names(run), ["ipm", up], "id", catalog),
+            rank_heatmap(prof, regions, "id", compare.rows_used(data, prof), catalog),
+            profile_chart(prof, regions, "id", compare.rows_used(data, prof), catalog)]
     for fig in figs:
         text = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
         assert "<a href" not in text and "<i>u</i>" not in text and "<b>Tebal" not in text

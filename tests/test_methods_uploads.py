@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jabodash.charts import bandingkan as cc
+from jabodash.charts.data import coverage_matrix, coverage_years
 from jabodash.core import csvsafe as exports_csv
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data as methods
 from jabodash.features import unggah as userdata
-from jabodash.store import get_store, workspace
+from jabodash.store import get_store, uploads, workspace
 from jabodash.store.datasource import DataSource
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
@@ -48,7 +48,7 @@ def session_upload(name="Nilai sesi", source="Dinas uji", filename="sesi.csv") -
 
 
 def source_with(session: dict | None = None) -> DataSource:
-    return DataSource(get_store().query, userdata.combine(workspace.observations(), session or {}))
+    return DataSource.over(get_store(), uploads.collect(session or {}))
 
 
 # --- methods.py over a DataSource ------------------------------------------------------------------
@@ -139,7 +139,7 @@ def test_sources_rows_of_saved_and_session_uploads():
     assert set(methods.uploaded_sources(src, None, known)["dataset_id"]) == {saved_ds, sid}
     ipm = methods.sources_view(methods.sources_of(src, "ipm"), "id")
     assert "Berkas asli" not in ipm.columns and len(ipm) > 0
-    datasets = methods.datasets_all(get_store().query("datasets"), src, known)
+    datasets = src.query("datasets")
     assert list(datasets["id"][-2:]) == [saved_ds, sid] and list(datasets["rows"][-2:]) == [29, 29]
 
 
@@ -187,9 +187,9 @@ def test_charts_escape_uploaded_text():
     src = source_with({sid: entry})
     ind = src.indicator(sess_id)
     cov = methods.coverage_all(src, "agglomeration", ["ipm", sess_id])
-    fig = cc.coverage_matrix(cov, "en", src.catalog())
+    fig = coverage_matrix(cov, "en", src.catalog())
     assert fig.data[1].y[-1] == "&lt;b&gt;x&lt;/b&gt; [link](http://evil) · Uploaded"
-    fig = cc.coverage_years(methods.indicator_data_of(src, ind, "agglomeration"), src.regions("agglomeration"),
+    fig = coverage_years(methods.indicator_data_of(src, ind, "agglomeration"), src.regions("agglomeration"),
                             ind, "en")
     assert fig.layout.title.text.startswith("&lt;b&gt;x&lt;/b&gt;") and "<b>x" not in fig.layout.title.text
 

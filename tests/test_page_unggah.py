@@ -99,10 +99,11 @@ def test_uploaded_values_in_ranking_helpers():
     entries = at.session_state[userdata.SESSION_KEY]
     assert len(entries) == 1
     sid = next(iter(entries))
-    obs, inds = userdata.combine(workspace.observations(), entries)
-    from jabodash.store import get_store
-    regions = get_store().query("regions", region_set="agglomeration")
-    vals = userdata.values(obs, inds, regions, inds["id"][0], 2023)
+    from jabodash.store import get_store, uploads
+    from jabodash.store.datasource import DataSource
+    src = DataSource.over(get_store(), uploads.collect(entries))
+    inds = src.uploads.indicator
+    vals = src.values(inds["id"][0], 2023, "agglomeration")
     assert vals.set_index("region_code").loc["3674", "value"] == 100 + 14 * 10 + 2
     assert vals["rank_desc"].iloc[0] == 1 and sid in inds["id"][0]
     # the overview picker lists it (session only, not saved)

@@ -214,10 +214,11 @@ def test_page_counts_points_use_save_and_restart():
     assert not at.exception, [e.value for e in at.exception]
     entries = at.session_state[ud.SESSION_KEY]
     assert len(entries) == 1
-    obs, inds = ud.combine(workspace.observations(), entries)
-    from jabodash.store import get_store
-    regions = get_store().query("regions", region_set="agglomeration")
-    vals = ud.values(obs, inds, regions, inds["id"][0], 2024).set_index("region_code")["value"]
+    from jabodash.store import get_store, uploads
+    from jabodash.store.datasource import DataSource
+    src = DataSource.over(get_store(), uploads.collect(entries))
+    inds = src.uploads.indicator
+    vals = src.values(inds["id"][0], 2024, "agglomeration").set_index("region_code")["value"]
     assert (vals["3276"], vals["3203"], vals["3201"]) == (2.0, 1.0, 0.0)
     assert vals.drop(["3276", "3203", "3201"]).isna().all()  # no boundary, no count: not zero
     assert inds["name"][0] == "Jumlah puskesmas"
@@ -232,7 +233,7 @@ def test_page_counts_points_use_save_and_restart():
     obs, inds = workspace.observations()
     ind_id = workspace.indicator_id(ds, "Jumlah puskesmas")
     assert list(inds["id"]) == [ind_id]
-    vals = ud.values(obs, inds, regions, ind_id, 2024).set_index("region_code")["value"]
+    vals = DataSource.from_store(get_store()).values(ind_id, 2024, "agglomeration").set_index("region_code")["value"]
     assert (vals["3276"], vals["3203"], vals["3201"]) == (2.0, 1.0, 0.0)
     at2.switch_page("pages/ringkasan.py").run()
     assert not at2.exception, [e.value for e in at2.exception]

@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from jabodash.features import unggah as ud
-from jabodash.store import get_store, workspace
+from jabodash.store import get_store, uploads
+from jabodash.store.datasource import DataSource
 
 
 @pytest.fixture(autouse=True)
@@ -14,8 +15,9 @@ def _workspace(tmp_path, monkeypatch):
 CSV = b"wilayah,tahun,nilai\nKOTA DEPOK,2022,1.5\nKOTA DEPOK,2023,2.5\nKOTA BOGOR,2023,3\nKOTA ANTAH,2023,9\n"
 
 
-def regions():
-    return get_store().query("regions", region_set="agglomeration")
+def source(entries: dict) -> DataSource:
+    """The saved datasets and these session uploads over the store (the app's read path)."""
+    return DataSource.over(get_store(), uploads.collect(entries))
 
 
 def test_options_from_widgets_and_mapping():
@@ -36,21 +38,21 @@ def test_read_mapping_and_frames():
     meta = ud.meta_from(res, "Nilai uji", "unit", "lower", "BPS")
     assert meta["higher_is_better"] is False
     sid, entry = ud.session_entry(res, meta)
-    obs, inds = ud.combine(workspace.observations(), {sid: entry})
-    ind_id = inds["id"][0]
+    src = source({sid: entry})
+    ind_id = src.uploads.indicator["id"][0]
     assert ud.is_uploaded(ind_id) and ind_id.startswith(f"upload.{sid}.")
-    vals = ud.values(obs, inds, regions(), ind_id, 2023)
+    vals = src.values(ind_id, 2023, "agglomeration")
     assert len(vals) == 15 and vals["value"].notna().sum() == 3
     assert list(vals.columns) == ["region_code", "name", "short_name", "province", "value", "derived", "note",
                                   "dataset_id", "source", "origin", "source_url", "rank_desc"]
     assert vals.iloc[0]["region_code"] == "3201" and vals.iloc[0]["rank_desc"] == 1
-    ser = ud.series(obs, inds, regions(), ind_id)
+    ser = src.series(ind_id, "agglomeration")
     assert set(ser["year"]) == {2022, 2023} and "short_name" in ser
-    yrs = ud.years(obs, regions(), ind_id)
+    yrs = src.years(ind_id, "agglomeration")
     assert yrs.to_dict("list") == {"year": [2022, 2023], "regions_with_value": [1, 3]}
-    rows = ud.indicator_rows(inds, obs, set(regions()["code"]))
+    rows = src.table().query("theme == 'uploaded'")
     assert rows.iloc[0]["theme"] == "uploaded" and rows.iloc[0]["max_regions"] == 3
-    ind = ud.indicator(inds.iloc[0].to_dict())
+    ind = src.indicator(ind_id)
     assert ind.higher_is_better is False and ind.aggregation == "none" and ind.name("en") == "Nilai uji"
 
 
@@ -90,6 +92,6 @@ def test_counts_and_session_entry_take_point_records():
     meta = ud.meta_from(pts, "Jumlah", "unit", "higher", "", "2024")
     assert meta["year"] == 2024 and ud.meta_from(pts, "J", "", "higher", "", "x")["year"] is None
     sid, entry = ud.session_entry(pts, meta, fake)
-    obs, inds = ud.combine(workspace.observations(), {sid: entry})
-    vals = ud.values(obs, inds, regions(), inds["id"][0], 2024).set_index("region_code")["value"]
+    src = source({sid: entry})
+    vals = src.values(src.uploads.indicator["id"][0], 2024, "agglomeration").set_index("region_code")["value"]
     assert vals["3276"] == 2.0 and vals["3201"] == 0.0 and pd.isna(vals["3271"])

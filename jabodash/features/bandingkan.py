@@ -13,10 +13,9 @@
   only on indicators both regions have, and only when they share SIMILAR_MIN_SHARED of them.
 
 Uploaded indicators (ids ``upload.<dataset>.<slug>``, jabodash/features/unggah.py) are compared
-beside the built-in ones: series() and set_values() take ``uploads`` = (observations,
-indicators) frames (``ui.uploaded_data()``) and compute the uploaded part with pandas to the
-same columns and the same year rule as the SQL queries; catalog_with() gives the catalog dict
-with the uploaded Indicators that every lookup below takes. Nothing is imputed for them either.
+beside the built-in ones: the same queries read them when ``run`` carries the uploads (the app's
+``ui.query``, ``DataSource.query``; see jabodash/store/uploads.py); catalog_with() gives the catalog
+dict with the uploaded Indicators that every lookup below takes. Nothing is imputed for them either.
 
 Every function takes ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached
 ``ui.query``) or plain frames, so everything here runs without Streamlit.
@@ -32,10 +31,10 @@ import pandas as pd
 from jabodash.core import fmt
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
-from jabodash.features import unggah as userdata
+from jabodash.features import unggah
+from jabodash.store import uploads as uploads_mod
 
 Runner = Callable[..., pd.DataFrame]
-Uploads = tuple[pd.DataFrame, pd.DataFrame]  # (observations, indicators) as userdata.combine gives
 
 MIN_REGIONS, MAX_REGIONS = 2, 5
 MIN_INDICATORS, MAX_INDICATORS = 1, 9
@@ -61,8 +60,8 @@ def indicator_choices(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
     ("Unggahan · <name>") and come after the built-in ones."""
     ok = indicators[(indicators["max_regions"] > 0) & (indicators["kind"] != "flow")]
     names = ok["name_en" if lang == "en" else "name_id"]
-    out = {i: str(n) for i, n in zip(ok["id"], names) if not userdata.is_uploaded(i)}
-    uploaded = {i: uploaded_label(str(n), lang) for i, n in zip(ok["id"], names) if userdata.is_uploaded(i)}
+    out = {i: str(n) for i, n in zip(ok["id"], names) if not unggah.is_uploaded(i)}
+    uploaded = {i: uploaded_label(str(n), lang) for i, n in zip(ok["id"], names) if unggah.is_uploaded(i)}
     seen = pd.Series(list(uploaded.values()), dtype=object).value_counts()
     for i, label in uploaded.items():  # two uploads of the same name: tell them apart by dataset
         out[i] = f"{label} ({i.split('.')[1]})" if seen[label] > 1 else label
@@ -76,26 +75,21 @@ def uploaded_label(name: str, lang: str) -> str:
 
 def indicator_label(ind: Indicator, lang: str) -> str:
     """The short name of an indicator for tables; uploaded indicators marked as such."""
-    return uploaded_label(ind.short(lang), lang) if userdata.is_uploaded(ind.id) else ind.short(lang)
+    return uploaded_label(ind.short(lang), lang) if unggah.is_uploaded(ind.id) else ind.short(lang)
 
 
-def catalog_with(uploads: Uploads | None = None) -> dict[str, Indicator]:
-    """The built-in catalog plus the uploaded Indicators of ``uploads`` = (observations,
-    indicators) (``ui.uploaded_data()``), for every ``catalog=`` below (DataSource.catalog)."""
-    from jabodash.store.datasource import DataSource
-    return DataSource(_no_query, uploads).catalog()
-
-
-def _no_query(name: str, **params) -> pd.DataFrame:
-    raise RuntimeError(f"catalog_with runs no query ({name})")
+def catalog_with(uploads: uploads_mod.Uploads | None = None) -> dict[str, Indicator]:
+    """The built-in catalog plus the uploaded Indicators of ``uploads`` (``ui.uploaded_data()``),
+    for every ``catalog=`` below (as DataSource.catalog)."""
+    return {**load_catalog(), **(uploads.indicators if uploads is not None else {})}
 
 
 def lookup(catalog: dict[str, Indicator], indicator_id: str) -> Indicator:
     """catalog[indicator_id]; an uploaded id missing from the catalog (e.g. the upload was
     removed meanwhile) gets a bare Indicator named by its id instead of a KeyError."""
     found = catalog.get(indicator_id)
-    if found is None and userdata.is_uploaded(indicator_id):
-        return userdata.indicator({"id": indicator_id})
+    if found is None and unggah.is_uploaded(indicator_id):
+        return uploads_mod.indicator({"id": indicator_id})
     if found is None:
         raise KeyError(indicator_id)
     return found
@@ -153,63 +147,11 @@ def selection_problem(regions: list[str], indicators: list[str]) -> tuple[str, d
 
 # --- data -----------------------------------------------------------------------------------
 
-def _split(indicators: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(built-in ids, uploaded ids)."""
-    indicators = list(indicators)
-    return ([i for i in indicators if not userdata.is_uploaded(i)],
-            [i for i in indicators if userdata.is_uploaded(i)])
-
-
-def _stack(frames: list[pd.DataFrame], columns: list[str], order: list[str]) -> pd.DataFrame:
-    """Concatenate the built-in and uploaded parts (skipping empty ones) in the SQL's order,
-    with the column types of the first (the SQL result)."""
-    def typed(f: pd.DataFrame) -> pd.DataFrame:
-        f = f[columns].copy()
-        for col in columns:
-            try:
-                f[col] = f[col].astype(frames[0][col].dtype)
-            except (TypeError, ValueError):
-                pass
-        return f
-
-    parts = [typed(f) for f in frames if len(f)]
-    if not parts:
-        return frames[0][columns].iloc[0:0].reset_index(drop=True)
-    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
-    return out.sort_values(order, kind="stable").reset_index(drop=True)
-
-
-SERIES_COLUMNS = ["indicator_id", "region_code", "name", "short_name", "year", "value", "derived", "note",
-                  "dataset_id", "source", "source_url", "license"]
-
-
-def uploaded_series(uploads: Uploads | None, regions: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
-    """queries/cmp_series.sql for uploaded indicators: every figure of each indicator for every
-    region of the set (regions: queries/regions.sql of the set), no rows for gaps."""
-    obs, inds = uploads if uploads is not None else (pd.DataFrame(columns=userdata.OBS_COLUMNS),
-                                                     pd.DataFrame(columns=userdata.IND_COLUMNS))
-    parts = []
-    for ind_id in dict.fromkeys(indicators):
-        part = userdata.series(obs, inds, regions, ind_id)
-        if len(part):
-            parts.append(part.assign(indicator_id=ind_id, license=None))
-    if not parts:
-        return pd.DataFrame(columns=SERIES_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)[SERIES_COLUMNS]
-    return out.sort_values(["indicator_id", "region_code", "year"]).reset_index(drop=True)
-
-
-def series(run: Runner, region_set: str, indicators: list[str], uploads: Uploads | None = None) -> pd.DataFrame:
+def series(run: Runner, region_set: str, indicators: list[str]) -> pd.DataFrame:
     """Long table of every figure of the indicators for every region of the set: indicator_id,
-    region_code, short_name, year, value, source... (figures only, no rows for gaps). Uploaded
-    indicators are read from ``uploads`` (see uploaded_series)."""
-    builtin, uploaded = _split(indicators)
-    data = run("cmp_series", region_set=region_set, indicator_ids=builtin)
-    if not uploaded:
-        return data
-    extra = uploaded_series(uploads, run("regions", region_set=region_set), uploaded)
-    return _stack([data, extra], list(data.columns),
-                  ["indicator_id", "region_code", "year"])
+    region_code, short_name, year, value, source... (figures only, no rows for gaps;
+    queries/cmp_series.sql)."""
+    return run("cmp_series", region_set=region_set, indicator_ids=list(indicators))
 
 
 def for_regions(data: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
@@ -331,42 +273,10 @@ def export_frame(prof: pd.DataFrame, catalog: dict[str, Indicator] | None = None
 
 # --- similar regions ------------------------------------------------------------------------
 
-SET_VALUE_COLUMNS = ["indicator_id", "region_code", "short_name", "year", "value", "regions_with_value",
-                     "dataset_id", "source"]
-
-
-def uploaded_set_values(uploads: Uploads | None, regions: pd.DataFrame, indicators: list[str],
-                        min_regions: int = SIMILAR_MIN_REGIONS) -> pd.DataFrame:
-    """queries/cmp_set_values.sql for uploaded indicators: each indicator in the latest year in
-    which at least min_regions regions of the set have a figure; indicators without such a
-    year are left out."""
-    parts = []
-    for ind_id in dict.fromkeys(indicators):
-        ser = uploaded_series(uploads, regions, [ind_id])
-        if not len(ser):
-            continue
-        counts = ser.groupby("year")["region_code"].nunique()
-        ok = counts[counts >= min_regions]
-        if not len(ok):
-            continue
-        year = int(ok.index.max())
-        part = ser[ser["year"] == year].assign(regions_with_value=int(ok[year]))
-        parts.append(part[SET_VALUE_COLUMNS])
-    if not parts:
-        return pd.DataFrame(columns=SET_VALUE_COLUMNS)
-    return pd.concat(parts, ignore_index=True).sort_values(["indicator_id", "region_code"]).reset_index(drop=True)
-
-
 def set_values(run: Runner, region_set: str, indicators: list[str],
-               min_regions: int = SIMILAR_MIN_REGIONS, uploads: Uploads | None = None) -> pd.DataFrame:
-    """The chosen indicators for every region of the set in the year cmp_set_values picks;
-    uploaded indicators by the same rule from ``uploads`` (uploaded_set_values)."""
-    builtin, uploaded = _split(indicators)
-    data = run("cmp_set_values", region_set=region_set, indicator_ids=builtin, min_regions=min_regions)
-    if not uploaded:
-        return data
-    extra = uploaded_set_values(uploads, run("regions", region_set=region_set), uploaded, min_regions)
-    return _stack([data, extra], list(data.columns), ["indicator_id", "region_code"])
+               min_regions: int = SIMILAR_MIN_REGIONS) -> pd.DataFrame:
+    """The chosen indicators for every region of the set in the year cmp_set_values picks."""
+    return run("cmp_set_values", region_set=region_set, indicator_ids=list(indicators), min_regions=min_regions)
 
 
 def zscores(values: pd.DataFrame) -> pd.DataFrame:

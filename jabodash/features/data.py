@@ -4,8 +4,8 @@ indicator for download, and the boundary attribution.
 
 Functions take ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached ``ui.query``)
 or plain frames, so everything here runs without Streamlit. The analyst's uploaded indicators
-(theme "uploaded") come through a :class:`jabodash.store.datasource.DataSource` (``*_all`` /
-``*_of`` / ``uploaded_*`` below) with the same columns as the queries.
+(theme "uploaded") are read by the same queries through a
+:class:`jabodash.store.datasource.DataSource` (``*_all`` / ``*_of`` / ``uploaded_*`` below).
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ import pandas as pd
 from jabodash.core import catalog as catalog_mod
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
-from jabodash.features import unggah as userdata
+from jabodash.features import unggah
+from jabodash.store import workspace
 
 Runner = Callable[..., pd.DataFrame]
 BOUNDARY_LEVELS = ("kabkota", "kecamatan")
@@ -219,20 +220,13 @@ def indicator_label(ind_id: str, lang: str, catalog: dict[str, Indicator] | None
 
 
 # --- uploaded indicators ------------------------------------------------------------------------
-# The analyst's uploads (ids upload.<dataset>.<slug>, theme "uploaded") through a
-# datasource.DataSource: its .obs / .inds frames (userdata.OBS_COLUMNS / IND_COLUMNS) and its
-# regions. Each function returns the columns of the matching SQL query, so the view functions
-# above show built-in and uploaded rows alike.
+# The analyst's uploads (ids upload.<dataset>.<slug>, theme "uploaded") are rows of the same
+# queries when ``src`` (a datasource.DataSource, or anything with .query over the uploads) carries
+# them; the functions below pick them out and add what only an upload has (its file name and
+# whether it is saved or of this session only).
 
-CATALOG_COLUMNS = ["id", "theme", "kind", "name_id", "name_en", "short_id", "short_en", "unit_id", "unit_en",
-                   "definition_id", "definition_en", "higher_is_better", "aggregation", "derivation",
-                   "formula_id", "formula_en", "source_note", "sort_order", "years", "max_regions", "figures",
-                   "first_year", "last_year", "flow_rows", "regions_in_set"]
 SOURCE_COLUMNS = ["dataset_id", "title", "origin", "source_url", "license", "indicators", "figures",
                   "first_year", "last_year", "filename", "stored"]
-DATA_COLUMNS = ["indicator_id", "region_code", "name", "short_name", "year", "value", "derived", "note",
-                "dataset_id", "source", "source_url", "license"]
-COVERAGE_COLUMNS = ["indicator_id", "sort_order", "region_code", "short_name", "years_with_value", "years"]
 
 
 def _text(value) -> str | None:
@@ -242,43 +236,23 @@ def _text(value) -> str | None:
     return str(value) or None
 
 
-def _figures(obs: pd.DataFrame, codes=None) -> pd.DataFrame:
-    """The uploaded figures that count: value and year present, one per indicator, region and
-    year (as userdata reads them), limited to the region codes when given."""
-    part = obs[obs["value"].notna() & obs["year"].notna()]
-    if codes is not None:
-        part = part[part["region_code"].astype(str).isin(set(codes))]
-    part = part.drop_duplicates(["indicator_id", "region_code", "year"])
-    return part.assign(year=part["year"].astype(int), region_code=part["region_code"].astype(str))
+def _uploaded(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The rows of uploaded indicators (and python lists in a list column, as they always were)."""
+    rows = frame[frame[column].map(unggah.is_uploaded)].reset_index(drop=True)
+    if "years" in rows and len(rows):
+        rows = rows.assign(years=[[int(y) for y in ys] for ys in rows["years"]])
+    return rows
 
 
 def uploaded_catalog(src, region_set: str) -> pd.DataFrame:
     """The uploaded indicators as meta_catalog rows: kind "observed", coverage, years and
     figures counted over the kab/kota of the region set."""
-    regions = src.regions(region_set)
-    codes = set(regions["code"].astype(str))
-    part = _figures(src.obs, codes)
-    rows = []
-    for k, row in enumerate(src.inds.itertuples(index=False)):
-        ind = src.indicator(row.id)
-        mine = part[part["indicator_id"] == row.id]
-        per_year = mine.groupby("year")["region_code"].nunique()
-        years = [int(y) for y in sorted(per_year.index)]
-        fields = {c: getattr(ind, c) for c in CATALOG_COLUMNS[:17]}
-        rows.append({**fields, "sort_order": 100_000 + k, "years": years,
-                     "max_regions": int(per_year.max()) if len(per_year) else 0, "figures": float(len(mine)),
-                     "first_year": years[0] if years else None, "last_year": years[-1] if years else None,
-                     "flow_rows": 0, "regions_in_set": len(codes)})
-    return pd.DataFrame(rows, columns=CATALOG_COLUMNS)
+    return _uploaded(catalog(src.query, region_set), "id")
 
 
 def catalog_all(src, region_set: str) -> pd.DataFrame:
-    """The built-in catalog (meta_catalog) followed by the uploaded indicators."""
-    builtin = catalog(src.query, region_set)
-    mine = uploaded_catalog(src, region_set)
-    if not len(mine):
-        return builtin
-    return pd.concat([builtin.astype(object), mine.astype(object)], ignore_index=True)
+    """The catalog (meta_catalog): the built-in indicators, then the uploaded ones."""
+    return catalog(src.query, region_set)
 
 
 def theme_options(frame: pd.DataFrame) -> list[str]:
@@ -292,9 +266,8 @@ def theme_options(frame: pd.DataFrame) -> list[str]:
 def upload_datasets(session: dict | None = None, saved: list[dict] | None = None) -> dict[str, dict]:
     """dataset id -> {"filename", "saved"} for the saved workspace datasets (``saved`` =
     workspace.list_datasets(), read when None; an unreadable workspace counts as empty) and the
-    session uploads (``session`` = st.session_state[userdata.SESSION_KEY])."""
+    session uploads (``session`` = st.session_state[unggah.SESSION_KEY])."""
     if saved is None:
-        from jabodash.store import workspace
         try:
             saved = workspace.list_datasets()
         except Exception:  # noqa: BLE001 - a broken workspace must not break the page
@@ -309,113 +282,45 @@ def upload_datasets(session: dict | None = None, saved: list[dict] | None = None
     return out
 
 
-def uploaded_sources(src, indicator_id: str | None = None, datasets: dict[str, dict] | None = None,
-                     region_set: str | None = None) -> pd.DataFrame:
+def uploaded_sources(src, indicator_id: str | None = None, datasets: dict[str, dict] | None = None) -> pd.DataFrame:
     """meta_sources rows for uploads, one per uploaded dataset (only the dataset of
-    ``indicator_id`` when given): title, the analyst's source as origin (and as source_url, a
-    link only when it is an http(s) URL), no licence, the figures of the indicator (of every
-    indicator of the dataset without one) within the region set (all regions when None), plus
-    filename and stored ("saved" / "session") from :func:`upload_datasets`."""
-    inds = src.inds
-    if indicator_id is not None:
-        inds = inds[inds["id"] == indicator_id]
+    ``indicator_id`` when given; upload_sources.sql without): title, the analyst's source as
+    origin (and as source_url when it is an http(s) URL), no licence, the figures of the
+    indicator (of every indicator of the dataset without one), plus filename and stored
+    ("saved" / "session") from :func:`upload_datasets`."""
+    rows = (src.query("upload_sources") if indicator_id is None
+            else src.query("meta_sources", indicator_id=indicator_id))
     datasets = datasets or {}
-    codes = None if region_set is None else src.regions(region_set)["code"].astype(str)
-    part = _figures(src.obs, codes)
-    rows = []
-    for dataset_id, group in inds.groupby("dataset_id", sort=False):
-        ids = sorted(str(i) for i in group["id"])
-        mine = part[part["indicator_id"].isin(ids)]
-        first = group.iloc[0]
-        origin = _text(first["source"])
-        info = datasets.get(str(dataset_id), {})
-        saved = info.get("saved", not str(dataset_id).startswith("sesi-"))
-        rows.append({"dataset_id": str(dataset_id), "title": _text(first["title"]) or str(dataset_id),
-                     "origin": origin, "source_url": origin, "license": None, "indicators": ids,
-                     "figures": int(len(mine)),
-                     "first_year": int(mine["year"].min()) if len(mine) else None,
-                     "last_year": int(mine["year"].max()) if len(mine) else None,
-                     "filename": info.get("filename"), "stored": "saved" if saved else "session"})
-    out = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
-    out["source_url"] = _link(out["source_url"])
-    return out.sort_values(["figures", "dataset_id"], ascending=[False, True]).reset_index(drop=True)
+    info = [datasets.get(str(d), {}) for d in rows["dataset_id"]]
+    saved = [i.get("saved", not str(d).startswith("sesi-")) for i, d in zip(info, rows["dataset_id"])]
+    out = rows.assign(indicators=[[str(x) for x in ids] for ids in rows["indicators"]],
+                      filename=[i.get("filename") for i in info],
+                      stored=["saved" if s else "session" for s in saved])
+    return out[SOURCE_COLUMNS].reset_index(drop=True)
 
 
 def sources_of(src, indicator_id: str, datasets: dict[str, dict] | None = None) -> pd.DataFrame:
-    """The sources of any indicator: meta_sources, or the upload's dataset row."""
-    if userdata.is_uploaded(indicator_id):
+    """The sources of any indicator: meta_sources, for an upload with its file and storage."""
+    if unggah.is_uploaded(indicator_id):
         return uploaded_sources(src, indicator_id, datasets)
     return sources(src.query, indicator_id)
 
 
-def uploaded_indicator_data(src, ind: Indicator, region_set: str) -> pd.DataFrame:
-    """Every figure of one uploaded indicator in the kab/kota of the region set, as
-    meta_indicator_data rows: source = the analyst's source (else the title), source_url only
-    when that is an http(s) URL, no licence."""
-    regions = src.regions(region_set)
-    part = _figures(src.obs, regions["code"].astype(str))
-    part = part[part["indicator_id"] == ind.id]
-    meta = src.inds[src.inds["id"] == ind.id]
-    source = None
-    if len(meta):
-        row = meta.iloc[0]
-        source = _text(row["source"]) or _text(row["title"]) or _text(row["dataset_id"])
-    reg = regions[["code", "name", "short_name"]].rename(columns={"code": "region_code"})
-    reg = reg.assign(region_code=reg["region_code"].astype(str))
-    out = part.merge(reg, on="region_code")
-    out = pd.DataFrame({
-        "indicator_id": out["indicator_id"].astype(str), "region_code": out["region_code"],
-        "name": out["name"], "short_name": out["short_name"], "year": out["year"].astype(int),
-        "value": out["value"].astype(float), "derived": False,
-        "note": out["preliminary"].map(lambda p: "preliminary" if bool(p) else None),
-        "dataset_id": out["dataset_id"].astype(str), "source": source, "source_url": None, "license": None,
-    }, columns=DATA_COLUMNS)
-    out["source_url"] = _link(pd.Series([source] * len(out), index=out.index, dtype=object))
-    return out.sort_values(["year", "region_code"]).reset_index(drop=True)
-
-
 def indicator_data_of(src, ind: Indicator, region_set: str) -> pd.DataFrame:
-    """The figures of any indicator (indicator_data or uploaded_indicator_data)."""
-    if userdata.is_uploaded(ind.id):
-        return uploaded_indicator_data(src, ind, region_set)
+    """The figures of any indicator (meta_indicator_data; flows: meta_flow_data)."""
     return indicator_data(src.query, ind, region_set)
 
 
 def uploaded_coverage(src, region_set: str, indicator_ids: list[str] | None = None) -> pd.DataFrame:
     """meta_coverage rows for the uploaded indicators: every indicator x kab/kota of the set,
     years with a figure (zero = gap, kept as a row)."""
-    regions = src.regions(region_set)
-    codes = [str(c) for c in regions["code"]]
-    names = dict(zip(codes, regions["short_name"]))
-    part = _figures(src.obs, codes)
-    years = part.groupby(["indicator_id", "region_code"])["year"].agg(lambda s: sorted(int(y) for y in s))
-    rows = []
-    for k, ind_id in enumerate(src.inds["id"]):
-        if indicator_ids is not None and ind_id not in indicator_ids:
-            continue
-        for code in sorted(codes):
-            have = years.get((ind_id, code), [])
-            rows.append({"indicator_id": ind_id, "sort_order": 100_000 + k, "region_code": code,
-                         "short_name": names[code], "years_with_value": len(have), "years": list(have)})
-    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+    return _uploaded(coverage(src.query, region_set, indicator_ids), "indicator_id")
 
 
 def coverage_all(src, region_set: str, indicator_ids: list[str] | None = None) -> pd.DataFrame:
     """The coverage matrix rows of the built-in indicators, then those of the uploads."""
-    builtin = coverage(src.query, region_set, indicator_ids)
-    mine = uploaded_coverage(src, region_set, indicator_ids)
-    if not len(mine):
-        return builtin
-    return pd.concat([builtin.astype(object), mine.astype(object)], ignore_index=True).astype(
-        {"sort_order": "int64", "years_with_value": "int64"})
-
-
-def datasets_all(datasets: pd.DataFrame, src, known: dict[str, dict] | None = None) -> pd.DataFrame:
-    """The loaded datasets (queries/datasets.sql) followed by the uploaded ones (title, the
-    analyst's source as origin and link when http(s), no licence, rows = figures)."""
-    mine = uploaded_sources(src, None, known)
-    if not len(mine):
-        return datasets
-    extra = pd.DataFrame({"id": mine["dataset_id"], "title": mine["title"], "origin": mine["origin"],
-                          "license": None, "source_url": mine["source_url"], "rows": mine["figures"]})
-    return pd.concat([datasets.astype(object), extra.astype(object)], ignore_index=True)
+    cov = coverage(src.query, region_set, indicator_ids)
+    mine = cov["indicator_id"].map(unggah.is_uploaded)
+    if not mine.any():
+        return cov
+    return pd.concat([cov[~mine], _uploaded(cov, "indicator_id")], ignore_index=True)

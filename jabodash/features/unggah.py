@@ -9,8 +9,9 @@ The upload page (pages/unggah.py) keeps, in ``st.session_state``:
   ``{"meta": {...}, "records": DataFrame}``. Never cleared by a failed read.
 
 Uploaded indicators get ids ``upload.<dataset id>.<slug>`` (workspace.indicator_id) and theme
-``uploaded``; :func:`indicator_rows`, :func:`values`, :func:`series` and :func:`years` give them
-the same columns as the built-in queries, :func:`indicator` a catalog.Indicator.
+``uploaded``. Their figures are read like the built-in ones, by the same named queries:
+jabodash.store.uploads puts the saved datasets and the session's entries next to the built-in
+tables, and :func:`indicator` (from there) gives the catalog.Indicator of one.
 
 A points layout (a facility list with latitude/longitude) has no records of its own:
 :func:`point_records` (from :mod:`jabodash.ingest.points`, the one point-counting path) counts
@@ -25,7 +26,6 @@ from datetime import date
 
 import pandas as pd
 
-from jabodash.core.catalog import COLUMNS, Indicator
 from jabodash.core.i18n import t
 from jabodash.ingest import (
     IngestOptions,
@@ -40,7 +40,6 @@ from jabodash.ingest import (
 # the one point-counting path lives in jabodash.ingest.points; the upload page calls it as ud.<name>
 from jabodash.ingest import cached_boundaries as cached_boundaries
 from jabodash.ingest import point_records as point_records
-from jabodash.store import workspace
 
 RAW_KEY = "_jabodash_upload_raw"
 MAPPING_KEY = "_jabodash_upload_mapping"
@@ -49,8 +48,6 @@ PREFIX = "upload."
 SKIP = "__skip__"
 AUTO = ""
 DIRECTIONS = ("higher", "lower", "neutral")
-OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "preliminary", "period"]
-IND_COLUMNS = ["id", "dataset_id", "name", "unit", "higher_is_better", "source", "title"]
 
 
 COLUMN_KEYS = ("u_region_col", "u_year_col", "u_indicator_col", "u_value_col")
@@ -235,120 +232,3 @@ def cleaned_table(result: IngestResult, records: pd.DataFrame, lang: str) -> pd.
                              "region_code": p["region_code"].astype(object).to_numpy(),
                              "in_area": p["in_area"].to_numpy()})
     return result.cleaned(lang)
-
-
-def frames_of(dataset_id: str, meta: dict, records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One dataset as (observations, indicators), as workspace.observations() does for saved ones."""
-    if records is None or not len(records):
-        return pd.DataFrame(columns=OBS_COLUMNS), pd.DataFrame(columns=IND_COLUMNS)
-    names = [str(x) for x in pd.unique(records["indicator"].astype(str))]
-    single = len(names) == 1
-    ids = {n: workspace.indicator_id(dataset_id, meta.get("indicator") if single else n) for n in names}
-    obs = pd.DataFrame({"region_code": records["region_code"].astype(str).to_numpy(),
-                        "indicator_id": records["indicator"].astype(str).map(ids).to_numpy(),
-                        "year": records["year"].astype("Int64").to_numpy(),
-                        "value": records["value"].astype("float64").to_numpy(), "dataset_id": dataset_id,
-                        "preliminary": records["preliminary"].astype(bool).to_numpy(),
-                        "period": records["period"].astype(str).to_numpy()})
-    inds = pd.DataFrame([{"id": ids[n], "dataset_id": dataset_id, "name": meta.get("indicator") if single else n,
-                          "unit": meta.get("unit"), "higher_is_better": meta.get("higher_is_better"),
-                          "source": meta.get("source"), "title": meta.get("title")} for n in names],
-                        columns=IND_COLUMNS)
-    return obs, inds
-
-
-def combine(saved: tuple[pd.DataFrame, pd.DataFrame], session: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Saved (workspace.observations()) plus the session uploads."""
-    obs, inds = [saved[0]], [saved[1]]
-    for sid, entry in (session or {}).items():
-        o, i = frames_of(sid, entry["meta"], entry["records"])
-        obs.append(o)
-        inds.append(i)
-    obs = [o for o in obs if len(o)]
-    inds = [i for i in inds if len(i)]
-    return (pd.concat(obs, ignore_index=True) if obs else pd.DataFrame(columns=OBS_COLUMNS),
-            pd.concat(inds, ignore_index=True) if inds else pd.DataFrame(columns=IND_COLUMNS))
-
-
-def indicator_rows(inds: pd.DataFrame, obs: pd.DataFrame, region_codes: set[str]) -> pd.DataFrame:
-    """Rows shaped like the built-in ``indicators`` query (catalog columns + years, max_regions)."""
-    rows = []
-    obs = obs[obs["region_code"].isin(region_codes)]
-    for k, row in enumerate(inds.itertuples(index=False)):
-        ind = indicator(row._asdict(), order=100_000 + k)
-        part = obs[(obs["indicator_id"] == row.id) & obs["value"].notna() & obs["year"].notna()]
-        per_year = part.groupby("year")["region_code"].nunique()
-        years = [int(y) for y in sorted(per_year.index)]
-        rows.append({**vars(ind), "years": years, "max_regions": int(per_year.max()) if len(per_year) else 0,
-                     "first_year": years[0] if years else None, "last_year": years[-1] if years else None})
-    return pd.DataFrame(rows, columns=COLUMNS + ["years", "max_regions", "first_year", "last_year"])
-
-
-def indicator(row: dict, order: int = 100_000) -> Indicator:
-    """A catalog.Indicator for an uploaded indicator (no metro aggregation)."""
-    name = str(row.get("name") or row.get("title") or row["id"])
-    unit = str(row.get("unit") or "")
-    hib = row.get("higher_is_better")
-    hib = None if hib is None or pd.isna(hib) else bool(hib)
-    source = row.get("source")
-    source = None if source is None or (isinstance(source, float) and pd.isna(source)) else str(source)
-    defs = {lang: t("unggah.definition", lang, dataset=row.get("dataset_id") or "") for lang in ("id", "en")}
-    return Indicator(id=row["id"], theme="uploaded", kind="observed", name_id=name, name_en=name, short_id=name,
-                     short_en=name, unit_id=unit, unit_en=unit, definition_id=defs["id"], definition_en=defs["en"],
-                     higher_is_better=hib, aggregation="none", weight_indicator=None, weight_year=None,
-                     numerator=None, denominator=None, derivation=None, formula_id=None, formula_en=None,
-                     decimals=2, source_note=source, sort_order=order)
-
-
-def _source_of(inds: pd.DataFrame, indicator_id: str) -> str:
-    row = inds[inds["id"] == indicator_id]
-    if not len(row):
-        return ""
-    r = row.iloc[0]
-    return str(r["source"] if isinstance(r["source"], str) and r["source"] else r["title"] or r["dataset_id"])
-
-
-def _obs_of(obs: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    part = obs[(obs["indicator_id"] == indicator_id) & obs["value"].notna() & obs["year"].notna()]
-    return part.drop_duplicates(["region_code", "year"]).assign(year=lambda d: d["year"].astype(int))
-
-
-def values(obs: pd.DataFrame, inds: pd.DataFrame, regions: pd.DataFrame, indicator_id: str,
-           year: int) -> pd.DataFrame:
-    """Like queries/indicator_values.sql: every region of the set, value NULL where missing."""
-    part = _obs_of(obs, indicator_id)
-    part = part[part["year"] == int(year)].set_index("region_code")
-    out = regions[["code", "name", "short_name", "province"]].rename(columns={"code": "region_code"}).copy()
-    out["value"] = out["region_code"].map(part["value"]).astype("float64")
-    has = out["value"].notna()
-    out["derived"] = False
-    out["note"] = out["region_code"].map(part["preliminary"].map(lambda p: "preliminary" if p else None))
-    out["dataset_id"] = out["region_code"].map(part["dataset_id"]).where(has, None)
-    out["source"] = pd.Series(_source_of(inds, indicator_id), index=out.index, dtype=object).where(has, None)
-    out["origin"] = out["source"]   # the analyst's source names the figure's origin in chart source lines
-    out["source_url"] = None
-    out["rank_desc"] = out["value"].rank(method="min", ascending=False).astype("Int64")
-    return out.sort_values(["value", "region_code"], ascending=[False, True], na_position="last").reset_index(drop=True)
-
-
-def series(obs: pd.DataFrame, inds: pd.DataFrame, regions: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """Like queries/indicator_series.sql."""
-    part = _obs_of(obs, indicator_id)
-    reg = regions[["code", "name", "short_name"]].rename(columns={"code": "region_code"})
-    out = part.merge(reg, on="region_code")
-    out["derived"] = False
-    out["note"] = out["preliminary"].map(lambda p: "preliminary" if p else None)
-    out["source"] = _source_of(inds, indicator_id)
-    out["origin"] = out["source"]
-    out["source_url"] = None
-    cols = ["region_code", "name", "short_name", "year", "value", "derived", "note", "dataset_id", "source",
-            "origin", "source_url"]
-    return out[cols].sort_values(["region_code", "year"]).reset_index(drop=True)
-
-
-def years(obs: pd.DataFrame, regions: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """Like queries/indicator_years.sql: year, regions_with_value."""
-    part = _obs_of(obs, indicator_id)
-    part = part[part["region_code"].isin(set(regions["code"]))]
-    out = part.groupby("year")["region_code"].nunique().rename("regions_with_value").reset_index()
-    return out.sort_values("year").reset_index(drop=True)

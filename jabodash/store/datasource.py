@@ -1,31 +1,35 @@
 """One way to read any indicator, built-in or uploaded (no streamlit).
 
-Built-in figures come from the store's named queries; uploaded ones (ids ``upload.<dataset>.<slug>``)
-from the frames of the analyst's uploads (:mod:`jabodash.features.unggah`). A :class:`DataSource` answers
-both with the same columns, so pages, the presenter, the story export and the tests never need
-to know which kind an indicator is.
+Every figure comes from the store's named queries (``queries/*.sql``) run over the built-in data
+and an :class:`~jabodash.store.uploads.Uploads` bundle (the saved workspace datasets and, in the
+app, this session's uploads), so pages, the presenter, the story export and the tests never need
+to know which kind an indicator is: uploaded indicators (ids ``upload.<dataset>.<slug>``) are rows
+of the same ``indicator`` / ``observation`` / ``dataset`` relations.
 
-* In the app, ``ui.data_source()`` builds one per run over the cached ``ui.query``, this
-  session's uploads and the saved workspace datasets.
+* In the app, ``ui.data_source()`` builds one per call over the cached ``ui.query``, which carries
+  the session's bundle (and its signature in the cache key).
 * Outside the app (CLI export, tests), :meth:`DataSource.from_store` reads the saved workspace
-  datasets only: an unsaved upload belongs to its browser session.
+  datasets only: an unsaved upload belongs to its browser session. :meth:`DataSource.over` takes
+  any bundle (``uploads.collect(session)``).
+
+At level "kecamatan" the regions are the kecamatan of the cached boundaries (the built-in data has
+none); they join the bundle as the ``kecamatan`` relation for the ``kec_*`` queries.
 
 A DataSource also has ``query(name, **params)``, so it can stand where a Store is expected
 (aggregate.metro_value, views).
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 import pandas as pd
 
 from jabodash.core import catalog as catalog_mod
-from jabodash.core.fmt import decimals_for
-from jabodash.features import unggah as userdata
+from jabodash.store import uploads as uploads_mod
 from jabodash.store.aggregate import MetroValue, metro_value
 
 Runner = Callable[..., pd.DataFrame]
+RunnerFor = Callable[[uploads_mod.Uploads], Runner]
 REGION_COLUMNS = ["code", "name", "short_name", "province"]
 
 
@@ -39,116 +43,115 @@ def kecamatan_frame(gdf, regions: pd.DataFrame) -> pd.DataFrame:
                          "province": parent.map(kab).to_numpy()})
 
 
-class DataSource:
-    """Indicator figures from ``run`` (built-in) and ``uploaded`` = (observations, indicators)
-    frames as userdata.combine returns them; ``kecamatan`` gives the cached kecamatan as a
-    regions frame (or None) when asked."""
+def cached_kecamatan(run: Runner) -> pd.DataFrame | None:
+    """The kecamatan of the cached boundaries as a regions frame, or None without them."""
+    # Imported here: jabodash.geo.boundaries loads geopandas (measured 0.3 s), which reading
+    # kab/kota figures (the CLI, most pages) never needs.
+    from jabodash.geo import boundaries
+    bset = boundaries.load_cached("kecamatan")
+    return None if bset is None else kecamatan_frame(bset.gdf, run("regions", region_set="agglomeration"))
 
-    def __init__(self, run: Runner, uploaded: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+
+def _as_lists(table: pd.DataFrame) -> pd.DataFrame:
+    """The years column as lists of int (as the catalog rows have always given them)."""
+    if len(table):
+        table = table.assign(years=[[int(y) for y in ys] for ys in table["years"]])
+    return table
+
+
+class DataSource:
+    """Indicator figures from the named queries over the built-in data and ``uploads``.
+
+    ``runner_for(bundle)`` gives the query function over a bundle (``Store.runner`` or the app's
+    cached query); ``kecamatan()`` the kecamatan regions frame (or None), asked for only at
+    level "kecamatan"."""
+
+    def __init__(self, runner_for: RunnerFor, uploads: uploads_mod.Uploads | None = None,
                  kecamatan: Callable[[], pd.DataFrame | None] | None = None):
-        self.run = run
-        empty = (pd.DataFrame(columns=userdata.OBS_COLUMNS), pd.DataFrame(columns=userdata.IND_COLUMNS))
-        self.obs, self.inds = uploaded if uploaded is not None else empty
-        self._kecamatan = kecamatan or (lambda: None)
+        self.runner_for = runner_for
+        self.uploads = uploads if uploads is not None else uploads_mod.EMPTY
+        self.run = runner_for(self.uploads)
+        self._kecamatan = kecamatan
+        self._kec_run: Runner | None = None
+        self._kec_regions: pd.DataFrame | None = None
+
+    @classmethod
+    def over(cls, store, uploads: uploads_mod.Uploads | None = None) -> "DataSource":
+        """``store`` (a Store) with ``uploads``; kecamatan from the boundary cache."""
+        return cls(store.runner, uploads, lambda: cached_kecamatan(store.query))
 
     @classmethod
     def from_store(cls, store) -> "DataSource":
         """The store plus the saved workspace datasets (an unreadable workspace counts as empty)."""
-        from jabodash.geo import boundaries
-        from jabodash.store import workspace
-        try:
-            uploaded = workspace.observations()
-        except Exception:  # noqa: BLE001 - a broken workspace must not stop built-in figures
-            uploaded = None
-
-        def kecamatan():
-            bset = boundaries.load_cached("kecamatan")
-            return None if bset is None else kecamatan_frame(bset.gdf, store.query("regions", region_set="agglomeration"))
-        return cls(store.query, uploaded, kecamatan)
+        return cls.over(store, uploads_mod.collect())
 
     # --- the Store interface ------------------------------------------------------------------
 
     def query(self, name: str, **params) -> pd.DataFrame:
         return self.run(name, **params)
 
-    # --- indicators ---------------------------------------------------------------------------
+    # --- regions ------------------------------------------------------------------------------
+
+    def _kec(self) -> Runner:
+        """The query function over the bundle with the kecamatan regions (made once)."""
+        if self._kec_run is None:
+            kec = self._kecamatan() if self._kecamatan else None
+            self._kec_regions = kec if kec is not None else pd.DataFrame(columns=REGION_COLUMNS)
+            self._kec_run = self.runner_for(self.uploads.with_kecamatan(kec))
+        return self._kec_run
 
     def regions(self, region_set: str, level: str = "kabkota") -> pd.DataFrame:
         if level == "kecamatan":
-            kec = self._kecamatan()
-            return kec if kec is not None else pd.DataFrame(columns=REGION_COLUMNS)
+            self._kec()
+            return self._kec_regions
         return self.run("regions", region_set=region_set)
 
+    # --- indicators ---------------------------------------------------------------------------
+
     def table(self, uploaded: bool = True, level: str = "kabkota") -> pd.DataFrame:
-        """Rows of the ``indicators`` query; uploaded=True appends the uploaded indicators (theme
-        "uploaded", max_regions counted over the agglomeration). At level="kecamatan" only the
-        uploaded indicators, counted over the cached kecamatan: the built-in data has none."""
+        """Rows of the ``indicators`` query, the uploaded indicators (theme "uploaded") included
+        unless uploaded=False. At level="kecamatan" only the uploaded indicators, counted over
+        the cached kecamatan (``kec_indicators``): the built-in data has none."""
         if level == "kecamatan":
-            return userdata.indicator_rows(self.inds, self.obs, set(self.regions("agglomeration", level)["code"]))
-        builtin = self.run("indicators")
-        if not uploaded or not len(self.inds):
-            return builtin
-        codes = set(self.regions("agglomeration")["code"])
-        return pd.concat([builtin, userdata.indicator_rows(self.inds, self.obs, codes)], ignore_index=True)
+            return _as_lists(self._kec()("kec_indicators"))
+        table = _as_lists(self.run("indicators"))
+        if not uploaded:
+            table = table[table["theme"] != "uploaded"].reset_index(drop=True)
+        return table
 
     def indicator(self, indicator_id: str) -> catalog_mod.Indicator:
         """The catalog entry, or the uploaded indicator (decimals from its figures: counts show
         as counts). KeyError when neither knows the id."""
-        if not userdata.is_uploaded(indicator_id):
-            return catalog_mod.get(indicator_id)
-        row = self.inds[self.inds["id"] == indicator_id]
-        if not len(row):
-            raise KeyError(indicator_id)
-        figures = self.obs.loc[self.obs["indicator_id"] == indicator_id, "value"]
-        return replace(userdata.indicator(row.iloc[0].to_dict()), decimals=decimals_for(figures))
+        found = self.uploads.indicators.get(indicator_id)
+        return found if found is not None else catalog_mod.get(indicator_id)
 
     def catalog(self) -> dict[str, catalog_mod.Indicator]:
         """id -> Indicator for the built-in and the uploaded indicators."""
-        out = dict(catalog_mod.load_catalog())
-        out.update({i: self.indicator(i) for i in self.inds["id"]})
-        return out
+        return {**catalog_mod.load_catalog(), **self.uploads.indicators}
 
     # --- figures ------------------------------------------------------------------------------
 
     def values(self, indicator_id: str, year: int, region_set: str, level: str = "kabkota") -> pd.DataFrame:
-        """Like queries/indicator_values.sql: every region of the set (or every cached kecamatan),
-        value NULL where missing."""
-        if userdata.is_uploaded(indicator_id):
-            return userdata.values(self.obs, self.inds, self.regions(region_set, level), indicator_id, year=int(year))
+        """queries/indicator_values.sql: every region of the set (or every cached kecamatan,
+        kec_values.sql), value NULL where missing."""
+        if level == "kecamatan":
+            return self._kec()("kec_values", indicator_id=indicator_id, year=int(year))
         return self.run("indicator_values", indicator_id=indicator_id, year=int(year), region_set=region_set)
 
     def series(self, indicator_id: str, region_set: str) -> pd.DataFrame:
-        if userdata.is_uploaded(indicator_id):
-            return userdata.series(self.obs, self.inds, self.regions(region_set), indicator_id)
         return self.run("indicator_series", indicator_id=indicator_id, region_set=region_set)
 
     def years(self, indicator_id: str, region_set: str, level: str = "kabkota") -> pd.DataFrame:
         """year, regions_with_value."""
-        if userdata.is_uploaded(indicator_id):
-            return userdata.years(self.obs, self.regions(region_set, level), indicator_id)
+        if level == "kecamatan":
+            return self._kec()("kec_years", indicator_id=indicator_id)
         return self.run("indicator_years", indicator_id=indicator_id, region_set=region_set)
 
     def metro(self, ind: catalog_mod.Indicator, year: int, region_set: str) -> MetroValue:
-        """The metro value by the indicator's aggregation rule; an upload has no rule, so only
-        its coverage and range are given (value None)."""
-        if not userdata.is_uploaded(ind.id):
-            return metro_value(self, ind, year, region_set)
-        codes = list(self.regions(region_set)["code"])
-        vals = self.values(ind.id, year, region_set).set_index("region_code")["value"].reindex(codes)
-        present = vals.dropna()
-        return MetroValue(indicator_id=ind.id, year=int(year), aggregation=ind.aggregation, value=None,
-                          covered=len(present), total=len(codes),
-                          minimum=float(present.min()) if len(present) else None,
-                          maximum=float(present.max()) if len(present) else None,
-                          missing=tuple(vals.index[vals.isna()]))
+        """The metro value by the indicator's aggregation rule (an upload has none: its coverage
+        and range only, value None)."""
+        return metro_value(self, ind, year, region_set)
 
     def profile(self, code: str) -> pd.DataFrame:
         """Every figure of one kab/kota, built-in and uploaded: indicator_id, year, value, source."""
-        built = self.run("region_profile", region_code=code)
-        mine = self.obs[(self.obs["region_code"] == code) & self.obs["value"].notna() & self.obs["year"].notna()]
-        if not len(mine):
-            return built
-        sources = {i: (self.indicator(i).source_note or t) for i, t in zip(self.inds["id"], self.inds["title"])}
-        mine = pd.DataFrame({"indicator_id": mine["indicator_id"], "year": mine["year"].astype(int),
-                             "value": mine["value"].astype(float), "source": mine["indicator_id"].map(sources)})
-        return pd.concat([built, mine], ignore_index=True)
+        return self.run("region_profile", region_code=code)

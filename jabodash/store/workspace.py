@@ -315,6 +315,23 @@ def list_datasets(with_problems: bool = False):
     return (out, problems) if with_problems else out
 
 
+def listing_signature() -> tuple:
+    """A cheap fingerprint of the saved datasets (folder, names, modification times and sizes,
+    no file read): it changes when a dataset is saved, replaced, renamed or deleted."""
+    root = datasets_dir()
+    items = []
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                meta = os.stat(os.path.join(entry.path, META_FILE))
+                items.append((entry.name, entry.stat().st_mtime_ns, meta.st_mtime_ns, meta.st_size))
+            except OSError:
+                items.append((entry.name, 0, 0, 0))
+    return (str(root), root.stat().st_mtime_ns, tuple(sorted(items)))
+
+
 def load_dataset(dataset_id: str) -> Dataset:
     """The dataset's meta, records and points. DatasetNotFound / DatasetCorrupt otherwise."""
     folder = dataset_dir(dataset_id)
