@@ -29,6 +29,7 @@ Nothing here imports streamlit.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,6 +37,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from jabodash.charts import names_line, short_source, sources_line
 from jabodash.core import fmt, palette
 from jabodash.core.i18n import t
 from jabodash.core.paths import DATA_DIR
@@ -331,10 +333,9 @@ def _source_of(values: pd.DataFrame, lang: str, source: str | None) -> str:
         return source
     if "source" not in values or values["source"].dropna().empty:
         return ""
-    from jabodash.charts import names_line, sources_line
     if "dataset_id" in values:
         return sources_line(values, lang)
-    return names_line([str(s).split(" (")[0][:70] for s in values["source"].dropna().unique()], lang)
+    return names_line([short_source(s) for s in values["source"].dropna().unique()], lang)
 
 
 _esc = plotly_escape
@@ -386,7 +387,7 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
             lines.append(f"{short}: <b>{fmt.number(value, decimals, lang)}</b> {unit}")
             lines.append(t(rank_key, lang, rank=int(rk), total=covered))
         lines.append(f"{year_label} {year}")
-        src_text = _esc(str(src).split(" (")[0][:80] if isinstance(src, str) and src else fallback_source[:80])
+        src_text = _esc(short_source(src, 80) if isinstance(src, str) and src else fallback_source[:80])
         if src_text and not missing:
             lines.append(f"{src_label}: {src_text}")
         hovers.append("<br>".join(lines))
@@ -478,7 +479,6 @@ def _wrap(text: str, width: int = 11) -> str:
 
 def _text_width(text: str, size: int) -> float:
     """Rough pixel width of a line of text (DejaVu Sans averages ~0.6 em per character)."""
-    import re
     plain = re.sub(r"<[^>]+>", "", text)
     return 0.62 * size * len(plain)
 
@@ -616,7 +616,6 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
     kecamatan = bool(len(df)) and df["region_code"].str.len().max() > 4
     if labels is None:
         labels = not kecamatan
-    line_colour = palette.MAP_BORDER_HIGH_CONTRAST if classes.palette == "high_contrast" else "#ffffff"
     line_width = style.border * (0.6 if kecamatan else 1.0)
     spec = _Spec()
     # context: features without a row in values
@@ -628,6 +627,32 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
             colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]], showscale=False,
             marker=dict(line=dict(color="#c8c8c8", width=line_width)), hoverinfo="skip", showlegend=False,
             name="context")
+    _add_class_traces(spec, df, prep, classes, line_width)
+    if outline is not None:
+        oprep = _prepared(outline)
+        spec.add_trace(
+            "choroplethmap", geojson=oprep.subset(range(len(oprep.codes))), locations=oprep.codes,
+            z=[0] * len(oprep.codes),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+            marker=dict(line=dict(color="#333333", width=style.border * 1.8)), hoverinfo="skip",
+            showlegend=False, name="outline")
+    if labels and len(df):
+        _add_labels(spec, df, prep, points, fit, style, presenter)
+    # the view: the frame asked for, fitted to the map's share of the figure
+    h = height or style.height
+    center, zoom = _map_view(geojson, fit, style, h, width, presenter)
+    map_style = "open-street-map" if basemap == "osm" else WHITE_STYLE
+    spec.layout.update(map=dict(style=map_style, center=center, zoom=zoom), hovermode="closest")
+    footer = _map_footer(df, lang, source, attribution, basemap, fit)
+    covered = int(df["value"].notna().sum())
+    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
+                     footer, style, h, _legend_title(classes, ind, lang))
+
+
+def _add_class_traces(spec: _Spec, df: pd.DataFrame, prep: _Prepared, classes: Classes, line_width: float) -> None:
+    """One trace per class, holding only its own features: a categorical legend, highest class
+    first, the missing class last."""
+    line_colour = palette.MAP_BORDER_HIGH_CONTRAST if classes.palette == "high_contrast" else "#ffffff"
     for index, label, colour in classes.legend_entries(with_counts=True, missing="auto"):
         part = df[df["class"] == index]
         if part.empty:
@@ -638,54 +663,57 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
             marker=dict(line=dict(color=line_colour if index >= 0 else "#8c8c8c", width=line_width)),
             name=label, showlegend=True, legendrank=1000 if index < 0 else 100 - index,
             hovertext=part["hover"].tolist(), hovertemplate="%{hovertext}<extra></extra>")
-    if outline is not None:
-        oprep = _prepared(outline)
-        spec.add_trace(
-            "choroplethmap", geojson=oprep.subset(range(len(oprep.codes))), locations=oprep.codes,
-            z=[0] * len(oprep.codes),
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-            marker=dict(line=dict(color="#333333", width=style.border * 1.8)), hoverinfo="skip",
-            showlegend=False, name="outline")
-    if labels and len(df):
-        if points is not None:
-            pts = points.assign(code=points["code"].astype(str)).set_index("code")
-            lat = df["region_code"].map(pts["lat"])
-            lon = df["region_code"].map(pts["lon"])
-        else:
-            lat = pd.Series(prep.label_points[df["pos"], 1], index=df.index)
-            lon = pd.Series(prep.label_points[df["pos"], 0], index=df.index)
-        compact = fit != "jakarta"
-        names = _map_names(df, compact=compact)
-        # a missing value keeps only its name when labels are compact (the grey fill and the
-        # legend say "no data"; a long label would collide and MapLibre would drop it)
-        text = pd.Series([n if (compact and m) else f"{n}<br>{v}"
-                          for n, v, m in zip(names, df["label_value"], df["value"].isna())], index=df.index)
-        dark = df["colour"].map(lambda c: palette.text_on(c) == "#000000")
-        for is_dark, colour in ((True, "#000000"), (False, "#ffffff")):
-            sel = (dark == is_dark) & lat.notna()
-            if fit == "jakarta":   # the close-up labels only the five cities; the rest is cut off
-                sel &= df["region_code"].str[:4].isin(JAKARTA)
-            if sel.any():
-                spec.add_trace(
-                    "scattermap", lat=lat[sel].tolist(), lon=lon[sel].tolist(), mode="text",
-                    text=text[sel].tolist(),
-                    textfont=dict(size=style.label, color=colour, weight="bold" if presenter else "normal"),
-                    hovertext=df.loc[sel, "hover"].tolist(),
-                    hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="labels")
+
+
+def _add_labels(spec: _Spec, df: pd.DataFrame, prep: _Prepared, points: pd.DataFrame | None, fit: str,
+                style: Style, presenter: bool) -> None:
+    """Short names and values at ``points`` (default: each feature's label point), black or white
+    by contrast with the fill."""
+    if points is not None:
+        pts = points.assign(code=points["code"].astype(str)).set_index("code")
+        lat = df["region_code"].map(pts["lat"])
+        lon = df["region_code"].map(pts["lon"])
+    else:
+        lat = pd.Series(prep.label_points[df["pos"], 1], index=df.index)
+        lon = pd.Series(prep.label_points[df["pos"], 0], index=df.index)
+    compact = fit != "jakarta"
+    names = _map_names(df, compact=compact)
+    # a missing value keeps only its name when labels are compact (the grey fill and the
+    # legend say "no data"; a long label would collide and MapLibre would drop it)
+    text = pd.Series([n if (compact and m) else f"{n}<br>{v}"
+                      for n, v, m in zip(names, df["label_value"], df["value"].isna())], index=df.index)
+    dark = df["colour"].map(lambda c: palette.text_on(c) == "#000000")
+    for is_dark, colour in ((True, "#000000"), (False, "#ffffff")):
+        sel = (dark == is_dark) & lat.notna()
+        if fit == "jakarta":   # the close-up labels only the five cities; the rest is cut off
+            sel &= df["region_code"].str[:4].isin(JAKARTA)
+        if sel.any():
+            spec.add_trace(
+                "scattermap", lat=lat[sel].tolist(), lon=lon[sel].tolist(), mode="text",
+                text=text[sel].tolist(),
+                textfont=dict(size=style.label, color=colour, weight="bold" if presenter else "normal"),
+                hovertext=df.loc[sel, "hover"].tolist(),
+                hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="labels")
+
+
+def _map_view(geojson: dict, fit: str, style: Style, h: int, width: int | None, presenter: bool) -> tuple[dict, float]:
+    """Centre and zoom that show the ``fit`` frame in the map's part of an ``h`` px high figure."""
     if fit == "core":
         bounds = core_bounds(geojson)
     elif fit == "jakarta":
         bounds = jakarta_bounds(geojson)
     else:
         bounds = all_bounds(geojson)
-    h = height or style.height
     top = style.title + style.subtitle + 40
     footer_lines = 3
     map_h = h - top - 16 - style.footer_line * footer_lines
     map_w = (width or style.width) - (260 if not presenter else 420)
-    center, zoom = view_for_bounds(bounds, max(map_w, 200), max(map_h, 200))
-    map_style = "open-street-map" if basemap == "osm" else WHITE_STYLE
-    spec.layout.update(map=dict(style=map_style, center=center, zoom=zoom), hovermode="closest")
+    return view_for_bounds(bounds, max(map_w, 200), max(map_h, 200))
+
+
+def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: str | None, basemap: str,
+                fit: str) -> list[str]:
+    """Source line, credits (boundaries, OpenStreetMap) and the note on regions outside the frame."""
     footer = [_source_line(df, lang, source)]
     credits = []
     if attribution:
@@ -697,10 +725,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
         footer.append(_outside_note(df, lang, JAKARTA if fit == "jakarta" else None))
     else:
         footer.append(_outside_note(df, lang, too_small=True))
-    covered = int(df["value"].notna().sum())
-    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
-                     footer, style, h, _legend_title(classes, ind, lang))
-
+    return footer
 
 SMALL_KM2 = 300.0   # kab/kota smaller than this get their tile abbreviation as map label
 
