@@ -4,5 +4,6 @@ paths (where data, queries, cache and workspace live; atomic writes), i18n (ever
 key from jabodash/locales/<lang>/*.toml), fmt (numbers in Indonesian or English form), textsafe
 (user text made inert for Markdown and Plotly), palette (colour-blind-safe colours), state (the
 ViewState <-> URL query parameters), catalog (indicator metadata from data/indicators.toml),
-csvsafe (CSV downloads safe against formula injection).
+csvsafe (CSV downloads safe against formula injection), cells (the one list of missing-value
+markers and the one rule that makes column names unique).
 """
