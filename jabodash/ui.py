@@ -90,10 +90,10 @@ def data_source() -> DataSource:
     return DataSource(_runner, uploaded_data(), kecamatan_regions)
 
 
-def indicator_table(uploaded: bool = True, level: str = "kabkota") -> pd.DataFrame:
-    """The indicators with the uploaded ones (theme "uploaded"; uploaded=False leaves them out);
-    at level="kecamatan" the uploaded indicators with kecamatan figures (DataSource.table)."""
-    return data_source().table(uploaded, level)
+def indicator_table(level: str = "kabkota") -> pd.DataFrame:
+    """The indicators, the uploaded ones included (theme "uploaded"); at level="kecamatan" the
+    uploaded indicators with kecamatan figures (DataSource.table)."""
+    return data_source().table(level=level)
 
 
 def kecamatan_regions() -> pd.DataFrame | None:
@@ -149,7 +149,7 @@ def page_setup(page_id: str) -> state_mod.ViewState:
     """Read the view from the URL (or the last view of this session when the URL is empty,
     as after a page switch), draw the shared sidebar, show notices for bad parameters."""
     _leave_pages_directory_mode()
-    indicators = set(indicator_table(uploaded=True)["id"])
+    indicators = set(indicator_table()["id"])
     regions = set(query("regions", region_set="agglomeration")["code"])
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     parsed = state_mod.from_params(params, indicators, regions)
@@ -196,13 +196,12 @@ def _init(key: str, value) -> None:
 
 
 def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
-                     label_key: str = "picker.indicator", uploaded: bool = True, level: str = "kabkota",
+                     label_key: str = "picker.indicator", level: str = "kabkota",
                      extra: dict[str, str] | None = None) -> str:
-    """The uploaded indicators are listed too (theme "uploaded"; uploaded=False leaves them
-    out); see indicator_table.
+    """The uploaded indicators are listed too (theme "uploaded"); see indicator_table.
     ``extra`` ({id: label}) are listed first (e.g. the area from the boundaries at kecamatan)."""
     lang = state.lang
-    table = indicator_table(uploaded, level)
+    table = indicator_table(level)
     table = table[(table["max_regions"] > 0) & (table["kind"] != "flow")]
     if themes:
         table = table[table["theme"].isin(themes)]

@@ -17,7 +17,7 @@ st.caption(t("compare.subtitle", lang))
 names = compare.region_choices(ui.query("regions", region_set=state.region_set))
 uploads = ui.uploaded_data()
 catalog = compare.catalog_with(uploads)
-ind_names = compare.indicator_choices(ui.indicator_table(uploaded=True), lang)
+ind_names = compare.indicator_choices(ui.indicator_table(), lang)
 outside = compare.outside_set(state.regions, names, compare.region_choices(ui.query("regions", region_set="agglomeration")))
 if outside:
     st.info(t("compare.not_in_set", lang, names=md_escape(", ".join(outside), 200)))

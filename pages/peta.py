@@ -27,10 +27,10 @@ with right:
     geojson = geojson_kab if level == "kabkota" else boundaries.geojson_for(level)
     indicator_id = year = None
     if level == "kabkota":
-        indicator_id = ui.indicator_picker(state, uploaded=True)
+        indicator_id = ui.indicator_picker(state)
         year = ui.year_picker(state, indicator_id)
     elif geojson is not None:  # kecamatan: the area from the boundaries, or uploaded kecamatan data
-        indicator_id = ui.indicator_picker(state, key="w_indicator_kec", uploaded=True, level=level,
+        indicator_id = ui.indicator_picker(state, key="w_indicator_kec", level=level,
                                            extra={maps.AreaIndicator.id: t("maps.area.name", lang)})
         if indicator_id != maps.AreaIndicator.id:
             year = ui.year_picker(state, indicator_id, key="w_year_kec", level=level)

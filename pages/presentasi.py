@@ -22,7 +22,7 @@ lang = state.lang
 
 
 def known_indicators() -> set[str]:   # built-in, saved uploads and this session's uploads
-    return set(ui.indicator_table(uploaded=True)["id"])
+    return set(ui.indicator_table()["id"])
 
 
 def years_of(indicator: str) -> list[int]:
@@ -208,7 +208,7 @@ def editor() -> None:
     st.markdown(f"**{t('presenter.editor.add_heading', lang)}**")
     view_state = last_view or state
     year_text = str(view_state.year) if view_state.year else t("presenter.editor.latest_year", lang)
-    table = ui.indicator_table(uploaded=True)
+    table = ui.indicator_table()
     names = dict(zip(table["id"], table["name_en" if lang == "en" else "name_id"]))
     st.caption(t("presenter.editor.current_view", lang,
                  indicator=md_escape(names.get(view_state.indicator, view_state.indicator), 120), year=year_text))

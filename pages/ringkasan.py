@@ -18,7 +18,7 @@ for column, kpi in zip(st.columns(len(cards)), cards):
 st.subheader(t("overview.ranking", lang))
 left, right = st.columns([3, 1])
 with right:
-    indicator_id = ui.indicator_picker(state, uploaded=True)
+    indicator_id = ui.indicator_picker(state)
     year = ui.year_picker(state, indicator_id)
 ind = ui.get_indicator(indicator_id)
 state = state.with_(indicator=indicator_id, year=year)

@@ -56,7 +56,7 @@ def region_choices(regions: pd.DataFrame) -> dict[str, str]:
 def indicator_choices(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
     """id -> name for the indicator picker: indicators with figures, flows excluded
     (indicators: queries/indicators.sql, optionally with the uploaded rows appended as
-    ui.indicator_table(uploaded=True) gives them). Uploaded indicators are marked
+    ui.indicator_table() gives them). Uploaded indicators are marked
     ("Unggahan · <name>") and come after the built-in ones."""
     ok = indicators[(indicators["max_regions"] > 0) & (indicators["kind"] != "flow")]
     names = ok["name_en" if lang == "en" else "name_id"]
