@@ -3,27 +3,29 @@ profile, table and similar regions. Uploaded indicators (saved workspace dataset
 session's uploads) are offered and compared beside the built-in ones."""
 import streamlit as st
 
-from jabodash import ui
-from jabodash.charts import bandingkan as cc
+from jabodash import charts, ui
+from jabodash.charts.bandingkan import profile_chart, rank_heatmap, similar_chart, small_multiples
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import bandingkan as compare
+from jabodash.features import bandingkan
 
 state = ui.page_setup("bandingkan")
 lang = state.lang
 st.title(t("compare.title", lang))
 st.caption(t("compare.subtitle", lang))
 
-names = compare.region_choices(ui.query("regions", region_set=state.region_set))
+names = bandingkan.region_choices(ui.query("regions", region_set=state.region_set))
 uploads = ui.uploaded_data()
-catalog = compare.catalog_with(uploads)
-ind_names = compare.indicator_choices(ui.indicator_table(), lang)
-outside = compare.outside_set(state.regions, names, compare.region_choices(ui.query("regions", region_set="agglomeration")))
+catalog = bandingkan.catalog_with(uploads)
+ind_names = bandingkan.indicator_choices(ui.indicator_table(), lang)
+outside = bandingkan.outside_set(state.regions, names,
+                                 bandingkan.region_choices(ui.query("regions", region_set="agglomeration")))
 if outside:
     st.info(t("compare.not_in_set", lang, names=md_escape(", ".join(outside), 200)))
-compare.init_choice(st.session_state, "w_cmp_regions", list(names), compare.initial_regions(state.regions, list(names)))
-compare.init_choice(st.session_state, "w_cmp_indicators", list(ind_names),
-                    compare.initial_indicators(state.indicator, list(ind_names), state.indicators))
+bandingkan.init_choice(st.session_state, "w_cmp_regions", list(names),
+                       bandingkan.initial_regions(state.regions, list(names)))
+bandingkan.init_choice(st.session_state, "w_cmp_indicators", list(ind_names),
+                       bandingkan.initial_indicators(state.indicator, list(ind_names), state.indicators))
 left, right = st.columns([2, 3])
 chosen = left.multiselect(t("compare.picker.regions", lang), list(names), key="w_cmp_regions",
                           format_func=lambda c: names.get(c, c), placeholder=t("compare.picker.regions_placeholder", lang))
@@ -33,52 +35,52 @@ indicators = right.multiselect(t("compare.picker.indicators", lang), list(ind_na
 state = state.with_(regions=tuple(chosen), indicator=indicators[0] if indicators else state.indicator,
                     indicators=tuple(indicators))
 
-problem = compare.selection_problem(chosen, indicators)
+problem = bandingkan.selection_problem(chosen, indicators)
 if problem:
     st.warning(t(problem[0], lang, **problem[1]))
 else:
-    data = compare.series(ui.query, state.region_set, indicators)
-    mine = compare.for_regions(data, chosen)
-    prof = compare.profile(data, chosen, indicators, names, catalog)
-    used_rows = compare.rows_used(data, prof)
+    data = bandingkan.series(ui.query, state.region_set, indicators)
+    mine = bandingkan.for_regions(data, chosen)
+    prof = bandingkan.profile(data, chosen, indicators, names, catalog)
+    used_rows = bandingkan.rows_used(data, prof)
 
     st.subheader(t("compare.section.multiples", lang))
-    st.plotly_chart(cc.small_multiples(mine, chosen, names, indicators, lang, catalog), key="cmp_multiples",
-                    config=cc.plotly_config("jabodash_compare_trends"))
+    st.plotly_chart(small_multiples(mine, chosen, names, indicators, lang, catalog), key="cmp_multiples",
+                    config=charts.png_config("jabodash_compare_trends"))
     ui.sources_footnote(mine, lang)
     ui.csv_download(mine, "jabodash_compare_series.csv", lang, key="dl_cmp_series")
 
     st.subheader(t("compare.section.profile", lang))
     st.caption(t("compare.profile_note", lang))
-    st.plotly_chart(cc.profile_chart(prof, chosen, lang, used_rows, catalog), key="cmp_profile",
-                    config=cc.plotly_config("jabodash_compare_profile"))
+    st.plotly_chart(profile_chart(prof, chosen, lang, used_rows, catalog), key="cmp_profile",
+                    config=charts.png_config("jabodash_compare_profile"))
     st.subheader(t("compare.section.ranks", lang))
-    st.plotly_chart(cc.rank_heatmap(prof, chosen, lang, used_rows, catalog), key="cmp_ranks",
-                    config=cc.plotly_config("jabodash_compare_ranks"))
+    st.plotly_chart(rank_heatmap(prof, chosen, lang, used_rows, catalog), key="cmp_ranks",
+                    config=charts.png_config("jabodash_compare_ranks"))
     ui.sources_footnote(used_rows, lang)
 
     st.subheader(t("compare.section.table", lang))
-    st.dataframe(compare.table(prof, lang, catalog), hide_index=True, key="cmp_table")
-    ui.csv_download(compare.export_frame(prof, catalog), "jabodash_compare_profile.csv", lang, key="dl_cmp_profile")
+    st.dataframe(bandingkan.table(prof, lang, catalog), hide_index=True, key="cmp_table")
+    ui.csv_download(bandingkan.export_frame(prof, catalog), "jabodash_compare_profile.csv", lang, key="dl_cmp_profile")
 
     st.subheader(t("compare.section.similar", lang))
     st.caption(t("compare.similar.heading", lang))
-    if len(indicators) < compare.SIMILAR_MIN_SHARED:
-        st.info(t("compare.similar.need_more", lang, n=compare.SIMILAR_MIN_SHARED))
+    if len(indicators) < bandingkan.SIMILAR_MIN_SHARED:
+        st.info(t("compare.similar.need_more", lang, n=bandingkan.SIMILAR_MIN_SHARED))
     else:
         if st.session_state.get("w_cmp_focus") not in chosen:
             st.session_state["w_cmp_focus"] = chosen[0]
         focus = st.selectbox(t("compare.picker.focus", lang), chosen, key="w_cmp_focus",
                              format_func=lambda c: names.get(c, c))
-        values = compare.set_values(ui.query, state.region_set, indicators)
-        z = compare.zscores(values)
-        similar = compare.similar_regions(z, focus)
-        used, left_out = compare.similar_summary(values, z, indicators, lang, catalog)
-        st.plotly_chart(cc.similar_chart(similar, names[focus], len(used), lang, values), key="cmp_similar",
-                        config=cc.plotly_config("jabodash_similar_regions"))
-        st.dataframe(compare.similar_table(similar, lang, catalog=catalog), hide_index=True, key="cmp_similar_table")
-        st.caption(t("compare.similar.method", lang, min_regions=compare.SIMILAR_MIN_REGIONS,
-                     min_shared=compare.SIMILAR_MIN_SHARED))
+        values = bandingkan.set_values(ui.query, state.region_set, indicators)
+        z = bandingkan.zscores(values)
+        similar = bandingkan.similar_regions(z, focus)
+        used, left_out = bandingkan.similar_summary(values, z, indicators, lang, catalog)
+        st.plotly_chart(similar_chart(similar, names[focus], len(used), lang, values), key="cmp_similar",
+                        config=charts.png_config("jabodash_similar_regions"))
+        st.dataframe(bandingkan.similar_table(similar, lang, catalog=catalog), hide_index=True, key="cmp_similar_table")
+        st.caption(t("compare.similar.method", lang, min_regions=bandingkan.SIMILAR_MIN_REGIONS,
+                     min_shared=bandingkan.SIMILAR_MIN_SHARED))
         st.caption(t("compare.similar.used_heading", lang) + ": " + md_escape("; ".join(used), 1500))
         if left_out:
             st.caption(t("compare.similar.left_out_heading", lang) + ": " + md_escape("; ".join(left_out), 1500))

@@ -4,12 +4,11 @@ the coverage matrix and the boundary attribution. The analyst's uploads (saved a
 session's) are listed beside the built-in indicators (theme "uploaded")."""
 import streamlit as st
 
-from jabodash import ui
-from jabodash.charts import bandingkan as cc
+from jabodash import charts, ui
+from jabodash.charts.data import coverage_matrix, coverage_years
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import data as methods
-from jabodash.features import unggah as userdata
+from jabodash.features import data, unggah
 
 state = ui.page_setup("data")
 lang = state.lang
@@ -18,9 +17,9 @@ st.caption(t("methods.subtitle", lang))
 
 st.subheader(t("methods.section.catalog", lang))
 src = ui.data_source()
-known = methods.upload_datasets(st.session_state.get(userdata.SESSION_KEY, {}))
-full = methods.catalog_all(src, state.region_set)
-theme_options = methods.theme_options(full)
+known = data.upload_datasets(st.session_state.get(unggah.SESSION_KEY, {}))
+full = data.catalog_all(src, state.region_set)
+theme_options = data.theme_options(full)
 if any(x not in theme_options for x in st.session_state.get("w_meta_themes") or []):
     st.session_state["w_meta_themes"] = [x for x in st.session_state["w_meta_themes"] if x in theme_options]
 left, right = st.columns([3, 2])
@@ -28,11 +27,11 @@ text = left.text_input(t("methods.search", lang), key="w_meta_search", help=t("m
                        max_chars=100)
 themes = right.multiselect(t("methods.themes", lang), theme_options, key="w_meta_themes",
                            format_func=lambda x: t(f"theme.{x}", lang), placeholder=t("methods.themes_placeholder", lang))
-shown = methods.search(full, text, themes)
+shown = data.search(full, text, themes)
 st.caption(t("methods.shown", lang, n=len(shown), total=len(full)))
-st.dataframe(methods.catalog_view(shown, lang), hide_index=True, key="meta_catalog")
+st.dataframe(data.catalog_view(shown, lang), hide_index=True, key="meta_catalog")
 
-options = methods.indicator_options(shown)
+options = data.indicator_options(shown)
 if not options:
     st.info(t("methods.no_match", lang))
 else:
@@ -41,28 +40,28 @@ else:
         st.session_state["w_meta_indicator"] = state.indicator if state.indicator in options else options[0]
     entries = src.catalog()
     ind = src.indicator(st.selectbox(t("methods.indicator", lang), options, key="w_meta_indicator",
-                                     format_func=lambda i: methods.indicator_label(i, lang, entries)))
+                                     format_func=lambda i: data.indicator_label(i, lang, entries)))
     state = state.with_(indicator=ind.id)
     st.markdown(f"**{md_escape(ind.name(lang))}** · {md_escape(ind.id)}")
-    for label, value in methods.details(ind, lang):
+    for label, value in data.details(ind, lang):
         st.markdown(f"**{label}:** {md_escape(value, 3000)}")
 
     st.markdown(f"**{t('methods.section.sources', lang)}**")
     if ind.derived:
         st.caption(t("methods.sources_derived", lang))
-    if userdata.is_uploaded(ind.id):
+    if unggah.is_uploaded(ind.id):
         st.caption(t("methods.sources_uploaded", lang))
-    srcs = methods.sources_of(src, ind.id, known)
+    srcs = data.sources_of(src, ind.id, known)
     if srcs.empty:
         st.caption(t("methods.sources_none", lang))
     else:
-        st.dataframe(methods.sources_view(srcs, lang), hide_index=True, key="meta_sources", column_config={
+        st.dataframe(data.sources_view(srcs, lang), hide_index=True, key="meta_sources", column_config={
             t("methods.col.source", lang): st.column_config.TextColumn(width="large"),
             t("methods.col.link", lang): st.column_config.LinkColumn(width="medium"),
             t("methods.col.licence", lang): st.column_config.TextColumn(width="medium")})
 
     st.markdown(f"**{t('methods.section.figures', lang)}**")
-    figures = methods.indicator_data_of(src, ind, state.region_set)
+    figures = data.indicator_data_of(src, ind, state.region_set)
     if ind.kind == "flow":
         st.caption(t("methods.flow_note", lang))
         st.dataframe(figures, hide_index=True, key="meta_flows")
@@ -70,23 +69,23 @@ else:
         st.info(t("methods.no_figures", lang))
     else:
         regions = src.regions(state.region_set)
-        st.plotly_chart(cc.coverage_years(figures, regions, ind, lang), key="meta_years",
-                        config=cc.plotly_config(f"jabodash_coverage_{ind.id}"))
+        st.plotly_chart(coverage_years(figures, regions, ind, lang), key="meta_years",
+                        config=charts.png_config(f"jabodash_coverage_{ind.id}"))
     st.caption(t("methods.download_note", lang, n=len(figures)))
     ui.csv_download(figures, f"jabodash_{ind.id}.csv", lang, key="dl_meta_indicator")
 
     st.subheader(t("methods.section.coverage", lang))
-    cov = methods.coverage_all(src, state.region_set, options)
+    cov = data.coverage_all(src, state.region_set, options)
     if not cov.empty:
-        st.caption(t("methods.coverage.caption", lang, **methods.coverage_summary(cov)))
-        st.plotly_chart(cc.coverage_matrix(cov, lang, entries), key="meta_coverage",
-                        config=cc.plotly_config("jabodash_coverage_matrix"))
+        st.caption(t("methods.coverage.caption", lang, **data.coverage_summary(cov)))
+        st.plotly_chart(coverage_matrix(cov, lang, entries), key="meta_coverage",
+                        config=charts.png_config("jabodash_coverage_matrix"))
         ui.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
 
 st.subheader(t("methods.section.boundaries", lang))
-infos = methods.boundary_info()
+infos = data.boundary_info()
 for info in infos:
-    for line in methods.boundary_lines(info, lang):
+    for line in data.boundary_lines(info, lang):
         st.caption(md_escape(line, 500))
 if not all(info.present for info in infos):
     st.caption(t("methods.boundaries.howto", lang))
@@ -96,6 +95,6 @@ if not all(info.present for info in infos):
 with st.expander(t("methods.section.datasets", lang)):
     datasets = ui.query("datasets")
     st.caption(t("methods.datasets_caption", lang, n=len(datasets)))
-    st.dataframe(methods.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
+    st.dataframe(data.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
                  column_config={t("methods.col.link", lang): st.column_config.LinkColumn()})
 ui.sync_url(state)

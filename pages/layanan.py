@@ -3,20 +3,20 @@ against the metro value (or, when that is not available, the labelled median), w
 formula, the population series used as denominator and the coverage of every indicator."""
 import streamlit as st
 
-from jabodash import ui
-from jabodash.charts import themes as charts_themes
+from jabodash import charts, ui
+from jabodash.charts.layanan import coverage_heatmap, services_ranking
 from jabodash.core import catalog
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import layanan as services
+from jabodash.features import layanan
 
 state = ui.page_setup("layanan")
 lang, store = state.lang, ui.store()
 st.title(t("services.title", lang))
 st.caption(t("services.subtitle", lang))
 
-cov = services.coverage(store, state.region_set)
-options = services.options(cov)
+cov = layanan.coverage(store, state.region_set)
+options = layanan.options(cov)
 if not options:
     st.info(t("services.no_indicator", lang))
     ui.sync_url(state)
@@ -25,7 +25,7 @@ kpi_area = st.container()
 left, right = st.columns([3, 1])
 with right:
     if st.session_state.get("w_svc_indicator") not in options:
-        st.session_state["w_svc_indicator"] = services.pick(options, state.indicator)
+        st.session_state["w_svc_indicator"] = layanan.pick(options, state.indicator)
     indicator_id = st.selectbox(t("services.picker", lang), options, key="w_svc_indicator",
                                 format_func=lambda i: catalog.get(i).name(lang))
     year = ui.year_picker(state, indicator_id, key="w_svc_year")
@@ -33,15 +33,15 @@ ind = catalog.get(indicator_id)
 state = state.with_(indicator=indicator_id, year=year)
 
 if year is not None:
-    frame = services.values(store, indicator_id, year, state.region_set)
-    cmp = services.compare(store, ind, year, state.region_set, frame)
-    cards = services.kpi_texts(cmp, ind, frame, year, lang)
+    frame = layanan.values(store, indicator_id, year, state.region_set)
+    cmp = layanan.compare(store, ind, year, state.region_set, frame)
+    cards = layanan.kpi_texts(cmp, ind, frame, year, lang)
     for column, (key, value, detail, help_key) in zip(kpi_area.columns(len(cards)), cards):
         ui.kpi_card(column, t(key, lang), value, detail, t(help_key, lang) if help_key else None)
     with left:
-        fig = charts_themes.services_ranking(frame, ind, year, lang, cmp.metro.value, cmp.median, cmp.median_n,
-                                             services.source_line(frame, lang), highlight=state.regions)
-        st.plotly_chart(fig, key="fig_services", config=charts_themes.png_config(f"jabodash_{indicator_id}_{year}"))
+        fig = services_ranking(frame, ind, year, lang, cmp.metro.value, cmp.median, cmp.median_n,
+                               layanan.source_line(frame, lang), highlight=state.regions)
+        st.plotly_chart(fig, key="fig_services", config=charts.png_config(f"jabodash_{indicator_id}_{year}"))
     if cmp.metro.value is None:
         key = "services.metro_missing" if cmp.median is not None else "services.metro_missing_no_median"
         st.info(t(key, lang, covered=cmp.metro.covered, total=cmp.metro.total, n=cmp.median_n))
@@ -50,14 +50,14 @@ if year is not None:
     st.markdown(f"**{t('common.formula', lang)}:** {md_escape(ind.formula(lang) or '', 500)}")
     st.caption(t("services.denominator.note", lang))
     with st.expander(t("services.table.expander", lang, year=year)):
-        st.dataframe(services.table(frame, cmp, lang), hide_index=True, key="services_table")
+        st.dataframe(layanan.table(frame, cmp, lang), hide_index=True, key="services_table")
     ui.csv_download(frame, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_services")
     ui.definition_box(ind, lang)
 
 st.subheader(t("services.coverage.heading", lang))
-st.plotly_chart(charts_themes.coverage_heatmap(cov, lang), key="fig_coverage",
-                config=charts_themes.png_config("jabodash_services_coverage"))
-empty = services.without_data(cov, lang)
+st.plotly_chart(coverage_heatmap(cov, lang), key="fig_coverage",
+                config=charts.png_config("jabodash_services_coverage"))
+empty = layanan.without_data(cov, lang)
 if empty:
     st.caption(t("services.coverage.empty", lang, names=md_escape(", ".join(empty), 500)))
 ui.csv_download(cov, "jabodash_services_coverage.csv", lang, key="dl_coverage")

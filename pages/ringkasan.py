@@ -3,7 +3,7 @@ import streamlit as st
 
 from jabodash import charts, ui
 from jabodash.core.i18n import t
-from jabodash.features import ringkasan as overview
+from jabodash.features import ringkasan
 from jabodash.store.aggregate import metro_value
 
 state = ui.page_setup("ringkasan")
@@ -11,7 +11,7 @@ lang = state.lang
 st.title(t("overview.title", lang))
 st.caption(t(f"overview.subtitle.{state.region_set}", lang))
 
-cards = overview.kpis(ui.store(), state.region_set)
+cards = ringkasan.kpis(ui.store(), state.region_set)
 for column, kpi in zip(st.columns(len(cards)), cards):
     ui.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang), kpi.indicator.definition(lang))
 

@@ -7,21 +7,21 @@ import streamlit as st
 from jabodash import ingest, ui
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import unggah as ud
+from jabodash.features import unggah
 from jabodash.store import workspace
 
 state = ui.page_setup("unggah")
 lang = state.lang
 ss = st.session_state
 st.title(t("unggah.title", lang))
-st.caption(t("unggah.intro", lang) + " " + t("unggah.limit", lang, mb=f"{ud.upload_limit() / 2**20:g}"))
+st.caption(t("unggah.intro", lang) + " " + t("unggah.limit", lang, mb=f"{unggah.upload_limit() / 2**20:g}"))
 
 
 def _map(value, key):
-    ss.setdefault(ud.MAPPING_KEY, {})[value] = ss[key]
+    ss.setdefault(unggah.MAPPING_KEY, {})[value] = ss[key]
 
 
-def _points_report(rep: ud.PointReport, names: dict) -> None:
+def _points_report(rep: unggah.PointReport, names: dict) -> None:
     """Facilities counted per region; user text only through st.dataframe."""
     st.subheader(t("unggah.points_title", lang))
     if rep.basis is None:
@@ -29,35 +29,36 @@ def _points_report(rep: ud.PointReport, names: dict) -> None:
     elif rep.basis == "region_column":
         st.info(t("unggah.points_by_region", lang, column=md_escape(rep.region_column or "", 80)))
     st.caption(t("unggah.points_complete", lang))
-    for col, (key, n) in zip(st.columns(4), ud.point_figures(rep)):
+    for col, (key, n) in zip(st.columns(4), unggah.point_figures(rep)):
         col.metric(t(f"unggah.{key}", lang), n)
     if len(rep.outside):
         st.caption(t("unggah.points_outside_list", lang))
-        st.dataframe(ud.outside_table(rep, lang), hide_index=True, key="u_outside")
+        st.dataframe(unggah.outside_table(rep, lang), hide_index=True, key="u_outside")
     if "kabkota" in rep.counts:
-        st.dataframe(ud.point_counts_table(rep, names, lang), hide_index=True, key="u_point_counts")
+        st.dataframe(unggah.point_counts_table(rep, names, lang), hide_index=True, key="u_point_counts")
 
 
 up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
 if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget the old corrections
     ss["_u_file_id"] = up.file_id
-    ss[ud.RAW_KEY] = (up.name, up.getvalue())
-    for key in ud.reset_keys(ss):
+    ss[unggah.RAW_KEY] = (up.name, up.getvalue())
+    for key in unggah.reset_keys(ss):
         del ss[key]
-raw = ss.get(ud.RAW_KEY)
+raw = ss.get(unggah.RAW_KEY)
 result = records = None
 regions = ui.query("regions", region_set="agglomeration")
 names = dict(zip(regions["code"], regions["name"]))
 if raw:
-    result = ud.read(raw[1], raw[0], ud.options_from(ss, ss.get(ud.MAPPING_KEY)))
+    result = unggah.read(raw[1], raw[0], unggah.options_from(ss, ss.get(unggah.MAPPING_KEY)))
     records, point_rep = result.records, None
     if result.ok:  # the description's defaults now: point counts carry its name and year
-        for key, value in ud.describe_defaults(result).items():
+        for key, value in unggah.describe_defaults(result).items():
             ss.setdefault(key, value)
-        meta = ud.meta_from(result, ss["u_desc_name"], ss["u_desc_unit"], ss["u_desc_dir"], ss["u_desc_source"],
-                            ss.get("u_desc_year"))
+        meta = unggah.meta_from(result, ss["u_desc_name"], ss["u_desc_unit"], ss["u_desc_dir"],
+                                ss["u_desc_source"], ss.get("u_desc_year"))
         if result.layout == "points":
-            records, point_rep = ud.point_records(result, ud.cached_boundaries(), meta["indicator"], meta["year"])
+            records, point_rep = unggah.point_records(result, unggah.cached_boundaries(), meta["indicator"],
+                                                      meta["year"])
     st.subheader(t("unggah.report", lang))
     for msg in result.errors:
         st.error(msg.markdown(lang))
@@ -65,27 +66,27 @@ if raw:
         st.warning(t("unggah.not_usable", lang))
     for msg in result.warnings:
         st.warning(msg.markdown(lang))
-    for col, (key, n) in zip(st.columns(4), ud.counts(result, records)):
+    for col, (key, n) in zip(st.columns(4), unggah.counts(result, records)):
         col.metric(t(f"ingest.label.{key}", lang), n)
-    st.dataframe(ud.settings_table(result, lang), hide_index=True, key="u_settings")
+    st.dataframe(unggah.settings_table(result, lang), hide_index=True, key="u_settings")
     with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
-        st.dataframe(ud.skipped_table(result, lang), hide_index=True, key="u_skipped")
+        st.dataframe(unggah.skipped_table(result, lang), hide_index=True, key="u_skipped")
     with st.expander(t("ingest.label.preview", lang)):
         st.dataframe(result.preview, key="u_preview")
 
     with st.expander(t("unggah.corrections", lang), expanded=not result.ok or bool(result.ambiguous_columns)):
-        columns = [ud.AUTO] + [str(c) for c in result.columns]
-        auto = lambda v: t("unggah.auto", lang) if v == ud.AUTO else v  # noqa: E731
+        columns = [unggah.AUTO] + [str(c) for c in result.columns]
+        auto = lambda v: t("unggah.auto", lang) if v == unggah.AUTO else v  # noqa: E731
         c1, c2 = st.columns(2)
         for i, role in enumerate(("region_column", "year_column", "indicator_column", "value_columns")):
-            key = ud.COLUMN_KEYS[i]
+            key = unggah.COLUMN_KEYS[i]
             if ss.get(key) not in columns:
-                ss[key] = ud.AUTO
+                ss[key] = unggah.AUTO
             (c1 if i % 2 == 0 else c2).selectbox(t(f"ingest.label.{role}", lang), columns, key=key, format_func=auto)
-        c1.selectbox(t("ingest.label.layout", lang), [ud.AUTO, *ingest.LAYOUTS], key="u_layout",
-                     format_func=lambda v: auto(v) if v == ud.AUTO else t(f"ingest.layout.{v}", lang))
+        c1.selectbox(t("ingest.label.layout", lang), [unggah.AUTO, *ingest.LAYOUTS], key="u_layout",
+                     format_func=lambda v: auto(v) if v == unggah.AUTO else t(f"ingest.layout.{v}", lang))
         if result.sheets:
-            c2.selectbox(t("ingest.label.sheet", lang), [ud.AUTO, *result.sheets], key="u_sheet", format_func=auto)
+            c2.selectbox(t("ingest.label.sheet", lang), [unggah.AUTO, *result.sheets], key="u_sheet", format_func=auto)
         for amb in result.ambiguous_columns:
             st.radio(t("unggah.numfmt_for", lang, column=md_escape(amb["column"], 80)), ("id", "en"),
                      key=f"u_numfmt_{amb['column']}", horizontal=True, index=None,
@@ -95,14 +96,15 @@ if raw:
         _points_report(point_rep, names)
     if result.unmatched:
         st.subheader(t("unggah.mapping", lang))
-        choices = ud.unmatched_choices(regions)
+        choices = unggah.unmatched_choices(regions)
         for item in result.unmatched:
-            key = ud.map_key(item["value"])
+            key = unggah.map_key(item["value"])
             st.selectbox(md_escape(item["value"], 80) + f" ({item['rows']})", choices, key=key, on_change=_map,
                          args=(item["value"], key), help=t("unggah.mapping_help", lang, suggestions=md_escape(
                              ", ".join(item.get("suggestion_names") or []) or "–", 300)),
-                         format_func=lambda c: t("unggah.skip", lang) if c == ud.SKIP else f"{c} {names.get(c, '')}")
-    if len(mapped := ud.mapped_table(ss.get(ud.MAPPING_KEY, {}), names, lang)):
+                         format_func=lambda c: (t("unggah.skip", lang) if c == unggah.SKIP
+                                                else f"{c} {names.get(c, '')}"))
+    if len(mapped := unggah.mapped_table(ss.get(unggah.MAPPING_KEY, {}), names, lang)):
         st.dataframe(mapped, hide_index=True, key="u_mapped")
 
 if result is not None and result.ok:
@@ -111,14 +113,14 @@ if result is not None and result.ok:
     c1.text_input(t("ingest.label.indicator", lang), key="u_desc_name", max_chars=200)
     c2.text_input(t("ingest.label.unit", lang), key="u_desc_unit", max_chars=60)
     c1.text_input(t("ingest.label.source", lang), key="u_desc_source", max_chars=500)
-    c2.radio(t("unggah.direction", lang), ud.DIRECTIONS, key="u_desc_dir", horizontal=True,
+    c2.radio(t("unggah.direction", lang), unggah.DIRECTIONS, key="u_desc_dir", horizontal=True,
              format_func=lambda d: t(f"unggah.dir_{d}", lang))
     if result.layout == "points":
         c1.number_input(t("unggah.year", lang), min_value=1900, max_value=2100, step=1, key="u_desc_year")
     b1, b2, b3 = st.columns(3)
     if b1.button(t("unggah.use", lang), key="u_use", type="primary", disabled=not len(records)):
-        sid, entry = ud.session_entry(result, meta, records)
-        ss.setdefault(ud.SESSION_KEY, {})[sid] = entry
+        sid, entry = unggah.session_entry(result, meta, records)
+        ss.setdefault(unggah.SESSION_KEY, {})[sid] = entry
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
     if b2.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
         try:
@@ -127,16 +129,16 @@ if result is not None and result.ok:
         except workspace.WorkspaceError as exc:
             st.error(md_escape(exc.text(lang), 500))
     with b3:
-        ui.csv_download(ud.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang, key="u_download")
+        ui.csv_download(unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang, key="u_download")
 
-st.caption(t("unggah.session_list", lang, n=len(ss.get(ud.SESSION_KEY, {}))))
+st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
 st.subheader(t("unggah.saved_list", lang))
 saved = workspace.list_datasets()
 if not saved:
     st.caption(t("unggah.no_saved", lang))
 for meta in saved:
     with st.expander(md_escape(meta["title"], 120) + f" · {meta['id']}"):
-        st.text(ud.saved_summary(meta, lang))
+        st.text(unggah.saved_summary(meta, lang))
         new = st.text_input(t("unggah.rename", lang), value=meta["title"], key=f"u_title_{meta['id']}", max_chars=200)
         c1, c2 = st.columns(2)
         if c1.button(t("unggah.rename_button", lang), key=f"u_rename_{meta['id']}"):

@@ -6,7 +6,10 @@ import re
 import pandas as pd
 import pytest
 
-from jabodash.charts import themes as charts_themes
+from jabodash.charts import sources_text
+from jabodash.charts.kependudukan import census_share_bar, commuting_sankey, population_series
+from jabodash.charts.kerjasama import links_matrix
+from jabodash.charts.layanan import coverage_heatmap, services_ranking
 from jabodash.core.catalog import get as ind
 from jabodash.core.i18n import strings
 from jabodash.core.paths import DATA_DIR, ROOT
@@ -118,7 +121,7 @@ def test_sankey_links_itemised_origins_and_never_the_group_total_into_the_same_d
     assert sk.members == 8                             # 8 Bodetabek kab/kota
     groups = sorted(v for v, k in zip(sk.values, sk.link_kinds) if k == "group")
     assert groups == [249000.0, 1050000.0]
-    fig = charts_themes.commuting_sankey(sk, "id")
+    fig = commuting_sankey(sk, "id")
     labels = fig.data[0].node.label
     assert any(label.startswith("Kota Bekasi: 359.531") for label in labels)
     assert "Penduduk DKI Jakarta" in labels            # no sum of two rounded totals on that node
@@ -154,7 +157,7 @@ def test_latest_values_and_commuting_facts(store):
 
 def test_population_series_chart_never_joins_two_sources(store):
     frame = population.series(store, "agglomeration")
-    fig = charts_themes.population_series(frame, "id")
+    fig = population_series(frame, "id")
     assert "ribu jiwa" in fig.layout.title.text
     for trace in fig.data:
         series = next(s for s in SERIES if trace.legendgroup == s)
@@ -178,12 +181,12 @@ def _panel_title(fig, trace):
 
 
 def test_share_bar_lists_gaps_and_labels_shares(store):
-    fig = charts_themes.census_share_bar(population.census_year(store, 2010, "agglomeration"), 2010, "en")
+    fig = census_share_bar(population.census_year(store, 2010, "agglomeration"), 2010, "en")
     bar = fig.data[0]
     assert len(bar.y) == 15 and list(bar.y[-2:]) != []
     assert "no shares computed" in fig.layout.title.text and "13 of 15 regions" in fig.layout.title.text
     assert sum(a.text == "no data" for a in fig.layout.annotations) == 2
-    fig = charts_themes.census_share_bar(population.census_year(store, 2020, "agglomeration"), 2020, "en")
+    fig = census_share_bar(population.census_year(store, 2020, "agglomeration"), 2020, "en")
     assert fig.data[0].text[0] == "5,427,068 · 16.1%"
 
 
@@ -218,7 +221,7 @@ def test_without_a_metro_value_the_median_is_the_labelled_reference(store):
     assert cmp.metro.value is None and (cmp.metro.covered, cmp.metro.total) == (6, 15)
     assert cmp.median == pytest.approx(frame["value"].dropna().median()) and cmp.median_n == 6
     assert cmp.dki_only and cmp.reference == cmp.median
-    fig = charts_themes.services_ranking(frame, ind("doctors_per_100k"), 2020, "id", None, cmp.median, 6,
+    fig = services_ranking(frame, ind("doctors_per_100k"), 2020, "id", None, cmp.median, 6,
                                          services.source_line(frame, "id"))
     texts = [a.text for a in fig.layout.annotations]
     assert any(t.startswith("median 6 wilayah (bukan metro)") for t in texts)
@@ -269,7 +272,7 @@ def test_coverage_lists_every_per_100k_indicator(store):
     assert (doctors["year"], doctors["regions_with_value"], bool(doctors["dki_only"])) == (2020, 6, True)
     assert services.pick(opts, "poverty_rate") == "doctors_per_100k"
     assert services.pick(opts, "nurses_per_100k") == "nurses_per_100k"
-    fig = charts_themes.coverage_heatmap(cov, "id")
+    fig = coverage_heatmap(cov, "id")
     assert "RSUD/100rb" in list(fig.data[0].y)
     row = list(fig.data[0].y).index("Dokter/100rb")
     assert fig.data[0].text[row][list(fig.data[0].x).index("2020")] == "6*"
@@ -315,7 +318,7 @@ def test_links_matrix_follows_the_data(store):
     labels = dict(zip(matrix["link_id"], matrix["label"]))
     assert labels["dki_assistance"] == "Bantuan keuangan DKI 2020 (miliar Rp)"
     assert labels["commuters_to_dki"] == "Komuter ke DKI 2014 (orang)"
-    fig = charts_themes.links_matrix(matrix, "id")
+    fig = links_matrix(matrix, "id")
     assert fig.data[0].z.shape == (15, len(cooperation.LINKS))
     wide = cooperation.links_table(matrix, "id")
     assert wide.shape == (15, len(cooperation.LINKS) + 1)
@@ -346,7 +349,8 @@ def test_every_string_exists_in_both_languages_with_the_same_placeholders():
 def test_every_key_used_by_the_code_exists():
     used = set()
     for path in ["pages/kependudukan.py", "pages/layanan.py", "pages/kerjasama.py", "jabodash/features/kependudukan.py",
-                 "jabodash/features/layanan.py", "jabodash/features/kerjasama.py", "jabodash/charts/themes.py"]:
+                 "jabodash/features/layanan.py", "jabodash/features/kerjasama.py", "jabodash/charts/kependudukan.py",
+                 "jabodash/charts/layanan.py", "jabodash/charts/kerjasama.py"]:
         used |= set(re.findall(r'"((?:population|services|cooperation)\.[a-z0-9_.]+)"', (ROOT / path).read_text()))
     missing = {k for k in used if k not in strings("id") and not k.endswith(".")}
     assert not missing
@@ -372,5 +376,5 @@ def test_theme_queries_use_named_parameters_only(name):
 
 def test_source_names_from_data_are_inert_in_figures():
     frame = pd.DataFrame({"origin": ["<a href='http://x'>x</a> (y)", "plain.site"]})
-    text = charts_themes.sources_text([(frame, "origin")], "en")
+    text = sources_text([(frame, "origin")], "en")
     assert "<" not in text and ">" not in text and "plain.site" in text

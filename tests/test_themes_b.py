@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jabodash.charts import bandingkan as cc
+from jabodash.charts import png_config
+from jabodash.charts.bandingkan import profile_chart, rank_heatmap, similar_chart, small_multiples
+from jabodash.charts.data import coverage_matrix, coverage_years
 from jabodash.core.catalog import load_catalog
 from jabodash.core.i18n import strings
 from jabodash.core.paths import DATA_DIR, ROOT
@@ -397,7 +399,7 @@ def test_small_multiples_gaps_units_coverage(store):
     names = {"3101": "Kepulauan Seribu", "3171": "Jakarta Selatan", "3276": "Depok"}
     inds = ["population_census", "ipm"]
     data = compare.for_regions(compare.series(store.query, "agglomeration", inds), regions)
-    fig = cc.small_multiples(data, regions, names, inds, "en")
+    fig = small_multiples(data, regions, names, inds, "en")
     assert len(fig.data) == len(regions) * len(inds)
     seribu_pop = next(tr for tr in fig.data if tr.name == "Kepulauan Seribu" and tr.xaxis == "x")
     assert list(seribu_pop.x) == [2010, 2020]
@@ -416,7 +418,7 @@ def test_profile_and_rank_charts(store):
     names = dict(zip(REGIONS.code, REGIONS.short_name))
     data = compare.series(store.query, "agglomeration", inds)
     prof = compare.profile(data, regions, inds, names)
-    fig = cc.profile_chart(prof, regions, "en", compare.rows_used(data, prof))
+    fig = profile_chart(prof, regions, "en", compare.rows_used(data, prof))
     js = _fig_json(fig)
     labels = js["layout"]["yaxis"]["ticktext"]
     assert labels == ["HDI 2024", "Poverty 2024 (lower is better)", "Density (census) 2020 (neutral)"]
@@ -432,7 +434,7 @@ def test_profile_and_rank_charts(store):
     assert _arr(depok["x"])[0] == pytest.approx(expected)  # points in indicator order: ipm first
     assert "3 of 3 chosen regions with data" in fig.layout.title.text
     assert "among the 15 regions" in fig.layout.title.text
-    heat = cc.rank_heatmap(prof, regions, "en")
+    heat = rank_heatmap(prof, regions, "en")
     ranks = heat.data[1]
     assert list(ranks.x) == ["Jakarta Selatan", "Depok", "Kab. Bogor"]
     order = ipm.rank(ascending=False, method="min")
@@ -442,7 +444,7 @@ def test_profile_and_rank_charts(store):
 def test_rank_heatmap_marks_gaps():
     data = _frame([("ipm", "A", "Aa", 2024, 70.0), ("ipm", "B", "Bb", 2024, 80.0)])
     prof = compare.profile(data, ["A", "B", "C"], ["ipm"], {"A": "Aa", "B": "Bb", "C": "Cc"})
-    heat = cc.rank_heatmap(prof, ["A", "B", "C"], "id")
+    heat = rank_heatmap(prof, ["A", "B", "C"], "id")
     assert "Peringkat dalam cakupan wilayah" in heat.layout.title.text
     gaps, ranks = heat.data
     assert list(gaps.z[0]) == [None, None, 1] and gaps.texttemplate == "tidak ada data"
@@ -452,7 +454,7 @@ def test_rank_heatmap_marks_gaps():
 def test_similar_chart_lists_too_few():
     similar = pd.DataFrame({"region_code": ["B", "C"], "short_name": ["Bb", "Cc"], "distance": [0.5, np.nan],
                             "shared": [3, 1], "indicators": [("a", "b", "c"), ("a",)]})
-    fig = cc.similar_chart(similar, "Aa", 3, "en")
+    fig = similar_chart(similar, "Aa", 3, "en")
     assert list(fig.data[0].y) == ["Bb (3 indicators)"]
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "Too few shared indicators, not compared: Cc" in texts
@@ -461,14 +463,14 @@ def test_similar_chart_lists_too_few():
 
 def test_coverage_charts(store):
     cov = methods.coverage(store.query, "agglomeration", ["population_census", "ipm"])
-    fig = cc.coverage_matrix(cov, "en")
+    fig = coverage_matrix(cov, "en")
     gaps, counts = fig.data
     assert list(counts.y) == ["Census population · Population", "HDI · Population"]
     seribu = list(counts.x).index("Kepulauan Seribu")
     assert counts.z[0][seribu] == 1 and counts.z[1][seribu] == (OBS[(OBS.indicator_id == "ipm") & (OBS.region_code == "3101")].shape[0])
     regions = store.query("regions", region_set="agglomeration")
     data = methods.indicator_data(store.query, CAT["population_census"], "agglomeration")
-    years = cc.coverage_years(data, regions, CAT["population_census"], "id")
+    years = coverage_years(data, regions, CAT["population_census"], "id")
     gaps, present = years.data
     assert list(present.x) == ["2010<br>13/15", "2020<br>15/15"]
     row = list(present.y).index("Kepulauan Seribu")
@@ -478,7 +480,7 @@ def test_coverage_charts(store):
 
 
 def test_plotly_config_png():
-    cfg = cc.plotly_config("x")
+    cfg = png_config("x")
     assert cfg["toImageButtonOptions"]["format"] == "png" and cfg["toImageButtonOptions"]["filename"] == "x"
 
 
@@ -493,7 +495,7 @@ def test_wrapped_source_lines():
 # --- strings and SQL --------------------------------------------------------------------------------
 
 MY_FILES = ["jabodash/features/bandingkan.py", "jabodash/features/data.py", "jabodash/charts/bandingkan.py",
-            "pages/bandingkan.py", "pages/data.py"]
+            "jabodash/charts/data.py", "pages/bandingkan.py", "pages/data.py"]
 
 
 def test_every_used_key_exists_in_both_languages():

@@ -2,6 +2,12 @@
 
 Every figure carries its unit, year and source in the figure itself (so exported images keep
 them) and draws gaps as gaps: a region without a figure keeps its place, labelled "no data".
+
+The package: this module holds what every chart shares (layout, the source line and the short
+source names it is made of, separators, the st.plotly_chart PNG config, gap cells) and the two
+general charts (ranking bar, trend lines); the charts of one page live in the module named by
+the page's URL slug: maps (Peta, Wilayah, Presentasi), kependudukan, layanan, kerjasama,
+bandingkan, data.
 """
 from __future__ import annotations
 
@@ -36,6 +42,12 @@ def cited_source(title: str) -> str | None:
     return None
 
 
+def short_source(title, limit: int = 70) -> str:
+    """The short name of a source or dataset title for a source line: the title without its
+    note in brackets, cut at limit characters."""
+    return str(title).split(" (")[0][:limit]
+
+
 def names_line(names: list[str], lang: str, limit: int = 2, sep: str = "; ", more: str = "chart.and_more") -> str:
     """The first names joined with sep, then "and n more" (the message key more)."""
     text = sep.join(names[:limit])
@@ -53,7 +65,7 @@ def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     sites_of: dict[str, list[str]] = {}
     for row in observed.itertuples():
         site = getattr(row, "origin", None)
-        site = str(site if isinstance(site, str) and site.strip() else row.source).split(" (")[0][:70]
+        site = short_source(site if isinstance(site, str) and site.strip() else row.source)
         cited = cited_source(row.source)
         sites = sites_of.setdefault(cited or site, [])
         if cited and site not in sites:
@@ -64,6 +76,35 @@ def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     if (frame["dataset_id"] == "derived").any():
         text = (t("chart.derived", lang) + ("; " + text if text else "")).strip()
     return text
+
+
+def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int = 2) -> str:
+    """A source line from several (frame, source column) pairs, first titles first."""
+    names: list[str] = []
+    for frame, column in frames:
+        if column not in frame:
+            continue
+        for title in frame[column].dropna().unique():
+            name = plain(short_source(title))
+            if name not in names:
+                names.append(name)
+    return names_line(names, lang, limit)
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators for the UI language."""
+    return ",." if lang == "id" else ".,"
+
+
+def plain(text: str) -> str:
+    """Text from data, made inert for Plotly (which renders a few HTML tags in text)."""
+    return str(text).replace("<", "‹").replace(">", "›")
+
+
+def png_config(filename: str) -> dict:
+    """st.plotly_chart config: the modebar's camera button saves a PNG with this file name."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
 SOURCE_WIDTH = 120   # characters of the 11 px source line that fit under a full-width chart
@@ -112,11 +153,51 @@ def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: st
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0.0, xanchor="left", font=dict(size=18)),
         font=FONT, height=height, margin=dict(l=10, r=20, t=80, b=70),
-        separators=",." if lang == "id" else ".,",
+        separators=separators(lang),
         paper_bgcolor="white", plot_bgcolor="white",
     )
     add_source(fig, source, lang)
     return fig
+
+
+def replace_source(fig: go.Figure, text: str, lang: str, width: int | None = None) -> go.Figure:
+    """Replace the source line of a figure (e.g. to name the inputs of a derived figure
+    instead of 'derived by jabodash' alone)."""
+    prefix = t("chart.source", lang) + ":"
+    kept = [a for a in fig.layout.annotations if not str(a.text).startswith(prefix)]
+    fig.layout.annotations = kept
+    add_source(fig, text, lang, width or SOURCE_WIDTH)
+    return fig
+
+
+def layout_source_below(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int,
+                        below: int = 0, top: int = 110) -> go.Figure:
+    """base_layout without its one-line source; the source goes below the plot area (below
+    = pixels taken by tick labels and axis titles), wrapped, with room made for it."""
+    fig = base_layout(fig, title, subtitle, "", lang, height=height)
+    n_lines = add_source(fig, source, lang, width=130, below=below + 8, y=0, make_room=False)
+    fig.update_layout(height=height + 16 * n_lines,
+                      margin=dict(t=top, b=below + 20 + 16 * n_lines),
+                      title=dict(yref="container", y=1, yanchor="top", pad=dict(t=14)))
+    return fig
+
+
+GAP_TEXT = "#767676"
+
+
+def gap_cells(z_missing, x, y, text: str, name: str) -> go.Heatmap:
+    """A grey layer under a heatmap for the cells that have no figure."""
+    return go.Heatmap(z=z_missing, x=x, y=y, colorscale=[[0, palette.MISSING], [1, palette.MISSING]],
+                      showscale=False, xgap=2, ygap=2, texttemplate=text, hoverinfo="skip", name=name,
+                      textfont=dict(color=GAP_TEXT, size=11))
+
+
+def year_span(years) -> str:
+    """The distinct years given as "2010–2020", a single one as "2020", none as "" (missing years skipped)."""
+    years = sorted({int(y) for y in years if not pd.isna(y)})
+    if not years:
+        return ""
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
 def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
@@ -152,6 +233,14 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
                      tickformat=",~r", range=value_range(df["value"]))
     return base_layout(fig, ind.name(lang), subtitle, sources_line(df, lang), lang,
                        height=max(360, 120 + 30 * len(df)))
+
+
+def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Figure:
+    """Widen a horizontal bar chart's value axis so that labels outside the bars fit."""
+    top = pd.to_numeric(values, errors="coerce").max()
+    if pd.notna(top) and top > 0:
+        fig.update_xaxes(range=[0, float(top) * factor])
+    return fig
 
 
 def value_range(values: pd.Series, room: float = 0.18) -> list[float] | None:

@@ -1,6 +1,7 @@
-"""Chart builders of the compare page and the data and methods page.
+"""Chart builders of the compare page (Bandingkan): small multiples, normalised profile, rank
+heatmap and the nearest regions.
 
-Pure functions: DataFrame + indicator metadata -> plotly Figure. Like jabodash.charts, each
+Pure functions: DataFrame + indicator metadata -> plotly Figure. Like the other charts, each
 figure names its unit, year(s), coverage and source inside the figure (so a PNG keeps them)
 and draws gaps as gaps: a missing figure is never drawn as zero and is labelled "no data".
 """
@@ -12,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from jabodash.charts import add_source, base_layout, sources_line
+from jabodash.charts import GAP_TEXT, gap_cells, layout_source_below, sources_line, year_span
 from jabodash.core import fmt, palette
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
@@ -20,48 +21,12 @@ from jabodash.core.textsafe import plotly_escape
 from jabodash.features.bandingkan import indicator_label, lookup
 
 GRID = "#eeeeee"
-GAP_TEXT = "#767676"
-PRESENT_SCALE = [[0.0, palette.SEQUENTIAL["default"][1]], [1.0, palette.SEQUENTIAL["default"][4]]]
-
-
-def plotly_config(filename: str) -> dict:
-    """st.plotly_chart config: the modebar's camera button saves a PNG with this file name."""
-    return {"displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
 def region_colours(regions: list[str]) -> dict[str, str]:
     """One colour per chosen region, the same in every chart of the page."""
     return {code: palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i, code in enumerate(regions)}
 
-
-def _span(years) -> str:
-    years = sorted({int(y) for y in years if not pd.isna(y)})
-    if not years:
-        return ""
-    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-
-
-def _finish(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int,
-            below: int = 0, top: int = 110) -> go.Figure:
-    """base_layout without its one-line source; the source goes below the plot area (below
-    = pixels taken by tick labels and axis titles), wrapped, with room made for it."""
-    fig = base_layout(fig, title, subtitle, "", lang, height=height)
-    n_lines = add_source(fig, source, lang, width=130, below=below + 8, y=0, make_room=False)
-    fig.update_layout(height=height + 16 * n_lines,
-                      margin=dict(t=top, b=below + 20 + 16 * n_lines),
-                      title=dict(yref="container", y=1, yanchor="top", pad=dict(t=14)))
-    return fig
-
-
-def _gap_cells(z_missing, x, y, text: str, name: str) -> go.Heatmap:
-    """A grey layer under a heatmap for the cells that have no figure."""
-    return go.Heatmap(z=z_missing, x=x, y=y, colorscale=[[0, palette.MISSING], [1, palette.MISSING]],
-                      showscale=False, xgap=2, ygap=2, texttemplate=text, hoverinfo="skip", name=name,
-                      textfont=dict(color=GAP_TEXT, size=11))
-
-
-# --- compare page ---------------------------------------------------------------------------
 
 def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str], indicators: list[str],
                     lang: str, catalog: dict[str, Indicator] | None = None) -> go.Figure:
@@ -78,7 +43,7 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
         covered = part["region_code"].nunique()
         ind = lookup(catalog, ind_id)
         titles.append(f"<b>{plotly_escape(indicator_label(ind, lang))}</b> · {plotly_escape(ind.unit(lang))}<br>"
-                      f"<span style='font-size:11px'>{_span(part['year']) or t('common.no_data', lang)} · "
+                      f"<span style='font-size:11px'>{year_span(part['year']) or t('common.no_data', lang)} · "
                       f"{t('common.coverage', lang, covered=covered, total=len(regions))}</span>")
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.07,
                         vertical_spacing=min(0.6 / max(rows, 1), 0.16))
@@ -106,10 +71,10 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
     for annotation in fig.layout.annotations:
         annotation.font = dict(size=13)
     covered = data["region_code"].nunique() if len(data) else 0
-    subtitle = " · ".join([_span(data["year"]) or t("common.no_data", lang),
+    subtitle = " · ".join([year_span(data["year"]) or t("common.no_data", lang),
                            t("compare.chart.multiples_sub", lang, n=len(indicators)),
                            t("common.coverage", lang, covered=covered, total=len(regions))])
-    fig = _finish(fig, t("compare.chart.multiples_title", lang), subtitle, sources_line(data, lang), lang,
+    fig = layout_source_below(fig, t("compare.chart.multiples_title", lang), subtitle, sources_line(data, lang), lang,
                   height=130 + 290 * rows, below=30, top=125)
     fig.update_layout(legend=dict(orientation="h", x=0, xref="container", y=1, yref="container", yanchor="top",
                                   entrywidth=0, font=dict(size=13)), hovermode="closest")
@@ -184,10 +149,10 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
                      gridcolor=GRID, zeroline=False)
     total = int(first["total"].max()) if len(first) else 0
     covered = int(chosen.groupby("region_code")["value"].apply(lambda v: v.notna().any()).sum())
-    subtitle = " · ".join([t("compare.chart.profile_sub", lang, n=total), _span(prof["year"].dropna()),
+    subtitle = " · ".join([t("compare.chart.profile_sub", lang, n=total), year_span(prof["year"].dropna()),
                            t("compare.chart.chosen_coverage", lang, covered=covered, total=len(regions))])
     source = sources_line(sources, lang) if sources is not None and len(sources) else ""
-    fig = _finish(fig, t("compare.chart.profile_title", lang), subtitle, source, lang,
+    fig = layout_source_below(fig, t("compare.chart.profile_title", lang), subtitle, source, lang,
                   height=max(320, 150 + 62 * n), below=30, top=100)
     fig.update_layout(margin=dict(r=300), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
     return fig
@@ -218,7 +183,7 @@ def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.
         text.append(["" if pd.isna(r) else t("compare.rank_short", lang, rank=int(r), n=n) for r in ranks])
         missing.append([1 if pd.isna(r) else None for r in ranks])
     ramp = palette.SEQUENTIAL["default"]
-    fig = go.Figure(_gap_cells(missing, names, labels, t("common.no_data", lang), "gaps"))
+    fig = go.Figure(gap_cells(missing, names, labels, t("common.no_data", lang), "gaps"))
     fig.add_trace(go.Heatmap(z=z, x=names, y=labels, text=text, texttemplate="%{text}", xgap=2, ygap=2,
                              colorscale=[[0, ramp[5]], [0.5, ramp[3]], [1, ramp[1]]], zmin=0, zmax=1,
                              showscale=False, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
@@ -226,9 +191,9 @@ def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False)
     total = int(chosen["total"].max()) if len(chosen) else 0
-    subtitle = " · ".join([t("compare.chart.ranks_sub", lang, n=total), _span(chosen["year"].dropna())])
+    subtitle = " · ".join([t("compare.chart.ranks_sub", lang, n=total), year_span(chosen["year"].dropna())])
     source = sources_line(sources, lang) if sources is not None and len(sources) else ""
-    return _finish(fig, t("compare.chart.ranks_title", lang), subtitle, source, lang,
+    return layout_source_below(fig, t("compare.chart.ranks_title", lang), subtitle, source, lang,
                    height=max(300, 150 + 44 * len(indicators)), below=0, top=105)
 
 
@@ -253,78 +218,11 @@ def similar_chart(similar: pd.DataFrame, focus_name: str, n_indicators: int, lan
     parts = [t("compare.similar.sub", lang, n=n_indicators),
              t("compare.similar.compared", lang, covered=compared, total=len(similar))]
     if values is not None and len(values):
-        parts.insert(1, _span(values["year"]))
+        parts.insert(1, year_span(values["year"]))
     source = sources_line(values, lang) if values is not None and len(values) else ""
     if len(too_few):
         fig.add_annotation(text=t("compare.similar.too_few", lang, names=", ".join(too_few["short_name"])),
                            xref="paper", yref="paper", x=0, y=0, yshift=-50, showarrow=False, xanchor="left",
                            yanchor="top", font=dict(size=11, color=GAP_TEXT))
-    return _finish(fig, t("compare.similar.title", lang, name=focus_name), " · ".join(parts), source, lang,
+    return layout_source_below(fig, t("compare.similar.title", lang, name=focus_name), " · ".join(parts), source, lang,
                    height=max(260, 150 + 40 * len(near)), below=75 if len(too_few) else 55, top=85)
-
-
-# --- data and methods page ------------------------------------------------------------------
-
-def coverage_matrix(cov: pd.DataFrame, lang: str, catalog: dict[str, Indicator] | None = None) -> go.Figure:
-    """Indicator x region: the number of years with a figure (the years in the hover text);
-    grey 'no data' cells for indicator-region pairs without any figure."""
-    catalog = catalog or load_catalog()
-    indicators = list(dict.fromkeys(cov["indicator_id"]))
-    regions = list(dict.fromkeys(cov["region_code"]))
-    names = dict(zip(cov["region_code"], cov["short_name"]))
-    x = [names[c] for c in regions]
-    y = [plotly_escape(f"{catalog[i].short(lang)} · {t('theme.' + catalog[i].theme, lang)}") for i in indicators]
-    n = cov.pivot(index="indicator_id", columns="region_code", values="years_with_value").reindex(index=indicators, columns=regions)
-    years = cov.set_index(["indicator_id", "region_code"])["years"]
-    z = n.where(n > 0).to_numpy(dtype=float)
-    missing = [[1 if v == 0 else None for v in row] for row in n.to_numpy()]
-    hover = [[", ".join(str(int(yr)) for yr in years[(i, c)]) or t("common.no_data", lang) for c in regions]
-             for i in indicators]
-    top = max(float(n.to_numpy().max()) if n.size else 1.0, 1.0)
-    ramp = palette.SEQUENTIAL["default"]
-    fig = go.Figure(_gap_cells(missing, x, y, "", "gaps"))
-    fig.add_trace(go.Heatmap(
-        z=z, x=x, y=y, zmin=1, zmax=top, xgap=2, ygap=2, customdata=hover,
-        colorscale=[[0, ramp[2]], [1, ramp[5]]], texttemplate="%{z:.0f}", textfont=dict(size=11, color="#111111"),
-        showscale=False,
-        hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
-    ))
-    cells = int((n > 0).to_numpy().sum())
-    subtitle = " · ".join([t("methods.coverage.sub", lang),
-                           t("methods.coverage.cells", lang, filled=cells, total=n.size)])
-    fig.update_yaxes(autorange="reversed", showgrid=False, tickfont=dict(size=12))
-    fig.update_xaxes(side="top", showgrid=False, tickangle=-40)
-    fig = _finish(fig, t("methods.coverage.title", lang), subtitle, t("methods.coverage.source", lang), lang,
-                  height=max(360, 190 + 22 * len(indicators)), top=165)
-    fig.update_layout(margin=dict(r=70))
-    return fig
-
-
-def coverage_years(data: pd.DataFrame, regions: pd.DataFrame, ind: Indicator, lang: str) -> go.Figure:
-    """One indicator, region x year: each cell with its figure, grey 'no data' cells for gaps;
-    column labels carry the year's coverage ("2020 · 15/15")."""
-    years = sorted({int(y) for y in data["year"]})
-    codes = regions["code"].tolist()
-    names = dict(zip(regions["code"], regions["short_name"]))
-    wide = (data.pivot_table(index="region_code", columns="year", values="value", aggfunc="first")
-            .reindex(index=codes, columns=years))
-    counts = wide.notna().sum()
-    x = [f"{y}<br>{counts[y]}/{len(codes)}" for y in years]
-    y = [names[c] for c in codes]
-    present = wide.notna().to_numpy()
-    text = [[fmt.number(v, ind.decimals, lang) if ok else "" for v, ok in zip(row, oks)]
-            for row, oks in zip(wide.to_numpy(), present)]
-    missing = [[None if ok else 1 for ok in oks] for oks in present]
-    fig = go.Figure(_gap_cells(missing, x, y, "–", "gaps"))
-    fig.add_trace(go.Heatmap(
-        z=[[1 if ok else None for ok in oks] for oks in present], x=x, y=y, text=text, texttemplate="%{text}",
-        colorscale=PRESENT_SCALE, zmin=0, zmax=1, showscale=False, xgap=2, ygap=2, textfont=dict(size=11),
-        hovertemplate="%{y}<br>%{x}<br>%{text} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
-    ))
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False, type="category")
-    covered = int(wide.notna().any(axis=1).sum())
-    subtitle = " · ".join([ind.unit(lang), _span(years) or t("common.no_data", lang),
-                           t("common.coverage", lang, covered=covered, total=len(codes))])
-    return _finish(fig, ind.name(lang), subtitle, sources_line(data, lang), lang,
-                   height=max(320, 150 + 28 * len(codes)), top=120)

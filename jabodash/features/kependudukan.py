@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from jabodash.charts.themes import sources_text
+from jabodash.charts import sources_text
 from jabodash.core import fmt
 from jabodash.core.catalog import get as get_indicator
 from jabodash.core.i18n import t

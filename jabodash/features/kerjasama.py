@@ -16,7 +16,7 @@ import pandas as pd
 from jabodash.core import fmt
 from jabodash.core.catalog import get as get_indicator
 from jabodash.core.i18n import t
-from jabodash.features import kependudukan as population
+from jabodash.features import kependudukan
 from jabodash.store import Store
 
 DKI_PROVINCE = "31"
@@ -78,9 +78,9 @@ def assistance_total(frame: pd.DataFrame) -> tuple[float | None, int]:
     return (float(present.sum()) if len(present) else None), len(present)
 
 
-def commuting_total(store: Store, region_set: str, lang: str) -> population.Sankey:
+def commuting_total(store: Store, region_set: str, lang: str) -> kependudukan.Sankey:
     regions_all = store.query("regions", region_set="agglomeration")
-    return population.sankey(population.flows(store, region_set, lang), regions_all, lang)
+    return kependudukan.sankey(kependudukan.flows(store, region_set, lang), regions_all, lang)
 
 
 def links(store: Store, region_set: str, lang: str) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def links(store: Store, region_set: str, lang: str) -> pd.DataFrame:
     regs = regions(store, region_set)
     obs_ids = [link.source for link in LINKS if link.kind == "observation"]
     obs = store.query("coop_latest", indicator_ids=obs_ids, region_set=region_set)
-    flow_frame = population.flows(store, region_set, lang)
+    flow_frame = kependudukan.flows(store, region_set, lang)
     parts = []
     for link in LINKS:
         base = regs[["code", "short_name", "province_code"]].rename(columns={"code": "region_code"})

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jabodash.charts.themes import sources_text
+from jabodash.charts import sources_text
 from jabodash.core import fmt
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t

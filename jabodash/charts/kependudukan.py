@@ -1,8 +1,9 @@
-"""Chart builders of the thematic pages (population, public services, cooperation).
+"""Chart builders of the population page (Kependudukan): the population series of every source,
+the census-year share bar, the commuting Sankey and the note line for a published group total.
 
-Pure functions: frames from jabodash.features.kependudukan / services / cooperation -> plotly Figure.
-Like jabodash.charts, every figure carries its title, unit, year, coverage and source in the
-figure itself (so a PNG from the modebar keeps them) and draws gaps as gaps.
+Pure functions: frames from jabodash.features.kependudukan -> plotly Figure. Like the other
+charts, every figure carries its title, unit, year, coverage and source in the figure itself
+(so a PNG from the modebar keeps them) and draws gaps as gaps.
 """
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from jabodash import charts
+from jabodash.charts import base_layout, separators, sources_line, sources_text
 from jabodash.core import fmt, palette
-from jabodash.core.catalog import Indicator
 from jabodash.core.i18n import t
 
 SERIES_STYLE = {  # colour-blind safe colours (Okabe-Ito) and distinct marker symbols
@@ -26,55 +26,6 @@ GROUP_GREY = "#9a9a9a"
 LINK_BLUE = "rgba(0, 114, 178, 0.45)"
 LINK_GREY = "rgba(120, 120, 120, 0.35)"
 
-
-def separators(lang: str) -> str:
-    """Plotly's decimal and thousands separators for the UI language."""
-    return ",." if lang == "id" else ".,"
-
-
-def plain(text: str) -> str:
-    """Text from data, made inert for Plotly (which renders a few HTML tags in text)."""
-    return str(text).replace("<", "‹").replace(">", "›")
-
-
-def png_config(filename: str) -> dict:
-    """st.plotly_chart config: the modebar's PNG download with a meaningful file name."""
-    return {"displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
-
-
-def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int = 2) -> str:
-    """A source line from several (frame, source column) pairs, first titles first."""
-    names: list[str] = []
-    for frame, column in frames:
-        if column not in frame:
-            continue
-        for title in frame[column].dropna().unique():
-            name = plain(str(title).split(" (")[0][:70])
-            if name not in names:
-                names.append(name)
-    return charts.names_line(names, lang, limit)
-
-
-def replace_source(fig: go.Figure, text: str, lang: str, width: int | None = None) -> go.Figure:
-    """Replace the source line of a figure from jabodash.charts (e.g. to name the inputs of
-    a derived figure instead of 'derived by jabodash' alone)."""
-    prefix = t("chart.source", lang) + ":"
-    kept = [a for a in fig.layout.annotations if not str(a.text).startswith(prefix)]
-    fig.layout.annotations = kept
-    charts.add_source(fig, text, lang, width or charts.SOURCE_WIDTH)
-    return fig
-
-
-def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Figure:
-    """Widen a horizontal bar chart's value axis so that labels outside the bars fit."""
-    top = pd.to_numeric(values, errors="coerce").max()
-    if pd.notna(top) and top > 0:
-        fig.update_xaxes(range=[0, float(top) * factor])
-    return fig
-
-
-# ---------------------------------------------------------------- population
 
 def population_series(frame: pd.DataFrame, lang: str, columns: int = 5) -> go.Figure:
     """Small multiples, one panel per region, each population source its own series.
@@ -109,8 +60,8 @@ def population_series(frame: pd.DataFrame, lang: str, columns: int = 5) -> go.Fi
     fig.update_yaxes(rangemode="tozero", gridcolor="#eeeeee", tickformat=",.0f", tickfont=dict(size=11))
     fig.update_annotations(font=dict(size=13))  # subplot titles
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    charts.base_layout(fig, t("population.series.title", lang), t("population.series.subtitle", lang, span=span),
-                       charts.sources_line(frame.dropna(subset=["value"]), lang), lang,
+    base_layout(fig, t("population.series.title", lang), t("population.series.subtitle", lang, span=span),
+                       sources_line(frame.dropna(subset=["value"]), lang), lang,
                        height=150 + 200 * rows)
     fig.update_layout(separators=separators(lang), margin=dict(t=120),
                       legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", yref="container", font=dict(size=13)))
@@ -150,15 +101,15 @@ def census_share_bar(frame: pd.DataFrame, year: int, lang: str) -> go.Figure:
     top = float(df["population"].max()) if covered else 1.0
     fig.update_xaxes(title=t("population.col.population", lang), gridcolor="#eeeeee",
                      range=[0, top * 1.45], tickformat=",.0f")
-    charts.base_layout(fig, t("population.share.title", lang), subtitle,
-                       charts.sources_line(df.assign(value=df["population"]), lang), lang,
+    base_layout(fig, t("population.share.title", lang), subtitle,
+                       sources_line(df.assign(value=df["population"]), lang), lang,
                        height=max(360, 120 + 30 * len(df)))
     fig.update_layout(separators=separators(lang))
     return fig
 
 
 def commuting_sankey(sk, lang: str) -> go.Figure:
-    """Sankey of one year's commuting flows (population.Sankey). Itemised kab/kota links
+    """Sankey of one year's commuting flows (kependudukan.Sankey). Itemised kab/kota links
     are blue, published group totals grey; a group total into a destination the itemised
     links already reach is written under the chart, not drawn (it would double count)."""
     colours = [LINK_BLUE if kind == "kabkota" else LINK_GREY for kind in sk.link_kinds]
@@ -183,7 +134,7 @@ def commuting_sankey(sk, lang: str) -> go.Figure:
     ))
     subtitle = t("population.sankey.subtitle", lang, itemised=len(sk.itemised), members=sk.members)
     source = sources_text([(sk.datasets, "origin_site")], lang)
-    charts.base_layout(fig, t("population.sankey.title", lang), subtitle, source, lang, height=520)
+    base_layout(fig, t("population.sankey.title", lang), subtitle, source, lang, height=520)
     notes = [t("population.sankey.legend", lang)]
     if sk.published_total is not None:
         notes.insert(0, t("population.sankey.total_note", lang, members=sk.members,
@@ -214,91 +165,3 @@ def with_total_note(fig: go.Figure, text: str) -> go.Figure:
                        xanchor="left", yanchor="bottom", font=dict(size=12, color="#333333"))
     fig.update_layout(margin=dict(t=110))
     return fig
-
-
-# ---------------------------------------------------------------- public services
-
-def services_ranking(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
-                     metro: float | None, median: float | None, median_n: int,
-                     source: str, highlight: tuple[str, ...] = ()) -> go.Figure:
-    """Regions ranked on a per-100,000 indicator against the metro value; when the metro
-    value is not available, against the median of the regions with data (labelled so)."""
-    frame = values.drop(columns=[c for c in ("source", "dataset_id") if c in values])
-    fig = charts.ranking_bar(frame, ind, year, lang, metro, highlight=highlight)
-    if metro is None and median is not None:
-        label = t("services.median_label", lang, n=median_n) + f": {fmt.number(median, ind.decimals, lang)}"
-        fig.add_vline(x=median, line=dict(color=palette.METRO_LINE, dash="dot", width=1.5), layer="below",
-                      annotation_text=label, annotation_position="top", annotation_font=dict(size=12))
-    charts.add_source(fig, source, lang)
-    return label_room(fig, values["value"])
-
-
-def coverage_heatmap(cov: pd.DataFrame, lang: str) -> go.Figure:
-    """Indicators x years: how many regions have each per-100,000 figure ('*' when they are
-    all DKI Jakarta units); empty cells are years without any figure."""
-    name_col = "short_en" if lang == "en" else "short_id"
-    order = cov.drop_duplicates("indicator_id").sort_values("sort_order")
-    names = order[name_col].tolist()  # every indicator, also those without any figure
-    cov = cov.dropna(subset=["year"])
-    years = sorted(int(y) for y in cov["year"].unique())
-    grid = cov.assign(year=cov["year"].astype(int)).pivot_table(
-        index=name_col, columns="year", values="regions_with_value", aggfunc="max").reindex(index=names, columns=years)
-    dki = cov.assign(year=cov["year"].astype(int)).pivot_table(
-        index=name_col, columns="year", values="dki_only", aggfunc="max").reindex(index=names, columns=years)
-    text = [[("" if pd.isna(v) else f"{int(v)}{'*' if d is True else ''}") for v, d in zip(vr, dr)]
-            for vr, dr in zip(grid.to_numpy(), dki.to_numpy())]
-    total = int(cov["total"].max()) if len(cov) else 0
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(dtype=float), x=[str(y) for y in years], y=names, text=text, texttemplate="%{text}",
-        colorscale=[[0, "#deebf7"], [1, "#6baed6"]], zmin=1, zmax=max(float(grid.max().max() or 1), 2),
-        showscale=False, xgap=2, ygap=2,
-        hovertemplate="%{y} · %{x}: %{z}<extra></extra>", textfont=dict(size=13),
-    ))
-    fig.update_yaxes(autorange="reversed", title=None, showgrid=False, ticks="")
-    fig.update_xaxes(type="category", side="top", title=None, showgrid=False, ticks="")
-    charts.base_layout(fig, t("services.coverage.title", lang), t("services.coverage.subtitle", lang, total=total),
-                       t("chart.derived", lang), lang, height=max(320, 150 + 28 * len(names)))
-    fig.update_layout(margin=dict(t=110))
-    return fig
-
-
-# ---------------------------------------------------------------- cooperation
-
-STATUS_CODE = {"no": 0, "yes": 1, "na": 2, "no_data": 3}
-STATUS_COLOURS = ["#ffffff", "#9ecae1", "#f3f3f3", palette.MISSING]
-
-
-def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
-    """Regions x ties (cooperation.links): a cell is blue where a tie or a figure exists,
-    white for 'no', light grey where the tie does not apply, grey where data is missing."""
-    regions = matrix.drop_duplicates("region_code")["short_name"].tolist()
-    columns = matrix.drop_duplicates("link_id")["label"].tolist()
-    status = matrix.pivot(index="short_name", columns="label", values="status").reindex(index=regions, columns=columns)
-    text = matrix.pivot(index="short_name", columns="label", values="text").reindex(index=regions, columns=columns)
-    z = status.apply(lambda col: col.map(STATUS_CODE)).to_numpy(dtype=float)
-    n = len(STATUS_COLOURS)
-    scale = []
-    for i, colour in enumerate(STATUS_COLOURS):
-        scale += [[i / n, colour], [(i + 1) / n, colour]]
-    wrapped = ["<br>".join(charts.wrap_lines(c, 16)) for c in columns]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=wrapped, y=regions, text=text.to_numpy(), texttemplate="%{text}", textfont=dict(size=13),
-        colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False, xgap=2, ygap=2,
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-    ))
-    fig.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=13), showgrid=False, ticks="")
-    fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=0, showgrid=False, ticks="")
-    source = sources_text([(matrix, "origin")], lang, limit=3)
-    charts.base_layout(fig, t("cooperation.matrix.title", lang),
-                       t("cooperation.matrix.subtitle", lang, regions=len(regions)), source, lang,
-                       height=230 + 34 * len(regions))
-    fig.add_annotation(text=t("cooperation.matrix.legend", lang), xref="paper", yref="paper", x=0, y=-0.01,
-                       yshift=-4, showarrow=False, xanchor="left", yanchor="top", font=dict(size=12, color="#333333"))
-    for ann in fig.layout.annotations:
-        if ann.text.startswith(t("chart.source", lang) + ":"):
-            ann.yshift = -26
-    header_lines = max(label.count("<br>") + 1 for label in wrapped) if wrapped else 1
-    fig.update_layout(separators=separators(lang), margin=dict(t=100 + 17 * header_lines, b=80))
-    return fig
-
-
