@@ -6,7 +6,7 @@ from jabodash.charts import maps
 from jabodash.core import fmt
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
-from jabodash.features import peta as mapview
+from jabodash.features import peta
 from jabodash.geo import boundaries
 from jabodash.presenter import views
 
@@ -45,7 +45,7 @@ with right:
     osm = st.toggle(t("peta.osm", lang), value=False, key="m_osm", help=t("peta.osm_help", lang))
 state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal, fit=fit)
 
-mode = mapview.map_mode(level, map_type, geojson is not None)
+mode = peta.map_mode(level, map_type, geojson is not None)
 values = ind = None
 with left:
     if year is not None:
@@ -61,12 +61,12 @@ with left:
     if mode == "none":
         st.warning(t("maps.kecamatan_needs_boundaries", lang))
     elif values is not None:
-        classes = mapview.classes_for(values, ind, state, lang, center)
+        classes = peta.classes_for(values, ind, state, lang, center)
         fig = maps.map_view(values, ind, year, lang, classes, level=level, geojson=geojson if mode == "geo" else None,
                             view=mode, fit=fit, basemap="osm" if osm else "white", attribution=boundaries.attribution(level),
                             outline=geojson_kab if level == "kecamatan" else None)
         event = st.plotly_chart(fig, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
-        if clicked := mapview.selected_code(event, level):
+        if clicked := peta.selected_code(event, level):
             st.session_state["m_region"] = clicked
         if "dataset_id" in values:
             ui.sources_footnote(values, lang)
@@ -90,7 +90,7 @@ if st.session_state.get("m_region") not in codes:
 code = st.selectbox(t("peta.region", lang), codes, key="m_region", format_func=lambda c: f"{names[c]} ({c})")
 state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
 if len(code) == 4:
-    prof = mapview.profile_table(*ui.region_profile(code), lang)
+    prof = peta.profile_table(*ui.region_profile(code), lang)
     st.dataframe(prof.drop(columns="indicator_id"), hide_index=True, key="profile", column_config={
         **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
         "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
@@ -125,7 +125,7 @@ with st.expander(t("peta.boundaries", lang), expanded=geojson is None):
         known = isinstance(err, boundaries.BoundaryError)
         st.error(t(err.key, lang, **err.params) if known else t("peta.import_failed", lang, reason=str(err)[:300]))
     if report is not None:
-        st.session_state["b_report"] = mapview.report_frames(report)
+        st.session_state["b_report"] = peta.report_frames(report)
         st.rerun()
     if "b_report" in st.session_state:
         counts, unmatched, checks = st.session_state["b_report"]

@@ -4,7 +4,7 @@ import streamlit as st
 from jabodash import charts, ui
 from jabodash.core import catalog
 from jabodash.core.i18n import t
-from jabodash.features import peta as mapview
+from jabodash.features import wilayah
 from jabodash.geo import boundaries
 
 state = ui.page_setup("wilayah")
@@ -24,7 +24,7 @@ if years:
     with left:
         st.plotly_chart(charts.ranking_bar(density, ind, year, lang), key="wil_density")
         ui.sources_footnote(density, lang)
-    table = mapview.area_table(regions, density)
+    table = wilayah.area_table(regions, density)
     right.dataframe(table, hide_index=True, key="wil_area_table", column_config={
         "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
         "area_km2": st.column_config.NumberColumn("km²", format="localized"),
@@ -45,16 +45,16 @@ else:
         st.session_state["wil_parent"] = next((c for c in state.regions if c in names), "3171")
     parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
                           format_func=lambda c: names[c])
-    st.plotly_chart(mapview.kecamatan_map(kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang,
+    st.plotly_chart(wilayah.kecamatan_map(kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang,
                                           kec.attribution), key="wil_kec_map")
-    st.dataframe(mapview.kecamatan_table(kec.gdf, regions, parent), hide_index=True, key="wil_kec")
+    st.dataframe(wilayah.kecamatan_table(kec.gdf, regions, parent), hide_index=True, key="wil_kec")
     st.caption(t("wilayah.kecamatan_density_note", lang))
     if kec.attribution:
         st.caption(kec.attribution)
 
 # distance from Monas
 st.subheader(t("wilayah.distance_title", lang))
-dist, basis = mapview.distances(regions, kab_geo.gdf if kab_geo is not None else None)
+dist, basis = wilayah.distances(regions, kab_geo.gdf if kab_geo is not None else None)
 st.caption(t(f"wilayah.distance_{basis}", lang))
 st.dataframe(dist, hide_index=True, key="wil_distance", column_config={
     "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
@@ -64,6 +64,6 @@ st.dataframe(dist, hide_index=True, key="wil_distance", column_config={
 st.subheader(t("wilayah.membership_title", lang))
 all_regions = ui.query("regions", region_set="agglomeration")
 geo = boundaries.geojson_for("kabkota") if kab_geo is not None else None
-st.plotly_chart(mapview.membership_figure(all_regions, lang, geo, boundaries.attribution("kabkota")),
+st.plotly_chart(wilayah.membership_figure(all_regions, lang, geo, boundaries.attribution("kabkota")),
                 key="wil_membership")
 ui.sync_url(state)

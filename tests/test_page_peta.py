@@ -10,7 +10,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from jabodash.core.paths import DATA_DIR, ROOT
-from jabodash.features import peta as mapview
+from jabodash.features import peta
 from jabodash.geo import boundaries
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
@@ -161,51 +161,30 @@ def test_real_boundaries_both_levels(cache):
 # --- unit tests of jabodash.features.peta ---------------------------------------------------------
 
 def test_map_mode():
-    assert mapview.map_mode("kabkota", "geo", False) == "tiles"
-    assert mapview.map_mode("kabkota", "geo", True) == "geo"
-    assert mapview.map_mode("kabkota", "tiles", True) == "tiles"
-    assert mapview.map_mode("kecamatan", "tiles", False) == "none"
-    assert mapview.map_mode("kecamatan", "tiles", True) == "geo"
+    assert peta.map_mode("kabkota", "geo", False) == "tiles"
+    assert peta.map_mode("kabkota", "geo", True) == "geo"
+    assert peta.map_mode("kabkota", "tiles", True) == "tiles"
+    assert peta.map_mode("kecamatan", "tiles", False) == "none"
+    assert peta.map_mode("kecamatan", "tiles", True) == "geo"
 
 
 def test_selected_code_from_choropleth_and_tiles():
-    assert mapview.selected_code({"selection": {"points": [{"location": "3171"}]}}) == "3171"
+    assert peta.selected_code({"selection": {"points": [{"location": "3171"}]}}) == "3171"
     grid = __import__("jabodash.charts.maps", fromlist=["x"]).tile_layout("kabkota")
     row = grid.iloc[0]
     ev = {"selection": {"points": [{"x": float(row["col"]), "y": -float(row["row"])}]}}
-    assert mapview.selected_code(ev) == row["code"]
-    assert mapview.selected_code({"selection": {"points": []}}) is None
-    assert mapview.selected_code(None) is None
+    assert peta.selected_code(ev) == row["code"]
+    assert peta.selected_code({"selection": {"points": []}}) is None
+    assert peta.selected_code(None) is None
 
 
 def test_profile_table_latest_and_trend():
     from jabodash.core import catalog
     prof = pd.DataFrame({"indicator_id": ["ipm", "ipm", "ipm"], "year": [2022, 2023, 2024],
                          "value": [80.0, 81.0, np.nan], "source": ["a", "b", "c"]})
-    out = mapview.profile_table(prof, catalog.load_catalog(), "en")
+    out = peta.profile_table(prof, catalog.load_catalog(), "en")
     assert out.iloc[0]["year"] == 2023 and out.iloc[0]["value"] == 81.0 and out.iloc[0]["trend"] == [80.0, 81.0]
-    assert mapview.profile_table(prof.iloc[:0], {}, "en").empty
-
-
-def test_haversine_and_distances():
-    assert mapview.haversine_km(-6.1754, 106.8272) == pytest.approx(0, abs=1e-9)
-    # one degree of latitude ≈ 111.2 km
-    assert mapview.haversine_km(-7.1754, 106.8272) == pytest.approx(111.2, abs=0.2)
-    dist, basis = mapview.distances(REGIONS)
-    assert basis == "published" and dist["distance_km"].is_monotonic_increasing
-    geoms = [box(lon - 0.05, lat - 0.05, lon + 0.05, lat + 0.05) for lat, lon in zip(REGIONS.lat, REGIONS.lon)]
-    gdf = gpd.GeoDataFrame({"code": REGIONS.code}, geometry=geoms, crs=4326)
-    dist2, basis2 = mapview.distances(REGIONS, gdf)
-    assert basis2 == "boundaries"
-    merged = dist.merge(dist2, on="code")
-    assert np.allclose(merged.distance_km_x, merged.distance_km_y, atol=0.5)
-
-
-def test_membership():
-    m = mapview.membership(REGIONS)
-    assert (m == "agglomeration_only").sum() == 1 and m["3203"] == "agglomeration_only"
-    fig = mapview.membership_figure(REGIONS, "id")
-    assert {tr.name for tr in fig.data} == {"Jabodetabek", "Hanya aglomerasi"}
+    assert peta.profile_table(prof.iloc[:0], {}, "en").empty
 
 
 def test_map_extent_is_in_the_url_and_osm_never_is(cache):

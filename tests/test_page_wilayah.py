@@ -1,15 +1,19 @@
-"""AppTest of the Wilayah page (area, density, kecamatan, distance, agglomeration)."""
+"""AppTest of the Wilayah page (area, density, kecamatan, distance, agglomeration) and unit tests of
+jabodash.features.wilayah."""
 import json
 import os
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 from test_page_peta import REGIONS, import_squares
 
 from jabodash.core.paths import DATA_DIR, ROOT
-from jabodash.features import peta as mapview
+from jabodash.features import wilayah
 from jabodash.geo import boundaries
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
@@ -95,14 +99,13 @@ def test_kecamatan_map_of_one_kabkota_synthetic():
 
     from jabodash.charts import maps
     from jabodash.core.state import ViewState
-    from jabodash.features import peta as mapview
     gdf = gpd.GeoDataFrame({"code": ["3276010", "3276020", "3171010"], "name": ["A", "B", "C"],
                             "parent_code": ["3276", "3276", "3171"], "area_km2": [10.0, 20.0, 5.0]},
                            geometry=[box(106.80, -6.40, 106.82, -6.38), box(106.82, -6.40, 106.84, -6.38),
                                      box(106.80, -6.30, 106.82, -6.28)], crs=4326)
     from jabodash.geo import boundaries as bd
     fc = bd.to_geojson(gdf, "kecamatan")
-    fig = mapview.kecamatan_map(gdf, fc, "3276", ViewState(), "id", "uji")
+    fig = wilayah.kecamatan_map(gdf, fc, "3276", ViewState(), "id", "uji")
     spec = json.loads(fig.to_json())
     drawn = {loc for tr in spec["data"] if tr["type"] == "choroplethmap" for loc in tr["locations"]}
     assert drawn == {"3276010", "3276020"}          # the other kab/kota's kecamatan is not drawn
@@ -113,5 +116,28 @@ def test_kecamatan_map_of_one_kabkota_synthetic():
 
 def test_area_table_and_kecamatan_table_units():
     density = pd.DataFrame({"region_code": ["3171", "3101"], "value": [15000.0, None]})
-    out = mapview.area_table(REGIONS, density)
+    out = wilayah.area_table(REGIONS, density)
     assert out.iloc[0]["code"] == "3171" and len(out) == len(REGIONS)
+
+
+# --- unit tests of jabodash.features.wilayah ------------------------------------------------------
+
+def test_haversine_and_distances():
+    assert wilayah.haversine_km(-6.1754, 106.8272) == pytest.approx(0, abs=1e-9)
+    # one degree of latitude ≈ 111.2 km
+    assert wilayah.haversine_km(-7.1754, 106.8272) == pytest.approx(111.2, abs=0.2)
+    dist, basis = wilayah.distances(REGIONS)
+    assert basis == "published" and dist["distance_km"].is_monotonic_increasing
+    geoms = [box(lon - 0.05, lat - 0.05, lon + 0.05, lat + 0.05) for lat, lon in zip(REGIONS.lat, REGIONS.lon)]
+    gdf = gpd.GeoDataFrame({"code": REGIONS.code}, geometry=geoms, crs=4326)
+    dist2, basis2 = wilayah.distances(REGIONS, gdf)
+    assert basis2 == "boundaries"
+    merged = dist.merge(dist2, on="code")
+    assert np.allclose(merged.distance_km_x, merged.distance_km_y, atol=0.5)
+
+
+def test_membership():
+    m = wilayah.membership(REGIONS)
+    assert (m == "agglomeration_only").sum() == 1 and m["3203"] == "agglomeration_only"
+    fig = wilayah.membership_figure(REGIONS, "id")
+    assert {tr.name for tr in fig.data} == {"Jabodetabek", "Hanya aglomerasi"}
