@@ -88,9 +88,6 @@ class Uploads:
     indicators: dict = field(default_factory=dict)
     signature: str = "none"
 
-    def __bool__(self) -> bool:
-        return bool(len(self.indicator) or len(self.kecamatan))
-
     def with_kecamatan(self, kecamatan: pd.DataFrame | None) -> "Uploads":
         """The same uploads with the kecamatan regions (code, name, short_name, province)."""
         kec = (pd.DataFrame(columns=KECAMATAN_COLUMNS) if kecamatan is None
