@@ -7,16 +7,20 @@ ViewState. At the end of a page, sync_url(state) writes the view back to the URL
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from jabodash.core import catalog as catalog_mod
 from jabodash.core import state as state_mod
+from jabodash.core.csvsafe import to_safe_csv
 from jabodash.core.i18n import LANGUAGES, t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
+from jabodash.presenter import exports, views
 from jabodash.store import Store, get_store, workspace
 from jabodash.store import uploads as uploads_mod
 from jabodash.store.datasource import DataSource, cached_kecamatan
@@ -138,9 +142,18 @@ def _leave_pages_directory_mode() -> None:
     multipage mode for that folder: a deep link as the first request runs the page file
     alone, without app.py's navigation and sidebar, and every later deep link too. When this
     page starts in that mode, switch the mode off and rerun: the rerun goes through app.py,
-    whose st.navigation resolves the same URL to this page with the full shell.
+    whose st.navigation resolves the same URL (the same page hash: both derive it from the
+    url path) to this page with the full shell.
+
+    The mode is one server-wide flag, read when a run starts. A second session whose run
+    started in that mode before the first session switched it off finds the flag already off,
+    so the run itself is checked too: only the old mode lists app.py (the main script) among
+    the pages; app.py's st.navigation never does.
     """
-    if PagesManager.uses_pages_directory:
+    manager = get_script_run_ctx().pages_manager
+    main = Path(manager.main_script_path).resolve()
+    bypassed = any(Path(page["script_path"]).resolve() == main for page in manager.get_pages().values())
+    if PagesManager.uses_pages_directory or bypassed:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -170,8 +183,7 @@ def page_setup(page_id: str) -> state_mod.ViewState:
         st.caption(t(f"region_set.help.{st.session_state['w_region_set']}", lang))
     state = replace(state, lang=lang, region_set=st.session_state["w_region_set"])
     if state.presenter:
-        from jabodash.presenter.views import PRESENTER_CSS
-        st.html(PRESENTER_CSS)  # a constant: no user text reaches it
+        st.html(views.PRESENTER_CSS)  # a constant: no user text reaches it
     for param, value, reason in parsed.notices:
         st.toast(t(reason, lang, param=param, value=md_escape(value, 60)))
     st.session_state[VIEW_KEY] = state
@@ -181,9 +193,8 @@ def page_setup(page_id: str) -> state_mod.ViewState:
 def sync_url(state: state_mod.ViewState) -> None:
     """Write the view to the URL so that a reload or a shared link shows the same view."""
     st.session_state[VIEW_KEY] = state
-    from jabodash.presenter.views import share_url
     with st.sidebar.expander(t("common.share_link", state.lang)):
-        st.code(share_url(st.context.url or "", state), language=None, wrap_lines=True)
+        st.code(views.share_url(st.context.url or "", state), language=None, wrap_lines=True)
     wanted = state_mod.to_params(state)
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
@@ -271,7 +282,6 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
                     height: int = 1080) -> None:
     """PNG/SVG/PDF buttons: ``make_figure()`` is called and rendered by kaleido with the system
     Chromium only when a button is clicked (never on a rerun). Without Chromium, a note."""
-    from jabodash.presenter import exports
     if exports.chromium_path() is None:
         st.caption(t("export.unavailable", lang) + " " + t("export.toolbar_hint", lang))
         return
@@ -282,6 +292,5 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
 
 
 def csv_download(frame: pd.DataFrame, filename: str, lang: str, key: str) -> None:
-    from jabodash.core.csvsafe import to_safe_csv
     st.download_button(t("common.download_csv", lang), to_safe_csv(frame), file_name=filename,
                        mime="text/csv", key=key)
