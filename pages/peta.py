@@ -1,4 +1,6 @@
 """Map explorer (Peta): indicator maps at kab/kota or kecamatan, region profile, boundaries."""
+import functools
+
 import streamlit as st
 
 from jabodash import ui
@@ -62,19 +64,22 @@ with left:
         st.warning(t("maps.kecamatan_needs_boundaries", lang))
     elif values is not None:
         classes = peta.classes_for(values, ind, state, lang, center)
-        fig = maps.map_view(values, ind, year, lang, classes, level=level, geojson=geojson if mode == "geo" else None,
-                            view=mode, fit=fit, basemap="osm" if osm else "white", attribution=boundaries.attribution(level),
-                            outline=geojson_kab if level == "kecamatan" else None)
-        event = st.plotly_chart(fig, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
+        # one recipe, built once per run for the screen; the export's figure (projector styling,
+        # 1920x1080, white basemap) only when an image button is clicked
+        map_figure = functools.partial(maps.map_view, values, ind, year, lang, classes, level=level, view=mode,
+                                       geojson=geojson if mode == "geo" else None, fit=fit,
+                                       attribution=boundaries.attribution(level),
+                                       outline=geojson_kab if level == "kecamatan" else None)
+        event = st.plotly_chart(map_figure(basemap="osm" if osm else "white"), key=f"map_{level}_{mode}",
+                                on_select="rerun", selection_mode="points")
         if clicked := peta.selected_code(event, level):
             st.session_state["m_region"] = clicked
         if "dataset_id" in values:
             ui.sources_footnote(values, lang)
-        ui.csv_download(values, f"jabodash_map_{ind.id}_{year}_{level}.csv", lang, key="dl_map")
-        ui.image_downloads(lambda: views.presentify(maps.map_view(
-            values, ind, year, lang, classes, level=level, geojson=geojson if mode == "geo" else None, view=mode, fit=fit,
-            attribution=boundaries.attribution(level), outline=geojson_kab if level == "kecamatan" else None,
-            presenter=True, width=1920, height=1080)), f"jabodash_map_{ind.id}_{year}_{level}", lang, key="dl_map_img")
+        stem = f"jabodash_map_{ind.id}_{year}_{level}"
+        ui.csv_download(values, f"{stem}.csv", lang, key="dl_map")
+        ui.image_downloads(lambda: views.presentify(map_figure(presenter=True, width=1920, height=1080)), stem, lang,
+                           key="dl_map_img")
     if geojson is None or geojson_kab is None:
         st.info(t("peta.how_to_boundaries", lang))
 if ind is not None and not isinstance(ind, maps.AreaIndicator):

@@ -6,6 +6,10 @@ import sys
 import time
 from pathlib import Path
 
+from jabodash.presenter import exports, stories, views
+from jabodash.store import get_store
+from jabodash.store.datasource import DataSource
+
 EXIT_STORY = 2
 EXIT_UNAVAILABLE = 3
 
@@ -36,10 +40,6 @@ class Progress:
 
 
 def _read_story(spec: str, lang: str):
-    from jabodash.presenter import stories, views
-    from jabodash.store import get_store
-    from jabodash.store.datasource import DataSource
-
     store = DataSource.from_store(get_store())   # built-in plus the saved workspace datasets
     known = set(store.table()["id"])
 
@@ -59,8 +59,6 @@ def _read_story(spec: str, lang: str):
 
 
 def run(args) -> int:
-    from jabodash.presenter import exports, stories, views
-
     lang = args.lang
     try:
         store, story = _read_story(args.story, lang or "en")

@@ -43,6 +43,7 @@ from jabodash.core.i18n import t
 
 FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+SIZES = ((1920, 1080), (1280, 720), (3840, 2160), (1080, 1080))   # offered on the presenter page
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 RENDER_TIMEOUT_S = 60
 BATCH_TABS = 2                     # tabs rendering at once in a batch (see tests/test_bench_export.py)

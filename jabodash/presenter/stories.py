@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
@@ -117,7 +118,6 @@ def valid_name(name: object) -> bool:
 def slug(text: str, fallback: str = "cerita") -> str:
     """A file-name-safe name: lower-case ASCII letters, digits, '-' and '_' (at most 64).
     Accents are dropped (é -> e); any other character separates words."""
-    import unicodedata
     chars = []
     for ch in unicodedata.normalize("NFKD", str(text)):
         if unicodedata.category(ch).startswith("M"):

@@ -21,9 +21,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from jabodash import charts
+from jabodash.charts import maps
 from jabodash.core import palette
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
+from jabodash.geo import boundaries, classify
+from jabodash.store.datasource import DataSource
 
 KINDS = ("ranking", "trend", "map")
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
@@ -65,7 +68,6 @@ def presenter_css() -> str:
 def source_of(store):
     """A DataSource for ``store``: itself when it already is one, else the store plus the saved
     workspace datasets (so a story step or a link may show a saved upload)."""
-    from jabodash.store.datasource import DataSource
     return store if isinstance(store, DataSource) else DataSource.from_store(store)
 
 
@@ -133,11 +135,6 @@ def figure_for(state: state_mod.ViewState, store, lang: str | None = None, prese
 
 
 def _map_figure(state, src, ind, year: int, lang: str, presenter: bool, width, height):
-    from jabodash.charts import maps
-    from jabodash.geo import (
-        boundaries,  # maps and geometry only when a map is asked for
-        classify,
-    )
     data = src.values(ind.id, year, state.region_set)
     if state.level != "kabkota":
         return maps.message_figure(t("presenter.kecamatan_embedded", lang), presenter), data
