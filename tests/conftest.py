@@ -43,3 +43,21 @@ def server():
     ARTIFACTS.mkdir(exist_ok=True)
     with app_server() as url:
         yield url
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.fixture(autouse=True)
+def _apptest_as_a_running_server(monkeypatch):
+    """AppTest resets Streamlit's old pages-directory mode before every run (PagesManager
+    .uses_pages_directory = None, then True because pages/ exists), where a real server leaves it
+    off once app.py's st.navigation or ui.page_setup's guard has run. Without this, every AppTest
+    run would take the guard's one-time rerun, which drops widget triggers such as a button click.
+    The guard itself is tested in a real server (tests/test_browser_deeplink.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
