@@ -1,10 +1,12 @@
-"""Benchmarks of the foundation (run with --benchmark-enable; assertions keep them honest)."""
+"""Benchmarks of the store: building and opening the DuckDB file, the overview's queries, KPIs and
+metro values, and a warm rerun of the overview page (run with --benchmark-enable; assertions keep
+them honest)."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from jabodash.core import catalog
 from jabodash.core.paths import ROOT
-from jabodash.features import ringkasan as overview
+from jabodash.features import ringkasan
 from jabodash.store import Store, build_database
 from jabodash.store.aggregate import metro_value
 
@@ -37,7 +39,7 @@ def test_bench_overview_query(benchmark, store, name, params):
 
 
 def test_bench_kpis(benchmark, store):
-    cards = benchmark(overview.kpis, store, "agglomeration")
+    cards = benchmark(ringkasan.kpis, store, "agglomeration")
     assert len(cards) == 5
 
 

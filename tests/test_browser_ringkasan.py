@@ -1,4 +1,4 @@
-"""Browser test: the real server in headless Chromium renders the overview, raises no
+"""Browser test: the real server in headless Chromium renders the overview (Ringkasan), raises no
 error and asks no host but itself for anything."""
 import pytest
 from appserver import ARTIFACTS, open_page

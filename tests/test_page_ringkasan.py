@@ -1,10 +1,8 @@
-"""AppTest of the app shell and the overview page."""
-import pandas as pd
+"""AppTest of the app shell and the overview page (Ringkasan)."""
+from conftest import OBS, metric
 from streamlit.testing.v1 import AppTest
 
-from jabodash.core.paths import DATA_DIR, ROOT
-
-OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
+from jabodash.core.paths import ROOT
 
 
 def run_app(**params) -> AppTest:
@@ -14,13 +12,6 @@ def run_app(**params) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def metric(at, label):
-    for m in at.metric:
-        if m.label == label:
-            return m.value
-    raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
 
 
 def test_overview_shows_metro_kpis_from_the_data():
