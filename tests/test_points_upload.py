@@ -217,7 +217,8 @@ def test_page_counts_points_use_save_and_restart():
     from jabodash.store import get_store, uploads
     from jabodash.store.datasource import DataSource
     src = DataSource.over(get_store(), uploads.collect(entries))
-    inds = src.uploads.indicator
+    sid = next(iter(entries))
+    inds = workspace.records_frames(sid, entries[sid]["meta"], entries[sid]["records"])[1]
     vals = src.values(inds["id"][0], 2024, "agglomeration").set_index("region_code")["value"]
     assert (vals["3276"], vals["3203"], vals["3201"]) == (2.0, 1.0, 0.0)
     assert vals.drop(["3276", "3203", "3201"]).isna().all()  # no boundary, no count: not zero
