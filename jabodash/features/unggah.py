@@ -37,7 +37,7 @@ from jabodash.ingest import (
     reason_text,
 )
 
-# the one point-counting path lives in jabodash.ingest.points; the upload page calls it as ud.<name>
+# the one point-counting path lives in jabodash.ingest.points; the upload page calls it as unggah.<name>
 from jabodash.ingest import cached_boundaries as cached_boundaries
 from jabodash.ingest import point_records as point_records
 
