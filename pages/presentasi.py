@@ -1,9 +1,7 @@
 """Presentasi: a story step by step on a projector, its exports and the story editor.
 
-URL: ``story`` (the name of a file in data/stories/, never a path), ``step`` (1-based),
-``presenter=1`` (presenter layout: no sidebar or Streamlit chrome, one large figure). Which story
-and step, and the editor's actions: jabodash/presenter/editor.py.
-"""
+URL: ``story`` (a file in data/stories/, never a path), ``step`` (1-based), ``presenter=1`` (no
+sidebar or Streamlit chrome, one large figure). The logic: jabodash/presenter/editor.py."""
 import streamlit as st
 
 from jabodash import ui
@@ -62,9 +60,7 @@ else:
 with tools:
     st.subheader(t("export.heading", lang), anchor=False)
     st.toggle(t("presenter.high_contrast", lang), key=ed.CONTRAST_KEY, help=t("presenter.high_contrast_help", lang))
-    if st.session_state.get("w_export_size") not in exports.SIZES:
-        st.session_state["w_export_size"] = exports.SIZES[0]
-    width, height = st.selectbox(t("export.size", lang), exports.SIZES, key="w_export_size",
+    width, height = st.selectbox(t("export.size", lang), exports.SIZES, key=ed.SIZE_KEY,
                                  format_func=lambda s: t("export.size_option", lang, w=s[0], h=s[1]))
     if exports.chromium_path() is None:
         st.warning(t("export.unavailable", lang))

@@ -22,12 +22,13 @@ import plotly.graph_objects as go
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.presenter import stories, views
+from jabodash.presenter import exports, stories, views
 
 STORY_KEY = "_jabodash_story"          # {"story": Story, "origin": "shipped"|"uploaded", "modified": bool}
 UPLOAD_SEEN = "_jabodash_story_upload"  # file_id of the last processed upload
 MESSAGE_KEY = "_jabodash_story_msg"     # ("error"|"success", text) for the next run
 CONTRAST_KEY = "w_high_contrast"        # the high-contrast toggle
+SIZE_KEY = "w_export_size"              # the export size, one of exports.SIZES
 DEFAULT_STORY = "jabodetabek_dalam_angka"
 
 
@@ -96,7 +97,8 @@ def open_story(session: MutableMapping, state: state_mod.ViewState, shipped: lis
     The session's story stays unless the URL names another: a shipped one is loaded, an
     unknown name gives a notice. Without any story, the default shipped story (or the first).
     A step past the end shows the last. The high-contrast toggle starts from the URL's palette
-    and sets it. None when there is no story at all."""
+    and sets it; the export size starts at the first of exports.SIZES. None when there is no
+    story at all."""
     lang = state.lang
     notices: list[tuple[str, str]] = []
     current = session.get(STORY_KEY)
@@ -118,6 +120,8 @@ def open_story(session: MutableMapping, state: state_mod.ViewState, shipped: lis
         step_no = total
     state = state.with_(story=current["story"].name, step=step_no)
 
+    if session.get(SIZE_KEY) not in exports.SIZES:
+        session[SIZE_KEY] = exports.SIZES[0]
     if CONTRAST_KEY not in session:
         session[CONTRAST_KEY] = state.palette == "high_contrast"
     high_contrast = bool(session[CONTRAST_KEY])
