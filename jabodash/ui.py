@@ -15,8 +15,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from jabodash.core import catalog as catalog_mod
+from jabodash.core import csvsafe
 from jabodash.core import state as state_mod
-from jabodash.core.csvsafe import to_safe_csv
 from jabodash.core.i18n import LANGUAGES, t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
@@ -292,5 +292,5 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
 
 
 def csv_download(frame: pd.DataFrame, filename: str, lang: str, key: str) -> None:
-    st.download_button(t("common.download_csv", lang), to_safe_csv(frame), file_name=filename,
+    st.download_button(t("common.download_csv", lang), csvsafe.to_safe_csv(frame), file_name=filename,
                        mime="text/csv", key=key)

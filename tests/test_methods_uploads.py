@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from jabodash.charts.data import coverage_matrix, coverage_years
-from jabodash.core import csvsafe as exports_csv
+from jabodash.core import csvsafe
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data as methods
@@ -156,7 +156,7 @@ def test_figures_of_an_upload_like_meta_indicator_data():
     assert set(data["source"]) == {HOSTILE_SOURCE} and data["source_url"].isna().all()
     assert set(data["dataset_id"]) == {sid} and not data["derived"].any()
     assert len(methods.indicator_data_of(src, ind, "jabodetabek")) == 28
-    csv = exports_csv.to_safe_csv(data).decode("utf-8-sig")
+    csv = csvsafe.to_safe_csv(data).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and ",=HYPERLINK" not in csv
     # the built-in dispatch is the query
     pd.testing.assert_frame_equal(methods.indicator_data_of(src, methods.load_catalog()["ipm"], "agglomeration"),
@@ -274,14 +274,14 @@ def test_page_lists_a_saved_upload_in_a_fresh_session():
 def test_page_shows_hostile_upload_text_inert(lang, monkeypatch):
     sid, entry, sess_id = session_upload(name=HOSTILE_NAME, source=HOSTILE_SOURCE, filename="<i>f</i>.csv")
     written = []
-    real = exports_csv.to_safe_csv
+    real = csvsafe.to_safe_csv
 
     def recording(frame, *args, **kwargs):
         out = real(frame, *args, **kwargs)
         written.append(out)
         return out
 
-    monkeypatch.setattr(exports_csv, "to_safe_csv", recording)
+    monkeypatch.setattr(csvsafe, "to_safe_csv", recording)
     at = run_page({sid: entry}, lang=lang, indicator=sess_id)
     assert at.selectbox(key="w_meta_indicator").value == sess_id
     md = markdown(at)
