@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from jabodash.core.i18n import t
 from jabodash.core.paths import DATA_DIR
 
 CATALOG_FILE = DATA_DIR / "indicators.toml"
@@ -117,7 +118,6 @@ def get(indicator_id: str) -> Indicator:
 
 
 def direction_label(ind: Indicator, lang: str) -> str:
-    from jabodash.core.i18n import t
     if ind.higher_is_better is None:
         return t("catalog.direction.neutral", lang)
     return t("catalog.direction.higher" if ind.higher_is_better else "catalog.direction.lower", lang)

@@ -31,6 +31,7 @@ import pandas as pd
 from jabodash.core import fmt
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
+from jabodash.core.state import DEFAULT_INDICATOR
 from jabodash.features import unggah
 from jabodash.store import uploads as uploads_mod
 
@@ -122,7 +123,6 @@ def initial_indicators(url_indicator: str | None, options: list[str], url_indica
     """Indicators to preselect: the URL's list (``indicators=``, as a shared compare link has it)
     when it names any valid one; else the URL's indicator first (when it is not the app default),
     then the compare defaults."""
-    from jabodash.core.state import DEFAULT_INDICATOR
     listed = [i for i in url_indicators if i in options]
     if listed:
         return listed[:MAX_INDICATORS]

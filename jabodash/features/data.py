@@ -172,7 +172,7 @@ class BoundaryInfo:
 def boundary_info() -> list[BoundaryInfo]:
     """What the boundary cache holds per level (attribution, source, licence, date), or that
     it holds nothing. Never raises: a broken cache reads as absent."""
-    try:
+    try:  # imported here so that a missing or broken geopandas leaves the rest of the page working
         from jabodash.geo import boundaries
     except Exception:  # geopandas missing or broken: no boundaries can be present
         return [BoundaryInfo(level, False) for level in BOUNDARY_LEVELS]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from jabodash.core.catalog import Indicator
+from jabodash.core.i18n import t
 from jabodash.store import Store
 
 
@@ -73,7 +74,6 @@ def metro_value(store: Store, ind: Indicator, year: int, region_set: str) -> Met
 
 
 def coverage_text(mv: MetroValue, lang: str) -> str:
-    from jabodash.core.i18n import t
     return t("common.coverage", lang, covered=mv.covered, total=mv.total)
 
 
