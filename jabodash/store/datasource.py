@@ -133,9 +133,9 @@ class DataSource:
 
     def values(self, indicator_id: str, year: int, region_set: str, level: str = "kabkota") -> pd.DataFrame:
         """queries/indicator_values.sql: every region of the set (or every cached kecamatan,
-        kec_values.sql), value NULL where missing."""
+        region_set "kecamatan"), value NULL where missing."""
         if level == "kecamatan":
-            return self._kec()("kec_values", indicator_id=indicator_id, year=int(year))
+            return self._kec()("indicator_values", indicator_id=indicator_id, year=int(year), region_set="kecamatan")
         return self.run("indicator_values", indicator_id=indicator_id, year=int(year), region_set=region_set)
 
     def series(self, indicator_id: str, region_set: str) -> pd.DataFrame:
@@ -144,7 +144,7 @@ class DataSource:
     def years(self, indicator_id: str, region_set: str, level: str = "kabkota") -> pd.DataFrame:
         """year, regions_with_value."""
         if level == "kecamatan":
-            return self._kec()("kec_years", indicator_id=indicator_id)
+            return self._kec()("indicator_years", indicator_id=indicator_id, region_set="kecamatan")
         return self.run("indicator_years", indicator_id=indicator_id, region_set=region_set)
 
     def metro(self, ind: catalog_mod.Indicator, year: int, region_set: str) -> MetroValue:

@@ -22,6 +22,12 @@ CREATE TABLE kecamatan (code VARCHAR, name VARCHAR, short_name VARCHAR, province
 INSERT INTO kecamatan BY NAME SELECT * FROM _upload_kecamatan;
 
 CREATE VIEW region AS SELECT * FROM builtin.region;
+-- Every place a figure can belong to: the kab/kota (level 'kabkota') and the kecamatan of the
+-- cached boundaries (level 'kecamatan', region_set 'kecamatan'), so that one query serves both.
+CREATE VIEW place AS
+SELECT code, name, short_name, province, 'kabkota' AS level, in_agglomeration, in_jabodetabek FROM builtin.region
+UNION ALL
+SELECT code, name, short_name, province, 'kecamatan', FALSE, FALSE FROM kecamatan;
 CREATE VIEW region_alias AS SELECT * FROM builtin.region_alias;
 CREATE VIEW flow AS SELECT * FROM builtin.flow;
 CREATE VIEW population_best AS SELECT * FROM builtin.population_best;
@@ -48,3 +54,20 @@ SELECT region_code, indicator_id, year, value, dataset_id, note, FALSE, provenan
 CREATE VIEW dataset AS
 SELECT *, title AS cite, 'builtin' AS provenance, NULL::VARCHAR AS filename FROM builtin.dataset
 UNION ALL SELECT * FROM upload_dataset;
+
+-- Each indicator with the years and the widest coverage it has per level (indicators.sql and
+-- kec_indicators.sql read one level each).
+CREATE VIEW indicator_by_level AS
+SELECT i.*, l.level,
+       coalesce(y.years, []) AS years,
+       coalesce(y.max_regions, 0) AS max_regions,
+       y.first_year, y.last_year
+FROM indicator i
+CROSS JOIN (VALUES ('kabkota'), ('kecamatan')) l(level)
+LEFT JOIN (
+    SELECT indicator_id, level, list(DISTINCT year ORDER BY year) AS years, max(n) AS max_regions,
+           min(year) AS first_year, max(year) AS last_year
+    FROM (SELECT o.indicator_id, p.level, o.year, count(*) AS n
+          FROM observation_all o JOIN place p ON p.code = o.region_code GROUP BY ALL)
+    GROUP BY indicator_id, level
+) y ON y.indicator_id = i.id AND y.level = l.level;
