@@ -409,6 +409,41 @@ def test_code_column_errors_and_bad_codes(tmp_path):
     assert err.value.key == "boundaries.error.no_key_column" and "foo" in str(err.value)
 
 
+def test_kabkota_codes_written_as_seven_digits(tmp_path, capsys):
+    """XXXX000 is the kab/kota XXXX (mixed with 4-digit and dotted codes), in the API and the CLI."""
+    gdf = kab_coverage().to_crs(4326)
+    gdf["code"] = [c + "000" if i % 3 else c for i, c in enumerate(gdf["code"])]
+    gdf.loc[1, "code"] = gdf.loc[1, "kemendagri"]  # a dotted Kemendagri code among them
+    gdf = gdf.drop(columns=["name"])
+    path = write(gdf, tmp_path / "kab7.geojson", "GeoJSON")
+    report = bd.import_file(path, "kabkota", code_column="code")
+    assert sorted(report.boundary_set.gdf["code"]) == sorted(KAB)
+    assert not report.unmatched and not report.outside and not report.missing
+    assert [m["code"] for m in report.matched] == KAB
+    assert [m["value"] for m in report.matched][2] == KAB[2] + "000"
+    bd.clear_cache("kabkota")
+    assert _cli(["boundaries", "import", str(path), "--level", "kabkota", "--code-column", "code"]) == 0
+    assert "15 regions" in capsys.readouterr().out
+    assert sorted(bd.load_cached("kabkota").gdf["code"]) == sorted(KAB)
+    # Kemendagri digits padded the same way, with the Kemendagri scheme: Jakarta's codes cross over
+    undotted = gdf.assign(kem7=kab_coverage()["kemendagri"].str.replace(".", "", regex=False) + "000")
+    path = write(undotted, tmp_path / "kem7.geojson", "GeoJSON")
+    report = bd.import_file(path, "kabkota", code_column="kem7", code_scheme="kemendagri")
+    assert [m["code"] for m in report.matched] == KAB
+
+
+def test_seven_digit_kabkota_code_is_never_a_kecamatan(tmp_path):
+    kec = kec_coverage().to_crs(4326)
+    kec["code"] = kec["code"].astype(object)
+    kec.loc[0, "code"] = kec.loc[0, "code"][:4] + "000"
+    path = write(kec, tmp_path / "kec.geojson", "GeoJSON")
+    report = bd.import_file(path, "kecamatan", code_column="code")
+    assert len(report.matched) == 29
+    assert not any(c.endswith("000") for c in report.boundary_set.gdf["code"])
+    assert [(u["index"], u["value"]) for u in report.unmatched] == [(0, kec.loc[0, "code"])]
+    assert "written as 7 digits" in report.unmatched[0]["reason"]
+
+
 def test_no_feature_matches(tmp_path):
     gdf = kab_coverage().to_crs(4326).assign(name="Atlantis").drop(columns=["code", "kemendagri"])
     path = write(gdf, tmp_path / "none.geojson", "GeoJSON")

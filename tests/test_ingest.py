@@ -318,6 +318,28 @@ def test_kecamatan_codes():
     assert values(r) == [("3276010", 2023, 41.0), ("3276050", 2023, 27.0), ("3276040", 2023, 35.0)]
 
 
+def test_kabkota_codes_in_three_forms_are_read_as_kabkota():
+    """4-digit, dotted Kemendagri and 7-digit XXXX000 codes in one column: all kab/kota, even with
+    more 7-digit rows than others; a real kecamatan code in the mix is another level, skipped."""
+    r = read("mixed_kabkota_codes.csv")
+    assert r.ok and r.level == "kabkota" and r.roles["region"] == "kode_wilayah"
+    assert values(r) == [("3275", 2023, 2579.0), ("3674", 2023, 1404.0), ("3603", 2023, 3322.0),
+                         ("3171", 2023, 2435.0), ("3276", 2023, 2164.0), ("3271", 2023, 1064.0),
+                         ("3173", 2023, 1088.0)]
+    assert [row for *_x, row in recs(r)] == [2, 3, 4, 5, 6, 7, 8]
+    assert skipped(r) == [(9, "kode_wilayah", "3276050", "unknown_region")]
+    assert [u["value"] for u in r.unmatched] == ["3276050"]
+
+
+def test_padded_kabkota_codes_with_a_kecamatan_table():
+    from jabodash.geo.regions import RegionMatcher
+    kec = pd.DataFrame({"code": ["3276010", "3276050"], "name": ["Pancoran Mas", "Beji"]})
+    data = b"kode,tahun,nilai\n3276000,2023,1\n3275000,2023,2\n32.01,2023,3\n3674,2023,4\n"
+    r = read_upload(data, "k.csv", matcher=RegionMatcher(kecamatan=kec))
+    assert r.ok and r.level == "kabkota" and skipped(r) == []
+    assert values(r) == [("3276", 2023, 1.0), ("3275", 2023, 2.0), ("3201", 2023, 3.0), ("3674", 2023, 4.0)]
+
+
 def test_kecamatan_names_with_a_kecamatan_table():
     from jabodash.geo.regions import RegionMatcher
     kec = pd.DataFrame({"code": ["3276010", "3276050", "3276040"], "name": ["Pancoran Mas", "Beji", "Sukmajaya"]})
@@ -674,6 +696,16 @@ def test_cli_json_report(capsys):
     j = json.loads(out)
     assert j["rows_used"] == 6 and j["layout"] == "wide_years" and j["delimiter"] == ";"
     assert j["records"][0]["region_code"] == "3101"
+
+
+def test_cli_reads_kabkota_codes_in_three_forms(capsys):
+    code, out, err = _cli([str(CORPUS / "mixed_kabkota_codes.csv"), "--json"], capsys)
+    j = json.loads(out)
+    assert code == 0 and j["ok"] and j["level"] == "kabkota" and j["rows_used"] == 7
+    assert [(r["region_code"], r["value"]) for r in j["records"]] == [
+        ("3275", 2579.0), ("3674", 1404.0), ("3603", 3322.0), ("3171", 2435.0), ("3276", 2164.0),
+        ("3271", 1064.0), ("3173", 1088.0)]
+    assert [(s["row"], s["value"]) for s in j["skipped"]] == [(9, "3276050")]
 
 
 def test_cli_text_report_in_both_languages(capsys):

@@ -168,8 +168,14 @@ CODE_CASES = [
     (32.75, "matched", "3275", "kemendagri_code", ()),
     ("31.01", "matched", "3101", "kemendagri_code", ()),
     ("32.73", "unknown", None, "kemendagri_code", ()),
-    # 7 digits are kecamatan, never kab/kota
-    ("3275000", "unknown", None, "kecamatan_code", ("3275",)),
+    # 7 digits are kecamatan, except XXXX000: the kab/kota written as 7 digits
+    ("3275000", "matched", "3275", "bps_code_padded", ()),
+    (3275000, "matched", "3275", "bps_code_padded", ()),
+    (3275000.0, "matched", "3275", "bps_code_padded", ()),
+    ("ID3674000", "matched", "3674", "bps_code_padded", ()),
+    ("3603000", "matched", "3603", "bps_code_padded", ()),
+    ("3171000", "matched", "3171", "bps_code_padded", ()),
+    ("3273000", "unknown", None, "kecamatan_code", ()),   # Kota Bandung: not in the set
     ("3276050", "matched", "3276050", "kecamatan_code_unverified", ()),
     (3276050, "matched", "3276050", "kecamatan_code_unverified", ()),
     (3276050.0, "matched", "3276050", "kecamatan_code_unverified", ()),
@@ -218,7 +224,11 @@ def test_seven_digit_codes_with_a_kecamatan_table(kec):
     check(kec.match("3276050"), "matched", "3276050", method="kecamatan_code")
     # plausible digits but not in the table: unknown with the parent as suggestion
     check(kec.match("3276999"), "unknown", None, ("3276",), "kecamatan_code")
-    check(kec.match("3275000"), "unknown", None, ("3275",), "kecamatan_code")
+    # XXXX000 is the kab/kota, also with a kecamatan table; never a kecamatan
+    check(kec.match("3275000"), "matched", "3275", method="bps_code_padded")
+    assert kec.match("3275000").level == "kabkota"
+    check(kec.match("3275000", level="kabkota"), "matched", "3275", method="bps_code_padded")
+    check(kec.match("3275000", level="kecamatan"), "unknown", None, ("3275",), "bps_code_padded")
     # a kecamatan code is never a kab/kota
     check(kec.match("3276050", level="kabkota"), "unknown", None, ("3276",))
     check(kec.match("3276050", level="kecamatan"), "matched", "3276050")
@@ -228,6 +238,14 @@ def test_seven_digit_codes_with_a_kecamatan_table(kec):
 def test_seven_digit_codes_without_a_table(plain):
     check(plain.match("3276999", level="kecamatan"), "matched", "3276999", method="kecamatan_code_unverified")
     check(plain.match("3276050", level="kabkota"), "unknown", None, ("3276",))
+    check(plain.match("3674000", level="kabkota"), "matched", "3674", method="bps_code_padded")
+    check(plain.match("3674000", level="kecamatan"), "unknown", None, ("3674",), "bps_code_padded")
+
+
+def test_padded_kabkota_codes_in_match_many(plain):
+    res = plain.match_many(["3275000", "3275", "32.75", "3674000", "3603000", "3273000"])
+    assert list(res["code"]) == ["3275", "3275", "3275", "3674", "3603", None]
+    assert list(res["level"]) == ["kabkota"] * 5 + [None]
     check(plain.match("3201", level="kecamatan"), "unknown", None, ("3201",), "bps_code")
     check(plain.match("31.74", level="kecamatan"), "unknown", None, ("3171",))
 

@@ -16,12 +16,13 @@ Codes
       (see :data:`KEMENDAGRI_TO_BPS_JAKARTA`); for the other regions the digits are equal.
       (:func:`kemendagri_to_bps` also takes undotted codes, because its caller says
       which system the code is in; the matcher cannot know, so it reads BPS.)
-    * 7-digit codes are BPS **kecamatan** codes (``3276050`` = Kec. Beji, Kota Depok) and
-      are never taken for a kab/kota code. With a kecamatan table the code must exist
+    * 7-digit codes are BPS **kecamatan** codes (``3276050`` = Kec. Beji, Kota Depok), except
+      ``XXXX000`` where ``XXXX`` is one of the regions: that is the kab/kota written as 7
+      digits, as many exports do (``3275000`` -> ``3275``, method ``"bps_code_padded"``;
+      no real kecamatan code ends in ``000``). With a kecamatan table the code must exist
       there (else "unknown" with the parent kab/kota as suggestion). Without a table
-      it is accepted when its parent (first 4 digits) is one of the regions and the
-      last three digits are not ``000``; the method is then
-      ``"kecamatan_code_unverified"``.
+      it is accepted when its parent (first 4 digits) is one of the regions; the method
+      is then ``"kecamatan_code_unverified"``.
     * Dotted Kemendagri kecamatan codes (``"32.76.01"``) are "unknown" with the parent
       kab/kota as suggestion: Kemendagri numbers kecamatan differently from BPS and no
       kecamatan crosswalk is embedded.
@@ -59,7 +60,7 @@ Kecamatan names (only with a kecamatan table)
 
 Methods (``Match.method``)
 --------------------------
-``bps_code``, ``kemendagri_code``, ``kecamatan_code``, ``kecamatan_code_unverified``,
+``bps_code``, ``bps_code_padded``, ``kemendagri_code``, ``kecamatan_code``, ``kecamatan_code_unverified``,
 ``name``, ``name_with_parent``, ``alias``, ``fuzzy`` (how a match or an ambiguity was
 found) and, for "unknown": ``kemendagri_kecamatan_code``, ``kemendagri_desa_code``,
 ``desa_code``, ``province_code``, ``code`` (a code of no supported shape),
@@ -669,6 +670,10 @@ class RegionMatcher:
         if len(digits) == 7:
             parent = digits[:4]
             parent_hint = [parent] if parent in self._region else []
+            if parent_hint and digits[4:] == "000":  # "3275000": the kab/kota padded to 7 digits
+                if level == "kecamatan":
+                    return _unknown("bps_code_padded", parent_hint)
+                return _matched(parent, "bps_code_padded")
             if self.kecamatan is not None:
                 if digits in self._kec:
                     if level == "kabkota":

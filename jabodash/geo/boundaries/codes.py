@@ -19,6 +19,10 @@ cities). For kecamatan there is no arithmetic crosswalk, so, per feature:
 ``"kemendagri"`` (all parent + Kemendagri suffix) or ``"mixed"``. Data keyed on BPS kecamatan
 codes only joins to a ``"bps"`` set.
 
+A kab/kota code may also be written as 7 digits ending in ``000`` (``3275000``, as many exports
+do): it is read as the kab/kota ``3275`` and never as a kecamatan (no real kecamatan code ends in
+``000``; in a kecamatan file such a feature is reported as unmatched).
+
 ``parent_code`` is the BPS kab/kota code for kecamatan and the 2-digit province code for kab/kota.
 """
 from __future__ import annotations
@@ -111,6 +115,11 @@ class _Assigned:
 
 def _parse_kab_code(value: Any, scheme: str) -> _Assigned:
     s = _code_text(value)
+    padded = re.fullmatch(r"(\d{4})000", s)
+    if padded:  # "3275000": the kab/kota written as 7 digits (no real kecamatan code ends in 000)
+        a = _parse_kab_code(padded.group(1), scheme)
+        if a.status == "matched":
+            return a
     if re.fullmatch(r"\d{2}\.\d{2}", s) or (scheme == "kemendagri" and re.fullmatch(r"\d{4}", s)):
         dotted = s if "." in s else f"{s[:2]}.{s[2:]}"
         bps = _kemendagri_kab_to_bps(dotted)
@@ -242,7 +251,9 @@ def _assign_kecamatan(values: list, names: list, parents: list, bps_values: list
         for cand in (bps_value, value if scheme != "kemendagri" else None):
             s = _code_text(cand) if not _blank(cand) else ""
             if re.fullmatch(r"\d{7}", s):
-                if s[:4] in _kab_codes():
+                if s.endswith("000") and s[:4] in _kab_codes():
+                    a = _Assigned(reason=f"{s} is kab/kota {s[:4]} written as 7 digits, not a kecamatan code")
+                elif s[:4] in _kab_codes():
                     a = _Assigned(code=s, method="code", status="matched")
                 else:
                     a = _Assigned(status="outside", reason=f"code {s} is not in the dashboard")
