@@ -88,6 +88,7 @@ def test_ids_unique(catalog):
 
 def test_every_observed_indicator_has_exactly_one_entry(catalog, observations):
     counts = Counter(e["id"] for e in catalog)
+    assert observations["indicator_id"].nunique() > 0
     for indicator_id in sorted(observations["indicator_id"].unique()):
         assert counts[indicator_id] == 1, indicator_id
 
@@ -242,6 +243,7 @@ def test_separate_series_stay_separate(by_id):
 
 def test_resolved_conflicts_are_mentioned(by_id):
     conflicts = pd.read_csv(DATA / "conflicts.csv")
+    assert len(conflicts) > 0
     for indicator_id in set(conflicts["indicator_id"]):
         assert "CONFLICT RESOLVED" in by_id[indicator_id]["source_note"], indicator_id
 

@@ -141,6 +141,7 @@ def test_population_series_chart_never_joins_two_sources(store):
     frame = kependudukan.series(store, "agglomeration")
     fig = population_series(frame, "id")
     assert "ribu jiwa" in fig.layout.title.text
+    assert len(fig.data) > 0
     for trace in fig.data:
         series = next(s for s in SERIES if trace.legendgroup == s)
         code = frame.loc[frame["short_name"] == _panel_title(fig, trace), "region_code"].iloc[0]

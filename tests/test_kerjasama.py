@@ -40,6 +40,7 @@ def test_links_matrix_follows_the_data(store):
     assert cell.loc[("3275", "dki_assistance"), "text"] == "406,70"
     assert cell.loc[("3674", "dki_assistance"), "status"] == "no_data"
     to_dki = FLOWS[(FLOWS.year == 2014) & FLOWS.origin_code.str.fullmatch(r"\d{4}")]
+    assert len(to_dki) > 0
     for row in to_dki.itertuples():
         assert cell.loc[(row.origin_code, "commuters_to_dki"), "value"] == row.value
     assert cell.loc[("3201", "commuters_to_dki"), "status"] == "no_data"

@@ -73,6 +73,7 @@ def test_values_in_tile_map_equal_observations(cache):
     spec = figure(at)
     shown = " ".join(str(tr.get("hovertext", "")) for tr in spec["data"])
     ipm = OBS[(OBS.indicator_id == "ipm") & (OBS.year == 2024)]
+    assert len(ipm) == 15
     for v in ipm.value:
         assert f"{v:.2f}".replace(".", ",") in shown
 
@@ -104,6 +105,7 @@ def test_geographic_map_with_imported_boundaries(cache, tmp_path):
     # values: classes hold the census population of every region
     pop = OBS[(OBS.indicator_id == "population_census") & (OBS.year == 2020)]
     hover = " ".join(str(tr.get("hovertext", tr.get("text", ""))) for tr in spec["data"])
+    assert len(pop) == 15
     for v in pop.value:
         assert f"{int(v):,}".replace(",", ".") in hover
     # attribution drawn in the figure

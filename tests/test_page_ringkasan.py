@@ -1,5 +1,5 @@
 """AppTest of the app shell and the overview page (Ringkasan)."""
-from conftest import OBS, metric
+from conftest import OBS, REGIONS, metric
 from streamlit.testing.v1 import AppTest
 
 from jabodash.core.paths import ROOT
@@ -29,7 +29,9 @@ def test_overview_shows_metro_kpis_from_the_data():
 def test_overview_in_english_and_jabodetabek_from_url():
     at = run_app(lang="en", region_set="jabodetabek")
     assert at.title[0].value == "Jakarta metropolitan overview"
-    assert metric(at, "Area").endswith("")  # present
+    # the official area of the 14 Jabodetabek regions, English thousands separator
+    area = REGIONS[REGIONS.in_jabodetabek].area_km2.sum()
+    assert metric(at, "Area") == f"{area:,.2f}"
     captions = " ".join(c.value for c in at.caption)
     assert "14 of 14 regions" in captions
 

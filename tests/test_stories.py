@@ -67,6 +67,7 @@ def test_shipped_story_is_listed_valid_and_every_step_renders(store, known, year
 
 
 def test_every_shipped_story_file_is_valid(known, years):
+    assert stories.list_stories()
     for name in stories.list_stories():
         story = stories.load_story(name, indicators=known, years_of=years)
         assert story.name == name

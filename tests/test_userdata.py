@@ -77,8 +77,10 @@ def test_tables_are_dataframes_of_text():
     assert ud.reset_keys({"u_map_x": 1, "u_desc_name": 2, "w_lang": 3, ud.MAPPING_KEY: {}}) == [
         "u_map_x", "u_desc_name", ud.MAPPING_KEY]
     assert ud.direction_of(None) == "neutral" and ud.hib_of("higher") is True
-    assert isinstance(ud.saved_summary({"years": [2020, 2023], "indicator": "x"}, "id"), str)
-    assert isinstance(pd.DataFrame(), pd.DataFrame)
+    summary = ud.saved_summary({"years": [2020, 2023], "indicator": "x", "unit": "persen", "rows": 4,
+                                "filename": "a.csv", "source": "BPS"}, "id")
+    assert summary.startswith("x (persen) · 2020–2023 · 4 ") and summary.endswith(" · a.csv · BPS")
+    assert ud.saved_summary({"indicator": "x"}, "en").startswith("x (–) · – · 0 ")
 
 
 def test_counts_and_session_entry_take_point_records():

@@ -157,6 +157,7 @@ def test_file_names_are_sanitised(ws):
     meta = workspace.load_dataset(other).meta
     assert meta["original_file"] == "original_script.csv"  # "/" in the name: only the last part
     assert meta["title"] == "<b>judul</b>"  # kept as text (the page escapes it), control characters gone
+    assert any((ws / "datasets").rglob("*"))
     for path in (ws / "datasets").rglob("*"):
         assert path.resolve().is_relative_to(ws.resolve())
 
