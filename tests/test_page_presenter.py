@@ -207,6 +207,17 @@ def test_upload_a_story_and_broken_uploads():
     assert any("baris 1" in e.value for e in at.error)
 
 
+def test_deeply_nested_upload_is_not_a_story_and_the_story_stays():
+    """A story file nested 30,000 levels deep gives the error, not a crash; the story shown stays."""
+    at = run_page(PAGE, story=STORY, step="2")
+    deep = ("x = " + "[" * 30_000 + "]" * 30_000).encode()
+    at.file_uploader(key="w_story_upload").upload("dalam.toml", deep, "application/toml").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("bukan cerita" in e.value for e in at.error), [e.value for e in at.error]
+    assert params_of(at)["story"] == STORY and params_of(at)["step"] == "2"
+    assert len(at.session_state["_jabodash_story"]["story"].steps) == 6
+
+
 def test_reload_the_shipped_story_after_edits():
     at = run_page(PAGE, story=STORY, step="2")
     at.button(key="w_rm_0").click().run()

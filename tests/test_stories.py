@@ -171,6 +171,20 @@ def test_file_too_big_is_refused_before_parsing():
     assert "64 KB" in exc.message("en")
 
 
+@pytest.mark.parametrize("text", [
+    "x = " + "[" * 30_000 + "]" * 30_000,                       # arrays nested 30,000 deep (60 KB)
+    "x = " + "{a = " * 10_000 + "1" + "}" * 10_000,            # inline tables nested 10,000 deep
+])
+def test_deeply_nested_file_is_not_a_story(text):
+    """The TOML parser recurses once per level: a file nested deeper than Python's stack is
+    refused with a clear message (not a RecursionError), in both languages."""
+    assert len(text.encode()) <= stories.MAX_BYTES
+    exc = error_of(text)
+    assert exc.key == "too_deep"
+    assert "not a story" in exc.message("en") and "bukan cerita" in exc.message("id")
+    assert error_of(GOOD + "\n" + text).key == "too_deep"       # also after a good part
+
+
 def test_not_utf8():
     assert error_of(GOOD.encode("utf-16")).key == "not_utf8"
 

@@ -20,8 +20,8 @@ A story file (``data/stories/<name>.toml`` for the shipped ones, or a file a pre
 A step's view uses the same keys and values as the URL query parameters of every page (see
 :mod:`jabodash.core.state`) plus ``kind``; the language of the figures is the presenter's, not the
 file's. :func:`parse_story` checks everything and raises :class:`StoryError` naming the step and
-the key (bad TOML with its line, missing title, unknown key or indicator, bad year, too many
-steps, file too big). :func:`dump_story` writes the TOML back (strings escaped here; the result
+the key (bad TOML with its line, values nested too deeply, missing title, unknown key or
+indicator, bad year, too many steps, file too big). :func:`dump_story` writes the TOML back (strings escaped here; the result
 is read back by ``tomllib``). Editing is by pure functions that return a new story.
 
 Nothing here imports streamlit.
@@ -231,6 +231,10 @@ def parse_story(data: bytes | str, name: str = "cerita", indicators: set[str] | 
         found = re.search(r"line (\d+)", str(exc))
         detail = re.sub(r"\s*\(at .*\)$", "", str(exc))
         raise StoryError("syntax", line=found.group(1) if found else "?", detail=_short(detail, 80)) from None
+    except (RecursionError, MemoryError):
+        # tomllib recurses once per level of nested arrays and inline tables: a file nested
+        # deeper than Python's stack (``x = [[[[...]]]]``) is no story
+        raise StoryError("too_deep") from None
     for key in doc:
         if key not in STORY_KEYS:
             raise StoryError("unknown_story_key", field=_short(key))
