@@ -39,8 +39,8 @@ loads datasets.
 This package must not import streamlit.
 """
 from jabodash.core.cells import MISSING_MARKERS
-from jabodash.ingest.grid import MAX_COLUMNS
 from jabodash.ingest.header import PREVIEW_ROWS
+from jabodash.ingest.limits import MAX_COLUMNS
 from jabodash.ingest.numbers import (
     AMBIGUOUS,
     CONFLICT,

@@ -2,7 +2,8 @@
 
 Text is parsed by Arrow's CSV reader (every cell a string, rows with another field count set
 aside as "odd" rows with their line numbers); when Arrow cannot, the csv module reads it
-record by record. An ``.xlsx`` sheet is read with openpyxl (read-only); its cells that are
+record by record. The limits of :mod:`jabodash.ingest.limits` are checked on the way (an
+xlsx's parts before they are unpacked, its cells and columns while its sheet is read). An ``.xlsx`` sheet is read with openpyxl (read-only); its cells that are
 numbers are kept beside the text (``_Grid.native``) so that they are used as numbers.
 """
 from __future__ import annotations
@@ -20,11 +21,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from jabodash.ingest import limits
+from jabodash.ingest.limits import LimitExceeded
 from jabodash.ingest.results import IngestResult
 from jabodash.ingest.sniff import _raise_field_limit
 from jabodash.ingest.text import _clip
-
-MAX_COLUMNS = 500
 
 
 @dataclass
@@ -107,13 +108,37 @@ def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
     if extra is not None:
         rec_lines = rec_lines + np.concatenate([[0], np.cumsum(extra)[:-1]])
     lines = rec_lines[is_valid]
+    _check_cell_length(cols, lines)
+    for num, text in invalid:
+        if len(text) > limits.MAX_LINE_BYTES:
+            raise limits.cell_too_long(int(rec_lines[num - 1]), "?", len(text.encode("utf-8")))
     odd = [(int(rec_lines[num - 1]), _split_line(text, delimiter), text) for num, text in invalid]
     return _Grid(cols=cols, lines=lines, odd=odd, width=width)
 
 
+def _check_cell_length(cols: list[pa.Array], lines: np.ndarray) -> None:
+    """A value longer than MAX_LINE_BYTES (only a quoted one spanning lines can be) is refused."""
+    for i, col in enumerate(cols):
+        if not len(col):
+            continue
+        sizes = pc.binary_length(col)
+        longest = pc.max(sizes).as_py() or 0
+        if longest > limits.MAX_LINE_BYTES:
+            k = int(np.argmax(sizes.to_numpy(zero_copy_only=False)))
+            raise limits.cell_too_long(int(lines[k]), i + 1, longest)
+
+
 def _parse_python(text: str, delimiter: str, width: int) -> _Grid:
-    """Exact but slower: the csv module, one record at a time (fallback)."""
+    """Exact but slower: the csv module, one record at a time (fallback); cells up to MAX_LINE_BYTES."""
     _raise_field_limit()
+    before = csv.field_size_limit(limits.MAX_LINE_BYTES)
+    try:
+        return _parse_records(text, delimiter, width)
+    finally:
+        csv.field_size_limit(before)
+
+
+def _parse_records(text: str, delimiter: str, width: int) -> _Grid:
     columns: list[list[str]] = [[] for _ in range(width)]
     lines: list[int] = []
     odd: list[tuple[int, list[str], str]] = []
@@ -124,7 +149,9 @@ def _parse_python(text: str, delimiter: str, width: int) -> _Grid:
             row = next(reader)
         except StopIteration:
             break
-        except csv.Error:
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise limits.cell_too_long(prev + 1, "?", None) from None
             row = None
         start = prev + 1
         prev = reader.line_num
@@ -186,19 +213,19 @@ def _xlsx_cell(value) -> tuple[str, float]:
 
 
 def _read_xlsx(data: bytes, sheet, result: IngestResult, limit: int) -> _Grid | None:
+    """The sheet's grid, or None with the error in result; raises LimitExceeded (see limits)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
-            unpacked = sum(i.file_size for i in zf.infolist())
+            if "xl/workbook.xml" in names:
+                limits.check_xlsx_parts(zf)
+                limits.check_shared_strings(zf)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
         result.error("xlsx_unreadable", detail="zip")
         return None
     if "xl/workbook.xml" not in names:
         kind = "ods" if "content.xml" in names else "docx" if "word/document.xml" in names else "zip"
         result.error("unsupported_format", kind=kind)
-        return None
-    if unpacked > max(limit * 20, 50 * 1024 * 1024):
-        result.error("too_large", size_mb=f"{unpacked / 1048576:.0f}", limit_mb=f"{limit * 20 / 1048576:.0f}")
         return None
     import openpyxl  # only for xlsx uploads: importing it costs about 0.3 s
     try:
@@ -236,14 +263,24 @@ def _read_xlsx(data: bytes, sheet, result: IngestResult, limit: int) -> _Grid | 
         rows: list[list[str]] = []
         nums: list[list[float]] = []
         width = 0
+        cells_read = 0
         for row in ws.iter_rows(values_only=True):
-            cells = list(row[:MAX_COLUMNS])
+            cells = list(row)
             while cells and (cells[-1] is None or cells[-1] == ""):
                 cells.pop()
+            if len(cells) > limits.MAX_COLUMNS:
+                raise LimitExceeded("too_many_columns", columns=f"{len(cells):,}", limit=f"{limits.MAX_COLUMNS:,}",
+                                    row=f"{len(rows) + 1:,}")
+            cells_read += max(len(cells), 1)
+            if cells_read > limits.MAX_XLSX_CELLS:
+                raise LimitExceeded("xlsx_too_many_cells", row=f"{len(rows) + 1:,}",
+                                    limit=f"{limits.MAX_XLSX_CELLS:,}")
             pairs = [_xlsx_cell(v) for v in cells]
             rows.append([p[0] for p in pairs])
             nums.append([p[1] for p in pairs])
             width = max(width, len(pairs))
+    except LimitExceeded:
+        raise
     except Exception as exc:
         result.error("xlsx_unreadable", detail=type(exc).__name__)
         return None

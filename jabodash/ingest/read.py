@@ -3,7 +3,9 @@
 The size limit comes first (``JABODASH_MAX_UPLOAD_MB``, read at each call), then the file kind
 (``.xlsx`` or text; ``.xls``, ``.ods``, PDF, images and other binary data are refused), the
 encoding and delimiter (:mod:`jabodash.ingest.sniff`), the grid (:mod:`jabodash.ingest.grid`),
-and the analysis (:mod:`jabodash.ingest.analyse`). The file's SHA-256 is computed beside the
+and the analysis (:mod:`jabodash.ingest.analyse`). The other limits (:mod:`jabodash.ingest.limits`:
+line length and table size before parsing, an xlsx's declared sizes before unpacking) raise
+LimitExceeded, which becomes its message. The file's SHA-256 is computed beside the
 reader. An unexpected exception becomes the message ``ingest.error.internal``.
 """
 from __future__ import annotations
@@ -14,8 +16,10 @@ import os
 import threading
 from pathlib import Path
 
+from jabodash.ingest import limits
 from jabodash.ingest.analyse import _analyse
-from jabodash.ingest.grid import MAX_COLUMNS, _parse_pyarrow, _parse_python, _read_xlsx, _salvage_long_rows
+from jabodash.ingest.grid import _parse_pyarrow, _parse_python, _read_xlsx, _salvage_long_rows
+from jabodash.ingest.limits import LimitExceeded
 from jabodash.ingest.numbers import NUMBER_FORMATS
 from jabodash.ingest.results import LAYOUTS, LEVELS, IngestOptions, IngestResult, _empty_records
 from jabodash.ingest.sniff import (
@@ -91,6 +95,9 @@ def read_upload(data: bytes, filename: str = "upload.csv", options: IngestOption
         finally:
             hasher.join()
             result.sha256 = digest.get("sha", "")
+    except LimitExceeded as exc:
+        result.records = _empty_records()
+        result.error(exc.key, **exc.params)
     except MemoryError:
         result.records = _empty_records()
         result.error("internal", detail="MemoryError")
@@ -142,6 +149,7 @@ def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: I
         return
     else:
         result.file_type = "csv"
+        lines = limits.check_lines(data)
         try:
             text, encoding = _detect_encoding(data, options.encoding)
         except (UnicodeError, LookupError):
@@ -168,11 +176,12 @@ def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: I
             result.error("no_table")
             return
         result.delimiter = delimiter
-        width = _table_width(_sniff_records(sample, delimiter))
+        records = _sniff_records(sample, delimiter)
+        width = _table_width(records)
         if width < 2:
             result.error("no_table")
             return
-        width = min(width, MAX_COLUMNS)
+        limits.check_table(lines, width, row=next((i + 1 for i, r in enumerate(records) if len(r) == width), 1))
         if encoding == "utf-8":
             buf = data
         elif encoding == "utf-8-sig":
