@@ -4,7 +4,13 @@
   queries/schema/01_tables.sql) and creates the derived views (02_views.sql). The result is
   a file in the user cache, named by a fingerprint of every input, so it is rebuilt only when
   data or schema change. Writing goes to a temporary file that is renamed into place.
-* Store opens that file READ-ONLY: the UI can never change the data.
+* database_path() checks the file against the manifest written beside it at build time
+  (``integrity``: size and sha256); a damaged file (truncated, emptied, overwritten) is rebuilt
+  from data/ atomically, with one warning in the log. The check runs again only when the file
+  on disk changes (size, time or inode).
+* Store opens that file READ-ONLY: the UI can never change the data. When the file changes on
+  disk while it is open (damaged, or rebuilt by another process), the Store checks it again,
+  reopens it and drops the uploads' databases that attached the old one.
 * query(name, **params) runs queries/<name>.sql with DuckDB named parameters ($name).
   SQL is never built from strings. query_with(uploads, name, **params) runs the same file with
   the analyst's uploads next to the built-in rows (jabodash.store.uploads: one read path for
@@ -12,11 +18,12 @@
 
 The package: this module (build, Store), ``aggregate`` (metro values), ``uploads`` (uploads as
 relations beside the built-in tables), ``datasource`` (indicator reads for pages and exports),
-``workspace`` (saved datasets).
+``workspace`` (saved datasets), ``integrity`` (the database file's manifest).
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -31,12 +38,16 @@ import pandas as pd
 
 from jabodash.core.catalog import CATALOG_FILE, catalog_frame
 from jabodash.core.paths import DATA_DIR, QUERIES_DIR, cache_dir
+from jabodash.store import integrity
 from jabodash.store import uploads as uploads_mod
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
 DATA_FILES = ("regions.csv", "region_aliases.csv", "indicators.toml", "observations.csv", "flows.csv", "datasets.csv")
 _QUERY_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
 _BUILD_LOCK = threading.Lock()
+_SOUND: dict[str, tuple] = {}   # database path -> stat_key of it and its manifest when last found sound
+
+log = logging.getLogger(__name__)
 
 
 class QueryNotFound(KeyError):
@@ -44,7 +55,8 @@ class QueryNotFound(KeyError):
 
 
 def _inputs() -> list[Path]:
-    return [DATA_DIR / name for name in DATA_FILES] + sorted(SCHEMA_DIR.glob("*.sql")) + [Path(__file__)]
+    return ([DATA_DIR / name for name in DATA_FILES] + sorted(SCHEMA_DIR.glob("*.sql"))
+            + [Path(__file__), Path(integrity.__file__)])
 
 
 def fingerprint() -> str:
@@ -91,8 +103,8 @@ def _rows_digests(obs: pd.DataFrame, flows: pd.DataFrame) -> dict[str, str]:
     return {key: h.hexdigest() for key, h in digests.items()}
 
 
-def build_database(path: Path) -> Path:
-    """Build the database file at path (atomically). Returns path."""
+def build_database(path: Path, fingerprint_: str | None = None) -> Path:
+    """Build the database file at path (atomically), with its manifest beside it. Returns path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=path.parent)
@@ -108,8 +120,10 @@ def build_database(path: Path) -> Path:
             for table in ("region", "region_alias", "indicator", "observation", "flow", "dataset"):
                 con.unregister(f"_src_{table}")
             con.execute("CHECKPOINT")
+            tables = integrity.table_counts(con)
         finally:
             con.close()
+        integrity.write_manifest(Path(tmp), path, fingerprint_ or fingerprint(), tables)
         os.replace(tmp, path)
     finally:
         for leftover in (tmp, tmp + ".wal"):
@@ -119,18 +133,28 @@ def build_database(path: Path) -> Path:
 
 
 def database_path() -> Path:
-    """Path of the current database file, built on first use."""
-    path = cache_dir() / "db" / f"jabodash-{fingerprint()}.duckdb"
-    with _BUILD_LOCK:
-        if not path.exists():
-            build_database(path)
+    """Path of the current database file, built on first use and rebuilt when damaged."""
+    fp = fingerprint()
+    path = cache_dir() / "db" / f"jabodash-{fp}.duckdb"
+    key = (integrity.stat_key(path), integrity.stat_key(integrity.manifest_path(path)))
+    if key[0] is not None and _SOUND.get(str(path)) == key:
+        return path
+    with _BUILD_LOCK, integrity.build_lock(path.parent):
+        problem = integrity.check(path, fp) if path.exists() else "absent"
+        if problem is not None:
+            if problem != "absent":
+                log.warning("The data cache %s is damaged (%s); rebuilt from data/.", path, problem)
+            build_database(path, fp)
             _remove_stale(path)
+            uploads_mod.forget(path)   # their ATTACH saw the old file
+        _SOUND[str(path)] = (integrity.stat_key(path), integrity.stat_key(integrity.manifest_path(path)))
     return path
 
 
 def _remove_stale(current: Path) -> None:
-    for old in current.parent.glob("jabodash-*.duckdb"):
-        if old != current:
+    keep = (current, integrity.manifest_path(current), current.parent / ".lock")
+    for old in [*current.parent.glob("jabodash-*.duckdb"), *current.parent.glob("jabodash-*.json")]:
+        if old not in keep:
             try:
                 old.unlink()
             except OSError:
@@ -155,12 +179,29 @@ class Store:
 
     def __init__(self, path: Path | None = None):
         started = time.perf_counter()
+        self._managed = path is None   # the cache file: checked, rebuilt and reopened when damaged
+        self._lock = threading.Lock()
         self.path = Path(path) if path else database_path()
         self.con = duckdb.connect(str(self.path), read_only=True)
+        self._key = integrity.stat_key(self.path)
         self.open_seconds = time.perf_counter() - started
 
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        """The connection; reopened on the checked (maybe rebuilt) file when it changed on disk."""
+        if self._managed and integrity.stat_key(self.path) != self._key:
+            with self._lock:
+                if integrity.stat_key(self.path) != self._key:
+                    # closed first: DuckDB keeps one instance per open file path, and a new
+                    # connection would get the old file's instance while this one lives
+                    self.con.close()
+                    uploads_mod.forget(self.path)
+                    self.path = database_path()
+                    self.con = duckdb.connect(str(self.path), read_only=True)
+                    self._key = integrity.stat_key(self.path)
+        return self.con
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        return self.con.cursor()
+        return self._current().cursor()
 
     def query(self, name: str, **params) -> pd.DataFrame:
         return self.query_with(uploads_mod.EMPTY, name, **params)
@@ -168,6 +209,7 @@ class Store:
     def query_with(self, uploads: uploads_mod.Uploads, name: str, **params) -> pd.DataFrame:
         """queries/<name>.sql over the built-in data and ``uploads``."""
         sql = load_query(name)
+        self._current()
         cur = uploads_mod.overlay(self.path, uploads).cursor()
         try:
             return cur.execute(sql, params or None).df()
