@@ -244,8 +244,18 @@ def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_yea
                         format_func=lambda y: f"{y} ({t('common.coverage', lang, covered=counts[y], total=total)})")
 
 
+# KPI values at Streamlit's 2.25rem are cut off ("67,24 – 86…") when five cards share a
+# 1280-1440 px screen: the size follows the viewport (about 24 px at 1280, 27 px at 1440, the
+# full 36 px from 1900), and a value still too wide wraps at its spaces instead of an ellipsis.
+KPI_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: clamp(1.25rem, 1.9vw, 2.25rem); }
+[data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
+
+
 def kpi_card(column, label: str, value: str, detail: str, help_text: str | None = None) -> None:
     with column:
+        st.html(KPI_CSS)  # a constant: no user text reaches it
         st.metric(label, value, help=help_text)
         st.caption(md_escape(detail, 200))
 

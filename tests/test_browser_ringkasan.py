@@ -29,3 +29,46 @@ def test_overview_in_english_from_the_url(server, browser):
     page.get_by_text("15 of 15 regions", exact=False).first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "overview-en.png"))
     assert errors == [] and outside.blocked == []
+
+
+def _expected_kpi_values(lang: str) -> list[str]:
+    """The five KPI values of the agglomeration area (the widest IPM range), from data/."""
+    from conftest import OBS, REGIONS
+
+    def num(v: float, decimals: int) -> str:
+        text = f"{v:,.{decimals}f}"
+        return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
+
+    def latest(indicator):
+        rows = OBS[OBS.indicator_id == indicator]
+        return rows[rows.year == rows.year.max()].value
+
+    pop = OBS[(OBS.indicator_id == "population_census") & (OBS.year == 2020)].value.sum()
+    ipm = latest("ipm")
+    return [num(pop / 1e6, 2) + (" juta" if lang == "id" else " million"),
+            num(REGIONS.area_km2.sum(), 2),
+            num(pop / REGIONS.area_km2.sum(), 0),
+            f"{num(ipm.min(), 2)} – {num(ipm.max(), 2)}",
+            None]  # poverty: a weighted mean (its value is checked by the AppTest)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_kpi_values_show_whole_at_laptop_widths(server, browser, width, lang):
+    """Every KPI value is shown whole (no ellipsis, nothing clipped) at 1280 and 1440 px."""
+    page, outside, errors = open_page(browser, server + f"/?lang={lang}", width=width, height=900)
+    values = page.locator("[data-testid='stMetricValue']")
+    values.nth(4).wait_for()
+    assert values.count() == 5
+    page.screenshot(path=str(ARTIFACTS / f"overview-kpi-{width}-{lang}.png"))
+    boxes = values.evaluate_all(
+        "els => els.map(e => { const inner = e.querySelector('div') || e;"
+        " return {text: e.innerText.trim(), sw: e.scrollWidth, cw: e.clientWidth,"
+        " isw: inner.scrollWidth, icw: inner.clientWidth}; })")
+    texts = [" ".join(b["text"].split()) for b in boxes]
+    for got, want in zip(texts, _expected_kpi_values(lang)):
+        if want is not None:
+            assert got == want, (width, lang, texts)
+    for b in boxes:
+        assert b["sw"] <= b["cw"] and b["isw"] <= b["icw"], (width, lang, boxes)
+    assert errors == [] and outside.blocked == []
