@@ -248,6 +248,47 @@ def test_file_over_the_size_limit(monkeypatch):
     assert not at.error and metric(at, "Values") == "42"
 
 
+
+def test_too_long_line_is_refused_by_line_and_keeps_earlier_upload(monkeypatch):
+    from jabodash.ingest import limits
+    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 1024)
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    at.button(key="u_use").click().run()
+    upload(at, "panjang.csv", long_csv() + b"KOTA DEPOK,2024," + b"9" * 5000)
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert errors == ["Baris 47 terlalu panjang (5 KB); baris terpanjang yang diizinkan 1 KB. "
+                      "Periksa bahwa berkas berupa tabel dengan satu baris data per baris."], errors
+    assert not [b for b in at.button if b.key in ("u_use", "u_save")]
+    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+    at.radio(key="w_lang").set_value("en").run()
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "Line 47 is too long (5 KB); the longest line allowed is 1 KB. "
+        "Check that the file is a table with one row per line."]
+    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+
+
+def test_xlsx_zip_bomb_is_refused_and_keeps_earlier_upload(monkeypatch):
+    import io
+    import zipfile
+
+    from jabodash.ingest import limits
+    monkeypatch.setattr(limits, "RATIO_FLOOR_BYTES", 100_000)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", "<row><c><v>1</v></c></row>" * 40_000)
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    at.button(key="u_use").click().run()
+    upload(at, "bom.xlsx", buf.getvalue())
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith(
+        "Lembar kerja ini tampak seperti bom zip: bagian xl/worksheets/sheet1.xml akan membesar dari "), errors
+    assert errors[0].endswith("kali); batasnya 100 kali."), errors
+    assert not [b for b in at.button if b.key in ("u_use", "u_save")]
+    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+
 def test_hostile_text_is_shown_as_data_never_as_html_or_markdown():
     at = run_page()
     upload(at, "hostile.csv", (CORPUS / "hostile.csv").read_bytes())
