@@ -13,6 +13,7 @@ The package, in reading order:
 * ``text``     text helpers: missing markers, header hints, years, notes, file names, hostile text
 * ``numbers``  number forms (Indonesian, English, plain) decided per column, and parsed
 * ``sniff``    file kind, encoding, binary data, delimiter, table width
+* ``limits``   what one upload may hold (below), checked before the expensive work
 * ``grid``     the rows of text cells with their line numbers (CSV text or an xlsx sheet)
 * ``read``     the entry points: size limit, file kind, grid, then the analysis
 * ``analyse``  the analysis, step by step, over the modules below
@@ -21,6 +22,19 @@ The package, in reading order:
 * ``regions``  region values to BPS codes, the unmatched report
 * ``values``   years, indicators and numbers become records
 * ``points``   a facility list: points read, and counted per region
+
+Limits
+------
+Besides the upload size (``JABODASH_MAX_UPLOAD_MB``, default 200 MiB), :mod:`jabodash.ingest.limits`
+refuses, each with an ``ingest.error.`` message naming what was too large, the limit and where:
+a line or a cell over 1 MiB (``line_too_long``, ``cell_too_long``: line, row and column), a table
+over 500 columns (``too_many_columns``) or 25 million cells (``too_many_cells``); and for XLSX,
+from the zip's directory before anything is unpacked, a part over 256 MiB unpacked
+(``xlsx_part_too_large``), all parts over 512 MiB (``xlsx_unpacked_too_large``), a part over
+10 MiB that unpacks to more than 100 times its packed size (``xlsx_ratio``), then more than
+1,000,000 shared strings (``too_many_shared_strings``, counted by streaming) and a sheet over
+5,000,000 cells (``xlsx_too_many_cells``, while it is read). So a hostile file is refused in
+about a second, in a few hundred MB.
 
 For the upload page
 -------------------
