@@ -87,34 +87,33 @@ def _rewrite_meta(bset: BoundarySet) -> None:
                        json.dumps(bset.meta, ensure_ascii=False, indent=1).encode())
 
 
-def _read_cache_once(level: str) -> tuple[str, BoundarySet | None]:
+def _read_cache_once(level: str) -> tuple[str, BoundarySet | None, str]:
+    """(status, the set when "ok", what is wrong otherwise: said once by load_cached)."""
     parquet, meta_path = _cache_paths(level)
     try:
         meta = json.loads(meta_path.read_bytes())
     except FileNotFoundError:
         if parquet.exists() and time.time() - parquet.stat().st_mtime > 60:
-            return "corrupt", None  # an orphan parquet without its JSON, older than any write
-        return "absent", None
+            return "corrupt", None, "parquet without its JSON"  # older than any write
+        return "absent", None, ""
     except (OSError, ValueError) as exc:
-        log.warning("boundary cache %s unreadable: %s", meta_path, exc)
-        return "corrupt", None
+        return "corrupt", None, f"{meta_path.name} unreadable ({type(exc).__name__})"
     try:
         data = parquet.read_bytes()
     except FileNotFoundError:
-        return "corrupt", None
+        return "corrupt", None, "JSON without its parquet"
     if not isinstance(meta, dict) or meta.get("format") != CACHE_FORMAT or meta.get("level") != level:
-        return "corrupt", None
+        return "corrupt", None, f"{meta_path.name} of another format or level"
     if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
-        return "mismatch", None
+        return "mismatch", None, f"{parquet.name} checksum differs"
     try:
         gdf = _parquet_to_gdf(data)
     except Exception as exc:
-        log.warning("boundary cache %s unreadable: %s", parquet, exc)
-        return "corrupt", None
+        return "corrupt", None, f"{parquet.name} unreadable ({type(exc).__name__})"
     needed = {"code", "name", "parent_code", "area_km2", "geometry"}
     if not needed <= set(gdf.columns) or gdf.crs is None or len(gdf) != meta.get("feature_count"):
-        return "corrupt", None
-    return "ok", BoundarySet(level=level, gdf=gdf, meta=meta)
+        return "corrupt", None, f"{parquet.name} lacks columns or features"
+    return "ok", BoundarySet(level=level, gdf=gdf, meta=meta), ""
 
 
 def load_cached(level: str) -> BoundarySet | None:
@@ -124,9 +123,9 @@ def load_cached(level: str) -> BoundarySet | None:
     removed and reported as None, never raised: the page then offers import/download again.
     """
     _check_level(level)
-    status = "absent"
+    status, detail = "absent", ""
     for _attempt in range(3):
-        status, bset = _read_cache_once(level)
+        status, bset, detail = _read_cache_once(level)
         if status == "ok":
             return bset
         if status != "mismatch":
@@ -134,8 +133,8 @@ def load_cached(level: str) -> BoundarySet | None:
         time.sleep(0.05)  # maybe a writer between its two files
     if status in ("corrupt", "mismatch"):
         parquet, meta_path = _cache_paths(level)
-        log.warning("boundary cache for %s is corrupt (%s); removed, import or download again",
-                    level, status)
+        log.warning("boundary cache for %s is damaged (%s); removed, import or download again",
+                    level, detail)
         _remove(parquet, meta_path)
         _GEOJSON_MEMO.clear()
     return None
