@@ -197,3 +197,26 @@ def test_map_extent_is_in_the_url_and_osm_never_is(cache):
     at.toggle(key="m_osm").set_value(True).run()
     assert not at.exception
     assert "basemap" not in at.query_params and "osm" not in str(dict(at.query_params))
+
+
+def test_zip_bomb_upload_is_refused_and_the_cache_stays(cache, tmp_path, monkeypatch):
+    """A zip bomb through the page's uploader: a translated refusal, no traceback, cache kept."""
+    import zipfile
+
+    from jabodash.geo.boundaries import limits
+    import_squares(tmp_path)
+    before = boundaries.cache_status()["kabkota"]["sha256"]
+    monkeypatch.setattr(limits, "extract", lambda *a, **k: pytest.fail("a bomb was unpacked"))
+    bomb = tmp_path / "bom.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:  # 4 MB of one feature, a few KB packed
+        zf.writestr("kecamatan.geojson", '{"type": "FeatureCollection", "features": ['
+                    + ",".join(['{"type": "Feature", "properties": {"nama": "Gambir"}, "geometry": '
+                                '{"type": "Point", "coordinates": [106.8, -6.2]}}'] * 40_000) + "]}")
+    at = run(cache)
+    at.file_uploader(key="b_file").upload("bom.zip", bomb.read_bytes(), "application/zip").run()
+    at.button(key="b_import").click().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "bom.zip tidak dibuka" in errors and "kecamatan.geojson" in errors and "bom zip" in errors
+    assert "Traceback" not in errors
+    assert boundaries.cache_status()["kabkota"]["sha256"] == before

@@ -26,6 +26,12 @@ In this package, in the order a feature travels:
 * :mod:`.geometry`: pure geometry functions (validate, area checks, simplify, GeoJSON);
 * :mod:`.cache`: the on-disk cache and the in-memory GeoJSON memo;
 * :mod:`.build`: the pipeline shared by every source;
+* :mod:`.limits`: what a file may hold, checked before it is unpacked or loaded: at most
+  ``MAX_BYTES`` (200 MB) of data once unpacked, ``MAX_FEATURES`` (20,000) features,
+  ``MAX_VERTICES`` (5,000,000) vertices; a zip at most ``MAX_ZIP_MEMBERS`` (200) members, none
+  unpacking to more than ``MAX_ZIP_RATIO`` (200) times its packed size once over 1 MB. The real
+  Jabodetabek kecamatan file has 217 features, 86,683 vertices, 2.2 MB. A file over a limit is
+  refused with a message naming the limit, and the cache stays as it was;
 * :mod:`.files`: source 1, a file (:func:`read_file`, :func:`import_file`);
 * :mod:`.downloads`: source 2, the official services (:func:`fetch`, :func:`fetch_big`,
   :func:`fetch_geoboundaries`).

@@ -4,6 +4,7 @@ the caller) and the shared pipeline (:mod:`.build`) does the rest.
 """
 from __future__ import annotations
 
+import glob
 import re
 import tempfile
 import zipfile
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from jabodash.geo.boundaries import limits
 from jabodash.geo.boundaries.build import _build
 from jabodash.geo.boundaries.geometry import _looks_lonlat
 from jabodash.geo.boundaries.model import (
@@ -67,31 +69,51 @@ def _pick_layer(path: str, filename: str, layer: str | None) -> str | None:
     raise BoundaryError("boundaries.error.multiple_layers", filename=filename, layers=", ".join(names))
 
 
-def _read_path(path: Path, kind: str, filename: str, layer: str | None) -> gpd.GeoDataFrame:
-    import pyogrio
-    target = str(path)
-    if kind == "zip":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                members = [m for m in zf.namelist() if not m.endswith("/") and "__MACOSX" not in m]
-        except zipfile.BadZipFile as exc:
-            raise BoundaryError("boundaries.error.unreadable_file", filename=filename, reason=str(exc)) from None
-        readable = [m for m in members if Path(m).suffix.lower() in (".shp", ".geojson", ".json", ".gpkg")]
-        if layer is not None:
-            chosen = [m for m in readable if m == layer or Path(m).stem == layer]
-            if chosen:
-                readable, layer = chosen[:1], None
-        if not readable:
-            raise BoundaryError("boundaries.error.no_layer", filename=filename)
-        if len(readable) > 1:
-            raise BoundaryError("boundaries.error.multiple_layers", filename=filename,
-                                layers=", ".join(Path(m).stem for m in readable))
-        target = f"/vsizip/{path}/{readable[0]}"
-    layer = _pick_layer(target, filename, layer)
+def _zip_member(path: Path, filename: str, layer: str | None, dest: Path) -> tuple[Path, str, str | None]:
+    """Choose the layer inside a zip, check the archive's declared sizes (:mod:`.limits`) and
+    unpack only that layer (a shapefile with its siblings) into ``dest``."""
     try:
-        gdf = pyogrio.read_dataframe(target, layer=layer)
-    except Exception as exc:
+        with zipfile.ZipFile(path) as zf:
+            names = [m for m in zf.namelist() if not m.endswith("/") and "__MACOSX" not in m]
+            readable = [m for m in names if Path(m).suffix.lower() in (".shp", ".geojson", ".json", ".gpkg")]
+            if layer is not None:
+                chosen = [m for m in readable if m == layer or Path(m).stem == layer]
+                if chosen:
+                    readable, layer = chosen[:1], None
+            if not readable:
+                raise BoundaryError("boundaries.error.no_layer", filename=filename)
+            if len(readable) > 1:
+                raise BoundaryError("boundaries.error.multiple_layers", filename=filename,
+                                    layers=", ".join(Path(m).stem for m in readable))
+            member = readable[0]
+            kind = _SUFFIXES[Path(member).suffix.lower()]
+            parts = limits.shapefile_parts(member, names) if kind == "shp" else [member]
+            limits.check_zip(zf, filename, parts)
+            limits.extract(zf, parts, dest, filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
         raise BoundaryError("boundaries.error.unreadable_file", filename=filename, reason=str(exc)) from None
+    return dest / Path(member).name, kind, layer
+
+
+def _read_path(path: Path, kind: str, filename: str, layer: str | None) -> gpd.GeoDataFrame:
+    """Read a file known to be of ``kind``: a zip is unpacked (one layer) into a temporary folder;
+    sizes and counts are checked (:mod:`.limits`) before the full read."""
+    import pyogrio
+    with tempfile.TemporaryDirectory(prefix="jabodash-boundaries-") as tmp:
+        if kind == "zip":
+            path, kind, layer = _zip_member(path, filename, layer, Path(tmp))
+        files = [path] if kind != "shp" else [p for p in path.parent.glob(f"{glob.escape(path.stem)}.*")
+                                              if p.suffix.lower() in (".shp", ".shx", ".dbf")]
+        limits.check_size(sum(p.stat().st_size for p in files), filename)
+        target = str(path)
+        layer = _pick_layer(target, filename, layer)
+        try:
+            limits.check_counts(target, layer, filename)
+            gdf = pyogrio.read_dataframe(target, layer=layer)
+        except BoundaryError:
+            raise
+        except Exception as exc:
+            raise BoundaryError("boundaries.error.unreadable_file", filename=filename, reason=str(exc)) from None
     if gdf.crs is None and not _looks_lonlat(gdf):
         raise BoundaryError("boundaries.error.no_crs", filename=filename)
     return gdf
@@ -99,16 +121,20 @@ def _read_path(path: Path, kind: str, filename: str, layer: str | None) -> gpd.G
 
 def read_file(path_or_bytes: str | Path | bytes, filename: str | None = None,
               layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read a GeoJSON, GeoPackage or zipped Shapefile (path or uploaded bytes) with pyogrio."""
+    """Read a GeoJSON, GeoPackage or zipped Shapefile (path or uploaded bytes) with pyogrio,
+    within the limits of :mod:`.limits` (checked before anything is unpacked or loaded)."""
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
         data = bytes(path_or_bytes)
         name = filename or "upload"
         kind = _SUFFIXES.get(Path(name).suffix.lower()) or _sniff(data)
         if kind is None or kind == "shp":
             raise BoundaryError("boundaries.error.unsupported_format", filename=name)
-        with tempfile.TemporaryDirectory(prefix="jabodash-boundaries-") as tmp:
+        if kind != "zip":
+            limits.check_size(len(data), name)
+        with tempfile.TemporaryDirectory(prefix="jabodash-upload-") as tmp:
             path = Path(tmp) / f"upload.{'geojson' if kind == 'geojson' else kind}"
             path.write_bytes(data)
+            del data
             return _read_path(path, kind, name, layer)
     path = Path(path_or_bytes)
     name = filename or path.name

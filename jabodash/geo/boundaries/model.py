@@ -57,6 +57,17 @@ MESSAGES_EN = {
     "boundaries.error.no_match": "None of the {count} features could be matched to a {level} of the "
                                  "dashboard.",
     "boundaries.error.no_geometry": "No usable polygon geometry is left after repair.",
+    "boundaries.error.too_large": "{filename} holds {size_mb} MB of data once unpacked, more than the "
+                                  "limit of {limit_mb} MB; keep only the Jabodetabek area or simplify the "
+                                  "boundaries, then try again.",
+    "boundaries.error.zip_members": "{filename} holds {count} files, more than the limit of {limit}; zip "
+                                    "only the boundary layer.",
+    "boundaries.error.zip_ratio": "{filename} was not unpacked: its member {member} would grow {ratio} times "
+                                  "(the limit is {limit} times), as a zip bomb does.",
+    "boundaries.error.too_many_features": "{filename} holds {count} features, more than the limit of {limit}; "
+                                          "keep only the Jabodetabek area, then try again.",
+    "boundaries.error.too_many_vertices": "{filename} holds more than {limit} vertices; simplify the "
+                                          "boundaries or keep only the Jabodetabek area, then try again.",
 }
 
 
