@@ -32,7 +32,9 @@ from jabodash.sql import (
     problem_from_exception,
     table_name,
 )
-from jabodash.sql.worker import _WORKER_GRACE_S
+from jabodash.sql import worker as worker_mod
+from jabodash.sql.engine import _Engine
+from jabodash.sql.worker import _WORKER_GRACE_S, _from_ipc, _run_reply
 from jabodash.store import Store, database_path, workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -419,6 +421,84 @@ def test_a_worker_that_died_is_replaced(db_path, upload):
         result = sb.run("SELECT count(*) AS n FROM upload_bike")
         assert result.ok and result.df["n"][0] == 3
     assert sb._worker.proc is None  # closed with the sandbox
+
+
+# --- both limits hold for the whole request (execution, fetch and conversion) -------------------
+
+def _engine(db_path, **kw) -> _Engine:
+    args = dict(timeout_s=1.0, memory_limit="256MB", threads=1, download_cap=1000, download_max_bytes=10**6)
+    return _Engine(str(db_path), **{**args, **kw})
+
+
+def test_the_time_limit_counts_from_the_request_start(db_path):
+    """A request that reaches the engine when its time is already spent is a timeout, however quick
+    the query: the limit is the request's, not only DuckDB's execution."""
+    engine = _engine(db_path)
+    try:
+        assert engine.run("SELECT 1 AS one").ok
+        late = engine.run("SELECT 1 AS one", started=time.monotonic() - 5)
+        assert not late.ok and late.error.kind == "timeout" and late.table is None
+        assert "1 s" in late.error.message("en")
+        reply, blobs = _run_reply(engine, {"sql": "SELECT 1 AS one", "started": time.monotonic() - 5},
+                                  time.monotonic())
+        assert reply["error"]["kind"] == "timeout" and blobs == []
+        reply, blobs = _run_reply(engine, {"sql": "SELECT 1 AS one"}, time.monotonic())
+        assert reply["error"] is None and _from_ipc(bytes(blobs[0])).to_pydict() == {"one": [1]}
+    finally:
+        engine.close()
+
+
+def test_a_result_whose_conversion_ends_past_the_limit_is_a_timeout(db_path, monkeypatch):
+    """The engine's conversion of the batches counts: a result ready only after the limit
+    (JABODASH_SQL_TIMEOUT_S=1) is refused as a timeout, and the next query runs."""
+    monkeypatch.setenv("JABODASH_SQL_TIMEOUT_S", "1")
+    convert, slow = _Engine._convert, [True]
+
+    def slow_convert(batches, schema, cap):
+        if slow.pop() if slow else False:
+            time.sleep(1.5)
+        return convert(batches, schema, cap)
+
+    monkeypatch.setattr(_Engine, "_convert", staticmethod(slow_convert))
+    with Sandbox(db_path, include_saved=False, isolation="thread") as sb:
+        assert sb.timeout_s == 1
+        result = sb.run("SELECT range AS i FROM range(10)")
+        assert not result.ok and result.error.kind == "timeout" and result.error.key == "error.timeout"
+        assert result.rows == 0
+        assert sb.run("SELECT 42 AS x").df["x"][0] == 42
+
+
+def test_the_worker_conversion_for_the_reply_counts(db_path, monkeypatch):
+    """The worker's conversion to Arrow IPC counts too: a reply ready after the limit is a timeout."""
+    engine = _engine(db_path)
+    ipc = worker_mod._ipc_buffer
+
+    def slow_ipc(table):
+        time.sleep(1.5)
+        return ipc(table)
+
+    monkeypatch.setattr(worker_mod, "_ipc_buffer", slow_ipc)
+    try:
+        reply, blobs = _run_reply(engine, {"sql": "SELECT range AS i FROM range(10)"}, time.monotonic())
+        assert reply["error"]["kind"] == "timeout" and blobs == []
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_the_rows_read_stay_within_the_memory_limit(db_path, monkeypatch, isolation):
+    """With JABODASH_SQL_MEMORY_LIMIT=64MB the rows read (and so their conversion) stop at a quarter
+    of it, reported as a cut result, even though the download byte cap (256 MB) is larger."""
+    monkeypatch.setenv("JABODASH_SQL_MEMORY_LIMIT", "64MB")
+    with Sandbox(db_path, include_saved=False, isolation=isolation, timeout_s=30) as sb:
+        assert sb.download_max_bytes == 256 * 2**20
+        result = sb.run("SELECT repeat('x', 1000) || range AS s FROM range(100000)")   # about 100 MB
+        assert result.ok, result.error
+        assert result.truncated and result.limit_reason == "bytes"
+        assert 0 < result.rows < 100000
+        assert result.table.nbytes <= 16 * 10**6 + 8192 * 1100   # the budget plus one batch
+        assert "larger than the console reads" in result.notice("en")
+        assert sb.run("SELECT count(*) AS n FROM range(5)").df["n"][0] == 5
 
 
 def test_query_length_limit(box):

@@ -25,7 +25,11 @@ How a query is kept harmless (first line: DuckDB's own guarantees, verified in d
   Time: DuckDB's ``max_execution_time`` is the time limit, and a ``threading.Timer`` also calls
   ``con.interrupt()`` at the limit (default 10 s).
 * Rows: the result is streamed as Arrow record batches and reading stops after ``download_cap`` rows
-  (or ``download_max_bytes``), so a query returning 50 million rows never materialises.
+  or when the batches read pass the result budget (``download_max_bytes``, and never more than a
+  quarter of ``memory_limit``: the rows read and their copy for the reply stay within the memory
+  limit), so a query returning 50 million rows never materialises.
+* The time limit covers the whole request: execution, fetching the batches and converting them.
+  A result complete only after the limit is a timeout, like a query interrupted at the limit.
 
 Before it runs, a query passes the second line, :mod:`jabodash.sql.guard`. What DuckDB does not
 bound (an allocation outside its buffer manager, a loop that does not look at the interrupt) is
@@ -42,7 +46,7 @@ import pyarrow as pa
 from jabodash.sql.guard import check_statements, check_tokens
 from jabodash.sql.problems import _duckdb_error, _problem_at, problem_from_exception
 from jabodash.sql.results import Result
-from jabodash.sql.settings import BATCH_ROWS, CATALOG
+from jabodash.sql.settings import BATCH_ROWS, CATALOG, memory_bytes
 
 
 class _Engine:
@@ -55,6 +59,9 @@ class _Engine:
         self.memory_limit = memory_limit
         self.download_cap = int(download_cap)
         self.download_max_bytes = int(download_max_bytes)
+        # the rows read are held twice at most (the batches and their copy for the reply or the
+        # page), beside DuckDB's own memory: a quarter of the memory limit keeps them inside it
+        self.result_budget = max(1, min(self.download_max_bytes, memory_bytes(memory_limit) // 4))
         self.lock = threading.Lock()
         self.tables: dict[str, pa.Table] = {}
         self.con = duckdb.connect(":memory:", config={
@@ -107,9 +114,12 @@ class _Engine:
                 "ORDER BY database_name, table_name, column_index", [CATALOG]).fetchall()]
 
     def run(self, sql: str, *, timeout_s: float | None = None, download_cap: int | None = None,
-            check: bool = True) -> Result:
-        """Check (unless check=False, tests only) and run one query; never raises for a bad query."""
+            check: bool = True, started: float | None = None) -> Result:
+        """Check (unless check=False, tests only) and run one query; never raises for a bad query.
+        The time limit counts from ``started`` (time.monotonic() when the request came in; default
+        now) and covers execution, fetching and converting the rows."""
         timeout = self.timeout_s if timeout_s is None else min(float(timeout_s), self.timeout_s)
+        request_start = time.monotonic() if started is None else float(started)
         cap = self.download_cap if download_cap is None else max(1, int(download_cap))
         result = Result(sql=sql, download_cap=cap)
         if check:
@@ -130,7 +140,7 @@ class _Engine:
 
         with self.lock:
             started = time.perf_counter()
-            timer = threading.Timer(timeout, stop)
+            timer = threading.Timer(max(0.0, request_start + timeout - time.monotonic()), stop)
             timer.daemon = True
             timer.start()
             reader = None
@@ -158,13 +168,16 @@ class _Engine:
                     if rows > cap:
                         result.truncated, result.limit_reason = True, "rows"
                         break
-                    if size > self.download_max_bytes:
+                    if size > self.result_budget:
                         result.truncated, result.limit_reason = True, "bytes"
                         break
-                table = pa.Table.from_batches(batches, schema=reader.schema)
-                result.table = table.slice(0, cap) if rows > cap else table
+                result.table = self._convert(batches, reader.schema, cap)
                 if not result.columns:
                     result.columns = result.table.column_names
+                if timed_out.is_set() or time.monotonic() - request_start > timeout:
+                    # complete only after the limit (the conversion included): a timeout all the same
+                    timed_out.set()
+                    raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
             except duckdb.Error as exc:
                 result.error = problem_from_exception(exc, sql, timed_out=timed_out.is_set(),
                                                       timeout_s=timeout, memory_limit=self.memory_limit)
@@ -191,6 +204,12 @@ class _Engine:
                         pass
                 result.elapsed_s = time.perf_counter() - started
         return result
+
+    @staticmethod
+    def _convert(batches: list[pa.RecordBatch], schema: pa.Schema, cap: int) -> pa.Table:
+        """The batches read as one table of at most ``cap`` rows."""
+        table = pa.Table.from_batches(batches, schema=schema)
+        return table.slice(0, cap) if table.num_rows > cap else table
 
     def _positioned(self, sql: str, exc: duckdb.Error) -> duckdb.Error:
         """The binder behind ``con.sql`` reports some errors without their position; binding the same

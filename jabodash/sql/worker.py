@@ -6,10 +6,15 @@ ran for a minute and took 3.7 GB although the limits were 256 MB and 2 s. A sand
 DuckDB (:class:`jabodash.sql.engine._Engine`) in a worker process of its own (``isolation="process"``,
 the default on POSIX systems; ``python -m jabodash.sql --worker``, see ``__main__.py``), driven over a
 pipe: JSON headers and Arrow IPC, nothing pickled. Before each query the worker caps its address
-space (``RLIMIT_AS``: current size + memory limit + twice the download byte cap + 256 MB), so such an
-allocation fails inside DuckDB as an out-of-memory error; and a query that has not answered at the
-time limit plus a grace period is ended by killing the worker; a new one starts at once with the
-session's uploads. ``isolation="thread"`` (non-POSIX systems, or JABODASH_SQL_ISOLATION=thread) runs
+space (``RLIMIT_AS``: current size + memory limit + twice the result budget + 256 MB), so such an
+allocation fails inside DuckDB as an out-of-memory error. Both limits hold for the whole request:
+the time limit counts from the moment the app sent it (``started``, the shared monotonic clock)
+and covers execution, fetching and the conversion to the reply (a result converted after the limit
+is a timeout); the rows read stay within the result budget (a quarter of the memory limit at most,
+see :mod:`jabodash.sql.engine`) and are written to the pipe from one Arrow buffer, never copied
+again. A query that has not answered at the time limit plus a grace period (counted from the same
+start, the reply's transfer included) is ended by killing the worker; a new one starts at once with
+the session's uploads. ``isolation="thread"`` (non-POSIX systems, or JABODASH_SQL_ISOLATION=thread) runs
 the same engine in the app's process, with every check and DuckDB limit but without the hard cap.
 
 :func:`worker_main` is the worker's side, :class:`_WorkerClient` the app's side.
@@ -28,12 +33,13 @@ import subprocess
 import sys
 import time
 
+import duckdb
 import pyarrow as pa
 import pyarrow.ipc  # noqa: F401 (pa.ipc)
 
 from jabodash.core.paths import ROOT
 from jabodash.sql.engine import _Engine
-from jabodash.sql.problems import SqlProblem
+from jabodash.sql.problems import SqlProblem, problem_from_exception
 from jabodash.sql.results import Result
 from jabodash.sql.settings import memory_bytes
 
@@ -53,11 +59,27 @@ def _pack(header: dict, blobs: list[bytes] = ()) -> bytes:
     return b"".join(parts)
 
 
-def _ipc(table: pa.Table) -> bytes:
+def _ipc_buffer(table: pa.Table) -> pa.Buffer:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return sink.getvalue()
+
+
+def _ipc(table: pa.Table) -> bytes:
+    return _ipc_buffer(table).to_pybytes()
+
+
+def _send(out, header: dict, blobs: list = ()) -> None:
+    """Write one message piece by piece: a large blob (an Arrow buffer) is written as it is, not
+    joined into one more copy of the reply."""
+    body = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    out.write(len(body).to_bytes(4, "big") + len(blobs).to_bytes(4, "big") + body)
+    for blob in blobs:
+        view = memoryview(blob)
+        out.write(view.nbytes.to_bytes(8, "big"))
+        out.write(view)
+    out.flush()
 
 
 def _from_ipc(data: bytes) -> pa.Table:
@@ -91,6 +113,8 @@ class _Pipe:
     def message(self, deadline: float | None, rest_s: float = 120.0) -> tuple[dict, list[bytes]]:
         head = self.read(8, deadline)
         later = time.monotonic() + rest_s  # the reply has started: the rest is a transfer
+        if deadline is not None:
+            later = min(later, max(deadline, time.monotonic() + 1.0))
         body = json.loads(self.read(int.from_bytes(head[:4], "big"), later))
         blobs = []
         for _ in range(int.from_bytes(head[4:], "big")):
@@ -99,11 +123,29 @@ class _Pipe:
         return body, blobs
 
 
-def _result_message(result: Result) -> tuple[dict, list[bytes]]:
+def _result_message(result: Result) -> tuple[dict, list]:
     header = {"ok": result.ok, "columns": result.columns, "types": result.types, "truncated": result.truncated,
               "limit_reason": result.limit_reason, "elapsed_s": result.elapsed_s,
               "error": None if result.error is None else _problem_dict(result.error)}
-    return header, ([] if result.table is None else [_ipc(result.table)])
+    return header, ([] if result.table is None else [_ipc_buffer(result.table)])
+
+
+def _run_reply(engine: _Engine, msg: dict, received: float) -> tuple[dict, list]:
+    """Run a query and convert its result for the reply, within the time limit counted from the
+    app's request start (``msg["started"]``, else ``received``): a reply ready only after the limit
+    is a timeout, its rows dropped."""
+    started = min(float(msg.get("started") or received), received)
+    result = engine.run(msg["sql"], timeout_s=msg.get("timeout_s"), download_cap=msg.get("download_cap"),
+                        check=msg.get("check", True), started=started)
+    reply, blobs = _result_message(result)
+    limit = engine.timeout_s if msg.get("timeout_s") is None else min(float(msg["timeout_s"]), engine.timeout_s)
+    if result.ok and time.monotonic() - started > limit:
+        result.table = None
+        result.error = problem_from_exception(duckdb.InterruptException("INTERRUPT Error: Interrupted!"),
+                                              msg["sql"], timed_out=True, timeout_s=limit,
+                                              memory_limit=engine.memory_limit)
+        reply, blobs = _result_message(result)
+    return reply, blobs
 
 
 def _problem_dict(problem: SqlProblem) -> dict:
@@ -141,6 +183,7 @@ def worker_main() -> int:
             msg, blobs = pipe.message(None)
         except (_WorkerDied, ValueError):
             return 0
+        received = time.monotonic()
         op = msg.get("op")
         reply: dict = {"ok": True}
         out_blobs: list[bytes] = []
@@ -149,17 +192,14 @@ def worker_main() -> int:
                 engine = _Engine(msg["db_path"], timeout_s=msg["timeout_s"], memory_limit=msg["memory_limit"],
                                  threads=msg["threads"], download_cap=msg["download_cap"],
                                  download_max_bytes=msg["download_max_bytes"])
-                allowance = (memory_bytes(msg["memory_limit"]) + 2 * int(msg["download_max_bytes"])
-                             + 256 * 2**20)
+                allowance = memory_bytes(msg["memory_limit"]) + 2 * engine.result_budget + 256 * 2**20
             elif op == "add":
                 engine.add(msg["name"], _from_ipc(blobs[0]))
             elif op == "remove":
                 engine.remove(msg["name"])
             elif op == "run":
                 _set_memory_cap(allowance)
-                result = engine.run(msg["sql"], timeout_s=msg.get("timeout_s"),
-                                    download_cap=msg.get("download_cap"), check=msg.get("check", True))
-                reply, out_blobs = _result_message(result)
+                reply, out_blobs = _run_reply(engine, msg, received)
             elif op == "schema":
                 reply["rows"] = engine.schema_rows()
             elif op == "settings":
@@ -171,10 +211,11 @@ def worker_main() -> int:
         except Exception as exc:  # reported to the parent, which raises it there
             reply, out_blobs = {"ok": False, "failure": f"{type(exc).__name__}: {exc}"}, []
         try:
-            proto_out.write(_pack(reply, out_blobs))
-            proto_out.flush()
+            _send(proto_out, reply, out_blobs)
         except (BrokenPipeError, OSError):
             return 0
+        finally:
+            out_blobs = None  # the reply's buffer is freed before the next request
 
 
 class _WorkerClient:
@@ -231,7 +272,9 @@ class _WorkerClient:
 
     def request(self, header: dict, blobs: list[bytes] = (), timeout_s: float | None = None):
         """Send one request, return (reply, blobs). TimeoutError when the worker did not answer in
-        time (it is killed), _WorkerDied when it ended (crash, memory)."""
+        time (it is killed), _WorkerDied when it ended (crash, memory). ``timeout_s`` counts from the
+        moment the request is sent (a new worker's start-up before it is not counted) and covers the
+        whole reply, its transfer included; the start goes to the worker as ``started``."""
         self.ensure()
         try:
             while self.pending:  # replies of init/add sent at start
@@ -240,8 +283,9 @@ class _WorkerClient:
                     failure = reply["failure"]
                     self.kill()
                     raise RuntimeError(f"the SQL worker could not start: {failure}")
-            self._write(_pack(header, list(blobs)))
-            deadline = None if timeout_s is None else time.monotonic() + timeout_s
+            started = time.monotonic()
+            self._write(_pack({**header, "started": started}, list(blobs)))
+            deadline = None if timeout_s is None else started + timeout_s
             reply, out = self._read(deadline)
         except TimeoutError:
             self.kill()
