@@ -2,7 +2,9 @@
 
 Every sandbox has a time limit (default 10 s), a DuckDB memory limit (default 1 GB) and thread count
 (default 1), the number of rows the page shows (``display_rows``, 1,000) and the most rows or bytes a
-query may return for the downloads (``download_cap``, 1,000,000 rows; ``download_max_bytes``, 256 MB).
+query may return for the downloads (``download_cap``, 1,000,000 rows; ``download_max_bytes``, 256 MB,
+and never more than a quarter of the memory limit, so that the rows read and their conversion stay
+inside it). The time limit covers the whole request: execution, fetching and conversion.
 :func:`settings_from_env` reads them from JABODASH_SQL_* environment variables (invalid values fall back
 to the defaults); a :class:`jabodash.sql.sandbox.Sandbox` argument overrides both.
 
