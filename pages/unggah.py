@@ -38,6 +38,11 @@ def _points_report(rep: unggah.PointReport, names: dict) -> None:
         st.dataframe(unggah.point_counts_table(rep, names, lang), hide_index=True, key="u_point_counts")
 
 
+with st.expander(t("unggah.template.heading", lang)):
+    st.caption(t("unggah.template.help", lang))
+    for col, (key, label, data, filename, mime) in zip(st.columns(4), unggah.starter_files(lang)):
+        col.download_button(label, data, file_name=filename, mime=mime, key=key)
+
 up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
 if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget the old corrections
     ss["_u_file_id"] = up.file_id

@@ -306,3 +306,17 @@ def test_hostile_text_is_shown_as_data_never_as_html_or_markdown():
     cells = set(preview["indikator"].astype(str))
     assert "<script>alert('x')</script>" in cells and "[klik di sini](http://example.invalid/x)" in cells
     assert '=HYPERLINK("http://example.invalid","x")' in cells
+
+
+@pytest.mark.parametrize("lang, labels", [
+    ("id", ["Templat (CSV)", "Templat (XLSX)", "Contoh bentuk panjang (CSV)", "Contoh bentuk lebar (CSV)"]),
+    ("en", ["Template (CSV)", "Template (XLSX)", "Long example (CSV)", "Wide example (CSV)"]),
+])
+def test_template_and_example_downloads_in_the_ui_language(lang, labels):
+    at = run_page()
+    if lang == "en":
+        at.radio(key="w_lang").set_value("en").run()
+    buttons = {d.key: d.proto.label for d in at.get("download_button")}
+    assert [buttons.get(k) for k in ("u_tpl_csv", "u_tpl_xlsx", "u_ex_long", "u_ex_wide")] == labels
+    heading = "Mulai dari templat atau contoh" if lang == "id" else "Start from a template or an example"
+    assert heading in [e.label for e in at.expander]

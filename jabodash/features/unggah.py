@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -232,3 +233,106 @@ def cleaned_table(result: IngestResult, records: pd.DataFrame, lang: str) -> pd.
                              "region_code": p["region_code"].astype(object).to_numpy(),
                              "in_area": p["in_area"].to_numpy()})
     return result.cleaned(lang)
+
+
+# ---------------------------------------------------------------------------
+# Starting points offered on the upload page: a template and two example files that the reader
+# takes as they are, with column headers in the UI's language and regions from data/regions.csv.
+TEMPLATE_COLUMNS = ("region_code", "region_name", "year", "indicator", "value", "unit", "source")
+EXAMPLE_INDICATOR = "population_census"        # BPS census counts: SP2010 and SP2020
+EXAMPLE_REGIONS = ("3171", "3201", "3276")     # Jakarta Selatan, Kabupaten Bogor, Kota Depok
+EXAMPLE_YEARS = (2010, 2020)
+
+
+def template_headers(lang: str) -> list[str]:
+    return [t(f"unggah.template.col.{c}", lang) for c in TEMPLATE_COLUMNS]
+
+
+def template_frame(lang: str) -> pd.DataFrame:
+    """The template: every region of the agglomeration area (code and name), the other columns
+    empty for the analyst to fill in, one row per region, year and indicator."""
+    from jabodash.geo.regions import load_regions
+    regions = load_regions()
+    regions = regions[regions["in_agglomeration"]]
+    frame = pd.DataFrame({"region_code": regions["code"].tolist(), "region_name": regions["name"].tolist()})
+    for column in TEMPLATE_COLUMNS[2:]:
+        frame[column] = ""
+    frame.columns = template_headers(lang)
+    return frame
+
+
+@lru_cache(maxsize=1)
+def _example_rows() -> pd.DataFrame:
+    """The census population of the example regions in the example years, with the source of
+    each figure (data/observations.csv and data/datasets.csv)."""
+    from jabodash.core.paths import DATA_DIR
+    from jabodash.geo.regions import load_regions
+    obs = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
+    titles = pd.read_csv(DATA_DIR / "datasets.csv", dtype=str, keep_default_na=False).set_index("id")["title"]
+    rows = obs[(obs["indicator_id"] == EXAMPLE_INDICATOR) & obs["region_code"].isin(EXAMPLE_REGIONS)
+               & obs["year"].isin(EXAMPLE_YEARS)].copy()
+    names = load_regions().set_index("code")["name"]
+    rows["region_name"] = rows["region_code"].map(names)
+    rows["source"] = rows["dataset_id"].map(titles)
+    order = {code: i for i, code in enumerate(EXAMPLE_REGIONS)}
+    return rows.sort_values(["region_code", "year"], key=lambda s: s.map(order) if s.name == "region_code" else s)
+
+
+def example_long(lang: str) -> pd.DataFrame:
+    """A long file: one row per region and year, with indicator, unit and source columns."""
+    from jabodash.core.catalog import load_catalog
+    ind = load_catalog()[EXAMPLE_INDICATOR]
+    rows = _example_rows()
+    frame = pd.DataFrame({"region_code": rows["region_code"], "region_name": rows["region_name"],
+                          "year": rows["year"].astype(int), "indicator": ind.name(lang),
+                          "value": rows["value"].astype("int64"), "unit": ind.unit(lang), "source": rows["source"]})
+    frame.columns = template_headers(lang)
+    return frame.reset_index(drop=True)
+
+
+def example_wide(lang: str) -> pd.DataFrame:
+    """A wide file: one row per region, one column per year (the indicator is named on upload)."""
+    rows = _example_rows()
+    wide = rows.pivot(index="region_code", columns="year", values="value").astype("int64")
+    wide = wide.loc[list(EXAMPLE_REGIONS)]
+    names = rows.drop_duplicates("region_code").set_index("region_code")["region_name"]
+    frame = pd.DataFrame({t("unggah.template.col.region_code", lang): wide.index,
+                          t("unggah.template.col.region_name", lang): names.loc[wide.index].tolist()})
+    for year in wide.columns:
+        frame[str(year)] = wide[year].tolist()
+    return frame.reset_index(drop=True)
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    """One sheet, text cells written as text (an openpyxl cell starting with "=" is not a formula)."""
+    import io
+
+    from openpyxl import Workbook
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append([str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        ws.append([None if (isinstance(v, str) and v == "") else v for v in row])
+    for cell in (c for r in ws.iter_rows() for c in r):
+        if cell.data_type == "f":        # nothing from the data may become a formula
+            cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def starter_files(lang: str) -> list[tuple[str, str, bytes, str, str]]:
+    """The page's download buttons: (widget key, label, bytes, file name, MIME type); every CSV
+    through csvsafe (no formula injection), headers and names in the UI's language."""
+    from jabodash.core.csvsafe import to_safe_csv
+    label = lambda key: t(f"unggah.template.{key}", lang)  # noqa: E731
+    template = template_frame(lang)
+    return [("u_tpl_csv", label("csv"), to_safe_csv(template), label("file_template") + ".csv", "text/csv"),
+            ("u_tpl_xlsx", label("xlsx"), xlsx_bytes(template, label("sheet")), label("file_template") + ".xlsx",
+             XLSX_MIME),
+            ("u_ex_long", label("long"), to_safe_csv(example_long(lang)), label("file_long") + ".csv", "text/csv"),
+            ("u_ex_wide", label("wide"), to_safe_csv(example_wide(lang)), label("file_wide") + ".csv", "text/csv")]
