@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -184,10 +185,19 @@ def test_damaged_folders_are_skipped_with_a_warning(ws):
     (root / "tanpa-parquet" / "original_x.csv").write_text("x")
     (root / "bukan-folder").write_text("x")
     (root / "Huruf Besar").mkdir()
-    with pytest.warns(RuntimeWarning):
+    workspace.take_damaged()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a log line, not a Python warning
         listed, problems = workspace.list_datasets(with_problems=True)
     assert [m["id"] for m in listed] == [good]
     assert sorted(p.params["id"] for p in problems) == ["rusak-json", "tanpa-meta", "tanpa-parquet"]
+    by_id = {p.params["id"]: p for p in problems}
+    assert by_id["rusak-json"].text("id") == "Dataset rusak-json rusak dan dilewati (meta.json tidak dapat dibaca)."
+    assert by_id["tanpa-meta"].text("en") == "Dataset tanpa-meta is damaged and was skipped (meta.json is missing)."
+    assert by_id["tanpa-parquet"].text("en").endswith("(cleaned.parquet is missing).")
+    workspace.list_datasets()   # listed again: noted again, one per dataset
+    assert sorted(p.params["id"] for p in workspace.take_damaged()) == ["rusak-json", "tanpa-meta", "tanpa-parquet"]
+    assert workspace.take_damaged() == []
     with pytest.raises(workspace.DatasetCorrupt):
         workspace.load_dataset("rusak-json")
     # a damaged parquet file

@@ -3,11 +3,14 @@
 Each command lives in a module jabodash/cli/<name>.py that exposes register(subparsers);
 the handler it sets (parser.set_defaults(func=...)) takes the parsed args and returns the
 exit code. Errors print a message and exit non-zero; a traceback is never shown.
+Damaged saved datasets that a command skipped are said once, after it, on standard error in the
+command's language (``--lang``, else Bahasa Indonesia).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import pkgutil
 import sys
 
@@ -31,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        return _run(args)
     except BrokenPipeError:  # output piped into head & co.
         sys.stderr.close()
         return 0
@@ -41,3 +44,20 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last line of defence: a message, never a traceback
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+def _run(args) -> int:
+    name = "jabodash.store.workspace"   # not imported here: it costs a second at every start
+    log = logging.getLogger(name)
+    quiet = logging.NullHandler()       # its English log line is said below, translated, instead
+    log.addHandler(quiet)
+    if name in sys.modules:
+        sys.modules[name].take_damaged()   # left over from an earlier command in this process
+    try:
+        return int(args.func(args) or 0)
+    finally:
+        log.removeHandler(quiet)
+        lang = getattr(args, "lang", None) or "id"
+        workspace = sys.modules.get(name)
+        for problem in workspace.take_damaged() if workspace is not None else ():
+            print(problem.text(lang), file=sys.stderr)

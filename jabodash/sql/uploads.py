@@ -50,6 +50,9 @@ def saved_datasets() -> dict[str, tuple[pd.DataFrame, str]]:
     for meta in metas:
         try:
             ds = workspace.load_dataset(meta["id"])
+        except workspace.DatasetCorrupt as exc:
+            workspace.note_damaged(exc)
+            continue
         except Exception:
             continue
         name = table_name(ds.id, prefix="saved", taken=out)

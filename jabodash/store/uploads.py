@@ -151,6 +151,9 @@ def saved_parts() -> list[tuple]:
     for meta in metas:
         try:
             ds = workspace.load_dataset(meta["id"])
+        except workspace.DatasetCorrupt as exc:
+            workspace.note_damaged(exc)
+            continue
         except workspace.WorkspaceError:
             continue
         obs, inds = workspace.records_frames(ds.id, meta, ds.records)

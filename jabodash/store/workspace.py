@@ -13,7 +13,9 @@ in ``st.session_state``) until the analyst saves them; then :func:`save_dataset`
 Writes are atomic: a dataset is assembled in a hidden temporary folder and renamed into place,
 and meta.json is replaced atomically on rename. Ids are ``[a-z0-9-]`` only (validated before any
 path is built), file names are sanitised, and every path is checked to lie inside the workspace.
-A damaged dataset folder is skipped by :func:`list_datasets` with a warning, never an exception.
+A damaged dataset folder is skipped by :func:`list_datasets`, never an exception: logged once per
+process, and noted for :func:`take_damaged` (the command line says it once per command, in its
+language).
 ``JABODASH_WORKSPACE`` sets the folder (default outside the repository, see jabodash.core.paths).
 
 This module must not import streamlit.
@@ -30,7 +32,6 @@ import shutil
 import tempfile
 import threading
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,7 +70,37 @@ class DatasetNotFound(WorkspaceError, KeyError):
 
 
 class DatasetCorrupt(WorkspaceError):
-    pass
+    """A damaged dataset folder; ``params["reason"]`` names what is wrong (``detail`` is its English)."""
+
+    def text(self, lang: str = "id") -> str:
+        detail = t(f"ingest.workspace.damage.{self.params.get('reason')}", lang)
+        return t(self.key, lang, **{**self.params, "detail": detail})
+
+
+def _corrupt(dataset_id: str, reason: str) -> DatasetCorrupt:
+    return DatasetCorrupt("corrupt", id=dataset_id, reason=reason, detail=reason.replace("_", " "))
+
+
+_DAMAGED: dict[str, DatasetCorrupt] = {}   # found since the last take_damaged(), by dataset id
+_LOGGED: set[tuple[str, str]] = set()      # (id, reason) already in the log
+
+
+def note_damaged(exc: DatasetCorrupt) -> None:
+    key = (str(exc.params.get("id")), str(exc.params.get("reason")))
+    with _LOCK:
+        _DAMAGED[key[0]] = exc
+        first = key not in _LOGGED
+        _LOGGED.add(key)
+    if first:
+        log.warning("%s", exc)
+
+
+def take_damaged() -> list[DatasetCorrupt]:
+    """The damaged datasets :func:`list_datasets` skipped since the last call (one per dataset)."""
+    with _LOCK:
+        out = list(_DAMAGED.values())
+        _DAMAGED.clear()
+    return out
 
 
 @dataclass
@@ -277,24 +308,24 @@ def _read_meta(folder: Path, dataset_id: str) -> dict:
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise DatasetCorrupt("corrupt", id=dataset_id, detail="meta.json missing") from exc
+        raise _corrupt(dataset_id, "meta_missing") from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetCorrupt("corrupt", id=dataset_id, detail="meta.json unreadable") from exc
+        raise _corrupt(dataset_id, "meta_unreadable") from exc
     if not isinstance(meta, dict) or any(k not in meta for k in _REQUIRED):
-        raise DatasetCorrupt("corrupt", id=dataset_id, detail="meta.json incomplete")
+        raise _corrupt(dataset_id, "meta_incomplete")
     if meta.get("id") != dataset_id:
-        raise DatasetCorrupt("corrupt", id=dataset_id, detail="id mismatch")
+        raise _corrupt(dataset_id, "id_mismatch")
     original = str(meta.get("original_file"))
     if safe_filename(original) != original or not (folder / original).is_file():
-        raise DatasetCorrupt("corrupt", id=dataset_id, detail="original file missing")
+        raise _corrupt(dataset_id, "original_missing")
     if not (folder / RECORDS_FILE).is_file():
-        raise DatasetCorrupt("corrupt", id=dataset_id, detail="cleaned.parquet missing")
+        raise _corrupt(dataset_id, "records_missing")
     return meta
 
 
 def list_datasets(with_problems: bool = False):
-    """Saved datasets (their meta.json, newest first). A damaged folder is skipped with a
-    warning; with ``with_problems=True`` returns ``(datasets, problems)`` where problems is a
+    """Saved datasets (their meta.json, newest first). A damaged folder is skipped (logged once,
+    noted for :func:`take_damaged`); with ``with_problems=True`` returns ``(datasets, problems)`` where problems is a
     list of WorkspaceError (translatable)."""
     out: list[dict] = []
     problems: list[WorkspaceError] = []
@@ -308,8 +339,7 @@ def list_datasets(with_problems: bool = False):
         try:
             out.append(_read_meta(folder, name))
         except DatasetCorrupt as exc:
-            log.warning("%s", exc)
-            warnings.warn(str(exc), RuntimeWarning, stacklevel=2)
+            note_damaged(exc)
             problems.append(exc)
     out.sort(key=lambda m: (str(m.get("created_at") or ""), m["id"]), reverse=True)
     return (out, problems) if with_problems else out
@@ -342,7 +372,7 @@ def load_dataset(dataset_id: str) -> Dataset:
         records = pd.read_parquet(folder / RECORDS_FILE)
         points = pd.read_parquet(folder / POINTS_FILE) if (folder / POINTS_FILE).is_file() else None
     except Exception as exc:  # pyarrow raises several kinds on a damaged file
-        raise DatasetCorrupt("corrupt", id=dataset_id, detail="parquet unreadable") from exc
+        raise _corrupt(dataset_id, "parquet_unreadable") from exc
     return Dataset(id=dataset_id, meta=meta, records=records, points=points)
 
 
