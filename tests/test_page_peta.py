@@ -216,7 +216,7 @@ def test_zip_bomb_upload_is_refused_and_the_cache_stays(cache, tmp_path, monkeyp
     at.file_uploader(key="b_file").upload("bom.zip", bomb.read_bytes(), "application/zip").run()
     at.button(key="b_import").click().run()
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(e.value for e in at.error).replace("\\", "")  # whether or not names are escaped
     assert "bom.zip tidak dibuka" in errors and "kecamatan.geojson" in errors and "bom zip" in errors
     assert "Traceback" not in errors
     assert boundaries.cache_status()["kabkota"]["sha256"] == before
