@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from jabodash.features import unggah
+
 _TMP = Path(tempfile.mkdtemp(prefix="jabodash-tests-"))
 os.environ.setdefault("JABODASH_CACHE_DIR", str(_TMP / "cache"))
 os.environ.setdefault("JABODASH_WORKSPACE", str(_TMP / "workspace"))
@@ -156,8 +158,11 @@ def figures(at):
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def run_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+def run_page(page: str, session: dict | None = None, **params) -> AppTest:
+    """An AppTest of one page opened with these URL parameters (and this session's uploads)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if session is not None:
+        at.session_state[unggah.SESSION_KEY] = session
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(page)

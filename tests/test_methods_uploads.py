@@ -5,11 +5,12 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import run_page as open_page
 from streamlit.testing.v1 import AppTest
 
 from jabodash.charts.data import coverage_matrix, coverage_years
 from jabodash.core import csvsafe
-from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.core.paths import DATA_DIR
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data as methods
 from jabodash.features import unggah as userdata
@@ -197,15 +198,7 @@ def test_charts_escape_uploaded_text():
 # --- the page -----------------------------------------------------------------------------------
 
 def run_page(session: dict | None = None, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    if session is not None:
-        at.session_state[userdata.SESSION_KEY] = session
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(DATA)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(DATA, session, **params)
 
 
 def frame(at, column) -> pd.DataFrame:
