@@ -8,6 +8,7 @@ from jabodash.charts import maps
 from jabodash.core import fmt
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
+from jabodash.core.textsafe import md_escape
 from jabodash.features import peta
 from jabodash.geo import boundaries
 from jabodash.presenter import views
@@ -128,7 +129,8 @@ with st.expander(t("peta.boundaries", lang), expanded=geojson is None):
     except Exception as err:  # noqa: BLE001 - a broken file must show a message, never a traceback
         st.session_state.pop("b_report", None)
         known = isinstance(err, boundaries.BoundaryError)
-        st.error(t(err.key, lang, **err.params) if known else t("peta.import_failed", lang, reason=str(err)[:300]))
+        params = {k: md_escape(str(v), 300) for k, v in getattr(err, "params", {}).items()}
+        st.error(t(err.key, lang, **params) if known else t("peta.import_failed", lang, reason=md_escape(str(err), 300)))
     if report is not None:
         st.session_state["b_report"] = peta.report_frames(report)
         st.rerun()

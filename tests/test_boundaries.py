@@ -957,3 +957,10 @@ def test_benchmark_load_cached(benchmark, level, real_geo, tmp_path):
     median = statistics.median(times)
     print(f"\nload_cached({level}): median {median * 1000:.1f} ms over 5 runs")
     assert median < 0.3
+
+
+def test_a_download_answer_nested_thousands_deep_is_a_clear_error():
+    from jabodash.geo.boundaries import downloads
+    with pytest.raises(bd.BoundaryError) as info:
+        downloads._parse_json(b"[" * 100_000 + b"]" * 100_000, "https://example.invalid/query")
+    assert info.value.key == "boundaries.error.malformed" and "nested" in info.value.params["reason"]

@@ -220,3 +220,17 @@ def test_zip_bomb_upload_is_refused_and_the_cache_stays(cache, tmp_path, monkeyp
     assert "bom.zip tidak dibuka" in errors and "kecamatan.geojson" in errors and "bom zip" in errors
     assert "Traceback" not in errors
     assert boundaries.cache_status()["kabkota"]["sha256"] == before
+
+
+def test_boundary_error_shows_a_link_in_its_parameters_as_plain_text(cache, monkeypatch):
+    """A file or URL name that looks like Markdown (a link, an image) stays text in the error box."""
+    hostile = "[klik](http://198.51.100.1/x) ![i](http://198.51.100.1/s.png)"
+
+    def boom(level, progress=None, **kw):
+        raise boundaries.BoundaryError("boundaries.error.network", url=hostile, reason="<b>offline</b>")
+    monkeypatch.setattr(boundaries, "fetch", boom)
+    at = run(cache)
+    at.button(key="b_fetch").click().run()
+    body = " ".join(e.value for e in at.error)
+    assert body and "](http" not in body and "<b>" not in body
+    assert "198" in body and "offline" in body

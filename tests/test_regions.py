@@ -642,22 +642,18 @@ def test_match_many_matches_each_distinct_value_once(monkeypatch):
     assert len(calls) == 5
 
 
-def test_matching_100k_values_is_fast():
+def test_matching_100k_values(benchmark):
+    """100,000 values of 513 distinct kinds: one row per distinct value (the time is measured
+    with --benchmark-enable, not asserted)."""
     m = RegionMatcher(kecamatan=KECAMATAN)
     rng = np.random.default_rng(0)
     pool = (["Jakarta Selatan", "Kab. Bogor", "Kota Bekasi", "3275", 3276, "Tangsel", "Bekasih",
              "Jakarta Selatn", "Beji", "Cibinong", "", None, "Kota Bandung"]
             + [f"Desa {i}" for i in range(300)] + [f"{3201010 + i}" for i in range(200)])
     values = [pool[i] for i in rng.integers(0, len(pool), 100_000)]
-    start = time.perf_counter()
-    df = m.match_many(values)
-    elapsed = time.perf_counter() - start
+    df = benchmark(m.match_many, values)
     assert len(df) == len(pool)
-    assert elapsed < 5.0, elapsed
-    start = time.perf_counter()
-    for v in values[:20_000]:
-        m.match(v)                     # cached: a dict look-up per value
-    assert time.perf_counter() - start < 2.0
+    assert df.set_index("input").loc["Jakarta Selatn", "code"] == "3171"  # Kota Jakarta Selatan (BPS)
 
 
 def test_default_matcher_is_shared():

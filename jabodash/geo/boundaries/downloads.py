@@ -132,6 +132,8 @@ def _parse_json(body: bytes, url: str) -> Any:
         hint = " (the text ends early: cut off?)" if exc.pos >= len(text.rstrip()) - 1 else ""
         raise BoundaryError("boundaries.error.malformed", url=short,
                             reason=f"{exc.msg} at character {exc.pos}{hint}") from None
+    except RecursionError:  # arrays or objects nested thousands deep: not a boundary answer
+        raise BoundaryError("boundaries.error.malformed", url=short, reason="nested too deeply") from None
 
 
 def _get_json(session, url, params, timeout, progress=None, what="") -> Any:
