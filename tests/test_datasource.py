@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.core.state import ViewState
-from jabodash.features import unggah as userdata
+from jabodash.features import unggah
 from jabodash.presenter import stories, views
 from jabodash.store import get_store, workspace
 from jabodash.store.datasource import DataSource
@@ -27,9 +27,9 @@ def _dirs(tmp_path, monkeypatch):
 
 
 def save(name="Nilai uji", source="Sumber uji") -> str:
-    result = userdata.read(TEXT.encode(), "uji.csv")
+    result = unggah.read(TEXT.encode(), "uji.csv")
     assert result.ok
-    meta = userdata.meta_from(result, name, "indeks", "lower", source)
+    meta = unggah.meta_from(result, name, "indeks", "lower", source)
     workspace.save_dataset(result, TEXT.encode(), "uji.csv", meta)
     return workspace.indicator_id(workspace.list_datasets()[0]["id"], name)
 
@@ -105,11 +105,11 @@ def test_story_step_and_export_figure_of_a_saved_upload():
 
 
 def test_presenter_adds_the_view_of_a_session_upload():
-    result = userdata.read(TEXT.encode(), "uji.csv")
-    sid, entry = userdata.session_entry(result, userdata.meta_from(result, "Nilai sesi", "indeks", "higher", "uji"))
+    result = unggah.read(TEXT.encode(), "uji.csv")
+    sid, entry = unggah.session_entry(result, unggah.meta_from(result, "Nilai sesi", "indeks", "higher", "uji"))
     ind_id = workspace.indicator_id(sid, "Nilai sesi")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state[userdata.SESSION_KEY] = {sid: entry}
+    at.session_state[unggah.SESSION_KEY] = {sid: entry}
     at.switch_page("pages/ringkasan.py")
     at.query_params["indicator"] = ind_id
     at.query_params["year"] = "2022"

@@ -10,7 +10,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from jabodash.core.paths import DATA_DIR, ROOT
-from jabodash.features import unggah as userdata
+from jabodash.features import unggah
 from jabodash.geo import boundaries
 from jabodash.store import workspace
 
@@ -29,10 +29,10 @@ def _dirs(tmp_path, monkeypatch):
 
 
 def session_upload(text: str, name: str, filename: str = "posyandu.csv") -> dict:
-    result = userdata.read(text.encode(), filename)
+    result = unggah.read(text.encode(), filename)
     assert result.ok, [e.key for e in result.errors]
-    meta = userdata.meta_from(result, name, "unit", "higher", "Dinas Kesehatan (uji)")
-    sid, entry = userdata.session_entry(result, meta)
+    meta = unggah.meta_from(result, name, "unit", "higher", "Dinas Kesehatan (uji)")
+    sid, entry = unggah.session_entry(result, meta)
     return {sid: entry}
 
 
@@ -53,10 +53,10 @@ def figure(at) -> dict:
 
 
 def test_session_upload_is_listed_mapped_and_profiled():
-    at = open_peta({userdata.SESSION_KEY: session_upload(UPLOAD, "Jumlah posyandu")})
+    at = open_peta({unggah.SESSION_KEY: session_upload(UPLOAD, "Jumlah posyandu")})
     sb = at.selectbox(key="w_indicator")
     assert "Unggahan · Jumlah posyandu" in sb.options
-    ind_id = next(i for i in at.session_state[userdata.SESSION_KEY].values())["meta"]["id"]
+    ind_id = next(i for i in at.session_state[unggah.SESSION_KEY].values())["meta"]["id"]
     ind_id = workspace.indicator_id(ind_id, "Jumlah posyandu")
     sb.set_value(ind_id).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -80,8 +80,8 @@ def test_session_upload_is_listed_mapped_and_profiled():
 
 
 def test_saved_upload_survives_restart_other_session_sees_no_unsaved():
-    result = userdata.read(UPLOAD.encode(), "posyandu.csv")
-    meta = userdata.meta_from(result, "Posyandu tersimpan", "unit", "higher", "uji")
+    result = unggah.read(UPLOAD.encode(), "posyandu.csv")
+    meta = unggah.meta_from(result, "Posyandu tersimpan", "unit", "higher", "uji")
     workspace.save_dataset(result, UPLOAD.encode(), "posyandu.csv", meta)
     saved_id = workspace.indicator_id(workspace.list_datasets()[0]["id"], "Posyandu tersimpan")
     at = open_peta(indicator=saved_id, year="2021")   # a shared link to the saved upload
@@ -92,7 +92,7 @@ def test_saved_upload_survives_restart_other_session_sees_no_unsaved():
     other = open_peta()
     assert [o for o in other.selectbox(key="w_indicator").options if o.startswith("Unggahan ·")] == \
         ["Unggahan · Posyandu tersimpan"]
-    mine = open_peta({userdata.SESSION_KEY: session_upload(UPLOAD, "Hanya sesi ini")})
+    mine = open_peta({unggah.SESSION_KEY: session_upload(UPLOAD, "Hanya sesi ini")})
     assert "Unggahan · Hanya sesi ini" in mine.selectbox(key="w_indicator").options
     again = open_peta()
     assert "Unggahan · Hanya sesi ini" not in again.selectbox(key="w_indicator").options
@@ -114,7 +114,7 @@ def test_kecamatan_upload_mapped_at_kecamatan_level(tmp_path):
     kecamatan_boundaries(tmp_path)
     text = "kode_kecamatan,nama_kecamatan,tahun,jumlah_sekolah\n" + "".join(
         f"{code},{name},2023,{n}\n" for code, (name, n) in KEC.items())
-    at = open_peta({userdata.SESSION_KEY: session_upload(text, "Jumlah sekolah", "sekolah.csv")})
+    at = open_peta({unggah.SESSION_KEY: session_upload(text, "Jumlah sekolah", "sekolah.csv")})
     # kab/kota level: the kecamatan upload has no kab/kota figures, so it is not offered there
     assert not [o for o in at.selectbox(key="w_indicator").options if o.startswith("Unggahan ·")]
     at.selectbox(key="m_level").set_value("kecamatan").run()
@@ -122,7 +122,7 @@ def test_kecamatan_upload_mapped_at_kecamatan_level(tmp_path):
     sb = at.selectbox(key="w_indicator_kec")
     assert sb.options[0] == "Luas wilayah (dari data batas)" and "Unggahan · Jumlah sekolah" in sb.options
     assert sb.value == "boundary_area_km2"   # the area from the boundaries first
-    sid = next(iter(at.session_state[userdata.SESSION_KEY]))
+    sid = next(iter(at.session_state[unggah.SESSION_KEY]))
     ind_id = workspace.indicator_id(sid, "Jumlah sekolah")
     sb.set_value(ind_id).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -143,7 +143,7 @@ def test_kecamatan_upload_mapped_at_kecamatan_level(tmp_path):
 
 
 def test_english_labels_for_uploads():
-    at = open_peta({userdata.SESSION_KEY: session_upload(UPLOAD, "Posyandu count")}, lang="en")
+    at = open_peta({unggah.SESSION_KEY: session_upload(UPLOAD, "Posyandu count")}, lang="en")
     assert "Uploaded · Posyandu count" in at.selectbox(key="w_indicator").options
 
 
@@ -155,7 +155,7 @@ def test_upload_page_to_map_picker_through_the_file_uploader():
     at.switch_page("pages/unggah.py").run()
     at.file_uploader(key="u_file").set_value(("posyandu.csv", text.encode(), "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
-    at.selectbox(key=userdata.map_key("TANGSEL KOTA XYZ")).set_value("3674").run()
+    at.selectbox(key=unggah.map_key("TANGSEL KOTA XYZ")).set_value("3674").run()
     at.text_input(key="u_desc_name").set_value("Posyandu aktif").run()
     at.button(key="u_save").click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -3,7 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from jabodash.core.paths import ROOT
-from jabodash.features import unggah as userdata
+from jabodash.features import unggah
 from jabodash.store import workspace
 
 NAMES = ["KOTA JAKARTA SELATAN", "KOTA JAKARTA TIMUR", "KOTA JAKARTA PUSAT", "KOTA JAKARTA BARAT",
@@ -61,7 +61,7 @@ def test_upload_report_mapping_save_and_overview():
     assert metric(at, "Baris dibaca") == "45"
     assert metric(at, "Nilai") == "42"          # Tangsel XYZ not recognised: 3 rows skipped
     assert any("tidak dikenali" in w.value for w in at.warning)
-    key = userdata.map_key("KOTA TANGSEL XYZ")
+    key = unggah.map_key("KOTA TANGSEL XYZ")
     at.selectbox(key=key).set_value("3674").run()
     assert not at.exception
     assert metric(at, "Nilai") == "45"
@@ -94,9 +94,9 @@ def test_upload_report_mapping_save_and_overview():
 def test_uploaded_values_in_ranking_helpers():
     at = run_page()
     upload(at, "warung.csv", long_csv())
-    at.selectbox(key=userdata.map_key("KOTA TANGSEL XYZ")).set_value("3674").run()
+    at.selectbox(key=unggah.map_key("KOTA TANGSEL XYZ")).set_value("3674").run()
     at.button(key="u_use").click().run()
-    entries = at.session_state[userdata.SESSION_KEY]
+    entries = at.session_state[unggah.SESSION_KEY]
     assert len(entries) == 1
     sid = next(iter(entries))
     from jabodash.store import get_store, uploads
@@ -126,12 +126,12 @@ def test_broken_file_keeps_earlier_upload():
                        ("jahat.csv", b"wilayah,tahun,nilai\n=HYPERLINK(\"http://x\"),2023,<script>alert(1)</script>\n")]:
         upload(at, name, data)
         assert at.error, name
-        assert len(at.session_state[userdata.SESSION_KEY]) == 1, name
+        assert len(at.session_state[unggah.SESSION_KEY]) == 1, name
         assert all("<script>" not in e.value for e in at.error)
 
 
 def test_session_seam_reads_bytes_like_an_upload():
-    at = run_page(**{userdata.RAW_KEY: ("warung.csv", long_csv())})
+    at = run_page(**{unggah.RAW_KEY: ("warung.csv", long_csv())})
     assert metric(at, "Baris dibaca") == "45"
 
 
@@ -210,7 +210,7 @@ def test_ragged_rows_are_skipped_and_listed_in_both_languages():
     assert list(skipped["Row"]) == [3, 4]
     assert list(skipped["Reason"]) == ["fewer fields than the header", "more fields than the header"]
     # the upload used earlier in the session is kept
-    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+    assert len(at.session_state[unggah.SESSION_KEY]) == 1
 
 
 @pytest.mark.parametrize("name, message", [
@@ -229,7 +229,7 @@ def test_bad_files_show_their_message_and_keep_session(name, message):
     assert errors and errors[0].replace("\\", "") == message, errors
     assert "Berkas belum dapat dipakai." in shown(at)
     assert not [b for b in at.button if b.key in ("u_use", "u_save")]  # nothing to use or save
-    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+    assert len(at.session_state[unggah.SESSION_KEY]) == 1
 
 
 def test_file_over_the_size_limit(monkeypatch):
@@ -260,12 +260,12 @@ def test_too_long_line_is_refused_by_line_and_keeps_earlier_upload(monkeypatch):
     assert errors == ["Baris 47 terlalu panjang (5 KB); baris terpanjang yang diizinkan 1 KB. "
                       "Periksa bahwa berkas berupa tabel dengan satu baris data per baris."], errors
     assert not [b for b in at.button if b.key in ("u_use", "u_save")]
-    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+    assert len(at.session_state[unggah.SESSION_KEY]) == 1
     at.radio(key="w_lang").set_value("en").run()
     assert [e.value.replace("\\", "") for e in at.error] == [
         "Line 47 is too long (5 KB); the longest line allowed is 1 KB. "
         "Check that the file is a table with one row per line."]
-    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+    assert len(at.session_state[unggah.SESSION_KEY]) == 1
 
 
 def test_xlsx_zip_bomb_is_refused_and_keeps_earlier_upload(monkeypatch):
@@ -287,7 +287,7 @@ def test_xlsx_zip_bomb_is_refused_and_keeps_earlier_upload(monkeypatch):
         "Lembar kerja ini tampak seperti bom zip: bagian xl/worksheets/sheet1.xml akan membesar dari "), errors
     assert errors[0].endswith("kali); batasnya 100 kali."), errors
     assert not [b for b in at.button if b.key in ("u_use", "u_save")]
-    assert len(at.session_state[userdata.SESSION_KEY]) == 1
+    assert len(at.session_state[unggah.SESSION_KEY]) == 1
 
 def test_hostile_text_is_shown_as_data_never_as_html_or_markdown():
     at = run_page()

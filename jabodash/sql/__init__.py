@@ -4,7 +4,7 @@ Analysts who know SQL query the built-in tables and views, their own uploads of 
 saved datasets. The console cannot change the data, read or write files or URLs, load extensions or
 change settings, and a query cannot run forever or exhaust memory.
 
-A query is kept harmless by two lines of defence, each tested on its own in tests/test_sqlconsole.py,
+A query is kept harmless by two lines of defence, each tested on its own in tests/test_sql.py,
 and by a process boundary:
 
 * first line, DuckDB's own guarantees: a private in-memory DuckDB per sandbox that attaches the data

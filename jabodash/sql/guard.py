@@ -12,7 +12,7 @@
   anything is a second statement.
 
 The first line, DuckDB's own guarantees on the sandbox connection, is in :mod:`jabodash.sql.engine`;
-each line is tested on its own in tests/test_sqlconsole.py.
+each line is tested on its own in tests/test_sql.py.
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from jabodash.core import csvsafe
 from jabodash.core.paths import DATA_DIR
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data as methods
-from jabodash.features import unggah as userdata
+from jabodash.features import unggah
 from jabodash.store import get_store, uploads, workspace
 from jabodash.store.datasource import DataSource
 
@@ -34,17 +34,17 @@ def _dirs(tmp_path, monkeypatch):
 
 
 def save(name="Nilai uji", source="https://data.example.org/uji", filename="uji.csv") -> str:
-    result = userdata.read(TEXT.encode(), filename)
+    result = unggah.read(TEXT.encode(), filename)
     assert result.ok
-    meta = userdata.meta_from(result, name, "indeks", "lower", source)
+    meta = unggah.meta_from(result, name, "indeks", "lower", source)
     dataset_id = workspace.save_dataset(result, TEXT.encode(), filename, meta)
     return workspace.indicator_id(dataset_id, name)
 
 
 def session_upload(name="Nilai sesi", source="Dinas uji", filename="sesi.csv") -> tuple[str, dict, str]:
-    result = userdata.read(TEXT.encode(), filename)
+    result = unggah.read(TEXT.encode(), filename)
     assert result.ok
-    sid, entry = userdata.session_entry(result, userdata.meta_from(result, name, "unit", "higher", source))
+    sid, entry = unggah.session_entry(result, unggah.meta_from(result, name, "unit", "higher", source))
     return sid, entry, workspace.indicator_id(sid, name)
 
 

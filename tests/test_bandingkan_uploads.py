@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from jabodash.charts.bandingkan import profile_chart, rank_heatmap, small_multiples
 from jabodash.core.paths import ROOT
-from jabodash.features import bandingkan as compare
-from jabodash.features import unggah as userdata
+from jabodash.features import bandingkan, unggah
 from jabodash.store import get_store, workspace
 from jabodash.store import uploads as uploads_mod
 
@@ -36,16 +35,16 @@ def run(store):
 
 
 def upload(direction="lower", name="Nilai uji", data=CSV):
-    res = userdata.read(data, "uji.csv")
+    res = unggah.read(data, "uji.csv")
     assert res.ok, [m.key for m in res.errors]
-    meta = userdata.meta_from(res, name, "unit uji", direction, SOURCE)
+    meta = unggah.meta_from(res, name, "unit uji", direction, SOURCE)
     return res, meta
 
 
 def frames(direction="lower", name="Nilai uji"):
     """(uploads, indicator id) as the upload page leaves them: one session upload."""
     res, meta = upload(direction, name)
-    sid, entry = userdata.session_entry(res, meta)
+    sid, entry = unggah.session_entry(res, meta)
     uploads = uploads_mod.collect({sid: entry})
     return uploads, uploads.indicator["id"].iloc[0]
 
@@ -71,8 +70,8 @@ def names(run):
 
 def test_series_of_an_upload_has_the_sql_columns_and_only_its_figures(run):
     uploads, up = frames()
-    builtin = compare.series(run, "agglomeration", ["ipm"])
-    data = compare.series(reader(uploads), "agglomeration", ["ipm", up])
+    builtin = bandingkan.series(run, "agglomeration", ["ipm"])
+    data = bandingkan.series(reader(uploads), "agglomeration", ["ipm", up])
     assert list(data.columns) == list(builtin.columns)
     assert data["year"].dtype == builtin["year"].dtype
     # the built-in rows are untouched
@@ -87,35 +86,35 @@ def test_series_of_an_upload_has_the_sql_columns_and_only_its_figures(run):
     assert list(mine[["region_code", "year"]].itertuples(index=False)) == sorted(
         mine[["region_code", "year"]].itertuples(index=False))
     # jabodetabek leaves out what is outside the set; without the frames there is nothing (no KeyError)
-    assert compare.series(run, "agglomeration", [up]).empty
-    only = compare.series(reader(uploads), "agglomeration", [up])
+    assert bandingkan.series(run, "agglomeration", [up]).empty
+    only = bandingkan.series(reader(uploads), "agglomeration", [up])
     assert list(only.columns) == list(builtin.columns) and len(only) == 11
 
 
 def test_set_values_of_an_upload_follow_the_sql_year_rule(run):
     uploads, up = frames()
-    builtin = compare.set_values(run, "agglomeration", ["ipm"])
-    values = compare.set_values(reader(uploads), "agglomeration", ["ipm", up])
+    builtin = bandingkan.set_values(run, "agglomeration", ["ipm"])
+    values = bandingkan.set_values(reader(uploads), "agglomeration", ["ipm", up])
     assert list(values.columns) == list(builtin.columns)
     mine = values[values["indicator_id"] == up]
     # latest year with >= 5 regions: 2023 (2024 has 3)
     assert set(mine["year"]) == {2023} and set(mine["regions_with_value"]) == {6}
     assert dict(zip(mine["region_code"], mine["value"])) == UP2023
-    assert compare.years_used(values)[up] == (2023, 6)
-    relaxed = compare.set_values(reader(uploads), "agglomeration", [up], min_regions=3)
+    assert bandingkan.years_used(values)[up] == (2023, 6)
+    relaxed = bandingkan.set_values(reader(uploads), "agglomeration", [up], min_regions=3)
     assert set(relaxed["year"]) == {2024} and dict(zip(relaxed["region_code"], relaxed["value"])) == {
         "3171": 12.0, "3201": 33.0, "3276": 21.0}
     # no year with 7 regions: left out, like the SQL leaves such indicators out
-    assert compare.set_values(reader(uploads), "agglomeration", [up], min_regions=7).empty
+    assert bandingkan.set_values(reader(uploads), "agglomeration", [up], min_regions=7).empty
 
 
 # --- profile, table, exports ------------------------------------------------------------------
 
 def test_profile_scales_and_ranks_the_upload_within_the_set(run):
     uploads, up = frames("lower")
-    catalog = compare.catalog_with(uploads)
-    data = compare.series(reader(uploads), "agglomeration", ["ipm", up])
-    prof = compare.profile(data, ["3276", "3171"], ["ipm", up], names(run), catalog)
+    catalog = bandingkan.catalog_with(uploads)
+    data = bandingkan.series(reader(uploads), "agglomeration", ["ipm", up])
+    prof = bandingkan.profile(data, ["3276", "3171"], ["ipm", up], names(run), catalog)
     mine = prof[prof["indicator_id"] == up].set_index("region_code")
     assert set(mine["year"]) == {2023}  # both chosen regions have 2023 and 2024; 2023 has more in the set
     assert (mine["covered"] == 6).all() and (mine["total"] == 15).all() and (mine["chosen_covered"] == 2).all()
@@ -130,15 +129,15 @@ def test_profile_scales_and_ranks_the_upload_within_the_set(run):
     assert math.isnan(mine.loc["3216", "value"]) and pd.isna(mine.loc["3216", "rank"])
     assert math.isnan(mine.loc["3216", "score"])
     # the ranks and values the page shows
-    table = compare.table(prof, "id", catalog).set_index("Indikator")
+    table = bandingkan.table(prof, "id", catalog).set_index("Indikator")
     row = table.loc["Unggahan · Nilai uji"]
     assert row["Depok"] == "20,0 (#2/6)" and row["Jakarta Selatan"] == "11,0 (#1/6)"
     assert row["Satuan"] == "unit uji" and row["Tahun"] == "2023" and row["Wilayah berdata (cakupan)"] == "6/15"
-    row_en = compare.table(prof, "en", catalog).set_index("Indicator").loc["Uploaded · Nilai uji"]
+    row_en = bandingkan.table(prof, "en", catalog).set_index("Indicator").loc["Uploaded · Nilai uji"]
     assert row_en["Depok"] == "20.0 (#2/6)"
-    export = compare.export_frame(prof, catalog)
+    export = bandingkan.export_frame(prof, catalog)
     assert set(export.loc[export["indicator_id"] == up, "unit"]) == {"unit uji"}
-    used = compare.rows_used(data, prof)
+    used = bandingkan.rows_used(data, prof)
     assert dict(zip(used.loc[used["indicator_id"] == up, "region_code"],
                     used.loc[used["indicator_id"] == up, "value"])) == UP2023
 
@@ -146,9 +145,9 @@ def test_profile_scales_and_ranks_the_upload_within_the_set(run):
 def test_profile_of_higher_and_neutral_uploads(run):
     for direction, first in (("higher", "3671"), ("neutral", "3671")):
         uploads, up = frames(direction)
-        catalog = compare.catalog_with(uploads)
-        data = compare.series(reader(uploads), "agglomeration", [up])
-        prof = compare.profile(data, ["3171", "3671"], [up], names(run), catalog).set_index("region_code")
+        catalog = bandingkan.catalog_with(uploads)
+        data = bandingkan.series(reader(uploads), "agglomeration", [up])
+        prof = bandingkan.profile(data, ["3171", "3671"], [up], names(run), catalog).set_index("region_code")
         assert prof.loc[first, "rank"] == 1 and prof.loc[first, "score"] == 1.0
         assert prof.loc["3171", "score"] == 0.0
         assert set(prof["direction"]) == {direction}
@@ -156,15 +155,15 @@ def test_profile_of_higher_and_neutral_uploads(run):
 
 def test_similar_regions_use_the_upload_and_impute_nothing(run):
     uploads, up = frames("higher")
-    catalog = compare.catalog_with(uploads)
+    catalog = bandingkan.catalog_with(uploads)
     inds = ["ipm", "poverty_rate", up]
-    values = compare.set_values(reader(uploads), "agglomeration", inds)
-    z = compare.zscores(values)
+    values = bandingkan.set_values(reader(uploads), "agglomeration", inds)
+    z = bandingkan.zscores(values)
     assert up in set(z["indicator_id"])
     zu = z[z["indicator_id"] == up].set_index("region_code")["z"]
     v = pd.Series(UP2023)
     assert zu.to_dict() == pytest.approx(((v - v.mean()) / v.std(ddof=0)).to_dict())
-    similar = compare.similar_regions(z, "3171").set_index("region_code")
+    similar = bandingkan.similar_regions(z, "3171").set_index("region_code")
     # regions with the upload share three indicators; the others only two: no distance
     assert similar.loc["3276", "shared"] == 3 and up in similar.loc["3276", "indicators"]
     assert similar.loc["3216", "shared"] == 2 and math.isnan(similar.loc["3216", "distance"])
@@ -172,49 +171,49 @@ def test_similar_regions_use_the_upload_and_impute_nothing(run):
     expected = math.sqrt(float(np.mean((wide.loc["3171", inds] - wide.loc["3276", inds]) ** 2)))
     assert similar.loc["3276", "distance"] == pytest.approx(expected)
     assert int(similar["distance"].notna().sum()) == 5
-    table = compare.similar_table(compare.similar_regions(z, "3171"), "en", catalog=catalog)
+    table = bandingkan.similar_table(bandingkan.similar_regions(z, "3171"), "en", catalog=catalog)
     assert len(table) > 0 and all("Uploaded · Nilai uji" in text for text in table["Indicators used"])
-    used, left_out = compare.similar_summary(values, z, inds, "en", catalog)
+    used, left_out = bandingkan.similar_summary(values, z, inds, "en", catalog)
     assert "Uploaded · Nilai uji (2023, 6 regions)" in used and not left_out
 
 
 def test_lookups_never_raise_for_upload_ids(run):
     uploads, up = frames()
-    catalog = compare.catalog_with(uploads)
+    catalog = bandingkan.catalog_with(uploads)
     assert catalog[up].theme == "uploaded" and catalog[up].source_note == SOURCE
     assert catalog[up].higher_is_better is False and catalog["ipm"].theme != "uploaded"
     assert catalog[up].decimals == 1  # 10.5 needs one decimal, as ui.get_indicator shows it
-    assert compare.catalog_with(None) == compare.catalog_with(uploads_mod.EMPTY)
+    assert bandingkan.catalog_with(None) == bandingkan.catalog_with(uploads_mod.EMPTY)
     gone = "upload.sesi-0000.hilang"
-    assert compare.lookup(catalog, gone).id == gone
+    assert bandingkan.lookup(catalog, gone).id == gone
     with pytest.raises(KeyError):
-        compare.lookup(catalog, "no_such_builtin")
+        bandingkan.lookup(catalog, "no_such_builtin")
     # an upload that is no longer there: all gaps, every section still builds
-    data = compare.series(reader(uploads), "agglomeration", ["ipm", gone])
-    prof = compare.profile(data, ["3171", "3276"], ["ipm", gone], names(run), catalog)
+    data = bandingkan.series(reader(uploads), "agglomeration", ["ipm", gone])
+    prof = bandingkan.profile(data, ["3171", "3276"], ["ipm", gone], names(run), catalog)
     assert prof.loc[prof["indicator_id"] == gone, "value"].isna().all()
-    assert compare.table(prof, "id", catalog).iloc[1]["Jakarta Selatan"] == "tidak ada data"
-    assert len(compare.export_frame(prof, catalog)) == len(prof)
-    summary = compare.similar_summary(compare.set_values(reader(uploads), "agglomeration", [gone]),
+    assert bandingkan.table(prof, "id", catalog).iloc[1]["Jakarta Selatan"] == "tidak ada data"
+    assert len(bandingkan.export_frame(prof, catalog)) == len(prof)
+    summary = bandingkan.similar_summary(bandingkan.set_values(reader(uploads), "agglomeration", [gone]),
                                       pd.DataFrame(), [gone], "en", catalog)
     assert summary[0] == [] and len(summary[1]) == 1
 
 
 def test_charts_with_an_upload(run):
     uploads, up = frames()
-    catalog = compare.catalog_with(uploads)
+    catalog = bandingkan.catalog_with(uploads)
     regions = ["3171", "3276"]
-    data = compare.series(reader(uploads), "agglomeration", ["ipm", up])
-    prof = compare.profile(data, regions, ["ipm", up], names(run), catalog)
-    used = compare.rows_used(data, prof)
-    fig = small_multiples(compare.for_regions(data, regions), regions, names(run), ["ipm", up], "en", catalog)
+    data = bandingkan.series(reader(uploads), "agglomeration", ["ipm", up])
+    prof = bandingkan.profile(data, regions, ["ipm", up], names(run), catalog)
+    used = bandingkan.rows_used(data, prof)
+    fig = small_multiples(bandingkan.for_regions(data, regions), regions, names(run), ["ipm", up], "en", catalog)
     spec = json.loads(fig.to_json())
     assert any("Uploaded · Nilai uji" in a["text"] for a in spec["layout"]["annotations"])
     depok = next(tr for tr in spec["data"] if tr["name"] == "Depok" and tr.get("xaxis") == "x2")
     ys = [None if y is None or (isinstance(y, float) and math.isnan(y)) else y for y in arr(depok["y"])]
     assert dict(zip(arr(depok["x"]), ys)) == {2021: 7.0, 2022: None, 2023: 20.0, 2024: 21.0}  # 2022: a gap
-    only_up = compare.series(reader(uploads), "agglomeration", [up])
-    alone = json.loads(small_multiples(compare.for_regions(only_up, regions), regions, names(run), [up], "en",
+    only_up = bandingkan.series(reader(uploads), "agglomeration", [up])
+    alone = json.loads(small_multiples(bandingkan.for_regions(only_up, regions), regions, names(run), [up], "en",
                                           catalog).to_json())
     # the upload's source is drawn as text: its tags are escaped, never bold
     assert alone["layout"]["annotations"][-1]["text"] == "Source: Survei &lt;b&gt;warung&lt;/b&gt; *uji* 2023"
@@ -226,19 +225,19 @@ def test_charts_with_an_upload(run):
 
 def test_indicator_choices_mark_uploads(run):
     res, meta = upload()
-    sid, entry = userdata.session_entry(res, meta)
-    sid2, entry2 = userdata.session_entry(res, meta)  # the same file used twice in the session
+    sid, entry = unggah.session_entry(res, meta)
+    sid2, entry2 = unggah.session_entry(res, meta)  # the same file used twice in the session
     uploads = uploads_mod.collect({sid: entry})
     up = uploads.indicator["id"].iloc[0]
     inds = uploads_mod.collect({sid: entry, sid2: entry2}).indicator
     table = reader(uploads_mod.collect({sid: entry, sid2: entry2}))("indicators")
-    choices = compare.indicator_choices(table, "id")
-    assert choices["ipm"] == compare.indicator_choices(run("indicators"), "id")["ipm"]
+    choices = bandingkan.indicator_choices(table, "id")
+    assert choices["ipm"] == bandingkan.indicator_choices(run("indicators"), "id")["ipm"]
     assert choices[up] == f"Unggahan · Nilai uji ({up.split('.')[1]})"
     up2 = inds["id"].iloc[1]
     assert choices[up2] == f"Unggahan · Nilai uji ({sid2})" and choices[up] != choices[up2]
     assert list(choices)[-2:] == [up, up2]  # after the built-in ones
-    single = compare.indicator_choices(reader(uploads)("indicators"), "en")
+    single = bandingkan.indicator_choices(reader(uploads)("indicators"), "en")
     assert single[up] == "Uploaded · Nilai uji"
 
 
@@ -276,8 +275,8 @@ def captions(at) -> str:
 ])
 def test_page_compares_a_session_upload(lang, label, col, depok, jaksel):
     res, meta = upload("lower")
-    sid, entry = userdata.session_entry(res, meta)
-    at = run_page({userdata.SESSION_KEY: {sid: entry}}, lang=lang, regions="3171,3276")
+    sid, entry = unggah.session_entry(res, meta)
+    at = run_page({unggah.SESSION_KEY: {sid: entry}}, lang=lang, regions="3171,3276")
     picker = at.multiselect(key="w_cmp_indicators")
     up = workspace.indicator_id(sid, "Nilai uji")
     assert label in picker.options and up not in picker.value  # offered, not preselected
@@ -323,16 +322,16 @@ def test_page_lists_a_saved_workspace_dataset(lang, label, col):
 def test_uploaded_names_and_units_are_drawn_as_text(run):
     res, meta = upload(name="<b>Tebal</b> <a href='http://x'>tautan</a>")
     meta["unit"] = "<i>u</i>"
-    sid, entry = userdata.session_entry(res, meta)
+    sid, entry = unggah.session_entry(res, meta)
     uploads = uploads_mod.collect({sid: entry})
     up = uploads.indicator["id"].iloc[0]
-    catalog = compare.catalog_with(uploads)
+    catalog = bandingkan.catalog_with(uploads)
     regions = ["3171", "3276"]
-    data = compare.series(reader(uploads), "agglomeration", ["ipm", up])
-    prof = compare.profile(data, regions, ["ipm", up], names(run), catalog)
-    figs = [small_multiples(compare.for_regions(data, regions), regions, names(run), ["ipm", up], "id", catalog),
-            rank_heatmap(prof, regions, "id", compare.rows_used(data, prof), catalog),
-            profile_chart(prof, regions, "id", compare.rows_used(data, prof), catalog)]
+    data = bandingkan.series(reader(uploads), "agglomeration", ["ipm", up])
+    prof = bandingkan.profile(data, regions, ["ipm", up], names(run), catalog)
+    figs = [small_multiples(bandingkan.for_regions(data, regions), regions, names(run), ["ipm", up], "id", catalog),
+            rank_heatmap(prof, regions, "id", bandingkan.rows_used(data, prof), catalog),
+            profile_chart(prof, regions, "id", bandingkan.rows_used(data, prof), catalog)]
     for fig in figs:
         text = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
         assert "<a href" not in text and "<i>u</i>" not in text and "<b>Tebal" not in text
