@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import frame
 from streamlit.testing.v1 import AppTest
 
 from jabodash.charts.bandingkan import profile_chart, rank_heatmap, small_multiples
@@ -258,13 +259,6 @@ def run_page(session=None, **params) -> AppTest:
     return at
 
 
-def table_of(at, column) -> pd.DataFrame:
-    for d in at.dataframe:
-        if column in d.value.columns:
-            return d.value
-    raise AssertionError(f"no table with column {column!r}")
-
-
 def captions(at) -> str:
     return " ".join(str(c.value) for c in at.caption).replace("\\", "")
 
@@ -282,7 +276,7 @@ def test_page_compares_a_session_upload(lang, label, col, depok, jaksel):
     assert label in picker.options and up not in picker.value  # offered, not preselected
     picker.set_value([up, "ipm", "poverty_rate"]).run()
     assert not at.exception, [e.value for e in at.exception]
-    table = table_of(at, col).set_index(col)
+    table = frame(at, col).set_index(col)
     row = table.loc[label]
     assert row["Depok"] == depok and row["Jakarta Selatan"] == jaksel
     assert {"IPM" if lang == "id" else "HDI", label} <= set(table.index)
@@ -294,7 +288,7 @@ def test_page_compares_a_session_upload(lang, label, col, depok, jaksel):
     assert any(label in y for y in heat["data"][1]["y"])
     # the upload's source text, as plain text, under the charts
     assert SOURCE in captions(at)
-    similar = table_of(at, "Jarak" if lang == "id" else "Distance")
+    similar = frame(at, "Jarak" if lang == "id" else "Distance")
     assert len(similar) == 5 and similar.iloc[:, 2].eq(3).all()
     assert f"{label} (2023, 6 " in captions(at)
     assert not any("<b>" in m.value for m in at.markdown)
@@ -312,7 +306,7 @@ def test_page_lists_a_saved_workspace_dataset(lang, label, col):
     assert label in picker.options
     picker.set_value(["ipm", up]).run()
     assert not at.exception, [e.value for e in at.exception]
-    row = table_of(at, col).set_index(col).loc[label]
+    row = frame(at, col).set_index(col).loc[label]
     sep = "," if lang == "id" else "."
     # higher is better: 60 is first of six, 20 fifth
     assert row["Kota Tangerang"] == f"60{sep}0 (#1/6)" and row["Depok"] == f"20{sep}0 (#5/6)"

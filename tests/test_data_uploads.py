@@ -5,6 +5,7 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import frame
 from conftest import run_page as open_page
 from streamlit.testing.v1 import AppTest
 
@@ -199,13 +200,6 @@ def test_charts_escape_uploaded_text():
 
 def run_page(session: dict | None = None, **params) -> AppTest:
     return open_page(DATA, session, **params)
-
-
-def frame(at, column) -> pd.DataFrame:
-    for d in at.dataframe:
-        if column in d.value.columns:
-            return d.value
-    raise AssertionError(f"no table with column {column!r}")
 
 
 def markdown(at) -> str:

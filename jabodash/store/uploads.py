@@ -143,19 +143,8 @@ def build(parts: list[tuple[str, dict, pd.DataFrame, pd.DataFrame, str]]) -> Upl
 def saved_parts() -> list[tuple]:
     """The saved workspace datasets as build() parts, newest first as listed (an unreadable
     workspace counts as empty, a damaged dataset is skipped)."""
-    try:
-        metas = workspace.list_datasets()
-    except Exception:  # noqa: BLE001 - a broken workspace must not stop built-in figures
-        return []
     parts = []
-    for meta in metas:
-        try:
-            ds = workspace.load_dataset(meta["id"])
-        except workspace.DatasetCorrupt as exc:
-            workspace.note_damaged(exc)
-            continue
-        except workspace.WorkspaceError:
-            continue
+    for meta, ds in workspace.readable_datasets():
         obs, inds = workspace.records_frames(ds.id, meta, ds.records)
         if len(inds):
             parts.append((ds.id, meta, obs, inds, "saved"))

@@ -362,6 +362,24 @@ def listing_signature() -> tuple:
     return (str(root), root.stat().st_mtime_ns, tuple(sorted(items)))
 
 
+def readable_datasets():
+    """(meta, Dataset) of every saved dataset that can be read, as listed; a damaged one is noted
+    (note_damaged) and skipped, an unreadable workspace reads as empty."""
+    try:
+        metas = list_datasets()
+    except Exception:  # noqa: BLE001 - a broken workspace must not stop built-in figures
+        return
+    for meta in metas:
+        try:
+            ds = load_dataset(meta["id"])
+        except DatasetCorrupt as exc:
+            note_damaged(exc)
+            continue
+        except Exception:  # noqa: BLE001 - one unreadable dataset must not hide the others
+            continue
+        yield meta, ds
+
+
 def load_dataset(dataset_id: str) -> Dataset:
     """The dataset's meta, records and points. DatasetNotFound / DatasetCorrupt otherwise."""
     folder = dataset_dir(dataset_id)
