@@ -1,6 +1,5 @@
-"""Browser test of the data and methods page (Data): the real server in headless Chromium
-renders the page from its URL, raises no error and asks no host but itself for anything.
-Screenshots go to test-artifacts/ (themes-b-*.png) for a person to look at."""
+"""Data & metode in Chromium: the page opened from its URL, in both languages (screenshots in
+test-artifacts/ for a person to look at)."""
 
 import pytest
 from appserver import full_screenshot, open_page

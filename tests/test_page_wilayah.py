@@ -8,11 +8,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_page
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 from test_page_peta import REGIONS, import_squares
 
-from jabodash.core.paths import DATA_DIR, ROOT
+from jabodash.core.paths import DATA_DIR
 from jabodash.features import wilayah
 from jabodash.geo import boundaries
 
@@ -27,11 +28,7 @@ def cache(tmp_path, monkeypatch):
 
 
 def run() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page("pages/wilayah.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("pages/wilayah.py")
 
 
 def frames(at):

@@ -4,10 +4,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from conftest import run_page as open_page
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from jabodash.core.paths import ROOT
 from jabodash.features import unggah as ud
 from jabodash.geo import boundaries
 from jabodash.store import workspace
@@ -172,11 +172,7 @@ def import_kabkota_squares():
 
 
 def run_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page("pages/unggah.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/unggah.py")
 
 
 def upload(at, name, data):
