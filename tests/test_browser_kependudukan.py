@@ -27,6 +27,8 @@ def test_page_renders_in_both_languages(server, browser, path, title_id, title_e
         page, outside, errors = open_page(browser, f"{server}/{path}?lang={lang}")
         page.get_by_role("heading", name=title).first.wait_for()
         charts_drawn(page, n_charts)
+        page.locator("[data-testid='stDownloadButton']").first.wait_for()  # drawn late in the run
+        wait_for_app(page)
         assert page.locator("[data-testid='stException']").count() == 0
         assert page.locator("[data-testid='stDownloadButton']").count() >= 1
         full_screenshot(page, f"themes-{path}-{lang}.png")

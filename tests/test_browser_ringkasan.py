@@ -1,7 +1,7 @@
 """Browser test: the real server in headless Chromium renders the overview (Ringkasan), raises no
 error and asks no host but itself for anything."""
 import pytest
-from appserver import ARTIFACTS, open_page
+from appserver import ARTIFACTS, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -59,6 +59,15 @@ def test_kpi_values_show_whole_at_laptop_widths(server, browser, width, lang):
     page, outside, errors = open_page(browser, server + f"/?lang={lang}", width=width, height=900)
     values = page.locator("[data-testid='stMetricValue']")
     values.nth(4).wait_for()
+    wait_for_app(page)
+    # Layout settles after the run (styles, then fonts): wait until it has, up to a limit; the
+    # assertions below then say what is wrong if it never does.
+    try:
+        page.wait_for_function(
+            "() => { const v = [...document.querySelectorAll(\"[data-testid='stMetricValue']\")];"
+            " return v.length === 5 && v.every(e => e.scrollWidth <= e.clientWidth); }", timeout=20000)
+    except playwright_api.TimeoutError:
+        pass
     assert values.count() == 5
     page.screenshot(path=str(ARTIFACTS / f"overview-kpi-{width}-{lang}.png"))
     boxes = values.evaluate_all(
