@@ -32,6 +32,7 @@ from jabodash.sql import (
     problem_from_exception,
     table_name,
 )
+from jabodash.sql import sandbox as sandbox_mod
 from jabodash.sql import worker as worker_mod
 from jabodash.sql.engine import _Engine
 from jabodash.sql.worker import _from_ipc, _run_reply
@@ -389,13 +390,16 @@ def test_a_giant_value_fails_in_the_worker_not_in_the_app(db_path, upload):
         assert sb.run("SELECT count(*) AS n FROM upload_bike").df["n"][0] == 3
 
 
-def test_a_query_that_ignores_the_interrupt_is_ended_with_its_worker(db_path, upload):
+def test_a_query_that_ignores_the_interrupt_is_ended_with_its_worker(db_path, upload, monkeypatch):
     """One long string operation does not look at DuckDB's interrupt; the worker is killed at the
-    time limit plus a grace period and a new one (with the uploads) serves the next query."""
+    time limit plus a grace period and a new one (with the uploads) serves the next query. The grace
+    is shortened and the operation (30 million regex replacements in one value, several seconds) is
+    far longer than limit plus grace, so the kill happens on a fast machine too."""
+    monkeypatch.setattr(sandbox_mod, "_WORKER_GRACE_S", 0.5)
     with _process_box(db_path, upload, timeout_s=1) as sb:
         assert sb.run("SELECT 1 AS warm").ok  # the worker has started
         first = sb._worker.proc.pid
-        result = sb.run("SELECT length(repeat('x', 400000000)) AS n")
+        result = sb.run("SELECT length(regexp_replace(repeat('x', 30000000), 'x', 'yy', 'g')) AS n")
         assert not result.ok and result.error.kind == "timeout", result.error
         after = sb.run("SELECT sum(value) AS s FROM upload_bike")
         assert after.ok and after.df["s"][0] == pytest.approx(23.75)
