@@ -120,10 +120,9 @@ def build_database(path: Path, fingerprint_: str | None = None) -> Path:
             for table in ("region", "region_alias", "indicator", "observation", "flow", "dataset"):
                 con.unregister(f"_src_{table}")
             con.execute("CHECKPOINT")
-            tables = integrity.table_counts(con)
         finally:
             con.close()
-        integrity.write_manifest(Path(tmp), path, fingerprint_ or fingerprint(), tables)
+        integrity.write_manifest(Path(tmp), path, fingerprint_ or fingerprint())
         os.replace(tmp, path)
     finally:
         for leftover in (tmp, tmp + ".wal"):

@@ -1,11 +1,10 @@
 """Integrity of the store's database file in the user cache (no streamlit).
 
 Beside each ``jabodash-<fingerprint>.duckdb`` the build writes ``jabodash-<fingerprint>.json``,
-a manifest: the fingerprint, the DuckDB version, the file's size and sha256, and every table with
-its row count. :func:`check` compares the file with its manifest (size and sha256: a few
+a manifest: the fingerprint, the DuckDB version, the file's size and sha256. :func:`check` compares the file with its manifest (size and sha256: a few
 milliseconds for the ~3 MB file), so a truncated, emptied or overwritten file, or one whose
 manifest is missing or unreadable, is found before DuckDB reads it; the store then rebuilds it
-from ``data/``. :func:`table_counts` gives the row counts written into the manifest.
+from ``data/``.
 
 :func:`stat_key` (size, modification time, inode) lets callers re-check only when the file on
 disk has changed since it was last found sound. :func:`build_lock` keeps two processes (the app
@@ -43,18 +42,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Every base table of the database with its row count (names are the catalog's own)."""
-    names = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-        "ORDER BY table_name").fetchall()]
-    return {name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]) for name in names}
-
-
-def write_manifest(db_file: Path, target_db_path: Path, fingerprint: str, tables: dict[str, int]) -> None:
+def write_manifest(db_file: Path, target_db_path: Path, fingerprint: str) -> None:
     """Write the manifest of ``db_file`` (the finished build) for the file it becomes, ``target_db_path``."""
     manifest = {"format": MANIFEST_FORMAT, "fingerprint": fingerprint, "duckdb": duckdb.__version__,
-                "size": os.path.getsize(db_file), "sha256": file_sha256(db_file), "tables": tables}
+                "size": os.path.getsize(db_file), "sha256": file_sha256(db_file)}
     atomic_write_bytes(manifest_path(target_db_path), json.dumps(manifest, indent=1).encode())
 
 
