@@ -32,8 +32,27 @@ def collect(region_set: str = "agglomeration") -> dict:
         "datasets": [
             {"id": d.id, "title": d.title, "origin": d.origin, "license": d.license,
              "source_url": d.source_url, "rows": int(d.rows)}
-            for d in datasets.itertuples()],
+            for d in datasets.itertuples()] + _official_datasets(),
     }
+
+
+def _official_datasets() -> list[dict]:
+    """The saved BPS WebAPI refreshes (jabodash.official.store), with their BPS tables as source."""
+    from jabodash.official import store as official
+    try:
+        metas = official.saved_refreshes()
+    except Exception:  # noqa: BLE001 - an unreadable workspace must not stop info
+        return []
+    out = []
+    for meta in metas:
+        extra = meta.get("official") or {}
+        tables = [{k: tb.get(k) for k in ("title", "var", "domain", "url", "retrieved_at", "figures")}
+                  for tb in extra.get("tables") or []]
+        out.append({"id": meta["id"], "title": meta.get("title"), "origin": extra.get("origin"), "license": None,
+                    "source_url": tables[0]["url"] if tables else None, "rows": int(meta.get("rows") or 0),
+                    "provenance": "official", "grade": meta.get("grade"),
+                    "precedence": bool(extra.get("precedence")), "sources": tables})
+    return out
 
 
 def run(args) -> int:

@@ -42,6 +42,7 @@ from jabodash.core.paths import QUERIES_DIR
 from jabodash.store import workspace
 
 OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "note", "provenance"]
+OFFICIAL_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "note", "precedence"]
 DATASET_COLUMNS = ["id", "title", "origin", "license", "source_url", "loaded_at", "rows", "sha256", "cite",
                    "provenance", "filename"]
 KECAMATAN_COLUMNS = ["code", "name", "short_name", "province"]
@@ -87,6 +88,7 @@ class Uploads:
     kecamatan: pd.DataFrame
     indicators: dict = field(default_factory=dict)
     signature: str = "none"
+    official: pd.DataFrame = field(default_factory=lambda: _official_frame([]))
 
     def with_kecamatan(self, kecamatan: pd.DataFrame | None) -> "Uploads":
         """The same uploads with the kecamatan regions (code, name, short_name, province)."""
@@ -101,17 +103,43 @@ def _short(digest) -> str:
     return digest.hexdigest()[:24]
 
 
+def _official_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Official refresh figures (built-in indicator ids), newest dataset first: one figure per
+    (region, indicator, year), the newest refresh's."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=OFFICIAL_COLUMNS).astype({"year": "int64", "value": "float64", "precedence": bool})
+    frame = pd.concat(parts, ignore_index=True)[OFFICIAL_COLUMNS]
+    frame = frame[frame["value"].notna()].drop_duplicates(["region_code", "indicator_id", "year"])
+    return frame.astype({"year": "int64", "value": "float64", "precedence": bool}).reset_index(drop=True)
+
+
+def _official_dataset(dataset_id: str, meta: dict, rows: int) -> dict:
+    """The dataset row of an official refresh: its title, BPS as origin, the first table's URL
+    (never with the key)."""
+    tables = (meta.get("official") or {}).get("tables") or [{}]
+    title = _text(meta.get("title")) or str(dataset_id)
+    return {"id": str(dataset_id), "title": title, "origin": _text((meta.get("official") or {}).get("origin")),
+            "license": None, "source_url": _link(_text(tables[0].get("url"))), "loaded_at": None, "rows": rows,
+            "sha256": _text(meta.get("sha256")), "cite": _text(meta.get("source")) or title,
+            "provenance": "official", "filename": _text(meta.get("filename"))}
+
+
 def build(parts: list[tuple[str, dict, pd.DataFrame, pd.DataFrame, str]]) -> Uploads:
     """An Uploads bundle from (dataset id, meta, observations, indicators, provenance) parts, where
     observations/indicators are as workspace.records_frames gives them. Figures without a value
     or a year are left out, and a repeated (region, indicator, year) keeps its first figure, as
     the store's primary key would."""
-    obs_parts, ind_rows, ds_rows, indicators = [], [], [], {}
+    obs_parts, ind_rows, ds_rows, indicators, official = [], [], [], {}, []
     digest = hashlib.sha256()
     for dataset_id, meta, obs, inds, provenance in parts:
         digest.update(json.dumps([dataset_id, provenance, meta], sort_keys=True, default=str).encode())
         digest.update(pd.util.hash_pandas_object(obs.astype(str), index=False).to_numpy().tobytes())
         digest.update(pd.util.hash_pandas_object(inds.astype(str), index=False).to_numpy().tobytes())
+        if provenance == "official":
+            official.append(obs)
+            ds_rows.append(_official_dataset(dataset_id, meta, int(obs["value"].notna().sum())))
+            continue
         good = obs[obs["value"].notna() & obs["year"].notna()].drop_duplicates(["region_code", "indicator_id", "year"])
         obs_parts.append(pd.DataFrame({
             "region_code": good["region_code"].astype(str).to_numpy(),
@@ -137,14 +165,20 @@ def build(parts: list[tuple[str, dict, pd.DataFrame, pd.DataFrame, str]]) -> Upl
     return Uploads(indicator=pd.DataFrame(ind_rows, columns=COLUMNS), observation=observation,
                    dataset=pd.DataFrame(ds_rows, columns=DATASET_COLUMNS),
                    kecamatan=pd.DataFrame(columns=KECAMATAN_COLUMNS), indicators=indicators,
-                   signature=_short(digest) if ds_rows else "none")
+                   signature=_short(digest) if ds_rows else "none", official=_official_frame(official))
 
 
 def saved_parts() -> list[tuple]:
     """The saved workspace datasets as build() parts, newest first as listed (an unreadable
     workspace counts as empty, a damaged dataset is skipped)."""
+    from jabodash.official import store as official  # not at import: it imports jabodash.ingest
     parts = []
     for meta, ds in workspace.readable_datasets():
+        if official.is_refresh(meta):   # BPS refresh: built-in indicator ids, layered (views.sql)
+            obs = official.observations(ds.id, meta, ds.records)
+            if len(obs):
+                parts.append((ds.id, meta, obs, pd.DataFrame(columns=workspace.IND_COLUMNS), "official"))
+            continue
         obs, inds = workspace.records_frames(ds.id, meta, ds.records)
         if len(inds):
             parts.append((ds.id, meta, obs, inds, "saved"))
@@ -197,10 +231,11 @@ def _open(store_path: Path, uploads: Uploads) -> duckdb.DuckDBPyConnection:
     try:
         con.execute("ATTACH ? AS builtin (READ_ONLY)", [str(store_path)])
         for name, frame in (("indicator", uploads.indicator), ("observation", uploads.observation),
-                            ("dataset", uploads.dataset), ("kecamatan", uploads.kecamatan)):
+                            ("dataset", uploads.dataset), ("kecamatan", uploads.kecamatan),
+                            ("official", uploads.official)):
             con.register(f"_upload_{name}", frame)
         con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
-        for name in ("indicator", "observation", "dataset", "kecamatan"):
+        for name in ("indicator", "observation", "dataset", "kecamatan", "official"):
             con.unregister(f"_upload_{name}")
     except BaseException:
         con.close()

@@ -51,6 +51,9 @@ POINTS_FILE = "points.parquet"
 META_FILE = "meta.json"
 _LOCK = threading.RLock()
 _TEXT_LIMITS = {"title": 200, "indicator": 200, "unit": 60, "source": 500, "description": 2000}
+# meta keys kept as given (JSON values): what kind of dataset it is (e.g. "bps_refresh", see
+# jabodash.official.store), its provenance grade, and the official refresh's own record
+EXTRA_META = ("kind", "grade", "official")
 
 
 class WorkspaceError(Exception):
@@ -253,6 +256,7 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             "region_mapping": dict(result.options.region_mapping or {}),
             "options": result.options.to_dict(),
             "report": result.summary(lang="en"),
+            **{k: meta[k] for k in EXTRA_META if meta.get(k) is not None},
         }
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dataset_id}-", dir=root))
         try:

@@ -17,6 +17,18 @@ CREATE TABLE upload_dataset AS
 SELECT *, title AS cite, 'saved' AS provenance, NULL::VARCHAR AS filename FROM builtin.dataset LIMIT 0;
 INSERT INTO upload_dataset BY NAME SELECT * FROM _upload_dataset;
 
+-- Official figures of a saved BPS WebAPI refresh (jabodash.official), under built-in indicator
+-- ids. precedence: they replace the built-in figure of the same (region, indicator, year);
+-- otherwise they only fill gaps (a built-in figure, where one exists, stays).
+CREATE TABLE official_observation (region_code VARCHAR, indicator_id VARCHAR, year INTEGER, value DOUBLE,
+                                   dataset_id VARCHAR, note VARCHAR, precedence BOOLEAN);
+INSERT INTO official_observation BY NAME SELECT * FROM _upload_official;
+CREATE VIEW official_used AS
+SELECT o.* FROM official_observation o
+WHERE o.precedence OR NOT EXISTS (
+    SELECT 1 FROM builtin.observation b
+    WHERE b.region_code = o.region_code AND b.indicator_id = o.indicator_id AND b.year = o.year);
+
 -- The kecamatan of the cached boundaries (province = the kab/kota name), for the kec_* queries.
 CREATE TABLE kecamatan (code VARCHAR, name VARCHAR, short_name VARCHAR, province VARCHAR);
 INSERT INTO kecamatan BY NAME SELECT * FROM _upload_kecamatan;
@@ -40,14 +52,21 @@ SELECT * FROM builtin.indicator
 UNION ALL SELECT * FROM upload_indicator;
 
 CREATE VIEW observation AS
-SELECT region_code, indicator_id, year, value, dataset_id, note, 'builtin' AS provenance FROM builtin.observation
-UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, provenance FROM upload_observation;
+SELECT region_code, indicator_id, year, value, dataset_id, note, 'builtin' AS provenance FROM builtin.observation b
+WHERE NOT EXISTS (SELECT 1 FROM official_used o WHERE o.region_code = b.region_code
+                  AND o.indicator_id = b.indicator_id AND o.year = b.year)
+UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, provenance FROM upload_observation
+UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, 'official' FROM official_used;
 
 CREATE VIEW observation_all AS
 SELECT region_code, indicator_id, year, value, dataset_id, note, derived, 'builtin' AS provenance
-FROM builtin.observation_all
+FROM builtin.observation_all b
+WHERE NOT EXISTS (SELECT 1 FROM official_used o WHERE o.region_code = b.region_code
+                  AND o.indicator_id = b.indicator_id AND o.year = b.year)
 UNION ALL
-SELECT region_code, indicator_id, year, value, dataset_id, note, FALSE, provenance FROM upload_observation;
+SELECT region_code, indicator_id, year, value, dataset_id, note, FALSE, provenance FROM upload_observation
+UNION ALL
+SELECT region_code, indicator_id, year, value, dataset_id, note, FALSE, 'official' FROM official_used;
 
 -- cite: the name a figure's source line gives (the title of a built-in dataset; for an upload
 -- the analyst's source, else its title).

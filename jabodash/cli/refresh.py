@@ -1,0 +1,100 @@
+"""python -m jabodash refresh bps [--indicator ID ...] [--json] [--save [--precedence]] [--lang id|en]
+
+Reads the core indicators from BPS's WebAPI dynamic tables (recipes in data/bps_recipes.csv; base
+URL ``JABODASH_BPS_URL``, key ``JABODASH_BPS_KEY`` or the user's config file, see
+jabodash.official.keys), compares them with the built-in figures and, with --save, stores them in
+the workspace as an official dataset layered over the built-in data (with --precedence its figures
+replace built-in ones of the same indicator, region and year; else they only fill gaps).
+``--json`` prints ``{"schema": "jabodash.refresh/1", "ok", "records", "changes", "errors", ...}``.
+Exit status: 0 done, 1 some tables failed (the others are kept), 2 bad key or arguments.
+The key is never printed.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from jabodash.core.i18n import t
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str, as_json: bool) -> int:
+    if as_json:
+        json.dump({"schema": "jabodash.refresh/1", "ok": False, "records": [], "changes": {},
+                   "errors": [{"kind": "usage", "detail": message}]}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    print(message, file=sys.stderr)
+    return EXIT_USAGE
+
+
+def run(args) -> int:
+    from jabodash.official import keys, recipes, refresh  # imported on use: pandas is slow to import
+    lang = args.lang
+    try:
+        chosen = recipes.select(recipes.load(), args.indicator)
+    except (OSError, recipes.RecipeError) as exc:
+        return _fail(t("bps_refresh.cli.recipes_unreadable", lang, detail=str(exc)[:200]), args.json)
+    known = set(recipes.indicators(recipes.load()))
+    unknown = [i for i in args.indicator or [] if i not in known]
+    if unknown or not chosen:
+        return _fail(t("bps_refresh.cli.unknown_indicator", lang, ids=", ".join(unknown) or "-",
+                       known=", ".join(sorted(known))), args.json)
+    key, _ = keys.resolve_key()
+    if not key:
+        return _fail(t("bps_refresh.cli.no_key", lang), args.json)
+    result = refresh.run(chosen, key, progress=None if args.json else _progress(lang))
+    if result.records:
+        from jabodash.store import get_store
+        refresh.compare(result, refresh.builtin_figures(get_store(), recipes.indicators(chosen)))
+    saved = _save(result, args) if args.save and result.records and not result.bad_key else None
+    if args.json:
+        json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(format_report(result, lang, saved))
+    return result.exit_code
+
+
+def _progress(lang: str):
+    def show(i, n, recipe):
+        if recipe is not None:
+            print(t("bps_refresh.cli.progress", lang, i=i + 1, n=n, indicator=recipe.indicator,
+                    domain=recipe.domain, var=recipe.var), file=sys.stderr)
+    return show
+
+
+def _save(result, args) -> str:
+    from jabodash.official import store
+    return store.save(result, precedence=args.precedence)
+
+
+def format_report(result, lang: str, saved: str | None) -> str:
+    from jabodash.official import report
+    out = [t("bps_refresh.cli.summary", lang, records=len(result.records), tables=len(result.tables),
+             errors=len(result.errors))]
+    for table in result.tables:
+        out.append("  " + report.table_line(table, lang))
+    changes = result.changes
+    out.append(t("bps_refresh.cli.changes", lang, new=len(changes["new"]), changed=len(changes["changed"]),
+                 same=changes["same"], conflicts=len(result.conflicts)))
+    for row in report.change_rows(result, lang)[:60]:
+        out.append("  " + " | ".join(str(v) for v in row.values()))
+    for err in result.errors:
+        out.append("  ! " + report.error_text(err, lang))
+    if saved:
+        out.append(t("bps_refresh.cli.saved", lang, id=saved))
+    return "\n".join(out)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("refresh", help="refresh official figures (BPS WebAPI)")
+    sub = parser.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    bps = sub.add_parser("bps", help="BPS WebAPI dynamic tables (key: JABODASH_BPS_KEY)")
+    bps.add_argument("--indicator", action="append", metavar="ID", help="refresh only this indicator (repeatable)")
+    bps.add_argument("--json", action="store_true", help="machine-readable output (schema jabodash.refresh/1)")
+    bps.add_argument("--save", action="store_true", help="store the refresh in the workspace")
+    bps.add_argument("--precedence", action="store_true",
+                     help="with --save: refreshed figures replace built-in ones (default: only fill gaps)")
+    bps.add_argument("--lang", choices=("id", "en"), default="id")
+    bps.set_defaults(func=run)
