@@ -70,7 +70,10 @@ class BpsServer:
 
             def do_GET(self):  # noqa: N802
                 server.requests.append(self.path)
-                server.answer(self)
+                try:
+                    server.answer(self)
+                except (BrokenPipeError, ConnectionResetError):   # the client gave up (timeout)
+                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

@@ -324,3 +324,69 @@ def coverage_all(src, region_set: str, indicator_ids: list[str] | None = None) -
     if not mine.any():
         return cov
     return pd.concat([cov[~mine], _uploaded(cov, "indicator_id")], ignore_index=True)
+
+
+# ---------------------------------------------------------------------------
+# "Perbarui dari BPS" / "Refresh from BPS" (jabodash.official): the page's section calls these.
+# ---------------------------------------------------------------------------
+
+
+def bps_options() -> list[str]:
+    """The indicators that have a BPS recipe (data/bps_recipes.csv), in file order."""
+    from jabodash.official import recipes
+    return recipes.indicators(recipes.load())
+
+
+def bps_key_source() -> str:
+    """Where a key would come from without the page: "env", "config" or "none"."""
+    from jabodash.official import keys
+    return keys.resolve_key()[1]
+
+
+def bps_refresh(store, given_key: str | None, indicators: list[str], remember: bool = False, progress=None):
+    """Run a refresh of ``indicators`` and compare it with the built-in figures; the page's key
+    (``given_key``) wins over JABODASH_BPS_KEY and the config file, and is kept in the user's
+    config file when ``remember``. Returns a jabodash.official.refresh.Refresh."""
+    from jabodash.official import keys, recipes, refresh
+    key, origin = keys.resolve_key(given_key)
+    chosen = recipes.select(recipes.load(), indicators)
+    result = refresh.run(chosen, key, progress=progress)
+    if remember and origin == "page" and not result.bad_key:
+        keys.save_key(key)
+    if result.records:
+        refresh.compare(result, refresh.builtin_figures(store, recipes.indicators(chosen)))
+    return result
+
+
+def bps_report(result, lang: str) -> pd.DataFrame:
+    from jabodash.official import report
+    return report.change_frame(result, lang)
+
+
+def bps_lines(result, lang: str) -> tuple[list[str], list[str]]:
+    """(one line per table read, one line per table that failed), plain text."""
+    from jabodash.official import report
+    return ([report.table_line(tb, lang) for tb in result.tables],
+            [report.error_text(err, lang) for err in result.errors])
+
+
+def bps_save(result, precedence: bool) -> str:
+    from jabodash.official import store
+    return store.save(result, precedence=precedence)
+
+
+def bps_saved(lang: str) -> list[tuple[str, str, bool]]:
+    """(dataset id, line, precedence) of every saved refresh, newest first."""
+    from jabodash.official import store
+    out = []
+    for meta in store.saved_refreshes():
+        on = bool((meta.get("official") or {}).get("precedence"))
+        out.append((meta["id"], t("bps_refresh.saved_line", lang, title=meta.get("title") or meta["id"],
+                                  rows=int(meta.get("rows") or 0),
+                                  precedence=t(f"bps_refresh.precedence_{'on' if on else 'off'}", lang)), on))
+    return out
+
+
+def bps_set_precedence(dataset_id: str, on: bool) -> str:
+    from jabodash.official import store
+    return store.set_precedence(dataset_id, on)

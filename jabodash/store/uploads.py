@@ -96,7 +96,7 @@ class Uploads:
                else kecamatan[KECAMATAN_COLUMNS].astype(str).reset_index(drop=True))
         digest = hashlib.sha256(self.signature.encode())
         digest.update(pd.util.hash_pandas_object(kec, index=False).to_numpy().tobytes())
-        return replace(self, kecamatan=kec, signature=_short(digest) if len(kec) or len(self.indicator) else "none")
+        return replace(self, kecamatan=kec, signature=_short(digest) if len(kec) or self.signature != "none" else "none")
 
 
 def _short(digest) -> str:
