@@ -11,7 +11,7 @@ lang = state.lang
 st.title(t("overview.title", lang))
 st.caption(t(f"overview.subtitle.{state.region_set}", lang))
 
-cards = ringkasan.kpis(ui.store(), state.region_set)
+cards = ringkasan.kpis(ui.data_source(), state.region_set)   # saved official refreshes included
 for column, kpi in zip(st.columns(len(cards)), cards):
     ui.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang), kpi.indicator.definition(lang))
 
@@ -25,7 +25,7 @@ state = state.with_(indicator=indicator_id, year=year)
 with left:
     if year is not None:
         values = ui.indicator_values(indicator_id, year, state.region_set)
-        metro = metro_value(ui.store(), ind, year, state.region_set)
+        metro = metro_value(ui.data_source(), ind, year, state.region_set)
         reference = metro.value if ind.aggregation in ("weighted_mean", "ratio") else None
         st.plotly_chart(charts.ranking_bar(values, ind, year, lang, reference), key="ranking")
         if metro.value is None and ind.aggregation not in ("none", "min_max"):
