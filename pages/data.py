@@ -98,58 +98,5 @@ with st.expander(t("methods.section.datasets", lang)):
     st.dataframe(data.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
                  column_config={t("methods.col.link", lang): st.column_config.LinkColumn()})
 
-# --- Perbarui dari BPS / Refresh from BPS (issue 13; logic in jabodash.official) -------------
-BPS_RESULT = "_jabodash_bps_refresh"
-st.subheader(t("bps_refresh.section", lang))
-st.caption(t("bps_refresh.intro", lang))
-if data.bps_key_source() != "none":
-    st.caption(t("bps_refresh.key_from_env", lang))
-key = st.text_input(t("bps_refresh.key", lang), type="password", key="w_bps_key", max_chars=128,
-                    help=t("bps_refresh.key_help", lang))
-remember = st.checkbox(t("bps_refresh.remember", lang), key="w_bps_remember")
-bps_options = data.bps_options()
-chosen = st.multiselect(t("bps_refresh.indicators", lang), bps_options, default=bps_options, key="w_bps_indicators",
-                        format_func=lambda i: data.indicator_label(i, lang))
-if st.button(t("bps_refresh.run", lang), key="bps_run", disabled=not chosen):
-    bar = st.progress(0.0, text=t("bps_refresh.run", lang))
-
-    def _step(i, n, recipe):
-        text = (t("bps_refresh.progress", lang, i=i + 1, n=n, indicator=recipe.indicator, var=recipe.var,
-                  domain=recipe.domain) if recipe is not None else t("bps_refresh.run", lang))
-        bar.progress(i / max(n, 1), text=md_escape(text))
-    st.session_state[BPS_RESULT] = data.bps_refresh(ui.store(), key, chosen, remember, _step)
-result = st.session_state.get(BPS_RESULT)
-if result is not None:
-    read, failed = data.bps_lines(result, lang)
-    if result.records:
-        st.success(t("bps_refresh.done", lang, records=len(result.records), tables=len(result.tables)))
-    for line in read:
-        st.caption(md_escape(line, 600))
-    if failed:
-        st.error(md_escape(t("bps_refresh.errors", lang) + ": " + "; ".join(failed), 3000))
-    if result.records:
-        st.markdown(f"**{t('bps_refresh.report', lang)}**")
-        ch = result.changes
-        st.caption(t("bps_refresh.report_caption", lang, new=len(ch["new"]), changed=len(ch["changed"]),
-                     same=ch["same"], conflicts=len(result.conflicts)))
-        report = data.bps_report(result, lang)
-        if report.empty:
-            st.info(t("bps_refresh.no_changes", lang))
-        else:
-            st.dataframe(report, hide_index=True, key="bps_changes")
-        first = st.toggle(t("bps_refresh.precedence", lang), key="w_bps_precedence",
-                          help=t("bps_refresh.precedence_help", lang))
-        if st.button(t("bps_refresh.save", lang), key="bps_save"):
-            saved_id = data.bps_save(result, first)
-            st.session_state.pop(BPS_RESULT, None)
-            st.success(t("bps_refresh.saved", lang, id=saved_id))
-saved = data.bps_saved(lang)
-if saved:
-    st.markdown(f"**{t('bps_refresh.saved_list', lang)}**")
-    for ds_id, line, on in saved:
-        left, right = st.columns([4, 1])
-        left.caption(md_escape(line, 300))
-        if right.button(t("bps_refresh.toggle", lang), key=f"bps_toggle_{ds_id}"):
-            data.bps_set_precedence(ds_id, not on)
-            st.rerun()
+ui.bps_refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
 ui.sync_url(state)
