@@ -356,7 +356,9 @@ def _bps_report(result, lang: str) -> None:
     if report.empty:
         st.info(t("bps_refresh.no_changes", lang))
     else:
-        st.dataframe(report, hide_index=True, key="bps_changes")
+        wide = {t(f"bps_refresh.col.{c}", lang): st.column_config.TextColumn(width="medium")
+                for c in ("old_source", "new_source")}
+        st.dataframe(report, hide_index=True, key="bps_changes", column_config=wide)
     first = st.toggle(t("bps_refresh.precedence", lang), key="w_bps_precedence",
                       help=t("bps_refresh.precedence_help", lang))
     if st.button(t("bps_refresh.save", lang), key="bps_save"):

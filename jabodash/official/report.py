@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jabodash.core.catalog import load_catalog
 from jabodash.core.i18n import t
 from jabodash.geo.regions import RegionMatcher
 
@@ -13,6 +14,11 @@ def _region(code: str, lang: str) -> str:
     global _MATCHER
     _MATCHER = _MATCHER or RegionMatcher()
     return _MATCHER.name(code, lang=lang, short=True)
+
+
+def _indicator(indicator_id: str, lang: str) -> str:
+    ind = load_catalog().get(indicator_id)
+    return f"{ind.short(lang)} ({indicator_id})" if ind is not None else indicator_id
 
 
 def source_text(source) -> str:
@@ -43,13 +49,13 @@ def change_rows(refresh, lang: str) -> list[dict]:
     rows = []
     for kind, items in (("changed", refresh.changes.get("changed", [])), ("new", refresh.changes.get("new", []))):
         for item in items:
-            rows.append({col["change"]: t(f"bps_refresh.change.{kind}", lang), col["indicator"]: item["indicator"],
+            rows.append({col["change"]: t(f"bps_refresh.change.{kind}", lang), col["indicator"]: _indicator(item["indicator"], lang),
                          col["region"]: _region(item["region_code"], lang), col["year"]: item["year"],
                          col["old"]: item.get("old_value"), col["new"]: item["new_value"],
                          col["old_source"]: item.get("old_source") or "",
                          col["new_source"]: source_text(item["new_source"])})
     for item in refresh.conflicts:
-        rows.append({col["change"]: t("bps_refresh.change.conflict", lang), col["indicator"]: item["indicator"],
+        rows.append({col["change"]: t("bps_refresh.change.conflict", lang), col["indicator"]: _indicator(item["indicator"], lang),
                      col["region"]: _region(item["region_code"], lang), col["year"]: item["year"],
                      col["old"]: item["other_value"], col["new"]: item["kept_value"],
                      col["old_source"]: source_text(item["other_source"]),
