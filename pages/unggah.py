@@ -15,6 +15,7 @@ lang = state.lang
 ss = st.session_state
 st.title(t("unggah.title", lang))
 st.caption(t("unggah.intro", lang) + " " + t("unggah.limit", lang, mb=f"{unggah.upload_limit() / 2**20:g}"))
+ui.lost_uploads_notice(lang)
 
 
 def _map(value, key):
