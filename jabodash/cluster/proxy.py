@@ -70,8 +70,8 @@ def render_config(upstreams: list[Upstream], bind: str, port: int, stats_socket:
 
 def check_config(binary: str, path: Path) -> str | None:
     """None when haproxy accepts the configuration file, else its message."""
-    done = subprocess.run([binary, "-c", "-q", "-f", str(path)], capture_output=True, text=True, timeout=60)
-    return None if done.returncode == 0 else (done.stderr or done.stdout).strip()
+    done = subprocess.run([binary, "-c", "-f", str(path)], capture_output=True, text=True, timeout=60)
+    return None if done.returncode == 0 else ((done.stderr + done.stdout).strip() or f"status {done.returncode}")
 
 
 def start(binary: str, path: Path, log=None) -> subprocess.Popen:
