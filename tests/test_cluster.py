@@ -133,3 +133,62 @@ def test_a_session_with_uploads_keeps_the_marker_in_the_url():
     value = at.query_params.get("unsaved")
     assert (value[-1] if isinstance(value, list) else value) == "1"
     assert t("cluster.uploads_lost", "id") not in texts(at, "warning")
+
+
+# --- the proxy in front of two stand-in workers (plain HTTP servers, no Streamlit) ---------------
+
+class _Backend:
+    """A stand-in worker: answers /_stcore/health and every other path with its name."""
+
+    def __init__(self, name: str):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = b"ok" if self.path == "/_stcore/health" else name.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _get(url: str, cookie: str | None = None) -> tuple[str, str | None]:
+    import urllib.request
+    request = urllib.request.Request(url, headers={"Cookie": f"{proxy.COOKIE}={cookie}"} if cookie else {})
+    with urllib.request.urlopen(request, timeout=30) as resp:
+        return resp.read().decode(), resp.headers.get("Set-Cookie")
+
+
+@pytest.mark.skipif(proxy.haproxy_path() is None, reason="haproxy is not installed (scripts/test.sh installs it)")
+def test_proxy_sticks_by_cookie_and_sends_a_dead_workers_browser_elsewhere(tmp_path):
+    from jabodash.cluster.supervisor import Cluster
+    one, two = _Backend("one"), _Backend("two")
+    cluster = Cluster(0, port=workers.free_port(), upstreams=[("127.0.0.1", one.port), ("127.0.0.1", two.port)],
+                      run_dir=tmp_path, out=open(tmp_path / "serve.log", "w"))
+    try:
+        cluster.start()
+        body, cookie = _get(cluster.url + "/")
+        assert cookie.startswith(f"{proxy.COOKIE}=w") and "HttpOnly" in cookie
+        assert body == {"w1": "one", "w2": "two"}[cookie.split("=")[1].split(";")[0]]
+        assert [_get(cluster.url + "/page", "w1")[0] for _ in range(5)] == ["one"] * 5
+        assert [_get(cluster.url + "/page", "w2")[0] for _ in range(5)] == ["two"] * 5
+        one.close()
+        body, cookie = _get(cluster.url + "/page", "w1")   # the cookie names a dead worker
+        assert body == "two" and cookie.startswith(f"{proxy.COOKIE}=w2")
+    finally:
+        cluster.stop()
+        two.close()
+    assert workers.group_members(cluster.haproxy.pid) == []
