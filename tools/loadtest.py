@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jabodash.cluster import proxy  # noqa: E402
-from jabodash.cluster.workers import free_port  # noqa: E402
+from jabodash.cluster.workers import die_with_parent, free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -58,7 +58,8 @@ class Served:
         env = {**os.environ, "JABODASH_WORKSPACE": str(tmp / "workspace")}   # nothing is saved; kept apart
         self.proc = subprocess.Popen([sys.executable, "-m", "jabodash", "serve", "--workers", str(workers),
                                       "--port", str(self.port), "--run-dir", str(self.run_dir)], cwd=ROOT,
-                                     env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+                                     env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=die_with_parent)  # no cluster outlives a killed run
         self.workers = workers
 
     def wait_up(self, timeout: float = 600) -> None:

@@ -34,7 +34,7 @@ def worker_command(port: int, address: str = "127.0.0.1") -> list[str]:
             "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def die_with_parent() -> None:  # runs in the child between fork and exec
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -56,7 +56,7 @@ class Worker:
         return f"http://{self.address}:{self.port}"
 
     def start(self) -> None:
-        preexec = _die_with_parent if sys.platform.startswith("linux") else None
+        preexec = die_with_parent if sys.platform.startswith("linux") else None
         self.proc = subprocess.Popen(worker_command(self.port, self.address), cwd=str(ROOT),
                                      env={**os.environ, **self.env}, stdin=subprocess.DEVNULL, stdout=self.log,
                                      stderr=subprocess.STDOUT if self.log else None, start_new_session=True,
