@@ -49,6 +49,7 @@ if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget 
     ss[unggah.RAW_KEY] = (up.name, up.getvalue())
     for key in unggah.reset_keys(ss):
         del ss[key]
+unggah.restore(ss)
 raw = ss.get(unggah.RAW_KEY)
 result = records = None
 regions = ui.query("regions", region_set="agglomeration")
@@ -152,4 +153,5 @@ for meta in saved:
         if c2.button(t("unggah.delete", lang), key=f"u_delete_{meta['id']}"):
             workspace.delete_dataset(meta["id"])
             st.rerun()
+unggah.keep(ss)
 ui.sync_url(state)

@@ -320,3 +320,20 @@ def test_template_and_example_downloads_in_the_ui_language(lang, labels):
     assert [buttons.get(k) for k in ("u_tpl_csv", "u_tpl_xlsx", "u_ex_long", "u_ex_wide")] == labels
     heading = "Mulai dari templat atau contoh" if lang == "id" else "Start from a template or an example"
     assert heading in [e.label for e in at.expander]
+
+
+def test_typed_name_survives_a_page_switch_and_is_what_is_saved():
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    suggested = at.text_input(key="u_desc_name").value
+    at.text_input(key="u_desc_name").set_value("Warung kopi ketik").run()
+    at.text_input(key="u_desc_unit").set_value("unit ketik").run()
+    at.switch_page("pages/ringkasan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/unggah.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_input(key="u_desc_name").value == "Warung kopi ketik" != suggested
+    assert at.text_input(key="u_desc_unit").value == "unit ketik"
+    at.button(key="u_save").click().run()
+    saved = workspace.list_datasets()
+    assert [(m["indicator"], m["unit"]) for m in saved] == [("Warung kopi ketik", "unit ketik")]
