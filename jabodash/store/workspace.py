@@ -323,6 +323,31 @@ def _read_meta(folder: Path, dataset_id: str) -> dict:
     return meta
 
 
+_PARQUET_OK: dict[str, tuple] = {}   # parquet path -> (mtime_ns, size, inode) when its footer last read well
+
+
+def _check_parquet(folder: Path, dataset_id: str) -> None:
+    """Read the footer (metadata) of each Parquet file of a dataset, not its data; a file is read
+    again only when its modification time, size or inode changed. DatasetCorrupt when unreadable."""
+    import pyarrow.parquet as pq
+    for path in (folder / RECORDS_FILE, folder / POINTS_FILE):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue   # records_missing is _read_meta's; points.parquet is optional
+        except OSError as exc:
+            raise _corrupt(dataset_id, "parquet_unreadable") from exc
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if _PARQUET_OK.get(str(path)) == key:
+            continue
+        try:
+            pq.read_metadata(path)
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds on a damaged file
+            _PARQUET_OK.pop(str(path), None)
+            raise _corrupt(dataset_id, "parquet_unreadable") from exc
+        _PARQUET_OK[str(path)] = key
+
+
 def list_datasets(with_problems: bool = False):
     """Saved datasets (their meta.json, newest first). A damaged folder is skipped (logged once,
     noted for :func:`take_damaged`); with ``with_problems=True`` returns ``(datasets, problems)`` where problems is a
@@ -337,7 +362,9 @@ def list_datasets(with_problems: bool = False):
         if not folder.is_dir() or folder.is_symlink() or not valid_id(name):
             continue
         try:
-            out.append(_read_meta(folder, name))
+            meta = _read_meta(folder, name)
+            _check_parquet(folder, name)
+            out.append(meta)
         except DatasetCorrupt as exc:
             note_damaged(exc)
             problems.append(exc)
