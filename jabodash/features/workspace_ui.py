@@ -134,3 +134,29 @@ def cache_notice(lang: str) -> None:
     st.session_state[_CACHE_NOTICE_KEY] = True
     st.warning(t("workspace.cache_readonly", lang, path=md_escape(str(fallback.configured), 200),
                  reason=t(f"workspace.cache_reason.{fallback.kind}", lang)))
+
+
+def audited(action: str, target: str, do):
+    """``do()`` recorded in the audit log with this session's id and its result (errors go on)."""
+    return sharing.audited(action, target, session_id(), do)
+
+
+def boundaries_locked(lang: str) -> bool:
+    """True (said plainly) when the workspace is read-only: no boundary import or download."""
+    if sharing.read_only():
+        st.info(t("workspace.readonly_boundaries", lang))
+        return True
+    return False
+
+
+def boundary_buttons(lang: str, level: str, has_file: bool, replacing: bool, locked: bool) -> tuple[bool, bool]:
+    """(import, download) asked for: after a confirmation when boundaries of ``level`` are cached
+    already (both replace them for everyone); never when ``locked``."""
+    if locked:
+        return False, False
+    if not replacing:
+        return (st.button(t("peta.import", lang), key="b_import", disabled=not has_file),
+                st.button(t("peta.fetch", lang), key="b_fetch"))
+    question = t("workspace.confirm_boundaries", lang, level=t(f"peta.level_{level}", lang))
+    return (confirmed("b_import", t("peta.import", lang), question, lang, disabled=not has_file),
+            confirmed("b_fetch", t("peta.fetch", lang), question, lang))
