@@ -190,11 +190,15 @@ def test_read_only_workspace_offers_no_change_and_says_why(monkeypatch):
     from jabodash.ingest import read_upload
     res = read_upload(long_csv(), "warung.csv")
     ds = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
+    bad = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Rusak"})
+    (workspace.datasets_dir() / bad / "meta.json").write_text("{")
     monkeypatch.setenv("JABODASH_WORKSPACE_READONLY", "1")
     at = run_page()
+    assert f"⚠ Dataset rusak {bad}" in [e.label for e in at.expander]
+    assert any(f"workspace delete {bad}" in w.value for w in at.warning)
     upload(at, "warung.csv", long_csv())
     keys = {b.key for b in at.button}
-    assert "u_use" in keys and not keys & {"u_save", f"u_rename_{ds}", f"u_delete_{ds}"}
+    assert "u_use" in keys and not keys & {"u_save", f"u_rename_{ds}", f"u_delete_{ds}", f"u_delete_{bad}"}
     assert any("hanya-baca" in i.value and "JABODASH_WORKSPACE_READONLY" in i.value for i in at.info)
     assert "Menyimpan dimatikan" in " ".join(c.value for c in at.caption)
     at.button(key="u_use").click().run()                              # a session upload still works

@@ -119,7 +119,7 @@ def _damaged_entry(problem: workspace.DatasetCorrupt, lang: str, readonly: bool)
     ds = str(problem.params.get("id"))
     detail = t(f"ingest.workspace.damage.{problem.params.get('reason')}", lang)
     with st.expander("⚠ " + t("workspace.damaged_title", lang, id=ds)):
-        st.warning(t("workspace.damaged", lang, id=ds, detail=detail))
+        st.warning(t("workspace.damaged_readonly" if readonly else "workspace.damaged", lang, id=ds, detail=detail))
         if not readonly and confirmed(f"u_delete_{ds}", t("unggah.delete", lang),
                                       t("workspace.confirm_delete", lang, title=ds, id=ds), lang):
             act("dataset.delete", f"{ds} (damaged: {problem.params.get('reason')})",
