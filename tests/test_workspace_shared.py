@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from jabodash.core import shared_fs
 from jabodash.core.paths import ROOT
-from jabodash.store import shared_fs, workspace
+from jabodash.store import workspace
 
 CORPUS = ROOT / "tests" / "fixtures" / "ingest"
 
@@ -185,3 +186,52 @@ def test_leftovers_of_killed_saves_are_cleaned_at_start_but_not_a_save_in_progre
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr[-2000:]
     left = sorted(p.name for p in root.iterdir())
     assert left == sorted([names["in_progress"], names["other_host"], names["old_style"]])
+
+
+IMPORT_PAUSED = r"""
+from jabodash.geo import boundaries
+from jabodash.geo.boundaries import cache as c
+original = c.atomic_write_bytes
+def paused(path, payload):
+    original(path, payload)
+    if str(path).endswith(".parquet"):
+        mine = path.stat()
+        signal("a-parquet-written")
+        wait_for("b-writing")            # B has read its file and starts writing the cache
+        until = time.monotonic() + 2     # with the write lock B waits for us: go on after a while
+        while path.stat().st_ino == mine.st_ino and time.monotonic() < until:
+            time.sleep(0.01)
+c.atomic_write_bytes = paused
+boundaries.import_file(Path(sys.argv[3]).read_bytes(), "kabkota", "kode", "nama", "a.geojson")
+"""
+
+IMPORT_OTHER = r"""
+from jabodash.geo import boundaries
+from jabodash.geo.boundaries import build
+write = build._write_cache
+def announced(bset):
+    signal("b-writing")
+    return write(bset)
+build._write_cache = announced
+wait_for("a-parquet-written")
+boundaries.import_file(Path(sys.argv[3]).read_bytes(), "kabkota", "kode", "nama", "b.geojson")
+"""
+
+
+def test_two_boundary_imports_at_once_leave_one_consistent_cache(tmp_path, monkeypatch):
+    """Without a write lock, A's JSON (its checksum) landed beside B's parquet: every page then
+    found the shared boundary cache damaged."""
+    from test_page_peta import squares_geojson
+
+    from jabodash.geo import boundaries
+    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
+    squares = squares_geojson(tmp_path / "squares.geojson")
+    sync = tmp_path / "sync"
+    sync.mkdir()
+    first = _child(IMPORT_PAUSED, sync, str(squares))
+    second = _child(IMPORT_OTHER, sync, str(squares))
+    _finish(first)
+    _finish(second)
+    cached = boundaries.load_cached("kabkota")
+    assert cached is not None and len(cached.gdf) == 15
+    assert "b.geojson" in boundaries.cache_status()["kabkota"]["source"]

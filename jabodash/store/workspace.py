@@ -13,7 +13,7 @@ in ``st.session_state``) until the analyst saves them; then :func:`save_dataset`
 Writes are atomic and safe when several processes (app workers, the command line) share the
 workspace: a dataset is assembled in a hidden temporary folder (``.tmp-<id>.<pid>.<host>.<random>``)
 and renamed into place, meta.json is replaced atomically on rename, and every save, rename and
-delete holds the workspace's write lock (jabodash.store.shared_fs: ``flock`` on
+delete holds the workspace's write lock (jabodash.core.shared_fs: ``flock`` on
 ``.datasets.lock`` beside ``datasets``), so a rename never writes into a folder a delete or a replacing save moved
 away. Readers take no lock. Leftovers of killed saves are removed when a process first uses the
 workspace, only when stale (their writer is gone or they stopped changing: :func:`cleanup_temp`).
@@ -44,10 +44,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from jabodash.core import shared_fs
 from jabodash.core.i18n import t
 from jabodash.core.paths import atomic_write_bytes, workspace_dir
 from jabodash.ingest import IngestOptions, IngestResult, read_upload, safe_filename
-from jabodash.store import shared_fs
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def datasets_dir() -> Path:
 
 
 def _lock_file() -> Path:
-    """The workspace's write lock (jabodash.store.shared_fs.write_lock), beside the datasets."""
+    """The workspace's write lock (jabodash.core.shared_fs.write_lock), beside the datasets."""
     return datasets_dir().parent / ".datasets.lock"
 
 
