@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from jabodash.core.i18n import t
+from jabodash.features.workspace_ui import cache_notice
 from jabodash.ui import current_lang
 
 ROOT = Path(__file__).parent
@@ -30,4 +31,5 @@ PAGES = [
 ]
 pages = [st.Page(str(ROOT / path), title=t(key, lang), url_path=url, default=(i == 0))
          for i, (path, key, url) in enumerate(PAGES) if (ROOT / path).exists()]
+cache_notice(lang)   # once per session, when the cache folder cannot be written
 st.navigation(pages, position="sidebar").run()

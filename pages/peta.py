@@ -9,7 +9,7 @@ from jabodash.core import fmt
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import peta
+from jabodash.features import peta, workspace_ui
 from jabodash.geo import boundaries
 from jabodash.presenter import views
 
@@ -114,18 +114,23 @@ with st.expander(t("peta.boundaries", lang), expanded=geojson is None):
                    source=str(meta.get("source"))[:80]) if meta else t("peta.not_cached", lang)))
     up_level = st.radio(t("peta.level", lang), state_mod.LEVELS, key="b_level", horizontal=True,
                         format_func=lambda v: t(f"peta.level_{v}", lang))
-    upload = st.file_uploader(t("peta.upload", lang), type=["geojson", "json", "gpkg", "zip"], key="b_file")
-    code_col, name_col = (c.text_input(t(f"peta.{w}_column", lang), key=f"b_{w}").strip() or None
+    locked = workspace_ui.boundaries_locked(lang)   # JABODASH_WORKSPACE_READONLY: said plainly
+    upload = st.file_uploader(t("peta.upload", lang), type=["geojson", "json", "gpkg", "zip"], key="b_file",
+                              disabled=locked)
+    code_col, name_col = (c.text_input(t(f"peta.{w}_column", lang), key=f"b_{w}", disabled=locked).strip() or None
                           for c, w in zip(st.columns(2), ("code", "name")))
-    report, do_import = None, st.button(t("peta.import", lang), key="b_import", disabled=upload is None)
-    do_fetch = st.button(t("peta.fetch", lang), key="b_fetch")
+    report = None   # import and download replace the level's boundaries for everyone: asked, then recorded
+    do_import, do_fetch = workspace_ui.boundary_buttons(lang, up_level, upload is not None,
+                                                        status.get(up_level) is not None, locked)
     try:
         if do_import and upload is not None:
-            report = boundaries.import_file(upload.getvalue(), up_level, code_col, name_col, upload.name)
+            report = workspace_ui.audited("boundaries.import", f"{up_level}: {upload.name}", lambda: boundaries.import_file(
+                upload.getvalue(), up_level, code_col, name_col, upload.name))
         elif do_fetch:
             bar = st.progress(0.0, text=t("peta.fetching", lang))
-            report = boundaries.fetch(up_level, progress=lambda done, total, msg: bar.progress(
-                min(1.0, done / total) if total else 0.0, text=str(msg)[:120]))
+            report = workspace_ui.audited("boundaries.fetch", up_level, lambda: boundaries.fetch(
+                up_level, progress=lambda done, total, msg: bar.progress(
+                    min(1.0, done / total) if total else 0.0, text=str(msg)[:120])))
     except Exception as err:  # noqa: BLE001 - a broken file must show a message, never a traceback
         st.session_state.pop("b_report", None)
         known = isinstance(err, boundaries.BoundaryError)

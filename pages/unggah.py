@@ -7,7 +7,7 @@ import streamlit as st
 from jabodash import ingest, ui
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import unggah
+from jabodash.features import unggah, workspace_ui
 from jabodash.store import workspace
 
 state = ui.page_setup("unggah")
@@ -50,6 +50,7 @@ if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget 
     ss[unggah.RAW_KEY] = (up.name, up.getvalue())
     for key in unggah.reset_keys(ss):
         del ss[key]
+unggah.restore(ss)
 raw = ss.get(unggah.RAW_KEY)
 result = records = None
 regions = ui.query("regions", region_set="agglomeration")
@@ -128,29 +129,15 @@ if result is not None and result.ok:
         sid, entry = unggah.session_entry(result, meta, records)
         ss.setdefault(unggah.SESSION_KEY, {})[sid] = entry
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
-    if b2.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
-        try:
-            workspace.save_dataset(result, raw[1], raw[0], meta, records=records)
-            st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
-        except workspace.WorkspaceError as exc:
-            st.error(md_escape(exc.text(lang), 500))
+    with b2:
+        if workspace_ui.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
+            if workspace_ui.act("dataset.save", raw[0], lambda: workspace.save_dataset(
+                    result, raw[1], raw[0], meta, records=records), lang):
+                st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
     with b3:
         ui.csv_download(unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang, key="u_download")
 
 st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
-st.subheader(t("unggah.saved_list", lang))
-saved = workspace.list_datasets()
-if not saved:
-    st.caption(t("unggah.no_saved", lang))
-for meta in saved:
-    with st.expander(md_escape(meta["title"], 120) + f" · {meta['id']}"):
-        st.text(unggah.saved_summary(meta, lang))
-        new = st.text_input(t("unggah.rename", lang), value=meta["title"], key=f"u_title_{meta['id']}", max_chars=200)
-        c1, c2 = st.columns(2)
-        if c1.button(t("unggah.rename_button", lang), key=f"u_rename_{meta['id']}"):
-            workspace.rename_dataset(meta["id"], new)
-            st.rerun()
-        if c2.button(t("unggah.delete", lang), key=f"u_delete_{meta['id']}"):
-            workspace.delete_dataset(meta["id"])
-            st.rerun()
+workspace_ui.saved_datasets(lang)
+unggah.keep(ss)
 ui.sync_url(state)

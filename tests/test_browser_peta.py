@@ -127,6 +127,8 @@ def test_broken_upload_shows_error_and_keeps_cache(geo_server, browser):
         files=[{"name": "broken.geojson", "mimeType": "application/geo+json", "buffer": b"\x00garbage{" * 100}])
     page.get_by_text("broken.geojson").first.wait_for()
     page.get_by_role("button", name="Import file").click()
+    page.get_by_text("Replace the Regency/city boundaries for everyone?").first.wait_for()   # cached: asked first
+    page.get_by_role("button", name="Yes, go ahead").click()
     page.locator("[data-testid='stAlertContentError']").first.wait_for(timeout=60000)
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0

@@ -215,6 +215,7 @@ def test_zip_bomb_upload_is_refused_and_the_cache_stays(cache, tmp_path, monkeyp
     at = run(cache)
     at.file_uploader(key="b_file").upload("bom.zip", bomb.read_bytes(), "application/zip").run()
     at.button(key="b_import").click().run()
+    at.button(key="b_import__yes").click().run()    # kab/kota boundaries are cached: replacing asks first
     assert not at.exception
     errors = " ".join(e.value for e in at.error).replace("\\", "")  # whether or not names are escaped
     assert "bom.zip tidak dibuka" in errors and "kecamatan.geojson" in errors and "bom zip" in errors
@@ -234,3 +235,33 @@ def test_boundary_error_shows_a_link_in_its_parameters_as_plain_text(cache, monk
     body = " ".join(e.value for e in at.error)
     assert body and "](http" not in body and "<b>" not in body
     assert "198" in body and "offline" in body
+
+
+def test_replacing_boundaries_asks_first_and_is_recorded(cache, tmp_path, monkeypatch):
+    from jabodash.store import sharing
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    import_squares(tmp_path)
+    before = boundaries.cache_status()["kabkota"]["sha256"]
+    smaller = squares_geojson(tmp_path / "other.geojson")
+    at = run(cache)
+    at.file_uploader(key="b_file").upload("other.geojson", smaller.read_bytes(), "application/geo+json").run()
+    at.button(key="b_import").click().run()
+    assert any("untuk semua orang" in w.value for w in at.warning)
+    assert boundaries.cache_status()["kabkota"]["sha256"] == before and sharing.entries() == []
+    at.button(key="b_import__no").click().run()                     # cancelled: nothing happens
+    assert sharing.entries() == [] and not at.exception
+    at.button(key="b_import").click().run()
+    at.button(key="b_import__yes").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    log = sharing.entries()
+    assert [(e["action"], e["target"], e["result"]) for e in log] == [("boundaries.import", "kabkota: other.geojson", "ok")]
+    after = boundaries.cache_status()["kabkota"]
+    assert "other.geojson" in after["source"] and "squares" not in after["source"]
+
+
+def test_read_only_workspace_imports_and_downloads_no_boundaries(cache, monkeypatch):
+    monkeypatch.setenv("JABODASH_WORKSPACE_READONLY", "true")
+    monkeypatch.setattr(boundaries, "fetch", lambda *a, **k: pytest.fail("downloaded in a read-only workspace"))
+    at = run(cache)
+    assert not {"b_import", "b_fetch"} & {b.key for b in at.button}
+    assert any("JABODASH_WORKSPACE_READONLY" in i.value for i in at.info)

@@ -135,17 +135,74 @@ def test_session_seam_reads_bytes_like_an_upload():
     assert metric(at, "Baris dibaca") == "45"
 
 
-def test_rename_and_delete_saved():
+def test_rename_and_delete_saved_ask_first_and_are_recorded():
     from jabodash.ingest import read_upload
+    from jabodash.store import sharing
     res = read_upload(long_csv(), "warung.csv")
     ds = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
     at = run_page()
     at.text_input(key=f"u_title_{ds}").set_value("Warung baru").run()
     at.button(key=f"u_rename_{ds}").click().run()
+    assert workspace.list_datasets()[0]["title"] == "Warung"          # not yet: a question first
+    assert any("untuk semua orang" in w.value for w in at.warning)
+    at.button(key=f"u_rename_{ds}__yes").click().run()
+    assert not at.exception, [e.value for e in at.exception]
     assert workspace.list_datasets()[0]["title"] == "Warung baru"
+    assert any(f"Nama dataset {ds} diganti" in s.value for s in at.success)
     at.button(key=f"u_delete_{ds}").click().run()
+    at.button(key=f"u_delete_{ds}__no").click().run()                 # cancelled: still there
+    assert [m["id"] for m in workspace.list_datasets()] == [ds]
+    at.button(key=f"u_delete_{ds}").click().run()
+    at.button(key=f"u_delete_{ds}__yes").click().run()
     assert not at.exception
     assert workspace.list_datasets() == []
+    log = sharing.entries()
+    assert [(e["action"], e["target"], e["result"]) for e in log] == [
+        ("dataset.rename", f"{ds} -> Warung baru", "ok"), ("dataset.delete", ds, "ok")]
+    assert len({e["session"] for e in log}) == 1 and log[0]["session"] not in ("", "unknown", "cli")
+    assert all(e["time"].endswith("+00:00") for e in log)
+
+
+def test_damaged_saved_datasets_are_shown_with_the_reason_and_can_be_removed():
+    from jabodash.ingest import read_upload
+    res = read_upload(long_csv(), "warung.csv")
+    good = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
+    cut = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Terpotong"})
+    bad = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Meta rusak"})
+    root = workspace.datasets_dir()
+    parquet = root / cut / "cleaned.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:200])
+    (root / bad / "meta.json").write_text("{ rusak")
+    at = run_page()
+    titles = [e.label for e in at.expander]
+    assert any(t.startswith("Warung · ") for t in titles)
+    assert f"⚠ Dataset rusak {cut}" in titles and f"⚠ Dataset rusak {bad}" in titles
+    warned = " ".join(w.value for w in at.warning)
+    assert "berkas datanya tidak dapat dibaca" in warned and "meta.json tidak dapat dibaca" in warned
+    at.button(key=f"u_delete_{bad}").click().run()
+    at.button(key=f"u_delete_{bad}__yes").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not (root / bad).exists() and (root / cut).exists()
+    assert [m["id"] for m in workspace.list_datasets()] == [good]
+
+
+def test_read_only_workspace_offers_no_change_and_says_why(monkeypatch):
+    from jabodash.ingest import read_upload
+    res = read_upload(long_csv(), "warung.csv")
+    ds = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
+    bad = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Rusak"})
+    (workspace.datasets_dir() / bad / "meta.json").write_text("{")
+    monkeypatch.setenv("JABODASH_WORKSPACE_READONLY", "1")
+    at = run_page()
+    assert f"⚠ Dataset rusak {bad}" in [e.label for e in at.expander]
+    assert any(f"workspace delete {bad}" in w.value for w in at.warning)
+    upload(at, "warung.csv", long_csv())
+    keys = {b.key for b in at.button}
+    assert "u_use" in keys and not keys & {"u_save", f"u_rename_{ds}", f"u_delete_{ds}", f"u_delete_{bad}"}
+    assert any("hanya-baca" in i.value and "JABODASH_WORKSPACE_READONLY" in i.value for i in at.info)
+    assert "Menyimpan dimatikan" in " ".join(c.value for c in at.caption)
+    at.button(key="u_use").click().run()                              # a session upload still works
+    assert len(at.session_state[unggah.SESSION_KEY]) == 1
 
 
 def test_ambiguous_numbers_and_xlsx_sheet_are_corrected_by_hand():
@@ -320,3 +377,20 @@ def test_template_and_example_downloads_in_the_ui_language(lang, labels):
     assert [buttons.get(k) for k in ("u_tpl_csv", "u_tpl_xlsx", "u_ex_long", "u_ex_wide")] == labels
     heading = "Mulai dari templat atau contoh" if lang == "id" else "Start from a template or an example"
     assert heading in [e.label for e in at.expander]
+
+
+def test_typed_name_survives_a_page_switch_and_is_what_is_saved():
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    suggested = at.text_input(key="u_desc_name").value
+    at.text_input(key="u_desc_name").set_value("Warung kopi ketik").run()
+    at.text_input(key="u_desc_unit").set_value("unit ketik").run()
+    at.switch_page("pages/ringkasan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/unggah.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_input(key="u_desc_name").value == "Warung kopi ketik" != suggested
+    assert at.text_input(key="u_desc_unit").value == "unit ketik"
+    at.button(key="u_save").click().run()
+    saved = workspace.list_datasets()
+    assert [(m["indicator"], m["unit"]) for m in saved] == [("Warung kopi ketik", "unit ketik")]

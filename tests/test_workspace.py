@@ -251,3 +251,19 @@ def test_observations_join_the_built_in_shape():
     assert inds.set_index("dataset_id").loc[a, "unit"] == "indeks"
     empty_obs, empty_inds = workspace.observations([])
     assert len(empty_obs) == 0 and len(empty_inds) == 0
+
+
+def test_a_truncated_parquet_is_listed_as_damaged_and_checked_again_when_it_changes(ws):
+    result, data = _ingest("ambiguous.csv")
+    good = workspace.save_dataset(result, data, "a.csv")
+    other = workspace.save_dataset(result, data, "b.csv")
+    path = ws / "datasets" / good / "cleaned.parquet"
+    whole = path.read_bytes()
+    assert sorted(m["id"] for m in workspace.list_datasets()) == sorted([good, other])
+    path.write_bytes(whole[: len(whole) // 2])     # truncated: the footer is gone
+    listed, problems = workspace.list_datasets(with_problems=True)
+    assert [m["id"] for m in listed] == [other]
+    assert [(p.params["id"], p.params["reason"]) for p in problems] == [(good, "parquet_unreadable")]
+    assert problems[0].text("en") == f"Dataset {good} is damaged and was skipped (its data file cannot be read)."
+    path.write_bytes(whole)                        # repaired: listed again
+    assert sorted(m["id"] for m in workspace.list_datasets()) == sorted([good, other])

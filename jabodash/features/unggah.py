@@ -59,10 +59,31 @@ def upload_limit() -> int:
     return max_upload_bytes()
 
 
+KEPT_KEY = "_jabodash_upload_kept"   # the analyst's corrections and description, beyond a page switch
+
+
 def reset_keys(session) -> list[str]:
     """Session keys to forget when a new file arrives (corrections made for the old one)."""
     return [k for k in list(session.keys()) if str(k).startswith(("u_numfmt_", "u_map_", "u_desc_"))
-            or k in COLUMN_KEYS or k in ("u_layout", "u_sheet", MAPPING_KEY)]
+            or k in COLUMN_KEYS or k in ("u_layout", "u_sheet", MAPPING_KEY, KEPT_KEY)]
+
+
+def _kept(key) -> bool:
+    return str(key).startswith(("u_numfmt_", "u_desc_")) or key in COLUMN_KEYS or key in ("u_layout", "u_sheet")
+
+
+def restore(session) -> None:
+    """Put back the widget values Streamlit dropped when another page ran (a widget's key leaves
+    the session when the widget is not drawn): what the analyst typed or chose stays, never
+    replaced by a suggestion."""
+    for key, value in (session.get(KEPT_KEY) or {}).items():
+        if key not in session:
+            session[key] = value
+
+
+def keep(session) -> None:
+    """Remember the current widget values (called at the end of the page's run)."""
+    session[KEPT_KEY] = {k: session[k] for k in list(session.keys()) if _kept(k)}
 
 
 def map_key(value) -> str:

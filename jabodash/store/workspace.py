@@ -10,8 +10,15 @@ in ``st.session_state``) until the analyst saves them; then :func:`save_dataset`
   (column mapping, number forms and the manual region mapping ``region_mapping``) so that the
   original can be read again the same way, and a summary of the validation report.
 
-Writes are atomic: a dataset is assembled in a hidden temporary folder and renamed into place,
-and meta.json is replaced atomically on rename. Ids are ``[a-z0-9-]`` only (validated before any
+Writes are atomic and safe when several processes (app workers, the command line) share the
+workspace: a dataset is assembled in a hidden temporary folder (``.tmp-<id>.<pid>.<host>.<random>``)
+and renamed into place, meta.json is replaced atomically on rename, and every save, rename and
+delete holds the workspace's write lock (jabodash.core.shared_fs: ``flock`` on
+``.datasets.lock`` beside ``datasets``), so a rename never writes into a folder a delete or a replacing save moved
+away. Readers take no lock. Leftovers of killed saves are removed when a process first uses the
+workspace, only when stale (their writer is gone or they stopped changing: :func:`cleanup_temp`).
+A worker sees another worker's saves on its next rerun: :func:`listing_signature` is a cheap
+fingerprint (names and modification times, no file read) that the app's caches are keyed on. Ids are ``[a-z0-9-]`` only (validated before any
 path is built), file names are sanitised, and every path is checked to lie inside the workspace.
 A damaged dataset folder is skipped by :func:`list_datasets`, never an exception: logged once per
 process, and noted for :func:`take_damaged` (the command line says it once per command, in its
@@ -29,7 +36,6 @@ import os
 import re
 import secrets
 import shutil
-import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -38,6 +44,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jabodash.core import shared_fs
 from jabodash.core.i18n import t
 from jabodash.core.paths import atomic_write_bytes, workspace_dir
 from jabodash.ingest import IngestOptions, IngestResult, read_upload, safe_filename
@@ -125,10 +132,25 @@ class Dataset:
 # ---------------------------------------------------------------------------
 
 
+_CLEANED: set[str] = set()   # dataset folders whose leftovers this process removed at its start
+
+
 def datasets_dir() -> Path:
+    """The saved datasets' folder; on first use in a process, leftovers of killed saves go."""
     path = workspace_dir() / "datasets"
     path.mkdir(parents=True, exist_ok=True)
+    if str(path) not in _CLEANED:
+        _CLEANED.add(str(path))
+        try:
+            cleanup_temp(root=path)
+        except OSError as exc:
+            log.warning("Leftovers in %s could not be removed: %s", path, exc)
     return path
+
+
+def _lock_file() -> Path:
+    """The workspace's write lock (jabodash.core.shared_fs.write_lock), beside the datasets."""
+    return datasets_dir().parent / ".datasets.lock"
 
 
 def valid_id(dataset_id) -> bool:
@@ -216,8 +238,8 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
     except (TypeError, ValueError):
         year = None
     now = _now()
-    with _LOCK:
-        root = datasets_dir()
+    root = datasets_dir()
+    with shared_fs.write_lock(_lock_file()):
         replacing = dataset_id is not None
         if replacing:
             target = dataset_dir(dataset_id)
@@ -258,8 +280,9 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             "report": result.summary(lang="en"),
             **{k: meta[k] for k in EXTRA_META if meta.get(k) is not None},
         }
-        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dataset_id}-", dir=root))
+        tmp = root / shared_fs.scratch_name(".tmp-", dataset_id)
         try:
+            tmp.mkdir()
             (tmp / record["original_file"]).write_bytes(bytes(original_bytes))
             _write_parquet(records, tmp / RECORDS_FILE)
             if result.points is not None:
@@ -267,7 +290,7 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             atomic_write_bytes(tmp / META_FILE, _json_bytes(record))
             _fsync_dir(tmp)
             if replacing:
-                trash = root / f".trash-{dataset_id}-{secrets.token_hex(4)}"
+                trash = root / shared_fs.scratch_name(".trash-", dataset_id)
                 os.replace(target, trash)
                 os.replace(tmp, target)
                 shutil.rmtree(trash, ignore_errors=True)
@@ -327,6 +350,31 @@ def _read_meta(folder: Path, dataset_id: str) -> dict:
     return meta
 
 
+_PARQUET_OK: dict[str, tuple] = {}   # parquet path -> (mtime_ns, size, inode) when its footer last read well
+
+
+def _check_parquet(folder: Path, dataset_id: str) -> None:
+    """Read the footer (metadata) of each Parquet file of a dataset, not its data; a file is read
+    again only when its modification time, size or inode changed. DatasetCorrupt when unreadable."""
+    import pyarrow.parquet as pq
+    for path in (folder / RECORDS_FILE, folder / POINTS_FILE):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue   # records_missing is _read_meta's; points.parquet is optional
+        except OSError as exc:
+            raise _corrupt(dataset_id, "parquet_unreadable") from exc
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if _PARQUET_OK.get(str(path)) == key:
+            continue
+        try:
+            pq.read_metadata(path)
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds on a damaged file
+            _PARQUET_OK.pop(str(path), None)
+            raise _corrupt(dataset_id, "parquet_unreadable") from exc
+        _PARQUET_OK[str(path)] = key
+
+
 def list_datasets(with_problems: bool = False):
     """Saved datasets (their meta.json, newest first). A damaged folder is skipped (logged once,
     noted for :func:`take_damaged`); with ``with_problems=True`` returns ``(datasets, problems)`` where problems is a
@@ -341,7 +389,9 @@ def list_datasets(with_problems: bool = False):
         if not folder.is_dir() or folder.is_symlink() or not valid_id(name):
             continue
         try:
-            out.append(_read_meta(folder, name))
+            meta = _read_meta(folder, name)
+            _check_parquet(folder, name)
+            out.append(meta)
         except DatasetCorrupt as exc:
             note_damaged(exc)
             problems.append(exc)
@@ -413,7 +463,7 @@ def update_meta(dataset_id: str, **fields) -> dict:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
-    with _LOCK:
+    with shared_fs.write_lock(_lock_file()):
         folder = dataset_dir(dataset_id)
         if not folder.is_dir():
             raise DatasetNotFound("not_found", id=dataset_id)
@@ -438,11 +488,11 @@ def rename_dataset(dataset_id: str, title: str) -> dict:
 
 def delete_dataset(dataset_id: str) -> None:
     """Remove a dataset folder (renamed away first, so a half-deleted folder is never listed)."""
-    with _LOCK:
+    with shared_fs.write_lock(_lock_file()):
         folder = dataset_dir(dataset_id)
         if not folder.is_dir():
             raise DatasetNotFound("not_found", id=dataset_id)
-        trash = datasets_dir() / f".trash-{dataset_id}-{secrets.token_hex(4)}"
+        trash = datasets_dir() / shared_fs.scratch_name(".trash-", dataset_id)
         os.replace(folder, trash)
         shutil.rmtree(trash, ignore_errors=True)
 
@@ -516,13 +566,24 @@ def observations(dataset_ids: list[str] | None = None) -> tuple[pd.DataFrame, pd
     return obs_df, ind_df
 
 
-def cleanup_temp(max_age_s: float = 3600) -> int:
-    """Remove leftovers of interrupted saves and deletes older than max_age_s; returns the count."""
+STALE_AFTER_S = 15 * 60
+
+
+def cleanup_temp(max_age_s: float = STALE_AFTER_S, root: Path | None = None) -> int:
+    """Remove leftovers of killed saves and deletes (hidden ``.tmp-``/``.trash-`` folders, and
+    half-written ``.meta.json.*.tmp`` files in dataset folders) that are stale: their writer on
+    this host is gone, or nothing in them changed for max_age_s (shared_fs.stale). A save in
+    progress in another worker is left alone. Returns the number removed."""
     import time
-    removed = 0
-    now = time.time()
-    for folder in datasets_dir().iterdir():
-        if folder.name.startswith((".tmp-", ".trash-")) and now - folder.stat().st_mtime > max_age_s:
-            shutil.rmtree(folder, ignore_errors=True)
+    root = root or datasets_dir()
+    removed, now = 0, time.time()
+    for path in root.iterdir():
+        if path.name.startswith(shared_fs.PREFIXES) and shared_fs.stale(path, max_age_s, now):
+            shutil.rmtree(path, ignore_errors=True)
             removed += 1
+        elif valid_id(path.name) and path.is_dir() and not path.is_symlink():
+            for part in path.glob(f".{META_FILE}.*.tmp"):
+                if now - part.stat().st_mtime > max_age_s:
+                    part.unlink(missing_ok=True)
+                    removed += 1
     return removed

@@ -19,6 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
+from jabodash.core import shared_fs
 from jabodash.core.paths import atomic_write_bytes, cache_dir
 from jabodash.geo.boundaries.geometry import to_geojson
 from jabodash.geo.boundaries.model import LEVELS, BoundarySet, _check_level
@@ -52,9 +53,12 @@ def _write_cache(bset: BoundarySet) -> Path:
     bset.meta["feature_count"] = int(len(bset.gdf))
     bset.meta["parquet_bytes"] = len(data)
     # parquet first, then the JSON that vouches for it; a reader between the two sees a checksum
-    # mismatch and retries (see load_cached)
-    atomic_write_bytes(parquet, data)
-    atomic_write_bytes(meta_path, json.dumps(bset.meta, ensure_ascii=False, indent=1).encode())
+    # mismatch and retries (see load_cached). One writer at a time across processes (app workers,
+    # the command line), so two imports never leave one's JSON beside the other's parquet.
+    parquet.parent.mkdir(parents=True, exist_ok=True)
+    with shared_fs.write_lock(parquet.parent / ".write.lock"):
+        atomic_write_bytes(parquet, data)
+        atomic_write_bytes(meta_path, json.dumps(bset.meta, ensure_ascii=False, indent=1).encode())
     return parquet
 
 
