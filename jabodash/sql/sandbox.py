@@ -23,7 +23,7 @@ import pyarrow as pa
 from jabodash.core.fmt import number
 from jabodash.core.i18n import t
 from jabodash.sql.engine import _Engine
-from jabodash.sql.guard import check_statements, check_tokens
+from jabodash.sql.guard import check_statements, check_tokens, check_tree
 from jabodash.sql.problems import SqlProblem, _problem_at
 from jabodash.sql.results import Result
 from jabodash.sql.settings import (
@@ -208,7 +208,7 @@ class Sandbox:
         if "\x00" in sql:
             return _problem_at("refused", "refused.unreadable", sql, None)
         with self._lock:
-            problem = check_statements(self._parser, sql)
+            problem = check_statements(self._parser, sql) or check_tree(self._parser, sql)
         return problem or check_tokens(sql)
 
     def run(self, sql: str, *, timeout_s: float | None = None, download_cap: int | None = None) -> Result:
