@@ -32,6 +32,18 @@ def session_uploads() -> dict:
     return out
 
 
+def session_active(session_id: str) -> bool:
+    """False once the browser session has ended (the SQL worker's reaper asks; sql does not import streamlit)."""
+    from streamlit import runtime
+    return not runtime.exists() or runtime.get_instance().is_active_session(session_id)
+
+
+def session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.session_id
+
+
 def sandbox() -> sql.Sandbox:
     """This session's sandbox; a new one (the old one closed) when the data file or the saved
     datasets changed, since the sandbox reads the saved datasets when it starts."""
@@ -42,7 +54,8 @@ def sandbox() -> sql.Sandbox:
         box = None
     if box is None:
         with st.spinner(t("sql.page.starting", lang)):
-            box = sql.Sandbox()
+            sql.set_session_probe(session_active)
+            box = sql.Sandbox(owner=session_id())
         st.session_state[BOX_KEY], st.session_state[BOX_KEY + "_for"] = box, wanted
     box.sync_uploads(session_uploads())
     return box

@@ -44,6 +44,8 @@ For a page (one sandbox per browser session, in ``st.session_state``, never ``st
         result.error.text(lang); result.error.context()  # message + position; the query line and ^
     box.schema(lang); box.limits_text(lang); examples()
 
+    Sandbox(owner=session_id) and set_session_probe(is_active) end a session's worker with its session.
+
 This package must not import streamlit.
 """
 from jabodash.sql.examples import EXAMPLES_DIR, Example, examples
@@ -77,6 +79,7 @@ from jabodash.sql.settings import (
     settings_from_env,
 )
 from jabodash.sql.uploads import saved_datasets, table_name
+from jabodash.sql.worker import WorkersBusy, live_workers, reap, set_session_probe
 
 __all__ = [
     "BATCH_ROWS", "BUILTIN_TABLES", "BUILTIN_VIEWS", "CATALOG", "DEFAULT_DISPLAY_ROWS", "DEFAULT_DOWNLOAD_CAP",
@@ -84,5 +87,5 @@ __all__ = [
     "DENIED_WORDS", "EXAMPLES_DIR", "Example", "LEADING_WORDS", "MACHINE_NAMES", "MAX_QUERY_CHARS", "PIVOT_WORDS", "RelationInfo",
     "Result", "Sandbox", "SqlProblem", "check_statements", "check_tokens", "check_tree", "default_isolation", "examples",
     "memory_bytes", "problem_from_exception", "run_query", "saved_datasets", "settings_from_env", "table_name",
-    "tokens",
+    "tokens", "WorkersBusy", "live_workers", "reap", "set_session_probe",
 ]

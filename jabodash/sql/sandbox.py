@@ -35,7 +35,15 @@ from jabodash.sql.settings import (
     settings_from_env,
 )
 from jabodash.sql.uploads import _NAME_RE, _arrow, _is_dataframe, saved_datasets
-from jabodash.sql.worker import _WORKER_GRACE_S, _WORKER_START_S, _from_ipc, _ipc, _WorkerClient, _WorkerDied
+from jabodash.sql.worker import (
+    _WORKER_GRACE_S,
+    _WORKER_START_S,
+    WorkersBusy,
+    _from_ipc,
+    _ipc,
+    _WorkerClient,
+    _WorkerDied,
+)
 
 
 @dataclass
@@ -71,6 +79,8 @@ class Sandbox:
     limit does not see fails as an out-of-memory error, and a query that does not stop at the time
     limit is ended by killing the worker (a new one starts, with the uploads, on the next query).
     ``isolation="thread"`` runs DuckDB in this process (same checks and DuckDB limits, no hard cap).
+    ``owner`` names the browser session (its worker ends when the session ends, see
+    :func:`jabodash.sql.worker.set_session_probe`).
     """
 
     def __init__(self, db_path: str | Path | None = None, uploads: dict | None = None, *,
@@ -78,7 +88,7 @@ class Sandbox:
                  threads: int | None = None, display_rows: int | None = None,
                  download_cap: int | None = None, download_max_bytes: int | None = None,
                  include_saved: bool = True, max_query_chars: int = MAX_QUERY_CHARS,
-                 isolation: str | None = None):
+                 isolation: str | None = None, owner: str | None = None):
         if db_path is None:
             # Imported here for the worker's start-up: jabodash.store loads pandas (see results.to_csv).
             from jabodash.store import database_path
@@ -115,14 +125,17 @@ class Sandbox:
         if self.isolation == "thread":
             self._engine = _Engine(**init)
         else:
-            self._worker = _WorkerClient(init)
+            self._worker = _WorkerClient(init, owner=owner)
         try:
             for name, value in (saved_datasets() if include_saved else {}).items():
                 self._add(name, value, "saved")
             for name, value in (uploads or {}).items():
                 self._add(name, value, "upload")
             if self._worker is not None:
-                self._worker.ensure()  # start now, so the first query does not wait for it
+                try:
+                    self._worker.ensure()  # start now, so the first query does not wait for it
+                except WorkersBusy:
+                    pass  # every worker is busy: the first query starts it (or says so)
         except BaseException:
             self.close()
             raise
@@ -239,6 +252,10 @@ class Sandbox:
             except (TimeoutError, _WorkerDied) as exc:
                 self._restart_quietly()
                 return self._lost_worker(sql, timeout, started, timed_out=isinstance(exc, TimeoutError))
+            except WorkersBusy:
+                problem = _problem_at("error", "error.busy", sql, None,
+                                      n=number(settings_from_env()["max_workers"], 0))
+                return Result(sql=sql, error=problem, display_rows=self.display_rows)
             except (RuntimeError, OSError) as exc:  # the worker could not start or answer
                 problem = _problem_at("error", "error.other", sql, None)
                 problem.detail = str(exc)[:500]
@@ -257,7 +274,7 @@ class Sandbox:
         """Start the next worker now, so the next query does not wait for it."""
         try:
             self._worker.ensure()
-        except Exception:
+        except Exception:  # WorkersBusy included
             self._worker.kill()  # started again on the next request
 
     def _lost_worker(self, sql: str, timeout: float, started: float, timed_out: bool) -> Result:
@@ -285,8 +302,11 @@ class Sandbox:
             if self._engine is not None:
                 self._schema_rows = self._engine.schema_rows()
             else:
-                with self._lock:
-                    reply, _ = self._worker.request({"op": "schema"}, timeout_s=_WORKER_START_S)
+                try:
+                    with self._lock:
+                        reply, _ = self._worker.request({"op": "schema"}, timeout_s=_WORKER_START_S)
+                except WorkersBusy:
+                    return []  # every worker is busy: no schema this time, asked again next time
                 self._schema_rows = [tuple(row) for row in reply["rows"]]
         return self._schema_rows
 
