@@ -10,9 +10,12 @@ bad query. It also describes the schema for the page's schema browser and the li
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from jabodash.core.i18n import t
 from jabodash.sql.engine import _Engine
 from jabodash.sql.guard import check_statements, check_tokens, check_tree
 from jabodash.sql.problems import SqlProblem, _problem_at
-from jabodash.sql.results import Result
+from jabodash.sql.results import Result, spool_result
 from jabodash.sql.settings import (
     _MEMORY_RE,
     BUILTIN_TABLES,
@@ -88,7 +91,7 @@ class Sandbox:
                  threads: int | None = None, display_rows: int | None = None,
                  download_cap: int | None = None, download_max_bytes: int | None = None,
                  include_saved: bool = True, max_query_chars: int = MAX_QUERY_CHARS,
-                 isolation: str | None = None, owner: str | None = None):
+                 isolation: str | None = None, owner: str | None = None, spool: bool = True):
         if db_path is None:
             # Imported here for the worker's start-up: jabodash.store loads pandas (see results.to_csv).
             from jabodash.store import database_path
@@ -113,6 +116,9 @@ class Sandbox:
         if not self.db_path.is_file():
             raise FileNotFoundError(str(self.db_path))
         self._lock = threading.Lock()
+        self.spool = bool(spool)
+        self._spool_dir: str | None = None
+        self._spool_n = 0
         self._relations: dict[str, tuple[str, str]] = {}  # name -> (kind, title)
         self._frames: dict[str, Any] = {}
         self._schema_rows: list[tuple[str, str, str, str]] | None = None
@@ -126,6 +132,7 @@ class Sandbox:
             self._engine = _Engine(**init)
         else:
             self._worker = _WorkerClient(init, owner=owner)
+            self._worker.on_session_end = weakref.WeakMethod(self.drop_spool)
         try:
             for name, value in (saved_datasets() if include_saved else {}).items():
                 self._add(name, value, "saved")
@@ -237,17 +244,36 @@ class Sandbox:
         """Tests only: run without the statement checks, to show what DuckDB alone refuses."""
         return self._execute(sql, timeout_s=timeout_s, download_cap=None, check=False)
 
+    def _next_spool(self) -> str:
+        """A new spool file's path; the previous result's file is removed (the result is replaced)."""
+        self.drop_spool()
+        if self._spool_dir is None or not os.path.isdir(self._spool_dir):
+            self._spool_dir = tempfile.mkdtemp(prefix="jabodash-sql-")
+        self._spool_n += 1
+        return os.path.join(self._spool_dir, f"result-{self._spool_n}.arrow")
+
+    def drop_spool(self) -> None:
+        """Remove the spooled rows of the last result (its downloads then fail; the page shows a new one)."""
+        if self._spool_dir is not None:
+            for name in os.listdir(self._spool_dir) if os.path.isdir(self._spool_dir) else []:
+                try:
+                    os.unlink(os.path.join(self._spool_dir, name))
+                except OSError:
+                    pass
+
     def _execute(self, sql: str, *, timeout_s, download_cap, check: bool) -> Result:
         timeout = self.timeout_s if timeout_s is None else min(float(timeout_s), self.timeout_s)
+        spool = self._next_spool() if self.spool else ""
         if self._engine is not None:
             result = self._engine.run(sql, timeout_s=timeout, download_cap=download_cap, check=check)
             result.display_rows = self.display_rows
-            return result
+            return spool_result(result, spool, self.display_rows) if spool else result
         started = time.perf_counter()
         with self._lock:
             try:
                 reply, blobs = self._worker.request(
-                    {"op": "run", "sql": sql, "timeout_s": timeout, "download_cap": download_cap, "check": check},
+                    {"op": "run", "sql": sql, "timeout_s": timeout, "download_cap": download_cap, "check": check,
+                     "spool": spool, "keep_rows": self.display_rows},
                     timeout_s=timeout + _WORKER_GRACE_S)
             except (TimeoutError, _WorkerDied) as exc:
                 self._restart_quietly()
@@ -263,7 +289,8 @@ class Sandbox:
         result = Result(sql=sql, columns=list(reply.get("columns") or []), types=list(reply.get("types") or []),
                         truncated=bool(reply.get("truncated")), limit_reason=str(reply.get("limit_reason") or ""),
                         elapsed_s=float(reply.get("elapsed_s") or 0.0), display_rows=self.display_rows,
-                        download_cap=download_cap or self.download_cap)
+                        download_cap=download_cap or self.download_cap, row_count=reply.get("row_count"),
+                        spool=str(reply.get("spool") or ""))
         if reply.get("error"):
             result.error = SqlProblem(**reply["error"])
         elif blobs:
@@ -352,6 +379,9 @@ class Sandbox:
     # -- lifecycle ----------------------------------------------------------
 
     def close(self) -> None:
+        if getattr(self, "_spool_dir", None) is not None:
+            shutil.rmtree(self._spool_dir, ignore_errors=True)
+            self._spool_dir = None
         if getattr(self, "_engine", None) is not None:
             self._engine.close()
         if getattr(self, "_worker", None) is not None:
@@ -377,5 +407,6 @@ class Sandbox:
 def run_query(sql: str, **kwargs) -> Result:
     """One query in a fresh sandbox (the command line uses this)."""
     run_kw = {k: kwargs.pop(k) for k in ("download_cap",) if k in kwargs}
+    kwargs.setdefault("spool", False)  # the rows are printed after the sandbox has closed
     with Sandbox(**kwargs) as box:
         return box.run(sql, **run_kw)

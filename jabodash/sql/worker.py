@@ -50,7 +50,7 @@ import pyarrow.ipc  # noqa: F401 (pa.ipc)
 from jabodash.core.paths import ROOT
 from jabodash.sql.engine import _Engine
 from jabodash.sql.problems import SqlProblem, problem_from_exception
-from jabodash.sql.results import Result
+from jabodash.sql.results import Result, spool_result
 from jabodash.sql.settings import memory_bytes, settings_from_env
 
 # Messages both ways: 8-byte header (JSON length, number of blobs), the JSON, then each blob with
@@ -107,7 +107,7 @@ class WorkersBusy(RuntimeError):
 # -- the registry of this process's workers ----------------------------------
 
 _REGISTRY: list["_WorkerClient"] = []   # live workers, in the order they started
-_REGISTRY_LOCK = threading.Lock()
+_REGISTRY_LOCK = threading.RLock()  # held while a worker is chosen and ended, and while one is claimed
 _REAPER: threading.Thread | None = None
 _SESSION_PROBE: Callable[[str], bool] | None = None
 
@@ -138,14 +138,16 @@ def reap() -> int:
     """End the idle workers whose session has ended or that have been idle too long; the number ended."""
     idle_s = float(settings_from_env()["worker_idle_s"])
     now = time.monotonic()
-    with _REGISTRY_LOCK:
-        victims = [w for w in _REGISTRY if not w.busy and (not w.alive() or now - w.last_used > idle_s
-                                                            or _session_ended(w))]
+    with _REGISTRY_LOCK:  # a request claims its worker under this lock: none starts while one is ended
+        ended = [w for w in _REGISTRY if not w.busy and _session_ended(w)]
+        victims = ended + [w for w in _REGISTRY if not w.busy and w not in ended
+                           and (not w.alive() or now - w.last_used > idle_s)]
         for worker in victims:
-            worker.busy = True  # claimed: no request starts on it while it is ended
-    for worker in victims:
-        worker.kill()
-        worker.busy = False
+            worker.kill()
+    for worker in ended:  # the session's spooled result goes with it
+        hook = worker.on_session_end() if worker.on_session_end is not None else None
+        if hook is not None:
+            hook()
     return len(victims)
 
 
@@ -171,23 +173,19 @@ def _make_room(starting: "_WorkerClient", wait_s: float) -> None:
     while True:
         with _REGISTRY_LOCK:
             others = [w for w in _REGISTRY if w is not starting and w.alive()]
-            victim = None
             if len(others) >= cap:
                 idle = [w for w in others if not w.busy]
                 if idle:
                     victim = min(idle, key=lambda w: w.last_used)
-                    victim.busy = True
-            if victim is None and len(others) < cap:
+                    victim.kill()
+                    continue
+            if len(others) < cap:
                 if starting not in _REGISTRY:
                     _REGISTRY.append(starting)
                 if _REAPER is None:
                     _REAPER = threading.Thread(target=_reaper_loop, name="jabodash-sql-reaper", daemon=True)
                     _REAPER.start()
                 return
-        if victim is not None:
-            victim.kill()
-            victim.busy = False
-            continue
         if time.monotonic() > deadline:
             raise WorkersBusy(f"all {cap} SQL workers are busy")
         time.sleep(0.05)
@@ -228,7 +226,8 @@ class _Pipe:
 
 def _result_message(result: Result) -> tuple[dict, list]:
     header = {"ok": result.ok, "columns": result.columns, "types": result.types, "truncated": result.truncated,
-              "limit_reason": result.limit_reason, "elapsed_s": result.elapsed_s,
+              "limit_reason": result.limit_reason, "elapsed_s": result.elapsed_s, "row_count": result.row_count,
+              "spool": result.spool,
               "error": None if result.error is None else _problem_dict(result.error)}
     return header, ([] if result.table is None else [_ipc_buffer(result.table)])
 
@@ -247,6 +246,9 @@ def _run_reply(engine: _Engine, msg: dict, received: float) -> tuple[dict, list]
         result.error = problem_from_exception(duckdb.InterruptException("INTERRUPT Error: Interrupted!"),
                                               msg["sql"], timed_out=True, timeout_s=limit,
                                               memory_limit=engine.memory_limit)
+        reply, blobs = _result_message(result)
+    elif result.ok and msg.get("spool"):  # every row to the file, the page's rows to the app
+        spool_result(result, msg["spool"], int(msg.get("keep_rows") or 1))
         reply, blobs = _result_message(result)
     return reply, blobs
 
@@ -330,6 +332,7 @@ class _WorkerClient:
         self.owner = owner           # the browser session it serves (None: the command line, tests)
         self.busy = False            # in a request (never ended by the cap or the reaper then)
         self.last_used = time.monotonic()
+        self.on_session_end = None   # weakref.WeakMethod of what to clean up when the session ends
         self.proc = None
         self.pipe: _Pipe | None = None
         self.pending = 0
@@ -372,22 +375,42 @@ class _WorkerClient:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def _claim(self) -> bool:
+        """Mark the worker busy (under the registry's lock); False when it already was (nested)."""
+        with _REGISTRY_LOCK:
+            if self.busy:
+                return False
+            self.busy = True
+            self.last_used = time.monotonic()
+            return True
+
+    def _release(self) -> None:
+        with _REGISTRY_LOCK:
+            self.busy = False
+            self.last_used = time.monotonic()
+
     def ensure(self) -> None:
-        if not self.alive():
-            self.kill()
-            self._start()
+        """Start the worker unless it runs (never ended by the cap or the reaper meanwhile)."""
+        claimed = self._claim()
+        try:
+            if not self.alive():
+                self.kill()
+                self._start()
+        finally:
+            if claimed:
+                self._release()
 
     def request(self, header: dict, blobs: list[bytes] = (), timeout_s: float | None = None):
         """Send one request, return (reply, blobs). TimeoutError when the worker did not answer in
         time (it is killed), _WorkerDied when it ended (crash, memory). ``timeout_s`` counts from the
         moment the request is sent (a new worker's start-up before it is not counted) and covers the
         whole reply, its transfer included; the start goes to the worker as ``started``."""
-        self.busy = True
+        claimed = self._claim()
         try:
             return self._request(header, blobs, timeout_s)
         finally:
-            self.busy = False
-            self.last_used = time.monotonic()
+            if claimed:
+                self._release()
 
     def _request(self, header: dict, blobs: list[bytes], timeout_s: float | None):
         self.ensure()
