@@ -45,6 +45,7 @@ def sessions(monkeypatch):
     reap()
     open_sessions: set[str] = set()
     set_session_probe(lambda sid: sid in open_sessions)
+    reap()  # workers of sessions of earlier tests (AppTest pages) are not open here: they end now
     boxes = []
     yield open_sessions, boxes
     set_session_probe(None)
@@ -64,7 +65,7 @@ def test_ten_sessions_come_and_go_and_no_worker_stays(sessions):
         result = box.run("SELECT n FROM upload_mine")
         assert result.ok and result.df["n"].tolist() == [i]
         pids.add(box._worker.proc.pid)
-        assert live_workers() - before <= 4, i
+        assert live_workers() <= 4, i  # earlier tests' idle workers made room too
         if i % 2:  # every other browser closes while the others arrive
             open_sessions.discard(f"s{i}")
     assert len(_children(pids)) <= 4
@@ -72,7 +73,7 @@ def test_ten_sessions_come_and_go_and_no_worker_stays(sessions):
     assert boxes[0].run("SELECT n FROM upload_mine").df["n"].tolist() == [0]
     open_sessions.clear()  # every browser has gone
     reap()
-    assert live_workers() == before
+    assert live_workers() <= before
     assert _wait_until(lambda: not _children(pids))
 
 
