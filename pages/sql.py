@@ -1,7 +1,8 @@
 """SQL console (issue 7): read-only DuckDB queries over the data and this session's uploads.
 
 One jabodash.sql.Sandbox per browser session in st.session_state (never st.cache_resource: uploads stay
-in their session). Query text and DuckDB messages go through st.code or md_escape, never Markdown."""
+in their session); its worker ends with the session. The session keeps only the rows shown; the worker
+spools the rest to disk and the downloads are made from it when clicked. Query text and DuckDB messages go through st.code or md_escape, never Markdown."""
 import pandas as pd
 import streamlit as st
 
@@ -32,6 +33,18 @@ def session_uploads() -> dict:
     return out
 
 
+def session_active(session_id: str) -> bool:
+    """False once the browser session has ended (the SQL worker's reaper asks; sql does not import streamlit)."""
+    from streamlit import runtime
+    return not runtime.exists() or runtime.get_instance().is_active_session(session_id)
+
+
+def session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.session_id
+
+
 def sandbox() -> sql.Sandbox:
     """This session's sandbox; a new one (the old one closed) when the data file or the saved
     datasets changed, since the sandbox reads the saved datasets when it starts."""
@@ -42,7 +55,8 @@ def sandbox() -> sql.Sandbox:
         box = None
     if box is None:
         with st.spinner(t("sql.page.starting", lang)):
-            box = sql.Sandbox()
+            sql.set_session_probe(session_active)
+            box = sql.Sandbox(owner=session_id())
         st.session_state[BOX_KEY], st.session_state[BOX_KEY + "_for"] = box, wanted
     box.sync_uploads(session_uploads())
     return box
@@ -67,10 +81,10 @@ def show_result(result: sql.Result) -> None:
         st.info(t("sql.result.no_rows", lang))
     else:
         st.dataframe(result.df, hide_index=True, key="sql_result_table")
-    left, right = st.columns(2)
-    left.download_button(t("sql.page.download_csv", lang), result.to_csv(), file_name=result.download_name("csv"),
+    left, right = st.columns(2)  # made when clicked, from the rows the worker spooled to disk
+    left.download_button(t("sql.page.download_csv", lang), result.to_csv, file_name=result.download_name("csv"),
                          mime="text/csv", key="sql_dl_csv")
-    right.download_button(t("sql.page.download_parquet", lang), result.to_parquet(),
+    right.download_button(t("sql.page.download_parquet", lang), result.to_parquet,
                           file_name=result.download_name("parquet"), mime="application/vnd.apache.parquet",
                           key="sql_dl_parquet")
 
@@ -111,6 +125,7 @@ with main:
         st.session_state[EDITOR_KEY] = examples[0].sql if examples else "SELECT * FROM region"
     query = st.text_area(t("sql.page.editor", lang), key=EDITOR_KEY, height=220, help=t("sql.page.editor_help", lang))
     if st.button(t("sql.page.run", lang), key="sql_run", type="primary"):
+        st.session_state.pop(RESULT_KEY, None)  # the old result (and its spooled rows) goes first
         with st.spinner(t("sql.page.running", lang)):
             st.session_state[RESULT_KEY] = box.run(query)
     st.subheader(t("sql.page.result", lang))

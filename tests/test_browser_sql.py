@@ -35,3 +35,20 @@ def test_refused_statement_shows_the_message(server, browser):
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(ARTIFACTS / "sql-refused.png"))
     assert errors == [] and outside.blocked == []
+
+
+def test_a_large_result_downloads_every_row_from_the_spool(server, browser):
+    """The page keeps the rows it shows; the CSV is made from the worker's spool file when clicked."""
+    page, outside, errors = open_page(browser, server + "/sql?lang=id")
+    editor = page.locator("[data-testid='stTextArea'] textarea").first
+    editor.fill("SELECT i, 'https://contoh.invalid/' || i AS url FROM range(25000) t(i)")
+    editor.press("Control+Enter")
+    page.get_by_role("button", name="Jalankan").click()
+    page.get_by_text("25.000 baris", exact=False).first.wait_for(timeout=60000)
+    wait_for_app(page)
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name="Unduh CSV").click()
+    lines = open(info.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines[0] == "i,url" and len(lines) == 25001 and lines[-1] == "24999,https://contoh.invalid/24999"
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert errors == [] and outside.blocked == []

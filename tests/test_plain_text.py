@@ -7,15 +7,23 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from jabodash.core.paths import ROOT
-from jabodash.core.textsafe import md_escape
+from jabodash.core.textsafe import WORD_JOINER, md_escape
 from jabodash.presenter import stories
 
 HOSTILE = "![x](http://198.51.100.1/s.png) <img src=x onerror=alert(1)> www.contoh.invalid [a](https://x.invalid)"
 LIVE = [re.compile(p) for p in (r"\]\(http", r"(?<!\\)<img", r"https?://", r"(?<!\\)www\.", r"(?<!\\)!\[", r"(?<!\\)<a\b")]
 
 
+# What remark-gfm autolinks once Markdown's backslash escapes are resolved: a bare URL, a www. address
+# or an e-mail address (tests/test_browser_links.py shows each becomes an <a href> in Chromium).
+AUTOLINK = re.compile(r"(?i)(?:https?|ftp)://|www\.|[-.+\w]+@[-\w]+\.[-\w]")
+
+
 def live_markup(text: str) -> list[str]:
-    return [p.pattern for p in LIVE if p.search(text)]
+    found = [p.pattern for p in LIVE if p.search(text)]
+    if AUTOLINK.search(re.sub(r"\\(.)", r"\1", text)):
+        found.append("autolink")
+    return found
 
 
 def markdown_bodies(at: AppTest) -> list[str]:
@@ -35,7 +43,16 @@ def markdown_bodies(at: AppTest) -> list[str]:
 def test_md_escape_neutralises_images_links_bare_urls_and_html():
     out = md_escape(HOSTILE)
     assert live_markup(out) == []
-    assert "http\\:" in out and "www\\." in out and "\\<img" in out and "\\!\\[x\\]" in out
+    assert "http\\:" in out and "www" in out and "\\<img" in out and "\\!\\[x\\]" in out
+
+
+@pytest.mark.parametrize("text", ["https://example.com/a?b=1", "see http://198.51.100.1/x now", "WWW.EXAMPLE.ORG",
+                                  "www.contoh.go.id", "user@example.com", "mailto:a@b.co", "ftp://files.example.net",
+                                  "a https://www.example.com b@c.de"])
+def test_md_escape_leaves_no_autolink_and_the_same_visible_text(text):
+    out = md_escape(text)
+    assert live_markup(out) == [], out
+    assert re.sub(r"\\(.)", r"\1", out).replace(WORD_JOINER, "") == text  # what the reader sees
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

@@ -270,7 +270,7 @@ def test_first_line_settings_are_what_we_asked_for(box):
     assert settings["temp_directory"] == ""
     assert settings["threads"] == "1"
     assert settings["autoinstall_known_extensions"] == "false"
-    dbs = box.run("SELECT database_name, readonly FROM duckdb_databases() WHERE NOT internal").df
+    dbs = box._run_unchecked("SELECT database_name, readonly FROM duckdb_databases() WHERE NOT internal").df
     assert dict(zip(dbs["database_name"], dbs["readonly"])) == {"jabodash": True}
 
 

@@ -11,7 +11,8 @@ and by a process boundary:
   read-only, with external access off, the configuration locked and memory, thread, time and row
   limits (:mod:`jabodash.sql.engine`);
 * second line, the statement itself is checked before it runs: DuckDB's parser must find one
-  statement of a reading type, and the tokens must hold no word or function that writes, reads files
+  statement of a reading type, its parse tree (``json_serialize_sql``) must name no file or URL as a
+  table and no function or view that shows the machine (paths, settings), and the tokens must hold no word or function that writes, reads files
   or URLs or runs SQL text (:mod:`jabodash.sql.guard`);
 * what DuckDB does not bound (an allocation outside its buffer manager, a loop that ignores the
   interrupt) is bounded by running the engine in a worker process with a capped address space that is
@@ -22,7 +23,7 @@ The package:
 =============  ==========================================================================================
 ``settings``   limits (defaults, JABODASH_SQL_* environment variables), the built-in relation names
 ``problems``   :class:`SqlProblem`: a refused or failed query as a translatable message with its position
-``guard``      :func:`check_statements`, :func:`check_tokens`: the second line of defence
+``guard``      :func:`check_statements`, :func:`check_tree`, :func:`check_tokens`: the second line of defence
 ``results``    :class:`Result`: the rows read, the page's share of them, CSV/Parquet/JSON downloads
 ``examples``   :func:`examples`: the example queries of queries/examples/
 ``uploads``    :func:`table_name`, :func:`saved_datasets`: uploads and saved datasets as relations
@@ -43,6 +44,8 @@ For a page (one sandbox per browser session, in ``st.session_state``, never ``st
         result.error.text(lang); result.error.context()  # message + position; the query line and ^
     box.schema(lang); box.limits_text(lang); examples()
 
+    Sandbox(owner=session_id) and set_session_probe(is_active) end a session's worker with its session.
+
 This package must not import streamlit.
 """
 from jabodash.sql.examples import EXAMPLES_DIR, Example, examples
@@ -50,9 +53,11 @@ from jabodash.sql.guard import (
     DENIED_FUNCTIONS,
     DENIED_WORDS,
     LEADING_WORDS,
+    MACHINE_NAMES,
     PIVOT_WORDS,
     check_statements,
     check_tokens,
+    check_tree,
     tokens,
 )
 from jabodash.sql.problems import SqlProblem, problem_from_exception
@@ -74,12 +79,13 @@ from jabodash.sql.settings import (
     settings_from_env,
 )
 from jabodash.sql.uploads import saved_datasets, table_name
+from jabodash.sql.worker import WorkersBusy, live_workers, reap, set_session_probe
 
 __all__ = [
     "BATCH_ROWS", "BUILTIN_TABLES", "BUILTIN_VIEWS", "CATALOG", "DEFAULT_DISPLAY_ROWS", "DEFAULT_DOWNLOAD_CAP",
     "DEFAULT_DOWNLOAD_MAX_BYTES", "DEFAULT_MEMORY_LIMIT", "DEFAULT_THREADS", "DEFAULT_TIMEOUT_S", "DENIED_FUNCTIONS",
-    "DENIED_WORDS", "EXAMPLES_DIR", "Example", "LEADING_WORDS", "MAX_QUERY_CHARS", "PIVOT_WORDS", "RelationInfo",
-    "Result", "Sandbox", "SqlProblem", "check_statements", "check_tokens", "default_isolation", "examples",
+    "DENIED_WORDS", "EXAMPLES_DIR", "Example", "LEADING_WORDS", "MACHINE_NAMES", "MAX_QUERY_CHARS", "PIVOT_WORDS", "RelationInfo",
+    "Result", "Sandbox", "SqlProblem", "check_statements", "check_tokens", "check_tree", "default_isolation", "examples",
     "memory_bytes", "problem_from_exception", "run_query", "saved_datasets", "settings_from_env", "table_name",
-    "tokens",
+    "tokens", "WorkersBusy", "live_workers", "reap", "set_session_probe",
 ]

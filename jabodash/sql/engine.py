@@ -43,7 +43,7 @@ import time
 import duckdb
 import pyarrow as pa
 
-from jabodash.sql.guard import check_statements, check_tokens
+from jabodash.sql.guard import check_statements, check_tokens, check_tree
 from jabodash.sql.problems import _duckdb_error, _problem_at, problem_from_exception
 from jabodash.sql.results import Result
 from jabodash.sql.settings import BATCH_ROWS, CATALOG, memory_bytes
@@ -124,7 +124,7 @@ class _Engine:
         result = Result(sql=sql, download_cap=cap)
         if check:
             with self.lock:
-                problem = check_statements(self.con, sql)
+                problem = check_statements(self.con, sql) or check_tree(self.con, sql)
             problem = problem or check_tokens(sql)
             if problem is not None:
                 result.error = problem

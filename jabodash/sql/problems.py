@@ -11,9 +11,13 @@ the position read from the JSON error or from DuckDB's ``LINE n:`` caret.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
+import sys
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -56,7 +60,7 @@ class SqlProblem:
         if self.line is not None:
             parts.append(self.position(lang) + ".")
         if self.detail:
-            parts.append(t("sql.error.duckdb_says", lang, detail=self.detail))
+            parts.append(t("sql.error.duckdb_says", lang, detail=redact_paths(self.detail)))
         return " ".join(parts)
 
     def context(self) -> str:
@@ -78,8 +82,30 @@ class SqlProblem:
 
     def to_dict(self, lang: str = "en") -> dict:
         return {"kind": self.kind, "key": f"sql.{self.key}", "message": self.message(lang),
-                "detail": self.detail, "error_type": self.error_type, "line": self.line,
+                "detail": redact_paths(self.detail), "error_type": self.error_type, "line": self.line,
                 "column": self.column}
+
+
+@functools.lru_cache(maxsize=1)
+def _machine_paths() -> tuple[str, ...]:
+    """Folders of this machine that a message must not show: the home, cache, workspace and program
+    folders and the temporary folder (each as given and resolved), longest first."""
+    from jabodash.core.paths import ROOT, cache_dir, workspace_dir
+    found: set[str] = set()
+    for folder in (Path.home(), cache_dir(), workspace_dir(), ROOT, Path(tempfile.gettempdir()), Path(sys.prefix)):
+        for variant in (folder, folder.resolve()):
+            text = str(variant).rstrip("/\\")
+            if len(text) > 4:  # never "/" or "/tmp" alone
+                found.add(text)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def redact_paths(text: str) -> str:
+    """DuckDB's message with the machine's folders (see _machine_paths) replaced by "…" (e.g. the
+    extension folder under the home folder in a permission error)."""
+    for folder in _machine_paths():
+        text = text.replace(folder, "…")
+    return text
 
 
 def _line_col(text: str, char_offset: int) -> tuple[int, int]:

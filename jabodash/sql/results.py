@@ -2,7 +2,9 @@
 
 A :class:`Result` holds every row that was read as an Arrow table (at most ``download_cap`` rows or
 ``download_max_bytes``: the engine stops reading there, so a query returning 50 million rows never
-materialises). The page shows the first ``display_rows``; the downloads (formula-safe CSV, Parquet,
+materialises). A sandbox of the app spools them (:func:`spool_result`): every row goes to an Arrow IPC
+file on disk, written by the worker, and the Result keeps only the rows the page shows, so a large
+result never sits in the server's memory; the downloads read the file when the user asks for them. The page shows the first ``display_rows``; the downloads (formula-safe CSV, Parquet,
 JSON records) hold everything that was read. Values pandas, a table widget or Parquet cannot hold
 plainly (lists, structs, maps, unions, blobs, intervals) become text, column names are made unique.
 
@@ -21,6 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.ipc  # noqa: F401 (pa.ipc)
 import pyarrow.parquet as pq
 
 from jabodash.core.cells import unique_names
@@ -150,6 +153,8 @@ class Result:
     elapsed_s: float = 0.0
     display_rows: int = DEFAULT_DISPLAY_ROWS
     download_cap: int = DEFAULT_DOWNLOAD_CAP
+    row_count: int | None = None   # rows read, when ``table`` holds only the first of them (spooled)
+    spool: str = ""                # the Arrow IPC file holding every row read (see spool_result)
     _df: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -159,7 +164,16 @@ class Result:
     @property
     def rows(self) -> int:
         """Rows read (all rows of the query unless truncated)."""
+        if self.row_count is not None:
+            return self.row_count
         return 0 if self.table is None else self.table.num_rows
+
+    def full_table(self) -> pa.Table | None:
+        """Every row read: ``table``, or the spool file memory-mapped (its pages are the file's, not the
+        process's heap). FileNotFoundError when the spool was removed (the result was replaced)."""
+        if not self.spool:
+            return self.table
+        return pa.ipc.open_file(pa.memory_map(self.spool, "r")).read_all()
 
     @property
     def shown(self) -> int:
@@ -175,7 +189,8 @@ class Result:
 
     def frame(self) -> pd.DataFrame:
         """Every row read, as pandas (for downloads)."""
-        return _to_pandas(self.table if self.table is not None else pa.table({}))
+        table = self.full_table()
+        return _to_pandas(table if table is not None else pa.table({}))
 
     def to_csv(self, bom: bool = True) -> bytes:
         """Every row read as formula-safe CSV (jabodash.core.csvsafe.to_safe_csv)."""
@@ -188,18 +203,20 @@ class Result:
     def to_parquet(self) -> bytes:
         """Every row read as Parquet (zstd), types kept; column names made unique, a type Parquet
         cannot hold (a UNION) written as text."""
-        table = _parquet_table(self.table if self.table is not None else pa.table({}))
+        table = self.full_table()
+        table = _parquet_table(table if table is not None else pa.table({}))
         buf = io.BytesIO()
         pq.write_table(table, buf, compression="zstd")
         return buf.getvalue()
 
     def records(self) -> list[dict]:
         """Every row read as JSON-ready dicts (dates ISO 8601, decimals as numbers, NaN as null)."""
-        if self.table is None:
+        table = self.full_table()
+        if table is None:
             return []
-        names = unique_names(self.table.column_names)
+        names = unique_names(table.column_names)
         return [dict(zip(names, (_json_value(v) for v in row.values())))
-                for row in self.table.rename_columns(names).to_pylist()]
+                for row in table.rename_columns(names).to_pylist()]
 
     def download_name(self, ext: str) -> str:
         """A file name for a download: jabodash-sql-YYYYMMDD-HHMMSS.<ext>."""
@@ -224,3 +241,17 @@ class Result:
             return t("sql.result.display_limited", lang, shown=number(self.shown, 0, lang),
                      rows=number(self.rows, 0, lang))
         return ""
+
+
+def spool_result(result: Result, path: str, keep_rows: int) -> Result:
+    """Write every row read to ``path`` (an Arrow IPC file: every Arrow type, read back memory-mapped)
+    and keep only the first ``keep_rows`` in ``result.table``; ``rows`` still counts them all. Results
+    of a few rows are not spooled. The worker does this, so the rows never cross into the app."""
+    table = result.table
+    if table is None or result.error is not None or table.num_rows <= keep_rows:
+        return result
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    result.row_count, result.spool = table.num_rows, str(path)
+    result.table = table.slice(0, keep_rows)
+    return result

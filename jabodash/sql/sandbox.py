@@ -10,9 +10,12 @@ bad query. It also describes the schema for the page's schema browser and the li
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +26,9 @@ import pyarrow as pa
 from jabodash.core.fmt import number
 from jabodash.core.i18n import t
 from jabodash.sql.engine import _Engine
-from jabodash.sql.guard import check_statements, check_tokens
+from jabodash.sql.guard import check_statements, check_tokens, check_tree
 from jabodash.sql.problems import SqlProblem, _problem_at
-from jabodash.sql.results import Result
+from jabodash.sql.results import Result, spool_result
 from jabodash.sql.settings import (
     _MEMORY_RE,
     BUILTIN_TABLES,
@@ -35,7 +38,15 @@ from jabodash.sql.settings import (
     settings_from_env,
 )
 from jabodash.sql.uploads import _NAME_RE, _arrow, _is_dataframe, saved_datasets
-from jabodash.sql.worker import _WORKER_GRACE_S, _WORKER_START_S, _from_ipc, _ipc, _WorkerClient, _WorkerDied
+from jabodash.sql.worker import (
+    _WORKER_GRACE_S,
+    _WORKER_START_S,
+    WorkersBusy,
+    _from_ipc,
+    _ipc,
+    _WorkerClient,
+    _WorkerDied,
+)
 
 
 @dataclass
@@ -71,6 +82,8 @@ class Sandbox:
     limit does not see fails as an out-of-memory error, and a query that does not stop at the time
     limit is ended by killing the worker (a new one starts, with the uploads, on the next query).
     ``isolation="thread"`` runs DuckDB in this process (same checks and DuckDB limits, no hard cap).
+    ``owner`` names the browser session (its worker ends when the session ends, see
+    :func:`jabodash.sql.worker.set_session_probe`).
     """
 
     def __init__(self, db_path: str | Path | None = None, uploads: dict | None = None, *,
@@ -78,7 +91,7 @@ class Sandbox:
                  threads: int | None = None, display_rows: int | None = None,
                  download_cap: int | None = None, download_max_bytes: int | None = None,
                  include_saved: bool = True, max_query_chars: int = MAX_QUERY_CHARS,
-                 isolation: str | None = None):
+                 isolation: str | None = None, owner: str | None = None, spool: bool = True):
         if db_path is None:
             # Imported here for the worker's start-up: jabodash.store loads pandas (see results.to_csv).
             from jabodash.store import database_path
@@ -103,6 +116,9 @@ class Sandbox:
         if not self.db_path.is_file():
             raise FileNotFoundError(str(self.db_path))
         self._lock = threading.Lock()
+        self.spool = bool(spool)
+        self._spool_dir: str | None = None
+        self._spool_n = 0
         self._relations: dict[str, tuple[str, str]] = {}  # name -> (kind, title)
         self._frames: dict[str, Any] = {}
         self._schema_rows: list[tuple[str, str, str, str]] | None = None
@@ -115,14 +131,18 @@ class Sandbox:
         if self.isolation == "thread":
             self._engine = _Engine(**init)
         else:
-            self._worker = _WorkerClient(init)
+            self._worker = _WorkerClient(init, owner=owner)
+            self._worker.on_session_end = weakref.WeakMethod(self.drop_spool)
         try:
             for name, value in (saved_datasets() if include_saved else {}).items():
                 self._add(name, value, "saved")
             for name, value in (uploads or {}).items():
                 self._add(name, value, "upload")
             if self._worker is not None:
-                self._worker.ensure()  # start now, so the first query does not wait for it
+                try:
+                    self._worker.ensure()  # start now, so the first query does not wait for it
+                except WorkersBusy:
+                    pass  # every worker is busy: the first query starts it (or says so)
         except BaseException:
             self.close()
             raise
@@ -208,7 +228,7 @@ class Sandbox:
         if "\x00" in sql:
             return _problem_at("refused", "refused.unreadable", sql, None)
         with self._lock:
-            problem = check_statements(self._parser, sql)
+            problem = check_statements(self._parser, sql) or check_tree(self._parser, sql)
         return problem or check_tokens(sql)
 
     def run(self, sql: str, *, timeout_s: float | None = None, download_cap: int | None = None) -> Result:
@@ -224,21 +244,44 @@ class Sandbox:
         """Tests only: run without the statement checks, to show what DuckDB alone refuses."""
         return self._execute(sql, timeout_s=timeout_s, download_cap=None, check=False)
 
+    def _next_spool(self) -> str:
+        """A new spool file's path; the previous result's file is removed (the result is replaced)."""
+        self.drop_spool()
+        if self._spool_dir is None or not os.path.isdir(self._spool_dir):
+            self._spool_dir = tempfile.mkdtemp(prefix="jabodash-sql-")
+        self._spool_n += 1
+        return os.path.join(self._spool_dir, f"result-{self._spool_n}.arrow")
+
+    def drop_spool(self) -> None:
+        """Remove the spooled rows of the last result (its downloads then fail; the page shows a new one)."""
+        if self._spool_dir is not None:
+            for name in os.listdir(self._spool_dir) if os.path.isdir(self._spool_dir) else []:
+                try:
+                    os.unlink(os.path.join(self._spool_dir, name))
+                except OSError:
+                    pass
+
     def _execute(self, sql: str, *, timeout_s, download_cap, check: bool) -> Result:
         timeout = self.timeout_s if timeout_s is None else min(float(timeout_s), self.timeout_s)
+        spool = self._next_spool() if self.spool else ""
         if self._engine is not None:
             result = self._engine.run(sql, timeout_s=timeout, download_cap=download_cap, check=check)
             result.display_rows = self.display_rows
-            return result
+            return spool_result(result, spool, self.display_rows) if spool else result
         started = time.perf_counter()
         with self._lock:
             try:
                 reply, blobs = self._worker.request(
-                    {"op": "run", "sql": sql, "timeout_s": timeout, "download_cap": download_cap, "check": check},
+                    {"op": "run", "sql": sql, "timeout_s": timeout, "download_cap": download_cap, "check": check,
+                     "spool": spool, "keep_rows": self.display_rows},
                     timeout_s=timeout + _WORKER_GRACE_S)
             except (TimeoutError, _WorkerDied) as exc:
                 self._restart_quietly()
                 return self._lost_worker(sql, timeout, started, timed_out=isinstance(exc, TimeoutError))
+            except WorkersBusy:
+                problem = _problem_at("error", "error.busy", sql, None,
+                                      n=number(settings_from_env()["max_workers"], 0))
+                return Result(sql=sql, error=problem, display_rows=self.display_rows)
             except (RuntimeError, OSError) as exc:  # the worker could not start or answer
                 problem = _problem_at("error", "error.other", sql, None)
                 problem.detail = str(exc)[:500]
@@ -246,7 +289,8 @@ class Sandbox:
         result = Result(sql=sql, columns=list(reply.get("columns") or []), types=list(reply.get("types") or []),
                         truncated=bool(reply.get("truncated")), limit_reason=str(reply.get("limit_reason") or ""),
                         elapsed_s=float(reply.get("elapsed_s") or 0.0), display_rows=self.display_rows,
-                        download_cap=download_cap or self.download_cap)
+                        download_cap=download_cap or self.download_cap, row_count=reply.get("row_count"),
+                        spool=str(reply.get("spool") or ""))
         if reply.get("error"):
             result.error = SqlProblem(**reply["error"])
         elif blobs:
@@ -257,7 +301,7 @@ class Sandbox:
         """Start the next worker now, so the next query does not wait for it."""
         try:
             self._worker.ensure()
-        except Exception:
+        except Exception:  # WorkersBusy included
             self._worker.kill()  # started again on the next request
 
     def _lost_worker(self, sql: str, timeout: float, started: float, timed_out: bool) -> Result:
@@ -285,8 +329,11 @@ class Sandbox:
             if self._engine is not None:
                 self._schema_rows = self._engine.schema_rows()
             else:
-                with self._lock:
-                    reply, _ = self._worker.request({"op": "schema"}, timeout_s=_WORKER_START_S)
+                try:
+                    with self._lock:
+                        reply, _ = self._worker.request({"op": "schema"}, timeout_s=_WORKER_START_S)
+                except WorkersBusy:
+                    return []  # every worker is busy: no schema this time, asked again next time
                 self._schema_rows = [tuple(row) for row in reply["rows"]]
         return self._schema_rows
 
@@ -332,6 +379,9 @@ class Sandbox:
     # -- lifecycle ----------------------------------------------------------
 
     def close(self) -> None:
+        if getattr(self, "_spool_dir", None) is not None:
+            shutil.rmtree(self._spool_dir, ignore_errors=True)
+            self._spool_dir = None
         if getattr(self, "_engine", None) is not None:
             self._engine.close()
         if getattr(self, "_worker", None) is not None:
@@ -357,5 +407,6 @@ class Sandbox:
 def run_query(sql: str, **kwargs) -> Result:
     """One query in a fresh sandbox (the command line uses this)."""
     run_kw = {k: kwargs.pop(k) for k in ("download_cap",) if k in kwargs}
+    kwargs.setdefault("spool", False)  # the rows are printed after the sandbox has closed
     with Sandbox(**kwargs) as box:
         return box.run(sql, **run_kw)

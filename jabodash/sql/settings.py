@@ -5,6 +5,9 @@ Every sandbox has a time limit (default 10 s), a DuckDB memory limit (default 1 
 query may return for the downloads (``download_cap``, 1,000,000 rows; ``download_max_bytes``, 256 MB,
 and never more than a quarter of the memory limit, so that the rows read and their conversion stay
 inside it). The time limit covers the whole request: execution, fetching and conversion.
+The app runs at most ``max_workers`` worker processes at once (default 4) and ends one that has been
+idle for ``worker_idle_s`` (default 300 s) or whose browser session has ended (see
+:mod:`jabodash.sql.worker`).
 :func:`settings_from_env` reads them from JABODASH_SQL_* environment variables (invalid values fall back
 to the defaults); a :class:`jabodash.sql.sandbox.Sandbox` argument overrides both.
 
@@ -26,6 +29,8 @@ DEFAULT_DISPLAY_ROWS = 1000
 DEFAULT_DOWNLOAD_CAP = 1_000_000
 DEFAULT_DOWNLOAD_MAX_BYTES = 256 * 1024 * 1024
 MAX_QUERY_CHARS = 100_000
+DEFAULT_MAX_WORKERS = 4
+DEFAULT_WORKER_IDLE_S = 300.0
 BATCH_ROWS = 8192
 
 # The built-in relations, in the order the schema browser lists them.
@@ -41,12 +46,15 @@ _ENV = {  # setting -> (environment variable, type, default)
     "display_rows": ("JABODASH_SQL_DISPLAY_ROWS", int, DEFAULT_DISPLAY_ROWS),
     "download_cap": ("JABODASH_SQL_DOWNLOAD_CAP", int, DEFAULT_DOWNLOAD_CAP),
     "download_max_bytes": ("JABODASH_SQL_DOWNLOAD_MAX_BYTES", int, DEFAULT_DOWNLOAD_MAX_BYTES),
+    "max_workers": ("JABODASH_SQL_MAX_WORKERS", int, DEFAULT_MAX_WORKERS),
+    "worker_idle_s": ("JABODASH_SQL_WORKER_IDLE_S", float, DEFAULT_WORKER_IDLE_S),
 }
 
 
 def settings_from_env() -> dict[str, Any]:
     """The sandbox limits: JABODASH_SQL_TIMEOUT_S, _MEMORY_LIMIT, _THREADS, _DISPLAY_ROWS, _DOWNLOAD_CAP,
-    _DOWNLOAD_MAX_BYTES when set and valid, else the defaults of this module."""
+    _DOWNLOAD_MAX_BYTES, and for the app's worker processes _MAX_WORKERS and _WORKER_IDLE_S, when set and
+    valid, else the defaults of this module."""
     out: dict[str, Any] = {}
     for name, (var, kind, default) in _ENV.items():
         raw = os.environ.get(var, "").strip()

@@ -23,6 +23,14 @@ The worker's start-up time is part of the first query's wait (and of every resta
 query): it imports ``jabodash.sql`` (the package, so every module of it) but not pandas, the store or
 the workspace. Keep it that way: the modules of this package import those only inside the functions
 that need them, which only the app's process calls.
+
+Workers of the app (one per browser session that opened the console, about 110 MB each) are counted
+in a registry of this process: at most ``max_workers`` live at once (JABODASH_SQL_MAX_WORKERS, default
+4; to start one more, the one idle longest is ended, after waiting for one to finish its query when
+all are busy, else :class:`WorkersBusy`), and a reaper thread ends a worker idle for ``worker_idle_s``
+(JABODASH_SQL_WORKER_IDLE_S, default 300 s) or whose owner session has ended, as told by the probe the
+page sets with :func:`set_session_probe` (Streamlit's runtime; this package does not import streamlit).
+A sandbox whose worker was ended starts a new one, with its uploads, on its next request.
 """
 from __future__ import annotations
 
@@ -31,7 +39,9 @@ import os
 import select
 import subprocess
 import sys
+import threading
 import time
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -40,8 +50,8 @@ import pyarrow.ipc  # noqa: F401 (pa.ipc)
 from jabodash.core.paths import ROOT
 from jabodash.sql.engine import _Engine
 from jabodash.sql.problems import SqlProblem, problem_from_exception
-from jabodash.sql.results import Result
-from jabodash.sql.settings import memory_bytes
+from jabodash.sql.results import Result, spool_result
+from jabodash.sql.settings import memory_bytes, settings_from_env
 
 # Messages both ways: 8-byte header (JSON length, number of blobs), the JSON, then each blob with
 # an 8-byte length. Tables travel as Arrow IPC streams; nothing is pickled.
@@ -90,6 +100,97 @@ class _WorkerDied(Exception):
     pass
 
 
+class WorkersBusy(RuntimeError):
+    """Every worker the app may run is busy with a query: no new one can start now."""
+
+
+# -- the registry of this process's workers ----------------------------------
+
+_REGISTRY: list["_WorkerClient"] = []   # live workers, in the order they started
+_REGISTRY_LOCK = threading.RLock()  # held while a worker is chosen and ended, and while one is claimed
+_REAPER: threading.Thread | None = None
+_SESSION_PROBE: Callable[[str], bool] | None = None
+
+
+def set_session_probe(probe: Callable[[str], bool] | None) -> None:
+    """probe(owner) -> False once the owner's browser session has ended (its worker is then ended)."""
+    global _SESSION_PROBE
+    _SESSION_PROBE = probe
+
+
+def live_workers() -> int:
+    """Worker processes of this process that are running."""
+    with _REGISTRY_LOCK:
+        return sum(1 for w in _REGISTRY if w.alive())
+
+
+def _session_ended(worker: "_WorkerClient") -> bool:
+    probe = _SESSION_PROBE
+    if probe is None or worker.owner is None:
+        return False
+    try:
+        return not probe(worker.owner)
+    except Exception:  # a probe that fails never ends a worker
+        return False
+
+
+def reap() -> int:
+    """End the idle workers whose session has ended or that have been idle too long; the number ended."""
+    idle_s = float(settings_from_env()["worker_idle_s"])
+    now = time.monotonic()
+    with _REGISTRY_LOCK:  # a request claims its worker under this lock: none starts while one is ended
+        ended = [w for w in _REGISTRY if not w.busy and _session_ended(w)]
+        victims = ended + [w for w in _REGISTRY if not w.busy and w not in ended
+                           and (not w.alive() or now - w.last_used > idle_s)]
+        for worker in victims:
+            worker.kill()
+    for worker in ended:  # the session's spooled result goes with it
+        hook = worker.on_session_end() if worker.on_session_end is not None else None
+        if hook is not None:
+            hook()
+    return len(victims)
+
+
+def _reaper_loop() -> None:
+    global _REAPER
+    while True:
+        idle_s = float(settings_from_env()["worker_idle_s"])
+        time.sleep(max(0.2, min(30.0, idle_s / 4)))
+        reap()
+        with _REGISTRY_LOCK:
+            if not _REGISTRY:
+                _REAPER = None
+                return
+
+
+def _make_room(starting: "_WorkerClient", wait_s: float) -> None:
+    """Before a worker starts: end the ended sessions' and too-idle workers, then, at the cap, the one
+    idle longest (waiting up to wait_s for one to finish its query); register the new one."""
+    global _REAPER
+    reap()
+    cap = max(1, int(settings_from_env()["max_workers"]))
+    deadline = time.monotonic() + wait_s
+    while True:
+        with _REGISTRY_LOCK:
+            others = [w for w in _REGISTRY if w is not starting and w.alive()]
+            if len(others) >= cap:
+                idle = [w for w in others if not w.busy]
+                if idle:
+                    victim = min(idle, key=lambda w: w.last_used)
+                    victim.kill()
+                    continue
+            if len(others) < cap:
+                if starting not in _REGISTRY:
+                    _REGISTRY.append(starting)
+                if _REAPER is None:
+                    _REAPER = threading.Thread(target=_reaper_loop, name="jabodash-sql-reaper", daemon=True)
+                    _REAPER.start()
+                return
+        if time.monotonic() > deadline:
+            raise WorkersBusy(f"all {cap} SQL workers are busy")
+        time.sleep(0.05)
+
+
 class _Pipe:
     """Reads exactly n bytes from a file descriptor before a deadline."""
 
@@ -125,7 +226,8 @@ class _Pipe:
 
 def _result_message(result: Result) -> tuple[dict, list]:
     header = {"ok": result.ok, "columns": result.columns, "types": result.types, "truncated": result.truncated,
-              "limit_reason": result.limit_reason, "elapsed_s": result.elapsed_s,
+              "limit_reason": result.limit_reason, "elapsed_s": result.elapsed_s, "row_count": result.row_count,
+              "spool": result.spool,
               "error": None if result.error is None else _problem_dict(result.error)}
     return header, ([] if result.table is None else [_ipc_buffer(result.table)])
 
@@ -144,6 +246,9 @@ def _run_reply(engine: _Engine, msg: dict, received: float) -> tuple[dict, list]
         result.error = problem_from_exception(duckdb.InterruptException("INTERRUPT Error: Interrupted!"),
                                               msg["sql"], timed_out=True, timeout_s=limit,
                                               memory_limit=engine.memory_limit)
+        reply, blobs = _result_message(result)
+    elif result.ok and msg.get("spool"):  # every row to the file, the page's rows to the app
+        spool_result(result, msg["spool"], int(msg.get("keep_rows") or 1))
         reply, blobs = _result_message(result)
     return reply, blobs
 
@@ -222,8 +327,12 @@ class _WorkerClient:
     """The app's side of one worker process: starts it, sends requests, kills it when it does not
     answer in time, and starts a new one (with the session's uploads) when needed."""
 
-    def __init__(self, init: dict):
+    def __init__(self, init: dict, owner: str | None = None):
         self.init = init
+        self.owner = owner           # the browser session it serves (None: the command line, tests)
+        self.busy = False            # in a request (never ended by the cap or the reaper then)
+        self.last_used = time.monotonic()
+        self.on_session_end = None   # weakref.WeakMethod of what to clean up when the session ends
         self.proc = None
         self.pipe: _Pipe | None = None
         self.pending = 0
@@ -235,6 +344,7 @@ class _WorkerClient:
         return max(0, self.starts - 1)
 
     def _start(self) -> None:
+        _make_room(self, wait_s=float(self.init.get("timeout_s", 10.0)) + _WORKER_GRACE_S)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH", "")] if p])
         debug = os.environ.get("JABODASH_SQL_WORKER_DEBUG")
@@ -265,16 +375,44 @@ class _WorkerClient:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def _claim(self) -> bool:
+        """Mark the worker busy (under the registry's lock); False when it already was (nested)."""
+        with _REGISTRY_LOCK:
+            if self.busy:
+                return False
+            self.busy = True
+            self.last_used = time.monotonic()
+            return True
+
+    def _release(self) -> None:
+        with _REGISTRY_LOCK:
+            self.busy = False
+            self.last_used = time.monotonic()
+
     def ensure(self) -> None:
-        if not self.alive():
-            self.kill()
-            self._start()
+        """Start the worker unless it runs (never ended by the cap or the reaper meanwhile)."""
+        claimed = self._claim()
+        try:
+            if not self.alive():
+                self.kill()
+                self._start()
+        finally:
+            if claimed:
+                self._release()
 
     def request(self, header: dict, blobs: list[bytes] = (), timeout_s: float | None = None):
         """Send one request, return (reply, blobs). TimeoutError when the worker did not answer in
         time (it is killed), _WorkerDied when it ended (crash, memory). ``timeout_s`` counts from the
         moment the request is sent (a new worker's start-up before it is not counted) and covers the
         whole reply, its transfer included; the start goes to the worker as ``started``."""
+        claimed = self._claim()
+        try:
+            return self._request(header, blobs, timeout_s)
+        finally:
+            if claimed:
+                self._release()
+
+    def _request(self, header: dict, blobs: list[bytes], timeout_s: float | None):
         self.ensure()
         try:
             while self.pending:  # replies of init/add sent at start
@@ -299,6 +437,9 @@ class _WorkerClient:
 
     def kill(self) -> None:
         proc, self.proc = self.proc, None
+        with _REGISTRY_LOCK:
+            if self in _REGISTRY:
+                _REGISTRY.remove(self)
         if proc is None:
             return
         try:
