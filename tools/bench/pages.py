@@ -18,6 +18,8 @@ Usage (from the repository root, with the app's venv):
   interleaved with the map page (and the overview), rerun by rerun.
 * ``--ab``: runs this script alternately in the two roots (``--rounds`` processes each) and
   reports the medians of both.
+* warm reruns run the page's fragment alone when the year widget is in one (as the server does;
+  ``--full``: the whole page, as AppTest's run() and a page test do).
 * ``--profile``: cProfile of the measured warm reruns of the (first) page, saved to the file.
 """
 from __future__ import annotations
@@ -122,17 +124,24 @@ def page_params(root: Path, level: str) -> dict:
 
 
 class Rerunner:
-    """One session of a page; each step sets its year widget to the next year, then runs."""
+    """One session of a page; each step sets its year widget to the next year, then runs: the
+    fragment that holds the widget when the page has one (as the server does: see
+    tests/fragments.py), else the whole page (``full=True``: always the whole page)."""
 
-    def __init__(self, at):
+    def __init__(self, at, full: bool = False):
+        sys.path.insert(0, str(HERE.parent.parent / "tests"))
+        from fragments import fragment_ids, rerun_fragment
         self.at, self.i = at, 0
+        ids = [] if full else fragment_ids(at)
+        self.mode = "fragment" if len(ids) == 1 else "full"
+        self.run = (lambda: rerun_fragment(self.at, ids[0])) if self.mode == "fragment" else self.at.run
 
     def step(self) -> float:
         widget = _year_widget(self.at)
         if widget is not None and len(widget.options) > 1:
             self.i += 1
             widget.set_value(widget.options[self.i % 2])
-        ms = _cpu(self.at.run)
+        ms = _cpu(self.run)
         _check(self.at)
         return ms
 
@@ -160,11 +169,13 @@ def _profiling_script_thread(prof: cProfile.Profile | None):
         ScriptRunner._run_script = original
 
 
-def measure_page(root: Path, page: str, params: dict, reruns: int, profile: str | None = None) -> dict:
+def measure_page(root: Path, page: str, params: dict, reruns: int, profile: str | None = None,
+                 full: bool = False) -> dict:
     open_page(root, page, params)   # process caches warm
     first = [open_page(root, page, params)[1] for _ in range(max(3, reruns // 3))]
     at, _ = open_page(root, page, params)
-    runner = Rerunner(at)
+    elements = _count(at)
+    runner = Rerunner(at, full)
     runner.step()
     runner.step()
     prof = cProfile.Profile() if profile else None
@@ -173,17 +184,26 @@ def measure_page(root: Path, page: str, params: dict, reruns: int, profile: str 
     if prof:
         prof.dump_stats(profile)
     return {"page": page, "level": params.get("level", "kabkota"), "first_ms": statistics.median(first),
-            "warm_ms": statistics.median(warm), "elements": len(list(at.main)) + len(list(at.sidebar))}
+            "warm_ms": statistics.median(warm), "rerun": runner.mode, "elements": elements,
+            "elements_rerun": _count(at)}
 
 
-def measure_naive(root: Path, page: str, params: dict, reruns: int) -> dict:
+def _count(at) -> int:
+    """Elements (blocks included) of the last run's tree."""
+    def walk(node) -> int:
+        children = getattr(node, "children", None) or {}
+        return 1 + sum(walk(c) for c in children.values())
+    return sum(walk(root) for root in at._tree.children.values())
+
+
+def measure_naive(root: Path, page: str, params: dict, reruns: int, full: bool = False) -> dict:
     """The page and the naive app, rerun after rerun (A/B interleaved)."""
     from streamlit.testing.v1 import AppTest
     os.environ["JABODASH_NAIVE_LEVEL"] = params.get("level", "kabkota")
     naive = AppTest.from_file(str(HERE / "naive_app.py"), default_timeout=120)
     naive.run()
     _check(naive)
-    app = Rerunner(open_page(root, page, params)[0])
+    app = Rerunner(open_page(root, page, params)[0], full)
     other = Rerunner(naive)
     for _ in range(2):
         app.step()
@@ -193,8 +213,8 @@ def measure_naive(root: Path, page: str, params: dict, reruns: int) -> dict:
         ours.append(app.step())
         theirs.append(other.step())
     a, b = statistics.median(ours), statistics.median(theirs)
-    return {"page": page, "level": params.get("level", "kabkota"), "jabodash_ms": a, "naive_ms": b,
-            "ratio": b / a if a else None}
+    return {"page": page, "level": params.get("level", "kabkota"), "rerun": app.mode, "jabodash_ms": a,
+            "naive_ms": b, "ratio": b / a if a else None}
 
 
 def _load() -> str:
@@ -214,9 +234,9 @@ def run_here(args) -> list[dict]:
         if args.naive:
             if page not in ("peta", "ringkasan"):
                 continue
-            row = measure_naive(root, page, p, args.reruns)
+            row = measure_naive(root, page, p, args.reruns, args.full)
         else:
-            row = measure_page(root, page, p, args.reruns, args.profile if not out else None)
+            row = measure_page(root, page, p, args.reruns, args.profile if not out else None, args.full)
         row["load"] = _load()
         out.append(row)
         if not args.json:
@@ -229,9 +249,11 @@ def run_ab(args) -> None:
     rows: dict[tuple, list] = {}
     for r in range(args.rounds):
         for label, root in (("before", args.ab[0]), ("after", args.ab[1])):
-            cmd = [sys.executable, __file__, "--scratch", f"{args.scratch}/{label}", "--app-root", root,
-                   "--pages", args.pages, "--reruns", str(args.reruns), "--level", args.level, "--json"]
-            res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--scratch", f"{args.scratch}/{label}", "--app-root", root,
+                   "--pages", args.pages, "--reruns", str(args.reruns), "--level", args.level, "--json"] + \
+                (["--full"] if args.full else [])
+            # in the root: Streamlit reads .streamlit/config.toml from the working folder
+            res = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=root)
             if res.returncode:
                 sys.exit(res.stderr[-3000:])
             for row in json.loads(res.stdout.strip().splitlines()[-1]):
@@ -260,6 +282,7 @@ def main(argv=None) -> None:
     ap.add_argument("--level", default="kabkota", choices=("kabkota", "kecamatan"))
     ap.add_argument("--naive", action="store_true")
     ap.add_argument("--profile")
+    ap.add_argument("--full", action="store_true", help="rerun the whole page even where a fragment would do")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--ab", nargs=2, metavar=("BEFORE_ROOT", "AFTER_ROOT"))
     ap.add_argument("--rounds", type=int, default=3)
