@@ -109,18 +109,14 @@ def open_page(root: Path, page: str, params: dict) -> tuple:
     return at, ms
 
 
-def _kecamatan_indicator(at) -> str | None:
-    sb = at.selectbox(key="w_indicator_kec")
-    return next((o for o in sb.options if o.startswith("upload.")), None)
-
-
 def page_params(root: Path, level: str) -> dict:
     """The map page's URL: the geographic map (as the naive app draws), at kecamatan the saved
     kecamatan dataset."""
     if level != "kecamatan":
         return {"map_type": "geo"}
-    at, _ = open_page(root, "peta", {"level": "kecamatan"})
-    return {"map_type": "geo", "level": "kecamatan", "indicator": _kecamatan_indicator(at), "year": "2022"}
+    from jabodash.store import workspace
+    indicator = workspace.indicator_id(workspace.list_datasets()[0]["id"], "Jumlah bench")
+    return {"map_type": "geo", "level": "kecamatan", "indicator": indicator, "year": "2022"}
 
 
 class Rerunner:
