@@ -109,9 +109,18 @@ def _boundary_version(level: str) -> str | None:
     return None if bset is None else str(bset.meta.get("sha256"))
 
 
+# Session-state keys of sidebar switches that change what the tables hold (e.g. a switch that
+# keeps official figures only): their values are part of data_version, so nothing built for one
+# setting is served for another. Add such a switch's widget key here.
+DATA_FILTER_KEYS: tuple[str, ...] = ()
+
+
 def data_version(bundle: uploads_mod.Uploads | None = None) -> tuple:
+    """The version of what the data reads return in this session: the bundle's signature, the
+    cached boundaries and the sidebar's data filters (DATA_FILTER_KEYS)."""
     bundle = bundle if bundle is not None else uploaded_data()
-    return (bundle.signature, _boundary_version("kabkota"), _boundary_version("kecamatan"))
+    filters = tuple(st.session_state.get(key) for key in DATA_FILTER_KEYS)
+    return (bundle.signature, _boundary_version("kabkota"), _boundary_version("kecamatan"), filters)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
