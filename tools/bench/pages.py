@@ -124,10 +124,10 @@ class Rerunner:
     fragment that holds the widget when the page has one (as the server does: see
     tests/fragments.py), else the whole page (``full=True``: always the whole page)."""
 
-    def __init__(self, at, full: bool = False):
+    def __init__(self, at, full: bool = False, cold: bool = False):
         sys.path.insert(0, str(HERE.parent.parent / "tests"))
         from fragments import fragment_ids, rerun_fragment
-        self.at, self.i = at, 0
+        self.at, self.i, self.cold = at, 0, cold
         ids = [] if full else fragment_ids(at)
         self.mode = "fragment" if len(ids) == 1 else "full"
         self.run = (lambda: rerun_fragment(self.at, ids[0])) if self.mode == "fragment" else self.at.run
@@ -137,6 +137,9 @@ class Rerunner:
         if widget is not None and len(widget.options) > 1:
             self.i += 1
             widget.set_value(widget.options[self.i % 2])
+        if self.cold:   # nothing built for an earlier view: every figure and table made again
+            import jabodash.ui
+            getattr(jabodash.ui, "_memo", None) and jabodash.ui._memo.clear()
         ms = _cpu(self.run)
         _check(self.at)
         return ms
@@ -192,14 +195,14 @@ def _count(at) -> int:
     return sum(walk(root) for root in at._tree.children.values())
 
 
-def measure_naive(root: Path, page: str, params: dict, reruns: int, full: bool = False) -> dict:
+def measure_naive(root: Path, page: str, params: dict, reruns: int, full: bool = False, cold: bool = False) -> dict:
     """The page and the naive app, rerun after rerun (A/B interleaved)."""
     from streamlit.testing.v1 import AppTest
     os.environ["JABODASH_NAIVE_LEVEL"] = params.get("level", "kabkota")
     naive = AppTest.from_file(str(HERE / "naive_app.py"), default_timeout=120)
     naive.run()
     _check(naive)
-    app = Rerunner(open_page(root, page, params)[0], full)
+    app = Rerunner(open_page(root, page, params)[0], full, cold)
     other = Rerunner(naive)
     for _ in range(2):
         app.step()
@@ -209,7 +212,7 @@ def measure_naive(root: Path, page: str, params: dict, reruns: int, full: bool =
         ours.append(app.step())
         theirs.append(other.step())
     a, b = statistics.median(ours), statistics.median(theirs)
-    return {"page": page, "level": params.get("level", "kabkota"), "rerun": app.mode, "jabodash_ms": a,
+    return {"page": page, "level": params.get("level", "kabkota"), "rerun": app.mode, "cold": cold, "jabodash_ms": a,
             "naive_ms": b, "ratio": b / a if a else None}
 
 
@@ -230,7 +233,7 @@ def run_here(args) -> list[dict]:
         if args.naive:
             if page not in ("peta", "ringkasan"):
                 continue
-            row = measure_naive(root, page, p, args.reruns, args.full)
+            row = measure_naive(root, page, p, args.reruns, args.full, args.cold)
         else:
             row = measure_page(root, page, p, args.reruns, args.profile if not out else None, args.full)
         row["load"] = _load()
@@ -279,6 +282,8 @@ def main(argv=None) -> None:
     ap.add_argument("--naive", action="store_true")
     ap.add_argument("--profile")
     ap.add_argument("--full", action="store_true", help="rerun the whole page even where a fragment would do")
+    ap.add_argument("--cold", action="store_true", help="with --naive: clear the shared figure/table memos "
+                    "(ui._memo) before each rerun, as for a view nobody has seen")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--ab", nargs=2, metavar=("BEFORE_ROOT", "AFTER_ROOT"))
     ap.add_argument("--rounds", type=int, default=3)
