@@ -7,6 +7,7 @@ ViewState. At the end of a page, sync_url(state) writes the view back to the URL
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -95,15 +96,54 @@ def data_source() -> DataSource:
     return DataSource(_runner, uploaded_data(), kecamatan_regions)
 
 
+# --- built once per version of the data, not per rerun --------------------------------------------
+# What the pickers, the URL check and the profile read is made once per data version and shared
+# by the sessions that see the same data (st.cache_resource: the same object every rerun, so
+# callers must not mutate it). The version is data_version(): the bundle's signature (built-in
+# data, saved datasets and this session's uploads) and the cached kecamatan boundaries; a filter
+# of the view that changes what the tables hold belongs in it too.
+
+def _boundary_version(level: str) -> str | None:
+    # imported here: jabodash.geo.boundaries loads geopandas, which not every page needs
+    from jabodash.geo import boundaries
+    bset = boundaries.load_cached(level)   # two stat calls once read (see geo/boundaries/cache.py)
+    return None if bset is None else str(bset.meta.get("sha256"))
+
+
+# Session-state keys of sidebar switches that change what the tables hold (e.g. a switch that
+# keeps official figures only): their values are part of data_version, so nothing built for one
+# setting is served for another. Add such a switch's widget key here.
+DATA_FILTER_KEYS: tuple[str, ...] = ()
+
+
+def data_version(bundle: uploads_mod.Uploads | None = None) -> tuple:
+    """The version of what the data reads return in this session: the bundle's signature, the
+    cached boundaries and the sidebar's data filters (DATA_FILTER_KEYS)."""
+    bundle = bundle if bundle is not None else uploaded_data()
+    filters = tuple(st.session_state.get(key) for key in DATA_FILTER_KEYS)
+    return (bundle.signature, _boundary_version("kabkota"), _boundary_version("kecamatan"), filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _indicator_table(version: tuple, level: str, _bundle: uploads_mod.Uploads) -> pd.DataFrame:
+    return DataSource(_runner, _bundle, kecamatan_regions).table(level=level)
+
+
 def indicator_table(level: str = "kabkota") -> pd.DataFrame:
     """The indicators, the uploaded ones included (theme "uploaded"); at level="kecamatan" the
-    uploaded indicators with kecamatan figures (DataSource.table)."""
-    return data_source().table(level=level)
+    uploaded indicators with kecamatan figures (DataSource.table). Shared: do not mutate."""
+    bundle = uploaded_data()
+    return _indicator_table(data_version(bundle), level, bundle)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _kecamatan_regions(version: str | None) -> pd.DataFrame | None:
+    return cached_kecamatan(query)
 
 
 def kecamatan_regions() -> pd.DataFrame | None:
     """The kecamatan of the cached boundaries as a regions frame, or None without them."""
-    return cached_kecamatan(query)
+    return _kecamatan_regions(_boundary_version("kecamatan"))
 
 
 def get_indicator(indicator_id: str) -> catalog_mod.Indicator:
@@ -129,6 +169,19 @@ def region_profile(code: str) -> tuple[pd.DataFrame, dict]:
     return src.profile(code), src.catalog()
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _memo(version: tuple, name: str, args: tuple, _make):
+    return _make(*args)
+
+
+def per_data_version(name: str, make, *args):
+    """``make(*args)`` made once per data version and ``(name, args)`` (hashable args), shared
+    by the sessions that see the same data: e.g. a region's profile table is computed when its
+    region (or the data) changes, not on every rerun. Do not mutate what it returns."""
+    bundle = uploaded_data()
+    return _memo(data_version(bundle), name, args, make)
+
+
 def current_lang() -> str:
     view = st.session_state.get(VIEW_KEY)
     raw = st.query_params.get("lang") or (view.lang if view else None)
@@ -152,11 +205,16 @@ def _leave_pages_directory_mode() -> None:
     the pages; app.py's st.navigation never does.
     """
     manager = get_script_run_ctx().pages_manager
-    main = Path(manager.main_script_path).resolve()
-    bypassed = any(Path(page["script_path"]).resolve() == main for page in manager.get_pages().values())
+    main = _resolved(manager.main_script_path)
+    bypassed = any(_resolved(page["script_path"]) == main for page in manager.get_pages().values())
     if PagesManager.uses_pages_directory or bypassed:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: str) -> Path:
+    return Path(path).resolve()
 
 
 def page_setup(page_id: str) -> state_mod.ViewState:
@@ -217,25 +275,33 @@ def _init(key: str, value) -> None:
         st.session_state[key] = value
 
 
-def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
-                     label_key: str = "picker.indicator", level: str = "kabkota",
-                     extra: dict[str, str] | None = None) -> str:
-    """The uploaded indicators are listed too (theme "uploaded"); see indicator_table.
-    ``extra`` ({id: label}) are listed first (e.g. the area from the boundaries at kecamatan)."""
-    lang = state.lang
+def _indicator_choices(level: str, lang: str, themes: tuple[str, ...] | None,
+                       extra: tuple[tuple[str, str], ...]) -> tuple[list[str], dict[str, str]]:
+    """(options, id -> label) of the indicator picker."""
     table = indicator_table(level)
     table = table[(table["max_regions"] > 0) & (table["kind"] != "flow")]
     if themes:
         table = table[table["theme"].isin(themes)]
-    extra = dict(extra or {})
-    options = list(extra) + table["id"].tolist()
-    names = dict(zip(table["id"], table["name_en" if lang == "en" else "name_id"]))
-    theme_of = dict(zip(table["id"], table["theme"]))
-    default = state.indicator if state.indicator in options else options[0]
-    if st.session_state.get(key) not in options:
+    names = table["name_en" if lang == "en" else "name_id"]
+    labels = dict(extra)
+    labels.update((i, f"{t('theme.' + theme, lang)} · {name}")
+                  for i, theme, name in zip(table["id"], table["theme"], names))
+    return list(labels), labels
+
+
+def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
+                     label_key: str = "picker.indicator", level: str = "kabkota",
+                     extra: dict[str, str] | None = None) -> str:
+    """The uploaded indicators are listed too (theme "uploaded"); see indicator_table.
+    ``extra`` ({id: label}) are listed first (e.g. the area from the boundaries at kecamatan).
+    The options and labels are made once per data version and language."""
+    lang = state.lang
+    options, labels = per_data_version("indicator_choices", _indicator_choices, level, lang,
+                                       tuple(themes) if themes else None, tuple((extra or {}).items()))
+    default = state.indicator if state.indicator in labels else options[0]
+    if st.session_state.get(key) not in labels:
         st.session_state[key] = default
-    return st.selectbox(t(label_key, lang), options, key=key, format_func=lambda i: extra.get(i) or
-                        f"{t('theme.' + theme_of[i], lang)} · {names[i]}")
+    return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__)
 
 
 def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_year",
@@ -313,8 +379,9 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
 
 
 def csv_download(frame: pd.DataFrame, filename: str, lang: str, key: str) -> None:
-    st.download_button(t("common.download_csv", lang), csvsafe.to_safe_csv(frame), file_name=filename,
-                       mime="text/csv", key=key)
+    """The CSV is made only when the button is clicked (never on a rerun)."""
+    st.download_button(t("common.download_csv", lang), lambda: csvsafe.to_safe_csv(frame), file_name=filename,
+                       mime="text/csv", key=key, on_click="ignore")
 
 
 # --- Perbarui dari BPS / Refresh from BPS (Data & metode; logic in jabodash.official through

@@ -18,92 +18,107 @@ lang = state.lang
 st.title(t("peta.title", lang))
 
 
-def opts(key, options, label, prefix, default=None):
+def opts(state, key, options, label, prefix, default=None):
     st.session_state.setdefault(key, default or getattr(state, key[2:]))
     return st.selectbox(t(label, lang), options, key=key, format_func=lambda v: t(prefix + v, lang))
 
 
-left, right = st.columns([3, 1])
-geojson_kab = boundaries.geojson_for("kabkota")
-with right:
-    level = opts("m_level", state_mod.LEVELS, "peta.level", "peta.level_")
-    geojson = geojson_kab if level == "kabkota" else boundaries.geojson_for(level)
-    indicator_id = year = None
-    if level == "kabkota":
-        indicator_id = ui.indicator_picker(state)
-        year = ui.year_picker(state, indicator_id)
-    elif geojson is not None:  # kecamatan: the area from the boundaries, or uploaded kecamatan data
-        indicator_id = ui.indicator_picker(state, key="w_indicator_kec", level=level,
-                                           extra={maps.AreaIndicator.id: t("maps.area.name", lang)})
-        if indicator_id != maps.AreaIndicator.id:
-            year = ui.year_picker(state, indicator_id, key="w_year_kec", level=level)
-    if year is not None:
-        state = state.with_(indicator=indicator_id, year=year)
-    map_type = opts("m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_")
-    method = opts("m_classification", state_mod.CLASSIFICATIONS, "peta.method", "maps.method.")
-    st.session_state.setdefault("m_classes", state.classes)
-    k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
-    pal = opts("m_palette", state_mod.PALETTES, "peta.palette", "peta.palette_")
-    fit = opts("m_fit", state_mod.FITS, "peta.fit", "peta.fit_")
-    osm = st.toggle(t("peta.osm", lang), value=False, key="m_osm", help=t("peta.osm_help", lang))
-state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal, fit=fit)
+@st.fragment
+def explorer(state):
+    """The map, its controls, legend, sources, downloads and definition, and the region profile:
+    a change in any of them reruns this part only (and writes the view to the URL), not the
+    page set-up and the boundary import below."""
+    left, right = st.columns([3, 1])
+    geojson_kab = boundaries.geojson_for("kabkota")
+    with right:
+        level = opts(state, "m_level", state_mod.LEVELS, "peta.level", "peta.level_")
+        geojson = geojson_kab if level == "kabkota" else boundaries.geojson_for(level)
+        indicator_id = year = None
+        if level == "kabkota":
+            indicator_id = ui.indicator_picker(state)
+            year = ui.year_picker(state, indicator_id)
+        elif geojson is not None:  # kecamatan: the area from the boundaries, or uploaded kecamatan data
+            indicator_id = ui.indicator_picker(state, key="w_indicator_kec", level=level,
+                                               extra={maps.AreaIndicator.id: t("maps.area.name", lang)})
+            if indicator_id != maps.AreaIndicator.id:
+                year = ui.year_picker(state, indicator_id, key="w_year_kec", level=level)
+        if year is not None:
+            state = state.with_(indicator=indicator_id, year=year)
+        map_type = opts(state, "m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_")
+        method = opts(state, "m_classification", state_mod.CLASSIFICATIONS, "peta.method", "maps.method.")
+        st.session_state.setdefault("m_classes", state.classes)
+        k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
+        pal = opts(state, "m_palette", state_mod.PALETTES, "peta.palette", "peta.palette_")
+        fit = opts(state, "m_fit", state_mod.FITS, "peta.fit", "peta.fit_")
+        osm = st.toggle(t("peta.osm", lang), value=False, key="m_osm", help=t("peta.osm_help", lang))
+    state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal, fit=fit)
 
-mode = peta.map_mode(level, map_type, geojson is not None)
-values = ind = None
-with left:
-    if year is not None:
-        ind = ui.get_indicator(indicator_id)
-        values = ui.indicator_values(indicator_id, year, state.region_set, level)
-        # diverging around the metro value; without one (uploads, kecamatan) around the median
-        center = ui.data_source().metro(ind, year, state.region_set).value if pal == "diverging" \
-            and level == "kabkota" else None
-    elif level == "kecamatan" and geojson is not None:
-        ind, center, year = maps.AreaIndicator(), None, t("peta.area_year", lang)
-        values = maps.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
-        st.info(t("peta.kecamatan_only_area", lang))
-    if mode == "none":
-        st.warning(t("maps.kecamatan_needs_boundaries", lang))
-    elif values is not None:
-        classes = peta.classes_for(values, ind, state, lang, center)
-        # one recipe, built once per run for the screen; the export's figure (projector styling,
-        # 1920x1080, white basemap) only when an image button is clicked
-        map_figure = functools.partial(maps.map_view, values, ind, year, lang, classes, level=level, view=mode,
-                                       geojson=geojson if mode == "geo" else None, fit=fit,
-                                       attribution=boundaries.attribution(level),
-                                       outline=geojson_kab if level == "kecamatan" else None)
-        event = st.plotly_chart(map_figure(basemap="osm" if osm else "white"), key=f"map_{level}_{mode}",
-                                on_select="rerun", selection_mode="points")
-        if clicked := peta.selected_code(event, level):
-            st.session_state["m_region"] = clicked
-        if "dataset_id" in values:
-            ui.sources_footnote(values, lang)
-        stem = f"jabodash_map_{ind.id}_{year}_{level}"
-        ui.csv_download(values, f"{stem}.csv", lang, key="dl_map")
-        ui.image_downloads(lambda: views.presentify(map_figure(presenter=True, width=1920, height=1080)), stem, lang,
-                           key="dl_map_img")
-    if geojson is None or geojson_kab is None:
-        st.info(t("peta.how_to_boundaries", lang))
-if ind is not None and not isinstance(ind, maps.AreaIndicator):
-    ui.definition_box(ind, lang)
+    mode = peta.map_mode(level, map_type, geojson is not None)
+    values = ind = None
+    with left:
+        if year is not None:
+            ind = ui.get_indicator(indicator_id)
+            values = ui.indicator_values(indicator_id, year, state.region_set, level)
+            # diverging around the metro value; without one (uploads, kecamatan) around the median
+            center = ui.data_source().metro(ind, year, state.region_set).value if pal == "diverging" \
+                and level == "kabkota" else None
+        elif level == "kecamatan" and geojson is not None:
+            ind, center, year = maps.AreaIndicator(), None, t("peta.area_year", lang)
+            values = maps.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
+            st.info(t("peta.kecamatan_only_area", lang))
+        if mode == "none":
+            st.warning(t("maps.kecamatan_needs_boundaries", lang))
+        elif values is not None:
+            classes = peta.classes_for(values, ind, state, lang, center)
+            # one recipe for the screen; the export's figure (projector styling, 1920x1080, white
+            # basemap) only when an image button is clicked
+            map_figure = functools.partial(maps.map_view, values, ind, year, lang, classes, level=level, view=mode,
+                                           geojson=geojson if mode == "geo" else None, fit=fit,
+                                           attribution=boundaries.attribution(level),
+                                           outline=geojson_kab if level == "kecamatan" else None)
+            basemap = "osm" if osm else "white"
+            # built once per view and data version (the boundaries included), shared by the sessions
+            figure = ui.per_data_version("peta.map", lambda *_: map_figure(basemap=basemap), indicator_id, year,
+                                         state.region_set, level, mode, lang, method, k, pal, fit, center, basemap)
+            event = st.plotly_chart(figure, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
+            if clicked := peta.selected_code(event, level):
+                st.session_state["m_region"] = clicked
+            if "dataset_id" in values:
+                ui.sources_footnote(values, lang)
+            stem = f"jabodash_map_{ind.id}_{year}_{level}"
+            ui.csv_download(values, f"{stem}.csv", lang, key="dl_map")
+            ui.image_downloads(lambda: views.presentify(map_figure(presenter=True, width=1920, height=1080)), stem, lang,
+                               key="dl_map_img")
+        if geojson is None or geojson_kab is None:
+            st.info(t("peta.how_to_boundaries", lang))
+    if ind is not None and not isinstance(ind, maps.AreaIndicator):
+        ui.definition_box(ind, lang)
 
-# region profile
-st.subheader(t("peta.profile", lang))
-src = values if level == "kecamatan" and values is not None else ui.query("regions", region_set=state.region_set)
-names = dict(zip(src["region_code"] if "region_code" in src else src["code"], src["name"]))
-codes = list(names)
-if st.session_state.get("m_region") not in codes:
-    st.session_state["m_region"] = state.regions[0] if state.regions and state.regions[0] in codes else codes[0]
-code = st.selectbox(t("peta.region", lang), codes, key="m_region", format_func=lambda c: f"{names[c]} ({c})")
-state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
-if len(code) == 4:
-    prof = peta.profile_table(*ui.region_profile(code), lang)
-    st.dataframe(prof.drop(columns="indicator_id"), hide_index=True, key="profile", column_config={
-        **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
-        "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
-        "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
-else:
-    row = values[values["region_code"] == code].iloc[0]
-    st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())
+    # region profile
+    st.subheader(t("peta.profile", lang))
+    src = values if level == "kecamatan" and values is not None else ui.query("regions", region_set=state.region_set)
+    names = dict(zip(src["region_code"] if "region_code" in src else src["code"], src["name"]))
+    codes = list(names)
+    if st.session_state.get("m_region") not in codes:
+        st.session_state["m_region"] = state.regions[0] if state.regions and state.regions[0] in codes else codes[0]
+    code = st.selectbox(t("peta.region", lang), codes, key="m_region", format_func=lambda c: f"{names[c]} ({c})")
+    state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
+    if len(code) == 4:
+        # computed when the region (or the data) changes, not on every change of the map
+        prof = ui.per_data_version("peta.profile", lambda c, lg: peta.profile_table(*ui.region_profile(c), lg)
+                                   .drop(columns="indicator_id"), code, lang)
+        st.dataframe(prof, hide_index=True, key="profile", column_config={
+            **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
+            "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
+            "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
+    else:
+        row = values[values["region_code"] == code].iloc[0]
+        st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())
+    ui.sync_url(state)
+
+
+explorer(state)
+geojson = boundaries.geojson_for(st.session_state.get("m_level", state.level))
 
 # boundaries: upload and download
 with st.expander(t("peta.boundaries", lang), expanded=geojson is None):
@@ -147,4 +162,3 @@ with st.expander(t("peta.boundaries", lang), expanded=geojson is None):
         if len(checks) and checks["flagged"].any():
             st.warning(t("peta.area_flagged", lang, n=counts["flagged"]))
             st.dataframe(checks[checks["flagged"]], hide_index=True, key="b_checks")
-ui.sync_url(state)

@@ -19,24 +19,38 @@ st.subheader(t("overview.ranking", lang))
 left, right = st.columns([3, 1])
 with right:
     indicator_id = ui.indicator_picker(state)
-    year = ui.year_picker(state, indicator_id)
 ind = ui.get_indicator(indicator_id)
-state = state.with_(indicator=indicator_id, year=year)
-with left:
-    if year is not None:
-        values = ui.indicator_values(indicator_id, year, state.region_set)
-        metro = metro_value(ui.data_source(), ind, year, state.region_set)
-        reference = metro.value if ind.aggregation in ("weighted_mean", "ratio") else None
-        st.plotly_chart(charts.ranking_bar(values, ind, year, lang, reference), key="ranking")
-        if metro.value is None and ind.aggregation not in ("none", "min_max"):
-            st.info(t("overview.metro_incomplete", lang, covered=metro.covered, total=metro.total))
-        ui.sources_footnote(values, lang)
-        ui.csv_download(values, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_ranking")
+
+
+@st.fragment
+def ranking(state, left, right):
+    """The year picker and the ranking: a change of year reruns this part only (and writes the
+    view to the URL), not the KPIs, the definition and the trend of the indicator."""
+    with right:
+        year = ui.year_picker(state, indicator_id)
+    state = state.with_(indicator=indicator_id, year=year)
+    with left:
+        if year is not None:
+            values = ui.indicator_values(indicator_id, year, state.region_set)
+            metro = metro_value(ui.data_source(), ind, year, state.region_set)
+            reference = metro.value if ind.aggregation in ("weighted_mean", "ratio") else None
+            figure = ui.per_data_version("ringkasan.ranking", lambda *_: charts.ranking_bar(
+                values, ind, year, lang, reference), indicator_id, year, state.region_set, lang)
+            st.plotly_chart(figure, key="ranking")
+            if metro.value is None and ind.aggregation not in ("none", "min_max"):
+                st.info(t("overview.metro_incomplete", lang, covered=metro.covered, total=metro.total))
+            ui.sources_footnote(values, lang)
+            ui.csv_download(values, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_ranking")
+    ui.sync_url(state)
+
+
+ranking(state, left, right)
 ui.definition_box(ind, lang)
 
 st.subheader(t("overview.trend", lang))
 series = ui.indicator_series(indicator_id, state.region_set)
 if series["year"].nunique() < 2:
     st.info(t("overview.single_year", lang))
-st.plotly_chart(charts.trend_lines(series, ind, lang), key="trend")
-ui.sync_url(state)
+trend = ui.per_data_version("ringkasan.trend", lambda *_: charts.trend_lines(series, ind, lang), indicator_id,
+                            state.region_set, lang)
+st.plotly_chart(trend, key="trend")

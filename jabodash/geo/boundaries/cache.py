@@ -3,8 +3,10 @@ geometry and the *unsimplified* ``area_km2``) plus ``{level}.json`` (source, lic
 date, sha256 of the parquet, the import report). The parquet is written first, then the JSON that
 vouches for it; a corrupt cache is removed and reported as absent, never raised.
 
-:func:`geojson_for` keeps an in-memory memo per (cache folder, level, checksum); pages cache its
-results on top of that.
+:func:`load_cached` keeps the set it read per (cache folder, level) and hands it out again while
+both files are unchanged (same inode, size and times; a write within the last seconds is checked
+against the checksum, as file times are coarse): a page rerun reads no parquet. :func:`geojson_for`
+keeps an in-memory memo per (cache folder, level, checksum). Do not mutate what they return.
 """
 from __future__ import annotations
 
@@ -120,17 +122,78 @@ def _read_cache_once(level: str) -> tuple[str, BoundarySet | None, str]:
     return "ok", BoundarySet(level=level, gdf=gdf, meta=meta), ""
 
 
+# (cache folder, level) -> (stamp of both files before they were read, the set, the JSON's bytes)
+_LOADED: dict[tuple[str, str], tuple[tuple, BoundarySet, bytes]] = {}
+RECENT_S = 3.0   # a write this recent may share its file times with the one before it
+
+
+def _stamp(paths: tuple[Path, ...]) -> tuple:
+    out = []
+    for p in paths:
+        s = p.stat()
+        out.append((s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns))
+    return tuple(out)
+
+
+def _unchanged(level: str) -> BoundarySet | None:
+    """The set read before, when neither file changed since (None otherwise)."""
+    parquet, meta_path = _cache_paths(level)
+    hit = _LOADED.get((str(parquet.parent), level))
+    if hit is None:
+        return None
+    try:
+        stamp = _stamp((parquet, meta_path))
+        if stamp != hit[0]:
+            return None
+        if time.time() - max(max(s[2], s[3]) for s in stamp) / 1e9 < RECENT_S:
+            # a same-size rewrite within the file system's time granularity keeps the stamp
+            if meta_path.read_bytes() != hit[2] or \
+                    hashlib.sha256(parquet.read_bytes()).hexdigest() != hit[1].meta.get("sha256"):
+                return None
+    except OSError:
+        return None
+    return hit[1]
+
+
+def _remember(level: str, stamp: tuple | None, bset: BoundarySet) -> None:
+    parquet, meta_path = _cache_paths(level)
+    if stamp is None:
+        return
+    try:
+        meta_bytes = meta_path.read_bytes()
+    except OSError:
+        return
+    if json.loads(meta_bytes) == bset.meta:   # the JSON read is the one remembered
+        if len(_LOADED) >= 8:
+            _LOADED.clear()
+        _LOADED[(str(parquet.parent), level)] = (stamp, bset, meta_bytes)
+
+
+def _forget() -> None:
+    _LOADED.clear()
+    _GEOJSON_MEMO.clear()
+
+
 def load_cached(level: str) -> BoundarySet | None:
     """The cached boundaries of a level, or None when there are none.
 
     A corrupt cache (unreadable JSON or parquet, checksum mismatch, wrong columns) is logged,
     removed and reported as None, never raised: the page then offers import/download again.
+    Read once per version of the files (see the module docstring).
     """
     _check_level(level)
+    hit = _unchanged(level)
+    if hit is not None:
+        return hit
     status, detail = "absent", ""
     for _attempt in range(3):
+        try:
+            stamp = _stamp(_cache_paths(level))
+        except OSError:
+            stamp = None
         status, bset, detail = _read_cache_once(level)
         if status == "ok":
+            _remember(level, stamp, bset)
             return bset
         if status != "mismatch":
             break
@@ -140,7 +203,7 @@ def load_cached(level: str) -> BoundarySet | None:
         log.warning("boundary cache for %s is damaged (%s); removed, import or download again",
                     level, detail)
         _remove(parquet, meta_path)
-        _GEOJSON_MEMO.clear()
+        _forget()
     return None
 
 
@@ -203,5 +266,5 @@ def clear_cache(level: str | None = None) -> list[Path]:
             if p.exists():
                 _remove(p)
                 removed.append(p)
-    _GEOJSON_MEMO.clear()
+    _forget()
     return removed

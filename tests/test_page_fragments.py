@@ -1,0 +1,87 @@
+"""The map page's and the overview's fragments: a change inside one reruns only that part (as the
+server does: tests/fragments.py), and the URL and the sidebar's share link still follow, so a
+shared link shows the view; what the fragment draws equals what a full run of the same view draws."""
+import json
+
+import pandas as pd
+import pytest
+from conftest import ROOT, values
+from fragments import fragment_ids, rerun_fragment
+from streamlit.testing.v1 import AppTest
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def open_page(page: str, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def share_link(at) -> str:
+    links = [c.value for c in at.sidebar.code]
+    assert len(links) == 1, links
+    return links[0]
+
+
+def spec(at, key_start: str) -> dict:
+    charts = [c for c in at.get("plotly_chart")]
+    assert charts, "no chart"
+    return json.loads(charts[0].proto.spec)
+
+
+def test_map_year_change_reruns_the_fragment_and_updates_url_and_link(cache):
+    at = open_page("peta", indicator="ipm", year="2024")
+    assert len(fragment_ids(at)) == 1
+    at.selectbox(key="w_year").set_value(2022)
+    rerun_fragment(at)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["year"] == "2022" and at.query_params["indicator"] == "ipm"
+    assert "year=2022" in share_link(at) and "indicator=ipm" in share_link(at)
+    assert not at.title   # the page set-up did not run again: only the fragment drew
+    hover = " ".join(str(tr.get("hovertext", "")) for tr in spec(at, "map_")["data"])
+    for code, value in values("ipm", 2022).items():
+        assert f"{value:.2f}".replace(".", ",") in hover, code
+    # a map control: the palette goes to the URL too
+    at.selectbox(key="m_palette").set_value("high_contrast")
+    rerun_fragment(at)
+    assert at.query_params["palette"] == "high_contrast" and at.query_params["year"] == "2022"
+    assert "palette=high_contrast" in share_link(at)
+
+
+def test_map_fragment_draws_what_a_full_run_draws(cache):
+    at = open_page("peta", indicator="ipm", year="2024")
+    at.selectbox(key="w_year").set_value(2023)
+    rerun_fragment(at)
+    in_fragment = spec(at, "map_")
+    full = open_page("peta", indicator="ipm", year="2023")
+    assert spec(full, "map_") == in_fragment
+    assert len(at.dataframe) == len(full.dataframe) == 1   # the region profile
+    pd.testing.assert_frame_equal(at.dataframe[0].value, full.dataframe[0].value)
+
+
+def test_overview_year_change_reruns_the_ranking_only(cache):
+    at = open_page("ringkasan", indicator="poverty_rate", year="2024")
+    assert len(fragment_ids(at)) == 1
+    trend_before = [c for c in at.get("plotly_chart") if c.key == "trend"]
+    assert len(trend_before) == 1
+    at.selectbox(key="w_year").set_value(2023)
+    rerun_fragment(at)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["year"] == "2023" and at.query_params["indicator"] == "poverty_rate"
+    assert "year=2023" in share_link(at)
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert keys == ["ranking"]   # the trend was not drawn again
+    bars = spec(at, "ranking")["data"]
+    shown = " ".join(" ".join(map(str, tr.get("text") or [])) + str(tr.get("hovertext", "")) for tr in bars)
+    for value in values("poverty_rate", 2023):
+        assert f"{value:.2f}".replace(".", ",") in shown
+    full = open_page("ringkasan", indicator="poverty_rate", year="2023")
+    assert [json.loads(c.proto.spec) for c in full.get("plotly_chart") if c.key == "ranking"] == [spec(at, "ranking")]
