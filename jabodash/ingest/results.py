@@ -304,11 +304,11 @@ class IngestResult:
             except Exception:
                 names[code] = code
         return pd.DataFrame({
-            "region_code": r["region_code"].astype(str).to_numpy(),
-            "region_name": r["region_code"].astype(str).map(names).to_numpy(),
-            "indicator": r["indicator"].astype(str).to_numpy(),
+            "region_code": _per_value(r["region_code"], lambda s: s.astype(str)),
+            "region_name": _per_value(r["region_code"], lambda s: s.astype(str).map(names)),
+            "indicator": _per_value(r["indicator"], lambda s: s.astype(str)),
             "year": r["year"].to_numpy(),
-            "period": r["period"].astype(str).to_numpy(),
+            "period": _per_value(r["period"], lambda s: s.astype(str)),
             "preliminary": r["preliminary"].to_numpy(),
             "value": r["value"].to_numpy(),
             "source_row": r["row"].to_numpy(),
@@ -316,6 +316,15 @@ class IngestResult:
 
     def to_json_str(self, lang: str = "en", indent: int | None = 2) -> str:
         return json.dumps(self.to_json(lang=lang), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def _per_value(series: pd.Series, convert) -> np.ndarray:
+    """``convert(series).to_numpy()``; for a categorical, convert runs once per category (and once
+    for a missing value) and the result is spread by the codes."""
+    if not isinstance(series.dtype, pd.CategoricalDtype) or not len(series):
+        return convert(series).to_numpy()
+    every = pd.Series(pd.Categorical.from_codes(np.arange(-1, len(series.cat.categories)), dtype=series.dtype))
+    return convert(every).to_numpy()[series.cat.codes.to_numpy().astype(np.int64) + 1]
 
 
 def _or_none(convert):
