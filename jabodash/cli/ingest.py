@@ -10,7 +10,6 @@ A traceback is never shown.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -149,7 +148,7 @@ def run(args) -> int:
         except OSError as exc:
             save_error = str(exc)
     if args.json:
-        payload = result.to_json(lang=lang)
+        payload = {}
         if args.save:
             payload["dataset_id"] = dataset_id
         if points is not None:
@@ -157,7 +156,8 @@ def run(args) -> int:
                                        "counted": {lv: int(n) for lv, n in points.counted.items()},
                                        "outside": [{"row": int(r.row), "lat": float(r.lat), "lon": float(r.lon),
                                                     "reason": r.reason_key} for r in points.outside.itertuples()]}
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+        # what json.dump(report, indent=2) writes, without a dict per record (see jabodash.ingest.jsonout)
+        result.write_json(sys.stdout, lang=lang, extra=payload)
         sys.stdout.write("\n")
     else:
         print(format_report(result, lang))

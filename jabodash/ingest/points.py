@@ -65,8 +65,7 @@ def _finish_points(table: _Table, roles: dict, skip: _RowSkips, region_codes: tu
               & (lo[good] >= AREA_BBOX["lon_min"]) & (lo[good] <= AREA_BBOX["lon_max"]))
     result.points = pd.DataFrame({"row": lines[good].astype("int64"), "lat": la[good], "lon": lo[good],
                                   "name": pd.Series(name_vals, dtype=object),
-                                  "region_code": pd.Series([region_codes[1][k] if k >= 0 else None
-                                                            for k in region_codes[0][good]], dtype=object),
+                                  "region_code": pd.Series(_codes_of(region_codes, good), dtype=object),
                                   "in_area": inside})
     result.rows_used = int(len(good))
     result.number_formats = {names[roles["lat"]]: "decimal", names[roles["lon"]]: "decimal"}
@@ -78,6 +77,13 @@ def _finish_points(table: _Table, roles: dict, skip: _RowSkips, region_codes: tu
                              "unit": "unit", "higher_is_better": True, "year": result.options.year
                              or _title_year(result.title_lines)})
     return []
+
+
+def _codes_of(region_codes: tuple, rows: np.ndarray) -> np.ndarray:
+    """The region code of each row (None where there is none), from (index per row, list of codes)."""
+    table = np.asarray(list(region_codes[1]) + [None], dtype=object)
+    idx = np.asarray(region_codes[0], dtype=np.int64)[rows]
+    return table[np.where(idx >= 0, idx, len(table) - 1)]
 
 
 # ---------------------------------------------------------------------------

@@ -53,6 +53,7 @@ import pandas as pd
 
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
+from jabodash.ingest import jsonout
 from jabodash.ingest.regions import _get_matcher
 from jabodash.ingest.text import _isna
 
@@ -222,21 +223,39 @@ class IngestResult:
                         "preliminary": bool(prelim), "period": None if _isna(period) else str(period)})
         return out
 
+    def points_list(self) -> list[dict]:
+        p = self.points if self.points is not None else pd.DataFrame(columns=["row", "lat", "lon", "name", "in_area"])
+        return [{"row": int(row), "lat": float(lat), "lon": float(lon), "name": None if _isna(name) else str(name),
+                 "in_area": bool(inside)} for row, lat, lon, name, inside in zip(p["row"], p["lat"], p["lon"],
+                                                                                  p["name"], p["in_area"])]
+
     def summary(self, lang: str = "en") -> dict:
         """The JSON report without records, points and the full skipped list (for meta.json)."""
-        out = self.to_json(lang=lang, include_records=False)
+        out = self._report(lang, include_records=False, lazy=False, skipped_limit=200)
         out["skipped_count"] = len(self.skipped)
-        out["skipped"] = out["skipped"][:200]
         return out
 
     def to_json(self, lang: str = "en", include_records: bool = True) -> dict:
         """The stable JSON form (schema jabodash.ingest/1), documented in the module docstring."""
-        points = []
+        return self._report(lang, include_records, lazy=False)
+
+    def write_json(self, fh, lang: str = "en", extra: dict | None = None) -> None:
+        """Write the JSON form, followed by the keys of ``extra``, exactly as ``json.dump(...,
+        ensure_ascii=False, indent=2, allow_nan=False)`` would, without a dict per record
+        (:mod:`jabodash.ingest.jsonout`)."""
+        report = self._report(lang, include_records=True, lazy=True)
+        report.update(extra or {})
+        jsonout.dump(report, fh)
+
+    def _report(self, lang: str, include_records: bool, lazy: bool, skipped_limit: int | None = None) -> dict:
+        """The JSON form; lazy: the long lists as jsonout.Rows (columns) instead of lists of dicts."""
+        points: list | jsonout.Rows = []
         if include_records and self.points is not None:
-            p = self.points
-            for row, lat, lon, name, inside in zip(p["row"], p["lat"], p["lon"], p["name"], p["in_area"]):
-                points.append({"row": int(row), "lat": float(lat), "lon": float(lon),
-                               "name": None if _isna(name) else str(name), "in_area": bool(inside)})
+            points = _point_rows(self.points) if lazy else self.points_list()
+        skipped = _skipped_rows(self.skipped, skipped_limit) if lazy else self.skipped_list(skipped_limit)
+        records: list | jsonout.Rows = []
+        if include_records:
+            records = _record_rows(self.records) if lazy else self.records_list()
         return {
             "schema": SCHEMA,
             "ok": self.ok,
@@ -261,14 +280,14 @@ class IngestResult:
             "rows_used": self.rows_used,
             "records_count": len(self.records),
             "blank_lines": self.blank_lines,
-            "skipped": self.skipped_list(),
+            "skipped": skipped,
             "missing": _jsonable(self.missing),
             "unmatched": _jsonable(self.unmatched),
             "ambiguous_columns": _jsonable(self.ambiguous_columns),
             "warnings": [m.to_dict(lang) for m in self.warnings],
             "errors": [m.to_dict(lang) for m in self.errors],
             "suggested": _jsonable(self.suggested),
-            "records": self.records_list() if include_records else [],
+            "records": records,
             "points": points,
         }
 
@@ -285,11 +304,11 @@ class IngestResult:
             except Exception:
                 names[code] = code
         return pd.DataFrame({
-            "region_code": r["region_code"].astype(str).to_numpy(),
-            "region_name": r["region_code"].astype(str).map(names).to_numpy(),
-            "indicator": r["indicator"].astype(str).to_numpy(),
+            "region_code": _per_value(r["region_code"], lambda s: s.astype(str)),
+            "region_name": _per_value(r["region_code"], lambda s: s.astype(str).map(names)),
+            "indicator": _per_value(r["indicator"], lambda s: s.astype(str)),
             "year": r["year"].to_numpy(),
-            "period": r["period"].astype(str).to_numpy(),
+            "period": _per_value(r["period"], lambda s: s.astype(str)),
             "preliminary": r["preliminary"].to_numpy(),
             "value": r["value"].to_numpy(),
             "source_row": r["row"].to_numpy(),
@@ -297,6 +316,51 @@ class IngestResult:
 
     def to_json_str(self, lang: str = "en", indent: int | None = 2) -> str:
         return json.dumps(self.to_json(lang=lang), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def _per_value(series: pd.Series, convert) -> np.ndarray:
+    """``convert(series).to_numpy()``; for a categorical, convert runs once per category (and once
+    for a missing value) and the result is spread by the codes."""
+    if not isinstance(series.dtype, pd.CategoricalDtype) or not len(series):
+        return convert(series).to_numpy()
+    every = pd.Series(pd.Categorical.from_codes(np.arange(-1, len(series.cat.categories)), dtype=series.dtype))
+    return convert(every).to_numpy()[series.cat.codes.to_numpy().astype(np.int64) + 1]
+
+
+def _or_none(convert):
+    return lambda v: None if _isna(v) else convert(v)
+
+
+def _record_rows(r: pd.DataFrame) -> jsonout.Rows:
+    """The records as JSON columns, converted as :meth:`IngestResult.records_list` converts them."""
+    return jsonout.Rows(len(r), {
+        "region_code": jsonout.text_column(r["region_code"], str),
+        "indicator": jsonout.text_column(r["indicator"], str),
+        "year": jsonout.int_column(r["year"]),
+        "value": jsonout.float_column(r["value"], null_missing=True),
+        "preliminary": jsonout.bool_column(r["preliminary"]),
+        "period": jsonout.text_column(r["period"], _or_none(str))})
+
+
+def _point_rows(p: pd.DataFrame) -> jsonout.Rows:
+    """The points as JSON columns (row, lat, lon, name, in_area)."""
+    return jsonout.Rows(len(p), {
+        "row": jsonout.int_column(p["row"]),
+        "lat": jsonout.float_column(p["lat"], null_missing=False),
+        "lon": jsonout.float_column(p["lon"], null_missing=False),
+        "name": jsonout.text_column(p["name"], _or_none(str)),
+        "in_area": jsonout.bool_column(p["in_area"])})
+
+
+def _skipped_rows(sk: pd.DataFrame, limit: int | None) -> jsonout.Rows:
+    """The skipped cells and rows as JSON columns, converted as :meth:`IngestResult.skipped_list` does."""
+    df = sk if limit is None else sk.head(limit)
+    return jsonout.Rows(len(df), {
+        "row": jsonout.int_column(df["row"]),
+        "column": jsonout.text_column(df["column"], _or_none(str)),
+        "value": jsonout.text_column(df["value"], lambda v: "" if _isna(v) else str(v)),
+        "reason": jsonout.text_column(df["reason"], str),
+        "reason_key": jsonout.text_column(df["reason_key"], str)})
 
 
 def _empty_records() -> pd.DataFrame:

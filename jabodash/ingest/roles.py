@@ -154,17 +154,28 @@ class _RoleSearch:
 
     # row numbers (No, Nomor, or 1, 2, 3... in the first column)
     def row_numbers(self) -> None:
-        hints, year_headers = self.hints, self.year_headers
+        hints = self.hints
         for i in range(self.W):
-            if i in self.used:
+            if i in self.used or hints[i] == "region":
                 continue
-            vals = self.nonmissing(i)
-            if hints[i] == "rownum" or (i == 0 and vals and all(re.fullmatch(r"[0-9]{1,9}", v) for v in vals) and
-                                        [int(v) for v in vals[:50]] == list(range(int(vals[0]),
-                                                                                  int(vals[0]) + len(vals[:50])))
-                                        and len(vals) >= 3 and not year_headers.get(i)):
-                if not (hints[i] == "region"):
-                    self.rownum.add(i)
+            if hints[i] == "rownum" or (i == 0 and self.counting(i) and not self.region_codes(i)):
+                self.rownum.add(i)
+
+    def counting(self, i) -> bool:
+        """Column i counts up by one from its first value (1, 2, 3... or 41, 42, 43...)."""
+        vals = self.nonmissing(i)
+        if len(vals) < 3 or self.year_headers.get(i) or not all(re.fullmatch(r"[0-9]{1,9}", v) for v in vals):
+            return False
+        head = [int(v) for v in vals[:50]]
+        return head == list(range(head[0], head[0] + len(head)))
+
+    def region_codes(self, i) -> bool:
+        """Column i holds region codes (3171, 3172, 3173... counts up too, but names regions)."""
+        vals = list(self.counts(i))
+        if not all(_code_like(v) for v in vals[:50]):
+            return False
+        score, _level, _n = _score_region_column(vals, self.m)
+        return score >= 0.5
 
     # coordinates
     def coordinates(self) -> None:

@@ -154,6 +154,8 @@ _HOSTILE_RE = re.compile(
     r"^\s*(?:=|@|[+\-]\s*[A-Za-z(=@]|[+\-]?[\d.,]+\s*[-+*/^&]\s*[\d(])"   # spreadsheet formulas
     r"|<\s*/?\s*[A-Za-z][^>]*>"                                             # HTML tags
     r"|\[[^\]]*\]\([^)]*\)|!\[", re.ASCII)                                 # Markdown links, images
+# every text _HOSTILE_RE finds matches this (RE2, for Arrow): its first character after spaces, "<" or "["
+_HOSTILE_HINT = r"^[ \t\n\r\f\x0b]*[=@+\-0-9.,]|<|\["
 
 
 def _check_hostile(cols, names, roles, result) -> None:
@@ -165,7 +167,11 @@ def _check_hostile(cols, names, roles, result) -> None:
         i = roles.get(key)
         if i is None:
             continue
-        _idx, distinct = _distinct(cols[i])
+        maybe = pc.match_substring_regex(cols[i], _HOSTILE_HINT)
+        if not pc.any(maybe).as_py():
+            continue
+        # only the cells that may match go through the exact (Python) pattern, in file order
+        _idx, distinct = _distinct(cols[i].filter(maybe))
         found = [v for v in distinct if v and _HOSTILE_RE.search(v)]
         if found:
             hit = pc.is_in(cols[i], value_set=pa.array(found, type=pa.string()))

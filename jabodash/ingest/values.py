@@ -138,6 +138,7 @@ class _Indicators:
             row_ok &= ~skip.mark(ind_row < 0, "missing_indicator", ii)
         self.weak = roles.get("indicator_kind") == "weak"
         self.codes: dict[str, int] = {}
+        self._table: np.ndarray | None = None
 
     def code(self, name: str) -> int:
         return self.codes.setdefault(name, len(self.codes))
@@ -146,10 +147,13 @@ class _Indicators:
         """The indicator code of each record of value column ``column`` (rows ``good``)."""
         wide = self.layout == "wide_indicators"
         if self.row is not None:
-            label = _pretty(column)
-            table = np.asarray([self.code(_indicator_label(raw, self.base_name, label if wide else None, self.weak))
-                                for raw in self.raw] or [0], dtype=np.int64)
-            return table[self.row[good]]
+            if wide or self._table is None:  # the same names for every column unless wide_indicators
+                label = _pretty(column) if wide else None
+                codes = self.codes
+                self._table = np.asarray([codes.setdefault(name, len(codes)) for name in
+                                          (_indicator_label(raw, self.base_name, label, self.weak) for raw in self.raw)]
+                                         or [0], dtype=np.int64)
+            return self._table[self.row[good]]
         return np.full(len(good), self.code(_pretty(column) if wide else self.base_name), dtype=np.int64)
 
 
@@ -220,25 +224,17 @@ def _records(table: _Table, parts: list, ylist: list, reg_list: list[str], ind_l
              result: IngestResult) -> None:
     """``result.records`` from the parts of the value columns, in file order, without duplicates."""
     cols, names, lines = table.cols, table.names, table.lines
-    rows = np.concatenate([p[0] for p in parts])
-    r_code = np.concatenate([p[1] for p in parts])
-    i_code = np.concatenate([p[2] for p in parts])
-    y_code = np.concatenate([p[3] for p in parts])
-    value = np.concatenate([p[4] for p in parts])
-    v_col = np.concatenate([np.full(len(p[0]), p[5], dtype=np.int64) for p in parts])
-    if len(parts) > 1:
-        order = np.lexsort((v_col, rows))
-        rows, r_code, i_code, y_code, value, v_col = (a[order] for a in (rows, r_code, i_code, y_code, value, v_col))
+    rows, r_code, i_code, y_code, value, v_col = _joined(parts)
     # duplicates (same region, indicator and period): the first in the file wins
     periods = list(dict.fromkeys(y[1] for y in ylist))
     per_code = np.asarray([periods.index(y[1]) for y in ylist], dtype=np.int64)[y_code]
     key = (r_code.astype(np.int64) * (len(ind_list) + 1) + i_code) * (len(ylist) + 1) + per_code
-    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    dup = _duplicated(key)
+    del key
     if dup.any():
         d = np.flatnonzero(dup)
-        raw = [cols[int(c)][int(r)].as_py() for r, c in zip(rows[d], v_col[d])]
-        cell_skips.append(pd.DataFrame({"row": lines[rows[d]], "column": [names[int(c)] for c in v_col[d]],
-                                        "value": raw, "reason_key": "duplicate"}))
+        cell_skips.append(pd.DataFrame({"row": lines[rows[d]], "column": np.asarray(names, dtype=object)[v_col[d]].tolist(),
+                                        "value": _cells(cols, rows[d], v_col[d]).tolist(), "reason_key": "duplicate"}))
         result.warn("duplicates", count=int(dup.sum()))
         keep = ~dup
         rows, r_code, i_code, y_code, value, v_col, per_code = (
@@ -254,6 +250,42 @@ def _records(table: _Table, parts: list, ylist: list, reg_list: list[str], ind_l
         "column": pd.Categorical.from_codes(v_col, categories=pd.Index(list(names), dtype="str")),
     })
     result.rows_used = int(1 + np.count_nonzero(np.diff(rows))) if len(rows) else 0  # rows are sorted
+
+
+def _joined(parts: list) -> list[np.ndarray]:
+    """The parts of the value columns as one set of arrays (rows, region, indicator, year, value,
+    column) in file order: by row, then column. The parts are emptied as they are joined."""
+    out = [np.concatenate([p[k] for p in parts]) for k in range(5)]
+    out.append(np.concatenate([np.full(len(p[0]), p[5], dtype=np.int32) for p in parts]))
+    multi = len(parts) > 1
+    parts.clear()
+    if multi:
+        # each part is sorted by row, so a stable sort merges sorted runs (numpy's timsort finds
+        # them) instead of sorting from scratch; the arrays are reordered one at a time
+        order = np.argsort(out[0] * (int(out[5].max()) + 1) + out[5], kind="stable")
+        for k in range(6):
+            out[k] = out[k][order]
+    return out
+
+
+def _cells(cols: list, rows: np.ndarray, v_col: np.ndarray) -> np.ndarray:
+    """The text of the given cells (row and column index per cell), a column at a time."""
+    out = np.empty(len(rows), dtype=object)
+    for c in np.unique(v_col):
+        sel = np.flatnonzero(v_col == c)
+        out[sel] = cols[int(c)].take(pa.array(rows[sel], type=pa.int64())).to_pylist()
+    return out
+
+
+def _duplicated(key: np.ndarray) -> np.ndarray:
+    """Keys seen before in the array (the first of each stays), as pandas' duplicated(keep="first")."""
+    if len(key) and key.min() >= 0 and key.max() < 4 * len(key) + 1024:
+        # small keys: a byte per possible key shows at once whether any repeats (the usual case: none)
+        seen = np.zeros(int(key.max()) + 1, dtype=bool)
+        seen[key] = True
+        if int(np.count_nonzero(seen)) == len(key):
+            return np.zeros(len(key), dtype=bool)
+    return pd.Series(key).duplicated(keep="first").to_numpy()
 
 
 def _indicator_label(raw: str, base: str, column_label: str | None, weak: bool) -> str:
