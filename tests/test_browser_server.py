@@ -102,6 +102,17 @@ def test_the_websocket_is_refused_for_another_host_and_opens_for_loopback(server
     assert websocket_status(server, "localhost") == 101
 
 
+def test_a_request_without_host_header_is_answered(server):
+    """HTTP/1.0 without Host, like a proxy's plain health check: not a browser, so not refused."""
+    with socket.create_connection(("127.0.0.1", urlparse(server).port), timeout=60) as sock:
+        sock.sendall(b"GET /_stcore/health HTTP/1.0\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200") and reply.endswith(b"ok")
+    assert b"x-frame-options: DENY" in reply
+
+
 def test_metrics_are_off_by_default_and_on_when_enabled(server, configured_server):
     assert get(server, "/_stcore/metrics")[0] == 404
     assert get(server, "//_stcore/metrics/")[0] == 404

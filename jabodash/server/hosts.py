@@ -83,11 +83,11 @@ def allowed_hosts(server_address: str | None = None, env: dict | None = None) ->
 
 
 def host_allowed(host_header: str | None, allowed: list[HostPort]) -> bool:
-    """Is a request with this ``Host`` header (None: no header) for one of the allowed hosts?"""
-    if any(entry.name == "*" for entry in allowed):
+    """Is a request with this ``Host`` header for one of the allowed hosts? A request without the
+    header (None) passes: browsers always send it, so it comes from a program (a proxy's health
+    check, curl) that could send any Host it liked; the check is against pages in a browser."""
+    if host_header is None or any(entry.name == "*" for entry in allowed):
         return True
-    if host_header is None:
-        return False
     host = split_host(host_header)
     if host is None:
         return False
