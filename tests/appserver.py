@@ -1,5 +1,7 @@
 """Start the real Streamlit server for browser tests and drive headless Chromium.
 
+The server is started the way scripts/run.sh starts it (``python -m jabodash.server``: Host check,
+security headers and content security policy), so every browser test runs under them.
 Following streamlit's own e2e set-up: start the server, poll /_stcore/health, then wait for
 the app to finish its script run ([data-test-script-state='notRunning']), never a fixed sleep.
 Every request the page makes to a host other than the app is blocked and recorded.
@@ -33,7 +35,7 @@ def free_port() -> int:
 @contextmanager
 def app_server(env: dict | None = None, timeout: float = 60.0):
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    cmd = [sys.executable, "-m", "jabodash.server", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
     full_env = {**os.environ, **(env or {})}
@@ -80,20 +82,37 @@ class OutsideRequests:
             route.abort()
 
 
+_CSP_REPORTER = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  const text = 'CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in '
+    + (e.sourceFile || document.location.pathname) + ':' + e.lineNumber;
+  window.__cspViolations.push(text);
+  window.__reportCspViolation(text);
+});"""
+
+
+def report_csp_violations(page, errors: list[str]) -> None:
+    """Append every content security policy violation in the page (and its frames) to errors
+    (through a binding, called only on a violation: no console listener on chatty map pages)."""
+    page.expose_function("__reportCspViolation", lambda text: errors.append(text))
+    page.add_init_script(_CSP_REPORTER)
+
+
 def wait_for_app(page, timeout_ms: int = 60000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
     page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=timeout_ms)
 
 
 def open_page(browser, url: str, width: int = 1600, height: int = 1000, wait_figure: bool = False):
-    """A new browser context on url: outside requests blocked and recorded, page errors
-    collected. Returns (page, outside, errors)."""
+    """A new browser context on url: outside requests blocked and recorded, page errors and
+    content security policy violations collected. Returns (page, outside, errors)."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     outside = OutsideRequests(url)
     page.route("**/*", outside)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    report_csp_violations(page, errors)
     page.goto(url)
     wait_for_app(page)
     if wait_figure:

@@ -1,0 +1,72 @@
+"""One ASGI middleware around Streamlit's whole application: refuses requests for other hosts (HTTP
+and websocket), hides the metrics route unless enabled, and adds the security headers to every HTTP
+response (the app's own, Streamlit's errors, and these refusals)."""
+from __future__ import annotations
+
+import os
+import re
+
+from jabodash.server.headers import security_headers
+from jabodash.server.hosts import HostPort, host_allowed
+
+METRICS_ENV = "JABODASH_METRICS"
+_SLASHES = re.compile(r"/{2,}")
+
+
+def metrics_enabled(env: dict | None = None) -> bool:
+    env = os.environ if env is None else env
+    return env.get(METRICS_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _is_metrics_path(path: str, base_url: str) -> bool:
+    path = _SLASHES.sub("/", path).rstrip("/")
+    base = "/" + base_url.strip("/") if base_url.strip("/") else ""
+    return path.lower() == f"{base}/_stcore/metrics"
+
+
+class Protection:
+    """``Protection(app, allowed, base_url, metrics)``: ``allowed`` from :func:`hosts.allowed_hosts`."""
+
+    def __init__(self, app, allowed: list[HostPort], base_url: str = "", metrics: bool = False):
+        self.app = app
+        self.allowed = allowed
+        self.base_url = base_url or ""
+        self.metrics = metrics
+        self.headers = security_headers()
+
+    async def __call__(self, scope, receive, send):
+        kind = scope["type"]
+        if kind not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        if not host_allowed(_header(scope, b"host"), self.allowed):
+            return await self._refuse(scope, send, 403, b"Host not allowed.\n")
+        if not self.metrics and _is_metrics_path(scope.get("path", ""), self.base_url):
+            return await self._refuse(scope, send, 404, b"Not found.\n")
+        if kind == "websocket":
+            return await self.app(scope, receive, send)
+        return await self.app(scope, receive, self._with_headers(send))
+
+    def _with_headers(self, send):
+        names = {name for name, _ in self.headers}
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in names]
+                message = {**message, "headers": kept + self.headers}
+            await send(message)
+        return send_with_headers
+
+    async def _refuse(self, scope, send, status: int, body: bytes):
+        if scope["type"] == "websocket":  # closing before accepting: the server answers HTTP 403
+            return await send({"type": "websocket.close", "code": 1008})
+        headers = [(b"content-type", b"text/plain; charset=utf-8"),
+                   (b"content-length", str(len(body)).encode()), *self.headers]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
