@@ -53,7 +53,7 @@ def test_haproxy_accepts_the_generated_config(tmp_path):
 
 def test_worker_command_runs_the_app_on_loopback():
     cmd = workers.worker_command(41234)
-    assert cmd[0] == sys.executable
+    assert cmd[:3] == [sys.executable, "-m", "jabodash.server"]   # the launcher with the Host check
     assert cmd[cmd.index("--server.port") + 1] == "41234"
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--server.headless") + 1] == "true"

@@ -29,8 +29,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def worker_command(port: int, address: str = "127.0.0.1") -> list[str]:
-    """The command line of one worker on ``address:port``. The one place to switch launchers."""
-    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    """The command line of one worker on ``address:port``: the app through jabodash.server (Host check,
+    security headers), run from the repository root (Popen's cwd). The browser's Host passes through the
+    proxy: names other than loopback go into JABODASH_ALLOWED_HOSTS, which the workers inherit."""
+    return [sys.executable, "-m", "jabodash.server", "--server.port", str(port),
             "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
 
 
