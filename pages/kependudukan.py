@@ -10,7 +10,7 @@ from jabodash.core.textsafe import md_escape
 from jabodash.features import kependudukan
 
 state = ui.page_setup("kependudukan")
-lang, store = state.lang, ui.store()
+lang, store = state.lang, ui.data_source()   # with the switch "official figures only"
 st.title(t("population.title", lang))
 st.caption(t("population.subtitle", lang))
 
