@@ -173,8 +173,8 @@ def url_of(source: str) -> str:
     return ""
 
 
-def build(ref: Path) -> None:
-    OUT.mkdir(exist_ok=True)
+def build(ref: Path, out_dir: Path = OUT) -> None:
+    out_dir.mkdir(exist_ok=True)
     regions = pd.read_csv(ref / "regions.csv", dtype={"code": str, "kemendagri_code": str})
     regions = regions.rename(columns={"type": "kind", "in_aglomerasi_law_2_2024": "in_agglomeration"})
     regions["province_code"] = regions["province"].map(PROVINCE_CODES)
@@ -183,7 +183,7 @@ def build(ref: Path) -> None:
         ["code", "kemendagri_code", "name", "short_name", "kind", "province_code", "province",
          "in_jabodetabek", "in_agglomeration", "lat", "lon", "coord_source", "area_km2", "area_source"]
     ].sort_values("code")
-    regions.to_csv(OUT / "regions.csv", index=False, lineterminator="\n")
+    regions.to_csv(out_dir / "regions.csv", index=False, lineterminator="\n")
 
     obs = pd.read_csv(ref / "indicators_long.csv", dtype={"region_code": str})
     additions, low = read_additions(ref)
@@ -218,10 +218,10 @@ def build(ref: Path) -> None:
     out = obs.rename(columns={"indicator": "indicator_id"})[
         ["region_code", "indicator_id", "year", "value", "unit", "dataset_id", "note"]
     ].sort_values(["indicator_id", "region_code", "year"])
-    out.to_csv(OUT / "observations.csv", index=False, lineterminator="\n")
+    out.to_csv(out_dir / "observations.csv", index=False, lineterminator="\n")
     dropped += evidence_rows(low, out)
     pd.DataFrame(dropped).rename(columns={"indicator": "indicator_id"}).to_csv(
-        OUT / "conflicts.csv", index=False, lineterminator="\n")
+        out_dir / "conflicts.csv", index=False, lineterminator="\n")
 
     flows = pd.read_csv(ref / "commuters.csv", dtype=str)
     flows["dataset_id"] = flows["source"].map(dataset_id)
@@ -229,7 +229,7 @@ def build(ref: Path) -> None:
     flows.loc[flows["note"].str.contains("WORKERS", na=False), "indicator_id"] = "commuting_workers_any_destination"
     flows = flows.rename(columns={"commuters": "value"})
     flows[["origin_code", "destination_code", "year", "indicator_id", "value", "dataset_id", "note"]].to_csv(
-        OUT / "flows.csv", index=False, lineterminator="\n")
+        out_dir / "flows.csv", index=False, lineterminator="\n")
 
     sources = pd.concat([all_sources, flows["source"]]).drop_duplicates()
     datasets = pd.DataFrame({"id": sources.map(dataset_id), "title": sources})
@@ -241,7 +241,7 @@ def build(ref: Path) -> None:
     datasets["grade"] = graded.map(lambda g: g[0])
     datasets["grade_reason"] = graded.map(lambda g: g[1])
     assert datasets["id"].is_unique
-    datasets.sort_values("id").to_csv(OUT / "datasets.csv", index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    datasets.sort_values("id").to_csv(out_dir / "datasets.csv", index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     counts = ", ".join(f"{g} {n}" for g, n in datasets["grade"].value_counts().items())
     print(f"regions {len(regions)}, observations {len(out)}, conflicts {len(dropped)}, flows {len(flows)}, "
           f"datasets {len(datasets)} ({counts})")

@@ -82,9 +82,9 @@ def best_year(store: Store, indicator_id: str, region_set: str) -> int | None:
 MAX_NAMED = 5   # a KPI names the regions without a figure when there are at most this many
 
 
-def missing_names(store, mv: MetroValue | None, region_set: str) -> tuple[str, ...]:
-    """Short names of the regions of the set without a figure (none when more than MAX_NAMED)."""
-    if mv is None or not mv.missing or len(mv.missing) > MAX_NAMED:
+def missing_names(store, mv: MetroValue | None, region_set: str, limit: int | None = MAX_NAMED) -> tuple[str, ...]:
+    """Short names of the regions of the set without a figure (none when more than ``limit``)."""
+    if mv is None or not mv.missing or (limit is not None and len(mv.missing) > limit):
         return ()
     names = store.query("regions", region_set=region_set).set_index("code")["short_name"]
     return tuple(str(names.get(code, code)) for code in mv.missing)
