@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from jabodash.cluster import session as cluster_session
 from jabodash.core import catalog as catalog_mod
-from jabodash.core import csvsafe
+from jabodash.core import csvsafe, grades
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import LANGUAGES, t
 from jabodash.core.textsafe import md_escape
@@ -84,16 +84,27 @@ def _runner(bundle: uploads_mod.Uploads):
     return run
 
 
+OFFICIAL_KEY = "w_official"
+
+
+def official_only() -> bool:
+    """The sidebar switch "official figures only" (jabodash.core.grades), kept in the URL."""
+    return bool(st.session_state.get(OFFICIAL_KEY, False))
+
+
 def query(name: str, **params) -> pd.DataFrame:
-    """queries/<name>.sql over the built-in data and this session's uploads (cached)."""
+    """queries/<name>.sql over the built-in data and this session's uploads (cached), with the
+    "official figures only" switch as the named parameter $official_only."""
     bundle = uploaded_data()
+    params.setdefault("official_only", official_only())
     return _query(name, bundle.signature, bundle, **params)
 
 
 def data_source() -> DataSource:
     """This call's DataSource: the cached queries over the built-in data, the saved workspace
-    datasets and this session's uploads (see jabodash/store/datasource.py)."""
-    return DataSource(_runner, uploaded_data(), kecamatan_regions)
+    datasets and this session's uploads (see jabodash/store/datasource.py), with the switch
+    "official figures only"."""
+    return DataSource(_runner, uploaded_data(), kecamatan_regions, official_only())
 
 
 # --- built once per version of the data, not per rerun --------------------------------------------
@@ -179,7 +190,8 @@ def per_data_version(name: str, make, *args):
     by the sessions that see the same data: e.g. a region's profile table is computed when its
     region (or the data) changes, not on every rerun. Do not mutate what it returns."""
     bundle = uploaded_data()
-    return _memo(data_version(bundle), name, args, make)
+    # the switch "official figures only" changes the data a figure shows: part of the key
+    return _memo(data_version(bundle), name, (official_only(), *args), lambda _official, *rest: make(*rest))
 
 
 def current_lang() -> str:
@@ -232,7 +244,8 @@ def page_setup(page_id: str) -> state_mod.ViewState:
 
     # Re-assigning keeps the choice across page switches (widget ids differ per page, so
     # Streamlit would otherwise reset the radios to their first option).
-    for widget, value in (("w_lang", state.lang), ("w_region_set", state.region_set)):
+    for widget, value in (("w_lang", state.lang), ("w_region_set", state.region_set),
+                          (OFFICIAL_KEY, state.official)):
         st.session_state[widget] = st.session_state.get(widget, value)
     with st.sidebar:
         st.radio(t("sidebar.language", state.lang), LANGUAGES, key="w_lang",
@@ -241,7 +254,9 @@ def page_setup(page_id: str) -> state_mod.ViewState:
         st.radio(t("sidebar.region_set", lang), state_mod.REGION_SETS, key="w_region_set",
                  format_func=lambda code: t(f"region_set.{code}", lang))
         st.caption(t(f"region_set.help.{st.session_state['w_region_set']}", lang))
-    state = replace(state, lang=lang, region_set=st.session_state["w_region_set"])
+        official_switch(lang)
+    state = replace(state, lang=lang, region_set=st.session_state["w_region_set"],
+                    official=official_only())
     if state.presenter:
         st.html(views.PRESENTER_CSS)  # a constant: no user text reaches it
     for param, value, reason in parsed.notices:
@@ -250,6 +265,13 @@ def page_setup(page_id: str) -> state_mod.ViewState:
         st.warning(t("cluster.uploads_lost", lang))
     st.session_state[VIEW_KEY] = state
     return state
+
+
+def official_switch(lang: str) -> None:
+    """The sidebar switch "Hanya angka resmi / Official figures only" (jabodash.core.grades)."""
+    st.toggle(t("grade.switch", lang), key=OFFICIAL_KEY, help=t("grade.switch_help", lang))
+    if official_only():
+        st.caption(t("grade.active", lang))
 
 
 def sync_url(state: state_mod.ViewState) -> None:
@@ -350,16 +372,16 @@ def definition_box(ind: catalog_mod.Indicator, lang: str) -> None:
 
 
 def sources_footnote(frame: pd.DataFrame, lang: str) -> None:
-    """List the sources behind a figure (titles and links as plain text)."""
+    """List the sources behind a figure (titles and links as plain text), each with its provenance
+    grade (jabodash.core.grades; a derived figure's is the weakest of its inputs)."""
     if frame.empty or "dataset_id" not in frame:
         return
-    src = frame[frame["value"].notna()].drop_duplicates("dataset_id")
+    src = frame[frame["value"].notna()].drop_duplicates(["dataset_id", "grade"] if "grade" in frame else "dataset_id")
     lines = []
     for row in src.itertuples():
-        if row.dataset_id == "derived":
-            lines.append(t("chart.derived_long", lang))
-        else:
-            lines.append(md_escape(row.source, 300))
+        text = t("chart.derived_long", lang) if row.dataset_id == "derived" else md_escape(row.source, 300)
+        label = grades.label(getattr(row, "grade", None), lang)
+        lines.append(f"{text} · {t('grade.column', lang)}: **{label}**" if label else text)
     with st.expander(t("common.sources", lang, n=len(lines))):
         for line in lines:
             st.caption(line)

@@ -8,6 +8,7 @@ from jabodash.charts.bandingkan import profile_chart, rank_heatmap, similar_char
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import bandingkan
+from jabodash.store.headline import headline_ipm
 
 state = ui.page_setup("bandingkan")
 lang = state.lang
@@ -25,7 +26,8 @@ if outside:
 bandingkan.init_choice(st.session_state, "w_cmp_regions", list(names),
                        bandingkan.initial_regions(state.regions, list(names)))
 bandingkan.init_choice(st.session_state, "w_cmp_indicators", list(ind_names),
-                       bandingkan.initial_indicators(state.indicator, list(ind_names), state.indicators))
+                       bandingkan.initial_indicators(state.indicator, list(ind_names), state.indicators,
+                                                     headline_ipm(ui.data_source(), state.region_set).indicator_id))
 left, right = st.columns([2, 3])
 chosen = left.multiselect(t("compare.picker.regions", lang), list(names), key="w_cmp_regions",
                           format_func=lambda c: names.get(c, c), placeholder=t("compare.picker.regions_placeholder", lang))

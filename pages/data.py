@@ -6,6 +6,7 @@ import streamlit as st
 
 from jabodash import charts, ui
 from jabodash.charts.data import coverage_matrix, coverage_years
+from jabodash.core import grades
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data, unggah
@@ -30,6 +31,15 @@ themes = right.multiselect(t("methods.themes", lang), theme_options, key="w_meta
 shown = data.search(full, text, themes)
 st.caption(t("methods.shown", lang, n=len(shown), total=len(full)))
 st.dataframe(data.catalog_view(shown, lang), hide_index=True, key="meta_catalog")
+
+with st.expander(t("grade.counts_title", lang)):   # figures per provenance grade and indicator
+    counts = data.grade_counts(src.query, state.region_set)
+    totals = data.grade_totals(counts)
+    st.caption(t("grade.counts_caption", lang) + " " + " · ".join(
+        f"{grades.label(g, lang)}: {n:,}".replace(",", "." if lang == "id" else ",") for g, n in totals.items()))
+    st.caption(t("grade.help", lang))
+    st.dataframe(data.grade_counts_view(counts, lang), hide_index=True, key="meta_grades")
+    ui.csv_download(counts, "jabodash_figures_per_grade.csv", lang, key="dl_meta_grades")
 
 options = data.indicator_options(shown)
 if not options:

@@ -10,7 +10,7 @@ from jabodash.core.textsafe import md_escape
 from jabodash.features import kependudukan
 
 state = ui.page_setup("kependudukan")
-lang, store = state.lang, ui.store()
+lang, store = state.lang, ui.data_source()   # with the switch "official figures only"
 st.title(t("population.title", lang))
 st.caption(t("population.subtitle", lang))
 
@@ -24,6 +24,10 @@ def show(fig, frame, name: str) -> None:
 
 years = kependudukan.census_years(store, state.region_set)
 options = [int(y) for y in years["year"]]
+if not options:   # e.g. "official figures only": every census count is from a secondary source
+    st.info(t("common.no_years", lang))
+    ui.sync_url(state)
+    st.stop()
 if st.session_state.get("w_pop_year") not in options:
     st.session_state["w_pop_year"] = kependudukan.default_census_year(years, state.year)
 year = st.selectbox(t("population.census_year", lang), options, key="w_pop_year")

@@ -10,7 +10,7 @@ from jabodash.core.i18n import t
 from jabodash.features import kerjasama
 
 state = ui.page_setup("kerjasama")
-lang, store = state.lang, ui.store()
+lang, store = state.lang, ui.data_source()   # with the switch "official figures only"
 st.title(t("cooperation.title", lang))
 st.caption(t("cooperation.subtitle", lang))
 

@@ -11,7 +11,7 @@ from jabodash.core.textsafe import md_escape
 from jabodash.features import layanan
 
 state = ui.page_setup("layanan")
-lang, store = state.lang, ui.store()
+lang, store = state.lang, ui.data_source()   # with the switch "official figures only"
 st.title(t("services.title", lang))
 st.caption(t("services.subtitle", lang))
 

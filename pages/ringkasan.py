@@ -4,14 +4,14 @@ import streamlit as st
 from jabodash import charts, ui
 from jabodash.core.i18n import t
 from jabodash.features import ringkasan
-from jabodash.store.aggregate import metro_value
 
 state = ui.page_setup("ringkasan")
 lang = state.lang
 st.title(t("overview.title", lang))
 st.caption(t(f"overview.subtitle.{state.region_set}", lang))
 
-cards = ringkasan.kpis(ui.data_source(), state.region_set)   # saved official refreshes included
+src = ui.data_source()   # built-in, saved and session data, with the switch "official figures only"
+cards = ringkasan.kpis(src, state.region_set, lang)
 for column, kpi in zip(st.columns(len(cards)), cards):
     ui.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang), kpi.indicator.definition(lang))
 
@@ -32,13 +32,16 @@ def ranking(state, left, right):
     with left:
         if year is not None:
             values = ui.indicator_values(indicator_id, year, state.region_set)
-            metro = metro_value(ui.data_source(), ind, year, state.region_set)
+            metro = src.metro(ind, year, state.region_set)
             reference = metro.value if ind.aggregation in ("weighted_mean", "ratio") else None
             figure = ui.per_data_version("ringkasan.ranking", lambda *_: charts.ranking_bar(
                 values, ind, year, lang, reference), indicator_id, year, state.region_set, lang)
             st.plotly_chart(figure, key="ranking")
             if metro.value is None and ind.aggregation not in ("none", "min_max"):
-                st.info(t("overview.metro_incomplete", lang, covered=metro.covered, total=metro.total))
+                names = ringkasan.missing_names(src, metro, state.region_set, limit=None)
+                missing = t("overview.missing", lang, names=", ".join(names)) if names else ""
+                st.info(t("overview.metro_incomplete", lang, covered=metro.covered, total=metro.total)
+                        + (f" {missing[:1].upper()}{missing[1:]}." if missing else ""))
             ui.sources_footnote(values, lang)
             ui.csv_download(values, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_ranking")
     ui.sync_url(state)

@@ -6,7 +6,7 @@ WITH members AS (
     WHERE ($region_set = 'agglomeration' AND in_agglomeration) OR ($region_set = 'jabodetabek' AND in_jabodetabek)
 ), counts AS (
     SELECT o.indicator_id, o.year, count(*) AS regions_with_value
-    FROM observation_all o
+    FROM shown_figures($official_only) o
     JOIN members m ON m.code = o.region_code
     WHERE list_contains($indicator_ids::VARCHAR[], o.indicator_id)
     GROUP BY o.indicator_id, o.year
@@ -17,8 +17,8 @@ WITH members AS (
     GROUP BY indicator_id
 )
 SELECT o.indicator_id, o.region_code, m.short_name, o.year, o.value, c2.regions_with_value,
-       o.dataset_id, d.cite AS source
-FROM observation_all o
+       o.dataset_id, d.cite AS source, o.grade
+FROM shown_figures($official_only) o
 JOIN members m ON m.code = o.region_code
 LEFT JOIN dataset d ON d.id = o.dataset_id
 JOIN chosen c ON c.indicator_id = o.indicator_id AND c.year = o.year

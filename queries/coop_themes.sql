@@ -5,7 +5,7 @@ WITH regions AS (
     WHERE ($region_set = 'agglomeration' AND in_agglomeration) OR ($region_set = 'jabodetabek' AND in_jabodetabek)
 ), cov AS (
     SELECT o.indicator_id, o.year, count(*) AS n
-    FROM observation_all o JOIN regions r ON r.code = o.region_code
+    FROM shown_figures($official_only) o JOIN regions r ON r.code = o.region_code
     GROUP BY ALL
 )
 SELECT i.id AS indicator_id, i.name_id, i.name_en, i.unit_id, i.unit_en, i.sort_order,

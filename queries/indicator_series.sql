@@ -1,7 +1,7 @@
 -- Every year of one indicator for the regions of the set (time series).
 SELECT o.region_code, r.name, r.short_name, o.year, o.value, o.derived, o.note, o.dataset_id,
-       d.cite AS source, coalesce(d.origin, d.cite) AS origin, d.source_url
-FROM observation_all o
+       d.cite AS source, coalesce(d.origin, d.cite) AS origin, d.source_url, o.grade
+FROM shown_figures($official_only) o
 JOIN region r ON r.code = o.region_code
 LEFT JOIN dataset d ON d.id = o.dataset_id
 WHERE o.indicator_id = $indicator_id

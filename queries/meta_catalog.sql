@@ -6,7 +6,7 @@ WITH members AS (
     WHERE ($region_set = 'agglomeration' AND in_agglomeration) OR ($region_set = 'jabodetabek' AND in_jabodetabek)
 ), per_year AS (
     SELECT o.indicator_id, o.year, count(*) AS n
-    FROM observation_all o
+    FROM shown_figures($official_only) o
     JOIN members m ON m.code = o.region_code
     GROUP BY o.indicator_id, o.year
 ), cov AS (
@@ -15,7 +15,7 @@ WITH members AS (
     FROM per_year
     GROUP BY indicator_id
 ), flows AS (
-    SELECT indicator_id, count(*) AS flow_rows FROM flow GROUP BY indicator_id
+    SELECT indicator_id, count(*) AS flow_rows FROM shown_flows($official_only) GROUP BY indicator_id
 )
 SELECT i.id, i.theme, i.kind, i.name_id, i.name_en, i.short_id, i.short_en, i.unit_id, i.unit_en,
        i.definition_id, i.definition_en, i.higher_is_better, i.aggregation, i.derivation,

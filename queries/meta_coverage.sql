@@ -9,7 +9,7 @@ SELECT i.id AS indicator_id, i.sort_order, m.code AS region_code, m.short_name,
        coalesce(list(o.year ORDER BY o.year) FILTER (WHERE o.year IS NOT NULL), []) AS years
 FROM indicator i
 CROSS JOIN members m
-LEFT JOIN observation_all o ON o.indicator_id = i.id AND o.region_code = m.code
+LEFT JOIN shown_figures($official_only) o ON o.indicator_id = i.id AND o.region_code = m.code
 WHERE i.kind <> 'flow'
 GROUP BY i.id, i.sort_order, m.code, m.short_name
 ORDER BY i.sort_order, m.code;

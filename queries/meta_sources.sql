@@ -6,16 +6,16 @@
 WITH ind AS (
     SELECT id, kind, numerator, denominator, derivation FROM indicator WHERE id = $indicator_id
 ), derived_rows AS (
-    SELECT region_code, year FROM observation_all WHERE indicator_id = $indicator_id AND derived
+    SELECT region_code, year FROM shown_figures($official_only) WHERE indicator_id = $indicator_id AND derived
 ), used AS (
     SELECT o.indicator_id, o.year, o.dataset_id
-    FROM observation o JOIN ind ON o.indicator_id = ind.id
+    FROM shown_observations($official_only) o JOIN ind ON o.indicator_id = ind.id
     UNION ALL
     SELECT f.indicator_id, f.year, f.dataset_id
-    FROM flow f JOIN ind ON f.indicator_id = ind.id
+    FROM shown_flows($official_only) f JOIN ind ON f.indicator_id = ind.id
     UNION ALL
     SELECT o.indicator_id, o.year, o.dataset_id
-    FROM observation o JOIN ind ON o.indicator_id = ind.numerator
+    FROM shown_observations($official_only) o JOIN ind ON o.indicator_id = ind.numerator
     WHERE ind.kind = 'derived'
       AND ((ind.derivation IN ('density', 'per_100k')
             AND EXISTS (SELECT 1 FROM derived_rows r WHERE r.region_code = o.region_code AND r.year = o.year))
@@ -23,20 +23,20 @@ WITH ind AS (
             AND EXISTS (SELECT 1 FROM derived_rows r WHERE r.region_code = o.region_code)))
     UNION ALL
     SELECT o.indicator_id, o.year, o.dataset_id
-    FROM observation o JOIN ind ON ind.kind = 'derived' AND ind.denominator = 'area'
+    FROM shown_observations($official_only) o JOIN ind ON ind.kind = 'derived' AND ind.denominator = 'area'
     WHERE o.indicator_id = 'area_km2_big'
       AND EXISTS (SELECT 1 FROM derived_rows r WHERE r.region_code = o.region_code)
     UNION ALL
     SELECT o.indicator_id, o.year, o.dataset_id
-    FROM population_best p
-    JOIN observation o ON o.indicator_id = p.series AND o.region_code = p.region_code AND o.year = p.year
+    FROM shown_population_best($official_only) p
+    JOIN shown_observations($official_only) o ON o.indicator_id = p.series AND o.region_code = p.region_code AND o.year = p.year
     JOIN ind ON ind.kind = 'derived' AND ind.denominator = 'population_best'
     WHERE EXISTS (SELECT 1 FROM derived_rows r WHERE r.region_code = p.region_code AND r.year = p.year)
 )
-SELECT d.id AS dataset_id, d.title, d.origin, d.source_url, d.license,
+SELECT d.id AS dataset_id, d.title, d.origin, d.source_url, d.license, d.grade,
        list(DISTINCT u.indicator_id ORDER BY u.indicator_id) AS indicators,
        count(*) AS figures, min(u.year) AS first_year, max(u.year) AS last_year
 FROM used u
 JOIN dataset d ON d.id = u.dataset_id
-GROUP BY d.id, d.title, d.origin, d.source_url, d.license
+GROUP BY d.id, d.title, d.origin, d.source_url, d.license, d.grade
 ORDER BY figures DESC, d.id;

@@ -6,13 +6,13 @@ WITH regions AS (
     WHERE ($region_set = 'agglomeration' AND in_agglomeration) OR ($region_set = 'jabodetabek' AND in_jabodetabek)
 ), rows AS (
     SELECT r.code AS region_code, r.name, r.short_name, r.province_code, r.area_km2,
-           p.value AS population, p.dataset_id, d.title AS source, d.origin, d.source_url, p.note,
+           p.value AS population, p.dataset_id, d.title AS source, d.origin, d.source_url, p.note, p.grade,
            p.value / r.area_km2 AS density,
            g.value AS growth_2010_2020
     FROM regions r
-    LEFT JOIN observation p ON p.region_code = r.code AND p.indicator_id = 'population_census' AND p.year = $year
+    LEFT JOIN shown_observations($official_only) p ON p.region_code = r.code AND p.indicator_id = 'population_census' AND p.year = $year
     LEFT JOIN dataset d ON d.id = p.dataset_id
-    LEFT JOIN observation_all g ON g.region_code = r.code AND g.indicator_id = 'population_growth_2010_2020'
+    LEFT JOIN shown_figures($official_only) g ON g.region_code = r.code AND g.indicator_id = 'population_growth_2010_2020'
 )
 SELECT *,
        count(population) OVER () AS covered,

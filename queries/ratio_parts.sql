@@ -5,6 +5,6 @@ SELECT r.code AS region_code, n.value AS numerator,
             WHEN $denominator = 'population_best' THEN p.value
             ELSE d.value END AS denominator
 FROM region r
-LEFT JOIN observation_all n ON n.region_code = r.code AND n.indicator_id = $numerator AND n.year = $year
-LEFT JOIN observation_all d ON d.region_code = r.code AND d.indicator_id = $denominator AND d.year = $year
-LEFT JOIN population_best p ON p.region_code = r.code AND p.year = $year;
+LEFT JOIN shown_figures($official_only) n ON n.region_code = r.code AND n.indicator_id = $numerator AND n.year = $year
+LEFT JOIN shown_figures($official_only) d ON d.region_code = r.code AND d.indicator_id = $denominator AND d.year = $year
+LEFT JOIN shown_population_best($official_only) p ON p.region_code = r.code AND p.year = $year;

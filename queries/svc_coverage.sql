@@ -7,7 +7,7 @@ WITH regions AS (
 ), cov AS (
     SELECT o.indicator_id, o.year, count(*) AS regions_with_value,
            bool_and(r.province_code = '31') AS dki_only
-    FROM observation_all o
+    FROM shown_figures($official_only) o
     JOIN regions r ON r.code = o.region_code
     GROUP BY o.indicator_id, o.year
 )

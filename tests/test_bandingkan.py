@@ -285,7 +285,7 @@ def test_profile_and_rank_charts(store):
     fig = profile_chart(prof, regions, "en", bandingkan.rows_used(data, prof))
     js = _fig_json(fig)
     labels = js["layout"]["yaxis"]["ticktext"]
-    assert labels == ["HDI 2024", "Poverty 2024 (lower is better)", "Density (census) 2020 (neutral)"]
+    assert labels == ["HDI (older) 2024", "Poverty 2024 (lower is better)", "Density (census) 2020 (neutral)"]
     points = [tr for tr in js["data"] if tr.get("showlegend") is False]
     symbols = {s for tr in points for s in _arr(tr["marker"]["symbol"])}
     assert symbols == {"circle", "circle-open"}

@@ -233,8 +233,11 @@ def test_separate_series_stay_separate(by_id):
     """Sibling series that must not be mixed each have their own entry and say why."""
     for a, b in [("ipm", "ipm_lfsp2020"), ("population_census", "population_census_sp2010_preliminary")]:
         assert a in by_id and b in by_id
-    assert "UNSURE" in by_id["ipm_lfsp2020"]["definition_en"]
-    assert "ipm_lfsp2020" in by_id["ipm"]["definition_en"]
+    # the older IPM (var 413) says it was superseded and why it must not be mixed with the current one
+    assert "superseded" in by_id["ipm"]["definition_en"] and "ipm_lfsp2020" in by_id["ipm"]["definition_en"]
+    assert "digantikan" in by_id["ipm"]["definition_id"] and "ipm_lfsp2020" in by_id["ipm"]["definition_id"]
+    assert "Never mix" in by_id["ipm_lfsp2020"]["definition_en"] and "var 413" in by_id["ipm_lfsp2020"]["definition_en"]
+    assert "UNSURE" in by_id["ipm_lfsp2020"]["source_note"]   # the DKI 2021-2023 values are identified by level
     for series in ("ipm", "ipm_lfsp2020"):
         assert by_id[series]["aggregation"] == "min_max"
     assert by_id["area_km2_big"]["aggregation"] == "sum"

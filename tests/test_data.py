@@ -90,11 +90,13 @@ def test_catalog_and_sources_views(store):
     assert view.loc["commuters_to_destination", "Kind"] == "flow"
     assert view.loc["population_census", "Years"] == "2010, 2020"
     src = data_mod.sources_view(data_mod.sources(store.query, "ipm"), "id")
-    assert list(src.columns) == ["Sumber", "Tautan", "Lisensi", "Angka", "Tahun", "Indikator"]
+    assert list(src.columns) == ["Sumber", "Tingkat sumber", "Tautan", "Lisensi", "Angka", "Tahun", "Indikator"]
+    assert set(src["Tingkat sumber"]) == {"resmi dikutip"}   # var 413 tables copied verbatim, BRS text
     links = src["Tautan"].dropna()
     assert len(links) and links.str.match(r"https?://").all()
     ds = data_mod.datasets_view(store.query("datasets"), "en")
     assert ds["Link"].dropna().str.match(r"https?://").all()
+    assert set(ds["Source grade"]) == {"official", "official-cited", "secondary", ""}   # "": the derived row
 
 
 def test_details_include_formula_for_derived():
@@ -144,7 +146,7 @@ def test_coverage_charts(store):
     cov = data_mod.coverage(store.query, "agglomeration", ["population_census", "ipm"])
     fig = coverage_matrix(cov, "en")
     gaps, counts = fig.data
-    assert list(counts.y) == ["Census population · Population", "HDI · Population"]
+    assert list(counts.y) == ["Census population · Population", "HDI (older) · Population"]
     seribu = list(counts.x).index("Kepulauan Seribu")
     assert counts.z[0][seribu] == 1 and counts.z[1][seribu] == (OBS[(OBS.indicator_id == "ipm") & (OBS.region_code == "3101")].shape[0])
     regions = store.query("regions", region_set="agglomeration")

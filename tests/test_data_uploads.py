@@ -118,7 +118,8 @@ def test_sources_rows_of_saved_and_session_uploads():
 
     saved = methods.sources_of(src, saved_id, known)
     assert list(saved.columns[:len(builtin_cols)]) == builtin_cols
-    assert saved.drop(columns=["source_url", "license"]).to_dict("records") == [{
+    assert saved["grade"].tolist() == ["unrated"]   # no grade in its metadata: the analyst's own data
+    assert saved.drop(columns=["source_url", "license", "grade"]).to_dict("records") == [{
         "dataset_id": saved_ds, "title": "Nilai uji", "origin": "https://data.example.org/uji",
         "indicators": [saved_id], "figures": 29, "first_year": 2022, "last_year": 2023,
         "filename": "uji.csv", "stored": "saved"}]
@@ -126,7 +127,7 @@ def test_sources_rows_of_saved_and_session_uploads():
     assert saved["license"].isna().all()
     view = methods.sources_view(saved, "id")
     assert view.iloc[0].to_dict() == {
-        "Sumber": "Nilai uji", "Berkas asli": "uji.csv", "Sumber menurut analis": "https://data.example.org/uji",
+        "Sumber": "Nilai uji", "Tingkat sumber": "tidak dinilai", "Berkas asli": "uji.csv", "Sumber menurut analis": "https://data.example.org/uji",
         "Tautan": "https://data.example.org/uji", "Lisensi": "– (tidak dinyatakan)", "Angka": 29,
         "Tahun": "2022–2023", "Indikator": saved_id, "Disimpan": "disimpan di ruang kerja"}
 
@@ -210,7 +211,7 @@ def test_page_lists_a_session_upload_and_describes_it():
     sid, entry, sess_id = session_upload()
     at = run_page({sid: entry})
     catalog = frame(at, "Kode")
-    assert len(catalog) == 71
+    assert len(catalog) == 74
     row = catalog.set_index("Kode").loc[sess_id]
     assert (row["Indikator"], row["Tema"], row["Cakupan terbanyak"], row["Tahun"]) == (
         "Nilai sesi", "Unggahan", "15 dari 15 wilayah", "2022, 2023")
@@ -243,7 +244,7 @@ def test_page_lists_a_saved_upload_in_a_fresh_session():
     # without uploads the filter has no "uploaded" theme
     plain = run_page(lang="en")
     assert "Uploaded" not in plain.multiselect(key="w_meta_themes").options
-    assert len(frame(plain, "Code")) == 70
+    assert len(frame(plain, "Code")) == 73
     saved_id = save()
     at = run_page(lang="en", indicator=saved_id)
     assert saved_id in set(frame(at, "Code")["Code"])

@@ -41,7 +41,7 @@ def test_builtin_figures_equal_the_store():
                                   store.query("indicator_values", indicator_id="ipm", year=2023, region_set="agglomeration"))
     pd.testing.assert_frame_equal(src.years("ipm", "jabodetabek"),
                                   store.query("indicator_years", indicator_id="ipm", region_set="jabodetabek"))
-    assert src.indicator("ipm").name("id") == "Indeks Pembangunan Manusia (IPM) Metode Baru"
+    assert src.indicator("ipm").name("id").startswith("IPM seri lama (var 413")
     assert list(src.table()["id"]) == list(store.query("indicators")["id"])   # nothing uploaded
     with pytest.raises(KeyError):
         src.indicator("upload.nothing.here")
@@ -90,7 +90,8 @@ def test_story_step_and_export_figure_of_a_saved_upload():
     # user text never reaches Plotly as markup: drawn as the characters, not as bold
     assert fig.layout.title.text.startswith("Nilai &lt;b&gt;uji&lt;/b&gt;<br>")
     assert data.set_index("region_code")["value"]["3674"] == 37.5
-    assert any(a.text == "Sumber: Sumber uji" for a in fig.layout.annotations)
+    # an upload without a grade in its metadata is the analyst's own data: "tidak dinilai"
+    assert any(a.text == "Sumber: Sumber uji [tidak dinilai]" for a in fig.layout.annotations)
     fig, data = views.figure_for(ViewState(indicator=ind_id, year=2023), store, "id", kind="map")
     assert data["value"].notna().sum() == 14 and fig.layout.title.text == "Nilai &lt;b&gt;uji&lt;/b&gt;"
     text = (f'title = "Cerita"\n[[step]]\ntitle = "Data analis"\nindicator = "{ind_id}"\nyear = 2023\n'

@@ -308,7 +308,7 @@ def test_export_command_svg_from_a_story_file_in_english(tmp_path):
     assert cli.main(["export", "--story", str(story), "--out", str(tmp_path / "o"), "--format", "svg",
                      "--lang", "en", "--width", "1280", "--height", "720"]) == 0
     svg = (tmp_path / "o" / "01_one.svg").read_text()
-    assert 'width="1280"' in svg and "Human Development Index" in svg
+    assert 'width="1280"' in svg and "HDI (IPM), older series" in svg and "[official-cited]" in svg
 
 
 def test_export_command_errors(tmp_path, capsys, monkeypatch):

@@ -15,8 +15,8 @@ def test_data_page_catalog_and_details():
     at = run_page(DATA)
     assert at.title[0].value == "Data dan metode"
     catalog = frame(at, "Kode")
-    assert len(catalog) == 70
-    assert "70 dari 70 indikator ditampilkan." in texts(at)
+    assert len(catalog) == 73
+    assert "73 dari 73 indikator ditampilkan." in texts(at)
     sources = frame(at, "Lisensi")
     assert len(sources) > 0 and sources["Tautan"].dropna().str.startswith("http").all()
     caps = texts(at)

@@ -154,7 +154,7 @@ def test_add_the_current_view_then_move_and_remove():
     at.run()
     at.switch_page(PAGE).run()                      # the overview's view is the "current view"
     assert not at.exception
-    assert any("Indeks Pembangunan Manusia" in c.value and "2022" in c.value for c in at.caption)
+    assert any("IPM seri lama" in c.value and "2022" in c.value for c in at.caption)
     at.radio(key="w_new_kind").set_value("map")
     at.text_input(key="w_new_title").set_value("IPM 2022 di peta")
     at.text_area(key="w_new_note").set_value("Catatan *tebal* <b>html</b>")

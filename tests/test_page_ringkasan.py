@@ -49,9 +49,11 @@ def test_changing_indicator_updates_url():
     assert at.query_params["indicator"] == "poverty_rate"
     # the chosen year (2020) exists for the new indicator too, so it is kept
     assert at.selectbox(key="w_year").value == 2020
+    at.selectbox(key="w_indicator").set_value("population_census").run()
+    at.selectbox(key="w_year").set_value(2010).run()
     at.selectbox(key="w_indicator").set_value("ipm_lfsp2020").run()
-    assert at.selectbox(key="w_year").value == 2023  # 2020 not in that series: its latest year
-    assert at.query_params["year"] == "2023"
+    assert at.selectbox(key="w_year").value == 2025  # 2010 not in that series: its latest year
+    assert at.query_params["year"] == "2025"
 
 
 def test_bad_url_parameters_fall_back_with_notice():

@@ -99,7 +99,7 @@ def test_info_command_on_a_damaged_cache(cache, how):
     run = subprocess.run([sys.executable, "-m", "jabodash", "info"], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("jabodash dataset (agglomeration): 15 regions, 70 indicators")
+    assert run.stdout.startswith("jabodash dataset (agglomeration): 15 regions, 73 indicators")
     lines = run.stderr.splitlines()
     assert len(lines) == 1 and "damaged" in lines[0] and "Traceback" not in run.stderr
 

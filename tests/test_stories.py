@@ -58,8 +58,9 @@ def test_shipped_story_is_listed_valid_and_every_step_renders(store, known, year
     kinds = {step.kind for step in story.steps}
     assert kinds == {"ranking", "trend", "map"}
     indicators = {step.view["indicator"] for step in story.steps}
-    # population, density, IPM, poverty and the agglomeration area
-    assert {"population_census", "population_density_census", "ipm", "poverty_rate", "area_km2_big"} <= indicators
+    # population, density, IPM (BPS's current series, never the superseded var 413), poverty and the area
+    assert {"population_census", "population_density_census", "ipm_lfsp2020", "poverty_rate", "area_km2_big"} <= indicators
+    assert "ipm" not in indicators
     for step in story.steps:
         assert step.title and step.note and step.title_en and step.note_en
         fig, data = views.figure_for(stories.step_state(step, "id"), store, "id", kind=step.kind)

@@ -2,7 +2,7 @@
 
 Usage: python tools/build_data.py PATH/TO/reference
 
-The reference folder (regions.csv, indicators_long.csv, commuters.csv, SOURCES.md) holds
+The reference folder (regions.csv, indicators_long.csv, commuters.csv, additions_*.csv, SOURCES.md) holds
 figures read in named public sources. This script only reshapes them: it never invents,
 interpolates or fills a value. Its decisions are listed here and recorded in the output:
 
@@ -13,11 +13,20 @@ interpolates or fills a value. Its decisions are listed here and recorded in the
   population_growth_rate -> population_growth_2000_2010 (SP2010 preliminary).
 * The derived centroid columns of regions.csv are dropped (they come from the
   development boundaries); the published lat/lon stay.
+* Additions (additions_*.csv, with a quality column): rows of quality good or medium are
+  figures like the others; rows of quality low go only to data/conflicts.csv, as evidence
+  (kept_value = the figure in the data, empty when there is none: a gap stays a gap).
+* Every dataset gets a provenance grade (GRADE_RULES below, first match wins; the reason goes to
+  datasets.csv grade_reason): official (BPS or a ministry/government agency, read on its own
+  site), official-cited (a news agency or document quoting a named BPS table, release or
+  officer, or a verbatim copy of a named official table), secondary (encyclopedias and their
+  mirrors, data-portal compilations, blogs, pages that name no official table or officer).
 """
 from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
@@ -45,9 +54,100 @@ CONFLICT_RULES = {
         9.75,
         "kept 9.75: quoted by the regency's labour office (Disnakertrans) from BPS; 9.72 is a later news paraphrase",
     ),
+    ("3276", "grdp_current_prices", 2022): (
+        81.17,
+        "kept 81.17: CNBC quoting the BPS Kota Depok report (additions 2026-12, quality good); "
+        "81.0 is an infographic's approximate 'sekitar Rp81 triliun'",
+    ),
+    ("3271", "population_estimate_bps", 2024): (
+        1137018.0,
+        "kept 1,137,018: databoks poverty page citing BPS (additions 2026-12, quality medium); 1,132,548 comes "
+        "from databoks' 'penduduk menurut umur' series, whose Jakarta Pusat and Kep. Seribu 2024 values fall "
+        "below SP2020 and are probably not the BPS mid-year estimate",
+    ),
 }
 
+# The same figure from two sources is not a conflict: the row of the better-graded source is kept
+# and the other source is named in its note (CORROBORATED).
+
 PROVINCE_CODES = {"DKI Jakarta": "31", "Jawa Barat": "32", "Banten": "36"}
+ADDITION_QUALITIES_USED = ("good", "medium")
+
+# Provenance grades. GRADE_RULES are tried in order on each source (its host, its text and the
+# notes of every row that cites the same address); the first that matches gives the grade and
+# the reason written to datasets.csv. A rule is (test, grade, reason); test(host, title, text).
+GRADES = ("official", "official-cited", "secondary")
+PORTAL_HOSTS = ("databoks.katadata.co.id", "katadata.co.id", "goodstats.id", "viewshoot.org")
+QUOTES_OFFICIAL = re.compile(
+    r"\bBPS\b|quot|Kemenkes|Kemendagri|Kemendikdasmen|Dukcapil|Dinkes|Disnaker|Biro Tata Pemerintahan",
+    re.IGNORECASE)
+# Judgement calls by address (substring of the source), before the general news rule.
+GRADE_BY_SOURCE = {
+    "github:tauradavin/uas-visdat-2026": (
+        "official-cited", "verbatim downloads of a named BPS table (var 413 / P0), kept in a third-party repository"),
+    "github:season179/tiny-chatbot": ("official-cited", "text of a named BPS DKI release (BRS No. 22/05/31/Th.XX)"),
+    "github:cahyadsn/wilayah": (
+        "official-cited", "transcription of a named decree and letter (Kepmendagri 300.2.2-2138/2025, BIG "
+        "B-16.10/DIGD-BIG/IGD.04.04/12/2024), not read at the ministry"),
+    "github:jabardigitalservice/": (
+        "official-cited", "Open Data Jabar file (West Java government) reproducing BPS figures"),
+    "github:mbahmu25/JakFestGM": ("secondary", "hackathon compilation of BPS DKI tables, transcribed by hand"),
+    "id.scribd.com": ("secondary", "uploaded table whose origin is not stated"),
+    "scribd.com/doc/7174664": ("official-cited", "copy of a named ministry table (Kemendiknas 'APK Tahun 2006')"),
+    "adoc.pub": ("official-cited", "text of a named BPS release (BRS BPS DKI No. 44/10/31/Th. XIV)"),
+    "123dok.com": ("official-cited", "text of a named BPS release or a government document citing a named BPS "
+                   "publication"),
+    "radarbanten.co.id": ("official-cited", "news citing a named BPS table ('PDRB per kapita ADHB menurut "
+                          "kab/kota di Provinsi Banten 2022')"),
+    "cianjur.viva.co.id": ("secondary", "news compiled 'from various sources'; the source is not named"),
+    "kompas.com/read/2019/01/09": ("secondary", "not an official statistic: Kompas's own city index (IKCI)"),
+    "berimbang.com": ("secondary", "not an official statistic: Kompas's own city index (IKCI)"),
+    "bogor.suara.com/amp/read/2024": ("secondary", "a legislator's remark, not the office that keeps the figure"),
+    "jabar.idntimes.com": ("secondary", "a legislator citing BPS, not BPS or its table"),
+}
+
+
+def _by_source(host: str, title: str, text: str):
+    for key, (grade, reason) in GRADE_BY_SOURCE.items():
+        if key in title:
+            return grade, reason
+    return None
+
+
+GRADE_RULES = (
+    (lambda host, title, text: host.endswith("bps.go.id") and ("official", "BPS site, read directly")),
+    (lambda host, title, text: host.endswith(".go.id")
+     and ("official", "government site, read directly (the agency's own figure)")),
+    (lambda host, title, text: "wikipedia" in title.lower()
+     and ("secondary", "encyclopedia (Wikipedia) or a mirror of it")),
+    (lambda host, title, text: host in PORTAL_HOSTS and ("secondary", "data-portal compilation")),
+    (lambda host, title, text: "blogspot." in host and ("secondary", "blog")),
+    _by_source,
+    (lambda host, title, text: QUOTES_OFFICIAL.search(text)
+     and ("official-cited", "news quoting BPS or a named official")),
+    (lambda host, title, text: ("secondary", "news or page that names no official table or officer")),
+)
+
+
+def grade_of(source: str, notes: list[str] | tuple[str, ...] = ()) -> tuple[str, str]:
+    """(grade, reason) of one source, by GRADE_RULES."""
+    host = origin_of(source).lower()
+    text = " ".join([source, *notes])
+    for rule in GRADE_RULES:
+        found = rule(host, source, text)
+        if found:
+            return found
+    raise AssertionError("the last rule always matches")
+
+
+def grade_sources(rows: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """source -> (grade, reason); the notes of every row citing the same address are read
+    together (one article may be written up with and without 'BPS ... quoted')."""
+    address = rows["source"].map(lambda s: s.split()[0])
+    notes = rows.groupby(address)["note"].agg(lambda n: [str(x) for x in n if str(x)])
+    titles = rows.groupby(address)["source"].agg(lambda s: sorted(set(s)))
+    return {source: grade_of(source, [*titles[addr], *notes[addr]])
+            for addr in titles.index for source in titles[addr]}
 
 
 def dataset_id(source: str) -> str:
@@ -73,8 +173,8 @@ def url_of(source: str) -> str:
     return ""
 
 
-def build(ref: Path) -> None:
-    OUT.mkdir(exist_ok=True)
+def build(ref: Path, out_dir: Path = OUT) -> None:
+    out_dir.mkdir(exist_ok=True)
     regions = pd.read_csv(ref / "regions.csv", dtype={"code": str, "kemendagri_code": str})
     regions = regions.rename(columns={"type": "kind", "in_aglomerasi_law_2_2024": "in_agglomeration"})
     regions["province_code"] = regions["province"].map(PROVINCE_CODES)
@@ -83,16 +183,25 @@ def build(ref: Path) -> None:
         ["code", "kemendagri_code", "name", "short_name", "kind", "province_code", "province",
          "in_jabodetabek", "in_agglomeration", "lat", "lon", "coord_source", "area_km2", "area_source"]
     ].sort_values("code")
-    regions.to_csv(OUT / "regions.csv", index=False, lineterminator="\n")
+    regions.to_csv(out_dir / "regions.csv", index=False, lineterminator="\n")
 
     obs = pd.read_csv(ref / "indicators_long.csv", dtype={"region_code": str})
+    additions, low = read_additions(ref)
+    obs = pd.concat([obs, additions], ignore_index=True)
     obs["indicator"] = obs["indicator"].replace(RENAMES)
     obs["note"] = obs["note"].fillna("")
+    grades = grade_sources(obs)
     keep = []
     dropped = []
     for key, group in obs.groupby(["region_code", "indicator", "year"], sort=False):
         if len(group) == 1:
             keep.append(group.index[0])
+            continue
+        if group["value"].nunique() == 1:
+            best = max(group.index, key=lambda i: GRADES[::-1].index(grades[group.loc[i, "source"]][0]))
+            keep.append(best)
+            others = "; ".join(group.loc[i, "source"] for i in group.index if i != best)
+            obs.loc[best, "note"] = f"{obs.loc[best, 'note']} | CORROBORATED by {others}".strip(" |")
             continue
         value, reason = CONFLICT_RULES[key]  # a new conflict must get a rule: KeyError on purpose
         kept = group[group["value"] == value]
@@ -103,14 +212,16 @@ def build(ref: Path) -> None:
             dropped.append({**row.to_dict(), "kept_value": value, "reason": reason})
         other_txt = "; ".join(f"{r.value:g} ({r.source})" for r in others.itertuples())
         obs.loc[kept.index[0], "note"] = f"{obs.loc[kept.index[0], 'note']} | CONFLICT RESOLVED: {reason}; not used: {other_txt}".strip(" |")
+    all_sources = obs["source"]   # a source whose figures were all superseded stays listed (0 rows)
     obs = obs.loc[sorted(keep)]
     obs["dataset_id"] = obs["source"].map(dataset_id)
     out = obs.rename(columns={"indicator": "indicator_id"})[
         ["region_code", "indicator_id", "year", "value", "unit", "dataset_id", "note"]
     ].sort_values(["indicator_id", "region_code", "year"])
-    out.to_csv(OUT / "observations.csv", index=False, lineterminator="\n")
+    out.to_csv(out_dir / "observations.csv", index=False, lineterminator="\n")
+    dropped += evidence_rows(low, out)
     pd.DataFrame(dropped).rename(columns={"indicator": "indicator_id"}).to_csv(
-        OUT / "conflicts.csv", index=False, lineterminator="\n")
+        out_dir / "conflicts.csv", index=False, lineterminator="\n")
 
     flows = pd.read_csv(ref / "commuters.csv", dtype=str)
     flows["dataset_id"] = flows["source"].map(dataset_id)
@@ -118,16 +229,51 @@ def build(ref: Path) -> None:
     flows.loc[flows["note"].str.contains("WORKERS", na=False), "indicator_id"] = "commuting_workers_any_destination"
     flows = flows.rename(columns={"commuters": "value"})
     flows[["origin_code", "destination_code", "year", "indicator_id", "value", "dataset_id", "note"]].to_csv(
-        OUT / "flows.csv", index=False, lineterminator="\n")
+        out_dir / "flows.csv", index=False, lineterminator="\n")
 
-    sources = pd.concat([obs["source"], flows["source"]]).drop_duplicates()
+    sources = pd.concat([all_sources, flows["source"]]).drop_duplicates()
     datasets = pd.DataFrame({"id": sources.map(dataset_id), "title": sources})
     datasets["origin"] = datasets["title"].map(origin_of)
     datasets["source_url"] = datasets["title"].map(url_of)
     datasets["license"] = "not stated by the source; figures are facts quoted from the publication named in title"
+    flow_grades = grade_sources(flows.assign(note=flows["note"].fillna("")))
+    graded = datasets["title"].map(lambda s: grades.get(s) or flow_grades[s])
+    datasets["grade"] = graded.map(lambda g: g[0])
+    datasets["grade_reason"] = graded.map(lambda g: g[1])
     assert datasets["id"].is_unique
-    datasets.sort_values("id").to_csv(OUT / "datasets.csv", index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    print(f"regions {len(regions)}, observations {len(out)}, conflicts {len(dropped)}, flows {len(flows)}, datasets {len(datasets)}")
+    datasets.sort_values("id").to_csv(out_dir / "datasets.csv", index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    counts = ", ".join(f"{g} {n}" for g, n in datasets["grade"].value_counts().items())
+    print(f"regions {len(regions)}, observations {len(out)}, conflicts {len(dropped)}, flows {len(flows)}, "
+          f"datasets {len(datasets)} ({counts})")
+
+
+def read_additions(ref: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of additions_*.csv to use (quality good or medium; the quality is appended to the
+    note) and the low-quality rows (evidence only)."""
+    frames = [pd.read_csv(path, dtype={"region_code": str}) for path in sorted(ref.glob("additions_*.csv"))]
+    if not frames:
+        empty = pd.DataFrame(columns=["region_code", "indicator", "year", "value", "unit", "source", "note"])
+        return empty, empty.assign(quality=[])
+    add = pd.concat(frames, ignore_index=True)
+    add["note"] = add["note"].fillna("")
+    used = add["quality"].isin(ADDITION_QUALITIES_USED)
+    add.loc[used, "note"] = add.loc[used].apply(lambda r: f"{r.note} (quality {r.quality})".strip(), axis=1)
+    return add[used].drop(columns="quality"), add[~used]
+
+
+def evidence_rows(low: pd.DataFrame, kept: pd.DataFrame) -> list[dict]:
+    """Low-quality additions as conflicts.csv rows: kept_value is the figure in the data for the
+    same region, indicator and year, or empty."""
+    index = kept.set_index(["region_code", "indicator_id", "year"])["value"]
+    rows = []
+    for r in low.itertuples():
+        key = (r.region_code, RENAMES.get(r.indicator, r.indicator), int(r.year))
+        kept_value = index.get(key)
+        rows.append({"region_code": r.region_code, "indicator": key[1], "year": key[2], "value": r.value,
+                     "unit": r.unit, "source": r.source, "note": r.note, "kept_value": kept_value,
+                     "reason": "quality low in additions_2026-12.csv: recorded as evidence only, not used"
+                               + ("" if kept_value is not None else "; no figure in the data (the gap stays)")})
+    return rows
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.core import fmt, palette
+from jabodash.core import fmt, grades, palette
 from jabodash.core.catalog import Indicator
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import plotly_escape
@@ -42,10 +42,24 @@ def cited_source(title: str) -> str | None:
     return None
 
 
-def short_source(title, limit: int = 70) -> str:
+def short_source(title, limit: int = 70, grade: str | None = None, lang: str = "id") -> str:
     """The short name of a source or dataset title for a source line: the title without its
-    note in brackets, cut at limit characters."""
-    return str(title).split(" (")[0][:limit]
+    note in brackets, cut at limit characters; with its provenance grade when given
+    ("wikimili.com [sekunder]")."""
+    return graded(str(title).split(" (")[0][:limit], grade, lang)
+
+
+def graded(text: str, grade: str | None, lang: str) -> str:
+    """A source name with its provenance grade in brackets (jabodash.core.grades); unchanged
+    without a grade."""
+    label = grades.label(grade, lang) if isinstance(grade, str) else ""
+    return f"{text} [{label}]" if label and text else text
+
+
+def weakest(values) -> str | None:
+    """The weakest grade among values (None when there is none)."""
+    found = [g for g in values if isinstance(g, str) and g]
+    return min(found, key=grades.rank) if found else None
 
 
 def names_line(names: list[str], lang: str, limit: int = 2, sep: str = "; ", more: str = "chart.and_more") -> str:
@@ -62,30 +76,46 @@ def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
         return ""
     observed = frame[(frame["dataset_id"] != "derived") & frame["dataset_id"].notna()]
     observed = observed.dropna(subset=["source"]).drop_duplicates("dataset_id")
-    sites_of: dict[str, list[str]] = {}
+    sites_of: dict[tuple[str, str | None], list[str]] = {}
     for row in observed.itertuples():
         site = getattr(row, "origin", None)
         site = short_source(site if isinstance(site, str) and site.strip() else row.source)
         cited = cited_source(row.source)
-        sites = sites_of.setdefault(cited or site, [])
+        sites = sites_of.setdefault((cited or site, getattr(row, "grade", None)), [])
         if cited and site not in sites:
             sites.append(site)
-    groups = [t("chart.via", lang, cited=name, sites=names_line(sites, lang, sep=", ", more="chart.sites_more")) if sites else name
-              for name, sites in sites_of.items()]
+    groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites, lang, sep=", ", more="chart.sites_more"))
+                     if sites else name, grade, lang)
+              for (name, grade), sites in sites_of.items()]
     text = names_line(groups, lang, limit)
-    if (frame["dataset_id"] == "derived").any():
-        text = (t("chart.derived", lang) + ("; " + text if text else "")).strip()
+    derived = frame[frame["dataset_id"] == "derived"]
+    if len(derived):
+        grade = weakest(derived["grade"]) if "grade" in derived else None
+        text = (graded(t("chart.derived", lang), grade, lang) + ("; " + text if text else "")).strip()
     return text
 
 
+def _grade_column(frame: pd.DataFrame, column: str) -> str | None:
+    """The grade column that goes with a source column: "numerator_origin" -> "numerator_grade",
+    else "grade"."""
+    for name in (column.rsplit("_", 1)[0] + "_grade", "grade"):
+        if name in frame and name != column:
+            return name
+    return None
+
+
 def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int = 2) -> str:
-    """A source line from several (frame, source column) pairs, first titles first."""
+    """A source line from several (frame, source column) pairs, first titles first, each with
+    its provenance grade when the frame has one."""
     names: list[str] = []
     for frame, column in frames:
         if column not in frame:
             continue
-        for title in frame[column].dropna().unique():
-            name = plain(short_source(title))
+        grade_col = _grade_column(frame, column)
+        rows = frame.dropna(subset=[column])
+        for title, part in rows.groupby(column, sort=False):
+            grade = weakest(part[grade_col]) if grade_col else None
+            name = plain(short_source(title, grade=grade, lang=lang))
             if name not in names:
                 names.append(name)
     return names_line(names, lang, limit)

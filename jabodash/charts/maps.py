@@ -377,7 +377,8 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
     src_label = t("maps.source", lang)
     year_label = t("maps.year", lang)
     label_values, hovers = [], []
-    for name, value, rk, src in zip(df["name"], df["value"], rank, per_row_source):
+    per_row_grade = df["grade"] if "grade" in df else pd.Series([None] * len(df), index=df.index)
+    for name, value, rk, src, grade in zip(df["name"], df["value"], rank, per_row_source, per_row_grade):
         missing = fmt.is_missing(value)
         label_values.append(_short_label(value, decimals, lang, no_data_short))
         lines = [f"<b>{name}</b>"]
@@ -387,7 +388,7 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
             lines.append(f"{short}: <b>{fmt.number(value, decimals, lang)}</b> {unit}")
             lines.append(t(rank_key, lang, rank=int(rk), total=covered))
         lines.append(f"{year_label} {year}")
-        src_text = _esc(short_source(src, 80) if isinstance(src, str) and src else fallback_source[:80])
+        src_text = _esc(short_source(src, 80, grade, lang) if isinstance(src, str) and src else fallback_source[:80])
         if src_text and not missing:
             lines.append(f"{src_label}: {src_text}")
         hovers.append("<br>".join(lines))

@@ -31,7 +31,7 @@ def collect(region_set: str = "agglomeration") -> dict:
             for i in indicators.itertuples()],
         "datasets": [
             {"id": d.id, "title": d.title, "origin": d.origin, "license": d.license,
-             "source_url": d.source_url, "rows": int(d.rows)}
+             "source_url": d.source_url, "rows": int(d.rows), "grade": d.grade}
             for d in datasets.itertuples()] + _official_datasets(),
     }
 
@@ -74,7 +74,7 @@ def run(args) -> int:
         print(f"  {i['id']:<40} [{i['theme']}, {i['aggregation']}] {cov}")
     print("\nSources (figures)")
     for d in info["datasets"]:
-        print(f"  {d['id']}  {d['rows']:>4}  {d['title'][:110]}")
+        print(f"  {d['id']}  {d['rows']:>4}  {d['grade'] or '-':<14}  {d['title'][:110]}")
     return 0
 
 

@@ -36,6 +36,7 @@ class ViewState:
     fit: str = "core"
     indicators: tuple[str, ...] = ()   # compare page: every chosen indicator (indicator = the first)
     presenter: bool = False
+    official: bool = False             # "official figures only" (jabodash.core.grades): official=1
     step: int | None = None
     story: str | None = None
 
@@ -125,9 +126,10 @@ def from_params(params: Mapping, indicators: set[str] | None = None, regions: se
                             "state.notice.unknown_indicator"))
         changes["indicators"] = valid
 
-    raw = _one(params, "presenter")
-    if raw is not None:
-        changes["presenter"] = raw in ("1", "true", "yes")
+    for key in ("presenter", "official"):
+        raw = _one(params, key)
+        if raw is not None:
+            changes[key] = raw in ("1", "true", "yes")
 
     raw = _one(params, "story")
     if raw:

@@ -119,15 +119,18 @@ def initial_regions(wanted: Iterable[str], options: list[str]) -> list[str]:
     return chosen or [code for code in DEFAULT_REGIONS if code in options]
 
 
-def initial_indicators(url_indicator: str | None, options: list[str], url_indicators: Iterable[str] = ()) -> list[str]:
+def initial_indicators(url_indicator: str | None, options: list[str], url_indicators: Iterable[str] = (),
+                       ipm: str = "ipm") -> list[str]:
     """Indicators to preselect: the URL's list (``indicators=``, as a shared compare link has it)
     when it names any valid one; else the URL's indicator first (when it is not the app default),
-    then the compare defaults."""
+    then the compare defaults, whose IPM is ``ipm``: the series the region set headlines
+    (jabodash.store.headline.headline_ipm: the current one where it covers the set)."""
     listed = [i for i in url_indicators if i in options]
     if listed:
         return listed[:MAX_INDICATORS]
     first = [url_indicator] if url_indicator and url_indicator != DEFAULT_INDICATOR else []
-    chosen = [i for i in dict.fromkeys(first + list(DEFAULT_INDICATORS)) if i in options]
+    defaults = [ipm if i == "ipm" else i for i in DEFAULT_INDICATORS]
+    chosen = [i for i in dict.fromkeys(first + defaults) if i in options]
     return chosen[:MAX_INDICATORS]
 
 

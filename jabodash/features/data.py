@@ -15,6 +15,7 @@ from typing import Callable
 import pandas as pd
 
 from jabodash.core import catalog as catalog_mod
+from jabodash.core import grades
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
 from jabodash.features import unggah
@@ -102,6 +103,8 @@ def sources_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     original file name, the analyst's source and whether the dataset is saved or session only.
     A missing licence reads "not stated"."""
     out = {t("methods.col.source", lang): frame["title"]}
+    if "grade" in frame:
+        out[t("grade.column", lang)] = [grades.label(g, lang) for g in frame["grade"]]
     if "filename" in frame:
         out[t("methods.col.file", lang)] = frame["filename"].fillna("–")
         out[t("methods.col.origin", lang)] = frame["origin"].fillna("–")
@@ -128,6 +131,7 @@ def datasets_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """All loaded datasets for display (queries/datasets.sql)."""
     return pd.DataFrame({
         t("methods.col.source", lang): frame["title"],
+        t("grade.column", lang): [grades.label(g, lang) for g in frame["grade"]],
         t("methods.col.link", lang): _link(frame["source_url"]),
         t("methods.col.licence", lang): frame["license"].astype(object).where(frame["license"].notna(),
                                                                                t("methods.licence_none", lang)),
@@ -225,7 +229,7 @@ def indicator_label(ind_id: str, lang: str, catalog: dict[str, Indicator] | None
 # them; the functions below pick them out and add what only an upload has (its file name and
 # whether it is saved or of this session only).
 
-SOURCE_COLUMNS = ["dataset_id", "title", "origin", "source_url", "license", "indicators", "figures",
+SOURCE_COLUMNS = ["dataset_id", "title", "origin", "source_url", "license", "grade", "indicators", "figures",
                   "first_year", "last_year", "filename", "stored"]
 
 
@@ -390,3 +394,33 @@ def bps_saved(lang: str) -> list[tuple[str, str, bool]]:
 def bps_set_precedence(dataset_id: str, on: bool) -> str:
     from jabodash.official import store
     return store.set_precedence(dataset_id, on)
+
+
+# --- provenance grades ------------------------------------------------------------------------
+
+def grade_counts(run: Runner, region_set: str) -> pd.DataFrame:
+    """Figures per indicator and provenance grade in the region set (queries/meta_grades.sql):
+    one row per indicator with figures, a column per grade (strongest first) and the total."""
+    rows = run("meta_grades", region_set=region_set)
+    if rows.empty:
+        return pd.DataFrame(columns=["indicator_id", "name_id", "name_en", *grades.GRADES, "total"])
+    wide = rows.pivot_table(index=["sort_order", "indicator_id", "name_id", "name_en"], columns="grade",
+                            values="figures", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=list(grades.GRADES), fill_value=0)
+    wide["total"] = wide.sum(axis=1)
+    return wide.reset_index().drop(columns="sort_order").rename_axis(columns=None)
+
+
+def grade_totals(counts: pd.DataFrame) -> dict[str, int]:
+    """Figures per grade over every indicator."""
+    return {g: int(counts[g].sum()) if g in counts else 0 for g in grades.GRADES}
+
+
+def grade_counts_view(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The counts for display: indicator name, one column per grade (translated), total."""
+    out = {t("methods.col.indicator", lang): counts["name_en" if lang == "en" else "name_id"]}
+    for grade in grades.GRADES:
+        out[grades.label(grade, lang)] = counts[grade]
+    out[t("methods.col.figures", lang)] = counts["total"]
+    out[t("methods.col.id", lang)] = counts["indicator_id"]
+    return pd.DataFrame(out).reset_index(drop=True)

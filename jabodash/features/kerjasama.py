@@ -149,7 +149,7 @@ def other_indicators(store: Store, region_set: str, lang: str) -> pd.DataFrame:
         t("cooperation.other.col.indicator", lang): frame[name],
         t("cooperation.other.col.unit", lang): frame[unit],
         t("cooperation.other.col.years", lang): frame["years"].map(
-            lambda ys: ", ".join(str(y) for y in ys) if ys is not None and len(ys) else t("common.no_data", lang)),
+            lambda ys: ", ".join(str(y) for y in ys) if hasattr(ys, "__len__") and len(ys) else t("common.no_data", lang)),
         t("cooperation.other.col.coverage", lang): [t("common.coverage", lang, covered=int(c), total=int(n))
                                                     for c, n in zip(frame["max_regions"], frame["total"])],
     })

@@ -1,14 +1,24 @@
-"""Figures of the overview page (Ringkasan): metro KPIs, computed from the store."""
+"""Figures of the overview page (Ringkasan): metro KPIs, computed from the store.
+
+``store`` is anything with ``query(name, **params)``: the page passes ``ui.data_source()`` (the
+built-in data, the saved datasets and the session's uploads, with the switch "official figures
+only"), the tests a Store or a DataSource.
+
+The IPM card uses BPS's current series (``ipm_lfsp2020``: life expectancy from the SP2020 Long
+Form, headlined since November 2024) when it covers every region of the set in some year, else
+the older series (``ipm``, var 413), and says which series it shows and how far the current one
+reaches (jabodash.store.headline.headline_ipm).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from jabodash.core import fmt
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
 from jabodash.store import Store
 from jabodash.store.aggregate import MetroValue, metro_value
+from jabodash.store.headline import IPM_OLDER, headline_ipm
 
 # (label key, indicator): population census count, official area, density, IPM range,
 # population-weighted poverty rate.
@@ -16,7 +26,7 @@ KPI_INDICATORS = (
     ("overview.kpi.population", "population_census"),
     ("overview.kpi.area", "area_km2_big"),
     ("overview.kpi.density", "population_density_census"),
-    ("overview.kpi.ipm", "ipm"),
+    ("overview.kpi.ipm", "ipm"),            # resolved by headline_ipm
     ("overview.kpi.poverty", "poverty_rate"),
 )
 
@@ -27,6 +37,8 @@ class Kpi:
     indicator: Indicator
     metro: MetroValue | None
     year: int | None
+    note: str | None = None                    # e.g. which IPM series
+    missing_names: tuple[str, ...] = ()        # regions without a figure (named when few)
 
     def value_text(self, lang: str) -> str:
         mv, ind = self.metro, self.indicator
@@ -49,6 +61,10 @@ class Kpi:
             parts.append(str(self.year))
         if mv is not None:
             parts.append(t("common.coverage", lang, covered=mv.covered, total=mv.total))
+        if self.note:
+            parts.append(self.note)
+        if self.missing_names:
+            parts.append(t("overview.missing", lang, names=", ".join(self.missing_names)))
         return " · ".join(parts)
 
 
@@ -63,14 +79,29 @@ def best_year(store: Store, indicator_id: str, region_set: str) -> int | None:
     return int(pick["year"].max())
 
 
-@lru_cache(maxsize=16)
-def kpis(store: Store, region_set: str) -> tuple[Kpi, ...]:
-    """The KPI cards; cached per store and region set (the store is read-only, Kpi is frozen)."""
+MAX_NAMED = 5   # a KPI names the regions without a figure when there are at most this many
+
+
+def missing_names(store, mv: MetroValue | None, region_set: str, limit: int | None = MAX_NAMED) -> tuple[str, ...]:
+    """Short names of the regions of the set without a figure (none when more than ``limit``)."""
+    if mv is None or not mv.missing or (limit is not None and len(mv.missing) > limit):
+        return ()
+    names = store.query("regions", region_set=region_set).set_index("code")["short_name"]
+    return tuple(str(names.get(code, code)) for code in mv.missing)
+
+
+def kpis(store: Store, region_set: str, lang: str = "id") -> tuple[Kpi, ...]:
+    """The KPI cards. Every query is cached by the app (ui.query), so nothing is cached here: the
+    figures depend on the uploads and the switch "official figures only"."""
     catalog = load_catalog()
     out = []
     for key, indicator_id in KPI_INDICATORS:
+        note = None
+        if indicator_id == IPM_OLDER:
+            choice = headline_ipm(store, region_set)
+            indicator_id, note = choice.indicator_id, choice.note(lang)
         ind = catalog[indicator_id]
         year = best_year(store, indicator_id, region_set)
         mv = metro_value(store, ind, year, region_set) if year is not None else None
-        out.append(Kpi(key, ind, mv, year))
+        out.append(Kpi(key, ind, mv, year, note, missing_names(store, mv, region_set)))
     return tuple(out)

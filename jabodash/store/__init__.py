@@ -14,7 +14,8 @@
 * query(name, **params) runs queries/<name>.sql with DuckDB named parameters ($name).
   SQL is never built from strings. query_with(uploads, name, **params) runs the same file with
   the analyst's uploads next to the built-in rows (jabodash.store.uploads: one read path for
-  built-in and uploaded indicators); query() is query_with the empty bundle.
+  built-in and uploaded indicators); query() is query_with the empty bundle. Every query that
+  reads figures has the parameter ``$official_only`` (default false; see fit_official_only).
 
 The package: this module (build, Store), ``aggregate`` (metro values), ``uploads`` (uploads as
 relations beside the built-in tables), ``datasource`` (indicator reads for pages and exports),
@@ -87,7 +88,8 @@ def _read_sources() -> dict[str, pd.DataFrame]:
     derived = pd.DataFrame([{
         "id": "derived", "title": "Derived in jabodash from the figures named in each row's note",
         "origin": "jabodash", "source_url": "", "license": "as its inputs",
-        "loaded_at": now, "rows": 0, "sha256": ""}])
+        "loaded_at": now, "rows": 0, "sha256": "", "grade": None,
+        "grade_reason": "each derived figure takes the weakest grade of its inputs"}])
     datasets = pd.concat([datasets, derived], ignore_index=True)
     return {"region": regions, "region_alias": aliases, "indicator": catalog_frame(CATALOG_FILE),
             "observation": obs, "flow": flows, "dataset": datasets}
@@ -171,6 +173,18 @@ def load_query(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def fit_official_only(sql: str, params: dict) -> dict:
+    """The "official figures only" switch (jabodash.core.grades) is one named parameter of every
+    query that reads figures: False unless given, and left out for a query without figures (such
+    as ``regions``), so callers may always pass it."""
+    uses = "$official_only" in sql
+    if uses and "official_only" not in params:
+        return {**params, "official_only": False}
+    if not uses and "official_only" in params:
+        return {k: v for k, v in params.items() if k != "official_only"}
+    return params
+
+
 class Store:
     """Read-only access to the database. Safe to share between threads: every query runs
     on its own cursor. ``cursor()`` reads the file itself; the named queries read it through
@@ -208,6 +222,7 @@ class Store:
     def query_with(self, uploads: uploads_mod.Uploads, name: str, **params) -> pd.DataFrame:
         """queries/<name>.sql over the built-in data and ``uploads``."""
         sql = load_query(name)
+        params = fit_official_only(sql, params)
         self._current()
         cur = uploads_mod.overlay(self.path, uploads).cursor()
         try:

@@ -16,7 +16,9 @@ At level "kecamatan" the regions are the kecamatan of the cached boundaries (the
 none); they join the bundle as the ``kecamatan`` relation for the ``kec_*`` queries.
 
 A DataSource also has ``query(name, **params)``, so it can stand where a Store is expected
-(aggregate.metro_value, views).
+(aggregate.metro_value, views). ``official_only`` (the sidebar switch "official figures only",
+jabodash.core.grades) goes to every query as the named parameter ``$official_only``: the SQL hides
+every figure below official-cited, built-in and uploaded alike.
 """
 from __future__ import annotations
 
@@ -67,23 +69,36 @@ class DataSource:
     level "kecamatan"."""
 
     def __init__(self, runner_for: RunnerFor, uploads: uploads_mod.Uploads | None = None,
-                 kecamatan: Callable[[], pd.DataFrame | None] | None = None):
-        self.runner_for = runner_for
+                 kecamatan: Callable[[], pd.DataFrame | None] | None = None, official_only: bool = False):
+        self.runner_for = self._flagged(runner_for, bool(official_only))
+        self.official_only = bool(official_only)
         self.uploads = uploads if uploads is not None else uploads_mod.EMPTY
-        self.run = runner_for(self.uploads)
+        self.run = self.runner_for(self.uploads)
         self._kecamatan = kecamatan
         self._kec_run: Runner | None = None
         self._kec_regions: pd.DataFrame | None = None
 
-    @classmethod
-    def over(cls, store, uploads: uploads_mod.Uploads | None = None) -> "DataSource":
-        """``store`` (a Store) with ``uploads``; kecamatan from the boundary cache."""
-        return cls(store.runner, uploads, lambda: cached_kecamatan(store.query))
+    @staticmethod
+    def _flagged(runner_for: RunnerFor, official_only: bool) -> RunnerFor:
+        """Every query gets the "official figures only" parameter (the store leaves it out of the
+        queries that read no figures)."""
+        def flagged_for(bundle: uploads_mod.Uploads) -> Runner:
+            run = runner_for(bundle)
+
+            def flagged(name: str, **params) -> pd.DataFrame:
+                return run(name, **{"official_only": official_only, **params})
+            return flagged
+        return flagged_for
 
     @classmethod
-    def from_store(cls, store) -> "DataSource":
+    def over(cls, store, uploads: uploads_mod.Uploads | None = None, official_only: bool = False) -> "DataSource":
+        """``store`` (a Store) with ``uploads``; kecamatan from the boundary cache."""
+        return cls(store.runner, uploads, lambda: cached_kecamatan(store.query), official_only)
+
+    @classmethod
+    def from_store(cls, store, official_only: bool = False) -> "DataSource":
         """The store plus the saved workspace datasets (an unreadable workspace counts as empty)."""
-        return cls.over(store, uploads_mod.collect())
+        return cls.over(store, uploads_mod.collect(), official_only)
 
     # --- the Store interface ------------------------------------------------------------------
 

@@ -9,6 +9,9 @@ ATTACHes the store file READ_ONLY (as ``builtin``) and defines ``indicator``, ``
 as views: built-in UNION ALL uploads (queries/uploads/views.sql). The queries keep their names and
 parameters; ``dataset.provenance`` and ``observation.provenance`` say which is which ('builtin',
 'saved', 'session'); an uploaded indicator has theme "uploaded" and an id ``upload.<dataset>.<slug>``.
+An uploaded dataset's grade (``dataset.grade``, and ``grade`` of its figures) is the one its metadata
+declares (a BPS refresh: "official"), else "unrated" (jabodash.core.grades.of_metadata); the
+``shown_*`` table macros filter every figure by ``$official_only`` (jabodash.core.grades).
 
 Checked on a small scale first (duckdb 2.0.1): several in-memory databases in one process can each
 ATTACH the store file READ_ONLY beside the Store's own read-only connection; the stored derived
@@ -35,6 +38,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from jabodash.core import grades
 from jabodash.core.catalog import COLUMNS, Indicator
 from jabodash.core.fmt import decimals_for
 from jabodash.core.i18n import t
@@ -43,8 +47,8 @@ from jabodash.store import workspace
 
 OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "note", "provenance"]
 OFFICIAL_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "note", "precedence"]
-DATASET_COLUMNS = ["id", "title", "origin", "license", "source_url", "loaded_at", "rows", "sha256", "cite",
-                   "provenance", "filename"]
+DATASET_COLUMNS = ["id", "title", "origin", "license", "source_url", "loaded_at", "rows", "sha256", "grade",
+                   "cite", "provenance", "filename"]
 KECAMATAN_COLUMNS = ["code", "name", "short_name", "province"]
 FIRST_ORDER = 100_000      # uploaded indicators sort after every built-in one
 MAX_DATABASES = 32
@@ -121,7 +125,8 @@ def _official_dataset(dataset_id: str, meta: dict, rows: int) -> dict:
     title = _text(meta.get("title")) or str(dataset_id)
     return {"id": str(dataset_id), "title": title, "origin": _text((meta.get("official") or {}).get("origin")),
             "license": None, "source_url": _link(_text(tables[0].get("url"))), "loaded_at": None, "rows": rows,
-            "sha256": _text(meta.get("sha256")), "cite": _text(meta.get("source")) or title,
+            "sha256": _text(meta.get("sha256")), "grade": meta.get("grade") if meta.get("grade") in grades.GRADES
+            else "official", "cite": _text(meta.get("source")) or title,
             "provenance": "official", "filename": _text(meta.get("filename"))}
 
 
@@ -157,7 +162,8 @@ def build(parts: list[tuple[str, dict, pd.DataFrame, pd.DataFrame, str]]) -> Upl
         title, source = _text(first.get("title")) or str(dataset_id), _text(first.get("source"))
         ds_rows.append({"id": str(dataset_id), "title": title, "origin": source, "license": None,
                         "source_url": _link(source), "loaded_at": None, "rows": len(good),
-                        "sha256": _text(meta.get("sha256")), "cite": source or title, "provenance": provenance,
+                        "sha256": _text(meta.get("sha256")), "grade": grades.of_metadata(meta),
+                        "cite": source or title, "provenance": provenance,
                         "filename": _text(meta.get("filename"))})
     obs_parts = [o for o in obs_parts if len(o)]
     observation = (pd.concat(obs_parts, ignore_index=True) if obs_parts

@@ -54,6 +54,11 @@ CREATE TABLE indicator (
 );
 INSERT INTO indicator SELECT * FROM _src_indicator;
 
+-- Provenance grades, strongest first (jabodash/core/grades.py). A derived figure takes the
+-- weakest grade of its inputs.
+CREATE TABLE grade_scale (grade VARCHAR PRIMARY KEY, rank INTEGER NOT NULL);
+INSERT INTO grade_scale VALUES ('official', 3), ('official-cited', 2), ('secondary', 1), ('unrated', 0);
+
 CREATE TABLE dataset (
     id VARCHAR PRIMARY KEY,
     title VARCHAR NOT NULL,
@@ -62,9 +67,12 @@ CREATE TABLE dataset (
     source_url VARCHAR,
     loaded_at TIMESTAMP,
     rows INTEGER,
-    sha256 VARCHAR
+    sha256 VARCHAR,
+    grade VARCHAR,             -- NULL only for the 'derived' row: each derived figure has its own
+    grade_reason VARCHAR
 );
-INSERT INTO dataset SELECT id, title, origin, license, source_url, loaded_at, rows, sha256 FROM _src_dataset;
+INSERT INTO dataset
+SELECT id, title, origin, license, source_url, loaded_at, rows, sha256, grade, grade_reason FROM _src_dataset;
 
 CREATE TABLE observation (
     region_code VARCHAR NOT NULL,

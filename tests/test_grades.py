@@ -1,0 +1,205 @@
+"""Provenance grades: the grading rules of tools/build_data.py, the graded data files, the grade in
+the store (derived figures take the weakest input), uploads graded from their metadata, and the
+"official figures only" filter that every figure query applies through $official_only."""
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import OBS, ROOT
+
+from jabodash.core import grades
+from jabodash.store import fit_official_only, get_store
+from jabodash.store import uploads as uploads_mod
+from jabodash.store.datasource import DataSource
+from jabodash.store.headline import IPM_CURRENT, IPM_OLDER, headline_ipm
+
+DATA = ROOT / "data"
+DATASETS = pd.read_csv(DATA / "datasets.csv", dtype=str, keep_default_na=False)
+REFERENCE = Path(os.environ.get("JABODASH_REFERENCE", ROOT.parent.parent / "shared" / "reference"))
+
+
+def _build_data():
+    spec = importlib.util.spec_from_file_location("build_data", ROOT / "tools" / "build_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_data = _build_data()
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, notes, grade", [
+    ("https://jakutkota.bps.go.id/id/pressrelease/2019/11/05/176/x.html", [], "official"),
+    ("https://setda.tangerangkota.go.id/berita/x", [], "official"),
+    ("https://wikimili.com/en/West_Jakarta (Wikipedia text citing BPS SP2020)", [], "secondary"),
+    ("https://databoks.katadata.co.id/datapublish/x (citing BPS)", [], "secondary"),
+    ("https://someone.blogspot.com/2010/09/x.html (blog quoting BPS DKI)", [], "secondary"),
+    ("github:tauradavin/uas-visdat-2026 Data/IPM 2024.csv (BPS table '...', var 413)", [], "official-cited"),
+    ("github:mbahmu25/JakFestGM src/data/data.js (tables labelled 'BPS DKI Jakarta')", [], "secondary"),
+    ("https://monitordepok.co/ipm-depok", ["head of BPS Kota Depok quoted (Dec 2024)"], "official-cited"),
+    ("https://koran.tempo.co/amp/metro/394906/x", ["only one RSUD (Sawangan) as of Mar 2016"], "secondary"),
+    ("https://cianjur.viva.co.id/amp/x", ["news compiled 'from various sources', UNSURE that it is BPS"],
+     "secondary"),
+])
+def test_grade_rules(source, notes, grade):
+    got, reason = build_data.grade_of(source, notes)
+    assert got == grade and reason
+
+
+def test_one_article_gets_one_grade_whatever_its_row_says():
+    rows = pd.DataFrame({"source": ["https://news.example/a (BPS Kota Tangerang quoted)", "https://news.example/a"],
+                         "note": ["", "rounded"]})
+    graded = build_data.grade_sources(rows)
+    assert {g for g, _ in graded.values()} == {"official-cited"}
+
+
+# --- the data files -------------------------------------------------------------------------------
+
+def test_every_dataset_has_a_grade_and_a_reason():
+    assert set(DATASETS["grade"]) <= set(build_data.GRADES)
+    assert (DATASETS["grade_reason"].str.len() >= 4).all()   # "blog" is the shortest
+    assert DATASETS["id"].is_unique
+
+
+def test_the_153_original_datasets_are_graded_as_recorded():
+    """The counts of the closing note (issue 13): 153 datasets before the additions of 2026-12."""
+    additions = pd.read_csv(DATA / "observations.csv", dtype=str, keep_default_na=False)
+    added = set(additions.loc[additions["note"].str.contains(r"\(quality (?:good|medium)\)"), "dataset_id"])
+    original = DATASETS[~DATASETS["id"].isin(added - set(_older_ids()))]
+    assert len(original) == 153
+    assert original["grade"].value_counts().to_dict() == {"secondary": 93, "official-cited": 57, "official": 3}
+    by_origin = DATASETS.set_index("origin")["grade"]
+    assert by_origin["jakutkota.bps.go.id"] == "official"
+    assert (DATASETS.loc[DATASETS["title"].str.contains("Wikipedia"), "grade"] == "secondary").all()
+    assert (DATASETS.loc[DATASETS["origin"] == "github:tauradavin/uas-visdat-2026", "grade"] == "official-cited").all()
+
+
+def _older_ids() -> list[str]:
+    """Datasets that gave figures before the additions and also appear in them (none today)."""
+    notes = pd.read_csv(DATA / "observations.csv", dtype=str, keep_default_na=False)
+    mixed = notes.groupby("dataset_id")["note"].agg(lambda n: n.str.contains("(quality ", regex=False).any() and
+                                                     (~n.str.contains("(quality ", regex=False)).any())
+    return list(mixed[mixed].index)
+
+
+def test_low_quality_additions_are_only_evidence():
+    conflicts = pd.read_csv(DATA / "conflicts.csv", dtype={"region_code": str})
+    low = conflicts[conflicts["reason"].str.startswith("quality low")]
+    assert len(low) == 8
+    obs = OBS.set_index(["region_code", "indicator_id", "year"])["value"]
+    for row in low.itertuples():
+        key = (row.region_code, row.indicator_id, row.year)
+        if pd.isna(row.kept_value):
+            assert key not in obs.index   # a gap stays a gap: never a zero
+        else:
+            assert obs[key] == row.kept_value != row.value
+    # good and medium rows are figures with their quality in the note
+    assert OBS["note"].str.contains(r"\(quality (?:good|medium)\)").sum() == 32
+    assert OBS.loc[(OBS.region_code == "3674") & (OBS.indicator_id == "ipm_lfsp2020") & (OBS.year == 2024),
+                   "value"].tolist() == [84.16]
+
+
+@pytest.mark.skipif(not (REFERENCE / "indicators_long.csv").exists(), reason="no reference tables here")
+def test_build_data_reproduces_the_data_folder(tmp_path):
+    build_data.build(REFERENCE, tmp_path)
+    for name in ("regions.csv", "observations.csv", "conflicts.csv", "flows.csv", "datasets.csv"):
+        assert filecmp.cmp(tmp_path / name, DATA / name, shallow=False), name
+
+
+# --- grades in the store and the filter -------------------------------------------------------------
+
+def test_grade_helpers():
+    assert grades.of_metadata({"grade": "official"}) == "official"
+    assert grades.of_metadata({}) == grades.of_metadata({"grade": "made-up"}) == "unrated"
+    assert grades.label("official-cited", "id") == "resmi dikutip" and grades.label(None, "en") == ""
+    assert [grades.rank(g) for g in grades.GRADES] == [3, 2, 1, 0]
+    assert fit_official_only("SELECT 1", {"official_only": True}) == {}
+    assert fit_official_only("... $official_only ...", {}) == {"official_only": False}
+
+
+def test_official_only_hides_secondary_figures_and_derived_take_the_weakest_grade():
+    store = get_store()
+    census = store.query("indicator_values", indicator_id="population_census", year=2020, region_set="agglomeration")
+    assert set(census["grade"]) == {"secondary"}          # Wikipedia lists and mirrors
+    density = store.query("indicator_values", indicator_id="population_density_census", year=2020,
+                          region_set="agglomeration")
+    assert set(density["grade"]) == {"secondary"}         # census (secondary) / BIG area (official-cited)
+    hidden = store.query("indicator_values", indicator_id="population_census", year=2020, region_set="agglomeration",
+                         official_only=True)
+    assert len(hidden) == 15 and hidden["value"].isna().all()   # every region keeps its row, without a figure
+    ipm = store.query("indicator_values", indicator_id="ipm", year=2024, region_set="agglomeration",
+                      official_only=True)
+    assert ipm["value"].notna().sum() == 15 and set(ipm["grade"]) == {"official-cited"}
+    years = store.query("indicator_years", indicator_id="ipm_lfsp2020", region_set="agglomeration", official_only=True)
+    assert dict(zip(years["year"], years["regions_with_value"]))[2023] == 2   # Depok, Kota Tangerang (Antara)
+
+
+def test_official_only_catalog_counts_only_shown_figures():
+    store = get_store()
+    everything = store.query("indicators").set_index("id")["max_regions"]
+    official = store.query("indicators", official_only=True).set_index("id")["max_regions"]
+    assert everything["population_census"] == 15 and official["population_census"] == 0
+    assert official["poverty_rate"] == everything["poverty_rate"] == 15
+    counts = store.query("meta_grades", region_set="agglomeration")
+    ipm = counts[counts["indicator_id"] == "ipm_lfsp2020"].set_index("grade")["figures"].to_dict()
+    assert ipm == {"official-cited": 11, "secondary": 19}
+
+
+def _bundle(meta: dict, indicator_id: str = IPM_CURRENT, year: int = 2019, value: float = 80.0):
+    codes = get_store().query("regions", region_set="agglomeration")["code"]
+    obs = pd.DataFrame({"region_code": codes, "indicator_id": indicator_id, "year": year, "value": value,
+                        "dataset_id": "refresh", "preliminary": False, "period": ""})
+    inds = pd.DataFrame(columns=["id", "dataset_id", "name", "unit", "higher_is_better", "source", "title"])
+    return uploads_mod.build([("refresh", meta, obs, inds, "saved")])
+
+
+def test_uploads_are_graded_from_their_metadata_and_filtered_by_the_same_sql():
+    store = get_store()
+    official = DataSource.over(store, _bundle({"grade": "official"}), official_only=True)
+    assert official.values(IPM_CURRENT, 2019, "agglomeration")["grade"].eq("official").all()
+    unrated = DataSource.over(store, _bundle({}), official_only=False)
+    assert unrated.values(IPM_CURRENT, 2019, "agglomeration")["grade"].eq("unrated").all()
+    hidden = DataSource.over(store, _bundle({}), official_only=True)
+    assert hidden.values(IPM_CURRENT, 2019, "agglomeration")["value"].isna().all()
+    assert 2019 not in set(hidden.years(IPM_CURRENT, "agglomeration")["year"])
+
+
+# --- the IPM headline ----------------------------------------------------------------------------
+
+def test_ipm_headline_is_the_current_series_where_it_covers_the_region_set():
+    store = get_store()
+    builtin = headline_ipm(store, "agglomeration")
+    assert builtin.indicator_id == IPM_OLDER            # the current series covers 9 of 15 (2023)
+    assert (builtin.current_year, builtin.current_covered, builtin.total) == (2023, 9, 15)
+    assert "9 dari 15" in builtin.note("id") and "var 413" in builtin.note("id")
+    refreshed = DataSource.over(store, _bundle({"grade": "official"}), official_only=True)
+    choice = headline_ipm(refreshed, "agglomeration")
+    assert choice.indicator_id == IPM_CURRENT and choice.is_current
+    assert "seri terkini" in choice.note("id")
+
+
+# --- exports carry the grade -------------------------------------------------------------------------
+
+def test_csv_and_image_exports_carry_the_grade():
+    from jabodash import charts
+    from jabodash.core import catalog, csvsafe
+    from jabodash.core.state import ViewState
+    from jabodash.presenter import views
+
+    store = get_store()
+    values = store.query("indicator_values", indicator_id="ipm", year=2024, region_set="agglomeration")
+    csv = csvsafe.to_safe_csv(values).decode("utf-8") if isinstance(csvsafe.to_safe_csv(values), bytes) \
+        else csvsafe.to_safe_csv(values)
+    header = csv.splitlines()[0].lstrip("\ufeff").split(",")
+    assert "grade" in header and csv.count("official-cited") == 15
+    fig = charts.ranking_bar(values, catalog.get("ipm"), 2024, "en")
+    assert any("[official-cited]" in str(a.text) for a in fig.layout.annotations)   # the PNG/SVG source line
+    fig, _ = views.figure_for(ViewState(indicator="population_density_census", year=2020), store, "id", kind="map")
+    assert "Sumber: diturunkan oleh jabodash [sekunder]" in [a.text for a in fig.layout.annotations]   # story export

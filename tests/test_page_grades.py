@@ -1,0 +1,76 @@
+"""AppTest of the sidebar switch "Hanya angka resmi / Official figures only" (jabodash.core.grades):
+it lives in the URL (official=1), changes what the overview KPIs, the map and the compare page show,
+every page renders with it on, and source lines carry the grade."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import metric, qp, run_page, texts
+
+PAGES = ("ringkasan", "peta", "kependudukan", "wilayah", "layanan", "kerjasama", "bandingkan", "data", "unggah",
+         "sql", "presentasi")
+
+
+def test_switch_sets_the_url_and_changes_the_overview_kpis():
+    at = run_page("pages/ringkasan.py")
+    population = metric(at, "Penduduk (SP)")
+    assert population.endswith("juta")
+    at.toggle(key="w_official").set_value(True).run()
+    assert not at.exception
+    assert qp(at, "official") == "1"
+    assert "Hanya angka resmi: angka sekunder" in texts(at)
+    # the census counts come from Wikipedia lists and mirrors (secondary): no official figure left
+    assert metric(at, "Penduduk (SP)") != population
+    assert metric(at, "Penduduk (SP)") == "tidak ada data"
+    # the IPM card keeps the older series (official-cited tables, all 15) and says how far the
+    # current series reaches among official figures
+    assert "seri lama var 413; seri terkini baru 5 dari 15 wilayah (2024)" in texts(at).replace("\\", "")
+
+
+def test_metro_totals_name_the_missing_members_when_official_only():
+    params = dict(indicator="grdp_current_prices", year="2022")
+    off = " ".join(i.value for i in run_page("pages/ringkasan.py", **params).info)
+    on = " ".join(i.value for i in run_page("pages/ringkasan.py", official="1", **params).info)
+    # DKI 2022 comes from databoks (secondary); Depok's from CNBC quoting BPS Kota Depok (official-cited)
+    assert "7 dari 15 wilayah" in off and "1 dari 15 wilayah" in on
+    assert "Tanpa angka:" in on and "Jakarta Selatan" in on and "Depok" not in on.split("Tanpa angka:")[1]
+
+
+def _hovers(at) -> str:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return " ".join(str(tr.get("hovertext", "")) for tr in spec["data"])
+
+
+def test_map_shows_only_official_figures():
+    params = dict(indicator="ipm_lfsp2020", year="2023")
+    everything = _hovers(run_page("pages/peta.py", **params))
+    official = _hovers(run_page("pages/peta.py", official="1", **params))
+    assert "86,71" in everything and "86,71" not in official   # Jakarta Selatan: a hackathon compilation
+    assert "82,53" in official and "80,98" in official           # Depok, Kota Tangerang: BPS heads quoted
+    assert "[resmi dikutip]" in official and "[sekunder]" not in official
+
+
+def test_compare_shows_only_official_figures():
+    params = dict(regions="3171,3276", indicators="population_census,poverty_rate")
+    tables = {}
+    for official in ("0", "1"):
+        at = run_page("pages/bandingkan.py", official=official, **params)
+        tables[official] = next(d.value for d in at.dataframe if "Indikator" in d.value.columns).set_index("Indikator")
+    census = "Penduduk (sensus)"
+    assert tables["0"].loc[census, "Depok"].startswith("2.")            # SP2020 (a Wikipedia mirror)
+    assert census not in tables["1"].index or tables["1"].loc[census, "Depok"] == "tidak ada data"
+    assert tables["0"].loc["Kemiskinan", "Depok"] == tables["1"].loc["Kemiskinan", "Depok"]   # official-cited
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_official_only(page):
+    at = run_page(f"pages/{page}.py", official="1")
+    assert not at.exception
+    assert at.toggle(key="w_official").value is True
+    assert qp(at, "official") == "1"
+
+
+def test_source_footnote_carries_the_grade():
+    at = run_page("pages/ringkasan.py", indicator="ipm", year="2024")
+    assert "Tingkat sumber: **resmi dikutip**" in texts(at)
