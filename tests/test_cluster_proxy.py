@@ -96,10 +96,13 @@ class Serve:
 
 
 def cmdline(pid: int) -> list[str]:
+    """The command line of a live process; [] for a gone one and for a zombie (an ended process its
+    new parent, here the sandbox's init, has not reaped yet: its cmdline file is empty)."""
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        data = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return []
+    return data.decode(errors="replace").split("\0") if data else []
 
 
 def children(pid: int) -> list[int]:
