@@ -27,7 +27,7 @@ bandingkan.init_choice(st.session_state, "w_cmp_regions", list(names),
                        bandingkan.initial_regions(state.regions, list(names)))
 bandingkan.init_choice(st.session_state, "w_cmp_indicators", list(ind_names),
                        bandingkan.initial_indicators(state.indicator, list(ind_names), state.indicators,
-                                                     headline_ipm(ui.data_source(), state.region_set).indicator_id))
+                                                     headline_ipm(ui.data_source(), state.region_set, complete_only=True).indicator_id))
 left, right = st.columns([2, 3])
 chosen = left.multiselect(t("compare.picker.regions", lang), list(names), key="w_cmp_regions",
                           format_func=lambda c: names.get(c, c), placeholder=t("compare.picker.regions_placeholder", lang))

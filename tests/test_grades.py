@@ -16,11 +16,11 @@ from jabodash.core import grades
 from jabodash.store import fit_official_only, get_store
 from jabodash.store import uploads as uploads_mod
 from jabodash.store.datasource import DataSource
-from jabodash.store.headline import IPM_CURRENT, IPM_OLDER, headline_ipm
+from jabodash.store.headline import IPM_CURRENT, headline_ipm
 
 DATA = ROOT / "data"
 DATASETS = pd.read_csv(DATA / "datasets.csv", dtype=str, keep_default_na=False)
-REFERENCE = Path(os.environ.get("JABODASH_REFERENCE", ROOT.parent.parent / "shared" / "reference"))
+REFERENCE = Path(os.environ.get("JABODASH_REFERENCE", ROOT.parent / "shared" / "reference"))
 
 
 def _build_data():
@@ -176,9 +176,12 @@ def test_uploads_are_graded_from_their_metadata_and_filtered_by_the_same_sql():
 def test_ipm_headline_is_the_current_series_where_it_covers_the_region_set():
     store = get_store()
     builtin = headline_ipm(store, "agglomeration")
-    assert builtin.indicator_id == IPM_OLDER            # the current series covers 9 of 15 (2023)
+    assert builtin.indicator_id == IPM_CURRENT          # headlined, though it covers 9 of 15 (2023) so far
     assert (builtin.current_year, builtin.current_covered, builtin.total) == (2023, 9, 15)
-    assert "9 dari 15" in builtin.note("id") and "var 413" in builtin.note("id")
+    assert "seri terkini" in builtin.note("id") and "9 dari 15 wilayah (2023)" in builtin.note("id")
+    assert "9 of 15 regions" in builtin.note("en")
+    side_by_side = headline_ipm(store, "agglomeration", complete_only=True)   # the compare page's defaults
+    assert side_by_side.indicator_id == "ipm" and "seri lama var 413" in side_by_side.note("id")
     refreshed = DataSource.over(store, _bundle({"grade": "official"}), official_only=True)
     choice = headline_ipm(refreshed, "agglomeration")
     assert choice.indicator_id == IPM_CURRENT and choice.is_current

@@ -23,9 +23,8 @@ def test_switch_sets_the_url_and_changes_the_overview_kpis():
     # the census counts come from Wikipedia lists and mirrors (secondary): no official figure left
     assert metric(at, "Penduduk (SP)") != population
     assert metric(at, "Penduduk (SP)") == "tidak ada data"
-    # the IPM card keeps the older series (official-cited tables, all 15) and says how far the
-    # current series reaches among official figures
-    assert "seri lama var 413; seri terkini baru 5 dari 15 wilayah (2024)" in texts(at).replace("\\", "")
+    # the IPM card shows the current series and says how far it reaches among official figures
+    assert "seri terkini BPS (UHH Long Form SP2020), baru 5 dari 15 wilayah (2024)" in texts(at).replace("\\", "")
 
 
 def test_metro_totals_name_the_missing_members_when_official_only():

@@ -20,10 +20,13 @@ def test_overview_shows_metro_kpis_from_the_data():
     pop2020 = OBS[(OBS.indicator_id == "population_census") & (OBS.year == 2020)].value.sum()
     # 15 regions, SP2020: shown in millions with Indonesian decimals
     assert metric(at, "Penduduk (SP)") == f"{pop2020 / 1e6:.2f}".replace(".", ",") + " juta"
-    ipm = OBS[(OBS.indicator_id == "ipm") & (OBS.year == 2024)].value
+    # the IPM card headlines BPS's current series (2023: its year with the most regions, 9 of 15)
+    ipm = OBS[(OBS.indicator_id == "ipm_lfsp2020") & (OBS.year == 2023)].value
+    assert len(ipm) == 9
     assert metric(at, "Rentang IPM") == f"{ipm.min():.2f} – {ipm.max():.2f}".replace(".", ",")
     captions = " ".join(c.value for c in at.caption)
     assert "15 dari 15 wilayah" in captions
+    assert "seri terkini BPS (UHH Long Form SP2020), baru 9 dari 15 wilayah (2023)" in captions.replace("\\", "")
 
 
 def test_overview_in_english_and_jabodetabek_from_url():

@@ -124,7 +124,7 @@ def initial_indicators(url_indicator: str | None, options: list[str], url_indica
     """Indicators to preselect: the URL's list (``indicators=``, as a shared compare link has it)
     when it names any valid one; else the URL's indicator first (when it is not the app default),
     then the compare defaults, whose IPM is ``ipm``: the series the region set headlines
-    (jabodash.store.headline.headline_ipm: the current one where it covers the set)."""
+    (jabodash.store.headline.headline_ipm with complete_only: the current one where it covers the set)."""
     listed = [i for i in url_indicators if i in options]
     if listed:
         return listed[:MAX_INDICATORS]

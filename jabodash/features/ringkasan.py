@@ -96,12 +96,13 @@ def kpis(store: Store, region_set: str, lang: str = "id") -> tuple[Kpi, ...]:
     catalog = load_catalog()
     out = []
     for key, indicator_id in KPI_INDICATORS:
-        note = None
+        note, choice = None, None
         if indicator_id == IPM_OLDER:
             choice = headline_ipm(store, region_set)
             indicator_id, note = choice.indicator_id, choice.note(lang)
         ind = catalog[indicator_id]
-        year = best_year(store, indicator_id, region_set)
+        year = (choice.current_year if choice is not None and choice.is_current and choice.current_covered < choice.total
+                else best_year(store, indicator_id, region_set))
         mv = metro_value(store, ind, year, region_set) if year is not None else None
         out.append(Kpi(key, ind, mv, year, note, missing_names(store, mv, region_set)))
     return tuple(out)

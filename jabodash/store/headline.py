@@ -3,8 +3,9 @@
 The IPM: BPS has headlined since November 2024 the series with life expectancy from the SP2020
 Long Form, revised back to 2020 (``ipm_lfsp2020``); the older series (``ipm``, "[Metode Baru] IPM",
 var 413) is superseded, and the two are never mixed in one figure. The overview KPI, the compare
-page's default indicators and the shipped story use the current series where it covers the
-region set (every region in some year) and the older one otherwise, saying which (IpmChoice.note).
+KPI headlines the current series wherever it has figures for the region set, saying how many of
+its regions it covers (IpmChoice.note); the compare page's defaults use it where it covers every
+region of the set, and the older one otherwise (regions side by side would have gaps).
 
 ``store`` is anything with ``query(name, **params)`` (a Store or a DataSource, whose switch
 "official figures only" then counts only the official figures).
@@ -33,20 +34,28 @@ class IpmChoice:
 
     def note(self, lang: str) -> str:
         if self.is_current:
+            if self.current_covered < self.total:
+                return t("overview.ipm.current_partial", lang, covered=self.current_covered, total=self.total,
+                         year=self.current_year)
             return t("overview.ipm.current", lang)
         if self.current_year is None:
             return t("overview.ipm.older_only", lang)
         return t("overview.ipm.older", lang, covered=self.current_covered, total=self.total, year=self.current_year)
 
 
-def headline_ipm(store, region_set: str) -> IpmChoice:
-    """The current IPM series when some year has a figure for every region of the set, else the
-    older series (var 413). The choice follows the data: a refresh that completes the current
-    series (or the official-only switch hiding part of it) changes it."""
+def headline_ipm(store, region_set: str, complete_only: bool = False) -> IpmChoice:
+    """The current IPM series wherever it has figures for the region set, in its year with the most
+    regions (the note says how many of the set it covers); the older series (var 413) when the
+    current one has no figure for the set, or, with ``complete_only`` (the compare page's defaults,
+    which set regions side by side), when no year of it covers every region of the set. The choice
+    follows the data: a refresh or upload that extends the current series, or the official-only
+    switch hiding part of it, changes it."""
     total = len(store.query("regions", region_set=region_set))
     years = store.query("indicator_years", indicator_id=IPM_CURRENT, region_set=region_set)
+    years = years[years["regions_with_value"] > 0] if not years.empty else years
     if years.empty:
         return IpmChoice(IPM_OLDER, None, 0, total)
     best = years.sort_values(["regions_with_value", "year"]).iloc[-1]
-    complete = bool((years["regions_with_value"] == total).any()) and total > 0
-    return IpmChoice(IPM_CURRENT if complete else IPM_OLDER, int(best["year"]), int(best["regions_with_value"]), total)
+    covered = int(best["regions_with_value"])
+    use = IPM_OLDER if complete_only and covered < total else IPM_CURRENT
+    return IpmChoice(use, int(best["year"]), covered, total)
