@@ -112,10 +112,15 @@ def worker_rss_mb(serve_pid: int) -> dict:
     """RSS of the Streamlit workers (children of the serve process, haproxy excluded) and of their
     own children (SQL console workers), in MB."""
     kids = _proc_children()
-    streamlit = [p for p in kids.get(serve_pid, []) if b"streamlit" in _cmdline(p)]
+    streamlit = [p for p in kids.get(serve_pid, []) if _is_worker(_cmdline(p))]
     sub = [c for p in streamlit for c in kids.get(p, [])]
     return {"workers_mb": round(sum(map(_rss_kb, streamlit)) / 1024, 1),
             "sql_workers_mb": round(sum(map(_rss_kb, sub)) / 1024, 1), "processes": len(streamlit) + len(sub)}
+
+
+def _is_worker(cmdline: bytes) -> bool:
+    """A Streamlit worker of serve: started through the launcher (or plain streamlit run)."""
+    return b"jabodash.server" in cmdline or b"streamlit" in cmdline
 
 
 def _cmdline(pid: int) -> bytes:
