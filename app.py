@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from jabodash.core.i18n import t
-from jabodash.features.workspace_ui import cache_notice
 from jabodash.ui import current_lang
+from jabodash.ui.sharing import cache_notice
 
 ROOT = Path(__file__).parent
 st.set_page_config(page_title="jabodash", page_icon=str(ROOT / "jabodash" / "assets" / "icon.png"),

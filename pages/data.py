@@ -10,6 +10,7 @@ from jabodash.core import grades
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data, unggah
+from jabodash.ui import bps
 
 state = ui.page_setup("data")
 lang = state.lang
@@ -108,5 +109,5 @@ with st.expander(t("methods.section.datasets", lang)):
     st.dataframe(data.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
                  column_config={t("methods.col.link", lang): st.column_config.LinkColumn()})
 
-ui.bps_refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
+bps.refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
 ui.sync_url(state)

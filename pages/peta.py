@@ -9,9 +9,10 @@ from jabodash.core import fmt
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import peta, workspace_ui
+from jabodash.features import peta
 from jabodash.geo import boundaries
 from jabodash.presenter import views
+from jabodash.ui import sharing as workspace_ui
 
 state = ui.page_setup("peta")
 lang = state.lang

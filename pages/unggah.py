@@ -7,8 +7,9 @@ import streamlit as st
 from jabodash import ingest, ui
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import unggah, workspace_ui
+from jabodash.features import unggah
 from jabodash.store import workspace
+from jabodash.ui import sharing as workspace_ui
 
 state = ui.page_setup("unggah")
 lang = state.lang

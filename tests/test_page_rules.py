@@ -112,3 +112,20 @@ def test_compare_and_data_pages_stay_thin():
         assert "import pandas" not in text and "import plotly" not in text and "update_layout" not in text
         assert not re.search(r"\bSELECT\b|\bFROM\b", text), "no SQL in pages"
         assert "ui.page_setup(" in text and text.rstrip().endswith(")") and "ui.sync_url(state)" in text
+
+
+def test_only_the_ui_package_imports_streamlit_and_its_modules_shadow_nothing():
+    """Streamlit stays in jabodash/ui/ (and the server launcher, which hooks Streamlit's web app); a ui submodule never has a name that the package's
+    __init__ binds otherwise (importing ``jabodash.ui.workspace`` once replaced the store's
+    ``workspace`` module inside ui, and saved datasets vanished from the pages)."""
+    import ast
+    pkg = ROOT / "jabodash"
+    users = sorted(str(p.relative_to(pkg)) for p in pkg.rglob("*.py")
+                   if re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(encoding="utf-8"), re.M))
+    assert users and all(u.startswith(("ui/", "server/")) for u in users), users
+    tree = ast.parse((pkg / "ui" / "__init__.py").read_text(encoding="utf-8"))
+    bound = {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
+             if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+    bound |= {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    submodules = {p.stem for p in (pkg / "ui").glob("*.py") if p.stem != "__init__"}
+    assert submodules and not submodules & bound, submodules & bound
