@@ -269,7 +269,14 @@ def outside_table(report: PointReport, lang: str) -> pd.DataFrame:
     o = report.outside
     return pd.DataFrame({t("ingest.label.row", lang): o["row"].to_numpy(), "lat": o["lat"].to_numpy(),
                          "lon": o["lon"].to_numpy(), t("unggah.name", lang): o["name"].astype(object).to_numpy(),
-                         t("ingest.label.reason", lang): [t(f"unggah.outside.{k}", lang) for k in o["reason_key"]]})
+                         t("ingest.label.reason", lang): _reasons(o["reason_key"], lang)})
+
+
+def _reasons(keys: pd.Series, lang: str) -> list[str]:
+    """The translated reason of every row, each distinct key translated once."""
+    keys = keys.astype(object).tolist()
+    text = {k: t(f"unggah.outside.{k}", lang) for k in dict.fromkeys(keys)}
+    return [text[k] for k in keys]
 
 
 def point_figures(report: PointReport) -> list[tuple[str, int]]:
