@@ -57,7 +57,7 @@ result = records = None
 regions = ui.query("regions", region_set="agglomeration")
 names = dict(zip(regions["code"], regions["name"]))
 if raw:
-    result = unggah.read(raw[1], raw[0], unggah.options_from(ss, ss.get(unggah.MAPPING_KEY)))
+    result = unggah.read_cached(ss, raw[1], raw[0], unggah.options_from(ss, ss.get(unggah.MAPPING_KEY)))
     records, point_rep = result.records, None
     if result.ok:  # the description's defaults now: point counts carry its name and year
         for key, value in unggah.describe_defaults(result).items():

@@ -394,3 +394,48 @@ def test_typed_name_survives_a_page_switch_and_is_what_is_saved():
     at.button(key="u_save").click().run()
     saved = workspace.list_datasets()
     assert [(m["indicator"], m["unit"]) for m in saved] == [("Warung kopi ketik", "unit ketik")]
+
+
+def test_rerun_without_change_reads_nothing_and_shows_the_same(monkeypatch):
+    calls = []
+    real_read = unggah.read
+
+    def counting_read(*args, **kwargs):
+        calls.append(args[1])
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(unggah, "read", counting_read)
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    assert calls == ["warung.csv"]
+    before = (metric(at, "Nilai"), shown(at), at.dataframe[0].value)
+    at.run()
+    at.run()  # reruns that change neither the file nor the options
+    assert not at.exception
+    assert calls == ["warung.csv"]
+    after = (metric(at, "Nilai"), shown(at), at.dataframe[0].value)
+    assert before[:2] == after[:2] and before[2].equals(after[2])
+    key = unggah.map_key("KOTA TANGSEL XYZ")  # a changed option reads again, once
+    at.selectbox(key=key).set_value("3674").run()
+    assert calls == ["warung.csv"] * 2 and metric(at, "Nilai") == "45"
+    at.run()
+    assert calls == ["warung.csv"] * 2
+    memo = at.session_state[unggah.READ_MEMO_KEY]
+    assert set(memo) == {"key", "sha256", "data", "kecamatan", "result"}  # one entry, not a growing dict
+
+
+def test_read_cached_keys_on_bytes_and_options(monkeypatch):
+    calls = []
+    real_read = unggah.read
+    monkeypatch.setattr(unggah, "read", lambda *a, **k: calls.append(a[1]) or real_read(*a, **k))
+    session = {}
+    data = long_csv()
+    first = unggah.read_cached(session, data, "a.csv", unggah.IngestOptions())
+    assert unggah.read_cached(session, bytes(bytearray(data)), "a.csv", unggah.IngestOptions()) is first
+    assert len(calls) == 1
+    unggah.read_cached(session, data + b"KOTA DEPOK,2024,1\n", "a.csv", unggah.IngestOptions())
+    unggah.read_cached(session, data, "a.csv", unggah.IngestOptions(layout="long"))
+    assert len(calls) == 3
+    other = {}  # another session reads for itself
+    unggah.read_cached(other, data, "a.csv", unggah.IngestOptions())
+    assert len(calls) == 4

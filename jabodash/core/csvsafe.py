@@ -69,6 +69,20 @@ def _is_text_dtype(dtype) -> bool:
     return True
 
 
+def _safe_text_column(col: pd.Series) -> pd.Series:
+    """safe_cell on every non-missing cell. A column of only text is done once per distinct
+    value (a 1,000,000-row column of region names has a few dozen); mixed columns cell by cell."""
+    if pd.api.types.infer_dtype(col, skipna=True) != "string":
+        return col.map(safe_cell, na_action="ignore")
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    safe = np.empty(len(uniques), dtype=object)
+    safe[:] = [safe_cell(u) for u in uniques]
+    values = col.to_numpy(dtype=object, copy=True)
+    present = codes >= 0
+    values[present] = safe[codes[present]]
+    return pd.Series(values, index=col.index)
+
+
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of df whose text cells and column names are neutralised."""
     out = pd.DataFrame(index=range(len(df)))
@@ -85,7 +99,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
                     col = col.astype(object).map(safe_cell)
             out[i] = col
         elif _is_text_dtype(col.dtype):
-            out[i] = col.astype(object).map(safe_cell, na_action="ignore")
+            out[i] = _safe_text_column(col.astype(object))
         else:
             out[i] = col
     out.columns = names

@@ -21,6 +21,7 @@ saved (workspace.save_dataset(..., records=...)).
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import date
 from functools import lru_cache
@@ -133,6 +134,38 @@ def read(data: bytes, filename: str, options: IngestOptions | None = None) -> In
         return IngestResult(filename=str(filename)[:200]).error("internal", detail=type(exc).__name__)
 
 
+READ_MEMO_KEY = "_jabodash_upload_read"  # this session's last read: one entry, never shared across sessions
+
+
+def _kecamatan_cache():
+    """The cached kecamatan boundaries object (the same object while its files are unchanged), or None."""
+    try:
+        from jabodash.geo.boundaries import load_cached
+        return load_cached("kecamatan")
+    except Exception:
+        return None
+
+
+def read_cached(session, data: bytes, filename: str, options: IngestOptions | None = None) -> IngestResult:
+    """:func:`read`, remembered in this session for the same (sha256 of the bytes, file name, options,
+    cached kecamatan boundaries): a rerun that changes none of them reads nothing. Only the last
+    read is kept, so the memory held is one result per session."""
+    data = bytes(data or b"")
+    memo = session.get(READ_MEMO_KEY)
+    if memo is not None and memo["data"] is data:  # the same bytes object: no need to hash it again
+        digest = memo["sha256"]
+    else:
+        digest = hashlib.sha256(data).hexdigest()
+    key = (digest, str(filename), repr(options or IngestOptions()))
+    kecamatan = _kecamatan_cache()
+    if memo is not None and memo["key"] == key and memo["kecamatan"] is kecamatan:
+        return memo["result"]
+    session[READ_MEMO_KEY] = None  # drop the old result before reading the new one
+    result = read(data, filename, options)
+    session[READ_MEMO_KEY] = {"key": key, "sha256": digest, "data": data, "kecamatan": kecamatan, "result": result}
+    return result
+
+
 def settings_table(result: IngestResult, lang: str) -> pd.DataFrame:
     """What was detected, as rows (label, value) for st.dataframe."""
     def lab(key):
@@ -236,7 +269,14 @@ def outside_table(report: PointReport, lang: str) -> pd.DataFrame:
     o = report.outside
     return pd.DataFrame({t("ingest.label.row", lang): o["row"].to_numpy(), "lat": o["lat"].to_numpy(),
                          "lon": o["lon"].to_numpy(), t("unggah.name", lang): o["name"].astype(object).to_numpy(),
-                         t("ingest.label.reason", lang): [t(f"unggah.outside.{k}", lang) for k in o["reason_key"]]})
+                         t("ingest.label.reason", lang): _reasons(o["reason_key"], lang)})
+
+
+def _reasons(keys: pd.Series, lang: str) -> list[str]:
+    """The translated reason of every row, each distinct key translated once."""
+    keys = keys.astype(object).tolist()
+    text = {k: t(f"unggah.outside.{k}", lang) for k in dict.fromkeys(keys)}
+    return [text[k] for k in keys]
 
 
 def point_figures(report: PointReport) -> list[tuple[str, int]]:

@@ -99,27 +99,32 @@ def _from_parts(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
                                        pa.py_buffer(np.ascontiguousarray(data, dtype=np.uint8)))
 
 
+_SHAPE_LUT = np.arange(256, dtype=np.uint8)
+_SHAPE_LUT[49:58] = 57
+
+
 def _digit_shapes(arr: pa.Array) -> pa.Array:
     """Every digit 1-9 written as 9 (ASCII bytes only, so UTF-8 stays valid)."""
     offsets, data = _string_parts(arr)
-    shaped = data.copy()
-    shaped[(data >= 49) & (data <= 57)] = 57
-    return _from_parts(offsets, shaped)
+    return _from_parts(offsets, _SHAPE_LUT[data])
 
 
 def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes]) -> pa.Array:
-    """Remove the ASCII characters in drop and replace single ASCII characters (vectorised)."""
+    """Remove the ASCII characters in drop and replace single ASCII characters (vectorised:
+    one look-up table per call, one pass over the bytes each)."""
     offsets, data = _string_parts(arr)
-    removed = np.zeros(len(data), dtype=bool)
-    for ch in drop:
-        removed |= data == ch
-    out = data.copy()
+    lut = np.arange(256, dtype=np.uint8)
     for a, b in mapping.items():
-        out[data == a[0]] = b[0]
-    if removed.any():
-        gone = np.flatnonzero(removed)
-        offsets = offsets - np.searchsorted(gone, offsets)  # removed bytes before each offset
-        out = out[~removed]
+        lut[a[0]] = b[0]
+    out = lut[data]
+    if drop:
+        dropped = np.zeros(256, dtype=bool)
+        dropped[list(drop)] = True
+        removed = dropped[data]
+        if removed.any():
+            before = np.concatenate([np.zeros(1, np.int32), np.cumsum(removed, dtype=np.int32)])  # removed bytes before each byte
+            offsets = offsets - before[offsets]
+            out = out[~removed]
     return _from_parts(offsets, out)
 
 

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from jabodash.core import shared_fs
@@ -306,12 +307,26 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
     return dataset_id
 
 
+def _text_or_none(v):
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+def _texts_or_none(col: pd.Series) -> pd.Series:
+    """Every cell as str, None and NaN as None; a column of only str (and None/NaN) without a
+    call per cell."""
+    if pd.api.types.infer_dtype(col, skipna=True) == "string" and all(type(v) is str for v in col.dropna().unique()):
+        values = col.to_numpy(dtype=object, copy=True)
+        gone = np.flatnonzero(pd.isna(values))
+        values[gone] = [_text_or_none(v) for v in values[gone]]
+        return pd.Series(values, index=col.index)
+    return col.map(_text_or_none)
+
+
 def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     frame = df.copy()
     for col in frame.columns:
         if frame[col].dtype == object:
-            frame[col] = frame[col].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v))
-                                        else str(v))
+            frame[col] = _texts_or_none(frame[col])
     frame.to_parquet(path, index=False)
 
 
