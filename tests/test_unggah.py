@@ -44,8 +44,9 @@ def test_read_mapping_and_frames():
     vals = src.values(ind_id, 2023, "agglomeration")
     assert len(vals) == 15 and vals["value"].notna().sum() == 3
     assert list(vals.columns) == ["region_code", "name", "short_name", "province", "value", "derived", "note",
-                                  "dataset_id", "source", "origin", "source_url", "rank_desc"]
+                                  "dataset_id", "source", "origin", "source_url", "grade", "rank_desc"]
     assert vals.iloc[0]["region_code"] == "3201" and vals.iloc[0]["rank_desc"] == 1
+    assert set(vals["grade"].dropna()) == {"unrated"}   # an upload without a stated grade
     ser = src.series(ind_id, "agglomeration")
     assert set(ser["year"]) == {2022, 2023} and "short_name" in ser
     yrs = src.years(ind_id, "agglomeration")
