@@ -217,7 +217,7 @@ def test_charts_with_an_upload(run):
     alone = json.loads(small_multiples(bandingkan.for_regions(only_up, regions), regions, names(run), [up], "en",
                                           catalog).to_json())
     # the upload's source is drawn as text: its tags are escaped, never bold
-    assert alone["layout"]["annotations"][-1]["text"] == "Source: Survei &lt;b&gt;warung&lt;/b&gt; *uji* 2023"
+    assert alone["layout"]["annotations"][-1]["text"] == "Source: Survei &lt;b&gt;warung&lt;/b&gt; *uji* 2023 [unrated]"
     heat = json.loads(rank_heatmap(prof, regions, "en", used, catalog).to_json())
     assert "Uploaded · Nilai uji 2023 (lower is better)" in heat["data"][1]["y"]
     profile = json.loads(profile_chart(prof, regions, "en", used, catalog).to_json())
@@ -279,7 +279,7 @@ def test_page_compares_a_session_upload(lang, label, col, depok, jaksel):
     table = frame(at, col).set_index(col)
     row = table.loc[label]
     assert row["Depok"] == depok and row["Jakarta Selatan"] == jaksel
-    assert {"IPM" if lang == "id" else "HDI", label} <= set(table.index)
+    assert {"IPM (seri lama)" if lang == "id" else "HDI (older)", label} <= set(table.index)   # var 413
     value = at.query_params.get("indicator")
     assert (value[-1] if isinstance(value, list) else value) == up  # the URL names the upload
     figs = at.get("plotly_chart")
