@@ -192,7 +192,8 @@ def frame(at, column) -> pd.DataFrame:
 
 def charts_drawn(page, at_least: int) -> None:
     page.locator(".js-plotly-plot").first.wait_for()
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {at_least}")
+    # a function, not an expression: Playwright evals a bare expression in the page, which the CSP blocks
+    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {at_least}")
 
 
 def no_exceptions(page) -> None:

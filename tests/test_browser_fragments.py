@@ -24,9 +24,9 @@ def share_link(page, label: str) -> str:
 def test_map_year_change_updates_address_and_share_link(server, browser):
     page, outside, errors = open_page(browser, server + "/peta?lang=id&indicator=ipm&year=2024", wait_figure=True)
     pick_year(page, "Tahun", 2022)
-    page.wait_for_function("location.search.includes('year=2022')")
+    page.wait_for_function("() => location.search.includes('year=2022')")
     wait_for_app(page)
-    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot .gtitle, .js-plotly-plot text')]"
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .gtitle, .js-plotly-plot text')]"
                            ".some(e => e.textContent.includes('2022'))")
     assert "indicator=ipm" in page.url
     assert "year=2022" in share_link(page, "Salin tautan")
@@ -37,9 +37,9 @@ def test_map_year_change_updates_address_and_share_link(server, browser):
 
 def test_overview_year_change_keeps_the_trend(server, browser):
     page, outside, errors = open_page(browser, server + "/?lang=en&indicator=poverty_rate&year=2024", wait_figure=True)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2")
     pick_year(page, "Year", 2023)
-    page.wait_for_function("location.search.includes('year=2023')")
+    page.wait_for_function("() => location.search.includes('year=2023')")
     wait_for_app(page)
     assert "indicator=poverty_rate" in page.url
     assert page.locator(".js-plotly-plot").count() == 2   # the ranking and the trend
