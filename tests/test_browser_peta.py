@@ -212,6 +212,6 @@ def test_map_svg_download_for_slides(geo_server, browser, tmp_path):
     download.save_as(target)
     svg = target.read_text()
     assert 'width="1920"' in svg and 'height="1080"' in svg
-    assert "Indeks Pembangunan Manusia" in svg and "2024" in svg and "Batas wilayah" in svg
+    assert "IPM seri lama (var 413" in svg and "2024" in svg and "Batas wilayah" in svg
     _no_exception(page)
     _offline(outside, errors)
