@@ -44,5 +44,5 @@ def test_in_process_commands_say_it_once_each(damaged_workspace, capsys):
     assert out.err.splitlines() == [EN_LINE]
     assert cli_main(["sql", "SELECT 1 AS n", "--format", "csv"]) == 0   # the next command says it again
     assert capsys.readouterr().err.splitlines() == [ID_LINE]
-    assert cli_main(["info", "--json"]) == 0   # reads no saved dataset: nothing to say
-    assert capsys.readouterr().err == ""
+    assert cli_main(["info", "--json"]) == 0   # lists the saved BPS refreshes: reads the workspace, says it once
+    assert capsys.readouterr().err.splitlines() == [ID_LINE]
