@@ -128,3 +128,19 @@ def full_screenshot(page, name: str, width: int = 1600) -> None:
     page.wait_for_timeout(500)  # plotly relayout after the resize
     wait_for_app(page)
     page.screenshot(path=str(ARTIFACTS / name))
+
+
+def upload_and_use(page, name: str, csv: bytes, fields: dict[str, str]) -> None:
+    """On the open upload page (Indonesian): upload csv as name, wait for the validation report,
+    type each labelled field (Enter after each), then use the dataset in the session."""
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": csv}])
+    page.get_by_text("Laporan validasi").wait_for(timeout=30000)
+    wait_for_app(page)
+    page.get_by_text("Baris dibaca").wait_for()
+    for label, text in fields.items():
+        page.get_by_label(label).fill(text)
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+    page.get_by_role("button", name="Pakai di sesi ini").click()
+    page.get_by_text("Siap:", exact=False).wait_for(timeout=30000)

@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 import pytest
-from appserver import ARTIFACTS, ROOT, app_server, free_port, open_page, wait_for_app
+from appserver import ARTIFACTS, ROOT, app_server, free_port, open_page, upload_and_use, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -80,18 +80,9 @@ def server(tmp_path_factory):
 
 def test_an_upload_with_addresses_in_its_name_and_unit_shows_no_link(server, browser):
     page, outside, errors = open_page(browser, server + "/unggah?lang=id")
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
-        files=[{"name": "www.berkas.contoh.invalid.csv", "mimeType": "text/csv", "buffer": CSV}])
-    page.get_by_text("Laporan validasi").wait_for(timeout=30000)
-    wait_for_app(page)
-    page.get_by_label("Nama indikator").fill("Warung https://nama.contoh.invalid/x www.nama.contoh.invalid")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    page.get_by_label("Satuan").fill("unit admin@satuan.contoh.invalid")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    page.get_by_role("button", name="Pakai di sesi ini").click()
-    page.get_by_text("Siap:", exact=False).wait_for(timeout=30000)
+    upload_and_use(page, "www.berkas.contoh.invalid.csv", CSV, {
+        "Nama indikator": "Warung https://nama.contoh.invalid/x www.nama.contoh.invalid",
+        "Satuan": "unit admin@satuan.contoh.invalid"})
     wait_for_app(page)
     shown = page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")
     assert "nama.contoh.invalid" in shown

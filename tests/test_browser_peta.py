@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from appserver import ARTIFACTS, app_server, full_screenshot, open_page, wait_for_app
+from appserver import ARTIFACTS, app_server, full_screenshot, open_page, upload_and_use, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -166,15 +166,7 @@ def test_upload_then_see_it_on_the_map(geo_server, browser):
     csv = ("kode_wilayah;tahun;jumlah_posyandu\n" + "".join(
         f"{code};2024;{(i + 1) * 111}\n" for i, code in enumerate(codes))).encode()
     page, outside, errors = open_page(browser, url + "/unggah?lang=id")
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
-        files=[{"name": "posyandu.csv", "mimeType": "text/csv", "buffer": csv}])
-    page.get_by_text("Baris dibaca").wait_for(timeout=30000)
-    wait_for_app(page)
-    page.get_by_label("Nama indikator").fill("Posyandu aktif")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    page.get_by_role("button", name="Pakai di sesi ini").click()
-    page.get_by_text("Siap:", exact=False).wait_for(timeout=30000)
+    upload_and_use(page, "posyandu.csv", csv, {"Nama indikator": "Posyandu aktif"})
     page.get_by_role("link", name="Peta").first.click()
     page.get_by_role("heading", name="Peta").first.wait_for(timeout=30000)
     wait_for_app(page)

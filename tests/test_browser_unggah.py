@@ -1,7 +1,7 @@
 """Browser test: upload a small CSV on /unggah in headless Chromium, see the report, use it in
 the session and find it in the overview's indicator picker. No request leaves 127.0.0.1."""
 import pytest
-from appserver import ARTIFACTS, app_server, full_screenshot, open_page, wait_for_app
+from appserver import ARTIFACTS, app_server, full_screenshot, open_page, upload_and_use, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -22,17 +22,8 @@ def server(tmp_path_factory):
 def test_upload_report_use_and_pick(server, browser):
     page, outside, errors = open_page(browser, server + "/unggah?lang=id")
     page.get_by_text("Unggah data").first.wait_for()
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
-        files=[{"name": "warung.csv", "mimeType": "text/csv", "buffer": CSV}])
-    page.get_by_text("Laporan validasi").wait_for(timeout=30000)
-    wait_for_app(page)
-    page.get_by_text("Baris dibaca").wait_for()
+    upload_and_use(page, "warung.csv", CSV, {"Nama indikator": "Warung kopi"})
     assert page.locator("[data-testid='stException']").count() == 0
-    page.get_by_label("Nama indikator").fill("Warung kopi")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    page.get_by_role("button", name="Pakai di sesi ini").click()
-    page.get_by_text("Siap:", exact=False).wait_for(timeout=30000)
     full_screenshot(page, "unggah.png")
     page.get_by_role("link", name="Ringkasan").click()
     page.get_by_text("Ringkasan metropolitan Jakarta").wait_for(timeout=30000)
