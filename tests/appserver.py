@@ -103,7 +103,8 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
     page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=timeout_ms)
 
 
-def open_page(browser, url: str, width: int = 1600, height: int = 1000, wait_figure: bool = False):
+def open_page(browser, url: str, width: int = 1600, height: int = 1000, wait_figure: bool = False,
+              timeout_ms: int = 60000):
     """A new browser context on url: outside requests blocked and recorded, page errors and
     content security policy violations collected. Returns (page, outside, errors)."""
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -113,8 +114,8 @@ def open_page(browser, url: str, width: int = 1600, height: int = 1000, wait_fig
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     report_csp_violations(page, errors)
-    page.goto(url)
-    wait_for_app(page)
+    page.goto(url, timeout=timeout_ms)
+    wait_for_app(page, timeout_ms)
     if wait_figure:
         page.locator(".js-plotly-plot .main-svg").first.wait_for()
     return page, outside, errors

@@ -62,7 +62,7 @@ def assert_app_shell(page, path: str, title: str) -> None:
 
 @pytest.mark.parametrize("path,title", PAGES, ids=[p or "root" for p, _ in PAGES])
 def test_deep_link_as_first_request_shows_the_app_shell(fresh_server, browser, path, title):
-    page, outside, errors = open_page(browser, f"{fresh_server}/{path}")
+    page, outside, errors = open_page(browser, f"{fresh_server}/{path}", timeout_ms=TIMEOUT_MS)
     assert_app_shell(page, path, title)
     assert errors == []
     assert outside.blocked == []
@@ -71,8 +71,8 @@ def test_deep_link_as_first_request_shows_the_app_shell(fresh_server, browser, p
 
 def test_two_deep_links_as_the_first_two_requests(fresh_server, browser):
     """The second deep link, opened after the first has finished, gets the shell too."""
-    first, first_outside, first_errors = open_page(browser, f"{fresh_server}/kerjasama")
-    second, second_outside, second_errors = open_page(browser, f"{fresh_server}/wilayah")
+    first, first_outside, first_errors = open_page(browser, f"{fresh_server}/kerjasama", timeout_ms=TIMEOUT_MS)
+    second, second_outside, second_errors = open_page(browser, f"{fresh_server}/wilayah", timeout_ms=TIMEOUT_MS)
     assert_app_shell(first, "kerjasama", "Kerja sama & aglomerasi")
     assert_app_shell(second, "wilayah", "Wilayah: luas, kepadatan, jarak")
     assert first_errors == second_errors == []
