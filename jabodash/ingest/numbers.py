@@ -110,22 +110,26 @@ def _digit_shapes(arr: pa.Array) -> pa.Array:
 
 
 def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes]) -> pa.Array:
-    """Remove the ASCII characters in drop and replace single ASCII characters (vectorised:
-    one look-up table per call, one pass over the bytes each)."""
+    """Remove the ASCII characters in drop and replace single ASCII characters (vectorised: byte
+    comparisons, no look-up table; the removed bytes per text are counted by Arrow, so the new
+    offsets need a cumulative sum over the texts, not over the bytes)."""
     offsets, data = _string_parts(arr)
-    lut = np.arange(256, dtype=np.uint8)
-    for a, b in mapping.items():
-        lut[a[0]] = b[0]
-    out = lut[data]
-    if drop:
-        dropped = np.zeros(256, dtype=bool)
-        dropped[list(drop)] = True
-        removed = dropped[data]
-        if removed.any():
-            before = np.concatenate([np.zeros(1, np.int32), np.cumsum(removed, dtype=np.int32)])  # removed bytes before each byte
-            offsets = offsets - before[offsets]
-            out = out[~removed]
-    return _from_parts(offsets, out)
+    removed = None
+    for ch in drop:
+        removed = data == ch if removed is None else removed | (data == ch)
+    if removed is not None and removed.any():
+        per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False).astype(np.int64)
+                       for ch in drop)
+        offsets = offsets.copy()
+        offsets[1:] -= np.cumsum(per_text)
+        data = data[~removed]
+    elif mapping:
+        data = data.copy()
+    if mapping:
+        masks = [(data == a[0], b[0]) for a, b in mapping.items()]
+        for mask, b in masks:
+            data[mask] = b
+    return _from_parts(offsets, data)
 
 
 def parse_numbers(values, number_format: str | None = None, decimal_only: bool = False,
