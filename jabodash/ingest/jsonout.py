@@ -4,8 +4,10 @@ indent=2, allow_nan=False)`` writes, without building a Python dict per record.
 Python's json module formats with ``indent`` in pure Python, a few microseconds per value: a
 1,000,000-record report took about 40 s of CPU and a gigabyte for its dicts. Here the long
 lists (records, points, skipped rows) are :class:`Rows`: columns of JSON texts made column by
-column (each distinct text encoded once) and joined a chunk of rows at a time, so memory stays
-bounded by the chunk. Everything else goes through ``json.dumps`` as before.
+column as Arrow string arrays (each distinct text encoded once, numbers formatted by Arrow and
+checked against Python's form, see :func:`float_texts`) and joined into objects by Arrow a chunk
+of rows at a time, so memory stays bounded by the chunk and no Python object is made per value.
+Everything else goes through ``json.dumps`` as before.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from typing import Callable, TextIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 CHUNK = 100_000
 
@@ -22,7 +26,8 @@ CHUNK = 100_000
 class Rows:
     """A list of flat JSON objects with the same keys, held as columns.
 
-    ``columns`` maps each key to a function ``(start, stop) -> list of JSON texts`` for those rows.
+    ``columns`` maps each key to a function ``(start, stop) -> JSON texts`` for those rows (an
+    Arrow string array without nulls, or a list of str).
     """
 
     def __init__(self, n: int, columns: dict[str, Callable[[int, int], list[str]]]):
@@ -35,7 +40,7 @@ class Rows:
     def to_list(self) -> list[dict]:
         """The rows as Python dicts (for small lists and tests)."""
         keys = list(self.columns)
-        cols = [self.columns[k](0, self.n) for k in keys]
+        cols = [_as_list(self.columns[k](0, self.n)) for k in keys]
         return [dict(zip(keys, (json.loads(v) for v in row))) for row in zip(*cols)]
 
 
@@ -59,16 +64,34 @@ def _write_rows(rows: Rows, fh: TextIO) -> None:
         fh.write("[]" if not rows.n else "[\n    {}" + ",\n    {}" * (rows.n - 1) + "\n  ]")
         return
     keys = list(rows.columns)
-    template = "    {\n" + ",\n".join("      " + encode_basestring(k).replace("%", "%%") + ": %s" for k in keys) \
-        + "\n    }"
+    # each object is written as ",\n" + its text; the very first loses the two characters
+    labels = [",\n    {\n      " + encode_basestring(keys[0]) + ": "]
+    labels += [",\n      " + encode_basestring(k) + ": " for k in keys[1:]]
     fh.write("[\n")
     for start in range(0, rows.n, CHUNK):
         stop = min(rows.n, start + CHUNK)
-        cols = [rows.columns[k](start, stop) for k in keys]
-        if start:
-            fh.write(",\n")
-        fh.write(",\n".join(map(template.__mod__, zip(*cols))))
+        parts: list = []
+        for label, k in zip(labels, keys):
+            parts += [pa.scalar(label), _as_array(rows.columns[k](start, stop))]
+        text = _joined_text(pc.binary_join_element_wise(*parts, pa.scalar("\n    }"), ""))
+        fh.write(text[2:] if start == 0 else text)
     fh.write("\n  ]")
+
+
+def _joined_text(arr: pa.Array) -> str:
+    """The texts of a string array without nulls, one after the other."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1]
+    return memoryview(arr.buffers()[2])[int(offsets[0]): int(offsets[-1])].tobytes().decode("utf-8")
+
+
+def _as_array(texts) -> pa.Array:
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    return texts if isinstance(texts, pa.Array) else pa.array(list(texts), type=pa.string())
+
+
+def _as_list(texts) -> list[str]:
+    return texts.to_pylist() if isinstance(texts, (pa.Array, pa.ChunkedArray)) else list(texts)
 
 
 # ---------------------------------------------------------------------------
@@ -76,13 +99,20 @@ def _write_rows(rows: Rows, fh: TextIO) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _by_distinct(values: pd.Series, convert: Callable) -> list[str]:
+def _by_distinct(values: pd.Series, convert: Callable) -> pa.Array:
     """JSON texts of convert(value), each distinct value converted once (missing ones row by row)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.asarray([_text(convert(u)) for u in uniques] + [""], dtype=object)[codes]
-    for k in np.flatnonzero(codes < 0):
-        texts[k] = _text(convert(values.iloc[k]))
-    return texts.tolist()
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        uniques = values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = pa.array([_text(convert(u)) for u in uniques] + [""], type=pa.string())
+    out = texts.take(pa.array(np.where(codes < 0, len(uniques), codes).astype(np.int32)))
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        fill = [_text(convert(values.iloc[int(k)])) for k in missing]
+        out = pc.replace_with_mask(out, pa.array(codes < 0), pa.array(fill, type=pa.string()))
+    return out
 
 
 def _text(value) -> str:
@@ -97,37 +127,60 @@ def _text(value) -> str:
     return json.dumps(value, allow_nan=False)
 
 
-def text_column(series: pd.Series, convert: Callable) -> Callable[[int, int], list[str]]:
+def float_texts(arr: np.ndarray) -> pa.Array:
+    """``repr`` of each finite float (what json writes), as an Arrow string array.
+
+    Arrow writes the same shortest digits as Python; only the notation differs. Where Python writes
+    plain notation (0 and 1e-4 <= |x| < 1e16) and Arrow did too, Arrow's text is used, with ".0"
+    added to whole numbers; every other value is formatted by Python.
+    """
+    arr = np.asarray(arr, dtype=np.float64)
+    out = pc.cast(pa.array(arr), pa.string())
+    size = np.abs(arr)
+    fast = ((size >= 1e-4) & (size < 1e16)) | (size == 0)
+    fast &= ~pc.match_substring(out, "e").to_numpy(zero_copy_only=False)
+    whole = fast & ~pc.match_substring(out, ".").to_numpy(zero_copy_only=False)
+    if whole.any():
+        mask = pa.array(whole)
+        out = pc.replace_with_mask(out, mask, pc.binary_join_element_wise(out.filter(mask), ".0", ""))
+    if not fast.all():
+        slow = ~fast
+        out = pc.replace_with_mask(out, pa.array(slow), pa.array(list(map(float.__repr__, arr[slow].tolist())),
+                                                                   type=pa.string()))
+    return out
+
+
+def text_column(series: pd.Series, convert: Callable) -> Callable[[int, int], pa.Array]:
     """A column converted value by value with ``convert`` (str, or None for missing values)."""
     return lambda a, b: _by_distinct(series.iloc[a:b], convert)
 
 
-def float_column(series: pd.Series, null_missing: bool) -> Callable[[int, int], list[str]]:
+def float_column(series: pd.Series, null_missing: bool) -> Callable[[int, int], pa.Array]:
     """Floats as json writes them (repr); NaN is null when null_missing, else refused as json would."""
-    def make(a: int, b: int) -> list[str]:
+    def make(a: int, b: int) -> pa.Array:
         arr = series.iloc[a:b].to_numpy(dtype="float64", na_value=np.nan)
         bad = ~np.isfinite(arr)
-        if bad.any() and (not null_missing or np.isinf(arr).any()):
+        if not bad.any():
+            return float_texts(arr)
+        if not null_missing or np.isinf(arr).any():
             raise ValueError("Out of range float values are not JSON compliant")
-        texts = list(map(float.__repr__, arr.tolist()))
-        for k in np.flatnonzero(bad):
-            texts[k] = "null"
-        return texts
+        texts = float_texts(np.where(bad, 0.0, arr))
+        return pc.replace_with_mask(texts, pa.array(bad), pa.array(["null"] * int(bad.sum()), type=pa.string()))
     return make
 
 
-def int_column(series: pd.Series) -> Callable[[int, int], list[str]]:
+def int_column(series: pd.Series) -> Callable[[int, int], pa.Array]:
     """Integers (missing: null)."""
-    def make(a: int, b: int) -> list[str]:
+    def make(a: int, b: int) -> pa.Array:
         part = series.iloc[a:b]
         if part.isna().any():
             return _by_distinct(part, lambda v: None if pd.isna(v) else int(v))
-        return list(map(str, part.to_numpy(dtype="int64").tolist()))
+        return pc.cast(pa.array(part.to_numpy(dtype="int64")), pa.string())
     return make
 
 
-def bool_column(series: pd.Series) -> Callable[[int, int], list[str]]:
-    def make(a: int, b: int) -> list[str]:
+def bool_column(series: pd.Series) -> Callable[[int, int], pa.Array]:
+    def make(a: int, b: int) -> pa.Array:
         flags = series.iloc[a:b].to_numpy(dtype=bool)
-        return np.where(flags, "true", "false").astype(object).tolist()
+        return pc.if_else(pa.array(flags), "true", "false")
     return make
