@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -67,12 +68,13 @@ def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, reg
     ylist, yidx, title_year = years
     row_ok = skip.free()
     inds = _Indicators(table, roles, layout, skip, row_ok, options, result, super_cells)
-    parts, cell_skips, percent_any = _value_columns(table, roles, layout, np.flatnonzero(row_ok), regions[0],
-                                                    ylist, yidx, inds, options, result)
+    rows_ok = np.flatnonzero(row_ok)
+    parts, cell_skips, percent_any = _value_columns(table, roles, layout, rows_ok, ylist, inds, options, result)
     result.suggested.update({"unit": _suggest_unit(result, table.names, roles, table.cols, super_cells, percent_any),
                              "higher_is_better": suggest_higher_is_better(inds.base_name), "year": title_year})
     if parts:
-        _records(table, parts, ylist, regions[1], list(inds.codes), cell_skips, result)
+        _records(table, _Cells(parts, rows_ok, regions[0], yidx), ylist, regions[1], list(inds.codes), cell_skips,
+                 result)
     return cell_skips
 
 
@@ -157,11 +159,20 @@ class _Indicators:
         return np.full(len(good), self.code(_pretty(column) if wide else self.base_name), dtype=np.int64)
 
 
-def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, reg_idx: np.ndarray, ylist: list,
-                   yidx: np.ndarray, inds: _Indicators, options: IngestOptions,
-                   result: IngestResult) -> tuple[list, list, bool]:
-    """The value columns parsed one by one: (parts of records, cell-level skips, a % sign seen);
-    sets the number formats, ambiguous columns and missing counts of ``result``."""
+class _Part(NamedTuple):
+    """The cells of one value column, per row of the rows still in play (rows_ok)."""
+
+    vi: int                  # the column's index in the table
+    ok: np.ndarray           # usable number (status OK)
+    values: np.ndarray       # the numbers (NaN where not usable)
+    indicator: np.ndarray    # indicator code
+    year: int | None         # the column's year code (wide_years), else None: the row's year
+
+
+def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, ylist: list,
+                   inds: _Indicators, options: IngestOptions, result: IngestResult) -> tuple[list, list, bool]:
+    """The value columns parsed one by one: (a :class:`_Part` per column with usable cells, cell-level
+    skips, a % sign seen); sets the number formats, ambiguous columns and missing counts of ``result``."""
     cols, names, lines, native = table.cols, table.names, table.lines, table.native
     formats: dict[str, str | None] = {}
     parts = []
@@ -193,12 +204,9 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
             by_marker.update(str(v).strip() for v in vals[miss_mask])
         if not len(good):
             continue
-        # year code per record
-        if layout == "wide_years":
-            y_code = np.full(len(good), ylist.index(roles["year_headers"][vi]), dtype=np.int64)
-        else:
-            y_code = yidx[good]
-        parts.append((good, reg_idx[good], inds.of_records(name, good), y_code, num.values[good], vi))
+        # per row of rows_ok: usable or not, value, indicator code; the year code of the column (wide_years)
+        y_col = ylist.index(roles["year_headers"][vi]) if layout == "wide_years" else None
+        parts.append(_Part(vi, st == OK, num.values[rows_ok], inds.of_records(name, rows_ok), y_col))
     _report_numbers(formats, missing_total, by_marker, result)
     return parts, cell_skips, percent_any
 
@@ -220,14 +228,14 @@ def _report_numbers(formats: dict[str, str | None], missing_total: int, by_marke
     result.missing = {"count": missing_total, "by_marker": dict(by_marker)}
 
 
-def _records(table: _Table, parts: list, ylist: list, reg_list: list[str], ind_list: list[str], cell_skips: list,
-             result: IngestResult) -> None:
-    """``result.records`` from the parts of the value columns, in file order, without duplicates."""
+def _records(table: _Table, cells: "_Cells", ylist: list, reg_list: list[str], ind_list: list[str],
+             cell_skips: list, result: IngestResult) -> None:
+    """``result.records`` from the usable cells of the value columns, in file order, without duplicates."""
     cols, names, lines = table.cols, table.names, table.lines
-    rows, r_code, i_code, y_code, value, v_col = _joined(parts)
+    rows, r_code, i_code, y_code, value, v_col = cells.records()
     # duplicates (same region, indicator and period): the first in the file wins
     periods = list(dict.fromkeys(y[1] for y in ylist))
-    per_code = np.asarray([periods.index(y[1]) for y in ylist], dtype=np.int64)[y_code]
+    per_code = np.asarray([periods.index(y[1]) for y in ylist], dtype=np.int32)[y_code]
     key = (r_code.astype(np.int64) * (len(ind_list) + 1) + i_code) * (len(ylist) + 1) + per_code
     dup = _duplicated(key)
     del key
@@ -252,20 +260,38 @@ def _records(table: _Table, parts: list, ylist: list, reg_list: list[str], ind_l
     result.rows_used = int(1 + np.count_nonzero(np.diff(rows))) if len(rows) else 0  # rows are sorted
 
 
-def _joined(parts: list) -> list[np.ndarray]:
-    """The parts of the value columns as one set of arrays (rows, region, indicator, year, value,
-    column) in file order: by row, then column. The parts are emptied as they are joined."""
-    out = [np.concatenate([p[k] for p in parts]) for k in range(5)]
-    out.append(np.concatenate([np.full(len(p[0]), p[5], dtype=np.int32) for p in parts]))
-    multi = len(parts) > 1
-    parts.clear()
-    if multi:
-        # each part is sorted by row, so a stable sort merges sorted runs (numpy's timsort finds
-        # them) instead of sorting from scratch; the arrays are reordered one at a time
-        order = np.argsort(out[0] * (int(out[5].max()) + 1) + out[5], kind="stable")
-        for k in range(6):
-            out[k] = out[k][order]
-    return out
+class _Cells:
+    """The value columns' cells as matrices (a row per row in play, a column per value column in
+    table order), so that the usable cells come out in file order (by row, then column) from one
+    row-major ``np.flatnonzero``, with no sort and no joined copy of per-column parts."""
+
+    def __init__(self, parts: list[_Part], rows_ok: np.ndarray, reg_idx: np.ndarray, yidx: np.ndarray):
+        self.parts = sorted(parts, key=lambda p: p.vi)
+        self.rows_ok, self.reg_idx, self.yidx = rows_ok, reg_idx, yidx
+
+    def _matrix(self, field: str, dtype) -> np.ndarray:
+        out = np.empty((len(self.rows_ok), len(self.parts)), dtype=dtype)
+        for j, part in enumerate(self.parts):
+            out[:, j] = getattr(part, field)
+        return out
+
+    def records(self) -> list[np.ndarray]:
+        """(row index, region code, indicator code, year code, value, column index) per usable cell,
+        in file order; the parts are emptied."""
+        k = len(self.parts)
+        flat = np.flatnonzero(self._matrix("ok", bool))
+        value = self._matrix("values", np.float64).ravel()[flat]
+        i_code = self._matrix("indicator", np.int32).ravel()[flat]
+        rows = self.rows_ok[flat // k]
+        col = (flat % k).astype(np.int32)
+        del flat
+        vis = np.asarray([p.vi for p in self.parts], dtype=np.int32)
+        if all(p.year is not None for p in self.parts):
+            y_code = np.asarray([p.year for p in self.parts], dtype=np.int32)[col]
+        else:
+            y_code = self.yidx[rows].astype(np.int32)
+        self.parts.clear()
+        return [rows, self.reg_idx[rows], i_code, y_code, value, vis[col]]
 
 
 def _cells(cols: list, rows: np.ndarray, v_col: np.ndarray) -> np.ndarray:
