@@ -253,45 +253,50 @@ def _records(table: _Table, cells: "_Cells", ylist: list, reg_list: list[str], i
         "year": pd.array(np.asarray([y[0] for y in ylist], dtype=np.int64)[y_code], dtype="Int64"),
         "period": pd.Categorical.from_codes(per_code, categories=pd.Index(periods, dtype="str")),
         "preliminary": np.asarray([y[2] for y in ylist], dtype=bool)[y_code],
-        "value": value.astype("float64"),
-        "row": lines[rows].astype("int64"),
+        "value": value.astype("float64", copy=False),
+        "row": lines[rows].astype("int64", copy=False),
         "column": pd.Categorical.from_codes(v_col, categories=pd.Index(list(names), dtype="str")),
-    })
+    }, copy=False)
     result.rows_used = int(1 + np.count_nonzero(np.diff(rows))) if len(rows) else 0  # rows are sorted
 
 
 class _Cells:
     """The value columns' cells as matrices (a row per row in play, a column per value column in
     table order), so that the usable cells come out in file order (by row, then column) from one
-    row-major ``np.flatnonzero``, with no sort and no joined copy of per-column parts."""
+    row-major ``np.flatnonzero``, with no sort and no joined copy of per-column parts. The parts'
+    arrays are moved into the matrices and the list of parts is emptied."""
 
     def __init__(self, parts: list[_Part], rows_ok: np.ndarray, reg_idx: np.ndarray, yidx: np.ndarray):
-        self.parts = sorted(parts, key=lambda p: p.vi)
+        parts.sort(key=lambda p: p.vi)
+        shape = (len(rows_ok), len(parts))
+        self.ok = np.empty(shape, dtype=bool)
+        self.values = np.empty(shape, dtype=np.float64)
+        self.indicator = np.empty(shape, dtype=np.int32)
+        for j, part in enumerate(parts):
+            self.ok[:, j], self.values[:, j], self.indicator[:, j] = part.ok, part.values, part.indicator
+        self.vis = np.asarray([p.vi for p in parts], dtype=np.int32)
+        self.years = [p.year for p in parts]
+        parts.clear()
         self.rows_ok, self.reg_idx, self.yidx = rows_ok, reg_idx, yidx
-
-    def _matrix(self, field: str, dtype) -> np.ndarray:
-        out = np.empty((len(self.rows_ok), len(self.parts)), dtype=dtype)
-        for j, part in enumerate(self.parts):
-            out[:, j] = getattr(part, field)
-        return out
 
     def records(self) -> list[np.ndarray]:
         """(row index, region code, indicator code, year code, value, column index) per usable cell,
-        in file order; the parts are emptied."""
-        k = len(self.parts)
-        flat = np.flatnonzero(self._matrix("ok", bool))
-        value = self._matrix("values", np.float64).ravel()[flat]
-        i_code = self._matrix("indicator", np.int32).ravel()[flat]
+        in file order."""
+        k = len(self.vis)
+        flat = np.flatnonzero(self.ok)
+        self.ok = None
+        value = self.values.ravel()[flat]
+        self.values = None
+        i_code = self.indicator.ravel()[flat]
+        self.indicator = None
         rows = self.rows_ok[flat // k]
         col = (flat % k).astype(np.int32)
         del flat
-        vis = np.asarray([p.vi for p in self.parts], dtype=np.int32)
-        if all(p.year is not None for p in self.parts):
-            y_code = np.asarray([p.year for p in self.parts], dtype=np.int32)[col]
+        if all(y is not None for y in self.years):
+            y_code = np.asarray(self.years, dtype=np.int32)[col]
         else:
             y_code = self.yidx[rows].astype(np.int32)
-        self.parts.clear()
-        return [rows, self.reg_idx[rows], i_code, y_code, value, vis[col]]
+        return [rows, self.reg_idx[rows].astype(np.int32), i_code, y_code, value, self.vis[col]]
 
 
 def _cells(cols: list, rows: np.ndarray, v_col: np.ndarray) -> np.ndarray:

@@ -1,0 +1,134 @@
+"""The vectorised parts of the upload reader and its JSON writer give what the plain Python forms give:
+floats as ``repr`` writes them, the JSON report byte for byte as ``json.dumps``, separators dropped and
+mapped as ``str.replace`` would, and records in file order from the matrix of usable cells."""
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jabodash.ingest import jsonout, read_upload
+from jabodash.ingest.numbers import _drop_and_map
+from jabodash.ingest.values import _Cells, _Part
+
+EDGE_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.1, 0.5, 1 / 3, 0.1 + 0.2, 100.0, 1234567.89, -987654.32, 1e-4, 9.999e-5,
+               0.00009999999999999999, 1e-5, 0.0001234, 1e15, 1e16, 9999999999999998.0, 123456789012345678.0,
+               410689159085499.9, 2.0 ** 53, 2.0 ** 53 + 2, 5e-324, 1.7976931348623157e308, -2.5e-8, 3e20]
+
+
+def test_float_texts_are_repr_on_edge_values():
+    assert jsonout.float_texts(np.asarray(EDGE_FLOATS)).to_pylist() == [repr(x) for x in EDGE_FLOATS]
+
+
+def test_float_texts_are_repr_on_data_like_values():
+    rng = np.random.default_rng(7)
+    values = np.concatenate([rng.normal(0, 1e6, 5000).round(2), rng.normal(0, 1, 5000),
+                             10.0 ** rng.uniform(-12, 20, 5000), np.arange(-500, 500, dtype=float)])
+    assert jsonout.float_texts(values).to_pylist() == [repr(x) for x in values.tolist()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=30))
+def test_float_texts_are_repr(values):
+    assert jsonout.float_texts(np.asarray(values, dtype=float)).to_pylist() == [repr(x) for x in values]
+
+
+def _report() -> dict:
+    records = pd.DataFrame({
+        "code": pd.Categorical(["3171", None, "3171", 'a "quoted" \u00e9 name\n']),
+        "year": pd.array([2020, None, 2021, 2022], dtype="Int64"),
+        "value": [1.5, np.nan, 100.0, -2.25e-7],
+        "flag": [True, False, True, False],
+        "text": pd.Series(["x", None, np.nan, "\u2013"], dtype=object)})
+    rows = jsonout.Rows(len(records), {
+        "code": jsonout.text_column(records["code"], lambda v: None if pd.isna(v) else str(v)),
+        "year": jsonout.int_column(records["year"]),
+        "value": jsonout.float_column(records["value"], null_missing=True),
+        "flag": jsonout.bool_column(records["flag"]),
+        "text": jsonout.text_column(records["text"], lambda v: "" if pd.isna(v) else str(v))})
+    return {"schema": "x", "nested": {"a": [1, 2], "b": "\u00e9"}, "records": rows,
+            "empty": jsonout.Rows(0, {}), "two_empty": jsonout.Rows(2, {})}
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 100_000])
+def test_dump_writes_what_json_dumps_writes(monkeypatch, chunk):
+    monkeypatch.setattr(jsonout, "CHUNK", chunk)
+    report = _report()
+    plain = {k: (v.to_list() if isinstance(v, jsonout.Rows) else v) for k, v in report.items()}
+    plain["two_empty"] = [{}, {}]
+    fh = io.StringIO()
+    jsonout.dump(report, fh)
+    assert fh.getvalue() == json.dumps(plain, ensure_ascii=False, indent=2, allow_nan=False)
+    assert plain["records"][1] == {"code": None, "year": None, "value": None, "flag": False, "text": ""}
+    assert plain["records"][3]["value"] == -2.25e-7
+
+
+def test_float_column_refuses_infinity_like_json():
+    column = jsonout.float_column(pd.Series([1.0, np.inf]), null_missing=True)
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        column(0, 2)
+
+
+@given(st.lists(st.text(alphabet="0123456789.,- %Rpx\u00e9\u0663", max_size=12), max_size=40),
+       st.sampled_from([(b".", {b",": b"."}), (b",", {}), (b"", {b",": b"."}), (b". ", {b",": b".", b"x": b"y"})]))
+def test_drop_and_map_is_str_replace(texts, how):
+    drop, mapping = how
+    expected = []
+    for text in texts:
+        for ch in drop:
+            text = text.replace(chr(ch), "")
+        expected.append("".join(mapping.get(c.encode(), c.encode()).decode() if c.isascii() else c for c in text))
+    arr = pa.array(["pad"] + texts, type=pa.string()).slice(1)
+    assert _drop_and_map(arr, drop, mapping).to_pylist() == expected
+
+
+def test_cells_come_out_by_row_then_column():
+    rows_ok = np.asarray([0, 2, 5])
+    parts = [  # given out of table order: column 7 before column 4
+        _Part(7, np.asarray([True, False, True]), np.asarray([1.0, np.nan, 3.0]), np.asarray([0, 0, 1]), None),
+        _Part(4, np.asarray([True, True, False]), np.asarray([10.0, 20.0, np.nan]), np.asarray([2, 2, 2]), None)]
+    cells = _Cells(parts, rows_ok, reg_idx=np.asarray([3, 9, 1, 9, 9, 0]), yidx=np.asarray([5, 9, 6, 9, 9, 7]))
+    assert parts == []
+    rows, region, indicator, year, value, column = cells.records()
+    assert rows.tolist() == [0, 0, 2, 5]
+    assert column.tolist() == [4, 7, 4, 7]
+    assert value.tolist() == [10.0, 1.0, 20.0, 3.0]
+    assert indicator.tolist() == [2, 0, 2, 1]
+    assert region.tolist() == [3, 3, 1, 0]
+    assert year.tolist() == [5, 5, 6, 7]
+
+
+def test_cells_of_year_columns_take_the_columns_year():
+    parts = [_Part(2, np.asarray([True, True]), np.asarray([1.0, 2.0]), np.asarray([0, 0]), 0),
+             _Part(3, np.asarray([False, True]), np.asarray([np.nan, 4.0]), np.asarray([0, 0]), 1)]
+    rows, _region, _indicator, year, value, column = _Cells(parts, np.asarray([0, 1]), np.zeros(2, int),
+                                                            np.full(2, -1)).records()
+    assert (rows.tolist(), year.tolist(), value.tolist(), column.tolist()) == ([0, 1, 1], [0, 0, 1], [1.0, 2.0, 4.0],
+                                                                              [2, 2, 3])
+
+
+def test_wide_years_file_keeps_file_order_messages_and_duplicates():
+    text = ("kode;indikator;2022;2023\n"
+            "3171;Penduduk;1.234,5;-\n"
+            "3172;Penduduk;x;2.000,5\n"
+            "3171;Penduduk;7;8\n"
+            "3172;Penduduk;9;10\n")
+    r = read_upload(text.encode(), "wide.csv")
+    assert r.ok and r.layout == "wide_years" and r.rows_used == 4
+    rec = r.records
+    assert list(zip(rec["region_code"].astype(str), rec["year"].tolist(), rec["value"].tolist(), rec["row"].tolist(),
+                    rec["column"].astype(str))) == [
+        ("3171", 2022, 1234.5, 2, "2022"), ("3172", 2023, 2000.5, 3, "2023"), ("3171", 2023, 8.0, 4, "2023"),
+        ("3172", 2022, 9.0, 5, "2022")]
+    sk = r.skipped
+    assert list(zip(sk["row"].tolist(), sk["column"], sk["value"], sk["reason_key"])) == [
+        (2, "2023", "-", "missing"), (3, "2022", "x", "missing"), (4, "2022", "7", "duplicate"),
+        (5, "2023", "10", "duplicate")]
+    assert [m.key for m in r.warnings] == ["ingest.warning.missing_values", "ingest.warning.duplicates"]
+    assert r.number_formats == {"2022": "id", "2023": "id"}
