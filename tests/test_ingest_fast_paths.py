@@ -132,3 +132,18 @@ def test_wide_years_file_keeps_file_order_messages_and_duplicates():
         (5, "2023", "10", "duplicate")]
     assert [m.key for m in r.warnings] == ["ingest.warning.missing_values", "ingest.warning.duplicates"]
     assert r.number_formats == {"2022": "id", "2023": "id"}
+
+
+def test_dump_to_a_byte_stream_writes_the_same_bytes(monkeypatch):
+    monkeypatch.setattr(jsonout, "CHUNK", 2)
+    report = _report()
+    plain = {k: (v.to_list() if isinstance(v, jsonout.Rows) else v) for k, v in report.items()}
+    plain["two_empty"] = [{}, {}]
+    raw = io.BytesIO()
+    fh = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    fh.write("before ")
+    jsonout.dump(report, fh)
+    fh.write(" after")
+    fh.flush()
+    expected = "before " + json.dumps(plain, ensure_ascii=False, indent=2, allow_nan=False) + " after"
+    assert raw.getvalue() == expected.encode("utf-8")

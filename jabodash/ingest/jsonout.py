@@ -68,20 +68,32 @@ def _write_rows(rows: Rows, fh: TextIO) -> None:
     labels = [",\n    {\n      " + encode_basestring(keys[0]) + ": "]
     labels += [",\n      " + encode_basestring(k) + ": " for k in keys[1:]]
     fh.write("[\n")
+    write = _byte_writer(fh)
     for start in range(0, rows.n, CHUNK):
         stop = min(rows.n, start + CHUNK)
         parts: list = []
         for label, k in zip(labels, keys):
             parts += [pa.scalar(label), _as_array(rows.columns[k](start, stop))]
-        text = _joined_text(pc.binary_join_element_wise(*parts, pa.scalar("\n    }"), ""))
-        fh.write(text[2:] if start == 0 else text)
+        write(_joined_bytes(pc.binary_join_element_wise(*parts, pa.scalar("\n    }"), ""))[2 if start == 0 else 0:])
     fh.write("\n  ]")
 
 
-def _joined_text(arr: pa.Array) -> str:
-    """The texts of a string array without nulls, one after the other."""
+def _byte_writer(fh: TextIO) -> Callable[[memoryview], None]:
+    """A function writing UTF-8 bytes to fh: straight to its byte buffer when it has one and
+    encodes UTF-8 (the text layer is flushed first), else decoded."""
+    raw = getattr(fh, "buffer", None)
+    if raw is not None and (getattr(fh, "encoding", "") or "").lower().replace("_", "-") in ("utf-8", "utf8"):
+        def write(data: memoryview) -> None:
+            fh.flush()
+            raw.write(data)
+        return write
+    return lambda data: fh.write(bytes(data).decode("utf-8"))
+
+
+def _joined_bytes(arr: pa.Array) -> memoryview:
+    """The UTF-8 bytes of the texts of a string array without nulls, one after the other."""
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1]
-    return memoryview(arr.buffers()[2])[int(offsets[0]): int(offsets[-1])].tobytes().decode("utf-8")
+    return memoryview(arr.buffers()[2])[int(offsets[0]): int(offsets[-1])]
 
 
 def _as_array(texts) -> pa.Array:
@@ -99,20 +111,26 @@ def _as_list(texts) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def _by_distinct(values: pd.Series, convert: Callable) -> pa.Array:
-    """JSON texts of convert(value), each distinct value converted once (missing ones row by row)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
+def _by_distinct(values: pd.Series, convert: Callable, category_texts: pa.Array | None = None) -> pa.Array:
+    """JSON texts of convert(value), each distinct value converted once (missing ones row by row).
+    category_texts: the texts of a categorical's categories, made once for the whole column."""
+    if category_texts is not None:
         codes = values.cat.codes.to_numpy()
-        uniques = values.cat.categories
+        texts = category_texts
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = pa.array([_text(convert(u)) for u in uniques] + [""], type=pa.string())
-    out = texts.take(pa.array(np.where(codes < 0, len(uniques), codes).astype(np.int32)))
+        texts = _texts_of(uniques, convert)
+    out = texts.take(pa.array(np.where(codes < 0, len(texts) - 1, codes).astype(np.int32)))
     missing = np.flatnonzero(codes < 0)
     if len(missing):
         fill = [_text(convert(values.iloc[int(k)])) for k in missing]
         out = pc.replace_with_mask(out, pa.array(codes < 0), pa.array(fill, type=pa.string()))
     return out
+
+
+def _texts_of(uniques, convert: Callable) -> pa.Array:
+    """The JSON texts of convert(u) for each distinct value, and a last "" (for missing values)."""
+    return pa.array([_text(convert(u)) for u in list(uniques)] + [""], type=pa.string())
 
 
 def _text(value) -> str:
@@ -151,8 +169,17 @@ def float_texts(arr: np.ndarray) -> pa.Array:
 
 
 def text_column(series: pd.Series, convert: Callable) -> Callable[[int, int], pa.Array]:
-    """A column converted value by value with ``convert`` (str, or None for missing values)."""
-    return lambda a, b: _by_distinct(series.iloc[a:b], convert)
+    """A column converted value by value with ``convert`` (str, or None for missing values). A
+    categorical's categories are converted once for the whole column."""
+    made: dict[str, pa.Array] = {}
+
+    def make(a: int, b: int) -> pa.Array:
+        if not isinstance(series.dtype, pd.CategoricalDtype):
+            return _by_distinct(series.iloc[a:b], convert)
+        if "texts" not in made:
+            made["texts"] = _texts_of(series.cat.categories, convert)
+        return _by_distinct(series.iloc[a:b], convert, made["texts"])
+    return make
 
 
 def float_column(series: pd.Series, null_missing: bool) -> Callable[[int, int], pa.Array]:
