@@ -17,18 +17,23 @@ import sys
 import jabodash
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or with only the one argv names (each command's module is named
+    after it): a command does not pay for importing the others (geopandas, the presenter, the store)."""
     parser = argparse.ArgumentParser(prog="python -m jabodash",
                                      description="jabodash: Jakarta metropolitan dashboard, command line.")
     parser.add_argument("--version", action="version", version=f"jabodash {jabodash.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        importlib.import_module(f"{__name__}.{info.name}").register(sub)
+    names = sorted(info.name for info in pkgutil.iter_modules(__path__))
+    first = next((arg for arg in argv or [] if not arg.startswith("-")), None)
+    for name in [first] if first in names else names:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
