@@ -158,9 +158,9 @@ def figures(at):
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def run_page(page: str, session: dict | None = None, **params) -> AppTest:
+def run_page(page: str, session: dict | None = None, timeout: float = 90, **params) -> AppTest:
     """An AppTest of one page opened with these URL parameters (and this session's uploads)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if session is not None:
         at.session_state[unggah.SESSION_KEY] = session
     for key, value in params.items():
