@@ -8,6 +8,7 @@ import json
 import math
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -156,6 +157,17 @@ def text_of(elements):
 
 def figures(at):
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def wait_until(condition, timeout_s: float = 60.0) -> bool:
+    """Poll ``condition`` until it is true or ``timeout_s`` passed; its last answer (a wait for a
+    condition, not a timed assertion)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())
 
 
 def run_page(page: str, session: dict | None = None, timeout: float = 90, **params) -> AppTest:

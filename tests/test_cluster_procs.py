@@ -4,22 +4,13 @@ with its command line, and once ended (but not yet reaped) it is a zombie, which
 import os
 import subprocess
 import sys
-import time
 
 import pytest
+from conftest import wait_until
 
 from jabodash.cluster import procs
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
-
-
-def _wait_for(condition, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def test_a_started_child_is_listed_with_its_command_line_until_it_ends():
@@ -32,9 +23,9 @@ def test_a_started_child_is_listed_with_its_command_line_until_it_ends():
         assert procs.group_members(child.pid) == []                  # and it leads no group
         child.kill()
         # ended, not reaped yet: a zombie, no longer live, still in the full listing
-        assert _wait_for(lambda: child.pid not in procs.children(os.getpid()))
+        assert wait_until(lambda: child.pid not in procs.children(os.getpid()))
         assert child.pid in procs.children_by_parent(zombies=True)[os.getpid()]
-        assert procs.cmdline(child.pid) == []
+        assert procs.cmdline(child.pid) == [] and procs.running({child.pid, os.getpid()}) == {os.getpid()}
     finally:
         child.kill()
         child.wait()
@@ -47,10 +38,10 @@ def test_a_new_session_is_its_own_group_with_its_children():
                                "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']); "
                                "time.sleep(600)"], start_new_session=True)
     try:
-        assert _wait_for(lambda: len(procs.group_members(leader.pid)) == 2)
+        assert wait_until(lambda: len(procs.group_members(leader.pid)) == 2)
         grandchild = procs.children(leader.pid)
         assert len(grandchild) == 1 and set(procs.group_members(leader.pid)) == {leader.pid, *grandchild}
     finally:
         os.killpg(leader.pid, 9)
         leader.wait()
-    assert _wait_for(lambda: procs.group_members(leader.pid) == [])
+    assert wait_until(lambda: procs.group_members(leader.pid) == [])

@@ -21,17 +21,22 @@ def stats() -> list[Stat]:
         names = os.listdir("/proc")
     except OSError:
         return []
-    out = []
-    for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()  # after the command name: state ppid pgrp ...
-            out.append(Stat(int(name), fields[0], int(fields[1]), int(fields[2])))
-        except (OSError, IndexError, ValueError):
-            continue
-    return out
+    return [s for s in (stat(int(name)) for name in names if name.isdigit()) if s is not None]
+
+
+def stat(pid: int) -> Stat | None:
+    """One process's state, parent and group; None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()  # after the command name: state ppid pgrp ...
+        return Stat(pid, fields[0], int(fields[1]), int(fields[2]))
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def running(pids) -> set[int]:
+    """Those of ``pids`` that still run (not ended, not a zombie)."""
+    return {pid for pid in pids if (s := stat(pid)) is not None and s.state != "Z"}
 
 
 def children(pid: int) -> list[int]:
