@@ -4,7 +4,6 @@
 # jabodash.server (Host check, security headers; see README "Settings").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+. scripts/lib.sh
+install_venv requirements.txt
 exec .venv/bin/python -m jabodash.server "$@"

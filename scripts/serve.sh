@@ -6,12 +6,7 @@
 # Ctrl-C or SIGTERM stops the proxy and every worker. ./scripts/run.sh stays the one-process way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
-if [ ! -x /usr/sbin/haproxy ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq haproxy >/dev/null
-fi
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+. scripts/lib.sh
+install_debian /usr/sbin/haproxy haproxy
+install_venv requirements.txt
 exec .venv/bin/python -m jabodash serve "$@"

@@ -8,6 +8,7 @@ import json
 import math
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -158,9 +159,20 @@ def figures(at):
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def run_page(page: str, session: dict | None = None, **params) -> AppTest:
+def wait_until(condition, timeout_s: float = 60.0) -> bool:
+    """Poll ``condition`` until it is true or ``timeout_s`` passed; its last answer (a wait for a
+    condition, not a timed assertion)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())
+
+
+def run_page(page: str, session: dict | None = None, timeout: float = 90, **params) -> AppTest:
     """An AppTest of one page opened with these URL parameters (and this session's uploads)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if session is not None:
         at.session_state[unggah.SESSION_KEY] = session
     for key, value in params.items():

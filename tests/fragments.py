@@ -8,8 +8,15 @@ after the fragment run.
 """
 from unittest import mock
 
+from conftest import run_page
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest, local_script_runner
+
+
+def open_page(slug: str, timeout: float = 90, **params) -> AppTest:
+    """``pages/<slug>.py`` after a full run with these URL parameters (no exception): the fragments
+    it registered can be rerun alone."""
+    return run_page(f"pages/{slug}.py", timeout=timeout, **params)
 
 
 def fragment_ids(at: AppTest) -> list[str]:

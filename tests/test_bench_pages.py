@@ -9,7 +9,7 @@ import os
 
 import pytest
 from conftest import ROOT
-from fragments import fragment_ids, rerun_fragment
+from fragments import open_page, rerun_fragment
 from streamlit.testing.v1 import AppTest
 
 pytestmark = pytest.mark.benchmark
@@ -45,17 +45,6 @@ def real_cache(tmp_path_factory):
         os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
 
 
-def opened(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert len(fragment_ids(at)) == 1
-    return at
-
-
 def year_changes(benchmark, at, key: str):
     """Benchmark one fragment rerun after the year widget switched to the other year."""
     options = at.selectbox(key=key).options
@@ -79,7 +68,8 @@ def drawn_year(at) -> str:
 
 @pytest.mark.parametrize("map_type", ["tiles", pytest.param("geo", marks=needs_real)])
 def test_bench_map_year_change_kabkota(benchmark, real_cache, map_type):
-    at = year_changes(benchmark, opened("peta", indicator="ipm", year="2024", map_type=map_type), "w_year")
+    at = year_changes(benchmark, open_page("peta", indicator="ipm", year="2024", map_type=map_type, timeout=120),
+                      "w_year")
     year = at.selectbox(key="w_year").value
     assert at.query_params["year"] == str(year) and str(year) in drawn_year(at)
 
@@ -88,13 +78,14 @@ def test_bench_map_year_change_kabkota(benchmark, real_cache, map_type):
 def test_bench_map_year_change_kecamatan(benchmark, real_cache):
     from jabodash.store import workspace
     indicator = workspace.indicator_id(workspace.list_datasets()[0]["id"], "Jumlah bench")
-    at = year_changes(benchmark, opened("peta", level="kecamatan", indicator=indicator, year="2022"), "w_year_kec")
+    at = year_changes(benchmark, open_page("peta", level="kecamatan", indicator=indicator, year="2022", timeout=120),
+                      "w_year_kec")
     year = at.selectbox(key="w_year_kec").value
     assert at.query_params["year"] == str(year) and str(year) in drawn_year(at)
 
 
 def test_bench_overview_year_change(benchmark):
-    at = year_changes(benchmark, opened("ringkasan", indicator="poverty_rate", year="2024"), "w_year")
+    at = year_changes(benchmark, open_page("ringkasan", indicator="poverty_rate", year="2024", timeout=120), "w_year")
     year = at.selectbox(key="w_year").value
     assert at.query_params["year"] == str(year)
     assert [c.key for c in at.get("plotly_chart")] == ["ranking"]

@@ -18,6 +18,7 @@ import pytest
 from appserver import ARTIFACTS, CHROMIUM, OutsideRequests, full_screenshot, wait_for_app
 
 from jabodash.cluster import proxy, workers
+from jabodash.cluster.procs import children, cmdline
 from jabodash.core.i18n import t
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -93,29 +94,6 @@ class Serve:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         self.log.close()
-
-
-def cmdline(pid: int) -> list[str]:
-    """The command line of a live process; [] for a gone one and for a zombie (an ended process its
-    new parent, here the sandbox's init, has not reaped yet: its cmdline file is empty)."""
-    try:
-        data = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return []
-    return data.decode(errors="replace").split("\0") if data else []
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                stat = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat[1]) == pid and stat[0] != "Z":
-                out.append(int(name))
-    return out
 
 
 def sql_workers(parent: int) -> list[int]:

@@ -5,24 +5,13 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import ROOT, values
-from fragments import fragment_ids, rerun_fragment
-from streamlit.testing.v1 import AppTest
+from conftest import values
+from fragments import fragment_ids, open_page, rerun_fragment
 
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def share_link(at) -> str:

@@ -129,3 +129,11 @@ def test_only_the_ui_package_imports_streamlit_and_its_modules_shadow_nothing():
     bound |= {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     submodules = {p.stem for p in (pkg / "ui").glob("*.py") if p.stem != "__init__"}
     assert submodules and not submodules & bound, submodules & bound
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (ROOT / "pages").glob("*.py")))
+def test_every_page_is_at_most_120_lines(page):
+    """Pages stay thin: read the view, call one feature module, render; widget blocks live in
+    jabodash/ui/ helpers and logic in jabodash/features/."""
+    lines = (ROOT / "pages" / page).read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 120, f"pages/{page} has {len(lines)} lines"

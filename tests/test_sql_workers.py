@@ -4,37 +4,16 @@ JABODASH_SQL_WORKER_IDLE_S idle, and a sandbox whose worker was ended answers ag
 from __future__ import annotations
 
 import os
-import time
 
 import pandas as pd
 import pytest
+from conftest import wait_until
 
+from jabodash.cluster import procs
 from jabodash.sql import Sandbox, live_workers, reap, set_session_probe
 from jabodash.sql import worker as worker_mod
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="worker processes are POSIX only")
-
-
-def _wait_until(condition, timeout_s: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
-def _children(pids: set[int]) -> set[int]:
-    """Those of pids that are still running (not ended, not a zombie)."""
-    alive = set()
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-                if fh.read().rsplit(")", 1)[1].split()[0] != "Z":
-                    alive.add(pid)
-        except OSError:
-            pass
-    return alive
 
 
 @pytest.fixture()
@@ -68,13 +47,13 @@ def test_ten_sessions_come_and_go_and_no_worker_stays(sessions):
         assert live_workers() <= 4, i  # earlier tests' idle workers made room too
         if i % 2:  # every other browser closes while the others arrive
             open_sessions.discard(f"s{i}")
-    assert len(_children(pids)) <= 4
+    assert len(procs.running(pids)) <= 4
     # a session whose worker was ended for the cap answers again, with its own upload
     assert boxes[0].run("SELECT n FROM upload_mine").df["n"].tolist() == [0]
     open_sessions.clear()  # every browser has gone
     reap()
     assert live_workers() <= before
-    assert _wait_until(lambda: not _children(pids))
+    assert wait_until(lambda: not procs.running(pids))
 
 
 def test_the_reaper_ends_a_closed_session_s_worker_by_itself(sessions, monkeypatch):
@@ -86,7 +65,7 @@ def test_the_reaper_ends_a_closed_session_s_worker_by_itself(sessions, monkeypat
     assert box.run("SELECT 1 AS x").ok
     pid = box._worker.proc.pid
     open_sessions.discard("a")
-    assert _wait_until(lambda: not _children({pid}))
+    assert wait_until(lambda: not procs.running({pid}))
     assert box.run("SELECT 2 AS x").df["x"].tolist() == [2]  # the session came back: a new worker
 
 
@@ -98,7 +77,7 @@ def test_an_idle_worker_is_ended_after_the_idle_time(sessions, monkeypatch):
     boxes.append(box)
     assert box.run("SELECT 1 AS x").ok
     pid = box._worker.proc.pid
-    assert _wait_until(lambda: not _children({pid}))
+    assert wait_until(lambda: not procs.running({pid}))
     assert box.run("SELECT 3 AS x").df["x"].tolist() == [3]
 
 

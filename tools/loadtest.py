@@ -31,7 +31,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jabodash.cluster import proxy  # noqa: E402
+from jabodash.cluster import procs, proxy  # noqa: E402
 from jabodash.cluster.workers import die_with_parent, free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -86,18 +86,6 @@ class Served:
         self.log.close()
 
 
-def _proc_children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            kids.setdefault(ppid, []).append(int(name))
-    return kids
-
-
 def _rss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -111,23 +99,16 @@ def _rss_kb(pid: int) -> int:
 def worker_rss_mb(serve_pid: int) -> dict:
     """RSS of the Streamlit workers (children of the serve process, haproxy excluded) and of their
     own children (SQL console workers), in MB."""
-    kids = _proc_children()
-    streamlit = [p for p in kids.get(serve_pid, []) if _is_worker(_cmdline(p))]
+    kids = procs.children_by_parent(zombies=True)
+    streamlit = [p for p in kids.get(serve_pid, []) if _is_worker(procs.cmdline(p))]
     sub = [c for p in streamlit for c in kids.get(p, [])]
     return {"workers_mb": round(sum(map(_rss_kb, streamlit)) / 1024, 1),
             "sql_workers_mb": round(sum(map(_rss_kb, sub)) / 1024, 1), "processes": len(streamlit) + len(sub)}
 
 
-def _is_worker(cmdline: bytes) -> bool:
+def _is_worker(args: list[str]) -> bool:
     """A Streamlit worker of serve: started through the launcher (or plain streamlit run)."""
-    return b"jabodash.server" in cmdline or b"streamlit" in cmdline
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
+    return any("jabodash.server" in a or "streamlit" in a for a in args)
 
 
 # --- one simulated user -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 
+from jabodash.cluster.procs import group_members
 from jabodash.core.paths import ROOT
 
 
@@ -110,26 +111,6 @@ def _signal_group(pgid: int, sig: int) -> None:
 def group_alive(pgid: int) -> bool:
     """True while any process of group ``pgid`` exists (zombies not counted)."""
     return bool(group_members(pgid))
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live (not zombie) processes of a process group, from /proc (Linux); [] elsewhere."""
-    members = []
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return members
-    for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state ppid pgrp ...
-            members.append(int(name))
-    return members
 
 
 def wait_healthy(workers: list[Worker], timeout: float, cancel=None) -> list[Worker]:

@@ -5,8 +5,8 @@ One read path: built-in and uploaded indicators are read by the same ``queries/*
 shape of the store's tables (``indicator``, ``observation``, ``dataset``) plus the cached kecamatan
 boundaries (``kecamatan``). :func:`overlay` opens, per bundle, an in-memory DuckDB database that
 ATTACHes the store file READ_ONLY (as ``builtin``) and defines ``indicator``, ``observation``,
-``observation_all``, ``dataset`` (and the untouched ``region``, ``flow``, ``population_best``...)
-as views: built-in UNION ALL uploads (queries/uploads/views.sql). The queries keep their names and
+``observation_all``, ``dataset`` (and the untouched ``region``, ``flow``...) as views: built-in
+UNION ALL uploads (queries/uploads/views.sql). The queries keep their names and
 parameters; ``dataset.provenance`` and ``observation.provenance`` say which is which ('builtin',
 'saved', 'session'); an uploaded indicator has theme "uploaded" and an id ``upload.<dataset>.<slug>``.
 An uploaded dataset's grade (``dataset.grade``, and ``grade`` of its figures) is the one its metadata
@@ -16,8 +16,12 @@ declares (a BPS refresh: "official"), else "unrated" (jabodash.core.grades.of_me
 Checked on a small scale first (duckdb 2.0.1): several in-memory databases in one process can each
 ATTACH the store file READ_ONLY beside the Store's own read-only connection; the stored derived
 views (``builtin.observation_all``) resolve inside their own catalog; views in the in-memory
-catalog are visible to every cursor of that database. Uploaded indicators are observed only: no
-derivation names them, so the built-in derived views are reused as they are.
+catalog are visible to every cursor of that database. The derived views (density, growth,
+per 100,000, population_best) are, when the bundle holds a saved BPS refresh, the store's statements
+(queries/schema/02_views.sql) run again in the in-memory database over the layered ``observation``, so
+a refreshed population (or count) is what a derived figure is computed from; without a refresh the
+store's own derived views give the same figures, faster (queries/uploads/derived_builtin.sql).
+queries/uploads/figures.sql adds ``observation_all`` and the ``shown_*`` macros.
 
 Isolation: a bundle's database holds that bundle's rows only, and it is found by the bundle's
 ``signature`` (a digest of every row and of the workspace listing). The app's query cache keys
@@ -215,7 +219,10 @@ EMPTY = build([])
 
 _DATABASES: OrderedDict[tuple[str, str], duckdb.DuckDBPyConnection] = OrderedDict()
 _LOCK = threading.Lock()
-VIEWS_FILE = QUERIES_DIR / "uploads" / "views.sql"
+VIEWS_FILE = QUERIES_DIR / "uploads" / "views.sql"          # the layered base tables
+DERIVED_FILE = QUERIES_DIR / "schema" / "02_views.sql"     # the store's derived views, over them
+DERIVED_BUILTIN_FILE = QUERIES_DIR / "uploads" / "derived_builtin.sql"   # the same without a refresh
+FIGURES_FILE = QUERIES_DIR / "uploads" / "figures.sql"     # observation_all and the shown_* macros
 
 
 def overlay(store_path: Path, uploads: Uploads) -> duckdb.DuckDBPyConnection:
@@ -240,7 +247,9 @@ def _open(store_path: Path, uploads: Uploads) -> duckdb.DuckDBPyConnection:
                             ("dataset", uploads.dataset), ("kecamatan", uploads.kecamatan),
                             ("official", uploads.official)):
             con.register(f"_upload_{name}", frame)
-        con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
+        derived = DERIVED_FILE if len(uploads.official) else DERIVED_BUILTIN_FILE
+        for path in (VIEWS_FILE, derived, FIGURES_FILE):
+            con.execute(path.read_text(encoding="utf-8"))
         for name in ("indicator", "observation", "dataset", "kecamatan", "official"):
             con.unregister(f"_upload_{name}")
     except BaseException:

@@ -1,6 +1,10 @@
 -- Derived indicators are views over observation, never stored copies. Each derived row
 -- carries dataset_id 'derived', a note naming the inputs it was computed from, and the weakest
--- provenance grade of those inputs.
+-- provenance grade of those inputs. The same statements run twice: in the store over its own
+-- tables, and in every uploads database (jabodash.store.uploads) over the layered observations,
+-- where a saved BPS refresh's figure replaces the built-in one: a density or per-100,000 figure
+-- is then computed from the refreshed population. So they name only observation, dataset,
+-- region, indicator and grade_scale.
 
 -- The grade of every observed figure (its dataset's), with its rank for "weakest of".
 CREATE VIEW observation_grade AS
@@ -11,12 +15,14 @@ JOIN grade_scale g ON g.grade = d.grade;
 
 -- The population used as denominator for per-100,000 ratios: the census count when the
 -- year is a census year, otherwise the BPS estimate of that year. Never the registry.
+-- grade: the provenance grade of the figure's dataset.
 CREATE VIEW population_best AS
-SELECT region_code, year, value, 'population_census' AS series, dataset_id
-FROM observation WHERE indicator_id = 'population_census'
+SELECT c.region_code, c.year, c.value, 'population_census' AS series, c.dataset_id, d.grade
+FROM observation c JOIN dataset d ON d.id = c.dataset_id
+WHERE c.indicator_id = 'population_census'
 UNION ALL
-SELECT e.region_code, e.year, e.value, 'population_estimate_bps' AS series, e.dataset_id
-FROM observation e
+SELECT e.region_code, e.year, e.value, 'population_estimate_bps' AS series, e.dataset_id, d.grade
+FROM observation e JOIN dataset d ON d.id = e.dataset_id
 WHERE e.indicator_id = 'population_estimate_bps'
   AND NOT EXISTS (SELECT 1 FROM observation c
                   WHERE c.indicator_id = 'population_census'
@@ -63,10 +69,8 @@ JOIN observation_grade gn ON gn.region_code = o.region_code AND gn.indicator_id 
 JOIN observation_grade gp ON gp.region_code = p.region_code AND gp.indicator_id = p.series AND gp.year = p.year
 WHERE i.derivation = 'per_100k' AND p.value > 0;
 
--- Every figure, observed or derived, in one long table.
-CREATE VIEW observation_all AS
-SELECT o.region_code, o.indicator_id, o.year, o.value, o.dataset_id, o.note, FALSE AS derived, d.grade
-FROM observation o JOIN dataset d ON d.id = o.dataset_id
-UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, TRUE, grade FROM derived_density
-UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, TRUE, grade FROM derived_growth
-UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, TRUE, grade FROM derived_per_100k;
+-- Every derived figure (observation_all adds the observed ones).
+CREATE VIEW derived_all AS
+SELECT region_code, indicator_id, year, value, dataset_id, note, grade FROM derived_density
+UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, grade FROM derived_growth
+UNION ALL SELECT region_code, indicator_id, year, value, dataset_id, note, grade FROM derived_per_100k;

@@ -3,8 +3,10 @@
 -- registered as _upload_<table>. Every named query reads these views by the table names of
 -- queries/schema, so the same SQL serves built-in and uploaded indicators. provenance says
 -- where a figure or a dataset comes from: 'builtin', 'saved' (workspace) or 'session'.
--- Uploaded indicators are observed only: no derivation names them, so the derived views of
--- the store (builtin.observation_all, builtin.population_best) are used as they are.
+-- The derived views (population_best, derived_*) come after this file: with a saved BPS refresh
+-- the store's statements (queries/schema/02_views.sql) over the layered observations, else the
+-- store's own views (derived_builtin.sql); queries/uploads/figures.sql then defines
+-- observation_all and the macros over them.
 CREATE TABLE upload_indicator AS SELECT * FROM builtin.indicator LIMIT 0;
 INSERT INTO upload_indicator BY NAME SELECT * FROM _upload_indicator;
 
@@ -43,16 +45,13 @@ SELECT code, name, short_name, province, 'kecamatan', FALSE, FALSE FROM kecamata
 CREATE VIEW region_alias AS SELECT * FROM builtin.region_alias;
 CREATE VIEW flow AS SELECT * FROM builtin.flow;
 CREATE VIEW grade_scale AS SELECT * FROM builtin.grade_scale;
-CREATE VIEW derived_density AS SELECT * FROM builtin.derived_density;
-CREATE VIEW derived_growth AS SELECT * FROM builtin.derived_growth;
-CREATE VIEW derived_per_100k AS SELECT * FROM builtin.derived_per_100k;
 
 CREATE VIEW indicator AS
 SELECT * FROM builtin.indicator
 UNION ALL SELECT * FROM upload_indicator;
 
 -- grade: the dataset's provenance grade (an upload's from its metadata, else 'unrated'); a
--- derived figure's is the weakest of its inputs (builtin.observation_all).
+-- derived figure's is the weakest of its inputs (queries/schema/02_views.sql).
 CREATE VIEW observation AS
 SELECT o.region_code, o.indicator_id, o.year, o.value, o.dataset_id, o.note, 'builtin' AS provenance, d.grade
 FROM builtin.observation o JOIN builtin.dataset d ON d.id = o.dataset_id
@@ -65,53 +64,8 @@ UNION ALL
 SELECT o.region_code, o.indicator_id, o.year, o.value, o.dataset_id, o.note, 'official', d.grade
 FROM official_used o JOIN upload_dataset d ON d.id = o.dataset_id;
 
-CREATE VIEW observation_all AS
-SELECT b.region_code, b.indicator_id, b.year, b.value, b.dataset_id, b.note, b.derived, 'builtin' AS provenance, b.grade
-FROM builtin.observation_all b
-WHERE NOT EXISTS (SELECT 1 FROM official_used o WHERE o.region_code = b.region_code
-                  AND o.indicator_id = b.indicator_id AND o.year = b.year)
-UNION ALL
-SELECT o.region_code, o.indicator_id, o.year, o.value, o.dataset_id, o.note, FALSE, o.provenance, d.grade
-FROM upload_observation o JOIN upload_dataset d ON d.id = o.dataset_id
-UNION ALL
-SELECT o.region_code, o.indicator_id, o.year, o.value, o.dataset_id, o.note, FALSE, 'official', d.grade
-FROM official_used o JOIN upload_dataset d ON d.id = o.dataset_id;
-
-CREATE VIEW population_best AS
-SELECT p.*, d.grade FROM builtin.population_best p JOIN builtin.dataset d ON d.id = p.dataset_id;
-
 -- cite: the name a figure's source line gives (the title of a built-in dataset; for an upload
 -- the analyst's source, else its title).
 CREATE VIEW dataset AS
 SELECT *, title AS cite, 'builtin' AS provenance, NULL::VARCHAR AS filename FROM builtin.dataset
 UNION ALL SELECT * FROM upload_dataset;
-
--- "Official figures only" (jabodash.core.grades): every named query reads the figures through
--- these macros with its parameter $official_only; true keeps the grades official and
--- official-cited, so built-in and uploaded figures are filtered by the same SQL.
-CREATE MACRO shown_figures(official_only) AS TABLE
-SELECT * FROM observation_all WHERE NOT official_only OR grade IN ('official', 'official-cited');
-CREATE MACRO shown_observations(official_only) AS TABLE
-SELECT * FROM observation WHERE NOT official_only OR grade IN ('official', 'official-cited');
-CREATE MACRO shown_population_best(official_only) AS TABLE
-SELECT * FROM population_best WHERE NOT official_only OR grade IN ('official', 'official-cited');
-CREATE MACRO shown_flows(official_only) AS TABLE
-SELECT f.*, d.grade FROM flow f JOIN dataset d ON d.id = f.dataset_id
-WHERE NOT official_only OR d.grade IN ('official', 'official-cited');
-
--- Each indicator with the years and the widest coverage it has per level (indicators.sql and
--- kec_indicators.sql read one level each).
-CREATE MACRO indicator_by_level(official_only) AS TABLE
-SELECT i.*, l.level,
-       coalesce(y.years, []) AS years,
-       coalesce(y.max_regions, 0) AS max_regions,
-       y.first_year, y.last_year
-FROM indicator i
-CROSS JOIN (VALUES ('kabkota'), ('kecamatan')) l(level)
-LEFT JOIN (
-    SELECT indicator_id, level, list(DISTINCT year ORDER BY year) AS years, max(n) AS max_regions,
-           min(year) AS first_year, max(year) AS last_year
-    FROM (SELECT o.indicator_id, p.level, o.year, count(*) AS n
-          FROM shown_figures(official_only) o JOIN place p ON p.code = o.region_code GROUP BY ALL)
-    GROUP BY indicator_id, level
-) y ON y.indicator_id = i.id AND y.level = l.level;
