@@ -371,17 +371,30 @@ def definition_box(ind: catalog_mod.Indicator, lang: str) -> None:
             st.caption(t("common.source_note", lang) + ": " + md_escape(ind.source_note, 1000))
 
 
-def sources_footnote(frame: pd.DataFrame, lang: str) -> None:
-    """List the sources behind a figure (titles and links as plain text), each with its provenance
-    grade (jabodash.core.grades; a derived figure's is the weakest of its inputs)."""
+def source_lines(frame: pd.DataFrame, lang: str) -> list[str] | None:
+    """The lines of sources_footnote: each source behind a figure (plain text) with its grade;
+    None for a frame without sources (no list drawn)."""
     if frame.empty or "dataset_id" not in frame:
-        return
+        return None
     src = frame[frame["value"].notna()].drop_duplicates(["dataset_id", "grade"] if "grade" in frame else "dataset_id")
     lines = []
     for row in src.itertuples():
         text = t("chart.derived_long", lang) if row.dataset_id == "derived" else md_escape(row.source, 300)
         label = grades.label(getattr(row, "grade", None), lang)
         lines.append(f"{text} · {t('grade.column', lang)}: **{label}**" if label else text)
+    return lines
+
+
+def sources_footnote(frame: pd.DataFrame, lang: str) -> None:
+    """List the sources behind a figure (titles and links as plain text), each with its provenance
+    grade (jabodash.core.grades; a derived figure's is the weakest of its inputs)."""
+    sources_list(source_lines(frame, lang), lang)
+
+
+def sources_list(lines: list[str] | None, lang: str) -> None:
+    """The sources list of source_lines (made earlier, e.g. once per data version)."""
+    if lines is None:
+        return
     with st.expander(t("common.sources", lang, n=len(lines))):
         for line in lines:
             st.caption(line)
