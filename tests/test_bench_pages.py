@@ -1,5 +1,5 @@
 """Benchmarks of the pages users wait on (run with --benchmark-enable; otherwise each runs once, as a
-test): the map page's and the overview's warm rerun after a year change, as the server runs it
+test): the map page's, the overview's and the population page's warm rerun after a year change, as the server runs it
 (the fragment that holds the year picker: tests/fragments.py), and the naive map app of
 tools/bench/naive_app.py (pandas filter and gdf.to_json() on every rerun) beside it. The ratio
 and the budgets (issue 14) are reported by tools/bench/pages.py; here the assertions check that
@@ -89,6 +89,15 @@ def test_bench_overview_year_change(benchmark):
     year = at.selectbox(key="w_year").value
     assert at.query_params["year"] == str(year)
     assert [c.key for c in at.get("plotly_chart")] == ["ranking"]
+
+
+def test_bench_population_year_change(benchmark):
+    """The population page's census year: the fragment with the picker, the KPIs and the census section."""
+    at = year_changes(benchmark, open_page("kependudukan", year="2020", timeout=120), "w_pop_year")
+    year = at.selectbox(key="w_pop_year").value
+    assert at.query_params["year"] == str(year)
+    assert [c.key for c in at.get("plotly_chart")] == ["fig_population_share", "fig_population_density"]
+    assert str(year) in at.subheader[0].value
 
 
 @needs_real
