@@ -1,4 +1,4 @@
-"""The map page's and the overview's fragments: a change inside one reruns only that part (as the
+"""The map page's, the overview's and the population page's fragments: a change inside one reruns only that part (as the
 server does: tests/fragments.py), and the URL and the sidebar's share link still follow, so a
 shared link shows the view; what the fragment draws equals what a full run of the same view draws."""
 import json
@@ -74,3 +74,21 @@ def test_overview_year_change_reruns_the_ranking_only(cache):
         assert f"{value:.2f}".replace(".", ",") in shown
     full = open_page("ringkasan", indicator="poverty_rate", year="2023")
     assert [json.loads(c.proto.spec) for c in full.get("plotly_chart") if c.key == "ranking"] == [spec(at, "ranking")]
+
+
+def test_population_census_year_change_reruns_the_census_part_only(cache):
+    at = open_page("kependudukan", year="2020")
+    assert len(fragment_ids(at)) == 1
+    at.selectbox(key="w_pop_year").set_value(2010)
+    rerun_fragment(at)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["year"] == "2010" and "year=2010" in share_link(at)
+    assert not at.title   # the page set-up did not run again
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert keys == ["fig_population_share", "fig_population_density"]   # series, growth, commuting not redrawn
+    assert at.metric[0].label == "Penduduk (sensus 2010)" and at.metric[0].value == "belum lengkap"
+    full = open_page("kependudukan", year="2010")
+    drawn = {c.key: json.loads(c.proto.spec) for c in full.get("plotly_chart")}
+    assert [drawn[k] for k in keys] == [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert [m.value for m in full.metric] == [m.value for m in at.metric]
+    pd.testing.assert_frame_equal(at.dataframe[0].value, full.dataframe[0].value)   # the census table
