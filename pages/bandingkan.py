@@ -37,33 +37,51 @@ indicators = right.multiselect(t("compare.picker.indicators", lang), list(ind_na
 state = state.with_(regions=tuple(chosen), indicator=indicators[0] if indicators else state.indicator,
                     indicators=tuple(indicators))
 
-problem = bandingkan.selection_problem(chosen, indicators)
-if problem:
-    st.warning(t(problem[0], lang, **problem[1]))
-else:
+
+def compared(chosen: list[str], indicators: list[str]) -> dict:
+    """The figures, tables and source lines of one selection (made once per data version and view)."""
     data = bandingkan.series(ui.query, state.region_set, indicators)
     mine = bandingkan.for_regions(data, chosen)
     prof = bandingkan.profile(data, chosen, indicators, names, catalog)
     used_rows = bandingkan.rows_used(data, prof)
+    return dict(mine=mine, mine_lines=ui.source_lines(mine, lang), used_lines=ui.source_lines(used_rows, lang),
+                multiples=small_multiples(mine, chosen, names, indicators, lang, catalog),
+                profile=profile_chart(prof, chosen, lang, used_rows, catalog),
+                ranks=rank_heatmap(prof, chosen, lang, used_rows, catalog),
+                table=bandingkan.table(prof, lang, catalog), export=bandingkan.export_frame(prof, catalog))
 
+
+def similar_part(indicators: list[str], focus: str) -> dict:
+    values = bandingkan.set_values(ui.query, state.region_set, indicators)
+    z = bandingkan.zscores(values)
+    similar = bandingkan.similar_regions(z, focus)
+    used, left_out = bandingkan.similar_summary(values, z, indicators, lang, catalog)
+    return dict(similar=similar, used=used, left_out=left_out,
+                chart=similar_chart(similar, names[focus], len(used), lang, values),
+                table=bandingkan.similar_table(similar, lang, catalog=catalog))
+
+
+problem = bandingkan.selection_problem(chosen, indicators)
+if problem:
+    st.warning(t(problem[0], lang, **problem[1]))
+else:
+    part = ui.per_data_version("bandingkan.compared", lambda _rs, _lg, c, i: compared(list(c), list(i)),
+                               state.region_set, lang, tuple(chosen), tuple(indicators))
     st.subheader(t("compare.section.multiples", lang))
-    st.plotly_chart(small_multiples(mine, chosen, names, indicators, lang, catalog), key="cmp_multiples",
-                    config=charts.png_config("jabodash_compare_trends"))
-    ui.sources_footnote(mine, lang)
-    ui.csv_download(mine, "jabodash_compare_series.csv", lang, key="dl_cmp_series")
+    st.plotly_chart(part["multiples"], key="cmp_multiples", config=charts.png_config("jabodash_compare_trends"))
+    ui.sources_list(part["mine_lines"], lang)
+    ui.csv_download(part["mine"], "jabodash_compare_series.csv", lang, key="dl_cmp_series")
 
     st.subheader(t("compare.section.profile", lang))
     st.caption(t("compare.profile_note", lang))
-    st.plotly_chart(profile_chart(prof, chosen, lang, used_rows, catalog), key="cmp_profile",
-                    config=charts.png_config("jabodash_compare_profile"))
+    st.plotly_chart(part["profile"], key="cmp_profile", config=charts.png_config("jabodash_compare_profile"))
     st.subheader(t("compare.section.ranks", lang))
-    st.plotly_chart(rank_heatmap(prof, chosen, lang, used_rows, catalog), key="cmp_ranks",
-                    config=charts.png_config("jabodash_compare_ranks"))
-    ui.sources_footnote(used_rows, lang)
+    st.plotly_chart(part["ranks"], key="cmp_ranks", config=charts.png_config("jabodash_compare_ranks"))
+    ui.sources_list(part["used_lines"], lang)
 
     st.subheader(t("compare.section.table", lang))
-    st.dataframe(bandingkan.table(prof, lang, catalog), hide_index=True, key="cmp_table")
-    ui.csv_download(bandingkan.export_frame(prof, catalog), "jabodash_compare_profile.csv", lang, key="dl_cmp_profile")
+    st.dataframe(part["table"], hide_index=True, key="cmp_table")
+    ui.csv_download(part["export"], "jabodash_compare_profile.csv", lang, key="dl_cmp_profile")
 
     st.subheader(t("compare.section.similar", lang))
     st.caption(t("compare.similar.heading", lang))
@@ -74,17 +92,14 @@ else:
             st.session_state["w_cmp_focus"] = chosen[0]
         focus = st.selectbox(t("compare.picker.focus", lang), chosen, key="w_cmp_focus",
                              format_func=lambda c: names.get(c, c))
-        values = bandingkan.set_values(ui.query, state.region_set, indicators)
-        z = bandingkan.zscores(values)
-        similar = bandingkan.similar_regions(z, focus)
-        used, left_out = bandingkan.similar_summary(values, z, indicators, lang, catalog)
-        st.plotly_chart(similar_chart(similar, names[focus], len(used), lang, values), key="cmp_similar",
-                        config=charts.png_config("jabodash_similar_regions"))
-        st.dataframe(bandingkan.similar_table(similar, lang, catalog=catalog), hide_index=True, key="cmp_similar_table")
+        sim = ui.per_data_version("bandingkan.similar", lambda _rs, _lg, i, f: similar_part(list(i), f),
+                                  state.region_set, lang, tuple(indicators), focus)
+        st.plotly_chart(sim["chart"], key="cmp_similar", config=charts.png_config("jabodash_similar_regions"))
+        st.dataframe(sim["table"], hide_index=True, key="cmp_similar_table")
         st.caption(t("compare.similar.method", lang, min_regions=bandingkan.SIMILAR_MIN_REGIONS,
                      min_shared=bandingkan.SIMILAR_MIN_SHARED))
-        st.caption(t("compare.similar.used_heading", lang) + ": " + md_escape("; ".join(used), 1500))
-        if left_out:
-            st.caption(t("compare.similar.left_out_heading", lang) + ": " + md_escape("; ".join(left_out), 1500))
-        ui.csv_download(similar, f"jabodash_similar_{focus}.csv", lang, key="dl_cmp_similar")
+        st.caption(t("compare.similar.used_heading", lang) + ": " + md_escape("; ".join(sim["used"]), 1500))
+        if sim["left_out"]:
+            st.caption(t("compare.similar.left_out_heading", lang) + ": " + md_escape("; ".join(sim["left_out"]), 1500))
+        ui.csv_download(sim["similar"], f"jabodash_similar_{focus}.csv", lang, key="dl_cmp_similar")
 ui.sync_url(state)
