@@ -34,8 +34,8 @@ st.caption(t("methods.shown", lang, n=len(shown), total=len(full)))
 st.dataframe(data.catalog_view(shown, lang), hide_index=True, key="meta_catalog")
 
 with st.expander(t("grade.counts_title", lang)):   # figures per provenance grade and indicator
-    counts = data.grade_counts(src.query, state.region_set)
-    totals = data.grade_totals(counts)
+    counts, totals = ui.per_data_version("data.grade_counts", lambda rs: (
+        lambda c: (c, data.grade_totals(c)))(data.grade_counts(src.query, rs)), state.region_set)
     st.caption(t("grade.counts_caption", lang) + " " + " · ".join(
         f"{grades.label(g, lang)}: {n:,}".replace(",", "." if lang == "id" else ",") for g, n in totals.items()))
     st.caption(t("grade.help", lang))
@@ -80,7 +80,9 @@ else:
         st.info(t("methods.no_figures", lang))
     else:
         regions = src.regions(state.region_set)
-        st.plotly_chart(coverage_years(figures, regions, ind, lang), key="meta_years",
+        years_fig = ui.per_data_version("data.coverage_years", lambda *_: coverage_years(figures, regions, ind, lang),
+                                        ind.id, state.region_set, lang)   # built once per data version and view
+        st.plotly_chart(years_fig, key="meta_years",
                         config=charts.png_config(f"jabodash_coverage_{ind.id}"))
     st.caption(t("methods.download_note", lang, n=len(figures)))
     ui.csv_download(figures, f"jabodash_{ind.id}.csv", lang, key="dl_meta_indicator")
