@@ -48,6 +48,16 @@ def browser():
         b.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request):
+    """After a browser test, close the pages it left open: each one is a Chromium renderer that would
+    keep drawing (and taking CPU from the next tests) until the session ends."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture(scope="module")
 def server():
     """The real Streamlit server on a free port, one per test module, default settings."""
