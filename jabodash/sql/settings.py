@@ -35,8 +35,8 @@ BATCH_ROWS = 8192
 
 # The built-in relations, in the order the schema browser lists them.
 BUILTIN_TABLES = ("region", "region_alias", "indicator", "observation", "flow", "dataset", "grade_scale")
-BUILTIN_VIEWS = ("population_best", "derived_density", "derived_growth", "derived_per_100k", "observation_all",
-                 "observation_grade")
+BUILTIN_VIEWS = ("population_best", "derived_density", "derived_growth", "derived_per_100k", "derived_all",
+                 "observation_all", "observation_grade")
 
 
 _MEMORY_RE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|KIB|MB|MIB|GB|GIB|TB|TIB)\s*$", re.I)
