@@ -147,3 +147,48 @@ def test_dump_to_a_byte_stream_writes_the_same_bytes(monkeypatch):
     fh.flush()
     expected = "before " + json.dumps(plain, ensure_ascii=False, indent=2, allow_nan=False) + " after"
     assert raw.getvalue() == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize("cores", [1, 2, 4])
+def test_dump_on_threads_writes_chunks_in_order(monkeypatch, cores):
+    monkeypatch.setattr(jsonout, "CHUNK", 1)
+    monkeypatch.setattr(jsonout.os, "cpu_count", lambda: cores)
+    report = _report()
+    plain = {k: (v.to_list() if isinstance(v, jsonout.Rows) else v) for k, v in report.items()}
+    plain["two_empty"] = [{}, {}]
+    fh = io.StringIO()
+    jsonout.dump(report, fh)
+    assert fh.getvalue() == json.dumps(plain, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+_THREADED_TEXT = ("kode;nama;tahun;kelompok;Penduduk;Miskin (%)\n"
+                  + "".join(f"{3171 + k % 5};Wilayah {k % 5};{2000 + k // 20};G{k // 5 % 4};{k}.{k % 1000:03d},5;"
+                            f"{'-' if k % 7 == 0 else f'{k % 100},{k % 10}'}\n" for k in range(400))
+                  + '3171;"nama\nberbaris";2031;G0;1,5;2,5\n'
+                  + "3172;Wilayah;2031;G0;1,5\n"          # a field short: an odd row
+                  + "3173;Wilayah;2031;G0;x;3,5\n")
+
+
+def _outcome(r) -> tuple:
+    rec = r.records
+    return (r.ok, r.layout, r.rows_read, r.rows_used, list(rec.columns), [tuple(map(str, row)) for row in rec.values],
+            r.skipped.to_dict("list"), [(m.key, m.params) for m in r.warnings], r.number_formats)
+
+
+@pytest.mark.parametrize("text", [_THREADED_TEXT, _THREADED_TEXT.replace('"nama\nberbaris"', "nama").replace(
+    "3172;Wilayah;2031;G0;1,5\n", "")])
+def test_threaded_reading_gives_what_one_thread_gives(monkeypatch, text):
+    """Arrow's reader and the value columns on several threads (as for big files): the same records,
+    skipped cells with their lines and columns, and messages as on one thread."""
+    from jabodash.ingest import grid, values
+    one = read_upload(text.encode(), "wide.csv")
+    monkeypatch.setattr(grid, "THREADED_MIN_BYTES", 0)
+    monkeypatch.setattr(values, "PARALLEL_MIN_CELLS", 0)
+    monkeypatch.setattr(values.os, "cpu_count", lambda: 4)
+    many = read_upload(text.encode(), "wide.csv")
+    assert one.ok and one.layout == "wide_indicators" and len(one.records) > 700
+    assert _outcome(many) == _outcome(one)
+    skipped = list(zip(*(many.skipped[c].tolist() for c in ("row", "column", "reason_key"))))
+    assert (9, "Miskin (%)", "missing") in skipped and skipped[-1] == (405 if "\nberbaris" in text else 403,
+                                                                      "Penduduk", "missing")
+    assert ((404, None, "ragged_short") in skipped) == ("\nberbaris" in text)

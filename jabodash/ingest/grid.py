@@ -57,7 +57,14 @@ def _split_line(text: str, delimiter: str) -> list[str]:
 _BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
-def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
+# texts of at least this size are parsed on several threads first (Arrow numbers the rows it
+# sets aside only when it reads on one thread: a file with such rows is read again on one)
+THREADED_MIN_BYTES = 8 << 20
+
+
+def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool) -> tuple[pa.Table, list] | None:
+    """Arrow's CSV reader, every cell a string: (table, [(row number, text)] of the rows with
+    another field count; the number is None when read on several threads)."""
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
 
@@ -65,19 +72,32 @@ def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
         invalid.append((row.number, row.text))
         return "skip"
 
-    quoted = b'"' in buf
     try:
         table = pacsv.read_csv(
             pa.BufferReader(buf),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                             escape_char=False, newlines_in_values=quoted,
+                                             escape_char=False, newlines_in_values=b'"' in buf,
                                              ignore_empty_lines=False, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                  check_utf8=True))
     except (pa.ArrowException, ValueError, OverflowError):
         return None
+    return table, invalid
+
+
+def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
+    quoted = b'"' in buf
+    read = None
+    if len(buf) >= THREADED_MIN_BYTES:
+        read = _read_arrow(buf, delimiter, width, threads=True)
+        if read is not None and read[1]:
+            read = None  # rows set aside: read again on one thread for their numbers
+    read = read or _read_arrow(buf, delimiter, width, threads=False)
+    if read is None:
+        return None
+    table, invalid = read
     n_valid = table.num_rows
     numbers = [num for num, _ in invalid]
     if any(num is None for num in numbers):

@@ -12,6 +12,9 @@ Everything else goes through ``json.dumps`` as before.
 from __future__ import annotations
 
 import json
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from json.encoder import encode_basestring
 from typing import Callable, TextIO
 
@@ -67,15 +70,35 @@ def _write_rows(rows: Rows, fh: TextIO) -> None:
     # each object is written as ",\n" + its text; the very first loses the two characters
     labels = [",\n    {\n      " + encode_basestring(keys[0]) + ": "]
     labels += [",\n      " + encode_basestring(k) + ": " for k in keys[1:]]
-    fh.write("[\n")
-    write = _byte_writer(fh)
-    for start in range(0, rows.n, CHUNK):
+    def chunk(start: int) -> pa.Array:
         stop = min(rows.n, start + CHUNK)
         parts: list = []
         for label, k in zip(labels, keys):
             parts += [pa.scalar(label), _as_array(rows.columns[k](start, stop))]
-        write(_joined_bytes(pc.binary_join_element_wise(*parts, pa.scalar("\n    }"), ""))[2 if start == 0 else 0:])
+        return pc.binary_join_element_wise(*parts, pa.scalar("\n    }"), "")
+
+    fh.write("[\n")
+    write = _byte_writer(fh)
+    for i, joined in enumerate(_in_order(chunk, range(0, rows.n, CHUNK))):
+        write(_joined_bytes(joined)[2 if i == 0 else 0:])
     fh.write("\n  ]")
+
+
+def _in_order(make: Callable[[int], pa.Array], starts: range):
+    """make(start) for each start, in order; with several chunks, made on a thread per core a few
+    chunks ahead of the writer (Arrow's kernels release the GIL), so memory stays bounded."""
+    workers = min(os.cpu_count() or 1, len(starts))
+    if workers < 2:
+        yield from map(make, starts)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="json-rows") as pool:
+        pending: deque = deque()
+        for start in starts:
+            pending.append(pool.submit(make, start))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _byte_writer(fh: TextIO) -> Callable[[memoryview], None]:

@@ -11,8 +11,10 @@ indicator's description (name, unit, higher_is_better, source, year) are in ``re
 """
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -173,18 +175,15 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
                    inds: _Indicators, options: IngestOptions, result: IngestResult) -> tuple[list, list, bool]:
     """The value columns parsed one by one: (a :class:`_Part` per column with usable cells, cell-level
     skips, a % sign seen); sets the number formats, ambiguous columns and missing counts of ``result``."""
-    cols, names, lines, native = table.cols, table.names, table.lines, table.native
+    cols, names, lines = table.cols, table.names, table.lines
     formats: dict[str, str | None] = {}
     parts = []
     cell_skips = []
     missing_total = 0
     by_marker: Counter = Counter()
     percent_any = False
-    for vi in roles["values"]:
+    for vi, num in zip(roles["values"], _parsed_columns(table, roles["values"], options)):
         name = names[vi]
-        fmt = options.number_formats.get(name) or options.number_format
-        nat = native.get(vi) if native else None
-        num = parse_numbers(cols[vi], number_format=fmt, native=nat)
         percent_any |= num.percent
         formats[name] = num.format
         if num.format == "ambiguous":
@@ -209,6 +208,28 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
         parts.append(_Part(vi, st == OK, num.values[rows_ok], inds.of_records(name, rows_ok), y_col))
     _report_numbers(formats, missing_total, by_marker, result)
     return parts, cell_skips, percent_any
+
+
+# value columns of at least this many cells in all are parsed on several threads (Arrow's and
+# numpy's kernels release the GIL); below it a pool costs more than it saves
+PARALLEL_MIN_CELLS = 400_000
+
+
+def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions):
+    """parse_numbers of each value column, in order; on a thread per core when the columns are
+    many and long. Results are taken one by one, so at most the pool's columns wait in memory."""
+    def parse(vi: int):
+        name = table.names[vi]
+        fmt = options.number_formats.get(name) or options.number_format
+        nat = table.native.get(vi) if table.native else None
+        return parse_numbers(table.cols[vi], number_format=fmt, native=nat)
+
+    workers = min(len(value_idx), os.cpu_count() or 1)
+    if workers < 2 or len(table.lines) * len(value_idx) < PARALLEL_MIN_CELLS:
+        yield from map(parse, value_idx)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-numbers") as pool:
+        yield from pool.map(parse, value_idx)
 
 
 def _report_numbers(formats: dict[str, str | None], missing_total: int, by_marker: Counter,
