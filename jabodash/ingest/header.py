@@ -156,6 +156,7 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
     start = int(np.searchsorted(grid.lines, header_line, side="right"))
     lines = grid.lines[start:]
     cols = [_trimmed(c.slice(start)) for c in grid.cols]
+    grid.cols = [pa.array([], type=pa.string())] * W  # the raw texts are not read again: free them now
     native = {i: a[start:] for i, a in grid.native.items()} if grid.native else None
     odd_data = [(line, cells, raw) for line, cells, raw in grid.odd if line > header_line]
     N = len(lines)
