@@ -51,6 +51,8 @@ PAGES = {  # page: (URL path and query, plotly charts drawn, year picker label, 
     "sql": ("/sql", 0, None, None, None),
     "presentasi": ("/presentasi", 1, None, None, None),
 }
+# --naive: tools/bench/naive_app.py in the same view as "peta" (its picker is labelled "Year")
+NAIVE = ("/?indicator=ipm&year=2024", 1, "Year", 0, (2022, 2024))
 SETTLED = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   const main = document.querySelector("[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']");
@@ -88,7 +90,21 @@ def start_server(root: Path, scratch: Path) -> tuple[subprocess.Popen, str]:
     cmd = [sys.executable, "-m", "jabodash.server", "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     log = open(scratch / f"server-{port}.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return _healthy(subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT), port, log)
+
+
+def start_naive(scratch: Path) -> tuple[subprocess.Popen, str]:
+    """tools/bench/naive_app.py under plain ``streamlit run`` (the yardstick of the map page)."""
+    port = free_port()
+    env = {**os.environ, "JABODASH_WORKSPACE": str(scratch / "workspace")}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(HERE / "naive_app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log = open(scratch / f"server-{port}.log", "wb")
+    return _healthy(subprocess.Popen(cmd, cwd=HERE.parent.parent, env=env, stdout=log, stderr=subprocess.STDOUT),
+                    port, log)
+
+
+def _healthy(proc: subprocess.Popen, port: int, log) -> tuple[subprocess.Popen, str]:
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -150,10 +166,10 @@ def _median(rows: list[dict], key: str) -> float | None:
     return statistics.median(got) if got else None
 
 
-def measure_root(browser, url: str, pages: list[str], runs: int, shots: dict) -> list[dict]:
+def measure_root(browser, url: str, pages: list[str], runs: int, shots: dict, naive: bool = False) -> list[dict]:
     out = []
     for name in pages:
-        path, charts, label, index, years = PAGES[name]
+        path, charts, label, index, years = NAIVE if naive else PAGES[name]
         first_load(browser, url + path, charts)   # server caches warm (and Streamlit's page mode settled)
         loads = [first_load(browser, url + path, charts) for _ in range(runs)]
         out.append({"page": name, "what": "first load", "settled": _median(loads, "settled"),
@@ -192,10 +208,11 @@ def table(results: dict[str, list[dict]]) -> str:
 
     def ms(v):
         return "–" if v is None else f"{v / 1000:.2f} s"
-    for i, row in enumerate(results[labels[0]]):
+    for row in results[labels[0]]:
         cells = []
-        for lb in labels:
-            other = results[lb][i] if i < len(results[lb]) else {"settled": None, "drawn": None, "load": ""}
+        for lb in labels:   # the row of the same page and measure (the naive app has only the map's)
+            other = next((r for r in results[lb] if (r["page"], r["what"]) == (row["page"], row["what"])),
+                         {"settled": None, "drawn": None})
             cells += [ms(other["settled"]), ms(other["drawn"])]
         lines.append(f"| {row['page']} | {row['what']} | " + " | ".join(cells) + f" | {row['load']} |")
     return "\n".join(lines)
@@ -208,6 +225,7 @@ def main(argv=None) -> None:
     ap.add_argument("--pages", default=",".join(PAGES))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--screenshot", action="append", default=[], help="PAGE=PNG (full page; -LABEL.png per root)")
+    ap.add_argument("--naive", action="store_true", help="also the naive map app, beside each root's map page")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
     pages = args.pages.split(",")
@@ -222,10 +240,16 @@ def main(argv=None) -> None:
                 scratch = Path(args.scratch).resolve() / label
                 scratch.mkdir(parents=True, exist_ok=True)
                 servers[label] = start_server(Path(root).resolve(), scratch)
+            if args.naive:
+                (Path(args.scratch).resolve() / "naive").mkdir(parents=True, exist_ok=True)
+                servers["naive"] = start_naive(Path(args.scratch).resolve() / "naive")
             for name in pages:
                 for label, (_, url) in servers.items():
+                    if label == "naive" and name != "peta":
+                        continue
                     results.setdefault(label, []).extend(measure_root(
-                        browser, url, [name], args.runs, {k: v.replace(".png", f"-{label}.png") for k, v in shots.items()}))
+                        browser, url, [name], args.runs, {k: v.replace(".png", f"-{label}.png") for k, v in shots.items()},
+                        naive=label == "naive"))
         finally:
             for proc, _ in servers.values():
                 proc.terminate()

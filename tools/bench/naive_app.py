@@ -43,14 +43,18 @@ def boundaries() -> gpd.GeoDataFrame:
 st.title("Naive map")
 obs = observations()
 indicators = sorted(obs["indicator_id"].unique())
+# the view from the URL (?indicator=&year=), as a shared link would give it, and back into it
+wanted = st.query_params.get("indicator", "population_census")
 indicator = st.selectbox("Indicator", indicators, key="indicator",
-                         index=indicators.index("population_census") if "population_census" in indicators else 0)
-years = sorted(obs.loc[obs["indicator_id"] == indicator, "year"].unique())
-year = st.selectbox("Year", years, index=len(years) - 1, key="w_year")
+                         index=indicators.index(wanted) if wanted in indicators else 0)
+years = [int(y) for y in sorted(obs.loc[obs["indicator_id"] == indicator, "year"].unique())]
+asked = int(st.query_params.get("year", years[-1]))
+year = st.selectbox("Year", years, index=years.index(asked) if asked in years else len(years) - 1, key="w_year")
+st.query_params.update(indicator=indicator, year=str(year))
 gdf = boundaries()
 df = obs[(obs["indicator_id"] == indicator) & (obs["year"] == year)]
 fig = px.choropleth_map(df, geojson=json.loads(gdf.to_json()), locations="region_code",
                         featureidkey="properties.code", color="value", map_style="white-bg",
-                        center={"lat": -6.3, "lon": 106.8}, zoom=8)
+                        center={"lat": -6.3, "lon": 106.8}, zoom=8, title=f"{indicator} {year}")
 st.plotly_chart(fig)
 st.dataframe(df)
