@@ -193,3 +193,23 @@ def test_install_refuses_when_streamlit_no_longer_calls_the_hook(monkeypatch):
     monkeypatch.delattr(starlette_server, "create_starlette_app")
     with pytest.raises(hook.HookMissing, match="gone"):
         hook.install()
+
+
+def test_the_repositorys_streamlit_config_serves_without_outside_calls_or_source_watching(monkeypatch):
+    """What Streamlit reads from .streamlit/config.toml when started in the repository (as every
+    launcher does): no usage statistics, loopback, no magic, and no source watcher (it walks every
+    module's path after each run: ~half the server CPU of a map year change)."""
+    from pathlib import Path
+
+    from streamlit import config
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    config.get_config_options(force_reparse=True)
+    try:
+        assert config.get_option("server.fileWatcherType") == "none"
+        assert config.get_option("server.runOnSave") is False
+        assert config.get_option("runner.magicEnabled") is False
+        assert config.get_option("browser.gatherUsageStats") is False
+        assert config.get_option("server.address") == "127.0.0.1"
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
