@@ -661,3 +661,25 @@ def test_prepared_geojson_is_memoised_by_identity_and_content(synthetic_geojson)
     feature = first.features[0]
     assert isinstance(feature["geometry"]["coordinates"][0], np.ndarray)
     assert json.loads(pio.json.to_json_plotly({"g": feature["geometry"]}))["g"] == synthetic_geojson["features"][0]["geometry"]
+
+
+def test_a_long_title_is_wrapped_in_even_lines_and_the_top_margin_grows():
+    from jabodash.charts.maps import NORMAL, PRESENTER, _title_lines
+    long = "IPM seri lama (var 413, UHH dari proyeksi penduduk; digantikan Nov 2024)"
+    assert _title_lines(long, NORMAL) == ["IPM seri lama (var 413, UHH dari", "proyeksi penduduk; digantikan Nov 2024)"]
+    assert _title_lines(long, PRESENTER) == [long]
+    assert _title_lines("Indikator uji", NORMAL) == ["Indikator uji"] and _title_lines("", NORMAL) == [""]
+    assert _title_lines("x" * 100, NORMAL) == ["x" * 100]   # no word break: one line, never cut
+
+
+def test_a_long_indicator_name_makes_a_two_line_escaped_title_with_room_above_the_map(values, synthetic_geojson):
+    class LongName(FakeIndicator):
+        def name(self, lang):
+            return "Jumlah <b>penduduk</b> menurut kabupaten dan kota di kawasan aglomerasi Jakarta tahun 2024"
+
+    short = maps.choropleth(values, synthetic_geojson, FakeIndicator(), 2023, "id", classes_for(values), source="BPS")
+    fig = validated(maps.choropleth(values, synthetic_geojson, LongName(), 2023, "id", classes_for(values),
+                                    source="BPS"))
+    assert fig.layout.title.text == ("Jumlah &lt;b&gt;penduduk&lt;/b&gt; menurut kabupaten dan<br>"
+                                     "kota di kawasan aglomerasi Jakarta tahun 2024")
+    assert fig.layout.margin.t == short.layout.margin.t + round(maps.NORMAL.title * 1.3)

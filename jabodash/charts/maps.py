@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -430,17 +431,37 @@ class _Spec:
         return go.Figure({"data": self.data, "layout": layout}, _validate=False)
 
 
+def _title_lines(title: str, style: Style) -> list[str]:
+    """The title in lines at word breaks, as many characters to a line as fit the style's nominal
+    width in its title size (Plotly does not wrap a title: a long one ran off the figure)."""
+    width = max(20, int(style.width / (0.65 * style.title)))
+    if len(title) <= width:
+        return [title]
+    lines = _wrapped(title, width)
+    for narrower in range(-(-len(title) // len(lines)), width):  # the same number of lines, evened out
+        even = _wrapped(title, narrower)
+        if len(even) == len(lines):
+            return even
+    return lines
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+
+
 def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: Style,
               height: int, legend_title: str) -> go.Figure:
     """Title and subtitle at the top, footer lines (source, attribution, notes) at the bottom,
     legend on the right: all inside the figure, so exports keep them."""
     footer = [line for line in footer if line]
-    title, subtitle = _esc(title), _esc(subtitle)
-    top = style.title + style.subtitle + 40
+    lines = _title_lines(title, style)
+    title, subtitle = "<br>".join(_esc(line) for line in lines), _esc(subtitle)
+    extra = (len(lines) - 1) * round(style.title * 1.3)  # Plotly raises a title's block by its extra lines
+    top = style.title + style.subtitle + 40 + extra
     bottom = 16 + style.footer_line * len(footer)
     spec.layout.update(
         title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=style.subtitle, color=MUTED)),
-                   x=0.01, xanchor="left", xref="container", y=1 - 10 / height, yref="container", yanchor="top",
+                   x=0.01, xanchor="left", xref="container", y=1 - (10 + extra) / height, yref="container", yanchor="top",
                    font=dict(size=style.title, family=FONT_FAMILY, color=TEXT)),
         font=dict(family=FONT_FAMILY, size=style.font, color=TEXT),
         height=height, margin=dict(l=10, r=10, t=top, b=bottom),
