@@ -5,7 +5,7 @@ Budget (issue 14): 1,000,000 rows in 5 s and 1.5 GB on a quiet machine, for any 
 come from tests/ingest_files.py (long with 2,667 indicators, wide with years or indicators as
 columns, a facility list of points, and the first benchmark's file). Wall time, CPU time (user +
 system) and peak memory (the child's maximum resident set) are printed and kept in extra_info, for the
-command writing its report to a file, the same with the report thrown away, and the reader alone
+command writing its report to a file, the same with the report thrown away, ``ingest FILE --save`` (records to Parquet), and the reader alone
 (``read_file`` in its own process, as the upload page reads a file);
 the assertions are on correctness only. They run only with --benchmark-enable (each file takes
 a minute to write and the JSON of a wide file is about 2 GB):
@@ -69,6 +69,9 @@ def test_ingest_cli_million_rows(layout, benchmark, tmp_path_factory):
     # file's is ~2 GB, mostly the kernel's time), and the reader alone (read_file, as the upload page)
     figures["ingest_to_devnull"] = run_measured([sys.executable, "-m", "jabodash", "ingest", str(path), "--json"],
                                                 env, subprocess.DEVNULL)
+    if layout != "points":  # (points are saved as counts per region: that needs boundaries, none here)
+        figures["ingest_save"] = run_measured([sys.executable, "-m", "jabodash", "ingest", str(path), "--save"],
+                                              env, subprocess.DEVNULL)   # the analyst's "keep it": Parquet, meta
     reader = subprocess.run([sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True, env=env,
                             cwd=ROOT, timeout=900)
     assert reader.returncode == 0, reader.stderr[-2000:]
@@ -90,3 +93,8 @@ def test_ingest_cli_million_rows(layout, benchmark, tmp_path_factory):
     assert f'"rows_read": {ROWS},' in head
     assert figures["duckdb"]["exit"] == 0 and figures["pandas"]["exit"] == 0
     assert figures["ingest_to_devnull"]["exit"] == 0 and figures["reader"]["layout"] == want_layout
+    saved = list((folder / "ws" / "datasets").glob("*/meta.json"))
+    if layout != "points":
+        assert figures["ingest_save"]["exit"] == 0 and len(saved) == 1
+    if want_records is not None:
+        assert json.loads(saved[0].read_text(encoding="utf-8"))["rows"] == want_records

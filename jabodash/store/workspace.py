@@ -274,8 +274,8 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             "rows": int(len(records)),
             "points": int(len(result.points)) if result.points is not None else 0,
             "year": year,
-            "indicators": sorted(map(str, pd.unique(records["indicator"].astype(str))))[:1000],
-            "years": sorted({int(y) for y in records["year"].dropna()}),
+            "indicators": _distinct_texts(records["indicator"])[:1000],
+            "years": [int(y) for y in np.unique(records["year"].dropna().to_numpy(dtype="int64"))],
             "region_mapping": dict(result.options.region_mapping or {}),
             "options": result.options.to_dict(),
             "report": result.summary(lang="en"),
@@ -307,6 +307,16 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
     return dataset_id
 
 
+def _distinct_texts(col: pd.Series) -> list[str]:
+    """The distinct values of a column as sorted texts. A categorical's used categories are read
+    from its codes: ``astype(str)`` made a text per row (10,000,000 records: 17 s and 4.8 GB)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = np.unique(col.cat.codes.to_numpy())
+        texts = [str(v) for v in col.cat.categories[codes[codes >= 0]]]
+        return sorted(texts + (["nan"] if len(codes) and codes[0] < 0 else []))
+    return sorted(map(str, pd.unique(col.astype(str))))
+
+
 def _text_or_none(v):
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
@@ -323,10 +333,8 @@ def _texts_or_none(col: pd.Series) -> pd.Series:
 
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> None:
-    frame = df.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = _texts_or_none(frame[col])
+    texts = [col for col in df.columns if df[col].dtype == object]
+    frame = df.assign(**{col: _texts_or_none(df[col]) for col in texts}) if texts else df  # no copy otherwise
     frame.to_parquet(path, index=False)
 
 
