@@ -269,15 +269,15 @@ def test_a_truncated_parquet_is_listed_as_damaged_and_checked_again_when_it_chan
     assert sorted(m["id"] for m in workspace.list_datasets()) == sorted([good, other])
 
 
-def test_meta_lists_the_used_indicators_and_years_of_categorical_records(tmp_path, monkeypatch):
-    """The records of the reader are categoricals: the meta lists the categories in use (not every
-    category), sorted, and the years once each, as the text of every row would."""
+def test_distinct_texts_of_categorical_records_are_the_used_categories():
+    """The reader's records are categoricals: the saved meta's indicators and the cleaned records'
+    region names come from the categories in use (not every category), as the text of every row would."""
     import pandas as pd
 
-    from jabodash.store import workspace as ws
+    from jabodash.core.cells import distinct_texts
     rec = pd.DataFrame({"indicator": pd.Categorical(["b", "a", "b"], categories=["z", "b", "a"]),
                         "year": pd.array([2021, None, 2020], dtype="Int64")})
-    assert ws._distinct_texts(rec["indicator"]) == ["a", "b"]
-    assert ws._distinct_texts(pd.Series(pd.Categorical(["b", None]))) == ["b", "nan"]
-    assert ws._distinct_texts(pd.Series(["b", "a", "b"])) == ["a", "b"]
-    assert ws._distinct_texts(rec["indicator"]) == sorted(map(str, pd.unique(rec["indicator"].astype(str))))
+    assert distinct_texts(rec["indicator"]) == ["b", "a"]
+    assert distinct_texts(pd.Series(pd.Categorical(["b", None]))) == ["b", "nan"]
+    assert distinct_texts(pd.Series(["b", "a", "b"])) == ["b", "a"]
+    assert sorted(distinct_texts(rec["indicator"])) == sorted(map(str, pd.unique(rec["indicator"].astype(str))))

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jabodash.core.cells import distinct_texts
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.ingest import jsonout
@@ -296,7 +297,7 @@ class IngestResult:
         Write it with jabodash.core.csvsafe.to_safe_csv."""
         m = _get_matcher(matcher)
         r = self.records
-        codes = [str(c) for c in pd.unique(r["region_code"].astype(str))]
+        codes = distinct_texts(r["region_code"])
         names = {}
         for code in codes:
             try:

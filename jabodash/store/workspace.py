@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from jabodash.core import shared_fs
+from jabodash.core.cells import distinct_texts
 from jabodash.core.i18n import t
 from jabodash.core.paths import atomic_write_bytes, workspace_dir
 from jabodash.ingest import IngestOptions, IngestResult, read_upload, safe_filename
@@ -274,7 +275,7 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             "rows": int(len(records)),
             "points": int(len(result.points)) if result.points is not None else 0,
             "year": year,
-            "indicators": _distinct_texts(records["indicator"])[:1000],
+            "indicators": sorted(distinct_texts(records["indicator"]))[:1000],
             "years": [int(y) for y in np.unique(records["year"].dropna().to_numpy(dtype="int64"))],
             "region_mapping": dict(result.options.region_mapping or {}),
             "options": result.options.to_dict(),
@@ -305,16 +306,6 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return dataset_id
-
-
-def _distinct_texts(col: pd.Series) -> list[str]:
-    """The distinct values of a column as sorted texts. A categorical's used categories are read
-    from its codes: ``astype(str)`` made a text per row (10,000,000 records: 17 s and 4.8 GB)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = np.unique(col.cat.codes.to_numpy())
-        texts = [str(v) for v in col.cat.categories[codes[codes >= 0]]]
-        return sorted(texts + (["nan"] if len(codes) and codes[0] < 0 else []))
-    return sorted(map(str, pd.unique(col.astype(str))))
 
 
 def _text_or_none(v):
