@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -413,7 +414,10 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
                                data=lambda fmt=fmt: exports.to_image(make_figure(), fmt, width, height))
 
 
-def csv_download(frame: pd.DataFrame, filename: str, lang: str, key: str) -> None:
-    """The CSV is made only when the button is clicked (never on a rerun)."""
-    st.download_button(t("common.download_csv", lang), lambda: csvsafe.to_safe_csv(frame), file_name=filename,
-                       mime="text/csv", key=key, on_click="ignore")
+def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], filename: str, lang: str, key: str) -> None:
+    """The CSV is made only when the button is clicked (never on a rerun); ``frame`` may be a
+    function making the table, so that a big one is not built on every rerun either."""
+    def data() -> bytes:
+        return csvsafe.to_safe_csv(frame() if callable(frame) else frame)
+    st.download_button(t("common.download_csv", lang), data, file_name=filename, mime="text/csv", key=key,
+                       on_click="ignore")

@@ -92,4 +92,5 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
                     result, raw[1], raw[0], meta, records=records), lang):
                 st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
     with b3:
-        ui.csv_download(unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang, key="u_download")
+        ui.csv_download(lambda: unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang,
+                        key="u_download")  # 10,000,000 records: ~1 s and ~1 GB if made on every rerun
