@@ -25,6 +25,12 @@ def test_upload_report_use_and_pick(server, browser):
     upload_and_use(page, "warung.csv", CSV, {"Nama indikator": "Warung kopi"})
     assert page.locator("[data-testid='stException']").count() == 0
     full_screenshot(page, "unggah.png")
+    # the cleaned records, made when the download is clicked: names from the matcher, values, rows
+    with page.expect_download(timeout=60000) as got:
+        page.locator("[data-testid='stDownloadButton']").filter(has_text="Unduh CSV").first.click()
+    lines = open(got.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines[0].startswith("region_code,region_name,indicator,year")
+    assert len(lines) == 6 and any(line.startswith("3276,Kota Depok,") and ",10.0," in line for line in lines)
     page.get_by_role("link", name="Ringkasan").click()
     page.get_by_text("Ringkasan metropolitan Jakarta").wait_for(timeout=30000)
     wait_for_app(page)
