@@ -56,9 +56,11 @@ def _report() -> dict:
             "empty": jsonout.Rows(0, {}), "two_empty": jsonout.Rows(2, {})}
 
 
-@pytest.mark.parametrize("chunk", [1, 3, 100_000])
-def test_dump_writes_what_json_dumps_writes(monkeypatch, chunk):
+@pytest.mark.parametrize("chunk, cores", [(1, 1), (3, 1), (100_000, 2), (1, 2), (1, 4), (3, 4)])
+def test_dump_writes_what_json_dumps_writes(monkeypatch, chunk, cores):
+    """Also with the chunks made on threads (several cores): written in order."""
     monkeypatch.setattr(jsonout, "CHUNK", chunk)
+    monkeypatch.setattr(jsonout.os, "cpu_count", lambda: cores)
     report = _report()
     plain = {k: (v.to_list() if isinstance(v, jsonout.Rows) else v) for k, v in report.items()}
     plain["two_empty"] = [{}, {}]
@@ -147,18 +149,6 @@ def test_dump_to_a_byte_stream_writes_the_same_bytes(monkeypatch):
     fh.flush()
     expected = "before " + json.dumps(plain, ensure_ascii=False, indent=2, allow_nan=False) + " after"
     assert raw.getvalue() == expected.encode("utf-8")
-
-
-@pytest.mark.parametrize("cores", [1, 2, 4])
-def test_dump_on_threads_writes_chunks_in_order(monkeypatch, cores):
-    monkeypatch.setattr(jsonout, "CHUNK", 1)
-    monkeypatch.setattr(jsonout.os, "cpu_count", lambda: cores)
-    report = _report()
-    plain = {k: (v.to_list() if isinstance(v, jsonout.Rows) else v) for k, v in report.items()}
-    plain["two_empty"] = [{}, {}]
-    fh = io.StringIO()
-    jsonout.dump(report, fh)
-    assert fh.getvalue() == json.dumps(plain, ensure_ascii=False, indent=2, allow_nan=False)
 
 
 _THREADED_TEXT = ("kode;nama;tahun;kelompok;Penduduk;Miskin (%)\n"
