@@ -51,6 +51,13 @@ def _saved_parts(signature: tuple) -> list:
     return uploads_mod.saved_parts()
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _saved_bundle(signature: tuple) -> uploads_mod.Uploads:
+    """The bundle of a session without uploads of its own: the saved workspace datasets only,
+    built once per workspace listing and shared by every such session (do not mutate)."""
+    return uploads_mod.build(_saved_parts(signature))
+
+
 def _workspace_signature() -> tuple:
     try:
         return workspace.listing_signature()
@@ -69,7 +76,10 @@ def uploaded_data() -> uploads_mod.Uploads:
     if memo is not None and memo[0] == signature and len(memo[1]) == len(held) and all(
             a == c and b is d for (a, b), (c, d) in zip(memo[1], held)):
         return memo[2]
-    bundle = uploads_mod.build(_saved_parts(signature) + uploads_mod.session_parts(entries))
+    own = uploads_mod.session_parts(entries)
+    # without uploads of its own a session's bundle is the saved datasets' (shared: no rebuild
+    # of the same frames and digest in every new session)
+    bundle = uploads_mod.build(_saved_parts(signature) + own) if own else _saved_bundle(signature)
     st.session_state[_BUNDLE_KEY] = (signature, held, bundle)
     return bundle
 
