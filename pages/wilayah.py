@@ -21,9 +21,11 @@ left, right = st.columns([3, 2])
 if years:
     year = right.selectbox(t("wilayah.density_year", lang), years, index=len(years) - 1, key="wil_year")
     density = ui.query("indicator_values", indicator_id=ind.id, year=year, region_set=state.region_set)
-    with left:
-        st.plotly_chart(charts.ranking_bar(density, ind, year, lang), key="wil_density")
-        ui.sources_footnote(density, lang)
+    with left:   # the chart and its sources built once per data version and view
+        density_fig, density_sources = ui.per_data_version("wilayah.density", lambda *_: (
+            charts.ranking_bar(density, ind, year, lang), ui.source_lines(density, lang)), year, state.region_set, lang)
+        st.plotly_chart(density_fig, key="wil_density")
+        ui.sources_list(density_sources, lang)
     table = wilayah.area_table(regions, density)
     right.dataframe(table, hide_index=True, key="wil_area_table", column_config={
         "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
@@ -45,16 +47,19 @@ else:
         st.session_state["wil_parent"] = next((c for c in state.regions if c in names), "3171")
     parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
                           format_func=lambda c: names[c])
-    st.plotly_chart(wilayah.kecamatan_map(kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang,
-                                          kec.attribution), key="wil_kec_map")
-    st.dataframe(wilayah.kecamatan_table(kec.gdf, regions, parent), hide_index=True, key="wil_kec")
+    kec_view = (parent, state.classification, state.classes, state.palette, lang, kec.attribution)
+    st.plotly_chart(ui.per_data_version("wilayah.kecamatan_map", lambda *_: wilayah.kecamatan_map(
+        kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang, kec.attribution), *kec_view), key="wil_kec_map")
+    st.dataframe(ui.per_data_version("wilayah.kecamatan_table", lambda *_: wilayah.kecamatan_table(
+        kec.gdf, regions, parent), parent, state.region_set), hide_index=True, key="wil_kec")
     st.caption(t("wilayah.kecamatan_density_note", lang))
     if kec.attribution:
         st.caption(kec.attribution)
 
 # distance from Monas
 st.subheader(t("wilayah.distance_title", lang))
-dist, basis = wilayah.distances(regions, kab_geo.gdf if kab_geo is not None else None)
+dist, basis = ui.per_data_version("wilayah.distances", lambda *_: wilayah.distances(
+    regions, kab_geo.gdf if kab_geo is not None else None), state.region_set, kab_geo is not None)
 st.caption(t(f"wilayah.distance_{basis}", lang))
 st.dataframe(dist, hide_index=True, key="wil_distance", column_config={
     "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
@@ -64,6 +69,7 @@ st.dataframe(dist, hide_index=True, key="wil_distance", column_config={
 st.subheader(t("wilayah.membership_title", lang))
 all_regions = ui.query("regions", region_set="agglomeration")
 geo = boundaries.geojson_for("kabkota") if kab_geo is not None else None
-st.plotly_chart(wilayah.membership_figure(all_regions, lang, geo, boundaries.attribution("kabkota")),
-                key="wil_membership")
+attribution = boundaries.attribution("kabkota")
+st.plotly_chart(ui.per_data_version("wilayah.membership", lambda *_: wilayah.membership_figure(
+    all_regions, lang, geo, attribution), lang, geo is not None, attribution), key="wil_membership")
 ui.sync_url(state)
