@@ -91,7 +91,8 @@ else:
     cov = data.coverage_all(src, state.region_set, options)
     if not cov.empty:
         st.caption(t("methods.coverage.caption", lang, **data.coverage_summary(cov)))
-        st.plotly_chart(coverage_matrix(cov, lang, entries), key="meta_coverage",
+        st.plotly_chart(ui.per_data_version("data.coverage_matrix", lambda *_: coverage_matrix(cov, lang, entries),
+                                            state.region_set, tuple(options), lang), key="meta_coverage",
                         config=charts.png_config("jabodash_coverage_matrix"))
         ui.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
 
