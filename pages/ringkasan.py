@@ -11,7 +11,8 @@ st.title(t("overview.title", lang))
 st.caption(t(f"overview.subtitle.{state.region_set}", lang))
 
 src = ui.data_source()   # built-in, saved and session data, with the switch "official figures only"
-cards = ringkasan.kpis(src, state.region_set, lang)
+cards = ui.per_data_version("ringkasan.kpis", lambda *_: ringkasan.kpis(src, state.region_set, lang),
+                            state.region_set, lang)   # once per data version and view, not per session
 for column, kpi in zip(st.columns(len(cards)), cards):
     ui.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang), kpi.indicator.definition(lang))
 
