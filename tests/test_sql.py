@@ -610,6 +610,27 @@ def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
         assert entry.kind == "saved" and "Taman kota 2023" in entry.description
 
 
+def test_a_new_sandbox_with_the_same_relations_reuses_the_schema_without_asking_its_worker(db_path, monkeypatch):
+    """A new session's schema browser does not wait for its new worker: the rows a worker gave for the
+    same data file and relations (names and columns) are shared; other columns are asked for again."""
+    sandbox_mod._SCHEMA_MEMO.clear()
+    with Sandbox(db_path, uploads={"upload_x": pd.DataFrame({"a": [1]})}, include_saved=False,
+                 isolation="process") as first:
+        names = [r.name for r in first.schema("en")]
+    assert "upload_x" in names and len(sandbox_mod._SCHEMA_MEMO) == 1
+    asked = []
+    original = worker_mod._WorkerClient.request
+    monkeypatch.setattr(worker_mod._WorkerClient, "request",
+                        lambda self, header, *a, **k: asked.append(header["op"]) or original(self, header, *a, **k))
+    with Sandbox(db_path, uploads={"upload_x": pd.DataFrame({"a": [2]})}, include_saved=False,
+                 isolation="process") as second:
+        assert [r.name for r in second.schema("en")] == names and "schema" not in asked
+        second.sync_uploads({"upload_x": pd.DataFrame({"a": ["text"], "b": [1.5]})})   # other columns
+        upload = next(r for r in second.schema("en") if r.name == "upload_x")
+        assert "schema" in asked and [c for c, _ in upload.columns] == ["a", "b"]
+        assert second.run("SELECT b FROM upload_x").df["b"][0] == 1.5
+
+
 # ---------------------------------------------------------------------------
 # errors: a message with the position, never a traceback
 # ---------------------------------------------------------------------------

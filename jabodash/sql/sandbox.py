@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,13 @@ from jabodash.sql.worker import (
     _WorkerClient,
     _WorkerDied,
 )
+
+# The schema rows a worker answered, shared by the sandboxes of this process: the same data file and
+# the same relations (names and Arrow schemas) give the same rows, so a new session's schema browser
+# does not wait for its new worker to start (the worker keeps starting meanwhile, for the first query).
+_SCHEMA_MEMO: OrderedDict[tuple, list[tuple[str, str, str, str]]] = OrderedDict()
+_SCHEMA_LOCK = threading.Lock()
+_SCHEMA_MEMO_SIZE = 32
 
 
 @dataclass
@@ -121,6 +129,7 @@ class Sandbox:
         self._spool_n = 0
         self._relations: dict[str, tuple[str, str]] = {}  # name -> (kind, title)
         self._frames: dict[str, Any] = {}
+        self._arrow_schemas: dict[str, pa.Schema] = {}   # name -> columns sent (the schema memo's key)
         self._schema_rows: list[tuple[str, str, str, str]] | None = None
         self._parser = duckdb.connect(":memory:", config={"errors_as_json": True})  # parses, never runs
         init = {"db_path": str(self.db_path), "timeout_s": self.timeout_s, "memory_limit": self.memory_limit,
@@ -167,6 +176,7 @@ class Sandbox:
             if self._worker.alive():
                 self._worker.request({"op": "add", "name": name}, [data], timeout_s=_WORKER_START_S)
         self._frames[name] = frame
+        self._arrow_schemas[name] = table.schema.remove_metadata()
         self._relations[name] = (kind, str(title or ""))
         self._schema_rows = None
 
@@ -189,6 +199,7 @@ class Sandbox:
                     self._worker.request({"op": "remove", "name": name}, timeout_s=_WORKER_START_S)
             self._relations.pop(name, None)
             self._frames.pop(name, None)
+            self._arrow_schemas.pop(name, None)
             self._schema_rows = None
 
     def sync_uploads(self, uploads: dict) -> None:
@@ -329,13 +340,35 @@ class Sandbox:
             if self._engine is not None:
                 self._schema_rows = self._engine.schema_rows()
             else:
-                try:
-                    with self._lock:
-                        reply, _ = self._worker.request({"op": "schema"}, timeout_s=_WORKER_START_S)
-                except WorkersBusy:
-                    return []  # every worker is busy: no schema this time, asked again next time
-                self._schema_rows = [tuple(row) for row in reply["rows"]]
+                key = self._schema_key()
+                with _SCHEMA_LOCK:
+                    rows = _SCHEMA_MEMO.get(key) if key is not None else None
+                    if rows is not None:
+                        _SCHEMA_MEMO.move_to_end(key)
+                if rows is None:
+                    try:
+                        with self._lock:
+                            reply, _ = self._worker.request({"op": "schema"}, timeout_s=_WORKER_START_S)
+                    except WorkersBusy:
+                        return []  # every worker is busy: no schema this time, asked again next time
+                    rows = [tuple(row) for row in reply["rows"]]
+                    if key is not None:
+                        with _SCHEMA_LOCK:
+                            _SCHEMA_MEMO[key] = rows
+                            while len(_SCHEMA_MEMO) > _SCHEMA_MEMO_SIZE:
+                                _SCHEMA_MEMO.popitem(last=False)
+                self._schema_rows = list(rows)
         return self._schema_rows
+
+    def _schema_key(self) -> tuple | None:
+        """What a worker's schema rows depend on: the data file (path, inode, size, modification
+        time) and each relation's name and columns; None when the file cannot be read."""
+        try:
+            stat = self.db_path.stat()
+        except OSError:
+            return None
+        return (str(self.db_path), stat.st_ino, stat.st_size, stat.st_mtime_ns,
+                tuple(sorted(self._arrow_schemas.items())))
 
     def schema(self, lang: str = "id") -> list[RelationInfo]:
         """Tables, views, the session's uploads and saved datasets with their columns and a one-line
