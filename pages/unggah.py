@@ -19,7 +19,8 @@ ui.lost_uploads_notice(lang)
 
 with st.expander(t("unggah.template.heading", lang)):
     st.caption(t("unggah.template.help", lang))
-    for col, (key, label, data, filename, mime) in zip(st.columns(4), unggah.starter_files(lang)):
+    files = ui.per_data_version("unggah.starter_files", lambda *_: unggah.starter_files(lang), lang)   # not per session
+    for col, (key, label, data, filename, mime) in zip(st.columns(4), files):
         col.download_button(label, data, file_name=filename, mime=mime, key=key)
 
 up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
