@@ -32,15 +32,22 @@ with right:
 ind = catalog.get(indicator_id)
 state = state.with_(indicator=indicator_id, year=year)
 
-if year is not None:
+
+def year_parts(*_):
+    """The figures, KPI texts, chart and table of the picked indicator and year."""
     frame = layanan.values(store, indicator_id, year, state.region_set)
     cmp = layanan.compare(store, ind, year, state.region_set, frame)
-    cards = layanan.kpi_texts(cmp, ind, frame, year, lang)
+    fig = services_ranking(frame, ind, year, lang, cmp.metro.value, cmp.median, cmp.median_n,
+                           layanan.source_line(frame, lang), highlight=state.regions)
+    return frame, cmp, layanan.kpi_texts(cmp, ind, frame, year, lang), fig, layanan.table(frame, cmp, lang)
+
+
+if year is not None:   # built once per data version and view, not in every new session
+    frame, cmp, cards, fig, table = ui.per_data_version("layanan.year", year_parts, indicator_id, year,
+                                                        state.region_set, state.regions, lang)
     for column, (key, value, detail, help_key) in zip(kpi_area.columns(len(cards)), cards):
         ui.kpi_card(column, t(key, lang), value, detail, t(help_key, lang) if help_key else None)
     with left:
-        fig = services_ranking(frame, ind, year, lang, cmp.metro.value, cmp.median, cmp.median_n,
-                               layanan.source_line(frame, lang), highlight=state.regions)
         st.plotly_chart(fig, key="fig_services", config=charts.png_config(f"jabodash_{indicator_id}_{year}"))
     if cmp.metro.value is None:
         key = "services.metro_missing" if cmp.median is not None else "services.metro_missing_no_median"
@@ -50,12 +57,13 @@ if year is not None:
     st.markdown(f"**{t('common.formula', lang)}:** {md_escape(ind.formula(lang) or '', 500)}")
     st.caption(t("services.denominator.note", lang))
     with st.expander(t("services.table.expander", lang, year=year)):
-        st.dataframe(layanan.table(frame, cmp, lang), hide_index=True, key="services_table")
+        st.dataframe(table, hide_index=True, key="services_table")
     ui.csv_download(frame, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_services")
     ui.definition_box(ind, lang)
 
 st.subheader(t("services.coverage.heading", lang))
-st.plotly_chart(coverage_heatmap(cov, lang), key="fig_coverage",
+st.plotly_chart(ui.per_data_version("layanan.coverage", lambda *_: coverage_heatmap(cov, lang), state.region_set, lang),
+                key="fig_coverage",
                 config=charts.png_config("jabodash_services_coverage"))
 empty = layanan.without_data(cov, lang)
 if empty:
