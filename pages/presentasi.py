@@ -43,7 +43,8 @@ next_col.button(t("presenter.next", lang), key="w_next", disabled=step_no >= tot
 
 # presenter layout: projector styling (type >= 20 px) at the height of the screen; otherwise the
 # dashboard's usual styling, so that the editor view stays compact
-fig, data = shown.figure(ui.data_source(), lang, presenter=state.presenter)
+fig, data = ui.per_data_version("presentasi.figure", lambda *_: shown.figure(ui.data_source(), lang, presenter=state.presenter),
+                                shown.step_view, shown.step.kind, lang, state.presenter)   # not per session
 st.plotly_chart(fig, theme=None if state.presenter else "streamlit", key="presenter_figure",
                 config=exports.plotly_config(shown.file_stem))
 if state.presenter:
