@@ -56,6 +56,21 @@ _SCHEMA_MEMO: OrderedDict[tuple, list[tuple[str, str, str, str]]] = OrderedDict(
 _SCHEMA_LOCK = threading.Lock()
 _SCHEMA_MEMO_SIZE = 32
 
+# One in-memory DuckDB database for the parsers of every sandbox of the process (it parses, never
+# runs: extract_statements and json_serialize_sql of the query text, no table): each sandbox has a
+# cursor of its own (a connection of that database, ~0.02 ms) instead of a database (~15-25 ms for
+# every new session).
+_PARSER_DB: duckdb.DuckDBPyConnection | None = None
+_PARSER_LOCK = threading.Lock()
+
+
+def _parser_cursor() -> duckdb.DuckDBPyConnection:
+    global _PARSER_DB
+    with _PARSER_LOCK:
+        if _PARSER_DB is None:
+            _PARSER_DB = duckdb.connect(":memory:", config={"errors_as_json": True})
+        return _PARSER_DB.cursor()
+
 
 @dataclass
 class RelationInfo:
@@ -131,7 +146,7 @@ class Sandbox:
         self._frames: dict[str, Any] = {}
         self._arrow_schemas: dict[str, pa.Schema] = {}   # name -> columns sent (the schema memo's key)
         self._schema_rows: list[tuple[str, str, str, str]] | None = None
-        self._parser = duckdb.connect(":memory:", config={"errors_as_json": True})  # parses, never runs
+        self._parser = _parser_cursor()  # parses, never runs
         init = {"db_path": str(self.db_path), "timeout_s": self.timeout_s, "memory_limit": self.memory_limit,
                 "threads": self.threads, "download_cap": self.download_cap,
                 "download_max_bytes": self.download_max_bytes}
