@@ -13,7 +13,9 @@ Usage (from the repository root, with the app's venv):
   kecamatan map has a year to change). Nothing outside it is written.
 * first load: a new AppTest session opening the page (the process caches warm from an earlier
   session); warm rerun: the page's year widget set to another year, then a run. CPU is the
-  process CPU time (every thread: the script thread included), median over ``--reruns``.
+  process CPU time (every thread: the script thread included), median over ``--reruns``; the first
+  load's wall time too (``first_wall_ms``: what a wait on another process, e.g. the SQL console's
+  worker, adds). ``--first-only``: first loads only (no warm reruns).
 * ``--naive``: tools/bench/naive_app.py (pandas filter + gdf.to_json() per rerun) measured
   interleaved with the map page (and the overview), rerun by rerun.
 * ``--ab``: runs this script alternately in the two roots (``--rounds`` processes each) and
@@ -92,21 +94,28 @@ def _cpu(fn) -> float:
     return (time.process_time() - start) * 1000
 
 
+def _cpu_wall(fn) -> tuple[float, float]:
+    start, wall = time.process_time(), time.perf_counter()
+    fn()
+    return (time.process_time() - start) * 1000, (time.perf_counter() - wall) * 1000
+
+
 def _check(at) -> None:
     if at.exception:
         raise RuntimeError([e.value for e in at.exception])
 
 
-def open_page(root: Path, page: str, params: dict) -> tuple:
-    """A new session opening the page (switch_page first, as a shared link): (AppTest, CPU ms)."""
+def open_page(root: Path, page: str, params: dict, wall: bool = False) -> tuple:
+    """A new session opening the page (switch_page first, as a shared link): (AppTest, CPU ms),
+    with ``wall``: (AppTest, CPU ms, wall ms)."""
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(f"pages/{page}.py")
-    ms = _cpu(at.run)
+    ms, wall_ms = _cpu_wall(at.run)
     _check(at)
-    return at, ms
+    return (at, ms, wall_ms) if wall else (at, ms)
 
 
 def page_params(root: Path, level: str) -> dict:
@@ -169,11 +178,16 @@ def _profiling_script_thread(prof: cProfile.Profile | None):
 
 
 def measure_page(root: Path, page: str, params: dict, reruns: int, profile: str | None = None,
-                 full: bool = False) -> dict:
+                 full: bool = False, first_only: bool = False) -> dict:
     open_page(root, page, params)   # process caches warm
-    first = [open_page(root, page, params)[1] for _ in range(max(3, reruns // 3))]
-    at, _ = open_page(root, page, params)
+    firsts = [open_page(root, page, params, wall=True) for _ in range(max(3, reruns // 3))]
+    first, first_wall = [f[1] for f in firsts], [f[2] for f in firsts]
+    at = firsts[-1][0]
     elements = _count(at)
+    if first_only:
+        return {"page": page, "level": params.get("level", "kabkota"), "first_ms": statistics.median(first),
+                "first_wall_ms": statistics.median(first_wall), "warm_ms": None, "rerun": None,
+                "elements": elements, "elements_rerun": None}
     runner = Rerunner(at, full)
     runner.step()
     runner.step()
@@ -183,7 +197,7 @@ def measure_page(root: Path, page: str, params: dict, reruns: int, profile: str 
     if prof:
         prof.dump_stats(profile)
     return {"page": page, "level": params.get("level", "kabkota"), "first_ms": statistics.median(first),
-            "warm_ms": statistics.median(warm), "rerun": runner.mode, "elements": elements,
+            "first_wall_ms": statistics.median(first_wall), "warm_ms": statistics.median(warm), "rerun": runner.mode, "elements": elements,
             "elements_rerun": _count(at)}
 
 
@@ -235,7 +249,8 @@ def run_here(args) -> list[dict]:
                 continue
             row = measure_naive(root, page, p, args.reruns, args.full, args.cold)
         else:
-            row = measure_page(root, page, p, args.reruns, args.profile if not out else None, args.full)
+            row = measure_page(root, page, p, args.reruns, args.profile if not out else None, args.full,
+                               args.first_only)
         row["load"] = _load()
         out.append(row)
         if not args.json:
@@ -250,7 +265,7 @@ def run_ab(args) -> None:
         for label, root in (("before", args.ab[0]), ("after", args.ab[1])):
             cmd = [sys.executable, str(Path(__file__).resolve()), "--scratch", f"{args.scratch}/{label}", "--app-root", root,
                    "--pages", args.pages, "--reruns", str(args.reruns), "--level", args.level, "--json"] + \
-                (["--full"] if args.full else [])
+                (["--full"] if args.full else []) + (["--first-only"] if args.first_only else [])
             # in the root: Streamlit reads .streamlit/config.toml from the working folder
             res = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=root)
             if res.returncode:
@@ -258,17 +273,22 @@ def run_ab(args) -> None:
             for row in json.loads(res.stdout.strip().splitlines()[-1]):
                 rows.setdefault((row["page"], row["level"], label), []).append(row)
             print(f"round {r + 1} {label} done, load {_load()}", file=sys.stderr, flush=True)
-    print("| page | level | first load before | after | warm rerun before | after | elements before | after |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| page | level | first load before | after | first load wall before | after | warm rerun before | after "
+          "| elements before | after |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+    def cell(value) -> str:
+        return "–" if value is None else f"{value:.0f}"
+
     for page in args.pages.split(","):
         got = {lb: rows.get((page, args.level if page == "peta" else "kabkota", lb)) for lb in ("before", "after")}
         if not all(got.values()):
             continue
-        med = {lb: {k: statistics.median(r[k] for r in got[lb]) for k in ("first_ms", "warm_ms", "elements")}
-               for lb in got}
-        print(f"| {page} | {args.level if page == 'peta' else 'kabkota'} | {med['before']['first_ms']:.0f} | "
-              f"{med['after']['first_ms']:.0f} | {med['before']['warm_ms']:.0f} | {med['after']['warm_ms']:.0f} | "
-              f"{med['before']['elements']:.0f} | {med['after']['elements']:.0f} |")
+        med = {lb: {k: (None if any(r.get(k) is None for r in got[lb]) else statistics.median(r[k] for r in got[lb]))
+                    for k in ("first_ms", "first_wall_ms", "warm_ms", "elements")} for lb in got}
+        print(f"| {page} | {args.level if page == 'peta' else 'kabkota'} | "
+              + " | ".join(f"{cell(med['before'][k])} | {cell(med['after'][k])}"
+                           for k in ("first_ms", "first_wall_ms", "warm_ms", "elements")) + " |")
     print(f"\nload average at the end: {_load()}")
 
 
@@ -284,6 +304,7 @@ def main(argv=None) -> None:
     ap.add_argument("--full", action="store_true", help="rerun the whole page even where a fragment would do")
     ap.add_argument("--cold", action="store_true", help="with --naive: clear the shared figure/table memos "
                     "(ui._memo) before each rerun, as for a view nobody has seen")
+    ap.add_argument("--first-only", action="store_true", help="first loads only (no warm reruns)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--ab", nargs=2, metavar=("BEFORE_ROOT", "AFTER_ROOT"))
     ap.add_argument("--rounds", type=int, default=3)
