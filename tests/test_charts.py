@@ -1,6 +1,8 @@
 """Unit tests of the shared chart helpers (jabodash.charts): value axis room, the source line
 (cited publications, wrapping, inert names from data) and the PNG config of st.plotly_chart."""
 import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from jabodash.charts import png_config, sources_text
@@ -87,3 +89,25 @@ def test_source_names_from_data_are_inert_in_figures():
 def test_plotly_config_png():
     cfg = png_config("x")
     assert cfg["toImageButtonOptions"]["format"] == "png" and cfg["toImageButtonOptions"]["filename"] == "x"
+
+
+def test_a_shared_figure_gives_the_same_dict_made_once():
+    """charts.shared: a figure drawn by many sessions (ui.per_data_version) gives st.plotly_chart the
+    same dict as before, made once (no deep copy of its boundaries on every draw)."""
+    from jabodash import charts as charts_mod
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "a", "properties": {}, "geometry": {"type": "Point", "coordinates": [106.8, -6.2]}}]}
+
+    def make():
+        return go.Figure(go.Choroplethmap(geojson=geojson, locations=["a"], z=[1.5]), layout={"title": {"text": "x"}})
+
+    fig, other = make(), make()
+    plain = other.to_dict()
+    made = charts_mod.shared((fig, {"other": fig}))[0]
+    assert made is fig and type(fig) is charts_mod.SharedFigure and isinstance(fig, go.Figure)
+    first, second = fig.to_dict(), fig.to_dict()
+    assert first == plain == second and pio.to_json(fig) == pio.to_json(other)
+    assert first["data"][0]["geojson"] is second["data"][0]["geojson"]   # not copied again
+    first["layout"]["title"] = "changed"
+    first["data"][0]["z"] = None
+    assert fig.to_dict() == plain   # the top levels are the caller's own

@@ -29,6 +29,36 @@ _CITED = (re.compile(r"\b(?:citing|quoting)\s+(.+?)\)?\s*$"),
           re.compile(r"\bper (Kepmendagri [^,;]+)"))
 
 
+class SharedFigure(go.Figure):
+    """A figure built once and drawn by many sessions and reruns (jabodash.ui.per_data_version).
+    Plotly's to_dict(), which st.plotly_chart calls on every draw, deep-copies the whole figure (a
+    map's boundaries: tens of ms each time); here the dict is made on the first call, and every call
+    gets a copy of its top levels (the figure, each trace, the layout) over the same values below.
+    Neither the figure nor what lies below those levels may be mutated."""
+
+    def to_dict(self):
+        made = self.__dict__.get("_shared_dict")
+        if made is None:
+            made = super().to_dict()
+            self._shared_dict = made
+        return {key: [dict(item) for item in value] if isinstance(value, list) else dict(value)
+                for key, value in made.items()}
+
+
+def shared(value):
+    """``value`` with every plotly Figure in it (itself, or inside tuples, lists and dicts, as
+    ui.per_data_version results are) made a SharedFigure, in place; returns ``value``."""
+    if type(value) is go.Figure:
+        value.__class__ = SharedFigure   # same object and properties, only to_dict() changes
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            shared(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            shared(item)
+    return value
+
+
 def cited_source(title: str) -> str | None:
     """The publication a secondary source carries, from the note in brackets of a dataset title:
     "https://... (Wikipedia text citing BPS SP2020)" -> "BPS SP2020", "github:... (BPS table '...')"

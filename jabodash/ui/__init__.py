@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from jabodash import charts
 from jabodash.cluster import session as cluster_session
 from jabodash.core import catalog as catalog_mod
 from jabodash.core import csvsafe, grades
@@ -193,13 +194,15 @@ def region_profile(code: str) -> tuple[pd.DataFrame, dict]:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _memo(version: tuple, name: str, args: tuple, _make):
-    return _make(*args)
+    # its figures drawn again and again: Plotly's deep copy on every draw made once (charts.shared)
+    return charts.shared(_make(*args))
 
 
 def per_data_version(name: str, make, *args):
     """``make(*args)`` made once per data version and ``(name, args)`` (hashable args), shared
     by the sessions that see the same data: e.g. a region's profile table is computed when its
-    region (or the data) changes, not on every rerun. Do not mutate what it returns."""
+    region (or the data) changes, not on every rerun. Do not mutate what it returns (its plotly
+    figures are charts.SharedFigure: their dict for st.plotly_chart is made once)."""
     bundle = uploaded_data()
     # the switch "official figures only" changes the data a figure shows: part of the key
     return _memo(data_version(bundle), name, (official_only(), *args), lambda _official, *rest: make(*rest))
