@@ -98,6 +98,27 @@ def test_saved_upload_survives_restart_other_session_sees_no_unsaved():
     assert "Unggahan · Hanya sesi ini" not in again.selectbox(key="w_indicator").options
 
 
+def test_sessions_without_uploads_share_the_saved_bundle_until_the_workspace_changes():
+    """A new session without uploads of its own reuses the saved datasets' bundle (not built again);
+    a saved dataset gives the next session a new one, and a session's own upload a bundle of its own."""
+    from jabodash import ui
+
+    def bundle(at):
+        return at.session_state[ui._BUNDLE_KEY][2]
+
+    first, second = open_peta(), open_peta()
+    assert bundle(first) is bundle(second)
+    result = unggah.read(UPLOAD.encode(), "posyandu.csv")
+    workspace.save_dataset(result, UPLOAD.encode(), "posyandu.csv",
+                           unggah.meta_from(result, "Posyandu tersimpan", "unit", "higher", "uji"))
+    third = open_peta()
+    assert bundle(third) is not bundle(first) and bundle(third).signature != bundle(first).signature
+    assert "Unggahan · Posyandu tersimpan" in third.selectbox(key="w_indicator").options
+    mine = open_peta({unggah.SESSION_KEY: session_upload(UPLOAD, "Hanya sesi ini")})
+    assert bundle(mine).signature not in (bundle(first).signature, bundle(third).signature)
+    assert bundle(open_peta()) is bundle(third)
+
+
 def kecamatan_boundaries(tmp_path):
     """Three synthetic kecamatan squares inside Depok and a fourth without data."""
     lat, lon = -6.394, 106.8225
