@@ -610,6 +610,21 @@ def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
         assert entry.kind == "saved" and "Taman kota 2023" in entry.description
 
 
+def test_saved_datasets_are_read_again_only_when_the_workspace_listing_changes(tmp_path, monkeypatch):
+    from jabodash.sql import uploads as sql_uploads
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    reads = []
+    original = workspace.readable_datasets
+    monkeypatch.setattr(workspace, "readable_datasets", lambda: reads.append(1) or original())
+    data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\n"
+    result = read_upload(data.encode(), "a.csv")
+    workspace.save_dataset(result, data.encode(), "a.csv", {"title": "A"})
+    first = sql_uploads.saved_datasets()
+    assert len(first) == 1 and sql_uploads.saved_datasets() == first and len(reads) == 1
+    workspace.save_dataset(result, data.encode(), "b.csv", {"title": "B"})
+    assert len(sql_uploads.saved_datasets()) == 2 and len(reads) == 2
+
+
 def test_a_new_sandbox_with_the_same_relations_reuses_the_schema_without_asking_its_worker(db_path, monkeypatch):
     """A new session's schema browser does not wait for its new worker: the rows a worker gave for the
     same data file and relations (names and columns) are shared; other columns are asked for again."""
