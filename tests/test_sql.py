@@ -615,7 +615,7 @@ def test_saved_datasets_are_read_again_only_when_the_workspace_listing_changes(t
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     reads = []
     original = workspace.readable_datasets
-    monkeypatch.setattr(workspace, "readable_datasets", lambda: reads.append(1) or original())
+    monkeypatch.setattr(workspace, "readable_datasets", lambda damaged=None: reads.append(1) or original(damaged))
     data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\n"
     result = read_upload(data.encode(), "a.csv")
     workspace.save_dataset(result, data.encode(), "a.csv", {"title": "A"})

@@ -37,7 +37,7 @@ def table_name(text: str, prefix: str = "upload", taken: Iterable[str] = ()) -> 
     return name
 
 
-_SAVED: dict = {}   # {"listing": workspace.listing_signature(), "datasets": what saved_datasets gave}
+_SAVED: dict = {}   # {"listing": workspace.listing_signature(), "datasets": what saved_datasets gave, "damaged": [...]}
 _SAVED_LOCK = threading.Lock()
 
 
@@ -55,14 +55,17 @@ def saved_datasets() -> dict[str, tuple[pd.DataFrame, str]]:
         listing = None   # unreadable: read (as empty) every time
     with _SAVED_LOCK:
         if listing is not None and _SAVED.get("listing") == listing:
+            for exc in _SAVED["damaged"]:   # said again, as a fresh read would (each command says it once)
+                workspace.note_damaged(exc)
             return dict(_SAVED["datasets"])
     out: dict[str, tuple[pd.DataFrame, str]] = {}
-    for _meta, ds in workspace.readable_datasets():
+    damaged: list = []
+    for _meta, ds in workspace.readable_datasets(damaged):
         name = table_name(ds.id, prefix="saved", taken=out)
         out[name] = (ds.records, ds.title)
     if listing is not None:
         with _SAVED_LOCK:
-            _SAVED.update(listing=listing, datasets=dict(out))
+            _SAVED.update(listing=listing, datasets=dict(out), damaged=damaged)
     return out
 
 

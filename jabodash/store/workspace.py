@@ -430,18 +430,23 @@ def listing_signature() -> tuple:
     return (str(root), root.stat().st_mtime_ns, tuple(sorted(items)))
 
 
-def readable_datasets():
+def readable_datasets(damaged: list | None = None):
     """(meta, Dataset) of every saved dataset that can be read, as listed; a damaged one is noted
-    (note_damaged) and skipped, an unreadable workspace reads as empty."""
+    (note_damaged, and appended to ``damaged`` when given, so that a cache of the result can note it
+    again when reused) and skipped, an unreadable workspace reads as empty."""
     try:
-        metas = list_datasets()
+        metas, problems = list_datasets(with_problems=True)
     except Exception:  # noqa: BLE001 - a broken workspace must not stop built-in figures
         return
+    if damaged is not None:
+        damaged.extend(p for p in problems if isinstance(p, DatasetCorrupt))
     for meta in metas:
         try:
             ds = load_dataset(meta["id"])
         except DatasetCorrupt as exc:
             note_damaged(exc)
+            if damaged is not None:
+                damaged.append(exc)
             continue
         except Exception:  # noqa: BLE001 - one unreadable dataset must not hide the others
             continue
