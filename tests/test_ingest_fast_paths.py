@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jabodash.core import parallel
 from jabodash.ingest import jsonout, read_upload
 from jabodash.ingest.numbers import _drop_and_map
 from jabodash.ingest.values import _Cells, _Part
@@ -60,7 +61,7 @@ def _report() -> dict:
 def test_dump_writes_what_json_dumps_writes(monkeypatch, chunk, cores):
     """Also with the chunks made on threads (several cores): written in order."""
     monkeypatch.setattr(jsonout, "CHUNK", chunk)
-    monkeypatch.setattr(jsonout.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: cores)
     report = _report()
     plain = {k: (v.to_list() if isinstance(v, jsonout.Rows) else v) for k, v in report.items()}
     plain["two_empty"] = [{}, {}]
@@ -174,7 +175,7 @@ def test_threaded_reading_gives_what_one_thread_gives(monkeypatch, text):
     one = read_upload(text.encode(), "wide.csv")
     monkeypatch.setattr(grid, "THREADED_MIN_BYTES", 0)
     monkeypatch.setattr(values, "PARALLEL_MIN_CELLS", 0)
-    monkeypatch.setattr(values.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
     many = read_upload(text.encode(), "wide.csv")
     assert one.ok and one.layout == "wide_indicators" and len(one.records) > 700
     assert _outcome(many) == _outcome(one)

@@ -62,9 +62,10 @@ _BREAK_RE = re.compile(r"\r\n|\r|\n")
 THREADED_MIN_BYTES = 8 << 20
 
 
-def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool) -> tuple[pa.Table, list] | None:
+def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool, quoted: bool) -> tuple[pa.Table, list] | None:
     """Arrow's CSV reader, every cell a string: (table, [(row number, text)] of the rows with
-    another field count; the number is None when read on several threads)."""
+    another field count; the number is None when read on several threads). quoted: the text has a
+    quote character (a value may then span lines)."""
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
 
@@ -77,7 +78,7 @@ def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool) -> tuple[
             pa.BufferReader(buf),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                             escape_char=False, newlines_in_values=b'"' in buf,
+                                             escape_char=False, newlines_in_values=quoted,
                                              ignore_empty_lines=False, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
@@ -91,10 +92,10 @@ def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
     quoted = b'"' in buf
     read = None
     if len(buf) >= THREADED_MIN_BYTES:
-        read = _read_arrow(buf, delimiter, width, threads=True)
+        read = _read_arrow(buf, delimiter, width, threads=True, quoted=quoted)
         if read is not None and read[1]:
             read = None  # rows set aside: read again on one thread for their numbers
-    read = read or _read_arrow(buf, delimiter, width, threads=False)
+    read = read or _read_arrow(buf, delimiter, width, threads=False, quoted=quoted)
     if read is None:
         return None
     table, invalid = read

@@ -12,9 +12,6 @@ Everything else goes through ``json.dumps`` as before.
 from __future__ import annotations
 
 import json
-import os
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from json.encoder import encode_basestring
 from typing import Callable, TextIO
 
@@ -22,6 +19,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from jabodash.core.parallel import in_order
 
 CHUNK = 100_000
 
@@ -79,26 +78,9 @@ def _write_rows(rows: Rows, fh: TextIO) -> None:
 
     fh.write("[\n")
     write = _byte_writer(fh)
-    for i, joined in enumerate(_in_order(chunk, range(0, rows.n, CHUNK))):
+    for i, joined in enumerate(in_order(chunk, range(0, rows.n, CHUNK), name="json-rows")):
         write(_joined_bytes(joined)[2 if i == 0 else 0:])
     fh.write("\n  ]")
-
-
-def _in_order(make: Callable[[int], pa.Array], starts: range):
-    """make(start) for each start, in order; with several chunks, made on a thread per core a few
-    chunks ahead of the writer (Arrow's kernels release the GIL), so memory stays bounded."""
-    workers = min(os.cpu_count() or 1, len(starts))
-    if workers < 2:
-        yield from map(make, starts)
-        return
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="json-rows") as pool:
-        pending: deque = deque()
-        for start in starts:
-            pending.append(pool.submit(make, start))
-            if len(pending) > workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def _byte_writer(fh: TextIO) -> Callable[[memoryview], None]:

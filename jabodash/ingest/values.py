@@ -11,10 +11,8 @@ indicator's description (name, unit, higher_is_better, source, year) are in ``re
 """
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from jabodash.core.parallel import in_order
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK, parse_numbers
 from jabodash.ingest.results import IngestOptions, IngestResult
@@ -217,19 +216,16 @@ PARALLEL_MIN_CELLS = 400_000
 
 def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions):
     """parse_numbers of each value column, in order; on a thread per core when the columns are
-    many and long. Results are taken one by one, so at most the pool's columns wait in memory."""
+    many and long (jabodash.core.parallel.in_order)."""
     def parse(vi: int):
         name = table.names[vi]
         fmt = options.number_formats.get(name) or options.number_format
         nat = table.native.get(vi) if table.native else None
         return parse_numbers(table.cols[vi], number_format=fmt, native=nat)
 
-    workers = min(len(value_idx), os.cpu_count() or 1)
-    if workers < 2 or len(table.lines) * len(value_idx) < PARALLEL_MIN_CELLS:
-        yield from map(parse, value_idx)
-        return
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-numbers") as pool:
-        yield from pool.map(parse, value_idx)
+    # a pool costs more than it saves on small files
+    return in_order(parse, value_idx, threads=len(table.lines) * len(value_idx) >= PARALLEL_MIN_CELLS,
+                    name="ingest-numbers")
 
 
 def _report_numbers(formats: dict[str, str | None], missing_total: int, by_marker: Counter,
