@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 install_debian /usr/bin/chromium chromium
 install_debian /usr/sbin/haproxy haproxy   # the multi-worker tests (tests/test_cluster*.py)
+install_debian /usr/bin/pdftotext poppler-utils   # the PDF brief tests read its text and fonts (tests/test_brief.py)
 install_venv requirements-dev.txt
 # Real boundaries for the map tests, when the development folder is beside the checkout.
 if [ -z "${JABODASH_TEST_BOUNDARIES:-}" ] && [ -d ../shared/geo ]; then

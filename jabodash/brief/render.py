@@ -12,7 +12,7 @@ from jabodash.brief.model import Brief
 from jabodash.presenter import exports, views
 
 DECK_SIZE = (1920, 1080)
-PDF_SIZE = (900, 560)
+PDF_SIZE = (660, 430)
 
 
 def _figure(slide, src, lang: str, for_pdf: bool):

@@ -1,0 +1,153 @@
+"""The PDF brief: A4 portrait, a title block, a summary of the findings, each step's chart with
+its findings and a table of its figures, and the sources with their grades and licences.
+
+The brief is an HTML page (every text escaped: story titles and notes are user text) with the
+figures inlined as PNG data (jabodash.brief.render), printed to PDF by the system Chromium that
+the image exports use, with the same no-network flags and a host-resolver rule that resolves
+no host: nothing is fetched. Chromium embeds the (subset) fonts it used, DejaVu Sans.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from jabodash.brief.model import Brief, Slide
+from jabodash.core import fmt, grades
+from jabodash.core.i18n import t
+from jabodash.presenter import exports
+
+PRINT_TIMEOUT_S = 60
+
+CSS = """
+@page { size: A4 portrait; margin: 13mm 14mm 15mm 14mm;
+        @bottom-left { content: var(--footer); font: 7pt 'DejaVu Sans', sans-serif; color: #666; }
+        @bottom-right { content: counter(page) " / " counter(pages); font: 7pt 'DejaVu Sans', sans-serif;
+                        color: #666; } }
+* { box-sizing: border-box; }
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 8.6pt; color: #222; margin: 0; line-height: 1.35; }
+h1 { font-size: 19pt; color: #08306b; margin: 0 0 1.5mm 0; }
+h2 { font-size: 11.5pt; color: #08306b; margin: 0 0 1.5mm 0; }
+.lead { font-size: 10pt; margin: 0 0 2mm 0; }
+.meta { color: #555; margin: 0 0 4mm 0; border-bottom: 0.5mm solid #08306b; padding-bottom: 2mm; }
+.summary ol { margin: 0 0 3mm 5mm; padding: 0; }
+.summary li { margin: 0 0 1.6mm 0; }
+.step { break-inside: avoid; margin: 0 0 4mm 0; padding-top: 1mm; }
+.row { display: flex; gap: 4mm; align-items: flex-start; }
+.chart { flex: 0 0 111mm; }
+.chart img { width: 111mm; border: 0.2mm solid #e3e3e3; }
+.figures { flex: 1 1 auto; }
+table { border-collapse: collapse; width: 100%; font-size: 7.2pt; }
+th { text-align: left; color: #08306b; border-bottom: 0.3mm solid #08306b; padding: 0.3mm 1mm; }
+td { border-bottom: 0.2mm solid #e3e3e3; padding: 0.25mm 1mm; vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+tr.mark td { font-weight: bold; }
+ul.findings { margin: 1.5mm 0 1mm 4.5mm; padding: 0; }
+ul.findings li { margin: 0 0 0.8mm 0; }
+.source { color: #555; font-size: 7pt; margin: 0; }
+.sources td { font-size: 6.8pt; word-break: break-all; }
+.sources td.name { word-break: normal; }
+.help { color: #555; font-size: 7pt; margin-top: 2mm; }
+"""
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _value(value, decimals: int, lang: str) -> str:
+    return fmt.number(value, decimals, lang) if not fmt.is_missing(value) else "–"
+
+
+def figures_table(s: Slide, lang: str) -> str:
+    """The step's figures: rank, region and value (a trend: its first and last year)."""
+    d = s.indicator.decimals
+    marked = set(s.state.regions)
+    if s.kind == "trend" and s.series is not None and len(s.series):
+        years = sorted(int(y) for y in s.series["year"].unique())
+        first, last = years[0], years[-1]
+        table = s.series.pivot_table(index="short_name", columns="year", values="value", aggfunc="first")
+        table = table.sort_values(last, ascending=False, na_position="last") if last in table else table
+        head = (f"<tr><th>{_e(t('brief.region', lang))}</th><th class='num'>{first}</th>"
+                f"<th class='num'>{last}</th></tr>")
+        rows = "".join(f"<tr><td>{_e(name)}</td><td class='num'>{_value(row.get(first), d, lang)}</td>"
+                       f"<td class='num'>{_value(row.get(last), d, lang)}</td></tr>" for name, row in table.iterrows())
+        return f"<table>{head}{rows}</table>"
+    head = (f"<tr><th class='num'>{_e(t('brief.rank', lang))}</th><th>{_e(t('brief.region', lang))}</th>"
+            f"<th class='num'>{_e(s.indicator.unit(lang))}</th></tr>")
+    rows = []
+    for row in s.frame.itertuples():
+        rank = "" if pd.isna(row.rank_desc) else int(row.rank_desc)
+        mark = " class='mark'" if row.region_code in marked else ""
+        rows.append(f"<tr{mark}><td class='num'>{rank}</td><td>{_e(row.short_name)}</td>"
+                    f"<td class='num'>{_value(row.value, d, lang)}</td></tr>")
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def step_html(s: Slide, lang: str) -> str:
+    image = ""
+    if s.image:
+        alt = s.alt or f"{s.indicator.name(lang)} {s.year}"
+        image = f"<img alt='{_e(alt)}' src='data:image/png;base64,{base64.b64encode(s.image).decode()}'>"
+    found = "".join(f"<li>{_e(f.text)}</li>" for f in s.findings)
+    return (f"<section class='step'><h2>{_e(s.title)}</h2><div class='row'><div class='chart'>{image}"
+            f"<ul class='findings'>{found}</ul></div><div class='figures'>{figures_table(s, lang)}</div></div>"
+            f"<p class='source'>{_e(t('brief.sources', lang))}: {_e(s.footer)}</p></section>")
+
+
+def sources_html(brief: Brief) -> str:
+    lang = brief.lang
+    head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in ("brief.sources", "brief.grade", "brief.licence"))
+    rows = "".join(
+        f"<tr><td class='name'>{_e(r.name)}</td><td>{_e(grades.label(r.grade, lang) or '–')}</td>"
+        f"<td>{_e(r.licence)}</td><td>{'<br>'.join(_e(u) for u in r.urls)}</td></tr>"
+        for r in brief.source_rows())
+    return (f"<section class='sources'><h2>{_e(t('brief.sources_title', lang))}</h2>"
+            f"<table><tr>{head}<th>URL</th></tr>{rows}</table>"
+            f"<p class='help'>{_e(t('grade.help', lang))}</p></section>")
+
+
+def html_of(brief: Brief) -> str:
+    lang = brief.lang
+    summary = "".join(f"<li><b>{_e(s.title)}</b>: {_e(' '.join(f.text for f in s.findings))}</li>"
+                      for s in brief.slides)
+    meta = " · ".join(f"{_e(t(k, lang))}: {_e(v)}" for k, v in (
+        ("brief.region_set", brief.subtitle), ("brief.date", brief.date), ("brief.data_version", brief.data_version)))
+    footer = t("brief.pdf_footer", lang, date=brief.date).replace("\\", "").replace('"', "'")
+    return (f"<!doctype html><html lang='{_e(lang)}'><head><meta charset='utf-8'><title>{_e(brief.title)}</title>"
+            f"<style>:root {{ --footer: \"{footer}\"; }}{CSS}</style></head><body>"
+            f"<h1>{_e(brief.title)}</h1>" + (f"<p class='lead'>{_e(brief.description)}</p>" if brief.description else "")
+            + f"<p class='meta'>{meta}<br>{_e(t('brief.made_by', lang))}</p>"
+            f"<section class='summary'><h2>{_e(t('brief.summary', lang))}</h2><ol>{summary}</ol></section>"
+            + "".join(step_html(s, lang) for s in brief.slides) + sources_html(brief) + "</body></html>")
+
+
+def print_pdf(page: str) -> bytes:
+    """``page`` (HTML) printed to PDF by the system Chromium, offline. ExportUnavailable without it."""
+    path = exports.chromium_path()
+    if path is None:
+        raise exports.ExportUnavailable("unavailable", os.environ.get("BROWSER_PATH") or exports.DEFAULT_CHROMIUM)
+    with tempfile.TemporaryDirectory(prefix="jabodash-brief-") as tmp:
+        source, out = Path(tmp, "brief.html"), Path(tmp, "brief.pdf")
+        source.write_text(page, encoding="utf-8")
+        flags = [a for a in exports.NO_NETWORK_ARGS if a.startswith("--")]
+        cmd = [path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+               "--disable-component-update", f"--user-data-dir={tmp}/profile", *flags,
+               "--no-pdf-header-footer", f"--print-to-pdf={out}", source.as_uri()]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=PRINT_TIMEOUT_S, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise exports.ExportUnavailable("failed", type(exc).__name__) from None
+        if not out.is_file() or out.stat().st_size == 0:
+            raise exports.ExportUnavailable("failed", "no PDF")
+        return out.read_bytes()
+
+
+def build(brief: Brief) -> bytes:
+    """The PDF brief as bytes; every slide needs its ``image`` (render.render(..., for_pdf=True))."""
+    return print_pdf(html_of(brief))
