@@ -183,7 +183,7 @@ def test_native_charts_hold_the_store_figures(deck, story, src):
         plot = charts[0].plots[0]
         if step.kind == "ranking":
             values = src.values(state.indicator, year, state.region_set)     # the page's query
-            assert [c.split(" (tanpa data)")[0] for c in plot.categories] == list(values["short_name"])
+            assert [c.removesuffix(" (–)") for c in plot.categories] == list(values["short_name"])
             got = list(plot.series[0].values)
             for mine, theirs in zip(got, values["value"]):
                 assert (mine is None and pd.isna(theirs)) or mine == pytest.approx(theirs)
@@ -347,3 +347,13 @@ def test_cli_writes_a_deck(tmp_path, capsys):
 def test_numbers_in_findings_use_the_page_format(brief):
     text = " ".join(f.text for s in brief.slides for f in s.findings)
     assert fmt.number(3631.969, 2, "id") in text        # 3.631,97 (km², Kab. Cianjur)
+
+
+@needs_chromium
+def test_chart_titles_carry_indicator_year_and_unit(deck, brief):
+    for slide, s in zip(list(deck.slides)[1:], brief.slides):
+        for shape in slide.shapes:
+            if shape.has_chart:
+                title = shape.chart.chart_title.text_frame.text
+                assert s.indicator.name("id") in title and str(s.year) in title
+                assert title.endswith(f"({s.indicator.unit('id')})")

@@ -19,11 +19,14 @@ import io
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
+from jabodash import charts
 from jabodash.brief.model import Brief, ChartData, Slide
 from jabodash.core import grades, palette
 from jabodash.core.i18n import t
@@ -99,12 +102,29 @@ def _bar(slide, data: ChartData):
         point.format.fill.fore_color.rgb = rgb(palette.HIGHLIGHT)
     chart.has_legend = False
     chart.category_axis.reverse_order = True          # highest on top, as on the page
+    _every_label(chart.category_axis)
     chart.category_axis.tick_labels.font.size = Pt(11)
     chart.category_axis.format.line.color.rgb = FADED
     chart.value_axis.visible = False                  # the labels carry the values
     chart.value_axis.has_major_gridlines = False
     _chart_title(chart, data)
     return chart
+
+
+def _every_label(axis) -> None:
+    """Show every category's label (c:tickLblSkip = 1): without it a viewer may skip every other
+    region name when the labels are tall. python-pptx 1.0 has no property for it."""
+    element = axis._element
+    for old in element.findall(qn("c:tickLblSkip")):
+        element.remove(old)
+    skip = OxmlElement("c:tickLblSkip")
+    skip.set("val", "1")
+    following = element.find(qn("c:tickMarkSkip"))
+    following = following if following is not None else element.find(qn("c:noMultiLvlLbl"))
+    if following is not None:
+        following.addprevious(skip)
+    else:
+        element.append(skip)
 
 
 def _line(slide, data: ChartData):
@@ -123,13 +143,16 @@ def _line(slide, data: ChartData):
         series.marker.format.fill.solid()
         series.marker.format.fill.fore_color.rgb = colour
         series.marker.format.line.color.rgb = colour
-        series.marker.size = 6 if marked else 4
+        series.marker.size = 7 if marked else 4
+        series.marker.style = XL_MARKER_STYLE.CIRCLE
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.RIGHT
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(10)
     axis = chart.value_axis
-    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = data.number_format, False
+    values = [v for _, vs in data.series for v in vs if v is not None]
+    axis_format = data.axis_format if values and max(abs(v) for v in values) >= 10 else data.number_format
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = axis_format, False
     axis.tick_labels.font.size = Pt(11)
     axis.major_gridlines.format.line.color.rgb = RGBColor(0xE5, 0xE5, 0xE5)
     chart.category_axis.tick_labels.font.size = Pt(11)
@@ -215,7 +238,8 @@ def title_slide(prs, brief: Brief, total: int):
             f"{t('brief.data_version', lang)}: {brief.data_version}")
     _text(slide, (Inches(0.8), Inches(4.3), Inches(11.7), Inches(1.3)), info, 18, colour=GREY)
     _text(slide, (Inches(0.8), Inches(5.7), Inches(11.7), Inches(0.5)), t("brief.made_by", lang), 13, colour=GREY)
-    names = "; ".join(s.line(lang) for s in brief.sources[:3])
+    most_used = sorted(brief.source_rows(), key=lambda r: -len(r.dataset_ids))[:3]
+    names = "; ".join(charts.graded(r.name, r.grade, lang) for r in most_used)
     _footer(slide, f"{names}; {t('brief.sources_see_last', lang)}", lang, 1, total)
     return slide
 

@@ -74,6 +74,7 @@ class ChartData:
     highlight: tuple[int, ...] = ()    # bar: indexes of highlighted categories; line: of series
     number_format: str = "#,##0"
     title: str = ""
+    axis_format: str = "#,##0"          # the value axis: whole numbers where values reach 10
     unit: str = ""
 
 
@@ -93,7 +94,8 @@ class Slide:
     alt: str = ""
     note: str = ""
     series: pd.DataFrame | None = None
-    image: bytes | None = None         # the map (deck) or the figure (PDF), filled by render
+    image: bytes | None = None         # the map's PNG, filled by render
+    figure_json: str | None = None     # the PDF's vector chart (plotly JSON), filled by render
 
 
 @dataclass
@@ -235,8 +237,9 @@ def bar_data(frame: pd.DataFrame, ind: Indicator, year: int, lang: str, highligh
     cats = [str(r.short_name) if pd.notna(r.value) else f"{r.short_name} {suffix}" for r in frame.itertuples()]
     values = [float(v) if pd.notna(v) else None for v in frame["value"]]
     marked = tuple(i for i, code in enumerate(frame["region_code"]) if code in highlight)
-    return ChartData("bar", cats, [(ind.short(lang), values)], marked, number_format(ind.decimals, lang),
-                     f"{ind.name(lang)} · {year}", ind.unit(lang))
+    return ChartData("bar", cats, [(ind.short(lang), values)], marked,
+                     number_format=number_format(ind.decimals, lang), title=f"{ind.name(lang)} · {year}",
+                     unit=ind.unit(lang))
 
 
 def line_data(series: pd.DataFrame, ind: Indicator, lang: str, highlight=()) -> ChartData:
@@ -249,8 +252,10 @@ def line_data(series: pd.DataFrame, ind: Indicator, lang: str, highlight=()) -> 
         out.append((str(names[code]), [float(row[y]) if y in row and pd.notna(row[y]) else None for y in years]))
         if code in highlight:
             marked.append(i)
-    return ChartData("line", [str(y) for y in years], out, tuple(marked), number_format(ind.decimals, lang),
-                     f"{ind.name(lang)} · {years[0]}–{years[-1]}" if years else ind.name(lang), ind.unit(lang))
+    return ChartData("line", [str(y) for y in years], out, tuple(marked),
+                     number_format=number_format(ind.decimals, lang),
+                     title=f"{ind.name(lang)} · {years[0]}–{years[-1]}" if years else ind.name(lang),
+                     unit=ind.unit(lang), axis_format=number_format(0, lang))
 
 
 def _coverage(frame: pd.DataFrame, year: int, years: list[int], kind: str, lang: str) -> str:

@@ -41,6 +41,7 @@ h2 { font-size: 11.5pt; color: #08306b; margin: 0 0 1.5mm 0; }
 .row { display: flex; gap: 4mm; align-items: flex-start; }
 .chart { flex: 0 0 111mm; }
 .chart img { width: 111mm; border: 0.2mm solid #e3e3e3; }
+.plot { zoom: 0.636; border: 0.3mm solid #e3e3e3; }   /* 660 px wide figure -> 111 mm */
 .figures { flex: 1 1 auto; }
 table { border-collapse: collapse; width: 100%; font-size: 7.2pt; }
 th { text-align: left; color: #08306b; border-bottom: 0.3mm solid #08306b; padding: 0.3mm 1mm; }
@@ -52,7 +53,7 @@ ul.findings li { margin: 0 0 0.8mm 0; }
 .source { color: #555; font-size: 7pt; margin: 0; }
 .sources td { font-size: 6.8pt; word-break: break-all; }
 .sources td.name { word-break: normal; }
-.help { color: #555; font-size: 7pt; margin-top: 2mm; }
+.help { color: #555; font-size: 7pt; margin: 0 0 1.5mm 0; }
 """
 
 
@@ -89,9 +90,19 @@ def figures_table(s: Slide, lang: str) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
-def step_html(s: Slide, lang: str) -> str:
+def _plot(s: Slide, index: int) -> str:
+    """A vector chart drawn by plotly.js while Chromium loads the page (static: no toolbar). The
+    JSON is made inert inside <script>: every "<" (only ever inside its strings) becomes \\u003c."""
+    data = s.figure_json.replace("<", "\\u003c")
+    return (f"<div class='plot' id='plot{index}'></div><script>(function(){{var f={data};"
+            f"Plotly.newPlot('plot{index}', f.data, f.layout, {{staticPlot: true}});}})();</script>")
+
+
+def step_html(s: Slide, lang: str, index: int = 0) -> str:
     image = ""
-    if s.image:
+    if s.figure_json:
+        image = _plot(s, index)
+    elif s.image:
         alt = s.alt or f"{s.indicator.name(lang)} {s.year}"
         image = f"<img alt='{_e(alt)}' src='data:image/png;base64,{base64.b64encode(s.image).decode()}'>"
     found = "".join(f"<li>{_e(f.text)}</li>" for f in s.findings)
@@ -108,8 +119,8 @@ def sources_html(brief: Brief) -> str:
         f"<td>{_e(r.licence)}</td><td>{'<br>'.join(_e(u) for u in r.urls)}</td></tr>"
         for r in brief.source_rows())
     return (f"<section class='sources'><h2>{_e(t('brief.sources_title', lang))}</h2>"
-            f"<table><tr>{head}<th>URL</th></tr>{rows}</table>"
-            f"<p class='help'>{_e(t('grade.help', lang))}</p></section>")
+            f"<p class='help'>{_e(t('grade.help', lang))}</p>"
+            f"<table><tr>{head}<th>URL</th></tr>{rows}</table></section>")
 
 
 def html_of(brief: Brief) -> str:
@@ -119,12 +130,16 @@ def html_of(brief: Brief) -> str:
     meta = " · ".join(f"{_e(t(k, lang))}: {_e(v)}" for k, v in (
         ("brief.region_set", brief.subtitle), ("brief.date", brief.date), ("brief.data_version", brief.data_version)))
     footer = t("brief.pdf_footer", lang, date=brief.date).replace("\\", "").replace('"', "'")
+    plotly = ""
+    if any(s.figure_json for s in brief.slides):
+        plotly = f"<script src='{exports.plotlyjs_path().as_uri()}'></script>"
     return (f"<!doctype html><html lang='{_e(lang)}'><head><meta charset='utf-8'><title>{_e(brief.title)}</title>"
-            f"<style>:root {{ --footer: \"{footer}\"; }}{CSS}</style></head><body>"
+            f"<style>:root {{ --footer: \"{footer}\"; }}{CSS}</style>{plotly}</head><body>"
             f"<h1>{_e(brief.title)}</h1>" + (f"<p class='lead'>{_e(brief.description)}</p>" if brief.description else "")
             + f"<p class='meta'>{meta}<br>{_e(t('brief.made_by', lang))}</p>"
             f"<section class='summary'><h2>{_e(t('brief.summary', lang))}</h2><ol>{summary}</ol></section>"
-            + "".join(step_html(s, lang) for s in brief.slides) + sources_html(brief) + "</body></html>")
+            + "".join(step_html(s, lang, i) for i, s in enumerate(brief.slides)) + sources_html(brief)
+            + "</body></html>")
 
 
 def print_pdf(page: str) -> bytes:

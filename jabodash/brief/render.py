@@ -1,17 +1,19 @@
 """Images of a brief's figures, rendered by the system Chromium through the existing export path
 (jabodash.presenter.exports: kaleido, offline flags, one browser for the whole brief).
 
-* the deck needs the maps only (rankings and trends are native charts): 1920x1080 PNG with the
+* the deck needs the maps only (rankings and trends are native charts): 2560x1576 PNG with the
   projector styling of the presenter page;
-* the PDF brief needs every figure: the page figures (14 px type) at a size that prints at about
-  8 pt in the brief's column.
+* the PDF brief draws its rankings and trends itself, as vector graphics (plotly.js in the page
+  that Chromium prints; :attr:`Slide.figure_json`), and needs PNGs of the maps only: the page
+  figures (14 px type) at a size that prints at about 7 pt in the brief's column.
 """
 from __future__ import annotations
 
 from jabodash.brief.model import Brief
 from jabodash.presenter import exports, views
 
-DECK_SIZE = (1920, 1080)
+DECK_SIZE = (1280, 788)     # the deck's map box (8.45 x 5.2 in), drawn at twice these pixels
+DECK_SCALE = 2
 PDF_SIZE = (660, 430)
 
 
@@ -22,18 +24,27 @@ def _figure(slide, src, lang: str, for_pdf: bool):
         return fig
     fig, _ = views.figure_for(slide.state, src, lang, presenter=True, kind=slide.kind,
                               width=DECK_SIZE[0], height=DECK_SIZE[1])
+    # the projector's type sizes of a full 1920x1080 screen on the smaller box: the map fills
+    # two thirds of a slide, so its labels and legend stay readable from the back of the room
+    views.presentify(fig, width=None, height=DECK_SIZE[1])
+    fig.update_layout(width=DECK_SIZE[0], height=DECK_SIZE[1], autosize=False)
     return fig
 
 
 def render(brief: Brief, src, for_pdf: bool = False) -> Brief:
-    """Fill ``slide.image`` of the slides that need one (in place; returns ``brief``). Raises
-    exports.ExportUnavailable without a Chromium."""
-    wanted = [s for s in brief.slides if for_pdf or s.kind == "map"]
+    """Fill ``slide.image`` of the map slides (and, for the PDF, ``slide.figure_json`` of the
+    others) in place; returns ``brief``. Raises exports.ExportUnavailable without a Chromium."""
+    if for_pdf:
+        for s in brief.slides:
+            if s.kind != "map":
+                s.figure_json = _figure(s, src, brief.lang, True).to_json()
+    wanted = [s for s in brief.slides if s.kind == "map"]
     if not wanted:
         return brief
     width, height = PDF_SIZE if for_pdf else DECK_SIZE
     figures = (_figure(s, src, brief.lang, for_pdf) for s in wanted)
-    images = exports.render_many(figures, "png", width, height, tabs=exports.BATCH_TABS)
+    images = exports.render_many(figures, "png", width, height, tabs=exports.BATCH_TABS,
+                                 scale=1.5 if for_pdf else DECK_SCALE)
     for slide, image in zip(wanted, images):
         slide.image = image
     return brief

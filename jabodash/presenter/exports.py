@@ -181,10 +181,11 @@ async def _render(figures: Iterable[go.Figure], opts: dict, on_image: Callable[[
 
 def render_many(figures: Iterable[go.Figure], fmt: str = "png", width: int = 1920, height: int = 1080,
                 on_image: Callable[[int, bytes], None] | None = None,
-                extra_args: tuple[str, ...] = (), tabs: int = 1) -> list[bytes]:
+                extra_args: tuple[str, ...] = (), tabs: int = 1, scale: float = 1) -> list[bytes]:
     """Render figures with one browser and return the images in the order of ``figures``;
     ``on_image(index, bytes)`` after each (progress). Figures may come from a generator (each is
-    built while the previous ones render). ``tabs`` > 1 renders that many at once."""
+    built while the previous ones render). ``tabs`` > 1 renders that many at once; ``scale`` > 1
+    gives that many pixels per figure pixel (a sharper image of the same layout)."""
     _check(fmt, width, height)
     images: dict[int, bytes] = {}
 
@@ -193,7 +194,7 @@ def render_many(figures: Iterable[go.Figure], fmt: str = "png", width: int = 192
         if on_image:
             on_image(index, data)
 
-    opts = dict(format=fmt, width=int(width), height=int(height), scale=1)
+    opts = dict(format=fmt, width=int(width), height=int(height), scale=scale)
     _in_thread(_render, figures, opts, keep, tuple(extra_args), tabs)
     return [images[i] for i in sorted(images)]
 
