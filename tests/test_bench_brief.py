@@ -41,7 +41,7 @@ def test_bench_story_brief(benchmark, store, boundaries_cached, fmt):
 
     def build():
         started = time.perf_counter()
-        src = DataSource.from_store(store)
+        src = model.memoized(DataSource.from_store(store))
         data = make.output(model.from_story(src, story, "id"), src, fmt)
         timings.append(time.perf_counter() - started)
         return data

@@ -21,13 +21,16 @@ def output(brief: Brief, src, fmt: str = "pptx") -> bytes:
 
 def story_brief(src, story: stories.Story, fmt: str = "pptx", lang: str | None = None,
                 region_set: str | None = None) -> bytes:
+    src = model.memoized(src)
     return output(model.from_story(src, story, lang, region_set), src, fmt)
 
 
 def region_brief(src, region: str, fmt: str = "pptx", lang: str = "id", region_set: str = "agglomeration") -> bytes:
+    src = model.memoized(src)
     return output(profile.from_region(src, region, lang, region_set), src, fmt)
 
 
 def view_brief(src, state: state_mod.ViewState, kind: str = "ranking", fmt: str = "pptx", title: str = "") -> bytes:
     """One page view as a slide ("this view as a slide")."""
+    src = model.memoized(src)
     return output(model.from_view(src, state, kind, title=title), src, fmt)

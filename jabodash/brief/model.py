@@ -8,6 +8,7 @@ chart data are exactly the figures the page shows for that view. Bad input raise
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date as date_cls
@@ -127,6 +128,25 @@ class Brief:
                 row.urls.append(s.url)
             row.dataset_ids.append(s.dataset_id)
         return list(rows.values())
+
+
+def memoized(src):
+    """``src`` with each named query run once for the whole brief (a slide, its findings, its
+    previous year and its rendered figure ask for the same figures): a copy of the DataSource whose
+    query function keeps its results; callers get a copy of each frame."""
+    if getattr(src, "_brief_memo", False):
+        return src
+    clone = copy.copy(src)
+    run, kept = src.run, {}
+
+    def remembered(name: str, **params):
+        key = (name, tuple(sorted(params.items())))
+        if key not in kept:
+            kept[key] = run(name, **params)
+        return kept[key].copy()
+
+    clone.run, clone._brief_memo = remembered, True
+    return clone
 
 
 def long_date(day: date_cls, lang: str) -> str:

@@ -43,12 +43,13 @@ def run(args) -> int:
     try:
         if args.story:
             src, story = _read_story(args.story, lang)
+            src = model.memoized(src)
             lang = args.lang or story.lang
             brief = model.from_story(src, story, lang, args.region_set)
         else:
             from jabodash.store import get_store
             from jabodash.store.datasource import DataSource
-            src = DataSource.from_store(get_store())
+            src = model.memoized(DataSource.from_store(get_store()))
             brief = profile.from_region(src, args.region, lang, args.region_set or "agglomeration")
         data = make.output(brief, src, fmt)
     except stories.StoryError as exc:
