@@ -48,6 +48,7 @@ th { text-align: left; color: #08306b; border-bottom: 0.3mm solid #08306b; paddi
 td { border-bottom: 0.2mm solid #e3e3e3; padding: 0.25mm 1mm; vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.mark td { font-weight: bold; }
+.figures td:nth-child(2) { white-space: nowrap; }
 ul.findings { margin: 1.5mm 0 1mm 4.5mm; padding: 0; }
 ul.findings li { margin: 0 0 0.8mm 0; }
 .source { color: #555; font-size: 7pt; margin: 0; }

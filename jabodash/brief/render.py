@@ -4,8 +4,8 @@
 * the deck needs the maps only (rankings and trends are native charts): 2560x1576 PNG with the
   projector styling of the presenter page;
 * the PDF brief draws its rankings and trends itself, as vector graphics (plotly.js in the page
-  that Chromium prints; :attr:`Slide.figure_json`), and needs PNGs of the maps only: the page
-  figures (14 px type) at a size that prints at about 7 pt in the brief's column.
+  that Chromium prints; :attr:`Slide.figure_json`: the page figures, 14 px type printed at about
+  7 pt) and needs PNGs of the maps only (projector type sizes on a 1000 px wide map).
 """
 from __future__ import annotations
 
@@ -14,20 +14,31 @@ from jabodash.presenter import exports, views
 
 DECK_SIZE = (1280, 788)     # the deck's map box (8.45 x 5.2 in), drawn at twice these pixels
 DECK_SCALE = 2
-PDF_SIZE = (660, 430)
+PDF_SIZE = (660, 430)       # a ranking or trend in the PDF (page type, 14 px): printed 111 mm wide
+PDF_MAP_SIZE = (1000, 650)  # a map in the PDF, at the projector's type sizes: printed 111 mm wide
+
+
+def _is_footer(annotation) -> bool:
+    return annotation.yref == "paper" and annotation.y is not None and annotation.y <= 0
 
 
 def _figure(slide, src, lang: str, for_pdf: bool):
-    if for_pdf:
+    if for_pdf and slide.kind != "map":
         fig, _ = views.figure_for(slide.state, src, lang, presenter=False, kind=slide.kind)
-        fig.update_layout(width=PDF_SIZE[0], height=PDF_SIZE[1], autosize=False)
+        # the source line is printed under the chart, in full: not inside it, cut at its edge
+        fig.layout.annotations = [a for a in fig.layout.annotations if not _is_footer(a)]
+        # a trend's legend names every region (15 lines): a little more height for it
+        height = PDF_SIZE[1] + (90 if slide.kind == "trend" else 0)
+        fig.update_layout(width=PDF_SIZE[0], height=height, autosize=False, legend_font_size=11)
         return fig
-    fig, _ = views.figure_for(slide.state, src, lang, presenter=True, kind=slide.kind,
-                              width=DECK_SIZE[0], height=DECK_SIZE[1])
+    width, height = PDF_MAP_SIZE if for_pdf else DECK_SIZE
+    fig, _ = views.figure_for(slide.state, src, lang, presenter=True, kind=slide.kind, width=width, height=height)
     # the projector's type sizes of a full 1920x1080 screen on the smaller box: the map fills
     # two thirds of a slide, so its labels and legend stay readable from the back of the room
-    views.presentify(fig, width=None, height=DECK_SIZE[1])
-    fig.update_layout(width=DECK_SIZE[0], height=DECK_SIZE[1], autosize=False)
+    views.presentify(fig, width=None, height=height)
+    fig.update_layout(width=width, height=height, autosize=False)
+    if for_pdf:   # the PDF's step heading says the message: the map's own title may be smaller
+        fig.update_layout(title_font_size=28)
     return fig
 
 
@@ -41,10 +52,10 @@ def render(brief: Brief, src, for_pdf: bool = False) -> Brief:
     wanted = [s for s in brief.slides if s.kind == "map"]
     if not wanted:
         return brief
-    width, height = PDF_SIZE if for_pdf else DECK_SIZE
+    width, height = PDF_MAP_SIZE if for_pdf else DECK_SIZE
     figures = (_figure(s, src, brief.lang, for_pdf) for s in wanted)
     images = exports.render_many(figures, "png", width, height, tabs=exports.BATCH_TABS,
-                                 scale=1.5 if for_pdf else DECK_SCALE)
+                                 scale=DECK_SCALE)
     for slide, image in zip(wanted, images):
         slide.image = image
     return brief
