@@ -357,3 +357,36 @@ def test_chart_titles_carry_indicator_year_and_unit(deck, brief):
                 title = shape.chart.chart_title.text_frame.text
                 assert s.indicator.name("id") in title and str(s.year) in title
                 assert title.endswith(f"({s.indicator.unit('id')})")
+
+
+def test_a_target_in_data_targets_csv_becomes_a_finding(src, tmp_path):
+    path = tmp_path / "targets.csv"
+    path.write_text("plan,scope,region_code,indicator,target_year,target_value,direction\n"
+                    "rpjmn_2025_2029,national,,poverty_rate,2029,4.5,lower\n", encoding="utf-8")
+    state = state_mod.ViewState(indicator="poverty_rate", year=2024)
+    slide = model.view_slide(src, state, "ranking", "id", targets=targets_mod.load(path))
+    metro = src.metro(catalog.get("poverty_rate"), 2024, "agglomeration").value
+    target = next(f for f in slide.findings if f.key == "target")
+    assert target.values == pytest.approx((4.5, metro, metro - 4.5))
+    assert rules.value_text(metro - 4.5, slide.indicator, "id") in target.text
+    without = model.view_slide(src, state, "ranking", "id", targets=())
+    assert all(f.key != "target" for f in without.findings)
+
+
+@needs_chromium
+def test_pdf_printing_makes_no_outside_request(src, tmp_path):
+    import json
+    story = stories.parse_story('title = "T"\n[[step]]\ntitle = "a"\nindicator = "poverty_rate"\nkind = "trend"\n')
+    brief = model.from_story(src, story)
+    from jabodash.brief import render
+    render.render(brief, src, for_pdf=True)
+    page = pdf.html_of(brief)
+    assert re.findall(r"<script src='([^']+)'", page) == [exports.plotlyjs_path().as_uri()]
+    log = tmp_path / "netlog.json"
+    data = pdf.print_pdf(page, extra_args=(f"--log-net-log={log}",))
+    assert data.startswith(b"%PDF")
+    netlog = json.loads(log.read_text())
+    names = {v: k for k, v in netlog["constants"]["logEventTypes"].items()}
+    kinds = {names[e["type"]] for e in netlog["events"]}
+    assert not kinds & {"TCP_CONNECT", "HOST_RESOLVER_DNS_TASK", "HOST_RESOLVER_SYSTEM_TASK",
+                        "SSL_CONNECT", "HTTP_TRANSACTION_SEND_REQUEST"}, kinds

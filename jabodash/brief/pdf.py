@@ -143,8 +143,9 @@ def html_of(brief: Brief) -> str:
             + "</body></html>")
 
 
-def print_pdf(page: str) -> bytes:
-    """``page`` (HTML) printed to PDF by the system Chromium, offline. ExportUnavailable without it."""
+def print_pdf(page: str, extra_args: tuple[str, ...] = ()) -> bytes:
+    """``page`` (HTML) printed to PDF by the system Chromium, offline. ExportUnavailable without it.
+    ``extra_args``: more Chromium flags (the tests' network log)."""
     path = exports.chromium_path()
     if path is None:
         raise exports.ExportUnavailable("unavailable", os.environ.get("BROWSER_PATH") or exports.DEFAULT_CHROMIUM)
@@ -154,7 +155,7 @@ def print_pdf(page: str) -> bytes:
         flags = [a for a in exports.NO_NETWORK_ARGS if a.startswith("--")]
         cmd = [path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
                "--disable-component-update", f"--user-data-dir={tmp}/profile", *flags,
-               "--no-pdf-header-footer", f"--print-to-pdf={out}", source.as_uri()]
+               "--no-pdf-header-footer", *extra_args, f"--print-to-pdf={out}", source.as_uri()]
         try:
             subprocess.run(cmd, capture_output=True, timeout=PRINT_TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
