@@ -63,7 +63,7 @@ def _text(slide, box, text: str, size: float, *, bold=False, colour=TEXT, anchor
 
 
 def _title_size(text: str) -> float:
-    return 30 if len(text) <= 55 else 26 if len(text) <= 75 else 22
+    return 30 if len(text) <= 46 else 26 if len(text) <= 56 else 22 if len(text) <= 80 else 20
 
 
 def _footer(slide, text: str, lang: str, n: int, total: int) -> None:
@@ -247,7 +247,8 @@ def title_slide(prs, brief: Brief, total: int):
 def sources_slides(prs, brief: Brief, first: int, total: int) -> None:
     lang = brief.lang
     rows = brief.source_rows()
-    chunks = [rows[i:i + ROWS_PER_SOURCES_SLIDE] for i in range(0, len(rows), ROWS_PER_SOURCES_SLIDE)] or [[]]
+    per = -(-len(rows) // sources_slide_count(brief)) or 1       # balanced: no slide with one row
+    chunks = [rows[i:i + per] for i in range(0, len(rows), per)] or [[]]
     for k, chunk in enumerate(chunks):
         slide = prs.slides.add_slide(prs.slide_layouts[6])
         title = t("brief.sources_title", lang) + (f" ({k + 1}/{len(chunks)})" if len(chunks) > 1 else "")
