@@ -390,3 +390,19 @@ def test_pdf_printing_makes_no_outside_request(src, tmp_path):
     kinds = {names[e["type"]] for e in netlog["events"]}
     assert not kinds & {"TCP_CONNECT", "HOST_RESOLVER_DNS_TASK", "HOST_RESOLVER_SYSTEM_TASK",
                         "SSL_CONNECT", "HTTP_TRANSACTION_SEND_REQUEST"}, kinds
+
+
+def test_without_chromium_the_deck_shows_maps_as_native_bars(src, story, monkeypatch):
+    monkeypatch.setattr(exports, "chromium_path", lambda: None)
+    brief = model.from_story(src, story, "id")
+    deck = Presentation(io.BytesIO(make.output(brief, src, "pptx")))
+    for slide, step in zip(list(deck.slides)[1:], story.steps):
+        charts = [shape.chart for shape in slide.shapes if shape.has_chart]
+        assert len(charts) == 1
+        if step.kind == "map":
+            state, year = step_figures(src, step)
+            values = src.values(state.indicator, year, state.region_set)
+            assert list(charts[0].plots[0].series[0].values) == pytest.approx(list(values["value"]))
+            assert "diagram batang" in slide.notes_slide.notes_text_frame.text
+    with pytest.raises(exports.ExportUnavailable):
+        make.output(model.from_story(src, story, "id"), src, "pdf")

@@ -9,6 +9,13 @@ from jabodash.core import state as state_mod
 from jabodash.presenter import stories
 
 FORMATS = ("pptx", "pdf")
+MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pdf": "application/pdf"}
+
+
+def file_name(stem: str, fmt: str) -> str:
+    """A safe download name: ``bahan_rapat_<stem>.pptx``."""
+    return f"bahan_rapat_{stories.slug(stem, 'jabodash')[:48]}.{fmt}"
 
 
 def output(brief: Brief, src, fmt: str = "pptx") -> bytes:

@@ -9,7 +9,8 @@
 """
 from __future__ import annotations
 
-from jabodash.brief.model import Brief
+from jabodash.brief.model import Brief, bar_data
+from jabodash.core.i18n import t
 from jabodash.presenter import exports, views
 
 DECK_SIZE = (1280, 788)     # the deck's map box (8.45 x 5.2 in), drawn at twice these pixels
@@ -44,13 +45,20 @@ def _figure(slide, src, lang: str, for_pdf: bool):
 
 def render(brief: Brief, src, for_pdf: bool = False) -> Brief:
     """Fill ``slide.image`` of the map slides (and, for the PDF, ``slide.figure_json`` of the
-    others) in place; returns ``brief``. Raises exports.ExportUnavailable without a Chromium."""
+    others) in place; returns ``brief``. Without a Chromium the deck's maps become native bar
+    charts of the same figures; the PDF raises exports.ExportUnavailable."""
     if for_pdf:
         for s in brief.slides:
             if s.kind != "map":
                 s.figure_json = _figure(s, src, brief.lang, True).to_json()
     wanted = [s for s in brief.slides if s.kind == "map"]
     if not wanted:
+        return brief
+    if not for_pdf and exports.chromium_path() is None:
+        # no browser to draw a map here: the deck shows the same figures as native bars
+        for s in wanted:
+            s.chart = bar_data(s.frame, s.indicator, s.year, brief.lang, tuple(s.state.regions))
+            s.notes += "\n" + t("brief.map_as_bars", brief.lang)
         return brief
     width, height = PDF_MAP_SIZE if for_pdf else DECK_SIZE
     figures = (_figure(s, src, brief.lang, for_pdf) for s in wanted)
