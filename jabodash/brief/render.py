@@ -1,7 +1,7 @@
 """Images of a brief's figures, rendered by the system Chromium through the existing export path
 (jabodash.presenter.exports: kaleido, offline flags, one browser for the whole brief).
 
-* the deck needs the maps only (rankings and trends are native charts): 2560x1576 PNG with the
+* the deck needs the maps only (rankings and trends are native charts): 1920x1182 PNG with the
   projector styling of the presenter page;
 * the PDF brief draws its rankings and trends itself, as vector graphics (plotly.js in the page
   that Chromium prints; :attr:`Slide.figure_json`: the page figures, 14 px type printed at about
@@ -13,8 +13,8 @@ from jabodash.brief.model import Brief, bar_data
 from jabodash.core.i18n import t
 from jabodash.presenter import exports, views
 
-DECK_SIZE = (1280, 788)     # the deck's map box (8.45 x 5.2 in), drawn at twice these pixels
-DECK_SCALE = 2
+DECK_SIZE = (1280, 788)     # the deck's map box (8.45 x 5.2 in), drawn at 1.5 times these pixels
+DECK_SCALE = 1.5   # 1920x1182 px on an 8.45 in box: about 230 dpi
 PDF_SIZE = (660, 430)       # a ranking or trend in the PDF (page type, 14 px): printed 111 mm wide
 PDF_MAP_SIZE = (1000, 650)  # a map in the PDF, at the projector's type sizes: printed 111 mm wide
 
