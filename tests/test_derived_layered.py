@@ -67,7 +67,7 @@ def test_the_pages_read_the_refreshed_density_and_its_denominator(built):
     values = source.values("population_density_estimate", YEAR, "agglomeration").set_index("region_code")
     assert values.loc[REGION, "value"] == pytest.approx(population * 2 / area)
     parts = get_store().query_with(refresh_bundle([(REGION, "population_estimate_bps", YEAR, population * 2)]),
-                                   "svc_per_100k", indicator_id="puskesmas_per_100k", year=YEAR,
+                                   "layanan_per_100k", indicator_id="puskesmas_per_100k", year=YEAR,
                                    region_set="agglomeration").set_index("region_code")
     assert parts.loc[REGION, "population"] == population * 2
     assert parts.loc[REGION, "population_dataset_id"] == DS

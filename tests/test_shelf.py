@@ -56,7 +56,7 @@ def test_list_load_rename_delete_and_restart(ws):
     listed = shelf.list_datasets()
     assert {m["id"] for m in listed} == {a, b}
     # a "restart": a fresh interpreter sees the same datasets
-    code = ("import json; from jabodash.store import workspace as w; "
+    code = ("import json; from jabodash.store import shelf as w; "
             "print(json.dumps(sorted(m['id'] for m in w.list_datasets())))")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
@@ -123,7 +123,7 @@ def test_point_counts_are_saved_as_records_and_served_after_restart():
     assert len(ds.points) == 4 and dict(zip(ds.records["region_code"], ds.records["value"])) == {
         "3201": 0.0, "3203": 1.0, "3276": 2.0}
     # a fresh interpreter (restart) serves the counts as observations
-    code = ("from jabodash.store import workspace; o, i = shelf.observations(); "
+    code = ("from jabodash.store import shelf; o, i = shelf.observations(); "
             "print(sorted(zip(o.region_code, o.value, o.year)), list(i.name))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ}, check=True).stdout

@@ -158,11 +158,11 @@ def test_a_dataset_saved_by_another_process_appears_without_a_restart(ws, tmp_pa
     at.run()    # the next rerun of this session, in this process
     assert not at.exception, [e.value for e in at.exception]
     assert "Unggahan · Dari pekerja B" in at.selectbox(key="w_indicator").options
-    _finish(_child(f'workspace.update_meta("{out.strip()}", indicator="Diganti B")', sync))
+    _finish(_child(f'shelf.update_meta("{out.strip()}", indicator="Diganti B")', sync))
     at.run()
     options = at.selectbox(key="w_indicator").options
     assert "Unggahan · Diganti B" in options and "Unggahan · Dari pekerja B" not in options
-    _finish(_child(f'workspace.delete_dataset("{out.strip()}")', sync))
+    _finish(_child(f'shelf.delete_dataset("{out.strip()}")', sync))
     at.run()
     assert not any(o.startswith("Unggahan ·") for o in at.selectbox(key="w_indicator").options)
 
@@ -181,7 +181,7 @@ def test_leftovers_of_killed_saves_are_cleaned_at_start_but_not_a_save_in_progre
     old = time.time() - 3600
     for path in (root / names["other_host_old"], root / names["other_host_old"] / "cleaned.parquet"):
         os.utime(path, (old, old))
-    out = subprocess.run([sys.executable, "-c", "from jabodash.store import workspace; print(shelf.list_datasets())"],
+    out = subprocess.run([sys.executable, "-c", "from jabodash.store import shelf; print(shelf.list_datasets())"],
                          cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr[-2000:]
     left = sorted(p.name for p in root.iterdir())
