@@ -182,7 +182,7 @@ def test_lookups_never_raise_for_upload_ids(run):
     catalog = bandingkan.catalog_with(uploads)
     assert catalog[up].theme == "uploaded" and catalog[up].source_note == SOURCE
     assert catalog[up].higher_is_better is False and catalog["ipm"].theme != "uploaded"
-    assert catalog[up].decimals == 1  # 10.5 needs one decimal, as ui.get_indicator shows it
+    assert catalog[up].decimals == 1  # 10.5 needs one decimal, as the pages' DataSource.indicator shows it
     assert bandingkan.catalog_with(None) == bandingkan.catalog_with(overlay.EMPTY)
     gone = "upload.sesi-0000.hilang"
     assert bandingkan.lookup(catalog, gone).id == gone

@@ -9,7 +9,6 @@ from conftest import frame
 from conftest import run_page as open_page
 from streamlit.testing.v1 import AppTest
 
-from jabodash import ui
 from jabodash.charts.data import coverage_matrix, coverage_years
 from jabodash.core import csvsafe
 from jabodash.core.paths import DATA_DIR
@@ -18,6 +17,7 @@ from jabodash.features import data as methods
 from jabodash.features import unggah
 from jabodash.store import get_store, overlay, shelf
 from jabodash.store.datasource import DataSource
+from jabodash.ui import widgets
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
 CODES = list(REGIONS["code"])
@@ -263,13 +263,13 @@ def test_page_lists_a_saved_upload_in_a_fresh_session():
 def test_page_shows_hostile_upload_text_inert(lang, monkeypatch):
     sid, entry, sess_id = session_upload(name=HOSTILE_NAME, source=HOSTILE_SOURCE, filename="<i>f</i>.csv")
     written = []
-    real = ui.csv_download
+    real = widgets.csv_download
 
     def recording(frame, filename, lang, key):   # the CSV is made on click: make it as the click would
         written.append(csvsafe.to_safe_csv(frame))
         return real(frame, filename, lang, key)
 
-    monkeypatch.setattr(ui, "csv_download", recording)
+    monkeypatch.setattr(widgets, "csv_download", recording)
     at = run_page({sid: entry}, lang=lang, indicator=sess_id)
     assert at.selectbox(key="w_meta_indicator").value == sess_id
     md = markdown(at)

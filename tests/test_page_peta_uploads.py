@@ -101,10 +101,10 @@ def test_saved_upload_survives_restart_other_session_sees_no_unsaved():
 def test_sessions_without_uploads_share_the_saved_bundle_until_the_workspace_changes():
     """A new session without uploads of its own reuses the saved datasets' bundle (not built again);
     a saved dataset gives the next session a new one, and a session's own upload a bundle of its own."""
-    from jabodash import ui
+    from jabodash.ui import source
 
     def bundle(at):
-        return at.session_state[ui._BUNDLE_KEY][2]
+        return at.session_state[source._BUNDLE_KEY][2]
 
     first, second = open_peta(), open_peta()
     assert bundle(first) is bundle(second)

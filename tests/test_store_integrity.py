@@ -10,8 +10,8 @@ import streamlit as st
 from conftest import OBS, REGIONS, ROOT, metric, run_page
 
 import jabodash.store as store_mod
-from jabodash import ui
 from jabodash.store import Store, database_path, integrity, overlay
+from jabodash.ui import source
 
 DAMAGES = ["truncate", "zero", "garbage", "manifest"]
 
@@ -107,10 +107,10 @@ def test_info_command_on_a_damaged_cache(cache, how):
 def fresh_app(cache, monkeypatch):
     """The app's store and caches as in a server started on this (damaged) cache folder."""
     monkeypatch.setattr(store_mod, "_DEFAULT", None)
-    ui.store.clear()
+    source.store.clear()
     st.cache_data.clear()
     yield
-    ui.store.clear()
+    source.store.clear()
     st.cache_data.clear()
     store_mod._DEFAULT = None  # closed below; the session's store is made again on demand
 

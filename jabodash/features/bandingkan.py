@@ -14,11 +14,11 @@
 
 Uploaded indicators (ids ``upload.<dataset>.<slug>``, jabodash/features/unggah.py) are compared
 beside the built-in ones: the same queries read them when ``run`` carries the uploads (the app's
-``ui.query``, ``DataSource.query``; see jabodash/store/overlay.py); catalog_with() gives the catalog
+``DataSource.query``; see jabodash/store/overlay.py); catalog_with() gives the catalog
 dict with the uploaded Indicators that every lookup below takes. Nothing is imputed for them either.
 
 Every function takes ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached
-``ui.query``) or plain frames, so everything here runs without Streamlit.
+``DataSource.query``) or plain frames, so everything here runs without Streamlit.
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def region_choices(regions: pd.DataFrame) -> dict[str, str]:
 def indicator_choices(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
     """id -> name for the indicator picker: indicators with figures, flows excluded
     (indicators: queries/indicators.sql, optionally with the uploaded rows appended as
-    ui.indicator_table() gives them). Uploaded indicators are marked
+    ui.source.indicator_table() gives them). Uploaded indicators are marked
     ("Unggahan · <name>") and come after the built-in ones."""
     ok = indicators[(indicators["max_regions"] > 0) & (indicators["kind"] != "flow")]
     names = ok["name_en" if lang == "en" else "name_id"]
@@ -80,7 +80,7 @@ def indicator_label(ind: Indicator, lang: str) -> str:
 
 
 def catalog_with(uploads: overlay.Uploads | None = None) -> dict[str, Indicator]:
-    """The built-in catalog plus the uploaded Indicators of ``uploads`` (``ui.uploaded_data()``),
+    """The built-in catalog plus the uploaded Indicators of ``uploads`` (``ui.source.uploaded_data()``),
     for every ``catalog=`` below (as DataSource.catalog)."""
     return {**load_catalog(), **(uploads.indicators if uploads is not None else {})}
 
@@ -278,7 +278,7 @@ def export_frame(prof: pd.DataFrame, catalog: dict[str, Indicator] | None = None
 
 def set_values(run: Runner, region_set: str, indicators: list[str],
                min_regions: int = SIMILAR_MIN_REGIONS) -> pd.DataFrame:
-    """The chosen indicators for every region of the set in the year cmp_set_values picks."""
+    """The chosen indicators for every region of the set in the year bandingkan_set_values picks."""
     return run("bandingkan_set_values", region_set=region_set, indicator_ids=list(indicators), min_regions=min_regions)
 
 

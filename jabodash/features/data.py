@@ -2,7 +2,7 @@
 theme filter, each indicator's metadata and sources, the coverage matrix, the figures of one
 indicator for download, and the boundary attribution.
 
-Functions take ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached ``ui.query``)
+Functions take ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached ``DataSource.query`` of ``ui.source``)
 or plain frames, so everything here runs without Streamlit. The analyst's uploaded indicators
 (theme "uploaded") are read by the same queries through a
 :class:`jabodash.store.datasource.DataSource` (``*_all`` / ``*_of`` / ``uploaded_*`` below).

@@ -1,6 +1,6 @@
 """Figures of the overview page (Ringkasan): metro KPIs, computed from the store.
 
-``store`` is anything with ``query(name, **params)``: the page passes ``ui.data_source()`` (the
+``store`` is anything with ``query(name, **params)``: the page passes ``ui.source.data_source()`` (the
 built-in data, the saved datasets and the session's uploads, with the switch "official figures
 only"), the tests a Store or a DataSource.
 
@@ -91,7 +91,7 @@ def missing_names(store, mv: MetroValue | None, region_set: str, limit: int | No
 
 
 def kpis(store: Store, region_set: str, lang: str = "id") -> tuple[Kpi, ...]:
-    """The KPI cards. Every query is cached by the app (ui.query), so nothing is cached here: the
+    """The KPI cards. Every query is cached by the app (ui.source), so nothing is cached here: the
     figures depend on the uploads and the switch "official figures only"."""
     catalog = load_catalog()
     out = []

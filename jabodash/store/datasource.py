@@ -6,7 +6,7 @@ app, this session's uploads), so pages, the presenter, the story export and the 
 to know which kind an indicator is: uploaded indicators (ids ``upload.<dataset>.<slug>``) are rows
 of the same ``indicator`` / ``observation`` / ``dataset`` relations.
 
-* In the app, ``ui.data_source()`` builds one per call over the cached ``ui.query``, which carries
+* In the app, ``ui.source.data_source()`` builds one per call over the cached ``DataSource.query`` of ``ui.source``, which carries
   the session's bundle (and its signature in the cache key).
 * Outside the app (CLI export, tests), :meth:`DataSource.from_store` reads the saved workspace
   datasets only: an unsaved upload belongs to its browser session. :meth:`DataSource.over` takes

@@ -25,7 +25,7 @@ queries/overlay/figures.sql adds ``observation_all`` and the ``shown_*`` macros.
 
 Isolation: a bundle's database holds that bundle's rows only, and it is found by the bundle's
 ``signature`` (a digest of every row and of the workspace listing). The app's query cache keys
-(``ui.query``) carry the same signature, so an unsaved upload of one session is never read by or
+(``ui.source``'s cached query) carry the same signature, so an unsaved upload of one session is never read by or
 served to another: a second session reaches it only by holding the very same rows, session id
 included (the id is random). Databases of bundles no longer asked for are dropped after a while
 (least recently used; a cursor still running keeps its database alive).

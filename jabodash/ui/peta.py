@@ -1,26 +1,140 @@
-"""Panels of the map explorer page (pages/peta.py; imports streamlit): the region profile under the
-map and the boundaries expander (status, upload, download, the import report). The logic is in
-jabodash.features.peta and jabodash.geo.boundaries; user text is Markdown-escaped or shown through
-st.dataframe only."""
+"""The Peta page (map explorer): the map with its controls, legend, sources and downloads, the region
+profile under it and the boundaries expander (status, upload, download, the import report). The
+logic is in jabodash.features.peta and jabodash.geo.boundaries, the figures in jabodash.charts.peta;
+user text is Markdown-escaped or shown through st.dataframe only."""
 from __future__ import annotations
+
+import functools
 
 import streamlit as st
 
-from jabodash import ui
+from jabodash.charts import peta as peta_charts
 from jabodash.core import fmt
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import peta
 from jabodash.geo import boundaries
-from jabodash.ui import workspace
+from jabodash.presenter import views
+from jabodash.ui import shell, source, widgets, workspace
+
+
+def render(state) -> None:
+    st.title(t("peta.title", state.lang))
+    explorer(state)
+    geojson = boundaries.geojson_for(st.session_state.get("m_level", state.level))
+    boundaries_panel(state.lang, expanded=geojson is None)
+
+
+def _opts(state, key, options, label, prefix, default=None):
+    st.session_state.setdefault(key, default or getattr(state, key[2:]))
+    return st.selectbox(t(label, state.lang), options, key=key, format_func=lambda v: t(prefix + v, state.lang))
+
+
+def _controls(state, level_geojson):
+    """The map's controls (right column): level, indicator and year, map type, classification,
+    classes, palette, fit, basemap. Returns the view, the indicator, the year and the basemap toggle."""
+    lang = state.lang
+    level = _opts(state, "m_level", state_mod.LEVELS, "peta.level", "peta.level_")
+    geojson = level_geojson(level)
+    indicator_id = year = None
+    if level == "kabkota":
+        indicator_id = widgets.indicator_picker(state)
+        year = widgets.year_picker(state, indicator_id)
+    elif geojson is not None:  # kecamatan: the area from the boundaries, or uploaded kecamatan data
+        indicator_id = widgets.indicator_picker(state, key="w_indicator_kec", level=level,
+                                                extra={peta_charts.AreaIndicator.id: t("peta.map.area.name", lang)})
+        if indicator_id != peta_charts.AreaIndicator.id:
+            year = widgets.year_picker(state, indicator_id, key="w_year_kec", level=level)
+    if year is not None:
+        state = state.with_(indicator=indicator_id, year=year)
+    map_type = _opts(state, "m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_")
+    method = _opts(state, "m_classification", state_mod.CLASSIFICATIONS, "peta.method", "peta.map.method.")
+    st.session_state.setdefault("m_classes", state.classes)
+    k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
+    pal = _opts(state, "m_palette", state_mod.PALETTES, "peta.palette", "peta.palette_")
+    fit = _opts(state, "m_fit", state_mod.FITS, "peta.fit", "peta.fit_")
+    osm = st.toggle(t("peta.osm", lang), value=False, key="m_osm", help=t("peta.osm_help", lang))
+    state = state.with_(level=level, map_type=map_type, classification=method, classes=k, palette=pal, fit=fit)
+    return state, geojson, indicator_id, year, osm
+
+
+@st.fragment
+def explorer(state):
+    """The map, its controls, legend, sources, downloads and definition, and the region profile:
+    a change in any of them reruns this part only (and writes the view to the URL), not the
+    page set-up and the boundary import below."""
+    lang = state.lang
+    left, right = st.columns([3, 1])
+    geojson_kab = boundaries.geojson_for("kabkota")
+    with right:
+        state, geojson, indicator_id, year, osm = _controls(
+            state, lambda level: geojson_kab if level == "kabkota" else boundaries.geojson_for(level))
+    level = state.level
+    mode = peta.map_mode(level, state.map_type, geojson is not None)
+    values = ind = None
+    with left:
+        if year is not None:
+            src = source.data_source()
+            ind = src.indicator(indicator_id)
+            values = src.values(indicator_id, year, state.region_set, level)
+            # diverging around the metro value; without one (uploads, kecamatan) around the median
+            center = src.metro(ind, year, state.region_set).value if state.palette == "diverging" \
+                and level == "kabkota" else None
+        elif level == "kecamatan" and geojson is not None:
+            ind, center, year = peta_charts.AreaIndicator(), None, t("peta.area_year", lang)
+            values = peta_charts.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
+            st.info(t("peta.kecamatan_only_area", lang))
+        if mode == "none":
+            st.warning(t("peta.map.kecamatan_needs_boundaries", lang))
+        elif values is not None:
+            _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indicator_id)
+        if geojson is None or geojson_kab is None:
+            st.info(t("peta.how_to_boundaries", lang))
+    if ind is not None and not isinstance(ind, peta_charts.AreaIndicator):
+        widgets.definition_box(ind, lang)
+
+    state = region_profile(state, level, values, ind, lang)
+    shell.sync_url(state)
+
+
+def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indicator_id) -> None:
+    """The map (built once per view and data version), the click on a region, sources and downloads."""
+    lang, level = state.lang, state.level
+    classes = peta.classes_for(values, ind, state, lang, center)
+    # one recipe for the screen; the export's figure (projector styling, 1920x1080, white
+    # basemap) only when an image button is clicked
+    map_figure = functools.partial(peta_charts.map_view, values, ind, year, lang, classes, level=level, view=mode,
+                                   geojson=geojson if mode == "geo" else None, fit=state.fit,
+                                   attribution=boundaries.attribution(level),
+                                   outline=geojson_kab if level == "kecamatan" else None)
+    basemap = "osm" if osm else "white"
+    # built once per view and data version (the boundaries included), shared by the sessions
+    figure = source.per_data_version("peta.map", lambda *_: map_figure(basemap=basemap), indicator_id, year,
+                                     state.region_set, level, mode, lang, state.classification, state.classes,
+                                     state.palette, state.fit, center, basemap)
+    event = st.plotly_chart(figure, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
+    if clicked := peta.selected_code(event, level):
+        st.session_state["m_region"] = clicked
+    if "dataset_id" in values:
+        widgets.sources_footnote(values, lang)
+    stem = f"jabodash_map_{ind.id}_{year}_{level}"
+    widgets.csv_download(values, f"{stem}.csv", lang, key="dl_map")
+    widgets.image_downloads(lambda: views.presentify(map_figure(presenter=True, width=1920, height=1080)), stem, lang,
+                            key="dl_map_img")
+
+
+def _profile(code: str, lang: str):
+    """Every figure of one kab/kota, built-in and uploaded, as the profile table."""
+    src = source.data_source()
+    return peta.profile_table(src.profile(code), src.catalog(), lang).drop(columns="indicator_id")
 
 
 def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: str) -> state_mod.ViewState:
     """The picked region's indicators (kab/kota) or the map's value (kecamatan); returns the view
     with the picked kab/kota as its region."""
     st.subheader(t("peta.profile", lang))
-    src = values if level == "kecamatan" and values is not None else ui.query("regions", region_set=state.region_set)
+    src = values if level == "kecamatan" and values is not None else source.data_source().regions(state.region_set)
     names = dict(zip(src["region_code"] if "region_code" in src else src["code"], src["name"]))
     codes = list(names)
     if st.session_state.get("m_region") not in codes:
@@ -29,8 +143,7 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
     state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
     if len(code) == 4:
         # computed when the region (or the data) changes, not on every change of the map
-        prof = ui.per_data_version("peta.profile", lambda c, lg: peta.profile_table(*ui.region_profile(c), lg)
-                                   .drop(columns="indicator_id"), code, lang)
+        prof = source.per_data_version("peta.profile", _profile, code, lang)
         st.dataframe(prof, hide_index=True, key="profile", column_config={
             **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
             "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),

@@ -147,8 +147,8 @@ class Rerunner:
             self.i += 1
             widget.set_value(widget.options[self.i % 2])
         if self.cold:   # nothing built for an earlier view: every figure and table made again
-            import jabodash.ui
-            getattr(jabodash.ui, "_memo", None) and jabodash.ui._memo.clear()
+            from jabodash.ui import source
+            source._memo.clear()
         ms = _cpu(self.run)
         _check(self.at)
         return ms
@@ -303,7 +303,7 @@ def main(argv=None) -> None:
     ap.add_argument("--profile")
     ap.add_argument("--full", action="store_true", help="rerun the whole page even where a fragment would do")
     ap.add_argument("--cold", action="store_true", help="with --naive: clear the shared figure/table memos "
-                    "(ui._memo) before each rerun, as for a view nobody has seen")
+                    "(ui.source._memo) before each rerun, as for a view nobody has seen")
     ap.add_argument("--first-only", action="store_true", help="first loads only (no warm reruns)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--ab", nargs=2, metavar=("BEFORE_ROOT", "AFTER_ROOT"))
