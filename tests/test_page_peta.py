@@ -265,3 +265,11 @@ def test_read_only_workspace_imports_and_downloads_no_boundaries(cache, monkeypa
     at = run(cache)
     assert not {"b_import", "b_fetch"} & {b.key for b in at.button}
     assert any("JABODASH_WORKSPACE_READONLY" in i.value for i in at.info)
+
+
+def test_map_as_a_slide_and_the_region_profile_deck(cache):
+    """The kab/kota map as one slide and the picked region's profile deck (jabodash.brief)."""
+    at = run(cache, indicator="poverty_rate", year="2024")
+    labels = {d.key: d.proto.label for d in at.get("download_button")}
+    assert labels["dl_map_slide"] == "Tampilan ini sebagai slide (PowerPoint)"
+    assert labels["dl_region_deck"] == "Profil wilayah ini (PowerPoint)"

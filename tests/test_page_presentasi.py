@@ -226,3 +226,18 @@ def test_reload_the_shipped_story_after_edits():
     assert len(at.session_state["_jabodash_story"]["story"].steps) == 6
     assert params_of(at)["step"] == "1" if "step" in params_of(at) else True
     assert not at.session_state["_jabodash_story"]["modified"]
+
+
+@pytest.mark.parametrize("lang, deck, step", [
+    ("id", "Unduh bahan rapat (PowerPoint)", "Langkah ini sebagai slide (PowerPoint)"),
+    ("en", "Download the meeting deck (PowerPoint)", "This step as a slide (PowerPoint)"),
+])
+def test_meeting_brief_downloads(lang, deck, step):
+    """The story's deck, its PDF brief (when a Chromium prints it) and the step as one slide
+    (made by jabodash.brief when clicked; their content: tests/test_brief.py)."""
+    from jabodash.presenter import exports
+    at = run_page(PAGE, story=STORY, step="2", lang=lang)
+    assert not at.exception
+    labels = {d.key: d.proto.label for d in at.get("download_button")}
+    assert labels["dl_brief_pptx"] == deck and labels["dl_step_pptx"] == step
+    assert ("dl_brief_pdf" in labels) == (exports.chromium_path() is not None)

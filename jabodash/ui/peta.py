@@ -8,6 +8,7 @@ import functools
 
 import streamlit as st
 
+from jabodash.brief import make
 from jabodash.charts import peta as peta_charts
 from jabodash.core import fmt
 from jabodash.core import state as state_mod
@@ -122,6 +123,10 @@ def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indi
     widgets.csv_download(values, f"{stem}.csv", lang, key="dl_map")
     widgets.image_downloads(lambda: views.presentify(map_figure(presenter=True, width=1920, height=1080)), stem, lang,
                             key="dl_map_img")
+    if level == "kabkota":   # a kab/kota map as one slide of a meeting deck (jabodash.brief)
+        view = state.with_(indicator=indicator_id, year=year, map_type=mode)
+        widgets.brief_download(st, t("brief.view_slide", lang), lambda: make.view_brief(
+            source.data_source(), view, "map"), stem, "pptx", "dl_map_slide", lang)
 
 
 def _profile(code: str, lang: str):
@@ -143,6 +148,8 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
     state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
     if len(code) == 4:
         # computed when the region (or the data) changes, not on every change of the map
+        widgets.brief_download(st, t("brief.region_deck", lang), lambda: make.region_brief(
+            source.data_source(), code, "pptx", lang, state.region_set), f"profil_{code}", "pptx", "dl_region_deck", lang)
         prof = source.per_data_version("peta.profile", _profile, code, lang)
         st.dataframe(prof, hide_index=True, key="profile", column_config={
             **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},

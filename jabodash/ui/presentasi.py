@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from jabodash.brief import make
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
@@ -92,10 +93,25 @@ def tools_panel(state, shown, data) -> None:
         st.caption(t("export.rendering", lang) + " " + t("export.toolbar_hint", lang))
     if not data.empty:
         widgets.csv_download(data, f"{shown.file_stem}.csv", lang, key="dl_csv")
+    brief_panel(shown, lang)
     st.markdown(f"**{t('presentasi.share', lang)}**")
     st.code(views.share_url(st.context.url or "http://localhost:8501/presentasi", state), language=None,
             wrap_lines=True)
     st.caption(t("presentasi.share_help", lang))
+
+
+def brief_panel(shown, lang: str) -> None:
+    """The meeting brief of the whole story (deck, PDF) and this step as one slide."""
+    st.markdown(f"**{t('brief.heading', lang)}**")
+    deck, brief, step = st.columns(3)
+    widgets.brief_download(deck, t("brief.download_deck", lang), lambda: make.story_brief(
+        source.data_source(), shown.story, "pptx", lang), shown.story.name, "pptx", "dl_brief_pptx", lang)
+    if exports.chromium_path() is not None:   # the PDF is printed by Chromium
+        widgets.brief_download(brief, t("brief.download_pdf", lang), lambda: make.story_brief(
+            source.data_source(), shown.story, "pdf", lang), shown.story.name, "pdf", "dl_brief_pdf", lang)
+    widgets.brief_download(step, t("brief.step_slide", lang), lambda: make.view_brief(
+        source.data_source(), shown.step_view.with_(lang=lang), shown.step.kind, title=shown.step.title_in(lang)),
+        shown.file_stem, "pptx", "dl_step_pptx", lang)
 
 
 def editor_panel(editor: ed.Editor, shown, shipped: list, view_state: state_mod.ViewState, lang: str) -> None:

@@ -1,5 +1,5 @@
 """Shared widgets of the pages: indicator and year pickers, KPI cards, definition box, source
-lists, CSV and image downloads. Figures come through jabodash.ui.source."""
+lists, CSV, image and meeting-brief downloads. Figures come through jabodash.ui.source."""
 from __future__ import annotations
 
 from typing import Callable
@@ -7,6 +7,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from jabodash.brief import make as brief_make
 from jabodash.core import catalog as catalog_mod
 from jabodash.core import csvsafe, grades
 from jabodash.core import state as state_mod
@@ -136,6 +137,14 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
         column.download_button(t(f"export.{fmt}", lang), key=f"{key}_{fmt}", mime=exports.MIME[fmt],
                                file_name=f"{file_stem}_{width}x{height}.{fmt}", on_click="ignore", width="stretch",
                                data=lambda fmt=fmt: exports.to_image(make_figure(), fmt, width, height))
+
+
+def brief_download(place, label: str, make_bytes: Callable[[], bytes], stem: str, fmt: str, key: str,
+                   lang: str) -> None:
+    """A deck or PDF brief (jabodash.brief.make) made only when the button is clicked."""
+    place.download_button(label, data=make_bytes, file_name=brief_make.file_name(stem, fmt),
+                          mime=brief_make.MIME[fmt], key=key, on_click="ignore", width="stretch",
+                          help=t("brief.download_help", lang))
 
 
 def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], filename: str, lang: str, key: str) -> None:
