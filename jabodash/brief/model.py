@@ -344,7 +344,7 @@ def view_slide(src, state: state_mod.ViewState, kind: str, lang: str, *, title: 
     if kind == "map":
         alt = t("brief.map_alt", lang, indicator=ind.name(lang), year=year,
                 region_set=t(f"region_set.{region_set}", lang), findings=" ".join(f.text for f in found))
-    return Slide(title=title or f"{ind.name(lang)} · {year}", kind=kind, state=state.with_(year=year, lang=lang),
+    return Slide(title=title or f"{ind.short(lang)} · {year} · {rules.area_name(region_set, lang)}", kind=kind, state=state.with_(year=year, lang=lang),
                  indicator=ind, year=year, frame=frame, findings=found, sources=sources, footer=footer,
                  notes=speaker_notes(ind, coverage, note, sources, lang), chart=chart, alt=alt, note=note,
                  series=series)

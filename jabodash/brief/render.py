@@ -38,8 +38,9 @@ def _figure(slide, src, lang: str, for_pdf: bool):
     # two thirds of a slide, so its labels and legend stay readable from the back of the room
     views.presentify(fig, width=None, height=height)
     fig.update_layout(width=width, height=height, autosize=False)
-    if for_pdf:   # the PDF's step heading says the message: the map's own title may be smaller
-        fig.update_layout(title_font_size=28)
+    # the slide's title (the PDF's step heading) says the message: the map's own title, the
+    # indicator's full name, is smaller so that it fits the box
+    fig.update_layout(title_font_size=26)
     return fig
 
 

@@ -103,7 +103,7 @@ def tools_panel(state, shown, data) -> None:
 def brief_panel(shown, lang: str) -> None:
     """The meeting brief of the whole story (deck, PDF) and this step as one slide."""
     st.markdown(f"**{t('brief.heading', lang)}**")
-    deck, brief, step = st.columns(3)
+    deck = brief = step = st.container()   # one button a row: their labels are long
     widgets.brief_download(deck, t("brief.download_deck", lang), lambda: make.story_brief(
         source.data_source(), shown.story, "pptx", lang), shown.story.name, "pptx", "dl_brief_pptx", lang)
     if exports.chromium_path() is not None:   # the PDF is printed by Chromium
