@@ -82,6 +82,7 @@ def format_report(result, lang: str, saved: str | None) -> str:
         out.append("  " + " | ".join(str(v) for v in row.values()))
     for err in result.errors:
         out.append("  ! " + report.error_text(err, lang))
+    out.append(report.limits_line(result, lang))
     if saved:
         out.append(t("bps_refresh.cli.saved", lang, id=saved))
     return "\n".join(out)

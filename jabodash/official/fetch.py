@@ -310,6 +310,8 @@ class Fetcher:
                 conn.sock.settimeout(self._timeout(deadline))
             chunk = resp.read1(65536)
             if not chunk:
+                if declared and declared.isdigit() and size < int(declared):
+                    raise FetchError(MALFORMED, "answer cut short")
                 return b"".join(chunks)
             size += len(chunk)
             if size > self.limits.max_bytes:
