@@ -57,6 +57,7 @@ if raw:
     st.dataframe(unggah.settings_table(result, lang), hide_index=True, key="u_settings")
     with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
         st.dataframe(unggah.skipped_table(result, lang), hide_index=True, key="u_skipped")
+    upload_form.plausibility(result, records, ss.get("u_desc_unit"), lang)
     with st.expander(t("ingest.label.preview", lang)):
         st.dataframe(result.preview, key="u_preview")
 

@@ -78,9 +78,35 @@ def norm_unit(unit) -> str:
     return re.sub(r"\s+", " ", str(unit or "")).strip().lower()
 
 
-def unit_flag(expected: str, stated: str) -> dict | None:
-    """A flag when a source states a unit that is not the expected one (both given)."""
+_SCALES = ((r"\b(ribu|thousand|rb)\b", 1e3), (r"\b(juta|million|jt)\b", 1e6),
+           (r"\b(miliar|milyar|billion|m)\b", 1e9), (r"\b(triliun|trillion|t)\b", 1e12))
+_KINDS = (("percent", r"%|\bpersen\b|\bpercent\b|\bprosen\b"), ("index", r"\bindeks\b|\bindex\b|\bskor\b|\bscore\b"),
+          ("money", r"\brp\b|\brupiah\b"), ("area", r"\bkm\b|km2|km²|\bha\b|hektar"),
+          ("persons", r"\bjiwa\b|\borang\b|\bpersons?\b|\bpeople\b|\bpenduduk\b"),
+          ("count", r"\bunit\b|\bbuah\b|\bcount\b|\bsekolah\b|\bschools?\b"))
+
+
+def unit_family(unit) -> tuple[str | None, float]:
+    """(kind, scale) of a unit text: ("percent", 1) for "persen penduduk", ("persons", 1000) for
+    "ribu jiwa", ("money", 1e12) for "triliun rupiah"; kind None when not recognised."""
+    text = norm_unit(unit)
+    kind = next((k for k, rx in _KINDS if re.search(rx, text)), None)
+    scale = next((s for rx, s in _SCALES if re.search(rx, text)), 1.0) if kind != "percent" else 1.0
+    return kind, scale
+
+
+def units_differ(expected: str, stated: str) -> bool:
+    """True when both units are recognised and differ in kind or scale (a percent is not a count,
+    "ribu jiwa" is not "jiwa"); unrecognised or equal texts are not flagged."""
     if not norm_unit(stated) or not norm_unit(expected) or norm_unit(stated) == norm_unit(expected):
+        return False
+    (k1, s1), (k2, s2) = unit_family(expected), unit_family(stated)
+    return k1 is not None and k2 is not None and (k1 != k2 or s1 != s2)
+
+
+def unit_flag(expected: str, stated: str) -> dict | None:
+    """A flag when a source states a unit that differs from the expected one."""
+    if not units_differ(expected, stated):
         return None
     return flag("unit", stated=str(stated)[:40], expected=str(expected)[:40])
 
@@ -90,7 +116,10 @@ def _num(value, lang: str) -> str:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return fmt_number(number, 2 if abs(number) < 1000 and not number.is_integer() else 0, lang)
+    decimals = 0
+    if abs(number) < 1000:
+        decimals = next((d for d in (0, 1, 2) if abs(round(number, d) - number) < 1e-9), 2)
+    return fmt_number(number, decimals, lang)
 
 
 def text(item: dict, lang: str) -> str:

@@ -9,9 +9,10 @@ from jabodash.official.recipes import Recipe
 
 
 def unit_flag(recipe: Recipe, stated: str) -> dict | None:
-    """A table whose recipe documents no BPS unit but whose answer states one: flagged (a recipe
-    that documents one refuses any other, see Recipe.unit_ok)."""
-    if recipe.bps_unit or not checks.norm_unit(stated) or checks.norm_unit(stated) in ("-", "tidak ada"):
+    """A table whose recipe documents no BPS unit and whose answer states one of another kind or
+    scale than the recipe's unit ("ribu jiwa" for persons): flagged beside each figure. (A recipe
+    that documents BPS's unit refuses any other, see Recipe.unit_ok.)"""
+    if recipe.bps_unit or not checks.units_differ(recipe.unit, stated):
         return None
     return checks.flag("unit_undocumented", stated=str(stated)[:40], expected=recipe.unit)
 

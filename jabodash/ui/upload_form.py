@@ -94,3 +94,20 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
     with b3:
         ui.csv_download(lambda: unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang,
                         key="u_download")  # 10,000,000 records: ~1 s and ~1 GB if made on every rerun
+
+
+def plausibility(result, records, unit: str | None, lang: str) -> None:
+    """Coverage of the 15 regions per indicator and the figures flagged as implausible."""
+    cov, flags, units = unggah.plausibility_tables(result, records, unit, lang)
+    if cov.empty:
+        return
+    label = t("unggah.plaus.heading", lang) + f" ({len(flags)})"
+    with st.expander(label, expanded=bool(len(flags) or units)):
+        st.caption(t("unggah.plaus.help", lang))
+        for text in units:
+            st.warning(md_escape(text))
+        st.dataframe(cov, hide_index=True, key="u_plaus_cov")
+        if len(flags):
+            st.dataframe(flags, hide_index=True, key="u_plaus_flags")
+        else:
+            st.caption(t("unggah.plaus.none", lang))
