@@ -166,3 +166,26 @@ def test_upload_page_shows_the_checks_beside_the_figures():
     assert exp and exp[0].label.endswith("(2)")
     frames = [d.value for d in at.dataframe if "Periksa" in d.value.columns]
     assert frames and sorted(frames[0]["Periksa"].str.split(":").str[0]) == ["mustahil", "periksa"]
+
+
+def test_data_page_shows_refused_cells_flags_coverage_and_limits(tmp_path, monkeypatch):
+    from conftest import run_page
+    ipm = payload(413, "[Metode Baru] Indeks Pembangunan Manusia", "", DKI + JABAR, [2024],
+                  {("3271", 2024): "99,5", ("3201", 2024): "1e308"})
+    monkeypatch.delenv("JABODASH_BPS_KEY", raising=False)
+    with BpsServer({("0000", "413"): ipm}) as srv:
+        monkeypatch.setenv("JABODASH_BPS_URL", srv.base)
+        at = run_page("pages/data.py")
+        at.text_input(key="w_bps_key").input(KEY)
+        at.multiselect(key="w_bps_indicators").set_value(["ipm"])
+        at.button(key="bps_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "mencakup 1 dari 15 wilayah" in captions and "1 sel ditolak karena mustahil" in captions
+    assert "Batas: 60 dtk per tabel, 600 dtk per pembaruan" in captions
+    report = next(df.value for df in at.dataframe if "Periksa" in df.value.columns)
+    by_change = dict(zip(report["Perubahan"], report["Periksa"]))
+    assert by_change["ditolak"] == "ditolak: '1e308' mustahil: di atas batas maksimum 100"
+    # 99.5 against the built-in 2023 figure and against the old 2024 figure: both said
+    assert by_change["berubah"].startswith("periksa: berubah ") and "; periksa: direvisi " in by_change["berubah"]
+    assert KEY not in captions

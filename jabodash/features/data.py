@@ -370,7 +370,8 @@ def bps_report(result, lang: str) -> pd.DataFrame:
 def bps_lines(result, lang: str) -> tuple[list[str], list[str]]:
     """(one line per table read, one line per table that failed), plain text."""
     from jabodash.official import report
-    return ([report.table_line(tb, lang) for tb in result.tables],
+    limits = report.limits_line(result, lang)
+    return ([report.table_line(tb, lang) for tb in result.tables] + ([limits] if limits else []),
             [report.error_text(err, lang) for err in result.errors])
 
 

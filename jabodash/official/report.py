@@ -54,8 +54,10 @@ def limits_line(refresh, lang: str) -> str:
     lim = refresh.limits or {}
     if not lim:
         return ""
-    return t("plausibility.limits", lang, table=lim.get("table_deadline_s"), run=lim.get("run_deadline_s"),
-             read=lim.get("read_timeout_s"), mb=round(float(lim.get("max_bytes", 0)) / 1048576, 1),
+    def num(value) -> str:
+        return f"{float(value or 0):g}"
+    return t("plausibility.limits", lang, table=num(lim.get("table_deadline_s")), run=num(lim.get("run_deadline_s")),
+             read=num(lim.get("read_timeout_s")), mb=num(round(float(lim.get("max_bytes", 0)) / 1048576, 1)),
              depth=lim.get("max_depth"), retries=lim.get("retries"))
 
 

@@ -45,7 +45,7 @@ def _bps_report(result, lang: str) -> None:
         st.caption(md_escape(line, 600))
     if failed:
         st.error(md_escape(t("bps_refresh.errors", lang) + ": " + "; ".join(failed), 3000))
-    if not result.records:
+    if not result.records and not any(tb.get("refused") for tb in result.tables):
         return
     st.markdown(f"**{t('bps_refresh.report', lang)}**")
     ch = result.changes
@@ -56,11 +56,11 @@ def _bps_report(result, lang: str) -> None:
         st.info(t("bps_refresh.no_changes", lang))
     else:
         wide = {t(f"bps_refresh.col.{c}", lang): st.column_config.TextColumn(width="medium")
-                for c in ("old_source", "new_source")}
+                for c in ("check", "old_source", "new_source")}
         st.dataframe(report, hide_index=True, key="bps_changes", column_config=wide)
     first = st.toggle(t("bps_refresh.precedence", lang), key="w_bps_precedence",
                       help=t("bps_refresh.precedence_help", lang))
-    if st.button(t("bps_refresh.save", lang), key="bps_save"):
+    if result.records and st.button(t("bps_refresh.save", lang), key="bps_save"):
         saved_id = data.bps_save(result, first)
         st.session_state.pop(_BPS_RESULT, None)
         st.success(t("bps_refresh.saved", lang, id=saved_id))

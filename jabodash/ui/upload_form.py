@@ -88,9 +88,11 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
     with b2:
         if workspace_ui.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
-            if workspace_ui.act("dataset.save", raw[0], lambda: workspace.save_dataset(
-                    result, raw[1], raw[0], meta, records=records), lang):
+            saved = workspace_ui.act("dataset.save", raw[0], lambda: workspace.save_dataset(
+                result, raw[1], raw[0], meta, records=records), lang, extra={"file": raw[0]}, describe=str)
+            if saved:
                 st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
+                same_name_notice(saved, lang)
     with b3:
         ui.csv_download(lambda: unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang,
                         key="u_download")  # 10,000,000 records: ~1 s and ~1 GB if made on every rerun
@@ -111,3 +113,13 @@ def plausibility(result, records, unit: str | None, lang: str) -> None:
             st.dataframe(flags, hide_index=True, key="u_plaus_flags")
         else:
             st.caption(t("unggah.plaus.none", lang))
+
+
+def same_name_notice(dataset_id: str, lang: str) -> None:
+    """Say so when another saved dataset has the same name (two sessions saving one name at
+    once keep both): its id and when it was saved, so that one can be renamed."""
+    from jabodash.store import save_notes
+    others = save_notes.same_title(dataset_id)
+    if others:
+        st.warning(t("unggah.same_name", lang, n=len(others), ids=md_escape(", ".join(
+            f"{o['id']} ({str(o.get('created_at') or '')[:16]})" for o in others), 400)))
