@@ -14,11 +14,12 @@ import re
 import time
 from dataclasses import dataclass
 
+import dukcapil_server
 import pytest
 from bps_server import DKI, JABAR, KEY, payload
 from fault_server import FaultServer
 
-from jabodash.official import client, fetch, recipes, refresh
+from jabodash.official import client, dukcapil, fetch, recipes, refresh
 
 LIMITS = fetch.Limits(read_timeout_s=0.6, table_deadline_s=1.5, run_deadline_s=30, max_bytes=1024 * 1024,
                       max_depth=64, retries=1, backoff_s=0.05)
@@ -59,7 +60,7 @@ def _bps_payload(table: str, fault: str | None) -> dict:
                    [2024], values)
 
 
-def bps_run(faults: dict, base_origin: str, limits=LIMITS, answer_hook=None) -> Outcome:
+def bps_run(faults: dict, base_origin: str, limits=LIMITS) -> tuple:
     by_var = {r.var: name for name, r in BPS_TABLES.items()}
 
     def answer(path):
@@ -91,7 +92,48 @@ def _bps_outcome(res) -> Outcome:
                    report=json.dumps(res.to_json(), default=str), exit_code=res.exit_code)
 
 
-SOURCES = {"bps": bps_run}
+# --- Dukcapil GIS (ArcGIS REST): table "a" is the kab/kota level, "b" the kecamatan level --------
+
+def dukcapil_run(faults: dict, base_origin: str, limits=LIMITS) -> tuple:
+    kec_values = {}
+    if faults.get("b") == "impossible":   # "1e308", -5000 and a fractional person count
+        kec_values = {(32, 76, 1): "1e308", (32, 76, 2): -5000, (32, 76, 3): "12,5"}
+    elif faults.get("b") == "partial_table":
+        kec_values = {(32, 76, 2): None, (32, 76, 3): "-", (31, 71, 1): None}
+    rows = {dukcapil.SERVICES["kabkota"]: dukcapil_server.kab_rows(),
+            dukcapil.SERVICES["kecamatan"]: dukcapil_server.kec_rows(kec_values)}
+    if faults.get("b") == "renamed":      # the kecamatan names changed: codes and values still read
+        for a in rows[dukcapil.SERVICES["kecamatan"]]:
+            a["nama_kec"] = "KEC. " + a["nama_kec"].title()
+
+    def answer(path):
+        table = "b" if dukcapil.SERVICES["kecamatan"] in path else "a"
+        fault = faults.get(table)
+        if fault in (None, "impossible", "partial_table", "renamed"):
+            return dukcapil_server.answer(path, rows)
+        return fault, dukcapil_server.answer(path, rows)[1]
+
+    def go(base):
+        out = {lvl: dukcapil.run(2025, 1, lvl, base=base + "/arcgis/rest/services/", limits=limits)
+               for lvl in ("kabkota", "kecamatan")}
+        name = {"kabkota": "a", "kecamatan": "b"}
+        report = json.dumps({lvl: r.to_json() for lvl, r in out.items()}, default=str)
+        figures = {("a", r["region_code"], r["year"]): r["value"] for r in out["kabkota"].records}
+        figures.update({("b", k["kemendagri_code"], k["year"]): k["value"] for k in out["kecamatan"].kecamatan})
+        return Outcome(errors=[(name[lvl], e["kind"]) for lvl, r in out.items() for e in r.errors],
+                       kept=[name[lvl] for lvl, r in out.items() if not r.errors],
+                       refused=[(name[lvl], c["code"], 2025, c["reason"]) for lvl, r in out.items() for c in r.refused],
+                       mismatches=0, gaps={name[lvl]: len(r.gaps) for lvl, r in out.items()}, figures=figures,
+                       report=report, exit_code=max(r.exit_code for r in out.values()))
+    return answer, go
+
+
+SOURCES = {"bps": bps_run, "dukcapil": dukcapil_run}
+# what each source's source-level faults give
+IMPOSSIBLE = {"bps": [("b", "3201", 2024, "above_max"), ("b", "3271", 2024, "below_min"), ("b", "3276", 2024, "above_max")],
+              "dukcapil": [("b", "327601", 2025, "above_max"), ("b", "327602", 2025, "not_above"),
+                           ("b", "327603", 2025, "not_integer")]}
+KEPT_AFTER_IMPOSSIBLE = {"bps": ("b", "3216", 2024), "dukcapil": ("b", "317101", 2025)}
 
 
 # --- the suite ---------------------------------------------------------------------------------
@@ -126,7 +168,7 @@ def test_a_faulted_table_fails_by_name_and_the_others_are_kept(source, fault, ki
     assert took < 12                                            # the deadlines hold (drip: 1.5 s)
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", ["bps"])     # Dukcapil's service is public: no key to refuse
 def test_invalid_key_stops_the_refresh(source):
     outcome, elsewhere, _ = run_case(source, {"a": "bad_key", "b": "bad_key"})
     assert outcome.errors == [("a", fetch.BAD_KEY)] and outcome.kept == []
@@ -137,26 +179,29 @@ def test_invalid_key_stops_the_refresh(source):
 def test_impossible_values_are_refused_per_cell_and_reported(source):
     outcome, _, _ = run_case(source, {"b": "impossible"})
     assert outcome.errors == []
-    # "1e308", -5000 and "1.234.567,8" for a poverty rate: refused, with the reason
-    assert sorted(outcome.refused) == [("b", "3201", 2024, "above_max"), ("b", "3271", 2024, "below_min"),
-                                       ("b", "3276", 2024, "above_max")]
-    assert ("b", "3216", 2024) in outcome.figures                # the table's plausible cell is kept
-    assert not any(k[1] in ("3201", "3271", "3276") and k[0] == "b" for k in outcome.figures)
+    # BPS: "1e308", -5000 and "1.234.567,8" for a poverty rate; Dukcapil: "1e308", -5000 and 12,5 persons
+    assert sorted(outcome.refused) == sorted(IMPOSSIBLE[source])
+    assert KEPT_AFTER_IMPOSSIBLE[source] in outcome.figures      # the table's plausible cells are kept
+    assert not any(k[0] == "b" and k[1].startswith(("3201", "3271", "3276", "32760")) for k in outcome.figures)
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
 def test_a_partial_table_gives_gaps_never_zeros(source):
     outcome, _, _ = run_case(source, {"b": "partial_table"})
-    assert [k for k in outcome.figures if k[0] == "b"] == [("b", "3201", 2024)]
-    assert outcome.gaps["b"] == 5 and 0 not in outcome.figures.values()
+    kept = {"bps": [("b", "3201", 2024)], "dukcapil": [("b", "327601", 2025)]}[source]
+    assert [k for k in outcome.figures if k[0] == "b"] == kept
+    assert outcome.gaps["b"] == {"bps": 5, "dukcapil": 3}[source] and 0 not in outcome.figures.values()
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
 def test_renamed_labels_keep_the_codes_and_are_reported(source):
     outcome, _, _ = run_case(source, {"b": "renamed"})
-    assert outcome.figures[("b", "3201", 2024)] == 7.2 and outcome.figures[("b", "3271", 2024)] == 6.4
-    # "Kota Bogor" on code 3201 names the city: reported ("Bogor" alone names neither for sure)
-    assert outcome.mismatches == 1
+    if source == "bps":
+        assert outcome.figures[("b", "3201", 2024)] == 7.2 and outcome.figures[("b", "3271", 2024)] == 6.4
+        # "Kota Bogor" on code 3201 names the city: reported ("Bogor" alone names neither for sure)
+        assert outcome.mismatches == 1
+    else:   # values stay with their Kemendagri codes; the names' crosswalk reports them (test_dukcapil)
+        assert outcome.figures[("b", "327601", 2025)] == 250_001 and '"KEC. Pancoran Mas"' in outcome.report
 
 
 def test_the_run_deadline_stops_the_remaining_tables_without_a_request():

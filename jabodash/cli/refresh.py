@@ -99,3 +99,5 @@ def register(subparsers) -> None:
                      help="with --save: refreshed figures replace built-in ones (default: only fill gaps)")
     bps.add_argument("--lang", choices=("id", "en"), default="id")
     bps.set_defaults(func=run)
+    from jabodash.cli import refresh_dukcapil
+    refresh_dukcapil.register(sub)

@@ -126,7 +126,7 @@ def direction_label(ind: Indicator, lang: str) -> str:
 # --- valid ranges and plausible changes (data/indicator_ranges.toml) ------------------------------
 
 RANGES_FILE = DATA_DIR / "indicator_ranges.toml"
-_RANGE_KEYS = ("min", "max", "above", "change_points", "change_percent")
+_RANGE_KEYS = ("min", "max", "above", "change_points", "change_percent", "integer")
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,7 @@ class ValidRange:
     above: float | None = None
     change_points: float | None = None
     change_percent: float | None = None
+    integer: bool = False
 
     def check(self, value: float) -> tuple[str, dict] | None:
         """Why ``value`` is impossible for this indicator, or None."""
@@ -150,6 +151,8 @@ class ValidRange:
             return "below_min", {"bound": self.min}
         if self.max is not None and value > self.max:
             return "above_max", {"bound": self.max}
+        if self.integer and not float(value).is_integer():
+            return "not_integer", {}
         return None
 
     def jump(self, old: float, new: float, years: int) -> tuple[str, dict] | None:
@@ -176,7 +179,7 @@ def load_ranges(path=RANGES_FILE) -> dict[str, ValidRange]:
         unknown = set(entry) - set(_RANGE_KEYS)
         if unknown:
             raise ValueError(f"{path}: [{ind}] unknown keys {sorted(unknown)}")
-        out[ind] = ValidRange(ind, **{k: float(v) for k, v in entry.items()})
+        out[ind] = ValidRange(ind, **{k: (bool(v) if k == "integer" else float(v)) for k, v in entry.items()})
     return out
 
 

@@ -93,6 +93,11 @@ def _range_flags(part: pd.DataFrame, cid: str, limit: int) -> tuple[int, list[di
         count += len(hits)
         for i in hits[: max(0, limit - len(out))]:
             out.append(_row(part, i, reason, {"bound": bound}))
+    if rng.integer:
+        hits = np.flatnonzero(~np.isnan(values) & (np.floor(values) != values))
+        count += len(hits)
+        for i in hits[: max(0, limit - len(out))]:
+            out.append(_row(part, i, "not_integer", {}))
     return count, out
 
 
