@@ -28,10 +28,11 @@ HTML = (b"<!DOCTYPE html><html><head><title>Maintenance</title></head>"
         b"<body><h1>Sedang dalam pemeliharaan</h1></body></html>")
 
 
-class FaultServer:
-    def __init__(self, answer, host: str = "127.0.0.1", redirect_to: str | None = None):
-        self.answer = answer
-        self.redirect_to = redirect_to
+class LoopbackServer:
+    """A threaded HTTP server on a loopback address that hands every GET to :meth:`serve` and
+    records the request paths; a context manager (the base of the stand-ins in tests/)."""
+
+    def __init__(self, host: str = "127.0.0.1"):
         self.requests: list[str] = []
         self.release = threading.Event()
         server = self
@@ -78,6 +79,16 @@ class FaultServer:
     def _send(self, handler, status: int, body: bytes, ctype: str = "application/json", extra=None) -> None:
         self._head(handler, status, ctype, len(body), extra)
         handler.wfile.write(body)
+
+    def serve(self, handler) -> None:
+        raise NotImplementedError
+
+
+class FaultServer(LoopbackServer):
+    def __init__(self, answer, host: str = "127.0.0.1", redirect_to: str | None = None):
+        super().__init__(host)
+        self.answer = answer
+        self.redirect_to = redirect_to
 
     def serve(self, handler) -> None:
         fault, payload = self.answer(handler.path)
