@@ -163,7 +163,7 @@ def test_upload_page_shows_the_checks_beside_the_figures():
     at.switch_page("pages/unggah.py").run()
     assert not at.exception, [e.value for e in at.exception]
     exp = [e for e in at.expander if e.label.startswith("Kewajaran dan cakupan")]
-    assert exp and exp[0].label.endswith("(2)")
+    assert exp and exp[0].label == "Kewajaran dan cakupan: mencakup 2 dari 15 wilayah; 2 angka ditandai"
     frames = [d.value for d in at.dataframe if "Periksa" in d.value.columns]
     assert frames and sorted(frames[0]["Periksa"].str.split(":").str[0]) == ["mustahil", "periksa"]
 

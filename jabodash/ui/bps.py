@@ -55,7 +55,7 @@ def _bps_report(result, lang: str) -> None:
     if report.empty:
         st.info(t("bps_refresh.no_changes", lang))
     else:
-        wide = {t(f"bps_refresh.col.{c}", lang): st.column_config.TextColumn(width="medium")
+        wide = {t(f"bps_refresh.col.{c}", lang): st.column_config.TextColumn(width="large" if c == "check" else "medium")
                 for c in ("check", "old_source", "new_source")}
         st.dataframe(report, hide_index=True, key="bps_changes", column_config=wide)
     first = st.toggle(t("bps_refresh.precedence", lang), key="w_bps_precedence",

@@ -100,10 +100,10 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
 
 def plausibility(result, records, unit: str | None, lang: str) -> None:
     """Coverage of the 15 regions per indicator and the figures flagged as implausible."""
-    cov, flags, units = unggah.plausibility_tables(result, records, unit, lang)
+    cov, flags, units, summary = unggah.plausibility_tables(result, records, unit, lang)
     if cov.empty:
         return
-    label = t("unggah.plaus.heading", lang) + f" ({len(flags)})"
+    label = t("unggah.plaus.heading", lang) + ": " + summary
     with st.expander(label, expanded=bool(len(flags) or units)):
         st.caption(t("unggah.plaus.help", lang))
         for text in units:
