@@ -19,7 +19,8 @@ import pytest
 from bps_server import DKI, JABAR, KEY, payload
 from fault_server import FaultServer
 
-from jabodash.official import client, dukcapil, fetch, recipes, refresh
+from jabodash.official import client, dukcapil, recipes, refresh
+from jabodash.official import http_client as fetch
 
 LIMITS = fetch.Limits(read_timeout_s=0.6, table_deadline_s=1.5, run_deadline_s=30, max_bytes=1024 * 1024,
                       max_depth=64, retries=1, backoff_s=0.05)

@@ -19,7 +19,7 @@ Answers (see the fixtures in tests/bps_server.py):
 * HTTP 429, or an error message about a quota or a limit: quota / rate limit
 * anything that is not a JSON object (an HTML error page), a timeout, a refused connection.
 
-Every request goes through the one hardened client (:mod:`jabodash.official.fetch`): no redirect
+Every request goes through the one hardened client (:mod:`jabodash.official.http_client`): no redirect
 to another host (the key is in the path, so it is refused, never followed), deadlines per table
 and per run, a size cap, a content-type check, a nesting bound, no duplicate keys, retries with
 backoff on 429/5xx.
@@ -29,8 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jabodash.official import fetch
-from jabodash.official.fetch import (  # noqa: F401
+from jabodash.official import http_client as fetch
+from jabodash.official.http_client import (  # noqa: F401
     BAD_KEY,
     DEADLINE,
     HTTP,
@@ -45,7 +45,7 @@ from jabodash.official.fetch import (  # noqa: F401
     Deadline,
     Limits,
 )
-from jabodash.official.fetch import FetchError as BpsError
+from jabodash.official.http_client import FetchError as BpsError
 
 DEFAULT_BASE_URL = fetch.SOURCES["bps"].default
 DEFAULT_TIMEOUT_S = Limits.read_timeout_s

@@ -1,5 +1,5 @@
 """Population from Ditjen Dukcapil (Kemendagri)'s public GIS service, through the hardened client
-(jabodash.official.fetch): kab/kota and kecamatan of the 15 regions. No streamlit.
+(jabodash.official.http_client): kab/kota and kecamatan of the 15 regions. No streamlit.
 
 The service (its documented ArcGIS REST form, as public client code reads it: github:andifathulms/
 nusastats backend/dukcapil/client.py and ingest.py, whose audit notes that the answer carries no
@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 
 from jabodash.core.catalog import valid_range
 from jabodash.geo.regions import kemendagri_to_bps, load_regions
-from jabodash.official import fetch
+from jabodash.official import http_client as fetch
 from jabodash.official.parse import number
 
 SOURCE = fetch.Source("dukcapil", "JABODASH_DUKCAPIL_URL",
