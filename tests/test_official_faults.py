@@ -19,10 +19,11 @@ import pytest
 from bps_server import DKI, JABAR, KEY, payload
 from fault_server import FaultServer
 
-from jabodash.official import client, dukcapil, recipes, refresh
-from jabodash.official import http_client as fetch
+from jabodash.official import client, dukcapil, recipes
+from jabodash.official import fetch as refresh
+from jabodash.official import http_client as hc
 
-LIMITS = fetch.Limits(read_timeout_s=0.6, table_deadline_s=1.5, run_deadline_s=30, max_bytes=1024 * 1024,
+LIMITS = hc.Limits(read_timeout_s=0.6, table_deadline_s=1.5, run_deadline_s=30, max_bytes=1024 * 1024,
                       max_depth=64, retries=1, backoff_s=0.05)
 
 
@@ -150,10 +151,10 @@ def run_case(source: str, faults: dict, limits=LIMITS):
         return outcome, other.requests, took
 
 
-TRANSPORT = [("quota", fetch.QUOTA), ("html", fetch.NOT_JSON), ("timeout", fetch.TIMEOUT),
-             ("drip", fetch.DEADLINE), ("redirect", fetch.REDIRECT), ("huge", fetch.TOO_LARGE),
-             ("huge_nolength", fetch.TOO_LARGE), ("nested", fetch.MALFORMED), ("partial", fetch.MALFORMED),
-             ("duplicate", fetch.MALFORMED)]
+TRANSPORT = [("quota", hc.QUOTA), ("html", hc.NOT_JSON), ("timeout", hc.TIMEOUT),
+             ("drip", hc.DEADLINE), ("redirect", hc.REDIRECT), ("huge", hc.TOO_LARGE),
+             ("huge_nolength", hc.TOO_LARGE), ("nested", hc.MALFORMED), ("partial", hc.MALFORMED),
+             ("duplicate", hc.MALFORMED)]
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
@@ -172,7 +173,7 @@ def test_a_faulted_table_fails_by_name_and_the_others_are_kept(source, fault, ki
 @pytest.mark.parametrize("source", ["bps"])     # Dukcapil's service is public: no key to refuse
 def test_invalid_key_stops_the_refresh(source):
     outcome, elsewhere, _ = run_case(source, {"a": "bad_key", "b": "bad_key"})
-    assert outcome.errors == [("a", fetch.BAD_KEY)] and outcome.kept == []
+    assert outcome.errors == [("a", hc.BAD_KEY)] and outcome.kept == []
     assert outcome.exit_code == refresh.EXIT_USAGE and KEY not in outcome.report
 
 
@@ -206,33 +207,33 @@ def test_renamed_labels_keep_the_codes_and_are_reported(source):
 
 
 def test_the_run_deadline_stops_the_remaining_tables_without_a_request():
-    limits = fetch.Limits(read_timeout_s=0.6, table_deadline_s=1.0, run_deadline_s=0.9, retries=0)
+    limits = hc.Limits(read_timeout_s=0.6, table_deadline_s=1.0, run_deadline_s=0.9, retries=0)
     outcome, _, took = run_case("bps", {"a": "drip", "b": None}, limits)
-    assert outcome.errors == [("a", fetch.DEADLINE), ("b", fetch.DEADLINE)]
+    assert outcome.errors == [("a", hc.DEADLINE), ("b", hc.DEADLINE)]
     assert '"run_deadline_s": 0.9' in outcome.report and took < 5
 
 
 # --- the client itself -------------------------------------------------------------------------
 
 def test_the_nesting_bound_is_checked_before_parsing():
-    assert fetch.json_depth(b'{"a": [1, {"b": "[[[[[["}]}') == 3
-    with pytest.raises(fetch.FetchError) as err:
-        fetch.parse_json(b"[" * 100_000 + b"]" * 100_000, 64)
-    assert err.value.kind == fetch.MALFORMED
+    assert hc.json_depth(b'{"a": [1, {"b": "[[[[[["}]}') == 3
+    with pytest.raises(hc.FetchError) as err:
+        hc.parse_json(b"[" * 100_000 + b"]" * 100_000, 64)
+    assert err.value.kind == hc.MALFORMED
 
 
 @pytest.mark.parametrize("text", [b'{"a": 1, "a": 2}', b'{"a": NaN}', b'{"a": Infinity}'])
 def test_duplicate_keys_and_non_numbers_are_malformed(text):
-    with pytest.raises(fetch.FetchError) as err:
-        fetch.parse_json(text, 64)
-    assert err.value.kind == fetch.MALFORMED
+    with pytest.raises(hc.FetchError) as err:
+        hc.parse_json(text, 64)
+    assert err.value.kind == hc.MALFORMED
 
 
 def test_a_url_at_another_origin_is_never_requested():
-    f = fetch.Fetcher("http://127.0.0.1:9/v1/", LIMITS, secrets=("sekret123",))
-    with pytest.raises(fetch.FetchError) as err:
+    f = hc.Fetcher("http://127.0.0.1:9/v1/", LIMITS, secrets=("sekret123",))
+    with pytest.raises(hc.FetchError) as err:
         f.get("http://127.0.0.2:9/v1/key/sekret123/")
-    assert err.value.kind == fetch.REDIRECT and "sekret123" not in str(err.value)
+    assert err.value.kind == hc.REDIRECT and "sekret123" not in str(err.value)
 
 
 def test_retries_with_backoff_then_quota():
@@ -243,14 +244,14 @@ def test_retries_with_backoff_then_quota():
         return ("quota", {}) if len(calls) < 3 else (None, {"status": "OK", "n": 1})
 
     with FaultServer(answer) as srv:
-        f = fetch.Fetcher(srv.origin + "/", fetch.Limits(retries=2, backoff_s=0.01))
+        f = hc.Fetcher(srv.origin + "/", hc.Limits(retries=2, backoff_s=0.01))
         assert f.get_json(srv.origin + "/x") == {"status": "OK", "n": 1}
         assert len(calls) == 3
         calls.clear()
-        f = fetch.Fetcher(srv.origin + "/", fetch.Limits(retries=1, backoff_s=0.01))
-        with pytest.raises(fetch.FetchError) as err:
+        f = hc.Fetcher(srv.origin + "/", hc.Limits(retries=1, backoff_s=0.01))
+        with pytest.raises(hc.FetchError) as err:
             f.get_json(srv.origin + "/x")
-        assert err.value.kind == fetch.QUOTA and len(calls) == 2
+        assert err.value.kind == hc.QUOTA and len(calls) == 2
 
 
 def test_same_origin_redirect_is_followed():
@@ -261,16 +262,16 @@ def test_same_origin_redirect_is_followed():
 
     with FaultServer(answer) as srv:
         # the stand-in's raw answers carry no Location: a redirect without one is an error, said
-        f = fetch.Fetcher(srv.origin + "/", LIMITS)
-        with pytest.raises(fetch.FetchError) as err:
+        f = hc.Fetcher(srv.origin + "/", LIMITS)
+        with pytest.raises(hc.FetchError) as err:
             f.get_json(srv.origin + "/old")
-        assert err.value.kind == fetch.HTTP
+        assert err.value.kind == hc.HTTP
 
 
 def test_limits_from_settings(monkeypatch):
     monkeypatch.setenv("JABODASH_FETCH_TABLE_DEADLINE_S", "7")
     monkeypatch.setenv("JABODASH_FETCH_RUN_DEADLINE_S", "70")
-    lim = fetch.Limits.from_env()
+    lim = hc.Limits.from_env()
     assert (lim.table_deadline_s, lim.run_deadline_s) == (7.0, 70.0)
     monkeypatch.setenv("JABODASH_BPS_URL", "http://mirror.example/v1")
     assert client.base_url() == "http://mirror.example/v1/"

@@ -12,7 +12,8 @@ from jabodash.core.catalog import load_catalog, load_ranges, valid_range
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.features import unggah
 from jabodash.ingest import plausible, read_upload
-from jabodash.official import recipes, refresh, report
+from jabodash.official import fetch as refresh
+from jabodash.official import recipes, report
 
 BUILTIN = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 

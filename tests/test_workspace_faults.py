@@ -15,7 +15,7 @@ from jabodash.core.paths import ROOT
 from jabodash.features import unggah
 from jabodash.ingest import read_upload
 from jabodash.server import __main__ as server_main
-from jabodash.store import save_notes, sharing, workspace
+from jabodash.store import access, save_notes, shelf
 
 CSV = b"wilayah,tahun,jumlah_warung\nKota Depok,2023,10\nKota Bogor,2023,12\nKota Bekasi,2023,14\n"
 
@@ -41,8 +41,8 @@ def test_audit_of_a_save_names_the_new_dataset_and_the_file():
     at = _page()
     at.button(key="u_save").click().run()
     assert not at.exception
-    saved = workspace.list_datasets()
-    entry = [e for e in sharing.entries() if e["action"] == "dataset.save"][-1]
+    saved = shelf.list_datasets()
+    entry = [e for e in access.entries() if e["action"] == "dataset.save"][-1]
     # before: target "data.csv" (the user's file name, the same for every save of that file)
     assert entry["target"] == saved[0]["id"] and entry["file"] == "data.csv" and entry["result"] == "ok"
 
@@ -54,7 +54,7 @@ def test_audit_of_a_cli_save_names_the_new_dataset_and_the_file(tmp_path):
                           capture_output=True, text=True, timeout=300, env={**os.environ})
     assert done.returncode == 0, done.stderr
     dataset_id = json.loads(done.stdout)["dataset_id"]
-    entry = [e for e in sharing.entries() if e["action"] == "dataset.save"][-1]
+    entry = [e for e in access.entries() if e["action"] == "dataset.save"][-1]
     assert entry["target"] == dataset_id and entry["file"] == "data.csv" and entry["session"] == "cli"
 
 
@@ -63,21 +63,23 @@ def test_a_second_save_of_the_same_name_is_told():
     at.button(key="u_save").click().run()
     assert not any("bernama sama" in w.value for w in at.warning)      # the first: nothing to say
     at.button(key="u_save").click().run()
-    first, second = sorted(workspace.list_datasets(), key=lambda m: m["created_at"])
-    notices = [w.value for w in at.warning if "bernama sama" in w.value]
-    assert len(notices) == 1 and first["id"] in notices[0].replace("\\", "")
-    assert [o["id"] for o in save_notes.same_title(second["id"])] == [first["id"]]
+    ids = {m["id"] for m in shelf.list_datasets()}
+    notices = [w.value.replace("\\", "") for w in at.warning if "bernama sama" in w.value]
+    named = [i for i in ids if notices and i in notices[0]]
+    assert len(ids) == 2 and len(notices) == 1 and len(named) == 1     # the first save, named to the second
+    (second,) = ids - set(named)
+    assert [o["id"] for o in save_notes.same_title(second)] == named
 
 
 def _save(barrier, workspace_path, name):
     os.environ["JABODASH_WORKSPACE"] = workspace_path
     result = read_upload(CSV, "data.csv")
     barrier.wait()
-    workspace.save_dataset(result, CSV, "data.csv", {"title": name, "indicator": name})
+    shelf.save_dataset(result, CSV, "data.csv", {"title": name, "indicator": name})
 
 
 def test_two_processes_saving_one_name_at_once_keep_both_and_each_sees_the_other(ws):
-    workspace.datasets_dir()
+    shelf.datasets_dir()
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(2)
     procs = [ctx.Process(target=_save, args=(barrier, str(ws), "Sekolah")) for _ in range(2)]
@@ -86,7 +88,7 @@ def test_two_processes_saving_one_name_at_once_keep_both_and_each_sees_the_other
     for p in procs:
         p.join(120)
         assert p.exitcode == 0
-    a, b = workspace.list_datasets()
+    a, b = shelf.list_datasets()
     assert a["title"] == b["title"] == "Sekolah" and a["id"] != b["id"]
     assert [o["id"] for o in save_notes.same_title(a["id"])] == [b["id"]]
     assert [o["id"] for o in save_notes.same_title(b["id"])] == [a["id"]]
@@ -99,7 +101,7 @@ def _dead_pid() -> int:
 
 
 def test_a_killed_saves_temporary_folder_goes_when_a_server_process_starts(ws, monkeypatch):
-    root = workspace.datasets_dir()
+    root = shelf.datasets_dir()
     # what a save killed between mkdir and rename leaves: .tmp-<id>.<pid>.<host>.<random>
     left = root / f".tmp-warung-1.{_dead_pid()}.{shared_fs.host()}.abcd1234"
     left.mkdir()
@@ -113,8 +115,8 @@ def test_a_killed_saves_temporary_folder_goes_when_a_server_process_starts(ws, m
 
 
 def test_no_tidying_in_a_read_only_workspace(ws, monkeypatch):
-    root = workspace.datasets_dir()
+    root = shelf.datasets_dir()
     left = root / f".tmp-warung-1.{_dead_pid()}.{shared_fs.host()}.abcd1234"
     left.mkdir()
-    monkeypatch.setenv(sharing.READONLY_ENV, "1")
+    monkeypatch.setenv(access.READONLY_ENV, "1")
     assert server_main.tidy_workspace() == 0 and left.exists()

@@ -61,5 +61,5 @@ def report_text(out: dict, lang: str) -> str:
     for cell in out["refused"]:
         lines.append(f"  ! {cell['code']} {cell['name']}: '{cell['raw']}' ({cell['reason']})")
     for err in out["errors"]:
-        lines.append("  ! " + t(f"bps_refresh.error.{err['kind']}", lang, detail=err.get("detail") or ""))
+        lines.append("  ! " + t(f"data.refresh.error.{err['kind']}", lang, detail=err.get("detail") or ""))
     return "\n".join(lines)

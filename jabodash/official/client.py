@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jabodash.official import http_client as fetch
+from jabodash.official import http_client
 from jabodash.official.http_client import (  # noqa: F401
     BAD_KEY,
     DEADLINE,
@@ -47,7 +47,7 @@ from jabodash.official.http_client import (  # noqa: F401
 )
 from jabodash.official.http_client import FetchError as BpsError
 
-DEFAULT_BASE_URL = fetch.SOURCES["bps"].default
+DEFAULT_BASE_URL = http_client.SOURCES["bps"].default
 DEFAULT_TIMEOUT_S = Limits.read_timeout_s
 MAX_BYTES = Limits.max_bytes
 
@@ -57,12 +57,12 @@ _SEGMENT = re.compile(r"^[0-9A-Za-z]{1,16}$")
 
 
 def base_url() -> str:
-    return fetch.SOURCES["bps"].base_url()
+    return http_client.SOURCES["bps"].base_url()
 
 
 def scrub(text: str, key: str | None) -> str:
     """``text`` with every occurrence of the key replaced (belt and braces)."""
-    return fetch.scrub(text, (key,))
+    return http_client.scrub(text, (key,))
 
 
 def _path(domain: str, var: str, lang: str) -> str:
@@ -94,14 +94,14 @@ class BpsClient:
     timeout: float = DEFAULT_TIMEOUT_S
     limits: Limits | None = None
     run: Deadline | None = None
-    fetcher: fetch.Fetcher = field(init=False, repr=False)
+    fetcher: http_client.Fetcher = field(init=False, repr=False)
 
     def __post_init__(self):
         self.base = self.base or base_url()
         if not self.key or not re.fullmatch(r"[0-9A-Za-z_-]{4,128}", self.key):
             raise BpsError(BAD_KEY, "format")
         self.limits = self.limits or Limits.from_env(read_timeout_s=self.timeout)
-        self.fetcher = fetch.Fetcher(self.base, self.limits, secrets=(self.key,), run=self.run)
+        self.fetcher = http_client.Fetcher(self.base, self.limits, secrets=(self.key,), run=self.run)
         self.run = self.fetcher.run
 
     def table(self, domain: str, var: str, lang: str = "ind") -> dict:

@@ -32,10 +32,10 @@ from datetime import datetime, timezone
 
 from jabodash.core.catalog import valid_range
 from jabodash.geo.regions import kemendagri_to_bps, load_regions
-from jabodash.official import http_client as fetch
+from jabodash.official import http_client
 from jabodash.official.parse import number
 
-SOURCE = fetch.Source("dukcapil", "JABODASH_DUKCAPIL_URL",
+SOURCE = http_client.Source("dukcapil", "JABODASH_DUKCAPIL_URL",
                       "https://gis.dukcapil.kemendagri.go.id/arcgis/rest/services/")
 SERVICES = {"kabkota": "AGR_VISUAL_KAB_FIX", "kecamatan": "AGR_VISUAL_KEC_FIX"}
 INDICATORS = {1: "population_dukcapil_sem1", 2: "population_dukcapil"}
@@ -100,16 +100,16 @@ def where_clause(members) -> str:
 
 
 class DukcapilClient:
-    def __init__(self, base: str | None = None, limits: fetch.Limits | None = None):
+    def __init__(self, base: str | None = None, limits: http_client.Limits | None = None):
         self.base = base or SOURCE.base_url()
-        self.fetcher = fetch.Fetcher(self.base, limits or fetch.Limits.from_env())
+        self.fetcher = http_client.Fetcher(self.base, limits or http_client.Limits.from_env())
 
     def _json(self, url: str) -> dict:
         data = self.fetcher.get_json(url)
         if not isinstance(data, dict):
-            raise fetch.FetchError(fetch.MALFORMED, "not an object")
+            raise http_client.FetchError(http_client.MALFORMED, "not an object")
         if "error" in data:
-            raise fetch.FetchError(fetch.HTTP, f"ArcGIS error {str((data['error'] or {}).get('code', ''))[:6]}")
+            raise http_client.FetchError(http_client.HTTP, f"ArcGIS error {str((data['error'] or {}).get('code', ''))[:6]}")
         return data
 
     def layer(self, service: str) -> int:
@@ -117,7 +117,7 @@ class DukcapilClient:
         layers = data.get("layers")
         if not isinstance(layers, list) or not layers or not isinstance(layers[0], dict) \
                 or not isinstance(layers[0].get("id"), int):
-            raise fetch.FetchError(fetch.MALFORMED, "layers")
+            raise http_client.FetchError(http_client.MALFORMED, "layers")
         return layers[0]["id"]
 
     def query_url(self, service: str, layer: int, where: str, offset: int) -> str:
@@ -137,11 +137,11 @@ class DukcapilClient:
             feats = data.get("features")
             if not isinstance(feats, list) or not all(isinstance(f, dict) and isinstance(f.get("attributes"), dict)
                                                       for f in feats):
-                raise fetch.FetchError(fetch.MALFORMED, "features")
+                raise http_client.FetchError(http_client.MALFORMED, "features")
             out.extend(f["attributes"] for f in feats)
             if not feats or not data.get("exceededTransferLimit"):
                 return out, first
-        raise fetch.FetchError(fetch.TOO_LARGE, f"more than {MAX_PAGES} pages")
+        raise http_client.FetchError(http_client.TOO_LARGE, f"more than {MAX_PAGES} pages")
 
 
 def _code(attrs: dict, *keys) -> str | None:
@@ -158,19 +158,19 @@ def _code(attrs: dict, *keys) -> str | None:
 
 
 def run(year: int, semester: int, level: str = "kabkota", base: str | None = None,
-        limits: fetch.Limits | None = None) -> DukcapilRefresh:
+        limits: http_client.Limits | None = None) -> DukcapilRefresh:
     """Read the population of the 15 regions (``level`` kabkota or kecamatan) for the stated
     ``year`` and ``semester``."""
     if semester not in INDICATORS or level not in SERVICES:
         raise ValueError("semester 1 or 2; level kabkota or kecamatan")
-    limits = limits or fetch.Limits.from_env()
+    limits = limits or http_client.Limits.from_env()
     out = DukcapilRefresh(year=int(year), semester=semester, level=level, limits=limits.said(),
                           retrieved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     members = _members()
     try:
         client = DukcapilClient(base, limits)
         attrs, out.url = client.features(level, where_clause(members))
-    except fetch.FetchError as exc:
+    except http_client.FetchError as exc:
         out.errors.append({"level": level, "kind": exc.kind, "detail": exc.detail})
         return out
     rng = valid_range(out.indicator)

@@ -11,16 +11,16 @@ from jabodash.server.hosts import allowed_hosts
 
 def tidy_workspace() -> int:
     """Remove what killed saves left in the shared workspace (stale ``.tmp-``/``.trash-``
-    folders, see jabodash.store.workspace.cleanup_temp) when the process starts, as the README
+    folders, see jabodash.store.shelf.cleanup_temp) when the process starts, as the README
     says: a worker started again after a kill does it before its first page. Not in a read-only
     workspace; a workspace that cannot be read is the pages' concern, not the start's."""
     from jabodash.core.paths import workspace_dir
-    from jabodash.store import sharing, workspace
+    from jabodash.store import access, shelf
     root = workspace_dir() / "datasets"
-    if sharing.read_only() or not root.is_dir():
+    if access.read_only() or not root.is_dir():
         return 0
     try:
-        return workspace.cleanup_temp(root=root)
+        return shelf.cleanup_temp(root=root)
     except OSError:
         return 0
 

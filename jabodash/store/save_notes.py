@@ -4,7 +4,7 @@ never overwrites another's dataset); the second saver is told, with the other's 
 one of them can be renamed. Reads the listing only; no lock is needed to read."""
 from __future__ import annotations
 
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 
 def _norm(title) -> str:
@@ -14,7 +14,7 @@ def _norm(title) -> str:
 def same_title(dataset_id: str) -> list[dict]:
     """The other readable saved datasets whose title equals this one's (case and spacing
     aside), oldest first: ``{"id", "title", "created_at"}``."""
-    saved = workspace.list_datasets()
+    saved = shelf.list_datasets()
     mine = next((m for m in saved if m.get("id") == dataset_id), None)
     if mine is None:
         return []
