@@ -16,6 +16,12 @@ interpolates or fills a value. Its decisions are listed here and recorded in the
 * Additions (additions_*.csv, with a quality column): rows of quality good or medium are
   figures like the others; rows of quality low go only to data/conflicts.csv, as evidence
   (kept_value = the figure in the data, empty when there is none: a gap stays a gap).
+* Sourced figures (data/sources/*.csv, columns SOURCE_COLUMNS: one row per figure with the page
+  read, its title and publisher, a short quote showing the number, and the grade decided by the
+  guide's rule with its reason): figures like the others, graded as the file says (not by
+  GRADE_RULES). One dataset per address; its title names the publisher first. Where a sourced
+  figure and another differ, the more official grade wins (at an equal grade the sourced file,
+  read with a quote, wins); the other goes to data/conflicts.csv.
 * Every dataset gets a provenance grade (GRADE_RULES below, first match wins; the reason goes to
   datasets.csv grade_reason): official (BPS or a ministry/government agency, read on its own
   site), official-cited (a news agency or document quoting a named BPS table, release or
@@ -34,6 +40,9 @@ from urllib.parse import urlparse
 import pandas as pd
 
 OUT = Path(__file__).resolve().parent.parent / "data"
+SOURCES = OUT / "sources"
+SOURCE_COLUMNS = ["region_code", "indicator", "year", "value", "unit", "source_url", "source_title", "publisher",
+                  "quote", "grade", "grade_reason", "note"]
 
 RENAMES = {
     "population_density": "population_density_published",
@@ -173,7 +182,7 @@ def url_of(source: str) -> str:
     return ""
 
 
-def build(ref: Path, out_dir: Path = OUT) -> None:
+def build(ref: Path, out_dir: Path = OUT, sources_dir: Path = SOURCES) -> None:
     out_dir.mkdir(exist_ok=True)
     regions = pd.read_csv(ref / "regions.csv", dtype={"code": str, "kemendagri_code": str})
     regions = regions.rename(columns={"type": "kind", "in_aglomerasi_law_2_2024": "in_agglomeration"})
@@ -191,6 +200,9 @@ def build(ref: Path, out_dir: Path = OUT) -> None:
     obs["indicator"] = obs["indicator"].replace(RENAMES)
     obs["note"] = obs["note"].fillna("")
     grades = grade_sources(obs)
+    sourced, sourced_meta = read_sources(sources_dir)
+    obs = pd.concat([obs, sourced], ignore_index=True)
+    grades.update({key: (meta["grade"], meta["grade_reason"]) for key, meta in sourced_meta.items()})
     keep = []
     dropped = []
     for key, group in obs.groupby(["region_code", "indicator", "year"], sort=False):
@@ -198,12 +210,13 @@ def build(ref: Path, out_dir: Path = OUT) -> None:
             keep.append(group.index[0])
             continue
         if group["value"].nunique() == 1:
-            best = max(group.index, key=lambda i: GRADES[::-1].index(grades[group.loc[i, "source"]][0]))
+            best = max(group.index, key=lambda i: (GRADES[::-1].index(grades[group.loc[i, "source"]][0]),
+                                                   group.loc[i, "source"] in sourced_meta))
             keep.append(best)
             others = "; ".join(group.loc[i, "source"] for i in group.index if i != best)
             obs.loc[best, "note"] = f"{obs.loc[best, 'note']} | CORROBORATED by {others}".strip(" |")
             continue
-        value, reason = CONFLICT_RULES[key]  # a new conflict must get a rule: KeyError on purpose
+        value, reason = CONFLICT_RULES.get(key) or by_grade(group, grades, sourced_meta, key)
         kept = group[group["value"] == value]
         assert len(kept) == 1, key
         keep.append(kept.index[0])
@@ -238,6 +251,9 @@ def build(ref: Path, out_dir: Path = OUT) -> None:
     datasets["license"] = "not stated by the source; figures are facts quoted from the publication named in title"
     flow_grades = grade_sources(flows.assign(note=flows["note"].fillna("")))
     graded = datasets["title"].map(lambda s: grades.get(s) or flow_grades[s])
+    for key, meta in sourced_meta.items():   # the key is "sources:<url>"; the title names the publisher
+        at = datasets["title"] == key
+        datasets.loc[at, ["title", "origin", "source_url"]] = [meta["title"], meta["publisher"], meta["url"]]
     datasets["grade"] = graded.map(lambda g: g[0])
     datasets["grade_reason"] = graded.map(lambda g: g[1])
     assert datasets["id"].is_unique
@@ -259,6 +275,49 @@ def read_additions(ref: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     used = add["quality"].isin(ADDITION_QUALITIES_USED)
     add.loc[used, "note"] = add.loc[used].apply(lambda r: f"{r.note} (quality {r.quality})".strip(), axis=1)
     return add[used].drop(columns="quality"), add[~used]
+
+
+def read_sources(folder: Path) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The figures of folder/*.csv (columns SOURCE_COLUMNS) as rows like indicators_long.csv, their
+    source being "sources:<url>", and per source its title, publisher, url and grade from the file.
+    The quote showing the number leads the row's note."""
+    frames = [pd.read_csv(path, dtype=str, keep_default_na=False).assign(file=path.name)
+              for path in sorted(folder.glob("*.csv"))]
+    if not frames:
+        return pd.DataFrame(columns=["region_code", "indicator", "year", "value", "unit", "source", "note"]), {}
+    rows = pd.concat(frames, ignore_index=True)
+    for path, frame in zip(sorted(folder.glob("*.csv")), frames):
+        missing = set(SOURCE_COLUMNS) - set(frame.columns)
+        assert not missing, f"{path.name}: columns missing: {sorted(missing)}"
+    bad = rows[~rows["grade"].isin(GRADES) | (rows["source_url"] == "") | (rows["quote"] == "")
+               | (rows["publisher"] == "") | (rows["grade_reason"] == "") | (rows["value"] == "")]
+    assert bad.empty, f"rows without a grade, address, publisher, quote, reason or value: {bad.head().to_dict('records')}"
+    rows["source"] = "sources:" + rows["source_url"]
+    meta: dict[str, dict] = {}
+    for key, part in rows.groupby("source", sort=False):
+        first = part.iloc[0]
+        assert part["grade"].nunique() == 1, f"{first.source_url}: one address, one grade"
+        meta[key] = {"title": f"{first.publisher}: {first.source_title}", "publisher": first.publisher,
+                     "url": first.source_url, "grade": first.grade, "grade_reason": first.grade_reason}
+    rows["note"] = rows.apply(lambda r: f'"{r.quote}"' + (f" | {r.note}" if r.note else ""), axis=1)
+    out = rows[["region_code", "indicator", "year", "value", "unit", "source", "note"]].copy()
+    out["year"] = out["year"].astype(int)
+    out["value"] = out["value"].astype(float)
+    return out, meta
+
+
+def by_grade(group: pd.DataFrame, grades: dict, sourced: dict, key) -> tuple[float, str]:
+    """The value kept where a sourced figure differs from another: the more official grade, at an
+    equal grade the sourced file's figure. Two figures that no rule separates raise KeyError."""
+    def rank(i):
+        source = group.loc[i, "source"]
+        return (GRADES[::-1].index(grades[source][0]), source in sourced)
+    ranked = sorted(group.index, key=rank, reverse=True)
+    if not any(group.loc[i, "source"] in sourced for i in ranked) or rank(ranked[0]) == rank(ranked[1]):
+        raise KeyError(key)   # a new conflict must get a rule in CONFLICT_RULES
+    best = group.loc[ranked[0]]
+    title = sourced[best.source]["title"] if best.source in sourced else best.source
+    return best.value, f"kept {best.value:g}: {grades[best.source][0]} source ({title}) ranks above the others"
 
 
 def evidence_rows(low: pd.DataFrame, kept: pd.DataFrame) -> list[dict]:
