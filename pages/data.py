@@ -10,7 +10,7 @@ from jabodash.core import grades
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data, unggah
-from jabodash.ui import bps
+from jabodash.ui import bps, core_coverage
 
 state = ui.page_setup("data")
 lang = state.lang
@@ -95,6 +95,8 @@ else:
                                             state.region_set, tuple(options), lang), key="meta_coverage",
                         config=charts.png_config("jabodash_coverage_matrix"))
         ui.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
+
+core_coverage.render(state, src)   # core set x regions: latest year and grade (issue 23)
 
 st.subheader(t("methods.section.boundaries", lang))
 infos = data.boundary_info()
