@@ -76,15 +76,15 @@ def test_every_dataset_has_a_grade_and_a_reason():
 def test_the_153_original_datasets_are_graded_as_recorded():
     """The counts of the closing note (issue 13): 153 datasets before the additions of 2026-12 and
     the sourced files (data/sources), less the Cianjur TPT article whose address pointed elsewhere
-    (dropped), after the audit of issue 23: two government news pages official -> official-cited,
+    and two databoks age tables that are not BPS estimates (dropped), after the audit of issue 23: two government news pages official -> official-cited,
     a coursework repository's poverty files and a transcription of BIG's areas -> secondary."""
     additions = pd.read_csv(DATA / "observations.csv", dtype=str, keep_default_na=False)
     added = set(additions.loc[additions["note"].str.contains(r"\(quality (?:good|medium)\)"), "dataset_id"])
     _, sourced = build_data.read_sources(DATA / "sources")
     added |= {build_data.dataset_id(key) for key in sourced}
     original = DATASETS[~DATASETS["id"].isin(added - set(_older_ids()))]
-    assert len(original) == 152
-    assert original["grade"].value_counts().to_dict() == {"secondary": 96, "official-cited": 55, "official": 1}
+    assert len(original) == 150
+    assert original["grade"].value_counts().to_dict() == {"secondary": 94, "official-cited": 55, "official": 1}
     by_origin = DATASETS.set_index("origin")["grade"]
     assert by_origin["jakutkota.bps.go.id"] == "official"
     assert (DATASETS.loc[DATASETS["title"].str.contains("Wikipedia"), "grade"] == "secondary").all()

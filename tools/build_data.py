@@ -68,12 +68,6 @@ CONFLICT_RULES = {
         "kept 81.17: CNBC quoting the BPS Kota Depok report (additions 2026-12, quality good); "
         "81.0 is an infographic's approximate 'sekitar Rp81 triliun'",
     ),
-    ("3271", "population_estimate_bps", 2024): (
-        1137018.0,
-        "kept 1,137,018: databoks poverty page citing BPS (additions 2026-12, quality medium); 1,132,548 comes "
-        "from databoks' 'penduduk menurut umur' series, whose Jakarta Pusat and Kep. Seribu 2024 values fall "
-        "below SP2020 and are probably not the BPS mid-year estimate",
-    ),
 }
 
 # The same figure from two sources is not a conflict: the row of the better-graded source is kept
@@ -141,6 +135,16 @@ DROPPED_SOURCES = {
     "cianjurupdate.com/cara-efektif-membuat-backlink": (
         "dropped: the provenance URL points to an unrelated page (an SEO article) and the cited cianjurupdate "
         "article could not be found; the gap stays"),
+    "jumlah-penduduk-dan-persentase-kemiskinan-di-kota-bogor-2004-2024": (
+        "dropped: not the BPS mid-year estimate; databoks' poverty pages give the Dukcapil registry of semester I "
+        "2024 (the same template gives Kab. Tangerang 3,373,149 and Kota Bekasi 2,526,133, the counts of Dukcapil's "
+        "semester I 2024 release); the gap stays"),
+    "jumlah-penduduk-menurut-umur-di-kota-bogor-2024": (
+        "dropped: databoks' 'penduduk menurut umur' series is not the BPS mid-year estimate (its Jakarta Pusat and "
+        "Kep. Seribu 2024 values fall below SP2020); the gap stays"),
+    "jumlah-penduduk-menurut-umur-di-kota-jakarta-pusat-2024": (
+        "dropped: databoks' 'penduduk menurut umur' series is not the BPS mid-year estimate (914,918 is far below "
+        "SP2020, 1,056,896, and the mid-2023 estimate); the gap stays"),
     "radarbanten.co.id/2023/05/17/inilah-urutan-pendapatan-per-kapita": (
         "dropped: read from a garbled article (printed 'Rp47,776,14', 'Rp94.382,54', 'Rp69,990,14'; Kota "
         "Tangerang +20 % on 2021); the gap stays until BPS Banten's table is read"),
