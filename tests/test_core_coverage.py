@@ -84,3 +84,15 @@ def test_data_page_shows_the_core_coverage_table_and_follows_the_switch():
     assert "Hanya angka resmi dan resmi dikutip yang dihitung" in texts(on)
     table = next(d.value for d in on.dataframe if "Jakarta Selatan" in d.value.columns and len(d.value) == 12)
     assert not table.apply(lambda col: col.str.contains("sekunder")).any().any()
+
+
+def test_a_sourced_figure_names_its_publisher_first_in_the_source_line():
+    from jabodash import charts
+    values = get_store().query("indicator_values", indicator_id="poor_population", year=2024,
+                               region_set="agglomeration").set_index("region_code")
+    jaksel = values.loc[["3171"]].reset_index()
+    assert charts.sources_line(jaksel, "id") == "BPS Jakarta Selatan, Dalam Angka 2025, via ANTARA [resmi dikutip]"
+    # an address-titled (older) dataset still names the publication it cites, then its site
+    census = get_store().query("indicator_values", indicator_id="population_census", year=2020,
+                               region_set="agglomeration")
+    assert charts.sources_line(census[census.region_code == "3171"], "id").startswith("BPS SP2020 melalui ")
