@@ -21,7 +21,9 @@ def render(state, src) -> None:
     pct = f"{share['share'] * 100:.0f} %"
     st.caption(t("methods.core.stored", lang, figures=_n(share["figures"], lang),
                  official=_n(share["official_or_cited"], lang), share=pct))
-    st.dataframe(coverage.matrix(frame, lang), key="meta_core_coverage")
+    table = coverage.matrix(frame, lang)
+    st.dataframe(table, key="meta_core_coverage",
+                 column_config={c: st.column_config.TextColumn(width="medium") for c in table.columns})
     if counts["with_figure"] < counts["cells"]:
         st.caption(t("methods.core.gaps_howto", lang))
     ui.csv_download(frame, "jabodash_core_coverage.csv", lang, key="dl_meta_core_coverage")
