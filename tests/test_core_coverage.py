@@ -8,7 +8,7 @@ import pandas as pd
 from conftest import OBS, ROOT, run_page, texts
 
 from jabodash.cli import main as cli_main
-from jabodash.features import coverage
+from jabodash.features import data as coverage
 from jabodash.store import get_store
 
 DATASETS = pd.read_csv(ROOT / "data" / "datasets.csv", dtype=str, keep_default_na=False).set_index("id")
@@ -42,7 +42,7 @@ def test_every_cell_is_the_latest_figure_of_the_data_files():
 def test_summary_counts_recent_years_and_grades():
     frame = pd.DataFrame({"year": pd.array([2025, 2024, 2023, 2019, None], dtype="Int64"),
                           "grade": ["official", "official-cited", "secondary", "secondary", None]})
-    assert coverage.summary(frame) == {"cells": 5, "with_figure": 4, "since_2023": 3, "since_2024": 2,
+    assert coverage.core_summary(frame) == {"cells": 5, "with_figure": 4, "since_2023": 3, "since_2024": 2,
                                        "by_grade": {"secondary": 2, "official": 1, "official-cited": 1}}
 
 
@@ -54,11 +54,11 @@ def test_stored_share_counts_every_stored_figure_by_grade():
 
 
 def test_matrix_has_a_row_per_core_indicator_and_a_column_per_region():
-    table = coverage.matrix(coverage.core_coverage(get_store().query), "id")
+    table = coverage.core_matrix(coverage.core_coverage(get_store().query), "id")
     assert table.shape == (12, 15)
     assert list(table.columns) == REGIONS.sort_values("code")["short_name"].tolist()
-    assert coverage.cell_text(2024, "official-cited", "id") == "2024 · resmi dikutip"
-    assert coverage.cell_text(None, None, "en") == "–"
+    assert coverage.core_cell_text(2024, "official-cited", "id") == "2024 · resmi dikutip"
+    assert coverage.core_cell_text(None, None, "en") == "–"
     assert table.isna().sum().sum() == 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from jabodash.features import coverage as core_coverage
+from jabodash.features import data as data_feature
 from jabodash.store import get_store
 
 
@@ -34,13 +34,13 @@ def collect(region_set: str = "agglomeration") -> dict:
             {"id": d.id, "title": d.title, "origin": d.origin, "license": d.license,
              "source_url": d.source_url, "rows": int(d.rows), "grade": d.grade}
             for d in datasets.itertuples()] + _official_datasets(),
-        "coverage": core_coverage.as_json(store.query, region_set),
+        "coverage": data_feature.core_coverage_json(store.query, region_set),
     }
 
 
 def _official_datasets() -> list[dict]:
-    """The saved BPS WebAPI refreshes (jabodash.official.store), with their BPS tables as source."""
-    from jabodash.official import store as official
+    """The saved BPS WebAPI refreshes (jabodash.official.dataset), with their BPS tables as source."""
+    from jabodash.official import dataset as official
     try:
         metas = official.saved_refreshes()
     except Exception:  # noqa: BLE001 - an unreadable workspace must not stop info
