@@ -229,6 +229,15 @@ def test_every_slide_carries_sources_and_the_closing_slides_list_all(deck, brief
     assert "Lisensi" in cells and "sekunder" in cells
 
 
+def test_a_trend_speaks_of_the_latest_year_most_regions_have(src):
+    story = stories.parse_story('title = "T"\n[[step]]\ntitle = "a"\nindicator = "poverty_rate"\nkind = "trend"\n')
+    slide = model.from_story(src, story).slides[0]
+    years = src.years("poverty_rate", "agglomeration")
+    good = years[years["regions_with_value"] >= 10]["year"]
+    assert slide.year == int(good.max())
+    assert int(slide.frame["value"].notna().sum()) >= 10
+
+
 def test_english_brief_and_region_set_override(src, story):
     english = model.from_story(src, story, "en", region_set="jabodetabek")
     assert english.subtitle == "Jabodetabek (14)"
@@ -357,7 +366,8 @@ def test_chart_titles_carry_indicator_year_and_unit(deck, brief):
         for shape in slide.shapes:
             if shape.has_chart:
                 title = shape.chart.chart_title.text_frame.text
-                assert s.indicator.name("id") in title and str(s.year) in title
+                years = sorted(s.series["year"].unique()) if s.kind == "trend" else [s.year]
+                assert s.indicator.name("id") in title and str(years[-1]) in title
                 assert title.endswith(f"({s.indicator.unit('id')})")
 
 

@@ -243,6 +243,20 @@ def _years(src, ind: Indicator, region_set: str) -> list[int]:
     return sorted(views.years_of(src, ind.id, region_set))
 
 
+MIN_SHARE = 2 / 3        # a year whose figures most regions of the set have
+
+
+def comparable_year(src, indicator: str, region_set: str, own: set[int] | None = None) -> int | None:
+    """The latest year (among ``own`` when given) in which at least two thirds of the set have a
+    figure: a trend's findings speak of it, not of a newer year that few regions have yet. Without
+    such a year: the latest (of ``own``), or None when there is none."""
+    years = src.years(indicator, region_set)
+    total = len(src.regions(region_set))
+    rows = [(int(r.year), r.regions_with_value) for r in years.itertuples() if own is None or int(r.year) in own]
+    good = [y for y, n in rows if n >= MIN_SHARE * total]
+    return max(good) if good else (max(y for y, _ in rows) if rows and own is None else None)
+
+
 def _previous(src, ind, year, years, region_set):
     earlier = [y for y in years if y < year]
     if not earlier:
@@ -310,7 +324,8 @@ def view_slide(src, state: state_mod.ViewState, kind: str, lang: str, *, title: 
     if not years:
         raise BriefError("step_no_data", step=step or 1, indicator=ind.id,
                          region_set=t(f"region_set.{region_set}", lang))
-    year = max(years) if kind == "trend" or state.year not in years else int(state.year)
+    year = int(state.year) if kind != "trend" and state.year in years else (
+        comparable_year(src, ind.id, region_set) if kind == "trend" else max(years))
     frame = src.values(ind.id, year, region_set)
     mv = src.metro(ind, year, region_set)
     prev_year, previous, prev_mv = _previous(src, ind, year, years, region_set)

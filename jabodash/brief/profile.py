@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date as date_cls
 
 from jabodash.brief import targets as targets_mod
-from jabodash.brief.model import Brief, BriefError, _brief, _datasets, view_slide
+from jabodash.brief.model import Brief, BriefError, _brief, _datasets, comparable_year, view_slide
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 
@@ -16,22 +16,6 @@ PROFILE_INDICATORS = ("population_census", "population_estimate_bps", "populatio
                       "ipm_lfsp2020", "ipm", "poverty_rate", "unemployment_rate_tpt", "puskesmas_per_100k",
                       "schools_total_dapodik_per_100k", "area_km2_big")
 MAX_SLIDES = 8
-MIN_SHARE = 2 / 3        # a rank means something when most regions of the set have a figure
-
-
-def comparable_year(src, indicator: str, profile, region_set: str) -> int | None:
-    """The latest year in which the region has a figure and at least two thirds of the set do
-    (a rank "1 of 2" says nothing); None when there is no such year."""
-    own = set(int(y) for y in profile.loc[profile["indicator_id"] == indicator, "year"])
-    try:
-        years = src.years(indicator, region_set)
-    except KeyError:
-        return None
-    total = len(src.regions(region_set))
-    good = [int(r.year) for r in years.itertuples() if int(r.year) in own and r.regions_with_value >= MIN_SHARE * total]
-    return max(good) if good else None
-
-
 def resolve_region(src, spec: str, region_set: str) -> tuple[str, str]:
     """(code, short name) of a kab/kota of the set, from its code or its (short) name."""
     regions = src.regions(region_set)
@@ -52,7 +36,11 @@ def from_region(src, spec: str, lang: str = "id", region_set: str = "agglomerati
     for indicator in PROFILE_INDICATORS:
         if indicator not in have or len(slides) >= MAX_SLIDES:
             continue
-        year = comparable_year(src, indicator, profile, region_set)
+        own = set(int(y) for y in profile.loc[profile["indicator_id"] == indicator, "year"])
+        try:
+            year = comparable_year(src, indicator, region_set, own)
+        except KeyError:
+            continue
         if year is None:
             continue
         state = state_mod.ViewState(lang=lang, region_set=region_set, indicator=indicator, year=year,

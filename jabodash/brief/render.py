@@ -41,6 +41,10 @@ def _figure(slide, src, lang: str, for_pdf: bool):
     # the slide's title (the PDF's step heading) says the message: the map's own title, the
     # indicator's full name, is smaller so that it fits the box
     fig.update_layout(title_font_size=26)
+    # the slide's footer names the sources in full; the map keeps its boundary and frame notes
+    prefix = t("peta.map.source", lang) + ":"
+    fig.layout.annotations = [a for a in fig.layout.annotations
+                              if not (_is_footer(a) and str(a.text or "").startswith(prefix))]
     return fig
 
 
