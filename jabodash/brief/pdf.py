@@ -72,7 +72,7 @@ def figures_table(s: Slide, lang: str) -> str:
     marked = set(s.state.regions)
     if s.kind == "trend" and s.series is not None and len(s.series):
         years = sorted(int(y) for y in s.series["year"].unique())
-        first, last = years[0], years[-1]
+        first, last = years[0], s.year if s.year in years else years[-1]   # the findings' year
         table = s.series.pivot_table(index="short_name", columns="year", values="value", aggfunc="first")
         table = table.sort_values(last, ascending=False, na_position="last") if last in table else table
         head = (f"<tr><th>{_e(t('brief.region', lang))}</th><th class='num'>{first}</th>"
