@@ -209,3 +209,28 @@ def test_info_json_lists_the_register():
     assert item["party_codes"] == ["31", "3275"] and item["region_codes"] == ["3275"]
     assert item["source_url"] == CSV.set_index("id").loc["K019", "source_url"]
     assert len(coop["regions_covered"]) >= 12
+
+
+# --- the presenter's story step ---------------------------------------------------------------------------
+
+def test_story_step_shows_the_register(store):
+    from jabodash.presenter import stories, views
+    story = stories.load_story("jabodetabek_dalam_angka")
+    step = next(s for s in story.steps if s.kind == "cooperation")
+    assert step.title == "Praktik kerja sama yang sudah berjalan" and step.title_en
+    assert f"{len(AGREEMENTS)} perjanjian" in step.note and f"{len(AGREEMENTS)} sourced agreements" in step.note_en
+    fig, data = views.figure_for(stories.step_state(step, "id"), store, "id", presenter=True, kind=step.kind)
+    assert len(data) == len(CSV)
+    edges = cooperation.edges(cooperation.agreements_only(data), NODES)
+    assert len([tr for tr in fig.data if tr.mode == "lines"]) == len(edges)
+    assert f"{len(AGREEMENTS)} perjanjian" in fig.layout.title.subtitle.text
+    node = next(tr for tr in fig.data if tr.mode == "markers+text")
+    assert node.textfont.size >= 17   # readable on a projector
+
+
+def test_story_file_round_trip_keeps_the_cooperation_step():
+    from jabodash.presenter import stories
+    text = ('title = "x"\n[[step]]\ntitle = "Kerja sama"\nkind = "cooperation"\n')
+    story = stories.parse_story(text)
+    assert story.steps[0].kind == "cooperation" and "indicator" not in story.steps[0].view
+    assert stories.parse_story(stories.dump_story(story)).steps[0].view == {"kind": "cooperation"}

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import base_layout, separators, sources_text, wrap_lines
+from jabodash.charts import base_layout, maps, separators, sources_text, wrap_lines
 from jabodash.core import palette
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import plotly_escape
+from jabodash.store import cooperation
 
 STATUS_CODE = {"no": 0, "yes": 1, "na": 2, "no_data": 3}
 STATUS_COLOURS = ["#ffffff", "#9ecae1", "#f3f3f3", palette.MISSING]
@@ -137,3 +138,41 @@ def sector_heatmap(matrix: pd.DataFrame, labels: list[str], lang: str, subtitle:
                 height=220 + 30 * len(labels))
     fig.update_layout(margin=dict(t=150))
     return fig
+
+
+def register_nodes(regions: pd.DataFrame, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The network's nodes: the three provinces, then ``regions`` (code, name, short_name) placed on
+    the tile grid: code, label (tile abbreviation or province), name, row, col, n (agreements of
+    ``frame`` naming the node)."""
+    regs = regions[["code", "name", "short_name"]].merge(maps.tile_layout("kabkota"), on="code", how="left")
+    regs["label"] = regs["abbr"].fillna(regs["short_name"])
+    provinces = pd.DataFrame({
+        "code": list(cooperation.PROVINCES), "row": 0.0, "col": 0.0,
+        "name": [t("cooperation.register.province", lang, name=n) for n in cooperation.PROVINCES.values()],
+        "label": [t(f"cooperation.register.province_abbr.{c}", lang) for c in cooperation.PROVINCES]})
+    out = pd.concat([provinces, regs[["code", "name", "label", "row", "col"]]], ignore_index=True)
+    counts = cooperation.sector_matrix(frame, list(out["code"])).sum(axis=1)
+    out["n"] = out["code"].map(counts).fillna(0).astype(int)
+    return out
+
+
+def register_source(frame: pd.DataFrame, lang: str) -> str:
+    """The source line of the register's figures: how many records, read at how many pages, by grade."""
+    grades = frame["grade"].value_counts()
+    origin = frame["origin"] if "origin" in frame else pd.Series("builtin", index=frame.index)
+    return t("cooperation.register.source", lang, n=len(frame), pages=frame["source_url"].nunique(),
+             official=int(grades.get("official", 0)), cited=int(grades.get("official-cited", 0)),
+             secondary=int(grades.get("secondary", 0)), uploads=int((origin != "builtin").sum()))
+
+
+def register_network(frame: pd.DataFrame, regions: pd.DataFrame, lang: str, active_only: bool = False,
+                     height: int = 640):
+    """(figure, edges, nodes) of the agreements of ``frame`` (meetings, disputes and plans are not
+    links) between the provinces and ``regions``."""
+    links_ = cooperation.agreements_only(frame, active_only)
+    node_frame = register_nodes(regions, links_, lang)
+    edge_frame = cooperation.edges(links_, list(node_frame["code"]))
+    subtitle = t("cooperation.register.network.subtitle", lang, n=len(links_), pairs=len(edge_frame),
+                 scope=t("cooperation.register.active_only" if active_only else "cooperation.register.all", lang))
+    fig = network(edge_frame, node_frame, lang, subtitle, register_source(links_, lang), height=height)
+    return fig, edge_frame, node_frame

@@ -17,7 +17,6 @@ from jabodash.charts import kerjasama as charts_kerjasama
 from jabodash.core import fmt
 from jabodash.core.catalog import get as get_indicator
 from jabodash.core.i18n import t
-from jabodash.core.paths import DATA_DIR
 from jabodash.features import kependudukan
 from jabodash.store import Store, cooperation
 
@@ -171,17 +170,7 @@ def node_codes(store: Store, region_set: str) -> list[str]:
 
 def nodes(store: Store, region_set: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """code, label (tile abbreviation or province), name, row, col, n (agreements naming it)."""
-    regs = regions(store, region_set)[["code", "name", "short_name"]]
-    grid = pd.read_csv(DATA_DIR / "tilegrid.csv", dtype={"code": str})
-    regs = regs.merge(grid, on="code", how="left")
-    regs["label"] = regs["abbr"].fillna(regs["short_name"])
-    provinces = pd.DataFrame({"code": list(PROVINCE_NAMES), "row": 0.0, "col": 0.0,
-                              "name": [t("cooperation.register.province", lang, name=n) for n in PROVINCE_NAMES.values()],
-                              "label": [t(f"cooperation.register.province_abbr.{c}", lang) for c in PROVINCE_NAMES]})
-    out = pd.concat([provinces, regs[["code", "name", "label", "row", "col"]]], ignore_index=True)
-    counts = cooperation.sector_matrix(frame, list(out["code"])).sum(axis=1)
-    out["n"] = out["code"].map(counts).fillna(0).astype(int)
-    return out
+    return charts_kerjasama.register_nodes(regions(store, region_set), frame, lang)
 
 
 def filtered(frame: pd.DataFrame, active_only: bool = False, sectors: tuple[str, ...] = (), text: str = "",
@@ -213,22 +202,12 @@ def summary(frame: pd.DataFrame, region_codes: list[str]) -> dict:
 
 
 def register_source(frame: pd.DataFrame, lang: str) -> str:
-    """The chart source line: how many records, read at how many pages, by grade."""
-    grades = frame["grade"].value_counts()
-    return t("cooperation.register.source", lang, n=len(frame), pages=frame["source_url"].nunique(),
-             official=int(grades.get("official", 0)), cited=int(grades.get("official-cited", 0)),
-             secondary=int(grades.get("secondary", 0)), uploads=int((frame.get("origin") != "builtin").sum()))
+    return charts_kerjasama.register_source(frame, lang)
 
 
 def network_figure(store: Store, region_set: str, frame: pd.DataFrame, lang: str, active_only: bool = False):
     """The network of the agreements of ``frame`` (meetings, disputes and plans are not links)."""
-    links_ = cooperation.agreements_only(frame, active_only)
-    node_frame = nodes(store, region_set, links_, lang)
-    edge_frame = cooperation.edges(links_, list(node_frame["code"]))
-    subtitle = t("cooperation.register.network.subtitle", lang, n=len(links_), pairs=len(edge_frame),
-                 scope=t("cooperation.register.active_only" if active_only else "cooperation.register.all", lang))
-    fig = charts_kerjasama.network(edge_frame, node_frame, lang, subtitle, register_source(links_, lang))
-    return fig, edge_frame, node_frame
+    return charts_kerjasama.register_network(frame, regions(store, region_set), lang, active_only)
 
 
 def matrix_figure(store: Store, region_set: str, frame: pd.DataFrame, lang: str, active_only: bool = False):
