@@ -119,13 +119,21 @@ def test_table_filters_and_search():
     waste = kerjasama.filtered(frame, sectors=("waste",))
     assert len(waste) == (CSV["sector"] == "waste").sum()
     hits = kerjasama.filtered(frame, text="BANTARGEBANG")
-    want = CSV[(CSV["parties"] + " " + CSV["description"] + " " + CSV["publisher"] + " " + CSV["source_title"])
+    want = CSV[(CSV["parties"] + " " + CSV["description"] + " " + CSV["description_id"] + " " + CSV["publisher"] + " "
+                + CSV["source_title"])
                .str.lower().str.contains("bantargebang", regex=False)]
     assert sorted(hits["id"]) == sorted(want["id"])
     assert kerjasama.filtered(frame, text="(.*[") .empty   # plain text, never a pattern
     table = kerjasama.register_table(hits, "id")
     assert len(table) == len(hits) and list(table["Sumber"]) == list(hits["source_url"])
     assert set(table["Jenis"]) <= {"perjanjian", "pertemuan", "sengketa", "rencana/pengumuman"}
+
+
+def test_descriptions_follow_the_language():
+    table_id = kerjasama.register_table(cooperation.builtin().assign(origin="builtin"), "id")
+    table_en = kerjasama.register_table(cooperation.builtin().assign(origin="builtin"), "en")
+    assert list(table_id["Isi"]) == list(CSV["description_id"]) and list(table_en["What it does"]) == list(CSV["description"])
+    assert (CSV["description_id"].str.strip() != "").all()
 
 
 def test_region_profile_lists_its_records():
@@ -148,6 +156,7 @@ def test_uploaded_file_joins_network_matrix_table_and_profile(store):
     _, matrix, _ = kerjasama.matrix_figure(store, "agglomeration", frame, "id")
     assert matrix.loc["3276", "health"] == 1 and matrix.loc["3271", "health"] == 1
     assert "Shared ambulance dispatch" in set(kerjasama.register_table(frame, "en")["What it does"])
+    assert "Shared ambulance dispatch" in set(kerjasama.register_table(frame, "id")["Isi"])   # no Indonesian text: the English one
     assert "U-ambulans-1" in set(kerjasama.region_records(frame, "3271")["id"])
 
 

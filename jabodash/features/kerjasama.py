@@ -186,7 +186,8 @@ def filtered(frame: pd.DataFrame, active_only: bool = False, sectors: tuple[str,
         out = out[out["kind"].isin(kinds)]
     words = [w for w in str(text or "").lower().split() if w][:10]
     if words:
-        hay = (out["parties"].fillna("") + " " + out["description"].fillna("") + " " + out["publisher"].fillna("")
+        hay = (out["parties"].fillna("") + " " + out["description"].fillna("") + " "
+               + out["description_id"].fillna("") + " " + out["publisher"].fillna("")
                + " " + out["source_title"].fillna("")).str.lower()
         for word in words:
             out = out[hay.loc[out.index].str.contains(word, regex=False)]
@@ -241,13 +242,21 @@ def register_table(frame: pd.DataFrame, lang: str, names: dict[str, str] | None 
         col("form"): frame["form"],
         col("years"): [_years(r) for r in frame.to_dict("records")],
         col("status"): [choice("status", v) for v in frame["status"]],
-        col("description"): frame["description"],
+        col("description"): _description(frame, lang),
         col("obstacles"): frame["obstacles_results"],
         col("publisher"): frame["publisher"],
         col("grade"): [t(f"grade.{g}", lang) if g in cooperation.GRADES else "" for g in frame["grade"]],
         col("source"): frame["source_url"],
         col("origin"): [choice("origin", v) for v in frame["origin"]] if "origin" in frame else "",
     }).reset_index(drop=True)
+
+
+def _description(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """The one-line description in the UI's language: description_id in Indonesian where the row has
+    it, else the (English) description; the other way round in English."""
+    first, second = ("description_id", "description") if lang == "id" else ("description", "description_id")
+    a, b = frame[first].fillna("").astype(str), frame[second].fillna("").astype(str)
+    return a.where(a.str.strip() != "", b)
 
 
 def region_records(frame: pd.DataFrame, code: str) -> pd.DataFrame:

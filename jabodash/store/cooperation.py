@@ -33,10 +33,10 @@ from jabodash.core.paths import DATA_DIR, atomic_write_bytes, workspace_dir
 
 BUILTIN_FILE = DATA_DIR / "cooperation.csv"
 COLUMNS = ("id", "agreement_group", "parties", "party_codes", "sector", "form", "year_start", "year_end", "status",
-           "kind", "description", "source_url", "source_title", "publisher", "quote", "grade", "grade_reason",
+           "kind", "description", "description_id", "source_url", "source_title", "publisher", "quote", "grade", "grade_reason",
            "obstacles_results", "lead_id")
 TEMPLATE_COLUMNS = ("parties", "party_codes", "sector", "form", "year_start", "year_end", "status", "kind",
-                    "description", "source_url", "source_title", "publisher", "quote", "grade", "obstacles_results")
+                    "description", "description_id", "source_url", "source_title", "publisher", "quote", "grade", "obstacles_results")
 REQUIRED = ("parties", "party_codes", "sector", "description")
 # The fields of the agglomeration master plan (Art. 52 Law 2/2024) first, then the rest.
 SECTORS = ("transport", "waste", "water", "flooding", "spatial", "health", "education", "economy", "administration",
