@@ -7,7 +7,7 @@ from jabodash import charts, ui
 from jabodash.core import catalog, fmt
 from jabodash.core.i18n import t
 from jabodash.features import kerjasama
-from jabodash.ui import cooperation
+from jabodash.ui import cooperation, register
 
 state = ui.page_setup("kerjasama")
 lang, store = state.lang, ui.data_source()   # with the switch "official figures only"
@@ -30,6 +30,8 @@ ui.kpi_card(c4, t("cooperation.kpi.commuters", lang, year=commuting.year),
             fmt.compact(commuting.published_total, lang, missing=t("common.no_data", lang)),
             t("cooperation.kpi.commuters_detail", lang, itemised=len(commuting.itemised), members=commuting.members))
 st.caption(t("cooperation.membership.note", lang))
+
+register.register_section(store, state.region_set, lang)   # the agreements register
 
 st.subheader(t("cooperation.matrix.heading", lang))
 matrix = parts["matrix"]

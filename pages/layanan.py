@@ -1,6 +1,6 @@
-"""Public services (Layanan publik): facilities and staff per 100,000 people, each region
-against the metro value (or, when that is not available, the labelled median), with the
-formula, the population series used as denominator and the coverage of every indicator."""
+"""Public services (Layanan publik): facilities and staff per 100,000 people against the metro
+value (or the labelled median), the denominator used, coverage, and the quality and innovation of
+services (ui.register)."""
 import streamlit as st
 
 from jabodash import charts, ui
@@ -9,6 +9,7 @@ from jabodash.core import catalog
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import layanan
+from jabodash.ui import register
 
 state = ui.page_setup("layanan")
 lang, store = state.lang, ui.data_source()   # with the switch "official figures only"
@@ -60,6 +61,8 @@ if year is not None:   # built once per data version and view, not in every new 
         st.dataframe(table, hide_index=True, key="services_table")
     ui.csv_download(frame, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_services")
     ui.definition_box(ind, lang)
+
+register.quality_section(store, state.region_set, state.regions, lang)   # Kualitas dan inovasi layanan
 
 st.subheader(t("services.coverage.heading", lang))
 st.plotly_chart(ui.per_data_version("layanan.coverage", lambda *_: coverage_heatmap(cov, lang), state.region_set, lang),

@@ -7,8 +7,8 @@ import streamlit as st
 from jabodash import ui
 from jabodash.core.i18n import t
 from jabodash.features import unggah
+from jabodash.ui import register, upload_form
 from jabodash.ui import sharing as workspace_ui
-from jabodash.ui import upload_form
 
 state = ui.page_setup("unggah")
 lang = state.lang
@@ -74,5 +74,6 @@ if result is not None and result.ok:
 
 st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
 workspace_ui.saved_datasets(lang)
+register.upload_section(lang)   # agreements files join the cooperation register
 unggah.keep(ss)
 ui.sync_url(state)

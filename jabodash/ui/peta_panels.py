@@ -13,6 +13,7 @@ from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import peta
 from jabodash.geo import boundaries
+from jabodash.ui import register
 from jabodash.ui import sharing as workspace_ui
 
 
@@ -35,6 +36,7 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
             **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
             "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
             "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
+        register.profile_section(code, names[code], ui.data_source(), state.region_set, lang)
     else:
         row = values[values["region_code"] == code].iloc[0]
         st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())
