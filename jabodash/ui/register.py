@@ -61,11 +61,12 @@ def register_section(store, region_set: str, lang: str) -> None:
     ui.kpi_card(c3, t("cooperation.register.kpi_uploads", lang), fmt.number(int((frame["origin"] != "builtin").sum()), 0,
                 lang), t("cooperation.register.kpi_uploads_detail", lang))
 
-    f1, f2, f3 = st.columns([1, 2, 2])
+    f1, f2, f3 = st.columns([3, 4, 4])
     active_only = f1.toggle(t("cooperation.register.active_filter", lang), key="coop_active",
                             help=t("cooperation.register.active_help", lang))
     sectors = f2.multiselect(t("cooperation.register.sector_filter", lang), cooperation.SECTORS, key="coop_sectors",
-                             format_func=lambda s: t(f"cooperation.register.sector.{s}", lang))
+                             format_func=lambda s: t(f"cooperation.register.sector.{s}", lang),
+                             placeholder=t("cooperation.register.all_sectors", lang))
     text = f3.text_input(t("cooperation.register.search", lang), key="coop_search", max_chars=100,
                          help=t("cooperation.register.search_help", lang))
     shown = kerjasama.filtered(frame, active_only=active_only, sectors=tuple(sectors))
@@ -79,7 +80,8 @@ def register_section(store, region_set: str, lang: str) -> None:
 def table_section(rows: pd.DataFrame, total: int, store, region_set: str, lang: str, key: str = "coop_table") -> None:
     st.markdown(f"**{md_escape(t('cooperation.register.table_heading', lang))}**")
     kinds = st.multiselect(t("cooperation.register.kind_filter", lang), cooperation.KINDS, key=f"{key}_kinds",
-                           format_func=lambda k: t(f"cooperation.register.kind.{k}", lang))
+                           format_func=lambda k: t(f"cooperation.register.kind.{k}", lang),
+                           placeholder=t("cooperation.register.all_kinds", lang))
     rows = kerjasama.filtered(rows, kinds=tuple(kinds))
     st.caption(t("cooperation.register.table_caption", lang, shown=len(rows), total=total))
     if rows.empty:
