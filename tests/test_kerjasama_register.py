@@ -16,7 +16,7 @@ from jabodash.store import cooperation
 CSV = pd.read_csv(ROOT / "data" / "cooperation.csv", dtype=str, keep_default_na=False)
 REGIONS = pd.read_csv(ROOT / "data" / "regions.csv", dtype=str)["code"].tolist()
 AGREEMENTS = CSV[CSV["kind"] == "agreement"]
-NODES = ["31", "32", "36", *REGIONS]
+NODES = ["0", "31", "32", "36", *REGIONS]
 
 GOOD_FILE = (b"parties,party_codes,sector,form,status,kind,description,source_url\n"
              b"Pemkot Depok; Pemkot Bogor,Depok;Kota Bogor,health,MoU,active,agreement,"
@@ -107,7 +107,8 @@ def test_active_only_keeps_active_agreements(store):
 def test_matrix_figure_rows_are_the_nodes(store):
     fig, matrix, nodes = kerjasama.matrix_figure(store, "agglomeration", cooperation.register(saved_too=False), "en")
     heat = fig.data[0]
-    assert len(heat.y) == len(NODES) and heat.y[0] == "DKI Jakarta province"
+    assert len(heat.y) == len(NODES) and heat.y[0] == "Central government (ministries, agencies)"
+    assert heat.y[1] == "DKI Jakarta province"
     assert heat.z[list(nodes["code"]).index("3275")][0] == matrix.loc["3275", "transport"]
 
 

@@ -39,10 +39,10 @@ def test_kerjasama_page_register(lang):
     assert metric(at, label[1]) == f"{len(named & set(regions))} / 15"
     network = fig_titled(at, "Jejaring kerja sama" if lang == "id" else "Network of inter-regional")
     lines = [tr for tr in network["data"] if tr.get("mode") == "lines"]
-    edges = cooperation.edges(cooperation.agreements_only(cooperation.builtin()), ["31", "32", "36", *regions])
+    edges = cooperation.edges(cooperation.agreements_only(cooperation.builtin()), ["0", "31", "32", "36", *regions])
     assert len(lines) == len(edges)
     matrix = fig_titled(at, "Perjanjian per sektor" if lang == "id" else "Agreements by sector")
-    assert len(matrix["data"][0]["y"]) == 18
+    assert len(matrix["data"][0]["y"]) == 19   # central government, 3 provinces, 15 kab/kota
     table = frame_with(at, "Sumber" if lang == "id" else "Source")
     assert len(table) == len(CSV)
     assert set(table["Sumber" if lang == "id" else "Source"]) == set(CSV["source_url"])

@@ -62,7 +62,7 @@ SECTOR_COLOURS = {
     "other": "#000000",
 }
 # Where the province nodes sit beside the tile grid (row, col of data/tilegrid.csv).
-PROVINCE_POSITIONS = {"31": (0.6, 3.7), "32": (5.3, 4.7), "36": (4.6, -0.7)}
+PROVINCE_POSITIONS = {"0": (0.0, 0.4), "31": (0.6, 3.7), "32": (5.3, 4.7), "36": (4.6, -0.7)}
 
 
 def node_positions(nodes: pd.DataFrame) -> pd.DataFrame:
@@ -141,15 +141,16 @@ def sector_heatmap(matrix: pd.DataFrame, labels: list[str], lang: str, subtitle:
 
 
 def register_nodes(regions: pd.DataFrame, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The network's nodes: the three provinces, then ``regions`` (code, name, short_name) placed on
+    """The network's nodes: the central government, the three provinces, then ``regions`` (code, name, short_name) placed on
     the tile grid: code, label (tile abbreviation or province), name, row, col, n (agreements of
     ``frame`` naming the node)."""
     regs = regions[["code", "name", "short_name"]].merge(maps.tile_layout("kabkota"), on="code", how="left")
     regs["label"] = regs["abbr"].fillna(regs["short_name"])
     provinces = pd.DataFrame({
-        "code": list(cooperation.PROVINCES), "row": 0.0, "col": 0.0,
-        "name": [t("cooperation.register.province", lang, name=n) for n in cooperation.PROVINCES.values()],
-        "label": [t(f"cooperation.register.province_abbr.{c}", lang) for c in cooperation.PROVINCES]})
+        "code": [cooperation.CENTRAL, *cooperation.PROVINCES], "row": 0.0, "col": 0.0,
+        "name": [t("cooperation.register.central", lang)]
+        + [t("cooperation.register.province", lang, name=n) for n in cooperation.PROVINCES.values()],
+        "label": [t(f"cooperation.register.province_abbr.{c}", lang) for c in (cooperation.CENTRAL, *cooperation.PROVINCES)]})
     out = pd.concat([provinces, regs[["code", "name", "label", "row", "col"]]], ignore_index=True)
     counts = cooperation.sector_matrix(frame, list(out["code"])).sum(axis=1)
     out["n"] = out["code"].map(counts).fillna(0).astype(int)

@@ -164,8 +164,8 @@ PROVINCE_NAMES = cooperation.PROVINCES
 
 
 def node_codes(store: Store, region_set: str) -> list[str]:
-    """The three provinces, then the kab/kota of the set in code order."""
-    return [*PROVINCE_NAMES, *regions(store, region_set)["code"]]
+    """The central government, the three provinces, then the kab/kota of the set in code order."""
+    return [cooperation.CENTRAL, *PROVINCE_NAMES, *regions(store, region_set)["code"]]
 
 
 def nodes(store: Store, region_set: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -16,8 +16,9 @@ page, the region profile and the presenter share are here too (they are properti
 of a page): :func:`party_codes`, :func:`edges` (region pairs linked by agreements, by sector) and
 :func:`sector_matrix` (agreements per region and sector).
 
-A party is a region code of the 15 kab/kota, a province code (31, 32, 36), or a body named only in
-``parties`` (a ministry, a BUMD): only codes link regions. Nothing here imports streamlit.
+A party is a region code of the 15 kab/kota, a province code (31, 32, 36), the code 0 for the central
+government (a ministry or national agency: Kemenhub/BPTJ, PUPR, KLHK), or a body named only in
+``parties`` (a BUMD, a developer): only codes link regions. Nothing here imports streamlit.
 """
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ STATUSES = ("active", "ended", "planned", "unknown")
 KINDS = ("agreement", "meeting", "dispute", "plan")
 GRADES = ("official", "official-cited", "secondary")
 PROVINCES = {"31": "DKI Jakarta", "32": "Jawa Barat", "36": "Banten"}
+CENTRAL = "0"   # the central government (a ministry or national agency) as one party code
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
 MAX_TEXT = 1000
@@ -116,6 +118,7 @@ def _region_lookup(regions_mtime: float, aliases_mtime: float) -> dict[str, str]
     regions = pd.read_csv(DATA_DIR / "regions.csv", dtype=str, keep_default_na=False)
     lookup = {code: code for code in PROVINCES}
     lookup.update({name.lower(): code for code, name in PROVINCES.items()})
+    lookup.update({key: CENTRAL for key in (CENTRAL, "pusat", "pemerintah pusat", "central", "central government")})
     for row in regions.itertuples():
         for key in (row.code, row.kemendagri_code, row.name, row.short_name):
             lookup[str(key).strip().lower()] = row.code

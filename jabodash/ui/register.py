@@ -39,6 +39,7 @@ def region_names(store, region_set: str, lang: str) -> dict[str, str]:
     names = dict(zip(*(kerjasama.regions(store, region_set)[c] for c in ("code", "short_name"))))
     names.update({code: t("cooperation.register.province", lang, name=name)
                   for code, name in cooperation.PROVINCES.items()})
+    names[cooperation.CENTRAL] = t("cooperation.register.central", lang)
     return names
 
 
