@@ -89,7 +89,7 @@ def test_network_figure_agrees_with_the_edges(store):
     assert len(lines) == len(edges)
     assert sorted(tr.line.width for tr in lines) == sorted(min(1.5 + 1.5 * n, 14) for n in edges["n"])
     legend = {tr.name for tr in lines if tr.showlegend}
-    assert legend == {kerjasama.t(f"cooperation.register.sector.{s}", "id") for s in set(edges["sector"])}
+    assert legend == {kerjasama.t(f"kerjasama.register.sector.{s}", "id") for s in set(edges["sector"])}
     node_trace = fig.data[-1]
     counts = dict(zip(nodes["code"], nodes["n"]))
     assert counts["3275"] == len(AGREEMENTS[AGREEMENTS["party_codes"].map(lambda c: "3275" in codes(c))])
@@ -177,7 +177,7 @@ def test_bad_files_are_refused_with_a_message(data, key):
     assert frame.empty and key in [p.key for p in problems]
     for lang in ("id", "en"):   # every problem has its sentence in both languages
         for p in problems:
-            text = kerjasama.t(f"cooperation.upload.error.{p.key}", lang, **p.params)
+            text = kerjasama.t(f"kerjasama.upload.error.{p.key}", lang, **p.params)
             assert "{" not in text and "cooperation." not in text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import base_layout, maps, separators, sources_text, wrap_lines
+from jabodash.charts import base_layout, peta, separators, sources_text, wrap_lines
 from jabodash.core import palette
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import plotly_escape
@@ -40,10 +40,10 @@ def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=13), showgrid=False, ticks="")
     fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=0, showgrid=False, ticks="")
     source = sources_text([(matrix, "origin")], lang, limit=3)
-    base_layout(fig, t("cooperation.matrix.title", lang),
-                       t("cooperation.matrix.subtitle", lang, regions=len(regions)), source, lang,
+    base_layout(fig, t("kerjasama.matrix.title", lang),
+                       t("kerjasama.matrix.subtitle", lang, regions=len(regions)), source, lang,
                        height=230 + 34 * len(regions))
-    fig.add_annotation(text=t("cooperation.matrix.legend", lang), xref="paper", yref="paper", x=0, y=-0.01,
+    fig.add_annotation(text=t("kerjasama.matrix.legend", lang), xref="paper", yref="paper", x=0, y=-0.01,
                        yshift=-4, showarrow=False, xanchor="left", yanchor="top", font=dict(size=12, color="#333333"))
     for ann in fig.layout.annotations:
         if ann.text.startswith(t("chart.source", lang) + ":"):
@@ -75,9 +75,9 @@ def node_positions(nodes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _edge_hover(edge, names: dict, lang: str) -> str:
-    parts = [f"{t('cooperation.register.sector.' + s, lang)}: {int(edge[s])}" for s in SECTOR_COLOURS if edge[s]]
+    parts = [f"{t('kerjasama.register.sector.' + s, lang)}: {int(edge[s])}" for s in SECTOR_COLOURS if edge[s]]
     head = f"{names.get(edge['a'], edge['a'])} – {names.get(edge['b'], edge['b'])}"
-    return plotly_escape(head) + "<br>" + t("cooperation.register.network.hover", lang, n=int(edge["n"])) + \
+    return plotly_escape(head) + "<br>" + t("kerjasama.register.network.hover", lang, n=int(edge["n"])) + \
         "<br>" + "<br>".join(parts)
 
 
@@ -99,7 +99,7 @@ def network(edges: pd.DataFrame, nodes: pd.DataFrame, lang: str, subtitle: str, 
             x=[a["x"], b["x"]], y=[a["y"], b["y"]], mode="lines",
             line=dict(color=SECTOR_COLOURS.get(sector, "#000000"), width=min(1.5 + 1.5 * edge["n"], 14)),
             opacity=0.75, hoverinfo="skip", legendgroup=sector, showlegend=sector not in shown,
-            name=t(f"cooperation.register.sector.{sector}", lang)))
+            name=t(f"kerjasama.register.sector.{sector}", lang)))
         shown.add(sector)
         fig.add_trace(go.Scatter(   # the hover target at the middle of the line
             x=[(a["x"] + b["x"]) / 2], y=[(a["y"] + b["y"]) / 2], mode="markers",
@@ -113,18 +113,18 @@ def network(edges: pd.DataFrame, nodes: pd.DataFrame, lang: str, subtitle: str, 
         text=[plotly_escape(label) for label in pos["label"]], textposition="middle center",
         textfont=dict(size=11, color="#111111"),
         customdata=[[plotly_escape(names[c]), int(counts[c])] for c in pos.index],
-        hovertemplate="%{customdata[0]}<br>" + t("cooperation.register.network.node_hover", lang) + "<extra></extra>"))
+        hovertemplate="%{customdata[0]}<br>" + t("kerjasama.register.network.node_hover", lang) + "<extra></extra>"))
     fig.update_xaxes(visible=False, range=[-1.4, 5.4])
     fig.update_yaxes(visible=False, range=[-5.9, 0.7], scaleanchor="x", scaleratio=1)
-    base_layout(fig, t("cooperation.register.network.title", lang), subtitle, source, lang, height=height)
-    fig.update_layout(legend=dict(orientation="v", x=1.0, y=1.0, title=dict(text=t("cooperation.register.col.sector",
+    base_layout(fig, t("kerjasama.register.network.title", lang), subtitle, source, lang, height=height)
+    fig.update_layout(legend=dict(orientation="v", x=1.0, y=1.0, title=dict(text=t("kerjasama.register.col.sector",
                                                                                  lang))))
     return fig
 
 
 def sector_heatmap(matrix: pd.DataFrame, labels: list[str], lang: str, subtitle: str, source: str) -> go.Figure:
     """Agreements per node (rows: ``labels`` in matrix order) and sector (columns); 0 left blank."""
-    sectors = [t(f"cooperation.register.sector.{s}", lang) for s in matrix.columns]
+    sectors = [t(f"kerjasama.register.sector.{s}", lang) for s in matrix.columns]
     z = matrix.to_numpy(dtype=float)
     text = [[str(int(v)) if v else "" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
@@ -134,7 +134,7 @@ def sector_heatmap(matrix: pd.DataFrame, labels: list[str], lang: str, subtitle:
         customdata=z, hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=13), showgrid=False, ticks="")
     fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=0, showgrid=False, ticks="")
-    base_layout(fig, t("cooperation.register.matrix.title", lang), subtitle, source, lang,
+    base_layout(fig, t("kerjasama.register.matrix.title", lang), subtitle, source, lang,
                 height=220 + 30 * len(labels))
     fig.update_layout(margin=dict(t=150))
     return fig
@@ -144,13 +144,13 @@ def register_nodes(regions: pd.DataFrame, frame: pd.DataFrame, lang: str) -> pd.
     """The network's nodes: the central government, the three provinces, then ``regions`` (code, name, short_name) placed on
     the tile grid: code, label (tile abbreviation or province), name, row, col, n (agreements of
     ``frame`` naming the node)."""
-    regs = regions[["code", "name", "short_name"]].merge(maps.tile_layout("kabkota"), on="code", how="left")
+    regs = regions[["code", "name", "short_name"]].merge(peta.tile_layout("kabkota"), on="code", how="left")
     regs["label"] = regs["abbr"].fillna(regs["short_name"])
     provinces = pd.DataFrame({
         "code": [cooperation.CENTRAL, *cooperation.PROVINCES], "row": 0.0, "col": 0.0,
-        "name": [t("cooperation.register.central", lang)]
-        + [t("cooperation.register.province", lang, name=n) for n in cooperation.PROVINCES.values()],
-        "label": [t(f"cooperation.register.province_abbr.{c}", lang) for c in (cooperation.CENTRAL, *cooperation.PROVINCES)]})
+        "name": [t("kerjasama.register.central", lang)]
+        + [t("kerjasama.register.province", lang, name=n) for n in cooperation.PROVINCES.values()],
+        "label": [t(f"kerjasama.register.province_abbr.{c}", lang) for c in (cooperation.CENTRAL, *cooperation.PROVINCES)]})
     out = pd.concat([provinces, regs[["code", "name", "label", "row", "col"]]], ignore_index=True)
     counts = cooperation.sector_matrix(frame, list(out["code"])).sum(axis=1)
     out["n"] = out["code"].map(counts).fillna(0).astype(int)
@@ -161,7 +161,7 @@ def register_source(frame: pd.DataFrame, lang: str) -> str:
     """The source line of the register's figures: how many records, read at how many pages, by grade."""
     grades = frame["grade"].value_counts()
     origin = frame["origin"] if "origin" in frame else pd.Series("builtin", index=frame.index)
-    return t("cooperation.register.source", lang, n=len(frame), pages=frame["source_url"].nunique(),
+    return t("kerjasama.register.source", lang, n=len(frame), pages=frame["source_url"].nunique(),
              official=int(grades.get("official", 0)), cited=int(grades.get("official-cited", 0)),
              secondary=int(grades.get("secondary", 0)), uploads=int((origin != "builtin").sum()))
 
@@ -173,7 +173,7 @@ def register_network(frame: pd.DataFrame, regions: pd.DataFrame, lang: str, acti
     links_ = cooperation.agreements_only(frame, active_only)
     node_frame = register_nodes(regions, links_, lang)
     edge_frame = cooperation.edges(links_, list(node_frame["code"]))
-    subtitle = t("cooperation.register.network.subtitle", lang, n=len(links_), pairs=len(edge_frame),
-                 scope=t("cooperation.register.active_only" if active_only else "cooperation.register.all", lang))
+    subtitle = t("kerjasama.register.network.subtitle", lang, n=len(links_), pairs=len(edge_frame),
+                 scope=t("kerjasama.register.active_only" if active_only else "kerjasama.register.all", lang))
     fig = network(edge_frame, node_frame, lang, subtitle, register_source(links_, lang), height=height)
     return fig, edge_frame, node_frame

@@ -61,8 +61,8 @@ def _na(value) -> bool:
 
 
 def _official_datasets() -> list[dict]:
-    """The saved BPS WebAPI refreshes (jabodash.official.store), with their BPS tables as source."""
-    from jabodash.official import store as official
+    """The saved BPS WebAPI refreshes (jabodash.official.dataset), with their BPS tables as source."""
+    from jabodash.official import dataset as official
     try:
         metas = official.saved_refreshes()
     except Exception:  # noqa: BLE001 - an unreadable workspace must not stop info

@@ -56,7 +56,7 @@ _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 class Problem(tuple):
-    """(i18n key under cooperation.upload.error, parameters)."""
+    """(i18n key under kerjasama.upload.error, parameters)."""
 
     def __new__(cls, key: str, **params):
         return super().__new__(cls, (key, params))

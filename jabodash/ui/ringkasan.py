@@ -1,0 +1,86 @@
+"""The Ringkasan (overview) page: metro KPIs, a ranking of one indicator in one year, its trend."""
+from __future__ import annotations
+
+import streamlit as st
+
+from jabodash import charts
+from jabodash.core import fmt
+from jabodash.core.i18n import t
+from jabodash.features import kerjasama, layanan, ringkasan
+from jabodash.ui import kerjasama as kerjasama_ui
+from jabodash.ui import shell, source, widgets
+
+
+def render(state) -> None:
+    lang = state.lang
+    st.title(t("ringkasan.title", lang))
+    st.caption(t(f"ringkasan.subtitle.{state.region_set}", lang))
+    src = source.data_source()   # built-in, saved and session data, with the switch "official figures only"
+    cards = source.per_data_version("ringkasan.kpis", lambda *_: ringkasan.kpis(src, state.region_set, lang),
+                                    state.region_set, lang)   # once per data version and view, not per session
+    for column, kpi in zip(st.columns(len(cards)), cards):
+        widgets.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang),
+                         kpi.indicator.definition(lang))
+    overview_cards(src, state.region_set, lang)   # service-quality range and cooperation agreements
+
+    st.subheader(t("ringkasan.ranking", lang))
+    left, right = st.columns([3, 1])
+    with right:
+        indicator_id = widgets.indicator_picker(state)
+    ranking(state, left, right, indicator_id)
+    ind = src.indicator(indicator_id)
+    widgets.definition_box(ind, lang)
+
+    st.subheader(t("ringkasan.trend", lang))
+    series = src.series(indicator_id, state.region_set)
+    if series["year"].nunique() < 2:
+        st.info(t("ringkasan.single_year", lang))
+    trend = source.per_data_version("ringkasan.trend", lambda *_: charts.trend_lines(series, ind, lang), indicator_id,
+                                    state.region_set, lang)
+    st.plotly_chart(trend, key="trend")
+
+
+@st.fragment
+def ranking(state, left, right, indicator_id: str) -> None:
+    """The year picker and the ranking: a change of year reruns this part only (and writes the
+    view to the URL), not the KPIs, the definition and the trend of the indicator."""
+    lang, src = state.lang, source.data_source()
+    ind = src.indicator(indicator_id)
+    with right:
+        year = widgets.year_picker(state, indicator_id)
+    state = state.with_(indicator=indicator_id, year=year)
+    with left:
+        if year is not None:
+            values = src.values(indicator_id, year, state.region_set)
+            metro = src.metro(ind, year, state.region_set)
+            reference = metro.value if ind.aggregation in ("weighted_mean", "ratio") else None
+            figure = source.per_data_version("ringkasan.ranking", lambda *_: charts.ranking_bar(
+                values, ind, year, lang, reference), indicator_id, year, state.region_set, lang)
+            st.plotly_chart(figure, key="ranking")
+            if metro.value is None and ind.aggregation not in ("none", "min_max"):
+                names = ringkasan.missing_names(src, metro, state.region_set, limit=None)
+                missing = t("ringkasan.missing", lang, names=", ".join(names)) if names else ""
+                st.info(t("ringkasan.metro_incomplete", lang, covered=metro.covered, total=metro.total)
+                        + (f" {missing[:1].upper()}{missing[1:]}." if missing else ""))
+            widgets.sources_footnote(values, lang)
+            widgets.csv_download(values, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_ranking")
+    shell.sync_url(state)
+
+
+def overview_cards(store, region_set: str, lang: str) -> None:
+    """Two KPI cards: the range of the Ombudsman compliance series (where coverage allows) and the
+    agreements of the register."""
+    kpi = layanan.quality_kpi(store, region_set)
+    codes = list(kerjasama.regions(store, region_set)["code"])
+    summary = kerjasama.summary(kerjasama_ui.current_register(), codes)
+    c1, c2 = st.columns(2)
+    if kpi is not None and kpi["covered"] * 2 > kpi["total"]:   # shown where more than half have a figure
+        widgets.kpi_card(c1, t("ringkasan.quality.label", lang, year=kpi["year"]),
+                     t("ringkasan.quality.value", lang, low=fmt.number(kpi["low"], 2, lang),
+                         high=fmt.number(kpi["high"], 2, lang)),
+                     t("ringkasan.quality.detail", lang, **{k: kpi[k] for k in ("covered", "total", "green")},
+                       low_region=kpi["low_region"], high_region=kpi["high_region"]),
+                     t("ringkasan.quality.help", lang))
+    widgets.kpi_card(c2, t("ringkasan.quality.agreements", lang), fmt.number(summary["agreements"], 0, lang),
+                     t("ringkasan.quality.agreements_detail", lang, active=summary["active"], covered=summary["covered"],
+                       total=summary["total"]))
