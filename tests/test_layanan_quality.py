@@ -9,14 +9,19 @@ from jabodash.core import catalog
 from jabodash.features import layanan
 
 SQ = pd.read_csv(ROOT / "data" / "sources" / "service_quality.csv", dtype={"region_code": str})
-NEW_IDS = ("ombudsman_compliance_score", "ombudsman_compliance_grade_score", "ombudsman_maladmin_quality_score",
+NEW_IDS = ("ombudsman_compliance_score", "ombudsman_compliance_zone", "ombudsman_compliance_grade_score", "ombudsman_maladmin_quality_score",
            "innovation_index_iid", "spbe_index")
 
 
 def test_every_figure_is_quoted_graded_and_defined():
     assert set(SQ["indicator"]) == set(NEW_IDS)
     assert set(SQ["grade"]) <= {"official", "official-cited", "secondary"}
+    ZONE_WORDS = {2: ("kuning", "sedang"), 3: ("hijau", "tinggi")}
     for row in SQ.itertuples():
+        if row.indicator == "ombudsman_compliance_zone":     # a zone code: its zone is named at the source
+            assert any(w in f"{row.quote} {row.source_title}".lower() for w in ZONE_WORDS[int(row.value)])
+            assert row.source_url.startswith("http") and row.publisher and row.grade_reason
+            continue
         text = f"{row.value:.2f}"
         shown = {text, text.replace(".", ","), text.rstrip("0").replace(".", ","), text.rstrip("0")}
         assert any(s in row.quote for s in shown), (row.region_code, row.indicator, row.year)
@@ -42,6 +47,18 @@ def test_ombudsman_coverage_of_the_best_year(store):
     assert layanan.best_year(years) == 2021
     want = SQ[(SQ["indicator"] == "ombudsman_compliance_score") & (SQ["year"] == 2021)]
     assert int(years.set_index("year").loc[2021, "regions_with_value"]) == len(want) == 10
+
+
+def test_zone_series_covers_more_regions_and_agrees_with_the_scores(store):
+    zones = SQ[(SQ["indicator"] == "ombudsman_compliance_zone") & (SQ["year"] == 2021)].set_index("region_code")
+    scores = SQ[(SQ["indicator"] == "ombudsman_compliance_score") & (SQ["year"] == 2021)].set_index("region_code")
+    assert len(zones) >= 12 and set(scores.index) <= set(zones.index)
+    for code, score in scores["value"].items():     # the bands of the definition: 81-100 green, 51-80.99 yellow
+        assert zones.loc[code, "value"] == (3 if score >= 81 else 2 if score >= 51 else 1), code
+    values = layanan.quality_values(store, "ombudsman_compliance_zone", 2021, "agglomeration")
+    assert int(values["value"].notna().sum()) == len(zones)
+    assert "ombudsman_compliance_zone" in layanan.quality_options(store, "agglomeration")
+    assert "1 = " in catalog.get("ombudsman_compliance_zone").definition("en")
 
 
 def test_values_carry_the_reported_category(store):
@@ -79,5 +96,5 @@ def test_overview_kpi_is_the_range_of_the_widest_year(store):
 
 def test_quality_options_lists_only_indicators_with_data(store):
     options = layanan.quality_options(store, "agglomeration")
-    assert list(options[:5]) == list(NEW_IDS)
+    assert list(options[:len(NEW_IDS)]) == list(NEW_IDS)
     assert "smart_city_index_ikci_score" in options

@@ -151,7 +151,7 @@ def table(frame: pd.DataFrame, cmp: Comparison, lang: str) -> pd.DataFrame:
 # smart-city index, each ranked, over the years and on the tile map. A method change is a new
 # indicator, never a join: the page picks one series at a time.
 
-QUALITY_IDS = ("ombudsman_compliance_score", "ombudsman_compliance_grade_score", "ombudsman_maladmin_quality_score",
+QUALITY_IDS = ("ombudsman_compliance_score", "ombudsman_compliance_zone", "ombudsman_compliance_grade_score", "ombudsman_maladmin_quality_score",
                "innovation_index_iid", "spbe_index", "smart_city_index_ikci_score")
 OVERVIEW_QUALITY = "ombudsman_compliance_score"
 
