@@ -68,12 +68,6 @@ CONFLICT_RULES = {
         "kept 81.17: CNBC quoting the BPS Kota Depok report (additions 2026-12, quality good); "
         "81.0 is an infographic's approximate 'sekitar Rp81 triliun'",
     ),
-    ("3271", "population_estimate_bps", 2024): (
-        1137018.0,
-        "kept 1,137,018: databoks poverty page citing BPS (additions 2026-12, quality medium); 1,132,548 comes "
-        "from databoks' 'penduduk menurut umur' series, whose Jakarta Pusat and Kep. Seribu 2024 values fall "
-        "below SP2020 and are probably not the BPS mid-year estimate",
-    ),
 }
 
 # The same figure from two sources is not a conflict: the row of the better-graded source is kept
@@ -116,6 +110,55 @@ GRADE_BY_SOURCE = {
 }
 
 
+# Government news pages that quote an officer (not the agency's own release of the figure): the
+# general ".go.id" rule would call them official (audit of issue 23).
+GOV_NEWS_PAGES = {
+    "tangerangkab.go.id/detail-konten/show-berita": (
+        "official-cited", "regency news page quoting the head of Dinkes Kab. Tangerang, not the agency's own "
+        "release of the figure"),
+    "setda.tangerangkota.go.id/berita": (
+        "official-cited", "city secretariat news page quoting the acting mayor's remarks, not the health "
+        "office's own count"),
+}
+# Re-graded by the audit of issue 23 (checked before the rules above, like GRADE_BY_SOURCE).
+REGRADED = {
+    "github:tauradavin/uas-visdat-2026 Data/Miskin 2021.csv": (
+        "secondary", "a student's coursework repository (audit of issue 23): not a copy read at BPS"),
+    "github:tauradavin/uas-visdat-2026 Data/Miskin 2022.csv": (
+        "secondary", "a student's coursework repository (audit of issue 23): not a copy read at BPS"),
+    "github:cahyadsn/wilayah db/wilayah_luas.sql": (
+        "secondary", "a personal repository's transcription of the BIG letter and the Kepmendagri decree "
+        "(audit of issue 23), not read at BIG or Kemendagri"),
+}
+# Figures left out of the data (to conflicts.csv as evidence, the gap stays): source substring -> reason.
+DROPPED_SOURCES = {
+    "cianjurupdate.com/cara-efektif-membuat-backlink": (
+        "dropped: the provenance URL points to an unrelated page (an SEO article) and the cited cianjurupdate "
+        "article could not be found; the gap stays"),
+    "jumlah-penduduk-dan-persentase-kemiskinan-di-kota-bogor-2004-2024": (
+        "dropped: not the BPS mid-year estimate; databoks' poverty pages give the Dukcapil registry of semester I "
+        "2024 (the same template gives Kab. Tangerang 3,373,149 and Kota Bekasi 2,526,133, the counts of Dukcapil's "
+        "semester I 2024 release); the gap stays"),
+    "jumlah-penduduk-menurut-umur-di-kota-bogor-2024": (
+        "dropped: databoks' 'penduduk menurut umur' series is not the BPS mid-year estimate (its Jakarta Pusat and "
+        "Kep. Seribu 2024 values fall below SP2020); the gap stays"),
+    "jumlah-penduduk-menurut-umur-di-kota-jakarta-pusat-2024": (
+        "dropped: databoks' 'penduduk menurut umur' series is not the BPS mid-year estimate (914,918 is far below "
+        "SP2020, 1,056,896, and the mid-2023 estimate); the gap stays"),
+    "radarbanten.co.id/2023/05/17/inilah-urutan-pendapatan-per-kapita": (
+        "dropped: read from a garbled article (printed 'Rp47,776,14', 'Rp94.382,54', 'Rp69,990,14'; Kota "
+        "Tangerang +20 % on 2021); the gap stays until BPS Banten's table is read"),
+}
+
+
+def _regraded(host: str, title: str, text: str):
+    for table in (REGRADED, GOV_NEWS_PAGES):
+        for key, found in table.items():
+            if key in title:
+                return found
+    return None
+
+
 def _by_source(host: str, title: str, text: str):
     for key, (grade, reason) in GRADE_BY_SOURCE.items():
         if key in title:
@@ -124,6 +167,7 @@ def _by_source(host: str, title: str, text: str):
 
 
 GRADE_RULES = (
+    _regraded,
     (lambda host, title, text: host.endswith("bps.go.id") and ("official", "BPS site, read directly")),
     (lambda host, title, text: host.endswith(".go.id")
      and ("official", "government site, read directly (the agency's own figure)")),
@@ -199,12 +243,13 @@ def build(ref: Path, out_dir: Path = OUT, sources_dir: Path = SOURCES) -> None:
     obs = pd.concat([obs, additions], ignore_index=True)
     obs["indicator"] = obs["indicator"].replace(RENAMES)
     obs["note"] = obs["note"].fillna("")
+    obs, left_out = drop_sources(obs)
     grades = grade_sources(obs)
     sourced, sourced_meta = read_sources(sources_dir)
     obs = pd.concat([obs, sourced], ignore_index=True)
     grades.update({key: (meta["grade"], meta["grade_reason"]) for key, meta in sourced_meta.items()})
     keep = []
-    dropped = []
+    dropped = left_out
     for key, group in obs.groupby(["region_code", "indicator", "year"], sort=False):
         if len(group) == 1:
             keep.append(group.index[0])
@@ -275,6 +320,15 @@ def read_additions(ref: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     used = add["quality"].isin(ADDITION_QUALITIES_USED)
     add.loc[used, "note"] = add.loc[used].apply(lambda r: f"{r.note} (quality {r.quality})".strip(), axis=1)
     return add[used].drop(columns="quality"), add[~used]
+
+
+def drop_sources(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """The rows whose source is in DROPPED_SOURCES, left out of the data and returned as
+    conflicts.csv rows (kept_value empty: no figure replaces them)."""
+    hit = obs["source"].map(lambda s: next((r for k, r in DROPPED_SOURCES.items() if k in s), None))
+    rows = [{**row.to_dict(), "kept_value": None, "reason": reason}
+            for (_, row), reason in zip(obs[hit.notna()].iterrows(), hit[hit.notna()])]
+    return obs[hit.isna()], rows
 
 
 def read_sources(folder: Path) -> tuple[pd.DataFrame, dict[str, dict]]:
