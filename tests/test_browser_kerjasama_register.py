@@ -1,7 +1,7 @@
 """Browser test of the cooperation register (one visit per page): the Kerja sama page draws the
 network and the matrix, the table lists the records and the active filter narrows them; the
 presenter's story step shows the network. No page error, no request to another host. Screenshots
-go to test-artifacts/ (kerjasama-register-*.png, presenter-step7-cooperation.png) for a person to
+go to test-artifacts/ (kerjasama-register-*.png, presenter-step7-cooperation.png, layanan-quality-ranking.png) for a person to
 look at."""
 import pytest
 from appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
@@ -39,5 +39,17 @@ def test_presenter_shows_the_cooperation_step(server, browser):
     assert page.locator(".js-plotly-plot").count() == 1
     no_exceptions(page)
     page.screenshot(path=str(ARTIFACTS / "presenter-step7-cooperation.png"))
+    assert errors == [] and outside.blocked == []
+    page.context.close()
+
+
+def test_layanan_quality_section_in_the_browser(server, browser):
+    page, outside, errors = open_page(browser, f"{server}/layanan", wait_figure=True)
+    page.get_by_role("heading", name="Kualitas dan inovasi layanan").wait_for()
+    page.get_by_role("heading", name="Kualitas dan inovasi layanan").scroll_into_view_if_needed()
+    wait_for_app(page)
+    assert page.get_by_text("10 dari 15 wilayah berangka pada 2021").count() == 1
+    no_exceptions(page)
+    page.screenshot(path=str(ARTIFACTS / "layanan-quality-ranking.png"))
     assert errors == [] and outside.blocked == []
     page.context.close()
