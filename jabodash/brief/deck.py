@@ -246,9 +246,7 @@ def title_slide(prs, brief: Brief, total: int):
 
 def sources_slides(prs, brief: Brief, first: int, total: int) -> None:
     lang = brief.lang
-    rows = brief.source_rows()
-    per = -(-len(rows) // sources_slide_count(brief)) or 1       # balanced: no slide with one row
-    chunks = [rows[i:i + per] for i in range(0, len(rows), per)] or [[]]
+    chunks = source_chunks(brief)
     for k, chunk in enumerate(chunks):
         slide = prs.slides.add_slide(prs.slide_layouts[6])
         title = t("brief.sources_title", lang) + (f" ({k + 1}/{len(chunks)})" if len(chunks) > 1 else "")
@@ -276,12 +274,30 @@ def _cell(cell, text: str, bold: bool = False) -> None:
     frame = cell.text_frame
     frame.word_wrap = True
     run = frame.paragraphs[0].add_run()
-    run.text = str(text)[:400]
+    run.text = str(text)[:2000]
     run.font.size, run.font.bold, run.font.name = Pt(9), bold, FONT
 
 
+def source_chunks(brief: Brief) -> list[list]:
+    """The source rows spread over the closing slides: at most ROWS_PER_SOURCES_SLIDE lines of
+    addresses a slide (a row with three addresses counts three), evenly."""
+    rows = brief.source_rows()
+    weight = [max(1, len(r.urls)) for r in rows]
+    slides = max(1, -(-sum(weight) // ROWS_PER_SOURCES_SLIDE))
+    share = -(-sum(weight) // slides)
+    chunks: list[list] = [[]]
+    load = 0
+    for row, w in zip(rows, weight):
+        if chunks[-1] and load + w > share:
+            chunks.append([])
+            load = 0
+        chunks[-1].append(row)
+        load += w
+    return chunks
+
+
 def sources_slide_count(brief: Brief) -> int:
-    return max(1, -(-len(brief.source_rows()) // ROWS_PER_SOURCES_SLIDE))
+    return len(source_chunks(brief))
 
 
 def build(brief: Brief) -> bytes:

@@ -82,7 +82,7 @@ class ChartData:
 @dataclass
 class Slide:
     title: str
-    kind: str                          # ranking | trend | map
+    kind: str                          # ranking | trend | map | cooperation
     state: state_mod.ViewState
     indicator: Indicator
     year: int
@@ -384,6 +384,10 @@ def from_story(src, story: stories.Story, lang: str | None = None, region_set: s
         state = stories.step_state(step, lang)
         if region_set:
             state = state.with_(region_set=region_set)
+        if step.kind == "cooperation":
+            from jabodash.brief import cooperation  # imports model: loaded on first use
+            slides.append(cooperation.slide(src, state, lang, step.title_in(lang), step.note_in(lang)))
+            continue
         slides.append(view_slide(src, state, step.kind, lang, title=step.title_in(lang), note=step.note_in(lang),
                                  step=n, datasets=datasets, targets=targets))
     used = region_set or (slides[0].state.region_set if slides else "agglomeration")

@@ -52,8 +52,10 @@ tr.mark td { font-weight: bold; }
 ul.findings { margin: 1.5mm 0 1mm 4.5mm; padding: 0; }
 ul.findings li { margin: 0 0 0.8mm 0; }
 .source { color: #555; font-size: 7pt; margin: 0; }
-.sources td { font-size: 6.8pt; word-break: break-all; }
-.sources td.name { word-break: normal; }
+.licence { font-size: 7pt; margin: 1.5mm 0 0.5mm 0; color: #333; break-after: avoid; }
+ul.srcs { columns: 2; column-gap: 6mm; font-size: 6.3pt; margin: 0; padding: 0 0 0 3mm; }
+ul.srcs li { break-inside: avoid; word-break: break-all; margin: 0 0 0.6mm 0; }
+ul.srcs li b { word-break: normal; }
 .help { color: #555; font-size: 7pt; margin: 0 0 1.5mm 0; }
 """
 
@@ -113,15 +115,19 @@ def step_html(s: Slide, lang: str, index: int = 0) -> str:
 
 
 def sources_html(brief: Brief) -> str:
+    """Every source with its grade and addresses, in two columns, grouped by licence."""
     lang = brief.lang
-    head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in ("brief.sources", "brief.grade", "brief.licence"))
-    rows = "".join(
-        f"<tr><td class='name'>{_e(r.name)}</td><td>{_e(grades.label(r.grade, lang) or '–')}</td>"
-        f"<td>{_e(r.licence)}</td><td>{'<br>'.join(_e(u) for u in r.urls)}</td></tr>"
-        for r in brief.source_rows())
+    groups: dict[str, list] = {}
+    for row in brief.source_rows():
+        groups.setdefault(row.licence or "–", []).append(row)
+    parts = []
+    for licence, rows in groups.items():
+        items = "".join(
+            f"<li><b>{_e(r.name)}</b> [{_e(grades.label(r.grade, lang) or '–')}]: {'; '.join(_e(u) for u in r.urls)}</li>"
+            for r in rows)
+        parts.append(f"<p class='licence'>{_e(t('brief.licence', lang))}: {_e(licence)}</p><ul class='srcs'>{items}</ul>")
     return (f"<section class='sources'><h2>{_e(t('brief.sources_title', lang))}</h2>"
-            f"<p class='help'>{_e(t('grade.help', lang))}</p>"
-            f"<table><tr>{head}<th>URL</th></tr>{rows}</table></section>")
+            f"<p class='help'>{_e(t('grade.help', lang))}</p>{''.join(parts)}</section>")
 
 
 def html_of(brief: Brief) -> str:

@@ -28,8 +28,8 @@ def _figure(slide, src, lang: str, for_pdf: bool):
         fig, _ = views.figure_for(slide.state, src, lang, presenter=False, kind=slide.kind)
         # the source line is printed under the chart, in full: not inside it, cut at its edge
         fig.layout.annotations = [a for a in fig.layout.annotations if not _is_footer(a)]
-        # a trend's legend names every region (15 lines): a little more height for it
-        height = PDF_SIZE[1] + (90 if slide.kind == "trend" else 0)
+        # a trend's legend names every region (15 lines), a network its parties: more height
+        height = PDF_SIZE[1] + (90 if slide.kind == "trend" else 170 if slide.kind == "cooperation" else 0)
         fig.update_layout(width=PDF_SIZE[0], height=height, autosize=False, legend_font_size=11)
         return fig
     width, height = PDF_MAP_SIZE if for_pdf else DECK_SIZE
@@ -56,13 +56,15 @@ def render(brief: Brief, src, for_pdf: bool = False) -> Brief:
         for s in brief.slides:
             if s.kind != "map":
                 s.figure_json = _figure(s, src, brief.lang, True).to_json()
-    wanted = [s for s in brief.slides if s.kind == "map"]
+    wanted = [s for s in brief.slides if s.kind == "map" or (s.kind == "cooperation" and not for_pdf)]
     if not wanted:
         return brief
     if not for_pdf and exports.chromium_path() is None:
         # no browser to draw a map here: the deck shows the same figures as native bars
         for s in wanted:
             s.chart = bar_data(s.frame, s.indicator, s.year, brief.lang, tuple(s.state.regions))
+            if s.kind == "cooperation":
+                s.chart.title = s.indicator.name(brief.lang)
             s.notes += "\n" + t("brief.map_as_bars", brief.lang)
         return brief
     width, height = PDF_MAP_SIZE if for_pdf else DECK_SIZE
