@@ -40,7 +40,10 @@ def _figure(slide, src, lang: str, for_pdf: bool):
     fig.update_layout(width=width, height=height, autosize=False)
     # the slide's title (the PDF's step heading) says the message: the map's own title, the
     # indicator's full name, is smaller so that it fits the box
-    fig.update_layout(title_font_size=26)
+    fig.update_layout(title_font_size=26, title_subtitle_font_size=18)
+    for trace in fig.data:   # the network's node labels at the legend's size
+        if getattr(trace, "mode", None) == "markers+text":
+            trace.textfont.size = 18
     # the slide's footer names the sources in full; the map keeps its boundary and frame notes
     prefix = t("peta.map.source", lang) + ":"
     fig.layout.annotations = [a for a in fig.layout.annotations
