@@ -354,11 +354,9 @@ def bps_refresh(store, given_key: str | None, indicators: list[str], remember: b
     from jabodash.official import fetch, keys, recipes
     key, origin = keys.resolve_key(given_key)
     chosen = recipes.select(recipes.load(), indicators)
-    result = fetch.run(chosen, key, progress=progress)
+    result = fetch.refresh(store, chosen, key, progress=progress)
     if remember and origin == "page" and not result.bad_key:
         keys.save_key(key)
-    if result.records:
-        fetch.compare(result, fetch.builtin_figures(store, recipes.indicators(chosen)))
     return result
 
 
