@@ -1,0 +1,298 @@
+"""Where each region stands against its targets (Sasaran & capaian; no streamlit).
+
+For every target (jabodash.store.targets) and every place it concerns, :func:`evaluate` gives
+the latest figure and its year, the gap to the target, the change per year needed from the
+latest year to the target year, the change per year observed over the last years with figures
+(and which years), and a status:
+
+* ``achieved``: the latest figure meets the target (a range counts as met from its nearer end:
+  the upper end when lower is better, the lower end when higher is better);
+* ``on_track``: not yet met, and the observed change per year is at least the change needed;
+* ``off_track``: not met and moving too slowly (or the wrong way), the target year is past the
+  latest figure's year, or a standing minimum (no target year) is not met;
+* ``no_data``: no figure, a latest figure more than STALE_YEARS before the current year, or a
+  single figure (no trend) for a target still ahead;
+* ``reference``: a figure set beside a target that is not its own commitment (a national target
+  beside a kab/kota or the metro; a province's target beside one of its kab/kota).
+
+Places: "ID" (the nation: only the figures recorded with the target), "metro" (the region set,
+aggregated the way the indicator allows: population-weighted for rates, summed for counts, never
+for an index), a province code (DKI Jakarta's six units make up the whole province, so its figure
+can be aggregated; West Java and Banten have units outside the metro, so only the figures recorded
+with the target count) and each kab/kota. Figures are read through the store's DataSource, so
+built-in, saved and session datasets count alike; the figures recorded beside a target (its
+baseline and a reported progress figure) fill years the data lacks.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from jabodash.core.grades import SHOWN_WHEN_OFFICIAL_ONLY
+from jabodash.store import targets as targets_mod
+from jabodash.store.aggregate import metro_value
+from jabodash.store.datasource import DataSource
+
+STATUSES = ("achieved", "on_track", "off_track", "no_data", "reference")
+TREND_YEARS = 5      # the observed change is measured over at most the last 5 years with figures
+STALE_YEARS = 5      # a latest figure older than this before the current year is not recent
+NATION, METRO = "ID", "metro"
+COMPLETE_PROVINCES = ("31",)   # DKI Jakarta: all of its units are in the region table
+PROVINCE_NAMES = {"31": "DKI Jakarta", "32": "Jawa Barat", "36": "Banten"}
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    value: float
+    source: str
+    url: str
+    grade: str
+    origin: str          # data | aggregate | baseline | reported
+
+
+def _num(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else float(value)
+
+
+def edge(target: pd.Series) -> float:
+    """The value that counts as reaching the target (a range's nearer end)."""
+    single = _num(target["target_value"])
+    if single is not None:
+        return single
+    return float(target["target_high"] if target["direction"] == "lower" else target["target_low"])
+
+
+def meets(value: float, target: pd.Series) -> bool:
+    return value <= edge(target) if target["direction"] == "lower" else value >= edge(target)
+
+
+def judge(points: list[Point], target: pd.Series, own: bool, now_year: int) -> dict:
+    """Latest figure, gap, needed and observed change per year, status and its reason."""
+    out = dict(latest=None, gap=None, required_per_year=None, observed_per_year=None, observed_years=None,
+               meets=None, status="reference" if not own else "no_data", reason="no_figure")
+    if not points:
+        return out
+    latest = points[-1]
+    goal = edge(target)
+    out.update(latest=latest, gap=goal - latest.value, meets=meets(latest.value, target), reason="")
+    window = [p for p in points if p.year >= latest.year - TREND_YEARS]
+    if window[0].year < latest.year:
+        first = window[0]
+        out["observed_per_year"] = (latest.value - first.value) / (latest.year - first.year)
+        out["observed_years"] = (first.year, latest.year)
+    year = _num(target["target_year"])
+    if year is not None and year > latest.year:
+        out["required_per_year"] = (goal - latest.value) / (year - latest.year)
+    if not own:
+        return out
+    out["status"], out["reason"] = _status(out, latest, year, target["direction"], now_year)
+    return out
+
+
+def _status(out: dict, latest: Point, year: float | None, direction: str, now_year: int) -> tuple[str, str]:
+    if out["meets"]:
+        return "achieved", ""
+    if latest.year < now_year - STALE_YEARS:
+        return "no_data", "stale"
+    if year is None:
+        return "off_track", "below_minimum"
+    if year <= latest.year:
+        return "off_track", "deadline_passed"
+    if out["observed_per_year"] is None:
+        return "no_data", "no_trend"
+    sign = 1 if direction == "higher" else -1
+    return ("on_track", "") if (out["observed_per_year"] - out["required_per_year"]) * sign >= 0 else ("off_track", "too_slow")
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+def _series_points(frame: pd.DataFrame) -> list[Point]:
+    return [Point(int(r.year), float(r.value), str(r.source or ""), str(r.source_url or ""), str(r.grade or ""), "data")
+            for r in frame.dropna(subset=["value"]).itertuples()]
+
+
+def _weakest(grades) -> str:
+    order = ("official", "official-cited", "secondary", "unrated")
+    ranked = [order.index(g) if g in order else len(order) - 1 for g in grades]
+    return order[max(ranked)] if ranked else ""
+
+
+class Figures:
+    """The figures of one indicator for the places of a region set, read once."""
+
+    def __init__(self, ds: DataSource, indicator_id: str, region_set: str, known: dict):
+        self.ds, self.region_set = ds, region_set
+        self.ind = targets_mod.indicator(indicator_id, known)
+        in_catalog = self.ind is not None and self.ind.kind != "target"
+        self.series = ds.series(indicator_id, region_set) if in_catalog else pd.DataFrame(
+            columns=["region_code", "year", "value", "source", "source_url", "grade"])
+        self._metro: list[Point] | None = None
+        self._regions = {str(code): _series_points(part) for code, part in self.series.groupby("region_code")}
+
+    def region(self, code: str) -> list[Point]:
+        return self._regions.get(code, [])
+
+    def metro(self) -> list[Point]:
+        if self._metro is None:
+            self._metro = self._metro_points()
+        return self._metro
+
+    def _metro_points(self) -> list[Point]:
+        if self.ind is None or self.ind.kind == "target" or self.ind.aggregation not in ("sum", "weighted_mean", "ratio"):
+            return []
+        out = []
+        for year in sorted(self.series["year"].dropna().unique()):
+            mv = metro_value(self.ds, self.ind, int(year), self.region_set)
+            if mv.value is not None:
+                rows = self.series[self.series["year"] == year]
+                out.append(Point(int(year), mv.value, _aggregate_label(self.ind, mv.total), "", _weakest(rows["grade"]), "aggregate"))
+        return out
+
+    def province(self, code: str, members: list[str]) -> list[Point]:
+        """The province's figure aggregated from all of its units (only where the set holds them all)."""
+        if code not in COMPLETE_PROVINCES or self.ind is None or self.ind.aggregation not in ("sum", "weighted_mean"):
+            return []
+        table = self.series[self.series["region_code"].isin(members)].pivot_table(index="year", columns="region_code", values="value")
+        table = table.reindex(columns=members).dropna()
+        if self.ind.aggregation == "weighted_mean":
+            weights = self.ds.query("weights", indicator_id=self.ind.weight_indicator, year=int(self.ind.weight_year))
+            weights = weights.set_index("region_code")["value"].reindex(members)
+            if weights.isna().any():
+                return []
+            values = (table * weights).sum(axis=1) / weights.sum()
+        else:
+            values = table.sum(axis=1)
+        grades = self.series[self.series["region_code"].isin(members)]["grade"]
+        return [Point(int(y), float(v), _aggregate_label(self.ind, len(members)), "", _weakest(grades), "aggregate")
+                for y, v in values.items()]
+
+
+def _aggregate_label(ind, n: int) -> str:
+    how = {"weighted_mean": "population-weighted mean", "sum": "sum", "ratio": "ratio of sums"}.get(ind.aggregation, "")
+    return f"jabodash: {how} of {n} kab/kota figures"
+
+
+def _recorded(target: pd.Series, official_only: bool) -> list[Point]:
+    """The baseline and the reported progress figure recorded with the target."""
+    out = []
+    if _num(target["baseline_year"]) is not None and _num(target["baseline_value"]) is not None:
+        out.append(Point(int(target["baseline_year"]), float(target["baseline_value"]), str(target["source_title"]),
+                         str(target["source_url"]), str(target["grade"]), "baseline"))
+    if _num(target["reported_year"]) is not None and _num(target["reported_value"]) is not None:
+        grade = str(target["reported_grade"])
+        if not official_only or grade in SHOWN_WHEN_OFFICIAL_ONLY:
+            out.append(Point(int(target["reported_year"]), float(target["reported_value"]), str(target["reported_title"]),
+                             str(target["reported_url"]), grade, "reported"))
+    return out
+
+
+def _merge(data: list[Point], recorded: list[Point]) -> list[Point]:
+    """Data first; a recorded figure only fills a year the data lacks."""
+    by_year = {p.year: p for p in recorded}
+    by_year.update({p.year: p for p in data})
+    return [by_year[y] for y in sorted(by_year)]
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+def places(target: pd.Series, regions: pd.DataFrame) -> list[tuple[str, bool]]:
+    """(place, own) pairs a target is shown at: its own subject and the places it is a reference for."""
+    scope, code = target["scope"], target["region_code"]
+    codes = regions["code"].tolist()
+    if scope == "national":
+        return [(NATION, True), (METRO, False)] + [(c, False) for c in codes]
+    if scope == "agglomeration":
+        return [(METRO, True)]
+    if scope == "province":
+        members = regions.loc[regions["province_code"] == code, "code"].tolist()
+        return [(code, True)] + [(c, False) for c in members]
+    if scope == "each":
+        return [(c, True) for c in codes]
+    return [(code, True)] if code in codes else []
+
+
+def _points(place: str, own: bool, target: pd.Series, figures: Figures, regions: pd.DataFrame, official_only: bool) -> list[Point]:
+    if place == NATION:
+        data = []
+    elif place == METRO:
+        data = figures.metro()
+    elif place in PROVINCE_NAMES:
+        data = figures.province(place, regions.loc[regions["province_code"] == place, "code"].tolist())
+    else:
+        data = figures.region(place)
+    return _merge(data, _recorded(target, official_only) if own else [])
+
+
+def active_targets(ds: DataSource, uploaded: list[pd.DataFrame] | None = None, plan: str | None = None) -> pd.DataFrame:
+    """The targets the page shows: built-in and uploaded, of one plan (or a plan family such as
+    "rpjmd"), without those below official-cited when the switch "official figures only" is on."""
+    table = targets_mod.combined(uploaded)
+    if plan:
+        table = table[(table["plan"] == plan) | table["plan"].str.startswith(plan + "_")]
+    if ds.official_only:
+        table = table[table["grade"].isin(SHOWN_WHEN_OFFICIAL_ONLY)]
+    return table.reset_index(drop=True)
+
+
+def evaluate(ds: DataSource, region_set: str, table: pd.DataFrame, now_year: int | None = None) -> pd.DataFrame:
+    """One row per (target, place): see the module docstring and ROW_COLUMNS."""
+    now_year = now_year or _dt.date.today().year
+    regions = ds.regions(region_set)
+    known = ds.catalog()
+    figures: dict[str, Figures] = {}
+    rows = []
+    for _, target in table.iterrows():
+        if target["indicator"] not in figures:
+            figures[target["indicator"]] = Figures(ds, target["indicator"], region_set, known)
+        fig = figures[target["indicator"]]
+        for place, own in places(target, regions):
+            verdict = judge(_points(place, own, target, fig, regions, ds.official_only), target, own, now_year)
+            rows.append(_row(target, place, own, verdict))
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+ROW_COLUMNS = ["target", "plan", "indicator", "scope", "place", "own", "target_year", "target_value", "target_low",
+               "target_high", "direction", "latest_year", "latest_value", "latest_source", "latest_url", "latest_grade",
+               "latest_origin", "gap", "required_per_year", "observed_per_year", "observed_from", "observed_to", "meets",
+               "status", "reason", "source_title", "source_url", "grade", "quote", "note", "article", "origin"]
+
+
+def _row(target: pd.Series, place: str, own: bool, v: dict) -> dict:
+    latest: Point | None = v["latest"]
+    years = v["observed_years"] or (None, None)
+    return dict(
+        target=target["id"], plan=target["plan"], indicator=target["indicator"], scope=target["scope"], place=place, own=own,
+        target_year=_int(target["target_year"]), target_value=_num(target["target_value"]),
+        target_low=_num(target["target_low"]), target_high=_num(target["target_high"]), direction=target["direction"],
+        latest_year=latest.year if latest else None, latest_value=latest.value if latest else None,
+        latest_source=latest.source if latest else None, latest_url=latest.url if latest else None,
+        latest_grade=latest.grade if latest else None, latest_origin=latest.origin if latest else None,
+        gap=v["gap"], required_per_year=v["required_per_year"], observed_per_year=v["observed_per_year"],
+        observed_from=years[0], observed_to=years[1], meets=v["meets"], status=v["status"], reason=v["reason"],
+        source_title=target["source_title"], source_url=target["source_url"], grade=target["grade"],
+        quote=target["quote"], note=target["note"], article=target["article"], origin=target.get("origin", "builtin"))
+
+
+def _int(value) -> int | None:
+    number = _num(value)
+    return int(number) if number is not None else None
+
+
+def own_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each target at its own subject (no reference rows)."""
+    return rows[rows["own"]].reset_index(drop=True)
+
+
+def metro_headline(rows: pd.DataFrame) -> pd.DataFrame:
+    """The metro's standing on the targets that concern it: its own (the RITJ) and the national
+    ones beside it (reference), one row per target."""
+    return rows[rows["place"] == METRO].reset_index(drop=True)
+
+
+def status_counts(rows: pd.DataFrame) -> dict[str, int]:
+    counts = own_rows(rows)["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in STATUSES if s != "reference"}
