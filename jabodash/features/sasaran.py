@@ -31,7 +31,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from jabodash.core import fmt, grades
 from jabodash.core.grades import SHOWN_WHEN_OFFICIAL_ONLY
+from jabodash.core.i18n import t
 from jabodash.store import targets as targets_mod
 from jabodash.store.aggregate import metro_value
 from jabodash.store.datasource import DataSource
@@ -296,3 +298,118 @@ def metro_headline(rows: pd.DataFrame) -> pd.DataFrame:
 def status_counts(rows: pd.DataFrame) -> dict[str, int]:
     counts = own_rows(rows)["status"].value_counts()
     return {s: int(counts.get(s, 0)) for s in STATUSES if s != "reference"}
+
+
+# --- words, symbols and tables (the page, the CLI and the exports say the same) ------------------
+
+SYMBOLS = {"achieved": "✔", "on_track": "↗", "off_track": "✖", "no_data": "?", "reference": "◇"}
+
+
+def status_text(status: str, lang: str) -> str:
+    return f"{SYMBOLS[status]} {t(f'targets.status.{status}', lang)}"
+
+
+def cell_text(row, lang: str) -> str:
+    """A matrix cell: the status in a symbol and a word; a reference says whether its figure meets the target."""
+    text = status_text(row["status"], lang)
+    if row["status"] == "reference" and row["meets"] is not None and not pd.isna(row["meets"]):
+        text += " " + ("✔" if row["meets"] else "✖")
+    return text
+
+
+def place_name(place: str, regions: pd.DataFrame, lang: str) -> str:
+    if place in (NATION, METRO) or place in PROVINCE_NAMES:
+        return t(f"targets.place.{place}", lang)
+    names = dict(zip(regions["code"], regions["short_name"]))
+    return names.get(place, place)
+
+
+def goal_text(row, lang: str, decimals: int = 2) -> str:
+    """"≤ 4,5", "≥ 5,3–5,6", with the comparison the direction implies."""
+    op = "≤" if row["direction"] == "lower" else "≥"
+    value = row["target_value"]
+    if value is not None and not pd.isna(value):
+        body = fmt.number(value, fmt.decimals_for([value], decimals), lang)
+    else:
+        lo, hi = row["target_low"], row["target_high"]
+        d = fmt.decimals_for([lo, hi], max(decimals, 3))
+        body = f"{fmt.number(lo, d, lang)}–{fmt.number(hi, d, lang)}"
+    return f"{op} {body}"
+
+
+def target_label(row, lang: str, known: dict | None = None) -> str:
+    """Short name of a target: indicator, goal and year ("Kemiskinan ≤ 4,5 (2029)")."""
+    ind = targets_mod.indicator(row["indicator"], known)
+    name = ind.short(lang) if ind else row["indicator"]
+    year = row["target_year"]
+    when = f" ({int(year)})" if year is not None and not pd.isna(year) else ""
+    return f"{name} {goal_text(row, lang)}{when}"
+
+
+def _per_year(value, lang: str, decimals: int = 2) -> str:
+    return "" if value is None or pd.isna(value) else ("+" if value > 0 else "") + fmt.number(value, decimals, lang)
+
+
+def _decimals(indicator_id: str, known: dict | None) -> int:
+    ind = targets_mod.indicator(indicator_id, known)
+    return max(2, ind.decimals) if ind else 2
+
+
+def display_table(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: dict | None = None) -> pd.DataFrame:
+    """The rows in words, in the UI language (numbers formatted as text)."""
+    col = lambda key: t(f"targets.col.{key}", lang)   # noqa: E731
+    dec = [_decimals(i, known) for i in rows["indicator"]]
+    out = pd.DataFrame({
+        col("target"): [target_label(r, lang, known) for _, r in rows.iterrows()],
+        col("plan"): [targets_mod.plan_name(p, lang) for p in rows["plan"]],
+        col("place"): [place_name(p, regions, lang) for p in rows["place"]],
+        col("latest"): [fmt.number(v, d, lang, missing="–") for v, d in zip(rows["latest_value"], dec)],
+        col("latest_year"): [("" if pd.isna(y) else str(int(y))) for y in rows["latest_year"]],
+        col("required"): [_per_year(v, lang, d + 1) for v, d in zip(rows["required_per_year"], dec)],
+        col("observed"): [_per_year(v, lang, d + 1) for v, d in zip(rows["observed_per_year"], dec)],
+        col("observed_years"): [("" if pd.isna(a) else f"{int(a)}–{int(b)}") for a, b in zip(rows["observed_from"], rows["observed_to"])],
+        col("status"): [status_text(s, lang) for s in rows["status"]],
+        col("reason"): [t(f"targets.reason.{r}", lang) if r else "" for r in rows["reason"]],
+        col("figure_source"): rows["latest_source"].fillna("").tolist(),
+        col("figure_grade"): [grades.label(g, lang) for g in rows["latest_grade"]],
+        col("source"): rows["source_title"].tolist(),
+        col("grade"): [grades.label(g, lang) for g in rows["grade"]],
+    })
+    return out
+
+
+def matrix(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: dict | None = None) -> pd.DataFrame:
+    """Places (rows: nation, metro, provinces, kab/kota) × targets (columns): status cells in words."""
+    order = [NATION, METRO, *[p for p in PROVINCE_NAMES if p in set(rows["place"])], *regions["code"]]
+    labels = {r["target"]: target_label(r, lang, known) for _, r in rows.drop_duplicates("target").iterrows()}
+    cells = rows.assign(cell=[cell_text(r, lang) for _, r in rows.iterrows()])
+    wide = cells.pivot_table(index="place", columns="target", values="cell", aggfunc="first")
+    wide = wide.reindex(index=[p for p in order if p in wide.index], columns=list(labels))
+    wide = wide.fillna("")
+    wide.index = [place_name(p, regions, lang) for p in wide.index]
+    wide.columns = [labels[c] for c in wide.columns]
+    return wide
+
+
+def json_rows(rows: pd.DataFrame) -> list[dict]:
+    """The rows of ``python -m jabodash targets --json`` (schema jabodash.targets/1)."""
+    out = []
+    for _, r in rows.iterrows():
+        goal = ({"target_value": r["target_value"]} if r["target_value"] is not None and not pd.isna(r["target_value"])
+                else {"target_low": r["target_low"], "target_high": r["target_high"]})
+        latest = None if pd.isna(r["latest_year"]) else {
+            "year": int(r["latest_year"]), "value": float(r["latest_value"]), "source": r["latest_source"],
+            "url": r["latest_url"] or None, "grade": r["latest_grade"] or None, "origin": r["latest_origin"]}
+        out.append({
+            "target": r["target"], "plan": r["plan"], "indicator": r["indicator"], "scope": r["scope"],
+            "region_code": r["place"], "own": bool(r["own"]), "target_year": _int(r["target_year"]), **goal,
+            "direction": r["direction"], "latest": latest, "gap": _float(r["gap"]),
+            "required_per_year": _float(r["required_per_year"]), "observed_per_year": _float(r["observed_per_year"]),
+            "observed_years": None if pd.isna(r["observed_from"]) else [int(r["observed_from"]), int(r["observed_to"])],
+            "status": r["status"], "reason": r["reason"] or None,
+            "source": {"title": r["source_title"], "url": r["source_url"], "grade": r["grade"]}})
+    return out
+
+
+def _float(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
