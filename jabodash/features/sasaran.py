@@ -90,6 +90,8 @@ def judge(points: list[Point], target: pd.Series, own: bool, now_year: int) -> d
     if year is not None and year > latest.year:
         out["required_per_year"] = (goal - latest.value) / (year - latest.year)
     if not own:
+        if latest.year < now_year - STALE_YEARS:   # too old to say whether it meets the target
+            out.update(meets=None, reason="stale")
         return out
     out["status"], out["reason"] = _status(out, latest, year, target["direction"], now_year)
     return out
@@ -337,13 +339,37 @@ def goal_text(row, lang: str, decimals: int = 2) -> str:
     return f"{op} {body}"
 
 
-def target_label(row, lang: str, known: dict | None = None) -> str:
-    """Short name of a target: indicator, goal and year ("Kemiskinan ≤ 4,5 (2029)")."""
+def target_label(row, lang: str, known: dict | None = None, regions: pd.DataFrame | None = None) -> str:
+    """Short name of a target: its province or kab/kota when it is theirs, indicator, goal and year
+    ("DKI Jakarta: Kemiskinan ≤ 2,08–3,08 (2029)")."""
     ind = targets_mod.indicator(row["indicator"], known)
     name = ind.short(lang) if ind else row["indicator"]
     year = row["target_year"]
     when = f" ({int(year)})" if year is not None and not pd.isna(year) else ""
-    return f"{name} {goal_text(row, lang)}{when}"
+    code = row["region_code"] if "region_code" in row else row.get("place", "")
+    whose = ""
+    if row["scope"] == "province":
+        whose = PROVINCE_NAMES.get(code, code) + ": "
+    elif row["scope"] == "kabkota":
+        names = dict(zip(regions["code"], regions["short_name"])) if regions is not None else {}
+        whose = names.get(code, code) + ": "
+    return f"{whose}{name} {goal_text(row, lang)}{when}"
+
+
+def unique_labels(frame: pd.DataFrame, lang: str, known: dict | None = None, id_col: str = "id",
+                  regions: pd.DataFrame | None = None) -> dict[str, str]:
+    """target id -> its label; labels that two targets share get their plan's name, then their id."""
+    first = frame.drop_duplicates(id_col)
+    if id_col != "id":   # evaluated rows: the target's own place names it
+        first = frame[frame["own"]].drop_duplicates(id_col)
+        first = first.assign(region_code=first["place"])
+    labels = {r[id_col]: target_label(r, lang, known, regions) for _, r in first.iterrows()}
+    counts = pd.Series(list(labels.values())).value_counts()
+    for _, r in first.iterrows():
+        if counts[labels[r[id_col]]] > 1:
+            labels[r[id_col]] += f" · {targets_mod.plan_name(r['plan'], lang)}"
+    counts = pd.Series(list(labels.values())).value_counts()
+    return {k: (v if counts[v] == 1 else f"{v} · {k}") for k, v in labels.items()}
 
 
 def _per_year(value, lang: str, decimals: int = 2) -> str:
@@ -359,8 +385,9 @@ def display_table(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: d
     """The rows in words, in the UI language (numbers formatted as text)."""
     col = lambda key: t(f"targets.col.{key}", lang)   # noqa: E731
     dec = [_decimals(i, known) for i in rows["indicator"]]
+    unique = unique_labels(rows, lang, known, id_col="target", regions=regions) if len(rows) else {}
     out = pd.DataFrame({
-        col("target"): [target_label(r, lang, known) for _, r in rows.iterrows()],
+        col("target"): [unique[r] for r in rows["target"]],
         col("plan"): [targets_mod.plan_name(p, lang) for p in rows["plan"]],
         col("place"): [place_name(p, regions, lang) for p in rows["place"]],
         col("latest"): [fmt.number(v, d, lang, missing="–") for v, d in zip(rows["latest_value"], dec)],
@@ -381,7 +408,7 @@ def display_table(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: d
 def matrix(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: dict | None = None) -> pd.DataFrame:
     """Places (rows: nation, metro, provinces, kab/kota) × targets (columns): status cells in words."""
     order = [NATION, METRO, *[p for p in PROVINCE_NAMES if p in set(rows["place"])], *regions["code"]]
-    labels = {r["target"]: target_label(r, lang, known) for _, r in rows.drop_duplicates("target").iterrows()}
+    labels = unique_labels(rows, lang, known, id_col="target", regions=regions)
     cells = rows.assign(cell=[cell_text(r, lang) for _, r in rows.iterrows()])
     wide = cells.pivot_table(index="place", columns="target", values="cell", aggfunc="first")
     wide = wide.reindex(index=[p for p in order if p in wide.index], columns=list(labels))
@@ -413,3 +440,36 @@ def json_rows(rows: pd.DataFrame) -> list[dict]:
 
 def _float(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
+
+
+# --- one target in detail; what is missing ---------------------------------------------------------
+
+def detail(ds: DataSource, region_set: str, target: pd.Series, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(series, subject) for the chart of one target: every region's figures of its indicator, and
+    the points of its own place (plus the metro beside a national target), named for the legend."""
+    regions = ds.regions(region_set)
+    figs = Figures(ds, target["indicator"], region_set, ds.catalog())
+    groups = []
+    subjects = [] if target["scope"] == "each" else [places(target, regions)[0]]
+    if target["scope"] == "national":
+        subjects.append((METRO, False))
+    for place, own in subjects:
+        label = place_name(place, regions, lang) + ("" if own else f" ({t('targets.status.reference', lang)})")
+        for p in _points(place, own, target, figs, regions, ds.official_only):
+            groups.append(dict(year=p.year, value=p.value, origin=p.origin, name=label))
+    return figs.series, pd.DataFrame(groups, columns=["year", "value", "origin", "name"])
+
+
+def without_targets(table: pd.DataFrame, regions: pd.DataFrame, lang: str) -> dict[str, list[str]]:
+    """Places and plans with no target of their own yet: kab/kota without an RPJMD target, the
+    provinces without one, and the plans the issue names that have no row (known plans only)."""
+    own_kabkota = set(table.loc[table["scope"] == "kabkota", "region_code"])
+    own_prov = set(table.loc[table["scope"] == "province", "region_code"])
+    present = {p: set(table.loc[(table["scope"] == "province") & (table["region_code"] == p), "plan"]) for p in PROVINCE_NAMES}
+    return {
+        "kabkota": [n for c, n in zip(regions["code"], regions["short_name"]) if c not in own_kabkota],
+        "province": [place_name(p, regions, lang) for p in PROVINCE_NAMES if p not in own_prov],
+        "province_rpjmd": [place_name(p, regions, lang) for p, plans_ in present.items()
+                           if not any(x.startswith("rpjmd_") for x in plans_)],
+        "plans": [targets_mod.plan_name(p, lang) for p in targets_mod.plans() if p not in set(table["plan"])],
+    }

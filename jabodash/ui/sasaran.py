@@ -1,0 +1,137 @@
+"""The targets page (Sasaran & capaian): plan filter, status counts, the regions × targets matrix,
+one target in detail (chart with the target and the trajectory needed, each region's standing,
+the source quote) and the sources and grades of the targets.
+
+The evaluation is made once per data version and view (ui.per_data_version) and shared."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from jabodash import charts, ui
+from jabodash.charts import sasaran as charts_sasaran
+from jabodash.core import grades
+from jabodash.core.i18n import t
+from jabodash.core.textsafe import md_escape
+from jabodash.features import sasaran
+from jabodash.store import targets as targets_mod
+
+PLAN_KEY = "w_targets_plan"
+TARGET_KEY = "w_targets_pick"
+
+
+def _parts(ds, region_set: str, plan: str, lang: str) -> dict:
+    table = sasaran.active_targets(ds, plan=plan or None)
+    rows = sasaran.evaluate(ds, region_set, table)
+    regions = ds.regions(region_set)
+    known = ds.catalog()
+    return dict(table=table, rows=rows, regions=regions, counts=sasaran.status_counts(rows),
+                matrix=sasaran.matrix(rows, regions, lang, known),
+                display=sasaran.display_table(rows, regions, lang, known),
+                labels=sasaran.unique_labels(table, lang, known, regions=regions),
+                gaps=sasaran.without_targets(sasaran.active_targets(ds), regions, lang))
+
+
+def parts(ds, region_set: str, plan: str, lang: str) -> dict:
+    return ui.per_data_version("sasaran.parts", lambda *_: _parts(ds, region_set, plan, lang), region_set, plan, lang)
+
+
+def render(state) -> None:
+    lang, ds = state.lang, ui.data_source()
+    st.title(t("targets.title", lang))
+    st.caption(t("targets.subtitle", lang))
+    all_plans = sorted(set(sasaran.active_targets(ds)["plan"]), key=lambda p: list(targets_mod.plans()).index(p)
+                       if p in targets_mod.plans() else 99)
+    plan = st.selectbox(t("targets.plan_filter", lang), [""] + all_plans, key=PLAN_KEY,
+                        format_func=lambda p: t("targets.plan_all", lang) if not p else targets_mod.plan_name(p, lang))
+    got = parts(ds, state.region_set, plan, lang)
+    _kpis(got, lang)
+    _matrix(got, state, lang)
+    _detail(ds, got, state, lang)
+    _sources(got, lang)
+    ui.sync_url(state)
+
+
+def _kpis(got: dict, lang: str) -> None:
+    counts, table = got["counts"], got["table"]
+    n = sum(counts.values())
+    columns = st.columns(5)
+    ui.kpi_card(columns[0], t("targets.kpi.targets", lang), str(len(table)),
+                t("targets.kpi.targets_detail", lang, plans=table["plan"].nunique(), own=n))
+    for column, status in zip(columns[1:], ("achieved", "on_track", "off_track", "no_data")):
+        ui.kpi_card(column, f"{sasaran.SYMBOLS[status]} {t(f'targets.kpi.{status}', lang)}", str(counts[status]),
+                    t("targets.kpi.status_detail", lang, n=n))
+
+
+def _matrix(got: dict, state, lang: str) -> None:
+    st.subheader(t("targets.matrix.heading", lang))
+    matrix = got["matrix"]
+    if matrix.empty:
+        st.info(t("targets.matrix.empty", lang))
+        return
+    st.caption(t("targets.matrix.caption", lang))
+    shown = matrix.rename_axis(t("targets.matrix.place", lang)).reset_index()
+    st.dataframe(shown.style.map(charts_sasaran.status_style), hide_index=True, key="targets_matrix",
+                 height=min(38 + 35 * len(shown), 760))
+    st.caption(t("targets.legend", lang))
+    ui.csv_download(got["display"], f"jabodash_targets_{state.region_set}.csv", lang, key="dl_targets")
+
+
+def _detail(ds, got: dict, state, lang: str) -> None:
+    table, labels = got["table"], got["labels"]
+    if table.empty:
+        return
+    st.subheader(t("targets.detail.heading", lang))
+    ids = table["id"].tolist()
+    if st.session_state.get(TARGET_KEY) not in ids:
+        st.session_state[TARGET_KEY] = ids[0]
+    chosen = st.selectbox(t("targets.detail.pick", lang), ids, key=TARGET_KEY, format_func=lambda i: labels.get(i, i))
+    target = table.set_index("id").loc[chosen].copy()
+    target["id"] = chosen
+    rows = got["rows"]
+    mine = rows[rows["target"] == chosen]
+    own = mine[mine["own"]].iloc[0]
+    series, subject = sasaran.detail(ds, state.region_set, target, lang)
+    ind = targets_mod.indicator(target["indicator"], ds.catalog())
+    name = ind.name(lang) if ind else target["indicator"]
+    fig = charts_sasaran.target_chart(target, series, subject, own, ind, lang,
+                                      t("targets.detail.chart_title", lang, indicator=name),
+                                      targets_mod.plan_name(target["plan"], lang), sasaran.goal_text(target, lang))
+    st.plotly_chart(fig, key="fig_target", config=charts.png_config(f"jabodash_target_{chosen}"))
+    if series.empty:
+        st.caption(t("targets.detail.no_series", lang))
+    st.markdown("**" + t("targets.detail.table", lang) + "**")
+    shown = got["display"].loc[mine.index]
+    st.dataframe(shown.style.map(charts_sasaran.status_style), hide_index=True, key="target_rows")
+    _quote(target, lang)
+    if ind is not None:
+        ui.definition_box(ind, lang)
+
+
+def _quote(target: pd.Series, lang: str) -> None:
+    st.caption(t("targets.detail.source", lang, title=md_escape(target["source_title"], 300),
+                 grade=grades.label(target["grade"], lang), url=md_escape(target["source_url"], 400)))
+    st.caption(t("targets.detail.quote", lang, quote=md_escape(str(target["quote"]).strip('“”" '), 600)))
+    if target["article"]:
+        st.caption(t("targets.detail.article", lang, article=md_escape(target["article"], 200)))
+    if target["note"]:
+        st.caption(t("targets.detail.note", lang, note=md_escape(target["note"], 800)))
+
+
+def _sources(got: dict, lang: str) -> None:
+    table, gaps = got["table"], got["gaps"]
+    st.subheader(t("targets.sources.heading", lang))
+    st.caption(t("targets.sources.caption", lang))
+    frame = pd.DataFrame({
+        t("targets.col.target", lang): [got["labels"][i] for i in table["id"]],
+        t("targets.col.plan", lang): [targets_mod.plan_name(p, lang) for p in table["plan"]],
+        t("targets.col.source", lang): table["source_title"],
+        t("targets.col.grade", lang): [grades.label(g, lang) for g in table["grade"]],
+        t("targets.col.article", lang): table["article"],
+        "URL": table["source_url"],
+    })
+    st.dataframe(frame, hide_index=True, key="targets_sources",
+                 column_config={"URL": st.column_config.LinkColumn("URL")})
+    missing = gaps["kabkota"] + gaps["province_rpjmd"]
+    if missing:
+        st.caption(t("targets.sources.none", lang, missing=md_escape(", ".join(missing), 600)))
