@@ -54,13 +54,13 @@ def target_chart(target: pd.Series, series: pd.DataFrame, subject: pd.DataFrame,
         fig.add_trace(go.Scatter(x=part["year"], y=part["value"], mode="lines+markers", name=str(name),
                                  line=dict(color=SUBJECT_LINE, width=3, dash="solid" if i == 0 else "dot"), marker=dict(size=8)))
     _target_marks(fig, target, own, subject, lang)
-    source = sources_text([(series, "origin")], lang, limit=2) if len(series) else ""
-    extra = t("targets.detail.source", lang, title=target["source_title"], grade=grades.label(target["grade"], lang),
-              url="").rstrip(" —")
+    recorded = subject[subject["origin"].isin(["baseline", "reported"])] if len(subject) else subject
+    figures = sources_text([(series, "origin"), (recorded, "source")], lang, limit=3) if len(series) or len(recorded) else ""
+    goal_source = t("targets.detail.chart_source", lang, title=target["source_title"], grade=grades.label(target["grade"], lang))
     base_layout(fig, title, t("targets.detail.chart_subtitle", lang, plan=plan, goal=goal,
-                              year=_year_text(target, lang)), "; ".join(p for p in (source, extra) if p), lang, height=500)
-    fig.update_layout(legend=dict(x=1, y=1, xanchor="right", yanchor="top", bgcolor="rgba(255,255,255,0.85)"),
-                      hovermode="closest")
+                              year=_year_text(target, lang)), "; ".join(p for p in (figures, goal_source) if p), lang, height=520)
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom"),
+                      margin=dict(t=120), hovermode="closest")
     fig.update_xaxes(title=None, dtick=1, showgrid=False)
     fig.update_yaxes(title=ind.unit(lang) if ind else None, gridcolor="#eeeeee", zeroline=False)
     return fig

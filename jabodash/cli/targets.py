@@ -55,7 +55,7 @@ def _print_text(ds: DataSource, rows, table, region_set: str, lang: str) -> None
         print(f"\n{targets_mod.plan_name(plan_id, lang)}")
         for _, r in part.iterrows():
             cells = list(r.values)
-            target, _plan, place, latest, year, required, observed, over, status, reason = cells[:10]
+            place, status, target, latest, year, required, observed, over, reason = cells[:9]
             figure = f"{latest} ({year})" if year else latest
             trend = f"  {t('targets.col.required', lang)} {required}" if required else ""
             trend += f"  {t('targets.col.observed', lang)} {observed} ({over})" if observed else ""

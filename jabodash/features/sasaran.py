@@ -314,8 +314,9 @@ def status_text(status: str, lang: str) -> str:
 def cell_text(row, lang: str) -> str:
     """A matrix cell: the status in a symbol and a word; a reference says whether its figure meets the target."""
     text = status_text(row["status"], lang)
-    if row["status"] == "reference" and row["meets"] is not None and not pd.isna(row["meets"]):
-        text += " " + ("✔" if row["meets"] else "✖")
+    if row["status"] == "reference":
+        known = row["meets"] is not None and not pd.isna(row["meets"])
+        text += " " + (("✔" if row["meets"] else "✖") if known else "–")
     return text
 
 
@@ -387,16 +388,16 @@ def display_table(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: d
     dec = [_decimals(i, known) for i in rows["indicator"]]
     unique = unique_labels(rows, lang, known, id_col="target", regions=regions) if len(rows) else {}
     out = pd.DataFrame({
-        col("target"): [unique[r] for r in rows["target"]],
-        col("plan"): [targets_mod.plan_name(p, lang) for p in rows["plan"]],
         col("place"): [place_name(p, regions, lang) for p in rows["place"]],
+        col("status"): [status_text(s, lang) for s in rows["status"]],
+        col("target"): [unique[r] for r in rows["target"]],
         col("latest"): [fmt.number(v, d, lang, missing="–") for v, d in zip(rows["latest_value"], dec)],
         col("latest_year"): [("" if pd.isna(y) else str(int(y))) for y in rows["latest_year"]],
         col("required"): [_per_year(v, lang, d + 1) for v, d in zip(rows["required_per_year"], dec)],
         col("observed"): [_per_year(v, lang, d + 1) for v, d in zip(rows["observed_per_year"], dec)],
         col("observed_years"): [("" if pd.isna(a) else f"{int(a)}–{int(b)}") for a, b in zip(rows["observed_from"], rows["observed_to"])],
-        col("status"): [status_text(s, lang) for s in rows["status"]],
         col("reason"): [t(f"targets.reason.{r}", lang) if r else "" for r in rows["reason"]],
+        col("plan"): [targets_mod.plan_name(p, lang) for p in rows["plan"]],
         col("figure_source"): rows["latest_source"].fillna("").tolist(),
         col("figure_grade"): [grades.label(g, lang) for g in rows["latest_grade"]],
         col("source"): rows["source_title"].tolist(),
@@ -456,8 +457,14 @@ def detail(ds: DataSource, region_set: str, target: pd.Series, lang: str) -> tup
     for place, own in subjects:
         label = place_name(place, regions, lang) + ("" if own else f" ({t('targets.status.reference', lang)})")
         for p in _points(place, own, target, figs, regions, ds.official_only):
-            groups.append(dict(year=p.year, value=p.value, origin=p.origin, name=label))
-    return figs.series, pd.DataFrame(groups, columns=["year", "value", "origin", "name"])
+            groups.append(dict(year=p.year, value=p.value, origin=p.origin, name=label, source=p.source,
+                               grade=p.grade))
+    series = figs.series
+    if target["scope"] == "province":   # the province's own kab/kota
+        series = series[series["region_code"].isin(regions.loc[regions["province_code"] == target["region_code"], "code"])]
+    elif target["scope"] == "kabkota":
+        series = series[series["region_code"] == target["region_code"]]
+    return series, pd.DataFrame(groups, columns=["year", "value", "origin", "name", "source", "grade"])
 
 
 def without_targets(table: pd.DataFrame, regions: pd.DataFrame, lang: str) -> dict[str, list[str]]:

@@ -83,8 +83,10 @@ def _detail(ds, got: dict, state, lang: str) -> None:
         return
     st.subheader(t("targets.detail.heading", lang))
     ids = table["id"].tolist()
-    if st.session_state.get(TARGET_KEY) not in ids:
-        st.session_state[TARGET_KEY] = ids[0]
+    if st.session_state.get(TARGET_KEY) not in ids:   # first the first target with a figure at its own place
+        own = sasaran.own_rows(got["rows"])
+        with_figure = own.loc[own["latest_value"].notna(), "target"].tolist()
+        st.session_state[TARGET_KEY] = with_figure[0] if with_figure else ids[0]
     chosen = st.selectbox(t("targets.detail.pick", lang), ids, key=TARGET_KEY, format_func=lambda i: labels.get(i, i))
     target = table.set_index("id").loc[chosen].copy()
     target["id"] = chosen
