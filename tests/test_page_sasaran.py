@@ -66,3 +66,38 @@ def test_targets_page_in_english_with_a_plan_filter(capsys):
     assert fig["layout"]["title"]["text"].startswith("Public transport mode share")
     captions = " ".join(c.value for c in at.caption)
     assert "BPTJ" in captions and "official-cited" in captions
+
+
+def test_an_uploaded_targets_file_appears_in_the_matrix(tmp_path, monkeypatch):
+    """The file is checked (bad rows named with their row number), its good rows show in the
+    matrix for this session, and once saved they count for a new session too."""
+    from jabodash.store import target_files
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path))
+    good = target_files.template_csv().decode().splitlines()
+    text = "\n".join(good[:1] + ["ipm_lfsp2020,Kota Bogor,2029,80,,,higher,,https://example.org/bogor,My plan,",
+                                 "no_such,Nowhere,2029,1,,,,,https://example.org,,"]) + "\n"
+    from jabodash.core.catalog import load_catalog
+    from jabodash.geo.regions import RegionMatcher
+    frame, problems = target_files.parse(text.encode(), "my targets.csv", load_catalog(), RegionMatcher())
+    assert len(frame) == 1 and frame.iloc[0]["region_code"] == "3271" and frame.iloc[0]["grade"] == "unrated"
+    assert {p.key for p in problems} == {"unknown_indicator", "unknown_region", "no_direction"} and {p.row for p in problems} == {2}
+    at = open_page("sasaran")
+    at.session_state["targets_session"] = {"my targets.csv": frame}
+    at.run()
+    cells = matrix(at, "id")
+    column = next(c for c in cells.columns if c.startswith("Kota Bogor: IPM"))
+    assert cells.loc["Kota Bogor", column].startswith(("✔", "↗", "✖", "?"))
+    assert metric(at, "Sasaran") == str(len(target_files.targets_mod.builtin()) + 1)
+    target_files.save(frame, "my targets.csv")
+    fresh = open_page("sasaran", lang="en")
+    assert any(c.startswith("Kota Bogor: HDI") for c in matrix(fresh, "en").columns)
+    assert "Saved targets: my\\_targets" in " ".join(c.value for c in fresh.caption)   # Markdown-escaped
+
+
+def test_not_a_targets_file_is_named():
+    from jabodash.geo.regions import RegionMatcher
+    from jabodash.store import target_files
+    for data, key in ((b"", "empty"), (b"a,b\n1,2\n", "not_targets"), (b"\x00" * 10, "not_targets")):
+        frame, problems = target_files.parse(data, "x.csv", {}, RegionMatcher())
+        assert frame.empty and problems[0].key == key, data
+    assert "kolom berkas: a, b" in problems[0].text("id") or problems[0].key == "not_targets"

@@ -14,14 +14,27 @@ from jabodash.core import grades
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import sasaran
+from jabodash.store import target_files
 from jabodash.store import targets as targets_mod
 
 PLAN_KEY = "w_targets_plan"
 TARGET_KEY = "w_targets_pick"
+SESSION_KEY = "targets_session"       # file name -> checked rows, this session's own target files
+UPLOAD_KEY = "w_targets_file"
 
 
-def _parts(ds, region_set: str, plan: str, lang: str) -> dict:
-    table = sasaran.active_targets(ds, plan=plan or None)
+def uploaded_targets() -> list[pd.DataFrame]:
+    """This session's target files and the saved ones (jabodash.store.target_files)."""
+    return list(st.session_state.get(SESSION_KEY, {}).values()) + list(target_files.saved().values())
+
+
+def _signature() -> tuple:
+    own = tuple((name, len(frame)) for name, frame in st.session_state.get(SESSION_KEY, {}).items())
+    return own, target_files.signature()
+
+
+def _parts(ds, region_set: str, plan: str, lang: str, uploaded: list[pd.DataFrame]) -> dict:
+    table = sasaran.active_targets(ds, uploaded, plan=plan or None)
     rows = sasaran.evaluate(ds, region_set, table)
     regions = ds.regions(region_set)
     known = ds.catalog()
@@ -29,19 +42,23 @@ def _parts(ds, region_set: str, plan: str, lang: str) -> dict:
                 matrix=sasaran.matrix(rows, regions, lang, known),
                 display=sasaran.display_table(rows, regions, lang, known),
                 labels=sasaran.unique_labels(table, lang, known, regions=regions),
-                gaps=sasaran.without_targets(sasaran.active_targets(ds), regions, lang))
+                gaps=sasaran.without_targets(sasaran.active_targets(ds, uploaded), regions, lang))
 
 
 def parts(ds, region_set: str, plan: str, lang: str) -> dict:
-    return ui.per_data_version("sasaran.parts", lambda *_: _parts(ds, region_set, plan, lang), region_set, plan, lang)
+    """Made once per data version, view and set of uploaded target files."""
+    uploaded = uploaded_targets()
+    return ui.per_data_version("sasaran.parts", lambda *_: _parts(ds, region_set, plan, lang, uploaded),
+                               region_set, plan, lang, _signature())
 
 
 def render(state) -> None:
     lang, ds = state.lang, ui.data_source()
     st.title(t("targets.title", lang))
     st.caption(t("targets.subtitle", lang))
-    all_plans = sorted(set(sasaran.active_targets(ds)["plan"]), key=lambda p: list(targets_mod.plans()).index(p)
-                       if p in targets_mod.plans() else 99)
+    _upload(state, lang)
+    all_plans = sorted(set(sasaran.active_targets(ds, uploaded_targets())["plan"]),
+                       key=lambda p: list(targets_mod.plans()).index(p) if p in targets_mod.plans() else 99)
     plan = st.selectbox(t("targets.plan_filter", lang), [""] + all_plans, key=PLAN_KEY,
                         format_func=lambda p: t("targets.plan_all", lang) if not p else targets_mod.plan_name(p, lang))
     got = parts(ds, state.region_set, plan, lang)
@@ -137,3 +154,42 @@ def _sources(got: dict, lang: str) -> None:
     missing = gaps["kabkota"] + gaps["province_rpjmd"]
     if missing:
         st.caption(t("targets.sources.none", lang, missing=md_escape(", ".join(missing), 600)))
+
+
+def _upload(state, lang: str) -> None:
+    """An expander to bring one's own targets: template, upload (checked, used in this session),
+    save for every user, delete a saved file."""
+    with st.expander(t("targets.upload.heading", lang)):
+        st.caption(t("targets.upload.help", lang))
+        st.download_button(t("targets.upload.template", lang), target_files.template_csv(),
+                           file_name="jabodash_targets_template.csv", mime="text/csv", key="dl_targets_template",
+                           on_click="ignore")
+        file = st.file_uploader(t("targets.upload.file", lang), type=["csv", "txt"], key=UPLOAD_KEY)
+        if file is not None:
+            _take(file.name, file.getvalue(), lang)
+        saved = target_files.saved()
+        if saved:
+            st.caption(t("targets.upload.saved_list", lang, files=md_escape(", ".join(saved), 400)))
+            for file_id in saved:
+                if st.button(t("targets.upload.delete", lang, id=file_id), key=f"del_targets_{file_id}"):
+                    target_files.delete(file_id)
+                    st.rerun()
+
+
+def _take(name: str, data: bytes, lang: str) -> None:
+    from jabodash.geo.regions import RegionMatcher  # only when a file comes
+    frame, problems = target_files.parse(data, name, ui.data_source().catalog(), RegionMatcher())
+    if len(frame):
+        st.session_state.setdefault(SESSION_KEY, {})[name] = frame
+        st.success(t("targets.upload.rows_ok", lang, n=len(frame), file=md_escape(name, 120)))
+        if st.button(t("targets.upload.save", lang), key="save_targets"):
+            file_id = target_files.save(frame, name)
+            st.session_state[SESSION_KEY].pop(name, None)
+            st.success(t("targets.upload.saved_ok", lang, id=file_id))
+    else:
+        st.session_state.get(SESSION_KEY, {}).pop(name, None)
+    if problems:
+        rows = {p.row for p in problems if p.row is not None}
+        lines = [md_escape(p.text(lang), 300) for p in problems[:30]]
+        st.warning(t("targets.upload.problems", lang, n=len(rows)) + "\n\n" + "\n".join(f"- {line}" for line in lines)
+                   if rows else "\n".join(lines))
