@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from conftest import DKI, OBS, REGIONS, ROOT
 
+from jabodash.core.i18n import t
 from jabodash.features import sasaran
 from jabodash.store import targets as targets_mod
 from jabodash.store.datasource import DataSource
@@ -180,3 +181,35 @@ def test_higher_range_counts_from_its_lower_end():
     t = _t(target_low=5.3, target_high=5.6, direction="higher")
     assert sasaran.meets(5.3, t) and not sasaran.meets(5.29, t)
     assert sasaran.judge([P(2024, 5.0)], t, own=False, now_year=NOW)["status"] == "reference"
+
+
+# --- the overview strip, the region profile and the matrix figure -------------------------------
+
+def test_headline_is_the_metro_row_of_each_headline_target(rows):
+    strip = sasaran.headline(rows)
+    assert list(strip["target"]) == [i for i in sasaran.HEADLINE if i in set(TARGETS["id"])]
+    assert set(strip["place"]) == {sasaran.METRO}
+    poverty = strip.set_index("target").loc["rpjmn_poverty_2029"]
+    assert poverty.status == "reference" and poverty.meets == (poverty.latest_value <= 4.5)
+
+
+def test_for_region_lists_its_own_and_the_reference_targets(rows):
+    depok = sasaran.for_region(rows, "3276")
+    assert set(depok.loc[depok.own, "target"]) == set(TARGETS.loc[(TARGETS.region_code == "3276") | (TARGETS.scope == "each"), "id"])
+    assert set(depok.loc[~depok.own, "target"]) == set(
+        TARGETS.loc[(TARGETS.scope == "national") | ((TARGETS.scope == "province") & (TARGETS.region_code == "32")), "id"])
+
+
+def test_matrix_figure_has_a_symbol_and_a_word_in_every_cell_it_colours(ds, rows):
+    from jabodash.charts.sasaran import STATUS_COLOURS, status_heatmap
+    regions = ds.regions("agglomeration")
+    part = rows[rows.target.isin(sasaran.HEADLINE)]
+    text, status = sasaran.matrix(part, regions, "en"), sasaran.matrix_status(part, regions, "en")
+    assert text.shape == status.shape and list(text.index) == list(status.index)
+    fig = status_heatmap(text, status, "t", "s", "src", "en")
+    heat = fig.data[0]
+    for i, row in enumerate(heat.z):
+        for j, code in enumerate(row):
+            if code == code:   # not NaN: a coloured cell
+                word = t(f"targets.status.{list(STATUS_COLOURS)[int(code)]}", "en")
+                assert word in heat.text[i][j] and heat.text[i][j][0] in sasaran.SYMBOLS.values()

@@ -11,14 +11,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import base_layout, sources_text
+from jabodash.charts import base_layout, sources_text, wrap_lines
 from jabodash.core import grades, palette
 from jabodash.core.i18n import t
 
-STATUS_COLOURS = {            # background, text
-    "achieved": ("#0072B2", "#ffffff"),
+STATUS_COLOURS = {            # background (Okabe-Ito), text: black text keeps at least 5:1 contrast on each
+    "achieved": ("#009E73", "#000000"),
     "on_track": ("#56B4E9", "#000000"),
-    "off_track": ("#D55E00", "#ffffff"),
+    "off_track": ("#D55E00", "#000000"),
     "no_data": (palette.MISSING, "#000000"),
     "reference": ("#f7f7f7", "#333333"),
 }
@@ -97,3 +97,28 @@ def _target_marks(fig: go.Figure, target: pd.Series, own: pd.Series, subject: pd
     if latest_year is not None and not pd.isna(latest_year) and int(latest_year) < year:
         fig.add_trace(go.Scatter(x=[int(latest_year), year], y=[latest, goal], mode="lines", name=t("targets.detail.trajectory", lang),
                                  line=dict(color=TARGET_COLOUR, width=2, dash="dash")))
+
+
+def status_heatmap(text: pd.DataFrame, status: pd.DataFrame, title: str, subtitle: str, source: str, lang: str,
+                   height: int | None = None, text_size: int = 13) -> go.Figure:
+    """The regions × targets matrix as a figure (for slides and the story): each cell coloured by its
+    status and labelled with the status's symbol and word (features.sasaran.matrix and
+    matrix_status give the two frames); blank where the target does not apply."""
+    order = list(STATUS_COLOURS)
+    codes = status.apply(lambda col: col.map(lambda s: order.index(s) if s in order else None)).to_numpy(dtype=float)
+    scale = []
+    for i, status_name in enumerate(order):
+        colour = STATUS_COLOURS[status_name][0]
+        scale += [[i / len(order), colour], [(i + 1) / len(order), colour]]
+    columns = ["<br>".join(wrap_lines(c, 18)) for c in text.columns]
+    cells = text.to_numpy()
+    fig = go.Figure(go.Heatmap(z=codes, x=columns, y=list(text.index), text=cells, texttemplate="%{text}",
+                               textfont=dict(size=text_size, color="#000000"), colorscale=scale, zmin=-0.5, zmax=len(order) - 0.5,
+                               showscale=False, xgap=2, ygap=2, hoverongaps=False,
+                               hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", title=None, showgrid=False, ticks="")
+    fig.update_xaxes(side="top", title=None, tickangle=0, showgrid=False, ticks="")
+    lines = max(c.count("<br>") + 1 for c in columns) if columns else 1
+    base_layout(fig, title, subtitle, source, lang, height=height or 220 + 34 * len(text) + 17 * lines)
+    fig.update_layout(margin=dict(t=110 + 17 * lines))
+    return fig

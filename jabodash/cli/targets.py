@@ -1,7 +1,7 @@
 """python -m jabodash targets [--json] [--plan ID] [--region-set SET] [--lang id|en]: where each
 region stands against its targets (the table of the page Sasaran & capaian).
 
-The text output lists each target at its own place (nation, metro, province, kab/kota); --json
+Saved target files (jabodash.store.target_files) count like the built-in targets. The text output lists each target at its own place (nation, metro, province, kab/kota); --json
 also has the reference rows (a national or provincial target beside each kab/kota figure), with
 ``"schema": "jabodash.targets/1"``. Exit 0, or 2 for a bad argument (an unknown plan included).
 """
@@ -12,7 +12,7 @@ import sys
 
 from jabodash.core.i18n import LANGUAGES, t
 from jabodash.features import sasaran
-from jabodash.store import get_store
+from jabodash.store import get_store, target_files
 from jabodash.store import targets as targets_mod
 from jabodash.store.datasource import DataSource
 
@@ -29,12 +29,13 @@ def _known_plans(table) -> list[str]:
 def run(args) -> int:
     lang = args.lang
     ds = DataSource.from_store(get_store())   # built-in plus the saved workspace datasets
-    everything = sasaran.active_targets(ds)
+    saved = list(target_files.saved().values())   # and the saved target files
+    everything = sasaran.active_targets(ds, saved)
     if args.plan and args.plan not in _known_plans(everything):
         print(t("targets.cli.unknown_plan", lang, plan=args.plan[:64], known=", ".join(_known_plans(everything))),
               file=sys.stderr)
         return EXIT_BAD_ARGUMENT
-    table = sasaran.active_targets(ds, plan=args.plan)
+    table = sasaran.active_targets(ds, saved, plan=args.plan)
     rows = sasaran.evaluate(ds, args.region_set, table)
     if args.json:
         doc = {"schema": SCHEMA, "region_set": args.region_set, "plan": args.plan, "lang": lang,

@@ -297,6 +297,21 @@ def metro_headline(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["place"] == METRO].reset_index(drop=True)
 
 
+HEADLINE = ("rpjmn_poverty_2029", "ritj_mode_share_2029", "ritj_speed_2029", "ritj_coverage_2029")
+
+
+def headline(rows: pd.DataFrame, ids: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
+    """The metro's row of each headline target that is shown (own status, or a reference with
+    whether the metro's figure meets it), in the order of ``ids``."""
+    metro = metro_headline(rows).set_index("target")
+    return metro.reindex([i for i in ids if i in metro.index]).reset_index()
+
+
+def for_region(rows: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Every target that concerns one kab/kota: its own, and the province's and nation's beside it."""
+    return rows[rows["place"] == code].reset_index(drop=True)
+
+
 def status_counts(rows: pd.DataFrame) -> dict[str, int]:
     counts = own_rows(rows)["status"].value_counts()
     return {s: int(counts.get(s, 0)) for s in STATUSES if s != "reference"}
@@ -417,6 +432,16 @@ def matrix(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: dict | N
     wide.index = [place_name(p, regions, lang) for p in wide.index]
     wide.columns = [labels[c] for c in wide.columns]
     return wide
+
+
+def matrix_status(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: dict | None = None) -> pd.DataFrame:
+    """The statuses behind :func:`matrix` (same rows and columns; "" where not applicable)."""
+    text = matrix(rows, regions, lang, known)
+    labels = unique_labels(rows, lang, known, id_col="target", regions=regions)
+    wide = rows.pivot_table(index="place", columns="target", values="status", aggfunc="first")
+    names = {p: place_name(p, regions, lang) for p in wide.index}
+    wide = wide.rename(index=names, columns=labels)
+    return wide.reindex(index=text.index, columns=text.columns).fillna("")
 
 
 def json_rows(rows: pd.DataFrame) -> list[dict]:
