@@ -213,3 +213,13 @@ def test_matrix_figure_has_a_symbol_and_a_word_in_every_cell_it_colours(ds, rows
             if code == code:   # not NaN: a coloured cell
                 word = t(f"targets.status.{list(STATUS_COLOURS)[int(code)]}", "en")
                 assert word in heat.text[i][j] and heat.text[i][j][0] in sasaran.SYMBOLS.values()
+
+
+def test_official_figures_only_hides_weaker_targets_and_figures(store):
+    ds = DataSource(store.runner, official_only=True)
+    table = sasaran.active_targets(ds)
+    assert set(table["grade"]) <= {"official", "official-cited"}
+    assert set(TARGETS.loc[TARGETS.grade == "secondary", "id"]).isdisjoint(table["id"])
+    rows = sasaran.evaluate(ds, "agglomeration", table, now_year=NOW)
+    mode = row(rows, "ritj_mode_share_2029", "metro")   # the 2023 figure is from a blog: left out
+    assert mode.latest_year == 2019 and mode.latest_origin == "baseline"
