@@ -171,6 +171,8 @@ def P(year, value):
     ([P(2023, 6), P(2024, 5.5)], dict(target_value=5.0, target_year=2024), "off_track", "deadline_passed"),
     ([P(2023, 20)], dict(target_value=30, direction="higher", target_year=None), "off_track", "below_minimum"),
     ([], dict(target_value=30), "no_data", "no_figure"),
+    ([sasaran.Point(2023, 5.0, "s", "", "official", "baseline")], dict(target_low=4.96, target_high=5.37,
+                                                                     direction="higher"), "no_data", "baseline_only"),
 ])
 def test_judge_rules(points, kw, status, reason):
     verdict = sasaran.judge(points, _t(**kw), own=True, now_year=NOW)

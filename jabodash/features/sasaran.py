@@ -10,8 +10,8 @@ latest year to the target year, the change per year observed over the last years
 * ``on_track``: not yet met, and the observed change per year is at least the change needed;
 * ``off_track``: not met and moving too slowly (or the wrong way), the target year is past the
   latest figure's year, or a standing minimum (no target year) is not met;
-* ``no_data``: no figure, a latest figure more than STALE_YEARS before the current year, or a
-  single figure (no trend) for a target still ahead;
+* ``no_data``: no figure, only the plan's own baseline, a latest figure more than STALE_YEARS
+  before the current year, or a single figure (no trend) for a target still ahead;
 * ``reference``: a figure set beside a target that is not its own commitment (a national target
   beside a kab/kota or the metro; a province's target beside one of its kab/kota).
 
@@ -98,6 +98,8 @@ def judge(points: list[Point], target: pd.Series, own: bool, now_year: int) -> d
 
 
 def _status(out: dict, latest: Point, year: float | None, direction: str, now_year: int) -> tuple[str, str]:
+    if latest.origin == "baseline":   # the plan's starting point: nothing measured since it was set
+        return "no_data", "baseline_only"
     if out["meets"]:
         return "achieved", ""
     if latest.year < now_year - STALE_YEARS:
