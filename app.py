@@ -23,7 +23,7 @@ PAGES = [
     ("pages/wilayah.py", "nav.space", "wilayah"),
     ("pages/layanan.py", "nav.services", "layanan"),
     ("pages/kerjasama.py", "nav.cooperation", "kerjasama"),
-    ("pages/sasaran.py", "nav.targets", "sasaran"),
+    ("pages/sasaran.py", "nav.sasaran", "sasaran"),
     ("pages/bandingkan.py", "nav.compare", "bandingkan"),
     ("pages/data.py", "nav.data", "data"),
     ("pages/unggah.py", "nav.upload", "unggah"),

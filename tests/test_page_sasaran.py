@@ -17,8 +17,8 @@ def cli_rows(capsys, *argv):
 
 
 def matrix(at, lang):
-    column = t("targets.matrix.place", lang)
-    status = t("targets.col.status", lang)   # the detail table has one; the matrix has not
+    column = t("sasaran.matrix.place", lang)
+    status = t("sasaran.col.status", lang)   # the detail table has one; the matrix has not
     frames = [d.value for d in at.dataframe if column in d.value.columns and status not in d.value.columns]
     assert len(frames) == 1
     return frames[0].set_index(column)
@@ -41,7 +41,7 @@ def test_targets_page_in_indonesian_agrees_with_the_cli(capsys):
     cells = matrix(at, "id")
     dki = next(r for r in doc["rows"] if r["target"] == "rpjmd_dki_poverty_2029" and r["region_code"] == "31")
     column = next(c for c in cells.columns if c.startswith("DKI Jakarta: Kemiskinan ≤ 1,82–2,91 (2029)"))
-    assert cells.loc["Prov. DKI Jakarta", column] == f"{sasaran.SYMBOLS[dki['status']]} " + t(f"targets.status.{dki['status']}", "id")
+    assert cells.loc["Prov. DKI Jakarta", column] == f"{sasaran.SYMBOLS[dki['status']]} " + t(f"sasaran.status.{dki['status']}", "id")
     assert cells.loc["Jakarta Selatan", column].startswith("◇ acuan")
     assert cells.loc["Depok", column] == ""                                   # not Depok's target
     fig = figures(at)[0]

@@ -1,4 +1,4 @@
-"""Targets and where each region stands (jabodash.store.targets, jabodash.features.sasaran).
+"""Targets and where each region stands (jabodash.store.plan_targets, jabodash.features.sasaran).
 
 The statuses are computed once by hand here, from data/observations.csv and data/targets.csv
 read with pandas (not through jabodash), and compared with what the feature says."""
@@ -10,7 +10,7 @@ from conftest import DKI, OBS, REGIONS, ROOT
 
 from jabodash.core.i18n import t
 from jabodash.features import sasaran
-from jabodash.store import targets as targets_mod
+from jabodash.store import plan_targets as targets_mod
 from jabodash.store.datasource import DataSource
 
 NOW = 2026
@@ -213,7 +213,7 @@ def test_matrix_figure_has_a_symbol_and_a_word_in_every_cell_it_colours(ds, rows
     for i, row in enumerate(heat.z):
         for j, code in enumerate(row):
             if code == code:   # not NaN: a coloured cell
-                word = t(f"targets.status.{list(STATUS_COLOURS)[int(code)]}", "en")
+                word = t(f"sasaran.status.{list(STATUS_COLOURS)[int(code)]}", "en")
                 assert word in heat.text[i][j] and heat.text[i][j][0] in sasaran.SYMBOLS.values()
 
 

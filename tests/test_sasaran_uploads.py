@@ -7,8 +7,8 @@ import pytest
 
 from jabodash.core.catalog import load_catalog
 from jabodash.geo.regions import RegionMatcher
+from jabodash.store import plan_targets as targets_mod
 from jabodash.store import target_files
-from jabodash.store import targets as targets_mod
 
 
 @pytest.fixture(scope="module")

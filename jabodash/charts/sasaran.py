@@ -56,8 +56,8 @@ def target_chart(target: pd.Series, series: pd.DataFrame, subject: pd.DataFrame,
     _target_marks(fig, target, own, subject, lang)
     recorded = subject[subject["origin"].isin(["baseline", "reported"])] if len(subject) else subject
     figures = sources_text([(series, "origin"), (recorded, "source")], lang, limit=3) if len(series) or len(recorded) else ""
-    goal_source = t("targets.detail.chart_source", lang, title=target["source_title"], grade=grades.label(target["grade"], lang))
-    base_layout(fig, title, t("targets.detail.chart_subtitle", lang, plan=plan, goal=goal,
+    goal_source = t("sasaran.detail.chart_source", lang, title=target["source_title"], grade=grades.label(target["grade"], lang))
+    base_layout(fig, title, t("sasaran.detail.chart_subtitle", lang, plan=plan, goal=goal,
                               year=_year_text(target, lang)), "; ".join(p for p in (figures, goal_source) if p), lang, height=520)
     fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom"),
                       margin=dict(t=120), hovermode="closest")
@@ -68,7 +68,7 @@ def target_chart(target: pd.Series, series: pd.DataFrame, subject: pd.DataFrame,
 
 def _year_text(target: pd.Series, lang: str) -> str:
     year = target["target_year"]
-    return str(int(year)) if year is not None and not pd.isna(year) else t("targets.detail.standing", lang)
+    return str(int(year)) if year is not None and not pd.isna(year) else t("sasaran.detail.standing", lang)
 
 
 def _target_marks(fig: go.Figure, target: pd.Series, own: pd.Series, subject: pd.DataFrame, lang: str) -> None:
@@ -77,10 +77,10 @@ def _target_marks(fig: go.Figure, target: pd.Series, own: pd.Series, subject: pd
     has_single = single is not None and not pd.isna(single)
     if year is None or pd.isna(year):
         fig.add_hline(y=single if has_single else (hi if target["direction"] == "lower" else lo), line_dash="dot",
-                      line_color=TARGET_COLOUR, annotation_text=t("targets.detail.standing", lang))
+                      line_color=TARGET_COLOUR, annotation_text=t("sasaran.detail.standing", lang))
         return
     year = int(year)
-    label = t("targets.detail.target_marker", lang, year=year)
+    label = t("sasaran.detail.target_marker", lang, year=year)
     if has_single:
         fig.add_trace(go.Scatter(x=[year], y=[single], mode="markers", name=label,
                                  marker=dict(symbol="diamond", size=14, color=TARGET_COLOUR)))
@@ -95,7 +95,7 @@ def _target_marks(fig: go.Figure, target: pd.Series, own: pd.Series, subject: pd
         last = subject[subject["name"] == subject["name"].iloc[-1]].sort_values("year").iloc[-1]
         latest_year, latest = last["year"], last["value"]
     if latest_year is not None and not pd.isna(latest_year) and int(latest_year) < year:
-        fig.add_trace(go.Scatter(x=[int(latest_year), year], y=[latest, goal], mode="lines", name=t("targets.detail.trajectory", lang),
+        fig.add_trace(go.Scatter(x=[int(latest_year), year], y=[latest, goal], mode="lines", name=t("sasaran.detail.trajectory", lang),
                                  line=dict(color=TARGET_COLOUR, width=2, dash="dash")))
 
 

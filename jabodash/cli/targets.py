@@ -13,7 +13,7 @@ import sys
 from jabodash.core.i18n import LANGUAGES, t
 from jabodash.features import sasaran
 from jabodash.store import get_store, target_files
-from jabodash.store import targets as targets_mod
+from jabodash.store import plan_targets as targets_mod
 from jabodash.store.datasource import DataSource
 
 SCHEMA = "jabodash.targets/1"
@@ -32,7 +32,7 @@ def run(args) -> int:
     saved = list(target_files.saved().values())   # and the saved target files
     everything = sasaran.active_targets(ds, saved)
     if args.plan and args.plan not in _known_plans(everything):
-        print(t("targets.cli.unknown_plan", lang, plan=args.plan[:64], known=", ".join(_known_plans(everything))),
+        print(t("sasaran.cli.unknown_plan", lang, plan=args.plan[:64], known=", ".join(_known_plans(everything))),
               file=sys.stderr)
         return EXIT_BAD_ARGUMENT
     table = sasaran.active_targets(ds, saved, plan=args.plan)
@@ -50,7 +50,7 @@ def run(args) -> int:
 def _print_text(ds: DataSource, rows, table, region_set: str, lang: str) -> None:
     regions = ds.regions(region_set)
     own = sasaran.own_rows(rows)
-    print(t("targets.cli.header", lang, set=t(f"region_set.{region_set}", lang), n=len(table), plans=table["plan"].nunique()))
+    print(t("sasaran.cli.header", lang, set=t(f"region_set.{region_set}", lang), n=len(table), plans=table["plan"].nunique()))
     shown = sasaran.display_table(own, regions, lang, ds.catalog())
     for plan_id, part in shown.groupby(own["plan"], sort=False):
         print(f"\n{targets_mod.plan_name(plan_id, lang)}")
@@ -58,13 +58,13 @@ def _print_text(ds: DataSource, rows, table, region_set: str, lang: str) -> None
             cells = list(r.values)
             place, status, target, latest, year, required, observed, over, reason = cells[:9]
             figure = f"{latest} ({year})" if year else latest
-            trend = f"  {t('targets.col.required', lang)} {required}" if required else ""
-            trend += f"  {t('targets.col.observed', lang)} {observed} ({over})" if observed else ""
+            trend = f"  {t('sasaran.col.required', lang)} {required}" if required else ""
+            trend += f"  {t('sasaran.col.observed', lang)} {observed} ({over})" if observed else ""
             why = f" · {reason}" if reason else ""
             print(f"  {place:<18} {target:<40} {figure:<14} {status}{why}{trend}")
     n_ref = int((~rows["own"]).sum())
     if n_ref:
-        print("\n" + t("targets.cli.reference_rows", lang, n=n_ref))
+        print("\n" + t("sasaran.cli.reference_rows", lang, n=n_ref))
 
 
 def register(subparsers) -> None:

@@ -1,6 +1,6 @@
 """Where each region stands against its targets (Sasaran & capaian; no streamlit).
 
-For every target (jabodash.store.targets) and every place it concerns, :func:`evaluate` gives
+For every target (jabodash.store.plan_targets) and every place it concerns, :func:`evaluate` gives
 the latest figure and its year, the gap to the target, the change per year needed from the
 latest year to the target year, the change per year observed over the last years with figures
 (and which years), and a status:
@@ -34,7 +34,7 @@ import pandas as pd
 from jabodash.core import fmt, grades
 from jabodash.core.grades import SHOWN_WHEN_OFFICIAL_ONLY
 from jabodash.core.i18n import t
-from jabodash.store import targets as targets_mod
+from jabodash.store import plan_targets as targets_mod
 from jabodash.store.aggregate import metro_value
 from jabodash.store.datasource import DataSource
 
@@ -325,7 +325,7 @@ SYMBOLS = {"achieved": "✔", "on_track": "↗", "off_track": "✖", "no_data": 
 
 
 def status_text(status: str, lang: str) -> str:
-    return f"{SYMBOLS[status]} {t(f'targets.status.{status}', lang)}"
+    return f"{SYMBOLS[status]} {t(f'sasaran.status.{status}', lang)}"
 
 
 def cell_text(row, lang: str) -> str:
@@ -339,7 +339,7 @@ def cell_text(row, lang: str) -> str:
 
 def place_name(place: str, regions: pd.DataFrame, lang: str) -> str:
     if place in (NATION, METRO) or place in PROVINCE_NAMES:
-        return t(f"targets.place.{place}", lang)
+        return t(f"sasaran.place.{place}", lang)
     names = dict(zip(regions["code"], regions["short_name"]))
     return names.get(place, place)
 
@@ -401,7 +401,7 @@ def _decimals(indicator_id: str, known: dict | None) -> int:
 
 def display_table(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: dict | None = None) -> pd.DataFrame:
     """The rows in words, in the UI language (numbers formatted as text)."""
-    col = lambda key: t(f"targets.col.{key}", lang)   # noqa: E731
+    col = lambda key: t(f"sasaran.col.{key}", lang)   # noqa: E731
     dec = [_decimals(i, known) for i in rows["indicator"]]
     unique = unique_labels(rows, lang, known, id_col="target", regions=regions) if len(rows) else {}
     out = pd.DataFrame({
@@ -413,7 +413,7 @@ def display_table(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: d
         col("required"): [_per_year(v, lang, d + 1) for v, d in zip(rows["required_per_year"], dec)],
         col("observed"): [_per_year(v, lang, d + 1) for v, d in zip(rows["observed_per_year"], dec)],
         col("observed_years"): [("" if pd.isna(a) else f"{int(a)}–{int(b)}") for a, b in zip(rows["observed_from"], rows["observed_to"])],
-        col("reason"): [t(f"targets.reason.{r}", lang) if r else "" for r in rows["reason"]],
+        col("reason"): [t(f"sasaran.reason.{r}", lang) if r else "" for r in rows["reason"]],
         col("plan"): [targets_mod.plan_name(p, lang) for p in rows["plan"]],
         col("figure_source"): rows["latest_source"].fillna("").tolist(),
         col("figure_grade"): [grades.label(g, lang) for g in rows["latest_grade"]],
@@ -482,7 +482,7 @@ def detail(ds: DataSource, region_set: str, target: pd.Series, lang: str) -> tup
     if target["scope"] == "national":
         subjects.append((METRO, False))
     for place, own in subjects:
-        label = place_name(place, regions, lang) + ("" if own else f" ({t('targets.status.reference', lang)})")
+        label = place_name(place, regions, lang) + ("" if own else f" ({t('sasaran.status.reference', lang)})")
         for p in _points(place, own, target, figs, regions, ds.official_only):
             groups.append(dict(year=p.year, value=p.value, origin=p.origin, name=label, source=p.source,
                                grade=p.grade))

@@ -20,7 +20,7 @@ import pandas as pd
 
 from jabodash.core.i18n import t
 from jabodash.core.paths import atomic_write_bytes, workspace_dir
-from jabodash.store import targets as targets_mod
+from jabodash.store import plan_targets as targets_mod
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 2_000
@@ -50,13 +50,13 @@ ID_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 @dataclass
 class Problem:
-    key: str                  # targets.upload.<key>
+    key: str                  # sasaran.upload.<key>
     row: int | None = None    # 1-based data row (the header is row 0)
     params: dict = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        where = t("targets.upload.at_row", lang, row=self.row) + " " if self.row is not None else ""
-        return where + t(f"targets.upload.{self.key}", lang, **self.params)
+        where = t("sasaran.upload.at_row", lang, row=self.row) + " " if self.row is not None else ""
+        return where + t(f"sasaran.upload.{self.key}", lang, **self.params)
 
 
 def _norm(text) -> str:

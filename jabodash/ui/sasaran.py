@@ -14,8 +14,8 @@ from jabodash.core import grades
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import sasaran
+from jabodash.store import plan_targets as targets_mod
 from jabodash.store import target_files
-from jabodash.store import targets as targets_mod
 
 PLAN_KEY = "w_targets_plan"
 TARGET_KEY = "w_targets_pick"
@@ -54,13 +54,13 @@ def parts(ds, region_set: str, plan: str, lang: str) -> dict:
 
 def render(state) -> None:
     lang, ds = state.lang, ui.data_source()
-    st.title(t("targets.title", lang))
-    st.caption(t("targets.subtitle", lang))
+    st.title(t("sasaran.title", lang))
+    st.caption(t("sasaran.subtitle", lang))
     _upload(state, lang)
     all_plans = sorted(set(sasaran.active_targets(ds, uploaded_targets())["plan"]),
                        key=lambda p: list(targets_mod.plans()).index(p) if p in targets_mod.plans() else 99)
-    plan = st.selectbox(t("targets.plan_filter", lang), [""] + all_plans, key=PLAN_KEY,
-                        format_func=lambda p: t("targets.plan_all", lang) if not p else targets_mod.plan_name(p, lang))
+    plan = st.selectbox(t("sasaran.plan_filter", lang), [""] + all_plans, key=PLAN_KEY,
+                        format_func=lambda p: t("sasaran.plan_all", lang) if not p else targets_mod.plan_name(p, lang))
     got = parts(ds, state.region_set, plan, lang)
     _kpis(got, lang)
     _matrix(got, state, lang)
@@ -73,24 +73,24 @@ def _kpis(got: dict, lang: str) -> None:
     counts, table = got["counts"], got["table"]
     n = sum(counts.values())
     columns = st.columns(5)
-    ui.kpi_card(columns[0], t("targets.kpi.targets", lang), str(len(table)),
-                t("targets.kpi.targets_detail", lang, plans=table["plan"].nunique(), own=n))
+    ui.kpi_card(columns[0], t("sasaran.kpi.targets", lang), str(len(table)),
+                t("sasaran.kpi.targets_detail", lang, plans=table["plan"].nunique(), own=n))
     for column, status in zip(columns[1:], ("achieved", "on_track", "off_track", "no_data")):
-        ui.kpi_card(column, f"{sasaran.SYMBOLS[status]} {t(f'targets.kpi.{status}', lang)}", str(counts[status]),
-                    t("targets.kpi.status_detail", lang, n=n))
+        ui.kpi_card(column, f"{sasaran.SYMBOLS[status]} {t(f'sasaran.kpi.{status}', lang)}", str(counts[status]),
+                    t("sasaran.kpi.status_detail", lang, n=n))
 
 
 def _matrix(got: dict, state, lang: str) -> None:
-    st.subheader(t("targets.matrix.heading", lang))
+    st.subheader(t("sasaran.matrix.heading", lang))
     matrix = got["matrix"]
     if matrix.empty:
-        st.info(t("targets.matrix.empty", lang))
+        st.info(t("sasaran.matrix.empty", lang))
         return
-    st.caption(t("targets.matrix.caption", lang))
-    shown = matrix.rename_axis(t("targets.matrix.place", lang)).reset_index()
+    st.caption(t("sasaran.matrix.caption", lang))
+    shown = matrix.rename_axis(t("sasaran.matrix.place", lang)).reset_index()
     st.dataframe(shown.style.map(charts_sasaran.status_style), hide_index=True, key="targets_matrix",
                  height=min(38 + 35 * len(shown), 760))
-    st.caption(t("targets.legend", lang))
+    st.caption(t("sasaran.legend", lang))
     ui.csv_download(got["display"], f"jabodash_targets_{state.region_set}.csv", lang, key="dl_targets")
 
 
@@ -98,13 +98,13 @@ def _detail(ds, got: dict, state, lang: str) -> None:
     table, labels = got["table"], got["labels"]
     if table.empty:
         return
-    st.subheader(t("targets.detail.heading", lang))
+    st.subheader(t("sasaran.detail.heading", lang))
     ids = table["id"].tolist()
     if st.session_state.get(TARGET_KEY) not in ids:   # first the first target with a figure at its own place
         own = sasaran.own_rows(got["rows"])
         with_figure = own.loc[own["latest_value"].notna(), "target"].tolist()
         st.session_state[TARGET_KEY] = with_figure[0] if with_figure else ids[0]
-    chosen = st.selectbox(t("targets.detail.pick", lang), ids, key=TARGET_KEY, format_func=lambda i: labels.get(i, i))
+    chosen = st.selectbox(t("sasaran.detail.pick", lang), ids, key=TARGET_KEY, format_func=lambda i: labels.get(i, i))
     target = table.set_index("id").loc[chosen].copy()
     target["id"] = chosen
     rows = got["rows"]
@@ -114,12 +114,12 @@ def _detail(ds, got: dict, state, lang: str) -> None:
     ind = targets_mod.indicator(target["indicator"], ds.catalog())
     name = ind.name(lang) if ind else target["indicator"]
     fig = charts_sasaran.target_chart(target, series, subject, own, ind, lang,
-                                      t("targets.detail.chart_title", lang, indicator=name),
+                                      t("sasaran.detail.chart_title", lang, indicator=name),
                                       targets_mod.plan_name(target["plan"], lang), sasaran.goal_text(target, lang))
     st.plotly_chart(fig, key="fig_target", config=charts.png_config(f"jabodash_target_{chosen}"))
     if series.empty:
-        st.caption(t("targets.detail.no_series", lang))
-    st.markdown("**" + t("targets.detail.table", lang) + "**")
+        st.caption(t("sasaran.detail.no_series", lang))
+    st.markdown("**" + t("sasaran.detail.table", lang) + "**")
     shown = got["display"].loc[mine.index]
     st.dataframe(shown.style.map(charts_sasaran.status_style), hide_index=True, key="target_rows")
     _quote(target, lang)
@@ -128,50 +128,50 @@ def _detail(ds, got: dict, state, lang: str) -> None:
 
 
 def _quote(target: pd.Series, lang: str) -> None:
-    st.caption(t("targets.detail.source", lang, title=md_escape(target["source_title"], 300),
+    st.caption(t("sasaran.detail.source", lang, title=md_escape(target["source_title"], 300),
                  grade=grades.label(target["grade"], lang), url=md_escape(target["source_url"], 400)))
-    st.caption(t("targets.detail.quote", lang, quote=md_escape(str(target["quote"]).strip('“”" '), 600)))
+    st.caption(t("sasaran.detail.quote", lang, quote=md_escape(str(target["quote"]).strip('“”" '), 600)))
     if target["article"]:
-        st.caption(t("targets.detail.article", lang, article=md_escape(target["article"], 200)))
+        st.caption(t("sasaran.detail.article", lang, article=md_escape(target["article"], 200)))
     if target["note"]:
-        st.caption(t("targets.detail.note", lang, note=md_escape(target["note"], 800)))
+        st.caption(t("sasaran.detail.note", lang, note=md_escape(target["note"], 800)))
 
 
 def _sources(got: dict, lang: str) -> None:
     table, gaps = got["table"], got["gaps"]
-    st.subheader(t("targets.sources.heading", lang))
-    st.caption(t("targets.sources.caption", lang))
+    st.subheader(t("sasaran.sources.heading", lang))
+    st.caption(t("sasaran.sources.caption", lang))
     frame = pd.DataFrame({
-        t("targets.col.target", lang): [got["labels"][i] for i in table["id"]],
-        t("targets.col.plan", lang): [targets_mod.plan_name(p, lang) for p in table["plan"]],
-        t("targets.col.source", lang): table["source_title"],
-        t("targets.col.grade", lang): [grades.label(g, lang) for g in table["grade"]],
-        t("targets.col.article", lang): table["article"],
+        t("sasaran.col.target", lang): [got["labels"][i] for i in table["id"]],
+        t("sasaran.col.plan", lang): [targets_mod.plan_name(p, lang) for p in table["plan"]],
+        t("sasaran.col.source", lang): table["source_title"],
+        t("sasaran.col.grade", lang): [grades.label(g, lang) for g in table["grade"]],
+        t("sasaran.col.article", lang): table["article"],
         "URL": table["source_url"],
     })
     st.dataframe(frame, hide_index=True, key="targets_sources",
                  column_config={"URL": st.column_config.LinkColumn("URL")})
     missing = gaps["kabkota"] + gaps["province_rpjmd"]
     if missing:
-        st.caption(t("targets.sources.none", lang, missing=md_escape(", ".join(missing), 600)))
+        st.caption(t("sasaran.sources.none", lang, missing=md_escape(", ".join(missing), 600)))
 
 
 def _upload(state, lang: str) -> None:
     """An expander to bring one's own targets: template, upload (checked, used in this session),
     save for every user, delete a saved file."""
-    with st.expander(t("targets.upload.heading", lang)):
-        st.caption(t("targets.upload.help", lang))
-        st.download_button(t("targets.upload.template", lang), target_files.template_csv(),
+    with st.expander(t("sasaran.upload.heading", lang)):
+        st.caption(t("sasaran.upload.help", lang))
+        st.download_button(t("sasaran.upload.template", lang), target_files.template_csv(),
                            file_name="jabodash_targets_template.csv", mime="text/csv", key="dl_targets_template",
                            on_click="ignore")
-        file = st.file_uploader(t("targets.upload.file", lang), type=["csv", "txt"], key=UPLOAD_KEY)
+        file = st.file_uploader(t("sasaran.upload.file", lang), type=["csv", "txt"], key=UPLOAD_KEY)
         if file is not None:
             _take(file.name, file.getvalue(), lang)
         saved = target_files.saved()
         if saved:
-            st.caption(t("targets.upload.saved_list", lang, files=md_escape(", ".join(saved), 400)))
+            st.caption(t("sasaran.upload.saved_list", lang, files=md_escape(", ".join(saved), 400)))
             for file_id in saved:
-                if st.button(t("targets.upload.delete", lang, id=file_id), key=f"del_targets_{file_id}"):
+                if st.button(t("sasaran.upload.delete", lang, id=file_id), key=f"del_targets_{file_id}"):
                     target_files.delete(file_id)
                     st.rerun()
 
@@ -181,15 +181,15 @@ def _take(name: str, data: bytes, lang: str) -> None:
     frame, problems = target_files.parse(data, name, ui.data_source().catalog(), RegionMatcher())
     if len(frame):
         st.session_state.setdefault(SESSION_KEY, {})[name] = frame
-        st.success(t("targets.upload.rows_ok", lang, n=len(frame), file=md_escape(name, 120)))
-        if st.button(t("targets.upload.save", lang), key="save_targets"):
+        st.success(t("sasaran.upload.rows_ok", lang, n=len(frame), file=md_escape(name, 120)))
+        if st.button(t("sasaran.upload.save", lang), key="save_targets"):
             file_id = target_files.save(frame, name)
             st.session_state[SESSION_KEY].pop(name, None)
-            st.success(t("targets.upload.saved_ok", lang, id=file_id))
+            st.success(t("sasaran.upload.saved_ok", lang, id=file_id))
     else:
         st.session_state.get(SESSION_KEY, {}).pop(name, None)
     if problems:
         rows = {p.row for p in problems if p.row is not None}
         lines = [md_escape(p.text(lang), 300) for p in problems[:30]]
-        st.warning(t("targets.upload.problems", lang, n=len(rows)) + "\n\n" + "\n".join(f"- {line}" for line in lines)
+        st.warning(t("sasaran.upload.problems", lang, n=len(rows)) + "\n\n" + "\n".join(f"- {line}" for line in lines)
                    if rows else "\n".join(lines))
