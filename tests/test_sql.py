@@ -36,7 +36,7 @@ from jabodash.sql import sandbox as sandbox_mod
 from jabodash.sql import worker as worker_mod
 from jabodash.sql.engine import _Engine
 from jabodash.sql.worker import _from_ipc, _run_reply
-from jabodash.store import Store, database_path, workspace
+from jabodash.store import Store, database_path, shelf
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -390,20 +390,35 @@ def test_a_giant_value_fails_in_the_worker_not_in_the_app(db_path, upload):
         assert sb.run("SELECT count(*) AS n FROM upload_bike").df["n"][0] == 3
 
 
-def test_a_query_that_ignores_the_interrupt_is_ended_with_its_worker(db_path, upload, monkeypatch):
+def test_a_query_that_ignores_the_interrupt_is_ended_with_its_worker(db_path, upload):
     """One long string operation does not look at DuckDB's interrupt; the worker is killed at the
-    time limit plus a grace period and a new one (with the uploads) serves the next query. The grace
-    is shortened and the operation (30 million regex replacements in one value, several seconds) is
-    far longer than limit plus grace, so the kill happens on a fast machine too."""
-    monkeypatch.setattr(sandbox_mod, "_WORKER_GRACE_S", 0.5)
+    time limit itself (issue 28: it was the limit plus a 3 s grace) and a new one (with the uploads)
+    serves the next query. The operation (30 million regex replacements in one value, several
+    seconds) is far longer than the limit, so the kill happens on a fast machine too."""
     with _process_box(db_path, upload, timeout_s=1) as sb:
         assert sb.run("SELECT 1 AS warm").ok  # the worker has started
         first = sb._worker.proc.pid
+        started = time.monotonic()
         result = sb.run("SELECT length(regexp_replace(repeat('x', 30000000), 'x', 'yy', 'g')) AS n")
+        took = time.monotonic() - started
         assert not result.ok and result.error.kind == "timeout", result.error
+        assert result.error.params["seconds"] == "1"
+        assert took < 2.5, took        # the limit (1 s) and the kill, not the limit plus a grace
         after = sb.run("SELECT sum(value) AS s FROM upload_bike")
         assert after.ok and after.df["s"][0] == pytest.approx(23.75)
         assert sb._worker.proc.pid != first and sb._worker.restarts == 1
+
+
+def test_lpad_of_two_gigabytes_is_stopped_within_the_time_limit(db_path, upload):
+    """Issue 28: SELECT length(lpad('', 2147483647, 'x')) ran 14.7 s (953 MB) against a 10 s limit."""
+    with _process_box(db_path, upload, timeout_s=2) as sb:
+        assert sb.run("SELECT 1 AS warm").ok
+        started = time.monotonic()
+        result = sb.run("SELECT length(lpad('', 2147483647, 'x'))")
+        took = time.monotonic() - started
+        assert not result.ok and result.error.kind in ("timeout", "memory"), result.error
+        assert took < 3.5, took        # before: the limit plus a 3 s grace (5 s and more)
+        assert sb.run("SELECT count(*) AS n FROM upload_bike").df["n"][0] == 3
 
 
 def test_a_worker_that_died_is_replaced(db_path, upload):
@@ -600,7 +615,7 @@ def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
     data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\nKota Bekasi;2023;12\nKabupaten Bogor;2023;30\n"
     result = read_upload(data.encode(), "taman.csv")
     assert result.ok, [m.text("en") for m in result.errors]
-    ds_id = workspace.save_dataset(result, data.encode(), "taman.csv", {"title": "Taman kota 2023"})
+    ds_id = shelf.save_dataset(result, data.encode(), "taman.csv", {"title": "Taman kota 2023"})
     name = "saved_" + ds_id.replace("-", "_")
     with Sandbox(db_path) as sb:
         assert name in sb.saved
@@ -611,18 +626,18 @@ def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
 
 
 def test_saved_datasets_are_read_again_only_when_the_workspace_listing_changes(tmp_path, monkeypatch):
-    from jabodash.sql import uploads as sql_uploads
+    from jabodash.sql import relations as sql_relations
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     reads = []
-    original = workspace.readable_datasets
-    monkeypatch.setattr(workspace, "readable_datasets", lambda damaged=None: reads.append(1) or original(damaged))
+    original = shelf.readable_datasets
+    monkeypatch.setattr(shelf, "readable_datasets", lambda damaged=None: reads.append(1) or original(damaged))
     data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\n"
     result = read_upload(data.encode(), "a.csv")
-    workspace.save_dataset(result, data.encode(), "a.csv", {"title": "A"})
-    first = sql_uploads.saved_datasets()
-    assert len(first) == 1 and sql_uploads.saved_datasets() == first and len(reads) == 1
-    workspace.save_dataset(result, data.encode(), "b.csv", {"title": "B"})
-    assert len(sql_uploads.saved_datasets()) == 2 and len(reads) == 2
+    shelf.save_dataset(result, data.encode(), "a.csv", {"title": "A"})
+    first = sql_relations.saved_datasets()
+    assert len(first) == 1 and sql_relations.saved_datasets() == first and len(reads) == 1
+    shelf.save_dataset(result, data.encode(), "b.csv", {"title": "B"})
+    assert len(sql_relations.saved_datasets()) == 2 and len(reads) == 2
 
 
 def test_a_new_sandbox_with_the_same_relations_reuses_the_schema_without_asking_its_worker(db_path, monkeypatch):

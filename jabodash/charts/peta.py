@@ -1,0 +1,848 @@
+"""Pure map figure builders: values + indicator + classes -> plotly Figure.
+
+Two views of the same classification:
+
+* :func:`tile_map`: an equal-area tile-grid map, one square per kab/kota laid out in geographic
+  order (``data/tilegrid.csv``). Needs no boundary data, so every map works offline from the
+  first start; it is also the honest view when small dense cities (Jakarta Pusat, 48 km²) would
+  vanish next to Kab. Bogor (2,992 km²).
+* :func:`choropleth`: ``go.Choroplethmap`` on a plain white background (``map_style="white-bg"``:
+  polygons and labels draw with no network) or, when asked, OpenStreetMap tiles.
+
+Everything a reader needs is drawn inside the figure, so PNG/SVG exports keep it: title, unit
+and year, the classification, a legend that names the missing class, the source line, the
+boundary attribution (and the OpenStreetMap credit when tiles are on).
+
+Tile abbreviations (``abbr``, at most 6 letters): kota = 3 letters (TGR, BKS, BGR, DPK, TGS),
+kabupaten = "K" + 3 letters (KTGR, KBKS, KBGR, KCJR), the Jakarta cities JK + direction
+(JKP, JKU, JKB, JKT, JKS), KEPS = Kepulauan Seribu.
+
+Speed (budgets: warm rerun <= 100 ms at kab/kota, <= 250 ms at kecamatan). The GeoJSON dict
+comes from :func:`jabodash.geo.boundaries.geojson_for` (built once, memoised). Here it is prepared
+once more per dict (:func:`_prepared`, memoised by identity): its rings become NumPy arrays,
+which Plotly deep-copies in microseconds instead of walking ~100k nested floats (85 ms -> 6 ms
+for the 217 kecamatan), and which serialise to the very same JSON. A rerun then only assigns
+classes, colours and texts to at most 217 regions and splits the prepared features by class.
+
+Nothing here imports streamlit.
+"""
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from jabodash.charts import names_line, short_source, sources_line
+from jabodash.core import fmt, palette
+from jabodash.core.i18n import t
+from jabodash.core.paths import DATA_DIR
+from jabodash.core.textsafe import plotly_escape
+from jabodash.geo.classify import Classes
+
+TILEGRID_FILE = DATA_DIR / "tilegrid.csv"
+REGIONS_FILE = DATA_DIR / "regions.csv"
+OUTSIDE_CORE = ("3101", "3203")   # Kep. Seribu and Kab. Cianjur stretch the extent
+FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
+TEXT = "#222222"
+MUTED = "#555555"
+TILE = 0.94                        # tile side in grid units (the rest is the gap)
+
+
+@dataclass(frozen=True)
+class Style:
+    """Sizes of one display mode (pixels)."""
+
+    font: int
+    title: int
+    subtitle: int
+    label: int
+    label_small: int
+    legend: int
+    footer: int
+    height: int
+    width: int           # nominal width, used only to compute the initial map zoom
+    border: float
+    footer_line: int
+
+
+NORMAL = Style(font=14, title=20, subtitle=14, label=15, label_small=12, legend=13, footer=11,
+               height=700, width=900, border=0.8, footer_line=16)
+# presenter mode at 1920x1080: all text >= 20 px
+PRESENTER = Style(font=22, title=34, subtitle=22, label=22, label_small=20, legend=22, footer=20,
+                  height=1000, width=1800, border=1.6, footer_line=26)
+
+
+
+# Plotly's built-in "white-bg" style names fonts.openmaptiles.org as its glyph server, so every
+# map with text labels would ask an outside host for fonts. This is the same white background
+# with a same-origin glyph path: no request leaves the machine (labels fall back to local
+# rendering when the glyphs are not there).
+WHITE_STYLE = {
+    "version": 8,
+    "sources": {},
+    "layers": [{"id": "white-bg", "type": "background", "paint": {"background-color": "#FFFFFF"},
+                "minzoom": 0, "maxzoom": 22}],
+    "glyphs": "/_jabodash_no_glyphs/{fontstack}/{range}.pbf",
+}
+
+def _style(presenter: bool) -> Style:
+    return PRESENTER if presenter else NORMAL
+
+
+# ---------------------------------------------------------------------------------------------
+# reference tables
+
+
+@lru_cache(maxsize=1)
+def _regions() -> pd.DataFrame:
+    df = pd.read_csv(REGIONS_FILE, dtype={"code": str})
+    return df.set_index("code", drop=False)
+
+
+@lru_cache(maxsize=2)
+def _tile_layout(level: str) -> pd.DataFrame:
+    if level != "kabkota":
+        raise ValueError(f"no tile layout for level {level!r}: tile maps exist for kab/kota only")
+    df = pd.read_csv(TILEGRID_FILE, dtype={"code": str, "abbr": str})
+    return df[["code", "row", "col", "abbr"]]
+
+
+def tile_layout(level: str = "kabkota") -> pd.DataFrame:
+    """The tile grid (``data/tilegrid.csv``): code, row (0 = north), col (0 = west), abbr."""
+    return _tile_layout(level).copy()
+
+
+def region_centroids(level: str = "kabkota") -> pd.DataFrame:
+    """code, lat, lon of the kab/kota points in data/regions.csv (seats or infobox points)."""
+    if level != "kabkota":
+        raise ValueError("region points exist for kab/kota only; use label_points(geojson)")
+    return _regions()[["code", "lat", "lon"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# GeoJSON preparation (once per GeoJSON dict)
+
+
+class _Prepared:
+    """A GeoJSON FeatureCollection made ready for Plotly: NumPy rings, index by code, bounds,
+    label points."""
+
+    def __init__(self, geojson: dict):
+        import shapely
+        feats = geojson.get("features", [])
+        self.codes = [str(f.get("id", f.get("properties", {}).get("code", ""))) for f in feats]
+        self.names = [str(f.get("properties", {}).get("name", "")) for f in feats]
+        self.index = {code: i for i, code in enumerate(self.codes)}
+        self.features = [_np_feature(f, code) for f, code in zip(feats, self.codes)]
+        geoms = [shapely.geometry.shape(f["geometry"]) if f.get("geometry") else None for f in feats]
+        arr = np.array(geoms, dtype=object)
+        self.bounds = shapely.bounds(arr)                    # (n, 4) minx, miny, maxx, maxy
+        self.label_points = _polylabels(arr)                 # (n, 2) lon, lat
+
+    def subset(self, positions) -> dict:
+        return {"type": "FeatureCollection", "features": [self.features[i] for i in positions]}
+
+
+def _np_geometry(geom: dict) -> dict:
+    kind = geom.get("type")
+    coords = geom.get("coordinates")
+    if kind == "Polygon":
+        return {"type": kind, "coordinates": [np.asarray(ring, dtype=float) for ring in coords]}
+    if kind == "MultiPolygon":
+        return {"type": kind, "coordinates": [[np.asarray(ring, dtype=float) for ring in poly] for poly in coords]}
+    return geom
+
+
+def _np_feature(feature: dict, code: str) -> dict:
+    props = feature.get("properties") or {}
+    return {"type": "Feature", "id": code, "properties": {"name": props.get("name", "")},
+            "geometry": _np_geometry(feature["geometry"]) if feature.get("geometry") else None}
+
+
+def _polylabels(geoms: np.ndarray) -> np.ndarray:
+    """A point well inside each polygon (centre of the largest inscribed circle, 'polylabel');
+    for a multipolygon, inside its largest part."""
+    import shapely
+    out = np.full((len(geoms), 2), np.nan)
+    for i, g in enumerate(geoms):
+        if g is None or g.is_empty:
+            continue
+        if g.geom_type == "MultiPolygon":
+            g = max(g.geoms, key=lambda p: p.area)
+        try:
+            line = shapely.maximum_inscribed_circle(g, tolerance=max(1e-4, math.sqrt(g.area) / 200))
+            x, y = shapely.get_coordinates(line)[0]
+        except Exception:  # pragma: no cover - degenerate geometry
+            p = g.representative_point()
+            x, y = p.x, p.y
+        out[i] = (x, y)
+    return out
+
+
+_BY_ID: dict[int, tuple[dict, _Prepared]] = {}
+_BY_CONTENT: dict[int, _Prepared] = {}
+_MEMO_SIZE = 8
+
+
+def _fingerprint(geojson: dict) -> int:
+    """A cheap content key (no coordinate walk beyond ring lengths): feature ids, names, the
+    vertex count of every feature and its first vertex. A re-simplified or re-imported set
+    changes vertex counts, so it never reuses another set's prepared form."""
+    parts = []
+    for f in geojson.get("features", []):
+        geom = f.get("geometry") or {}
+        coords = geom.get("coordinates") or []
+        polys = coords if geom.get("type") == "MultiPolygon" else [coords]
+        count = sum(len(ring) for poly in polys for ring in poly)
+        first = tuple(polys[0][0][0]) if polys and polys[0] and len(polys[0][0]) else ()
+        parts.append((f.get("id"), (f.get("properties") or {}).get("name"), count, first))
+    return hash(tuple(parts))
+
+
+def _prepared(geojson: dict) -> _Prepared:
+    """The prepared form of a GeoJSON dict, memoised by identity (the dict from
+    ``boundaries.geojson_for`` is memoised there and must not be mutated) and, when a cache hands
+    out copies (``st.cache_data`` unpickles a new dict on every rerun), by content."""
+    hit = _BY_ID.get(id(geojson))
+    if hit is not None and hit[0] is geojson:
+        return hit[1]
+    key = _fingerprint(geojson)
+    prep = _BY_CONTENT.get(key)
+    if prep is None:
+        prep = _Prepared(geojson)
+        if len(_BY_CONTENT) >= _MEMO_SIZE:
+            _BY_CONTENT.clear()
+        _BY_CONTENT[key] = prep
+    if len(_BY_ID) >= _MEMO_SIZE:
+        _BY_ID.clear()
+    _BY_ID[id(geojson)] = (geojson, prep)
+    return prep
+
+
+def label_points(geojson: dict) -> pd.DataFrame:
+    """code, lat, lon: a label point inside every feature (largest inscribed circle)."""
+    prep = _prepared(geojson)
+    return pd.DataFrame({"code": prep.codes, "lat": prep.label_points[:, 1], "lon": prep.label_points[:, 0]})
+
+
+def complete_values(values: pd.DataFrame, geojson: dict) -> pd.DataFrame:
+    """Every feature of the GeoJSON as a row (value NaN where ``values`` has none), names from the
+    GeoJSON where ``values`` lacks them: for kecamatan maps of uploaded data, so that kecamatan
+    without a figure count (and show) as missing instead of being left out."""
+    prep = _prepared(geojson)
+    base = pd.DataFrame({"region_code": prep.codes, "name_geo": prep.names})
+    vals = values.copy()
+    vals["region_code"] = vals["region_code"].astype(str)
+    out = base.merge(vals, on="region_code", how="left")
+    if "name" not in out:
+        out["name"] = out["name_geo"]
+    out["name"] = out["name"].fillna(out["name_geo"])
+    if "short_name" not in out:
+        out["short_name"] = out["name"]
+    out["short_name"] = out["short_name"].fillna(out["name"])
+    return out.drop(columns="name_geo")
+
+
+def core_bounds(geojson: dict | None = None, margin: float = 0.02) -> tuple[float, float, float, float]:
+    """(lon_min, lat_min, lon_max, lat_max) of the 13 mainland Jabodetabek kab/kota (without
+    Kep. Seribu and Kab. Cianjur), from the boundaries when given (kab/kota or kecamatan
+    features), else from the region points with a wider margin."""
+    if geojson is not None:
+        prep = _prepared(geojson)
+        keep = [i for i, c in enumerate(prep.codes) if c[:4] not in OUTSIDE_CORE]
+        if keep:
+            b = prep.bounds[keep]
+            box = (np.nanmin(b[:, 0]), np.nanmin(b[:, 1]), np.nanmax(b[:, 2]), np.nanmax(b[:, 3]))
+            return (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
+    pts = _regions()
+    pts = pts[~pts["code"].isin(OUTSIDE_CORE)]
+    wide = margin + 0.15
+    return (pts["lon"].min() - wide, pts["lat"].min() - wide, pts["lon"].max() + wide, pts["lat"].max() + wide)
+
+
+JAKARTA = ("3171", "3172", "3173", "3174", "3175")
+
+
+def jakarta_bounds(geojson: dict | None = None, margin: float = 0.01) -> tuple[float, float, float, float]:
+    """Bounds of the five Jakarta cities (without Kep. Seribu): the close-up for dense cities."""
+    if geojson is not None:
+        prep = _prepared(geojson)
+        keep = [i for i, c in enumerate(prep.codes) if c[:4] in JAKARTA]
+        if keep:
+            b = prep.bounds[keep]
+            return (np.nanmin(b[:, 0]) - margin, np.nanmin(b[:, 1]) - margin,
+                    np.nanmax(b[:, 2]) + margin, np.nanmax(b[:, 3]) + margin)
+    pts = _regions()
+    pts = pts[pts["code"].isin(JAKARTA)]
+    wide = margin + 0.08
+    return (pts["lon"].min() - wide, pts["lat"].min() - wide, pts["lon"].max() + wide, pts["lat"].max() + wide)
+
+
+def all_bounds(geojson: dict | None = None, margin: float = 0.02) -> tuple[float, float, float, float]:
+    if geojson is not None:
+        b = _prepared(geojson).bounds
+        return (np.nanmin(b[:, 0]) - margin, np.nanmin(b[:, 1]) - margin,
+                np.nanmax(b[:, 2]) + margin, np.nanmax(b[:, 3]) + margin)
+    pts = _regions()
+    wide = margin + 0.2
+    return (pts["lon"].min() - wide, pts["lat"].min() - wide, pts["lon"].max() + wide, pts["lat"].max() + wide)
+
+
+def _merc_y(lat: float) -> float:
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def view_for_bounds(bounds: tuple[float, float, float, float], width: int, height: int) -> tuple[dict, float]:
+    """Centre and zoom that fit ``bounds`` into a map of width x height pixels (MapLibre: the
+    world is 512 px wide at zoom 0)."""
+    lon0, lat0, lon1, lat1 = bounds
+    zx = math.log2(width * 360.0 / (512.0 * max(lon1 - lon0, 1e-6)))
+    dy = abs(_merc_y(lat1) - _merc_y(lat0))
+    zy = math.log2(height * 2 * math.pi / (512.0 * max(dy, 1e-9)))
+    ym = (_merc_y(lat0) + _merc_y(lat1)) / 2
+    lat_c = math.degrees(2 * math.atan(math.exp(ym)) - math.pi / 2)
+    return {"lon": (lon0 + lon1) / 2, "lat": lat_c}, round(min(zx, zy) - 0.05, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# values -> per-region texts
+
+
+def _short_label(value: float, decimals: int, lang: str, missing: str) -> str:
+    if fmt.is_missing(value):
+        return missing
+    if abs(value) >= 1e6:
+        return fmt.compact(value, lang, short=True)   # "1,90 jt" / "1.90 M": fits a tile
+    return fmt.number(value, decimals, lang)
+
+
+def _ranks(values: pd.Series, higher_is_better: bool | None) -> pd.Series:
+    ascending = higher_is_better is False
+    return values.rank(method="min", ascending=ascending)
+
+
+def _source_of(values: pd.DataFrame, lang: str, source: str | None) -> str:
+    """The source line: the caller's text, else the distinct dataset titles in the values."""
+    if source:
+        return source
+    if "source" not in values or values["source"].dropna().empty:
+        return ""
+    if "dataset_id" in values:
+        return sources_line(values, lang)
+    return names_line([short_source(s) for s in values["source"].dropna().unique()], lang)
+
+
+_esc = plotly_escape
+
+
+def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source: str | None) -> pd.DataFrame:
+    """One row per region: texts, class and colour, for at most a few hundred rows.
+
+    The rank in the hover is computed here among the rows given (the region set), in the
+    indicator's direction: 1 = best when ``higher_is_better`` is known, else 1 = highest."""
+    df = values.copy()
+    df["region_code"] = df["region_code"].astype(str)
+    if "name" not in df:
+        df["name"] = df["region_code"]
+    if "short_name" not in df:
+        df["short_name"] = df["name"]
+    df["short_name"] = df["short_name"].fillna(df["name"])
+    df["name"] = [_esc(x) for x in df["name"]]
+    df["short_name"] = [_esc(x) for x in df["short_name"]]
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
+    cls = classes.class_of.reindex(df["region_code"])
+    # a region the classification did not see (should not happen) counts as missing
+    df["class"] = cls.fillna(-1).astype(int).to_numpy()
+    df.loc[df["value"].isna(), "class"] = -1
+    lut = np.array(list(classes.colours) + [classes.missing_colour], dtype=object)
+    df["colour"] = lut[df["class"].to_numpy()]
+    no_data = t("peta.map.no_data", lang)
+    no_data_short = t("peta.map.no_data_short", lang)
+    decimals = int(getattr(ind, "decimals", 1))
+    unit = _esc(ind.unit(lang))
+    short = _esc(ind.short(lang))
+    covered = int(df["value"].notna().sum())
+    rank = _ranks(df["value"], getattr(ind, "higher_is_better", None))
+    rank_key = "peta.map.rank_highest" if getattr(ind, "higher_is_better", None) is None else "peta.map.rank_best"
+    per_row_source = df["source"] if "source" in df else pd.Series([None] * len(df), index=df.index)
+    if "dataset_id" in df:   # derived figures: say so in the UI language, as the charts do
+        per_row_source = per_row_source.where(df["dataset_id"] != "derived", t("chart.derived", lang))
+    fallback_source = source or ""
+    src_label = t("peta.map.source", lang)
+    year_label = t("peta.map.year", lang)
+    label_values, hovers = [], []
+    per_row_grade = df["grade"] if "grade" in df else pd.Series([None] * len(df), index=df.index)
+    for name, value, rk, src, grade in zip(df["name"], df["value"], rank, per_row_source, per_row_grade):
+        missing = fmt.is_missing(value)
+        label_values.append(_short_label(value, decimals, lang, no_data_short))
+        lines = [f"<b>{name}</b>"]
+        if missing:
+            lines.append(f"{short}: <i>{no_data}</i>")
+        else:
+            lines.append(f"{short}: <b>{fmt.number(value, decimals, lang)}</b> {unit}")
+            lines.append(t(rank_key, lang, rank=int(rk), total=covered))
+        lines.append(f"{year_label} {year}")
+        src_text = _esc(short_source(src, 80, grade, lang) if isinstance(src, str) and src else fallback_source[:80])
+        if src_text and not missing:
+            lines.append(f"{src_label}: {src_text}")
+        hovers.append("<br>".join(lines))
+    df["label_value"] = label_values
+    df["hover"] = hovers
+    return df
+
+
+def _subtitle(ind, year, lang: str, classes: Classes, covered: int, total: int) -> str:
+    parts = [ind.unit(lang), str(year), t("peta.map.coverage", lang, covered=covered, total=total)]
+    if classes.k:
+        method = t(f"peta.map.method.{classes.method}", lang)
+        key = "peta.map.classes.one" if classes.k == 1 else "peta.map.classes.summary"
+        parts.append(t(key, lang, method=method, k=classes.k))
+    return fmt.joined(*parts)
+
+
+class _Spec:
+    """A figure under construction as plain dicts. Plotly's graph objects validate every property
+    on every assignment (~15 ms for an empty figure with a layout); the builders here assemble the
+    spec directly and hand it over once, unvalidated (:meth:`figure`). The tests rebuild every
+    figure with full validation, so a wrong property name still fails there."""
+
+    def __init__(self):
+        self.data: list[dict] = []
+        self.layout: dict = {}
+        self.annotations: list[dict] = []
+
+    def add_trace(self, kind: str, **props) -> None:
+        self.data.append({"type": kind, **props})
+
+    def add_annotation(self, **props) -> None:
+        self.annotations.append(props)
+
+    def figure(self) -> go.Figure:
+        layout = dict(self.layout)
+        if self.annotations:
+            layout["annotations"] = self.annotations
+        return go.Figure({"data": self.data, "layout": layout}, _validate=False)
+
+
+def _title_lines(title: str, style: Style) -> list[str]:
+    """The title in lines at word breaks, as many characters to a line as fit the style's nominal
+    width in its title size (Plotly does not wrap a title: a long one ran off the figure)."""
+    width = max(20, int(style.width / (0.65 * style.title)))
+    if len(title) <= width:
+        return [title]
+    lines = _wrapped(title, width)
+    for narrower in range(-(-len(title) // len(lines)), width):  # the same number of lines, evened out
+        even = _wrapped(title, narrower)
+        if len(even) == len(lines):
+            return even
+    return lines
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+
+
+def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: Style,
+              height: int, legend_title: str) -> go.Figure:
+    """Title and subtitle at the top, footer lines (source, attribution, notes) at the bottom,
+    legend on the right: all inside the figure, so exports keep them."""
+    footer = [line for line in footer if line]
+    lines = _title_lines(title, style)
+    title, subtitle = "<br>".join(_esc(line) for line in lines), _esc(subtitle)
+    extra = (len(lines) - 1) * round(style.title * 1.3)  # Plotly raises a title's block by its extra lines
+    top = style.title + style.subtitle + 40 + extra
+    bottom = 16 + style.footer_line * len(footer)
+    spec.layout.update(
+        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=style.subtitle, color=MUTED)),
+                   x=0.01, xanchor="left", xref="container", y=1 - (10 + extra) / height, yref="container", yanchor="top",
+                   font=dict(size=style.title, family=FONT_FAMILY, color=TEXT)),
+        font=dict(family=FONT_FAMILY, size=style.font, color=TEXT),
+        height=height, margin=dict(l=10, r=10, t=top, b=bottom),
+        paper_bgcolor="white", plot_bgcolor="white",
+        legend=dict(title=dict(text=legend_title, font=dict(size=style.legend)), font=dict(size=style.legend),
+                    x=1.0, xanchor="left", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.9)",
+                    itemclick="toggle", itemdoubleclick="toggleothers", traceorder="normal",
+                    itemsizing="constant"),
+        hoverlabel=dict(font=dict(size=style.font, family=FONT_FAMILY), bgcolor="white"),
+    )
+    for i, line in enumerate(footer):
+        spec.add_annotation(text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                            yshift=-6 - i * style.footer_line, showarrow=False, align="left",
+                            font=dict(size=style.footer, color=MUTED), name="footer")
+    return spec.figure()
+
+
+def _legend_title(classes: Classes, ind, lang: str) -> str:
+    """Unit in bold, then the direction (and the diverging centre) on their own lines."""
+    first, *rest = classes.legend_title(_esc(ind.unit(lang))).split("<br>")
+    return "<br>".join([f"<b>{first}</b>"] + rest) if first else "<br>".join(rest)
+
+
+# ---------------------------------------------------------------------------------------------
+# tile-grid map
+
+
+def _wrap(text: str, width: int = 11) -> str:
+    """Break a short name onto two lines at the space nearest its middle when it is long."""
+    if len(text) <= width or " " not in text:
+        return text
+    mid = len(text) / 2
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - mid))
+    return text[:cut] + "<br>" + text[cut + 1:]
+
+
+def _text_width(text: str, size: int) -> float:
+    """Rough pixel width of a line of text (DejaVu Sans averages ~0.6 em per character)."""
+    plain = re.sub(r"<[^>]+>", "", text)
+    return 0.62 * size * len(plain)
+
+
+def tile_map(values: pd.DataFrame, ind, year, lang: str, classes: Classes, title: str | None = None,
+             presenter: bool = False, source: str | None = None, labels: str = "short",
+             note: bool = True, height: int | None = None) -> go.Figure:
+    """Equal-area tile-grid map of the kab/kota in ``values`` (region_code, name, short_name,
+    value, optional source). One square per region in geographic order; fill = class colour,
+    missing regions grey with hatching and named in the legend; label = short name (or the
+    abbreviation with ``labels="abbr"``) and the value; hover = name, value with unit, rank, year,
+    source. ``note`` adds the line that tells how to get real boundaries.
+
+    The legend is drawn in data coordinates right next to the grid (trace ``legend``: swatches
+    with their class labels; annotations for its title), so grid and legend stay together at
+    any figure width and in exported images."""
+    style = _style(presenter)
+    layout = _tile_layout("kabkota")
+    df = _frame(values, ind, year, lang, classes, source)
+    df = df.merge(layout, left_on="region_code", right_on="code", how="inner")
+    h = height or (style.height + (0 if presenter else 40))
+    footer = [_source_line(df, lang, source)]
+    if note:
+        footer += [t("peta.map.tile_note", lang), t("peta.map.get_boundaries", lang)]
+    rows, cols = int(layout["row"].max()), int(layout["col"].max())
+    top = style.title + style.subtitle + 40
+    bottom = 16 + style.footer_line * len([f for f in footer if f])
+    tile_px = max((h - top - bottom) / (rows + 1.1), 20.0)
+    spec = _Spec()
+    half = TILE / 2
+    entries = classes.legend_entries(with_counts=True, missing="auto")
+    # one filled trace per class: squares with a white gap between them
+    for index, label, colour in entries:
+        part = df[df["class"] == index]
+        xs, ys = [], []
+        for col, row in zip(part["col"], part["row"]):
+            x0, x1, y0, y1 = col - half, col + half, -row - half, -row + half
+            xs += [x0, x1, x1, x0, x0, None]
+            ys += [y0, y0, y1, y1, y0, None]
+        trace = dict(x=xs, y=ys, mode="none", fill="toself", fillcolor=colour, name=label,
+                     hoverinfo="skip", showlegend=False)
+        if classes.palette == "high_contrast":
+            trace.update(mode="lines", line=dict(color="#000000", width=style.border))
+        if index < 0:
+            trace["fillpattern"] = dict(shape="/", fgcolor=palette.MAP_MISSING_HATCH, bgcolor=colour,
+                                        size=max(8, style.label_small), solidity=0.3, fillmode="replace")
+        spec.add_trace("scatter", **trace)
+    # labels (black or white by contrast) that also carry the hover of the whole tile
+    names = df["abbr"] if labels == "abbr" else df["short_name"].map(_wrap)
+    text = [f"<span style='font-size:{style.label_small}px'>{n}</span><br><b>{v}</b>"
+            for n, v in zip(names, df["label_value"])]
+    text_colour = [palette.text_on(c) for c in df["colour"]]
+    spec.add_trace(
+        "scatter", x=df["col"].tolist(), y=(-df["row"]).tolist(), mode="text", text=text, textposition="middle center",
+        textfont=dict(size=style.label, color=text_colour, family=FONT_FAMILY),
+        hovertext=df["hover"].tolist(), hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
+        name="labels")
+    # legend column to the right of the grid
+    title_lines = _legend_title(classes, ind, lang).split("<br>")
+    line = style.legend * 1.45 / tile_px                 # one legend line in grid units
+    x0 = cols + 0.5 + 0.35
+    y = 0.45
+    for _i, text_line in enumerate(title_lines):
+        spec.add_annotation(x=x0 - 0.15, y=y, xref="x", yref="y", text=text_line, showarrow=False,
+                            xanchor="left", yanchor="top", font=dict(size=style.legend, color=TEXT),
+                            name="legend_title")
+        y -= line
+    y -= line * 0.6
+    lx, ly, lt, lc = [], [], [], []
+    for index, label, colour in entries:
+        lx.append(x0)
+        ly.append(y)
+        lt.append(label)
+        lc.append(colour)
+        if index < 0:   # the hatch of the missing class, as on its tiles
+            s = line * 0.42
+            spec.add_trace(
+                "scatter", x=[x0 - s, x0 + s, x0 + s, x0 - s, x0 - s], y=[y - s, y - s, y + s, y + s, y - s],
+                mode="none", fill="toself", fillcolor=colour, hoverinfo="skip", showlegend=False,
+                fillpattern=dict(shape="/", fgcolor=palette.MAP_MISSING_HATCH, bgcolor=colour, size=6,
+                                 solidity=0.3, fillmode="replace"), name="legend_hatch")
+        y -= line * 1.15
+    spec.add_trace(
+        "scatter", x=lx, y=ly, mode="markers+text", text=lt, textposition="middle right", name="legend",
+        marker=dict(symbol="square", size=style.legend * 1.15, color=lc,
+                    opacity=[0.0 if c == classes.missing_colour else 1.0 for c in lc],
+                    line=dict(width=1 if classes.palette == "high_contrast" else 0, color="#000000")),
+        textfont=dict(size=style.legend, color=TEXT), hoverinfo="skip", showlegend=False)
+    widest = max([_text_width(tl, style.legend) for tl in title_lines] +
+                 [_text_width(x, style.legend) + 2 * style.legend for x in lt] + [0])
+    right = x0 + widest / tile_px + 0.2
+    spec.layout.update(
+        xaxis=dict(visible=False, range=[-0.55, right], fixedrange=True),
+        yaxis=dict(visible=False, range=[-rows - 0.55, 0.55], scaleanchor="x", scaleratio=1, fixedrange=True),
+        hovermode="closest", hoverdistance=-1, dragmode=False, showlegend=False)
+    covered = int(df["value"].notna().sum())
+    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
+                     footer, style, h, "")
+
+
+def _source_line(df: pd.DataFrame, lang: str, source: str | None) -> str:
+    text = _source_of(df, lang, source)
+    return f"{t('peta.map.source', lang)}: {_esc(text)}" if text else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# geographic map
+
+
+def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classes: Classes,
+               fit: str = "core", basemap: str = "white", presenter: bool = False,
+               source: str | None = None, attribution: str | None = None, title: str | None = None,
+               labels: bool | None = None, points: pd.DataFrame | None = None,
+               height: int | None = None, width: int | None = None,
+               outline: dict | None = None) -> go.Figure:
+    """Choropleth of ``values`` (region_code, name, short_name, value, optional source) on the
+    features of ``geojson`` (feature id = region code).
+
+    One ``go.Choroplethmap`` trace per class (each holding only its own features, so the GeoJSON
+    travels once in total): a categorical legend, highest class first, the missing class last
+    and named; features of the GeoJSON that are not in ``values`` are drawn as plain outlines
+    (context, e.g. Cianjur when the region set is Jabodetabek). ``fit="core"`` frames the 13
+    mainland kab/kota and names the regions left outside the frame with their values;
+    ``fit="all"`` shows everything. ``basemap="white"`` works offline; ``"osm"`` loads
+    OpenStreetMap tiles (online) and adds their credit. ``labels`` (default: on for kab/kota,
+    off for kecamatan) writes short names and values at ``points`` (code, lat, lon; default:
+    the centre of each feature's largest inscribed circle). ``outline``: a second GeoJSON (the
+    kab/kota) drawn as darker borders over a kecamatan map, for orientation."""
+    style = _style(presenter)
+    prep = _prepared(geojson)
+    df = _frame(values, ind, year, lang, classes, source)
+    pos = df["region_code"].map(prep.index)
+    in_geo = pos.notna()
+    df = df[in_geo].assign(pos=pos[in_geo].astype(int))
+    kecamatan = bool(len(df)) and df["region_code"].str.len().max() > 4
+    if labels is None:
+        labels = not kecamatan
+    line_width = style.border * (0.6 if kecamatan else 1.0)
+    spec = _Spec()
+    # context: features without a row in values
+    others = sorted(set(range(len(prep.codes))) - set(df["pos"]))
+    if others:
+        spec.add_trace(
+            "choroplethmap", geojson=prep.subset(others), locations=[prep.codes[i] for i in others],
+            z=[0] * len(others),
+            colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]], showscale=False,
+            marker=dict(line=dict(color="#c8c8c8", width=line_width)), hoverinfo="skip", showlegend=False,
+            name="context")
+    _add_class_traces(spec, df, prep, classes, line_width)
+    if outline is not None:
+        oprep = _prepared(outline)
+        spec.add_trace(
+            "choroplethmap", geojson=oprep.subset(range(len(oprep.codes))), locations=oprep.codes,
+            z=[0] * len(oprep.codes),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+            marker=dict(line=dict(color="#333333", width=style.border * 1.8)), hoverinfo="skip",
+            showlegend=False, name="outline")
+    if labels and len(df):
+        _add_labels(spec, df, prep, points, fit, style, presenter)
+    # the view: the frame asked for, fitted to the map's share of the figure
+    h = height or style.height
+    center, zoom = _map_view(geojson, fit, style, h, width, presenter)
+    map_style = "open-street-map" if basemap == "osm" else WHITE_STYLE
+    spec.layout.update(map=dict(style=map_style, center=center, zoom=zoom), hovermode="closest")
+    footer = _map_footer(df, lang, source, attribution, basemap, fit)
+    covered = int(df["value"].notna().sum())
+    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
+                     footer, style, h, _legend_title(classes, ind, lang))
+
+
+def _add_class_traces(spec: _Spec, df: pd.DataFrame, prep: _Prepared, classes: Classes, line_width: float) -> None:
+    """One trace per class, holding only its own features: a categorical legend, highest class
+    first, the missing class last."""
+    line_colour = palette.MAP_BORDER_HIGH_CONTRAST if classes.palette == "high_contrast" else "#ffffff"
+    for index, label, colour in classes.legend_entries(with_counts=True, missing="auto"):
+        part = df[df["class"] == index]
+        if part.empty:
+            continue
+        spec.add_trace(
+            "choroplethmap", geojson=prep.subset(part["pos"].tolist()), locations=part["region_code"].tolist(),
+            z=[0] * len(part), colorscale=[[0, colour], [1, colour]], zmin=0, zmax=1, showscale=False,
+            marker=dict(line=dict(color=line_colour if index >= 0 else "#8c8c8c", width=line_width)),
+            name=label, showlegend=True, legendrank=1000 if index < 0 else 100 - index,
+            hovertext=part["hover"].tolist(), hovertemplate="%{hovertext}<extra></extra>")
+
+
+def _add_labels(spec: _Spec, df: pd.DataFrame, prep: _Prepared, points: pd.DataFrame | None, fit: str,
+                style: Style, presenter: bool) -> None:
+    """Short names and values at ``points`` (default: each feature's label point), black or white
+    by contrast with the fill."""
+    if points is not None:
+        pts = points.assign(code=points["code"].astype(str)).set_index("code")
+        lat = df["region_code"].map(pts["lat"])
+        lon = df["region_code"].map(pts["lon"])
+    else:
+        lat = pd.Series(prep.label_points[df["pos"], 1], index=df.index)
+        lon = pd.Series(prep.label_points[df["pos"], 0], index=df.index)
+    compact = fit != "jakarta"
+    names = _map_names(df, compact=compact)
+    # a missing value keeps only its name when labels are compact (the grey fill and the
+    # legend say "no data"; a long label would collide and MapLibre would drop it)
+    text = pd.Series([n if (compact and m) else f"{n}<br>{v}"
+                      for n, v, m in zip(names, df["label_value"], df["value"].isna())], index=df.index)
+    dark = df["colour"].map(lambda c: palette.text_on(c) == "#000000")
+    for is_dark, colour in ((True, "#000000"), (False, "#ffffff")):
+        sel = (dark == is_dark) & lat.notna()
+        if fit == "jakarta":   # the close-up labels only the five cities; the rest is cut off
+            sel &= df["region_code"].str[:4].isin(JAKARTA)
+        if sel.any():
+            spec.add_trace(
+                "scattermap", lat=lat[sel].tolist(), lon=lon[sel].tolist(), mode="text",
+                text=text[sel].tolist(),
+                textfont=dict(size=style.label, color=colour, weight="bold" if presenter else "normal"),
+                hovertext=df.loc[sel, "hover"].tolist(),
+                hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="labels")
+
+
+def _map_view(geojson: dict, fit: str, style: Style, h: int, width: int | None, presenter: bool) -> tuple[dict, float]:
+    """Centre and zoom that show the ``fit`` frame in the map's part of an ``h`` px high figure."""
+    if fit == "core":
+        bounds = core_bounds(geojson)
+    elif fit == "jakarta":
+        bounds = jakarta_bounds(geojson)
+    else:
+        bounds = all_bounds(geojson)
+    top = style.title + style.subtitle + 40
+    footer_lines = 3
+    map_h = h - top - 16 - style.footer_line * footer_lines
+    map_w = (width or style.width) - (260 if not presenter else 420)
+    return view_for_bounds(bounds, max(map_w, 200), max(map_h, 200))
+
+
+def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: str | None, basemap: str,
+                fit: str) -> list[str]:
+    """Source line, credits (boundaries, OpenStreetMap) and the note on regions outside the frame."""
+    footer = [_source_line(df, lang, source)]
+    credits = []
+    if attribution:
+        credits.append(f"{t('peta.map.boundaries', lang)}: {_esc(attribution)}")
+    if basemap == "osm":
+        credits.append(t("peta.map.basemap_osm", lang))
+    footer.append(" · ".join(credits))
+    if fit in ("core", "jakarta"):
+        footer.append(_outside_note(df, lang, JAKARTA if fit == "jakarta" else None))
+    else:
+        footer.append(_outside_note(df, lang, too_small=True))
+    return footer
+
+SMALL_KM2 = 300.0   # kab/kota smaller than this get their tile abbreviation as map label
+
+
+def _map_names(df: pd.DataFrame, compact: bool) -> pd.Series:
+    """Map label names: short names, wrapped; with ``compact``, the small kab/kota (the Jakarta
+    cities and the other kota, all < 300 km²) get their abbreviation instead, because MapLibre
+    drops labels that collide and a full name does not fit inside Jakarta Pusat at metro scale."""
+    names = df["short_name"].map(_wrap)
+    if not compact:
+        return names
+    area = df["region_code"].map(_regions()["area_km2"])
+    abbr = df["region_code"].map(_tile_layout("kabkota").set_index("code")["abbr"])
+    small = (area < SMALL_KM2) & abbr.notna()
+    return names.where(~small, abbr)
+
+
+def _outside_note(df: pd.DataFrame, lang: str, inside: tuple[str, ...] | None = None,
+                  too_small: bool = False) -> str:
+    """'Outside the frame: Kep. Seribu 12,3; Kab. Cianjur no data' for kab/kota maps fitted to
+    the core (or to Jakarta: then every region but the five cities is listed, up to 8).
+    ``too_small``: the whole extent is shown, and Kep. Seribu's islands are specks: name its value."""
+    if df.empty or df["region_code"].str.len().max() > 4:
+        return ""   # kecamatan: too many to list
+    if too_small:
+        out = df[df["region_code"] == "3101"]
+        items = "; ".join(f"{n} {v}" for n, v in zip(out["short_name"], out["label_value"]))
+        return t("peta.map.too_small", lang, items=items) if items else ""
+    if inside is None:
+        out = df[df["region_code"].isin(OUTSIDE_CORE)]
+    else:
+        out = df[~df["region_code"].isin(inside)]
+    if out.empty or len(out) > 8:
+        return ""
+    items = "; ".join(f"{n} {v}" for n, v in zip(out["short_name"], out["label_value"]))
+    return t("peta.map.outside_frame", lang, items=items)
+
+
+# ---------------------------------------------------------------------------------------------
+# convenience
+
+
+def message_figure(text: str, presenter: bool = False, height: int = 300) -> go.Figure:
+    """An empty figure that says why there is no map (e.g. kecamatan without boundaries)."""
+    style = _style(presenter)
+    fig = go.Figure()
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                       font=dict(size=style.font, color=MUTED))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=height, paper_bgcolor="white", plot_bgcolor="white",
+                      margin=dict(l=10, r=10, t=10, b=10))
+    return fig
+
+
+def map_view(values: pd.DataFrame, ind, year, lang: str, classes: Classes, level: str = "kabkota",
+             geojson: dict | None = None, view: str = "auto", **kwargs) -> go.Figure:
+    """Pick the view: ``view="tiles"`` or no boundaries at kab/kota -> :func:`tile_map`;
+    ``"geo"``/``"auto"`` with boundaries -> :func:`choropleth`; kecamatan without boundaries ->
+    a message figure that says how to get them. Keyword arguments go to the chosen builder."""
+    if level == "kecamatan" and geojson is None:
+        return message_figure(t("peta.map.kecamatan_needs_boundaries", lang), kwargs.get("presenter", False))
+    if view == "tiles" or geojson is None:
+        allowed = {"title", "presenter", "source", "labels", "note", "height"}
+        return tile_map(values, ind, year, lang, classes, **{k: v for k, v in kwargs.items() if k in allowed})
+    allowed = {"fit", "basemap", "presenter", "source", "attribution", "title", "labels", "points",
+               "height", "width", "outline"}
+    return choropleth(values, geojson, ind, year, lang, classes,
+                      **{k: v for k, v in kwargs.items() if k in allowed})
+
+
+@dataclass(frozen=True)
+class AreaIndicator:
+    """Indicator-like metadata for the area computed from boundary data (any level)."""
+
+    decimals: int = 2
+    higher_is_better: bool | None = None
+    id: str = "boundary_area_km2"
+
+    def name(self, lang: str) -> str:
+        return t("peta.map.area.name", lang)
+
+    def short(self, lang: str) -> str:
+        return t("peta.map.area.short", lang)
+
+    def unit(self, lang: str) -> str:
+        return t("peta.map.area.unit", lang)
+
+
+def area_values(gdf: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
+    """A values frame (region_code, name, short_name, value, source) of ``area_km2`` from a
+    boundary GeoDataFrame (``boundaries.BoundarySet.gdf``): what the kecamatan level can show
+    without any uploaded data."""
+    out = pd.DataFrame({"region_code": gdf["code"].astype(str).to_numpy(), "name": gdf["name"].to_numpy(),
+                        "value": pd.to_numeric(gdf["area_km2"], errors="coerce").to_numpy()})
+    out["short_name"] = out["name"]
+    out["source"] = source
+    return out
