@@ -1,7 +1,6 @@
-"""Targets (Sasaran & capaian): where each region stands against RPJMN 2025-2029, the RKP, the
-RITJ, the spatial plans and the RPJMDs."""
+"""Sasaran & capaian (targets): where each region stands against RPJMN 2025-2029, the RKP, the RITJ,
+the spatial plans and the RPJMDs (jabodash/ui/sasaran.py)."""
 from jabodash import ui
-from jabodash.ui import sasaran
 
 state = ui.page_setup("sasaran")
-sasaran.render(state)
+ui.sasaran.render(state)

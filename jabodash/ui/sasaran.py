@@ -2,13 +2,13 @@
 one target in detail (chart with the target and the trajectory needed, each region's standing,
 the source quote) and the sources and grades of the targets.
 
-The evaluation is made once per data version and view (ui.per_data_version) and shared."""
+The evaluation is made once per data version and view (ui.source.per_data_version) and shared."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from jabodash import charts, ui
+from jabodash import charts
 from jabodash.charts import sasaran as charts_sasaran
 from jabodash.core import grades
 from jabodash.core.i18n import t
@@ -16,6 +16,7 @@ from jabodash.core.textsafe import md_escape
 from jabodash.features import sasaran
 from jabodash.store import plan_targets as targets_mod
 from jabodash.store import target_files
+from jabodash.ui import shell, source, widgets
 
 PLAN_KEY = "w_targets_plan"
 TARGET_KEY = "w_targets_pick"
@@ -48,12 +49,12 @@ def _parts(ds, region_set: str, plan: str, lang: str, uploaded: list[pd.DataFram
 def parts(ds, region_set: str, plan: str, lang: str) -> dict:
     """Made once per data version, view and set of uploaded target files."""
     uploaded = uploaded_targets()
-    return ui.per_data_version("sasaran.parts", lambda *_: _parts(ds, region_set, plan, lang, uploaded),
+    return source.per_data_version("sasaran.parts", lambda *_: _parts(ds, region_set, plan, lang, uploaded),
                                region_set, plan, lang, _signature())
 
 
 def render(state) -> None:
-    lang, ds = state.lang, ui.data_source()
+    lang, ds = state.lang, source.data_source()
     st.title(t("sasaran.title", lang))
     st.caption(t("sasaran.subtitle", lang))
     _upload(state, lang)
@@ -66,17 +67,17 @@ def render(state) -> None:
     _matrix(got, state, lang)
     _detail(ds, got, state, lang)
     _sources(got, lang)
-    ui.sync_url(state)
+    shell.sync_url(state)
 
 
 def _kpis(got: dict, lang: str) -> None:
     counts, table = got["counts"], got["table"]
     n = sum(counts.values())
     columns = st.columns(5)
-    ui.kpi_card(columns[0], t("sasaran.kpi.targets", lang), str(len(table)),
+    widgets.kpi_card(columns[0], t("sasaran.kpi.targets", lang), str(len(table)),
                 t("sasaran.kpi.targets_detail", lang, plans=table["plan"].nunique(), own=n))
     for column, status in zip(columns[1:], ("achieved", "on_track", "off_track", "no_data")):
-        ui.kpi_card(column, f"{sasaran.SYMBOLS[status]} {t(f'sasaran.kpi.{status}', lang)}", str(counts[status]),
+        widgets.kpi_card(column, f"{sasaran.SYMBOLS[status]} {t(f'sasaran.kpi.{status}', lang)}", str(counts[status]),
                     t("sasaran.kpi.status_detail", lang, n=n))
 
 
@@ -91,7 +92,7 @@ def _matrix(got: dict, state, lang: str) -> None:
     st.dataframe(shown.style.map(charts_sasaran.status_style), hide_index=True, key="targets_matrix",
                  height=min(38 + 35 * len(shown), 760))
     st.caption(t("sasaran.legend", lang))
-    ui.csv_download(got["display"], f"jabodash_targets_{state.region_set}.csv", lang, key="dl_targets")
+    widgets.csv_download(got["display"], f"jabodash_targets_{state.region_set}.csv", lang, key="dl_targets")
 
 
 def _detail(ds, got: dict, state, lang: str) -> None:
@@ -124,7 +125,7 @@ def _detail(ds, got: dict, state, lang: str) -> None:
     st.dataframe(shown.style.map(charts_sasaran.status_style), hide_index=True, key="target_rows")
     _quote(target, lang)
     if ind is not None:
-        ui.definition_box(ind, lang)
+        widgets.definition_box(ind, lang)
 
 
 def _quote(target: pd.Series, lang: str) -> None:
@@ -178,7 +179,7 @@ def _upload(state, lang: str) -> None:
 
 def _take(name: str, data: bytes, lang: str) -> None:
     from jabodash.geo.regions import RegionMatcher  # only when a file comes
-    frame, problems = target_files.parse(data, name, ui.data_source().catalog(), RegionMatcher())
+    frame, problems = target_files.parse(data, name, source.data_source().catalog(), RegionMatcher())
     if len(frame):
         st.session_state.setdefault(SESSION_KEY, {})[name] = frame
         st.success(t("sasaran.upload.rows_ok", lang, n=len(frame), file=md_escape(name, 120)))
