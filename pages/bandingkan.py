@@ -12,8 +12,8 @@ from jabodash.store.headline import headline_ipm
 
 state = ui.page_setup("bandingkan")
 lang = state.lang
-st.title(t("compare.title", lang))
-st.caption(t("compare.subtitle", lang))
+st.title(t("bandingkan.title", lang))
+st.caption(t("bandingkan.subtitle", lang))
 
 names = bandingkan.region_choices(ui.query("regions", region_set=state.region_set))
 uploads = ui.uploaded_data()
@@ -22,18 +22,18 @@ ind_names = bandingkan.indicator_choices(ui.indicator_table(), lang)
 outside = bandingkan.outside_set(state.regions, names,
                                  bandingkan.region_choices(ui.query("regions", region_set="agglomeration")))
 if outside:
-    st.info(t("compare.not_in_set", lang, names=md_escape(", ".join(outside), 200)))
+    st.info(t("bandingkan.not_in_set", lang, names=md_escape(", ".join(outside), 200)))
 bandingkan.init_choice(st.session_state, "w_cmp_regions", list(names),
                        bandingkan.initial_regions(state.regions, list(names)))
 bandingkan.init_choice(st.session_state, "w_cmp_indicators", list(ind_names),
                        bandingkan.initial_indicators(state.indicator, list(ind_names), state.indicators,
                                                      headline_ipm(ui.data_source(), state.region_set, complete_only=True).indicator_id))
 left, right = st.columns([2, 3])
-chosen = left.multiselect(t("compare.picker.regions", lang), list(names), key="w_cmp_regions",
-                          format_func=lambda c: names.get(c, c), placeholder=t("compare.picker.regions_placeholder", lang))
-indicators = right.multiselect(t("compare.picker.indicators", lang), list(ind_names), key="w_cmp_indicators",
+chosen = left.multiselect(t("bandingkan.picker.regions", lang), list(names), key="w_cmp_regions",
+                          format_func=lambda c: names.get(c, c), placeholder=t("bandingkan.picker.regions_placeholder", lang))
+indicators = right.multiselect(t("bandingkan.picker.indicators", lang), list(ind_names), key="w_cmp_indicators",
                                format_func=lambda i: ind_names.get(i, i),
-                               placeholder=t("compare.picker.indicators_placeholder", lang))
+                               placeholder=t("bandingkan.picker.indicators_placeholder", lang))
 state = state.with_(regions=tuple(chosen), indicator=indicators[0] if indicators else state.indicator,
                     indicators=tuple(indicators))
 
@@ -67,39 +67,39 @@ if problem:
 else:
     part = ui.per_data_version("bandingkan.compared", lambda _rs, _lg, c, i: compared(list(c), list(i)),
                                state.region_set, lang, tuple(chosen), tuple(indicators))
-    st.subheader(t("compare.section.multiples", lang))
+    st.subheader(t("bandingkan.section.multiples", lang))
     st.plotly_chart(part["multiples"], key="cmp_multiples", config=charts.png_config("jabodash_compare_trends"))
     ui.sources_list(part["mine_lines"], lang)
     ui.csv_download(part["mine"], "jabodash_compare_series.csv", lang, key="dl_cmp_series")
 
-    st.subheader(t("compare.section.profile", lang))
-    st.caption(t("compare.profile_note", lang))
+    st.subheader(t("bandingkan.section.profile", lang))
+    st.caption(t("bandingkan.profile_note", lang))
     st.plotly_chart(part["profile"], key="cmp_profile", config=charts.png_config("jabodash_compare_profile"))
-    st.subheader(t("compare.section.ranks", lang))
+    st.subheader(t("bandingkan.section.ranks", lang))
     st.plotly_chart(part["ranks"], key="cmp_ranks", config=charts.png_config("jabodash_compare_ranks"))
     ui.sources_list(part["used_lines"], lang)
 
-    st.subheader(t("compare.section.table", lang))
+    st.subheader(t("bandingkan.section.table", lang))
     st.dataframe(part["table"], hide_index=True, key="cmp_table")
     ui.csv_download(part["export"], "jabodash_compare_profile.csv", lang, key="dl_cmp_profile")
 
-    st.subheader(t("compare.section.similar", lang))
-    st.caption(t("compare.similar.heading", lang))
+    st.subheader(t("bandingkan.section.similar", lang))
+    st.caption(t("bandingkan.similar.heading", lang))
     if len(indicators) < bandingkan.SIMILAR_MIN_SHARED:
-        st.info(t("compare.similar.need_more", lang, n=bandingkan.SIMILAR_MIN_SHARED))
+        st.info(t("bandingkan.similar.need_more", lang, n=bandingkan.SIMILAR_MIN_SHARED))
     else:
         if st.session_state.get("w_cmp_focus") not in chosen:
             st.session_state["w_cmp_focus"] = chosen[0]
-        focus = st.selectbox(t("compare.picker.focus", lang), chosen, key="w_cmp_focus",
+        focus = st.selectbox(t("bandingkan.picker.focus", lang), chosen, key="w_cmp_focus",
                              format_func=lambda c: names.get(c, c))
         sim = ui.per_data_version("bandingkan.similar", lambda _rs, _lg, i, f: similar_part(list(i), f),
                                   state.region_set, lang, tuple(indicators), focus)
         st.plotly_chart(sim["chart"], key="cmp_similar", config=charts.png_config("jabodash_similar_regions"))
         st.dataframe(sim["table"], hide_index=True, key="cmp_similar_table")
-        st.caption(t("compare.similar.method", lang, min_regions=bandingkan.SIMILAR_MIN_REGIONS,
+        st.caption(t("bandingkan.similar.method", lang, min_regions=bandingkan.SIMILAR_MIN_REGIONS,
                      min_shared=bandingkan.SIMILAR_MIN_SHARED))
-        st.caption(t("compare.similar.used_heading", lang) + ": " + md_escape("; ".join(sim["used"]), 1500))
+        st.caption(t("bandingkan.similar.used_heading", lang) + ": " + md_escape("; ".join(sim["used"]), 1500))
         if sim["left_out"]:
-            st.caption(t("compare.similar.left_out_heading", lang) + ": " + md_escape("; ".join(sim["left_out"]), 1500))
+            st.caption(t("bandingkan.similar.left_out_heading", lang) + ": " + md_escape("; ".join(sim["left_out"]), 1500))
         ui.csv_download(sim["similar"], f"jabodash_similar_{focus}.csv", lang, key="dl_cmp_similar")
 ui.sync_url(state)

@@ -10,14 +10,14 @@ from jabodash.core import grades
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data, unggah
-from jabodash.ui import bps
+from jabodash.ui import data as data_ui
 
 state = ui.page_setup("data")
 lang = state.lang
-st.title(t("methods.title", lang))
-st.caption(t("methods.subtitle", lang))
+st.title(t("data.title", lang))
+st.caption(t("data.subtitle", lang))
 
-st.subheader(t("methods.section.catalog", lang))
+st.subheader(t("data.section.catalog", lang))
 src = ui.data_source()
 known = data.upload_datasets(st.session_state.get(unggah.SESSION_KEY, {}))
 full = data.catalog_all(src, state.region_set)
@@ -25,12 +25,12 @@ theme_options = data.theme_options(full)
 if any(x not in theme_options for x in st.session_state.get("w_meta_themes") or []):
     st.session_state["w_meta_themes"] = [x for x in st.session_state["w_meta_themes"] if x in theme_options]
 left, right = st.columns([3, 2])
-text = left.text_input(t("methods.search", lang), key="w_meta_search", help=t("methods.search_help", lang),
+text = left.text_input(t("data.search", lang), key="w_meta_search", help=t("data.search_help", lang),
                        max_chars=100)
-themes = right.multiselect(t("methods.themes", lang), theme_options, key="w_meta_themes",
-                           format_func=lambda x: t(f"theme.{x}", lang), placeholder=t("methods.themes_placeholder", lang))
+themes = right.multiselect(t("data.themes", lang), theme_options, key="w_meta_themes",
+                           format_func=lambda x: t(f"theme.{x}", lang), placeholder=t("data.themes_placeholder", lang))
 shown = data.search(full, text, themes)
-st.caption(t("methods.shown", lang, n=len(shown), total=len(full)))
+st.caption(t("data.shown", lang, n=len(shown), total=len(full)))
 st.dataframe(data.catalog_view(shown, lang), hide_index=True, key="meta_catalog")
 
 with st.expander(t("grade.counts_title", lang)):   # figures per provenance grade and indicator
@@ -44,73 +44,73 @@ with st.expander(t("grade.counts_title", lang)):   # figures per provenance grad
 
 options = data.indicator_options(shown)
 if not options:
-    st.info(t("methods.no_match", lang))
+    st.info(t("data.no_match", lang))
 else:
-    st.subheader(t("methods.section.detail", lang))
+    st.subheader(t("data.section.detail", lang))
     if st.session_state.get("w_meta_indicator") not in options:
         st.session_state["w_meta_indicator"] = state.indicator if state.indicator in options else options[0]
     entries = src.catalog()
-    ind = src.indicator(st.selectbox(t("methods.indicator", lang), options, key="w_meta_indicator",
+    ind = src.indicator(st.selectbox(t("data.indicator", lang), options, key="w_meta_indicator",
                                      format_func=lambda i: data.indicator_label(i, lang, entries)))
     state = state.with_(indicator=ind.id)
     st.markdown(f"**{md_escape(ind.name(lang))}** · {md_escape(ind.id)}")
     for label, value in data.details(ind, lang):
         st.markdown(f"**{label}:** {md_escape(value, 3000)}")
 
-    st.markdown(f"**{t('methods.section.sources', lang)}**")
+    st.markdown(f"**{t('data.section.sources', lang)}**")
     if ind.derived:
-        st.caption(t("methods.sources_derived", lang))
+        st.caption(t("data.sources_derived", lang))
     if unggah.is_uploaded(ind.id):
-        st.caption(t("methods.sources_uploaded", lang))
+        st.caption(t("data.sources_uploaded", lang))
     srcs = data.sources_of(src, ind.id, known)
     if srcs.empty:
-        st.caption(t("methods.sources_none", lang))
+        st.caption(t("data.sources_none", lang))
     else:
         st.dataframe(data.sources_view(srcs, lang), hide_index=True, key="meta_sources", column_config={
-            t("methods.col.source", lang): st.column_config.TextColumn(width="large"),
-            t("methods.col.link", lang): st.column_config.LinkColumn(width="medium"),
-            t("methods.col.licence", lang): st.column_config.TextColumn(width="medium")})
+            t("data.col.source", lang): st.column_config.TextColumn(width="large"),
+            t("data.col.link", lang): st.column_config.LinkColumn(width="medium"),
+            t("data.col.licence", lang): st.column_config.TextColumn(width="medium")})
 
-    st.markdown(f"**{t('methods.section.figures', lang)}**")
+    st.markdown(f"**{t('data.section.figures', lang)}**")
     figures = data.indicator_data_of(src, ind, state.region_set)
     if ind.kind == "flow":
-        st.caption(t("methods.flow_note", lang))
+        st.caption(t("data.flow_note", lang))
         st.dataframe(figures, hide_index=True, key="meta_flows")
     elif figures.empty:
-        st.info(t("methods.no_figures", lang))
+        st.info(t("data.no_figures", lang))
     else:
         regions = src.regions(state.region_set)
         years_fig = ui.per_data_version("data.coverage_years", lambda *_: coverage_years(figures, regions, ind, lang),
                                         ind.id, state.region_set, lang)   # built once per data version and view
         st.plotly_chart(years_fig, key="meta_years",
                         config=charts.png_config(f"jabodash_coverage_{ind.id}"))
-    st.caption(t("methods.download_note", lang, n=len(figures)))
+    st.caption(t("data.download_note", lang, n=len(figures)))
     ui.csv_download(figures, f"jabodash_{ind.id}.csv", lang, key="dl_meta_indicator")
 
-    st.subheader(t("methods.section.coverage", lang))
+    st.subheader(t("data.section.coverage", lang))
     cov = data.coverage_all(src, state.region_set, options)
     if not cov.empty:
-        st.caption(t("methods.coverage.caption", lang, **data.coverage_summary(cov)))
+        st.caption(t("data.coverage.caption", lang, **data.coverage_summary(cov)))
         st.plotly_chart(ui.per_data_version("data.coverage_matrix", lambda *_: coverage_matrix(cov, lang, entries),
                                             state.region_set, tuple(options), lang), key="meta_coverage",
                         config=charts.png_config("jabodash_coverage_matrix"))
         ui.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
 
-st.subheader(t("methods.section.boundaries", lang))
+st.subheader(t("data.section.boundaries", lang))
 infos = data.boundary_info()
 for info in infos:
     for line in data.boundary_lines(info, lang):
         st.caption(md_escape(line, 500))
 if not all(info.present for info in infos):
-    st.caption(t("methods.boundaries.howto", lang))
+    st.caption(t("data.boundaries.howto", lang))
     st.code("python -m jabodash boundaries fetch --level all\n"
             "python -m jabodash boundaries import FILE --level kabkota", language="bash")
 
-with st.expander(t("methods.section.datasets", lang)):
+with st.expander(t("data.section.datasets", lang)):
     datasets = ui.query("datasets")
-    st.caption(t("methods.datasets_caption", lang, n=len(datasets)))
+    st.caption(t("data.datasets_caption", lang, n=len(datasets)))
     st.dataframe(data.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
-                 column_config={t("methods.col.link", lang): st.column_config.LinkColumn()})
+                 column_config={t("data.col.link", lang): st.column_config.LinkColumn()})
 
-bps.refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
+data_ui.refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
 ui.sync_url(state)

@@ -6,13 +6,13 @@ from jabodash import ui
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import kependudukan
-from jabodash.ui.population import Parts
+from jabodash.ui.kependudukan import Parts
 
 state = ui.page_setup("kependudukan")
 lang, store = state.lang, ui.data_source()   # with the switch "official figures only"
-st.title(t("population.title", lang))
-st.caption(t("population.subtitle", lang))
-# every part is built once per data version and view (jabodash/ui/population.py)
+st.title(t("kependudukan.title", lang))
+st.caption(t("kependudukan.subtitle", lang))
+# every part is built once per data version and view (jabodash/ui/kependudukan.py)
 parts = Parts(store, state.region_set, state.regions, lang)
 
 years = kependudukan.census_years(store, state.region_set)
@@ -31,18 +31,18 @@ def census_year(state, top, box):
     with top:
         if st.session_state.get("w_pop_year") not in options:
             st.session_state["w_pop_year"] = kependudukan.default_census_year(years, state.year)
-        year = st.selectbox(t("population.census_year", lang), options, key="w_pop_year")
+        year = st.selectbox(t("kependudukan.census_year", lang), options, key="w_pop_year")
         cards = parts.kpis(year)
         for column, kpi in zip(st.columns(len(cards)), cards):
-            help_text = (t("population.kpi.help_registry", lang) if kpi.indicator.id == "population_dukcapil"
+            help_text = (t("kependudukan.kpi.help_registry", lang) if kpi.indicator.id == "population_dukcapil"
                          else kpi.indicator.definition(lang))
             ui.kpi_card(column, t(kpi.key, lang, year=kpi.year), kpi.value_text(lang), kpi.detail_text(lang), help_text)
     with box:
         part = parts.census(year)
         census, metro = part["census"], part["metro"]
-        st.subheader(t("population.census.heading", lang, year=year))
+        st.subheader(t("kependudukan.census.heading", lang, year=year))
         if census["share_pct"].isna().all():
-            st.info(t("population.share.incomplete", lang, year=year, covered=int(census["covered"].iloc[0]),
+            st.info(t("kependudukan.share.incomplete", lang, year=year, covered=int(census["covered"].iloc[0]),
                       total=len(census)))
         left, right = st.columns(2)
         with left:
@@ -50,26 +50,26 @@ def census_year(state, top, box):
         with right:
             parts.show(part["density"], "population_density")
             if metro.value is None:
-                st.info(t("population.density.metro_incomplete", lang, covered=metro.covered, total=metro.total))
+                st.info(t("kependudukan.density.metro_incomplete", lang, covered=metro.covered, total=metro.total))
             ui.definition_box(part["density_ind"], lang)
-        with st.expander(t("population.table.expander", lang, year=year)):
+        with st.expander(t("kependudukan.table.expander", lang, year=year)):
             st.dataframe(part["table"], hide_index=True, key="census_table")
     ui.sync_url(state.with_(year=year))
 
 
-st.subheader(t("population.series.heading", lang))
-st.caption(t("population.series.note", lang))
+st.subheader(t("kependudukan.series.heading", lang))
+st.caption(t("kependudukan.series.note", lang))
 parts.show(parts.series(), "population_series")
-st.caption(t("population.series.not_shown", lang))
+st.caption(t("kependudukan.series.not_shown", lang))
 census_box = st.container()
 
-st.subheader(t("population.growth.heading", lang))
+st.subheader(t("kependudukan.growth.heading", lang))
 growth = parts.growth()
-st.caption(t("population.growth.no_metro", lang, covered=growth["covered"], total=growth["total"]))
+st.caption(t("kependudukan.growth.no_metro", lang, covered=growth["covered"], total=growth["total"]))
 parts.show(growth["chart"], "population_growth_2010_2020")
 st.caption(f"{t('common.formula', lang)}: {md_escape(growth['ind'].formula(lang), 500)}")
 ui.definition_box(growth["ind"], lang)
 
-st.subheader(t("population.commuting.heading", lang))
+st.subheader(t("kependudukan.commuting.heading", lang))
 parts.commuting()
 census_year(state, top, census_box)   # last: it writes the view to the URL (ui.sync_url)

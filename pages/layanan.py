@@ -12,13 +12,13 @@ from jabodash.features import layanan
 
 state = ui.page_setup("layanan")
 lang, store = state.lang, ui.data_source()   # with the switch "official figures only"
-st.title(t("services.title", lang))
-st.caption(t("services.subtitle", lang))
+st.title(t("layanan.title", lang))
+st.caption(t("layanan.subtitle", lang))
 
 cov = layanan.coverage(store, state.region_set)
 options = layanan.options(cov)
 if not options:
-    st.info(t("services.no_indicator", lang))
+    st.info(t("layanan.no_indicator", lang))
     ui.sync_url(state)
     st.stop()
 kpi_area = st.container()
@@ -26,7 +26,7 @@ left, right = st.columns([3, 1])
 with right:
     if st.session_state.get("w_svc_indicator") not in options:
         st.session_state["w_svc_indicator"] = layanan.pick(options, state.indicator)
-    indicator_id = st.selectbox(t("services.picker", lang), options, key="w_svc_indicator",
+    indicator_id = st.selectbox(t("layanan.picker", lang), options, key="w_svc_indicator",
                                 format_func=lambda i: catalog.get(i).name(lang))
     year = ui.year_picker(state, indicator_id, key="w_svc_year")
 ind = catalog.get(indicator_id)
@@ -50,23 +50,23 @@ if year is not None:   # built once per data version and view, not in every new 
     with left:
         st.plotly_chart(fig, key="fig_services", config=charts.png_config(f"jabodash_{indicator_id}_{year}"))
     if cmp.metro.value is None:
-        key = "services.metro_missing" if cmp.median is not None else "services.metro_missing_no_median"
+        key = "layanan.metro_missing" if cmp.median is not None else "layanan.metro_missing_no_median"
         st.info(t(key, lang, covered=cmp.metro.covered, total=cmp.metro.total, n=cmp.median_n))
     if cmp.dki_only:
-        st.caption(t("services.dki_only", lang))
+        st.caption(t("layanan.dki_only", lang))
     st.markdown(f"**{t('common.formula', lang)}:** {md_escape(ind.formula(lang) or '', 500)}")
-    st.caption(t("services.denominator.note", lang))
-    with st.expander(t("services.table.expander", lang, year=year)):
+    st.caption(t("layanan.denominator.note", lang))
+    with st.expander(t("layanan.table.expander", lang, year=year)):
         st.dataframe(table, hide_index=True, key="services_table")
     ui.csv_download(frame, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_services")
     ui.definition_box(ind, lang)
 
-st.subheader(t("services.coverage.heading", lang))
+st.subheader(t("layanan.coverage.heading", lang))
 st.plotly_chart(ui.per_data_version("layanan.coverage", lambda *_: coverage_heatmap(cov, lang), state.region_set, lang),
                 key="fig_coverage",
                 config=charts.png_config("jabodash_services_coverage"))
 empty = layanan.without_data(cov, lang)
 if empty:
-    st.caption(t("services.coverage.empty", lang, names=md_escape(", ".join(empty), 500)))
+    st.caption(t("layanan.coverage.empty", lang, names=md_escape(", ".join(empty), 500)))
 ui.csv_download(cov, "jabodash_services_coverage.csv", lang, key="dl_coverage")
 ui.sync_url(state)

@@ -4,13 +4,13 @@ import functools
 import streamlit as st
 
 from jabodash import ui
-from jabodash.charts import maps
+from jabodash.charts import peta as peta_charts
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.features import peta
 from jabodash.geo import boundaries
 from jabodash.presenter import views
-from jabodash.ui import peta_panels
+from jabodash.ui import peta as peta_ui
 
 state = ui.page_setup("peta")
 lang = state.lang
@@ -38,13 +38,13 @@ def explorer(state):
             year = ui.year_picker(state, indicator_id)
         elif geojson is not None:  # kecamatan: the area from the boundaries, or uploaded kecamatan data
             indicator_id = ui.indicator_picker(state, key="w_indicator_kec", level=level,
-                                               extra={maps.AreaIndicator.id: t("maps.area.name", lang)})
-            if indicator_id != maps.AreaIndicator.id:
+                                               extra={peta_charts.AreaIndicator.id: t("peta.map.area.name", lang)})
+            if indicator_id != peta_charts.AreaIndicator.id:
                 year = ui.year_picker(state, indicator_id, key="w_year_kec", level=level)
         if year is not None:
             state = state.with_(indicator=indicator_id, year=year)
         map_type = opts(state, "m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_")
-        method = opts(state, "m_classification", state_mod.CLASSIFICATIONS, "peta.method", "maps.method.")
+        method = opts(state, "m_classification", state_mod.CLASSIFICATIONS, "peta.method", "peta.map.method.")
         st.session_state.setdefault("m_classes", state.classes)
         k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
         pal = opts(state, "m_palette", state_mod.PALETTES, "peta.palette", "peta.palette_")
@@ -62,16 +62,16 @@ def explorer(state):
             center = ui.data_source().metro(ind, year, state.region_set).value if pal == "diverging" \
                 and level == "kabkota" else None
         elif level == "kecamatan" and geojson is not None:
-            ind, center, year = maps.AreaIndicator(), None, t("peta.area_year", lang)
-            values = maps.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
+            ind, center, year = peta_charts.AreaIndicator(), None, t("peta.area_year", lang)
+            values = peta_charts.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
             st.info(t("peta.kecamatan_only_area", lang))
         if mode == "none":
-            st.warning(t("maps.kecamatan_needs_boundaries", lang))
+            st.warning(t("peta.map.kecamatan_needs_boundaries", lang))
         elif values is not None:
             classes = peta.classes_for(values, ind, state, lang, center)
             # one recipe for the screen; the export's figure (projector styling, 1920x1080, white
             # basemap) only when an image button is clicked
-            map_figure = functools.partial(maps.map_view, values, ind, year, lang, classes, level=level, view=mode,
+            map_figure = functools.partial(peta_charts.map_view, values, ind, year, lang, classes, level=level, view=mode,
                                            geojson=geojson if mode == "geo" else None, fit=fit,
                                            attribution=boundaries.attribution(level),
                                            outline=geojson_kab if level == "kecamatan" else None)
@@ -90,14 +90,14 @@ def explorer(state):
                                key="dl_map_img")
         if geojson is None or geojson_kab is None:
             st.info(t("peta.how_to_boundaries", lang))
-    if ind is not None and not isinstance(ind, maps.AreaIndicator):
+    if ind is not None and not isinstance(ind, peta_charts.AreaIndicator):
         ui.definition_box(ind, lang)
 
-    state = peta_panels.region_profile(state, level, values, ind, lang)
+    state = peta_ui.region_profile(state, level, values, ind, lang)
     ui.sync_url(state)
 
 
 explorer(state)
 geojson = boundaries.geojson_for(st.session_state.get("m_level", state.level))
 
-peta_panels.boundaries_panel(lang, expanded=geojson is None)
+peta_ui.boundaries_panel(lang, expanded=geojson is None)

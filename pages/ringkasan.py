@@ -7,8 +7,8 @@ from jabodash.features import ringkasan
 
 state = ui.page_setup("ringkasan")
 lang = state.lang
-st.title(t("overview.title", lang))
-st.caption(t(f"overview.subtitle.{state.region_set}", lang))
+st.title(t("ringkasan.title", lang))
+st.caption(t(f"ringkasan.subtitle.{state.region_set}", lang))
 
 src = ui.data_source()   # built-in, saved and session data, with the switch "official figures only"
 cards = ui.per_data_version("ringkasan.kpis", lambda *_: ringkasan.kpis(src, state.region_set, lang),
@@ -16,7 +16,7 @@ cards = ui.per_data_version("ringkasan.kpis", lambda *_: ringkasan.kpis(src, sta
 for column, kpi in zip(st.columns(len(cards)), cards):
     ui.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang), kpi.indicator.definition(lang))
 
-st.subheader(t("overview.ranking", lang))
+st.subheader(t("ringkasan.ranking", lang))
 left, right = st.columns([3, 1])
 with right:
     indicator_id = ui.indicator_picker(state)
@@ -40,8 +40,8 @@ def ranking(state, left, right):
             st.plotly_chart(figure, key="ranking")
             if metro.value is None and ind.aggregation not in ("none", "min_max"):
                 names = ringkasan.missing_names(src, metro, state.region_set, limit=None)
-                missing = t("overview.missing", lang, names=", ".join(names)) if names else ""
-                st.info(t("overview.metro_incomplete", lang, covered=metro.covered, total=metro.total)
+                missing = t("ringkasan.missing", lang, names=", ".join(names)) if names else ""
+                st.info(t("ringkasan.metro_incomplete", lang, covered=metro.covered, total=metro.total)
                         + (f" {missing[:1].upper()}{missing[1:]}." if missing else ""))
             ui.sources_footnote(values, lang)
             ui.csv_download(values, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_ranking")
@@ -51,10 +51,10 @@ def ranking(state, left, right):
 ranking(state, left, right)
 ui.definition_box(ind, lang)
 
-st.subheader(t("overview.trend", lang))
+st.subheader(t("ringkasan.trend", lang))
 series = ui.indicator_series(indicator_id, state.region_set)
 if series["year"].nunique() < 2:
-    st.info(t("overview.single_year", lang))
+    st.info(t("ringkasan.single_year", lang))
 trend = ui.per_data_version("ringkasan.trend", lambda *_: charts.trend_lines(series, ind, lang), indicator_id,
                             state.region_set, lang)
 st.plotly_chart(trend, key="trend")

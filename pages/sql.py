@@ -2,24 +2,24 @@
 
 One jabodash.sql.Sandbox per browser session in st.session_state (never st.cache_resource: uploads stay
 in their session); its worker ends with the session. The session keeps only the rows shown; the worker
-spools the rest to disk and the downloads are made from it when clicked. The widgets: jabodash/ui/sql_console.py."""
+spools the rest to disk and the downloads are made from it when clicked. The widgets: jabodash/ui/sql.py."""
 import streamlit as st
 
 from jabodash import ui
 from jabodash.core.i18n import t
-from jabodash.ui import sql_console
-from jabodash.ui.sql_console import EDITOR_KEY, RESULT_KEY
+from jabodash.ui import sql
+from jabodash.ui.sql import EDITOR_KEY, RESULT_KEY
 
 state = ui.page_setup("sql")
 lang = state.lang
 st.title(t("sql.page.title", lang))
 st.caption(t("sql.page.intro", lang))
-box = sql_console.sandbox(lang)
+box = sql.sandbox(lang)
 st.caption(box.limits_text(lang))
 main, side = st.columns([3, 2])
 
 with side:
-    examples = sql_console.side_panel(box, lang)
+    examples = sql.side_panel(box, lang)
 
 with main:
     if EDITOR_KEY not in st.session_state:
@@ -31,5 +31,5 @@ with main:
             st.session_state[RESULT_KEY] = box.run(query)
     st.subheader(t("sql.page.result", lang))
     if st.session_state.get(RESULT_KEY) is not None:
-        sql_console.show_result(st.session_state[RESULT_KEY], lang)
+        sql.show_result(st.session_state[RESULT_KEY], lang)
 ui.sync_url(state)

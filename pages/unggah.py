@@ -7,8 +7,8 @@ import streamlit as st
 from jabodash import ui
 from jabodash.core.i18n import t
 from jabodash.features import unggah
-from jabodash.ui import sharing as workspace_ui
-from jabodash.ui import upload_form
+from jabodash.ui import unggah as unggah_ui
+from jabodash.ui import workspace
 
 state = ui.page_setup("unggah")
 lang = state.lang
@@ -60,19 +60,19 @@ if raw:
     with st.expander(t("ingest.label.preview", lang)):
         st.dataframe(result.preview, key="u_preview")
 
-    upload_form.corrections(result, lang)
+    unggah_ui.corrections(result, lang)
 
     if point_rep is not None:
-        upload_form.points_report(point_rep, names, lang)
+        unggah_ui.points_report(point_rep, names, lang)
     if result.unmatched:
-        upload_form.unmatched_mapping(result, regions, names, lang)
+        unggah_ui.unmatched_mapping(result, regions, names, lang)
     if len(mapped := unggah.mapped_table(ss.get(unggah.MAPPING_KEY, {}), names, lang)):
         st.dataframe(mapped, hide_index=True, key="u_mapped")
 
 if result is not None and result.ok:
-    upload_form.describe_and_use(result, meta, records, raw, lang)
+    unggah_ui.describe_and_use(result, meta, records, raw, lang)
 
 st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
-workspace_ui.saved_datasets(lang)
+workspace.saved_datasets(lang)
 unggah.keep(ss)
 ui.sync_url(state)

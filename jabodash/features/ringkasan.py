@@ -23,11 +23,11 @@ from jabodash.store.headline import IPM_OLDER, headline_ipm
 # (label key, indicator): population census count, official area, density, IPM range,
 # population-weighted poverty rate.
 KPI_INDICATORS = (
-    ("overview.kpi.population", "population_census"),
-    ("overview.kpi.area", "area_km2_big"),
-    ("overview.kpi.density", "population_density_census"),
-    ("overview.kpi.ipm", "ipm"),            # resolved by headline_ipm
-    ("overview.kpi.poverty", "poverty_rate"),
+    ("ringkasan.kpi.population", "population_census"),
+    ("ringkasan.kpi.area", "area_km2_big"),
+    ("ringkasan.kpi.density", "population_density_census"),
+    ("ringkasan.kpi.ipm", "ipm"),            # resolved by headline_ipm
+    ("ringkasan.kpi.poverty", "poverty_rate"),
 )
 
 
@@ -64,7 +64,7 @@ class Kpi:
         if self.note:
             parts.append(self.note)
         if self.missing_names:
-            parts.append(t("overview.missing", lang, names=", ".join(self.missing_names)))
+            parts.append(t("ringkasan.missing", lang, names=", ".join(self.missing_names)))
         return " · ".join(parts)
 
 

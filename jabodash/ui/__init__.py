@@ -23,10 +23,9 @@ from jabodash.core import csvsafe, grades
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import LANGUAGES, t
 from jabodash.core.textsafe import md_escape
-from jabodash.features import unggah
+from jabodash.features.unggah import SESSION_KEY as UPLOADS_KEY
 from jabodash.presenter import exports, views
-from jabodash.store import Store, get_store, workspace
-from jabodash.store import uploads as uploads_mod
+from jabodash.store import Store, get_store, overlay, shelf
 from jabodash.store.datasource import DataSource, cached_kecamatan
 
 VIEW_KEY = "_jabodash_view"
@@ -39,7 +38,7 @@ def store() -> Store:
 
 # --- data: the built-in tables and this session's uploads, through the same named queries ------
 # A session's bundle (uploads.Uploads) holds the saved workspace datasets and the session's
-# uploads; every query runs over it (store.uploads). The query cache is shared by all sessions,
+# uploads; every query runs over it (store.overlay). The query cache is shared by all sessions,
 # so its key carries the bundle's signature (a digest of every uploaded row): a session's
 # unsaved upload never reaches another session's results.
 
@@ -49,48 +48,48 @@ _BUNDLE_KEY = "_jabodash_upload_bundle"
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _saved_parts(signature: tuple) -> list:
     """The saved workspace datasets (read again when the workspace listing changes)."""
-    return uploads_mod.saved_parts()
+    return overlay.saved_parts()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _saved_bundle(signature: tuple) -> uploads_mod.Uploads:
+def _saved_bundle(signature: tuple) -> overlay.Uploads:
     """The bundle of a session without uploads of its own: the saved workspace datasets only,
     built once per workspace listing and shared by every such session (do not mutate)."""
-    return uploads_mod.build(_saved_parts(signature))
+    return overlay.build(_saved_parts(signature))
 
 
 def _workspace_signature() -> tuple:
     try:
-        return workspace.listing_signature()
+        return shelf.listing_signature()
     except Exception:  # an unreadable workspace must not break every page
         return ("unreadable",)
 
 
-def uploaded_data() -> uploads_mod.Uploads:
+def uploaded_data() -> overlay.Uploads:
     """This session's bundle: the saved workspace datasets and this session's uploads. Made again
     only when either changes (the session's entries are compared by identity; the memo holds
     them, so an identity is never reused while it is kept)."""
-    entries = st.session_state.get(unggah.SESSION_KEY) or {}
+    entries = st.session_state.get(UPLOADS_KEY) or {}
     signature = _workspace_signature()
     held = list(entries.items())
     memo = st.session_state.get(_BUNDLE_KEY)
     if memo is not None and memo[0] == signature and len(memo[1]) == len(held) and all(
             a == c and b is d for (a, b), (c, d) in zip(memo[1], held)):
         return memo[2]
-    own = uploads_mod.session_parts(entries)
+    own = overlay.session_parts(entries)
     # without uploads of its own a session's bundle is the saved datasets' (shared: no rebuild
     # of the same frames and digest in every new session)
-    bundle = uploads_mod.build(_saved_parts(signature) + own) if own else _saved_bundle(signature)
+    bundle = overlay.build(_saved_parts(signature) + own) if own else _saved_bundle(signature)
     st.session_state[_BUNDLE_KEY] = (signature, held, bundle)
     return bundle
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _query(name: str, signature: str, _uploads: uploads_mod.Uploads, **params) -> pd.DataFrame:
+def _query(name: str, signature: str, _uploads: overlay.Uploads, **params) -> pd.DataFrame:
     return store().query_with(_uploads, name, **params)
 
 
-def _runner(bundle: uploads_mod.Uploads):
+def _runner(bundle: overlay.Uploads):
     def run(name: str, **params) -> pd.DataFrame:
         return _query(name, bundle.signature, bundle, **params)
     return run
@@ -139,7 +138,7 @@ def _boundary_version(level: str) -> str | None:
 DATA_FILTER_KEYS: tuple[str, ...] = ()
 
 
-def data_version(bundle: uploads_mod.Uploads | None = None) -> tuple:
+def data_version(bundle: overlay.Uploads | None = None) -> tuple:
     """The version of what the data reads return in this session: the bundle's signature, the
     cached boundaries and the sidebar's data filters (DATA_FILTER_KEYS)."""
     bundle = bundle if bundle is not None else uploaded_data()
@@ -148,7 +147,7 @@ def data_version(bundle: uploads_mod.Uploads | None = None) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _indicator_table(version: tuple, level: str, _bundle: uploads_mod.Uploads) -> pd.DataFrame:
+def _indicator_table(version: tuple, level: str, _bundle: overlay.Uploads) -> pd.DataFrame:
     return DataSource(_runner, _bundle, kecamatan_regions).table(level=level)
 
 

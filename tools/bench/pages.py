@@ -66,17 +66,17 @@ def prepare(scratch: Path) -> None:
         sys.exit("set JABODASH_TEST_BOUNDARIES to the folder with jabodetabek_adm2/adm3.geojson")
     from jabodash.features import unggah
     from jabodash.geo import boundaries
-    from jabodash.store import workspace
+    from jabodash.store import shelf
     for level, name in (("kabkota", "adm2"), ("kecamatan", "adm3")):
         if boundaries.load_cached(level) is None:
             path = folder / f"jabodetabek_{name}.geojson"
             boundaries.import_file(path.read_bytes(), level, "code", "name", path.name)
-    if not workspace.list_datasets():
+    if not shelf.list_datasets():
         text = _kecamatan_csv(folder)
         (scratch / "kecamatan.csv").write_text(text)
         result = unggah.read(text.encode(), "kecamatan.csv")
         meta = unggah.meta_from(result, "Jumlah bench", "unit", "higher", "bench")
-        workspace.save_dataset(result, text.encode(), "kecamatan.csv", meta)
+        shelf.save_dataset(result, text.encode(), "kecamatan.csv", meta)
 
 
 def _year_widget(at):
@@ -123,8 +123,8 @@ def page_params(root: Path, level: str) -> dict:
     kecamatan dataset."""
     if level != "kecamatan":
         return {"map_type": "geo"}
-    from jabodash.store import workspace
-    indicator = workspace.indicator_id(workspace.list_datasets()[0]["id"], "Jumlah bench")
+    from jabodash.store import shelf
+    indicator = shelf.indicator_id(shelf.list_datasets()[0]["id"], "Jumlah bench")
     return {"map_type": "geo", "level": "kecamatan", "indicator": indicator, "year": "2022"}
 
 

@@ -10,7 +10,7 @@ from jabodash import sql
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
-from jabodash.store import database_path, workspace
+from jabodash.store import database_path, shelf
 
 BOX_KEY, RESULT_KEY, EDITOR_KEY = "_sql_sandbox", "_sql_result", "sql_query"
 
@@ -46,7 +46,7 @@ def sandbox(lang: str) -> sql.Sandbox:
     """This session's sandbox; a new one (the old one closed) when the data file or the saved
     datasets changed, since the sandbox reads the saved datasets when it starts."""
     box, made_for = st.session_state.get(BOX_KEY), st.session_state.get(BOX_KEY + "_for")
-    wanted = (str(database_path()), tuple(sorted(m.get("id", "") for m in workspace.list_datasets())))
+    wanted = (str(database_path()), tuple(sorted(m.get("id", "") for m in shelf.list_datasets())))
     if box is not None and made_for != wanted:
         box.close()
         box = None

@@ -13,7 +13,7 @@ from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import peta
 from jabodash.geo import boundaries
-from jabodash.ui import sharing as workspace_ui
+from jabodash.ui import workspace
 
 
 def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: str) -> state_mod.ViewState:
@@ -51,13 +51,13 @@ def boundaries_panel(lang: str, expanded: bool) -> None:
                        source=str(meta.get("source"))[:80]) if meta else t("peta.not_cached", lang)))
         up_level = st.radio(t("peta.level", lang), state_mod.LEVELS, key="b_level", horizontal=True,
                             format_func=lambda v: t(f"peta.level_{v}", lang))
-        locked = workspace_ui.boundaries_locked(lang)   # JABODASH_WORKSPACE_READONLY: said plainly
+        locked = workspace.boundaries_locked(lang)   # JABODASH_WORKSPACE_READONLY: said plainly
         upload = st.file_uploader(t("peta.upload", lang), type=["geojson", "json", "gpkg", "zip"], key="b_file",
                                   disabled=locked)
         code_col, name_col = (c.text_input(t(f"peta.{w}_column", lang), key=f"b_{w}", disabled=locked).strip() or None
                               for c, w in zip(st.columns(2), ("code", "name")))
         # import and download replace the level's boundaries for everyone: asked, then recorded
-        do_import, do_fetch = workspace_ui.boundary_buttons(lang, up_level, upload is not None,
+        do_import, do_fetch = workspace.boundary_buttons(lang, up_level, upload is not None,
                                                             status.get(up_level) is not None, locked)
         report = _import_or_fetch(lang, up_level, upload if do_import else None, code_col, name_col, do_fetch)
         if report is not None:
@@ -71,11 +71,11 @@ def _import_or_fetch(lang: str, up_level: str, upload, code_col, name_col, do_fe
     """The import (or download) report, or None; a failure is said, never a traceback."""
     try:
         if upload is not None:
-            return workspace_ui.audited("boundaries.import", f"{up_level}: {upload.name}", lambda: boundaries.import_file(
+            return workspace.audited("boundaries.import", f"{up_level}: {upload.name}", lambda: boundaries.import_file(
                 upload.getvalue(), up_level, code_col, name_col, upload.name))
         if do_fetch:
             bar = st.progress(0.0, text=t("peta.fetching", lang))
-            return workspace_ui.audited("boundaries.fetch", up_level, lambda: boundaries.fetch(
+            return workspace.audited("boundaries.fetch", up_level, lambda: boundaries.fetch(
                 up_level, progress=lambda done, total, msg: bar.progress(
                     min(1.0, done / total) if total else 0.0, text=str(msg)[:120])))
     except Exception as err:  # noqa: BLE001 - a broken file must show a message, never a traceback

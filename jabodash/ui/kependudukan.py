@@ -112,16 +112,16 @@ class Parts:
         """The note on what the data covers, the Sankey, the count/share/cost tabs and the flows table."""
         lang = self.lang
         part = self.memo("commuting", self._commuting)
-        st.markdown(t("population.commuting.note", lang, **part["facts"]))
+        st.markdown(t("kependudukan.commuting.note", lang, **part["facts"]))
         if part["sankey"] is not None:
             self.show(part["sankey"], "commuting")
-        tabs = st.tabs([t("population.tab.count", lang), t("population.tab.share", lang),
-                        t("population.tab.cost", lang)])
+        tabs = st.tabs([t("kependudukan.tab.count", lang), t("kependudukan.tab.share", lang),
+                        t("kependudukan.tab.cost", lang)])
         for tab, (ind, drawn) in zip(tabs, part["tabs"]):
             with tab:
                 if drawn:
                     self.show(drawn, "commuters" if ind.id == COUNT else ind.id)
                 if ind.id != COUNT:   # the count tab has no definition box
                     ui.definition_box(ind, lang)
-        with st.expander(t("population.flows.expander", lang)):
+        with st.expander(t("kependudukan.flows.expander", lang)):
             st.dataframe(part["table"], hide_index=True, key="flows_table")

@@ -14,22 +14,22 @@ _BPS_RESULT = "_jabodash_bps_refresh"
 
 
 def refresh_section(lang: str) -> None:
-    st.subheader(t("bps_refresh.section", lang))
-    st.caption(t("bps_refresh.intro", lang))
+    st.subheader(t("data.refresh.section", lang))
+    st.caption(t("data.refresh.intro", lang))
     if data.bps_key_source() != "none":
-        st.caption(t("bps_refresh.key_from_env", lang))
-    key = st.text_input(t("bps_refresh.key", lang), type="password", key="w_bps_key", max_chars=128,
-                        help=t("bps_refresh.key_help", lang))
-    remember = st.checkbox(t("bps_refresh.remember", lang), key="w_bps_remember")
+        st.caption(t("data.refresh.key_from_env", lang))
+    key = st.text_input(t("data.refresh.key", lang), type="password", key="w_bps_key", max_chars=128,
+                        help=t("data.refresh.key_help", lang))
+    remember = st.checkbox(t("data.refresh.remember", lang), key="w_bps_remember")
     options = data.bps_options()
-    chosen = st.multiselect(t("bps_refresh.indicators", lang), options, default=options, key="w_bps_indicators",
+    chosen = st.multiselect(t("data.refresh.indicators", lang), options, default=options, key="w_bps_indicators",
                             format_func=lambda i: data.indicator_label(i, lang))
-    if st.button(t("bps_refresh.run", lang), key="bps_run", disabled=not chosen):
-        bar = st.progress(0.0, text=t("bps_refresh.run", lang))
+    if st.button(t("data.refresh.run", lang), key="bps_run", disabled=not chosen):
+        bar = st.progress(0.0, text=t("data.refresh.run", lang))
 
         def step(i, n, recipe):
-            text = (t("bps_refresh.progress", lang, i=i + 1, n=n, indicator=recipe.indicator, var=recipe.var,
-                      domain=recipe.domain) if recipe is not None else t("bps_refresh.run", lang))
+            text = (t("data.refresh.progress", lang, i=i + 1, n=n, indicator=recipe.indicator, var=recipe.var,
+                      domain=recipe.domain) if recipe is not None else t("data.refresh.run", lang))
             bar.progress(i / max(n, 1), text=md_escape(text))
         st.session_state[_BPS_RESULT] = data.bps_refresh(store(), key, chosen, remember, step)
     if st.session_state.get(_BPS_RESULT) is not None:
@@ -40,39 +40,39 @@ def refresh_section(lang: str) -> None:
 def _bps_report(result, lang: str) -> None:
     read, failed = data.bps_lines(result, lang)
     if result.records:
-        st.success(t("bps_refresh.done", lang, records=len(result.records), tables=len(result.tables)))
+        st.success(t("data.refresh.done", lang, records=len(result.records), tables=len(result.tables)))
     for line in read:
         st.caption(md_escape(line, 600))
     if failed:
-        st.error(md_escape(t("bps_refresh.errors", lang) + ": " + "; ".join(failed), 3000))
+        st.error(md_escape(t("data.refresh.errors", lang) + ": " + "; ".join(failed), 3000))
     if not result.records:
         return
-    st.markdown(f"**{t('bps_refresh.report', lang)}**")
+    st.markdown(f"**{t('data.refresh.report', lang)}**")
     ch = result.changes
-    st.caption(t("bps_refresh.report_caption", lang, new=len(ch["new"]), changed=len(ch["changed"]),
+    st.caption(t("data.refresh.report_caption", lang, new=len(ch["new"]), changed=len(ch["changed"]),
                  same=ch["same"], conflicts=len(result.conflicts)))
     report = data.bps_report(result, lang)
     if report.empty:
-        st.info(t("bps_refresh.no_changes", lang))
+        st.info(t("data.refresh.no_changes", lang))
     else:
-        wide = {t(f"bps_refresh.col.{c}", lang): st.column_config.TextColumn(width="medium")
+        wide = {t(f"data.refresh.col.{c}", lang): st.column_config.TextColumn(width="medium")
                 for c in ("old_source", "new_source")}
         st.dataframe(report, hide_index=True, key="bps_changes", column_config=wide)
-    first = st.toggle(t("bps_refresh.precedence", lang), key="w_bps_precedence",
-                      help=t("bps_refresh.precedence_help", lang))
-    if st.button(t("bps_refresh.save", lang), key="bps_save"):
+    first = st.toggle(t("data.refresh.precedence", lang), key="w_bps_precedence",
+                      help=t("data.refresh.precedence_help", lang))
+    if st.button(t("data.refresh.save", lang), key="bps_save"):
         saved_id = data.bps_save(result, first)
         st.session_state.pop(_BPS_RESULT, None)
-        st.success(t("bps_refresh.saved", lang, id=saved_id))
+        st.success(t("data.refresh.saved", lang, id=saved_id))
 
 
 def _bps_saved(lang: str) -> None:
     saved = data.bps_saved(lang)
     if saved:
-        st.markdown(f"**{t('bps_refresh.saved_list', lang)}**")
+        st.markdown(f"**{t('data.refresh.saved_list', lang)}**")
     for ds_id, line, on in saved:
         left, right = st.columns([4, 1])
         left.caption(md_escape(line, 300))
-        if right.button(t("bps_refresh.toggle", lang), key=f"bps_toggle_{ds_id}"):
+        if right.button(t("data.refresh.toggle", lang), key=f"bps_toggle_{ds_id}"):
             data.bps_set_precedence(ds_id, not on)
             st.rerun()

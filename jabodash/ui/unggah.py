@@ -9,8 +9,8 @@ from jabodash import ingest, ui
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
-from jabodash.store import workspace
-from jabodash.ui import sharing as workspace_ui
+from jabodash.store import shelf
+from jabodash.ui import workspace
 
 
 def _map(value, key):
@@ -87,8 +87,8 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
         ss.setdefault(unggah.SESSION_KEY, {})[sid] = entry
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
     with b2:
-        if workspace_ui.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
-            if workspace_ui.act("dataset.save", raw[0], lambda: workspace.save_dataset(
+        if workspace.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
+            if workspace.act("dataset.save", raw[0], lambda: shelf.save_dataset(
                     result, raw[1], raw[0], meta, records=records), lang):
                 st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
     with b3:
