@@ -4,6 +4,7 @@ import streamlit as st
 from jabodash import charts, ui
 from jabodash.core.i18n import t
 from jabodash.features import ringkasan
+from jabodash.ui import sasaran as targets_ui
 
 state = ui.page_setup("ringkasan")
 lang = state.lang
@@ -15,6 +16,7 @@ cards = ui.per_data_version("ringkasan.kpis", lambda *_: ringkasan.kpis(src, sta
                             state.region_set, lang)   # once per data version and view, not per session
 for column, kpi in zip(st.columns(len(cards)), cards):
     ui.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang), kpi.indicator.definition(lang))
+targets_ui.overview_strip(state)   # the metro's standing on the headline targets
 
 st.subheader(t("ringkasan.ranking", lang))
 left, right = st.columns([3, 1])

@@ -7,6 +7,7 @@ import streamlit as st
 from jabodash import ui
 from jabodash.core.i18n import t
 from jabodash.features import unggah
+from jabodash.ui import sasaran as targets_ui
 from jabodash.ui import unggah as unggah_ui
 from jabodash.ui import workspace
 
@@ -22,6 +23,7 @@ with st.expander(t("unggah.template.heading", lang)):
     files = ui.per_data_version("unggah.starter_files", lambda *_: unggah.starter_files(lang), lang)   # not per session
     for col, (key, label, data, filename, mime) in zip(st.columns(4), files):
         col.download_button(label, data, file_name=filename, mime=mime, key=key)
+    targets_ui.template_button(lang)   # a targets file (indicator, region, target year, value, source)
 
 up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
 if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget the old corrections
@@ -31,6 +33,9 @@ if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget 
         del ss[key]
 unggah.restore(ss)
 raw = ss.get(unggah.RAW_KEY)
+if targets_ui.is_targets_upload(raw):   # a targets file: checked and used on the targets page, not read as figures
+    targets_ui.take_upload(raw, lang)
+    raw = None
 result = records = None
 regions = ui.query("regions", region_set="agglomeration")
 names = dict(zip(regions["code"], regions["name"]))

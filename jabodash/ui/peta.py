@@ -13,6 +13,7 @@ from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import peta
 from jabodash.geo import boundaries
+from jabodash.ui import sasaran as targets_ui
 from jabodash.ui import workspace
 
 
@@ -35,6 +36,7 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
             **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
             "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
             "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
+        targets_ui.region_targets(state.region_set, code, lang)   # the targets that concern it
     else:
         row = values[values["region_code"] == code].iloc[0]
         st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())
