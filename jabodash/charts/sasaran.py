@@ -100,7 +100,7 @@ def _target_marks(fig: go.Figure, target: pd.Series, own: pd.Series, subject: pd
 
 
 def status_heatmap(text: pd.DataFrame, status: pd.DataFrame, title: str, subtitle: str, source: str, lang: str,
-                   height: int | None = None, text_size: int = 13) -> go.Figure:
+                   height: int | None = None, text_size: int = 13, legend: str = "", top: int = 110) -> go.Figure:
     """The regions × targets matrix as a figure (for slides and the story): each cell coloured by its
     status and labelled with the status's symbol and word (features.sasaran.matrix and
     matrix_status give the two frames); blank where the target does not apply."""
@@ -120,5 +120,8 @@ def status_heatmap(text: pd.DataFrame, status: pd.DataFrame, title: str, subtitl
     fig.update_xaxes(side="top", title=None, tickangle=0, showgrid=False, ticks="")
     lines = max(c.count("<br>") + 1 for c in columns) if columns else 1
     base_layout(fig, title, subtitle, source, lang, height=height or 220 + 34 * len(text) + 17 * lines)
-    fig.update_layout(margin=dict(t=110 + 17 * lines))
+    fig.update_layout(margin=dict(t=top + (text_size + 4) * lines))
+    if legend:
+        fig.add_annotation(text=legend, xref="paper", yref="paper", x=0, y=0, yshift=-8, showarrow=False,
+                           xanchor="left", yanchor="top", font=dict(size=text_size - 1, color="#333333"))
     return fig

@@ -31,10 +31,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from jabodash.charts import sasaran as charts_sasaran
 from jabodash.core import fmt, grades
 from jabodash.core.grades import SHOWN_WHEN_OFFICIAL_ONLY
 from jabodash.core.i18n import t
+from jabodash.presenter import views
 from jabodash.store import plan_targets as targets_mod
+from jabodash.store import target_files
 from jabodash.store.aggregate import metro_value
 from jabodash.store.datasource import DataSource
 
@@ -507,3 +510,35 @@ def without_targets(table: pd.DataFrame, regions: pd.DataFrame, lang: str) -> di
                            if not any(x.startswith("rpjmd_") for x in plans_)],
         "plans": [targets_mod.plan_name(p, lang) for p in targets_mod.plans() if p not in set(table["plan"])],
     }
+
+
+# --- the story step and views of kind "targets" ----------------------------------------------------
+
+def story_figure(state, src: DataSource, lang: str, presenter: bool = False, width: int | None = views.EXPORT_WIDTH,
+                 height: int = views.EXPORT_HEIGHT, now_year: int | None = None):
+    """Kind "targets" (views.MAKERS): the status of every target of the view's indicator that is not
+    past, place by place, as a heatmap with a symbol and a word in each cell; the rows behind it."""
+    now_year = now_year or _dt.date.today().year
+    table = active_targets(src, list(target_files.saved().values()))
+    table = table[(table["indicator"] == state.indicator)
+                  & (table["target_year"].isna() | (table["target_year"] >= now_year))].reset_index(drop=True)
+    rows = evaluate(src, state.region_set, table, now_year)
+    regions = src.regions(state.region_set)
+    known = src.catalog()
+    text, status = matrix(rows, regions, lang, known), matrix_status(rows, regions, lang, known)
+    ind = targets_mod.indicator(state.indicator, known)
+    name = ind.name(lang) if ind else state.indicator
+    plans = [f"{targets_mod.plan_name(p, lang)} [{grades.label(_weakest(part['grade']), lang)}]"
+             for p, part in table.groupby("plan", sort=False)]
+    fig = charts_sasaran.status_heatmap(
+        text, status, t("sasaran.story.title", lang, indicator=name),
+        t("sasaran.story.subtitle", lang, n=len(table), set=t(f"region_set.{state.region_set}", lang), now=now_year),
+        "; ".join(plans), lang, text_size=20 if presenter else 13, legend=t("sasaran.legend", lang))
+    if presenter:
+        header = fig.layout.margin.t - 110   # the target names above the columns, which presentify does not count
+        fig = views.presentify(fig, width=width, height=height, high_contrast=state.palette == "high_contrast")
+        fig.update_layout(margin=dict(t=fig.layout.margin.t + header + 20))
+    return fig, rows
+
+
+views.register_kind("targets", story_figure)

@@ -6,6 +6,7 @@ import streamlit as st
 from jabodash import charts
 from jabodash.core.i18n import t
 from jabodash.features import ringkasan
+from jabodash.ui import sasaran as sasaran_ui
 from jabodash.ui import shell, source, widgets
 
 
@@ -19,6 +20,7 @@ def render(state) -> None:
     for column, kpi in zip(st.columns(len(cards)), cards):
         widgets.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang),
                          kpi.indicator.definition(lang))
+    sasaran_ui.overview_strip(state)   # the metro's standing on the headline targets (jabodash/ui/sasaran.py)
 
     st.subheader(t("ringkasan.ranking", lang))
     left, right = st.columns([3, 1])

@@ -10,7 +10,7 @@ import streamlit as st
 
 from jabodash import charts
 from jabodash.charts import sasaran as charts_sasaran
-from jabodash.core import grades
+from jabodash.core import fmt, grades
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import sasaran
@@ -194,3 +194,75 @@ def _take(name: str, data: bytes, lang: str) -> None:
         lines = [md_escape(p.text(lang), 300) for p in problems[:30]]
         st.warning(t("sasaran.upload.problems", lang, n=len(rows)) + "\n\n" + "\n".join(f"- {line}" for line in lines)
                    if rows else "\n".join(lines))
+
+
+# --- on other pages: the overview's strip, the region profile, the upload page ------------------
+
+def _headline(ds, region_set: str, lang: str, uploaded: list[pd.DataFrame]) -> list[dict]:
+    table = sasaran.active_targets(ds, uploaded)
+    table = table[table["id"].isin(sasaran.HEADLINE)]
+    rows = sasaran.headline(sasaran.evaluate(ds, region_set, table))
+    known = ds.catalog()
+    out = []
+    for _, row in rows.iterrows():
+        ind = targets_mod.indicator(row["indicator"], known)
+        decimals = ind.decimals if ind else 2
+        value = "–" if pd.isna(row["latest_value"]) else (
+            f"{fmt.number(row['latest_value'], decimals, lang)} ({int(row['latest_year'])})")
+        out.append(dict(target=row["target"], status=row["status"], label=sasaran.target_label(row, lang, known),
+                        value=value, detail=sasaran.cell_text(row, lang) + " · " + targets_mod.plan_name(row["plan"], lang)))
+    return out
+
+
+def overview_strip(state) -> None:
+    """The metro's standing on the headline targets (the overview page), with a link to the page."""
+    lang, ds = state.lang, source.data_source()
+    uploaded = uploaded_targets()
+    cards = source.per_data_version("sasaran.headline", lambda *_: _headline(ds, state.region_set, lang, uploaded),
+                                state.region_set, lang, _signature())
+    if not cards:
+        return
+    st.subheader(t("sasaran.strip.heading", lang))
+    for column, card in zip(st.columns(len(cards)), cards):
+        widgets.kpi_card(column, card["label"], card["value"], card["detail"])
+    st.caption(t("sasaran.strip.caption", lang))
+    st.page_link("pages/sasaran.py", label=t("sasaran.strip.link", lang))
+
+
+def region_targets(region_set: str, code: str, lang: str) -> None:
+    """The targets that concern one kab/kota (its own and the references beside it), for its profile."""
+    got = parts(source.data_source(), region_set, "", lang)
+    rows = sasaran.for_region(got["rows"], code)
+    st.markdown("**" + t("sasaran.profile.heading", lang) + "**")
+    if rows.empty:
+        st.caption(t("sasaran.profile.none", lang))
+        return
+    shown = got["display"].loc[got["rows"].index[got["rows"]["place"] == code]]
+    columns = [t(f"sasaran.col.{c}", lang) for c in ("status", "target", "latest", "latest_year", "required",
+                                                       "observed", "plan", "grade")]
+    st.dataframe(shown[columns].style.map(charts_sasaran.status_style), hide_index=True, key="profile_targets")
+    st.page_link("pages/sasaran.py", label=t("sasaran.strip.link", lang))
+
+
+def is_targets_upload(raw: tuple[str, bytes] | None) -> bool:
+    """True when the upload page's file is a targets file (a CSV whose header names one)."""
+    if not raw or not str(raw[0]).lower().endswith((".csv", ".txt")):
+        return False
+    try:
+        header = target_files.read_csv(raw[1][:20_000].rsplit(b"\n", 1)[0] + b"\n").columns
+    except Exception:  # noqa: BLE001 - any unreadable start: not a targets file, the usual reader reports it
+        return False
+    return target_files.is_targets_file(header)
+
+
+def take_upload(raw: tuple[str, bytes], lang: str) -> None:
+    """The upload page's handling of a targets file: checked, used in this session, can be saved."""
+    st.subheader(t("sasaran.upload.recognised", lang))
+    _take(raw[0], raw[1], lang)
+    st.page_link("pages/sasaran.py", label=t("sasaran.strip.link", lang))
+
+
+def template_button(lang: str) -> None:
+    st.download_button(t("sasaran.upload.template", lang), target_files.template_csv(),
+                       file_name="jabodash_targets_template.csv", mime="text/csv", key="dl_targets_template_upload",
+                       on_click="ignore")
