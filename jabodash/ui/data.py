@@ -33,6 +33,7 @@ def render(state) -> None:
     else:
         state = indicator_detail(state, src, options)
         coverage(state, src, options)
+    core_coverage(state, src)   # core set x regions: latest year and grade (issue 23)
     boundaries_section(lang)
     with st.expander(t("data.section.datasets", lang)):
         datasets = src.query("datasets")
@@ -139,6 +140,27 @@ def coverage(state, src, options) -> None:
                                                 state.region_set, tuple(options), lang), key="meta_coverage",
                         config=charts.png_config("jabodash_coverage_matrix"))
         widgets.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
+
+
+def core_coverage(state, src) -> None:
+    """Latest year and grade per core indicator and region, following the official-only switch."""
+    lang = state.lang
+    st.subheader(t("data.core.title", lang))
+    frame = data.core_coverage(src.query, state.region_set, official_only=src.official_only)
+    counts = data.core_summary(frame)
+    st.caption(t("data.core.caption", lang, gaps=counts["cells"] - counts["with_figure"], **counts))
+    if src.official_only:
+        st.caption(t("data.core.official_only", lang))
+    share = data.stored_share(src.query)
+    sep = "." if lang == "id" else ","
+    st.caption(t("data.core.stored", lang, figures=f"{share['figures']:,}".replace(",", sep),
+                 official=f"{share['official_or_cited']:,}".replace(",", sep), share=f"{share['share'] * 100:.0f} %"))
+    table = data.core_matrix(frame, lang)
+    st.dataframe(table, key="meta_core_coverage",
+                 column_config={c: st.column_config.TextColumn(width="medium") for c in table.columns})
+    if counts["with_figure"] < counts["cells"]:
+        st.caption(t("data.core.gaps_howto", lang))
+    widgets.csv_download(frame, "jabodash_core_coverage.csv", lang, key="dl_meta_core_coverage")
 
 
 def boundaries_section(lang: str) -> None:
