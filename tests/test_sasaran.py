@@ -225,3 +225,15 @@ def test_official_figures_only_hides_weaker_targets_and_figures(store):
     rows = sasaran.evaluate(ds, "agglomeration", table, now_year=NOW)
     mode = row(rows, "ritj_mode_share_2029", "metro")   # the 2023 figure is from a blog: left out
     assert mode.latest_year == 2019 and mode.latest_origin == "baseline"
+
+
+def test_targets_are_a_table_of_the_sql_console(store):
+    """The same rows as data/targets.csv, readable in the SQL console and through the store."""
+    from jabodash.sql.sandbox import run_query
+    result = run_query("SELECT id, plan, target_low, target_high, grade FROM target ORDER BY id",
+                       include_saved=False, isolation="thread")
+    assert result.error is None, result.error
+    table = result.df
+    assert sorted(table["id"]) == sorted(TARGETS["id"])
+    dki = table.set_index("id").loc["rpjmd_dki_poverty_2029"]
+    assert (dki.plan, dki.target_low, dki.target_high, dki.grade) == ("rpjmd_dki_2025_2029", 1.82, 2.91, "official-cited")
