@@ -8,6 +8,7 @@ from jabodash.core import fmt
 from jabodash.core.i18n import t
 from jabodash.features import kerjasama, layanan, ringkasan
 from jabodash.ui import kerjasama as kerjasama_ui
+from jabodash.ui import sasaran as sasaran_ui
 from jabodash.ui import shell, source, widgets
 
 
@@ -22,6 +23,7 @@ def render(state) -> None:
         widgets.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang),
                          kpi.indicator.definition(lang))
     overview_cards(src, state.region_set, lang)   # service-quality range and cooperation agreements
+    sasaran_ui.overview_strip(state)   # the metro's standing on the headline targets (jabodash/ui/sasaran.py)
 
     st.subheader(t("ringkasan.ranking", lang))
     left, right = st.columns([3, 1])
