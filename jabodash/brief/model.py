@@ -244,6 +244,7 @@ def _years(src, ind: Indicator, region_set: str) -> list[int]:
 
 
 MIN_SHARE = 2 / 3        # a year whose figures most regions of the set have
+NATIVE_KINDS = ("ranking", "trend")   # drawn as native PowerPoint charts; every other kind is an image
 
 
 def comparable_year(src, indicator: str, region_set: str, own: set[int] | None = None) -> int | None:
@@ -324,8 +325,12 @@ def view_slide(src, state: state_mod.ViewState, kind: str, lang: str, *, title: 
     if not years:
         raise BriefError("step_no_data", step=step or 1, indicator=ind.id,
                          region_set=t(f"region_set.{region_set}", lang))
-    year = int(state.year) if kind != "trend" and state.year in years else (
-        comparable_year(src, ind.id, region_set) if kind == "trend" else max(years))
+    # a ranking or map shows the year asked for or the latest, as on the page; a trend or a targets
+    # chart spans the years, and its findings speak of the latest year most regions have
+    if kind in ("ranking", "map"):
+        year = int(state.year) if state.year in years else max(years)
+    else:
+        year = comparable_year(src, ind.id, region_set)
     frame = src.values(ind.id, year, region_set)
     mv = src.metro(ind, year, region_set)
     prev_year, previous, prev_mv = _previous(src, ind, year, years, region_set)
@@ -359,6 +364,8 @@ def view_slide(src, state: state_mod.ViewState, kind: str, lang: str, *, title: 
     if kind == "map":
         alt = t("brief.map_alt", lang, indicator=ind.name(lang), year=year,
                 region_set=t(f"region_set.{region_set}", lang), findings=" ".join(f.text for f in found))
+    elif kind not in NATIVE_KINDS:   # another figure of the presenter (targets...): an image too
+        alt = f"{title or ind.name(lang)}. {ind.name(lang)} {year}. " + " ".join(f.text for f in found)
     return Slide(title=title or f"{ind.short(lang)} · {year} · {rules.area_name(region_set, lang)}", kind=kind, state=state.with_(year=year, lang=lang),
                  indicator=ind, year=year, frame=frame, findings=found, sources=sources, footer=footer,
                  notes=speaker_notes(ind, coverage, note, sources, lang), chart=chart, alt=alt, note=note,

@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from jabodash.brief.model import Brief, bar_data
+from jabodash.brief.model import NATIVE_KINDS, Brief, bar_data
 from jabodash.core.i18n import t
 from jabodash.presenter import exports, views
 
@@ -59,14 +59,16 @@ def render(brief: Brief, src, for_pdf: bool = False) -> Brief:
         for s in brief.slides:
             if s.kind != "map":
                 s.figure_json = _figure(s, src, brief.lang, True).to_json()
-    wanted = [s for s in brief.slides if s.kind == "map" or (s.kind == "cooperation" and not for_pdf)]
+    # the deck draws every kind but rankings and trends as an image (maps, the cooperation network,
+    # the targets chart...); the PDF draws every kind but maps as vector charts
+    wanted = [s for s in brief.slides if s.kind == "map" or (s.kind not in NATIVE_KINDS and not for_pdf)]
     if not wanted:
         return brief
     if not for_pdf and exports.chromium_path() is None:
         # no browser to draw a map here: the deck shows the same figures as native bars
         for s in wanted:
             s.chart = bar_data(s.frame, s.indicator, s.year, brief.lang, tuple(s.state.regions))
-            if s.kind == "cooperation":
+            if s.kind != "map":
                 s.chart.title = s.indicator.name(brief.lang)
             s.notes += "\n" + t("brief.map_as_bars", brief.lang)
         return brief

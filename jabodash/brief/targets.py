@@ -101,7 +101,7 @@ def load(path: Path = TARGETS_FILE) -> tuple[Target, ...]:
 
 def applying(targets, indicator: str, region_code: str | None = None) -> Target | None:
     """The target for a region (its own) or, without one, for the metro area, then national;
-    the nearest target year first."""
+    the plan's horizon (the latest target year: RPJMN 2029 rather than a yearly RKP) first."""
     rows = [tg for tg in targets if tg.indicator == indicator]
     order = []
     if region_code:
@@ -110,7 +110,7 @@ def applying(targets, indicator: str, region_code: str | None = None) -> Target 
         order.append([tg for tg in rows if not tg.region_code and tg.scope == scope])
     for group in order:
         if group:
-            return min(group, key=lambda tg: tg.target_year)
+            return max(group, key=lambda tg: tg.target_year)
     return None
 
 
@@ -130,7 +130,8 @@ def finding(target: Target | None, value: float | None, year: int, subject: str,
         gap = 0.0
     else:
         gap = target.low - value if value < target.low else value - target.high
-    params = dict(plan=target.plan, target_year=target.target_year, target=target.text(ind, lang),
+    plan = target.plan + (" " + t("brief.reference_national", lang) if target.scope == "national" else "")
+    params = dict(plan=plan, target_year=target.target_year, target=target.text(ind, lang),
                   subject=subject, value=value_text(value, ind, lang), year=year)
     if gap == 0.0:
         return Finding("target", t("brief.target_met", lang, **params), (target.low, value))
