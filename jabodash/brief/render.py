@@ -34,6 +34,8 @@ def _figure(slide, src, lang: str, for_pdf: bool):
         return fig
     width, height = PDF_MAP_SIZE if for_pdf else DECK_SIZE
     fig, _ = views.figure_for(slide.state, src, lang, presenter=True, kind=slide.kind, width=width, height=height)
+    if slide.kind not in ("map", "cooperation"):
+        return fig   # another page's figure (the targets matrix): as designed for the projector, scaled
     # the projector's type sizes of a full 1920x1080 screen on the smaller box: the map fills
     # two thirds of a slide, so its labels and legend stay readable from the back of the room
     views.presentify(fig, width=None, height=height)
