@@ -1,14 +1,14 @@
 """The Dukcapil GIS source (jabodash.official.dukcapil) against its loopback stand-in
-(tests/dukcapil_server.py): Kemendagri codes to BPS codes, the 15 regions only, the kecamatan
+(tests/support/dukcapil_server.py): Kemendagri codes to BPS codes, the 15 regions only, the kecamatan
 crosswalk that reports instead of guessing, the CLI. Its faults: tests/test_official_faults.py."""
 import json
 import subprocess
 import sys
 
-import dukcapil_server
 import pytest
-from conftest import ROOT
-from fault_server import FaultServer
+from support import dukcapil_server
+from support.data import ROOT
+from support.fault_server import FaultServer
 
 from jabodash.official import dukcapil
 
