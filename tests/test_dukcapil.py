@@ -79,7 +79,7 @@ def test_cli_json_and_text(srv):
 
 
 def test_data_page_reads_dukcapil_and_says_whose_date_it_is(srv, monkeypatch, tmp_path):
-    from conftest import run_page
+    from support.apptest import run_page
     monkeypatch.setenv("JABODASH_DUKCAPIL_URL", srv.base)
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     at = run_page("pages/data.py", lang="en")
