@@ -1,7 +1,7 @@
 """Browser test: the real server in headless Chromium renders the overview (Ringkasan), raises no
 error and asks no host but itself for anything."""
 import pytest
-from appserver import ARTIFACTS, open_page, wait_for_app
+from support.appserver import ARTIFACTS, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_overview_in_english_from_the_url(server, browser):
 
 def _expected_kpi_values(lang: str) -> list[str]:
     """The five KPI values of the agglomeration area, from data/."""
-    from conftest import OBS, REGIONS
+    from support.data import OBS, REGIONS
 
     def num(v: float, decimals: int) -> str:
         text = f"{v:,.{decimals}f}"
