@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from jabodash.official import dataset as _refresh_kind  # noqa: F401 - registers the BPS refresh kind
 from jabodash.presenter import exports, stories, views
 from jabodash.store import get_store
 from jabodash.store.datasource import DataSource

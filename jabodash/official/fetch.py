@@ -19,7 +19,7 @@ from jabodash.geo.regions import RegionMatcher
 from jabodash.official import client as client_mod
 from jabodash.official import plausibility
 from jabodash.official.parse import TableError, read_table
-from jabodash.official.recipes import Recipe
+from jabodash.official.recipes import Recipe, indicators
 
 SCHEMA = "jabodash.refresh/1"
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -172,3 +172,12 @@ def compare(refresh: Refresh, builtin: pd.DataFrame) -> dict:
 def builtin_figures(store, indicators: list[str]) -> pd.DataFrame:
     """The built-in observed figures of ``indicators`` with their source (queries/official_builtin.sql)."""
     return store.query("official_builtin", indicators=list(indicators))
+
+
+def refresh(store, chosen: list[Recipe], key: str | None, progress: Callable | None = None) -> Refresh:
+    """A refresh's steps, written once for the command line and the Data & metode page: every chosen
+    recipe's table read (:func:`run`), then the figures compared with the built-in ones."""
+    out = run(chosen, key, progress=progress)
+    if out.records:
+        compare(out, builtin_figures(store, indicators(chosen)))
+    return out

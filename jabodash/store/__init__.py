@@ -17,9 +17,12 @@
   built-in and uploaded indicators); query() is query_with the empty bundle. Every query that
   reads figures has the parameter ``$official_only`` (default false; see fit_official_only).
 
-The package: this module (build, Store), ``aggregate`` (metro values), ``overlay`` (uploads as
-relations beside the built-in tables), ``datasource`` (indicator reads for pages and exports),
-``shelf`` (saved datasets), ``access`` (who may change them), ``integrity`` (the database file's manifest).
+The package: this module (build, Store), ``aggregate`` (metro values), ``headline`` (which IPM series
+a headline shows), ``overlay`` (saved datasets and a session's uploads as relations beside the
+built-in tables), ``datasource`` (the one reader of figures for pages and exports), ``kinds`` (dataset
+kinds, registered by the packages that save them, and the one reader of the saved datasets),
+``shelf`` (saved datasets on disk), ``access`` (who may change them), ``integrity`` (the database
+file's manifest). Nothing here imports a package above the store.
 """
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from jabodash.core.textsafe import md_escape
 from jabodash.features import peta
 from jabodash.geo import boundaries
 from jabodash.presenter import views
+from jabodash.ui import kerjasama as kerjasama_ui
 from jabodash.ui import shell, source, widgets, workspace
 
 
@@ -152,6 +153,7 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
             **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
             "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
             "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
+        kerjasama_ui.profile_section(code, names[code], source.data_source(), state.region_set, lang)
     else:
         row = values[values["region_code"] == code].iloc[0]
         st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())

@@ -4,8 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from jabodash import charts
+from jabodash.core import fmt
 from jabodash.core.i18n import t
-from jabodash.features import ringkasan
+from jabodash.features import kerjasama, layanan, ringkasan
+from jabodash.ui import kerjasama as kerjasama_ui
 from jabodash.ui import shell, source, widgets
 
 
@@ -19,6 +21,7 @@ def render(state) -> None:
     for column, kpi in zip(st.columns(len(cards)), cards):
         widgets.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang),
                          kpi.indicator.definition(lang))
+    overview_cards(src, state.region_set, lang)   # service-quality range and cooperation agreements
     kpi_gaps(cards, lang)
 
     st.subheader(t("ringkasan.ranking", lang))
@@ -83,3 +86,22 @@ def ranking_chart(state, src, ind, values) -> None:
                 + (f" {missing[:1].upper()}{missing[1:]}." if missing else ""))
     widgets.sources_footnote(values, lang)
     widgets.csv_download(values, f"jabodash_{ind.id}_{year}.csv", lang, key="dl_ranking")
+
+
+def overview_cards(store, region_set: str, lang: str) -> None:
+    """Two KPI cards: the range of the Ombudsman compliance series (where coverage allows) and the
+    agreements of the register."""
+    kpi = layanan.quality_kpi(store, region_set)
+    codes = list(kerjasama.regions(store, region_set)["code"])
+    summary = kerjasama.summary(kerjasama_ui.current_register(), codes)
+    c1, c2 = st.columns(2)
+    if kpi is not None and kpi["covered"] * 2 > kpi["total"]:   # shown where more than half have a figure
+        widgets.kpi_card(c1, t("ringkasan.quality.label", lang, year=kpi["year"]),
+                     t("ringkasan.quality.value", lang, low=fmt.number(kpi["low"], 2, lang),
+                         high=fmt.number(kpi["high"], 2, lang)),
+                     t("ringkasan.quality.detail", lang, **{k: kpi[k] for k in ("covered", "total", "green")},
+                       low_region=kpi["low_region"], high_region=kpi["high_region"]),
+                     t("ringkasan.quality.help", lang))
+    widgets.kpi_card(c2, t("ringkasan.quality.agreements", lang), fmt.number(summary["agreements"], 0, lang),
+                     t("ringkasan.quality.agreements_detail", lang, active=summary["active"], covered=summary["covered"],
+                       total=summary["total"]))

@@ -11,6 +11,7 @@ from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
 from jabodash.store import save_notes, shelf
+from jabodash.ui import kerjasama as kerjasama_ui
 from jabodash.ui import shell, source, widgets, workspace
 
 
@@ -39,6 +40,7 @@ def render(state) -> None:
             describe_and_use(result, meta, records, raw, lang)
     st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
     workspace.saved_datasets(lang)
+    kerjasama_ui.upload_section(lang)   # agreement files join the cooperation register
     unggah.keep(ss)
     shell.sync_url(state)
 
