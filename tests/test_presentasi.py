@@ -56,7 +56,7 @@ def test_shipped_story_is_listed_valid_and_every_step_renders(store, known, year
     assert story.title == "Jabodetabek dalam angka"
     assert 5 <= len(story.steps) <= 8
     kinds = {step.kind for step in story.steps}
-    assert kinds == {"ranking", "trend", "map", "cooperation"}
+    assert kinds == {"ranking", "trend", "map", "cooperation", "targets"}
     indicators = {step.view["indicator"] for step in story.steps if step.kind != "cooperation"}
     # population, density, IPM (BPS's current series, never the superseded var 413), poverty and the area
     assert {"population_census", "population_density_census", "ipm_lfsp2020", "poverty_rate", "area_km2_big"} <= indicators

@@ -43,7 +43,7 @@ MAX_BYTES = 64 * 1024
 MAX_STEPS = 40
 MAX_TITLE = 120
 MAX_NOTE = 600
-KINDS = ("ranking", "trend", "map", "cooperation")
+KINDS = ("ranking", "trend", "map", "cooperation", "targets")   # "targets": made by jabodash.features.sasaran (views.MAKERS)
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 # keys of a step's view, in the order they are written back
@@ -189,7 +189,7 @@ def _view(raw: dict, n: int, indicators: set[str] | None,
         year = raw["year"]
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
             raise StoryError("bad_year", value=_short(year), **where)
-        if years_of is not None and view.get("kind", "ranking") != "trend":
+        if years_of is not None and view.get("kind", "ranking") not in ("trend", "targets"):
             years = sorted(int(y) for y in years_of(indicator))
             if year not in years:
                 shown = ", ".join(str(y) for y in years[-8:]) or "-"

@@ -31,6 +31,17 @@ from jabodash.store import cooperation
 from jabodash.store.datasource import DataSource
 
 KINDS = ("ranking", "trend", "map", "cooperation")
+# Kinds made by a package above this one (a lower layer never imports a higher one): the feature
+# registers its maker, e.g. jabodash.features.sasaran -> "targets" (the status of the targets of
+# the view's indicator). maker(state, source, lang, presenter, width, height) -> (figure, data); with
+# ``presenter`` the maker applies :func:`presentify` itself (it knows what its layout needs beyond it).
+MAKERS: dict = {}
+
+
+def register_kind(kind: str, maker) -> None:
+    MAKERS[kind] = maker
+
+
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 SCREEN_HEIGHT = 900          # the figure on the presenter page (fills a 1080 px high screen)
 
@@ -104,9 +115,11 @@ def figure_for(state: state_mod.ViewState, store, lang: str | None = None, prese
     A missing year means the latest year with data. ``presenter`` applies :func:`presentify`
     at ``width`` x ``height`` (``width=None``: as wide as the page, for the screen)."""
     lang = lang or state.lang
+    src = source_of(store)
+    if kind in MAKERS:
+        return MAKERS[kind](state, src, lang, presenter, width, height)
     if kind not in KINDS:
         kind = "ranking"
-    src = source_of(store)
     if kind == "cooperation":
         return _cooperation_figure(state, src, lang, presenter, width, height)
     try:

@@ -17,6 +17,7 @@ from jabodash.features import peta
 from jabodash.geo import boundaries
 from jabodash.presenter import views
 from jabodash.ui import kerjasama as kerjasama_ui
+from jabodash.ui import sasaran as sasaran_ui
 from jabodash.ui import shell, source, widgets, workspace
 
 
@@ -154,6 +155,7 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
             "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
             "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
         kerjasama_ui.profile_section(code, names[code], source.data_source(), state.region_set, lang)
+        sasaran_ui.region_targets(state.region_set, code, lang)   # the targets that concern it
     else:
         row = values[values["region_code"] == code].iloc[0]
         st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())

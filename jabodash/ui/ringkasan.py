@@ -8,6 +8,7 @@ from jabodash.core import fmt
 from jabodash.core.i18n import t
 from jabodash.features import kerjasama, layanan, ringkasan
 from jabodash.ui import kerjasama as kerjasama_ui
+from jabodash.ui import sasaran as sasaran_ui
 from jabodash.ui import shell, source, widgets
 
 
@@ -21,8 +22,9 @@ def render(state) -> None:
     for column, kpi in zip(st.columns(len(cards)), cards):
         widgets.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang),
                          kpi.indicator.definition(lang))
+    kpi_gaps(cards, lang)   # with "official figures only": which of these KPIs lack official figures
     overview_cards(src, state.region_set, lang)   # service-quality range and cooperation agreements
-    kpi_gaps(cards, lang)
+    sasaran_ui.overview_strip(state)   # the metro's standing on the headline targets (jabodash/ui/sasaran.py)
 
     st.subheader(t("ringkasan.ranking", lang))
     left, right = st.columns([3, 1])
