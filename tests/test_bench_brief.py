@@ -11,7 +11,8 @@ import time
 import pytest
 from pptx import Presentation
 
-from jabodash.brief import make, model
+from jabodash.brief import make
+from jabodash.brief import outline as model
 from jabodash.presenter import exports, stories
 from jabodash.store.datasource import DataSource
 

@@ -14,7 +14,8 @@ import pytest
 from pptx import Presentation
 
 from jabodash.brief import findings as rules
-from jabodash.brief import make, model, pdf, profile
+from jabodash.brief import make, pdf, profile
+from jabodash.brief import outline as model
 from jabodash.brief import targets as targets_mod
 from jabodash.cli import main
 from jabodash.core import catalog, fmt

@@ -4,8 +4,8 @@ presenter's story step shows the network. No page error, no request to another h
 go to test-artifacts/ (kerjasama-register-*.png, presenter-step7-cooperation.png, layanan-quality-ranking.png) for a person to
 look at."""
 import pytest
-from appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
-from conftest import charts_drawn, no_exceptions
+from support.appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
+from support.browser import charts_drawn, no_exceptions
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

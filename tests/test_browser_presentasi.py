@@ -4,8 +4,8 @@ no request to any host but the app. Screenshots go to test-artifacts/ (looked at
 import importlib
 
 import pytest
-from appserver import ARTIFACTS, app_server, wait_for_app
-from appserver import open_page as _open_page
+from support.appserver import ARTIFACTS, app_server, wait_for_app
+from support.appserver import open_page as _open_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -3,8 +3,8 @@ Chromium at 1440 px shows the matrix with symbols and words, the detail chart wi
 the trajectory, switches to one plan, raises no error and asks no host but itself. Screenshots go
 to test-artifacts/ (sasaran-*.png) for a person to look at."""
 import pytest
-from appserver import full_screenshot, open_page, wait_for_app
-from conftest import charts_drawn
+from support.appserver import full_screenshot, open_page, wait_for_app
+from support.browser import charts_drawn
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

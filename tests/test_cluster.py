@@ -5,7 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, run_page, texts
+from support.apptest import run_page, texts
+from support.data import ROOT
 
 from jabodash.cli import build_parser
 from jabodash.cluster import proxy, workers

@@ -5,9 +5,9 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import frame
-from conftest import run_page as open_page
 from streamlit.testing.v1 import AppTest
+from support.apptest import frame
+from support.apptest import run_page as open_page
 
 from jabodash.charts.data import coverage_matrix, coverage_years
 from jabodash.core import csvsafe

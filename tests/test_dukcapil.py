@@ -1,14 +1,14 @@
 """The Dukcapil GIS source (jabodash.official.dukcapil) against its loopback stand-in
-(tests/dukcapil_server.py): Kemendagri codes to BPS codes, the 15 regions only, the kecamatan
+(tests/support/dukcapil_server.py): Kemendagri codes to BPS codes, the 15 regions only, the kecamatan
 crosswalk that reports instead of guessing, the CLI. Its faults: tests/test_official_faults.py."""
 import json
 import subprocess
 import sys
 
-import dukcapil_server
 import pytest
-from conftest import ROOT
-from fault_server import FaultServer
+from support import dukcapil_server
+from support.data import ROOT
+from support.fault_server import FaultServer
 
 from jabodash.official import dukcapil
 
@@ -79,7 +79,7 @@ def test_cli_json_and_text(srv):
 
 
 def test_data_page_reads_dukcapil_and_says_whose_date_it_is(srv, monkeypatch, tmp_path):
-    from conftest import run_page
+    from support.apptest import run_page
     monkeypatch.setenv("JABODASH_DUKCAPIL_URL", srv.base)
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     at = run_page("pages/data.py", lang="en")

@@ -8,7 +8,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from support.data import ROOT
 
 from jabodash.features import kerjasama
 from jabodash.store import cooperation

@@ -3,7 +3,7 @@ their indicator definitions (one series per assessment method) and the section's
 (jabodash.features.layanan quality_*), checked against the CSV read here with pandas."""
 import pandas as pd
 import pytest
-from conftest import ROOT
+from support.data import ROOT
 
 from jabodash.core import catalog
 from jabodash.features import layanan

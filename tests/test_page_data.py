@@ -6,7 +6,8 @@ runs the page, with the sidebar and URL handling of ui.page_setup).
 """
 import json
 
-from conftest import OBS, frame, qp, run_page, texts
+from support.apptest import frame, qp, run_page, texts
+from support.data import OBS
 
 from jabodash.core.catalog import load_catalog
 

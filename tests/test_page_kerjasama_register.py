@@ -5,7 +5,8 @@ profile list on the map page, the Layanan publik section "Kualitas dan inovasi l
 overview KPIs and the presenter's story step. Expected values come from the CSV files."""
 import pandas as pd
 import pytest
-from conftest import ROOT, figures, metric, open_page
+from support.apptest import figures, metric, open_page
+from support.data import ROOT
 
 from jabodash.core import fmt
 from jabodash.store import cooperation

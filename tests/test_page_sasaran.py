@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import figures, metric, open_page
+from support.apptest import figures, metric, open_page
 
 from jabodash.cli import main
 from jabodash.core.i18n import t

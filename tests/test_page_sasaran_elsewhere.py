@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import open_page
+from support.apptest import open_page
 
 from jabodash.cli import main
 from jabodash.core.i18n import t

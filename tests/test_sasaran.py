@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import DKI, OBS, REGIONS, ROOT
+from support.data import DKI, OBS, REGIONS, ROOT
 
 from jabodash.core.i18n import t
 from jabodash.features import sasaran

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 import streamlit as st
-from conftest import OBS, REGIONS, ROOT, metric, run_page
+from support.apptest import metric, run_page
+from support.data import OBS, REGIONS, ROOT
 
 import jabodash.store as store_mod
 from jabodash.store import Store, database_path, integrity, overlay

@@ -1,4 +1,4 @@
-"""The meeting deck: a :class:`~jabodash.brief.model.Brief` as an editable 16:9 PowerPoint file
+"""The meeting deck: a :class:`~jabodash.brief.outline.Brief` as an editable 16:9 PowerPoint file
 (python-pptx).
 
 * a title slide (title, region set, date, data version, a short source line);
@@ -27,7 +27,7 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from jabodash import charts
-from jabodash.brief.model import Brief, ChartData, Slide
+from jabodash.brief.outline import Brief, ChartData, Slide
 from jabodash.core import grades, palette
 from jabodash.core.i18n import t
 

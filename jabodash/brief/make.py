@@ -3,8 +3,9 @@ view. ``src`` is a DataSource (the app passes the session's, the CLI the store's
 datasets)."""
 from __future__ import annotations
 
-from jabodash.brief import deck, model, pdf, profile, render
-from jabodash.brief.model import Brief
+from jabodash.brief import deck, pdf, profile, render
+from jabodash.brief import outline as model
+from jabodash.brief.outline import Brief
 from jabodash.core import state as state_mod
 from jabodash.presenter import stories
 

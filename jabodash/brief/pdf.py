@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jabodash.brief.model import Brief, Slide
+from jabodash.brief.outline import Brief, Slide
 from jabodash.core import fmt, grades
 from jabodash.core.i18n import t
 from jabodash.presenter import exports

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date as date_cls
 
 from jabodash.brief import targets as targets_mod
-from jabodash.brief.model import Brief, BriefError, _brief, _datasets, comparable_year, view_slide
+from jabodash.brief.outline import Brief, BriefError, _brief, _datasets, comparable_year, view_slide
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 

@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from jabodash.brief.model import NATIVE_KINDS, Brief, bar_data
+from jabodash.brief.outline import NATIVE_KINDS, Brief, bar_data
 from jabodash.core.i18n import t
 from jabodash.presenter import exports, views
 

@@ -30,7 +30,8 @@ def _out(args, lang: str) -> tuple[Path, str] | None:
 
 
 def run(args) -> int:
-    from jabodash.brief import make, model, profile  # not imported by `--help` of other commands
+    from jabodash.brief import make, profile  # not imported by `--help` of other commands
+    from jabodash.brief import outline as model
     lang = args.lang or "id"
     if bool(args.story) == bool(args.region):
         print(f"error: {t('brief.error.need_one', lang)}", file=sys.stderr)

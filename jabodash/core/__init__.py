@@ -7,5 +7,6 @@ ViewState <-> URL query parameters), catalog (indicator metadata from data/indic
 csvsafe (CSV downloads safe against formula injection), cells (the one list of missing-value
 markers and the one rule that makes column names unique), grades (provenance grades of figures and
 the "official figures only" rule), parallel (work over threads with results in order), shared_fs
-(files shared by several processes: locks, scratch names).
+(files shared by several processes: locks, scratch names), plausibility (a figure against its
+indicator's valid range, allowed change and unit: data/indicator_ranges.toml).
 """

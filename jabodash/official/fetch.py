@@ -16,8 +16,8 @@ import pandas as pd
 
 from jabodash.core.catalog import load_catalog
 from jabodash.geo.regions import RegionMatcher
+from jabodash.official import checks
 from jabodash.official import client as client_mod
-from jabodash.official import plausibility
 from jabodash.official.parse import TableError, read_table
 from jabodash.official.recipes import Recipe, indicators
 
@@ -125,7 +125,7 @@ def _one(client, recipe: Recipe, matcher, out: Refresh, merged: dict, key: str) 
                        "gaps": table.gaps, "text_gaps": table.text_gaps[:20],
                        "label_mismatches": table.label_mismatches, "skipped_years": table.skipped_years,
                        "refused": table.refused, "regions": table.regions(),
-                       "unit_flag": plausibility.unit_flag(recipe, table.unit)})
+                       "unit_flag": checks.unit_flag(recipe, table.unit)})
     for fig in table.figures:
         _merge(merged, out, recipe, fig, source)
     return True
@@ -164,7 +164,7 @@ def compare(refresh: Refresh, builtin: pd.DataFrame) -> dict:
             changes["same"] += 1
         else:
             changes["changed"].append({**row, "old_value": found[0], "old_source": found[1]})
-    plausibility.flag_changes(refresh, changes, builtin)
+    checks.flag_changes(refresh, changes, builtin)
     refresh.changes = changes
     return changes
 

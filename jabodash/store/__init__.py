@@ -21,7 +21,8 @@ The package: this module (build, Store), ``aggregate`` (metro values), ``headlin
 a headline shows), ``overlay`` (saved datasets and a session's uploads as relations beside the
 built-in tables), ``datasource`` (the one reader of figures for pages and exports), ``kinds`` (dataset
 kinds, registered by the packages that save them, and the one reader of the saved datasets),
-``shelf`` (saved datasets on disk), ``access`` (who may change them), ``integrity`` (the database
+``shelf`` (saved datasets on disk), ``access`` (who may change them), ``save_notes`` (what a save
+tells its saver, e.g. another dataset of the same title), ``integrity`` (the database
 file's manifest). Nothing here imports a package above the store.
 """
 from __future__ import annotations

@@ -35,6 +35,9 @@ def render(state) -> None:
     state = state.with_(indicator=indicator_id, year=year)
     if year is not None:
         indicator_year(state, store, kpi_area, left)
+    elif source.official_only():   # no year with an official figure: say so where the chart would be
+        with left:
+            widgets.empty_state(catalog.get(indicator_id).name(lang), lang)
     quality_section(store, state.region_set, state.regions, lang)   # Kualitas dan inovasi layanan
     coverage(state, cov)
     shell.sync_url(state)
@@ -60,7 +63,8 @@ def indicator_year(state, store, kpi_area, left) -> None:
     for column, (key, value, detail, help_key) in zip(kpi_area.columns(len(cards)), cards):
         widgets.kpi_card(column, t(key, lang), value, detail, t(help_key, lang) if help_key else None)
     with left:
-        st.plotly_chart(fig, key="fig_services", config=charts.png_config(f"jabodash_{indicator_id}_{year}"))
+        widgets.chart_or_empty(fig, frame, ind.name(lang), lang, year, key="fig_services",
+                               config=charts.png_config(f"jabodash_{indicator_id}_{year}"))
     if cmp.metro.value is None:
         key = "layanan.metro_missing" if cmp.median is not None else "layanan.metro_missing_no_median"
         st.info(t(key, lang, covered=cmp.metro.covered, total=cmp.metro.total, n=cmp.median_n))

@@ -88,8 +88,12 @@ def explorer(state):
             ind, center, year = peta_charts.AreaIndicator(), None, t("peta.area_year", lang)
             values = peta_charts.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
             st.info(t("peta.kecamatan_only_area", lang))
+        elif indicator_id is not None and source.official_only():   # no year with an official figure
+            widgets.empty_state(source.data_source().indicator(indicator_id).name(lang), lang)
         if mode == "none":
             st.warning(t("peta.map.kecamatan_needs_boundaries", lang))
+        elif values is not None and not widgets.has_figures(values):
+            widgets.empty_state(ind.name(lang), lang, year)   # no map of grey tiles only
         elif values is not None:
             _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indicator_id)
         if geojson is None or geojson_kab is None:

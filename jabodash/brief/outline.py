@@ -392,8 +392,8 @@ def from_story(src, story: stories.Story, lang: str | None = None, region_set: s
         if region_set:
             state = state.with_(region_set=region_set)
         if step.kind == "cooperation":
-            from jabodash.brief import cooperation  # imports model: loaded on first use
-            slides.append(cooperation.slide(src, state, lang, step.title_in(lang), step.note_in(lang)))
+            from jabodash.brief import network  # imports this module: loaded on first use
+            slides.append(network.slide(src, state, lang, step.title_in(lang), step.note_in(lang)))
             continue
         slides.append(view_slide(src, state, step.kind, lang, title=step.title_in(lang), note=step.note_in(lang),
                                  step=n, datasets=datasets, targets=targets))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from jabodash import charts
 from jabodash.brief import findings as rules
-from jabodash.brief.model import Slide, Source, speaker_notes
+from jabodash.brief.outline import Slide, Source, speaker_notes
 from jabodash.core import catalog
 from jabodash.core.i18n import t
 from jabodash.store import cooperation
