@@ -24,7 +24,7 @@ def _is_footer(annotation) -> bool:
 
 
 def _figure(slide, src, lang: str, for_pdf: bool):
-    if for_pdf and slide.kind != "map":
+    if for_pdf and slide.kind in (*NATIVE_KINDS, "cooperation"):
         fig, _ = views.figure_for(slide.state, src, lang, presenter=False, kind=slide.kind)
         # the source line is printed under the chart, in full: not inside it, cut at its edge
         fig.layout.annotations = [a for a in fig.layout.annotations if not _is_footer(a)]
@@ -48,8 +48,10 @@ def _figure(slide, src, lang: str, for_pdf: bool):
             trace.textfont.size = 18
     # the slide's footer names the sources in full; the map keeps its boundary and frame notes
     prefix = t("peta.map.source", lang) + ":"
+    # (a long source line wraps: its continuation lines carry no "label: " of their own)
     fig.layout.annotations = [a for a in fig.layout.annotations
-                              if not (_is_footer(a) and str(a.text or "").startswith(prefix))]
+                              if not (_is_footer(a) and (str(a.text or "").startswith(prefix)
+                                                         or ": " not in str(a.text or "")))]
     return fig
 
 
@@ -57,13 +59,14 @@ def render(brief: Brief, src, for_pdf: bool = False) -> Brief:
     """Fill ``slide.image`` of the map slides (and, for the PDF, ``slide.figure_json`` of the
     others) in place; returns ``brief``. Without a Chromium the deck's maps become native bar
     charts of the same figures; the PDF raises exports.ExportUnavailable."""
+    vector = (*NATIVE_KINDS, "cooperation")   # the PDF draws these itself, as vector charts
     if for_pdf:
         for s in brief.slides:
-            if s.kind != "map":
+            if s.kind in vector:
                 s.figure_json = _figure(s, src, brief.lang, True).to_json()
     # the deck draws every kind but rankings and trends as an image (maps, the cooperation network,
-    # the targets chart...); the PDF draws every kind but maps as vector charts
-    wanted = [s for s in brief.slides if s.kind == "map" or (s.kind not in NATIVE_KINDS and not for_pdf)]
+    # the targets matrix...); the PDF maps and other pages' figures (drawn for the projector)
+    wanted = [s for s in brief.slides if s.kind not in (vector if for_pdf else NATIVE_KINDS)]
     if not wanted:
         return brief
     if not for_pdf and exports.chromium_path() is None:
