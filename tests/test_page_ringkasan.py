@@ -26,7 +26,10 @@ def test_overview_shows_metro_kpis_from_the_data():
     assert metric(at, "Rentang IPM") == f"{ipm.min():.2f} – {ipm.max():.2f}".replace(".", ",")
     captions = " ".join(c.value for c in at.caption)
     assert "15 dari 15 wilayah" in captions
-    assert "seri terkini BPS (UHH Long Form SP2020), baru 9 dari 15 wilayah (2023)" in captions.replace("\\", "")
+    # one short line on the card; the full note (which series, how far it reaches) behind its help icon
+    assert "2023 · 9 dari 15 wilayah · seri terkini BPS" in captions and "var 413" not in captions
+    helps = " ".join(m.proto.help for m in at.metric)
+    assert "seri terkini BPS (UHH Long Form SP2020), baru 9 dari 15 wilayah (2023)" in helps
 
 
 def test_overview_in_english_and_jabodetabek_from_url():
@@ -55,8 +58,9 @@ def test_changing_indicator_updates_url():
     at.selectbox(key="w_indicator").set_value("population_census").run()
     at.selectbox(key="w_year").set_value(2010).run()
     at.selectbox(key="w_indicator").set_value("ipm_lfsp2020").run()
-    assert at.selectbox(key="w_year").value == 2025  # 2010 not in that series: its latest year
-    assert at.query_params["year"] == "2025"
+    # 2010 is not in that series: its latest year with good coverage (2023, 9 of 15), not 2025 (1 of 15)
+    assert at.selectbox(key="w_year").value == 2023
+    assert at.query_params["year"] == "2023"
 
 
 def test_bad_url_parameters_fall_back_with_notice():

@@ -445,6 +445,12 @@ def _title_lines(title: str, style: Style) -> list[str]:
     return lines
 
 
+def _footer_chars(style: Style) -> int:
+    """Characters of a footer line that fit the narrowest figure of the mode (the map's column at a
+    1280 px laptop screen, or the presenter's 1800 px) in the footer's type size."""
+    return int((700 if style is NORMAL else style.width) / (0.56 * style.footer))
+
+
 def _wrapped(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
 
@@ -453,7 +459,8 @@ def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: 
               height: int, legend_title: str) -> go.Figure:
     """Title and subtitle at the top, footer lines (source, attribution, notes) at the bottom,
     legend on the right: all inside the figure, so exports keep them."""
-    footer = [line for line in footer if line]
+    # each footer line wrapped to the figure (a long source line ran off the right edge)
+    footer = [part for line in footer if line for part in _wrapped(line, _footer_chars(style))]
     lines = _title_lines(title, style)
     title, subtitle = "<br>".join(_esc(line) for line in lines), _esc(subtitle)
     extra = (len(lines) - 1) * round(style.title * 1.3)  # Plotly raises a title's block by its extra lines

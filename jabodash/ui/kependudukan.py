@@ -129,7 +129,7 @@ class Parts:
                 if ind.id != COUNT:   # the count tab has no definition box
                     widgets.definition_box(ind, lang)
         with st.expander(t("kependudukan.flows.expander", lang)):
-            st.dataframe(part["table"], hide_index=True, key="flows_table")
+            widgets.table(part["table"], lang, "flows_table")
 
 
 def render(state) -> None:
@@ -199,4 +199,4 @@ def _census_section(parts: Parts, year: int, lang: str) -> None:
             st.info(t("kependudukan.density.metro_incomplete", lang, covered=metro.covered, total=metro.total))
         widgets.definition_box(part["density_ind"], lang)
     with st.expander(t("kependudukan.table.expander", lang, year=year)):
-        st.dataframe(part["table"], hide_index=True, key="census_table")
+        widgets.table(part["table"], lang, "census_table")

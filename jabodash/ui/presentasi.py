@@ -51,7 +51,7 @@ def show_step(state, shown, editor: ed.Editor):
     if not state.presenter:
         st.title(t("presentasi.title", lang))
         st.caption(t("presentasi.subtitle", lang))
-        st.markdown(f"**{t('presentasi.story', lang)}:** {md_escape(story.title, 200)}")
+        st.markdown(f"**{t('presentasi.story', lang)}:** {md_escape(story.title_in(lang), 200)}")
     head, counter, prev_col, next_col = st.columns([7, 1.6, 1.2, 1.2], vertical_alignment="center")
     head.subheader(md_escape(step.title_in(lang), 200), anchor=False)
     if step.note_in(lang):
@@ -134,8 +134,8 @@ def editor_panel(editor: ed.Editor, shown, shipped: list, view_state: state_mod.
 
     st.download_button(t("presentasi.editor.download", lang), stories.dump_story(story).encode("utf-8"),
                        file_name=f"{story.name}.toml", mime="application/toml", key="dl_story", on_click="ignore")
-    loaded, problem = editor.take_upload(st.file_uploader(
-        t("presentasi.editor.upload", lang, kb=stories.MAX_BYTES // 1024), type=["toml"], key="w_story_upload",
+    loaded, problem = editor.take_upload(widgets.file_uploader(
+        t("presentasi.editor.upload", lang, kb=stories.MAX_BYTES // 1024), lang, type=["toml"], key="w_story_upload",
         max_upload_size=1))
     if problem:
         st.error(problem)

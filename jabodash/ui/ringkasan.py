@@ -18,7 +18,7 @@ def render(state) -> None:
                                     state.region_set, lang)   # once per data version and view, not per session
     for column, kpi in zip(st.columns(len(cards)), cards):
         widgets.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang),
-                         kpi.indicator.definition(lang))
+                         kpi.help_text(lang))
 
     st.subheader(t("ringkasan.ranking", lang))
     left, right = st.columns([3, 1])
