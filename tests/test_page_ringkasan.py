@@ -20,16 +20,19 @@ def test_overview_shows_metro_kpis_from_the_data():
     pop2020 = OBS[(OBS.indicator_id == "population_census") & (OBS.year == 2020)].value.sum()
     # 15 regions, SP2020: shown in millions with Indonesian decimals
     assert metric(at, "Penduduk (SP)") == f"{pop2020 / 1e6:.2f}".replace(".", ",") + " juta"
-    # the IPM card headlines BPS's current series (2023: its year with the most regions, 9 of 15)
-    ipm = OBS[(OBS.indicator_id == "ipm_lfsp2020") & (OBS.year == 2023)].value
-    assert len(ipm) == 9
+    # the IPM card headlines BPS's current series (its year with the most regions, not yet 15)
+    current = OBS[OBS.indicator_id == "ipm_lfsp2020"]
+    per_year = current.groupby("year").size()
+    year = max(per_year.index, key=lambda y: (per_year[y], y))
+    ipm = current[current.year == year].value
+    assert 9 <= len(ipm) < 15
     assert metric(at, "Rentang IPM") == f"{ipm.min():.2f} – {ipm.max():.2f}".replace(".", ",")
     captions = " ".join(c.value for c in at.caption)
     assert "15 dari 15 wilayah" in captions
     # one short line on the card; the full note (which series, how far it reaches) behind its help icon
-    assert "2023 · 9 dari 15 wilayah · seri terkini BPS" in captions and "var 413" not in captions
+    assert f"{year} · {len(ipm)} dari 15 wilayah · seri terkini BPS" in captions and "var 413" not in captions
     helps = " ".join(m.proto.help for m in at.metric)
-    assert "seri terkini BPS (UHH Long Form SP2020), baru 9 dari 15 wilayah (2023)" in helps
+    assert f"seri terkini BPS (UHH Long Form SP2020), baru {len(ipm)} dari 15 wilayah ({year})" in helps
 
 
 def test_overview_in_english_and_jabodetabek_from_url():
@@ -58,9 +61,12 @@ def test_changing_indicator_updates_url():
     at.selectbox(key="w_indicator").set_value("population_census").run()
     at.selectbox(key="w_year").set_value(2010).run()
     at.selectbox(key="w_indicator").set_value("ipm_lfsp2020").run()
-    # 2010 is not in that series: its latest year with good coverage (2023, 9 of 15), not 2025 (1 of 15)
-    assert at.selectbox(key="w_year").value == 2023
-    assert at.query_params["year"] == "2023"
+    # 2010 is not in that series: its latest year with good coverage (>= 80 % of its best year's
+    # regions), not a newer year with one or two regions
+    per_year = OBS[OBS.indicator_id == "ipm_lfsp2020"].groupby("year").size()
+    good = max(y for y, n in per_year.items() if n >= 0.8 * per_year.max())
+    assert per_year[good] >= 9 and at.selectbox(key="w_year").value == good
+    assert at.query_params["year"] == str(good)
 
 
 def test_bad_url_parameters_fall_back_with_notice():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
+from jabodash.features import data as data_feature
 from jabodash.store import get_store
 
 
@@ -33,6 +34,7 @@ def collect(region_set: str = "agglomeration") -> dict:
             {"id": d.id, "title": d.title, "origin": d.origin, "license": d.license,
              "source_url": d.source_url, "rows": int(d.rows), "grade": d.grade}
             for d in datasets.itertuples()] + _official_datasets(),
+        "coverage": data_feature.core_coverage_json(store.query, region_set),
     }
 
 
@@ -72,6 +74,10 @@ def run(args) -> int:
     for i in info["indicators"]:
         cov = ", ".join(f"{y}:{c}" for y, c in i["coverage"].items()) or "no data"
         print(f"  {i['id']:<40} [{i['theme']}, {i['aggregation']}] {cov}")
+    cov = info["coverage"]["summary"]
+    print(f"\nCore set coverage: {cov['since_2023']}/{cov['cells']} cells with a figure for 2023 or later, "
+          f"{cov['since_2024']} for 2024 or later; stored figures official or official-cited: "
+          f"{info['coverage']['stored_figures']['share'] * 100:.0f} %")
     print("\nSources (figures)")
     for d in info["datasets"]:
         print(f"  {d['id']}  {d['rows']:>4}  {d['grade'] or '-':<14}  {d['title'][:110]}")

@@ -82,6 +82,7 @@ def format_report(result, lang: str, saved: str | None) -> str:
         out.append("  " + " | ".join(str(v) for v in row.values()))
     for err in result.errors:
         out.append("  ! " + report.error_text(err, lang))
+    out.append(report.limits_line(result, lang))
     if saved:
         out.append(t("data.refresh.cli.saved", lang, id=saved))
     return "\n".join(out)
@@ -98,3 +99,5 @@ def register(subparsers) -> None:
                      help="with --save: refreshed figures replace built-in ones (default: only fill gaps)")
     bps.add_argument("--lang", choices=("id", "en"), default="id")
     bps.set_defaults(func=run)
+    from jabodash.cli import refresh_dukcapil
+    refresh_dukcapil.register(sub)

@@ -35,6 +35,7 @@ from jabodash.ingest import (
     PointReport,
     matcher_with_cached_kecamatan,
     max_upload_bytes,
+    plausible,
     read_upload,
     reason_text,
 )
@@ -397,3 +398,27 @@ def starter_files(lang: str) -> list[tuple[str, str, bytes, str, str]]:
              XLSX_MIME),
             ("u_ex_long", label("long"), to_safe_csv(example_long(lang)), label("file_long") + ".csv", "text/csv"),
             ("u_ex_wide", label("wide"), to_safe_csv(example_wide(lang)), label("file_wide") + ".csv", "text/csv")]
+
+
+# ---------------------------------------------------------------------------
+# Plausibility (issue 23): coverage of the 15 regions and flags beside the figures.
+
+def plausibility_tables(result: IngestResult, records: pd.DataFrame | None, unit: str | None,
+                        lang: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str], str]:
+    """(coverage per indicator, flagged figures with the reason (the first 200), unit notes, a
+    one-line summary: coverage and how many figures are flagged) of the upload."""
+    rep = plausible.check(result.records if records is None else records, unit, lang)
+    cov = pd.DataFrame({t("unggah.plaus.col.indicator", lang): [c["indicator"] for c in rep["coverage"]],
+                        t("unggah.plaus.col.catalog", lang): [c["catalog_id"] or "–" for c in rep["coverage"]],
+                        t("unggah.plaus.col.coverage", lang): [c["text"] for c in rep["coverage"]]})
+    flags = pd.DataFrame({t("unggah.plaus.col.row", lang): [f["row"] for f in rep["flags"]],
+                          t("unggah.plaus.col.region", lang): [f["region_code"] for f in rep["flags"]],
+                          t("unggah.plaus.col.indicator", lang): [f["indicator"] for f in rep["flags"]],
+                          t("unggah.plaus.col.year", lang): [f["year"] for f in rep["flags"]],
+                          t("unggah.plaus.col.value", lang): [f["value"] for f in rep["flags"]],
+                          t("unggah.plaus.col.check", lang): [f["text"] for f in rep["flags"]]})
+    first = rep["coverage"][0]["text"] if rep["coverage"] else ""
+    more = len(rep["coverage"]) - 1
+    summary = t("unggah.plaus.summary", lang, coverage=first + (f" (+{more})" if more > 0 else ""),
+                n=rep["flag_count"])
+    return cov, flags, [u["text"] for u in rep["unit_flags"]], summary

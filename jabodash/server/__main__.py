@@ -9,11 +9,28 @@ from jabodash.server.hook import install
 from jabodash.server.hosts import allowed_hosts
 
 
+def tidy_workspace() -> int:
+    """Remove what killed saves left in the shared workspace (stale ``.tmp-``/``.trash-``
+    folders, see jabodash.store.shelf.cleanup_temp) when the process starts, as the README
+    says: a worker started again after a kill does it before its first page. Not in a read-only
+    workspace; a workspace that cannot be read is the pages' concern, not the start's."""
+    from jabodash.core.paths import workspace_dir
+    from jabodash.store import access, shelf
+    root = workspace_dir() / "datasets"
+    if access.read_only() or not root.is_dir():
+        return 0
+    try:
+        return shelf.cleanup_temp(root=root)
+    except OSError:
+        return 0
+
+
 def main(argv: list[str]) -> None:
     try:
         allowed_hosts()  # a bad JABODASH_ALLOWED_HOSTS stops here, before the server starts
     except ValueError as exc:
         raise SystemExit(f"jabodash.server: {exc}") from None
+    tidy_workspace()
     install()
     from streamlit.web import cli
     cli.main(args=["run", str(ROOT / "app.py"), *argv], prog_name="streamlit")

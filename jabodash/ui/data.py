@@ -33,6 +33,7 @@ def render(state) -> None:
     else:
         state = indicator_detail(state, src, options)
         coverage(state, src, options)
+    core_coverage(state, src)   # core set x regions: latest year and grade (issue 23)
     boundaries_section(lang)
     with st.expander(t("data.section.datasets", lang)):
         datasets = src.query("datasets")
@@ -141,6 +142,27 @@ def coverage(state, src, options) -> None:
         widgets.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
 
 
+def core_coverage(state, src) -> None:
+    """Latest year and grade per core indicator and region, following the official-only switch."""
+    lang = state.lang
+    st.subheader(t("data.core.title", lang))
+    frame = data.core_coverage(src.query, state.region_set, official_only=src.official_only)
+    counts = data.core_summary(frame)
+    st.caption(t("data.core.caption", lang, gaps=counts["cells"] - counts["with_figure"], **counts))
+    if src.official_only:
+        st.caption(t("data.core.official_only", lang))
+    share = data.stored_share(src.query)
+    sep = "." if lang == "id" else ","
+    st.caption(t("data.core.stored", lang, figures=f"{share['figures']:,}".replace(",", sep),
+                 official=f"{share['official_or_cited']:,}".replace(",", sep), share=f"{share['share'] * 100:.0f} %"))
+    table = data.core_matrix(frame, lang)
+    st.dataframe(table, key="meta_core_coverage",
+                 column_config={c: st.column_config.TextColumn(width="medium") for c in table.columns})
+    if counts["with_figure"] < counts["cells"]:
+        st.caption(t("data.core.gaps_howto", lang))
+    widgets.csv_download(frame, "jabodash_core_coverage.csv", lang, key="dl_meta_core_coverage")
+
+
 def boundaries_section(lang: str) -> None:
     st.subheader(t("data.section.boundaries", lang))
     infos = data.boundary_info()
@@ -185,7 +207,7 @@ def _bps_report(result, lang: str) -> None:
         st.caption(md_escape(line, 600))
     if failed:
         st.error(md_escape(t("data.refresh.errors", lang) + ": " + "; ".join(failed), 3000))
-    if not result.records:
+    if not result.records and not any(tb.get("refused") for tb in result.tables):
         return
     st.markdown(f"**{t('data.refresh.report', lang)}**")
     ch = result.changes
@@ -195,12 +217,12 @@ def _bps_report(result, lang: str) -> None:
     if report.empty:
         st.info(t("data.refresh.no_changes", lang))
     else:
-        wide = {t(f"data.refresh.col.{c}", lang): st.column_config.TextColumn(width="medium")
-                for c in ("old_source", "new_source")}
+        wide = {t(f"data.refresh.col.{c}", lang): st.column_config.TextColumn(width="large" if c == "check" else "medium")
+                for c in ("check", "old_source", "new_source")}
         widgets.table(report, lang, "bps_changes", column_config=wide)
     first = st.toggle(t("data.refresh.precedence", lang), key="w_bps_precedence",
                       help=t("data.refresh.precedence_help", lang))
-    if st.button(t("data.refresh.save", lang), key="bps_save"):
+    if result.records and st.button(t("data.refresh.save", lang), key="bps_save"):
         saved_id = data.bps_save(result, first)
         st.session_state.pop(_BPS_RESULT, None)
         st.success(t("data.refresh.saved", lang, id=saved_id))

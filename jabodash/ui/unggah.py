@@ -10,7 +10,7 @@ from jabodash import ingest
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
-from jabodash.store import shelf
+from jabodash.store import save_notes, shelf
 from jabodash.ui import shell, source, widgets, workspace
 
 
@@ -70,6 +70,7 @@ def report(raw: tuple, lang: str):
     st.dataframe(unggah.settings_table(result, lang), hide_index=True, key="u_settings")
     with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
         st.dataframe(unggah.skipped_table(result, lang), hide_index=True, key="u_skipped")
+    plausibility(result, records, ss.get("u_desc_unit"), lang)
     with st.expander(t("ingest.label.preview", lang)):
         st.dataframe(result.preview, key="u_preview")
     corrections(result, lang)
@@ -157,9 +158,37 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
     with b2:
         if workspace.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
-            if workspace.act("dataset.save", raw[0], lambda: shelf.save_dataset(
-                    result, raw[1], raw[0], meta, records=records), lang):
+            saved = workspace.act("dataset.save", raw[0], lambda: shelf.save_dataset(
+                result, raw[1], raw[0], meta, records=records), lang, extra={"file": raw[0]}, describe=str)
+            if saved:
                 st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
+                same_name_notice(saved, lang)
     with b3:
         widgets.csv_download(lambda: unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang,
                         key="u_download")  # 10,000,000 records: ~1 s and ~1 GB if made on every rerun
+
+
+def plausibility(result, records, unit: str | None, lang: str) -> None:
+    """Coverage of the 15 regions per indicator and the figures flagged as implausible."""
+    cov, flags, units, summary = unggah.plausibility_tables(result, records, unit, lang)
+    if cov.empty:
+        return
+    label = t("unggah.plaus.heading", lang) + ": " + summary
+    with st.expander(label, expanded=bool(len(flags) or units)):
+        st.caption(t("unggah.plaus.help", lang))
+        for text in units:
+            st.warning(md_escape(text))
+        st.dataframe(cov, hide_index=True, key="u_plaus_cov")
+        if len(flags):
+            st.dataframe(flags, hide_index=True, key="u_plaus_flags")
+        else:
+            st.caption(t("unggah.plaus.none", lang))
+
+
+def same_name_notice(dataset_id: str, lang: str) -> None:
+    """Say so when another saved dataset has the same name (two sessions saving one name at
+    once keep both): its id and when it was saved, so that one can be renamed."""
+    others = save_notes.same_title(dataset_id)
+    if others:
+        st.warning(t("unggah.same_name", lang, n=len(others), ids=md_escape(", ".join(
+            f"{o['id']} ({str(o.get('created_at') or '')[:16]})" for o in others), 400)))
