@@ -179,7 +179,7 @@ def png_config(filename: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-SOURCE_WIDTH = 120   # characters of the 11 px source line that fit under a full-width chart
+SOURCE_WIDTH = 100   # characters of the 11 px source line that fit under a chart in its column at 1440 px
 
 
 def wrap_lines(text: str, width: int = SOURCE_WIDTH) -> list[str]:

@@ -81,7 +81,7 @@ def details(ind: Indicator, lang: str) -> list[tuple[str, str]]:
     rows.append((t("common.direction", lang), catalog_mod.direction_label(ind, lang)))
     rows.append((t("data.detail.aggregation", lang), t(f"data.aggregation.{ind.aggregation}", lang)))
     if ind.source_note:
-        rows.append((t("common.source_note", lang), ind.source_note))
+        rows.append((t("common.source_note_en", lang), ind.source_note))   # the data keeper's English note
     return rows
 
 

@@ -99,8 +99,8 @@ def _css_text(text: str) -> str:
 
 def file_uploader(label: str, lang: str, **kwargs):
     """st.file_uploader with its own texts in the UI language. Streamlit writes "Upload" and
-    "200MB per file • CSV" in English and has no parameter for them: in Indonesian the two are
-    hidden (also from screen readers) and our words shown in their place (constant locale
+    "200MB per file • CSV" in English and has no parameter for them: in Indonesian our words are
+    shown in their place (the button keeps "Upload" as its accessible name, drawn at size 0) (constant locale
     strings, never user text). The size limit is the widget's own (max_upload_size or the
     server's), named in the Indonesian line too."""
     if lang != "en":
@@ -108,12 +108,13 @@ def file_uploader(label: str, lang: str, **kwargs):
         types = kwargs.get("type") or []
         kinds = ", ".join(x.upper() for x in ([types] if isinstance(types, str) else types))
         hint = t("common.uploader.limit", lang, mb=mb) + (f" · {kinds}" if kinds else "")
+        # the button's own word stays in the accessibility tree (a hidden one left the button without a
+        # name, an axe-core critical violation): drawn at size 0, our word drawn after it
         st.html("<style>"
-                "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p,"
-                "[data-testid='stFileUploaderDropzoneInstructions'] span"
-                "{visibility:hidden;font-size:0;}"
+                "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{font-size:0;}"
+                "[data-testid='stFileUploaderDropzoneInstructions'] span{visibility:hidden;font-size:0;}"
                 "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after"
-                f"{{content:{_css_text(t('common.uploader.button', lang))};visibility:visible;font-size:1rem;}}"
+                f"{{content:{_css_text(t('common.uploader.button', lang))};font-size:1rem;}}"
                 "[data-testid='stFileUploaderDropzoneInstructions'] span::after"
                 f"{{content:{_css_text(hint)};visibility:visible;font-size:0.875rem;}}"
                 "</style>")   # locale strings only
