@@ -78,10 +78,10 @@ ENGLISH = re.compile(
 AGAINST = {
     "id": [re.compile(r"(?<![\d.,])\d{1,3}(,\d{3})+(\.\d+)?(?![\d,])"),      # 1,234 / 1,234.5
            re.compile(r"(?<![\d.,\w])\d+\.\d{1,2}(?![\d.])"),                 # 12.5 (a decimal point)
-           re.compile(r"(?<![\w])\d+(\.\d+)?[kMG](?![\w])")],                 # 15k
+           re.compile(r"(?<![\w/])\d+(\.\d+)?[kMG](?![\w])")],                # 15k (not "/100k" in a name)
     "en": [re.compile(r"(?<![\d.,])\d{1,3}(\.\d{3})+(,\d+)?(?![\d.])"),      # 1.234 / 1.234,5
            re.compile(r"(?<![\d.,\w])\d+,\d{1,2}(?![\d,])"),                  # 12,5 (a decimal comma)
-           re.compile(r"(?<![\w])\d+(\.\d+)?[kG](?![\w])")],
+           re.compile(r"(?<![\w/])\d+(\.\d+)?[kG](?![\w])")],
 }
 
 

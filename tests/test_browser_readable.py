@@ -33,9 +33,6 @@ OPEN = [
     (r"^English in the Indonesian UI: 'Upload' in 'Upload'$",
      "Streamlit's upload button keeps its English word as its accessible name (drawn at size 0, "
      "'Unggah' drawn in its place); Streamlit offers no parameter for it"),
-    (r"^table: number against the UI language \((id|en)\): '-?\d+[.,]\d{3}' in '-?1?\d{2}[.,]\d{3}'$",
-     "coordinates (lat/lon) with 3 decimals read like a thousands group: written right for the "
-     "language, ambiguous to a reader; show them with 4 decimals"),
 ]
 
 

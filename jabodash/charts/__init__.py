@@ -243,12 +243,29 @@ def replace_source(fig: go.Figure, text: str, lang: str, width: int | None = Non
     return fig
 
 
+HALF_SOURCE_WIDTH = 52   # a chart in one of two columns: the source starts at the plot area, after the labels
+
+
+def narrow_source(fig: go.Figure, lang: str, width: int = HALF_SOURCE_WIDTH) -> go.Figure:
+    """Re-wrap a figure's source line for a chart drawn in a half-width column (the line is
+    anchored at the plot area's left edge, so the labels' width is lost to it too)."""
+    prefix = t("chart.source", lang) + ":"
+    for a in fig.layout.annotations:
+        text = str(a.text or "")
+        if text.startswith(prefix):
+            before = text.count("<br>") + 1
+            lines = wrap_lines(" ".join(text.split("<br>")), width)   # already escaped text, re-broken only
+            a.text = "<br>".join(lines)
+            fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * (len(lines) - before)))
+    return fig
+
+
 def layout_source_below(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int,
                         below: int = 0, top: int = 110) -> go.Figure:
     """base_layout without its one-line source; the source goes below the plot area (below
     = pixels taken by tick labels and axis titles), wrapped, with room made for it."""
     fig = base_layout(fig, title, subtitle, "", lang, height=height)
-    n_lines = add_source(fig, source, lang, width=130, below=below + 8, y=0, make_room=False)
+    n_lines = add_source(fig, source, lang, width=SOURCE_WIDTH, below=below + 8, y=0, make_room=False)
     fig.update_layout(height=height + 16 * n_lines,
                       margin=dict(t=top, b=below + 20 + 16 * n_lines),
                       title=dict(yref="container", y=1, yanchor="top", pad=dict(t=14)))

@@ -59,9 +59,11 @@ class Parts:
         metro = kependudukan.density_metro(self.store, year, rs)
         density = self.store.values(density_ind.id, year, rs)
         fig = charts.ranking_bar(density, density_ind, year, lang, metro.value, highlight=self.regions)
-        fig = charts.replace_source(fig, kependudukan.density_source(census, year, lang), lang, width=68)
+        fig = charts.replace_source(fig, kependudukan.density_source(census, year, lang), lang,
+                                    width=charts.HALF_SOURCE_WIDTH)   # half-width column
         return dict(census=census, density_ind=density_ind, metro=metro,
-                    share=self.chart(census_share_bar(census, year, lang), census.rename(columns={"population": "value"}),
+                    share=self.chart(charts.narrow_source(census_share_bar(census, year, lang), lang),
+                                     census.rename(columns={"population": "value"}),
                                      f"population_share_{year}"),
                     density=self.chart(charts.label_room(fig, density["value"]), density, f"population_density_{year}"),
                     table=kependudukan.census_table(census, lang))

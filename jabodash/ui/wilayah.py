@@ -25,7 +25,8 @@ def render(state) -> None:
     dist, basis = source.per_data_version("wilayah.distances", lambda *_: wilayah.distances(
         regions, kab_geo.gdf if kab_geo is not None else None), state.region_set, kab_geo is not None)
     st.caption(t(f"wilayah.distance_{basis}", lang))
-    widgets.table(dist, lang, "wil_distance", decimals={"distance_km": 1}, labels={
+    # coordinates with 4 decimals: "-6,181" would read as a thousands group
+    widgets.table(dist, lang, "wil_distance", decimals={"distance_km": 1, "lat": 4, "lon": 4}, labels={
         "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
         "distance_km": t("wilayah.distance_km", lang)})
 
