@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from appserver import ARTIFACTS, app_server, full_screenshot, open_page, upload_and_use, wait_for_app
+from support.appserver import ARTIFACTS, app_server, full_screenshot, open_page, upload_and_use, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -1,6 +1,6 @@
 """Browser test (issue 27): every page in both languages, and the presenter's steps at 1920x1080,
 read right. One server (boundaries cached, as a planner's laptop has them) and one visit per page
-and language; each visit fails on what tests/readability.py finds: cut text, English in the
+and language; each visit fails on what tests/support/readability.py finds: cut text, English in the
 Indonesian UI, numbers written against the UI language, a console or page error, an axe-core
 serious or critical violation. Screenshots go to test-artifacts/readable-*.png.
 
@@ -9,8 +9,8 @@ reported in the test's output but does not fail it; any other finding does."""
 import re
 
 import pytest
-from appserver import ARTIFACTS, wait_for_app
-from readability import findings, visit
+from support.appserver import ARTIFACTS, wait_for_app
+from support.readability import findings, visit
 from test_browser_peta import geo_server  # noqa: F401  (the module's one server, boundaries cached)
 
 playwright_api = pytest.importorskip("playwright.sync_api")

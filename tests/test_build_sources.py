@@ -8,7 +8,7 @@ import importlib.util
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from support.data import ROOT
 
 spec = importlib.util.spec_from_file_location("build_data", ROOT / "tools" / "build_data.py")
 build_data = importlib.util.module_from_spec(spec)

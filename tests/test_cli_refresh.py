@@ -1,12 +1,12 @@
 """`python -m jabodash refresh bps` end to end, in a subprocess against the loopback WebAPI
-(tests/bps_server.py): JSON schema, exit status, --save, `info --json`, and the key never printed."""
+(tests/support/bps_server.py): JSON schema, exit status, --save, `info --json`, and the key never printed."""
 import json
 import os
 import subprocess
 import sys
 
 import pytest
-from bps_server import DKI, JABAR, KEY, BpsServer, payload
+from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
 
 from jabodash.core.paths import ROOT
 

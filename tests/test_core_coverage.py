@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from conftest import OBS, ROOT, run_page, texts
+from support.apptest import run_page, texts
+from support.data import OBS, ROOT
 
 from jabodash.cli import main as cli_main
 from jabodash.features import data as coverage

@@ -1,14 +1,14 @@
 """The Dukcapil GIS source (jabodash.official.dukcapil) against its loopback stand-in
-(tests/dukcapil_server.py): Kemendagri codes to BPS codes, the 15 regions only, the kecamatan
+(tests/support/dukcapil_server.py): Kemendagri codes to BPS codes, the 15 regions only, the kecamatan
 crosswalk that reports instead of guessing, the CLI. Its faults: tests/test_official_faults.py."""
 import json
 import subprocess
 import sys
 
-import dukcapil_server
 import pytest
-from conftest import ROOT
-from fault_server import FaultServer
+from support import dukcapil_server
+from support.data import ROOT
+from support.fault_server import FaultServer
 
 from jabodash.official import dukcapil
 
@@ -76,3 +76,20 @@ def test_cli_json_and_text(srv):
                            "1", "--lang", "en"], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0 and "covering 3 of the 15 regions" in done.stdout
     assert "your statement" in done.stdout and "3173 KOTA ADM. JAKARTA PUSAT: 1,100,001" in done.stdout
+
+
+def test_data_page_reads_dukcapil_and_says_whose_date_it_is(srv, monkeypatch, tmp_path):
+    from support.apptest import run_page
+    monkeypatch.setenv("JABODASH_DUKCAPIL_URL", srv.base)
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    at = run_page("pages/data.py", lang="en")
+    at.number_input(key="w_duk_year").set_value(2024)
+    at.radio(key="w_duk_semester").set_value(2)
+    at.button(key="duk_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "3 figures (kabkota) for 2024 semester 2, covering 3 of the 15 regions" in captions
+    assert "your statement: Dukcapil's service does not say it" in captions
+    table = next(df.value for df in at.dataframe if "Registered residents" in df.value.columns)
+    assert dict(zip(table["BPS code"], table["Registered residents"])) == {
+        "3173": 1_100_001, "3171": 2_300_002, "3276": 2_100_003}

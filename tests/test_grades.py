@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import OBS, ROOT
+from support.data import OBS, ROOT
 
 from jabodash.core import grades
 from jabodash.store import fit_official_only, get_store, overlay

@@ -1,11 +1,11 @@
 """The BPS WebAPI refresh (jabodash.official) against a loopback server that speaks the documented
-answer format (tests/bps_server.py): the table reader, every fault, the change report, storage
+answer format (tests/support/bps_server.py): the table reader, every fault, the change report, storage
 in the workspace and the layering over the built-in figures, and the key never shown."""
 import json
 
 import pandas as pd
 import pytest
-from bps_server import DKI, JABAR, KEY, BpsServer, payload
+from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
 
 from jabodash.core.paths import DATA_DIR
 from jabodash.geo.regions import RegionMatcher

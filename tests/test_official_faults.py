@@ -1,5 +1,5 @@
 """The fault suite that every outside source runs (issue 28), against loopback stand-ins
-(tests/fault_server.py serves the hostile answers; each source's adapter below serves its own
+(tests/support/fault_server.py serves the hostile answers; each source's adapter below serves its own
 documented format and its own error answers).
 
 Each case refreshes two tables of one source, the second one faulted, and checks: the faulted
@@ -14,10 +14,10 @@ import re
 import time
 from dataclasses import dataclass
 
-import dukcapil_server
 import pytest
-from bps_server import DKI, JABAR, KEY, payload
-from fault_server import FaultServer
+from support import dukcapil_server
+from support.bps_server import DKI, JABAR, KEY, payload
+from support.fault_server import FaultServer
 
 from jabodash.official import client, dukcapil, recipes
 from jabodash.official import fetch as refresh

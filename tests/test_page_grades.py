@@ -7,7 +7,8 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import OBS, ROOT, metric, qp, run_page, texts
+from support.apptest import metric, qp, run_page, texts
+from support.data import OBS, ROOT
 
 DATASETS = pd.read_csv(ROOT / "data" / "datasets.csv", dtype=str, keep_default_na=False)
 

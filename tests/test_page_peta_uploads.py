@@ -6,9 +6,9 @@ import json
 import geopandas as gpd
 import pandas as pd
 import pytest
-from conftest import numbers_back
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
+from support.apptest import numbers_back
 
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.features import unggah

@@ -1,6 +1,7 @@
 """AppTest of the app shell and the overview page (Ringkasan)."""
-from conftest import OBS, REGIONS, metric
 from streamlit.testing.v1 import AppTest
+from support.apptest import metric
+from support.data import OBS, REGIONS
 
 from jabodash.core.paths import ROOT
 

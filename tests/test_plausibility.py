@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 import pytest
-from bps_server import DKI, JABAR, KEY, BpsServer, payload
 from streamlit.testing.v1 import AppTest
+from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
 
 from jabodash.core import plausibility
 from jabodash.core.catalog import load_catalog, load_ranges, valid_range
@@ -170,7 +170,7 @@ def test_upload_page_shows_the_checks_beside_the_figures():
 
 
 def test_data_page_shows_refused_cells_flags_coverage_and_limits(tmp_path, monkeypatch):
-    from conftest import run_page
+    from support.apptest import run_page
     ipm = payload(413, "[Metode Baru] Indeks Pembangunan Manusia", "", DKI + JABAR, [2024],
                   {("3271", 2024): "99,5", ("3201", 2024): "1e308"})
     monkeypatch.delenv("JABODASH_BPS_KEY", raising=False)

@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
+from support.data import ROOT
 
 from jabodash.cluster import procs, proxy
 from jabodash.cluster.supervisor import Cluster, ClusterError

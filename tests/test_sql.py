@@ -582,7 +582,7 @@ def test_sync_uploads_follows_the_session(db_path, upload):
         assert sb.run("SELECT a FROM upload_a").df["a"][0] == 5
         assert not sb.run("SELECT * FROM upload_b").ok
         sb.sync_uploads({})
-        assert sb.uploads == [] and [r.kind for r in sb.schema()] == ["table"] * 7 + ["view"] * 7
+        assert sb.uploads == [] and [r.kind for r in sb.schema()] == ["table"] * len(BUILTIN_TABLES) + ["view"] * len(BUILTIN_VIEWS)
 
 
 def test_limits_come_from_arguments_or_the_environment(db_path, monkeypatch):

@@ -7,7 +7,7 @@ import os
 
 import pandas as pd
 import pytest
-from conftest import wait_until
+from support.browser import wait_until
 
 from jabodash.cluster import procs
 from jabodash.sql import Sandbox, live_workers, reap, set_session_probe

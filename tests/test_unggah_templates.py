@@ -6,7 +6,7 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import OBS, REGIONS
+from support.data import OBS, REGIONS
 
 from jabodash.core.catalog import load_catalog
 from jabodash.core.paths import ROOT

@@ -6,7 +6,7 @@ them) and draws gaps as gaps: a region without a figure keeps its place, labelle
 The package: this module holds what every chart shares (layout, the source line and the short
 source names it is made of, separators, the st.plotly_chart PNG config, gap cells) and the two
 general charts (ranking bar, trend lines); the charts of one page live in the module named by
-the page's URL slug: maps (Peta, Wilayah, Presentasi), kependudukan, layanan, kerjasama,
+the page's URL slug: peta (the maps of Peta, Wilayah and Presentasi), kependudukan, layanan, kerjasama,
 bandingkan, data.
 """
 from __future__ import annotations

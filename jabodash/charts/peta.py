@@ -445,12 +445,6 @@ def _title_lines(title: str, style: Style) -> list[str]:
     return lines
 
 
-def _footer_chars(style: Style) -> int:
-    """Characters of a footer line that fit the narrowest figure of the mode (the map's column at a
-    1280 px laptop screen, or the presenter's 1800 px) in the footer's type size."""
-    return int((700 if style is NORMAL else style.width) / (0.56 * style.footer))
-
-
 def _wrapped(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
 
@@ -459,8 +453,9 @@ def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: 
               height: int, legend_title: str) -> go.Figure:
     """Title and subtitle at the top, footer lines (source, attribution, notes) at the bottom,
     legend on the right: all inside the figure, so exports keep them."""
-    # each footer line wrapped to the figure (a long source line ran off the right edge)
-    footer = [part for line in footer if line for part in _wrapped(line, _footer_chars(style))]
+    # long source lines wrap instead of running past the figure's right edge (about 6.5 px a character)
+    chars = int(style.width / (style.footer * 0.8))
+    footer = [part for line in footer if line for part in _wrapped(line, chars)]
     lines = _title_lines(title, style)
     title, subtitle = "<br>".join(_esc(line) for line in lines), _esc(subtitle)
     extra = (len(lines) - 1) * round(style.title * 1.3)  # Plotly raises a title's block by its extra lines
@@ -557,8 +552,11 @@ def tile_map(values: pd.DataFrame, ind, year, lang: str, classes: Classes, title
         spec.add_trace("scatter", **trace)
     # labels (black or white by contrast) that also carry the hover of the whole tile
     names = df["abbr"] if labels == "abbr" else df["short_name"].map(_wrap)
-    text = [f"<span style='font-size:{style.label_small}px'>{n}</span><br><b>{v}</b>"
-            for n, v in zip(names, df["label_value"])]
+    # "no data" in the small size: in bold at the value's size it overruns the tile (many with the
+    # switch "official figures only" on); the hatching already marks the gap
+    small = f"<span style='font-size:{style.label_small}px'>"
+    text = [f"{small}{n}</span><br>" + (f"{small}{v}</span>" if gap else f"<b>{v}</b>")
+            for n, v, gap in zip(names, df["label_value"], df["value"].isna())]
     text_colour = [palette.text_on(c) for c in df["colour"]]
     spec.add_trace(
         "scatter", x=df["col"].tolist(), y=(-df["row"]).tolist(), mode="text", text=text, textposition="middle center",

@@ -43,10 +43,8 @@ def run(args) -> int:
     key, _ = keys.resolve_key()
     if not key:
         return _fail(t("data.refresh.cli.no_key", lang), args.json)
-    result = fetch.run(chosen, key, progress=None if args.json else _progress(lang))
-    if result.records:
-        from jabodash.store import get_store
-        fetch.compare(result, fetch.builtin_figures(get_store(), recipes.indicators(chosen)))
+    from jabodash.store import get_store
+    result = fetch.refresh(get_store(), chosen, key, progress=None if args.json else _progress(lang))
     saved = _save(result, args) if args.save and result.records and not result.bad_key else None
     if args.json:
         json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)

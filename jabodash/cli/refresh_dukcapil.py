@@ -42,24 +42,5 @@ def run(args) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
-        print(report_text(out, args.lang))
+        print(dukcapil.report_text(out, args.lang))
     return result.exit_code
-
-
-def report_text(out: dict, lang: str) -> str:
-    lines = [t("dukcapil.cli.summary", lang, n=len(out["records"]) + len(out["kecamatan"]), level=out["level"],
-               year=out["year"], semester=out["semester"], regions=out["regions"], refused=len(out["refused"]),
-               gaps=len(out["gaps"]), outside=out["outside_dropped"])]
-    lines.append(t("dukcapil.cli.date", lang))
-    for rec in out["records"]:
-        lines.append(f"  {rec['region_code']} {rec['name']}: {rec['value']:,.0f}")
-    cross = out.get("crosswalk")
-    if cross is not None:
-        lines.append(t("dukcapil.cli.crosswalk", lang, matched=len(cross["matched"]), unmatched=len(cross["unmatched"])))
-        for kec in cross["unmatched"][:100]:
-            lines.append(f"  ? {kec['kemendagri_code']} {kec['name']} ({kec['parent_code']})")
-    for cell in out["refused"]:
-        lines.append(f"  ! {cell['code']} {cell['name']}: '{cell['raw']}' ({cell['reason']})")
-    for err in out["errors"]:
-        lines.append("  ! " + t(f"data.refresh.error.{err['kind']}", lang, detail=err.get("detail") or ""))
-    return "\n".join(lines)

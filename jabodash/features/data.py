@@ -354,11 +354,9 @@ def bps_refresh(store, given_key: str | None, indicators: list[str], remember: b
     from jabodash.official import fetch, keys, recipes
     key, origin = keys.resolve_key(given_key)
     chosen = recipes.select(recipes.load(), indicators)
-    result = fetch.run(chosen, key, progress=progress)
+    result = fetch.refresh(store, chosen, key, progress=progress)
     if remember and origin == "page" and not result.bad_key:
         keys.save_key(key)
-    if result.records:
-        fetch.compare(result, fetch.builtin_figures(store, recipes.indicators(chosen)))
     return result
 
 
@@ -502,3 +500,26 @@ def core_matrix(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     table = table.reindex(index=list(CORE_INDICATORS), columns=order)
     table.index = [names.get(i, i) for i in table.index]
     return table
+
+
+def dukcapil_report(year: int, semester: int, level: str, lang: str):
+    """Read Dukcapil's GIS service (jabodash.official.dukcapil) and put its report in words and
+    tables: (lines, figures, kecamatan without a crosswalk match)."""
+    from jabodash.official import dukcapil
+    result = dukcapil.run(year, semester, level)
+    out = result.to_json()
+    unmatched = []
+    if level == "kecamatan" and result.kecamatan:
+        matched, unmatched = dukcapil.crosswalk_kecamatan(result.kecamatan, dukcapil.bps_kecamatan_from_cache())
+        out["crosswalk"] = {"matched": matched, "unmatched": unmatched}
+    lines = [line for line in dukcapil.report_text(out, lang).splitlines() if not line.startswith("  ")]
+    lines += [line.strip() for line in dukcapil.report_text(out, lang).splitlines() if line.startswith("  !")]
+    rows = out["records"] or out["kecamatan"]
+    col = {k: t(f"dukcapil.page.col.{k}", lang) for k in ("code", "kemendagri", "name", "value")}
+    table = pd.DataFrame({col["code"]: [r.get("region_code") or r.get("parent_code") for r in rows],
+                          col["kemendagri"]: [r.get("kemendagri_code") for r in rows],
+                          col["name"]: [r.get("name") for r in rows], col["value"]: [r.get("value") for r in rows]})
+    missing = pd.DataFrame({col["kemendagri"]: [u["kemendagri_code"] for u in unmatched],
+                            col["name"]: [u["name"] for u in unmatched],
+                            t("dukcapil.page.col.bps_names", lang): [", ".join(u["bps_names"][:12]) for u in unmatched]})
+    return lines, table, missing

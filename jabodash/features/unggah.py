@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping, MutableMapping
 from datetime import date
 from functools import lru_cache
 
@@ -43,11 +44,13 @@ from jabodash.ingest import (
 # the one point-counting path lives in jabodash.ingest.points; the upload page calls it as unggah.<name>
 from jabodash.ingest import cached_boundaries as cached_boundaries
 from jabodash.ingest import point_records as point_records
+from jabodash.store import shelf
 
 RAW_KEY = "_jabodash_upload_raw"
 MAPPING_KEY = "_jabodash_upload_mapping"
 SESSION_KEY = "_jabodash_uploads"
-PREFIX = "upload."
+PREFIX = shelf.UPLOAD_PREFIX
+is_uploaded = shelf.is_uploaded   # the id of an uploaded indicator (jabodash.store.shelf)
 SKIP = "__skip__"
 AUTO = ""
 DIRECTIONS = ("higher", "lower", "neutral")
@@ -103,10 +106,6 @@ def saved_summary(meta: dict, lang: str) -> str:
     span = f"{years[0]}–{years[-1]}" if years else "–"
     return (f"{meta.get('indicator')} ({meta.get('unit') or '–'}) · {span} · {meta.get('rows', 0)} "
             f"{t('ingest.label.records', lang)} · {meta.get('filename')} · {meta.get('source') or ''}")
-
-
-def is_uploaded(indicator_id) -> bool:
-    return isinstance(indicator_id, str) and indicator_id.startswith(PREFIX)
 
 
 def options_from(widgets: dict, mapping: dict | None = None) -> IngestOptions:
@@ -422,3 +421,49 @@ def plausibility_tables(result: IngestResult, records: pd.DataFrame | None, unit
     summary = t("unggah.plaus.summary", lang, coverage=first + (f" (+{more})" if more > 0 else ""),
                 n=rep["flag_count"])
     return cov, flags, [u["text"] for u in rep["unit_flags"]], summary
+
+
+# ---------------------------------------------------------------------------
+# Unsaved uploads across a worker change: a marker in the URL says the browser had some.
+# A session's unsaved uploads live in its worker's memory. When that worker dies, the proxy sends
+# the browser to another worker (jabodash.cluster), where a new session starts from the URL: the
+# view comes back, the uploads do not. While a session holds unsaved uploads, unsaved_marker adds
+# ``unsaved=1`` to the URL the page writes; a session that starts with that marker but without
+# uploads has lost them (worker change or reload), and the pages say so (jabodash.ui.shell).
+# ---------------------------------------------------------------------------
+
+MARKER_PARAM = "unsaved"
+LOST_KEY = "_jabodash_uploads_lost"
+
+
+def has_unsaved(session: Mapping) -> bool:
+    """True when the session holds an uploaded file or uploads used in it (saved or not: the
+    file uploader's file itself is per session)."""
+    return bool(session.get(SESSION_KEY)) or bool(session.get(RAW_KEY))
+
+
+def unsaved_marker(session: Mapping) -> dict[str, str]:
+    """The URL parameter to add while the session holds uploads ({} otherwise)."""
+    return {MARKER_PARAM: "1"} if has_unsaved(session) else {}
+
+
+def take_unsaved_marker(params: MutableMapping) -> bool:
+    """Remove the marker from parsed URL parameters; True when it was there."""
+    return params.pop(MARKER_PARAM, None) is not None
+
+
+def note_reconnect(had_marker: bool, session: MutableMapping) -> bool:
+    """Record a loss: the URL had the marker but this session has no uploads. Returns True when
+    the loss is new in this run. A new upload clears it."""
+    if has_unsaved(session):
+        session.pop(LOST_KEY, None)
+        return False
+    if had_marker and not session.get(LOST_KEY):
+        session[LOST_KEY] = True
+        return True
+    return False
+
+
+def uploads_lost(session: Mapping) -> bool:
+    """True while the session knows that its earlier uploads were lost (until a new upload)."""
+    return bool(session.get(LOST_KEY)) and not has_unsaved(session)

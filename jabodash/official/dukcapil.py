@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from jabodash.core.catalog import valid_range
+from jabodash.core.i18n import t
 from jabodash.geo.regions import kemendagri_to_bps, load_regions
 from jabodash.official import http_client
 from jabodash.official.parse import number
@@ -240,3 +241,23 @@ def bps_kecamatan_from_cache() -> list[tuple[str, str, str]]:
         return []
     codes, names = cached.gdf["code"].astype(str), cached.gdf["name"].astype(str)
     return [(c, n, c[:4]) for c, n in zip(codes, names) if re.fullmatch(r"\d{7}", c)]
+
+
+def report_text(out: dict, lang: str) -> str:
+    """A refresh's JSON report (:meth:`DukcapilRefresh.to_json`, with ``crosswalk``) in words."""
+    lines = [t("dukcapil.cli.summary", lang, n=len(out["records"]) + len(out["kecamatan"]), level=out["level"],
+               year=out["year"], semester=out["semester"], regions=out["regions"], refused=len(out["refused"]),
+               gaps=len(out["gaps"]), outside=out["outside_dropped"])]
+    lines.append(t("dukcapil.cli.date", lang))
+    for rec in out["records"]:
+        lines.append(f"  {rec['region_code']} {rec['name']}: {rec['value']:,.0f}")
+    cross = out.get("crosswalk")
+    if cross is not None:
+        lines.append(t("dukcapil.cli.crosswalk", lang, matched=len(cross["matched"]), unmatched=len(cross["unmatched"])))
+        for kec in cross["unmatched"][:100]:
+            lines.append(f"  ? {kec['kemendagri_code']} {kec['name']} ({kec['parent_code']})")
+    for cell in out["refused"]:
+        lines.append(f"  ! {cell['code']} {cell['name']}: '{cell['raw']}' ({cell['reason']})")
+    for err in out["errors"]:
+        lines.append("  ! " + t(f"data.refresh.error.{err['kind']}", lang, detail=err.get("detail") or ""))
+    return "\n".join(lines)

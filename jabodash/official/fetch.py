@@ -16,10 +16,10 @@ import pandas as pd
 
 from jabodash.core.catalog import load_catalog
 from jabodash.geo.regions import RegionMatcher
+from jabodash.official import checks
 from jabodash.official import client as client_mod
-from jabodash.official import plausibility
 from jabodash.official.parse import TableError, read_table
-from jabodash.official.recipes import Recipe
+from jabodash.official.recipes import Recipe, indicators
 
 SCHEMA = "jabodash.refresh/1"
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -125,7 +125,7 @@ def _one(client, recipe: Recipe, matcher, out: Refresh, merged: dict, key: str) 
                        "gaps": table.gaps, "text_gaps": table.text_gaps[:20],
                        "label_mismatches": table.label_mismatches, "skipped_years": table.skipped_years,
                        "refused": table.refused, "regions": table.regions(),
-                       "unit_flag": plausibility.unit_flag(recipe, table.unit)})
+                       "unit_flag": checks.unit_flag(recipe, table.unit)})
     for fig in table.figures:
         _merge(merged, out, recipe, fig, source)
     return True
@@ -164,7 +164,7 @@ def compare(refresh: Refresh, builtin: pd.DataFrame) -> dict:
             changes["same"] += 1
         else:
             changes["changed"].append({**row, "old_value": found[0], "old_source": found[1]})
-    plausibility.flag_changes(refresh, changes, builtin)
+    checks.flag_changes(refresh, changes, builtin)
     refresh.changes = changes
     return changes
 
@@ -172,3 +172,12 @@ def compare(refresh: Refresh, builtin: pd.DataFrame) -> dict:
 def builtin_figures(store, indicators: list[str]) -> pd.DataFrame:
     """The built-in observed figures of ``indicators`` with their source (queries/official_builtin.sql)."""
     return store.query("official_builtin", indicators=list(indicators))
+
+
+def refresh(store, chosen: list[Recipe], key: str | None, progress: Callable | None = None) -> Refresh:
+    """A refresh's steps, written once for the command line and the Data & metode page: every chosen
+    recipe's table read (:func:`run`), then the figures compared with the built-in ones."""
+    out = run(chosen, key, progress=progress)
+    if out.records:
+        compare(out, builtin_figures(store, indicators(chosen)))
+    return out

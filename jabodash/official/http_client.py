@@ -7,7 +7,7 @@ What it guarantees, whatever the server answers:
   goes only to the origin (scheme, host, port) of its source's base URL.
 * **Credentials never leave for another host**: a redirect to another origin is refused (kind
   ``redirect``) and said; the credentials (a key in the path, as BPS requires) are never in a
-  message, a kept URL or a log line (:func:`scrub`, :func:`redact`). Same-origin redirects are
+  message, a kept URL or a log line (:func:`scrub`; this module logs no URL). Same-origin redirects are
   followed (at most :data:`MAX_REDIRECTS`).
 * **Deadlines**: a per-read timeout, a deadline per table (``table_deadline_s``: an answer dripped
   a byte a second stops there) and one per run (``run_deadline_s``), both in :class:`Limits` and
@@ -131,12 +131,6 @@ def scrub(text: str, secrets) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
-
-
-def redact(url: str, secrets) -> str:
-    """A URL fit for a log line or a report: secrets replaced, query values of key-like names too."""
-    url = scrub(url, secrets)
-    return re.sub(r"(?i)([?&](?:key|token|apikey|api_key)=)[^&#]*", r"\1***", url)
 
 
 def _origin(url: str) -> tuple[str, str, int]:

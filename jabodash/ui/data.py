@@ -41,6 +41,7 @@ def render(state) -> None:
         st.dataframe(data.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
                      column_config={t("data.col.link", lang): st.column_config.LinkColumn()})
     refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
+    dukcapil_section(lang)  # Dukcapil GIS (jabodash.official.dukcapil): a report, not saved yet
     shell.sync_url(state)
 
 
@@ -238,3 +239,30 @@ def _bps_saved(lang: str) -> None:
         if right.button(t("data.refresh.toggle", lang), key=f"bps_toggle_{ds_id}"):
             data.bps_set_precedence(ds_id, not on)
             st.rerun()
+
+
+_DUKCAPIL_RESULT = "_jabodash_dukcapil_refresh"
+
+
+def dukcapil_section(lang: str) -> None:
+    """Registered population from Dukcapil's GIS service: the user states year and semester (the
+    service does not say them), the report shows the figures, refusals and the kecamatan crosswalk."""
+    with st.expander(t("dukcapil.page.section", lang)):
+        st.caption(t("dukcapil.page.intro", lang))
+        c1, c2, c3 = st.columns(3)
+        year = c1.number_input(t("dukcapil.page.year", lang), min_value=2000, max_value=2100, value=2025, step=1,
+                               key="w_duk_year")
+        semester = c2.radio(t("dukcapil.page.semester", lang), (1, 2), horizontal=True, key="w_duk_semester")
+        level = c3.radio(t("dukcapil.page.level", lang), ("kabkota", "kecamatan"), horizontal=True,
+                         key="w_duk_level", format_func=lambda v: t(f"dukcapil.page.level_{v}", lang))
+        if st.button(t("dukcapil.page.run", lang), key="duk_run"):
+            st.session_state[_DUKCAPIL_RESULT] = data.dukcapil_report(int(year), int(semester), level, lang)
+        found = st.session_state.get(_DUKCAPIL_RESULT)
+        if found is not None:
+            lines, table, unmatched = found
+            for line in lines:
+                st.caption(md_escape(line, 800))
+            if len(table):
+                st.dataframe(table, hide_index=True, key="duk_table")
+            if len(unmatched):
+                st.dataframe(unmatched, hide_index=True, key="duk_unmatched")

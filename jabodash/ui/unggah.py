@@ -11,6 +11,8 @@ from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
 from jabodash.store import save_notes, shelf
+from jabodash.ui import kerjasama as kerjasama_ui
+from jabodash.ui import sasaran as sasaran_ui
 from jabodash.ui import shell, source, widgets, workspace
 
 
@@ -24,6 +26,7 @@ def render(state) -> None:
         files = source.per_data_version("unggah.starter_files", lambda *_: unggah.starter_files(lang), lang)   # not per session
         for col, (key, label, data, filename, mime) in zip(st.columns(4), files):
             col.download_button(label, data, file_name=filename, mime=mime, key=key)
+        sasaran_ui.template_button(lang)   # a targets file: indicator, region, target year, value, source
 
     up = widgets.file_uploader(t("unggah.uploader", lang), lang, type=["csv", "tsv", "txt", "xlsx"], key="u_file")
     if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget the old corrections
@@ -33,12 +36,16 @@ def render(state) -> None:
             del ss[key]
     unggah.restore(ss)
     raw = ss.get(unggah.RAW_KEY)
+    if sasaran_ui.is_targets_upload(raw):   # a targets file: checked and used as targets, not read as figures
+        sasaran_ui.take_upload(raw, lang)
+        raw = None
     if raw:
         result, meta, records = report(raw, lang)
         if result.ok:
             describe_and_use(result, meta, records, raw, lang)
     st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
     workspace.saved_datasets(lang)
+    kerjasama_ui.upload_section(lang)   # agreement files join the cooperation register
     unggah.keep(ss)
     shell.sync_url(state)
 

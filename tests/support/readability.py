@@ -1,5 +1,5 @@
 """What a reader trips over on a page, measured in the browser (used by test_browser_readable.py
-and runnable by hand for screenshots: ``python tests/readability.py URL OUTDIR``).
+and runnable by hand for screenshots: ``python tests/support/readability.py URL OUTDIR``).
 
 One call, ``findings(page, lang)``, returns a list of human-readable problems:
 - cut text: a button, caption, label, metric or source line whose text is wider than its box
@@ -142,7 +142,7 @@ def visit(browser, url: str, width: int = 1440, height: int = 900, wait_ms: int 
     """A new page on url with console errors and page errors collected; outside requests aborted."""
     from urllib.parse import urlparse
 
-    from appserver import wait_for_app
+    from support.appserver import wait_for_app
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     host = urlparse(url).hostname
@@ -163,9 +163,10 @@ if __name__ == "__main__":   # by hand: screenshots and findings of every page
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from appserver import CHROMIUM, CHROMIUM_ARGS
+    sys.path.insert(0, str(Path(__file__).parent.parent))
     from playwright.sync_api import sync_playwright
+
+    from support.appserver import CHROMIUM, CHROMIUM_ARGS
 
     base, outdir = sys.argv[1], Path(sys.argv[2])
     only = sys.argv[3:]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 
-from fault_server import LoopbackServer
+from support.fault_server import LoopbackServer
 
 KEY = "testkey0123456789"
 _PATH = re.compile(r"^/v1/api/list/model/data/lang/(\w+)/domain/(\d{4})/var/(\d+)/key/([^/]+)/$")

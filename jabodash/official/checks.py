@@ -1,4 +1,4 @@
-"""Plausibility flags of a refresh (see jabodash.core.plausibility): the unit a table states
+"""Plausibility checks of a refresh (the checks themselves: jabodash.core.plausibility): the unit a table states
 against its recipe, and each new or changed figure against the previous one."""
 from __future__ import annotations
 
