@@ -16,7 +16,7 @@ from test_browser_peta import geo_server  # noqa: F401  (the module's one server
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
-PAGES = ["ringkasan", "peta", "kependudukan", "wilayah", "layanan", "kerjasama", "bandingkan", "data",
+PAGES = ["ringkasan", "peta", "kependudukan", "wilayah", "layanan", "kerjasama", "sasaran", "bandingkan", "data",
          "unggah", "sql", "presentasi"]
 STORY = "jabodetabek_dalam_angka"
 

@@ -171,7 +171,7 @@ if __name__ == "__main__":   # by hand: screenshots and findings of every page
     base, outdir = sys.argv[1], Path(sys.argv[2])
     only = sys.argv[3:]
     outdir.mkdir(parents=True, exist_ok=True)
-    pages = ["ringkasan", "peta", "kependudukan", "wilayah", "layanan", "kerjasama", "bandingkan", "data",
+    pages = ["ringkasan", "peta", "kependudukan", "wilayah", "layanan", "kerjasama", "sasaran", "bandingkan", "data",
              "unggah", "sql", "presentasi"]
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
