@@ -76,10 +76,10 @@ ENGLISH = re.compile(
     r"higher is better|lower is better|Rows|Columns|Clear|Running|Loading)\b")
 # numbers written the other language's way
 AGAINST = {
-    "id": [re.compile(r"(?<![\d.,])\d{1,3}(,\d{3})+(\.\d+)?(?![\d,])"),      # 1,234 / 1,234.5
+    "id": [re.compile(r"(?<![\d.,])[1-9]\d{0,2}(,\d{3})+(\.\d+)?(?![\d,])"),  # 1,234 / 1,234.5 (0,245 is a decimal)
            re.compile(r"(?<![\d.,\w])\d+\.\d{1,2}(?![\d.])"),                 # 12.5 (a decimal point)
            re.compile(r"(?<![\w/])\d+(\.\d+)?[kMG](?![\w])")],                # 15k (not "/100k" in a name)
-    "en": [re.compile(r"(?<![\d.,])\d{1,3}(\.\d{3})+(,\d+)?(?![\d.])"),      # 1.234 / 1.234,5
+    "en": [re.compile(r"(?<![\d.,])[1-9]\d{0,2}(\.\d{3})+(,\d+)?(?![\d.])"),  # 1.234 / 1.234,5 (0.245 is a decimal)
            re.compile(r"(?<![\d.,\w])\d+,\d{1,2}(?![\d,])"),                  # 12,5 (a decimal comma)
            re.compile(r"(?<![\w/])\d+(\.\d+)?[kG](?![\w])")],
 }
