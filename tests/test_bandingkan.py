@@ -209,9 +209,9 @@ def test_selection_problems():
 
 
 def test_initial_choices_and_session_cleanup():
-    options = ["3171", "3201", "3276", "3203"]
+    options = ["3171", "3201", "3276", "3203", "3671"]
     assert bandingkan.initial_regions(("3203", "9999"), options) == ["3203"]
-    assert bandingkan.initial_regions((), options) == ["3171", "3276", "3201"]
+    assert bandingkan.initial_regions((), options) == ["3171", "3276", "3671"]
     assert bandingkan.initial_indicators("poverty_rate", ["ipm", "poverty_rate", "unemployment_rate_tpt"]) == \
         ["poverty_rate", "ipm", "unemployment_rate_tpt"]
     assert bandingkan.initial_indicators("population_census", ["ipm", "population_census"]) == ["ipm"]

@@ -63,9 +63,10 @@ def test_a_long_source_line_wraps_between_sources_and_makes_room():
     fig = base_layout(go.Figure(), "Judul", "sub", long, "id")
     text = fig.layout.annotations[0].text
     lines = text.split("<br>")
-    assert len(lines) == 3 and lines[0].startswith("Sumber: BPS SP2020 melalui situs0.example;")
-    assert all(len(line) <= 120 for line in lines) and lines[-1].endswith("situs7.example")
-    assert fig.layout.margin.b == 70 + 14 * 2
+    from jabodash.charts import SOURCE_WIDTH
+    assert len(lines) == 4 and lines[0].startswith("Sumber: BPS SP2020 melalui situs0.example;")
+    assert all(len(line) <= SOURCE_WIDTH for line in lines) and lines[-1].endswith("situs7.example")
+    assert fig.layout.margin.b == 70 + 14 * (len(lines) - 1)
     short = base_layout(go.Figure(), "Judul", "sub", "BPS <b>x</b>", "id")
     assert short.layout.annotations[0].text == "Sumber: BPS &lt;b&gt;x&lt;/b&gt;" and short.layout.margin.b == 70
 

@@ -8,10 +8,10 @@ from jabodash.core.textsafe import md_escape
 
 def test_state_round_trip():
     s = state.ViewState(lang="en", region_set="jabodetabek", indicator="ipm", year=2023,
-                        regions=("3171", "3276"), map_type="geo", classes=4)
+                        regions=("3171", "3276"), map_type="tiles", classes=4)
     params = state.to_params(s)
     assert params == {"lang": "en", "region_set": "jabodetabek", "indicator": "ipm", "year": "2023",
-                      "map_type": "geo", "classes": "4", "regions": "3171,3276"}
+                      "map_type": "tiles", "classes": "4", "regions": "3171,3276"}
     parsed = state.from_params(params, {"ipm"}, {"3171", "3276"})
     assert parsed.state == s and parsed.notices == []
 
@@ -50,7 +50,7 @@ def test_map_extent_and_compare_indicators_round_trip():
     assert params == {"fit": "jakarta", "indicators": "ipm,poverty_rate"}
     assert state.from_params(params, {"ipm", "poverty_rate"}).state == s
     parsed = state.from_params({"fit": "world", "indicators": "ipm,nope,ipm", "basemap": "osm"}, {"ipm"})
-    assert parsed.state.fit == "core" and parsed.state.indicators == ("ipm",)
+    assert parsed.state.fit == "all" and parsed.state.indicators == ("ipm",)
     assert ("fit", "world", "state.notice.invalid") in parsed.notices
     assert ("indicators", "nope", "state.notice.unknown_indicator") in parsed.notices
     # no URL parameter switches the online OpenStreetMap background on

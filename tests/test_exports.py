@@ -81,7 +81,7 @@ def test_presentify_sets_large_type_and_keeps_the_footer(store, cached_boundarie
     fig, data = figure(store, name)
     assert not data.empty
     assert (fig.layout.width, fig.layout.height) == (1920, 1080)
-    assert fig.layout.title.font.size == 40
+    assert fig.layout.title.font.size == views.TITLE_PX
     assert min(all_text_sizes(fig)) >= 20, sorted(all_text_sizes(fig))[:5]
     footers = [a.text for a in fig.layout.annotations if a.yref == "paper" and a.y == 0]
     assert any(text.startswith("Sumber:") for text in footers), footers
@@ -95,9 +95,9 @@ def test_presentify_sets_large_type_and_keeps_the_footer(store, cached_boundarie
 
 def test_presentify_scales_with_the_export_size(store):
     fig, _ = figure(store, "ranking", width=3840, height=2160)
-    assert fig.layout.title.font.size == 80
+    assert fig.layout.title.font.size == 2 * views.TITLE_PX
     small, _ = figure(store, "ranking", width=1280, height=720)
-    assert small.layout.title.font.size == round(40 * 720 / 1080)
+    assert small.layout.title.font.size == round(views.TITLE_PX * 720 / 1080)
 
 
 def test_high_contrast_darkens_bars_and_text(store):

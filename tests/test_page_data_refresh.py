@@ -4,7 +4,7 @@ then shows on the map and in the overview; a refused key shows a message, never 
 import json
 
 import pytest
-from support.apptest import metric, run_page
+from support.apptest import metric, numbers_back, run_page
 from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
 from support.data import OBS
 
@@ -47,7 +47,7 @@ def fetch(at, key, indicators):
 def test_refresh_report_save_then_map_and_overview(bps):
     at = fetch(run_page(DATA), KEY, ["ipm", "poverty_rate"])
     assert any("Selesai: 2 angka dari 1 tabel." == s.value for s in at.success)
-    report = next(df.value for df in at.dataframe if "Nilai baru" in df.value.columns)
+    report = next(numbers_back(df.value, "id") for df in at.dataframe if "Nilai baru" in df.value.columns)
     bogor = report[report["Wilayah"] == "Kota Bogor"].iloc[0]
     old = OBS[(OBS.region_code == "3271") & (OBS.indicator_id == "ipm") & (OBS.year == 2024)].value.iloc[0]
     assert (bogor["Perubahan"], bogor["Nilai lama"], bogor["Nilai baru"]) == ("berubah", old, 99.5)

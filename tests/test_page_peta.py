@@ -192,8 +192,8 @@ def test_profile_table_latest_and_trend():
 def test_map_extent_is_in_the_url_and_osm_never_is(cache):
     at = run(cache, fit="jakarta")
     assert at.selectbox(key="m_fit").value == "jakarta"
-    at.selectbox(key="m_fit").set_value("all").run()
-    assert not at.exception and at.query_params["fit"] == "all"
+    at.selectbox(key="m_fit").set_value("core").run()   # "all" is the default (issue 27): not in the URL
+    assert not at.exception and at.query_params["fit"] == "core"
     at.toggle(key="m_osm").set_value(True).run()
     assert not at.exception
     assert "basemap" not in at.query_params and "osm" not in str(dict(at.query_params))

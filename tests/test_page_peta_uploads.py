@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
+from support.apptest import numbers_back
 
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.features import unggah
@@ -70,7 +71,7 @@ def test_session_upload_is_listed_mapped_and_profiled():
     assert "1.141" in hover and "1.142" not in hover   # Kota Tangerang Selatan (15th) in 2021
     # the region profile lists the upload beside the built-in indicators
     at.selectbox(key="m_region").set_value("3276").run()
-    prof = next(df.value for df in at.dataframe if "trend" in df.value.columns)
+    prof = next(numbers_back(df.value, "id") for df in at.dataframe if "trend" in df.value.columns)
     row = prof[prof["indicator"] == "Jumlah posyandu"]
     assert len(row) == 1 and row["value"].iloc[0] == 1000 + 10 * CODES.index("3276") + 2
     assert row["source"].iloc[0] == "Dinas Kesehatan (uji)"

@@ -269,10 +269,10 @@ def test_add_refuses_too_many_steps():
 
 def test_view_of_state_and_step_state_round_trip():
     view_state = ViewState(lang="en", region_set="jabodetabek", indicator="poverty_rate", year=2023,
-                           map_type="geo", palette="high_contrast", classes=4, regions=("3203",))
+                           map_type="tiles", palette="high_contrast", classes=4, regions=("3203",))
     view = stories.view_of_state(view_state, "map")
     assert view == {"kind": "map", "indicator": "poverty_rate", "year": 2023, "region_set": "jabodetabek",
-                    "map_type": "geo", "classes": 4, "palette": "high_contrast", "regions": ["3203"]}
+                    "map_type": "tiles", "classes": 4, "palette": "high_contrast", "regions": ["3203"]}
     back = stories.step_state(Step(title="t", view=view), "en")
     assert back == view_state.with_(presenter=False, step=None, story=None)
     with pytest.raises(ValueError):

@@ -156,8 +156,16 @@ def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int =
 
 
 def separators(lang: str) -> str:
-    """Plotly's decimal and thousands separators for the UI language."""
-    return ",." if lang == "id" else ".,"
+    """Plotly's decimal and thousands separators for the UI language (core.fmt's, from Babel)."""
+    return fmt.separators(lang)
+
+
+def number_axes(fig: go.Figure) -> go.Figure:
+    """Every numeric axis in full numbers with the UI language's group mark (no "15k": an SI
+    suffix reads as a typo in Indonesian, and 15k vs 15 rb is not a choice Plotly offers)."""
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
+    return fig
 
 
 def plain(text: str) -> str:
@@ -171,7 +179,7 @@ def png_config(filename: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-SOURCE_WIDTH = 120   # characters of the 11 px source line that fit under a full-width chart
+SOURCE_WIDTH = 100   # characters of the 11 px source line that fit under a chart in its column at 1440 px
 
 
 def wrap_lines(text: str, width: int = SOURCE_WIDTH) -> list[str]:
@@ -220,6 +228,7 @@ def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: st
         separators=separators(lang),
         paper_bgcolor="white", plot_bgcolor="white",
     )
+    number_axes(fig)
     add_source(fig, source, lang)
     return fig
 
@@ -234,12 +243,29 @@ def replace_source(fig: go.Figure, text: str, lang: str, width: int | None = Non
     return fig
 
 
+HALF_SOURCE_WIDTH = 52   # a chart in one of two columns: the source starts at the plot area, after the labels
+
+
+def narrow_source(fig: go.Figure, lang: str, width: int = HALF_SOURCE_WIDTH) -> go.Figure:
+    """Re-wrap a figure's source line for a chart drawn in a half-width column (the line is
+    anchored at the plot area's left edge, so the labels' width is lost to it too)."""
+    prefix = t("chart.source", lang) + ":"
+    for a in fig.layout.annotations:
+        text = str(a.text or "")
+        if text.startswith(prefix):
+            before = text.count("<br>") + 1
+            lines = wrap_lines(" ".join(text.split("<br>")), width)   # already escaped text, re-broken only
+            a.text = "<br>".join(lines)
+            fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * (len(lines) - before)))
+    return fig
+
+
 def layout_source_below(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int,
                         below: int = 0, top: int = 110) -> go.Figure:
     """base_layout without its one-line source; the source goes below the plot area (below
     = pixels taken by tick labels and axis titles), wrapped, with room made for it."""
     fig = base_layout(fig, title, subtitle, "", lang, height=height)
-    n_lines = add_source(fig, source, lang, width=130, below=below + 8, y=0, make_room=False)
+    n_lines = add_source(fig, source, lang, width=SOURCE_WIDTH, below=below + 8, y=0, make_room=False)
     fig.update_layout(height=height + 16 * n_lines,
                       margin=dict(t=top, b=below + 20 + 16 * n_lines),
                       title=dict(yref="container", y=1, yanchor="top", pad=dict(t=14)))
@@ -294,7 +320,7 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
     subtitle = fmt.joined(ind.unit(lang), year, t("common.coverage", lang, covered=covered, total=len(df)))
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
-                     tickformat=",~r", range=value_range(df["value"]))
+                     tickformat=",~r", range=value_range(df["value"], texts=text))
     return base_layout(fig, ind.name(lang), subtitle, sources_line(df, lang), lang,
                        height=max(360, 120 + 30 * len(df)))
 
@@ -302,17 +328,33 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
 def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Figure:
     """Widen a horizontal bar chart's value axis so that labels outside the bars fit."""
     top = pd.to_numeric(values, errors="coerce").max()
+    texts = [x for trace in fig.data if getattr(trace, "type", "") == "bar" for x in (trace.text or ())]
+    factor = max(factor, 1 + label_share(texts)) if texts else factor
     if pd.notna(top) and top > 0:
         fig.update_xaxes(range=[0, float(top) * factor])
     return fig
 
 
-def value_range(values: pd.Series, room: float = 0.18) -> list[float] | None:
+LABEL_PLOT_PX = 520   # the narrowest plot area of a bar chart (its column at a 1280 px screen)
+
+
+def label_share(texts, font_px: int = 12, plot_px: int = LABEL_PLOT_PX) -> float:
+    """The share of the value axis that the longest outside label needs beyond its bar, from its
+    length (a "5.427.068 · 16,1%" label was cut by a fixed 18 % room)."""
+    longest = max((len(str(x)) for x in texts if x), default=0)
+    width = 0.62 * font_px * longest + 8
+    return width / max(plot_px - width, 100.0)
+
+
+def value_range(values: pd.Series, room: float = 0.18, texts=None) -> list[float] | None:
     """An axis range from zero (or the lowest negative value) to the highest value, with
-    ``room`` on the outer sides for the value labels drawn outside the bars."""
+    ``room`` on the outer sides for the value labels drawn outside the bars (more when
+    ``texts``, the labels, need it)."""
     v = pd.to_numeric(values, errors="coerce").dropna()
     if v.empty:
         return None
+    if texts is not None:
+        room = max(room, label_share(texts))
     low, high = min(0.0, float(v.min())), max(0.0, float(v.max()))
     span = (high - low) or 1.0
     return [low - room * span if low < 0 else 0.0, high + room * span if high > 0 else 0.0]

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from jabodash.charts import base_layout, separators, sources_line, sources_text
+from jabodash.charts import base_layout, label_share, separators, sources_line, sources_text
 from jabodash.core import fmt, palette
 from jabodash.core.i18n import t
 
@@ -100,7 +100,7 @@ def census_share_bar(frame: pd.DataFrame, year: int, lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", title=None)
     top = float(df["population"].max()) if covered else 1.0
     fig.update_xaxes(title=t("kependudukan.col.population", lang), gridcolor="#eeeeee",
-                     range=[0, top * 1.45], tickformat=",.0f")
+                     range=[0, top * (1 + max(0.45, label_share(text)))], tickformat=",.0f")
     base_layout(fig, t("kependudukan.share.title", lang), subtitle,
                        sources_line(df.assign(value=df["population"]), lang), lang,
                        height=max(360, 120 + 30 * len(df)))

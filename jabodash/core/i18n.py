@@ -30,6 +30,8 @@ def strings(lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
     folder = LOCALES_DIR / lang
     for path in sorted(folder.glob("*.toml")):
+        if path.name == "phrases.toml":   # data_text's table, not keyed strings
+            continue
         with path.open("rb") as fh:
             _flatten("", tomllib.load(fh), out)
     return out
@@ -49,3 +51,28 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **kwargs) -> str:
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+@lru_cache(maxsize=None)
+def _phrases(lang: str) -> dict[str, str]:
+    """locales/<lang>/phrases.toml: [phrases] "English stock phrase in data/" = "translation"."""
+    path = LOCALES_DIR / lang / "phrases.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return dict(tomllib.load(fh).get("phrases", {}))
+
+
+def data_text(text, lang: str = DEFAULT_LANG):
+    """Stock phrases that data/ and the store write in English (a licence not stated, the
+    derived-figures dataset, grade reasons), in the UI language; any other text (a title, a
+    name, a quote) is data and is returned unchanged. Whole texts and "; "-separated parts match."""
+    if not isinstance(text, str) or not text:
+        return text
+    table = _phrases(normalize_lang(lang))
+    if not table:
+        return text
+    if text in table:
+        return table[text]
+    parts = text.split("; ")
+    return "; ".join(table.get(p, p) for p in parts) if any(p in table for p in parts) else text

@@ -21,6 +21,20 @@ MAX_INDICATORS = 9                  # indicators compared side by side (compare 
 DEFAULT_INDICATOR = "population_census"
 
 
+GOOD_COVERAGE = 0.8   # a default year covers at least this share of the best year's regions
+
+
+def good_year(counts: dict[int, int]) -> int | None:
+    """The year a page opens on: the latest whose coverage is close to the best (>= 80 % of the
+    regions of the best-covered year), so that a newer year with a few figures (a chart that is
+    mostly "no data") is not the default, and an old complete one does not beat a nearly complete
+    newer one."""
+    if not counts:
+        return None
+    best = max(counts.values())
+    return max(y for y, n in counts.items() if n >= GOOD_COVERAGE * best)
+
+
 @dataclass(frozen=True)
 class ViewState:
     lang: str = "id"
@@ -28,12 +42,12 @@ class ViewState:
     indicator: str = DEFAULT_INDICATOR
     year: int | None = None
     level: str = "kabkota"
-    map_type: str = "tiles"
+    map_type: str = "geo"                # geographic where boundaries are cached, else the tile grid
     classification: str = "quantiles"
     classes: int = 5
     palette: str = "default"
     regions: tuple[str, ...] = ()
-    fit: str = "core"
+    fit: str = "all"                     # every region of the set in view (Kab. Cianjur too)
     indicators: tuple[str, ...] = ()   # compare page: every chosen indicator (indicator = the first)
     presenter: bool = False
     official: bool = False             # "official figures only" (jabodash.core.grades): official=1

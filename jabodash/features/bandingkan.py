@@ -40,7 +40,7 @@ Runner = Callable[..., pd.DataFrame]
 
 MIN_REGIONS, MAX_REGIONS = 2, 5
 MIN_INDICATORS, MAX_INDICATORS = 1, 9
-DEFAULT_REGIONS = ("3171", "3276", "3201")
+DEFAULT_REGIONS = ("3171", "3276", "3671")   # a Jakarta city, a West Java and a Banten one, all in the current IPM series
 DEFAULT_INDICATORS = ("population_density_census", "ipm", "poverty_rate", "unemployment_rate_tpt",
                       "population_growth_2010_2020")
 SIMILAR_MIN_SHARED = 3     # a pair of regions is compared on at least this many shared indicators
@@ -104,7 +104,8 @@ def initial_indicators(url_indicator: str | None, options: list[str], url_indica
     """Indicators to preselect: the URL's list (``indicators=``, as a shared compare link has it)
     when it names any valid one; else the URL's indicator first (when it is not the app default),
     then the compare defaults, whose IPM is ``ipm``: the series the region set headlines
-    (jabodash.store.headline.headline_ipm with complete_only: the current one where it covers the set)."""
+    (jabodash.store.headline.headline_ipm: BPS's current series wherever it has figures, never the
+    superseded one by default)."""
     listed = [i for i in url_indicators if i in options]
     if listed:
         return listed[:MAX_INDICATORS]

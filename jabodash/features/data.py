@@ -17,7 +17,7 @@ import pandas as pd
 from jabodash.core import catalog as catalog_mod
 from jabodash.core import grades
 from jabodash.core.catalog import Indicator, load_catalog
-from jabodash.core.i18n import t
+from jabodash.core.i18n import data_text, t
 from jabodash.features import unggah
 from jabodash.store import shelf
 
@@ -81,7 +81,7 @@ def details(ind: Indicator, lang: str) -> list[tuple[str, str]]:
     rows.append((t("common.direction", lang), catalog_mod.direction_label(ind, lang)))
     rows.append((t("data.detail.aggregation", lang), t(f"data.aggregation.{ind.aggregation}", lang)))
     if ind.source_note:
-        rows.append((t("common.source_note", lang), ind.source_note))
+        rows.append((t("common.source_note_en", lang), ind.source_note))   # the data keeper's English note
     return rows
 
 
@@ -102,7 +102,7 @@ def sources_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     Rows of uploads (:func:`uploaded_sources`, with a ``filename`` column) also show the
     original file name, the analyst's source and whether the dataset is saved or session only.
     A missing licence reads "not stated"."""
-    out = {t("data.col.source", lang): frame["title"]}
+    out = {t("data.col.source", lang): [data_text(x, lang) for x in frame["title"]]}
     if "grade" in frame:
         out[t("grade.column", lang)] = [grades.label(g, lang) for g in frame["grade"]]
     if "filename" in frame:
@@ -110,8 +110,8 @@ def sources_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         out[t("data.col.origin", lang)] = frame["origin"].fillna("–")
     out.update({
         t("data.col.link", lang): _link(frame["source_url"]),
-        t("data.col.licence", lang): frame["license"].astype(object).where(frame["license"].notna(),
-                                                                               t("data.licence_none", lang)),
+        t("data.col.licence", lang): [data_text(x, lang) for x in frame["license"].astype(object).where(
+            frame["license"].notna(), t("data.licence_none", lang))],
         t("data.col.figures", lang): frame["figures"],
         t("data.col.years", lang): [_span_text(a, b) for a, b in zip(frame["first_year"], frame["last_year"])],
         t("data.col.inputs", lang): [", ".join(x) for x in frame["indicators"]],
@@ -130,11 +130,11 @@ def _link(urls: pd.Series) -> pd.Series:
 def datasets_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """All loaded datasets for display (queries/datasets.sql)."""
     return pd.DataFrame({
-        t("data.col.source", lang): frame["title"],
+        t("data.col.source", lang): [data_text(x, lang) for x in frame["title"]],
         t("grade.column", lang): [grades.label(g, lang) for g in frame["grade"]],
         t("data.col.link", lang): _link(frame["source_url"]),
-        t("data.col.licence", lang): frame["license"].astype(object).where(frame["license"].notna(),
-                                                                               t("data.licence_none", lang)),
+        t("data.col.licence", lang): [data_text(x, lang) for x in frame["license"].astype(object).where(
+            frame["license"].notna(), t("data.licence_none", lang))],
         t("data.col.figures", lang): frame["rows"],
         t("data.col.id", lang): frame["id"],
     })

@@ -50,11 +50,17 @@ def without_data(cov: pd.DataFrame, lang: str) -> list[str]:
     return [catalog[i].name(lang) for i in ids]
 
 
-def pick(options_: list[str], wanted: str | None) -> str | None:
+def pick(options_: list[str], wanted: str | None, cov: pd.DataFrame | None = None) -> str | None:
+    """The wanted indicator when offered; else the one whose best year covers the most regions
+    of the set (``cov``: layanan_coverage rows), the default indicator first among equals."""
     if not options_:
         return None
     if wanted in options_:
         return wanted
+    if cov is not None and not cov.empty:
+        best = cov.groupby("indicator_id")["regions_with_value"].max()
+        ranked = sorted(options_, key=lambda i: (-int(best.get(i, 0)), i != DEFAULT_INDICATOR, options_.index(i)))
+        return ranked[0]
     return DEFAULT_INDICATOR if DEFAULT_INDICATOR in options_ else options_[0]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jabodash.charts import peta
+from jabodash.core.i18n import data_text
 from jabodash.geo import classify as classify_mod
 
 
@@ -67,7 +68,7 @@ def profile_table(profile: pd.DataFrame, catalog: dict, lang: str) -> pd.DataFra
         rows.append({"indicator_id": ind_id, "indicator": ind.name(lang) if ind else ind_id,
                      "unit": ind.unit(lang) if ind else "", "year": int(last["year"]),
                      "value": float(last["value"]), "trend": [float(v) for v in part["value"]],
-                     "source": last.get("source") or ""})
+                     "source": data_text(last.get("source") or "", lang)})
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -37,8 +37,13 @@ class Kpi:
     indicator: Indicator
     metro: MetroValue | None
     year: int | None
-    note: str | None = None                    # e.g. which IPM series
+    note: str | None = None                    # e.g. which IPM series and why (behind the help icon)
     missing_names: tuple[str, ...] = ()        # regions without a figure (named when few)
+    series: str | None = None                  # the note in a few words, on the card
+
+    def help_text(self, lang: str) -> str:
+        """The card's help: the full note first, then the definition."""
+        return "\n\n".join(p for p in (self.note, self.indicator.definition(lang)) if p)
 
     def value_text(self, lang: str) -> str:
         mv, ind = self.metro, self.indicator
@@ -61,8 +66,8 @@ class Kpi:
             parts.append(str(self.year))
         if mv is not None:
             parts.append(t("common.coverage", lang, covered=mv.covered, total=mv.total))
-        if self.note:
-            parts.append(self.note)
+        if self.series:
+            parts.append(self.series)
         if self.missing_names:
             parts.append(t("ringkasan.missing", lang, names=", ".join(self.missing_names)))
         return " · ".join(parts)
@@ -96,13 +101,14 @@ def kpis(store: Store, region_set: str, lang: str = "id") -> tuple[Kpi, ...]:
     catalog = load_catalog()
     out = []
     for key, indicator_id in KPI_INDICATORS:
-        note, choice = None, None
+        note, choice, series = None, None, None
         if indicator_id == IPM_OLDER:
             choice = headline_ipm(store, region_set)
             indicator_id, note = choice.indicator_id, choice.note(lang)
+            series = t("ringkasan.ipm.label_current" if choice.is_current else "ringkasan.ipm.label_older", lang)
         ind = catalog[indicator_id]
         year = (choice.current_year if choice is not None and choice.is_current and choice.current_covered < choice.total
                 else best_year(store, indicator_id, region_set))
         mv = metro_value(store, ind, year, region_set) if year is not None else None
-        out.append(Kpi(key, ind, mv, year, note, missing_names(store, mv, region_set)))
+        out.append(Kpi(key, ind, mv, year, note, missing_names(store, mv, region_set), series))
     return tuple(out)

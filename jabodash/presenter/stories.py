@@ -51,7 +51,7 @@ VIEW_KEYS = ("kind", "indicator", "year", "region_set", "level", "map_type", "cl
              "palette", "regions")
 TEXT_KEYS = ("title", "note", "title_en", "note_en")
 STEP_KEYS = TEXT_KEYS + VIEW_KEYS
-STORY_KEYS = ("title", "lang", "description", "step")
+STORY_KEYS = ("title", "lang", "description", "title_en", "description_en", "step")
 _CHOICES = {
     "kind": KINDS,
     "region_set": state_mod.REGION_SETS,
@@ -105,6 +105,15 @@ class Story:
     lang: str = "id"
     description: str = ""
     name: str = "cerita"
+    title_en: str = ""
+    description_en: str = ""
+
+    def title_in(self, lang: str) -> str:
+        """The story's title in the UI language (English when given, else the title as written)."""
+        return (self.title_en or self.title) if lang == "en" else self.title
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_en or self.description) if lang == "en" else self.description
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,6 +254,8 @@ def parse_story(data: bytes | str, name: str = "cerita", indicators: set[str] | 
     if lang not in LANGUAGES:
         raise StoryError("bad_choice", field="lang", value=_short(lang), allowed=", ".join(LANGUAGES))
     description = _text(doc.get("description"), {}, "description", MAX_NOTE)
+    title_en = _text(doc.get("title_en"), {}, "title_en", MAX_TITLE)
+    description_en = _text(doc.get("description_en"), {}, "description_en", MAX_NOTE)
     raw_steps = doc.get("step", [])
     if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
         raise StoryError("steps_not_tables")
@@ -265,7 +276,7 @@ def parse_story(data: bytes | str, name: str = "cerita", indicators: set[str] | 
             note_en=_text(raw.get("note_en"), where, "note_en", MAX_NOTE),
             view=_view(raw, n, indicators, years_of)))
     return Story(title=title, steps=tuple(steps), lang=lang, description=description,
-                 name=name if valid_name(name) else slug(name))
+                 name=name if valid_name(name) else slug(name), title_en=title_en, description_en=description_en)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,8 +310,9 @@ def _toml_value(value: Any) -> str:
 def dump_story(story: Story) -> str:
     """The story as TOML text (UTF-8); parse_story(dump_story(s)) gives s back."""
     lines = [f"title = {toml_string(story.title)}", f"lang = {toml_string(story.lang)}"]
-    if story.description:
-        lines.append(f"description = {toml_string(story.description)}")
+    for key in ("description", "title_en", "description_en"):
+        if getattr(story, key):
+            lines.append(f"{key} = {toml_string(getattr(story, key))}")
     for step in story.steps:
         lines += ["", "[[step]]", f"title = {toml_string(step.title)}"]
         for key in ("note", "title_en", "note_en"):

@@ -46,8 +46,8 @@ EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 SCREEN_HEIGHT = 900          # the figure on the presenter page (fills a 1080 px high screen)
 
 # Presenter sizes at 1920x1080 (pixels)
-TITLE_PX = 40
-SUBTITLE_PX = 26
+TITLE_PX = 32      # below the step's headline (PRESENTER_CSS h3, 48 px): the message leads
+SUBTITLE_PX = 24
 TEXT_PX = 22
 FOOTER_PX = 20
 HC_BAR = "#08306b"           # bars in high contrast (dark navy, 14:1 on white)
@@ -65,7 +65,7 @@ PRESENTER_CSS = """<style>
 [data-testid="stAppViewContainer"] [data-testid="stMain"] { margin-left: 0 !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.3rem !important; }
 [data-testid="stMainBlockContainer"] button p { font-size: 1.2rem !important; }
-[data-testid="stMainBlockContainer"] h3 { font-size: 2.2rem !important; padding: 0.1rem 0 0.1rem 0 !important; }
+[data-testid="stMainBlockContainer"] h3 { font-size: 3rem !important; line-height: 1.15 !important; padding: 0.1rem 0 0.1rem 0 !important; }
 </style>"""
 
 
@@ -218,7 +218,7 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
 
     Sizes are for 1920x1080 and scale with a smaller or larger export (a 3840x2160 image has
     twice the type; on screen, ``width=None``, they stay as at 1920x1080). Every text is at least
-    20 px there: title 40, subtitle 26, axis labels, bar labels and legend 22, source and
+    20 px there: title 32 (below the step's 48 px headline), subtitle 24, axis labels, bar labels and legend 22, source and
     attribution lines 20. The footer lines (source, boundary attribution, notes: paper-anchored
     annotations below the plot) are kept and stacked at the bottom edge."""
     k = 1.0 if width is None else max(0.5, min(width / EXPORT_WIDTH, height / EXPORT_HEIGHT))
@@ -284,12 +284,16 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
     if _has_visible_xaxis(fig):
         axis_px = round(text_px * 1.6) + (round(text_px * 1.8) if layout.xaxis.title.text else 0)
     pad = round(10 * k)
-    bottom = axis_px + pad + line_px * len(footers) + pad
+    # a footer may be a wrapped source of several lines: each takes its own lines' height (the
+    # second line of a source ran into the axis title when every footer counted as one line)
+    n_lines = [str(a.text or "").count("<br>") + 1 for a in footers]
+    bottom = axis_px + pad + line_px * sum(n_lines) + pad
     # footers from the top line down: order of their current offsets (a higher yshift is higher up)
-    ordered = sorted(footers, key=lambda a: -(a.yshift or 0))
-    for i, annotation in enumerate(ordered):
-        annotation.update(y=0, yanchor="bottom", x=0, xanchor="left",
-                          yshift=-(axis_px + pad + line_px * (i + 1)))
+    ordered = sorted(zip(footers, n_lines), key=lambda pair: -(pair[0].yshift or 0))
+    used = 0
+    for annotation, lines in ordered:
+        used += lines
+        annotation.update(y=0, yanchor="bottom", x=0, xanchor="left", yshift=-(axis_px + pad + line_px * used))
     top = round(16 * k) + round(title_px * 1.3) + (round(subtitle_px * 1.5) if subtitle else 0) + round(28 * k)
     right = round(200 * k) if any(getattr(tr, "type", None) == "bar" for tr in fig.data) else round(20 * k)
     fig.update_layout(margin=dict(t=top, b=bottom, l=round(20 * k), r=right))

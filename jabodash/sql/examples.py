@@ -20,6 +20,23 @@ class Example:
     def title(self, lang: str = "id") -> str:
         return self.title_id if lang == "id" and self.title_id else self.title_en
 
+    def sql_for(self, lang: str = "id") -> str:
+        """The query with its comments in the UI language: a ``-- id: ...`` line is the Indonesian
+        of the English comment line(s) before it (the file's SQL stays English for the CLI)."""
+        lines = self.sql.splitlines()
+        if not any(line.startswith("-- id: ") for line in lines):
+            return self.sql
+        out: list[str] = []
+        for line in lines:
+            if line.startswith("-- id: "):
+                if lang == "id":
+                    while out and out[-1].startswith("--"):
+                        out.pop()
+                    out.append("-- " + line[len("-- id: "):])
+            else:
+                out.append(line)
+        return "\n".join(out).strip() + "\n"
+
 
 def examples(folder: Path | None = None) -> list[Example]:
     """The example queries of queries/examples/*.sql (sorted by file name). Each file starts with

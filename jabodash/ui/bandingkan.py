@@ -24,11 +24,11 @@ def render(state) -> None:
     outside = bandingkan.outside_set(state.regions, names, bandingkan.region_choices(src.regions("agglomeration")))
     if outside:
         st.info(t("bandingkan.not_in_set", lang, names=md_escape(", ".join(outside), 200)))
-    bandingkan.init_choice(st.session_state, "w_cmp_regions", list(names),
-                           bandingkan.initial_regions(state.regions, list(names)))
+    first_regions = bandingkan.initial_regions(state.regions, list(names))
+    bandingkan.init_choice(st.session_state, "w_cmp_regions", list(names), first_regions)
     bandingkan.init_choice(st.session_state, "w_cmp_indicators", list(ind_names),
                            bandingkan.initial_indicators(state.indicator, list(ind_names), state.indicators,
-                                                         headline_ipm(src, state.region_set, complete_only=True).indicator_id))
+                                                         _ipm_for(src, state.region_set, first_regions)))
     left, right = st.columns([2, 3])
     chosen = left.multiselect(t("bandingkan.picker.regions", lang), list(names), key="w_cmp_regions",
                               format_func=lambda c: names.get(c, c),
@@ -82,7 +82,7 @@ def comparison(state, src, names, catalog, chosen, indicators) -> None:
     widgets.sources_list(part["used_lines"], lang)
 
     st.subheader(t("bandingkan.section.table", lang))
-    st.dataframe(part["table"], hide_index=True, key="cmp_table")
+    widgets.table(part["table"], lang, "cmp_table")
     widgets.csv_download(part["export"], "jabodash_compare_profile.csv", lang, key="dl_cmp_profile")
 
 
@@ -112,10 +112,21 @@ def similar(state, src, names, catalog, chosen, indicators) -> None:
         "bandingkan.similar", lambda _rs, _lg, i, f: _similar_part(src, state, names, catalog, list(i), f),
         state.region_set, lang, tuple(indicators), focus)
     st.plotly_chart(sim["chart"], key="cmp_similar", config=charts.png_config("jabodash_similar_regions"))
-    st.dataframe(sim["table"], hide_index=True, key="cmp_similar_table")
+    widgets.table(sim["table"], lang, "cmp_similar_table")
     st.caption(t("bandingkan.similar.method", lang, min_regions=bandingkan.SIMILAR_MIN_REGIONS,
                  min_shared=bandingkan.SIMILAR_MIN_SHARED))
     st.caption(t("bandingkan.similar.used_heading", lang) + ": " + md_escape("; ".join(sim["used"]), 1500))
     if sim["left_out"]:
         st.caption(t("bandingkan.similar.left_out_heading", lang) + ": " + md_escape("; ".join(sim["left_out"]), 1500))
     widgets.csv_download(sim["similar"], f"jabodash_similar_{focus}.csv", lang, key="dl_cmp_similar")
+
+
+def _ipm_for(src, region_set: str, regions: list[str]) -> str:
+    """The IPM series the compare page opens with: BPS's current one when its best year has a figure
+    for every preselected region, else the older one (which covers every region of the set)."""
+    choice = headline_ipm(src, region_set)
+    if choice.is_current and choice.current_year is not None:
+        have = src.values(choice.indicator_id, choice.current_year, region_set).dropna(subset=["value"])
+        if set(regions) <= set(have["region_code"]):
+            return choice.indicator_id
+    return headline_ipm(src, region_set, complete_only=True).indicator_id

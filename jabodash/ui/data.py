@@ -220,7 +220,7 @@ def _bps_report(result, lang: str) -> None:
     else:
         wide = {t(f"data.refresh.col.{c}", lang): st.column_config.TextColumn(width="large" if c == "check" else "medium")
                 for c in ("check", "old_source", "new_source")}
-        st.dataframe(report, hide_index=True, key="bps_changes", column_config=wide)
+        widgets.table(report, lang, "bps_changes", column_config=wide)
     first = st.toggle(t("data.refresh.precedence", lang), key="w_bps_precedence",
                       help=t("data.refresh.precedence_help", lang))
     if result.records and st.button(t("data.refresh.save", lang), key="bps_save"):

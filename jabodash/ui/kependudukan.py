@@ -63,9 +63,11 @@ class Parts:
         metro = kependudukan.density_metro(self.store, year, rs)
         density = self.store.values(density_ind.id, year, rs)
         fig = charts.ranking_bar(density, density_ind, year, lang, metro.value, highlight=self.regions)
-        fig = charts.replace_source(fig, kependudukan.density_source(census, year, lang), lang, width=68)
+        fig = charts.replace_source(fig, kependudukan.density_source(census, year, lang), lang,
+                                    width=charts.HALF_SOURCE_WIDTH)   # half-width column
         return dict(census=census, density_ind=density_ind, metro=metro,
-                    share=self.chart(census_share_bar(census, year, lang), census.rename(columns={"population": "value"}),
+                    share=self.chart(charts.narrow_source(census_share_bar(census, year, lang), lang),
+                                     census.rename(columns={"population": "value"}),
                                      f"population_share_{year}"),
                     density=self.chart(charts.label_room(fig, density["value"]), density, f"population_density_{year}"),
                     table=kependudukan.census_table(census, lang))
@@ -133,7 +135,7 @@ class Parts:
                 if ind.id != COUNT:   # the count tab has no definition box
                     widgets.definition_box(ind, lang)
         with st.expander(t("kependudukan.flows.expander", lang)):
-            st.dataframe(part["table"], hide_index=True, key="flows_table")
+            widgets.table(part["table"], lang, "flows_table")
 
 
 def render(state) -> None:
@@ -203,4 +205,4 @@ def _census_section(parts: Parts, year: int, lang: str) -> None:
             st.info(t("kependudukan.density.metro_incomplete", lang, covered=metro.covered, total=metro.total))
         widgets.definition_box(part["density_ind"], lang)
     with st.expander(t("kependudukan.table.expander", lang, year=year)):
-        st.dataframe(part["table"], hide_index=True, key="census_table")
+        widgets.table(part["table"], lang, "census_table")

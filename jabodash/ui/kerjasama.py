@@ -36,7 +36,7 @@ def render(state) -> None:
     st.subheader(t("kerjasama.matrix.heading", lang))
     st.plotly_chart(got["matrix_fig"], key="fig_links", config=charts.png_config("jabodash_links_to_jakarta"))
     with st.expander(t("kerjasama.matrix.expander", lang)):
-        st.dataframe(got["matrix_table"], hide_index=True, key="links_table")
+        widgets.table(got["matrix_table"], lang, "links_table")
     widgets.csv_download(got["matrix"], "jabodash_links_to_jakarta.csv", lang, key="dl_links")
     st.page_link("pages/kependudukan.py", label=t("kerjasama.commuting.link", lang))
 
@@ -53,7 +53,7 @@ def render(state) -> None:
 
     st.subheader(t("kerjasama.other.heading", lang))
     st.caption(t("kerjasama.other.note", lang))
-    st.dataframe(got["other"], hide_index=True, key="other_table")
+    widgets.table(got["other"], lang, "other_table")
     shell.sync_url(state)
 
 

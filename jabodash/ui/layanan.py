@@ -28,7 +28,7 @@ def render(state) -> None:
     left, right = st.columns([3, 1])
     with right:
         if st.session_state.get("w_svc_indicator") not in options:
-            st.session_state["w_svc_indicator"] = layanan.pick(options, state.indicator)
+            st.session_state["w_svc_indicator"] = layanan.pick(options, state.indicator, cov)
         indicator_id = st.selectbox(t("layanan.picker", lang), options, key="w_svc_indicator",
                                     format_func=lambda i: catalog.get(i).name(lang))
         year = widgets.year_picker(state, indicator_id, key="w_svc_year")
@@ -73,7 +73,7 @@ def indicator_year(state, store, kpi_area, left) -> None:
     st.markdown(f"**{t('common.formula', lang)}:** {md_escape(ind.formula(lang) or '', 500)}")
     st.caption(t("layanan.denominator.note", lang))
     with st.expander(t("layanan.table.expander", lang, year=year)):
-        st.dataframe(table, hide_index=True, key="services_table")
+        widgets.table(table, lang, "services_table")
     widgets.csv_download(frame, f"jabodash_{indicator_id}_{year}.csv", lang, key="dl_services")
     widgets.definition_box(ind, lang)
 

@@ -51,7 +51,9 @@ def _controls(state, level_geojson):
             year = widgets.year_picker(state, indicator_id, key="w_year_kec", level=level)
     if year is not None:
         state = state.with_(indicator=indicator_id, year=year)
-    map_type = _opts(state, "m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_")
+    # geographic when the kab/kota boundaries are cached (the default view), else the tile grid
+    map_type = _opts(state, "m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_",
+                     default=None if level_geojson("kabkota") is not None else "tiles")
     method = _opts(state, "m_classification", state_mod.CLASSIFICATIONS, "peta.method", "peta.map.method.")
     st.session_state.setdefault("m_classes", state.classes)
     k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
@@ -138,7 +140,12 @@ def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indi
 def _profile(code: str, lang: str):
     """Every figure of one kab/kota, built-in and uploaded, as the profile table."""
     src = source.data_source()
-    return peta.profile_table(src.profile(code), src.catalog(), lang).drop(columns="indicator_id")
+    catalog = src.catalog()
+    prof = peta.profile_table(src.profile(code), catalog, lang)
+    # each row its indicator's decimals, in the UI language (10,95 km², not the browser's 10.951)
+    prof["value"] = [fmt.number(v, catalog[i].decimals if i in catalog else fmt.decimals_for([v]), lang)
+                     for i, v in zip(prof["indicator_id"], prof["value"])]
+    return prof.drop(columns="indicator_id")
 
 
 def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: str) -> state_mod.ViewState:
@@ -157,10 +164,10 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
         widgets.brief_download(st, t("brief.region_deck", lang), lambda: make.region_brief(
             source.data_source(), code, "pptx", lang, state.region_set), f"profil_{code}", "pptx", "dl_region_deck", lang)
         prof = source.per_data_version("peta.profile", _profile, code, lang)
-        st.dataframe(prof, hide_index=True, key="profile", column_config={
+        widgets.table(prof, lang, "profile", labels={
             **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
-            "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
-            "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
+            "value": t("peta.value", lang)},
+            column_config={"trend": st.column_config.LineChartColumn(t("peta.trend", lang))})
         kerjasama_ui.profile_section(code, names[code], source.data_source(), state.region_set, lang)
         sasaran_ui.region_targets(state.region_set, code, lang)   # the targets that concern it
     else:
@@ -180,7 +187,7 @@ def boundaries_panel(lang: str, expanded: bool) -> None:
         up_level = st.radio(t("peta.level", lang), state_mod.LEVELS, key="b_level", horizontal=True,
                             format_func=lambda v: t(f"peta.level_{v}", lang))
         locked = workspace.boundaries_locked(lang)   # JABODASH_WORKSPACE_READONLY: said plainly
-        upload = st.file_uploader(t("peta.upload", lang), type=["geojson", "json", "gpkg", "zip"], key="b_file",
+        upload = widgets.file_uploader(t("peta.upload", lang), lang, type=["geojson", "json", "gpkg", "zip"], key="b_file",
                                   disabled=locked)
         code_col, name_col = (c.text_input(t(f"peta.{w}_column", lang), key=f"b_{w}", disabled=locked).strip() or None
                               for c, w in zip(st.columns(2), ("code", "name")))

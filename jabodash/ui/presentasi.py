@@ -52,8 +52,10 @@ def show_step(state, shown, editor: ed.Editor):
     if not state.presenter:
         st.title(t("presentasi.title", lang))
         st.caption(t("presentasi.subtitle", lang))
-        st.markdown(f"**{t('presentasi.story', lang)}:** {md_escape(story.title, 200)}")
-    head, counter, prev_col, next_col = st.columns([7, 1.6, 1.2, 1.2], vertical_alignment="center")
+        st.markdown(f"**{t('presentasi.story', lang)}:** {md_escape(story.title_in(lang), 200)}")
+    # the exit button in the navigation row (below a tall map it was off the 1080 px screen)
+    cols = st.columns([7, 1.4, 1.3, 1.3, 1.1] if state.presenter else [7, 1.6, 1.2, 1.2], vertical_alignment="center")
+    head, counter, prev_col, next_col = cols[:4]
     head.subheader(md_escape(step.title_in(lang), 200), anchor=False)
     if step.note_in(lang):
         head.markdown(md_escape(step.note_in(lang), 600))
@@ -70,8 +72,8 @@ def show_step(state, shown, editor: ed.Editor):
     st.plotly_chart(fig, theme=None if state.presenter else "streamlit", key="presenter_figure",
                     config=exports.plotly_config(shown.file_stem))
     if state.presenter:
-        st.button(t("presentasi.exit", lang), key="w_exit", on_click=editor.set_presenter, args=(False,),
-                  help=t("presentasi.exit_help", lang))
+        cols[4].button(t("presentasi.exit_short", lang), key="w_exit", on_click=editor.set_presenter, args=(False,),
+                       help=t("presentasi.exit_help", lang), width="stretch")
     else:
         st.button(t("presentasi.start", lang), key="w_start", on_click=editor.set_presenter, args=(True,),
                   type="primary")
@@ -150,8 +152,8 @@ def editor_panel(editor: ed.Editor, shown, shipped: list, view_state: state_mod.
 
     st.download_button(t("presentasi.editor.download", lang), stories.dump_story(story).encode("utf-8"),
                        file_name=f"{story.name}.toml", mime="application/toml", key="dl_story", on_click="ignore")
-    loaded, problem = editor.take_upload(st.file_uploader(
-        t("presentasi.editor.upload", lang, kb=stories.MAX_BYTES // 1024), type=["toml"], key="w_story_upload",
+    loaded, problem = editor.take_upload(widgets.file_uploader(
+        t("presentasi.editor.upload", lang, kb=stories.MAX_BYTES // 1024), lang, type=["toml"], key="w_story_upload",
         max_upload_size=1))
     if problem:
         st.error(problem)

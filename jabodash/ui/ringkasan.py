@@ -21,7 +21,7 @@ def render(state) -> None:
                                     state.region_set, lang)   # once per data version and view, not per session
     for column, kpi in zip(st.columns(len(cards)), cards):
         widgets.kpi_card(column, t(kpi.key, lang), kpi.value_text(lang), kpi.detail_text(lang),
-                         kpi.indicator.definition(lang))
+                         kpi.help_text(lang))
     kpi_gaps(cards, lang)   # with "official figures only": which of these KPIs lack official figures
     overview_cards(src, state.region_set, lang)   # service-quality range and cooperation agreements
     sasaran_ui.overview_strip(state)   # the metro's standing on the headline targets (jabodash/ui/sasaran.py)

@@ -31,7 +31,7 @@ def render(state) -> None:
         examples = side_panel(box, lang)
     with main:
         if EDITOR_KEY not in st.session_state:
-            st.session_state[EDITOR_KEY] = examples[0].sql if examples else "SELECT * FROM region"
+            st.session_state[EDITOR_KEY] = examples[0].sql_for(lang) if examples else "SELECT * FROM region"
         query = st.text_area(t("sql.page.editor", lang), key=EDITOR_KEY, height=220,
                              help=t("sql.page.editor_help", lang))
         if st.button(t("sql.page.run", lang), key="sql_run", type="primary"):
@@ -122,7 +122,7 @@ def side_panel(box: sql.Sandbox, lang: str) -> list:
     titles = {ex.id: ex.title(lang) for ex in examples}
     st.selectbox(t("sql.page.example_pick", lang), list(titles), key="sql_example", format_func=titles.get)
     st.button(t("sql.page.load_example", lang), key="sql_load", on_click=load_example,
-              args=({ex.id: ex.sql for ex in examples},))
+              args=({ex.id: ex.sql_for(lang) for ex in examples},))
     st.subheader(t("sql.page.schema", lang))
     st.caption(t("sql.page.schema_help", lang))
     relations = box.schema(lang)

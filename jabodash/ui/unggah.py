@@ -28,7 +28,7 @@ def render(state) -> None:
             col.download_button(label, data, file_name=filename, mime=mime, key=key)
         sasaran_ui.template_button(lang)   # a targets file: indicator, region, target year, value, source
 
-    up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
+    up = widgets.file_uploader(t("unggah.uploader", lang), lang, type=["csv", "tsv", "txt", "xlsx"], key="u_file")
     if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget the old corrections
         ss["_u_file_id"] = up.file_id
         ss[unggah.RAW_KEY] = (up.name, up.getvalue())

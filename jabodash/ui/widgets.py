@@ -9,7 +9,7 @@ import streamlit as st
 
 from jabodash.brief import make as brief_make
 from jabodash.core import catalog as catalog_mod
-from jabodash.core import csvsafe, grades
+from jabodash.core import csvsafe, fmt, grades
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
@@ -51,6 +51,21 @@ def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", theme
     return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__)
 
 
+def table(df: pd.DataFrame, lang: str, key: str, labels: dict[str, str] | None = None,
+          decimals: dict | int | None = None, column_config: dict | None = None, **kwargs):
+    """st.dataframe with every number written in the UI language (fmt.table: 1.234,5 / 1,234.5,
+    right-aligned), never in the browser's locale (NumberColumn's "localized" follows the browser,
+    so an English browser showed 10.951 km² in the Indonesian UI); ``labels`` name the columns
+    (no raw headers like area_km2). Downloads take the unformatted frame, not this one."""
+    shown = fmt.table(df, lang, decimals)
+    config = {c: st.column_config.TextColumn((labels or {}).get(c, c), alignment="right")
+              for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
+    config.update({c: label for c, label in (labels or {}).items() if c not in config and c in df.columns})
+    config.update(column_config or {})
+    kwargs.setdefault("hide_index", True)
+    return st.dataframe(shown, key=key, column_config=config, **kwargs)
+
+
 def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_year",
                 level: str = "kabkota") -> int | None:
     lang = state.lang
@@ -65,7 +80,7 @@ def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_yea
     kec = source.kecamatan_regions() if level == "kecamatan" else None
     total = len(kec) if kec is not None else len(src.regions(state.region_set))
     if st.session_state.get(key) not in options:
-        st.session_state[key] = state.year if state.year in options else max(options)
+        st.session_state[key] = state.year if state.year in options else state_mod.good_year(counts)
     return st.selectbox(t("picker.year", lang), options, key=key,
                         format_func=lambda y: f"{y} ({t('common.coverage', lang, covered=counts[y], total=total)})")
 
@@ -77,6 +92,35 @@ KPI_CSS = """<style>
 [data-testid="stMetricValue"] { font-size: clamp(1.25rem, 1.9vw, 2.25rem); }
 [data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
 </style>"""
+
+
+def _css_text(text: str) -> str:
+    """A locale string as a CSS string literal (no quote, backslash or angle bracket survives)."""
+    return '"' + "".join(c for c in text if c not in '"\\<>') + '"'
+
+
+def file_uploader(label: str, lang: str, **kwargs):
+    """st.file_uploader with its own texts in the UI language. Streamlit writes "Upload" and
+    "200MB per file • CSV" in English and has no parameter for them: in Indonesian our words are
+    shown in their place (the button keeps "Upload" as its accessible name, drawn at size 0) (constant locale
+    strings, never user text). The size limit is the widget's own (max_upload_size or the
+    server's), named in the Indonesian line too."""
+    if lang != "en":
+        mb = kwargs.get("max_upload_size") or st.get_option("server.maxUploadSize")
+        types = kwargs.get("type") or []
+        kinds = ", ".join(x.upper() for x in ([types] if isinstance(types, str) else types))
+        hint = t("common.uploader.limit", lang, mb=mb) + (f" · {kinds}" if kinds else "")
+        # the button's own word stays in the accessibility tree (a hidden one left the button without a
+        # name, an axe-core critical violation): drawn at size 0, our word drawn after it
+        st.html("<style>"
+                "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{font-size:0;}"
+                "[data-testid='stFileUploaderDropzoneInstructions'] span{visibility:hidden;font-size:0;}"
+                "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after"
+                f"{{content:{_css_text(t('common.uploader.button', lang))};font-size:1rem;}}"
+                "[data-testid='stFileUploaderDropzoneInstructions'] span::after"
+                f"{{content:{_css_text(hint)};visibility:visible;font-size:0.875rem;}}"
+                "</style>")   # locale strings only
+    return st.file_uploader(label, **kwargs)
 
 
 def kpi_card(column, label: str, value: str, detail: str, help_text: str | None = None) -> None:
@@ -94,8 +138,8 @@ def definition_box(ind: catalog_mod.Indicator, lang: str) -> None:
         if formula:
             st.caption(t("common.formula", lang) + ": " + md_escape(formula, 500))
         st.caption(t("common.direction", lang) + ": " + catalog_mod.direction_label(ind, lang))
-        if ind.source_note:
-            st.caption(t("common.source_note", lang) + ": " + md_escape(ind.source_note, 1000))
+        if ind.source_note:   # the data keeper's note, written in English (data/indicators.toml): said so
+            st.caption(t("common.source_note_en", lang) + ": " + md_escape(ind.source_note, 1000))
 
 
 def source_lines(frame: pd.DataFrame, lang: str) -> list[str] | None:
@@ -134,10 +178,10 @@ def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", wid
     if exports.chromium_path() is None:
         st.caption(t("export.unavailable", lang) + " " + t("export.toolbar_hint", lang))
         return
-    for column, fmt in zip(st.columns(len(exports.FORMATS)), exports.FORMATS):
-        column.download_button(t(f"export.{fmt}", lang), key=f"{key}_{fmt}", mime=exports.MIME[fmt],
-                               file_name=f"{file_stem}_{width}x{height}.{fmt}", on_click="ignore", width="stretch",
-                               data=lambda fmt=fmt: exports.to_image(make_figure(), fmt, width, height))
+    for column, kind in zip(st.columns(len(exports.FORMATS)), exports.FORMATS):
+        column.download_button(t(f"export.{kind}", lang), key=f"{key}_{kind}", mime=exports.MIME[kind],
+                               file_name=f"{file_stem}_{width}x{height}.{kind}", on_click="ignore", width="stretch",
+                               data=lambda kind=kind: exports.to_image(make_figure(), kind, width, height))
 
 
 def brief_download(place, label: str, make_bytes: Callable[[], bytes], stem: str, fmt: str, key: str,

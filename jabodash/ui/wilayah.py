@@ -25,9 +25,10 @@ def render(state) -> None:
     dist, basis = source.per_data_version("wilayah.distances", lambda *_: wilayah.distances(
         regions, kab_geo.gdf if kab_geo is not None else None), state.region_set, kab_geo is not None)
     st.caption(t(f"wilayah.distance_{basis}", lang))
-    st.dataframe(dist, hide_index=True, key="wil_distance", column_config={
+    # coordinates with 4 decimals: "-6,181" would read as a thousands group
+    widgets.table(dist, lang, "wil_distance", decimals={"distance_km": 1, "lat": 4, "lon": 4}, labels={
         "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
-        "distance_km": st.column_config.NumberColumn(t("wilayah.distance_km", lang), format="%.1f")})
+        "distance_km": t("wilayah.distance_km", lang)})
 
     st.subheader(t("wilayah.membership_title", lang))
     all_regions = src.regions("agglomeration")
@@ -54,11 +55,10 @@ def area_and_density(state, src, regions) -> None:
             widgets.chart_or_empty(density_fig, density, ind.name(lang), lang, year, key="wil_density")
             widgets.sources_list(density_sources, lang)
         table = wilayah.area_table(regions, density)
-        right.dataframe(table, hide_index=True, key="wil_area_table", column_config={
-            "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
-            "area_km2": st.column_config.NumberColumn("km²", format="localized"),
-            "density": st.column_config.NumberColumn(ind.unit(lang), format="localized")})
         with right:
+            widgets.table(table, lang, "wil_area_table", decimals={"area_km2": 2, "density": ind.decimals}, labels={
+                "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
+                "area_km2": t("wilayah.col_area", lang), "density": ind.unit(lang)})
             widgets.csv_download(table, f"jabodash_area_density_{year}.csv", lang, key="dl_area")
     st.caption(t("wilayah.area_note", lang))
     widgets.definition_box(ind, lang)
@@ -80,8 +80,10 @@ def kecamatan(state, regions) -> None:
     st.plotly_chart(source.per_data_version("wilayah.kecamatan_map", lambda *_: wilayah.kecamatan_map(
         kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang, kec.attribution), *kec_view),
         key="wil_kec_map")
-    st.dataframe(source.per_data_version("wilayah.kecamatan_table", lambda *_: wilayah.kecamatan_table(
-        kec.gdf, regions, parent), parent, state.region_set), hide_index=True, key="wil_kec")
+    widgets.table(source.per_data_version("wilayah.kecamatan_table", lambda *_: wilayah.kecamatan_table(
+        kec.gdf, regions, parent), parent, state.region_set), lang, "wil_kec", decimals={"area_km2": 2}, labels={
+        "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
+        "kabkota": t("wilayah.col_kabkota", lang), "area_km2": t("wilayah.col_area", lang)})
     st.caption(t("wilayah.kecamatan_density_note", lang))
     if kec.attribution:
         st.caption(kec.attribution)

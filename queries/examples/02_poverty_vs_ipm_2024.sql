@@ -1,6 +1,7 @@
 -- title: Poverty rate against the human development index (IPM), 2024
 -- title_id: Persentase penduduk miskin dibandingkan IPM, 2024
 -- One row per region with both figures; the join keeps regions that have both.
+-- id: Satu baris per wilayah yang punya kedua angka; join hanya menyimpan wilayah yang punya keduanya.
 SELECT r.name,
        p.value AS poverty_rate_pct,
        i.value AS ipm,

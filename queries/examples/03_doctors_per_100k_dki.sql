@@ -1,6 +1,7 @@
 -- title: Doctors per 100,000 people in DKI Jakarta
 -- title_id: Dokter per 100.000 penduduk di DKI Jakarta
 -- The derived view divides the number of doctors by the best population figure of the same year.
+-- id: View turunan membagi jumlah dokter dengan angka penduduk terbaik pada tahun yang sama.
 SELECT r.name,
        d.year,
        round(d.value, 1) AS doctors_per_100k,

@@ -1,6 +1,7 @@
 -- title: Commuting flows with region names
 -- title_id: Arus komuter beserta nama wilayah
 -- Origins and destinations are region codes where known; other destinations keep their label.
+-- id: Asal dan tujuan berupa kode wilayah bila diketahui; tujuan lain memakai labelnya.
 SELECT f.year,
        coalesce(o.name, f.origin_code) AS origin,
        coalesce(d.name, f.destination_code) AS destination,

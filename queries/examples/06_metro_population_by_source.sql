@@ -1,6 +1,7 @@
 -- title: Metro population by year and source (census, BPS estimate, civil registry)
 -- title_id: Penduduk metropolitan per tahun dan sumber (sensus, proyeksi BPS, Dukcapil)
 -- Sums only over years in which every region of the agglomeration has a figure.
+-- id: Dijumlahkan hanya untuk tahun ketika setiap wilayah aglomerasi punya angka.
 SELECT o.indicator_id AS source,
        o.year,
        count(*) AS regions,

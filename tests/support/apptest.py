@@ -1,6 +1,8 @@
 """AppTest helpers of the page tests: open or run a page (app.py first, so st.navigation knows the
 pages), read its metrics, tables and texts."""
 import json
+import math
+import re
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -49,11 +51,45 @@ TABLE_COLUMN = {  # a column that only this table has, per language
 }
 
 
+_UI_NUMBER = {"id": re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?"), "en": re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?")}
+
+
+def numbers_back(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A shown table with its numbers read back: every text column whose cells are all numbers
+    written in the UI language (ui.widgets.table: 1.234,5 in Indonesian, 1,234.5 in English; "–"
+    for a gap) becomes float, so that tests compare values; a number written the other language's
+    way stays text and fails the comparison."""
+    out = df.copy()
+    rx = _UI_NUMBER[lang]
+    for col in out.columns:
+        if pd.api.types.is_numeric_dtype(out[col]):
+            continue
+        cells = [c for c in out[col] if isinstance(c, str) and c != "–"]
+        if not cells and len(out[col]) and all(c == "–" for c in out[col]):
+            out[col] = math.nan                  # a column of gaps only
+            continue
+        if not cells or not all(rx.fullmatch(c) for c in cells):
+            continue
+        if str(col).lower() in ("year", "tahun") or all(re.fullmatch(r"(19|20)\d\d", c) for c in cells):
+            continue   # years stay as shown
+        group, dec = (".", ",") if lang == "id" else (",", ".")
+        out[col] = [float(c.replace(group, "").replace(dec, ".")) if isinstance(c, str) and c != "–" else math.nan
+                    for c in out[col]]
+    return out
+
+
+def _lang(at) -> str:
+    try:
+        return at.session_state["w_lang"]
+    except KeyError:
+        return "id"
+
+
 def table(at, key):
     """The st.dataframe with the given key (found by a column only it has)."""
     frames = [df.value for df in at.dataframe if set(TABLE_COLUMN[key]) & set(df.value.columns)]
     assert len(frames) == 1, key
-    return frames[0]
+    return numbers_back(frames[0], _lang(at))
 
 
 def text_of(elements):
@@ -92,5 +128,5 @@ def texts(at, kind="caption") -> str:
 def frame(at, column) -> pd.DataFrame:
     for d in at.dataframe:
         if column in d.value.columns:
-            return d.value
+            return numbers_back(d.value, _lang(at))
     raise AssertionError(f"no table with column {column!r}")
