@@ -52,7 +52,7 @@ def test_map_fragment_draws_what_a_full_run_draws(cache):
     in_fragment = spec(at, "map_")
     full = open_page("peta", indicator="ipm", year="2023")
     assert spec(full, "map_") == in_fragment
-    assert len(at.dataframe) == len(full.dataframe) == 2   # the region profile and its cooperation records
+    assert len(at.dataframe) == len(full.dataframe) == 3   # the region profile, its cooperation records, its targets
     pd.testing.assert_frame_equal(at.dataframe[0].value, full.dataframe[0].value)
 
 

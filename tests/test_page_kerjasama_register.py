@@ -9,6 +9,7 @@ from support.apptest import figures, metric, open_page
 from support.data import ROOT
 
 from jabodash.core import fmt
+from jabodash.presenter import stories
 from jabodash.store import cooperation
 
 CSV = pd.read_csv(ROOT / "data" / "cooperation.csv", dtype=str, keep_default_na=False)
@@ -145,7 +146,9 @@ def test_overview_kpis(lang):
 @pytest.mark.parametrize("lang,title", [("id", "Praktik kerja sama yang sudah berjalan"),
                                         ("en", "Cooperation already in practice")])
 def test_presenter_story_step(lang, title):
-    at = open_page("presentasi", story="jabodetabek_dalam_angka", step="7", lang=lang)
+    story = stories.load_story("jabodetabek_dalam_angka")
+    step = next(n for n, s in enumerate(story.steps, start=1) if s.kind == "cooperation")
+    at = open_page("presentasi", story="jabodetabek_dalam_angka", step=str(step), lang=lang)
     assert at.subheader[0].value == title
     network = fig_titled(at, "Jejaring kerja sama" if lang == "id" else "Network of inter-regional")
     assert len([tr for tr in network["data"] if tr.get("mode") == "lines"]) > 20

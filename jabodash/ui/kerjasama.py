@@ -38,7 +38,7 @@ def render(state) -> None:
     with st.expander(t("kerjasama.matrix.expander", lang)):
         widgets.table(got["matrix_table"], lang, "links_table")
     widgets.csv_download(got["matrix"], "jabodash_links_to_jakarta.csv", lang, key="dl_links")
-    st.page_link("pages/kependudukan.py", label=t("kerjasama.commuting.link", lang))
+    widgets.page_link("kependudukan", t("kerjasama.commuting.link", lang))
 
     st.subheader(t("kerjasama.assistance.heading", lang))
     assistance, assistance_year = got["assistance"], got["assistance_year"]

@@ -226,7 +226,7 @@ def overview_strip(state) -> None:
     for column, card in zip(st.columns(len(cards)), cards):
         widgets.kpi_card(column, card["label"], card["value"], card["detail"])
     st.caption(t("sasaran.strip.caption", lang))
-    st.page_link("pages/sasaran.py", label=t("sasaran.strip.link", lang))
+    widgets.page_link("sasaran", t("sasaran.strip.link", lang))
 
 
 def region_targets(region_set: str, code: str, lang: str) -> None:
@@ -241,7 +241,7 @@ def region_targets(region_set: str, code: str, lang: str) -> None:
     columns = [t(f"sasaran.col.{c}", lang) for c in ("status", "target", "latest", "latest_year", "required",
                                                        "observed", "plan", "grade")]
     st.dataframe(shown[columns].style.map(charts_sasaran.status_style), hide_index=True, key="profile_targets")
-    st.page_link("pages/sasaran.py", label=t("sasaran.strip.link", lang))
+    widgets.page_link("sasaran", t("sasaran.strip.link", lang))
 
 
 def is_targets_upload(raw: tuple[str, bytes] | None) -> bool:
@@ -259,7 +259,7 @@ def take_upload(raw: tuple[str, bytes], lang: str) -> None:
     """The upload page's handling of a targets file: checked, used in this session, can be saved."""
     st.subheader(t("sasaran.upload.recognised", lang))
     _take(raw[0], raw[1], lang)
-    st.page_link("pages/sasaran.py", label=t("sasaran.strip.link", lang))
+    widgets.page_link("sasaran", t("sasaran.strip.link", lang))
 
 
 def template_button(lang: str) -> None:

@@ -6,6 +6,7 @@ from typing import Callable
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from jabodash.brief import make as brief_make
 from jabodash.core import catalog as catalog_mod
@@ -121,6 +122,16 @@ def file_uploader(label: str, lang: str, **kwargs):
                 f"{{content:{_css_text(hint)};visibility:visible;font-size:0.875rem;}}"
                 "</style>")   # locale strings only
     return st.file_uploader(label, **kwargs)
+
+
+def page_link(slug: str, label: str) -> None:
+    """A link to another page of the app. st.page_link needs the page registry of a full run: inside
+    a fragment's rerun (the map's region profile) it may not know the page, so a plain relative link
+    to the page's URL is drawn instead (label: locale text, escaped all the same)."""
+    try:
+        st.page_link(f"pages/{slug}.py", label=label)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"[{md_escape(label)}]({slug})")
 
 
 def kpi_card(column, label: str, value: str, detail: str, help_text: str | None = None) -> None:
