@@ -1,6 +1,8 @@
 """One ASGI middleware around Streamlit's whole application: refuses requests for other hosts (HTTP
-and websocket), hides the metrics route unless enabled, and adds the security headers to every HTTP
-response (the app's own, Streamlit's errors, and these refusals)."""
+and websocket), hides the metrics route unless enabled, adds the security headers to every HTTP
+response (the app's own, Streamlit's errors, and these refusals), and, given a warm-up
+(:class:`jabodash.server.warmup.Warmup`), starts it when the application has started and answers the
+health route 503 until it is done."""
 from __future__ import annotations
 
 import os
@@ -25,17 +27,22 @@ def _header(scope, name: bytes) -> str | None:
     return None
 
 
-def _is_metrics_path(path: str, base_url: str) -> bool:
+def _is_core_path(path: str, base_url: str, name: str) -> bool:
     path = _SLASHES.sub("/", path).rstrip("/")
     base = "/" + base_url.strip("/") if base_url.strip("/") else ""
-    return path.lower() == f"{base}/_stcore/metrics"
+    return path.lower() == f"{base}/_stcore/{name}"
+
+
+def _is_metrics_path(path: str, base_url: str) -> bool:
+    return _is_core_path(path, base_url, "metrics")
 
 
 class Protection:
     """``Protection(app, allowed, base_url, metrics)``: ``allowed`` from :func:`hosts.allowed_hosts`."""
 
-    def __init__(self, app, allowed: list[HostPort], base_url: str = "", metrics: bool = False):
+    def __init__(self, app, allowed: list[HostPort], base_url: str = "", metrics: bool = False, warmup=None):
         self.app = app
+        self.warmup = warmup
         self.allowed = allowed
         self.base_url = base_url or ""
         self.metrics = metrics
@@ -43,6 +50,8 @@ class Protection:
 
     async def __call__(self, scope, receive, send):
         kind = scope["type"]
+        if kind == "lifespan" and self.warmup is not None:
+            return await self.app(scope, receive, self._starting_warmup(send))
         if kind not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         if not host_allowed(_header(scope, b"host"), self.allowed):
@@ -51,6 +60,9 @@ class Protection:
             return await self._refuse(scope, send, 404, b"Not found.\n")
         if kind == "websocket":
             return await self.app(scope, receive, send)
+        if self.warmup is not None and not self.warmup.ready \
+                and _is_core_path(scope.get("path", ""), self.base_url, "health"):
+            return await self._refuse(scope, send, 503, b"warming up\n")
         return await self.app(scope, receive, self._with_headers(send))
 
     def _with_headers(self, send):
@@ -62,6 +74,13 @@ class Protection:
                 message = {**message, "headers": kept + self.headers}
             await send(message)
         return send_with_headers
+
+    def _starting_warmup(self, send):
+        async def send_and_start(message):
+            await send(message)
+            if message["type"] == "lifespan.startup.complete":   # Streamlit's runtime has started
+                self.warmup.start()
+        return send_and_start
 
     async def _refuse(self, scope, send, status: int, body: bytes):
         if scope["type"] == "websocket":  # closing before accepting: the server answers HTTP 403
