@@ -33,6 +33,13 @@ def _is_core_path(path: str, base_url: str, name: str) -> bool:
     return path.lower() == f"{base}/_stcore/{name}"
 
 
+def _is_component_path(path: str, base_url: str) -> bool:
+    """A custom component's file (``/component/<name>/...``): the app frames these itself."""
+    path = _SLASHES.sub("/", path)
+    base = "/" + base_url.strip("/") if base_url.strip("/") else ""
+    return path.startswith(f"{base}/component/") and ".." not in path
+
+
 def _is_metrics_path(path: str, base_url: str) -> bool:
     return _is_core_path(path, base_url, "metrics")
 
@@ -47,6 +54,7 @@ class Protection:
         self.base_url = base_url or ""
         self.metrics = metrics
         self.headers = security_headers()
+        self.frameable_headers = security_headers(frameable=True)
 
     async def __call__(self, scope, receive, send):
         kind = scope["type"]
@@ -63,15 +71,17 @@ class Protection:
         if self.warmup is not None and not self.warmup.ready \
                 and _is_core_path(scope.get("path", ""), self.base_url, "health"):
             return await self._refuse(scope, send, 503, b"warming up\n")
-        return await self.app(scope, receive, self._with_headers(send))
+        frameable = _is_component_path(scope.get("path", ""), self.base_url)
+        return await self.app(scope, receive, self._with_headers(send, frameable))
 
-    def _with_headers(self, send):
-        names = {name for name, _ in self.headers}
+    def _with_headers(self, send, frameable: bool = False):
+        headers = self.frameable_headers if frameable else self.headers
+        names = {name for name, _ in headers}
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in names]
-                message = {**message, "headers": kept + self.headers}
+                message = {**message, "headers": kept + headers}
             await send(message)
         return send_with_headers
 

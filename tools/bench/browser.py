@@ -58,8 +58,12 @@ SETTLED = """() => {
   const main = document.querySelector("[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']");
   return app && main && app.getAttribute('data-test-script-state') === 'notRunning' && performance.now();
 }"""
-DRAWN = """(n) => {
-  const charts = [...document.querySelectorAll('.js-plotly-plot')];
+# plotly charts of the page and of its same-origin frames (the map component, jabodash.ui.components.geomap)
+PLOTS = """const plots = () => [document, ...[...document.querySelectorAll('iframe')].map(f => {
+  try { return f.contentDocument; } catch (e) { return null; } }).filter(Boolean)]
+  .flatMap(d => [...d.querySelectorAll('.js-plotly-plot')]);"""
+DRAWN = """(n) => {""" + PLOTS + """
+  const charts = plots();
   return charts.length >= n && charts.every(c => c.querySelector('.main-svg')) && performance.now();
 }"""
 YEAR_SETTLED = """(year) => {
@@ -67,8 +71,8 @@ YEAR_SETTLED = """(year) => {
   return location.search.includes('year=' + year) && app.getAttribute('data-test-script-state') === 'notRunning'
     && performance.now();
 }"""
-YEAR_DRAWN = """([year, index]) => {
-  const chart = document.querySelectorAll('.js-plotly-plot')[index];
+YEAR_DRAWN = """([year, index]) => {""" + PLOTS + """
+  const chart = plots()[index];
   const texts = chart ? [...chart.querySelectorAll('.infolayer text')].map(e => e.textContent).join(' ') : '';
   return texts.includes(String(year)) && performance.now();
 }"""
