@@ -8,7 +8,7 @@ import streamlit as st
 
 from jabodash.core.i18n import t
 from jabodash.ui import current_lang
-from jabodash.ui.sharing import cache_notice
+from jabodash.ui.workspace import cache_notice
 
 ROOT = Path(__file__).parent
 st.set_page_config(page_title="jabodash", page_icon=str(ROOT / "jabodash" / "assets" / "icon.png"),
@@ -17,17 +17,17 @@ st.set_page_config(page_title="jabodash", page_icon=str(ROOT / "jabodash" / "ass
 lang = current_lang()
 # (file, title key, url path); the first page is the default.
 PAGES = [
-    ("pages/ringkasan.py", "nav.overview", "ringkasan"),
-    ("pages/peta.py", "nav.maps", "peta"),
-    ("pages/kependudukan.py", "nav.population", "kependudukan"),
-    ("pages/wilayah.py", "nav.space", "wilayah"),
-    ("pages/layanan.py", "nav.services", "layanan"),
-    ("pages/kerjasama.py", "nav.cooperation", "kerjasama"),
-    ("pages/bandingkan.py", "nav.compare", "bandingkan"),
+    ("pages/ringkasan.py", "nav.ringkasan", "ringkasan"),
+    ("pages/peta.py", "nav.peta", "peta"),
+    ("pages/kependudukan.py", "nav.kependudukan", "kependudukan"),
+    ("pages/wilayah.py", "nav.wilayah", "wilayah"),
+    ("pages/layanan.py", "nav.layanan", "layanan"),
+    ("pages/kerjasama.py", "nav.kerjasama", "kerjasama"),
+    ("pages/bandingkan.py", "nav.bandingkan", "bandingkan"),
     ("pages/data.py", "nav.data", "data"),
-    ("pages/unggah.py", "nav.upload", "unggah"),
+    ("pages/unggah.py", "nav.unggah", "unggah"),
     ("pages/sql.py", "nav.sql", "sql"),
-    ("pages/presentasi.py", "nav.presenter", "presentasi"),
+    ("pages/presentasi.py", "nav.presentasi", "presentasi"),
 ]
 pages = [st.Page(str(ROOT / path), title=t(key, lang), url_path=url, default=(i == 0))
          for i, (path, key, url) in enumerate(PAGES) if (ROOT / path).exists()]

@@ -1,5 +1,5 @@
 -- The built-in observed figures of some indicators with the source they cite: what a BPS
--- refresh (jabodash.official.refresh.compare) is compared with. Run over the built-in data only.
+-- refresh (jabodash.official.fetch.compare) is compared with. Run over the built-in data only.
 SELECT o.region_code, o.indicator_id, o.year, o.value, coalesce(d.cite, d.title, o.dataset_id) AS source
 FROM observation o
 LEFT JOIN dataset d ON d.id = o.dataset_id

@@ -201,10 +201,10 @@ def test_set_values_year_needs_min_regions(store):
 # --- selection --------------------------------------------------------------------------------
 
 def test_selection_problems():
-    assert bandingkan.selection_problem(["3171"], ["ipm"])[0] == "compare.too_few_regions"
-    assert bandingkan.selection_problem(list("123456"), ["ipm"])[0] == "compare.too_many_regions"
-    assert bandingkan.selection_problem(["a", "b"], [])[0] == "compare.no_indicators"
-    assert bandingkan.selection_problem(["a", "b"], [str(i) for i in range(10)])[0] == "compare.too_many_indicators"
+    assert bandingkan.selection_problem(["3171"], ["ipm"])[0] == "bandingkan.too_few_regions"
+    assert bandingkan.selection_problem(list("123456"), ["ipm"])[0] == "bandingkan.too_many_regions"
+    assert bandingkan.selection_problem(["a", "b"], [])[0] == "bandingkan.no_indicators"
+    assert bandingkan.selection_problem(["a", "b"], [str(i) for i in range(10)])[0] == "bandingkan.too_many_indicators"
     assert bandingkan.selection_problem(["a", "b", "c", "d", "e"], ["ipm"]) is None
 
 

@@ -13,8 +13,7 @@ from streamlit.testing.v1 import AppTest
 from jabodash.charts.bandingkan import profile_chart, rank_heatmap, small_multiples
 from jabodash.core.paths import ROOT
 from jabodash.features import bandingkan, unggah
-from jabodash.store import get_store, workspace
-from jabodash.store import uploads as uploads_mod
+from jabodash.store import get_store, overlay, shelf
 
 # 2023: six regions of the agglomeration (the year the similar-regions rule picks with 5);
 # 2024: three regions (picked only with min_regions <= 3); 2022 and 2021: one region each.
@@ -46,7 +45,7 @@ def frames(direction="lower", name="Nilai uji"):
     """(uploads, indicator id) as the upload page leaves them: one session upload."""
     res, meta = upload(direction, name)
     sid, entry = unggah.session_entry(res, meta)
-    uploads = uploads_mod.collect({sid: entry})
+    uploads = overlay.collect({sid: entry})
     return uploads, uploads.indicator["id"].iloc[0]
 
 
@@ -183,8 +182,8 @@ def test_lookups_never_raise_for_upload_ids(run):
     catalog = bandingkan.catalog_with(uploads)
     assert catalog[up].theme == "uploaded" and catalog[up].source_note == SOURCE
     assert catalog[up].higher_is_better is False and catalog["ipm"].theme != "uploaded"
-    assert catalog[up].decimals == 1  # 10.5 needs one decimal, as ui.get_indicator shows it
-    assert bandingkan.catalog_with(None) == bandingkan.catalog_with(uploads_mod.EMPTY)
+    assert catalog[up].decimals == 1  # 10.5 needs one decimal, as the pages' DataSource.indicator shows it
+    assert bandingkan.catalog_with(None) == bandingkan.catalog_with(overlay.EMPTY)
     gone = "upload.sesi-0000.hilang"
     assert bandingkan.lookup(catalog, gone).id == gone
     with pytest.raises(KeyError):
@@ -228,10 +227,10 @@ def test_indicator_choices_mark_uploads(run):
     res, meta = upload()
     sid, entry = unggah.session_entry(res, meta)
     sid2, entry2 = unggah.session_entry(res, meta)  # the same file used twice in the session
-    uploads = uploads_mod.collect({sid: entry})
+    uploads = overlay.collect({sid: entry})
     up = uploads.indicator["id"].iloc[0]
-    inds = uploads_mod.collect({sid: entry, sid2: entry2}).indicator
-    table = reader(uploads_mod.collect({sid: entry, sid2: entry2}))("indicators")
+    inds = overlay.collect({sid: entry, sid2: entry2}).indicator
+    table = reader(overlay.collect({sid: entry, sid2: entry2}))("indicators")
     choices = bandingkan.indicator_choices(table, "id")
     assert choices["ipm"] == bandingkan.indicator_choices(run("indicators"), "id")["ipm"]
     assert choices[up] == f"Unggahan · Nilai uji ({up.split('.')[1]})"
@@ -272,7 +271,7 @@ def test_page_compares_a_session_upload(lang, label, col, depok, jaksel):
     sid, entry = unggah.session_entry(res, meta)
     at = run_page({unggah.SESSION_KEY: {sid: entry}}, lang=lang, regions="3171,3276")
     picker = at.multiselect(key="w_cmp_indicators")
-    up = workspace.indicator_id(sid, "Nilai uji")
+    up = shelf.indicator_id(sid, "Nilai uji")
     assert label in picker.options and up not in picker.value  # offered, not preselected
     picker.set_value([up, "ipm", "poverty_rate"]).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -298,9 +297,9 @@ def test_page_compares_a_session_upload(lang, label, col, depok, jaksel):
                                             ("en", "Uploaded · Warung", "Indicator")])
 def test_page_lists_a_saved_workspace_dataset(lang, label, col):
     res, _ = upload()
-    ds = workspace.save_dataset(res, CSV, "warung.csv", {"indicator": "Warung", "higher_is_better": True,
+    ds = shelf.save_dataset(res, CSV, "warung.csv", {"indicator": "Warung", "higher_is_better": True,
                                                           "source": "Dinas Uji"})
-    up = workspace.indicator_id(ds, "Warung")
+    up = shelf.indicator_id(ds, "Warung")
     at = run_page(lang=lang, regions="3276,3671")
     picker = at.multiselect(key="w_cmp_indicators")
     assert label in picker.options
@@ -317,7 +316,7 @@ def test_uploaded_names_and_units_are_drawn_as_text(run):
     res, meta = upload(name="<b>Tebal</b> <a href='http://x'>tautan</a>")
     meta["unit"] = "<i>u</i>"
     sid, entry = unggah.session_entry(res, meta)
-    uploads = uploads_mod.collect({sid: entry})
+    uploads = overlay.collect({sid: entry})
     up = uploads.indicator["id"].iloc[0]
     catalog = bandingkan.catalog_with(uploads)
     regions = ["3171", "3276"]

@@ -27,7 +27,7 @@ def real_cache(tmp_path_factory):
 
     from jabodash.features import unggah
     from jabodash.geo import boundaries
-    from jabodash.store import workspace
+    from jabodash.store import shelf
     folder = tmp_path_factory.mktemp("bench_pages")
     saved = {k: os.environ.get(k) for k in ("JABODASH_CACHE_DIR", "JABODASH_WORKSPACE")}
     os.environ["JABODASH_CACHE_DIR"], os.environ["JABODASH_WORKSPACE"] = str(folder / "cache"), str(folder / "ws")
@@ -38,7 +38,7 @@ def real_cache(tmp_path_factory):
     text = "kode_kecamatan,tahun,jumlah_bench\n" + "".join(
         f"{c},{y},{100 + i + y % 2}\n" for i, c in enumerate(codes) for y in (2021, 2022))
     result = unggah.read(text.encode(), "bench.csv")
-    workspace.save_dataset(result, text.encode(), "bench.csv",
+    shelf.save_dataset(result, text.encode(), "bench.csv",
                            unggah.meta_from(result, "Jumlah bench", "unit", "higher", "bench"))
     yield folder
     for key, value in saved.items():
@@ -76,8 +76,8 @@ def test_bench_map_year_change_kabkota(benchmark, real_cache, map_type):
 
 @needs_real
 def test_bench_map_year_change_kecamatan(benchmark, real_cache):
-    from jabodash.store import workspace
-    indicator = workspace.indicator_id(workspace.list_datasets()[0]["id"], "Jumlah bench")
+    from jabodash.store import shelf
+    indicator = shelf.indicator_id(shelf.list_datasets()[0]["id"], "Jumlah bench")
     at = year_changes(benchmark, open_page("peta", level="kecamatan", indicator=indicator, year="2022", timeout=120),
                       "w_year_kec")
     year = at.selectbox(key="w_year_kec").value

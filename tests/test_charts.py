@@ -92,7 +92,7 @@ def test_plotly_config_png():
 
 
 def test_a_shared_figure_gives_the_same_dict_made_once():
-    """charts.shared: a figure drawn by many sessions (ui.per_data_version) gives st.plotly_chart the
+    """charts.shared: a figure drawn by many sessions (ui.source.per_data_version) gives st.plotly_chart the
     same dict as before, made once (no deep copy of its boundaries on every draw)."""
     from jabodash import charts as charts_mod
     geojson = {"type": "FeatureCollection", "features": [

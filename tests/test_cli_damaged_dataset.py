@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from jabodash.cli import main as cli_main
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 ID_LINE = "Dataset rusak-satu rusak dan dilewati (meta.json tidak dapat dibaca)."
 EN_LINE = "Dataset rusak-satu is damaged and was skipped (meta.json cannot be read)."
@@ -37,7 +37,7 @@ def test_sql_command_says_it_once(damaged_workspace, lang, line):
 
 
 def test_in_process_commands_say_it_once_each(damaged_workspace, capsys):
-    workspace.list_datasets()   # seen before the command: not said by it
+    shelf.list_datasets()   # seen before the command: not said by it
     assert cli_main(["sql", "SELECT count(*) AS n FROM region", "--format", "csv", "--lang", "en"]) == 0
     out = capsys.readouterr()
     assert out.out.splitlines() == ["n", "15"]

@@ -8,7 +8,7 @@ import pytest
 
 from jabodash import cli
 from jabodash.geo import boundaries
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ingest" / "points_facilities.csv"
 
@@ -38,7 +38,7 @@ def test_points_counted_into_records_and_saved(tmp_path, capsys):
     assert pc["basis"] == "boundaries" and pc["points"] == 4 and pc["counted"]["kabkota"] == 3
     # Klinik Bandung (line 5) lies outside the area: listed, not counted
     assert [(o["row"], o["reason"]) for o in pc["outside"]] == [(5, "outside_area")]
-    obs, inds = workspace.observations()
+    obs, inds = shelf.observations()
     saved = obs[obs["dataset_id"] == out["dataset_id"]].set_index("region_code")["value"]
     assert saved["3276"] == 2 and saved["3171"] == 0 and len(saved) == 15
     assert list(inds["name"]) == ["Jumlah fasilitas"]
@@ -49,4 +49,4 @@ def test_points_without_boundaries_say_how_to_get_them(capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert "counting needs boundaries" in err and "python -m jabodash boundaries fetch" in err
-    assert "Traceback" not in err and workspace.list_datasets() == []
+    assert "Traceback" not in err and shelf.list_datasets() == []

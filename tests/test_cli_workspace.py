@@ -7,7 +7,7 @@ import pytest
 from jabodash.cli import main
 from jabodash.core.paths import ROOT
 from jabodash.ingest import read_upload
-from jabodash.store import sharing, workspace
+from jabodash.store import access, shelf
 
 DATA = (ROOT / "tests" / "fixtures" / "ingest" / "bps_wide_semicolon.csv").read_bytes()
 
@@ -19,9 +19,9 @@ def _workspace(tmp_path, monkeypatch):
 
 
 def test_list_rename_delete_and_log(capsys):
-    good = workspace.save_dataset(read_upload(DATA, "p.csv"), DATA, "p.csv", {"indicator": "Penduduk"})
-    bad = workspace.save_dataset(read_upload(DATA, "p.csv"), DATA, "p.csv", {"indicator": "Rusak"})
-    (workspace.datasets_dir() / bad / "meta.json").write_text("{")
+    good = shelf.save_dataset(read_upload(DATA, "p.csv"), DATA, "p.csv", {"indicator": "Penduduk"})
+    bad = shelf.save_dataset(read_upload(DATA, "p.csv"), DATA, "p.csv", {"indicator": "Rusak"})
+    (shelf.datasets_dir() / bad / "meta.json").write_text("{")
     assert main(["workspace", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [d["id"] for d in listed["datasets"]] == [good]
@@ -30,9 +30,9 @@ def test_list_rename_delete_and_log(capsys):
     assert main(["workspace", "delete", bad]) == 0
     assert main(["workspace", "delete", "tidak-ada"]) == 1
     assert "tidak-ada" in capsys.readouterr().err
-    assert workspace.list_datasets(with_problems=True)[1] == []
-    assert workspace.list_datasets()[0]["title"] == "Penduduk 2023"
-    assert [(e["session"], e["action"], e["target"], e["result"]) for e in sharing.entries()] == [
+    assert shelf.list_datasets(with_problems=True)[1] == []
+    assert shelf.list_datasets()[0]["title"] == "Penduduk 2023"
+    assert [(e["session"], e["action"], e["target"], e["result"]) for e in access.entries()] == [
         ("cli", "dataset.rename", f"{good} -> Penduduk 2023", "ok"), ("cli", "dataset.delete", bad, "ok"),
         ("cli", "dataset.delete", "tidak-ada", "failed: DatasetNotFound")]
     capsys.readouterr()

@@ -252,11 +252,11 @@ def test_two_workers_saving_at_once_keep_both_datasets(cluster, browser, monkeyp
         page.get_by_text("Tersimpan di ruang kerja", exact=False).wait_for()
         assert errors == [] and worker_of(ctx) in ("w1", "w2")
     monkeypatch.setenv("JABODASH_WORKSPACE", str(cluster.workspace))
-    from jabodash.store import workspace
-    saved = {m["title"]: m["id"] for m in workspace.list_datasets()}
+    from jabodash.store import shelf
+    saved = {m["title"]: m["id"] for m in shelf.list_datasets()}
     assert {"Sekolah A", "Sekolah B"} <= set(saved)
     for title, offset in (("Sekolah A", 100), ("Sekolah B", 200)):
-        records = workspace.load_dataset(saved[title]).records
+        records = shelf.load_dataset(saved[title]).records
         assert sorted(records["value"].tolist()) == [offset + 7 * i for i in range(5)]
     for _, ctx, _ in pages:
         ctx.close()

@@ -49,13 +49,13 @@ def test_meta_sources_of_observed_and_derived(store):
     assert set(ipm["dataset_id"]) == set(OBS[OBS.indicator_id == "ipm"].dataset_id)
     # derived per 100,000: the doctors rows used and the population figures of the same regions and years
     doc = data_mod.sources(store.query, "doctors_per_100k")
-    used = store.query("meta_indicator_data", indicator_id="doctors_per_100k", region_set="agglomeration")
+    used = store.query("data_indicator_data", indicator_id="doctors_per_100k", region_set="agglomeration")
     inputs = {i for row in doc["indicators"] for i in row}
     assert inputs <= {"doctors", "population_census", "population_estimate_bps"}
     assert doc["figures"].sum() == 2 * len(used)
     # density: census counts of every year plus the official area of every region with a density
     dens = data_mod.sources(store.query, "population_density_census")
-    n_dens = len(store.query("meta_indicator_data", indicator_id="population_density_census", region_set="agglomeration"))
+    n_dens = len(store.query("data_indicator_data", indicator_id="population_density_census", region_set="agglomeration"))
     assert dens["figures"].sum() == n_dens + 15
     assert data_mod.sources(store.query, "hospitals_rsud_per_100k").empty
 

@@ -9,15 +9,15 @@ from conftest import frame
 from conftest import run_page as open_page
 from streamlit.testing.v1 import AppTest
 
-from jabodash import ui
 from jabodash.charts.data import coverage_matrix, coverage_years
 from jabodash.core import csvsafe
 from jabodash.core.paths import DATA_DIR
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data as methods
 from jabodash.features import unggah
-from jabodash.store import get_store, uploads, workspace
+from jabodash.store import get_store, overlay, shelf
 from jabodash.store.datasource import DataSource
+from jabodash.ui import widgets
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
 CODES = list(REGIONS["code"])
@@ -39,19 +39,19 @@ def save(name="Nilai uji", source="https://data.example.org/uji", filename="uji.
     result = unggah.read(TEXT.encode(), filename)
     assert result.ok
     meta = unggah.meta_from(result, name, "indeks", "lower", source)
-    dataset_id = workspace.save_dataset(result, TEXT.encode(), filename, meta)
-    return workspace.indicator_id(dataset_id, name)
+    dataset_id = shelf.save_dataset(result, TEXT.encode(), filename, meta)
+    return shelf.indicator_id(dataset_id, name)
 
 
 def session_upload(name="Nilai sesi", source="Dinas uji", filename="sesi.csv") -> tuple[str, dict, str]:
     result = unggah.read(TEXT.encode(), filename)
     assert result.ok
     sid, entry = unggah.session_entry(result, unggah.meta_from(result, name, "unit", "higher", source))
-    return sid, entry, workspace.indicator_id(sid, name)
+    return sid, entry, shelf.indicator_id(sid, name)
 
 
 def source_with(session: dict | None = None) -> DataSource:
-    return DataSource.over(get_store(), uploads.collect(session or {}))
+    return DataSource.over(get_store(), overlay.collect(session or {}))
 
 
 # --- methods.py over a DataSource ------------------------------------------------------------------
@@ -63,7 +63,7 @@ def test_catalog_rows_of_uploads_with_coverage_and_years():
     store = get_store()
     for region_set, total, figures in (("agglomeration", 15, 29.0), ("jabodetabek", 14, 28.0)):
         full = methods.catalog_all(src, region_set)
-        builtin = store.query("meta_catalog", region_set=region_set)
+        builtin = store.query("data_catalog", region_set=region_set)
         assert list(full.columns) == list(builtin.columns)
         assert list(full["id"][:len(builtin)]) == list(builtin["id"])
         assert list(full["id"][len(builtin):]) == [saved_id, sess_id]
@@ -91,7 +91,7 @@ def test_search_and_theme_filter_find_uploads():
     # the definition names the dataset: searching the dataset id finds it too
     assert list(methods.search(full, saved_id.split(".")[1])["id"]) == [saved_id]
     assert methods.theme_options(full)[-1] == "uploaded"
-    assert methods.theme_options(get_store().query("meta_catalog", region_set="agglomeration")) == [
+    assert methods.theme_options(get_store().query("data_catalog", region_set="agglomeration")) == [
         "kependudukan", "wilayah", "layanan_publik", "ekonomi", "kerja_sama"]
 
 
@@ -115,7 +115,7 @@ def test_sources_rows_of_saved_and_session_uploads():
     known = methods.upload_datasets({sid: entry})
     saved_ds = saved_id.split(".")[1]
     assert known == {sid: {"filename": "sesi.csv", "saved": False}, saved_ds: {"filename": "uji.csv", "saved": True}}
-    builtin_cols = list(get_store().query("meta_sources", indicator_id="ipm").columns)
+    builtin_cols = list(get_store().query("data_sources", indicator_id="ipm").columns)
 
     saved = methods.sources_of(src, saved_id, known)
     assert list(saved.columns[:len(builtin_cols)]) == builtin_cols
@@ -152,7 +152,7 @@ def test_figures_of_an_upload_like_meta_indicator_data():
     src = source_with({sid: entry})
     ind = src.indicator(sess_id)
     data = methods.indicator_data_of(src, ind, "agglomeration")
-    builtin = get_store().query("meta_indicator_data", indicator_id="ipm", region_set="agglomeration")
+    builtin = get_store().query("data_indicator_data", indicator_id="ipm", region_set="agglomeration")
     assert list(data.columns) == list(builtin.columns)
     assert len(data) == 29 and list(data["year"].unique()) == [2022, 2023]
     by = data.set_index(["region_code", "year"])["value"]
@@ -171,7 +171,7 @@ def test_coverage_rows_of_uploads():
     saved_id = save()
     src = source_with()
     cov = methods.uploaded_coverage(src, "agglomeration")
-    builtin = get_store().query("meta_coverage", region_set="agglomeration")
+    builtin = get_store().query("data_coverage", region_set="agglomeration")
     assert list(cov.columns) == list(builtin.columns)
     assert len(cov) == 15 and set(cov["indicator_id"]) == {saved_id}
     rows = cov.set_index("region_code")
@@ -263,13 +263,13 @@ def test_page_lists_a_saved_upload_in_a_fresh_session():
 def test_page_shows_hostile_upload_text_inert(lang, monkeypatch):
     sid, entry, sess_id = session_upload(name=HOSTILE_NAME, source=HOSTILE_SOURCE, filename="<i>f</i>.csv")
     written = []
-    real = ui.csv_download
+    real = widgets.csv_download
 
     def recording(frame, filename, lang, key):   # the CSV is made on click: make it as the click would
         written.append(csvsafe.to_safe_csv(frame))
         return real(frame, filename, lang, key)
 
-    monkeypatch.setattr(ui, "csv_download", recording)
+    monkeypatch.setattr(widgets, "csv_download", recording)
     at = run_page({sid: entry}, lang=lang, indicator=sess_id)
     assert at.selectbox(key="w_meta_indicator").value == sess_id
     md = markdown(at)

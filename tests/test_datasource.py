@@ -10,7 +10,7 @@ from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.core.state import ViewState
 from jabodash.features import unggah
 from jabodash.presenter import stories, views
-from jabodash.store import get_store, workspace
+from jabodash.store import get_store, shelf
 from jabodash.store.datasource import DataSource
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
@@ -30,8 +30,8 @@ def save(name="Nilai uji", source="Sumber uji") -> str:
     result = unggah.read(TEXT.encode(), "uji.csv")
     assert result.ok
     meta = unggah.meta_from(result, name, "indeks", "lower", source)
-    workspace.save_dataset(result, TEXT.encode(), "uji.csv", meta)
-    return workspace.indicator_id(workspace.list_datasets()[0]["id"], name)
+    shelf.save_dataset(result, TEXT.encode(), "uji.csv", meta)
+    return shelf.indicator_id(shelf.list_datasets()[0]["id"], name)
 
 
 def test_builtin_figures_equal_the_store():
@@ -108,7 +108,7 @@ def test_story_step_and_export_figure_of_a_saved_upload():
 def test_presenter_adds_the_view_of_a_session_upload():
     result = unggah.read(TEXT.encode(), "uji.csv")
     sid, entry = unggah.session_entry(result, unggah.meta_from(result, "Nilai sesi", "indeks", "higher", "uji"))
-    ind_id = workspace.indicator_id(sid, "Nilai sesi")
+    ind_id = shelf.indicator_id(sid, "Nilai sesi")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state[unggah.SESSION_KEY] = {sid: entry}
     at.switch_page("pages/ringkasan.py")

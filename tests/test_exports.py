@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from jabodash.charts import maps
+from jabodash.charts import peta
 from jabodash.core.paths import DATA_DIR
 from jabodash.core.state import ViewState, from_params
 from jabodash.presenter import exports, stories, views
@@ -118,7 +118,7 @@ def test_map_without_cached_boundaries_is_the_tile_grid(store, monkeypatch):
 def test_map_with_cached_boundaries_is_geographic_and_offline(store, cached_boundaries):
     fig, _ = figure(store, "geo")
     assert any(trace.type == "choroplethmap" for trace in fig.data)
-    assert fig.layout.map.style == maps.WHITE_STYLE   # white, draws with no network, no outside glyphs
+    assert fig.layout.map.style == peta.WHITE_STYLE   # white, draws with no network, no outside glyphs
 
 
 def test_share_url_round_trips_the_view():

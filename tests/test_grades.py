@@ -13,8 +13,7 @@ import pytest
 from conftest import OBS, ROOT
 
 from jabodash.core import grades
-from jabodash.store import fit_official_only, get_store
-from jabodash.store import uploads as uploads_mod
+from jabodash.store import fit_official_only, get_store, overlay
 from jabodash.store.datasource import DataSource
 from jabodash.store.headline import IPM_CURRENT, headline_ipm
 
@@ -147,7 +146,7 @@ def test_official_only_catalog_counts_only_shown_figures():
     official = store.query("indicators", official_only=True).set_index("id")["max_regions"]
     assert everything["population_census"] == 15 and official["population_census"] == 0
     assert official["poverty_rate"] == everything["poverty_rate"] == 15
-    counts = store.query("meta_grades", region_set="agglomeration")
+    counts = store.query("data_grades", region_set="agglomeration")
     ipm = counts[counts["indicator_id"] == "ipm_lfsp2020"].set_index("grade")["figures"].to_dict()
     assert ipm == {"official-cited": 11, "secondary": 19}
 
@@ -157,7 +156,7 @@ def _bundle(meta: dict, indicator_id: str = IPM_CURRENT, year: int = 2019, value
     obs = pd.DataFrame({"region_code": codes, "indicator_id": indicator_id, "year": year, "value": value,
                         "dataset_id": "refresh", "preliminary": False, "period": ""})
     inds = pd.DataFrame(columns=["id", "dataset_id", "name", "unit", "higher_is_better", "source", "title"])
-    return uploads_mod.build([("refresh", meta, obs, inds, "saved")])
+    return overlay.build([("refresh", meta, obs, inds, "saved")])
 
 
 def test_uploads_are_graded_from_their_metadata_and_filtered_by_the_same_sql():

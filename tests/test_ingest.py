@@ -542,7 +542,7 @@ def test_json_form_is_stable_and_documented():
     for key in ("rows_read", "rows_used", "skipped", "encoding", "delimiter", "number_format", "layout",
                 "level", "unmatched", "errors", "records"):
         assert key in j
-        assert f"    {key}" in ingest.results.__doc__  # every key is documented in the module docstring
+        assert f"    {key}" in ingest.outcome.__doc__  # every key is documented in the module docstring
     assert j["schema"] == "jabodash.ingest/1"
     assert set(j["skipped"][0]) >= {"row", "column", "value", "reason"}
     assert set(j["records"][0]) >= {"region_code", "indicator", "year", "value"}
@@ -737,11 +737,11 @@ def test_cli_options_and_save(tmp_path, capsys, monkeypatch):
                          "--map", "Kota Depok=3276"], capsys)
     j = json.loads(out)
     assert code == 0 and j["ambiguous_columns"] == [] and j["dataset_id"]
-    from jabodash.store import workspace
-    ds = workspace.load_dataset(j["dataset_id"])
+    from jabodash.store import shelf
+    ds = shelf.load_dataset(j["dataset_id"])
     assert len(ds.records) == 3 and ds.meta["options"]["number_formats"] == {"nilai": "id"}
     code, out, _ = _cli([str(CORPUS / "empty.csv"), "--save"], capsys)
-    assert code == 1 and len(workspace.list_datasets()) == 1
+    assert code == 1 and len(shelf.list_datasets()) == 1
 
 
 def test_python_m_jabodash_ingest(tmp_path):

@@ -1,6 +1,6 @@
 """Hostile uploads are refused early, with a message naming what was too large, the limit and where.
 
-The files are made here, small, against limits lowered with monkeypatch (jabodash.ingest.limits),
+The files are made here, small, against limits lowered with monkeypatch (jabodash.ingest.caps),
 so they trip the same checks as the full-size ones (a 150 MB line, an xlsx with millions of
 shared strings, a zip bomb) without their cost.
 """
@@ -12,7 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from jabodash.ingest import limits, read_upload
+from jabodash.ingest import caps, read_upload
 
 HEADER = b"kode_wilayah,tahun,nilai\n"
 ROWS = b"".join(b"%d,2023,%d\n" % (code, code % 97) for code in (3171, 3172, 3173, 3174, 3175))
@@ -95,7 +95,7 @@ def test_the_small_files_here_are_read_when_within_the_limits():
 
 
 def test_a_line_over_the_limit_is_refused_with_its_number_size_and_the_limit(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 1024)
+    monkeypatch.setattr(caps, "MAX_LINE_BYTES", 1024)
     data = HEADER + ROWS[:26] + b"3176,2023," + b"9" * 3000 + b"\n" + ROWS
     key, params = only_error(read_upload(data, "panjang.csv"))
     assert key == "ingest.error.line_too_long"
@@ -108,27 +108,27 @@ def test_a_line_over_the_limit_is_refused_with_its_number_size_and_the_limit(mon
 
 
 def test_one_long_line_without_a_newline_is_refused(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 1024)
-    monkeypatch.setattr(limits, "_CHUNK", 512)  # the line is longer than a chunk of the scan
+    monkeypatch.setattr(caps, "MAX_LINE_BYTES", 1024)
+    monkeypatch.setattr(caps, "_CHUNK", 512)  # the line is longer than a chunk of the scan
     key, params = only_error(read_upload(b"a," * 5000, "satu_baris.csv"))
     assert key == "ingest.error.line_too_long" and params == {"line": "1", "size": "10 KB", "limit": "1 KB"}
 
 
 def test_line_limit_counts_bytes_per_line_and_cr_only_lines(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 16)
-    assert limits.check_lines(b"a" * 16 + b"\n" + b"b" * 16) == 2
-    with pytest.raises(limits.LimitExceeded) as exc:
-        limits.check_lines(b"a\rbb\r" + b"c" * 17 + b"\rd")
+    monkeypatch.setattr(caps, "MAX_LINE_BYTES", 16)
+    assert caps.check_lines(b"a" * 16 + b"\n" + b"b" * 16) == 2
+    with pytest.raises(caps.LimitExceeded) as exc:
+        caps.check_lines(b"a\rbb\r" + b"c" * 17 + b"\rd")
     assert exc.value.params["line"] == "3" and exc.value.params["size"] == "17 bytes"
-    monkeypatch.setattr(limits, "_CHUNK", 5)
-    assert limits.check_lines(b"abcdefgh\n" * 40) == 40
-    with pytest.raises(limits.LimitExceeded) as exc:
-        limits.check_lines(b"abcdefgh\n" * 40 + b"x" * 17 + b"\n" + b"abc\n")
+    monkeypatch.setattr(caps, "_CHUNK", 5)
+    assert caps.check_lines(b"abcdefgh\n" * 40) == 40
+    with pytest.raises(caps.LimitExceeded) as exc:
+        caps.check_lines(b"abcdefgh\n" * 40 + b"x" * 17 + b"\n" + b"abc\n")
     assert exc.value.params["line"] == "41"
 
 
 def test_too_many_columns_are_refused_not_cut(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_COLUMNS", 5)
+    monkeypatch.setattr(caps, "MAX_COLUMNS", 5)
     wide = b"kode," + b",".join(b"%d" % y for y in range(2000, 2006)) + b"\n"
     wide += b"".join(b"%d," % c + b",".join(b"1" for _ in range(6)) + b"\n" for c in (3171, 3172, 3173))
     key, params = only_error(read_upload(wide, "lebar.csv"))
@@ -136,17 +136,17 @@ def test_too_many_columns_are_refused_not_cut(monkeypatch):
 
 
 def test_too_many_cells_are_refused_before_parsing(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_CELLS", 15)
+    monkeypatch.setattr(caps, "MAX_CELLS", 15)
     key, params = only_error(read_upload(HEADER + ROWS, "sel.csv"))
     assert key == "ingest.error.too_many_cells"
     assert params == {"rows": "6", "columns": "3", "cells": "18", "limit": "15"}
-    monkeypatch.setattr(limits, "MAX_CELLS", 18)
+    monkeypatch.setattr(caps, "MAX_CELLS", 18)
     assert read_upload(HEADER + ROWS, "sel.csv").ok
 
 
 @pytest.mark.parametrize("parser", ["arrow", "python"])
 def test_a_quoted_value_spanning_lines_over_the_limit_names_row_and_column(monkeypatch, parser):
-    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 200)
+    monkeypatch.setattr(caps, "MAX_LINE_BYTES", 200)
     if parser == "python":
         from jabodash.ingest import read as read_module
         monkeypatch.setattr(read_module, "_parse_pyarrow", lambda *a: None)
@@ -159,7 +159,7 @@ def test_a_quoted_value_spanning_lines_over_the_limit_names_row_and_column(monke
 
 
 def test_xlsx_part_over_the_declared_size_is_refused_before_unpacking(monkeypatch, no_openpyxl):
-    monkeypatch.setattr(limits, "MAX_XLSX_PART_BYTES", 100_000)
+    monkeypatch.setattr(caps, "MAX_XLSX_PART_BYTES", 100_000)
     data = xlsx(GOOD_ROWS, GOOD_STRINGS, filler_rows=2000)
     opened = []
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a) or 1 / 0)
@@ -171,7 +171,7 @@ def test_xlsx_part_over_the_declared_size_is_refused_before_unpacking(monkeypatc
 
 
 def test_xlsx_zip_bomb_is_refused_by_its_compression_ratio(monkeypatch, no_openpyxl):
-    monkeypatch.setattr(limits, "RATIO_FLOOR_BYTES", 10_000)
+    monkeypatch.setattr(caps, "RATIO_FLOOR_BYTES", 10_000)
     data = xlsx(GOOD_ROWS, GOOD_STRINGS, filler_rows=20_000)
     assert len(data) < 10_000
     key, params = only_error(read_upload(data, "bom.xlsx"))
@@ -181,39 +181,39 @@ def test_xlsx_zip_bomb_is_refused_by_its_compression_ratio(monkeypatch, no_openp
 
 
 def test_xlsx_unpacked_total_is_limited(monkeypatch, no_openpyxl):
-    monkeypatch.setattr(limits, "MAX_XLSX_UNPACKED_BYTES", 2_000)
+    monkeypatch.setattr(caps, "MAX_XLSX_UNPACKED_BYTES", 2_000)
     key, params = only_error(read_upload(xlsx(GOOD_ROWS, GOOD_STRINGS), "total.xlsx"))
     assert key == "ingest.error.xlsx_unpacked_too_large" and params["limit"] == "2 KB"
 
 
 def test_xlsx_with_too_many_shared_strings_is_refused_before_openpyxl_loads_them(monkeypatch, no_openpyxl):
-    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 50)
+    monkeypatch.setattr(caps, "MAX_SHARED_STRINGS", 50)
     strings = GOOD_STRINGS + [f"teks {i}" for i in range(60)]
     key, params = only_error(read_upload(xlsx(GOOD_ROWS, strings), "teks.xlsx"))
     assert key == "ingest.error.too_many_shared_strings" and params == {"count": "63", "limit": "50"}
 
 
 def test_shared_strings_are_counted_across_read_chunks_and_prefixes(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 10**9)
+    monkeypatch.setattr(caps, "MAX_SHARED_STRINGS", 10**9)
     xml = (f'<x:sst {NS}>' + '<x:si><x:t>a</x:t></x:si>' * 70_000 + '<si/>' * 3 + '</x:sst>').encode()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/sharedStrings.xml", xml)
-    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 70_002)
-    with zipfile.ZipFile(buf) as zf, pytest.raises(limits.LimitExceeded) as exc:
-        limits.check_shared_strings(zf)
+    monkeypatch.setattr(caps, "MAX_SHARED_STRINGS", 70_002)
+    with zipfile.ZipFile(buf) as zf, pytest.raises(caps.LimitExceeded) as exc:
+        caps.check_shared_strings(zf)
     assert exc.value.params["count"] == "70,003"
-    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 70_003)
+    monkeypatch.setattr(caps, "MAX_SHARED_STRINGS", 70_003)
     with zipfile.ZipFile(buf) as zf:
-        limits.check_shared_strings(zf)
+        caps.check_shared_strings(zf)
 
 
 def test_xlsx_cells_and_columns_are_limited_while_the_sheet_is_read(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_XLSX_CELLS", 40)
+    monkeypatch.setattr(caps, "MAX_XLSX_CELLS", 40)
     key, params = only_error(read_upload(xlsx(GOOD_ROWS, GOOD_STRINGS, filler_rows=50), "sel.xlsx"))
     assert key == "ingest.error.xlsx_too_many_cells" and params == {"row": "14", "limit": "40"}
-    monkeypatch.setattr(limits, "MAX_XLSX_CELLS", 5_000_000)
-    monkeypatch.setattr(limits, "MAX_COLUMNS", 3)
+    monkeypatch.setattr(caps, "MAX_XLSX_CELLS", 5_000_000)
+    monkeypatch.setattr(caps, "MAX_COLUMNS", 3)
     rows = [*GOOD_ROWS, [3176, 2023, 5, 7]]
     key, params = only_error(read_upload(xlsx(rows, GOOD_STRINGS), "lebar.xlsx"))
     assert key == "ingest.error.too_many_columns" and params == {"columns": "4", "limit": "3", "row": "7"}

@@ -9,8 +9,9 @@ from bps_server import DKI, JABAR, KEY, BpsServer, payload
 
 from jabodash.core.paths import DATA_DIR
 from jabodash.geo.regions import RegionMatcher
-from jabodash.official import client, parse, recipes, refresh, store
-from jabodash.store import get_store, uploads, workspace
+from jabodash.official import client, fetch, parse, recipes
+from jabodash.official import dataset as official_dataset
+from jabodash.store import get_store, overlay, shelf
 from jabodash.store.datasource import DataSource
 
 IPM = recipes.Recipe("ipm", "0000", "413", "", "", "index 0-100")
@@ -181,8 +182,8 @@ def poverty(var, values):
 def test_some_tables_fail_the_others_are_kept():
     tables = {("0000", "413"): ipm_table(), ("0000", "621"): poverty(621, {("3276", 2024): 2.5})}
     with BpsServer(tables, {("3200", "788"): "html", ("3200", "919"): "not_available"}) as srv:
-        res = refresh.run(RECIPES, KEY, base=srv.base, timeout=5)
-    assert res.exit_code == refresh.EXIT_PARTIAL and not res.ok
+        res = fetch.run(RECIPES, KEY, base=srv.base, timeout=5)
+    assert res.exit_code == fetch.EXIT_PARTIAL and not res.ok
     assert [(e["var"], e["kind"]) for e in res.errors] == [("788", "not_json"), ("919", "not_available")]
     assert {(r["indicator"], r["region_code"], r["year"]) for r in res.records} == {
         ("ipm", "3201", 2024), ("ipm", "3271", 2024), ("ipm", "3101", 2023), ("poverty_rate", "3276", 2024)}
@@ -194,9 +195,9 @@ def test_some_tables_fail_the_others_are_kept():
 
 def test_bad_key_stops_the_refresh_with_exit_2():
     with BpsServer({("0000", "413"): ipm_table()}) as srv:
-        res = refresh.run(RECIPES, "wrongkey123456", base=srv.base, timeout=5)
+        res = fetch.run(RECIPES, "wrongkey123456", base=srv.base, timeout=5)
         assert len(srv.requests) == 1   # the first table's refusal stops the others
-    assert res.exit_code == refresh.EXIT_USAGE and res.bad_key
+    assert res.exit_code == fetch.EXIT_USAGE and res.bad_key
     assert res.errors[0]["kind"] == "bad_key" and res.records == []
     assert "wrongkey123456" not in json.dumps(res.to_json())
 
@@ -204,7 +205,7 @@ def test_bad_key_stops_the_refresh_with_exit_2():
 def test_missing_or_malformed_key_is_exit_2_without_a_request():
     with BpsServer() as srv:
         for key in (None, "", "has spaces and ; semicolons"):
-            res = refresh.run(RECIPES, key, base=srv.base)
+            res = fetch.run(RECIPES, key, base=srv.base)
             assert res.exit_code == 2 and res.errors[0]["kind"] == "bad_key"
         assert srv.requests == []
 
@@ -212,7 +213,7 @@ def test_missing_or_malformed_key_is_exit_2_without_a_request():
 def test_quota_on_one_table_keeps_the_rest():
     with BpsServer({("0000", "413"): ipm_table()}, {("0000", "621"): "quota", ("3200", "919"): "quota_json",
                                                     ("3200", "788"): "slow"}) as srv:
-        res = refresh.run(RECIPES, KEY, base=srv.base, timeout=0.5)
+        res = fetch.run(RECIPES, KEY, base=srv.base, timeout=0.5)
     assert [e["kind"] for e in res.errors] == ["timeout", "quota", "quota"]
     assert len(res.records) == 3 and res.exit_code == 1
 
@@ -221,7 +222,7 @@ def test_conflict_between_two_tables_keeps_the_first():
     tables = {("0000", "621"): poverty(621, {("3276", 2024): 2.5, ("3201", 2024): 7.0}),
               ("3200", "919"): poverty(919, {("3276", 2024): 2.6, ("3201", 2024): 7.0})}
     with BpsServer(tables) as srv:
-        res = refresh.run(RECIPES[2:], KEY, base=srv.base)
+        res = fetch.run(RECIPES[2:], KEY, base=srv.base)
     assert res.ok
     assert {(r["region_code"], r["value"]) for r in res.records} == {("3276", 2.5), ("3201", 7.0)}
     assert [(c["region_code"], c["kept_value"], c["other_value"], c["other_source"]["var"])
@@ -232,8 +233,8 @@ def test_change_report_new_changed_same():
     old_bogor = BUILTIN[(BUILTIN.region_code == "3201") & (BUILTIN.indicator_id == "ipm") & (BUILTIN.year == 2024)]
     values = {("3201", 2024): float(old_bogor.value.iloc[0]), ("3271", 2024): 99.5, ("3201", 2030): 80.0}
     with BpsServer({("0000", "413"): ipm_table(values, years=(2024, 2030))}) as srv:
-        res = refresh.run(RECIPES[:1], KEY, base=srv.base)
-    changes = refresh.compare(res, refresh.builtin_figures(get_store(), ["ipm"]))
+        res = fetch.run(RECIPES[:1], KEY, base=srv.base)
+    changes = fetch.compare(res, fetch.builtin_figures(get_store(), ["ipm"]))
     assert changes["same"] == 1
     assert [(c["region_code"], c["year"]) for c in changes["new"]] == [("3201", 2030)]
     changed = changes["changed"][0]
@@ -247,12 +248,12 @@ def test_change_report_new_changed_same():
 
 def saved_refresh(precedence: bool, values: dict):
     with BpsServer({("0000", "413"): ipm_table(values, years=(2024, 2030))}) as srv:
-        res = refresh.run(RECIPES[:1], KEY, base=srv.base)
-    return store.save(res, precedence=precedence)
+        res = fetch.run(RECIPES[:1], KEY, base=srv.base)
+    return official_dataset.save(res, precedence=precedence)
 
 
 def ipm_values(year):
-    src = DataSource.over(get_store(), uploads.collect())
+    src = DataSource.over(get_store(), overlay.collect())
     frame = src.values("ipm", year, "agglomeration").set_index("region_code")
     return frame["value"].to_dict(), frame["dataset_id"].to_dict()
 
@@ -264,7 +265,7 @@ def test_saved_refresh_with_precedence_replaces_built_in_figures():
     assert values["3271"] == 99.5 and datasets["3271"] == ds_id
     assert values["3275"] == builtin_bekasi   # not in the refresh: the built-in figure stays
     assert ipm_values(2030)[0]["3201"] == 80.0
-    meta = workspace.load_dataset(ds_id).meta
+    meta = shelf.load_dataset(ds_id).meta
     assert meta["kind"] == "bps_refresh" and meta["grade"] == "official" and meta["official"]["precedence"]
     assert meta["official"]["tables"][0]["var"] == "413"
 
@@ -274,9 +275,9 @@ def test_saved_refresh_without_precedence_only_fills_gaps_and_can_be_switched():
     ds_id = saved_refresh(False, {("3271", 2024): 99.5, ("3201", 2030): 80.0})
     assert ipm_values(2024)[0]["3271"] == builtin
     assert ipm_values(2030)[0]["3201"] == 80.0     # a gap: filled
-    assert store.set_precedence(ds_id, True) == ds_id
+    assert official_dataset.set_precedence(ds_id, True) == ds_id
     assert ipm_values(2024)[0]["3271"] == 99.5
-    store.set_precedence(ds_id, False)
+    official_dataset.set_precedence(ds_id, False)
     assert ipm_values(2024)[0]["3271"] == builtin
 
 

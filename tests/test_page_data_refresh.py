@@ -7,7 +7,7 @@ import pytest
 from bps_server import DKI, JABAR, KEY, BpsServer, payload
 from conftest import OBS, metric, run_page
 
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 DATA = "pages/data.py"
 IPM = payload(413, "[Metode Baru] Indeks Pembangunan Manusia", "", DKI + JABAR, [2024],
@@ -58,7 +58,7 @@ def test_refresh_report_save_then_map_and_overview(bps):
     at.toggle(key="w_bps_precedence").set_value(True)
     at.button(key="bps_save").click().run()
     assert not at.exception
-    [meta] = workspace.list_datasets()
+    [meta] = shelf.list_datasets()
     assert meta["kind"] == "bps_refresh" and meta["grade"] == "official" and meta["official"]["precedence"] is True
     assert any(meta["id"] in s.value for s in at.success)
     assert KEY not in json.dumps(meta) and KEY not in shown_text(at)
@@ -78,14 +78,14 @@ def test_refresh_report_save_then_map_and_overview(bps):
 def test_saved_refresh_precedence_off_fills_gaps_only_and_can_be_switched(bps):
     at = fetch(run_page(DATA, lang="en"), KEY, ["ipm"])
     at.button(key="bps_save").click().run()      # precedence off (the default)
-    [meta] = workspace.list_datasets()
+    [meta] = shelf.list_datasets()
     assert meta["official"]["precedence"] is False
     assert "precedence off (fills gaps)" in shown_text(at)
     overview = run_page("pages/ringkasan.py", indicator="ipm", year="2024")
     assert not metric(overview, "Rentang IPM").endswith("99,50")
     at = run_page(DATA, lang="en")
     at.button(key=f"bps_toggle_{meta['id']}").click().run()
-    assert workspace.list_datasets()[0]["official"]["precedence"] is True
+    assert shelf.list_datasets()[0]["official"]["precedence"] is True
     assert "precedence on" in shown_text(at)
 
 
@@ -94,4 +94,4 @@ def test_refused_key_is_said_and_never_shown(bps):
     assert "the BPS key was refused" in errors(at)
     assert not [b for b in at.button if b.key == "bps_save"]
     assert "wrongkey55555" not in shown_text(at)
-    assert workspace.list_datasets() == []
+    assert shelf.list_datasets() == []

@@ -172,7 +172,7 @@ def test_map_mode():
 
 def test_selected_code_from_choropleth_and_tiles():
     assert peta.selected_code({"selection": {"points": [{"location": "3171"}]}}) == "3171"
-    grid = __import__("jabodash.charts.maps", fromlist=["x"]).tile_layout("kabkota")
+    grid = __import__("jabodash.charts.peta", fromlist=["x"]).tile_layout("kabkota")
     row = grid.iloc[0]
     ev = {"selection": {"points": [{"x": float(row["col"]), "y": -float(row["row"])}]}}
     assert peta.selected_code(ev) == row["code"]
@@ -238,7 +238,7 @@ def test_boundary_error_shows_a_link_in_its_parameters_as_plain_text(cache, monk
 
 
 def test_replacing_boundaries_asks_first_and_is_recorded(cache, tmp_path, monkeypatch):
-    from jabodash.store import sharing
+    from jabodash.store import access
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     import_squares(tmp_path)
     before = boundaries.cache_status()["kabkota"]["sha256"]
@@ -247,13 +247,13 @@ def test_replacing_boundaries_asks_first_and_is_recorded(cache, tmp_path, monkey
     at.file_uploader(key="b_file").upload("other.geojson", smaller.read_bytes(), "application/geo+json").run()
     at.button(key="b_import").click().run()
     assert any("untuk semua orang" in w.value for w in at.warning)
-    assert boundaries.cache_status()["kabkota"]["sha256"] == before and sharing.entries() == []
+    assert boundaries.cache_status()["kabkota"]["sha256"] == before and access.entries() == []
     at.button(key="b_import__no").click().run()                     # cancelled: nothing happens
-    assert sharing.entries() == [] and not at.exception
+    assert access.entries() == [] and not at.exception
     at.button(key="b_import").click().run()
     at.button(key="b_import__yes").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    log = sharing.entries()
+    log = access.entries()
     assert [(e["action"], e["target"], e["result"]) for e in log] == [("boundaries.import", "kabkota: other.geojson", "ok")]
     after = boundaries.cache_status()["kabkota"]
     assert "other.geojson" in after["source"] and "squares" not in after["source"]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.features import unggah
 from jabodash.geo import boundaries
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
 CODES = list(REGIONS["code"])
@@ -57,7 +57,7 @@ def test_session_upload_is_listed_mapped_and_profiled():
     sb = at.selectbox(key="w_indicator")
     assert "Unggahan · Jumlah posyandu" in sb.options
     ind_id = next(i for i in at.session_state[unggah.SESSION_KEY].values())["meta"]["id"]
-    ind_id = workspace.indicator_id(ind_id, "Jumlah posyandu")
+    ind_id = shelf.indicator_id(ind_id, "Jumlah posyandu")
     sb.set_value(ind_id).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["indicator"] == ind_id
@@ -82,8 +82,8 @@ def test_session_upload_is_listed_mapped_and_profiled():
 def test_saved_upload_survives_restart_other_session_sees_no_unsaved():
     result = unggah.read(UPLOAD.encode(), "posyandu.csv")
     meta = unggah.meta_from(result, "Posyandu tersimpan", "unit", "higher", "uji")
-    workspace.save_dataset(result, UPLOAD.encode(), "posyandu.csv", meta)
-    saved_id = workspace.indicator_id(workspace.list_datasets()[0]["id"], "Posyandu tersimpan")
+    shelf.save_dataset(result, UPLOAD.encode(), "posyandu.csv", meta)
+    saved_id = shelf.indicator_id(shelf.list_datasets()[0]["id"], "Posyandu tersimpan")
     at = open_peta(indicator=saved_id, year="2021")   # a shared link to the saved upload
     assert at.selectbox(key="w_indicator").value == saved_id
     assert at.selectbox(key="w_year").value == 2021
@@ -101,15 +101,15 @@ def test_saved_upload_survives_restart_other_session_sees_no_unsaved():
 def test_sessions_without_uploads_share_the_saved_bundle_until_the_workspace_changes():
     """A new session without uploads of its own reuses the saved datasets' bundle (not built again);
     a saved dataset gives the next session a new one, and a session's own upload a bundle of its own."""
-    from jabodash import ui
+    from jabodash.ui import source
 
     def bundle(at):
-        return at.session_state[ui._BUNDLE_KEY][2]
+        return at.session_state[source._BUNDLE_KEY][2]
 
     first, second = open_peta(), open_peta()
     assert bundle(first) is bundle(second)
     result = unggah.read(UPLOAD.encode(), "posyandu.csv")
-    workspace.save_dataset(result, UPLOAD.encode(), "posyandu.csv",
+    shelf.save_dataset(result, UPLOAD.encode(), "posyandu.csv",
                            unggah.meta_from(result, "Posyandu tersimpan", "unit", "higher", "uji"))
     third = open_peta()
     assert bundle(third) is not bundle(first) and bundle(third).signature != bundle(first).signature
@@ -144,7 +144,7 @@ def test_kecamatan_upload_mapped_at_kecamatan_level(tmp_path):
     assert sb.options[0] == "Luas wilayah (dari data batas)" and "Unggahan · Jumlah sekolah" in sb.options
     assert sb.value == "boundary_area_km2"   # the area from the boundaries first
     sid = next(iter(at.session_state[unggah.SESSION_KEY]))
-    ind_id = workspace.indicator_id(sid, "Jumlah sekolah")
+    ind_id = shelf.indicator_id(sid, "Jumlah sekolah")
     sb.set_value(ind_id).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="w_year_kec").value == 2023
@@ -180,9 +180,9 @@ def test_upload_page_to_map_picker_through_the_file_uploader():
     at.text_input(key="u_desc_name").set_value("Posyandu aktif").run()
     at.button(key="u_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    saved = workspace.list_datasets()
+    saved = shelf.list_datasets()
     assert len(saved) == 1 and saved[0]["region_mapping"] == {"TANGSEL KOTA XYZ": "3674"}
-    ind_id = workspace.indicator_id(saved[0]["id"], "Posyandu aktif")
+    ind_id = shelf.indicator_id(saved[0]["id"], "Posyandu aktif")
     at.switch_page("pages/peta.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Unggahan · Posyandu aktif" in at.selectbox(key="w_indicator").options

@@ -11,7 +11,7 @@ from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.features import unggah
 from jabodash.ingest import read_upload
 from jabodash.sql import examples
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 OBS = pd.read_csv(DATA_DIR / "observations.csv", dtype={"region_code": str})
 REG = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
@@ -150,7 +150,7 @@ def test_dataset_saved_later_appears_on_the_next_run(tmp_path, monkeypatch):
     at = sql_page("id")
     box = at.session_state["_sql_sandbox"]
     data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\nKota Bekasi;2023;12\n"
-    ds_id = workspace.save_dataset(read_upload(data.encode(), "taman.csv"), data.encode(), "taman.csv",
+    ds_id = shelf.save_dataset(read_upload(data.encode(), "taman.csv"), data.encode(), "taman.csv",
                                    {"title": "Taman kota 2023"})
     at.run()
     name = "saved_" + ds_id.replace("-", "_")

@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from jabodash.core.paths import ROOT
 from jabodash.features import unggah
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 NAMES = ["KOTA JAKARTA SELATAN", "KOTA JAKARTA TIMUR", "KOTA JAKARTA PUSAT", "KOTA JAKARTA BARAT",
          "KOTA JAKARTA UTARA", "KABUPATEN KEPULAUAN SERIBU", "KABUPATEN BOGOR", "KABUPATEN CIANJUR",
@@ -69,7 +69,7 @@ def test_upload_report_mapping_save_and_overview():
     at.text_input(key="u_desc_name").set_value("Warung kopi").run()
     at.button(key="u_save").click().run()
     assert not at.exception
-    saved = workspace.list_datasets()
+    saved = shelf.list_datasets()
     assert len(saved) == 1 and saved[0]["indicator"] == "Warung kopi"
     assert saved[0]["region_mapping"] == {"KOTA TANGSEL XYZ": "3674"}
     # the overview ranks it
@@ -77,7 +77,7 @@ def test_upload_report_mapping_save_and_overview():
     assert not at.exception, [e.value for e in at.exception]
     sb = at.selectbox(key="w_indicator")
     assert "Unggahan · Warung kopi" in sb.options  # options as shown (formatted)
-    ind_id = workspace.indicator_id(saved[0]["id"], "Warung kopi")
+    ind_id = shelf.indicator_id(saved[0]["id"], "Warung kopi")
     sb.set_value(ind_id).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="w_year").value == 2023
@@ -99,9 +99,9 @@ def test_uploaded_values_in_ranking_helpers():
     entries = at.session_state[unggah.SESSION_KEY]
     assert len(entries) == 1
     sid = next(iter(entries))
-    from jabodash.store import get_store, uploads
+    from jabodash.store import get_store, overlay
     from jabodash.store.datasource import DataSource
-    src = DataSource.over(get_store(), uploads.collect(entries))
+    src = DataSource.over(get_store(), overlay.collect(entries))
     inds = src.uploads.indicator
     vals = src.values(inds["id"][0], 2023, "agglomeration")
     assert vals.set_index("region_code").loc["3674", "value"] == 100 + 14 * 10 + 2
@@ -110,7 +110,7 @@ def test_uploaded_values_in_ranking_helpers():
     at.switch_page("pages/ringkasan.py").run()
     assert not at.exception
     assert any(o.startswith("Unggahan ·") for o in at.selectbox(key="w_indicator").options)
-    assert workspace.list_datasets() == []
+    assert shelf.list_datasets() == []
     # another session does not see it
     other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     other.run()
@@ -137,26 +137,26 @@ def test_session_seam_reads_bytes_like_an_upload():
 
 def test_rename_and_delete_saved_ask_first_and_are_recorded():
     from jabodash.ingest import read_upload
-    from jabodash.store import sharing
+    from jabodash.store import access
     res = read_upload(long_csv(), "warung.csv")
-    ds = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
+    ds = shelf.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
     at = run_page()
     at.text_input(key=f"u_title_{ds}").set_value("Warung baru").run()
     at.button(key=f"u_rename_{ds}").click().run()
-    assert workspace.list_datasets()[0]["title"] == "Warung"          # not yet: a question first
+    assert shelf.list_datasets()[0]["title"] == "Warung"          # not yet: a question first
     assert any("untuk semua orang" in w.value for w in at.warning)
     at.button(key=f"u_rename_{ds}__yes").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert workspace.list_datasets()[0]["title"] == "Warung baru"
+    assert shelf.list_datasets()[0]["title"] == "Warung baru"
     assert any(f"Nama dataset {ds} diganti" in s.value for s in at.success)
     at.button(key=f"u_delete_{ds}").click().run()
     at.button(key=f"u_delete_{ds}__no").click().run()                 # cancelled: still there
-    assert [m["id"] for m in workspace.list_datasets()] == [ds]
+    assert [m["id"] for m in shelf.list_datasets()] == [ds]
     at.button(key=f"u_delete_{ds}").click().run()
     at.button(key=f"u_delete_{ds}__yes").click().run()
     assert not at.exception
-    assert workspace.list_datasets() == []
-    log = sharing.entries()
+    assert shelf.list_datasets() == []
+    log = access.entries()
     assert [(e["action"], e["target"], e["result"]) for e in log] == [
         ("dataset.rename", f"{ds} -> Warung baru", "ok"), ("dataset.delete", ds, "ok")]
     assert len({e["session"] for e in log}) == 1 and log[0]["session"] not in ("", "unknown", "cli")
@@ -166,10 +166,10 @@ def test_rename_and_delete_saved_ask_first_and_are_recorded():
 def test_damaged_saved_datasets_are_shown_with_the_reason_and_can_be_removed():
     from jabodash.ingest import read_upload
     res = read_upload(long_csv(), "warung.csv")
-    good = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
-    cut = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Terpotong"})
-    bad = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Meta rusak"})
-    root = workspace.datasets_dir()
+    good = shelf.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
+    cut = shelf.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Terpotong"})
+    bad = shelf.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Meta rusak"})
+    root = shelf.datasets_dir()
     parquet = root / cut / "cleaned.parquet"
     parquet.write_bytes(parquet.read_bytes()[:200])
     (root / bad / "meta.json").write_text("{ rusak")
@@ -183,15 +183,15 @@ def test_damaged_saved_datasets_are_shown_with_the_reason_and_can_be_removed():
     at.button(key=f"u_delete_{bad}__yes").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not (root / bad).exists() and (root / cut).exists()
-    assert [m["id"] for m in workspace.list_datasets()] == [good]
+    assert [m["id"] for m in shelf.list_datasets()] == [good]
 
 
 def test_read_only_workspace_offers_no_change_and_says_why(monkeypatch):
     from jabodash.ingest import read_upload
     res = read_upload(long_csv(), "warung.csv")
-    ds = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
-    bad = workspace.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Rusak"})
-    (workspace.datasets_dir() / bad / "meta.json").write_text("{")
+    ds = shelf.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Warung"})
+    bad = shelf.save_dataset(res, long_csv(), "warung.csv", {"indicator": "Rusak"})
+    (shelf.datasets_dir() / bad / "meta.json").write_text("{")
     monkeypatch.setenv("JABODASH_WORKSPACE_READONLY", "1")
     at = run_page()
     assert f"⚠ Dataset rusak {bad}" in [e.label for e in at.expander]
@@ -307,8 +307,8 @@ def test_file_over_the_size_limit(monkeypatch):
 
 
 def test_too_long_line_is_refused_by_line_and_keeps_earlier_upload(monkeypatch):
-    from jabodash.ingest import limits
-    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 1024)
+    from jabodash.ingest import caps
+    monkeypatch.setattr(caps, "MAX_LINE_BYTES", 1024)
     at = run_page()
     upload(at, "warung.csv", long_csv())
     at.button(key="u_use").click().run()
@@ -329,8 +329,8 @@ def test_xlsx_zip_bomb_is_refused_and_keeps_earlier_upload(monkeypatch):
     import io
     import zipfile
 
-    from jabodash.ingest import limits
-    monkeypatch.setattr(limits, "RATIO_FLOOR_BYTES", 100_000)
+    from jabodash.ingest import caps
+    monkeypatch.setattr(caps, "RATIO_FLOOR_BYTES", 100_000)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
@@ -392,7 +392,7 @@ def test_typed_name_survives_a_page_switch_and_is_what_is_saved():
     assert at.text_input(key="u_desc_name").value == "Warung kopi ketik" != suggested
     assert at.text_input(key="u_desc_unit").value == "unit ketik"
     at.button(key="u_save").click().run()
-    saved = workspace.list_datasets()
+    saved = shelf.list_datasets()
     assert [(m["indicator"], m["unit"]) for m in saved] == [("Warung kopi ketik", "unit ketik")]
 
 

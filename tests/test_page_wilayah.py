@@ -94,7 +94,7 @@ def test_kecamatan_map_of_one_kabkota_synthetic():
     import geopandas as gpd
     from shapely.geometry import box
 
-    from jabodash.charts import maps
+    from jabodash.charts import peta
     from jabodash.core.state import ViewState
     gdf = gpd.GeoDataFrame({"code": ["3276010", "3276020", "3171010"], "name": ["A", "B", "C"],
                             "parent_code": ["3276", "3276", "3171"], "area_km2": [10.0, 20.0, 5.0]},
@@ -108,7 +108,7 @@ def test_kecamatan_map_of_one_kabkota_synthetic():
     assert drawn == {"3276010", "3276020"}          # the other kab/kota's kecamatan is not drawn
     labels = " ".join(str(tr.get("text")) for tr in spec["data"] if tr["type"] == "scattermap")
     assert "A" in labels and "B" in labels and "20" in labels
-    assert spec["layout"]["title"]["text"] == maps.AreaIndicator().name("id")
+    assert spec["layout"]["title"]["text"] == peta.AreaIndicator().name("id")
 
 
 def test_area_table_and_kecamatan_table_units():

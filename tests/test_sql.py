@@ -36,7 +36,7 @@ from jabodash.sql import sandbox as sandbox_mod
 from jabodash.sql import worker as worker_mod
 from jabodash.sql.engine import _Engine
 from jabodash.sql.worker import _from_ipc, _run_reply
-from jabodash.store import Store, database_path, workspace
+from jabodash.store import Store, database_path, shelf
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -600,7 +600,7 @@ def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
     data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\nKota Bekasi;2023;12\nKabupaten Bogor;2023;30\n"
     result = read_upload(data.encode(), "taman.csv")
     assert result.ok, [m.text("en") for m in result.errors]
-    ds_id = workspace.save_dataset(result, data.encode(), "taman.csv", {"title": "Taman kota 2023"})
+    ds_id = shelf.save_dataset(result, data.encode(), "taman.csv", {"title": "Taman kota 2023"})
     name = "saved_" + ds_id.replace("-", "_")
     with Sandbox(db_path) as sb:
         assert name in sb.saved
@@ -611,18 +611,18 @@ def test_saved_datasets_are_visible(db_path, tmp_path, monkeypatch):
 
 
 def test_saved_datasets_are_read_again_only_when_the_workspace_listing_changes(tmp_path, monkeypatch):
-    from jabodash.sql import uploads as sql_uploads
+    from jabodash.sql import relations as sql_relations
     monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
     reads = []
-    original = workspace.readable_datasets
-    monkeypatch.setattr(workspace, "readable_datasets", lambda damaged=None: reads.append(1) or original(damaged))
+    original = shelf.readable_datasets
+    monkeypatch.setattr(shelf, "readable_datasets", lambda damaged=None: reads.append(1) or original(damaged))
     data = "kabupaten_kota;tahun;jumlah\nKota Depok;2023;10\n"
     result = read_upload(data.encode(), "a.csv")
-    workspace.save_dataset(result, data.encode(), "a.csv", {"title": "A"})
-    first = sql_uploads.saved_datasets()
-    assert len(first) == 1 and sql_uploads.saved_datasets() == first and len(reads) == 1
-    workspace.save_dataset(result, data.encode(), "b.csv", {"title": "B"})
-    assert len(sql_uploads.saved_datasets()) == 2 and len(reads) == 2
+    shelf.save_dataset(result, data.encode(), "a.csv", {"title": "A"})
+    first = sql_relations.saved_datasets()
+    assert len(first) == 1 and sql_relations.saved_datasets() == first and len(reads) == 1
+    shelf.save_dataset(result, data.encode(), "b.csv", {"title": "B"})
+    assert len(sql_relations.saved_datasets()) == 2 and len(reads) == 2
 
 
 def test_a_new_sandbox_with_the_same_relations_reuses_the_schema_without_asking_its_worker(db_path, monkeypatch):

@@ -10,9 +10,8 @@ import streamlit as st
 from conftest import OBS, REGIONS, ROOT, metric, run_page
 
 import jabodash.store as store_mod
-from jabodash import ui
-from jabodash.store import Store, database_path, integrity
-from jabodash.store import uploads as uploads_mod
+from jabodash.store import Store, database_path, integrity, overlay
+from jabodash.ui import source
 
 DAMAGES = ["truncate", "zero", "garbage", "manifest"]
 
@@ -77,7 +76,7 @@ def test_an_open_store_reopens_the_rebuilt_file(cache, how, caplog):
     s = Store()
     try:
         assert len(s.query("regions", region_set="agglomeration")) == 15
-        old = uploads_mod.overlay(s.path, uploads_mod.EMPTY)
+        old = overlay.overlay(s.path, overlay.EMPTY)
         damage(s.path, how)
         caplog.set_level(logging.INFO)
         wanted = OBS[(OBS.indicator_id == "ipm") & (OBS.year == 2024)]
@@ -85,7 +84,7 @@ def test_an_open_store_reopens_the_rebuilt_file(cache, how, caplog):
         assert dict(zip(got["region_code"], got["value"])) == pytest.approx(
             dict(zip(wanted["region_code"], wanted["value"])))
         assert s.cursor().execute("SELECT count(*) FROM observation").fetchone()[0] == len(OBS)
-        assert uploads_mod.overlay(s.path, uploads_mod.EMPTY) is not old
+        assert overlay.overlay(s.path, overlay.EMPTY) is not old
         assert len(warnings_of(caplog)) == 1
     finally:
         s.close()
@@ -108,10 +107,10 @@ def test_info_command_on_a_damaged_cache(cache, how):
 def fresh_app(cache, monkeypatch):
     """The app's store and caches as in a server started on this (damaged) cache folder."""
     monkeypatch.setattr(store_mod, "_DEFAULT", None)
-    ui.store.clear()
+    source.store.clear()
     st.cache_data.clear()
     yield
-    ui.store.clear()
+    source.store.clear()
     st.cache_data.clear()
     store_mod._DEFAULT = None  # closed below; the session's store is made again on demand
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from jabodash.features import unggah as ud
-from jabodash.store import get_store, uploads
+from jabodash.store import get_store, overlay
 from jabodash.store.datasource import DataSource
 
 
@@ -17,7 +17,7 @@ CSV = b"wilayah,tahun,nilai\nKOTA DEPOK,2022,1.5\nKOTA DEPOK,2023,2.5\nKOTA BOGO
 
 def source(entries: dict) -> DataSource:
     """The saved datasets and these session uploads over the store (the app's read path)."""
-    return DataSource.over(get_store(), uploads.collect(entries))
+    return DataSource.over(get_store(), overlay.collect(entries))
 
 
 def test_options_from_widgets_and_mapping():

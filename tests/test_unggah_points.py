@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from jabodash.features import unggah as ud
 from jabodash.geo import boundaries
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -153,12 +153,12 @@ def test_describe_defaults_meta_year_and_save_restores_counts():
     meta = ud.meta_from(res, "Jumlah puskesmas", "unit", "neutral", "Dinkes", 2024)
     assert meta["year"] == 2024 and meta["higher_is_better"] is None
     records, _ = ud.point_records(res, {"kabkota": kabkota_squares()}, meta["indicator"], meta["year"])
-    ds = workspace.save_dataset(res, POINTS_CSV, "puskesmas.csv", meta, records=records)
-    saved = workspace.load_dataset(ds)
+    ds = shelf.save_dataset(res, POINTS_CSV, "puskesmas.csv", meta, records=records)
+    saved = shelf.load_dataset(ds)
     assert saved.meta["year"] == 2024 and saved.meta["rows"] == 3 and saved.meta["points"] == 5
     assert saved.meta["years"] == [2024] and saved.meta["indicators"] == ["Jumlah puskesmas"]
     assert len(saved.points) == 5
-    obs, inds = workspace.observations()
+    obs, inds = shelf.observations()
     assert {r: v for r, v in zip(obs["region_code"], obs["value"])} == {"3201": 0.0, "3203": 1.0, "3276": 2.0}
     assert list(inds["name"]) == ["Jumlah puskesmas"]
 
@@ -210,25 +210,25 @@ def test_page_counts_points_use_save_and_restart():
     assert not at.exception, [e.value for e in at.exception]
     entries = at.session_state[ud.SESSION_KEY]
     assert len(entries) == 1
-    from jabodash.store import get_store, uploads
+    from jabodash.store import get_store, overlay
     from jabodash.store.datasource import DataSource
-    src = DataSource.over(get_store(), uploads.collect(entries))
+    src = DataSource.over(get_store(), overlay.collect(entries))
     sid = next(iter(entries))
-    inds = workspace.records_frames(sid, entries[sid]["meta"], entries[sid]["records"])[1]
+    inds = shelf.records_frames(sid, entries[sid]["meta"], entries[sid]["records"])[1]
     vals = src.values(inds["id"][0], 2024, "agglomeration").set_index("region_code")["value"]
     assert (vals["3276"], vals["3203"], vals["3201"]) == (2.0, 1.0, 0.0)
     assert vals.drop(["3276", "3203", "3201"]).isna().all()  # no boundary, no count: not zero
     assert inds["name"][0] == "Jumlah puskesmas"
     at.button(key="u_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    saved = workspace.list_datasets()
+    saved = shelf.list_datasets()
     assert len(saved) == 1 and saved[0]["year"] == 2024 and saved[0]["points"] == 5
     ds = saved[0]["id"]
     # a new session (restart) sees the saved dataset and its counts
     at2 = run_page()
     assert any(ds in e.label for e in at2.expander)
-    obs, inds = workspace.observations()
-    ind_id = workspace.indicator_id(ds, "Jumlah puskesmas")
+    obs, inds = shelf.observations()
+    ind_id = shelf.indicator_id(ds, "Jumlah puskesmas")
     assert list(inds["id"]) == [ind_id]
     vals = DataSource.from_store(get_store()).values(ind_id, 2024, "agglomeration").set_index("region_code")["value"]
     assert (vals["3276"], vals["3203"], vals["3201"]) == (2.0, 1.0, 0.0)

@@ -30,7 +30,7 @@ _CITED = (re.compile(r"\b(?:citing|quoting)\s+(.+?)\)?\s*$"),
 
 
 class SharedFigure(go.Figure):
-    """A figure built once and drawn by many sessions and reruns (jabodash.ui.per_data_version).
+    """A figure built once and drawn by many sessions and reruns (jabodash.ui.source.per_data_version).
     Plotly's to_dict(), which st.plotly_chart calls on every draw, deep-copies the whole figure (a
     map's boundaries: tens of ms each time); here the dict is made on the first call, and every call
     gets a copy of its top levels (the figure, each trace, the layout) over the same values below.
@@ -47,7 +47,7 @@ class SharedFigure(go.Figure):
 
 def shared(value):
     """``value`` with every plotly Figure in it (itself, or inside tuples, lists and dicts, as
-    ui.per_data_version results are) made a SharedFigure, in place; returns ``value``."""
+    ui.source.per_data_version results are) made a SharedFigure, in place; returns ``value``."""
     if type(value) is go.Figure:
         value.__class__ = SharedFigure   # same object and properties, only to_dict() changes
     elif isinstance(value, (tuple, list)):

@@ -72,9 +72,9 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
         annotation.font = dict(size=13)
     covered = data["region_code"].nunique() if len(data) else 0
     subtitle = " · ".join([year_span(data["year"]) or t("common.no_data", lang),
-                           t("compare.chart.multiples_sub", lang, n=len(indicators)),
+                           t("bandingkan.chart.multiples_sub", lang, n=len(indicators)),
                            t("common.coverage", lang, covered=covered, total=len(regions))])
-    fig = layout_source_below(fig, t("compare.chart.multiples_title", lang), subtitle, sources_line(data, lang), lang,
+    fig = layout_source_below(fig, t("bandingkan.chart.multiples_title", lang), subtitle, sources_line(data, lang), lang,
                   height=130 + 290 * rows, below=30, top=125)
     fig.update_layout(legend=dict(orientation="h", x=0, xref="container", y=1, yref="container", yanchor="top",
                                   entrywidth=0, font=dict(size=13)), hovermode="closest")
@@ -84,14 +84,14 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
 
 def _profile_label(ind: Indicator, year, lang: str) -> str:
     year_text = "" if pd.isna(year) else f" {int(year)}"
-    mark = {"neutral": t("compare.mark.neutral", lang), "lower": t("compare.mark.flipped", lang)}.get(
+    mark = {"neutral": t("bandingkan.mark.neutral", lang), "lower": t("bandingkan.mark.flipped", lang)}.get(
         "neutral" if ind.higher_is_better is None else ("lower" if ind.higher_is_better is False else "higher"), "")
     return plotly_escape(f"{indicator_label(ind, lang)}{year_text}" + (f" ({mark})" if mark else ""))
 
 
 def _hover(r, ind: Indicator, lang: str) -> str:
     return (f"{r.short_name}<br>{plotly_escape(ind.short(lang))} {r.year}: {fmt.number(r.value, ind.decimals, lang)} {plotly_escape(ind.unit(lang))}"
-            f"<br>{t('compare.rank_of', lang, rank=r.rank, n=r.covered)}")
+            f"<br>{t('bandingkan.rank_of', lang, rank=r.rank, n=r.covered)}")
 
 
 def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.DataFrame | None = None,
@@ -114,7 +114,7 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
     others = prof[~prof["chosen"] & prof["score"].notna()]
     fig.add_trace(go.Scatter(
         x=others["score"], y=[pos[i] for i in others["indicator_id"]], mode="markers",
-        name=t("compare.others", lang), marker=dict(size=7, color="#bbbbbb"),
+        name=t("bandingkan.others", lang), marker=dict(size=7, color="#bbbbbb"),
         text=[_hover(r, lookup(catalog, r.indicator_id), lang) for r in others.itertuples()],
         hovertemplate="%{text}<extra></extra>",
     ))
@@ -145,14 +145,14 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
     fig.update_yaxes(tickmode="array", tickvals=[pos[i] for i in indicators], ticktext=labels,
                      range=[-0.6, n - 0.4], showgrid=False, zeroline=False)
     fig.update_xaxes(range=[-0.05, 1.05], tickvals=[0, 0.5, 1],
-                     ticktext=[t("compare.axis.low", lang), "", t("compare.axis.high", lang)],
+                     ticktext=[t("bandingkan.axis.low", lang), "", t("bandingkan.axis.high", lang)],
                      gridcolor=GRID, zeroline=False)
     total = int(first["total"].max()) if len(first) else 0
     covered = int(chosen.groupby("region_code")["value"].apply(lambda v: v.notna().any()).sum())
-    subtitle = " · ".join([t("compare.chart.profile_sub", lang, n=total), year_span(prof["year"].dropna()),
-                           t("compare.chart.chosen_coverage", lang, covered=covered, total=len(regions))])
+    subtitle = " · ".join([t("bandingkan.chart.profile_sub", lang, n=total), year_span(prof["year"].dropna()),
+                           t("bandingkan.chart.chosen_coverage", lang, covered=covered, total=len(regions))])
     source = sources_line(sources, lang) if sources is not None and len(sources) else ""
-    fig = layout_source_below(fig, t("compare.chart.profile_title", lang), subtitle, source, lang,
+    fig = layout_source_below(fig, t("bandingkan.chart.profile_title", lang), subtitle, source, lang,
                   height=max(320, 150 + 62 * n), below=30, top=100)
     fig.update_layout(margin=dict(r=300), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
     return fig
@@ -180,7 +180,7 @@ def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.
         n = max(int(covered[ind_id]), 1)
         ranks = wide_rank.loc[ind_id]
         z.append([None if pd.isna(r) else (int(r) - 1) / max(n - 1, 1) for r in ranks])
-        text.append(["" if pd.isna(r) else t("compare.rank_short", lang, rank=int(r), n=n) for r in ranks])
+        text.append(["" if pd.isna(r) else t("bandingkan.rank_short", lang, rank=int(r), n=n) for r in ranks])
         missing.append([1 if pd.isna(r) else None for r in ranks])
     ramp = palette.SEQUENTIAL["default"]
     fig = go.Figure(gap_cells(missing, names, labels, t("common.no_data", lang), "gaps"))
@@ -191,9 +191,9 @@ def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False)
     total = int(chosen["total"].max()) if len(chosen) else 0
-    subtitle = " · ".join([t("compare.chart.ranks_sub", lang, n=total), year_span(chosen["year"].dropna())])
+    subtitle = " · ".join([t("bandingkan.chart.ranks_sub", lang, n=total), year_span(chosen["year"].dropna())])
     source = sources_line(sources, lang) if sources is not None and len(sources) else ""
-    return layout_source_below(fig, t("compare.chart.ranks_title", lang), subtitle, source, lang,
+    return layout_source_below(fig, t("bandingkan.chart.ranks_title", lang), subtitle, source, lang,
                    height=max(300, 150 + 44 * len(indicators)), below=0, top=105)
 
 
@@ -203,26 +203,26 @@ def similar_chart(similar: pd.DataFrame, focus_name: str, n_indicators: int, lan
     indicators each pair shares; regions with too few shared indicators are named below."""
     near = similar[similar["distance"].notna()].head(top)
     too_few = similar[similar["distance"].isna()]
-    labels = [f"{r.short_name} ({t('compare.similar.shared_n', lang, n=r.shared)})" for r in near.itertuples()]
+    labels = [f"{r.short_name} ({t('bandingkan.similar.shared_n', lang, n=r.shared)})" for r in near.itertuples()]
     fig = go.Figure(go.Bar(
         x=near["distance"], y=labels, orientation="h", marker_color=palette.NEUTRAL_BAR,
         text=[fmt.number(d, 2, lang) for d in near["distance"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}<br>%{x:.2f}<extra></extra>",
     ))
     if not len(near):
-        fig.add_annotation(text=t("compare.similar.none", lang), showarrow=False, x=0.5, y=0.5,
+        fig.add_annotation(text=t("bandingkan.similar.none", lang), showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper", font=dict(color=GAP_TEXT))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=t("compare.similar.axis", lang), gridcolor=GRID, rangemode="tozero")
+    fig.update_xaxes(title=t("bandingkan.similar.axis", lang), gridcolor=GRID, rangemode="tozero")
     compared = int(similar["distance"].notna().sum())
-    parts = [t("compare.similar.sub", lang, n=n_indicators),
-             t("compare.similar.compared", lang, covered=compared, total=len(similar))]
+    parts = [t("bandingkan.similar.sub", lang, n=n_indicators),
+             t("bandingkan.similar.compared", lang, covered=compared, total=len(similar))]
     if values is not None and len(values):
         parts.insert(1, year_span(values["year"]))
     source = sources_line(values, lang) if values is not None and len(values) else ""
     if len(too_few):
-        fig.add_annotation(text=t("compare.similar.too_few", lang, names=", ".join(too_few["short_name"])),
+        fig.add_annotation(text=t("bandingkan.similar.too_few", lang, names=", ".join(too_few["short_name"])),
                            xref="paper", yref="paper", x=0, y=0, yshift=-50, showarrow=False, xanchor="left",
                            yanchor="top", font=dict(size=11, color=GAP_TEXT))
-    return layout_source_below(fig, t("compare.similar.title", lang, name=focus_name), " · ".join(parts), source, lang,
+    return layout_source_below(fig, t("bandingkan.similar.title", lang, name=focus_name), " · ".join(parts), source, lang,
                    height=max(260, 150 + 40 * len(near)), below=75 if len(too_few) else 55, top=85)

@@ -43,11 +43,11 @@ def coverage_matrix(cov: pd.DataFrame, lang: str, catalog: dict[str, Indicator] 
         hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
     ))
     cells = int((n > 0).to_numpy().sum())
-    subtitle = " · ".join([t("methods.coverage.sub", lang),
-                           t("methods.coverage.cells", lang, filled=cells, total=n.size)])
+    subtitle = " · ".join([t("data.coverage.sub", lang),
+                           t("data.coverage.cells", lang, filled=cells, total=n.size)])
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont=dict(size=12))
     fig.update_xaxes(side="top", showgrid=False, tickangle=-40)
-    fig = layout_source_below(fig, t("methods.coverage.title", lang), subtitle, t("methods.coverage.source", lang), lang,
+    fig = layout_source_below(fig, t("data.coverage.title", lang), subtitle, t("data.coverage.source", lang), lang,
                   height=max(360, 190 + 22 * len(indicators)), top=165)
     fig.update_layout(margin=dict(r=70))
     return fig

@@ -45,7 +45,7 @@ def population_series(frame: pd.DataFrame, lang: str, columns: int = 5) -> go.Fi
             if part.empty:
                 continue
             part = part.set_index("year").reindex(range(int(part["year"].min()), int(part["year"].max()) + 1))
-            name = t(f"population.series.name.{series_id}", lang)
+            name = t(f"kependudukan.series.name.{series_id}", lang)
             text = [fmt.number(v, 0, lang) if pd.notna(v) else "" for v in part["value"]]
             fig.add_trace(go.Scatter(
                 x=list(part.index), y=part["value"] / 1000, mode="lines+markers", name=name,
@@ -60,7 +60,7 @@ def population_series(frame: pd.DataFrame, lang: str, columns: int = 5) -> go.Fi
     fig.update_yaxes(rangemode="tozero", gridcolor="#eeeeee", tickformat=",.0f", tickfont=dict(size=11))
     fig.update_annotations(font=dict(size=13))  # subplot titles
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    base_layout(fig, t("population.series.title", lang), t("population.series.subtitle", lang, span=span),
+    base_layout(fig, t("kependudukan.series.title", lang), t("kependudukan.series.subtitle", lang, span=span),
                        sources_line(frame.dropna(subset=["value"]), lang), lang,
                        height=150 + 200 * rows)
     fig.update_layout(separators=separators(lang), margin=dict(t=120),
@@ -95,13 +95,13 @@ def census_share_bar(frame: pd.DataFrame, year: int, lang: str) -> go.Figure:
     covered, total = int(df["population"].notna().sum()), len(df)
     coverage = t("common.coverage", lang, covered=covered, total=total)
     complete = df["share_pct"].notna().any()
-    subtitle = t("population.share.subtitle" if complete else "population.share.subtitle_incomplete", lang,
+    subtitle = t("kependudukan.share.subtitle" if complete else "kependudukan.share.subtitle_incomplete", lang,
                  year=year, coverage=coverage)
     fig.update_yaxes(autorange="reversed", title=None)
     top = float(df["population"].max()) if covered else 1.0
-    fig.update_xaxes(title=t("population.col.population", lang), gridcolor="#eeeeee",
+    fig.update_xaxes(title=t("kependudukan.col.population", lang), gridcolor="#eeeeee",
                      range=[0, top * 1.45], tickformat=",.0f")
-    base_layout(fig, t("population.share.title", lang), subtitle,
+    base_layout(fig, t("kependudukan.share.title", lang), subtitle,
                        sources_line(df.assign(value=df["population"]), lang), lang,
                        height=max(360, 120 + 30 * len(df)))
     fig.update_layout(separators=separators(lang))
@@ -132,12 +132,12 @@ def commuting_sankey(sk, lang: str) -> go.Figure:
                   hovertemplate="%{source.label} → %{target.label}<br>%{customdata[0]} (%{customdata[1]})<extra></extra>"),
         textfont=dict(size=14, color="#111111", shadow="none"),
     ))
-    subtitle = t("population.sankey.subtitle", lang, itemised=len(sk.itemised), members=sk.members)
+    subtitle = t("kependudukan.sankey.subtitle", lang, itemised=len(sk.itemised), members=sk.members)
     source = sources_text([(sk.datasets, "origin_site")], lang)
-    base_layout(fig, t("population.sankey.title", lang), subtitle, source, lang, height=520)
-    notes = [t("population.sankey.legend", lang)]
+    base_layout(fig, t("kependudukan.sankey.title", lang), subtitle, source, lang, height=520)
+    notes = [t("kependudukan.sankey.legend", lang)]
     if sk.published_total is not None:
-        notes.insert(0, t("population.sankey.total_note", lang, members=sk.members,
+        notes.insert(0, t("kependudukan.sankey.total_note", lang, members=sk.members,
                           value=fmt.number(sk.published_total, 0, lang)))
     fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=0, y=-0.01, yshift=-2,
                        showarrow=False, xanchor="left", yanchor="top", align="left",

@@ -38,10 +38,10 @@ def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=13), showgrid=False, ticks="")
     fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=0, showgrid=False, ticks="")
     source = sources_text([(matrix, "origin")], lang, limit=3)
-    base_layout(fig, t("cooperation.matrix.title", lang),
-                       t("cooperation.matrix.subtitle", lang, regions=len(regions)), source, lang,
+    base_layout(fig, t("kerjasama.matrix.title", lang),
+                       t("kerjasama.matrix.subtitle", lang, regions=len(regions)), source, lang,
                        height=230 + 34 * len(regions))
-    fig.add_annotation(text=t("cooperation.matrix.legend", lang), xref="paper", yref="paper", x=0, y=-0.01,
+    fig.add_annotation(text=t("kerjasama.matrix.legend", lang), xref="paper", yref="paper", x=0, y=-0.01,
                        yshift=-4, showarrow=False, xanchor="left", yanchor="top", font=dict(size=12, color="#333333"))
     for ann in fig.layout.annotations:
         if ann.text.startswith(t("chart.source", lang) + ":"):

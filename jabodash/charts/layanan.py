@@ -23,7 +23,7 @@ def services_ranking(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
     frame = values.drop(columns=[c for c in ("source", "dataset_id") if c in values])
     fig = ranking_bar(frame, ind, year, lang, metro, highlight=highlight)
     if metro is None and median is not None:
-        label = t("services.median_label", lang, n=median_n) + f": {fmt.number(median, ind.decimals, lang)}"
+        label = t("layanan.median_label", lang, n=median_n) + f": {fmt.number(median, ind.decimals, lang)}"
         fig.add_vline(x=median, line=dict(color=palette.METRO_LINE, dash="dot", width=1.5), layer="below",
                       annotation_text=label, annotation_position="top", annotation_font=dict(size=12))
     add_source(fig, source, lang)
@@ -53,7 +53,7 @@ def coverage_heatmap(cov: pd.DataFrame, lang: str) -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False, ticks="")
     fig.update_xaxes(type="category", side="top", title=None, showgrid=False, ticks="")
-    base_layout(fig, t("services.coverage.title", lang), t("services.coverage.subtitle", lang, total=total),
+    base_layout(fig, t("layanan.coverage.title", lang), t("layanan.coverage.subtitle", lang, total=total),
                        t("chart.derived", lang), lang, height=max(320, 150 + 28 * len(names)))
     fig.update_layout(margin=dict(t=110))
     return fig

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    name = "jabodash.store.workspace"   # not imported here: it costs a second at every start
+    name = "jabodash.store.shelf"   # not imported here: it costs a second at every start
     log = logging.getLogger(name)
     quiet = logging.NullHandler()       # its English log line is said below, translated, instead
     log.addHandler(quiet)

@@ -37,8 +37,8 @@ def collect(region_set: str = "agglomeration") -> dict:
 
 
 def _official_datasets() -> list[dict]:
-    """The saved BPS WebAPI refreshes (jabodash.official.store), with their BPS tables as source."""
-    from jabodash.official import store as official
+    """The saved BPS WebAPI refreshes (jabodash.official.dataset), with their BPS tables as source."""
+    from jabodash.official import dataset as official
     try:
         metas = official.saved_refreshes()
     except Exception:  # noqa: BLE001 - an unreadable workspace must not stop info

@@ -2,7 +2,7 @@
 
 Runs the upload reader of the page (jabodash.ingest.read_upload) on a file and prints the same
 validation report: as text in the chosen language, or with --json as the stable JSON object
-documented in jabodash/ingest/results.py (schema "jabodash.ingest/1"; with --save it also carries
+documented in jabodash/ingest/outcome.py (schema "jabodash.ingest/1"; with --save it also carries
 "dataset_id"). Exit status: 0 the file can be used (and was saved with --save), 1 it cannot
 (the reasons are in "errors"), 2 the file cannot be opened or the arguments are wrong.
 A traceback is never shown.
@@ -137,7 +137,7 @@ def run(args) -> int:
         save_error = t("unggah.points_no_boundaries_cli", lang)
     elif args.save and result.ok:
         try:
-            from jabodash.store.workspace import WorkspaceError, save_dataset  # see _options
+            from jabodash.store.shelf import WorkspaceError, save_dataset  # see _options
             meta = {"indicator": args.indicator} if args.indicator else {}
             if args.year:
                 meta["year"] = args.year

@@ -29,24 +29,24 @@ def _fail(message: str, as_json: bool) -> int:
 
 
 def run(args) -> int:
-    from jabodash.official import keys, recipes, refresh  # imported on use: pandas is slow to import
+    from jabodash.official import fetch, keys, recipes  # imported on use: pandas is slow to import
     lang = args.lang
     try:
         chosen = recipes.select(recipes.load(), args.indicator)
     except (OSError, recipes.RecipeError) as exc:
-        return _fail(t("bps_refresh.cli.recipes_unreadable", lang, detail=str(exc)[:200]), args.json)
+        return _fail(t("data.refresh.cli.recipes_unreadable", lang, detail=str(exc)[:200]), args.json)
     known = set(recipes.indicators(recipes.load()))
     unknown = [i for i in args.indicator or [] if i not in known]
     if unknown or not chosen:
-        return _fail(t("bps_refresh.cli.unknown_indicator", lang, ids=", ".join(unknown) or "-",
+        return _fail(t("data.refresh.cli.unknown_indicator", lang, ids=", ".join(unknown) or "-",
                        known=", ".join(sorted(known))), args.json)
     key, _ = keys.resolve_key()
     if not key:
-        return _fail(t("bps_refresh.cli.no_key", lang), args.json)
-    result = refresh.run(chosen, key, progress=None if args.json else _progress(lang))
+        return _fail(t("data.refresh.cli.no_key", lang), args.json)
+    result = fetch.run(chosen, key, progress=None if args.json else _progress(lang))
     if result.records:
         from jabodash.store import get_store
-        refresh.compare(result, refresh.builtin_figures(get_store(), recipes.indicators(chosen)))
+        fetch.compare(result, fetch.builtin_figures(get_store(), recipes.indicators(chosen)))
     saved = _save(result, args) if args.save and result.records and not result.bad_key else None
     if args.json:
         json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)
@@ -59,31 +59,31 @@ def run(args) -> int:
 def _progress(lang: str):
     def show(i, n, recipe):
         if recipe is not None:
-            print(t("bps_refresh.cli.progress", lang, i=i + 1, n=n, indicator=recipe.indicator,
+            print(t("data.refresh.cli.progress", lang, i=i + 1, n=n, indicator=recipe.indicator,
                     domain=recipe.domain, var=recipe.var), file=sys.stderr)
     return show
 
 
 def _save(result, args) -> str:
-    from jabodash.official import store
-    return store.save(result, precedence=args.precedence)
+    from jabodash.official import dataset
+    return dataset.save(result, precedence=args.precedence)
 
 
 def format_report(result, lang: str, saved: str | None) -> str:
     from jabodash.official import report
-    out = [t("bps_refresh.cli.summary", lang, records=len(result.records), tables=len(result.tables),
+    out = [t("data.refresh.cli.summary", lang, records=len(result.records), tables=len(result.tables),
              errors=len(result.errors))]
     for table in result.tables:
         out.append("  " + report.table_line(table, lang))
     changes = result.changes
-    out.append(t("bps_refresh.cli.changes", lang, new=len(changes["new"]), changed=len(changes["changed"]),
+    out.append(t("data.refresh.cli.changes", lang, new=len(changes["new"]), changed=len(changes["changed"]),
                  same=changes["same"], conflicts=len(result.conflicts)))
     for row in report.change_rows(result, lang)[:60]:
         out.append("  " + " | ".join(str(v) for v in row.values()))
     for err in result.errors:
         out.append("  ! " + report.error_text(err, lang))
     if saved:
-        out.append(t("bps_refresh.cli.saved", lang, id=saved))
+        out.append(t("data.refresh.cli.saved", lang, id=saved))
     return "\n".join(out)
 
 

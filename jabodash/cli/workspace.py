@@ -17,34 +17,34 @@ import sys
 
 
 def _list(args) -> int:
-    from jabodash.store import workspace
-    saved, damaged = workspace.list_datasets(with_problems=True)
+    from jabodash.store import shelf
+    saved, damaged = shelf.list_datasets(with_problems=True)
     if args.json:
         json.dump({"datasets": [{k: m.get(k) for k in ("id", "title", "indicator", "rows", "created_at")}
                                 for m in saved],
                    "damaged": [{"id": p.params.get("id"), "reason": p.params.get("reason")} for p in damaged]},
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-        workspace.take_damaged()   # listed above: not said again on standard error
+        shelf.take_damaged()   # listed above: not said again on standard error
         return 0
     for meta in saved:
         print(f"{meta['id']}\t{meta.get('title')}\t{meta.get('rows', 0)} rows\t{meta.get('created_at')}")
     for problem in damaged:
         print(f"{problem.params.get('id')}\tDAMAGED\t{problem.params.get('reason')}")
-    workspace.take_damaged()
+    shelf.take_damaged()
     return 0
 
 
 def _change(args) -> int:
-    from jabodash.store import sharing, workspace
+    from jabodash.store import access, shelf
     if args.action == "rename":
-        action, target, do = "dataset.rename", f"{args.id} -> {args.title}", lambda: workspace.rename_dataset(
+        action, target, do = "dataset.rename", f"{args.id} -> {args.title}", lambda: shelf.rename_dataset(
             args.id, args.title)
     else:
-        action, target, do = "dataset.delete", args.id, lambda: workspace.delete_dataset(args.id)
+        action, target, do = "dataset.delete", args.id, lambda: shelf.delete_dataset(args.id)
     try:
-        sharing.audited(action, target, "cli", do)
-    except workspace.WorkspaceError as exc:
+        access.audited(action, target, "cli", do)
+    except shelf.WorkspaceError as exc:
         print(f"error: {exc.text(args.lang)}", file=sys.stderr)
         return 1
     print(f"{args.action}: {args.id}")
@@ -52,8 +52,8 @@ def _change(args) -> int:
 
 
 def _log(args) -> int:
-    from jabodash.store import sharing
-    for entry in sharing.entries(args.last):
+    from jabodash.store import access
+    for entry in access.entries(args.last):
         print(json.dumps(entry, ensure_ascii=False))
     return 0
 

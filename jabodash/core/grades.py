@@ -11,7 +11,7 @@ The built-in datasets are graded by ``tools/build_data.py`` (rules there, reason
 ``data/datasets.csv``). A derived figure takes the weakest grade of its inputs. The switch
 "official figures only" keeps the grades in SHOWN_WHEN_OFFICIAL_ONLY: every named query takes the
 parameter ``$official_only`` and reads the figures through the ``shown_*`` table macros of
-``queries/uploads/views.sql``, so built-in and uploaded figures are filtered by the same SQL.
+``queries/overlay/views.sql``, so built-in and uploaded figures are filtered by the same SQL.
 """
 from __future__ import annotations
 

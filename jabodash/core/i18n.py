@@ -1,7 +1,7 @@
 """Every UI string by key, Bahasa Indonesia by default, English as a switch.
 
 Strings live in jabodash/locales/<lang>/*.toml (one file per area of the app, so that
-work on one page never touches another's file). Keys are dotted: "overview.title".
+work on one page never touches another's file). Keys are dotted: "ringkasan.title".
 A missing English key falls back to Indonesian; a key missing everywhere is returned
 as-is so that a gap is visible instead of crashing.
 """

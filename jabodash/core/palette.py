@@ -32,7 +32,7 @@ def ramp(name: str, n: int) -> list[str]:
     return [colours[round(i * step)] for i in range(n)]
 
 
-# --- map ramps (jabodash.geo.classify / jabodash.charts.maps) -----------------------------------------------
+# --- map ramps (jabodash.geo.classify / jabodash.charts.peta) -----------------------------------------------
 # ColorBrewer 9-class single-hue ramps, light to dark. Single-hue ramps stay readable for every
 # common colour-vision deficiency and in greyscale, because the classes differ in lightness.
 # Maps use "darker = more of the quantity"; the hue says how to read "more":

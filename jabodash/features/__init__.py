@@ -5,6 +5,7 @@ tests/test_browser_<slug>.py (Chromium).
 
 Not called `pages`: that name belongs to the top-level folder of page scripts. Feature modules are
 pure (DataFrames in, DataFrames or figures out); the page-specific charts are in
-jabodash.charts.<slug>. The SQL console's logic is the jabodash.sql package and the presenter's
-the jabodash.presenter package, because other pages use them too.
+jabodash.charts.<slug>. The SQL console's logic is the jabodash.sql package (the command line
+uses it too); stories, views and image exports are the jabodash.presenter package (other pages use
+them), the presenter page's own logic is presentasi.
 """

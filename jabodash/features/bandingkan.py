@@ -1,24 +1,24 @@
 """Figures of the compare page (Bandingkan wilayah): 2-5 regions side by side.
 
 * series(): every figure of the chosen indicators for every region of the region set
-  (queries/cmp_series.sql); for_regions() keeps the chosen regions (small multiples).
+  (queries/bandingkan_series.sql); for_regions() keeps the chosen regions (small multiples).
 * profile(): one year per indicator (the year in which most of the chosen regions have a figure;
   ties: most regions of the set, then the latest), each indicator min-max scaled within the
   regions of the set that have a figure that year and flipped when lower is better, plus the
   rank within the set. Neutral indicators (no good/bad direction) are scaled unflipped, ranked
   highest-first and marked as neutral.
 * similar_regions(): distance between one region and every other region of the region set
-  over z-scores of the indicators both have (queries/cmp_set_values.sql picks each indicator's
+  over z-scores of the indicators both have (queries/bandingkan_set_values.sql picks each indicator's
   latest year with at least SIMILAR_MIN_REGIONS regions). Nothing is imputed: a pair is compared
   only on indicators both regions have, and only when they share SIMILAR_MIN_SHARED of them.
 
 Uploaded indicators (ids ``upload.<dataset>.<slug>``, jabodash/features/unggah.py) are compared
 beside the built-in ones: the same queries read them when ``run`` carries the uploads (the app's
-``ui.query``, ``DataSource.query``; see jabodash/store/uploads.py); catalog_with() gives the catalog
+``DataSource.query``; see jabodash/store/overlay.py); catalog_with() gives the catalog
 dict with the uploaded Indicators that every lookup below takes. Nothing is imputed for them either.
 
 Every function takes ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached
-``ui.query``) or plain frames, so everything here runs without Streamlit.
+``DataSource.query``) or plain frames, so everything here runs without Streamlit.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
 from jabodash.core.state import DEFAULT_INDICATOR
 from jabodash.features import unggah
-from jabodash.store import uploads as uploads_mod
+from jabodash.store import overlay
 
 Runner = Callable[..., pd.DataFrame]
 
@@ -57,7 +57,7 @@ def region_choices(regions: pd.DataFrame) -> dict[str, str]:
 def indicator_choices(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
     """id -> name for the indicator picker: indicators with figures, flows excluded
     (indicators: queries/indicators.sql, optionally with the uploaded rows appended as
-    ui.indicator_table() gives them). Uploaded indicators are marked
+    ui.source.indicator_table() gives them). Uploaded indicators are marked
     ("Unggahan · <name>") and come after the built-in ones."""
     ok = indicators[(indicators["max_regions"] > 0) & (indicators["kind"] != "flow")]
     names = ok["name_en" if lang == "en" else "name_id"]
@@ -71,7 +71,7 @@ def indicator_choices(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
 
 def uploaded_label(name: str, lang: str) -> str:
     """An uploaded indicator's name marked as uploaded (plain text; escape it for Markdown)."""
-    return t("compare.picker.uploaded", lang, name=name)
+    return t("bandingkan.picker.uploaded", lang, name=name)
 
 
 def indicator_label(ind: Indicator, lang: str) -> str:
@@ -79,8 +79,8 @@ def indicator_label(ind: Indicator, lang: str) -> str:
     return uploaded_label(ind.short(lang), lang) if unggah.is_uploaded(ind.id) else ind.short(lang)
 
 
-def catalog_with(uploads: uploads_mod.Uploads | None = None) -> dict[str, Indicator]:
-    """The built-in catalog plus the uploaded Indicators of ``uploads`` (``ui.uploaded_data()``),
+def catalog_with(uploads: overlay.Uploads | None = None) -> dict[str, Indicator]:
+    """The built-in catalog plus the uploaded Indicators of ``uploads`` (``ui.source.uploaded_data()``),
     for every ``catalog=`` below (as DataSource.catalog)."""
     return {**load_catalog(), **(uploads.indicators if uploads is not None else {})}
 
@@ -90,7 +90,7 @@ def lookup(catalog: dict[str, Indicator], indicator_id: str) -> Indicator:
     removed meanwhile) gets a bare Indicator named by its id instead of a KeyError."""
     found = catalog.get(indicator_id)
     if found is None and unggah.is_uploaded(indicator_id):
-        return uploads_mod.indicator({"id": indicator_id})
+        return overlay.indicator({"id": indicator_id})
     if found is None:
         raise KeyError(indicator_id)
     return found
@@ -137,14 +137,14 @@ def initial_indicators(url_indicator: str | None, options: list[str], url_indica
 def selection_problem(regions: list[str], indicators: list[str]) -> tuple[str, dict] | None:
     """(i18n key, format arguments) when the selection cannot be compared, else None."""
     if len(regions) < MIN_REGIONS:
-        return "compare.too_few_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS)
+        return "bandingkan.too_few_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS)
     if len(regions) > MAX_REGIONS:
-        return "compare.too_many_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS,
+        return "bandingkan.too_many_regions", dict(n=len(regions), low=MIN_REGIONS, high=MAX_REGIONS,
                                                 extra=len(regions) - MAX_REGIONS)
     if len(indicators) < MIN_INDICATORS:
-        return "compare.no_indicators", {}
+        return "bandingkan.no_indicators", {}
     if len(indicators) > MAX_INDICATORS:
-        return "compare.too_many_indicators", dict(n=len(indicators), high=MAX_INDICATORS)
+        return "bandingkan.too_many_indicators", dict(n=len(indicators), high=MAX_INDICATORS)
     return None
 
 
@@ -153,8 +153,8 @@ def selection_problem(regions: list[str], indicators: list[str]) -> tuple[str, d
 def series(run: Runner, region_set: str, indicators: list[str]) -> pd.DataFrame:
     """Long table of every figure of the indicators for every region of the set: indicator_id,
     region_code, short_name, year, value, source... (figures only, no rows for gaps;
-    queries/cmp_series.sql)."""
-    return run("cmp_series", region_set=region_set, indicator_ids=list(indicators))
+    queries/bandingkan_series.sql)."""
+    return run("bandingkan_series", region_set=region_set, indicator_ids=list(indicators))
 
 
 def for_regions(data: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
@@ -247,9 +247,9 @@ def table(prof: pd.DataFrame, lang: str, catalog: dict[str, Indicator] | None = 
     for ind_id, part in prof[prof["chosen"]].groupby("indicator_id", sort=False):
         ind = lookup(catalog, ind_id)
         first = part.iloc[0]
-        row = {t("compare.col.indicator", lang): indicator_label(ind, lang), t("compare.col.unit", lang): ind.unit(lang),
-               t("compare.col.year", lang): "" if pd.isna(first["year"]) else str(int(first["year"])),
-               t("compare.col.coverage", lang): f"{first['covered']}/{first['total']}"}
+        row = {t("bandingkan.col.indicator", lang): indicator_label(ind, lang), t("bandingkan.col.unit", lang): ind.unit(lang),
+               t("bandingkan.col.year", lang): "" if pd.isna(first["year"]) else str(int(first["year"])),
+               t("bandingkan.col.coverage", lang): f"{first['covered']}/{first['total']}"}
         for r in part.itertuples():
             text = fmt.number(r.value, ind.decimals, lang, missing=no_data)
             if not pd.isna(r.rank):
@@ -278,8 +278,8 @@ def export_frame(prof: pd.DataFrame, catalog: dict[str, Indicator] | None = None
 
 def set_values(run: Runner, region_set: str, indicators: list[str],
                min_regions: int = SIMILAR_MIN_REGIONS) -> pd.DataFrame:
-    """The chosen indicators for every region of the set in the year cmp_set_values picks."""
-    return run("cmp_set_values", region_set=region_set, indicator_ids=list(indicators), min_regions=min_regions)
+    """The chosen indicators for every region of the set in the year bandingkan_set_values picks."""
+    return run("bandingkan_set_values", region_set=region_set, indicator_ids=list(indicators), min_regions=min_regions)
 
 
 def zscores(values: pd.DataFrame) -> pd.DataFrame:
@@ -327,10 +327,10 @@ def similar_table(similar: pd.DataFrame, lang: str, top: int = SIMILAR_TOP,
     catalog = catalog or load_catalog()
     near = similar[similar["distance"].notna()].head(top)
     return pd.DataFrame({
-        t("compare.col.region", lang): near["short_name"],
-        t("compare.col.distance", lang): [fmt.number(d, 2, lang) for d in near["distance"]],
-        t("compare.col.shared", lang): near["shared"],
-        t("compare.col.indicators_used", lang): [", ".join(indicator_label(lookup(catalog, i), lang) for i in used)
+        t("bandingkan.col.region", lang): near["short_name"],
+        t("bandingkan.col.distance", lang): [fmt.number(d, 2, lang) for d in near["distance"]],
+        t("bandingkan.col.shared", lang): near["shared"],
+        t("bandingkan.col.indicators_used", lang): [", ".join(indicator_label(lookup(catalog, i), lang) for i in used)
                                                   for used in near["indicators"]],
     })
 
@@ -354,9 +354,9 @@ def similar_summary(values: pd.DataFrame, z: pd.DataFrame, indicators: list[str]
         name = indicator_label(lookup(catalog, ind_id), lang)
         if ind_id in in_z:
             year, n = used_years[ind_id]
-            used.append(t("compare.similar.used_item", lang, name=name, year=year, n=n))
+            used.append(t("bandingkan.similar.used_item", lang, name=name, year=year, n=n))
         elif ind_id in used_years:
-            left_out.append(t("compare.similar.no_spread", lang, name=name))
+            left_out.append(t("bandingkan.similar.no_spread", lang, name=name))
         else:
-            left_out.append(t("compare.similar.too_sparse", lang, name=name, n=SIMILAR_MIN_REGIONS))
+            left_out.append(t("bandingkan.similar.too_sparse", lang, name=name, n=SIMILAR_MIN_REGIONS))
     return used, left_out

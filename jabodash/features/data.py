@@ -2,7 +2,7 @@
 theme filter, each indicator's metadata and sources, the coverage matrix, the figures of one
 indicator for download, and the boundary attribution.
 
-Functions take ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached ``ui.query``)
+Functions take ``run(name, **params) -> DataFrame`` (``Store.query`` or the cached ``DataSource.query`` of ``ui.source``)
 or plain frames, so everything here runs without Streamlit. The analyst's uploaded indicators
 (theme "uploaded") are read by the same queries through a
 :class:`jabodash.store.datasource.DataSource` (``*_all`` / ``*_of`` / ``uploaded_*`` below).
@@ -19,7 +19,7 @@ from jabodash.core import grades
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
 from jabodash.features import unggah
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 Runner = Callable[..., pd.DataFrame]
 BOUNDARY_LEVELS = ("kabkota", "kecamatan")
@@ -28,8 +28,8 @@ _SEARCH_COLUMNS = ("id", "name_id", "name_en", "short_id", "short_en", "definiti
 
 
 def catalog(run: Runner, region_set: str) -> pd.DataFrame:
-    """The catalog with coverage in the region set (queries/meta_catalog.sql)."""
-    return run("meta_catalog", region_set=region_set)
+    """The catalog with coverage in the region set (queries/data_catalog.sql)."""
+    return run("data_catalog", region_set=region_set)
 
 
 def search(frame: pd.DataFrame, text: str = "", themes: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
@@ -57,29 +57,29 @@ def catalog_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The catalog for display (plain values, shown with st.dataframe, never as Markdown)."""
     def coverage(r) -> str:
         if r.kind == "flow":
-            return t("methods.flow_rows", lang, n=int(r.flow_rows))
+            return t("data.flow_rows", lang, n=int(r.flow_rows))
         return t("common.coverage", lang, covered=int(r.max_regions), total=int(r.regions_in_set))
 
     return pd.DataFrame({
-        t("methods.col.indicator", lang): frame["name_en" if lang == "en" else "name_id"],
-        t("methods.col.theme", lang): [t(f"theme.{x}", lang) for x in frame["theme"]],
-        t("methods.col.kind", lang): [t(f"methods.kind.{x}", lang) for x in frame["kind"]],
-        t("methods.col.unit", lang): frame["unit_en" if lang == "en" else "unit_id"],
-        t("methods.col.coverage", lang): [coverage(r) for r in frame.itertuples()],
-        t("methods.col.years", lang): [_years_text(y) for y in frame["years"]],
-        t("methods.col.id", lang): frame["id"],
+        t("data.col.indicator", lang): frame["name_en" if lang == "en" else "name_id"],
+        t("data.col.theme", lang): [t(f"theme.{x}", lang) for x in frame["theme"]],
+        t("data.col.kind", lang): [t(f"data.kind.{x}", lang) for x in frame["kind"]],
+        t("data.col.unit", lang): frame["unit_en" if lang == "en" else "unit_id"],
+        t("data.col.coverage", lang): [coverage(r) for r in frame.itertuples()],
+        t("data.col.years", lang): [_years_text(y) for y in frame["years"]],
+        t("data.col.id", lang): frame["id"],
     }).reset_index(drop=True)
 
 
 def details(ind: Indicator, lang: str) -> list[tuple[str, str]]:
     """(label, text) pairs describing one indicator; the page escapes the text."""
-    rows = [(t("methods.detail.definition", lang), ind.definition(lang)),
-            (t("methods.detail.unit", lang), ind.unit(lang)),
-            (t("methods.detail.kind", lang), t(f"methods.kind.{ind.kind}", lang))]
+    rows = [(t("data.detail.definition", lang), ind.definition(lang)),
+            (t("data.detail.unit", lang), ind.unit(lang)),
+            (t("data.detail.kind", lang), t(f"data.kind.{ind.kind}", lang))]
     if ind.formula(lang):
         rows.append((t("common.formula", lang), ind.formula(lang)))
     rows.append((t("common.direction", lang), catalog_mod.direction_label(ind, lang)))
-    rows.append((t("methods.detail.aggregation", lang), t(f"methods.aggregation.{ind.aggregation}", lang)))
+    rows.append((t("data.detail.aggregation", lang), t(f"data.aggregation.{ind.aggregation}", lang)))
     if ind.source_note:
         rows.append((t("common.source_note", lang), ind.source_note))
     return rows
@@ -87,7 +87,7 @@ def details(ind: Indicator, lang: str) -> list[tuple[str, str]]:
 
 def sources(run: Runner, indicator_id: str) -> pd.DataFrame:
     """Datasets behind an indicator (for a derived one, behind its inputs)."""
-    return run("meta_sources", indicator_id=indicator_id)
+    return run("data_sources", indicator_id=indicator_id)
 
 
 def _span_text(first, last) -> str:
@@ -102,22 +102,22 @@ def sources_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     Rows of uploads (:func:`uploaded_sources`, with a ``filename`` column) also show the
     original file name, the analyst's source and whether the dataset is saved or session only.
     A missing licence reads "not stated"."""
-    out = {t("methods.col.source", lang): frame["title"]}
+    out = {t("data.col.source", lang): frame["title"]}
     if "grade" in frame:
         out[t("grade.column", lang)] = [grades.label(g, lang) for g in frame["grade"]]
     if "filename" in frame:
-        out[t("methods.col.file", lang)] = frame["filename"].fillna("–")
-        out[t("methods.col.origin", lang)] = frame["origin"].fillna("–")
+        out[t("data.col.file", lang)] = frame["filename"].fillna("–")
+        out[t("data.col.origin", lang)] = frame["origin"].fillna("–")
     out.update({
-        t("methods.col.link", lang): _link(frame["source_url"]),
-        t("methods.col.licence", lang): frame["license"].astype(object).where(frame["license"].notna(),
-                                                                               t("methods.licence_none", lang)),
-        t("methods.col.figures", lang): frame["figures"],
-        t("methods.col.years", lang): [_span_text(a, b) for a, b in zip(frame["first_year"], frame["last_year"])],
-        t("methods.col.inputs", lang): [", ".join(x) for x in frame["indicators"]],
+        t("data.col.link", lang): _link(frame["source_url"]),
+        t("data.col.licence", lang): frame["license"].astype(object).where(frame["license"].notna(),
+                                                                               t("data.licence_none", lang)),
+        t("data.col.figures", lang): frame["figures"],
+        t("data.col.years", lang): [_span_text(a, b) for a, b in zip(frame["first_year"], frame["last_year"])],
+        t("data.col.inputs", lang): [", ".join(x) for x in frame["indicators"]],
     })
     if "stored" in frame:
-        out[t("methods.col.stored", lang)] = [t(f"methods.stored.{x}", lang) for x in frame["stored"]]
+        out[t("data.col.stored", lang)] = [t(f"data.stored.{x}", lang) for x in frame["stored"]]
     return pd.DataFrame(out)
 
 
@@ -130,26 +130,26 @@ def _link(urls: pd.Series) -> pd.Series:
 def datasets_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """All loaded datasets for display (queries/datasets.sql)."""
     return pd.DataFrame({
-        t("methods.col.source", lang): frame["title"],
+        t("data.col.source", lang): frame["title"],
         t("grade.column", lang): [grades.label(g, lang) for g in frame["grade"]],
-        t("methods.col.link", lang): _link(frame["source_url"]),
-        t("methods.col.licence", lang): frame["license"].astype(object).where(frame["license"].notna(),
-                                                                               t("methods.licence_none", lang)),
-        t("methods.col.figures", lang): frame["rows"],
-        t("methods.col.id", lang): frame["id"],
+        t("data.col.link", lang): _link(frame["source_url"]),
+        t("data.col.licence", lang): frame["license"].astype(object).where(frame["license"].notna(),
+                                                                               t("data.licence_none", lang)),
+        t("data.col.figures", lang): frame["rows"],
+        t("data.col.id", lang): frame["id"],
     })
 
 
 def indicator_data(run: Runner, ind: Indicator, region_set: str) -> pd.DataFrame:
     """Every figure of one indicator (flows: every flow row) with source and licence."""
     if ind.kind == "flow":
-        return run("meta_flow_data", indicator_id=ind.id)
-    return run("meta_indicator_data", indicator_id=ind.id, region_set=region_set)
+        return run("data_flow_data", indicator_id=ind.id)
+    return run("data_indicator_data", indicator_id=ind.id, region_set=region_set)
 
 
 def coverage(run: Runner, region_set: str, indicator_ids: list[str] | None = None) -> pd.DataFrame:
     """Indicator x region rows (years with a figure, zero = gap), limited to indicator_ids."""
-    cov = run("meta_coverage", region_set=region_set)
+    cov = run("data_coverage", region_set=region_set)
     if indicator_ids is not None:
         cov = cov[cov["indicator_id"].isin(indicator_ids)]
     return cov.reset_index(drop=True)
@@ -200,15 +200,15 @@ def boundary_info() -> list[BoundaryInfo]:
 
 def boundary_lines(info: BoundaryInfo, lang: str) -> list[str]:
     """Plain-text lines about one level's boundaries (the page escapes them)."""
-    level = t(f"methods.boundaries.level.{info.level}", lang)
+    level = t(f"data.boundaries.level.{info.level}", lang)
     if not info.present:
-        return [t("methods.boundaries.absent", lang, level=level)]
-    lines = [t("methods.boundaries.present", lang, level=level, n=info.features or 0),
-             t("methods.boundaries.attribution", lang, text=info.attribution or "–"),
-             t("methods.boundaries.source", lang, text=info.source or "–"),
-             t("methods.boundaries.licence", lang, text=info.licence or "–")]
+        return [t("data.boundaries.absent", lang, level=level)]
+    lines = [t("data.boundaries.present", lang, level=level, n=info.features or 0),
+             t("data.boundaries.attribution", lang, text=info.attribution or "–"),
+             t("data.boundaries.source", lang, text=info.source or "–"),
+             t("data.boundaries.licence", lang, text=info.licence or "–")]
     if info.fetched_at:
-        lines.append(t("methods.boundaries.fetched", lang, text=info.fetched_at))
+        lines.append(t("data.boundaries.fetched", lang, text=info.fetched_at))
     return lines
 
 
@@ -269,11 +269,11 @@ def theme_options(frame: pd.DataFrame) -> list[str]:
 
 def upload_datasets(session: dict | None = None, saved: list[dict] | None = None) -> dict[str, dict]:
     """dataset id -> {"filename", "saved"} for the saved workspace datasets (``saved`` =
-    workspace.list_datasets(), read when None; an unreadable workspace counts as empty) and the
+    shelf.list_datasets(), read when None; an unreadable workspace counts as empty) and the
     session uploads (``session`` = st.session_state[unggah.SESSION_KEY])."""
     if saved is None:
         try:
-            saved = workspace.list_datasets()
+            saved = shelf.list_datasets()
         except Exception:  # noqa: BLE001 - a broken workspace must not break the page
             saved = []
     out = {}
@@ -288,12 +288,12 @@ def upload_datasets(session: dict | None = None, saved: list[dict] | None = None
 
 def uploaded_sources(src, indicator_id: str | None = None, datasets: dict[str, dict] | None = None) -> pd.DataFrame:
     """meta_sources rows for uploads, one per uploaded dataset (only the dataset of
-    ``indicator_id`` when given; upload_sources.sql without): title, the analyst's source as
+    ``indicator_id`` when given; data_upload_sources.sql without): title, the analyst's source as
     origin (and as source_url when it is an http(s) URL), no licence, the figures of the
     indicator (of every indicator of the dataset without one), plus filename and stored
     ("saved" / "session") from :func:`upload_datasets`."""
-    rows = (src.query("upload_sources") if indicator_id is None
-            else src.query("meta_sources", indicator_id=indicator_id))
+    rows = (src.query("data_upload_sources") if indicator_id is None
+            else src.query("data_sources", indicator_id=indicator_id))
     datasets = datasets or {}
     info = [datasets.get(str(d), {}) for d in rows["dataset_id"]]
     saved = [i.get("saved", not str(d).startswith("sesi-")) for i, d in zip(info, rows["dataset_id"])]
@@ -350,15 +350,15 @@ def bps_key_source() -> str:
 def bps_refresh(store, given_key: str | None, indicators: list[str], remember: bool = False, progress=None):
     """Run a refresh of ``indicators`` and compare it with the built-in figures; the page's key
     (``given_key``) wins over JABODASH_BPS_KEY and the config file, and is kept in the user's
-    config file when ``remember``. Returns a jabodash.official.refresh.Refresh."""
-    from jabodash.official import keys, recipes, refresh
+    config file when ``remember``. Returns a jabodash.official.fetch.Refresh."""
+    from jabodash.official import fetch, keys, recipes
     key, origin = keys.resolve_key(given_key)
     chosen = recipes.select(recipes.load(), indicators)
-    result = refresh.run(chosen, key, progress=progress)
+    result = fetch.run(chosen, key, progress=progress)
     if remember and origin == "page" and not result.bad_key:
         keys.save_key(key)
     if result.records:
-        refresh.compare(result, refresh.builtin_figures(store, recipes.indicators(chosen)))
+        fetch.compare(result, fetch.builtin_figures(store, recipes.indicators(chosen)))
     return result
 
 
@@ -375,33 +375,33 @@ def bps_lines(result, lang: str) -> tuple[list[str], list[str]]:
 
 
 def bps_save(result, precedence: bool) -> str:
-    from jabodash.official import store
-    return store.save(result, precedence=precedence)
+    from jabodash.official import dataset
+    return dataset.save(result, precedence=precedence)
 
 
 def bps_saved(lang: str) -> list[tuple[str, str, bool]]:
     """(dataset id, line, precedence) of every saved refresh, newest first."""
-    from jabodash.official import store
+    from jabodash.official import dataset
     out = []
-    for meta in store.saved_refreshes():
+    for meta in dataset.saved_refreshes():
         on = bool((meta.get("official") or {}).get("precedence"))
-        out.append((meta["id"], t("bps_refresh.saved_line", lang, title=meta.get("title") or meta["id"],
+        out.append((meta["id"], t("data.refresh.saved_line", lang, title=meta.get("title") or meta["id"],
                                   rows=int(meta.get("rows") or 0),
-                                  precedence=t(f"bps_refresh.precedence_{'on' if on else 'off'}", lang)), on))
+                                  precedence=t(f"data.refresh.precedence_{'on' if on else 'off'}", lang)), on))
     return out
 
 
 def bps_set_precedence(dataset_id: str, on: bool) -> str:
-    from jabodash.official import store
-    return store.set_precedence(dataset_id, on)
+    from jabodash.official import dataset
+    return dataset.set_precedence(dataset_id, on)
 
 
 # --- provenance grades ------------------------------------------------------------------------
 
 def grade_counts(run: Runner, region_set: str) -> pd.DataFrame:
-    """Figures per indicator and provenance grade in the region set (queries/meta_grades.sql):
+    """Figures per indicator and provenance grade in the region set (queries/data_grades.sql):
     one row per indicator with figures, a column per grade (strongest first) and the total."""
-    rows = run("meta_grades", region_set=region_set)
+    rows = run("data_grades", region_set=region_set)
     if rows.empty:
         return pd.DataFrame(columns=["indicator_id", "name_id", "name_en", *grades.GRADES, "total"])
     wide = rows.pivot_table(index=["sort_order", "indicator_id", "name_id", "name_en"], columns="grade",
@@ -418,9 +418,9 @@ def grade_totals(counts: pd.DataFrame) -> dict[str, int]:
 
 def grade_counts_view(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The counts for display: indicator name, one column per grade (translated), total."""
-    out = {t("methods.col.indicator", lang): counts["name_en" if lang == "en" else "name_id"]}
+    out = {t("data.col.indicator", lang): counts["name_en" if lang == "en" else "name_id"]}
     for grade in grades.GRADES:
         out[grades.label(grade, lang)] = counts[grade]
-    out[t("methods.col.figures", lang)] = counts["total"]
-    out[t("methods.col.id", lang)] = counts["indicator_id"]
+    out[t("data.col.figures", lang)] = counts["total"]
+    out[t("data.col.id", lang)] = counts["indicator_id"]
     return pd.DataFrame(out).reset_index(drop=True)

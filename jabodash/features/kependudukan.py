@@ -38,11 +38,11 @@ ANY_DESTINATION = "any other kab/kota"
 def series(store: Store, region_set: str) -> pd.DataFrame:
     """Every figure of the three population series for the regions of the set (long).
     Regions without any figure keep one row with NULL series/value."""
-    return store.query("pop_series", series=list(SERIES), region_set=region_set)
+    return store.query("kependudukan_series", series=list(SERIES), region_set=region_set)
 
 
 def census_years(store: Store, region_set: str) -> pd.DataFrame:
-    return store.query("pop_census_years", region_set=region_set)
+    return store.query("kependudukan_census_years", region_set=region_set)
 
 
 def default_census_year(years: pd.DataFrame, wanted: int | None) -> int | None:
@@ -55,20 +55,20 @@ def default_census_year(years: pd.DataFrame, wanted: int | None) -> int | None:
 def census_year(store: Store, year: int, region_set: str) -> pd.DataFrame:
     """One row per region: population, area, density, growth, share (NULL when the metro
     total is incomplete), covered/total."""
-    return store.query("pop_census_year", year=int(year), region_set=region_set)
+    return store.query("kependudukan_census_year", year=int(year), region_set=region_set)
 
 
 def census_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The census-year frame as a display table with translated column names."""
     out = pd.DataFrame({
-        t("population.col.region", lang): frame["short_name"],
-        t("population.col.code", lang): frame["region_code"],
-        t("population.col.population", lang): frame["population"].astype("Int64"),
-        t("population.col.area", lang): frame["area_km2"],
-        t("population.col.density", lang): frame["density"].round(1),
-        t("population.col.share", lang): frame["share_pct"].round(2),
-        t("population.col.growth", lang): frame["growth_2010_2020"].round(2),
-        t("population.col.source", lang): frame["source"],
+        t("kependudukan.col.region", lang): frame["short_name"],
+        t("kependudukan.col.code", lang): frame["region_code"],
+        t("kependudukan.col.population", lang): frame["population"].astype("Int64"),
+        t("kependudukan.col.area", lang): frame["area_km2"],
+        t("kependudukan.col.density", lang): frame["density"].round(1),
+        t("kependudukan.col.share", lang): frame["share_pct"].round(2),
+        t("kependudukan.col.growth", lang): frame["growth_2010_2020"].round(2),
+        t("kependudukan.col.source", lang): frame["source"],
     })
     return out.reset_index(drop=True)
 
@@ -87,10 +87,10 @@ def kpis(store: Store, year: int, region_set: str) -> list[Kpi]:
     estimate, each with its coverage (incomplete totals are not shown as totals)."""
     out = []
     for key, indicator_id, kpi_year in (
-        ("population.kpi.census", "population_census", year),
-        ("population.kpi.density", DENSITY, year),
-        ("population.kpi.registry", "population_dukcapil", _most_covered_year(store, "population_dukcapil", region_set)),
-        ("population.kpi.estimate", "population_estimate_bps",
+        ("kependudukan.kpi.census", "population_census", year),
+        ("kependudukan.kpi.density", DENSITY, year),
+        ("kependudukan.kpi.registry", "population_dukcapil", _most_covered_year(store, "population_dukcapil", region_set)),
+        ("kependudukan.kpi.estimate", "population_estimate_bps",
          _most_covered_year(store, "population_estimate_bps", region_set)),
     ):
         ind = get_indicator(indicator_id)
@@ -105,14 +105,14 @@ def density_metro(store: Store, year: int, region_set: str) -> MetroValue:
 
 def density_source(census: pd.DataFrame, year: int, lang: str) -> str:
     """Source line of the density chart: the census counts and the official area it uses."""
-    return t("population.density.source", lang, year=year,
+    return t("kependudukan.density.source", lang, year=year,
              sources=sources_text([(census.dropna(subset=["population"]), "origin")], lang) or "–")
 
 
 def growth_source(series_frame: pd.DataFrame, lang: str) -> str:
     """Source line of the growth chart: the SP2010 and SP2020 counts it uses."""
     census = series_frame[series_frame["series"] == "population_census"]
-    return t("population.growth.source", lang, sources=sources_text([(census, "origin")], lang) or "–")
+    return t("kependudukan.growth.source", lang, sources=sources_text([(census, "origin")], lang) or "–")
 
 
 def growth_coverage(frame: pd.DataFrame) -> tuple[int, int]:
@@ -134,9 +134,9 @@ def group_members(regions: pd.DataFrame) -> dict[str, list[str]]:
 def _group_name(code: str, lang: str) -> str:
     key = {"BODETABEK": "BODETABEK", "JABODETABEK": "JABODETABEK", "DKI Jakarta": "DKI"}.get(code)
     if key:
-        return t(f"population.group.{key}", lang)
+        return t(f"kependudukan.group.{key}", lang)
     if code == ANY_DESTINATION:
-        return t("population.group.any", lang)
+        return t("kependudukan.group.any", lang)
     return str(code)
 
 
@@ -162,14 +162,14 @@ def flows_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         return get_indicator(indicator_id).short(lang)
 
     return pd.DataFrame({
-        t("population.flows.col.origin", lang): frame["origin_name"],
-        t("population.flows.col.destination", lang): frame["destination_name"],
-        t("population.flows.col.year", lang): frame["year"],
-        t("population.flows.col.measure", lang): frame["indicator_id"].map(measure),
-        t("population.flows.col.value", lang): frame["value"].astype("Int64"),
-        t("population.flows.col.kind", lang): frame["kind"].map(lambda k: t(f"population.flows.kind.{k}", lang)),
-        t("population.flows.col.note", lang): frame["note"],
-        t("population.flows.col.source", lang): frame["source"],
+        t("kependudukan.flows.col.origin", lang): frame["origin_name"],
+        t("kependudukan.flows.col.destination", lang): frame["destination_name"],
+        t("kependudukan.flows.col.year", lang): frame["year"],
+        t("kependudukan.flows.col.measure", lang): frame["indicator_id"].map(measure),
+        t("kependudukan.flows.col.value", lang): frame["value"].astype("Int64"),
+        t("kependudukan.flows.col.kind", lang): frame["kind"].map(lambda k: t(f"kependudukan.flows.kind.{k}", lang)),
+        t("kependudukan.flows.col.note", lang): frame["note"],
+        t("kependudukan.flows.col.source", lang): frame["source"],
     })
 
 
@@ -222,9 +222,9 @@ def sankey(flow_frame: pd.DataFrame, regions_all: pd.DataFrame, lang: str,
     reached = set(itemised["destination_code"])
     used = [itemised]
     for row in itemised.itertuples():
-        dest = t("population.sankey.dest_itemised", lang, name=row.destination_name, n=len(itemised))
+        dest = t("kependudukan.sankey.dest_itemised", lang, name=row.destination_name, n=len(itemised))
         _link(out, node("o", row.origin_name), node("d", dest), row.value, "kabkota",
-              t("population.sankey.itemised", lang))
+              t("kependudukan.sankey.itemised", lang))
     out.itemised = itemised["origin_name"].tolist()
     groups = rows[rows["kind"] == "group"].sort_values("value", ascending=False)
     members = group_members(regions_all)
@@ -234,12 +234,12 @@ def sankey(flow_frame: pd.DataFrame, regions_all: pd.DataFrame, lang: str,
             out.members = len(members.get(row.origin_code, []))
             used.append(groups.loc[[row.Index]])
             continue
-        origin = t("population.group.residents", lang, name=row.origin_name)
+        origin = t("kependudukan.group.residents", lang, name=row.origin_name)
         if row.origin_code == row.destination_code:
-            dest = t("population.group.within", lang, name=row.destination_name)
+            dest = t("kependudukan.group.within", lang, name=row.destination_name)
         else:
             dest = row.destination_name
-        _link(out, node("o", origin), node("d", dest), row.value, "group", t("population.sankey.published_total", lang))
+        _link(out, node("o", origin), node("d", dest), row.value, "group", t("kependudukan.sankey.published_total", lang))
         used.append(groups.loc[[row.Index]])
     if out.members == 0 and len(itemised):
         out.members = len(members["BODETABEK"])
@@ -294,7 +294,7 @@ def total_note(total: float | None, lang: str) -> str | None:
     """The line that states a published group total next to kab/kota bars."""
     if total is None:
         return None
-    return t("population.count_total_note", lang, value=fmt.number(total, 0, lang))
+    return t("kependudukan.count_total_note", lang, value=fmt.number(total, 0, lang))
 
 
 def commuting_facts(sk: Sankey, share: pd.DataFrame, cost: pd.DataFrame, count_2023: pd.DataFrame,

@@ -88,7 +88,7 @@ def links(store: Store, region_set: str, lang: str) -> pd.DataFrame:
     and source. Regions stay in code order; a tie without data in a region is 'no_data'."""
     regs = regions(store, region_set)
     obs_ids = [link.source for link in LINKS if link.kind == "observation"]
-    obs = store.query("coop_latest", indicator_ids=obs_ids, region_set=region_set)
+    obs = store.query("kerjasama_latest", indicator_ids=obs_ids, region_set=region_set)
     flow_frame = kependudukan.flows(store, region_set, lang)
     parts = []
     for link in LINKS:
@@ -114,7 +114,7 @@ def links(store: Store, region_set: str, lang: str) -> pd.DataFrame:
             decimals = get_indicator(link.source).decimals
         base["link_id"] = link.id
         base["year"] = year
-        base["label"] = t(f"cooperation.link.{link.id}", lang, year=year if year is not None else "")
+        base["label"] = t(f"kerjasama.link.{link.id}", lang, year=year if year is not None else "")
         base["status"], base["text"] = zip(*[_status(link, row.province_code, row.value, decimals, lang)
                                               for row in base.itertuples()])
         parts.append(base)
@@ -123,9 +123,9 @@ def links(store: Store, region_set: str, lang: str) -> pd.DataFrame:
 
 def _status(link: Link, province: str, value, decimals: int, lang: str) -> tuple[str, str]:
     if link.kind == "membership":
-        return ("yes", t("cooperation.matrix.yes", lang)) if value == 1 else ("no", t("cooperation.matrix.no", lang))
+        return ("yes", t("kerjasama.matrix.yes", lang)) if value == 1 else ("no", t("kerjasama.matrix.no", lang))
     if link.dki_na and province == DKI_PROVINCE:
-        return "na", t("cooperation.matrix.na", lang)
+        return "na", t("kerjasama.matrix.na", lang)
     if pd.isna(value):
         return "no_data", t("common.no_data", lang)
     return "yes", fmt.number(value, decimals, lang)
@@ -137,19 +137,19 @@ def links_table(matrix: pd.DataFrame, lang: str) -> pd.DataFrame:
     wide = matrix.pivot(index="short_name", columns="label", values="text")
     order = list(dict.fromkeys(matrix["short_name"]))
     wide = wide.reindex(index=order, columns=columns)
-    wide.index.name = t("population.col.region", lang)
+    wide.index.name = t("kependudukan.col.region", lang)
     return wide.reset_index()
 
 
 def other_indicators(store: Store, region_set: str, lang: str) -> pd.DataFrame:
     """Every cooperation-theme indicator with its years and widest coverage."""
-    frame = store.query("coop_themes", region_set=region_set)
+    frame = store.query("kerjasama_themes", region_set=region_set)
     name, unit = ("name_en", "unit_en") if lang == "en" else ("name_id", "unit_id")
     return pd.DataFrame({
-        t("cooperation.other.col.indicator", lang): frame[name],
-        t("cooperation.other.col.unit", lang): frame[unit],
-        t("cooperation.other.col.years", lang): frame["years"].map(
+        t("kerjasama.other.col.indicator", lang): frame[name],
+        t("kerjasama.other.col.unit", lang): frame[unit],
+        t("kerjasama.other.col.years", lang): frame["years"].map(
             lambda ys: ", ".join(str(y) for y in ys) if hasattr(ys, "__len__") and len(ys) else t("common.no_data", lang)),
-        t("cooperation.other.col.coverage", lang): [t("common.coverage", lang, covered=int(c), total=int(n))
+        t("kerjasama.other.col.coverage", lang): [t("common.coverage", lang, covered=int(c), total=int(n))
                                                     for c, n in zip(frame["max_regions"], frame["total"])],
     })

@@ -32,8 +32,8 @@ def per_100k_indicators() -> list[Indicator]:
 
 
 def coverage(store: Store, region_set: str) -> pd.DataFrame:
-    """Per-100,000 indicators x years with regions covered (see svc_coverage.sql)."""
-    return store.query("svc_coverage", region_set=region_set)
+    """Per-100,000 indicators x years with regions covered (see layanan_coverage.sql)."""
+    return store.query("layanan_coverage", region_set=region_set)
 
 
 def options(cov: pd.DataFrame) -> list[str]:
@@ -59,7 +59,7 @@ def pick(options_: list[str], wanted: str | None) -> str | None:
 
 def values(store: Store, indicator_id: str, year: int, region_set: str) -> pd.DataFrame:
     """Every region of the set: per-100k value, count, population used and its series."""
-    frame = store.query("svc_per_100k", indicator_id=indicator_id, year=int(year), region_set=region_set)
+    frame = store.query("layanan_per_100k", indicator_id=indicator_id, year=int(year), region_set=region_set)
     frame.attrs["year"] = int(year)
     return frame
 
@@ -90,16 +90,16 @@ def compare(store: Store, ind: Indicator, year: int, region_set: str, frame: pd.
 def denominator_label(frame: pd.DataFrame, year: int, lang: str) -> str:
     used = frame.dropna(subset=["value"])["population_series"].dropna().unique()
     if len(used) == 1:
-        return t(f"services.denominator.{used[0]}", lang, year=year)
+        return t(f"layanan.denominator.{used[0]}", lang, year=year)
     if len(used) > 1:
-        return t("services.denominator.mixed", lang, year=year)
-    return t("services.none", lang)
+        return t("layanan.denominator.mixed", lang, year=year)
+    return t("layanan.none", lang)
 
 
 def source_line(frame: pd.DataFrame, lang: str) -> str:
     """'derived by jabodash from <count source>; population: <population sources>'."""
     present = frame.dropna(subset=["value"])
-    return t("services.source_derived", lang,
+    return t("layanan.source_derived", lang,
              numerator=sources_text([(present, "numerator_origin")], lang, limit=1) or "–",
              population=sources_text([(present, "population_origin")], lang, limit=1) or "–")
 
@@ -109,14 +109,14 @@ def kpi_texts(cmp: Comparison, ind: Indicator, frame: pd.DataFrame, year: int, l
     mv = cmp.metro
     coverage_text = t("common.coverage", lang, covered=mv.covered, total=mv.total)
     metro_text = (fmt.number(mv.value, ind.decimals, lang) if mv.value is not None
-                  else t("services.not_available", lang))
-    median_text = fmt.number(cmp.median, ind.decimals, lang) if cmp.median is not None else t("services.none", lang)
+                  else t("layanan.not_available", lang))
+    median_text = fmt.number(cmp.median, ind.decimals, lang) if cmp.median is not None else t("layanan.none", lang)
     unit_year = f"{ind.unit(lang)} · {year}"
     return [
-        ("services.kpi.coverage", f"{mv.covered} / {mv.total}", f"{year} · {coverage_text}", ""),
-        ("services.kpi.metro", metro_text, f"{unit_year} · {coverage_text}", "services.kpi.help_metro"),
-        ("services.kpi.median", median_text, f"{unit_year} · n = {cmp.median_n}", "services.kpi.help_median"),
-        ("services.kpi.denominator", denominator_label(frame, year, lang), t("services.kpi.denominator_detail", lang),
+        ("layanan.kpi.coverage", f"{mv.covered} / {mv.total}", f"{year} · {coverage_text}", ""),
+        ("layanan.kpi.metro", metro_text, f"{unit_year} · {coverage_text}", "layanan.kpi.help_metro"),
+        ("layanan.kpi.median", median_text, f"{unit_year} · n = {cmp.median_n}", "layanan.kpi.help_median"),
+        ("layanan.kpi.denominator", denominator_label(frame, year, lang), t("layanan.kpi.denominator_detail", lang),
          ""),
     ]
 
@@ -131,14 +131,14 @@ def table(frame: pd.DataFrame, cmp: Comparison, lang: str) -> pd.DataFrame:
     reference (metro value, else the labelled median)."""
     ref = cmp.reference
     series = frame["population_series"].map(
-        lambda s: t(f"services.denominator.{s}", lang, year=frame_year(frame)) if isinstance(s, str) else None)
+        lambda s: t(f"layanan.denominator.{s}", lang, year=frame_year(frame)) if isinstance(s, str) else None)
     out = pd.DataFrame({
-        t("services.col.region", lang): frame["short_name"],
-        t("services.col.count", lang): frame["numerator"].astype("Int64"),
-        t("services.col.population", lang): frame["population"].where(frame["value"].notna()).astype("Int64"),
-        t("services.col.series", lang): series.where(frame["value"].notna()),
-        t("services.col.value", lang): frame["value"].round(2),
-        t("services.col.diff", lang): (frame["value"] - ref).round(2) if ref is not None else pd.NA,
-        t("services.col.source", lang): frame["numerator_source"],
+        t("layanan.col.region", lang): frame["short_name"],
+        t("layanan.col.count", lang): frame["numerator"].astype("Int64"),
+        t("layanan.col.population", lang): frame["population"].where(frame["value"].notna()).astype("Int64"),
+        t("layanan.col.series", lang): series.where(frame["value"].notna()),
+        t("layanan.col.value", lang): frame["value"].round(2),
+        t("layanan.col.diff", lang): (frame["value"] - ref).round(2) if ref is not None else pd.NA,
+        t("layanan.col.source", lang): frame["numerator_source"],
     })
     return out.reset_index(drop=True)

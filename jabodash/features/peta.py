@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jabodash.charts import maps
+from jabodash.charts import peta
 from jabodash.geo import classify as classify_mod
 
 
@@ -46,7 +46,7 @@ def selected_code(event, level: str = "kabkota") -> str | None:
             return str(loc)
         x, y = p.get("x"), p.get("y")
         if x is not None and y is not None and level == "kabkota":
-            grid = maps.tile_layout("kabkota")
+            grid = peta.tile_layout("kabkota")
             hit = grid[(grid["col"] == round(float(x))) & (grid["row"] == round(-float(y)))]
             if len(hit):
                 return str(hit["code"].iloc[0])

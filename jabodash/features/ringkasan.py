@@ -1,6 +1,6 @@
 """Figures of the overview page (Ringkasan): metro KPIs, computed from the store.
 
-``store`` is anything with ``query(name, **params)``: the page passes ``ui.data_source()`` (the
+``store`` is anything with ``query(name, **params)``: the page passes ``ui.source.data_source()`` (the
 built-in data, the saved datasets and the session's uploads, with the switch "official figures
 only"), the tests a Store or a DataSource.
 
@@ -23,11 +23,11 @@ from jabodash.store.headline import IPM_OLDER, headline_ipm
 # (label key, indicator): population census count, official area, density, IPM range,
 # population-weighted poverty rate.
 KPI_INDICATORS = (
-    ("overview.kpi.population", "population_census"),
-    ("overview.kpi.area", "area_km2_big"),
-    ("overview.kpi.density", "population_density_census"),
-    ("overview.kpi.ipm", "ipm"),            # resolved by headline_ipm
-    ("overview.kpi.poverty", "poverty_rate"),
+    ("ringkasan.kpi.population", "population_census"),
+    ("ringkasan.kpi.area", "area_km2_big"),
+    ("ringkasan.kpi.density", "population_density_census"),
+    ("ringkasan.kpi.ipm", "ipm"),            # resolved by headline_ipm
+    ("ringkasan.kpi.poverty", "poverty_rate"),
 )
 
 
@@ -64,7 +64,7 @@ class Kpi:
         if self.note:
             parts.append(self.note)
         if self.missing_names:
-            parts.append(t("overview.missing", lang, names=", ".join(self.missing_names)))
+            parts.append(t("ringkasan.missing", lang, names=", ".join(self.missing_names)))
         return " · ".join(parts)
 
 
@@ -91,7 +91,7 @@ def missing_names(store, mv: MetroValue | None, region_set: str, limit: int | No
 
 
 def kpis(store: Store, region_set: str, lang: str = "id") -> tuple[Kpi, ...]:
-    """The KPI cards. Every query is cached by the app (ui.query), so nothing is cached here: the
+    """The KPI cards. Every query is cached by the app (ui.source), so nothing is cached here: the
     figures depend on the uploads and the switch "official figures only"."""
     catalog = load_catalog()
     out = []

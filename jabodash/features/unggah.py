@@ -10,7 +10,7 @@ The upload page (pages/unggah.py) keeps, in ``st.session_state``:
 
 Uploaded indicators get ids ``upload.<dataset id>.<slug>`` (workspace.indicator_id) and theme
 ``uploaded``. Their figures are read like the built-in ones, by the same named queries:
-jabodash.store.uploads puts the saved datasets and the session's entries next to the built-in
+jabodash.store.overlay puts the saved datasets and the session's entries next to the built-in
 tables, and :func:`indicator` (from there) gives the catalog.Indicator of one.
 
 A points layout (a facility list with latitude/longitude) has no records of its own:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import maps
+from jabodash.charts import peta
 from jabodash.core.i18n import t
 from jabodash.features.peta import classes_for
 
@@ -65,8 +65,8 @@ def membership_figure(regions: pd.DataFrame, lang: str, geojson: dict | None = N
     names = dict(zip(regions["code"].astype(str), regions["short_name"]))
     fig = go.Figure()
     if geojson is not None:
-        bounds = maps.all_bounds(geojson)
-        center, zoom = maps.view_for_bounds(bounds, 800, 560)
+        bounds = peta.all_bounds(geojson)
+        center, zoom = peta.view_for_bounds(bounds, 800, 560)
         for group, colour in MEMBERSHIP_COLOURS.items():
             codes = [c for c in member.index if member[c] == group]
             if not codes:
@@ -76,9 +76,9 @@ def membership_figure(regions: pd.DataFrame, lang: str, geojson: dict | None = N
                 showscale=False, name=t(f"wilayah.member.{group}", lang), showlegend=True,
                 text=[names.get(c, c) for c in codes], hovertemplate="%{text}<extra>%{fullData.name}</extra>",
                 marker=dict(line=dict(color="white", width=1))))
-        fig.update_layout(map=dict(style=maps.WHITE_STYLE, center=center, zoom=zoom), height=560)
+        fig.update_layout(map=dict(style=peta.WHITE_STYLE, center=center, zoom=zoom), height=560)
     else:
-        grid = maps.tile_layout("kabkota")
+        grid = peta.tile_layout("kabkota")
         grid = grid[grid["code"].isin(member.index)]
         for group, colour in MEMBERSHIP_COLOURS.items():
             part = grid[grid["code"].map(member) == group]
@@ -126,8 +126,8 @@ def kecamatan_map(gdf, geojson: dict, parent: str, state, lang: str, attribution
     fc = {"type": "FeatureCollection",
           "features": [f for f in geojson["features"] if str(f.get("properties", {}).get("parent_code")) == parent]}
     part = gdf[gdf["parent_code"].astype(str) == parent]
-    ind = maps.AreaIndicator()
-    values = maps.area_values(part, attribution)
+    ind = peta.AreaIndicator()
+    values = peta.area_values(part, attribution)
     classes = classes_for(values, ind, state, lang)
-    return maps.choropleth(values, fc, ind, t("peta.area_year", lang), lang, classes, fit="all",
+    return peta.choropleth(values, fc, ind, t("peta.area_year", lang), lang, classes, fit="all",
                            attribution=attribution, labels=True)

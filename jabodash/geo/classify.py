@@ -102,10 +102,10 @@ class Classes:
         if self.direction_text:
             lines.append(self.direction_text)
         if self.palette == "diverging" and self.center is not None:
-            lines.append(t("maps.legend.center", self.lang,
+            lines.append(t("peta.map.legend.center", self.lang,
                            value=fmt.number(self.center, self.decimals, self.lang)))
         elif self.reversed:
-            lines.append(t("maps.legend.dark_better", self.lang))
+            lines.append(t("peta.map.legend.dark_better", self.lang))
         return "<br>".join(lines)
 
 
@@ -210,7 +210,7 @@ def _label_texts(lower: float, bins: list[float], decimals: int, lang: str,
 def _direction_text(higher_is_better: bool | None, lang: str) -> str:
     if higher_is_better is None:
         return ""
-    return t("maps.direction.higher" if higher_is_better else "maps.direction.lower", lang)
+    return t("peta.map.direction.higher" if higher_is_better else "peta.map.direction.lower", lang)
 
 
 def classify(values: pd.Series, method: str = "quantiles", k: int = 5, higher_is_better: bool | None = None,
@@ -236,7 +236,7 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5, higher_is
     finite = np.isfinite(arr)
     x = arr[finite]
     base = dict(method=method, palette=palette, higher_is_better=higher_is_better, dark_means=dark_means,
-                requested_k=requested, lang=lang, missing_label=t("maps.no_data", lang),
+                requested_k=requested, lang=lang, missing_label=t("peta.map.no_data", lang),
                 direction_text=_direction_text(higher_is_better, lang), decimals=decimals)
     class_of = np.full(len(arr), -1, dtype=int)
     if x.size == 0:

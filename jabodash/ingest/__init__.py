@@ -5,27 +5,27 @@ path). It never raises for bad input: every problem becomes a message (an i18n k
 ``ingest.`` plus parameters) in ``result.errors`` (the file cannot be used) or
 ``result.warnings`` (it can, with gaps), or a row in ``result.skipped`` (row number, column,
 value, reason). :meth:`IngestResult.to_json` is the stable JSON report (schema
-``jabodash.ingest/1``, documented in :mod:`jabodash.ingest.results`).
+``jabodash.ingest/1``, documented in :mod:`jabodash.ingest.outcome`).
 
 The package, in reading order:
 
-* ``results``  messages, options and the result (its JSON form)
+* ``outcome``  messages, options and the result (its JSON form)
 * ``text``     text helpers: missing markers, header hints, years, notes, file names, hostile text
 * ``numbers``  number forms (Indonesian, English, plain) decided per column, and parsed
 * ``sniff``    file kind, encoding, binary data, delimiter, table width
-* ``limits``   what one upload may hold (below), checked before the expensive work
+* ``caps``     what one upload may hold (below), checked before the expensive work
 * ``grid``     the rows of text cells with their line numbers (CSV text or an xlsx sheet)
 * ``read``     the entry points: size limit, file kind, grid, then the analysis
 * ``analyse``  the analysis, step by step, over the modules below
 * ``header``   the header row, title lines, the data rows, rows that are not data
 * ``roles``    column roles (region, year, indicator, values, coordinates) and the layout
-* ``regions``  region values to BPS codes, the unmatched report
+* ``resolve``  region values to BPS codes, the unmatched report
 * ``values``   years, indicators and numbers become records
 * ``points``   a facility list: points read, and counted per region
 
 Limits
 ------
-Besides the upload size (``JABODASH_MAX_UPLOAD_MB``, default 200 MiB), :mod:`jabodash.ingest.limits`
+Besides the upload size (``JABODASH_MAX_UPLOAD_MB``, default 200 MiB), :mod:`jabodash.ingest.caps`
 refuses, each with an ``ingest.error.`` message naming what was too large, the limit and where:
 a line or a cell over 1 MiB (``line_too_long``, ``cell_too_long``: line, row and column), a table
 over 500 columns (``too_many_columns``) or 25 million cells (``too_many_cells``); and for XLSX,
@@ -47,14 +47,14 @@ reason), ``result.unmatched`` (values with suggested codes, for the manual mappi
 for indicator name, unit, higher_is_better, source). Corrections go back in through a new
 IngestOptions (keep the bytes in the session and read again). ``result.cleaned(lang)`` is the
 table to download (through :func:`jabodash.core.csvsafe.to_safe_csv`); :func:`point_records`
-turns a points layout into counts per region; :mod:`jabodash.store.workspace` saves, lists and
+turns a points layout into counts per region; :mod:`jabodash.store.shelf` saves, lists and
 loads datasets.
 
 This package must not import streamlit.
 """
 from jabodash.core.cells import MISSING_MARKERS
+from jabodash.ingest.caps import MAX_COLUMNS
 from jabodash.ingest.header import PREVIEW_ROWS
-from jabodash.ingest.limits import MAX_COLUMNS
 from jabodash.ingest.numbers import (
     AMBIGUOUS,
     CONFLICT,
@@ -64,6 +64,16 @@ from jabodash.ingest.numbers import (
     OK,
     NumberColumn,
     parse_numbers,
+)
+from jabodash.ingest.outcome import (
+    LAYOUTS,
+    LEVELS,
+    RECORD_COLUMNS,
+    SCHEMA,
+    IngestOptions,
+    IngestResult,
+    Message,
+    reason_text,
 )
 from jabodash.ingest.points import (
     AREA_BBOX,
@@ -79,17 +89,7 @@ from jabodash.ingest.points import (
     point_records,
 )
 from jabodash.ingest.read import DEFAULT_MAX_UPLOAD_MB, MAX_UPLOAD_BYTES, max_upload_bytes, read_file, read_upload
-from jabodash.ingest.regions import matcher_with_cached_kecamatan
-from jabodash.ingest.results import (
-    LAYOUTS,
-    LEVELS,
-    RECORD_COLUMNS,
-    SCHEMA,
-    IngestOptions,
-    IngestResult,
-    Message,
-    reason_text,
-)
+from jabodash.ingest.resolve import matcher_with_cached_kecamatan
 from jabodash.ingest.sniff import DELIMITERS
 from jabodash.ingest.text import parse_year, safe_filename
 from jabodash.ingest.values import suggest_higher_is_better

@@ -18,9 +18,9 @@ from jabodash.ingest.header import (
     _RowSkips,
     _skipped_frame,
 )
+from jabodash.ingest.outcome import IngestOptions, IngestResult
 from jabodash.ingest.points import _finish_points
-from jabodash.ingest.regions import _get_matcher, _mark_regions
-from jabodash.ingest.results import IngestOptions, IngestResult
+from jabodash.ingest.resolve import _get_matcher, _mark_regions
 from jabodash.ingest.roles import _roles_and_layout
 from jabodash.ingest.text import _SOURCE_RE, _clip
 from jabodash.ingest.values import _finish_values

@@ -2,7 +2,7 @@
 
 Text is parsed by Arrow's CSV reader (every cell a string, rows with another field count set
 aside as "odd" rows with their line numbers); when Arrow cannot, the csv module reads it
-record by record. The limits of :mod:`jabodash.ingest.limits` are checked on the way (an
+record by record. The limits of :mod:`jabodash.ingest.caps` are checked on the way (an
 xlsx's parts before they are unpacked, its cells and columns while its sheet is read). An ``.xlsx`` sheet is read with openpyxl (read-only); its cells that are
 numbers are kept beside the text (``_Grid.native``) so that they are used as numbers.
 """
@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from jabodash.ingest import limits
-from jabodash.ingest.limits import LimitExceeded
-from jabodash.ingest.results import IngestResult
+from jabodash.ingest import caps
+from jabodash.ingest.caps import LimitExceeded
+from jabodash.ingest.outcome import IngestResult
 from jabodash.ingest.sniff import _raise_field_limit
 from jabodash.ingest.text import _clip
 
@@ -131,8 +131,8 @@ def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
     lines = rec_lines[is_valid]
     _check_cell_length(cols, lines)
     for num, text in invalid:
-        if len(text) > limits.MAX_LINE_BYTES:
-            raise limits.cell_too_long(int(rec_lines[num - 1]), "?", len(text.encode("utf-8")))
+        if len(text) > caps.MAX_LINE_BYTES:
+            raise caps.cell_too_long(int(rec_lines[num - 1]), "?", len(text.encode("utf-8")))
     odd = [(int(rec_lines[num - 1]), _split_line(text, delimiter), text) for num, text in invalid]
     return _Grid(cols=cols, lines=lines, odd=odd, width=width)
 
@@ -144,15 +144,15 @@ def _check_cell_length(cols: list[pa.Array], lines: np.ndarray) -> None:
             continue
         sizes = pc.binary_length(col)
         longest = pc.max(sizes).as_py() or 0
-        if longest > limits.MAX_LINE_BYTES:
+        if longest > caps.MAX_LINE_BYTES:
             k = int(np.argmax(sizes.to_numpy(zero_copy_only=False)))
-            raise limits.cell_too_long(int(lines[k]), i + 1, longest)
+            raise caps.cell_too_long(int(lines[k]), i + 1, longest)
 
 
 def _parse_python(text: str, delimiter: str, width: int) -> _Grid:
     """Exact but slower: the csv module, one record at a time (fallback); cells up to MAX_LINE_BYTES."""
     _raise_field_limit()
-    before = csv.field_size_limit(limits.MAX_LINE_BYTES)
+    before = csv.field_size_limit(caps.MAX_LINE_BYTES)
     try:
         return _parse_records(text, delimiter, width)
     finally:
@@ -172,7 +172,7 @@ def _parse_records(text: str, delimiter: str, width: int) -> _Grid:
             break
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise limits.cell_too_long(prev + 1, "?", None) from None
+                raise caps.cell_too_long(prev + 1, "?", None) from None
             row = None
         start = prev + 1
         prev = reader.line_num
@@ -239,8 +239,8 @@ def _read_xlsx(data: bytes, sheet, result: IngestResult, limit: int) -> _Grid | 
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
             if "xl/workbook.xml" in names:
-                limits.check_xlsx_parts(zf)
-                limits.check_shared_strings(zf)
+                caps.check_xlsx_parts(zf)
+                caps.check_shared_strings(zf)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
         result.error("xlsx_unreadable", detail="zip")
         return None
@@ -289,13 +289,13 @@ def _read_xlsx(data: bytes, sheet, result: IngestResult, limit: int) -> _Grid | 
             cells = list(row)
             while cells and (cells[-1] is None or cells[-1] == ""):
                 cells.pop()
-            if len(cells) > limits.MAX_COLUMNS:
-                raise LimitExceeded("too_many_columns", columns=f"{len(cells):,}", limit=f"{limits.MAX_COLUMNS:,}",
+            if len(cells) > caps.MAX_COLUMNS:
+                raise LimitExceeded("too_many_columns", columns=f"{len(cells):,}", limit=f"{caps.MAX_COLUMNS:,}",
                                     row=f"{len(rows) + 1:,}")
             cells_read += max(len(cells), 1)
-            if cells_read > limits.MAX_XLSX_CELLS:
+            if cells_read > caps.MAX_XLSX_CELLS:
                 raise LimitExceeded("xlsx_too_many_cells", row=f"{len(rows) + 1:,}",
-                                    limit=f"{limits.MAX_XLSX_CELLS:,}")
+                                    limit=f"{caps.MAX_XLSX_CELLS:,}")
             pairs = [_xlsx_cell(v) for v in cells]
             rows.append([p[0] for p in pairs])
             nums.append([p[1] for p in pairs])

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from jabodash.core.cells import unique_names
 from jabodash.ingest.grid import _Grid
-from jabodash.ingest.results import IngestOptions, IngestResult, _empty_skipped, reason_text
+from jabodash.ingest.outcome import IngestOptions, IngestResult, _empty_skipped, reason_text
 from jabodash.ingest.text import (
     _COLNUM_RE,
     _NOTE_RE,

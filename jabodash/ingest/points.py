@@ -23,7 +23,7 @@ import pyarrow as pa
 from jabodash.core.paths import DATA_DIR
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import MISSING, parse_numbers
-from jabodash.ingest.results import LEVELS, IngestResult
+from jabodash.ingest.outcome import LEVELS, IngestResult
 from jabodash.ingest.values import _default_indicator, _title_year
 
 # Rough bounding box of the 15 regions (Kepulauan Seribu in the north to Cianjur's coast).

@@ -3,7 +3,7 @@
 The size limit comes first (``JABODASH_MAX_UPLOAD_MB``, read at each call), then the file kind
 (``.xlsx`` or text; ``.xls``, ``.ods``, PDF, images and other binary data are refused), the
 encoding and delimiter (:mod:`jabodash.ingest.sniff`), the grid (:mod:`jabodash.ingest.grid`),
-and the analysis (:mod:`jabodash.ingest.analyse`). The other limits (:mod:`jabodash.ingest.limits`:
+and the analysis (:mod:`jabodash.ingest.analyse`). The other limits (:mod:`jabodash.ingest.caps`:
 line length and table size before parsing, an xlsx's declared sizes before unpacking) raise
 LimitExceeded, which becomes its message. The file's SHA-256 is computed beside the
 reader. An unexpected exception becomes the message ``ingest.error.internal``.
@@ -17,12 +17,12 @@ import re
 import threading
 from pathlib import Path
 
-from jabodash.ingest import limits
+from jabodash.ingest import caps
 from jabodash.ingest.analyse import _analyse
+from jabodash.ingest.caps import LimitExceeded
 from jabodash.ingest.grid import _parse_pyarrow, _parse_python, _read_xlsx, _salvage_long_rows
-from jabodash.ingest.limits import LimitExceeded
 from jabodash.ingest.numbers import NUMBER_FORMATS
-from jabodash.ingest.results import LAYOUTS, LEVELS, IngestOptions, IngestResult, _empty_records
+from jabodash.ingest.outcome import LAYOUTS, LEVELS, IngestOptions, IngestResult, _empty_records
 from jabodash.ingest.sniff import (
     DELIMITERS,
     _detect_encoding,
@@ -152,7 +152,7 @@ def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: I
         return
     else:
         result.file_type = "csv"
-        lines = limits.check_lines(data)
+        lines = caps.check_lines(data)
         try:
             text, encoding = _detect_encoding(data, options.encoding)
         except (UnicodeError, LookupError):
@@ -184,7 +184,7 @@ def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: I
         if width < 2:
             result.error("no_table")
             return
-        limits.check_table(lines, width, row=next((i + 1 for i, r in enumerate(records) if len(r) == width), 1))
+        caps.check_table(lines, width, row=next((i + 1 for i, r in enumerate(records) if len(r) == width), 1))
         if encoding == "utf-8":
             buf = data
         elif encoding == "utf-8-sig":

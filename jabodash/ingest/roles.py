@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import OK, parse_numbers
-from jabodash.ingest.results import IngestOptions, IngestResult
+from jabodash.ingest.outcome import IngestOptions, IngestResult
 from jabodash.ingest.text import _check_hostile, _clip, _hint, _is_missing_text, _norm_header, _numlike, parse_year
 
 

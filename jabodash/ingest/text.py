@@ -11,7 +11,7 @@
 
 Hostile text (HTML, scripts, Markdown, formulas) is kept as inert text: nothing is ever
 evaluated. Pages show cell text with ``st.dataframe``/``st.text`` or through
-:meth:`~jabodash.ingest.results.Message.markdown`, which escapes parameters; CSV downloads go
+:meth:`~jabodash.ingest.outcome.Message.markdown`, which escapes parameters; CSV downloads go
 through :func:`jabodash.core.csvsafe.to_safe_csv`. :func:`_check_hostile` only warns.
 """
 from __future__ import annotations

@@ -23,7 +23,7 @@ import pyarrow as pa
 from jabodash.core.parallel import in_order
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK, parse_numbers
-from jabodash.ingest.results import IngestOptions, IngestResult
+from jabodash.ingest.outcome import IngestOptions, IngestResult
 from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, parse_year
 
 

@@ -31,31 +31,31 @@ def source_text(source) -> str:
 
 def error_text(err: dict, lang: str) -> str:
     kind = err.get("kind") or "http"
-    text = t(f"bps_refresh.error.{kind}", lang, detail=err.get("detail") or "")
+    text = t(f"data.refresh.error.{kind}", lang, detail=err.get("detail") or "")
     if err.get("var"):
         return f"{err.get('indicator')} (var {err.get('var')}, domain {err.get('domain')}): {text}"
     return text
 
 
 def table_line(table: dict, lang: str) -> str:
-    return t("bps_refresh.table_line", lang, title=table["title"], var=table["var"], domain=table["domain"],
+    return t("data.refresh.table_line", lang, title=table["title"], var=table["var"], domain=table["domain"],
              figures=table["figures"], outside=table["outside_dropped"], gaps=table["gaps"])
 
 
 def change_rows(refresh, lang: str) -> list[dict]:
     """One row per new, changed or conflicting figure."""
-    col = {k: t(f"bps_refresh.col.{k}", lang) for k in
+    col = {k: t(f"data.refresh.col.{k}", lang) for k in
            ("change", "indicator", "region", "year", "old", "new", "old_source", "new_source")}
     rows = []
     for kind, items in (("changed", refresh.changes.get("changed", [])), ("new", refresh.changes.get("new", []))):
         for item in items:
-            rows.append({col["change"]: t(f"bps_refresh.change.{kind}", lang), col["indicator"]: _indicator(item["indicator"], lang),
+            rows.append({col["change"]: t(f"data.refresh.change.{kind}", lang), col["indicator"]: _indicator(item["indicator"], lang),
                          col["region"]: _region(item["region_code"], lang), col["year"]: item["year"],
                          col["old"]: item.get("old_value"), col["new"]: item["new_value"],
                          col["old_source"]: item.get("old_source") or "",
                          col["new_source"]: source_text(item["new_source"])})
     for item in refresh.conflicts:
-        rows.append({col["change"]: t("bps_refresh.change.conflict", lang), col["indicator"]: _indicator(item["indicator"], lang),
+        rows.append({col["change"]: t("data.refresh.change.conflict", lang), col["indicator"]: _indicator(item["indicator"], lang),
                      col["region"]: _region(item["region_code"], lang), col["year"]: item["year"],
                      col["old"]: item["other_value"], col["new"]: item["kept_value"],
                      col["old_source"]: source_text(item["other_source"]),
@@ -67,7 +67,7 @@ def change_frame(refresh, lang: str) -> pd.DataFrame:
     rows = change_rows(refresh, lang)
     frame = pd.DataFrame(rows)
     for key in ("old", "new"):
-        name = t(f"bps_refresh.col.{key}", lang)
+        name = t(f"data.refresh.col.{key}", lang)
         if name in frame:
             frame[name] = pd.to_numeric(frame[name], errors="coerce")
     return frame

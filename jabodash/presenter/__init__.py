@@ -7,8 +7,9 @@
   presenter-layout CSS.
 * :mod:`~jabodash.presenter.exports` - PNG, SVG and PDF of any figure with kaleido and the
   system Chromium, offline, one browser per batch.
-* :mod:`~jabodash.presenter.editor` - the presenter page's logic without its widgets: which
-  story and step a session shows, and the story editor's actions.
 
-Nothing here imports streamlit (the page passes its session state and query parameters).
+The presenter page's own logic (which story and step a session shows, the story editor's actions)
+is :mod:`jabodash.features.presentasi`.
+
+Nothing here imports streamlit.
 """

@@ -73,9 +73,9 @@ class StoryError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "id") -> str:
-        text = t(f"presenter.error.{self.key}", lang, **self.params)
+        text = t(f"presentasi.error.{self.key}", lang, **self.params)
         if "step" in self.params:
-            text = t("presenter.error.at_step", lang, step=self.params["step"]) + " " + text
+            text = t("presentasi.error.at_step", lang, step=self.params["step"]) + " " + text
         return text[:1].upper() + text[1:]
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from jabodash import charts
-from jabodash.charts import maps
+from jabodash.charts import peta
 from jabodash.core import palette
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
@@ -108,7 +108,7 @@ def figure_for(state: state_mod.ViewState, store, lang: str | None = None, prese
     try:
         ind = src.indicator(state.indicator)
     except KeyError:
-        return _message(t("presenter.unknown_indicator", lang, value=state.indicator[:60]), presenter), pd.DataFrame()
+        return _message(t("presentasi.unknown_indicator", lang, value=state.indicator[:60]), presenter), pd.DataFrame()
     year = state.year
     if kind != "trend":
         available = years_of(src, ind.id, state.region_set)
@@ -137,7 +137,7 @@ def figure_for(state: state_mod.ViewState, store, lang: str | None = None, prese
 def _map_figure(state, src, ind, year: int, lang: str, presenter: bool, width, height):
     data = src.values(ind.id, year, state.region_set)
     if state.level != "kabkota":
-        return maps.message_figure(t("presenter.kecamatan_embedded", lang), presenter), data
+        return peta.message_figure(t("presentasi.kecamatan_embedded", lang), presenter), data
     center = None
     if state.palette == "diverging":
         center = src.metro(ind, year, state.region_set).value
@@ -146,16 +146,16 @@ def _map_figure(state, src, ind, year: int, lang: str, presenter: bool, width, h
                                 center=center, decimals=ind.decimals, lang=lang)
     geojson = boundaries.geojson_for(state.level) if state.map_type == "geo" else None
     if geojson is not None:
-        fig = maps.choropleth(data, geojson, ind, year, lang, classes, presenter=presenter,
+        fig = peta.choropleth(data, geojson, ind, year, lang, classes, presenter=presenter,
                               attribution=boundaries.attribution(state.level),
                               height=height if presenter else None,
                               width=(width or EXPORT_WIDTH) if presenter else None)
     else:
         # in presenter mode the tile note stays (squares are not boundaries), the how-to line goes
-        fig = maps.tile_map(data, ind, year, lang, classes, presenter=presenter, note=not presenter,
+        fig = peta.tile_map(data, ind, year, lang, classes, presenter=presenter, note=not presenter,
                             height=height if presenter else None)
         if presenter:
-            fig.add_annotation(text=t("maps.tile_note", lang), xref="paper", yref="paper", x=0, y=0,
+            fig.add_annotation(text=t("peta.map.tile_note", lang), xref="paper", yref="paper", x=0, y=0,
                                xanchor="left", yanchor="top", yshift=-1000, showarrow=False, align="left",
                                font=dict(size=FOOTER_PX, color="#555555"))
     return fig, data

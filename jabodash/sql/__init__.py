@@ -24,9 +24,9 @@ The package:
 ``settings``   limits (defaults, JABODASH_SQL_* environment variables), the built-in relation names
 ``problems``   :class:`SqlProblem`: a refused or failed query as a translatable message with its position
 ``guard``      :func:`check_statements`, :func:`check_tree`, :func:`check_tokens`: the second line of defence
-``results``    :class:`Result`: the rows read, the page's share of them, CSV/Parquet/JSON downloads
+``output``     :class:`Result`: the rows read, the page's share of them, CSV/Parquet/JSON downloads
 ``examples``   :func:`examples`: the example queries of queries/examples/
-``uploads``    :func:`table_name`, :func:`saved_datasets`: uploads and saved datasets as relations
+``relations``  :func:`table_name`, :func:`saved_datasets`: uploads and saved datasets as relations
 ``engine``     the locked-down DuckDB connection and the runner (the first line of defence)
 ``worker``     the worker process and its pipe protocol; ``__main__`` is its entry point
 ``sandbox``    :class:`Sandbox`, :func:`run_query`: what the page and the command line use
@@ -60,8 +60,9 @@ from jabodash.sql.guard import (
     check_tree,
     tokens,
 )
+from jabodash.sql.output import Result
 from jabodash.sql.problems import SqlProblem, problem_from_exception
-from jabodash.sql.results import Result
+from jabodash.sql.relations import saved_datasets, table_name
 from jabodash.sql.sandbox import RelationInfo, Sandbox, default_isolation, run_query
 from jabodash.sql.settings import (
     BATCH_ROWS,
@@ -78,7 +79,6 @@ from jabodash.sql.settings import (
     memory_bytes,
     settings_from_env,
 )
-from jabodash.sql.uploads import saved_datasets, table_name
 from jabodash.sql.worker import WorkersBusy, live_workers, reap, set_session_probe
 
 __all__ = [

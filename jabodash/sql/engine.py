@@ -44,8 +44,8 @@ import duckdb
 import pyarrow as pa
 
 from jabodash.sql.guard import check_statements, check_tokens, check_tree
+from jabodash.sql.output import Result
 from jabodash.sql.problems import _duckdb_error, _problem_at, problem_from_exception
-from jabodash.sql.results import Result
 from jabodash.sql.settings import BATCH_ROWS, CATALOG, memory_bytes
 
 

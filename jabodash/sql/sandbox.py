@@ -4,7 +4,7 @@ A :class:`Sandbox` is made per browser session (in ``st.session_state``, never `
 and never shared: it holds that session's uploads and the workspace's saved datasets as relations of
 its own engine, runs the engine in a worker process (or in this process with isolation "thread"),
 checks every query (:mod:`jabodash.sql.guard`) before sending it, and answers with a
-:class:`jabodash.sql.results.Result` that carries the rows or the problem, never an exception for a
+:class:`jabodash.sql.output.Result` that carries the rows or the problem, never an exception for a
 bad query. It also describes the schema for the page's schema browser and the limits in one line.
 """
 from __future__ import annotations
@@ -28,8 +28,9 @@ from jabodash.core.fmt import number
 from jabodash.core.i18n import t
 from jabodash.sql.engine import _Engine
 from jabodash.sql.guard import check_statements, check_tokens, check_tree
+from jabodash.sql.output import Result, spool_result
 from jabodash.sql.problems import SqlProblem, _problem_at
-from jabodash.sql.results import Result, spool_result
+from jabodash.sql.relations import _NAME_RE, _arrow, _is_dataframe, saved_datasets
 from jabodash.sql.settings import (
     _MEMORY_RE,
     BUILTIN_TABLES,
@@ -38,7 +39,6 @@ from jabodash.sql.settings import (
     MAX_QUERY_CHARS,
     settings_from_env,
 )
-from jabodash.sql.uploads import _NAME_RE, _arrow, _is_dataframe, saved_datasets
 from jabodash.sql.worker import (
     _WORKER_GRACE_S,
     _WORKER_START_S,

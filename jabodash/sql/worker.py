@@ -49,8 +49,8 @@ import pyarrow.ipc  # noqa: F401 (pa.ipc)
 
 from jabodash.core.paths import ROOT
 from jabodash.sql.engine import _Engine
+from jabodash.sql.output import Result, spool_result
 from jabodash.sql.problems import SqlProblem, problem_from_exception
-from jabodash.sql.results import Result, spool_result
 from jabodash.sql.settings import memory_bytes, settings_from_env
 
 # Messages both ways: 8-byte header (JSON length, number of blobs), the JSON, then each blob with

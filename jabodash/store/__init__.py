@@ -13,13 +13,13 @@
   reopens it and drops the uploads' databases that attached the old one.
 * query(name, **params) runs queries/<name>.sql with DuckDB named parameters ($name).
   SQL is never built from strings. query_with(uploads, name, **params) runs the same file with
-  the analyst's uploads next to the built-in rows (jabodash.store.uploads: one read path for
+  the analyst's uploads next to the built-in rows (jabodash.store.overlay: one read path for
   built-in and uploaded indicators); query() is query_with the empty bundle. Every query that
   reads figures has the parameter ``$official_only`` (default false; see fit_official_only).
 
-The package: this module (build, Store), ``aggregate`` (metro values), ``uploads`` (uploads as
+The package: this module (build, Store), ``aggregate`` (metro values), ``overlay`` (uploads as
 relations beside the built-in tables), ``datasource`` (indicator reads for pages and exports),
-``workspace`` (saved datasets), ``integrity`` (the database file's manifest).
+``shelf`` (saved datasets), ``access`` (who may change them), ``integrity`` (the database file's manifest).
 """
 from __future__ import annotations
 
@@ -39,8 +39,7 @@ import pandas as pd
 
 from jabodash.core.catalog import CATALOG_FILE, catalog_frame
 from jabodash.core.paths import DATA_DIR, QUERIES_DIR, cache_dir
-from jabodash.store import integrity
-from jabodash.store import uploads as uploads_mod
+from jabodash.store import integrity, overlay
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
 DATA_FILES = ("regions.csv", "region_aliases.csv", "indicators.toml", "observations.csv", "flows.csv", "datasets.csv")
@@ -147,7 +146,7 @@ def database_path() -> Path:
                 log.warning("The data cache %s is damaged (%s); rebuilt from data/.", path, problem)
             build_database(path, fp)
             _remove_stale(path)
-            uploads_mod.forget(path)   # their ATTACH saw the old file
+            overlay.forget(path)   # their ATTACH saw the old file
         _SOUND[str(path)] = (integrity.stat_key(path), integrity.stat_key(integrity.manifest_path(path)))
     return path
 
@@ -207,7 +206,7 @@ class Store:
                     # closed first: DuckDB keeps one instance per open file path, and a new
                     # connection would get the old file's instance while this one lives
                     self.con.close()
-                    uploads_mod.forget(self.path)
+                    overlay.forget(self.path)
                     self.path = database_path()
                     self.con = duckdb.connect(str(self.path), read_only=True)
                     self._key = integrity.stat_key(self.path)
@@ -217,27 +216,27 @@ class Store:
         return self._current().cursor()
 
     def query(self, name: str, **params) -> pd.DataFrame:
-        return self.query_with(uploads_mod.EMPTY, name, **params)
+        return self.query_with(overlay.EMPTY, name, **params)
 
-    def query_with(self, uploads: uploads_mod.Uploads, name: str, **params) -> pd.DataFrame:
+    def query_with(self, uploads: overlay.Uploads, name: str, **params) -> pd.DataFrame:
         """queries/<name>.sql over the built-in data and ``uploads``."""
         sql = load_query(name)
         params = fit_official_only(sql, params)
         self._current()
-        cur = uploads_mod.overlay(self.path, uploads).cursor()
+        cur = overlay.overlay(self.path, uploads).cursor()
         try:
             return cur.execute(sql, params or None).df()
         finally:
             cur.close()
 
-    def runner(self, uploads: uploads_mod.Uploads):
+    def runner(self, uploads: overlay.Uploads):
         """query(name, **params) over the built-in data and ``uploads``."""
         def run(name: str, **params) -> pd.DataFrame:
             return self.query_with(uploads, name, **params)
         return run
 
     def close(self) -> None:
-        uploads_mod.forget(self.path)
+        overlay.forget(self.path)
         self.con.close()
 
 

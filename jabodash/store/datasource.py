@@ -1,12 +1,12 @@
 """One way to read any indicator, built-in or uploaded (no streamlit).
 
 Every figure comes from the store's named queries (``queries/*.sql``) run over the built-in data
-and an :class:`~jabodash.store.uploads.Uploads` bundle (the saved workspace datasets and, in the
+and an :class:`~jabodash.store.overlay.Uploads` bundle (the saved workspace datasets and, in the
 app, this session's uploads), so pages, the presenter, the story export and the tests never need
 to know which kind an indicator is: uploaded indicators (ids ``upload.<dataset>.<slug>``) are rows
 of the same ``indicator`` / ``observation`` / ``dataset`` relations.
 
-* In the app, ``ui.data_source()`` builds one per call over the cached ``ui.query``, which carries
+* In the app, ``ui.source.data_source()`` builds one per call over the cached ``DataSource.query`` of ``ui.source``, which carries
   the session's bundle (and its signature in the cache key).
 * Outside the app (CLI export, tests), :meth:`DataSource.from_store` reads the saved workspace
   datasets only: an unsaved upload belongs to its browser session. :meth:`DataSource.over` takes
@@ -27,11 +27,11 @@ from typing import Callable
 import pandas as pd
 
 from jabodash.core import catalog as catalog_mod
-from jabodash.store import uploads as uploads_mod
+from jabodash.store import overlay
 from jabodash.store.aggregate import MetroValue, metro_value
 
 Runner = Callable[..., pd.DataFrame]
-RunnerFor = Callable[[uploads_mod.Uploads], Runner]
+RunnerFor = Callable[[overlay.Uploads], Runner]
 REGION_COLUMNS = ["code", "name", "short_name", "province"]
 
 
@@ -68,11 +68,11 @@ class DataSource:
     cached query); ``kecamatan()`` the kecamatan regions frame (or None), asked for only at
     level "kecamatan"."""
 
-    def __init__(self, runner_for: RunnerFor, uploads: uploads_mod.Uploads | None = None,
+    def __init__(self, runner_for: RunnerFor, uploads: overlay.Uploads | None = None,
                  kecamatan: Callable[[], pd.DataFrame | None] | None = None, official_only: bool = False):
         self.runner_for = self._flagged(runner_for, bool(official_only))
         self.official_only = bool(official_only)
-        self.uploads = uploads if uploads is not None else uploads_mod.EMPTY
+        self.uploads = uploads if uploads is not None else overlay.EMPTY
         self.run = self.runner_for(self.uploads)
         self._kecamatan = kecamatan
         self._kec_run: Runner | None = None
@@ -82,7 +82,7 @@ class DataSource:
     def _flagged(runner_for: RunnerFor, official_only: bool) -> RunnerFor:
         """Every query gets the "official figures only" parameter (the store leaves it out of the
         queries that read no figures)."""
-        def flagged_for(bundle: uploads_mod.Uploads) -> Runner:
+        def flagged_for(bundle: overlay.Uploads) -> Runner:
             run = runner_for(bundle)
 
             def flagged(name: str, **params) -> pd.DataFrame:
@@ -91,14 +91,14 @@ class DataSource:
         return flagged_for
 
     @classmethod
-    def over(cls, store, uploads: uploads_mod.Uploads | None = None, official_only: bool = False) -> "DataSource":
+    def over(cls, store, uploads: overlay.Uploads | None = None, official_only: bool = False) -> "DataSource":
         """``store`` (a Store) with ``uploads``; kecamatan from the boundary cache."""
         return cls(store.runner, uploads, lambda: cached_kecamatan(store.query), official_only)
 
     @classmethod
     def from_store(cls, store, official_only: bool = False) -> "DataSource":
         """The store plus the saved workspace datasets (an unreadable workspace counts as empty)."""
-        return cls.over(store, uploads_mod.collect(), official_only)
+        return cls.over(store, overlay.collect(), official_only)
 
     # --- the Store interface ------------------------------------------------------------------
 

@@ -35,12 +35,12 @@ class IpmChoice:
     def note(self, lang: str) -> str:
         if self.is_current:
             if self.current_covered < self.total:
-                return t("overview.ipm.current_partial", lang, covered=self.current_covered, total=self.total,
+                return t("ringkasan.ipm.current_partial", lang, covered=self.current_covered, total=self.total,
                          year=self.current_year)
-            return t("overview.ipm.current", lang)
+            return t("ringkasan.ipm.current", lang)
         if self.current_year is None:
-            return t("overview.ipm.older_only", lang)
-        return t("overview.ipm.older", lang, covered=self.current_covered, total=self.total, year=self.current_year)
+            return t("ringkasan.ipm.older_only", lang)
+        return t("ringkasan.ipm.older", lang, covered=self.current_covered, total=self.total, year=self.current_year)
 
 
 def headline_ipm(store, region_set: str, complete_only: bool = False) -> IpmChoice:

@@ -1,7 +1,7 @@
 -- Derived indicators are views over observation, never stored copies. Each derived row
 -- carries dataset_id 'derived', a note naming the inputs it was computed from, and the weakest
 -- provenance grade of those inputs. The same statements run twice: in the store over its own
--- tables, and in every uploads database (jabodash.store.uploads) over the layered observations,
+-- tables, and in every uploads database (jabodash.store.overlay) over the layered observations,
 -- where a saved BPS refresh's figure replaces the built-in one: a density or per-100,000 figure
 -- is then computed from the refreshed population. So they name only observation, dataset,
 -- region, indicator and grade_scale.

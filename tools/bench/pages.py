@@ -66,17 +66,17 @@ def prepare(scratch: Path) -> None:
         sys.exit("set JABODASH_TEST_BOUNDARIES to the folder with jabodetabek_adm2/adm3.geojson")
     from jabodash.features import unggah
     from jabodash.geo import boundaries
-    from jabodash.store import workspace
+    from jabodash.store import shelf
     for level, name in (("kabkota", "adm2"), ("kecamatan", "adm3")):
         if boundaries.load_cached(level) is None:
             path = folder / f"jabodetabek_{name}.geojson"
             boundaries.import_file(path.read_bytes(), level, "code", "name", path.name)
-    if not workspace.list_datasets():
+    if not shelf.list_datasets():
         text = _kecamatan_csv(folder)
         (scratch / "kecamatan.csv").write_text(text)
         result = unggah.read(text.encode(), "kecamatan.csv")
         meta = unggah.meta_from(result, "Jumlah bench", "unit", "higher", "bench")
-        workspace.save_dataset(result, text.encode(), "kecamatan.csv", meta)
+        shelf.save_dataset(result, text.encode(), "kecamatan.csv", meta)
 
 
 def _year_widget(at):
@@ -123,8 +123,8 @@ def page_params(root: Path, level: str) -> dict:
     kecamatan dataset."""
     if level != "kecamatan":
         return {"map_type": "geo"}
-    from jabodash.store import workspace
-    indicator = workspace.indicator_id(workspace.list_datasets()[0]["id"], "Jumlah bench")
+    from jabodash.store import shelf
+    indicator = shelf.indicator_id(shelf.list_datasets()[0]["id"], "Jumlah bench")
     return {"map_type": "geo", "level": "kecamatan", "indicator": indicator, "year": "2022"}
 
 
@@ -147,8 +147,8 @@ class Rerunner:
             self.i += 1
             widget.set_value(widget.options[self.i % 2])
         if self.cold:   # nothing built for an earlier view: every figure and table made again
-            import jabodash.ui
-            getattr(jabodash.ui, "_memo", None) and jabodash.ui._memo.clear()
+            from jabodash.ui import source
+            source._memo.clear()
         ms = _cpu(self.run)
         _check(self.at)
         return ms
@@ -303,7 +303,7 @@ def main(argv=None) -> None:
     ap.add_argument("--profile")
     ap.add_argument("--full", action="store_true", help="rerun the whole page even where a fragment would do")
     ap.add_argument("--cold", action="store_true", help="with --naive: clear the shared figure/table memos "
-                    "(ui._memo) before each rerun, as for a view nobody has seen")
+                    "(ui.source._memo) before each rerun, as for a view nobody has seen")
     ap.add_argument("--first-only", action="store_true", help="first loads only (no warm reruns)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--ab", nargs=2, metavar=("BEFORE_ROOT", "AFTER_ROOT"))

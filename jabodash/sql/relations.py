@@ -37,7 +37,7 @@ def table_name(text: str, prefix: str = "upload", taken: Iterable[str] = ()) -> 
     return name
 
 
-_SAVED: dict = {}   # {"listing": workspace.listing_signature(), "datasets": what saved_datasets gave, "damaged": [...]}
+_SAVED: dict = {}   # {"listing": shelf.listing_signature(), "datasets": what saved_datasets gave, "damaged": [...]}
 _SAVED_LOCK = threading.Lock()
 
 
@@ -48,19 +48,19 @@ def saved_datasets() -> dict[str, tuple[pd.DataFrame, str]]:
     # Imported here, not at the top: the workspace loads pandas and jabodash.ingest, which the worker
     # process (it imports this package) never needs; at the top they would add about 1.2 s and 53 MB to
     # every worker start (measured: `import jabodash.sql` 0.96 s / 85 MB, with the store 2.2 s / 139 MB).
-    from jabodash.store import workspace
+    from jabodash.store import shelf
     try:
-        listing = workspace.listing_signature()
+        listing = shelf.listing_signature()
     except OSError:
         listing = None   # unreadable: read (as empty) every time
     with _SAVED_LOCK:
         if listing is not None and _SAVED.get("listing") == listing:
             for exc in _SAVED["damaged"]:   # said again, as a fresh read would (each command says it once)
-                workspace.note_damaged(exc)
+                shelf.note_damaged(exc)
             return dict(_SAVED["datasets"])
     out: dict[str, tuple[pd.DataFrame, str]] = {}
     damaged: list = []
-    for _meta, ds in workspace.readable_datasets(damaged):
+    for _meta, ds in shelf.readable_datasets(damaged):
         name = table_name(ds.id, prefix="saved", taken=out)
         out[name] = (ds.records, ds.title)
     if listing is not None:

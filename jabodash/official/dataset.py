@@ -1,9 +1,9 @@
-"""A refresh kept like a saved upload (jabodash.store.workspace), never written into data/.
+"""A refresh kept like a saved upload (jabodash.store.shelf), never written into data/.
 
 The workspace folder holds ``original_bps_refresh.json`` (the records with their sources, no key),
 ``cleaned.parquet`` (one row per figure with the built-in indicator id, plus its source columns)
 and ``meta.json`` with ``kind = "bps_refresh"``, ``grade = "official"`` and ``official``:
-``{"precedence": bool, "origin", "tables", "retrieved_at"}``. jabodash.store.uploads lays the
+``{"precedence": bool, "origin", "tables", "retrieved_at"}``. jabodash.store.overlay lays the
 figures over the built-in ones under their built-in indicator ids: with precedence they replace
 built-in figures of the same indicator, region and year on every page; without, they only fill
 gaps. The precedence is changed by saving the dataset again under the same id.
@@ -16,8 +16,8 @@ import json
 import pandas as pd
 
 from jabodash.ingest import IngestResult
-from jabodash.official.refresh import ORIGIN, Refresh
-from jabodash.store import workspace
+from jabodash.official.fetch import ORIGIN, Refresh
+from jabodash.store import shelf
 
 KIND = "bps_refresh"
 GRADE = "official"
@@ -52,33 +52,33 @@ def _meta(refresh: Refresh, precedence: bool, title: str | None) -> dict:
 def save(refresh: Refresh, precedence: bool = False, title: str | None = None, dataset_id: str | None = None) -> str:
     """Store the refresh in the workspace; returns the dataset id."""
     if not refresh.records:
-        raise workspace.WorkspaceError("not_usable")
+        raise shelf.WorkspaceError("not_usable")
     body = json.dumps({"schema": "jabodash.refresh/1", "records": refresh.records, "tables": refresh.tables},
                       ensure_ascii=False, indent=1).encode("utf-8")
     records = _records(refresh)
     result = IngestResult(filename=FILENAME, size_bytes=len(body), sha256=hashlib.sha256(body).hexdigest(),
                           file_type="json", layout="long", level="kabkota", rows_read=len(records),
                           rows_used=len(records), records=records)
-    return workspace.save_dataset(result, body, FILENAME, meta=_meta(refresh, precedence, title),
+    return shelf.save_dataset(result, body, FILENAME, meta=_meta(refresh, precedence, title),
                                   dataset_id=dataset_id, records=records)
 
 
 def set_precedence(dataset_id: str, precedence: bool) -> str:
     """Save a stored refresh again with the precedence switched (same id)."""
-    ds = workspace.load_dataset(dataset_id)
+    ds = shelf.load_dataset(dataset_id)
     if not is_refresh(ds.meta):
-        raise workspace.WorkspaceError("not_usable")
-    _, body = workspace.original_bytes(dataset_id)
+        raise shelf.WorkspaceError("not_usable")
+    _, body = shelf.original_bytes(dataset_id)
     result = IngestResult(filename=FILENAME, size_bytes=len(body), sha256=hashlib.sha256(body).hexdigest(),
                           file_type="json", layout="long", level="kabkota", rows_read=len(ds.records),
                           rows_used=len(ds.records), records=ds.records)
     meta = {**ds.meta, "official": {**(ds.meta.get("official") or {}), "precedence": bool(precedence)}}
-    return workspace.save_dataset(result, body, FILENAME, meta=meta, dataset_id=dataset_id, records=ds.records)
+    return shelf.save_dataset(result, body, FILENAME, meta=meta, dataset_id=dataset_id, records=ds.records)
 
 
 def saved_refreshes() -> list[dict]:
     """The metas of the stored refreshes, newest first."""
-    return [m for m in workspace.list_datasets() if is_refresh(m)]
+    return [m for m in shelf.list_datasets() if is_refresh(m)]
 
 
 def observations(dataset_id: str, meta: dict, records: pd.DataFrame) -> pd.DataFrame:

@@ -85,7 +85,7 @@ def _shipped_entry(check: Check, name: str, lang: str, notices: list) -> dict | 
     try:
         return {"story": check.load(name), "origin": "shipped", "modified": False}
     except stories.StoryError as exc:
-        notices.append(("error", t("presenter.shipped_broken", lang, name=name,
+        notices.append(("error", t("presentasi.shipped_broken", lang, name=name,
                                    error=md_escape(exc.message(lang), 300))))
         return None
 
@@ -107,7 +107,7 @@ def open_story(session: MutableMapping, state: state_mod.ViewState, shipped: lis
         if wanted in shipped:
             current = _shipped_entry(check, wanted, lang, notices) or current
         else:
-            notices.append(("toast", t("presenter.story_not_found", lang, name=md_escape(wanted, 64))))
+            notices.append(("toast", t("presentasi.story_not_found", lang, name=md_escape(wanted, 64))))
     if current is None and shipped:
         current = _shipped_entry(check, DEFAULT_STORY if DEFAULT_STORY in shipped else shipped[0], lang, notices)
     if current is None:
@@ -116,7 +116,7 @@ def open_story(session: MutableMapping, state: state_mod.ViewState, shipped: lis
     total = len(current["story"].steps)
     step_no = state.step or 1
     if step_no > total:
-        notices.append(("toast", t("presenter.step_out_of_range", lang, value=step_no, n=total)))
+        notices.append(("toast", t("presentasi.step_out_of_range", lang, value=step_no, n=total)))
         step_no = total
     state = state.with_(story=current["story"].name, step=step_no)
 
@@ -138,16 +138,16 @@ def open_story(session: MutableMapping, state: state_mod.ViewState, shipped: lis
 def current_view_text(view_state: state_mod.ViewState, indicators: pd.DataFrame, lang: str) -> str:
     """'The current view: <indicator>, <year>' for the editor (the view of the page visited
     before this one); ``indicators`` is the indicator table (id, name_id, name_en)."""
-    year_text = str(view_state.year) if view_state.year else t("presenter.editor.latest_year", lang)
+    year_text = str(view_state.year) if view_state.year else t("presentasi.editor.latest_year", lang)
     names = dict(zip(indicators["id"], indicators["name_en" if lang == "en" else "name_id"]))
-    return t("presenter.editor.current_view", lang,
+    return t("presentasi.editor.current_view", lang,
              indicator=md_escape(names.get(view_state.indicator, view_state.indicator), 120), year=year_text)
 
 
 def step_label(index: int, step: stories.Step, current: int, lang: str) -> str:
     """A line of the editor's step list: '▶ 2. Title · Ranking' (▶ marks the step shown)."""
     marker = "▶ " if index + 1 == current else ""
-    return f"{marker}{index + 1}\\. {md_escape(step.title_in(lang), 120)} · {t('presenter.kind.' + step.kind, lang)}"
+    return f"{marker}{index + 1}\\. {md_escape(step.title_in(lang), 120)} · {t('presentasi.kind.' + step.kind, lang)}"
 
 
 class Editor:
@@ -191,7 +191,7 @@ class Editor:
             self._error(exc)
             return
         self._update(checked, step=len(checked.steps))
-        self.session[MESSAGE_KEY] = ("success", t("presenter.editor.added", self.lang, n=len(checked.steps)))
+        self.session[MESSAGE_KEY] = ("success", t("presentasi.editor.added", self.lang, n=len(checked.steps)))
         self.session["w_new_title"] = ""
         self.session["w_new_note"] = ""
 
@@ -227,9 +227,9 @@ class Editor:
                 raise stories.StoryError("too_big", size=upload.size // 1024 + 1, limit=stories.MAX_BYTES // 1024)
             loaded = self.check.parse(upload.getvalue(), name=stories.slug(upload.name.rsplit(".", 1)[0]))
         except stories.StoryError as exc:
-            return False, t("presenter.editor.upload_failed", self.lang) + " " + md_escape(exc.message(self.lang), 400)
+            return False, t("presentasi.editor.upload_failed", self.lang) + " " + md_escape(exc.message(self.lang), 400)
         self.session[STORY_KEY] = {"story": loaded, "origin": "uploaded", "modified": False}
-        self.session[MESSAGE_KEY] = ("success", t("presenter.editor.uploaded", self.lang, title=loaded.title,
+        self.session[MESSAGE_KEY] = ("success", t("presentasi.editor.uploaded", self.lang, title=loaded.title,
                                                   n=len(loaded.steps)))
         self.params["story"] = loaded.name
         self.params["step"] = "1"

@@ -1,11 +1,11 @@
--- The uploads next to the built-in tables (jabodash.store.uploads). Run once per in-memory
+-- The uploads next to the built-in tables (jabodash.store.overlay). Run once per in-memory
 -- database, which has the store file attached READ_ONLY as "builtin" and the upload frames
 -- registered as _upload_<table>. Every named query reads these views by the table names of
 -- queries/schema, so the same SQL serves built-in and uploaded indicators. provenance says
 -- where a figure or a dataset comes from: 'builtin', 'saved' (workspace) or 'session'.
 -- The derived views (population_best, derived_*) come after this file: with a saved BPS refresh
 -- the store's statements (queries/schema/02_views.sql) over the layered observations, else the
--- store's own views (derived_builtin.sql); queries/uploads/figures.sql then defines
+-- store's own views (derived_builtin.sql); queries/overlay/figures.sql then defines
 -- observation_all and the macros over them.
 CREATE TABLE upload_indicator AS SELECT * FROM builtin.indicator LIMIT 0;
 INSERT INTO upload_indicator BY NAME SELECT * FROM _upload_indicator;

@@ -4,7 +4,7 @@ The saved datasets (``workspace_dir()/datasets``) and the boundary cache are sha
 session and every worker. Two modes:
 
 * **open** (default): any session may save, rename, delete and replace them; renaming, deleting
-  and replacing ask for a confirmation in the app (jabodash/ui/sharing.py).
+  and replacing ask for a confirmation in the app (jabodash/ui/workspace.py).
 * **read-only** (``JABODASH_WORKSPACE_READONLY=1``): the app saves, renames, deletes and imports
   nothing shared; sessions explore, compare, upload for themselves and present. The command
   line (``python -m jabodash ingest --save``, ``boundaries import``) and administrators still can.

@@ -6,7 +6,7 @@ shape of the store's tables (``indicator``, ``observation``, ``dataset``) plus t
 boundaries (``kecamatan``). :func:`overlay` opens, per bundle, an in-memory DuckDB database that
 ATTACHes the store file READ_ONLY (as ``builtin``) and defines ``indicator``, ``observation``,
 ``observation_all``, ``dataset`` (and the untouched ``region``, ``flow``...) as views: built-in
-UNION ALL uploads (queries/uploads/views.sql). The queries keep their names and
+UNION ALL uploads (queries/overlay/views.sql). The queries keep their names and
 parameters; ``dataset.provenance`` and ``observation.provenance`` say which is which ('builtin',
 'saved', 'session'); an uploaded indicator has theme "uploaded" and an id ``upload.<dataset>.<slug>``.
 An uploaded dataset's grade (``dataset.grade``, and ``grade`` of its figures) is the one its metadata
@@ -20,12 +20,12 @@ catalog are visible to every cursor of that database. The derived views (density
 per 100,000, population_best) are, when the bundle holds a saved BPS refresh, the store's statements
 (queries/schema/02_views.sql) run again in the in-memory database over the layered ``observation``, so
 a refreshed population (or count) is what a derived figure is computed from; without a refresh the
-store's own derived views give the same figures, faster (queries/uploads/derived_builtin.sql).
-queries/uploads/figures.sql adds ``observation_all`` and the ``shown_*`` macros.
+store's own derived views give the same figures, faster (queries/overlay/derived_builtin.sql).
+queries/overlay/figures.sql adds ``observation_all`` and the ``shown_*`` macros.
 
 Isolation: a bundle's database holds that bundle's rows only, and it is found by the bundle's
 ``signature`` (a digest of every row and of the workspace listing). The app's query cache keys
-(``ui.query``) carry the same signature, so an unsaved upload of one session is never read by or
+(``ui.source``'s cached query) carry the same signature, so an unsaved upload of one session is never read by or
 served to another: a second session reaches it only by holding the very same rows, session id
 included (the id is random). Databases of bundles no longer asked for are dropped after a while
 (least recently used; a cursor still running keeps its database alive).
@@ -47,7 +47,7 @@ from jabodash.core.catalog import COLUMNS, Indicator
 from jabodash.core.fmt import decimals_for
 from jabodash.core.i18n import t
 from jabodash.core.paths import QUERIES_DIR
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "note", "provenance"]
 OFFICIAL_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "note", "precedence"]
@@ -60,7 +60,7 @@ MAX_DATABASES = 32
 
 def indicator(row: dict, order: int = FIRST_ORDER, decimals: int = 2) -> Indicator:
     """A catalog.Indicator for an uploaded indicator (observed, no metro aggregation); ``row``
-    has id, dataset_id, name, unit, higher_is_better, source, title (workspace.observations)."""
+    has id, dataset_id, name, unit, higher_is_better, source, title (shelf.observations)."""
     name = str(row.get("name") or row.get("title") or row["id"])
     unit = str(row.get("unit") or "")
     hib = row.get("higher_is_better")
@@ -136,7 +136,7 @@ def _official_dataset(dataset_id: str, meta: dict, rows: int) -> dict:
 
 def build(parts: list[tuple[str, dict, pd.DataFrame, pd.DataFrame, str]]) -> Uploads:
     """An Uploads bundle from (dataset id, meta, observations, indicators, provenance) parts, where
-    observations/indicators are as workspace.records_frames gives them. Figures without a value
+    observations/indicators are as shelf.records_frames gives them. Figures without a value
     or a year are left out, and a repeated (region, indicator, year) keeps its first figure, as
     the store's primary key would."""
     obs_parts, ind_rows, ds_rows, indicators, official = [], [], [], {}, []
@@ -181,15 +181,15 @@ def build(parts: list[tuple[str, dict, pd.DataFrame, pd.DataFrame, str]]) -> Upl
 def saved_parts() -> list[tuple]:
     """The saved workspace datasets as build() parts, newest first as listed (an unreadable
     workspace counts as empty, a damaged dataset is skipped)."""
-    from jabodash.official import store as official  # not at import: it imports jabodash.ingest
+    from jabodash.official import dataset as official  # not at import: it imports jabodash.ingest
     parts = []
-    for meta, ds in workspace.readable_datasets():
+    for meta, ds in shelf.readable_datasets():
         if official.is_refresh(meta):   # BPS refresh: built-in indicator ids, layered (views.sql)
             obs = official.observations(ds.id, meta, ds.records)
             if len(obs):
-                parts.append((ds.id, meta, obs, pd.DataFrame(columns=workspace.IND_COLUMNS), "official"))
+                parts.append((ds.id, meta, obs, pd.DataFrame(columns=shelf.IND_COLUMNS), "official"))
             continue
-        obs, inds = workspace.records_frames(ds.id, meta, ds.records)
+        obs, inds = shelf.records_frames(ds.id, meta, ds.records)
         if len(inds):
             parts.append((ds.id, meta, obs, inds, "saved"))
     return parts
@@ -199,7 +199,7 @@ def session_parts(entries: dict | None) -> list[tuple]:
     """A session's uploads ({session id: {"meta", "records"}}) as build() parts."""
     parts = []
     for sid, entry in (entries or {}).items():
-        obs, inds = workspace.records_frames(str(sid), entry["meta"], entry["records"])
+        obs, inds = shelf.records_frames(str(sid), entry["meta"], entry["records"])
         if len(inds):
             parts.append((str(sid), entry["meta"], obs, inds, "session"))
     return parts
@@ -219,10 +219,10 @@ EMPTY = build([])
 
 _DATABASES: OrderedDict[tuple[str, str], duckdb.DuckDBPyConnection] = OrderedDict()
 _LOCK = threading.Lock()
-VIEWS_FILE = QUERIES_DIR / "uploads" / "views.sql"          # the layered base tables
+VIEWS_FILE = QUERIES_DIR / "overlay" / "views.sql"          # the layered base tables
 DERIVED_FILE = QUERIES_DIR / "schema" / "02_views.sql"     # the store's derived views, over them
-DERIVED_BUILTIN_FILE = QUERIES_DIR / "uploads" / "derived_builtin.sql"   # the same without a refresh
-FIGURES_FILE = QUERIES_DIR / "uploads" / "figures.sql"     # observation_all and the shown_* macros
+DERIVED_BUILTIN_FILE = QUERIES_DIR / "overlay" / "derived_builtin.sql"   # the same without a refresh
+FIGURES_FILE = QUERIES_DIR / "overlay" / "figures.sql"     # observation_all and the shown_* macros
 
 
 def overlay(store_path: Path, uploads: Uploads) -> duckdb.DuckDBPyConnection:

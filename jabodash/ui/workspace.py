@@ -2,7 +2,7 @@
 
 * :func:`confirmed`: a button whose action runs only after a second, explicit confirmation that
   says what changes for everyone;
-* :func:`act`: run a change of shared data, record it in the audit log (jabodash.store.sharing)
+* :func:`act`: run a change of shared data, record it in the audit log (jabodash.store.access)
   with this session's id, and say the result;
 * :func:`saved_datasets`: the saved datasets, the damaged ones included (marked, with the reason
   and a way to remove them), with rename and delete unless the workspace is read-only;
@@ -19,7 +19,7 @@ from jabodash.core import paths
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
-from jabodash.store import sharing, workspace
+from jabodash.store import access, shelf
 
 _DONE_KEY = "_jabodash_workspace_done"
 _CACHE_NOTICE_KEY = "_jabodash_cache_notice"
@@ -53,8 +53,8 @@ def act(action: str, target: str, do, lang: str, done: str | None = None):
     """Run ``do()`` as a recorded change of shared data. On success, ``done`` (escaped text) is
     said after the rerun; a failure is said at once, translated. Returns do()'s value or None."""
     try:
-        value = sharing.audited(action, target, session_id(), do)
-    except workspace.WorkspaceError as exc:
+        value = access.audited(action, target, session_id(), do)
+    except shelf.WorkspaceError as exc:
         st.error(t("workspace.failed", lang, reason=md_escape(exc.text(lang), 300)))
         return None
     except OSError as exc:
@@ -68,7 +68,7 @@ def act(action: str, target: str, do, lang: str, done: str | None = None):
 
 def save_allowed(lang: str) -> bool:
     """False (with the reason as a caption) when the workspace is read-only for the app."""
-    if sharing.read_only():
+    if access.read_only():
         st.caption(t("workspace.readonly_save", lang))
         return False
     return True
@@ -80,11 +80,11 @@ def saved_datasets(lang: str) -> None:
     if done := st.session_state.pop(_DONE_KEY, None):
         st.success(done)
     try:
-        saved, damaged = workspace.list_datasets(with_problems=True)
+        saved, damaged = shelf.list_datasets(with_problems=True)
     except OSError as exc:
         st.warning(t("workspace.unreadable", lang, reason=md_escape(type(exc).__name__, 80)))
         return
-    readonly = sharing.read_only()
+    readonly = access.read_only()
     if readonly:
         st.info(t("workspace.readonly", lang))
     if not saved and not damaged:
@@ -107,15 +107,15 @@ def _saved_entry(meta: dict, lang: str, readonly: bool) -> None:
             if confirmed(f"u_rename_{ds}", t("unggah.rename_button", lang), t(
                     "workspace.confirm_rename", lang, title=title, id=ds, new=md_escape(new, 200)), lang,
                     disabled=not new.strip() or new == meta["title"]):
-                act("dataset.rename", f"{ds} -> {new}", lambda: workspace.rename_dataset(ds, new), lang,
+                act("dataset.rename", f"{ds} -> {new}", lambda: shelf.rename_dataset(ds, new), lang,
                     t("workspace.renamed", lang, id=ds))
         with c2:
             if confirmed(f"u_delete_{ds}", t("unggah.delete", lang),
                          t("workspace.confirm_delete", lang, title=title, id=ds), lang):
-                act("dataset.delete", ds, lambda: workspace.delete_dataset(ds), lang, t("workspace.deleted", lang, id=ds))
+                act("dataset.delete", ds, lambda: shelf.delete_dataset(ds), lang, t("workspace.deleted", lang, id=ds))
 
 
-def _damaged_entry(problem: workspace.DatasetCorrupt, lang: str, readonly: bool) -> None:
+def _damaged_entry(problem: shelf.DatasetCorrupt, lang: str, readonly: bool) -> None:
     ds = str(problem.params.get("id"))
     detail = t(f"ingest.workspace.damage.{problem.params.get('reason')}", lang)
     with st.expander("⚠ " + t("workspace.damaged_title", lang, id=ds)):
@@ -123,7 +123,7 @@ def _damaged_entry(problem: workspace.DatasetCorrupt, lang: str, readonly: bool)
         if not readonly and confirmed(f"u_delete_{ds}", t("unggah.delete", lang),
                                       t("workspace.confirm_delete", lang, title=ds, id=ds), lang):
             act("dataset.delete", f"{ds} (damaged: {problem.params.get('reason')})",
-                lambda: workspace.delete_dataset(ds), lang, t("workspace.deleted", lang, id=ds))
+                lambda: shelf.delete_dataset(ds), lang, t("workspace.deleted", lang, id=ds))
 
 
 def cache_notice(lang: str) -> None:
@@ -138,12 +138,12 @@ def cache_notice(lang: str) -> None:
 
 def audited(action: str, target: str, do):
     """``do()`` recorded in the audit log with this session's id and its result (errors go on)."""
-    return sharing.audited(action, target, session_id(), do)
+    return access.audited(action, target, session_id(), do)
 
 
 def boundaries_locked(lang: str) -> bool:
     """True (said plainly) when the workspace is read-only: no boundary import or download."""
-    if sharing.read_only():
+    if access.read_only():
         st.info(t("workspace.readonly_boundaries", lang))
         return True
     return False

@@ -55,7 +55,7 @@ from jabodash.core.cells import distinct_texts
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.ingest import jsonout
-from jabodash.ingest.regions import _get_matcher
+from jabodash.ingest.resolve import _get_matcher
 from jabodash.ingest.text import _isna
 
 SCHEMA = "jabodash.ingest/1"

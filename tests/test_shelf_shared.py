@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from jabodash.core import shared_fs
 from jabodash.core.paths import ROOT
-from jabodash.store import workspace
+from jabodash.store import shelf
 
 CORPUS = ROOT / "tests" / "fixtures" / "ingest"
 
@@ -23,7 +23,7 @@ PRELUDE = r"""
 import json, os, sys, time
 from pathlib import Path
 from jabodash.ingest import read_upload
-from jabodash.store import workspace
+from jabodash.store import shelf
 sync = Path(sys.argv[1])
 def wait_for(name):
     while not (sync / name).exists():
@@ -70,7 +70,7 @@ def _start_together(sync: Path, procs: list[subprocess.Popen]) -> list[str]:
 SAVE_MANY = r"""
 signal("ready-" + sys.argv[3])
 wait_for("go")
-ids = [workspace.save_dataset(result, data, "penduduk.csv", {"indicator": f"P{sys.argv[3]}-{i}"}) for i in range(6)]
+ids = [shelf.save_dataset(result, data, "penduduk.csv", {"indicator": f"P{sys.argv[3]}-{i}"}) for i in range(6)]
 print(json.dumps(ids))
 """
 
@@ -78,7 +78,7 @@ REPLACE_MANY = r"""
 signal("ready-" + sys.argv[3])
 wait_for("go")
 for i in range(6):
-    workspace.save_dataset(result, data, "penduduk.csv", {"indicator": f"R{sys.argv[3]}-{i}"}, dataset_id=sys.argv[4])
+    shelf.save_dataset(result, data, "penduduk.csv", {"indicator": f"R{sys.argv[3]}-{i}"}, dataset_id=sys.argv[4])
 """
 
 
@@ -87,10 +87,10 @@ def test_two_processes_saving_at_the_same_moment_leave_every_dataset_intact(ws, 
     sync.mkdir()
     outs = _start_together(sync, [_child(SAVE_MANY, sync, str(i)) for i in range(2)])
     ids = [i for out in outs for i in json.loads(out)]
-    listed, damaged = workspace.list_datasets(with_problems=True)
+    listed, damaged = shelf.list_datasets(with_problems=True)
     assert damaged == [] and sorted(m["id"] for m in listed) == sorted(ids) and len(ids) == 12
     for meta in listed:
-        ds = workspace.load_dataset(meta["id"])
+        ds = shelf.load_dataset(meta["id"])
         assert len(ds.records) == 17 and meta["rows"] == 17
     assert sorted(m["indicator"] for m in listed) == sorted(f"P{p}-{i}" for p in range(2) for i in range(6))
     assert [p.name for p in (ws / "datasets").iterdir() if p.name.startswith(".")] == []
@@ -99,18 +99,18 @@ def test_two_processes_saving_at_the_same_moment_leave_every_dataset_intact(ws, 
 def test_two_processes_replacing_one_dataset_at_once_both_succeed(ws, tmp_path):
     from jabodash.ingest import read_upload
     data = (CORPUS / "bps_wide_semicolon.csv").read_bytes()
-    target = workspace.save_dataset(read_upload(data, "penduduk.csv"), data, "penduduk.csv")
+    target = shelf.save_dataset(read_upload(data, "penduduk.csv"), data, "penduduk.csv")
     sync = tmp_path / "sync"
     sync.mkdir()
     _start_together(sync, [_child(REPLACE_MANY, sync, str(i), target) for i in range(2)])
-    listed, damaged = workspace.list_datasets(with_problems=True)
+    listed, damaged = shelf.list_datasets(with_problems=True)
     assert damaged == [] and [m["id"] for m in listed] == [target]
-    assert listed[0]["indicator"] in ("R0-5", "R1-5") and len(workspace.load_dataset(target).records) == 17
+    assert listed[0]["indicator"] in ("R0-5", "R1-5") and len(shelf.load_dataset(target).records) == 17
     assert [p.name for p in (ws / "datasets").iterdir() if p.name.startswith(".")] == []
 
 
 RENAME_PAUSED = r"""
-from jabodash.store import workspace as w
+from jabodash.store import shelf as w
 original = w.atomic_write_bytes
 folder = w.dataset_dir(sys.argv[3])
 def paused(path, payload):
@@ -127,7 +127,7 @@ w.rename_dataset(sys.argv[3], "Nama baru")
 DELETE = r"""
 wait_for("renamer-inside")
 signal("deleter-started")
-workspace.delete_dataset(sys.argv[3])
+shelf.delete_dataset(sys.argv[3])
 """
 
 
@@ -136,14 +136,14 @@ def test_a_delete_racing_a_rename_leaves_no_half_dataset(ws, tmp_path):
     delete had just moved away, and the folder came back with meta.json only (damaged)."""
     from jabodash.ingest import read_upload
     data = (CORPUS / "bps_wide_semicolon.csv").read_bytes()
-    target = workspace.save_dataset(read_upload(data, "penduduk.csv"), data, "penduduk.csv")
+    target = shelf.save_dataset(read_upload(data, "penduduk.csv"), data, "penduduk.csv")
     sync = tmp_path / "sync"
     sync.mkdir()
     renamer = _child(RENAME_PAUSED, sync, target)
     deleter = _child(DELETE, sync, target)
     _finish(renamer)
     _finish(deleter)
-    assert workspace.list_datasets(with_problems=True) == ([], [])
+    assert shelf.list_datasets(with_problems=True) == ([], [])
     assert not (ws / "datasets" / target).exists()
 
 
@@ -153,16 +153,16 @@ def test_a_dataset_saved_by_another_process_appears_without_a_restart(ws, tmp_pa
     assert not any(o.startswith("Unggahan ·") for o in at.selectbox(key="w_indicator").options)
     sync = tmp_path / "sync"
     sync.mkdir()
-    out = _finish(_child('print(workspace.save_dataset(result, data, "p.csv", {"indicator": "Dari pekerja B"}))',
+    out = _finish(_child('print(shelf.save_dataset(result, data, "p.csv", {"indicator": "Dari pekerja B"}))',
                          sync))
     at.run()    # the next rerun of this session, in this process
     assert not at.exception, [e.value for e in at.exception]
     assert "Unggahan · Dari pekerja B" in at.selectbox(key="w_indicator").options
-    _finish(_child(f'workspace.update_meta("{out.strip()}", indicator="Diganti B")', sync))
+    _finish(_child(f'shelf.update_meta("{out.strip()}", indicator="Diganti B")', sync))
     at.run()
     options = at.selectbox(key="w_indicator").options
     assert "Unggahan · Diganti B" in options and "Unggahan · Dari pekerja B" not in options
-    _finish(_child(f'workspace.delete_dataset("{out.strip()}")', sync))
+    _finish(_child(f'shelf.delete_dataset("{out.strip()}")', sync))
     at.run()
     assert not any(o.startswith("Unggahan ·") for o in at.selectbox(key="w_indicator").options)
 
@@ -181,7 +181,7 @@ def test_leftovers_of_killed_saves_are_cleaned_at_start_but_not_a_save_in_progre
     old = time.time() - 3600
     for path in (root / names["other_host_old"], root / names["other_host_old"] / "cleaned.parquet"):
         os.utime(path, (old, old))
-    out = subprocess.run([sys.executable, "-c", "from jabodash.store import workspace; print(workspace.list_datasets())"],
+    out = subprocess.run([sys.executable, "-c", "from jabodash.store import shelf; print(shelf.list_datasets())"],
                          cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr[-2000:]
     left = sorted(p.name for p in root.iterdir())

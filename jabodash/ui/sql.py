@@ -1,5 +1,9 @@
-"""The SQL console page's parts (pages/sql.py; imports streamlit): this session's sandbox, the
-examples and schema panel, and the result with its downloads. Query text and DuckDB messages go
+"""The Konsol SQL page: read-only DuckDB queries over the data and this session's uploads.
+
+One jabodash.sql.Sandbox per browser session in st.session_state (never st.cache_resource: uploads
+stay in their session); its worker ends with the session. The session keeps only the rows shown;
+the worker spools the rest to disk and the downloads are made from it when clicked. Here: the
+sandbox, the examples and schema panel, and the result with its downloads. Query text and DuckDB messages go
 through st.code or md_escape, never Markdown."""
 from __future__ import annotations
 
@@ -10,9 +14,34 @@ from jabodash import sql
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
-from jabodash.store import database_path, workspace
+from jabodash.store import database_path, shelf
+from jabodash.ui import shell
 
 BOX_KEY, RESULT_KEY, EDITOR_KEY = "_sql_sandbox", "_sql_result", "sql_query"
+
+
+def render(state) -> None:
+    lang = state.lang
+    st.title(t("sql.page.title", lang))
+    st.caption(t("sql.page.intro", lang))
+    box = sandbox(lang)
+    st.caption(box.limits_text(lang))
+    main, side = st.columns([3, 2])
+    with side:
+        examples = side_panel(box, lang)
+    with main:
+        if EDITOR_KEY not in st.session_state:
+            st.session_state[EDITOR_KEY] = examples[0].sql if examples else "SELECT * FROM region"
+        query = st.text_area(t("sql.page.editor", lang), key=EDITOR_KEY, height=220,
+                             help=t("sql.page.editor_help", lang))
+        if st.button(t("sql.page.run", lang), key="sql_run", type="primary"):
+            st.session_state.pop(RESULT_KEY, None)  # the old result (and its spooled rows) goes first
+            with st.spinner(t("sql.page.running", lang)):
+                st.session_state[RESULT_KEY] = box.run(query)
+        st.subheader(t("sql.page.result", lang))
+        if st.session_state.get(RESULT_KEY) is not None:
+            show_result(st.session_state[RESULT_KEY], lang)
+    shell.sync_url(state)
 
 
 def session_uploads() -> dict:
@@ -46,7 +75,7 @@ def sandbox(lang: str) -> sql.Sandbox:
     """This session's sandbox; a new one (the old one closed) when the data file or the saved
     datasets changed, since the sandbox reads the saved datasets when it starts."""
     box, made_for = st.session_state.get(BOX_KEY), st.session_state.get(BOX_KEY + "_for")
-    wanted = (str(database_path()), tuple(sorted(m.get("id", "") for m in workspace.list_datasets())))
+    wanted = (str(database_path()), tuple(sorted(m.get("id", "") for m in shelf.list_datasets())))
     if box is not None and made_for != wanted:
         box.close()
         box = None

@@ -363,20 +363,20 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
     df.loc[df["value"].isna(), "class"] = -1
     lut = np.array(list(classes.colours) + [classes.missing_colour], dtype=object)
     df["colour"] = lut[df["class"].to_numpy()]
-    no_data = t("maps.no_data", lang)
-    no_data_short = t("maps.no_data_short", lang)
+    no_data = t("peta.map.no_data", lang)
+    no_data_short = t("peta.map.no_data_short", lang)
     decimals = int(getattr(ind, "decimals", 1))
     unit = _esc(ind.unit(lang))
     short = _esc(ind.short(lang))
     covered = int(df["value"].notna().sum())
     rank = _ranks(df["value"], getattr(ind, "higher_is_better", None))
-    rank_key = "maps.rank_highest" if getattr(ind, "higher_is_better", None) is None else "maps.rank_best"
+    rank_key = "peta.map.rank_highest" if getattr(ind, "higher_is_better", None) is None else "peta.map.rank_best"
     per_row_source = df["source"] if "source" in df else pd.Series([None] * len(df), index=df.index)
     if "dataset_id" in df:   # derived figures: say so in the UI language, as the charts do
         per_row_source = per_row_source.where(df["dataset_id"] != "derived", t("chart.derived", lang))
     fallback_source = source or ""
-    src_label = t("maps.source", lang)
-    year_label = t("maps.year", lang)
+    src_label = t("peta.map.source", lang)
+    year_label = t("peta.map.year", lang)
     label_values, hovers = [], []
     per_row_grade = df["grade"] if "grade" in df else pd.Series([None] * len(df), index=df.index)
     for name, value, rk, src, grade in zip(df["name"], df["value"], rank, per_row_source, per_row_grade):
@@ -399,10 +399,10 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
 
 
 def _subtitle(ind, year, lang: str, classes: Classes, covered: int, total: int) -> str:
-    parts = [ind.unit(lang), str(year), t("maps.coverage", lang, covered=covered, total=total)]
+    parts = [ind.unit(lang), str(year), t("peta.map.coverage", lang, covered=covered, total=total)]
     if classes.k:
-        method = t(f"maps.method.{classes.method}", lang)
-        key = "maps.classes.one" if classes.k == 1 else "maps.classes.summary"
+        method = t(f"peta.map.method.{classes.method}", lang)
+        key = "peta.map.classes.one" if classes.k == 1 else "peta.map.classes.summary"
         parts.append(t(key, lang, method=method, k=classes.k))
     return fmt.joined(*parts)
 
@@ -524,7 +524,7 @@ def tile_map(values: pd.DataFrame, ind, year, lang: str, classes: Classes, title
     h = height or (style.height + (0 if presenter else 40))
     footer = [_source_line(df, lang, source)]
     if note:
-        footer += [t("maps.tile_note", lang), t("maps.get_boundaries", lang)]
+        footer += [t("peta.map.tile_note", lang), t("peta.map.get_boundaries", lang)]
     rows, cols = int(layout["row"].max()), int(layout["col"].max())
     top = style.title + style.subtitle + 40
     bottom = 16 + style.footer_line * len([f for f in footer if f])
@@ -603,7 +603,7 @@ def tile_map(values: pd.DataFrame, ind, year, lang: str, classes: Classes, title
 
 def _source_line(df: pd.DataFrame, lang: str, source: str | None) -> str:
     text = _source_of(df, lang, source)
-    return f"{t('maps.source', lang)}: {_esc(text)}" if text else ""
+    return f"{t('peta.map.source', lang)}: {_esc(text)}" if text else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -739,9 +739,9 @@ def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: st
     footer = [_source_line(df, lang, source)]
     credits = []
     if attribution:
-        credits.append(f"{t('maps.boundaries', lang)}: {_esc(attribution)}")
+        credits.append(f"{t('peta.map.boundaries', lang)}: {_esc(attribution)}")
     if basemap == "osm":
-        credits.append(t("maps.basemap_osm", lang))
+        credits.append(t("peta.map.basemap_osm", lang))
     footer.append(" · ".join(credits))
     if fit in ("core", "jakarta"):
         footer.append(_outside_note(df, lang, JAKARTA if fit == "jakarta" else None))
@@ -775,7 +775,7 @@ def _outside_note(df: pd.DataFrame, lang: str, inside: tuple[str, ...] | None = 
     if too_small:
         out = df[df["region_code"] == "3101"]
         items = "; ".join(f"{n} {v}" for n, v in zip(out["short_name"], out["label_value"]))
-        return t("maps.too_small", lang, items=items) if items else ""
+        return t("peta.map.too_small", lang, items=items) if items else ""
     if inside is None:
         out = df[df["region_code"].isin(OUTSIDE_CORE)]
     else:
@@ -783,7 +783,7 @@ def _outside_note(df: pd.DataFrame, lang: str, inside: tuple[str, ...] | None = 
     if out.empty or len(out) > 8:
         return ""
     items = "; ".join(f"{n} {v}" for n, v in zip(out["short_name"], out["label_value"]))
-    return t("maps.outside_frame", lang, items=items)
+    return t("peta.map.outside_frame", lang, items=items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -809,7 +809,7 @@ def map_view(values: pd.DataFrame, ind, year, lang: str, classes: Classes, level
     ``"geo"``/``"auto"`` with boundaries -> :func:`choropleth`; kecamatan without boundaries ->
     a message figure that says how to get them. Keyword arguments go to the chosen builder."""
     if level == "kecamatan" and geojson is None:
-        return message_figure(t("maps.kecamatan_needs_boundaries", lang), kwargs.get("presenter", False))
+        return message_figure(t("peta.map.kecamatan_needs_boundaries", lang), kwargs.get("presenter", False))
     if view == "tiles" or geojson is None:
         allowed = {"title", "presenter", "source", "labels", "note", "height"}
         return tile_map(values, ind, year, lang, classes, **{k: v for k, v in kwargs.items() if k in allowed})
@@ -828,13 +828,13 @@ class AreaIndicator:
     id: str = "boundary_area_km2"
 
     def name(self, lang: str) -> str:
-        return t("maps.area.name", lang)
+        return t("peta.map.area.name", lang)
 
     def short(self, lang: str) -> str:
-        return t("maps.area.short", lang)
+        return t("peta.map.area.short", lang)
 
     def unit(self, lang: str) -> str:
-        return t("maps.area.unit", lang)
+        return t("peta.map.area.unit", lang)
 
 
 def area_values(gdf: pd.DataFrame, source: str | None = None) -> pd.DataFrame:

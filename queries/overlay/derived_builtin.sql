@@ -1,4 +1,4 @@
--- The derived views when the bundle holds no saved BPS refresh (jabodash.store.uploads): the
+-- The derived views when the bundle holds no saved BPS refresh (jabodash.store.overlay): the
 -- layered observations then differ from the store's only by uploaded indicators, which no
 -- derivation names, so the store's derived views give the same figures (and are faster).
 CREATE VIEW population_best AS SELECT * FROM builtin.population_best;

@@ -1,4 +1,4 @@
--- The uploads database's figures (jabodash.store.uploads), after views.sql and the derived views
+-- The uploads database's figures (jabodash.store.overlay), after views.sql and the derived views
 -- of queries/schema/02_views.sql: every figure in one long table, and the macros the named
 -- queries read them through. A derived figure is computed from the layered observations (a
 -- refreshed BPS population included); where a saved refresh has a figure of a derived

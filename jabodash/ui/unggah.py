@@ -1,16 +1,85 @@
-"""The upload page's forms (pages/unggah.py; imports streamlit): the corrections, the region
-mapping, the point counts and the description with use, save and download. File text is shown
-only through st.dataframe or Markdown-escaped; the logic is in jabodash/features/unggah.py."""
+"""The Unggah page (upload): read an analyst's table, report what was understood, correct (the
+corrections, the region mapping, the point counts), then describe, use, save or download it; the
+saved datasets below. File text is shown only through st.dataframe or Markdown-escaped; the logic
+is in jabodash/features/unggah.py."""
 from __future__ import annotations
 
 import streamlit as st
 
-from jabodash import ingest, ui
+from jabodash import ingest
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
-from jabodash.store import workspace
-from jabodash.ui import sharing as workspace_ui
+from jabodash.store import shelf
+from jabodash.ui import shell, source, widgets, workspace
+
+
+def render(state) -> None:
+    lang, ss = state.lang, st.session_state
+    st.title(t("unggah.title", lang))
+    st.caption(t("unggah.intro", lang) + " " + t("unggah.limit", lang, mb=f"{unggah.upload_limit() / 2**20:g}"))
+    shell.lost_uploads_notice(lang)
+    with st.expander(t("unggah.template.heading", lang)):
+        st.caption(t("unggah.template.help", lang))
+        files = source.per_data_version("unggah.starter_files", lambda *_: unggah.starter_files(lang), lang)   # not per session
+        for col, (key, label, data, filename, mime) in zip(st.columns(4), files):
+            col.download_button(label, data, file_name=filename, mime=mime, key=key)
+
+    up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
+    if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget the old corrections
+        ss["_u_file_id"] = up.file_id
+        ss[unggah.RAW_KEY] = (up.name, up.getvalue())
+        for key in unggah.reset_keys(ss):
+            del ss[key]
+    unggah.restore(ss)
+    raw = ss.get(unggah.RAW_KEY)
+    if raw:
+        result, meta, records = report(raw, lang)
+        if result.ok:
+            describe_and_use(result, meta, records, raw, lang)
+    st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
+    workspace.saved_datasets(lang)
+    unggah.keep(ss)
+    shell.sync_url(state)
+
+
+def report(raw: tuple, lang: str):
+    """What was understood of the file, its problems and the corrections; (result, meta, records)."""
+    ss = st.session_state
+    regions = source.data_source().regions("agglomeration")
+    names = dict(zip(regions["code"], regions["name"]))
+    result = unggah.read_cached(ss, raw[1], raw[0], unggah.options_from(ss, ss.get(unggah.MAPPING_KEY)))
+    records, point_rep, meta = result.records, None, None
+    if result.ok:  # the description's defaults now: point counts carry its name and year
+        for key, value in unggah.describe_defaults(result).items():
+            ss.setdefault(key, value)
+        meta = unggah.meta_from(result, ss["u_desc_name"], ss["u_desc_unit"], ss["u_desc_dir"],
+                                ss["u_desc_source"], ss.get("u_desc_year"))
+        if result.layout == "points":
+            records, point_rep = unggah.point_records(result, unggah.cached_boundaries(), meta["indicator"],
+                                                      meta["year"])
+    st.subheader(t("unggah.report", lang))
+    for msg in result.errors:
+        st.error(msg.markdown(lang))
+    if not result.ok:
+        st.warning(t("unggah.not_usable", lang))
+    for msg in result.warnings:
+        st.warning(msg.markdown(lang))
+    for col, (key, n) in zip(st.columns(4), unggah.counts(result, records)):
+        col.metric(t(f"ingest.label.{key}", lang), n)
+    st.dataframe(unggah.settings_table(result, lang), hide_index=True, key="u_settings")
+    with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
+        st.dataframe(unggah.skipped_table(result, lang), hide_index=True, key="u_skipped")
+    with st.expander(t("ingest.label.preview", lang)):
+        st.dataframe(result.preview, key="u_preview")
+    corrections(result, lang)
+    if point_rep is not None:
+        points_report(point_rep, names, lang)
+    if result.unmatched:
+        unmatched_mapping(result, regions, names, lang)
+    if len(mapped := unggah.mapped_table(ss.get(unggah.MAPPING_KEY, {}), names, lang)):
+        st.dataframe(mapped, hide_index=True, key="u_mapped")
+    return result, meta, records
 
 
 def _map(value, key):
@@ -87,10 +156,10 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
         ss.setdefault(unggah.SESSION_KEY, {})[sid] = entry
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
     with b2:
-        if workspace_ui.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
-            if workspace_ui.act("dataset.save", raw[0], lambda: workspace.save_dataset(
+        if workspace.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
+            if workspace.act("dataset.save", raw[0], lambda: shelf.save_dataset(
                     result, raw[1], raw[0], meta, records=records), lang):
                 st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
     with b3:
-        ui.csv_download(lambda: unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang,
+        widgets.csv_download(lambda: unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang,
                         key="u_download")  # 10,000,000 records: ~1 s and ~1 GB if made on every rerun

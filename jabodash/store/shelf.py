@@ -61,7 +61,7 @@ META_FILE = "meta.json"
 _LOCK = threading.RLock()
 _TEXT_LIMITS = {"title": 200, "indicator": 200, "unit": 60, "source": 500, "description": 2000}
 # meta keys kept as given (JSON values): what kind of dataset it is (e.g. "bps_refresh", see
-# jabodash.official.store), its provenance grade, and the official refresh's own record
+# jabodash.official.dataset), its provenance grade, and the official refresh's own record
 EXTRA_META = ("kind", "grade", "official")
 
 
@@ -538,7 +538,7 @@ IND_COLUMNS = ["id", "dataset_id", "name", "unit", "higher_is_better", "source",
 
 def records_frames(dataset_id: str, meta: dict, records: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One dataset's records as (observations, indicators) (see :func:`observations`); a session
-    upload is shaped the same way (jabodash.store.uploads)."""
+    upload is shaped the same way (jabodash.store.overlay)."""
     if records is None or not len(records):
         return pd.DataFrame(columns=OBS_COLUMNS), pd.DataFrame(columns=IND_COLUMNS)
     names = [str(x) for x in pd.unique(records["indicator"].astype(str))]
@@ -560,7 +560,7 @@ def records_frames(dataset_id: str, meta: dict, records: pd.DataFrame | None) ->
 
 
 def observations(dataset_ids: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Saved datasets in the shape of the built-in tables (jabodash.store.uploads puts them next
+    """Saved datasets in the shape of the built-in tables (jabodash.store.overlay puts them next
     to those).
 
     Returns (observations: region_code, indicator_id, year, value, dataset_id, preliminary,

@@ -1,4 +1,4 @@
-"""Map classification and figure builders (jabodash.geo.classify, jabodash.charts.maps).
+"""Map classification and figure builders (jabodash.geo.classify, jabodash.charts.peta).
 
 With JABODASH_TEST_BOUNDARIES pointing at a folder holding jabodetabek_adm2.geojson and
 jabodetabek_adm3.geojson (development data, never in the repo) the figure-size budgets and the
@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from jabodash.charts import maps
+from jabodash.charts import peta
 from jabodash.core import palette
 from jabodash.core.paths import DATA_DIR
 from jabodash.geo.classify import Classes, classify, fisher_jenks_bins
@@ -227,7 +227,7 @@ REAL_NEIGHBOURS = {  # shared borders of the kab/kota (computed once from the BP
 
 
 def test_tile_layout_has_every_region_once():
-    layout = maps.tile_layout()
+    layout = peta.tile_layout()
     regions = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
     assert sorted(layout["code"]) == sorted(regions["code"])
     assert len(layout) == 15
@@ -237,7 +237,7 @@ def test_tile_layout_has_every_region_once():
 
 
 def test_tile_layout_keeps_neighbours():
-    layout = maps.tile_layout().set_index("code")
+    layout = peta.tile_layout().set_index("code")
     pos = {c: (r["row"], r["col"]) for c, r in layout.iterrows()}
 
     def edge_neighbours(code):
@@ -268,7 +268,7 @@ def test_tile_layout_keeps_neighbours():
 
 def test_no_tile_layout_for_kecamatan():
     with pytest.raises(ValueError):
-        maps.tile_layout("kecamatan")
+        peta.tile_layout("kecamatan")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,7 +315,7 @@ def annotation_texts(fig):
 def test_choropleth_traces_legend_hover_and_labels(values, synthetic_geojson):
     ind = FakeIndicator(higher_is_better=False)
     c = classes_for(values, higher_is_better=False)
-    fig = maps.choropleth(values, synthetic_geojson, ind, 2023, "id", c, source="BPS",
+    fig = peta.choropleth(values, synthetic_geojson, ind, 2023, "id", c, source="BPS",
                           attribution="BPS via OCHA/HDX, CC BY-IGO")
     validated(fig)
     choro = [tr for tr in fig.data if tr.type == "choroplethmap"]
@@ -344,8 +344,8 @@ def test_choropleth_traces_legend_hover_and_labels(values, synthetic_geojson):
     assert "JKP<br>10,5" in texts and "Kab. Bogor<br>40,0" in texts
     assert "JKS" in texts and "JKS<br>" not in texts        # a missing value keeps only its name
     # background, title, legend title, source, attribution inside the figure
-    assert fig.layout.map.style == maps.WHITE_STYLE
-    assert "openmaptiles" not in maps.WHITE_STYLE["glyphs"] and maps.WHITE_STYLE["glyphs"].startswith("/")
+    assert fig.layout.map.style == peta.WHITE_STYLE
+    assert "openmaptiles" not in peta.WHITE_STYLE["glyphs"] and peta.WHITE_STYLE["glyphs"].startswith("/")
     assert fig.layout.title.text == "Indikator uji" and "2023" in fig.layout.title.subtitle.text
     assert "▼ lebih rendah lebih baik" in fig.layout.legend.title.text
     notes = annotation_texts(fig)
@@ -356,8 +356,8 @@ def test_choropleth_traces_legend_hover_and_labels(values, synthetic_geojson):
 def test_choropleth_osm_basemap_fit_and_english(values, synthetic_geojson):
     c = classes_for(values, lang="en")
     ind = FakeIndicator()
-    white = maps.choropleth(values, synthetic_geojson, ind, 2020, "en", c, fit="all")
-    osm = maps.choropleth(values, synthetic_geojson, ind, 2020, "en", c, basemap="osm", fit="all")
+    white = peta.choropleth(values, synthetic_geojson, ind, 2020, "en", c, fit="all")
+    osm = peta.choropleth(values, synthetic_geojson, ind, 2020, "en", c, basemap="osm", fit="all")
     assert osm.layout.map.style == "open-street-map"
     assert any("OpenStreetMap" in a for a in annotation_texts(osm))
     assert not any("OpenStreetMap" in a for a in annotation_texts(white))
@@ -365,18 +365,18 @@ def test_choropleth_osm_basemap_fit_and_english(values, synthetic_geojson):
     assert any("rank 1 of 4 (1 = highest)" in h for tr in white.data if tr.type == "choroplethmap"
                and tr.showlegend for h in tr.hovertext)
     # the core fit (13 mainland units) is closer than the whole extent
-    core = maps.choropleth(values, synthetic_geojson, ind, 2020, "en", c, fit="core")
+    core = peta.choropleth(values, synthetic_geojson, ind, 2020, "en", c, fit="core")
     assert core.layout.map.zoom >= white.layout.map.zoom
 
 
 def test_fit_bounds_from_real_layout():
-    core = maps.core_bounds()
-    whole = maps.all_bounds()
+    core = peta.core_bounds()
+    whole = peta.all_bounds()
     assert whole[1] < core[1] and whole[3] > core[3]          # Cianjur south, Kep. Seribu north
-    center, zoom = maps.view_for_bounds(core, 900, 560)
+    center, zoom = peta.view_for_bounds(core, 900, 560)
     assert core[0] < center["lon"] < core[2] and core[1] < center["lat"] < core[3]
     assert 7 < zoom < 11
-    _, zoom_jkt = maps.view_for_bounds(maps.jakarta_bounds(), 900, 560)
+    _, zoom_jkt = peta.view_for_bounds(peta.jakarta_bounds(), 900, 560)
     assert zoom_jkt > zoom
 
 
@@ -385,15 +385,15 @@ def test_choropleth_kecamatan_has_no_labels_by_default(synthetic_geojson):
         {"type": "Feature", "id": f"317301{i}", "properties": {"name": f"Kec {i}"},
          "geometry": square(106.8 + 0.02 * i, -6.2, 0.02)} for i in range(4)]}
     vals = pd.DataFrame({"region_code": ["3173010", "3173012"], "value": [1.0, 2.0]})
-    full = maps.complete_values(vals, kec)
+    full = peta.complete_values(vals, kec)
     assert len(full) == 4 and full["value"].isna().sum() == 2 and full.loc[1, "name"] == "Kec 1"
     c = classify(full.set_index("region_code")["value"], "quantiles", 3)
-    fig = maps.choropleth(full, kec, FakeIndicator(), 2024, "id", c, outline=synthetic_geojson)
+    fig = peta.choropleth(full, kec, FakeIndicator(), 2024, "id", c, outline=synthetic_geojson)
     validated(fig)
     assert not [tr for tr in fig.data if tr.type == "scattermap"]
     assert [tr.name for tr in fig.data if tr.showlegend][-1] == "tidak ada data (2)"
     assert any(tr.name == "outline" for tr in fig.data)
-    pts = maps.label_points(kec)
+    pts = peta.label_points(kec)
     assert list(pts["code"]) == [f["id"] for f in kec["features"]]
     assert (pts["lat"].between(-6.2, -6.18)).all()
 
@@ -401,7 +401,7 @@ def test_choropleth_kecamatan_has_no_labels_by_default(synthetic_geojson):
 def test_tile_map_traces_labels_and_legend(values):
     ind = FakeIndicator(higher_is_better=True)
     c = classes_for(values, higher_is_better=True)
-    fig = maps.tile_map(values, ind, 2023, "id", c)
+    fig = peta.tile_map(values, ind, 2023, "id", c)
     validated(fig)
     tiles = [tr for tr in fig.data if tr.fill == "toself" and tr.name not in ("legend_hatch",)]
     assert len(tiles) == c.k + 1                               # classes + missing
@@ -423,7 +423,7 @@ def test_tile_map_traces_labels_and_legend(values):
     assert any("▲ lebih tinggi lebih baik" in n for n in notes)
     assert any("Peta petak" in n for n in notes) and any("batas wilayah" in n.lower() for n in notes)
     assert "Sumber: BPS Jakarta" in notes
-    abbr = maps.tile_map(values, ind, 2023, "id", c, labels="abbr")
+    abbr = peta.tile_map(values, ind, 2023, "id", c, labels="abbr")
     assert any(t.startswith("<span style='font-size:12px'>JKP</span>")
                for t in next(tr for tr in abbr.data if tr.name == "labels").text)
 
@@ -448,8 +448,8 @@ def font_sizes(node, out=None):
 def test_presenter_mode_type_is_large(values, synthetic_geojson):
     c = classes_for(values, palette="high_contrast")
     ind = FakeIndicator()
-    for fig in (maps.tile_map(values, ind, 2023, "id", c, presenter=True),
-                maps.choropleth(values, synthetic_geojson, ind, 2023, "id", c, presenter=True, attribution="BPS")):
+    for fig in (peta.tile_map(values, ind, 2023, "id", c, presenter=True),
+                peta.choropleth(values, synthetic_geojson, ind, 2023, "id", c, presenter=True, attribution="BPS")):
         spec = json.loads(fig.to_json())
         sizes = font_sizes(spec)
         assert sizes and min(sizes) >= 20
@@ -461,13 +461,13 @@ def test_presenter_mode_type_is_large(values, synthetic_geojson):
 def test_map_view_picks_the_view(values, synthetic_geojson):
     c = classes_for(values)
     ind = FakeIndicator()
-    assert any(tr.type == "choroplethmap" for tr in maps.map_view(values, ind, 2023, "id", c,
+    assert any(tr.type == "choroplethmap" for tr in peta.map_view(values, ind, 2023, "id", c,
                                                                    geojson=synthetic_geojson).data)
-    tiles = maps.map_view(values, ind, 2023, "id", c, geojson=synthetic_geojson, view="tiles")
+    tiles = peta.map_view(values, ind, 2023, "id", c, geojson=synthetic_geojson, view="tiles")
     assert tiles.data and all(tr.type == "scatter" for tr in tiles.data)
-    no_geo = maps.map_view(values, ind, 2023, "id", c).data
+    no_geo = peta.map_view(values, ind, 2023, "id", c).data
     assert no_geo and all(tr.type == "scatter" for tr in no_geo)
-    msg = maps.map_view(values, ind, 2023, "id", c, level="kecamatan")
+    msg = peta.map_view(values, ind, 2023, "id", c, level="kecamatan")
     assert "batas wilayah" in msg.layout.annotations[0].text
 
 
@@ -475,18 +475,18 @@ def test_all_missing_figures_still_draw(values, synthetic_geojson):
     empty = values.assign(value=np.nan)
     c = classes_for(empty)
     ind = FakeIndicator()
-    for fig in (maps.tile_map(empty, ind, 2023, "id", c), maps.choropleth(empty, synthetic_geojson, ind, 2023, "id", c)):
+    for fig in (peta.tile_map(empty, ind, 2023, "id", c), peta.choropleth(empty, synthetic_geojson, ind, 2023, "id", c)):
         validated(fig)
         assert "0 dari 5 wilayah" in fig.layout.title.subtitle.text
-    geo = maps.choropleth(empty, synthetic_geojson, ind, 2023, "id", c)
+    geo = peta.choropleth(empty, synthetic_geojson, ind, 2023, "id", c)
     assert [tr.name for tr in geo.data if tr.showlegend] == ["tidak ada data (5)"]
 
 
 def test_area_values_from_boundaries():
     gdf = pd.DataFrame({"code": ["3173010", "3173020"], "name": ["Tanah Abang", "Menteng"], "area_km2": [9.3, 6.5]})
-    v = maps.area_values(gdf, source="BIG")
+    v = peta.area_values(gdf, source="BIG")
     assert list(v.columns) >= ["region_code", "name", "value"] and v["value"].tolist() == [9.3, 6.5]
-    ind = maps.AreaIndicator()
+    ind = peta.AreaIndicator()
     assert ind.unit("id") == "km²" and ind.higher_is_better is None
 
 
@@ -535,7 +535,7 @@ class Rerun:
         self.year = 2015 + (self.year - 2014) % 10
         values = self.data["years"][self.year]
         c = classify(values.set_index("region_code")["value"], "natural_breaks", 5, False)
-        fig = maps.choropleth(values, self.data["fc"], self.ind, self.year, "id", c,
+        fig = peta.choropleth(values, self.data["fc"], self.ind, self.year, "id", c,
                               attribution="BPS via OCHA/HDX, CC BY-IGO")
         # Streamlit serialises with plotly.io.to_json(figure, validate=False) on every rerun
         return pio.to_json(fig, validate=False) if self.serialise else fig
@@ -576,7 +576,7 @@ def test_figure_json_within_budget(real, level, budget):
     fig = Rerun(real[level])()
     size = len(fig.to_json())
     assert size <= budget, f"{level}: {size} bytes"
-    tiles = maps.tile_map(real["kabkota"]["years"][2020], FakeIndicator(), 2020, "id",
+    tiles = peta.tile_map(real["kabkota"]["years"][2020], FakeIndicator(), 2020, "id",
                           classify(real["kabkota"]["years"][2020].set_index("region_code")["value"]))
     assert len(tiles.to_json()) <= KAB_BUDGET_BYTES
 
@@ -584,7 +584,7 @@ def test_figure_json_within_budget(real, level, budget):
 def test_kecamatan_with_kabkota_outline_within_budget(real):
     values = real["kecamatan"]["years"][2020]
     c = classify(values.set_index("region_code")["value"], "quantiles", 5)
-    fig = maps.choropleth(values, real["kecamatan"]["fc"], FakeIndicator(), 2020, "id", c,
+    fig = peta.choropleth(values, real["kecamatan"]["fc"], FakeIndicator(), 2020, "id", c,
                           outline=real["kabkota"]["fc"])
     assert len(fig.to_json()) <= KEC_BUDGET_BYTES
 
@@ -632,17 +632,17 @@ def test_text_from_data_is_inert(values, synthetic_geojson):
                                                    "<a href='javascript:alert(1)'>Bogor</a>"),
                          source="<b>Dinas</b> & Co")
     c = classes_for(evil)
-    fig = maps.choropleth(evil, synthetic_geojson, FakeIndicator(), 2023, "id", c, attribution="<i>x</i>")
+    fig = peta.choropleth(evil, synthetic_geojson, FakeIndicator(), 2023, "id", c, attribution="<i>x</i>")
     spec = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)   # undo Plotly's \u003c escapes
     assert "<a href" not in spec and "&lt;a href=" in spec
     assert "&lt;b&gt;Dinas&lt;/b&gt; &amp; Co" in spec and "<i>x</i>" not in spec
-    tiles = json.dumps(json.loads(maps.tile_map(evil, FakeIndicator(), 2023, "id", c).to_json()), ensure_ascii=False)
+    tiles = json.dumps(json.loads(peta.tile_map(evil, FakeIndicator(), 2023, "id", c).to_json()), ensure_ascii=False)
     assert "<a href" not in tiles and "&lt;a href=" in tiles
 
 
 def test_derived_rows_name_their_origin_in_the_ui_language(values):
     derived = values.assign(dataset_id="derived", source="Derived in jabodash from the figures named in the note")
-    fig = maps.tile_map(derived, FakeIndicator(), 2020, "id", classes_for(derived))
+    fig = peta.tile_map(derived, FakeIndicator(), 2020, "id", classes_for(derived))
     hover = next(tr for tr in fig.data if tr.name == "labels").hovertext
     assert any("Sumber: diturunkan oleh jabodash" in h for h in hover)
     assert "Sumber: diturunkan oleh jabodash" in annotation_texts(fig)
@@ -650,13 +650,13 @@ def test_derived_rows_name_their_origin_in_the_ui_language(values):
 
 def test_prepared_geojson_is_memoised_by_identity_and_content(synthetic_geojson):
     import copy
-    first = maps._prepared(synthetic_geojson)
-    assert maps._prepared(synthetic_geojson) is first
-    assert maps._prepared(copy.deepcopy(synthetic_geojson)) is first     # st.cache_data hands out copies
+    first = peta._prepared(synthetic_geojson)
+    assert peta._prepared(synthetic_geojson) is first
+    assert peta._prepared(copy.deepcopy(synthetic_geojson)) is first     # st.cache_data hands out copies
     changed = copy.deepcopy(synthetic_geojson)
     ring = changed["features"][0]["geometry"]["coordinates"][0]
     ring.insert(1, [ring[0][0] + 0.01, ring[0][1]])
-    assert maps._prepared(changed) is not first
+    assert peta._prepared(changed) is not first
     # the rings Plotly receives are NumPy arrays that serialise like the original lists
     feature = first.features[0]
     assert isinstance(feature["geometry"]["coordinates"][0], np.ndarray)
@@ -664,7 +664,7 @@ def test_prepared_geojson_is_memoised_by_identity_and_content(synthetic_geojson)
 
 
 def test_a_long_title_is_wrapped_in_even_lines_and_the_top_margin_grows():
-    from jabodash.charts.maps import NORMAL, PRESENTER, _title_lines
+    from jabodash.charts.peta import NORMAL, PRESENTER, _title_lines
     long = "IPM seri lama (var 413, UHH dari proyeksi penduduk; digantikan Nov 2024)"
     assert _title_lines(long, NORMAL) == ["IPM seri lama (var 413, UHH dari", "proyeksi penduduk; digantikan Nov 2024)"]
     assert _title_lines(long, PRESENTER) == [long]
@@ -677,9 +677,9 @@ def test_a_long_indicator_name_makes_a_two_line_escaped_title_with_room_above_th
         def name(self, lang):
             return "Jumlah <b>penduduk</b> menurut kabupaten dan kota di kawasan aglomerasi Jakarta tahun 2024"
 
-    short = maps.choropleth(values, synthetic_geojson, FakeIndicator(), 2023, "id", classes_for(values), source="BPS")
-    fig = validated(maps.choropleth(values, synthetic_geojson, LongName(), 2023, "id", classes_for(values),
+    short = peta.choropleth(values, synthetic_geojson, FakeIndicator(), 2023, "id", classes_for(values), source="BPS")
+    fig = validated(peta.choropleth(values, synthetic_geojson, LongName(), 2023, "id", classes_for(values),
                                     source="BPS"))
     assert fig.layout.title.text == ("Jumlah &lt;b&gt;penduduk&lt;/b&gt; menurut kabupaten dan<br>"
                                      "kota di kawasan aglomerasi Jakarta tahun 2024")
-    assert fig.layout.margin.t == short.layout.margin.t + round(maps.NORMAL.title * 1.3)
+    assert fig.layout.margin.t == short.layout.margin.t + round(peta.NORMAL.title * 1.3)

@@ -21,7 +21,7 @@ from jabodash.ingest.text import _AGGREGATE_RE, _clip, _distinct, _is_missing_te
 
 if TYPE_CHECKING:  # results imports this module (IngestResult.cleaned needs a matcher)
     from jabodash.ingest.header import _RowSkips, _Table
-    from jabodash.ingest.results import IngestResult
+    from jabodash.ingest.outcome import IngestResult
 
 
 def _get_matcher(matcher):

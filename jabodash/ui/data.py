@@ -1,0 +1,218 @@
+"""The Data & metode page (data and methods): indicator catalog with search and theme filter, each
+indicator's definition, formula, sources with link and licence, its figures for download, the
+coverage matrix, the boundary attribution, the datasets, and "Perbarui dari BPS / Refresh from BPS"
+(key, indicators, progress bar, change report, save with precedence, the saved refreshes; the
+logic is in jabodash.official through jabodash.features.data). The analyst's uploads (saved and
+this session's) are listed beside the built-in indicators (theme "uploaded")."""
+from __future__ import annotations
+
+import streamlit as st
+
+from jabodash import charts
+from jabodash.charts.data import coverage_matrix, coverage_years
+from jabodash.core import grades
+from jabodash.core.i18n import t
+from jabodash.core.textsafe import md_escape
+from jabodash.features import data, unggah
+from jabodash.ui import shell, source, widgets
+
+_BPS_RESULT = "_jabodash_bps_refresh"
+
+
+def render(state) -> None:
+    lang = state.lang
+    st.title(t("data.title", lang))
+    st.caption(t("data.subtitle", lang))
+    st.subheader(t("data.section.catalog", lang))
+    src = source.data_source()
+    shown = catalog(state, src)
+    grade_counts(state, src)
+    options = data.indicator_options(shown)
+    if not options:
+        st.info(t("data.no_match", lang))
+    else:
+        state = indicator_detail(state, src, options)
+        coverage(state, src, options)
+    boundaries_section(lang)
+    with st.expander(t("data.section.datasets", lang)):
+        datasets = src.query("datasets")
+        st.caption(t("data.datasets_caption", lang, n=len(datasets)))
+        st.dataframe(data.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
+                     column_config={t("data.col.link", lang): st.column_config.LinkColumn()})
+    refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
+    shell.sync_url(state)
+
+
+def catalog(state, src):
+    """The catalog with its search and theme filter; returns the indicators shown."""
+    lang = state.lang
+    full = data.catalog_all(src, state.region_set)
+    theme_options = data.theme_options(full)
+    if any(x not in theme_options for x in st.session_state.get("w_meta_themes") or []):
+        st.session_state["w_meta_themes"] = [x for x in st.session_state["w_meta_themes"] if x in theme_options]
+    left, right = st.columns([3, 2])
+    text = left.text_input(t("data.search", lang), key="w_meta_search", help=t("data.search_help", lang),
+                           max_chars=100)
+    themes = right.multiselect(t("data.themes", lang), theme_options, key="w_meta_themes",
+                               format_func=lambda x: t(f"theme.{x}", lang),
+                               placeholder=t("data.themes_placeholder", lang))
+    shown = data.search(full, text, themes)
+    st.caption(t("data.shown", lang, n=len(shown), total=len(full)))
+    st.dataframe(data.catalog_view(shown, lang), hide_index=True, key="meta_catalog")
+    return shown
+
+
+def grade_counts(state, src) -> None:
+    """Figures per provenance grade and indicator."""
+    lang = state.lang
+    with st.expander(t("grade.counts_title", lang)):
+        counts, totals = source.per_data_version("data.grade_counts", lambda rs: (
+            lambda c: (c, data.grade_totals(c)))(data.grade_counts(src.query, rs)), state.region_set)
+        st.caption(t("grade.counts_caption", lang) + " " + " · ".join(
+            f"{grades.label(g, lang)}: {n:,}".replace(",", "." if lang == "id" else ",") for g, n in totals.items()))
+        st.caption(t("grade.help", lang))
+        st.dataframe(data.grade_counts_view(counts, lang), hide_index=True, key="meta_grades")
+        widgets.csv_download(counts, "jabodash_figures_per_grade.csv", lang, key="dl_meta_grades")
+
+
+def indicator_detail(state, src, options):
+    """One indicator: its details, sources and figures; returns the view with it."""
+    lang = state.lang
+    st.subheader(t("data.section.detail", lang))
+    if st.session_state.get("w_meta_indicator") not in options:
+        st.session_state["w_meta_indicator"] = state.indicator if state.indicator in options else options[0]
+    entries = src.catalog()
+    ind = src.indicator(st.selectbox(t("data.indicator", lang), options, key="w_meta_indicator",
+                                     format_func=lambda i: data.indicator_label(i, lang, entries)))
+    state = state.with_(indicator=ind.id)
+    st.markdown(f"**{md_escape(ind.name(lang))}** · {md_escape(ind.id)}")
+    for label, value in data.details(ind, lang):
+        st.markdown(f"**{label}:** {md_escape(value, 3000)}")
+    sources(src, ind, lang)
+    figures(state, src, ind)
+    return state
+
+
+def sources(src, ind, lang: str) -> None:
+    st.markdown(f"**{t('data.section.sources', lang)}**")
+    if ind.derived:
+        st.caption(t("data.sources_derived", lang))
+    if unggah.is_uploaded(ind.id):
+        st.caption(t("data.sources_uploaded", lang))
+    known = data.upload_datasets(st.session_state.get(unggah.SESSION_KEY, {}))
+    srcs = data.sources_of(src, ind.id, known)
+    if srcs.empty:
+        st.caption(t("data.sources_none", lang))
+    else:
+        st.dataframe(data.sources_view(srcs, lang), hide_index=True, key="meta_sources", column_config={
+            t("data.col.source", lang): st.column_config.TextColumn(width="large"),
+            t("data.col.link", lang): st.column_config.LinkColumn(width="medium"),
+            t("data.col.licence", lang): st.column_config.TextColumn(width="medium")})
+
+
+def figures(state, src, ind) -> None:
+    lang = state.lang
+    st.markdown(f"**{t('data.section.figures', lang)}**")
+    frame = data.indicator_data_of(src, ind, state.region_set)
+    if ind.kind == "flow":
+        st.caption(t("data.flow_note", lang))
+        st.dataframe(frame, hide_index=True, key="meta_flows")
+    elif frame.empty:
+        st.info(t("data.no_figures", lang))
+    else:
+        regions = src.regions(state.region_set)
+        years_fig = source.per_data_version("data.coverage_years", lambda *_: coverage_years(frame, regions, ind, lang),
+                                            ind.id, state.region_set, lang)   # built once per data version and view
+        st.plotly_chart(years_fig, key="meta_years", config=charts.png_config(f"jabodash_coverage_{ind.id}"))
+    st.caption(t("data.download_note", lang, n=len(frame)))
+    widgets.csv_download(frame, f"jabodash_{ind.id}.csv", lang, key="dl_meta_indicator")
+
+
+def coverage(state, src, options) -> None:
+    lang = state.lang
+    st.subheader(t("data.section.coverage", lang))
+    cov = data.coverage_all(src, state.region_set, options)
+    if not cov.empty:
+        entries = src.catalog()
+        st.caption(t("data.coverage.caption", lang, **data.coverage_summary(cov)))
+        st.plotly_chart(source.per_data_version("data.coverage_matrix", lambda *_: coverage_matrix(cov, lang, entries),
+                                                state.region_set, tuple(options), lang), key="meta_coverage",
+                        config=charts.png_config("jabodash_coverage_matrix"))
+        widgets.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
+
+
+def boundaries_section(lang: str) -> None:
+    st.subheader(t("data.section.boundaries", lang))
+    infos = data.boundary_info()
+    for info in infos:
+        for line in data.boundary_lines(info, lang):
+            st.caption(md_escape(line, 500))
+    if not all(info.present for info in infos):
+        st.caption(t("data.boundaries.howto", lang))
+        st.code("python -m jabodash boundaries fetch --level all\n"
+                "python -m jabodash boundaries import FILE --level kabkota", language="bash")
+
+
+def refresh_section(lang: str) -> None:
+    st.subheader(t("data.refresh.section", lang))
+    st.caption(t("data.refresh.intro", lang))
+    if data.bps_key_source() != "none":
+        st.caption(t("data.refresh.key_from_env", lang))
+    key = st.text_input(t("data.refresh.key", lang), type="password", key="w_bps_key", max_chars=128,
+                        help=t("data.refresh.key_help", lang))
+    remember = st.checkbox(t("data.refresh.remember", lang), key="w_bps_remember")
+    options = data.bps_options()
+    chosen = st.multiselect(t("data.refresh.indicators", lang), options, default=options, key="w_bps_indicators",
+                            format_func=lambda i: data.indicator_label(i, lang))
+    if st.button(t("data.refresh.run", lang), key="bps_run", disabled=not chosen):
+        bar = st.progress(0.0, text=t("data.refresh.run", lang))
+
+        def step(i, n, recipe):
+            text = (t("data.refresh.progress", lang, i=i + 1, n=n, indicator=recipe.indicator, var=recipe.var,
+                      domain=recipe.domain) if recipe is not None else t("data.refresh.run", lang))
+            bar.progress(i / max(n, 1), text=md_escape(text))
+        st.session_state[_BPS_RESULT] = data.bps_refresh(source.store(), key, chosen, remember, step)
+    if st.session_state.get(_BPS_RESULT) is not None:
+        _bps_report(st.session_state[_BPS_RESULT], lang)
+    _bps_saved(lang)
+
+
+def _bps_report(result, lang: str) -> None:
+    read, failed = data.bps_lines(result, lang)
+    if result.records:
+        st.success(t("data.refresh.done", lang, records=len(result.records), tables=len(result.tables)))
+    for line in read:
+        st.caption(md_escape(line, 600))
+    if failed:
+        st.error(md_escape(t("data.refresh.errors", lang) + ": " + "; ".join(failed), 3000))
+    if not result.records:
+        return
+    st.markdown(f"**{t('data.refresh.report', lang)}**")
+    ch = result.changes
+    st.caption(t("data.refresh.report_caption", lang, new=len(ch["new"]), changed=len(ch["changed"]),
+                 same=ch["same"], conflicts=len(result.conflicts)))
+    report = data.bps_report(result, lang)
+    if report.empty:
+        st.info(t("data.refresh.no_changes", lang))
+    else:
+        wide = {t(f"data.refresh.col.{c}", lang): st.column_config.TextColumn(width="medium")
+                for c in ("old_source", "new_source")}
+        st.dataframe(report, hide_index=True, key="bps_changes", column_config=wide)
+    first = st.toggle(t("data.refresh.precedence", lang), key="w_bps_precedence",
+                      help=t("data.refresh.precedence_help", lang))
+    if st.button(t("data.refresh.save", lang), key="bps_save"):
+        saved_id = data.bps_save(result, first)
+        st.session_state.pop(_BPS_RESULT, None)
+        st.success(t("data.refresh.saved", lang, id=saved_id))
+
+
+def _bps_saved(lang: str) -> None:
+    saved = data.bps_saved(lang)
+    if saved:
+        st.markdown(f"**{t('data.refresh.saved_list', lang)}**")
+    for ds_id, line, on in saved:
+        left, right = st.columns([4, 1])
+        left.caption(md_escape(line, 300))
+        if right.button(t("data.refresh.toggle", lang), key=f"bps_toggle_{ds_id}"):
+            data.bps_set_precedence(ds_id, not on)
+            st.rerun()

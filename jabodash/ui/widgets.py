@@ -1,0 +1,147 @@
+"""Shared widgets of the pages: indicator and year pickers, KPI cards, definition box, source
+lists, CSV and image downloads. Figures come through jabodash.ui.source."""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from jabodash.core import catalog as catalog_mod
+from jabodash.core import csvsafe, grades
+from jabodash.core import state as state_mod
+from jabodash.core.i18n import t
+from jabodash.core.textsafe import md_escape
+from jabodash.presenter import exports
+from jabodash.ui import source
+
+
+def _init(key: str, value) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _indicator_choices(level: str, lang: str, themes: tuple[str, ...] | None,
+                       extra: tuple[tuple[str, str], ...]) -> tuple[list[str], dict[str, str]]:
+    """(options, id -> label) of the indicator picker."""
+    table = source.indicator_table(level)
+    table = table[(table["max_regions"] > 0) & (table["kind"] != "flow")]
+    if themes:
+        table = table[table["theme"].isin(themes)]
+    names = table["name_en" if lang == "en" else "name_id"]
+    labels = dict(extra)
+    labels.update((i, f"{t('theme.' + theme, lang)} · {name}")
+                  for i, theme, name in zip(table["id"], table["theme"], names))
+    return list(labels), labels
+
+
+def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
+                     label_key: str = "picker.indicator", level: str = "kabkota",
+                     extra: dict[str, str] | None = None) -> str:
+    """The uploaded indicators are listed too (theme "uploaded"); see indicator_table.
+    ``extra`` ({id: label}) are listed first (e.g. the area from the boundaries at kecamatan).
+    The options and labels are made once per data version and language."""
+    lang = state.lang
+    options, labels = source.per_data_version("indicator_choices", _indicator_choices, level, lang,
+                                       tuple(themes) if themes else None, tuple((extra or {}).items()))
+    default = state.indicator if state.indicator in labels else options[0]
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = default
+    return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__)
+
+
+def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_year",
+                level: str = "kabkota") -> int | None:
+    lang = state.lang
+    src = source.data_source()
+    years = src.years(indicator_id, state.region_set, level)
+    if years.empty:
+        st.info(t("common.no_years", lang))
+        return None
+    options = [int(y) for y in years["year"]]
+    counts = dict(zip(options, years["regions_with_value"]))
+    kec = source.kecamatan_regions() if level == "kecamatan" else None
+    total = len(kec) if kec is not None else len(src.regions(state.region_set))
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = state.year if state.year in options else max(options)
+    return st.selectbox(t("picker.year", lang), options, key=key,
+                        format_func=lambda y: f"{y} ({t('common.coverage', lang, covered=counts[y], total=total)})")
+
+
+# KPI values at Streamlit's 2.25rem are cut off ("67,24 – 86…") when five cards share a
+# 1280-1440 px screen: the size follows the viewport (about 24 px at 1280, 27 px at 1440, the
+# full 36 px from 1900), and a value still too wide wraps at its spaces instead of an ellipsis.
+KPI_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: clamp(1.25rem, 1.9vw, 2.25rem); }
+[data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
+
+
+def kpi_card(column, label: str, value: str, detail: str, help_text: str | None = None) -> None:
+    with column:
+        st.html(KPI_CSS)  # a constant: no user text reaches it
+        st.metric(label, value, help=help_text)
+        st.caption(md_escape(detail, 200))
+
+
+def definition_box(ind: catalog_mod.Indicator, lang: str) -> None:
+    with st.expander(t("common.definition", lang)):
+        st.markdown(f"**{md_escape(ind.name(lang))}** ({md_escape(ind.unit(lang))})")
+        st.write(md_escape(ind.definition(lang), 2000))
+        formula = ind.formula(lang)
+        if formula:
+            st.caption(t("common.formula", lang) + ": " + md_escape(formula, 500))
+        st.caption(t("common.direction", lang) + ": " + catalog_mod.direction_label(ind, lang))
+        if ind.source_note:
+            st.caption(t("common.source_note", lang) + ": " + md_escape(ind.source_note, 1000))
+
+
+def source_lines(frame: pd.DataFrame, lang: str) -> list[str] | None:
+    """The lines of sources_footnote: each source behind a figure (plain text) with its grade;
+    None for a frame without sources (no list drawn)."""
+    if frame.empty or "dataset_id" not in frame:
+        return None
+    src = frame[frame["value"].notna()].drop_duplicates(["dataset_id", "grade"] if "grade" in frame else "dataset_id")
+    lines = []
+    for row in src.itertuples():
+        text = t("chart.derived_long", lang) if row.dataset_id == "derived" else md_escape(row.source, 300)
+        label = grades.label(getattr(row, "grade", None), lang)
+        lines.append(f"{text} · {t('grade.column', lang)}: **{label}**" if label else text)
+    return lines
+
+
+def sources_footnote(frame: pd.DataFrame, lang: str) -> None:
+    """List the sources behind a figure (titles and links as plain text), each with its provenance
+    grade (jabodash.core.grades; a derived figure's is the weakest of its inputs)."""
+    sources_list(source_lines(frame, lang), lang)
+
+
+def sources_list(lines: list[str] | None, lang: str) -> None:
+    """The sources list of source_lines (made earlier, e.g. once per data version)."""
+    if lines is None:
+        return
+    with st.expander(t("common.sources", lang, n=len(lines))):
+        for line in lines:
+            st.caption(line)
+
+
+def image_downloads(make_figure, file_stem: str, lang: str, key: str = "dl", width: int = 1920,
+                    height: int = 1080) -> None:
+    """PNG/SVG/PDF buttons: ``make_figure()`` is called and rendered by kaleido with the system
+    Chromium only when a button is clicked (never on a rerun). Without Chromium, a note."""
+    if exports.chromium_path() is None:
+        st.caption(t("export.unavailable", lang) + " " + t("export.toolbar_hint", lang))
+        return
+    for column, fmt in zip(st.columns(len(exports.FORMATS)), exports.FORMATS):
+        column.download_button(t(f"export.{fmt}", lang), key=f"{key}_{fmt}", mime=exports.MIME[fmt],
+                               file_name=f"{file_stem}_{width}x{height}.{fmt}", on_click="ignore", width="stretch",
+                               data=lambda fmt=fmt: exports.to_image(make_figure(), fmt, width, height))
+
+
+def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], filename: str, lang: str, key: str) -> None:
+    """The CSV is made only when the button is clicked (never on a rerun); ``frame`` may be a
+    function making the table, so that a big one is not built on every rerun either."""
+    def data() -> bytes:
+        return csvsafe.to_safe_csv(frame() if callable(frame) else frame)
+    st.download_button(t("common.download_csv", lang), data, file_name=filename, mime="text/csv", key=key,
+                       on_click="ignore")
