@@ -186,3 +186,15 @@ def test_the_real_server_is_healthy_only_after_warming_every_page_and_freezing(t
     assert int(line.group(1)) == len(warmup.views(ROOT)) and "None s" not in line.group(2)
     assert int(line.group(3)) > 100_000
     assert "warm-up of" not in text and "warm-up stopped" not in text
+
+
+def test_only_a_components_files_may_be_framed_and_only_by_the_app():
+    sent = _call(Protection(_inner, DEFAULT), _http("/component/jabodash.ui.components.geomap.geomap/index.html"))
+    headers = dict(sent[0]["headers"])
+    assert headers[b"x-frame-options"] == b"SAMEORIGIN"
+    assert b"frame-ancestors 'self'" in headers[b"content-security-policy"]
+    assert b"script-src 'self'" in headers[b"content-security-policy"]
+    for path in ["/", "/peta", "/componentx/a", "/_stcore/health", "/static/component/a.js"]:
+        headers = dict(_call(Protection(_inner, DEFAULT, warmup=None), _http(path))[0]["headers"])
+        assert headers[b"x-frame-options"] == b"DENY", path
+        assert b"frame-ancestors 'none'" in headers[b"content-security-policy"], path

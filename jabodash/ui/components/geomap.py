@@ -111,3 +111,16 @@ def geomap(shown, key: str):
     component = _component()
     write_pools(shown)
     return component(spec=shown.spec, key=key, default=None, height=shown.height)
+
+
+def figure_of(json_args: str, path: Path | None = None) -> dict:
+    """The whole figure a geomap element shows (its ``json_args``, with the GeoJSON read back from the
+    served folder), as the browser puts it together: for tests and for looking at what was sent."""
+    import json
+
+    from jabodash.charts.geosplit import join
+    spec = json.loads(json.loads(json_args)["spec"])
+    path = path or folder()
+    refs = {t["geojson"]["ref"] for t in spec["data"] if isinstance(t.get("geojson"), dict) and "ref" in t["geojson"]}
+    pools = {h: json.loads((path / "geo" / f"{h}.json").read_text(encoding="utf-8")) for h in refs}
+    return join(spec, pools)
