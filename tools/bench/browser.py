@@ -87,7 +87,8 @@ def start_server(root: Path, scratch: Path) -> tuple[subprocess.Popen, str]:
     """The real server of ``root`` on a free loopback port, cache and workspace in ``scratch``."""
     env = {**os.environ, "JABODASH_CACHE_DIR": str(scratch / "cache"), "JABODASH_WORKSPACE": str(scratch / "workspace"),
            "PYTHONPATH": str(root)}
-    prep = (f"import sys; sys.path[:0] = [{str(root)!r}, {str(HERE)!r}]; import pages; "
+    bench = root / "tools" / "bench" if (root / "tools" / "bench" / "pages.py").exists() else HERE   # the root's own
+    prep = (f"import sys; sys.path[:0] = [{str(root)!r}, {str(bench)!r}]; import pages; "
             f"from pathlib import Path; pages.prepare(Path({str(scratch)!r}))")
     subprocess.run([sys.executable, "-c", prep], cwd=root, env=env, check=True, capture_output=True)
     port = free_port()

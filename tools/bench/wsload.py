@@ -5,6 +5,7 @@
     python tools/bench/wsload.py --scratch /tmp/x load  --target one=server:. --target two=serve2:. \\
         --target naive=naive [--users 5,10,20,40,80] [--seconds 40]
     python tools/bench/wsload.py --scratch /tmp/x soak  --target after=server:. [--users 20] [--minutes 30]
+    python tools/bench/wsload.py --scratch /tmp/x fresh --target before=server:OLD --target after=server:. [--later 5]
 
 Targets (``LABEL=KIND[:ROOT]``): ``server`` = ``python -m jabodash.server`` in ROOT (a checkout, e.g. an
 older commit unpacked with ``git archive``; its cache and workspace in the scratch folder, boundaries
@@ -26,6 +27,11 @@ same indicator and years).
   page load) after ``--session-changes`` year changes, so sessions are made and dropped all along. The
   server's RSS is sampled every ``--every`` seconds into soak.csv (minute, RSS MB, sessions, changes,
   p95 of the last interval, load average); the summary gives the curve by minute.
+
+* ``fresh``: each target in turn is started, and as soon as it reports healthy a first user opens the
+  map page; then ``--later`` more users, one after another, open the same view, and ``--later`` more
+  open views nobody has opened (other years). The first page against the medians of the later ones
+  (what a warm-up before health must make equal), then the target is stopped.
 
 The load average is printed with every row: on a shared machine compare only rows of one run.
 """
@@ -134,7 +140,8 @@ def _serve(target: Target, place: Path) -> None:
     import loadtest  # tools/loadtest.py: the cluster as its browser load test starts it
     env = {"JABODASH_CACHE_DIR": str(place / "cache"), "JABODASH_WORKSPACE": str(place / "workspace"),
            "PYTHONPATH": str(target.root)}
-    prep = (f"import sys; sys.path[:0] = [{str(target.root)!r}, {str(HERE)!r}]; import pages; "
+    bench = target.root / "tools" / "bench" if (target.root / "tools" / "bench" / "pages.py").exists() else HERE
+    prep = (f"import sys; sys.path[:0] = [{str(target.root)!r}, {str(bench)!r}]; import pages; "
             f"from pathlib import Path; pages.prepare(Path({str(place)!r}))")
     subprocess.run([sys.executable, "-c", prep], cwd=target.root, env={**os.environ, **env}, check=True,
                    capture_output=True)
@@ -306,6 +313,45 @@ def soak_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+async def first_pages(t: Target, later: int) -> dict:
+    """The first page of the process, then ``later`` first loads of the same view (its figure built
+    by then) and ``later`` first loads of views nobody has opened (other years: their figures built
+    on the way), each a new session."""
+    page, query, _ = t.view
+
+    async def load(q: str) -> float:
+        s = Session(t.url, page, q)
+        seconds = (await s.open()).seconds
+        await s.close()
+        return seconds
+    first = await load(query)
+    same = [await load(query) for _ in range(later)]
+    unseen = [await load(query.replace("year=2024", f"year={y}")) for y in ("2016", "2017", "2020", "2021", "2022",
+                                                                           "2023")[:later]]
+    return {"target": t.label, "first_ms": round(first * 1000), "later_ms": round(statistics.median(same) * 1000),
+            "unseen_ms": round(statistics.median(unseen) * 1000), "load": load_avg()}
+
+
+def fresh(specs: list[str], scratch: Path, later: int) -> list[dict]:
+    rows = []
+    for spec in specs:
+        t = start(spec, scratch)
+        try:
+            rows.append(asyncio.run(first_pages(t, later)))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+        finally:
+            t.stop()
+    return rows
+
+
+def fresh_table(rows: list[dict]) -> str:
+    lines = ["| target | first page of a fresh process | later first loads, same view | later first loads, views "
+             "not opened yet | load (1/5/15) |", "|---|---:|---:|---:|---|"]
+    lines += [f"| {r['target']} | {r['first_ms']} ms | {r['later_ms']} ms | {r['unseen_ms']} ms | {r['load']} |"
+              for r in rows]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scratch", required=True, type=Path)
@@ -321,8 +367,16 @@ def main(argv=None) -> None:
     s.add_argument("--minutes", type=float, default=30)
     s.add_argument("--every", type=float, default=30, help="seconds between memory samples (30)")
     s.add_argument("--session-changes", type=int, default=10, help="year changes per session (10)")
+    f = sub.add_parser("fresh")
+    f.add_argument("--later", type=int, default=5)
     args = ap.parse_args(argv)
     args.scratch = args.scratch.resolve()
+    if args.mode == "fresh":
+        rows = fresh(args.target, args.scratch, args.later)
+        print(fresh_table(rows))
+        print(f"\nload average at the end: {load_avg()}")
+        (args.scratch / "fresh.json").write_text(json.dumps(rows, indent=1))
+        return
     targets = []
     try:
         targets = [start(spec, args.scratch) for spec in args.target]
