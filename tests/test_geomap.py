@@ -107,9 +107,11 @@ def test_the_served_folder_has_the_component_plotly_and_each_pool(tmp_path, monk
     monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path))
     path = geomap.folder()
     assert path.parent == tmp_path / "components"
-    assert (path / "plotly.min.js").read_bytes() == geomap.PLOTLY_JS.read_bytes()
+    name = geomap.plotly_name()
+    assert name.startswith("plotly-") and name.endswith(".min.js")
+    assert (path / name).read_bytes() == geomap.PLOTLY_JS.read_bytes()
     html = (path / "index.html").read_text()
-    assert '<script src="plotly.min.js"></script>' in html and "<script>" not in html   # no inline script
+    assert f'<script src="{name}"></script>' in html and "<script>" not in html   # no inline script
     split = geosplit.split(year_figure([1.0, 2.0, 3.0, 4.0, 5.0]))
     geomap.write_pools(split, path)
     digest = next(iter(split.pools))

@@ -198,3 +198,25 @@ def test_only_a_components_files_may_be_framed_and_only_by_the_app():
         headers = dict(_call(Protection(_inner, DEFAULT, warmup=None), _http(path))[0]["headers"])
         assert headers[b"x-frame-options"] == b"DENY", path
         assert b"frame-ancestors 'none'" in headers[b"content-security-policy"], path
+
+
+@pytest.mark.parametrize("path, forever", [
+    ("/component/jabodash.ui.components.geomap.geomap/plotly-6.1.0.min.js", True),
+    ("/component/jabodash.ui.components.geomap.geomap/geo/63a31cf34f00d0c6983a8aa0da42ef91.json", True),
+    ("/component/jabodash.ui.components.geomap.geomap/index.html", False),
+    ("/component/jabodash.ui.components.geomap.geomap/geomap.js", False),
+    ("/component/x/geo/notahash.json", False),
+    ("/static/plotly-6.1.0.min.js", False),
+])
+def test_only_files_named_by_their_content_may_be_kept_for_good(path, forever):
+    headers = dict(_call(Protection(_inner, DEFAULT), _http(path))[0]["headers"])
+    assert (headers.get(b"cache-control") == b"public, max-age=31536000, immutable") == forever
+
+
+def test_a_missing_file_is_never_kept_for_good():
+    async def missing(scope, receive, send):
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"cache-control", b"public")]})
+        await send({"type": "http.response.body", "body": b""})
+    path = "/component/jabodash.ui.components.geomap.geomap/geo/63a31cf34f00d0c6983a8aa0da42ef91.json"
+    headers = dict(_call(Protection(missing, DEFAULT), _http(path))[0]["headers"])
+    assert headers[b"cache-control"] == b"public"

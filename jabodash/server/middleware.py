@@ -13,6 +13,9 @@ from jabodash.server.hosts import HostPort, host_allowed
 
 METRICS_ENV = "JABODASH_METRICS"
 _SLASHES = re.compile(r"/{2,}")
+# a component's files whose names change with their content (jabodash.ui.components.geomap)
+_IMMUTABLE = re.compile(r"/component/[\w.-]+/(plotly-[\w.-]+\.min\.js|geo/[0-9a-f]{16,64}\.json)$")
+_FOREVER = (b"cache-control", b"public, max-age=31536000, immutable")
 
 
 def metrics_enabled(env: dict | None = None) -> bool:
@@ -71,15 +74,19 @@ class Protection:
         if self.warmup is not None and not self.warmup.ready \
                 and _is_core_path(scope.get("path", ""), self.base_url, "health"):
             return await self._refuse(scope, send, 503, b"warming up\n")
-        frameable = _is_component_path(scope.get("path", ""), self.base_url)
-        return await self.app(scope, receive, self._with_headers(send, frameable))
+        path = scope.get("path", "")
+        frameable = _is_component_path(path, self.base_url)
+        forever = frameable and bool(_IMMUTABLE.search(_SLASHES.sub("/", path)))
+        return await self.app(scope, receive, self._with_headers(send, frameable, forever))
 
-    def _with_headers(self, send, frameable: bool = False):
-        headers = self.frameable_headers if frameable else self.headers
-        names = {name for name, _ in headers}
+    def _with_headers(self, send, frameable: bool = False, forever: bool = False):
+        base = self.frameable_headers if frameable else self.headers
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
+                # only a found file may be kept for good (never a 404 of a file written a moment later)
+                headers = [*base, _FOREVER] if forever and message.get("status") == 200 else base
+                names = {name for name, _ in headers}
                 kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in names]
                 message = {**message, "headers": kept + headers}
             await send(message)

@@ -9,8 +9,10 @@ component fetches once and keeps, and a new figure is drawn with ``Plotly.react`
 sends values, colours and texts only.
 
 The component's files live in a folder of the cache (``components/geomap-<version>``): its
-index.html, script and style from this package, a copy of plotly.min.js, and ``geo/<hash>.json``
-written as figures need them (atomically: workers share the folder). Streamlit serves that folder at
+index.html, script and style from this package, a copy of plotly.min.js (as ``plotly-<version>.min.js``),
+and ``geo/<hash>.json`` written as figures need them (atomically: workers share the folder). Those two
+names change with their content, so the server lets browsers keep them (``immutable``): a later visit
+of the map page neither downloads nor compiles Plotly again. Streamlit serves that folder at
 ``/component/<name>/``; the content security policy allows same-origin frames for that path only
 (jabodash.server.headers).
 
@@ -35,6 +37,7 @@ from jabodash.core.paths import cache_dir
 SOURCE = Path(__file__).resolve().parent / "geomap"
 FILES = ("index.html", "geomap.js", "geomap.css")
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+FOLDER_LAYOUT = 2   # raise when folder() writes its files differently (a new folder for the new layout)
 _LOCK = threading.Lock()
 _ready: dict[str, object] = {}      # folder -> the declared component function
 _written: set[tuple[str, str]] = set()
@@ -42,10 +45,15 @@ _written: set[tuple[str, str]] = set()
 
 @functools.lru_cache(maxsize=1)
 def _version() -> str:
-    digest = hashlib.sha256(plotly.__version__.encode())
+    digest = hashlib.sha256(f"{FOLDER_LAYOUT}:{plotly.__version__}".encode())
     for name in FILES:
         digest.update((SOURCE / name).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def plotly_name() -> str:
+    """plotly.min.js under a name with plotly's version (served as immutable)."""
+    return f"plotly-{plotly.__version__}.min.js"
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -67,8 +75,11 @@ def folder() -> Path:
     (path / "geo").mkdir(parents=True, exist_ok=True)
     for name in FILES:
         if not (path / name).exists():
-            _atomic_write(path / name, (SOURCE / name).read_bytes())
-    js = path / "plotly.min.js"
+            data = (SOURCE / name).read_bytes()
+            if name == "index.html":   # a versioned name: browsers may keep it for good
+                data = data.replace(b'src="plotly.min.js"', f'src="{plotly_name()}"'.encode())
+            _atomic_write(path / name, data)
+    js = path / plotly_name()
     if not js.exists() or js.stat().st_size != PLOTLY_JS.stat().st_size:
         fd, tmp = tempfile.mkstemp(dir=path, prefix=".tmp-")
         os.close(fd)

@@ -102,6 +102,7 @@
 
   async function render(args) {
     if (!args || typeof args.spec !== "string" || args.spec === shown) return;
+    performance.mark("geomap:render");
     const spec = args.spec;
     shown = spec;
     const fig = JSON.parse(spec);
@@ -109,6 +110,7 @@
     await Promise.all(fig.data.map(async function (trace) {
       if (trace.geojson && trace.geojson.ref) trace.geojson = await subset(trace.geojson);
     }));
+    performance.mark("geomap:geometry");
     const layout = streamlitLook(fig.layout || {});
     sameStyle(layout);
     const height = layout.height || 450;
@@ -123,6 +125,7 @@
       // logged, as st.plotly_chart does, not shown instead of the map
       console.warn("jabodash map:", err);
     }
+    performance.mark("geomap:drawn");
     await settled(div);
     if (!div.dataset.listening) {
       div.dataset.listening = "1";
@@ -150,5 +153,6 @@
   });
   // an inline frame leaves a line's descender below it (~8 px more than st.plotly_chart's element)
   try { window.frameElement.style.display = "block"; } catch (e) { /* not same-origin: keep the gap */ }
+  performance.mark("geomap:ready");
   send("streamlit:componentReady", {apiVersion: 1});
 })();
