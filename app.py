@@ -23,6 +23,7 @@ PAGES = [
     ("pages/wilayah.py", "nav.wilayah", "wilayah"),
     ("pages/layanan.py", "nav.layanan", "layanan"),
     ("pages/kerjasama.py", "nav.kerjasama", "kerjasama"),
+    ("pages/sasaran.py", "nav.sasaran", "sasaran"),
     ("pages/bandingkan.py", "nav.bandingkan", "bandingkan"),
     ("pages/data.py", "nav.data", "data"),
     ("pages/unggah.py", "nav.unggah", "unggah"),

@@ -1,27 +1,17 @@
 """Test-wide settings: caches and workspace in a temporary folder, never the user's home.
 
-Also the data and helpers several test files share (imported from here by name): the CSV
-tables read independently of jabodash, AppTest helpers of the page tests and waits of the
-browser tests.
+The helpers that test files share are in tests/support/ (never imported from here).
 """
-import json
-import math
 import os
 import tempfile
-import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from jabodash.features import unggah
 
 _TMP = Path(tempfile.mkdtemp(prefix="jabodash-tests-"))
 os.environ.setdefault("JABODASH_CACHE_DIR", str(_TMP / "cache"))
 os.environ.setdefault("JABODASH_WORKSPACE", str(_TMP / "workspace"))
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +31,7 @@ def test_boundaries() -> Path | None:
 def browser():
     """One headless Debian Chromium for all browser tests (no downloaded browser)."""
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from appserver import CHROMIUM, CHROMIUM_ARGS
+    from support.appserver import CHROMIUM, CHROMIUM_ARGS
     with playwright_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -61,7 +51,7 @@ def _close_browser_contexts(request):
 @pytest.fixture(scope="module")
 def server():
     """The real Streamlit server on a free port, one per test module, default settings."""
-    from appserver import ARTIFACTS, app_server
+    from support.appserver import ARTIFACTS, app_server
     ARTIFACTS.mkdir(exist_ok=True)
     with app_server() as url:
         yield url
@@ -82,141 +72,3 @@ def _apptest_as_a_running_server(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-# --- the data, read independently of jabodash --------------------------------------------------
-
-OBS = pd.read_csv(ROOT / "data" / "observations.csv", dtype={"region_code": str})
-FLOWS = pd.read_csv(ROOT / "data" / "flows.csv", dtype={"origin_code": str, "destination_code": str})
-REGIONS = pd.read_csv(ROOT / "data" / "regions.csv", dtype={"code": str, "province_code": str})
-REGIONS_BY_CODE = REGIONS.set_index("code")
-DKI = [c for c in REGIONS_BY_CODE.index if c.startswith("31")]
-APP = str(ROOT / "app.py")
-
-
-def obs(region, indicator, year):
-    """One figure of data/observations.csv, NaN when it is not there."""
-    row = OBS[(OBS.region_code == region) & (OBS.indicator_id == indicator) & (OBS.year == year)]
-    return float(row.value.iloc[0]) if len(row) else math.nan
-
-
-def obs_exact(region, indicator, year):
-    """One figure of data/observations.csv, which must be there exactly once."""
-    row = OBS[(OBS.region_code == region) & (OBS.indicator_id == indicator) & (OBS.year == year)]
-    assert len(row) == 1
-    return float(row.value.iloc[0])
-
-
-# --- AppTest helpers of the page tests ------------------------------------------------------
-
-def values(indicator, year, codes=None):
-    rows = OBS[(OBS.indicator_id == indicator) & (OBS.year == year)]
-    if codes is not None:
-        rows = rows[rows.region_code.isin(codes)]
-    return rows.set_index("region_code")["value"]
-
-
-def open_page(page: str, keep_sidebar: bool = True, **params) -> AppTest:
-    """Run app.py (so st.navigation registers the pages), then switch to the page."""
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if keep_sidebar:
-        # Widget ids differ per page, so a page switch resets the shared sidebar radios to
-        # their first option (a fix for ui.page_setup is proposed; the xfail test
-        # test_page_switch_keeps_the_sidebar tracks it). Choose them again, as a user would.
-        wanted = {"w_lang": params.get("lang", "id"), "w_region_set": params.get("region_set", "agglomeration")}
-        for key, value in wanted.items():
-            if at.radio(key=key).value != value:
-                at.radio(key=key).set_value(value)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metric(at, label):
-    for m in at.metric:
-        if m.label == label:
-            return m.value
-    raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
-
-
-TABLE_COLUMN = {  # a column that only this table has, per language
-    "census_table": ("Kode BPS", "BPS code"),
-    "services_table": ("Per 100.000 penduduk", "Per 100,000 people"),
-    "links_table": ("Anggota Jabodetabek", "Member of Jabodetabek"),
-    "other_table": ("Cakupan terluas", "Widest coverage"),
-}
-
-
-def table(at, key):
-    """The st.dataframe with the given key (found by a column only it has)."""
-    frames = [df.value for df in at.dataframe if set(TABLE_COLUMN[key]) & set(df.value.columns)]
-    assert len(frames) == 1, key
-    return frames[0]
-
-
-def text_of(elements):
-    return " ".join(e.value for e in elements)
-
-
-def figures(at):
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-
-
-def wait_until(condition, timeout_s: float = 60.0) -> bool:
-    """Poll ``condition`` until it is true or ``timeout_s`` passed; its last answer (a wait for a
-    condition, not a timed assertion)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())
-
-
-def run_page(page: str, session: dict | None = None, timeout: float = 90, **params) -> AppTest:
-    """An AppTest of one page opened with these URL parameters (and this session's uploads)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    if session is not None:
-        at.session_state[unggah.SESSION_KEY] = session
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def qp(at, key) -> str | None:
-    """One URL parameter as text (AppTest holds values the app wrote as lists)."""
-    value = at.query_params.get(key)
-    return value[-1] if isinstance(value, list) else value
-
-
-def texts(at, kind="caption") -> str:
-    return " ".join(str(e.value) for e in getattr(at, kind))
-
-
-def frame(at, column) -> pd.DataFrame:
-    for d in at.dataframe:
-        if column in d.value.columns:
-            return d.value
-    raise AssertionError(f"no table with column {column!r}")
-
-
-# --- browser waits and checks --------------------------------------------------------------
-
-def charts_drawn(page, at_least: int) -> None:
-    page.locator(".js-plotly-plot").first.wait_for()
-    # a function, not an expression: Playwright evals a bare expression in the page, which the CSP blocks
-    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {at_least}")
-
-
-def no_exceptions(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0

@@ -10,9 +10,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import OBS
-from conftest import REGIONS as REGIONS
-from conftest import obs_exact as obs
+from support.data import OBS
+from support.data import REGIONS as REGIONS
+from support.data import obs_exact as obs
 
 from jabodash.charts.bandingkan import profile_chart, rank_heatmap, similar_chart, small_multiples
 from jabodash.features import bandingkan

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import frame
 from streamlit.testing.v1 import AppTest
+from support.apptest import frame
 
 from jabodash.charts.bandingkan import profile_chart, rank_heatmap, small_multiples
 from jabodash.core.paths import ROOT

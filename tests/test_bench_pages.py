@@ -1,6 +1,6 @@
 """Benchmarks of the pages users wait on (run with --benchmark-enable; otherwise each runs once, as a
 test): the map page's, the overview's and the population page's warm rerun after a year change, as the server runs it
-(the fragment that holds the year picker: tests/fragments.py), and the naive map app of
+(the fragment that holds the year picker: tests/support/fragments.py), and the naive map app of
 tools/bench/naive_app.py (pandas filter and gdf.to_json() on every rerun) beside it. The ratio
 and the budgets (issue 14) are reported by tools/bench/pages.py; here the assertions check that
 each rerun drew the year asked for."""
@@ -8,9 +8,9 @@ import json
 import os
 
 import pytest
-from conftest import ROOT
-from fragments import open_page, rerun_fragment
 from streamlit.testing.v1 import AppTest
+from support.data import ROOT
+from support.fragments import open_page, rerun_fragment
 
 pytestmark = pytest.mark.benchmark
 REAL = os.environ.get("JABODASH_TEST_BOUNDARIES")

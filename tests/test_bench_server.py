@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from appserver import app_server
+from support.appserver import app_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools" / "bench"))

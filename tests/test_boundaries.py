@@ -2,7 +2,7 @@
 
 Synthetic coverages are built here, in UTM 48S, with zig-zag shared borders and the official
 areas of data/regions.csv. The web services are played by a loopback server
-(tests/boundary_server.py). The real development boundaries are used only when
+(tests/support/boundary_server.py). The real development boundaries are used only when
 JABODASH_TEST_BOUNDARIES points at a folder holding them; nothing derived from them is written
 outside tmp_path.
 """
@@ -26,7 +26,7 @@ import shapely
 from shapely.geometry import Polygon, box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from boundary_server import BoundaryServer, arcgis_layer, json_response, raw_response  # noqa: E402
+from support.boundary_server import BoundaryServer, arcgis_layer, json_response, raw_response  # noqa: E402
 
 from jabodash.cli import boundaries as cli_boundaries  # noqa: E402
 from jabodash.core.paths import DATA_DIR, cache_dir  # noqa: E402

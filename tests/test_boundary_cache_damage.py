@@ -6,8 +6,9 @@ import logging
 import geopandas as gpd
 import pytest
 import streamlit as st
-from conftest import OBS, REGIONS, metric, run_page
 from shapely.geometry import box
+from support.apptest import metric, run_page
+from support.data import OBS, REGIONS
 
 from jabodash.geo import boundaries
 from jabodash.geo.boundaries import cache as bd_cache

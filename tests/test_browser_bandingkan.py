@@ -5,8 +5,8 @@ Screenshots go to test-artifacts/ (themes-b-*.png) for a person to look at."""
 import re
 
 import pytest
-from appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
-from conftest import no_exceptions
+from support.appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
+from support.browser import no_exceptions
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -2,8 +2,8 @@
 test-artifacts/ for a person to look at)."""
 
 import pytest
-from appserver import full_screenshot, open_page
-from conftest import no_exceptions
+from support.appserver import full_screenshot, open_page
+from support.browser import no_exceptions
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -1,10 +1,10 @@
 """Refresh from BPS in Chromium: the real app server pointed (JABODASH_BPS_URL) at the loopback
-WebAPI of tests/bps_server.py; key typed into the password field, fetch, change report, save with
+WebAPI of tests/support/bps_server.py; key typed into the password field, fetch, change report, save with
 precedence (screenshot test-artifacts/bps-refresh-report.png, for a person to look at)."""
 import pytest
-from appserver import ARTIFACTS, OutsideRequests, app_server, wait_for_app
-from bps_server import DKI, JABAR, KEY, BpsServer, payload
-from conftest import no_exceptions
+from support.appserver import ARTIFACTS, OutsideRequests, app_server, wait_for_app
+from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
+from support.browser import no_exceptions
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ never fixed sleeps.
 from urllib.parse import urlparse
 
 import pytest
-from appserver import ARTIFACTS, OutsideRequests, app_server, open_page, wait_for_app
+from support.appserver import ARTIFACTS, OutsideRequests, app_server, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

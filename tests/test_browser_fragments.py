@@ -3,8 +3,8 @@ page), and the address bar and the share link still follow, so a copied link sho
 import re
 
 import pytest
-from appserver import open_page, wait_for_app
-from conftest import no_exceptions
+from support.appserver import open_page, wait_for_app
+from support.browser import no_exceptions
 
 pytestmark = pytest.mark.browser
 

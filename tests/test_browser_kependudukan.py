@@ -4,8 +4,8 @@ Chromium renders each page from its URL path, raises no error, asks no host but 
 anything, and keeps the shared sidebar across a page switch. Screenshots go to
 test-artifacts/ (themes-*.png) for a person to look at."""
 import pytest
-from appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
-from conftest import charts_drawn
+from support.appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
+from support.browser import charts_drawn
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

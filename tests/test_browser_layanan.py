@@ -2,8 +2,8 @@
 reads the view from the URL, shows it, writes it back, raises no error and asks no host but
 itself for anything. Screenshots go to test-artifacts/ (themes-*.png) for a person to look at."""
 import pytest
-from appserver import ARTIFACTS, open_page
-from conftest import charts_drawn
+from support.appserver import ARTIFACTS, open_page
+from support.browser import charts_drawn
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 import pytest
-from appserver import ARTIFACTS, ROOT, app_server, free_port, open_page, upload_and_use, wait_for_app
+from support.appserver import ARTIFACTS, ROOT, app_server, free_port, open_page, upload_and_use, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

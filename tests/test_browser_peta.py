@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from appserver import (
+from support.appserver import (
     ARTIFACTS,
     app_server,
     full_screenshot,

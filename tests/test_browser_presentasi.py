@@ -4,8 +4,8 @@ no request to any host but the app. Screenshots go to test-artifacts/ (looked at
 import importlib
 
 import pytest
-from appserver import ARTIFACTS, app_server, wait_for_app
-from appserver import open_page as _open_page
+from support.appserver import ARTIFACTS, app_server, wait_for_app
+from support.appserver import open_page as _open_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ def figure_box(page):
 
 def test_presenter_layout_fills_the_screen(server, browser):
     page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=2&presenter=1")
-    page.get_by_text("Langkah 2 dari 6").wait_for()
+    page.get_by_text("Langkah 2 dari 8").wait_for()
     page.get_by_text("Kota-kota Jakarta paling padat", exact=True).wait_for()
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     assert not page.locator("[data-testid='stHeader']").is_visible()
@@ -43,31 +43,31 @@ def test_presenter_layout_fills_the_screen(server, browser):
 
 def test_next_and_previous_change_the_step_in_the_url(server, browser):
     page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=3&presenter=1")
-    page.get_by_text("Langkah 3 dari 6").wait_for()
+    page.get_by_text("Langkah 3 dari 8").wait_for()
     page.screenshot(path=str(ARTIFACTS / "presenter-step3.png"))
     page.get_by_role("button", name="Berikutnya ▶").click()
-    page.get_by_text("Langkah 4 dari 6").wait_for()
+    page.get_by_text("Langkah 4 dari 8").wait_for()
     page.wait_for_url("**step=4**")
     wait_for_app(page)
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "presenter-step4.png"))
     page.get_by_role("button", name="◀ Sebelumnya").click()
-    page.get_by_text("Langkah 3 dari 6").wait_for()
+    page.get_by_text("Langkah 3 dari 8").wait_for()
     page.wait_for_url("**step=3**")
     wait_for_app(page)
     # the arrow keys step through the story too (a presenter with a keyboard or a clicker in arrow mode)
     page.locator(".js-plotly-plot").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("ArrowRight")
-    page.get_by_text("Langkah 4 dari 6").wait_for()
+    page.get_by_text("Langkah 4 dari 8").wait_for()
     wait_for_app(page)
     page.keyboard.press("ArrowLeft")
-    page.get_by_text("Langkah 3 dari 6").wait_for()
+    page.get_by_text("Langkah 3 dari 8").wait_for()
     assert errors == [] and outside.blocked == []
 
 
 def test_presentasi_page_in_english_with_the_editor(server, browser):
     page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=2&lang=en")
-    page.get_by_text("Step 2 of 6").wait_for()
+    page.get_by_text("Step 2 of 8").wait_for()
     page.get_by_text("Edit the story").wait_for()
     assert page.locator("[data-testid='stSidebar']").is_visible()
     page.screenshot(path=str(ARTIFACTS / "presenter-page-en.png"), full_page=True)
@@ -102,7 +102,7 @@ def test_png_and_svg_downloads_from_the_page(server, browser, tmp_path):
 def test_high_contrast_presenter_step(server, browser):
     page, outside, errors = open_page(browser, f"{server}/presentasi?story={STORY}&step=5&presenter=1"
                                                "&palette=high_contrast")
-    page.get_by_text("Langkah 5 dari 6").wait_for()
+    page.get_by_text("Langkah 5 dari 8").wait_for()
     page.screenshot(path=str(ARTIFACTS / "presenter-step5-high-contrast.png"))
     assert errors == [] and outside.blocked == []
 
@@ -110,7 +110,7 @@ def test_high_contrast_presenter_step(server, browser):
 def test_deep_link_as_first_request(browser):
     with app_server() as url:
         page, outside, errors = open_page(browser, f"{url}/presentasi?story={STORY}&step=2&lang=en")
-        page.get_by_text("Step 2 of 6").wait_for()
+        page.get_by_text("Step 2 of 8").wait_for()
         links = page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()
         page.context.close()
     assert "Presenter" in links, links

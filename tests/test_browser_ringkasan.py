@@ -1,7 +1,7 @@
 """Browser test: the real server in headless Chromium renders the overview (Ringkasan), raises no
 error and asks no host but itself for anything."""
 import pytest
-from appserver import ARTIFACTS, open_page, wait_for_app
+from support.appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -13,7 +13,9 @@ def test_overview_renders_without_errors_or_outside_requests(server, browser):
     page, outside, errors = open_page(browser, server + "/?lang=id")
     page.get_by_text("Ringkasan metropolitan Jakarta").wait_for()
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
-    assert page.locator("[data-testid='stMetric']").count() == 5
+    # the five KPIs, the service-quality and cooperation cards, the headline targets' strip
+    from jabodash.features.sasaran import HEADLINE
+    assert page.locator("[data-testid='stMetric']").count() == 5 + 2 + len(HEADLINE)
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=False)
     assert errors == []
@@ -33,7 +35,7 @@ def test_overview_in_english_from_the_url(server, browser):
 
 def _expected_kpi_values(lang: str) -> list[str]:
     """The five KPI values of the agglomeration area, from data/."""
-    from conftest import OBS, REGIONS
+    from support.data import OBS, REGIONS
 
     def num(v: float, decimals: int) -> str:
         text = f"{v:,.{decimals}f}"
@@ -64,10 +66,10 @@ def test_kpi_values_show_whole_at_laptop_widths(server, browser, width, lang):
     try:
         page.wait_for_function(
             "() => { const v = [...document.querySelectorAll(\"[data-testid='stMetricValue']\")];"
-            " return v.length === 5 && v.every(e => e.scrollWidth <= e.clientWidth); }", timeout=20000)
+            " return v.length >= 5 && v.every(e => e.scrollWidth <= e.clientWidth); }", timeout=20000)
     except playwright_api.TimeoutError:
         pass
-    assert values.count() == 5
+    assert values.count() >= 5   # the KPIs first, then the overview's other cards (all checked for clipping)
     page.screenshot(path=str(ARTIFACTS / f"overview-kpi-{width}-{lang}.png"))
     boxes = values.evaluate_all(
         "els => els.map(e => { const inner = e.querySelector('div') || e;"
@@ -79,4 +81,28 @@ def test_kpi_values_show_whole_at_laptop_widths(server, browser, width, lang):
             assert got == want, (width, lang, texts)
     for b in boxes:
         assert b["sw"] <= b["cw"] and b["isw"] <= b["icw"], (width, lang, boxes)
+    assert errors == [] and outside.blocked == []
+
+
+# what a Plotly chart draws for a figure: a bar, a line or marker of a trace, a heatmap cell image
+DRAWN = ".bars .point path, .scatterlayer .js-line, .scatterlayer .point, .heatmaplayer image"
+
+
+def test_official_only_overview_draws_no_empty_chart(server, browser):
+    """One visit with "Hanya angka resmi" on: every Plotly chart on the overview draws figures; an
+    indicator without any official figure gets the empty state where its charts would be."""
+    page, outside, errors = open_page(browser, server + "/?lang=id&official=1", wait_figure=True)
+    page.get_by_text("Hanya angka resmi: belum ada angka resmi", exact=False).first.wait_for()
+    plots = page.locator(".js-plotly-plot")
+    assert plots.count() >= 1   # the ranking; the trend where two years have official figures
+    for i in range(plots.count()):
+        assert plots.nth(i).locator(DRAWN).count() > 0, f"chart {i} is drawn empty"
+    full_screenshot(page, "overview-official-only.png")
+    # the same view for an indicator with no official figure: no chart, the empty state twice
+    page.goto(server + "/?lang=id&official=1&indicator=doctors")
+    wait_for_app(page)
+    page.get_by_text("Belum ada angka resmi untuk Jumlah tenaga kesehatan", exact=False).first.wait_for()
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert page.get_by_text("Belum ada angka resmi untuk Jumlah tenaga kesehatan", exact=False).count() == 2
+    assert page.locator("[data-testid='stException']").count() == 0
     assert errors == [] and outside.blocked == []

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from appserver import ARTIFACTS, app_server, map_root, open_page
+from support.appserver import ARTIFACTS, app_server, map_root, open_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 """Browser test of the SQL console: the real server in headless Chromium runs a typed query and
 shows the result table, with no error and no request to any host but itself."""
 import pytest
-from appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
+from support.appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 """Browser test: upload a small CSV on /unggah in headless Chromium, see the report, use it in
 the session and find it in the overview's indicator picker. No request leaves 127.0.0.1."""
 import pytest
-from appserver import ARTIFACTS, app_server, full_screenshot, open_page, upload_and_use, wait_for_app
+from support.appserver import ARTIFACTS, app_server, full_screenshot, open_page, upload_and_use, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

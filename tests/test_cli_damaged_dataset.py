@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from support.data import ROOT
 
 from jabodash.cli import main as cli_main
 from jabodash.store import shelf

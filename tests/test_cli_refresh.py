@@ -1,12 +1,12 @@
 """`python -m jabodash refresh bps` end to end, in a subprocess against the loopback WebAPI
-(tests/bps_server.py): JSON schema, exit status, --save, `info --json`, and the key never printed."""
+(tests/support/bps_server.py): JSON schema, exit status, --save, `info --json`, and the key never printed."""
 import json
 import os
 import subprocess
 import sys
 
 import pytest
-from bps_server import DKI, JABAR, KEY, BpsServer, payload
+from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
 
 from jabodash.core.paths import ROOT
 
@@ -60,9 +60,10 @@ def test_some_tables_fail_exit_1_text_report(env):
         env = {**env, "JABODASH_BPS_URL": srv.base, "JABODASH_BPS_KEY": KEY}
         proc = cli(env, "refresh", "bps", "--lang", "en")
     assert proc.returncode == 1
-    assert "2 figures from 1 BPS tables, 5 tables failed." in proc.stdout
+    assert "2 figures from 1 BPS tables, 7 tables failed." in proc.stdout   # 8 recipes, 1 read
     assert "poverty_rate (var 621, domain 0000): BPS answered with a page that is not data" in proc.stdout
     assert "BPS's quota or rate limit was reached (HTTP 429)" in proc.stdout
+    assert "Limits: 60 s per table, 600 s per run" in proc.stdout
     assert KEY not in proc.stdout + proc.stderr
 
 

@@ -5,10 +5,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, run_page, texts
+from support.apptest import run_page, texts
+from support.data import ROOT
 
 from jabodash.cli import build_parser
-from jabodash.cluster import proxy, session, workers
+from jabodash.cluster import proxy, workers
 from jabodash.core.i18n import t
 from jabodash.features import unggah
 
@@ -93,21 +94,21 @@ def test_group_members_sees_a_process_group_until_it_is_stopped():
 # --- the unsaved-upload marker -----------------------------------------------------------------
 
 def test_marker_follows_the_session_uploads():
-    assert session.marker({}) == {}
-    assert session.marker({unggah.RAW_KEY: ("a.csv", b"x")}) == {"unsaved": "1"}
-    assert session.marker({unggah.SESSION_KEY: {"s1": object()}}) == {"unsaved": "1"}
+    assert unggah.unsaved_marker({}) == {}
+    assert unggah.unsaved_marker({unggah.RAW_KEY: ("a.csv", b"x")}) == {"unsaved": "1"}
+    assert unggah.unsaved_marker({unggah.SESSION_KEY: {"s1": object()}}) == {"unsaved": "1"}
 
 
 def test_a_new_session_with_the_marker_has_lost_its_uploads():
     params = {"unsaved": ["1"], "year": ["2020"]}
-    assert session.take_marker(params) is True and params == {"year": ["2020"]}
+    assert unggah.take_unsaved_marker(params) is True and params == {"year": ["2020"]}
     ss = {}
-    assert session.note_reconnect(True, ss) is True
-    assert session.lost(ss)
-    assert session.note_reconnect(True, ss) is False      # said once per session
+    assert unggah.note_reconnect(True, ss) is True
+    assert unggah.uploads_lost(ss)
+    assert unggah.note_reconnect(True, ss) is False      # said once per session
     ss[unggah.RAW_KEY] = ("b.csv", b"y")                   # a new upload clears it
-    assert session.note_reconnect(False, ss) is False and not session.lost(ss)
-    assert session.note_reconnect(True, {unggah.RAW_KEY: ("a.csv", b"x")}) is False
+    assert unggah.note_reconnect(False, ss) is False and not unggah.uploads_lost(ss)
+    assert unggah.note_reconnect(True, {unggah.RAW_KEY: ("a.csv", b"x")}) is False
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import wait_until
+from support.browser import wait_until
 
 from jabodash.cluster import procs
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from appserver import ARTIFACTS, CHROMIUM, OutsideRequests, full_screenshot, wait_for_app
+from support.appserver import ARTIFACTS, CHROMIUM, OutsideRequests, full_screenshot, wait_for_app
 
 from jabodash.cluster import proxy, workers
 from jabodash.cluster.procs import children, cmdline

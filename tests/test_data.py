@@ -4,8 +4,8 @@ chart builders (jabodash.charts.data).
 The queries are checked against data/observations.csv read independently with pandas.
 """
 
-from conftest import OBS
-from conftest import REGIONS as REGIONS
+from support.data import OBS
+from support.data import REGIONS as REGIONS
 
 from jabodash.charts.data import coverage_matrix, coverage_years
 from jabodash.core.catalog import load_catalog

@@ -51,9 +51,9 @@ def test_a_refreshed_population_with_precedence_is_what_density_and_rates_use(bu
     density = figure(bundle, "population_density_estimate")
     assert density["value"] == pytest.approx(population * 2 / area)
     # the note names the refresh; the grade is the weakest of its inputs: the refresh (official)
-    # and the BIG area (official-cited), no longer the built-in estimate's
+    # and the BIG area (secondary since the audit of issue 23: a personal repository's transcription)
     assert density["derived"] and f"population_estimate_bps {YEAR} ({DS})" in density["note"]
-    assert density["grade"] == "official-cited" != figure(overlay.build([]), "population_density_estimate")["grade"]
+    assert density["grade"] == figure(overlay.build([]), "area_km2_big")["grade"] == "secondary"
     rate = figure(bundle, "puskesmas_per_100k")
     assert rate["value"] == pytest.approx(puskesmas / (population * 2) * 100_000)
     # another region keeps the built-in figures

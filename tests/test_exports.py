@@ -288,15 +288,16 @@ def test_export_command_renders_every_step_of_the_shipped_story(tmp_path):
                           timeout=300)
     assert proc.returncode == 0, proc.stderr
     files = sorted(out.glob("*.png"))
-    assert [f.name[:3] for f in files] == ["01_", "02_", "03_", "04_", "05_", "06_"]
+    assert [f.name[:3] for f in files] == ["01_", "02_", "03_", "04_", "05_", "06_", "07_", "08_"]
     assert files[0].name == "01_33_7_juta_penduduk_di_kawasan_aglomerasi.png"
+    assert files[-1].name == "08_praktik_kerja_sama_yang_sudah_berjalan.png"   # the cooperation network
     for f in files:
         image = Image.open(f)
         assert image.size == (1920, 1080)
         assert distinct_colours(f.read_bytes()) > 40
     progress = [line for line in proc.stderr.splitlines() if line.startswith("[")]
-    assert len(progress) == 6 and progress[-1].startswith("[" + "#" * 30 + "] 6/6")
-    assert "6 PNG files (1920x1080)" in proc.stdout and "per image" in proc.stdout
+    assert len(progress) == 8 and progress[-1].startswith("[" + "#" * 30 + "] 8/8")
+    assert "8 PNG files (1920x1080)" in proc.stdout and "per image" in proc.stdout
 
 
 @needs_chromium

@@ -8,7 +8,7 @@ Wall time depends on what else runs on the machine; the CPU time is reported as 
 
     .venv/bin/python -m pytest tests/test_ingest_bench.py --benchmark-enable -s
 
-The file comes from tests/ingest_files.py ("bench"); the other layouts at 1,000,000 rows are in
+The file comes from tests/support/ingest_files.py ("bench"); the other layouts at 1,000,000 rows are in
 tests/test_ingest_bench_layouts.py (run only with --benchmark-enable).
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import ingest_files
 import pytest
+from support import ingest_files
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 1_000_000

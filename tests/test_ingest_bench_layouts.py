@@ -2,7 +2,7 @@
 side with ``duckdb.read_csv`` and ``pandas.read_csv`` of the same file, each in its own process.
 
 Budget (issue 14): 1,000,000 rows in 5 s and 1.5 GB on a quiet machine, for any layout. The files
-come from tests/ingest_files.py (long with 2,667 indicators, wide with years or indicators as
+come from tests/support/ingest_files.py (long with 2,667 indicators, wide with years or indicators as
 columns, a facility list of points, and the first benchmark's file). Wall time, CPU time (user +
 system) and peak memory (the child's maximum resident set) are printed and kept in extra_info, for the
 command writing its report to a file, the same with the report thrown away, ``ingest FILE --save`` (records to Parquet), and the reader alone
@@ -21,8 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import ingest_files
 import pytest
+from support import ingest_files
 from test_ingest_bench import _MEASURE
 
 ROOT = Path(__file__).resolve().parent.parent

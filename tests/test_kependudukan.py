@@ -4,8 +4,8 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import FLOWS, OBS, obs
-from conftest import REGIONS_BY_CODE as REGIONS
+from support.data import FLOWS, OBS, obs
+from support.data import REGIONS_BY_CODE as REGIONS
 
 from jabodash.charts.kependudukan import census_share_bar, commuting_sankey, population_series
 from jabodash.features import kependudukan

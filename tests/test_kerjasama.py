@@ -3,7 +3,7 @@
 
 import pandas as pd
 import pytest
-from conftest import DKI, FLOWS, OBS, obs
+from support.data import DKI, FLOWS, OBS, obs
 
 from jabodash.charts.kerjasama import links_matrix
 from jabodash.features import kerjasama

@@ -3,7 +3,7 @@
 
 import pandas as pd
 import pytest
-from conftest import DKI, obs
+from support.data import DKI, obs
 
 from jabodash.charts.layanan import coverage_heatmap, services_ranking
 from jabodash.core.catalog import get as ind

@@ -8,9 +8,10 @@ import base64
 import json
 
 import numpy as np
-from conftest import OBS, ROOT, frame, qp, run_page, texts
-from conftest import obs_exact as obs
 from streamlit.testing.v1 import AppTest
+from support.apptest import frame, qp, run_page, texts
+from support.data import OBS, ROOT
+from support.data import obs_exact as obs
 
 from jabodash.features import bandingkan
 

@@ -6,7 +6,10 @@ runs the page, with the sidebar and URL handling of ui.page_setup).
 """
 import json
 
-from conftest import OBS, frame, qp, run_page, texts
+from support.apptest import frame, qp, run_page, texts
+from support.data import OBS
+
+from jabodash.core.catalog import load_catalog
 
 DATA = "pages/data.py"
 
@@ -15,8 +18,9 @@ def test_data_page_catalog_and_details():
     at = run_page(DATA)
     assert at.title[0].value == "Data dan metode"
     catalog = frame(at, "Kode")
-    assert len(catalog) == 73
-    assert "73 dari 73 indikator ditampilkan." in texts(at)
+    ids = set(load_catalog())   # every indicator of data/indicators.toml, once
+    assert len(catalog) == len(ids) and set(catalog["Kode"]) == ids
+    assert f"{len(ids)} dari {len(ids)} indikator ditampilkan." in texts(at)
     sources = frame(at, "Lisensi")
     assert len(sources) > 0 and sources["Tautan"].dropna().str.startswith("http").all()
     caps = texts(at)

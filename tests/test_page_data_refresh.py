@@ -1,11 +1,12 @@
 """AppTest of "Perbarui dari BPS" on the Data & metode page against the loopback WebAPI
-(tests/bps_server.py): key, progress, change report, save with precedence; the refreshed figure
+(tests/support/bps_server.py): key, progress, change report, save with precedence; the refreshed figure
 then shows on the map and in the overview; a refused key shows a message, never the key."""
 import json
 
 import pytest
-from bps_server import DKI, JABAR, KEY, BpsServer, payload
-from conftest import OBS, metric, run_page
+from support.apptest import metric, run_page
+from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
+from support.data import OBS
 
 from jabodash.store import shelf
 

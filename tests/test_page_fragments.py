@@ -1,12 +1,12 @@
 """The map page's, the overview's and the population page's fragments: a change inside one reruns only that part (as the
-server does: tests/fragments.py), and the URL and the sidebar's share link still follow, so a
+server does: tests/support/fragments.py), and the URL and the sidebar's share link still follow, so a
 shared link shows the view; what the fragment draws equals what a full run of the same view draws."""
 import json
 
 import pandas as pd
 import pytest
-from conftest import values
-from fragments import fragment_ids, open_page, rerun_fragment
+from support.data import values
+from support.fragments import fragment_ids, open_page, rerun_fragment
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_map_fragment_draws_what_a_full_run_draws(cache):
     in_fragment = spec(at, "map_")
     full = open_page("peta", indicator="ipm", year="2023")
     assert spec(full, "map_") == in_fragment
-    assert len(at.dataframe) == len(full.dataframe) == 1   # the region profile
+    assert len(at.dataframe) == len(full.dataframe) == 2   # the region profile and its cooperation records
     pd.testing.assert_frame_equal(at.dataframe[0].value, full.dataframe[0].value)
 
 

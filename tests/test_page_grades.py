@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
-from conftest import metric, qp, run_page, texts
+from support.apptest import metric, qp, run_page, texts
+from support.data import OBS, ROOT
+
+DATASETS = pd.read_csv(ROOT / "data" / "datasets.csv", dtype=str, keep_default_na=False)
 
 PAGES = ("ringkasan", "peta", "kependudukan", "wilayah", "layanan", "kerjasama", "bandingkan", "data", "unggah",
          "sql", "presentasi")
@@ -20,11 +24,13 @@ def test_switch_sets_the_url_and_changes_the_overview_kpis():
     assert not at.exception
     assert qp(at, "official") == "1"
     assert "Hanya angka resmi: angka sekunder" in texts(at)
-    # the census counts come from Wikipedia lists and mirrors (secondary): no official figure left
+    # the census counts come mostly from Wikipedia lists and mirrors (secondary): only a few official ones
     assert metric(at, "Penduduk (SP)") != population
-    assert metric(at, "Penduduk (SP)") == "tidak ada data"
+    assert metric(at, "Penduduk (SP)") == "belum lengkap"
     # the IPM card shows the current series and says how far it reaches among official figures
-    assert "seri terkini BPS (UHH Long Form SP2020), baru 5 dari 15 wilayah (2024)" in texts(at).replace("\\", "")
+    grade = OBS["dataset_id"].map(DATASETS.set_index("id")["grade"])
+    n = ((OBS.indicator_id == "ipm_lfsp2020") & (OBS.year == 2024) & grade.isin(["official", "official-cited"])).sum()
+    assert f"seri terkini BPS (UHH Long Form SP2020), baru {n} dari 15 wilayah (2024)" in texts(at).replace("\\", "")
 
 
 def test_metro_totals_name_the_missing_members_when_official_only():
@@ -57,8 +63,9 @@ def test_compare_shows_only_official_figures():
         at = run_page("pages/bandingkan.py", official=official, **params)
         tables[official] = next(d.value for d in at.dataframe if "Indikator" in d.value.columns).set_index("Indikator")
     census = "Penduduk (sensus)"
-    assert tables["0"].loc[census, "Depok"].startswith("2.")            # SP2020 (a Wikipedia mirror)
-    assert census not in tables["1"].index or tables["1"].loc[census, "Depok"] == "tidak ada data"
+    assert tables["0"].loc[census, "Jakarta Selatan"].startswith("2.")  # SP2020 (a Wikipedia mirror)
+    assert tables["1"].loc[census, "Jakarta Selatan"] == "tidak ada data"
+    assert tables["1"].loc[census, "Depok"].startswith("2.056.335")     # RKPD Depok citing BPS (official-cited)
     assert tables["0"].loc["Kemiskinan", "Depok"] == tables["1"].loc["Kemiskinan", "Depok"]   # official-cited
 
 

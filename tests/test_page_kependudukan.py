@@ -2,8 +2,9 @@
 against values read from data/*.csv, in both languages, with the view read from and written
 back to the URL."""
 import pytest
-from conftest import REGIONS_BY_CODE as REGIONS
-from conftest import figures, metric, open_page, table, text_of, values
+from support.apptest import figures, metric, open_page, table, text_of
+from support.data import REGIONS_BY_CODE as REGIONS
+from support.data import values
 
 from jabodash.core import fmt
 

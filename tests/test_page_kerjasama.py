@@ -1,8 +1,9 @@
 """AppTest of the cooperation page (Kerja sama & aglomerasi): every figure the page shows is
 checked against values read from data/*.csv, in both languages, with the view read from and
 written back to the URL."""
-from conftest import REGIONS_BY_CODE as REGIONS
-from conftest import figures, metric, open_page, table, values
+from support.apptest import figures, metric, open_page, table
+from support.data import REGIONS_BY_CODE as REGIONS
+from support.data import values
 
 from jabodash.core import fmt
 

@@ -2,8 +2,9 @@
 against values read from data/*.csv, in both languages, with the view read from and written
 back to the URL."""
 import pytest
-from conftest import REGIONS_BY_CODE as REGIONS
-from conftest import figures, metric, open_page, table, text_of, values
+from support.apptest import figures, metric, open_page, table, text_of
+from support.data import REGIONS_BY_CODE as REGIONS
+from support.data import values
 
 from jabodash.core import fmt
 from jabodash.core.catalog import get as ind
@@ -65,12 +66,14 @@ def test_services_changing_indicator_and_too_few_regions():
     at.selectbox(key="w_svc_indicator").set_value("clinics_per_100k").run()
     assert not at.exception
     assert at.query_params["indicator"] == "clinics_per_100k"
-    assert at.selectbox(key="w_svc_year").value in (2022, 2023, 2024)
-    at.selectbox(key="w_svc_year").set_value(2024).run()
-    assert metric(at, "Regions with data") == "1 / 15"
+    assert at.selectbox(key="w_svc_year").value in (2022, 2023)
+    # 2022: clinics with a population estimate in 2 regions (Kota Bogor's 2024 figure has no BPS
+    # estimate since issue 23 dropped a registry count that databoks passed off as one)
+    at.selectbox(key="w_svc_year").set_value(2022).run()
+    assert metric(at, "Regions with data") == "2 / 15"
     assert metric(at, "Median of regions with data") == "–"
     assert "too few regions for a median" in text_of(at.info)
-    assert at.query_params["year"] == "2024"
+    assert at.query_params["year"] == "2022"
 
 
 def test_services_highlights_regions_from_the_url():

@@ -76,7 +76,7 @@ def test_bad_url_parameters_fall_back_with_a_notice(page):
 def test_story_and_step_from_the_url():
     at = run_page(PAGE, story=STORY, step="2")
     assert at.subheader[0].value == "Kota\\-kota Jakarta paling padat"
-    assert "**Langkah 2 dari 6**" in [m.value for m in at.markdown]
+    assert "**Langkah 2 dari 8**" in [m.value for m in at.markdown]
     assert params_of(at)["story"] == STORY and params_of(at)["step"] == "2"
 
 
@@ -89,17 +89,17 @@ def test_next_and_previous_move_the_step_in_the_url():
     assert params_of(at)["step"] == "3"
     at.button(key="w_prev").click().run()
     assert params_of(at)["step"] == "2"
-    last = run_page(PAGE, story=STORY, step="6")
+    last = run_page(PAGE, story=STORY, step="8")
     assert last.button(key="w_next").disabled
 
 
 def test_step_out_of_range_and_unknown_story_fall_back_with_a_notice():
     at = run_page(PAGE, story=STORY, step="99")
-    assert "**Langkah 6 dari 6**" in [m.value for m in at.markdown]
+    assert "**Langkah 8 dari 8**" in [m.value for m in at.markdown]
     assert any("99" in t.value for t in at.toast)
     at = run_page(PAGE, story="tidak_ada", lang="en")
     assert any("tidak\\_ada" in t.value and "not found" in t.value for t in at.toast)
-    assert "**Step 1 of 6**" in [m.value for m in at.markdown]
+    assert "**Step 1 of 8**" in [m.value for m in at.markdown]
     assert params_of(at)["story"] == STORY
 
 
@@ -160,17 +160,17 @@ def test_add_the_current_view_then_move_and_remove():
     at.text_area(key="w_new_note").set_value("Catatan *tebal* <b>html</b>")
     at.button(key="w_add_step").click().run()
     assert not at.exception
-    assert params_of(at)["step"] == "7"
+    assert params_of(at)["step"] == "9"
     assert at.subheader[0].value == "IPM 2022 di peta"
     story = at.session_state["_jabodash_story"]["story"]
     assert story.steps[-1].view == {"kind": "map", "indicator": "ipm", "year": 2022}
     assert any(m.value == "Catatan \\*tebal\\* \\<b\\>html\\</b\\>" for m in at.markdown)
-    at.button(key="w_up_6").click().run()
-    assert at.session_state["_jabodash_story"]["story"].steps[5].title == "IPM 2022 di peta"
-    assert params_of(at)["step"] == "6"
-    at.button(key="w_rm_5").click().run()
+    at.button(key="w_up_8").click().run()
+    assert at.session_state["_jabodash_story"]["story"].steps[7].title == "IPM 2022 di peta"
+    assert params_of(at)["step"] == "8"
+    at.button(key="w_rm_7").click().run()
     titles = [s.title for s in at.session_state["_jabodash_story"]["story"].steps]
-    assert len(titles) == 6 and "IPM 2022 di peta" not in titles
+    assert len(titles) == 8 and "IPM 2022 di peta" not in titles
     assert any("diubah" in i.value for i in at.info)
 
 
@@ -178,7 +178,7 @@ def test_add_step_without_title_shows_the_error():
     at = run_page(PAGE, story=STORY, step="1")
     at.button(key="w_add_step").click().run()
     assert any("title" in e.value and "wajib" in e.value for e in at.error)
-    assert len(at.session_state["_jabodash_story"]["story"].steps) == 6
+    assert len(at.session_state["_jabodash_story"]["story"].steps) == 8
 
 
 def test_upload_a_story_and_broken_uploads():
@@ -215,14 +215,14 @@ def test_deeply_nested_upload_is_not_a_story_and_the_story_stays():
     assert not at.exception, [e.value for e in at.exception]
     assert any("bukan cerita" in e.value for e in at.error), [e.value for e in at.error]
     assert params_of(at)["story"] == STORY and params_of(at)["step"] == "2"
-    assert len(at.session_state["_jabodash_story"]["story"].steps) == 6
+    assert len(at.session_state["_jabodash_story"]["story"].steps) == 8
 
 
 def test_reload_the_shipped_story_after_edits():
     at = run_page(PAGE, story=STORY, step="2")
     at.button(key="w_rm_0").click().run()
-    assert len(at.session_state["_jabodash_story"]["story"].steps) == 5
+    assert len(at.session_state["_jabodash_story"]["story"].steps) == 7
     at.button(key="w_reload_story").click().run()
-    assert len(at.session_state["_jabodash_story"]["story"].steps) == 6
+    assert len(at.session_state["_jabodash_story"]["story"].steps) == 8
     assert params_of(at)["step"] == "1" if "step" in params_of(at) else True
     assert not at.session_state["_jabodash_story"]["modified"]

@@ -4,8 +4,8 @@ parameters only, and a page switch keeps the shared sidebar."""
 import re
 
 import pytest
-from conftest import APP
 from streamlit.testing.v1 import AppTest
+from support.apptest import APP
 
 from jabodash.core.i18n import strings
 from jabodash.core.paths import ROOT

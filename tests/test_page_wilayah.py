@@ -8,9 +8,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_page
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
+from support.apptest import run_page
 from test_page_peta import REGIONS, import_squares
 
 from jabodash.core.paths import DATA_DIR

@@ -683,3 +683,57 @@ def test_a_long_indicator_name_makes_a_two_line_escaped_title_with_room_above_th
     assert fig.layout.title.text == ("Jumlah &lt;b&gt;penduduk&lt;/b&gt; menurut kabupaten dan<br>"
                                      "kota di kawasan aglomerasi Jakarta tahun 2024")
     assert fig.layout.margin.t == short.layout.margin.t + round(peta.NORMAL.title * 1.3)
+
+
+# --- the page's logic (jabodash.features.peta) -------------------------------------------------
+
+def test_map_mode_follows_level_type_and_boundaries():
+    from jabodash.features.peta import map_mode
+    assert map_mode("kabkota", "geo", True) == "geo"
+    assert map_mode("kabkota", "geo", False) == "tiles"     # no boundaries: the tile grid
+    assert map_mode("kabkota", "tiles", True) == "tiles"
+    assert map_mode("kecamatan", "tiles", True) == "geo"    # kecamatan have no tiles
+    assert map_mode("kecamatan", "geo", False) == "none"
+
+
+def test_a_click_selects_the_region_under_it():
+    from jabodash.features.peta import selected_code
+    grid = pd.read_csv(DATA_DIR / "tilegrid.csv", dtype={"code": str})
+    jku = grid.set_index("code").loc["3175"]
+    assert selected_code({"selection": {"points": [{"location": "3201"}]}}) == "3201"
+    # a tile: x is its column, y minus its row (north on top)
+    assert selected_code({"selection": {"points": [{"x": float(jku["col"]), "y": -float(jku["row"])}]}}) == "3175"
+    assert selected_code({"selection": {"points": [{"x": 40.0, "y": -40.0}]}}) is None      # no tile there
+    assert selected_code({"selection": {"points": [{"x": 2.0, "y": -1.0}]}}, level="kecamatan") is None
+    assert selected_code(None) is None and selected_code({"selection": {"points": []}}) is None
+
+
+def test_profile_table_shows_the_latest_figure_and_the_series_oldest_first():
+    from jabodash.core.catalog import load_catalog
+    from jabodash.features.peta import profile_table
+    profile = pd.DataFrame({"indicator_id": ["ipm", "ipm", "ipm", "poverty_rate"],
+                            "year": [2022, 2020, 2021, 2023], "value": [81.5, 80.1, None, 4.1],
+                            "source": ["BPS 2022", "BPS 2020", "BPS 2021", "BPS P0"]})
+    table = profile_table(profile, load_catalog(), "en").set_index("indicator_id")
+    assert table.loc["ipm", "year"] == 2022 and table.loc["ipm", "value"] == 81.5
+    assert table.loc["ipm", "trend"] == [80.1, 81.5]          # the gap (2021) is left out, never zero
+    assert table.loc["ipm", "source"] == "BPS 2022"
+    assert table.loc["poverty_rate", "unit"] == "percent of population"
+    assert profile_table(profile.iloc[0:0], load_catalog(), "en").empty
+
+
+def test_classes_follow_the_view_and_centre_a_diverging_palette_on_the_metro_value():
+    from jabodash.core.catalog import get
+    from jabodash.core.state import ViewState
+    from jabodash.features.peta import classes_for
+    values = pd.DataFrame({"region_code": [f"32{i:02d}" for i in range(10)], "value": [float(v) for v in range(10)]})
+    plain = classes_for(values, get("poverty_rate"), ViewState(classification="equal_interval", classes=5), "en",
+                        center=3.0)
+    assert plain.bins == pytest.approx([1.8, 3.6, 5.4, 7.2, 9.0])     # five equal steps over 0..9
+    assert plain.class_of["3200"] == 0 and plain.class_of["3204"] == 2 and plain.class_of["3209"] == 4
+    assert plain.center is None    # only the diverging palette has a centre
+    state = ViewState(classification="equal_interval", classes=5, palette="diverging")
+    diverging = classes_for(values, get("poverty_rate"), state, "en", center=3.0)
+    # the metro value is a class bound: equal steps below it (0..3) and above it (3..9)
+    assert diverging.center == 3.0
+    assert diverging.bins == pytest.approx([1.5, 3.0, 17 / 3, 22 / 3, 9.0])

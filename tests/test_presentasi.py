@@ -56,8 +56,8 @@ def test_shipped_story_is_listed_valid_and_every_step_renders(store, known, year
     assert story.title == "Jabodetabek dalam angka"
     assert 5 <= len(story.steps) <= 8
     kinds = {step.kind for step in story.steps}
-    assert kinds == {"ranking", "trend", "map"}
-    indicators = {step.view["indicator"] for step in story.steps}
+    assert kinds == {"ranking", "trend", "map", "cooperation", "targets"}
+    indicators = {step.view["indicator"] for step in story.steps if step.kind != "cooperation"}
     # population, density, IPM (BPS's current series, never the superseded var 413), poverty and the area
     assert {"population_census", "population_density_census", "ipm_lfsp2020", "poverty_rate", "area_km2_big"} <= indicators
     assert "ipm" not in indicators
@@ -277,3 +277,84 @@ def test_view_of_state_and_step_state_round_trip():
     assert back == view_state.with_(presenter=False, step=None, story=None)
     with pytest.raises(ValueError):
         stories.view_of_state(view_state, "pie")
+
+
+# --- the page's logic (jabodash.features.presentasi) -------------------------------------------
+
+@pytest.fixture
+def check(known, years):
+    from jabodash.features import presentasi
+    return presentasi.Check(indicators=lambda: known, years_of=years)
+
+
+def test_open_story_shows_the_default_story_and_clamps_the_step(check):
+    from jabodash.features import presentasi
+    session = {}
+    shipped = stories.list_stories()
+    shown, notices = presentasi.open_story(session, ViewState(step=99, lang="en"), shipped, check)
+    total = len(stories.load_story(SHIPPED).steps)
+    assert shown.story.name == SHIPPED and shown.step_no == total == shown.total
+    assert [kind for kind, _ in notices] == ["toast"] and str(total) in notices[0][1]
+    assert shown.state.story == SHIPPED and shown.state.step == total
+    assert shown.file_stem == f"jabodash_{SHIPPED}_{total:02d}"
+    assert session[presentasi.STORY_KEY]["origin"] == "shipped"
+
+
+def test_open_story_says_an_unknown_story_and_keeps_the_session_one(check):
+    from jabodash.features import presentasi
+    session = {}
+    shipped = stories.list_stories()
+    presentasi.open_story(session, ViewState(), shipped, check)
+    shown, notices = presentasi.open_story(session, ViewState(story="tidak_ada", step=2), shipped, check)
+    assert shown.story.name == SHIPPED and shown.step_no == 2
+    assert notices == [("toast", "Cerita 'tidak\\_ada' tidak ditemukan; cerita bawaan ditampilkan.")]   # escaped
+
+
+def test_high_contrast_toggle_sets_the_palette_of_page_and_figure(check):
+    from jabodash.features import presentasi
+    session = {presentasi.CONTRAST_KEY: True}
+    shown, _ = presentasi.open_story(session, ViewState(), stories.list_stories(), check)
+    assert shown.state.palette == "high_contrast" and shown.step_view.palette == "high_contrast"
+    session[presentasi.CONTRAST_KEY] = False
+    shown, _ = presentasi.open_story(session, ViewState(palette="high_contrast"), stories.list_stories(), check)
+    assert shown.state.palette == "default"
+
+
+def test_editor_moves_steps_and_writes_the_step_to_the_url(check):
+    from jabodash.features import presentasi
+    session, params = {}, {}
+    shipped = stories.list_stories()
+    shown, _ = presentasi.open_story(session, ViewState(step=1), shipped, check)
+    titles = [s.title for s in shown.story.steps]
+    editor = presentasi.Editor(session, params, shown, shipped, check, "id")
+    editor.move(0, 1)
+    moved = session[presentasi.STORY_KEY]
+    assert [s.title for s in moved["story"].steps] == [titles[1], titles[0], *titles[2:]]
+    assert moved["modified"] and params["step"] == "2"
+    editor.set_presenter(True)
+    assert params["presenter"] == "1"
+    editor.set_presenter(False)
+    assert "presenter" not in params
+
+
+def test_editor_adds_the_current_view_as_the_last_step(check):
+    from jabodash.features import presentasi
+    session, params = {"w_new_kind": "trend", "w_new_title": "Kemiskinan", "w_new_note": ""}, {}
+    shipped = stories.list_stories()
+    shown, _ = presentasi.open_story(session, ViewState(), shipped, check)
+    editor = presentasi.Editor(session, params, shown, shipped, check, "en")
+    editor.add_current_view(ViewState(indicator="poverty_rate", region_set="jabodetabek"))
+    story = session[presentasi.STORY_KEY]["story"]
+    assert len(story.steps) == shown.total + 1 and params["step"] == str(shown.total + 1)
+    last = story.steps[-1]
+    assert (last.title, last.kind, last.view["indicator"]) == ("Kemiskinan", "trend", "poverty_rate")
+    kind, text = editor.pop_message()
+    assert kind == "success" and str(shown.total + 1) in text
+    assert session["w_new_title"] == ""
+
+
+def test_step_label_marks_the_step_shown():
+    from jabodash.features import presentasi
+    step = Step(title="Satu *tebal*", note="", view={"indicator": "ipm"})
+    assert presentasi.step_label(1, step, 2, "en").startswith("▶ 2\\. Satu \\*tebal\\*")
+    assert not presentasi.step_label(0, step, 2, "en").startswith("▶")

@@ -154,7 +154,7 @@ def test_the_real_server_is_healthy_only_after_warming_every_page_and_freezing(t
     import subprocess
     import sys
 
-    from appserver import free_port
+    from support.appserver import free_port
     port, log = free_port(), tmp_path / "server.log"
     env = {**__import__("os").environ, "JABODASH_CACHE_DIR": str(tmp_path / "cache"),
            "JABODASH_WORKSPACE": str(tmp_path / "ws")}

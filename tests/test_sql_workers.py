@@ -7,7 +7,7 @@ import os
 
 import pandas as pd
 import pytest
-from conftest import wait_until
+from support.browser import wait_until
 
 from jabodash.cluster import procs
 from jabodash.sql import Sandbox, live_workers, reap, set_session_probe
@@ -89,7 +89,7 @@ def test_when_every_worker_is_busy_the_user_is_told(sessions, monkeypatch):
     boxes.append(first)
     first._worker.busy = True  # as if its query were running
     monkeypatch.setattr(worker_mod, "_WORKER_GRACE_S", 0.0)
-    second = Sandbox(include_saved=False, timeout_s=0.3, owner="d")
+    second = Sandbox(include_saved=False, timeout_s=1.5, owner="d")  # the wait for a busy one; the kill is at the limit
     boxes.append(second)
     problem = second.run("SELECT 1").error
     assert problem is not None and problem.key == "error.busy"

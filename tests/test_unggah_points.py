@@ -4,9 +4,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from conftest import run_page as open_page
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
+from support.apptest import run_page as open_page
 
 from jabodash.features import unggah as ud
 from jabodash.geo import boundaries

@@ -16,6 +16,12 @@ interpolates or fills a value. Its decisions are listed here and recorded in the
 * Additions (additions_*.csv, with a quality column): rows of quality good or medium are
   figures like the others; rows of quality low go only to data/conflicts.csv, as evidence
   (kept_value = the figure in the data, empty when there is none: a gap stays a gap).
+* Sourced figures (data/sources/*.csv, columns SOURCE_COLUMNS: one row per figure with the page
+  read, its title and publisher, a short quote showing the number, and the grade decided by the
+  guide's rule with its reason): figures like the others, graded as the file says (not by
+  GRADE_RULES). One dataset per address; its title names the publisher first. Where a sourced
+  figure and another differ, the more official grade wins (at an equal grade the sourced file,
+  read with a quote, wins); the other goes to data/conflicts.csv.
 * Every dataset gets a provenance grade (GRADE_RULES below, first match wins; the reason goes to
   datasets.csv grade_reason): official (BPS or a ministry/government agency, read on its own
   site), official-cited (a news agency or document quoting a named BPS table, release or
@@ -34,6 +40,9 @@ from urllib.parse import urlparse
 import pandas as pd
 
 OUT = Path(__file__).resolve().parent.parent / "data"
+SOURCES = OUT / "sources"
+SOURCE_COLUMNS = ["region_code", "indicator", "year", "value", "unit", "source_url", "source_title", "publisher",
+                  "quote", "grade", "grade_reason", "note"]
 
 RENAMES = {
     "population_density": "population_density_published",
@@ -58,12 +67,6 @@ CONFLICT_RULES = {
         81.17,
         "kept 81.17: CNBC quoting the BPS Kota Depok report (additions 2026-12, quality good); "
         "81.0 is an infographic's approximate 'sekitar Rp81 triliun'",
-    ),
-    ("3271", "population_estimate_bps", 2024): (
-        1137018.0,
-        "kept 1,137,018: databoks poverty page citing BPS (additions 2026-12, quality medium); 1,132,548 comes "
-        "from databoks' 'penduduk menurut umur' series, whose Jakarta Pusat and Kep. Seribu 2024 values fall "
-        "below SP2020 and are probably not the BPS mid-year estimate",
     ),
 }
 
@@ -107,6 +110,55 @@ GRADE_BY_SOURCE = {
 }
 
 
+# Government news pages that quote an officer (not the agency's own release of the figure): the
+# general ".go.id" rule would call them official (audit of issue 23).
+GOV_NEWS_PAGES = {
+    "tangerangkab.go.id/detail-konten/show-berita": (
+        "official-cited", "regency news page quoting the head of Dinkes Kab. Tangerang, not the agency's own "
+        "release of the figure"),
+    "setda.tangerangkota.go.id/berita": (
+        "official-cited", "city secretariat news page quoting the acting mayor's remarks, not the health "
+        "office's own count"),
+}
+# Re-graded by the audit of issue 23 (checked before the rules above, like GRADE_BY_SOURCE).
+REGRADED = {
+    "github:tauradavin/uas-visdat-2026 Data/Miskin 2021.csv": (
+        "secondary", "a student's coursework repository (audit of issue 23): not a copy read at BPS"),
+    "github:tauradavin/uas-visdat-2026 Data/Miskin 2022.csv": (
+        "secondary", "a student's coursework repository (audit of issue 23): not a copy read at BPS"),
+    "github:cahyadsn/wilayah db/wilayah_luas.sql": (
+        "secondary", "a personal repository's transcription of the BIG letter and the Kepmendagri decree "
+        "(audit of issue 23), not read at BIG or Kemendagri"),
+}
+# Figures left out of the data (to conflicts.csv as evidence, the gap stays): source substring -> reason.
+DROPPED_SOURCES = {
+    "cianjurupdate.com/cara-efektif-membuat-backlink": (
+        "dropped: the provenance URL points to an unrelated page (an SEO article) and the cited cianjurupdate "
+        "article could not be found; the gap stays"),
+    "jumlah-penduduk-dan-persentase-kemiskinan-di-kota-bogor-2004-2024": (
+        "dropped: not the BPS mid-year estimate; databoks' poverty pages give the Dukcapil registry of semester I "
+        "2024 (the same template gives Kab. Tangerang 3,373,149 and Kota Bekasi 2,526,133, the counts of Dukcapil's "
+        "semester I 2024 release); the gap stays"),
+    "jumlah-penduduk-menurut-umur-di-kota-bogor-2024": (
+        "dropped: databoks' 'penduduk menurut umur' series is not the BPS mid-year estimate (its Jakarta Pusat and "
+        "Kep. Seribu 2024 values fall below SP2020); the gap stays"),
+    "jumlah-penduduk-menurut-umur-di-kota-jakarta-pusat-2024": (
+        "dropped: databoks' 'penduduk menurut umur' series is not the BPS mid-year estimate (914,918 is far below "
+        "SP2020, 1,056,896, and the mid-2023 estimate); the gap stays"),
+    "radarbanten.co.id/2023/05/17/inilah-urutan-pendapatan-per-kapita": (
+        "dropped: read from a garbled article (printed 'Rp47,776,14', 'Rp94.382,54', 'Rp69,990,14'; Kota "
+        "Tangerang +20 % on 2021); the gap stays until BPS Banten's table is read"),
+}
+
+
+def _regraded(host: str, title: str, text: str):
+    for table in (REGRADED, GOV_NEWS_PAGES):
+        for key, found in table.items():
+            if key in title:
+                return found
+    return None
+
+
 def _by_source(host: str, title: str, text: str):
     for key, (grade, reason) in GRADE_BY_SOURCE.items():
         if key in title:
@@ -115,6 +167,7 @@ def _by_source(host: str, title: str, text: str):
 
 
 GRADE_RULES = (
+    _regraded,
     (lambda host, title, text: host.endswith("bps.go.id") and ("official", "BPS site, read directly")),
     (lambda host, title, text: host.endswith(".go.id")
      and ("official", "government site, read directly (the agency's own figure)")),
@@ -173,7 +226,7 @@ def url_of(source: str) -> str:
     return ""
 
 
-def build(ref: Path, out_dir: Path = OUT) -> None:
+def build(ref: Path, out_dir: Path = OUT, sources_dir: Path = SOURCES) -> None:
     out_dir.mkdir(exist_ok=True)
     regions = pd.read_csv(ref / "regions.csv", dtype={"code": str, "kemendagri_code": str})
     regions = regions.rename(columns={"type": "kind", "in_aglomerasi_law_2_2024": "in_agglomeration"})
@@ -190,20 +243,25 @@ def build(ref: Path, out_dir: Path = OUT) -> None:
     obs = pd.concat([obs, additions], ignore_index=True)
     obs["indicator"] = obs["indicator"].replace(RENAMES)
     obs["note"] = obs["note"].fillna("")
+    obs, left_out = drop_sources(obs)
     grades = grade_sources(obs)
+    sourced, sourced_meta = read_sources(sources_dir)
+    obs = pd.concat([obs, sourced], ignore_index=True)
+    grades.update({key: (meta["grade"], meta["grade_reason"]) for key, meta in sourced_meta.items()})
     keep = []
-    dropped = []
+    dropped = left_out
     for key, group in obs.groupby(["region_code", "indicator", "year"], sort=False):
         if len(group) == 1:
             keep.append(group.index[0])
             continue
         if group["value"].nunique() == 1:
-            best = max(group.index, key=lambda i: GRADES[::-1].index(grades[group.loc[i, "source"]][0]))
+            best = max(group.index, key=lambda i: (GRADES[::-1].index(grades[group.loc[i, "source"]][0]),
+                                                   group.loc[i, "source"] in sourced_meta))
             keep.append(best)
             others = "; ".join(group.loc[i, "source"] for i in group.index if i != best)
             obs.loc[best, "note"] = f"{obs.loc[best, 'note']} | CORROBORATED by {others}".strip(" |")
             continue
-        value, reason = CONFLICT_RULES[key]  # a new conflict must get a rule: KeyError on purpose
+        value, reason = CONFLICT_RULES.get(key) or by_grade(group, grades, sourced_meta, key)
         kept = group[group["value"] == value]
         assert len(kept) == 1, key
         keep.append(kept.index[0])
@@ -238,6 +296,9 @@ def build(ref: Path, out_dir: Path = OUT) -> None:
     datasets["license"] = "not stated by the source; figures are facts quoted from the publication named in title"
     flow_grades = grade_sources(flows.assign(note=flows["note"].fillna("")))
     graded = datasets["title"].map(lambda s: grades.get(s) or flow_grades[s])
+    for key, meta in sourced_meta.items():   # the key is "sources:<url>"; the title names the publisher
+        at = datasets["title"] == key
+        datasets.loc[at, ["title", "origin", "source_url"]] = [meta["title"], meta["publisher"], meta["url"]]
     datasets["grade"] = graded.map(lambda g: g[0])
     datasets["grade_reason"] = graded.map(lambda g: g[1])
     assert datasets["id"].is_unique
@@ -259,6 +320,58 @@ def read_additions(ref: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     used = add["quality"].isin(ADDITION_QUALITIES_USED)
     add.loc[used, "note"] = add.loc[used].apply(lambda r: f"{r.note} (quality {r.quality})".strip(), axis=1)
     return add[used].drop(columns="quality"), add[~used]
+
+
+def drop_sources(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """The rows whose source is in DROPPED_SOURCES, left out of the data and returned as
+    conflicts.csv rows (kept_value empty: no figure replaces them)."""
+    hit = obs["source"].map(lambda s: next((r for k, r in DROPPED_SOURCES.items() if k in s), None))
+    rows = [{**row.to_dict(), "kept_value": None, "reason": reason}
+            for (_, row), reason in zip(obs[hit.notna()].iterrows(), hit[hit.notna()])]
+    return obs[hit.isna()], rows
+
+
+def read_sources(folder: Path) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The figures of folder/*.csv (columns SOURCE_COLUMNS) as rows like indicators_long.csv, their
+    source being "sources:<url>", and per source its title, publisher, url and grade from the file.
+    The quote showing the number leads the row's note."""
+    frames = [pd.read_csv(path, dtype=str, keep_default_na=False).assign(file=path.name)
+              for path in sorted(folder.glob("*.csv"))]
+    if not frames:
+        return pd.DataFrame(columns=["region_code", "indicator", "year", "value", "unit", "source", "note"]), {}
+    rows = pd.concat(frames, ignore_index=True)
+    for path, frame in zip(sorted(folder.glob("*.csv")), frames):
+        missing = set(SOURCE_COLUMNS) - set(frame.columns)
+        assert not missing, f"{path.name}: columns missing: {sorted(missing)}"
+    bad = rows[~rows["grade"].isin(GRADES) | (rows["source_url"] == "") | (rows["quote"] == "")
+               | (rows["publisher"] == "") | (rows["grade_reason"] == "") | (rows["value"] == "")]
+    assert bad.empty, f"rows without a grade, address, publisher, quote, reason or value: {bad.head().to_dict('records')}"
+    rows["source"] = "sources:" + rows["source_url"]
+    meta: dict[str, dict] = {}
+    for key, part in rows.groupby("source", sort=False):
+        first = part.iloc[0]
+        assert part["grade"].nunique() == 1, f"{first.source_url}: one address, one grade"
+        meta[key] = {"title": f"{first.publisher}: {first.source_title}", "publisher": first.publisher,
+                     "url": first.source_url, "grade": first.grade, "grade_reason": first.grade_reason}
+    rows["note"] = rows.apply(lambda r: f'"{r.quote}"' + (f" | {r.note}" if r.note else ""), axis=1)
+    out = rows[["region_code", "indicator", "year", "value", "unit", "source", "note"]].copy()
+    out["year"] = out["year"].astype(int)
+    out["value"] = out["value"].astype(float)
+    return out, meta
+
+
+def by_grade(group: pd.DataFrame, grades: dict, sourced: dict, key) -> tuple[float, str]:
+    """The value kept where a sourced figure differs from another: the more official grade, at an
+    equal grade the sourced file's figure. Two figures that no rule separates raise KeyError."""
+    def rank(i):
+        source = group.loc[i, "source"]
+        return (GRADES[::-1].index(grades[source][0]), source in sourced)
+    ranked = sorted(group.index, key=rank, reverse=True)
+    if not any(group.loc[i, "source"] in sourced for i in ranked) or rank(ranked[0]) == rank(ranked[1]):
+        raise KeyError(key)   # a new conflict must get a rule in CONFLICT_RULES
+    best = group.loc[ranked[0]]
+    title = sourced[best.source]["title"] if best.source in sourced else best.source
+    return best.value, f"kept {best.value:g}: {grades[best.source][0]} source ({title}) ranks above the others"
 
 
 def evidence_rows(low: pd.DataFrame, kept: pd.DataFrame) -> list[dict]:

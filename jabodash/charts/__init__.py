@@ -6,7 +6,7 @@ them) and draws gaps as gaps: a region without a figure keeps its place, labelle
 The package: this module holds what every chart shares (layout, the source line and the short
 source names it is made of, separators, the st.plotly_chart PNG config, gap cells) and the two
 general charts (ranking bar, trend lines); the charts of one page live in the module named by
-the page's URL slug: maps (Peta, Wilayah, Presentasi), kependudukan, layanan, kerjasama,
+the page's URL slug: peta (the maps of Peta, Wilayah and Presentasi), kependudukan, layanan, kerjasama,
 bandingkan, data.
 """
 from __future__ import annotations
@@ -62,8 +62,12 @@ def shared(value):
 def cited_source(title: str) -> str | None:
     """The publication a secondary source carries, from the note in brackets of a dataset title:
     "https://... (Wikipedia text citing BPS SP2020)" -> "BPS SP2020", "github:... (BPS table '...')"
-    -> "BPS", "(BIG letter ...)" -> "BIG"; None when the note names none."""
+    -> "BPS", "(BIG letter ...)" -> "BIG"; None when the note names none, or when the title does not
+    start with an address (a sourced figure's dataset, data/sources: its title names the publisher
+    first, and the publisher is the dataset's origin)."""
     title = str(title)
+    if not title.startswith(("http", "github:")):
+        return None
     note = title[title.index(" (") + 2:].rstrip().removesuffix(")") if " (" in title else ""
     for pattern in _CITED:
         match = pattern.search(note)

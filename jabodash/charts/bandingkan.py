@@ -18,9 +18,30 @@ from jabodash.core import fmt, palette
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import plotly_escape
-from jabodash.features.bandingkan import indicator_label, lookup
+from jabodash.store import overlay, shelf
 
 GRID = "#eeeeee"
+
+
+def uploaded_label(name: str, lang: str) -> str:
+    """An uploaded indicator's name marked as uploaded (plain text; escape it for Markdown)."""
+    return t("bandingkan.picker.uploaded", lang, name=name)
+
+
+def indicator_label(ind: Indicator, lang: str) -> str:
+    """The short name of an indicator for tables; uploaded indicators marked as such."""
+    return uploaded_label(ind.short(lang), lang) if shelf.is_uploaded(ind.id) else ind.short(lang)
+
+
+def lookup(catalog: dict[str, Indicator], indicator_id: str) -> Indicator:
+    """catalog[indicator_id]; an uploaded id missing from the catalog (e.g. the upload was
+    removed meanwhile) gets a bare Indicator named by its id instead of a KeyError."""
+    found = catalog.get(indicator_id)
+    if found is None and shelf.is_uploaded(indicator_id):
+        return overlay.indicator({"id": indicator_id})
+    if found is None:
+        raise KeyError(indicator_id)
+    return found
 
 
 def region_colours(regions: list[str]) -> dict[str, str]:

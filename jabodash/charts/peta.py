@@ -453,7 +453,9 @@ def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: 
               height: int, legend_title: str) -> go.Figure:
     """Title and subtitle at the top, footer lines (source, attribution, notes) at the bottom,
     legend on the right: all inside the figure, so exports keep them."""
-    footer = [line for line in footer if line]
+    # long source lines wrap instead of running past the figure's right edge (about 6.5 px a character)
+    chars = int(style.width / (style.footer * 0.8))
+    footer = [part for line in footer if line for part in _wrapped(line, chars)]
     lines = _title_lines(title, style)
     title, subtitle = "<br>".join(_esc(line) for line in lines), _esc(subtitle)
     extra = (len(lines) - 1) * round(style.title * 1.3)  # Plotly raises a title's block by its extra lines
@@ -550,8 +552,11 @@ def tile_map(values: pd.DataFrame, ind, year, lang: str, classes: Classes, title
         spec.add_trace("scatter", **trace)
     # labels (black or white by contrast) that also carry the hover of the whole tile
     names = df["abbr"] if labels == "abbr" else df["short_name"].map(_wrap)
-    text = [f"<span style='font-size:{style.label_small}px'>{n}</span><br><b>{v}</b>"
-            for n, v in zip(names, df["label_value"])]
+    # "no data" in the small size: in bold at the value's size it overruns the tile (many with the
+    # switch "official figures only" on); the hatching already marks the gap
+    small = f"<span style='font-size:{style.label_small}px'>"
+    text = [f"{small}{n}</span><br>" + (f"{small}{v}</span>" if gap else f"<b>{v}</b>")
+            for n, v, gap in zip(names, df["label_value"], df["value"].isna())]
     text_colour = [palette.text_on(c) for c in df["colour"]]
     spec.add_trace(
         "scatter", x=df["col"].tolist(), y=(-df["row"]).tolist(), mode="text", text=text, textposition="middle center",

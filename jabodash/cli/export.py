@@ -6,6 +6,8 @@ import sys
 import time
 from pathlib import Path
 
+from jabodash.features import sasaran  # noqa: F401 -- registers the story kind "targets" with the views
+from jabodash.official import dataset as _refresh_kind  # noqa: F401 - registers the BPS refresh kind
 from jabodash.presenter import exports, stories, views
 from jabodash.store import get_store
 from jabodash.store.datasource import DataSource

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import sys
 
-from jabodash.store import get_store
+from jabodash.features import data as data_feature
+from jabodash.store import cooperation, get_store
 
 
 def collect(region_set: str = "agglomeration") -> dict:
@@ -33,7 +34,32 @@ def collect(region_set: str = "agglomeration") -> dict:
             {"id": d.id, "title": d.title, "origin": d.origin, "license": d.license,
              "source_url": d.source_url, "rows": int(d.rows), "grade": d.grade}
             for d in datasets.itertuples()] + _official_datasets(),
+        "cooperation": _cooperation([r.code for r in regions.itertuples()]),
+        "coverage": data_feature.core_coverage_json(store.query, region_set),
     }
+
+
+def _cooperation(region_codes: list[str]) -> dict:
+    """The cooperation register (built-in and saved rows): every record with its parties' codes
+    and the page it was read on, and the counts the issue's goal is checked against."""
+    frame = cooperation.register()
+    agreements = cooperation.agreements_only(frame)
+    records = []
+    for row in frame.to_dict("records"):
+        codes = cooperation.party_codes(row["party_codes"])
+        records.append({
+            "id": row["id"], "kind": row["kind"], "parties": row["parties"], "party_codes": codes,
+            "region_codes": [c for c in codes if c in region_codes], "sector": row["sector"], "form": row["form"],
+            "year_start": None if _na(row["year_start"]) else int(row["year_start"]),
+            "year_end": None if _na(row["year_end"]) else int(row["year_end"]), "status": row["status"],
+            "description": row["description"], "source_url": row["source_url"], "source_title": row["source_title"],
+            "grade": row["grade"], "origin": row["origin"]})
+    return {"agreements": len(agreements), "records": len(frame),
+            "regions_covered": cooperation.covered_regions(agreements, region_codes), "items": records}
+
+
+def _na(value) -> bool:
+    return value is None or value != value or str(value) in ("", "<NA>")
 
 
 def _official_datasets() -> list[dict]:
@@ -72,6 +98,13 @@ def run(args) -> int:
     for i in info["indicators"]:
         cov = ", ".join(f"{y}:{c}" for y, c in i["coverage"].items()) or "no data"
         print(f"  {i['id']:<40} [{i['theme']}, {i['aggregation']}] {cov}")
+    coop = info["cooperation"]
+    print(f"\nCooperation register: {coop['agreements']} agreements of {coop['records']} records, "
+          f"{len(coop['regions_covered'])} of {n} regions named")
+    cov = info["coverage"]["summary"]
+    print(f"\nCore set coverage: {cov['since_2023']}/{cov['cells']} cells with a figure for 2023 or later, "
+          f"{cov['since_2024']} for 2024 or later; stored figures official or official-cited: "
+          f"{info['coverage']['stored_figures']['share'] * 100:.0f} %")
     print("\nSources (figures)")
     for d in info["datasets"]:
         print(f"  {d['id']}  {d['rows']:>4}  {d['grade'] or '-':<14}  {d['title'][:110]}")

@@ -141,8 +141,13 @@ def run(args) -> int:
             meta = {"indicator": args.indicator} if args.indicator else {}
             if args.year:
                 meta["year"] = args.year
-            dataset_id = save_dataset(result, path.read_bytes(), path.name, meta or None,
-                                      records=result.records if points is not None else None)
+            from jabodash.store import access, save_notes
+            dataset_id = access.audited("dataset.save", path.name, "cli", lambda: save_dataset(
+                result, path.read_bytes(), path.name, meta or None,
+                records=result.records if points is not None else None), {"file": path.name}, str)
+            for other in save_notes.same_title(dataset_id):
+                print(t("unggah.same_name_cli", lang, id=other["id"], time=str(other.get("created_at") or "")[:16]),
+                      file=sys.stderr)
         except WorkspaceError as exc:
             save_error = exc.text(lang)
         except OSError as exc:

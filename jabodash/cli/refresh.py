@@ -43,10 +43,8 @@ def run(args) -> int:
     key, _ = keys.resolve_key()
     if not key:
         return _fail(t("data.refresh.cli.no_key", lang), args.json)
-    result = fetch.run(chosen, key, progress=None if args.json else _progress(lang))
-    if result.records:
-        from jabodash.store import get_store
-        fetch.compare(result, fetch.builtin_figures(get_store(), recipes.indicators(chosen)))
+    from jabodash.store import get_store
+    result = fetch.refresh(get_store(), chosen, key, progress=None if args.json else _progress(lang))
     saved = _save(result, args) if args.save and result.records and not result.bad_key else None
     if args.json:
         json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)
@@ -82,6 +80,7 @@ def format_report(result, lang: str, saved: str | None) -> str:
         out.append("  " + " | ".join(str(v) for v in row.values()))
     for err in result.errors:
         out.append("  ! " + report.error_text(err, lang))
+    out.append(report.limits_line(result, lang))
     if saved:
         out.append(t("data.refresh.cli.saved", lang, id=saved))
     return "\n".join(out)
@@ -98,3 +97,5 @@ def register(subparsers) -> None:
                      help="with --save: refreshed figures replace built-in ones (default: only fill gaps)")
     bps.add_argument("--lang", choices=("id", "en"), default="id")
     bps.set_defaults(func=run)
+    from jabodash.cli import refresh_dukcapil
+    refresh_dukcapil.register(sub)

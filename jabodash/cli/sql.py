@@ -45,6 +45,7 @@ def _positive(value, name: str) -> None:
 
 
 def run(args) -> int:
+    from jabodash.official import dataset  # noqa: F401 - registers the BPS refresh kind (saved_<id> relations)
     lang = args.lang
     query = sys.stdin.read() if args.query == "-" else args.query
     try:

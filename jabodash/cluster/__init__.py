@@ -1,6 +1,7 @@
 """Many users: several Streamlit workers behind HAProxy (``python -m jabodash serve``).
 
 - :mod:`jabodash.cluster.workers`: one worker process (its command line, health, stop).
+- :mod:`jabodash.cluster.procs`: processes read from /proc (children, process groups, command lines).
 - :mod:`jabodash.cluster.proxy`: the HAProxy configuration from ``deploy/haproxy.cfg``, its process
   and stats socket.
 - :mod:`jabodash.cluster.supervisor`: the serve command's process (start, watch, restart, stop).

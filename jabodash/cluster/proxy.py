@@ -13,9 +13,11 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from jabodash.cluster.workers import die_with_parent
 from jabodash.core.paths import ROOT
 
 TEMPLATE = ROOT / "deploy" / "haproxy.cfg"
@@ -75,9 +77,25 @@ def check_config(binary: str, path: Path) -> str | None:
 
 
 def start(binary: str, path: Path, log=None) -> subprocess.Popen:
-    """haproxy in the foreground (-db), in a process group of its own."""
+    """haproxy in the foreground (-db), in a process group of its own; on Linux it is told to stop
+    when the serve process dies (PR_SET_PDEATHSIG, as the workers are), so a killed serve leaves
+    no proxy answering 503 on its port."""
+    preexec = die_with_parent if sys.platform.startswith("linux") else None
     return subprocess.Popen([binary, "-db", "-f", str(path)], stdout=log, stderr=subprocess.STDOUT if log else None,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=preexec)
+
+
+def port_taken(host: str, port: int) -> bool:
+    """True when something already listens on ``host:port`` (HAProxy binds with SO_REUSEPORT, so
+    without this check a second proxy would share the port with the first)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # a TIME_WAIT leftover is not "taken"
+        try:
+            sock.bind((host, int(port)))
+        except OSError:
+            return True
+    return False
 
 
 def stats(stats_socket: Path, timeout: float = 5.0) -> list[dict]:

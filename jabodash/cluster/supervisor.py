@@ -71,6 +71,9 @@ class Cluster:
         if binary is None:
             raise ClusterError("haproxy is not installed (Debian: apt-get install haproxy; "
                                "scripts/serve.sh installs it)")
+        if proxy.port_taken(self.bind, self.port):
+            raise ClusterError(f"port {self.port} on {self.bind} is taken (another serve or program listens "
+                               "there); stop it or choose another --port")
         if not self.external:
             self._prepare_store()
             self._start_workers()

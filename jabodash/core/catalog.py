@@ -121,3 +121,68 @@ def direction_label(ind: Indicator, lang: str) -> str:
     if ind.higher_is_better is None:
         return t("catalog.direction.neutral", lang)
     return t("catalog.direction.higher" if ind.higher_is_better else "catalog.direction.lower", lang)
+
+
+# --- valid ranges and plausible changes (data/indicator_ranges.toml) ------------------------------
+
+RANGES_FILE = DATA_DIR / "indicator_ranges.toml"
+_RANGE_KEYS = ("min", "max", "above", "change_points", "change_percent", "integer")
+
+
+@dataclass(frozen=True)
+class ValidRange:
+    """What values an indicator can take and how fast it plausibly changes (see the file's header).
+    The checks return ``(reason, params)`` for a message (``plausibility.<reason>``), or None."""
+    indicator: str
+    min: float | None = None
+    max: float | None = None
+    above: float | None = None
+    change_points: float | None = None
+    change_percent: float | None = None
+    integer: bool = False
+
+    def check(self, value: float) -> tuple[str, dict] | None:
+        """Why ``value`` is impossible for this indicator, or None."""
+        if value != value or value in (float("inf"), float("-inf")):
+            return "not_finite", {}
+        if self.above is not None and value <= self.above:
+            return "not_above", {"bound": self.above}
+        if self.min is not None and value < self.min:
+            return "below_min", {"bound": self.min}
+        if self.max is not None and value > self.max:
+            return "above_max", {"bound": self.max}
+        if self.integer and not float(value).is_integer():
+            return "not_integer", {}
+        return None
+
+    def jump(self, old: float, new: float, years: int) -> tuple[str, dict] | None:
+        """Why the change from ``old`` to ``new`` over ``years`` (>= 1) needs a second look, or None."""
+        years = max(1, int(years))
+        if self.change_points is not None and abs(new - old) > self.change_points * years + 1e-9:
+            return "jump_points", {"change": round(new - old, 2), "allowed": self.change_points * years,
+                                   "years": years}
+        if self.change_percent is not None and old > 0:
+            pct = (new - old) / old * 100
+            if abs(pct) > self.change_percent * years + 1e-9:
+                return "jump_percent", {"change": round(pct, 1), "allowed": self.change_percent * years,
+                                        "years": years}
+        return None
+
+
+@lru_cache(maxsize=4)
+def load_ranges(path=RANGES_FILE) -> dict[str, ValidRange]:
+    """indicator id -> ValidRange (indicators without an entry have no range)."""
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    out = {}
+    for ind, entry in raw.items():
+        unknown = set(entry) - set(_RANGE_KEYS)
+        if unknown:
+            raise ValueError(f"{path}: [{ind}] unknown keys {sorted(unknown)}")
+        out[ind] = ValidRange(ind, **{k: (bool(v) if k == "integer" else float(v)) for k, v in entry.items()})
+    return out
+
+
+def valid_range(indicator_id: str) -> ValidRange:
+    """The indicator's range; one without bounds when the file has none for it."""
+    return load_ranges().get(indicator_id) or ValidRange(indicator_id)

@@ -28,6 +28,7 @@ from typing import Callable, Iterable, MutableMapping
 import numpy as np
 import pandas as pd
 
+from jabodash.charts.bandingkan import indicator_label, lookup, uploaded_label
 from jabodash.core import fmt
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
@@ -69,31 +70,10 @@ def indicator_choices(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
     return out
 
 
-def uploaded_label(name: str, lang: str) -> str:
-    """An uploaded indicator's name marked as uploaded (plain text; escape it for Markdown)."""
-    return t("bandingkan.picker.uploaded", lang, name=name)
-
-
-def indicator_label(ind: Indicator, lang: str) -> str:
-    """The short name of an indicator for tables; uploaded indicators marked as such."""
-    return uploaded_label(ind.short(lang), lang) if unggah.is_uploaded(ind.id) else ind.short(lang)
-
-
 def catalog_with(uploads: overlay.Uploads | None = None) -> dict[str, Indicator]:
     """The built-in catalog plus the uploaded Indicators of ``uploads`` (``ui.source.uploaded_data()``),
     for every ``catalog=`` below (as DataSource.catalog)."""
     return {**load_catalog(), **(uploads.indicators if uploads is not None else {})}
-
-
-def lookup(catalog: dict[str, Indicator], indicator_id: str) -> Indicator:
-    """catalog[indicator_id]; an uploaded id missing from the catalog (e.g. the upload was
-    removed meanwhile) gets a bare Indicator named by its id instead of a KeyError."""
-    found = catalog.get(indicator_id)
-    if found is None and unggah.is_uploaded(indicator_id):
-        return overlay.indicator({"id": indicator_id})
-    if found is None:
-        raise KeyError(indicator_id)
-    return found
 
 
 def outside_set(wanted: Iterable[str], in_set: dict[str, str], all_regions: dict[str, str]) -> list[str]:

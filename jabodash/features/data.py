@@ -354,11 +354,9 @@ def bps_refresh(store, given_key: str | None, indicators: list[str], remember: b
     from jabodash.official import fetch, keys, recipes
     key, origin = keys.resolve_key(given_key)
     chosen = recipes.select(recipes.load(), indicators)
-    result = fetch.run(chosen, key, progress=progress)
+    result = fetch.refresh(store, chosen, key, progress=progress)
     if remember and origin == "page" and not result.bad_key:
         keys.save_key(key)
-    if result.records:
-        fetch.compare(result, fetch.builtin_figures(store, recipes.indicators(chosen)))
     return result
 
 
@@ -370,7 +368,8 @@ def bps_report(result, lang: str) -> pd.DataFrame:
 def bps_lines(result, lang: str) -> tuple[list[str], list[str]]:
     """(one line per table read, one line per table that failed), plain text."""
     from jabodash.official import report
-    return ([report.table_line(tb, lang) for tb in result.tables],
+    limits = report.limits_line(result, lang)
+    return ([report.table_line(tb, lang) for tb in result.tables] + ([limits] if limits else []),
             [report.error_text(err, lang) for err in result.errors])
 
 
@@ -424,3 +423,103 @@ def grade_counts_view(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
     out[t("data.col.figures", lang)] = counts["total"]
     out[t("data.col.id", lang)] = counts["indicator_id"]
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+# --- coverage of the core set (issue 23) -------------------------------------------------------------
+# For each yearly core indicator and each region, the latest year with a figure and its provenance
+# grade (with the official-only switch, official and official-cited figures only): the table of the
+# page and `info --json` (`coverage`).
+# The yearly core set counted by issue 23 (12 indicators x 15 regions = 180 cells).
+CORE_INDICATORS = (
+    "population_estimate_bps", "ipm_lfsp2020", "poverty_rate", "poor_population", "unemployment_rate_tpt",
+    "grdp_current_prices", "grdp_per_capita_current_prices", "grdp_growth_constant_prices",
+    "hospitals_total", "puskesmas", "schools_total_dapodik", "doctors",
+)
+CORE_RECENT_YEARS = (2023, 2024)   # "a figure for 2023 or later", "for 2024 or later"
+
+
+def core_coverage(run: Runner, region_set: str = "agglomeration", official_only: bool = False) -> pd.DataFrame:
+    """One row per core indicator and region: year, value, grade and dataset of the latest figure
+    shown (empty year: a gap)."""
+    frame = run("data_core_coverage", indicators=list(CORE_INDICATORS), region_set=region_set,
+                official_only=official_only)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def core_summary(frame: pd.DataFrame) -> dict:
+    """Counts over the cells of core_coverage: with a figure, with one for 2023 or later and for
+    2024 or later, and the cells by grade of the figure shown."""
+    year = frame["year"]
+    shown = frame[year.notna()]
+    out = {"cells": int(len(frame)), "with_figure": int(len(shown))}
+    for since in CORE_RECENT_YEARS:
+        out[f"since_{since}"] = int((year >= since).fillna(False).sum())
+    out["by_grade"] = {g: int(n) for g, n in shown["grade"].fillna("unrated").value_counts().items()}
+    return out
+
+
+def stored_share(run: Runner) -> dict:
+    """The built-in figures by grade and the official share (official or official-cited)."""
+    counts = run("data_figure_grades").set_index("grade")["figures"]
+    total = int(counts.sum())
+    official = int(sum(counts.get(g, 0) for g in grades.SHOWN_WHEN_OFFICIAL_ONLY))
+    return {"figures": total, "official_or_cited": official,
+            "share": round(official / total, 4) if total else 0.0,
+            "by_grade": {g: int(n) for g, n in counts.items()}}
+
+
+def core_coverage_json(run: Runner, region_set: str = "agglomeration") -> dict:
+    """The coverage block of ``info --json``: summary (all figures and official only), the stored
+    figures' official share, and every cell."""
+    every = core_coverage(run, region_set)
+    official = core_coverage(run, region_set, official_only=True)
+    cells = [{"indicator_id": r.indicator_id, "region_code": r.region_code,
+              "year": None if pd.isna(r.year) else int(r.year),
+              "grade": None if pd.isna(r.year) else r.grade,
+              "dataset_id": None if pd.isna(r.year) else r.dataset_id}
+             for r in every.itertuples()]
+    return {"indicators": list(CORE_INDICATORS), "summary": core_summary(every),
+            "summary_official_only": core_summary(official), "stored_figures": stored_share(run), "cells": cells}
+
+
+def core_cell_text(year, grade, lang: str) -> str:
+    """One cell of the table: "2024 · resmi"; "-" for a gap."""
+    if year is None or pd.isna(year):
+        return "–"
+    label = grades.label(grade, lang)
+    return f"{int(year)} · {label}" if label else str(int(year))
+
+
+def core_matrix(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table for display: a row per core indicator (its short name), a column per region."""
+    names = {key: ind.short(lang) for key, ind in load_catalog().items()}
+    frame = frame.assign(text=[core_cell_text(y, g, lang) for y, g in zip(frame["year"], frame["grade"])])
+    table = frame.pivot(index="indicator_id", columns="short_name", values="text")
+    order = [c for c in frame.drop_duplicates("region_code")["short_name"]]
+    table = table.reindex(index=list(CORE_INDICATORS), columns=order)
+    table.index = [names.get(i, i) for i in table.index]
+    return table
+
+
+def dukcapil_report(year: int, semester: int, level: str, lang: str):
+    """Read Dukcapil's GIS service (jabodash.official.dukcapil) and put its report in words and
+    tables: (lines, figures, kecamatan without a crosswalk match)."""
+    from jabodash.official import dukcapil
+    result = dukcapil.run(year, semester, level)
+    out = result.to_json()
+    unmatched = []
+    if level == "kecamatan" and result.kecamatan:
+        matched, unmatched = dukcapil.crosswalk_kecamatan(result.kecamatan, dukcapil.bps_kecamatan_from_cache())
+        out["crosswalk"] = {"matched": matched, "unmatched": unmatched}
+    lines = [line for line in dukcapil.report_text(out, lang).splitlines() if not line.startswith("  ")]
+    lines += [line.strip() for line in dukcapil.report_text(out, lang).splitlines() if line.startswith("  !")]
+    rows = out["records"] or out["kecamatan"]
+    col = {k: t(f"dukcapil.page.col.{k}", lang) for k in ("code", "kemendagri", "name", "value")}
+    table = pd.DataFrame({col["code"]: [r.get("region_code") or r.get("parent_code") for r in rows],
+                          col["kemendagri"]: [r.get("kemendagri_code") for r in rows],
+                          col["name"]: [r.get("name") for r in rows], col["value"]: [r.get("value") for r in rows]})
+    missing = pd.DataFrame({col["kemendagri"]: [u["kemendagri_code"] for u in unmatched],
+                            col["name"]: [u["name"] for u in unmatched],
+                            t("dukcapil.page.col.bps_names", lang): [", ".join(u["bps_names"][:12]) for u in unmatched]})
+    return lines, table, missing

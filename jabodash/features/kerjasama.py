@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from jabodash.charts import kerjasama as charts_kerjasama
 from jabodash.core import fmt
 from jabodash.core.catalog import get as get_indicator
 from jabodash.core.i18n import t
 from jabodash.features import kependudukan
-from jabodash.store import Store
+from jabodash.store import Store, cooperation
 
 DKI_PROVINCE = "31"
 ASSISTANCE = "dki_financial_assistance_budget"
@@ -153,3 +154,119 @@ def other_indicators(store: Store, region_set: str, lang: str) -> pd.DataFrame:
         t("kerjasama.other.col.coverage", lang): [t("common.coverage", lang, covered=int(c), total=int(n))
                                                     for c, n in zip(frame["max_regions"], frame["total"])],
     })
+
+
+# ---------------------------------------------------------------------------------------------
+# The cooperation register (data/cooperation.csv and uploaded agreement files; the data and its
+# derived views are jabodash.store.cooperation, shared with the presenter): what the page shows.
+
+PROVINCE_NAMES = cooperation.PROVINCES
+
+
+def node_codes(store: Store, region_set: str) -> list[str]:
+    """The central government, the three provinces, then the kab/kota of the set in code order."""
+    return [cooperation.CENTRAL, *PROVINCE_NAMES, *regions(store, region_set)["code"]]
+
+
+def nodes(store: Store, region_set: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """code, label (tile abbreviation or province), name, row, col, n (agreements naming it)."""
+    return charts_kerjasama.register_nodes(regions(store, region_set), frame, lang)
+
+
+def filtered(frame: pd.DataFrame, active_only: bool = False, sectors: tuple[str, ...] = (), text: str = "",
+             kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows of the register that pass the page's filters (text: any word, case-insensitive, in
+    parties, description, publisher or source title; plain text, never a pattern)."""
+    out = frame
+    if active_only:
+        out = out[out["status"] == "active"]
+    if sectors:
+        out = out[out["sector"].isin(sectors)]
+    if kinds:
+        out = out[out["kind"].isin(kinds)]
+    words = [w for w in str(text or "").lower().split() if w][:10]
+    if words:
+        hay = (out["parties"].fillna("") + " " + out["description"].fillna("") + " "
+               + out["description_id"].fillna("") + " " + out["publisher"].fillna("")
+               + " " + out["source_title"].fillna("")).str.lower()
+        for word in words:
+            out = out[hay.loc[out.index].str.contains(word, regex=False)]
+    return out
+
+
+def summary(frame: pd.DataFrame, region_codes: list[str]) -> dict:
+    """Counts for the KPI cards: agreements (all, active), regions named, other records."""
+    agreements = cooperation.agreements_only(frame)
+    return dict(agreements=len(agreements), active=int((agreements["status"] == "active").sum()),
+                covered=len(cooperation.covered_regions(agreements, region_codes)), total=len(region_codes),
+                other=len(frame) - len(agreements))
+
+
+def register_source(frame: pd.DataFrame, lang: str) -> str:
+    return charts_kerjasama.register_source(frame, lang)
+
+
+def network_figure(store: Store, region_set: str, frame: pd.DataFrame, lang: str, active_only: bool = False):
+    """The network of the agreements of ``frame`` (meetings, disputes and plans are not links)."""
+    return charts_kerjasama.register_network(frame, regions(store, region_set), lang, active_only)
+
+
+def matrix_figure(store: Store, region_set: str, frame: pd.DataFrame, lang: str, active_only: bool = False):
+    links_ = cooperation.agreements_only(frame, active_only)
+    node_frame = nodes(store, region_set, links_, lang)
+    matrix = cooperation.sector_matrix(links_, list(node_frame["code"]))
+    subtitle = t("kerjasama.register.matrix.subtitle", lang, n=len(links_),
+                 scope=t("kerjasama.register.active_only" if active_only else "kerjasama.register.all", lang))
+    fig = charts_kerjasama.sector_heatmap(matrix, list(node_frame["name"]), lang, subtitle,
+                                          register_source(links_, lang))
+    return fig, matrix, node_frame
+
+
+def _years(row) -> str:
+    start = "" if pd.isna(row["year_start"]) else str(int(row["year_start"]))
+    end = "" if pd.isna(row["year_end"]) else str(int(row["year_end"]))
+    return f"{start}–{end}" if start and end and start != end else (start or end)
+
+
+def register_table(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The searchable table: one row per record, texts in the UI's language, the source as a link.
+    Cells hold plain text (the UI never renders them as HTML or Markdown)."""
+    names = names or {}
+    col = lambda key: t(f"kerjasama.register.col.{key}", lang)   # noqa: E731
+    choice = lambda kind, value: t(f"kerjasama.register.{kind}.{value}", lang) if value else ""   # noqa: E731
+    return pd.DataFrame({
+        col("kind"): [choice("kind", v) for v in frame["kind"]],
+        col("sector"): [choice("sector", v) for v in frame["sector"]],
+        col("parties"): frame["parties"],
+        col("regions"): [", ".join(names.get(c, c) for c in cooperation.party_codes(v)) for v in frame["party_codes"]],
+        col("form"): frame["form"],
+        col("years"): [_years(r) for r in frame.to_dict("records")],
+        col("status"): [choice("status", v) for v in frame["status"]],
+        col("description"): _description(frame, lang),
+        col("obstacles"): frame["obstacles_results"],
+        col("publisher"): frame["publisher"],
+        col("grade"): [t(f"grade.{g}", lang) if g in cooperation.GRADES else "" for g in frame["grade"]],
+        col("source"): frame["source_url"],
+        col("origin"): [choice("origin", v) for v in frame["origin"]] if "origin" in frame else "",
+    }).reset_index(drop=True)
+
+
+def _description(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """The one-line description in the UI's language: description_id in Indonesian where the row has
+    it, else the (English) description; the other way round in English."""
+    first, second = ("description_id", "description") if lang == "id" else ("description", "description_id")
+    a, b = frame[first].fillna("").astype(str), frame[second].fillna("").astype(str)
+    return a.where(a.str.strip() != "", b)
+
+
+def region_records(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The records that name a region (for its profile), agreements first, newest first."""
+    rows = cooperation.for_region(frame, code).copy()
+    rows["_agreement"] = rows["kind"] != "agreement"
+    return rows.sort_values(["_agreement", "year_start"], ascending=[True, False], na_position="last").drop(
+        columns="_agreement")
+
+
+def template_csv() -> bytes:
+    """The agreements template offered on the upload page (CSV, UTF-8)."""
+    return cooperation.template_frame().to_csv(index=False).encode("utf-8")

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jabodash.charts import sources_text
+from jabodash.charts import peta, ranking_bar, sources_text, trend_lines
 from jabodash.core import fmt
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
+from jabodash.geo.classify import classify
 from jabodash.store import Store
 from jabodash.store.aggregate import MetroValue, metro_value
 
@@ -142,3 +143,90 @@ def table(frame: pd.DataFrame, cmp: Comparison, lang: str) -> pd.DataFrame:
         t("layanan.col.source", lang): frame["numerator_source"],
     })
     return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality and innovation of public services (Kualitas dan inovasi layanan): the Ombudsman's
+# assessments (three series, one per method), Kemendagri's innovation index, the SPBE index and the
+# smart-city index, each ranked, over the years and on the tile map. A method change is a new
+# indicator, never a join: the page picks one series at a time.
+
+QUALITY_IDS = ("ombudsman_compliance_score", "ombudsman_compliance_zone", "ombudsman_compliance_grade_score", "ombudsman_maladmin_quality_score",
+               "innovation_index_iid", "spbe_index", "smart_city_index_ikci_score")
+OVERVIEW_QUALITY = "ombudsman_compliance_score"
+
+
+def quality_options(store: Store, region_set: str) -> list[str]:
+    """The quality indicators with at least one figure in the set, in QUALITY_IDS order."""
+    return [i for i in QUALITY_IDS if not store.query("indicator_years", indicator_id=i, region_set=region_set).empty]
+
+
+def quality_years(store: Store, indicator_id: str, region_set: str) -> pd.DataFrame:
+    """year, regions_with_value of one quality indicator."""
+    return store.query("indicator_years", indicator_id=indicator_id, region_set=region_set)
+
+
+def best_year(years: pd.DataFrame) -> int | None:
+    """The year with the most regions (the latest of equals): the default of the section."""
+    if years.empty:
+        return None
+    top = years[years["regions_with_value"] == years["regions_with_value"].max()]
+    return int(top["year"].max())
+
+
+def category(note) -> str:
+    """The zone, grade or category reported with a figure: the part of its note after the quote
+    (data/sources notes read '"<quote>" | <category>')."""
+    if not isinstance(note, str) or " | " not in note:
+        return ""
+    return note.rsplit(" | ", 1)[1].strip()
+
+
+def quality_values(store: Store, indicator_id: str, year: int, region_set: str) -> pd.DataFrame:
+    """Every region of the set in one year (gaps as NULL rows) with the reported category."""
+    frame = store.query("indicator_values", indicator_id=indicator_id, year=int(year), region_set=region_set)
+    frame["category"] = frame["note"].map(category)
+    return frame
+
+
+def quality_series(store: Store, indicator_id: str, region_set: str) -> pd.DataFrame:
+    return store.query("indicator_series", indicator_id=indicator_id, region_set=region_set)
+
+
+def quality_figures(store: Store, ind: Indicator, year: int, region_set: str, lang: str,
+                    highlight: tuple[str, ...] = ()) -> dict:
+    """Ranking, trend and tile map of one quality indicator, with the table behind them."""
+    values = quality_values(store, ind.id, year, region_set)
+    series = quality_series(store, ind.id, region_set)
+    classes = classify(values.set_index("region_code")["value"], k=4, higher_is_better=ind.higher_is_better,
+                       decimals=ind.decimals, lang=lang)
+    return dict(values=values, series=series,
+                ranking=ranking_bar(values, ind, year, lang, highlight=highlight),
+                trend=trend_lines(series, ind, lang, highlight=highlight),
+                map=peta.tile_map(values, ind, year, lang, classes, note=False),
+                table=quality_table(values, ind, lang))
+
+
+def quality_table(values: pd.DataFrame, ind: Indicator, lang: str) -> pd.DataFrame:
+    """Region, value, reported category, source and grade (plain text cells)."""
+    return pd.DataFrame({
+        t("layanan.col.region", lang): values["short_name"],
+        t("layanan.quality.col.value", lang): values["value"].round(ind.decimals),
+        t("layanan.quality.col.category", lang): values["category"],
+        t("layanan.col.source", lang): values["source_url"],
+        t("grade.column", lang): [t(f"grade.{g}", lang) if isinstance(g, str) and g else "" for g in values["grade"]],
+    })
+
+
+def quality_kpi(store: Store, region_set: str, indicator_id: str = OVERVIEW_QUALITY) -> dict | None:
+    """For the overview: the year of widest coverage of the Ombudsman series, how many regions
+    it covers and the range (the indicator aggregates as min_max: no metro average)."""
+    year = best_year(quality_years(store, indicator_id, region_set))
+    if year is None:
+        return None
+    values = quality_values(store, indicator_id, year, region_set)
+    present = values.dropna(subset=["value"])
+    low, high = present.loc[present["value"].idxmin()], present.loc[present["value"].idxmax()]
+    return dict(indicator=indicator_id, year=year, covered=len(present), total=len(values),
+                low=float(low["value"]), low_region=low["short_name"], high=float(high["value"]),
+                high_region=high["short_name"], green=int((present["value"] >= 81).sum()))

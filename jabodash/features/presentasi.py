@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
+from jabodash.features import sasaran  # noqa: F401 -- registers the story kind "targets" with the views
 from jabodash.presenter import exports, stories, views
 
 STORY_KEY = "_jabodash_story"          # {"story": Story, "origin": "shipped"|"uploaded", "modified": bool}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping, MutableMapping
 from datetime import date
 from functools import lru_cache
 
@@ -35,6 +36,7 @@ from jabodash.ingest import (
     PointReport,
     matcher_with_cached_kecamatan,
     max_upload_bytes,
+    plausible,
     read_upload,
     reason_text,
 )
@@ -42,11 +44,13 @@ from jabodash.ingest import (
 # the one point-counting path lives in jabodash.ingest.points; the upload page calls it as unggah.<name>
 from jabodash.ingest import cached_boundaries as cached_boundaries
 from jabodash.ingest import point_records as point_records
+from jabodash.store import shelf
 
 RAW_KEY = "_jabodash_upload_raw"
 MAPPING_KEY = "_jabodash_upload_mapping"
 SESSION_KEY = "_jabodash_uploads"
-PREFIX = "upload."
+PREFIX = shelf.UPLOAD_PREFIX
+is_uploaded = shelf.is_uploaded   # the id of an uploaded indicator (jabodash.store.shelf)
 SKIP = "__skip__"
 AUTO = ""
 DIRECTIONS = ("higher", "lower", "neutral")
@@ -102,10 +106,6 @@ def saved_summary(meta: dict, lang: str) -> str:
     span = f"{years[0]}–{years[-1]}" if years else "–"
     return (f"{meta.get('indicator')} ({meta.get('unit') or '–'}) · {span} · {meta.get('rows', 0)} "
             f"{t('ingest.label.records', lang)} · {meta.get('filename')} · {meta.get('source') or ''}")
-
-
-def is_uploaded(indicator_id) -> bool:
-    return isinstance(indicator_id, str) and indicator_id.startswith(PREFIX)
 
 
 def options_from(widgets: dict, mapping: dict | None = None) -> IngestOptions:
@@ -397,3 +397,73 @@ def starter_files(lang: str) -> list[tuple[str, str, bytes, str, str]]:
              XLSX_MIME),
             ("u_ex_long", label("long"), to_safe_csv(example_long(lang)), label("file_long") + ".csv", "text/csv"),
             ("u_ex_wide", label("wide"), to_safe_csv(example_wide(lang)), label("file_wide") + ".csv", "text/csv")]
+
+
+# ---------------------------------------------------------------------------
+# Plausibility (issue 23): coverage of the 15 regions and flags beside the figures.
+
+def plausibility_tables(result: IngestResult, records: pd.DataFrame | None, unit: str | None,
+                        lang: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str], str]:
+    """(coverage per indicator, flagged figures with the reason (the first 200), unit notes, a
+    one-line summary: coverage and how many figures are flagged) of the upload."""
+    rep = plausible.check(result.records if records is None else records, unit, lang)
+    cov = pd.DataFrame({t("unggah.plaus.col.indicator", lang): [c["indicator"] for c in rep["coverage"]],
+                        t("unggah.plaus.col.catalog", lang): [c["catalog_id"] or "–" for c in rep["coverage"]],
+                        t("unggah.plaus.col.coverage", lang): [c["text"] for c in rep["coverage"]]})
+    flags = pd.DataFrame({t("unggah.plaus.col.row", lang): [f["row"] for f in rep["flags"]],
+                          t("unggah.plaus.col.region", lang): [f["region_code"] for f in rep["flags"]],
+                          t("unggah.plaus.col.indicator", lang): [f["indicator"] for f in rep["flags"]],
+                          t("unggah.plaus.col.year", lang): [f["year"] for f in rep["flags"]],
+                          t("unggah.plaus.col.value", lang): [f["value"] for f in rep["flags"]],
+                          t("unggah.plaus.col.check", lang): [f["text"] for f in rep["flags"]]})
+    first = rep["coverage"][0]["text"] if rep["coverage"] else ""
+    more = len(rep["coverage"]) - 1
+    summary = t("unggah.plaus.summary", lang, coverage=first + (f" (+{more})" if more > 0 else ""),
+                n=rep["flag_count"])
+    return cov, flags, [u["text"] for u in rep["unit_flags"]], summary
+
+
+# ---------------------------------------------------------------------------
+# Unsaved uploads across a worker change: a marker in the URL says the browser had some.
+# A session's unsaved uploads live in its worker's memory. When that worker dies, the proxy sends
+# the browser to another worker (jabodash.cluster), where a new session starts from the URL: the
+# view comes back, the uploads do not. While a session holds unsaved uploads, unsaved_marker adds
+# ``unsaved=1`` to the URL the page writes; a session that starts with that marker but without
+# uploads has lost them (worker change or reload), and the pages say so (jabodash.ui.shell).
+# ---------------------------------------------------------------------------
+
+MARKER_PARAM = "unsaved"
+LOST_KEY = "_jabodash_uploads_lost"
+
+
+def has_unsaved(session: Mapping) -> bool:
+    """True when the session holds an uploaded file or uploads used in it (saved or not: the
+    file uploader's file itself is per session)."""
+    return bool(session.get(SESSION_KEY)) or bool(session.get(RAW_KEY))
+
+
+def unsaved_marker(session: Mapping) -> dict[str, str]:
+    """The URL parameter to add while the session holds uploads ({} otherwise)."""
+    return {MARKER_PARAM: "1"} if has_unsaved(session) else {}
+
+
+def take_unsaved_marker(params: MutableMapping) -> bool:
+    """Remove the marker from parsed URL parameters; True when it was there."""
+    return params.pop(MARKER_PARAM, None) is not None
+
+
+def note_reconnect(had_marker: bool, session: MutableMapping) -> bool:
+    """Record a loss: the URL had the marker but this session has no uploads. Returns True when
+    the loss is new in this run. A new upload clears it."""
+    if has_unsaved(session):
+        session.pop(LOST_KEY, None)
+        return False
+    if had_marker and not session.get(LOST_KEY):
+        session[LOST_KEY] = True
+        return True
+    return False
+
+
+def uploads_lost(session: Mapping) -> bool:
+    """True while the session knows that its earlier uploads were lost (until a new upload)."""
+    return bool(session.get(LOST_KEY)) and not has_unsaved(session)

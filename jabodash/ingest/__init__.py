@@ -22,6 +22,8 @@ The package, in reading order:
 * ``resolve``  region values to BPS codes, the unmatched report
 * ``values``   years, indicators and numbers become records
 * ``points``   a facility list: points read, and counted per region
+* ``plausible`` the figures of catalog indicators checked against their valid range and change
+* ``jsonout``  the JSON report written fast (byte for byte json.dump's)
 
 Limits
 ------

@@ -38,6 +38,10 @@ added::
                     requested language; key translatable with jabodash.core.i18n.t)
     warnings        [{"key", "message", "params"}]: what was read with gaps
     suggested       {"indicator", "unit", "higher_is_better", "source", "year"}
+    plausibility    {"coverage": [{indicator, catalog_id, regions, total, text}], "flags": [{row, region_code,
+                    indicator, year, value, reason, params, text}] (first 200), "flag_count", "unit_flags"}:
+                    how many of the 15 regions each indicator covers; values outside the catalog
+                    indicator's valid range and implausible yearly changes (jabodash.ingest.plausible)
     records         [{"region_code", "indicator", "year", "value", "preliminary", "period"}]
     points          [{"row", "lat", "lon", "name", "in_area"}] (points layout only, else [])
 """
@@ -54,7 +58,7 @@ import pandas as pd
 from jabodash.core.cells import distinct_texts
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
-from jabodash.ingest import jsonout
+from jabodash.ingest import jsonout, plausible
 from jabodash.ingest.resolve import _get_matcher
 from jabodash.ingest.text import _isna
 
@@ -230,6 +234,10 @@ class IngestResult:
                  "in_area": bool(inside)} for row, lat, lon, name, inside in zip(p["row"], p["lat"], p["lon"],
                                                                                   p["name"], p["in_area"])]
 
+    def plausibility(self, lang: str = "en", unit: str | None = None) -> dict:
+        """Coverage of the 15 regions and plausibility flags per indicator (jabodash.ingest.plausible)."""
+        return plausible.check(self.records, unit if unit is not None else self.suggested.get("unit"), lang)
+
     def summary(self, lang: str = "en") -> dict:
         """The JSON report without records, points and the full skipped list (for meta.json)."""
         out = self._report(lang, include_records=False, lazy=False, skipped_limit=200)
@@ -288,6 +296,7 @@ class IngestResult:
             "warnings": [m.to_dict(lang) for m in self.warnings],
             "errors": [m.to_dict(lang) for m in self.errors],
             "suggested": _jsonable(self.suggested),
+            "plausibility": self.plausibility(lang),
             "records": records,
             "points": points,
         }

@@ -18,49 +18,51 @@ Answers (see the fixtures in tests/bps_server.py):
 * ``{"status": "Error", "message": "..."}`` (or HTTP 401/403) naming the key: a bad key
 * HTTP 429, or an error message about a quota or a limit: quota / rate limit
 * anything that is not a JSON object (an HTML error page), a timeout, a refused connection.
+
+Every request goes through the one hardened client (:mod:`jabodash.official.http_client`): no redirect
+to another host (the key is in the path, so it is refused, never followed), deadlines per table
+and per run, a size cap, a content-type check, a nesting bound, no duplicate keys, retries with
+backoff on 429/5xx.
 """
 from __future__ import annotations
 
-import json
-import os
 import re
-import socket
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-DEFAULT_BASE_URL = "https://webapi.bps.go.id/v1/"
-DEFAULT_TIMEOUT_S = 20.0
-MAX_BYTES = 20 * 1024 * 1024     # a dynamic table of one variable is far smaller
-USER_AGENT = "jabodash (BPS WebAPI refresh)"
+from jabodash.official import http_client
+from jabodash.official.http_client import (  # noqa: F401
+    BAD_KEY,
+    DEADLINE,
+    HTTP,
+    MALFORMED,
+    NETWORK,
+    NOT_AVAILABLE,
+    NOT_JSON,
+    QUOTA,
+    REDIRECT,
+    TIMEOUT,
+    TOO_LARGE,
+    Deadline,
+    Limits,
+)
+from jabodash.official.http_client import FetchError as BpsError
 
-# kinds of failure; the refresh translates them (bps_refresh.error.<kind>)
-BAD_KEY, QUOTA, NOT_AVAILABLE, NOT_JSON, TIMEOUT, HTTP, NETWORK, MALFORMED = (
-    "bad_key", "quota", "not_available", "not_json", "timeout", "http", "network", "malformed")
+DEFAULT_BASE_URL = http_client.SOURCES["bps"].default
+DEFAULT_TIMEOUT_S = Limits.read_timeout_s
+MAX_BYTES = Limits.max_bytes
+
 _QUOTA_WORDS = re.compile(r"quota|kuota|limit|too many|rate", re.IGNORECASE)
 _KEY_WORDS = re.compile(r"\bkey\b|token|apikey|unauthori[sz]ed", re.IGNORECASE)
 _SEGMENT = re.compile(r"^[0-9A-Za-z]{1,16}$")
 
 
-class BpsError(Exception):
-    """One table could not be read: ``kind`` is one of the constants above, ``detail`` a short
-    text of this module (an HTTP status, a content type), never the server's words or the key."""
-
-    def __init__(self, kind: str, detail: str = ""):
-        self.kind = kind
-        self.detail = detail
-        super().__init__(f"{kind}{': ' + detail if detail else ''}")
-
-
 def base_url() -> str:
-    url = (os.environ.get("JABODASH_BPS_URL") or DEFAULT_BASE_URL).strip()
-    return url if url.endswith("/") else url + "/"
+    return http_client.SOURCES["bps"].base_url()
 
 
 def scrub(text: str, key: str | None) -> str:
     """``text`` with every occurrence of the key replaced (belt and braces)."""
-    text = str(text)
-    return text.replace(key, "***") if key else text
+    return http_client.scrub(text, (key,))
 
 
 def _path(domain: str, var: str, lang: str) -> str:
@@ -75,64 +77,44 @@ def public_url(domain: str, var: str, lang: str = "ind", base: str | None = None
     return (base or base_url()) + _path(domain, var, lang)
 
 
+def _status_error(code: int, body: bytes) -> BpsError | None:
+    """What an HTTP error status means for BPS (the body is only a hint, never repeated)."""
+    text = body[:4096].decode("utf-8", "replace")
+    if code == 429 or (code in (403, 503) and _QUOTA_WORDS.search(text)):
+        return BpsError(QUOTA, f"HTTP {code}")
+    if code in (401, 403):
+        return BpsError(BAD_KEY, f"HTTP {code}")
+    return None
+
+
 @dataclass
 class BpsClient:
     key: str
     base: str = ""
     timeout: float = DEFAULT_TIMEOUT_S
+    limits: Limits | None = None
+    run: Deadline | None = None
+    fetcher: http_client.Fetcher = field(init=False, repr=False)
 
     def __post_init__(self):
         self.base = self.base or base_url()
         if not self.key or not re.fullmatch(r"[0-9A-Za-z_-]{4,128}", self.key):
             raise BpsError(BAD_KEY, "format")
+        self.limits = self.limits or Limits.from_env(read_timeout_s=self.timeout)
+        self.fetcher = http_client.Fetcher(self.base, self.limits, secrets=(self.key,), run=self.run)
+        self.run = self.fetcher.run
 
     def table(self, domain: str, var: str, lang: str = "ind") -> dict:
         """The JSON answer for one dynamic table (status OK, data available), else BpsError."""
         url = self.base + _path(domain, var, lang) + f"key/{self.key}/"
         try:
-            body, ctype = self._get(url)
+            data = self.fetcher.get_json(url, _status_error)
         except BpsError as exc:
             raise BpsError(exc.kind, scrub(exc.detail, self.key)) from None
-        return self._decode(body, ctype)
-
-    def _get(self, url: str) -> tuple[bytes, str]:
-        req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 - http(s) base URL
-                return resp.read(MAX_BYTES + 1), resp.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as exc:
-            raise self._http_error(exc) from None
-        except (TimeoutError, socket.timeout):
-            raise BpsError(TIMEOUT, f"{self.timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                raise BpsError(TIMEOUT, f"{self.timeout:g} s") from None
-            raise BpsError(NETWORK, type(exc.reason).__name__) from None
-        except (OSError, ValueError) as exc:
-            raise BpsError(NETWORK, type(exc).__name__) from None
+        return self._decode(data)
 
     @staticmethod
-    def _http_error(exc: urllib.error.HTTPError) -> BpsError:
-        code = exc.code
-        try:
-            text = exc.read(4096).decode("utf-8", "replace")
-        except Exception:  # noqa: BLE001 - the body is only a hint
-            text = ""
-        if code == 429 or (code in (403, 503) and _QUOTA_WORDS.search(text)):
-            return BpsError(QUOTA, f"HTTP {code}")
-        if code in (401, 403):
-            return BpsError(BAD_KEY, f"HTTP {code}")
-        return BpsError(HTTP, f"HTTP {code}")
-
-    @staticmethod
-    def _decode(body: bytes, ctype: str) -> dict:
-        if len(body) > MAX_BYTES:
-            raise BpsError(MALFORMED, "too large")
-        try:
-            data = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            kind = (ctype.split(";")[0].strip() or "unknown")[:40]
-            raise BpsError(NOT_JSON, kind) from None
+    def _decode(data) -> dict:
         if not isinstance(data, dict):
             raise BpsError(NOT_JSON, "not an object")
         status = str(data.get("status", "")).upper()

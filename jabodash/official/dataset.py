@@ -1,6 +1,7 @@
-"""A refresh kept like a saved upload (jabodash.store.shelf), never written into data/.
+"""A refresh kept in the workspace as what it is, a dataset of kind "bps_refresh" (registered with
+jabodash.store.kinds when this module is imported), never written into data/.
 
-The workspace folder holds ``original_bps_refresh.json`` (the records with their sources, no key),
+The workspace folder (jabodash.store.shelf) holds ``original_bps_refresh.json`` (the records with their sources, no key),
 ``cleaned.parquet`` (one row per figure with the built-in indicator id, plus its source columns)
 and ``meta.json`` with ``kind = "bps_refresh"``, ``grade = "official"`` and ``official``:
 ``{"precedence": bool, "origin", "tables", "retrieved_at"}``. jabodash.store.overlay lays the
@@ -15,9 +16,8 @@ import json
 
 import pandas as pd
 
-from jabodash.ingest import IngestResult
 from jabodash.official.fetch import ORIGIN, Refresh
-from jabodash.store import shelf
+from jabodash.store import kinds, shelf
 
 KIND = "bps_refresh"
 GRADE = "official"
@@ -49,18 +49,19 @@ def _meta(refresh: Refresh, precedence: bool, title: str | None) -> dict:
                          "tables": refresh.tables}}
 
 
+def _fields(body: bytes) -> dict:
+    """How the refresh was read, for meta.json: the original's digest, one long kab/kota table."""
+    return {"sha256": hashlib.sha256(body).hexdigest(), "layout": "long", "level": "kabkota"}
+
+
 def save(refresh: Refresh, precedence: bool = False, title: str | None = None, dataset_id: str | None = None) -> str:
     """Store the refresh in the workspace; returns the dataset id."""
     if not refresh.records:
         raise shelf.WorkspaceError("not_usable")
     body = json.dumps({"schema": "jabodash.refresh/1", "records": refresh.records, "tables": refresh.tables},
                       ensure_ascii=False, indent=1).encode("utf-8")
-    records = _records(refresh)
-    result = IngestResult(filename=FILENAME, size_bytes=len(body), sha256=hashlib.sha256(body).hexdigest(),
-                          file_type="json", layout="long", level="kabkota", rows_read=len(records),
-                          rows_used=len(records), records=records)
-    return shelf.save_dataset(result, body, FILENAME, meta=_meta(refresh, precedence, title),
-                                  dataset_id=dataset_id, records=records)
+    return shelf.save_records(_records(refresh), body, FILENAME, _meta(refresh, precedence, title), _fields(body),
+                              dataset_id=dataset_id)
 
 
 def set_precedence(dataset_id: str, precedence: bool) -> str:
@@ -69,11 +70,8 @@ def set_precedence(dataset_id: str, precedence: bool) -> str:
     if not is_refresh(ds.meta):
         raise shelf.WorkspaceError("not_usable")
     _, body = shelf.original_bytes(dataset_id)
-    result = IngestResult(filename=FILENAME, size_bytes=len(body), sha256=hashlib.sha256(body).hexdigest(),
-                          file_type="json", layout="long", level="kabkota", rows_read=len(ds.records),
-                          rows_used=len(ds.records), records=ds.records)
     meta = {**ds.meta, "official": {**(ds.meta.get("official") or {}), "precedence": bool(precedence)}}
-    return shelf.save_dataset(result, body, FILENAME, meta=meta, dataset_id=dataset_id, records=ds.records)
+    return shelf.save_records(ds.records, body, FILENAME, meta, _fields(body), dataset_id=dataset_id)
 
 
 def saved_refreshes() -> list[dict]:
@@ -98,3 +96,11 @@ def observations(dataset_id: str, meta: dict, records: pd.DataFrame) -> pd.DataF
         "dataset_id": dataset_id,
         "note": ("BPS WebAPI var " + var + ", domain " + domain).to_numpy(),
         "precedence": precedence})
+
+
+def _frames(dataset_id: str, meta: dict, records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return observations(dataset_id, meta, records), pd.DataFrame(columns=shelf.IND_COLUMNS)
+
+
+# Figures under built-in indicator ids, layered over the built-in ones (jabodash.store.overlay).
+KIND_SPEC = kinds.register(kinds.Kind(KIND, "official", _frames))

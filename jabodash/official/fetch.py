@@ -16,9 +16,10 @@ import pandas as pd
 
 from jabodash.core.catalog import load_catalog
 from jabodash.geo.regions import RegionMatcher
+from jabodash.official import checks
 from jabodash.official import client as client_mod
 from jabodash.official.parse import TableError, read_table
-from jabodash.official.recipes import Recipe
+from jabodash.official.recipes import Recipe, indicators
 
 SCHEMA = "jabodash.refresh/1"
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -36,6 +37,7 @@ class Refresh:
     changes: dict = field(default_factory=lambda: {"new": [], "changed": [], "same": 0})
     bad_key: bool = False
     started_at: str = ""
+    limits: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -50,7 +52,7 @@ class Refresh:
     def to_json(self, saved: str | None = None) -> dict:
         return {"schema": SCHEMA, "ok": self.ok, "records": self.records,
                 "changes": {**self.changes, "conflicts": self.conflicts}, "errors": self.errors,
-                "tables": self.tables, "saved": saved}
+                "tables": self.tables, "limits": self.limits, "saved": saved}
 
     def frame(self) -> pd.DataFrame:
         """The records as rows (source fields flattened)."""
@@ -71,11 +73,13 @@ def _error(recipe: Recipe, kind: str, detail: str = "") -> dict:
 
 
 def run(recipes: list[Recipe], key: str | None, base: str | None = None, timeout: float | None = None,
-        progress: Progress | None = None, matcher: RegionMatcher | None = None) -> Refresh:
+        progress: Progress | None = None, matcher: RegionMatcher | None = None,
+        limits: client_mod.Limits | None = None) -> Refresh:
     """Read every recipe's table (see the module docstring)."""
-    out = Refresh(started_at=_now())
+    limits = limits or client_mod.Limits.from_env(read_timeout_s=timeout)
+    out = Refresh(started_at=_now(), limits=limits.said())
     try:
-        client = client_mod.BpsClient(key or "", base or "", timeout or client_mod.DEFAULT_TIMEOUT_S)
+        client = client_mod.BpsClient(key or "", base or "", limits.read_timeout_s, limits=limits)
     except client_mod.BpsError:
         out.bad_key = True
         out.errors.append({"indicator": None, "domain": None, "var": None, "kind": client_mod.BAD_KEY,
@@ -88,6 +92,9 @@ def run(recipes: list[Recipe], key: str | None, base: str | None = None, timeout
             progress(i, len(recipes), recipe)
         if recipe.indicator not in catalog or catalog[recipe.indicator].kind != "observed":
             out.errors.append(_error(recipe, "unknown_indicator"))
+            continue
+        if client.run.expired:
+            out.errors.append(_error(recipe, client_mod.DEADLINE, f"run {limits.run_deadline_s:g} s"))
             continue
         if not _one(client, recipe, matcher, out, merged, key):
             break
@@ -116,7 +123,9 @@ def _one(client, recipe: Recipe, matcher, out: Refresh, merged: dict, key: str) 
                        "title": table.title, "unit": table.unit, "url": url, "retrieved_at": retrieved,
                        "figures": len(table.figures), "outside_dropped": len(table.outside),
                        "gaps": table.gaps, "text_gaps": table.text_gaps[:20],
-                       "label_mismatches": table.label_mismatches, "skipped_years": table.skipped_years})
+                       "label_mismatches": table.label_mismatches, "skipped_years": table.skipped_years,
+                       "refused": table.refused, "regions": table.regions(),
+                       "unit_flag": checks.unit_flag(recipe, table.unit)})
     for fig in table.figures:
         _merge(merged, out, recipe, fig, source)
     return True
@@ -155,6 +164,7 @@ def compare(refresh: Refresh, builtin: pd.DataFrame) -> dict:
             changes["same"] += 1
         else:
             changes["changed"].append({**row, "old_value": found[0], "old_source": found[1]})
+    checks.flag_changes(refresh, changes, builtin)
     refresh.changes = changes
     return changes
 
@@ -162,3 +172,12 @@ def compare(refresh: Refresh, builtin: pd.DataFrame) -> dict:
 def builtin_figures(store, indicators: list[str]) -> pd.DataFrame:
     """The built-in observed figures of ``indicators`` with their source (queries/official_builtin.sql)."""
     return store.query("official_builtin", indicators=list(indicators))
+
+
+def refresh(store, chosen: list[Recipe], key: str | None, progress: Callable | None = None) -> Refresh:
+    """A refresh's steps, written once for the command line and the Data & metode page: every chosen
+    recipe's table read (:func:`run`), then the figures compared with the built-in ones."""
+    out = run(chosen, key, progress=progress)
+    if out.records:
+        compare(out, builtin_figures(store, indicators(chosen)))
+    return out

@@ -10,6 +10,9 @@
   concatenated as text, as BPS's clients read it; the length varies, so keys are built, never
   split). A missing key is a gap (a partial table), never a zero. Values given as text are read
   with a decimal comma or point ("82,53", "1.234,5"); "-", "…", "..." and the like are gaps.
+* A value outside the indicator's valid range (data/indicator_ranges.toml: a rate 0-100, a count
+  > 0) is refused per cell and listed in ``refused`` with the reason; the table's other cells are
+  kept. ("1e308", -5000 or "1.234.567,8" for a poverty rate never reach a page.)
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from jabodash.core.catalog import ValidRange, valid_range
 from jabodash.geo.regions import RegionMatcher
 from jabodash.official.recipes import Recipe
 
@@ -45,6 +49,11 @@ class TableResult:
     text_gaps: list[str] = field(default_factory=list)   # values like "-" or "…" read as gaps
     label_mismatches: list[dict] = field(default_factory=list)
     skipped_years: list[str] = field(default_factory=list)
+    refused: list[dict] = field(default_factory=list)    # region_code, year, raw, reason, params
+
+    def regions(self) -> int:
+        """How many of the 15 regions have at least one figure."""
+        return len({f["region_code"] for f in self.figures})
 
 
 def number(value) -> float | None:
@@ -119,13 +128,14 @@ def read_table(payload: dict, recipe: Recipe, matcher: RegionMatcher) -> TableRe
     turtahun = _pick(_items(payload, "turtahun"), recipe.turtahun, _ANNUAL, "turtahun")
     result = TableResult(title=title, unit=unit)
     years = _years(tahun, result)
+    rng = valid_range(recipe.indicator)
     for row in vervar:
         code = _region(row, matcher, result)
         if code is None:
             continue
         for tval, year in years:
             key = f"{_val(row)}{var}{_val(turvar)}{tval}{_val(turtahun)}"
-            _cell(content.get(key), code, year, row, result)
+            _cell(content.get(key), code, year, row, result, rng)
     return result
 
 
@@ -153,7 +163,7 @@ def _region(row: dict, matcher: RegionMatcher, result: TableResult) -> str | Non
     return match.code
 
 
-def _cell(raw, code: str, year: int, row: dict, result: TableResult) -> None:
+def _cell(raw, code: str, year: int, row: dict, result: TableResult, rng: ValidRange) -> None:
     if raw is None:
         result.gaps += 1
         return
@@ -164,6 +174,11 @@ def _cell(raw, code: str, year: int, row: dict, result: TableResult) -> None:
     if value is None:
         result.gaps += 1
         result.text_gaps.append(str(raw)[:20])
+        return
+    impossible = rng.check(value)
+    if impossible is not None:
+        result.refused.append({"region_code": code, "year": year, "raw": str(raw)[:30], "value": value,
+                               "reason": impossible[0], "params": impossible[1]})
         return
     result.figures.append({"region_code": code, "year": year, "value": value,
                            "label": str(row.get("label", ""))[:120]})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jabodash.core import plausibility
 from jabodash.core.catalog import load_catalog
 from jabodash.core.i18n import t
 from jabodash.geo.regions import RegionMatcher
@@ -38,28 +39,64 @@ def error_text(err: dict, lang: str) -> str:
 
 
 def table_line(table: dict, lang: str) -> str:
-    return t("data.refresh.table_line", lang, title=table["title"], var=table["var"], domain=table["domain"],
+    line = t("data.refresh.table_line", lang, title=table["title"], var=table["var"], domain=table["domain"],
              figures=table["figures"], outside=table["outside_dropped"], gaps=table["gaps"])
+    extra = [plausibility.coverage_text(int(table.get("regions") or 0), lang)]
+    if table.get("refused"):
+        extra.append(t("plausibility.refused_count", lang, n=len(table["refused"])))
+    if table.get("unit_flag"):
+        extra.append(plausibility.text(table["unit_flag"], lang))
+    return f"{line}; " + "; ".join(extra)
+
+
+def limits_line(refresh, lang: str) -> str:
+    """The limits the refresh ran under, in words (the report states its deadlines)."""
+    lim = refresh.limits or {}
+    if not lim:
+        return ""
+    def num(value) -> str:
+        return f"{float(value or 0):g}"
+    return t("plausibility.limits", lang, table=num(lim.get("table_deadline_s")), run=num(lim.get("run_deadline_s")),
+             read=num(lim.get("read_timeout_s")), mb=num(round(float(lim.get("max_bytes", 0)) / 1048576, 1)),
+             depth=lim.get("max_depth"), retries=lim.get("retries"))
 
 
 def change_rows(refresh, lang: str) -> list[dict]:
     """One row per new, changed or conflicting figure."""
     col = {k: t(f"data.refresh.col.{k}", lang) for k in
-           ("change", "indicator", "region", "year", "old", "new", "old_source", "new_source")}
+           ("change", "indicator", "region", "year", "old", "new", "check", "old_source", "new_source")}
     rows = []
     for kind, items in (("changed", refresh.changes.get("changed", [])), ("new", refresh.changes.get("new", []))):
         for item in items:
             rows.append({col["change"]: t(f"data.refresh.change.{kind}", lang), col["indicator"]: _indicator(item["indicator"], lang),
                          col["region"]: _region(item["region_code"], lang), col["year"]: item["year"],
                          col["old"]: item.get("old_value"), col["new"]: item["new_value"],
+                         col["check"]: plausibility.texts(item.get("flags"), lang),
                          col["old_source"]: item.get("old_source") or "",
                          col["new_source"]: source_text(item["new_source"])})
     for item in refresh.conflicts:
         rows.append({col["change"]: t("data.refresh.change.conflict", lang), col["indicator"]: _indicator(item["indicator"], lang),
                      col["region"]: _region(item["region_code"], lang), col["year"]: item["year"],
-                     col["old"]: item["other_value"], col["new"]: item["kept_value"],
+                     col["old"]: item["other_value"], col["new"]: item["kept_value"], col["check"]: "",
                      col["old_source"]: source_text(item["other_source"]),
                      col["new_source"]: source_text(item["kept_source"])})
+    rows += _refused_rows(refresh, col, lang)
+    return rows
+
+
+def _refused_rows(refresh, col: dict, lang: str) -> list[dict]:
+    """One row per cell refused for an impossible value: the raw text and the reason beside it."""
+    rows = []
+    for table in refresh.tables:
+        source = f"BPS: {table['title']} (var {table['var']}, domain {table['domain']})"
+        for cell in table.get("refused") or []:
+            rows.append({col["change"]: t("data.refresh.change.refused", lang),
+                         col["indicator"]: _indicator(table["indicator"], lang),
+                         col["region"]: _region(cell["region_code"], lang), col["year"]: cell["year"],
+                         col["old"]: None, col["new"]: cell["value"],
+                         col["check"]: t("plausibility.refused", lang, raw=cell["raw"],
+                                         reason=plausibility.text(cell, lang)), col["old_source"]: "",
+                         col["new_source"]: source})
     return rows
 
 

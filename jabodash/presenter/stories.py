@@ -11,8 +11,8 @@ A story file (``data/stories/<name>.toml`` for the shipped ones, or a file a pre
     note = "Kab. Bogor ..."           # optional, plain text (never rendered as Markdown/HTML)
     title_en = "..."                  # optional English title / note
     note_en = "..."
-    kind = "ranking"                  # ranking | trend | map (default ranking)
-    indicator = "population_census"
+    kind = "ranking"                  # ranking | trend | map | cooperation (default ranking)
+    indicator = "population_census"   # not needed by kind "cooperation" (the agreements network)
     year = 2020                       # optional: the latest year with data when left out
     region_set = "agglomeration"      # the other view keys are those of the URL (jabodash.core.state)
     regions = ["3203"]                # highlighted regions
@@ -43,7 +43,7 @@ MAX_BYTES = 64 * 1024
 MAX_STEPS = 40
 MAX_TITLE = 120
 MAX_NOTE = 600
-KINDS = ("ranking", "trend", "map")
+KINDS = ("ranking", "trend", "map", "cooperation", "targets")   # "targets": made by jabodash.features.sasaran (views.MAKERS)
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 # keys of a step's view, in the order they are written back
@@ -177,6 +177,8 @@ def _view(raw: dict, n: int, indicators: set[str] | None,
             if value not in allowed:
                 raise StoryError("bad_choice", field=key, value=_short(value), allowed=", ".join(allowed), **where)
             view[key] = value
+    if raw.get("kind") == "cooperation" and "indicator" not in raw:
+        return view   # the cooperation network (jabodash.store.cooperation) needs no indicator
     if "indicator" not in raw:
         raise StoryError("missing_key", field="indicator", **where)
     indicator = raw["indicator"]
@@ -187,7 +189,7 @@ def _view(raw: dict, n: int, indicators: set[str] | None,
         year = raw["year"]
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
             raise StoryError("bad_year", value=_short(year), **where)
-        if years_of is not None and view.get("kind", "ranking") != "trend":
+        if years_of is not None and view.get("kind", "ranking") not in ("trend", "targets"):
             years = sorted(int(y) for y in years_of(indicator))
             if year not in years:
                 shown = ", ".join(str(y) for y in years[-8:]) or "-"

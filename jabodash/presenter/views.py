@@ -1,7 +1,7 @@
 """One view -> one figure: the figure of a ViewState, presenter styling and shareable links.
 
 * :func:`figure_for` turns a view (a :class:`~jabodash.core.state.ViewState` and a kind: "ranking",
-  "trend" or "map") into its Plotly figure and the data behind it. Pages, the presenter page,
+  "trend", "map" or "cooperation", the network of the agreements register) into its Plotly figure and the data behind it. Pages, the presenter page,
   the story export and the tests all go through it, so a story step, a shared link and an
   exported image of the same view are the same figure.
 * :func:`presentify` restyles a figure for a projector: 1920x1080 (or a chosen size), fonts of
@@ -21,14 +21,27 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from jabodash import charts
+from jabodash.charts import kerjasama as kerjasama_charts
 from jabodash.charts import peta
 from jabodash.core import palette
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import t
 from jabodash.geo import boundaries, classify
+from jabodash.store import cooperation
 from jabodash.store.datasource import DataSource
 
-KINDS = ("ranking", "trend", "map")
+KINDS = ("ranking", "trend", "map", "cooperation")
+# Kinds made by a package above this one (a lower layer never imports a higher one): the feature
+# registers its maker, e.g. jabodash.features.sasaran -> "targets" (the status of the targets of
+# the view's indicator). maker(state, source, lang, presenter, width, height) -> (figure, data); with
+# ``presenter`` the maker applies :func:`presentify` itself (it knows what its layout needs beyond it).
+MAKERS: dict = {}
+
+
+def register_kind(kind: str, maker) -> None:
+    MAKERS[kind] = maker
+
+
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 SCREEN_HEIGHT = 900          # the figure on the presenter page (fills a 1080 px high screen)
 
@@ -102,9 +115,13 @@ def figure_for(state: state_mod.ViewState, store, lang: str | None = None, prese
     A missing year means the latest year with data. ``presenter`` applies :func:`presentify`
     at ``width`` x ``height`` (``width=None``: as wide as the page, for the screen)."""
     lang = lang or state.lang
+    src = source_of(store)
+    if kind in MAKERS:
+        return MAKERS[kind](state, src, lang, presenter, width, height)
     if kind not in KINDS:
         kind = "ranking"
-    src = source_of(store)
+    if kind == "cooperation":
+        return _cooperation_figure(state, src, lang, presenter, width, height)
     try:
         ind = src.indicator(state.indicator)
     except KeyError:
@@ -132,6 +149,21 @@ def figure_for(state: state_mod.ViewState, store, lang: str | None = None, prese
     if presenter:
         fig = presentify(fig, width=width, height=height, high_contrast=state.palette == "high_contrast")
     return fig, data
+
+
+def _cooperation_figure(state, src, lang: str, presenter: bool, width, height):
+    """The network of the cooperation register (built-in and saved agreements) between the regions of
+    the view's set, and the register's rows behind it."""
+    frame = cooperation.register()
+    fig, _, _ = kerjasama_charts.register_network(frame, src.regions(state.region_set), lang)
+    if presenter:
+        fig = presentify(fig, width=width, height=height, high_contrast=state.palette == "high_contrast")
+        k = 1.0 if width is None else max(0.5, min(width / EXPORT_WIDTH, height / EXPORT_HEIGHT))
+        for trace in fig.data:   # the node labels: at least the text size of every other label
+            if trace.mode == "markers+text":
+                trace.textfont.size = round(TEXT_PX * k * 0.8)
+                trace.marker.size = [size * 1.9 for size in trace.marker.size]
+    return fig, frame
 
 
 def _map_figure(state, src, ind, year: int, lang: str, presenter: bool, width, height):

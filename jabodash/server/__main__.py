@@ -15,12 +15,29 @@ from jabodash.server.warmup import Warmup
 FIXED_FLAGS = ["--runner.postScriptGC", "false"]
 
 
+def tidy_workspace() -> int:
+    """Remove what killed saves left in the shared workspace (stale ``.tmp-``/``.trash-``
+    folders, see jabodash.store.shelf.cleanup_temp) when the process starts, as the README
+    says: a worker started again after a kill does it before its first page. Not in a read-only
+    workspace; a workspace that cannot be read is the pages' concern, not the start's."""
+    from jabodash.core.paths import workspace_dir
+    from jabodash.store import access, shelf
+    root = workspace_dir() / "datasets"
+    if access.read_only() or not root.is_dir():
+        return 0
+    try:
+        return shelf.cleanup_temp(root=root)
+    except OSError:
+        return 0
+
+
 def main(argv: list[str]) -> None:
     try:
         allowed_hosts()  # a bad JABODASH_ALLOWED_HOSTS or JABODASH_GC_INTERVAL stops here, before the start
         gcpolicy.interval_from()
     except ValueError as exc:
         raise SystemExit(f"jabodash.server: {exc}") from None
+    tidy_workspace()
     install(Warmup)
     from streamlit.web import cli
     cli.main(args=["run", str(ROOT / "app.py"), *argv, *FIXED_FLAGS], prog_name="streamlit")

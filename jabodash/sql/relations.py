@@ -7,7 +7,6 @@ connection (see :mod:`jabodash.sql.engine`), under a safe name: ``upload_<file n
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from typing import TYPE_CHECKING, Iterable
 
@@ -37,35 +36,17 @@ def table_name(text: str, prefix: str = "upload", taken: Iterable[str] = ()) -> 
     return name
 
 
-_SAVED: dict = {}   # {"listing": shelf.listing_signature(), "datasets": what saved_datasets gave, "damaged": [...]}
-_SAVED_LOCK = threading.Lock()
-
-
 def saved_datasets() -> dict[str, tuple[pd.DataFrame, str]]:
-    """The saved datasets of the workspace as {"saved_<id>": (records, title)}; damaged ones skipped.
-    Read again only when the workspace listing changes (a sandbox of every new session asks; the
-    frames are shared by the sandboxes: never mutated)."""
-    # Imported here, not at the top: the workspace loads pandas and jabodash.ingest, which the worker
+    """The saved datasets of the workspace as {"saved_<id>": (records, title)}, read by the store's
+    one reader of saved datasets (jabodash.store.kinds.saved: again only when the workspace listing
+    changes; a damaged dataset is skipped and noted). The frames are shared: never mutated."""
+    # Imported here, not at the top: the store loads pandas and jabodash.ingest, which the worker
     # process (it imports this package) never needs; at the top they would add about 1.2 s and 53 MB to
     # every worker start (measured: `import jabodash.sql` 0.96 s / 85 MB, with the store 2.2 s / 139 MB).
-    from jabodash.store import shelf
-    try:
-        listing = shelf.listing_signature()
-    except OSError:
-        listing = None   # unreadable: read (as empty) every time
-    with _SAVED_LOCK:
-        if listing is not None and _SAVED.get("listing") == listing:
-            for exc in _SAVED["damaged"]:   # said again, as a fresh read would (each command says it once)
-                shelf.note_damaged(exc)
-            return dict(_SAVED["datasets"])
+    from jabodash.store import kinds
     out: dict[str, tuple[pd.DataFrame, str]] = {}
-    damaged: list = []
-    for _meta, ds in shelf.readable_datasets(damaged):
-        name = table_name(ds.id, prefix="saved", taken=out)
-        out[name] = (ds.records, ds.title)
-    if listing is not None:
-        with _SAVED_LOCK:
-            _SAVED.update(listing=listing, datasets=dict(out), damaged=damaged)
+    for item in kinds.saved():
+        out[table_name(item.dataset.id, prefix="saved", taken=out)] = (item.dataset.records, item.dataset.title)
     return out
 
 

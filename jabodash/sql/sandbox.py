@@ -40,7 +40,6 @@ from jabodash.sql.settings import (
     settings_from_env,
 )
 from jabodash.sql.worker import (
-    _WORKER_GRACE_S,
     _WORKER_START_S,
     WorkersBusy,
     _from_ipc,
@@ -93,6 +92,12 @@ def default_isolation() -> str:
     return "process" if os.name == "posix" and sys.platform != "emscripten" else "thread"
 
 
+def stop_margin(timeout: float) -> float:
+    """How long before the time limit DuckDB is told to stop (a tenth of the limit, 0.2 to 1 s): the
+    worker is killed at the limit itself when DuckDB did not stop."""
+    return min(1.0, max(0.2, 0.1 * float(timeout)), 0.5 * float(timeout))
+
+
 class Sandbox:
     """One session's SQL console over the data and the session's uploads.
 
@@ -103,7 +108,9 @@ class Sandbox:
     ``isolation="process"`` (default on Linux/macOS) runs DuckDB in a worker process of its own: its
     address space is capped (memory limit + result allowance) so even an allocation DuckDB's memory
     limit does not see fails as an out-of-memory error, and a query that does not stop at the time
-    limit is ended by killing the worker (a new one starts, with the uploads, on the next query).
+    limit is ended by killing the worker at the limit (a new one starts, with the uploads, on the next
+    query); DuckDB itself is told to stop :func:`stop_margin` earlier, so that an interruptible query
+    still answers with its own timeout.
     ``isolation="thread"`` runs DuckDB in this process (same checks and DuckDB limits, no hard cap).
     ``owner`` names the browser session (its worker ends when the session ends, see
     :func:`jabodash.sql.worker.set_session_probe`).
@@ -297,10 +304,13 @@ class Sandbox:
         started = time.perf_counter()
         with self._lock:
             try:
+                # DuckDB is told to stop a margin before the limit, and the worker is killed at the
+                # limit itself: a query DuckDB cannot interrupt (one huge string built inside one
+                # function call) ends within the limit, not the limit plus a grace period.
                 reply, blobs = self._worker.request(
-                    {"op": "run", "sql": sql, "timeout_s": timeout, "download_cap": download_cap, "check": check,
-                     "spool": spool, "keep_rows": self.display_rows},
-                    timeout_s=timeout + _WORKER_GRACE_S)
+                    {"op": "run", "sql": sql, "timeout_s": timeout - stop_margin(timeout),
+                     "download_cap": download_cap, "check": check, "spool": spool, "keep_rows": self.display_rows},
+                    timeout_s=timeout)
             except (TimeoutError, _WorkerDied) as exc:
                 self._restart_quietly()
                 return self._lost_worker(sql, timeout, started, timed_out=isinstance(exc, TimeoutError))
@@ -319,6 +329,8 @@ class Sandbox:
                         spool=str(reply.get("spool") or ""))
         if reply.get("error"):
             result.error = SqlProblem(**reply["error"])
+            if result.error.kind == "timeout":     # stopped by DuckDB at the margin: say the limit
+                result.error.params["seconds"] = number(timeout, 0 if float(timeout).is_integer() else 1)
         elif blobs:
             result.table = _from_ipc(blobs[0])
         return result

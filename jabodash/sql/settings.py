@@ -34,7 +34,7 @@ DEFAULT_WORKER_IDLE_S = 300.0
 BATCH_ROWS = 8192
 
 # The built-in relations, in the order the schema browser lists them.
-BUILTIN_TABLES = ("region", "region_alias", "indicator", "observation", "flow", "dataset", "grade_scale")
+BUILTIN_TABLES = ("region", "region_alias", "indicator", "observation", "flow", "dataset", "grade_scale", "target")
 BUILTIN_VIEWS = ("population_best", "derived_density", "derived_growth", "derived_per_100k", "derived_all",
                  "observation_all", "observation_grade")
 

@@ -12,9 +12,10 @@ the time limit counts from the moment the app sent it (``started``, the shared m
 and covers execution, fetching and the conversion to the reply (a result converted after the limit
 is a timeout); the rows read stay within the result budget (a quarter of the memory limit at most,
 see :mod:`jabodash.sql.engine`) and are written to the pipe from one Arrow buffer, never copied
-again. A query that has not answered at the time limit plus a grace period (counted from the same
-start, the reply's transfer included) is ended by killing the worker; a new one starts at once with
-the session's uploads. ``isolation="thread"`` (non-POSIX systems, or JABODASH_SQL_ISOLATION=thread) runs
+again. A query that has not answered at the time limit (counted from the same start, the reply's
+transfer included; DuckDB itself is told to stop a margin earlier, see
+:func:`jabodash.sql.sandbox.stop_margin`) is ended by killing the worker; a new one starts at once
+with the session's uploads. ``isolation="thread"`` (non-POSIX systems, or JABODASH_SQL_ISOLATION=thread) runs
 the same engine in the app's process, with every check and DuckDB limit but without the hard cap.
 
 :func:`worker_main` is the worker's side, :class:`_WorkerClient` the app's side.

@@ -17,9 +17,13 @@
   built-in and uploaded indicators); query() is query_with the empty bundle. Every query that
   reads figures has the parameter ``$official_only`` (default false; see fit_official_only).
 
-The package: this module (build, Store), ``aggregate`` (metro values), ``overlay`` (uploads as
-relations beside the built-in tables), ``datasource`` (indicator reads for pages and exports),
-``shelf`` (saved datasets), ``access`` (who may change them), ``integrity`` (the database file's manifest).
+The package: this module (build, Store), ``aggregate`` (metro values), ``headline`` (which IPM series
+a headline shows), ``overlay`` (saved datasets and a session's uploads as relations beside the
+built-in tables), ``datasource`` (the one reader of figures for pages and exports), ``kinds`` (dataset
+kinds, registered by the packages that save them, and the one reader of the saved datasets),
+``shelf`` (saved datasets on disk), ``access`` (who may change them), ``save_notes`` (what a save
+tells its saver, e.g. another dataset of the same title), ``integrity`` (the database
+file's manifest). Nothing here imports a package above the store.
 """
 from __future__ import annotations
 
@@ -39,10 +43,11 @@ import pandas as pd
 
 from jabodash.core.catalog import CATALOG_FILE, catalog_frame
 from jabodash.core.paths import DATA_DIR, QUERIES_DIR, cache_dir
-from jabodash.store import integrity, overlay
+from jabodash.store import integrity, overlay, plan_targets
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
-DATA_FILES = ("regions.csv", "region_aliases.csv", "indicators.toml", "observations.csv", "flows.csv", "datasets.csv")
+DATA_FILES = ("regions.csv", "region_aliases.csv", "indicators.toml", "observations.csv", "flows.csv", "datasets.csv",
+              "targets.csv")
 _QUERY_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
 _BUILD_LOCK = threading.Lock()
 _SOUND: dict[str, tuple] = {}   # database path -> stat_key of it and its manifest when last found sound
@@ -91,7 +96,7 @@ def _read_sources() -> dict[str, pd.DataFrame]:
         "grade_reason": "each derived figure takes the weakest grade of its inputs"}])
     datasets = pd.concat([datasets, derived], ignore_index=True)
     return {"region": regions, "region_alias": aliases, "indicator": catalog_frame(CATALOG_FILE),
-            "observation": obs, "flow": flows, "dataset": datasets}
+            "observation": obs, "flow": flows, "dataset": datasets, "target": plan_targets.builtin()}
 
 
 def _rows_digests(obs: pd.DataFrame, flows: pd.DataFrame) -> dict[str, str]:
@@ -118,7 +123,7 @@ def build_database(path: Path, fingerprint_: str | None = None) -> Path:
                 con.register(f"_src_{table}", frame)
             for sql_file in sorted(SCHEMA_DIR.glob("*.sql")):
                 con.execute(sql_file.read_text(encoding="utf-8"))
-            for table in ("region", "region_alias", "indicator", "observation", "flow", "dataset"):
+            for table in ("region", "region_alias", "indicator", "observation", "flow", "dataset", "target"):
                 con.unregister(f"_src_{table}")
             con.execute("CHECKPOINT")
         finally:

@@ -60,11 +60,14 @@ def _locked(path: Path):
         os.close(fd)   # closing releases the lock
 
 
-def record(action: str, target: str, result: str = "ok", session: str = "cli") -> dict:
-    """Append one line to the audit log; returns the entry (also when it could not be written)."""
+def record(action: str, target: str, result: str = "ok", session: str = "cli", extra: dict | None = None) -> dict:
+    """Append one line to the audit log; returns the entry (also when it could not be written).
+    ``extra``: more fields of the entry (e.g. ``file`` of a ``dataset.save``), as short texts."""
     entry = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "session": str(session)[:64],
              "action": str(action)[:64], "target": str(target)[:300], "result": str(result)[:300],
              "pid": os.getpid()}
+    for key, value in (extra or {}).items():
+        entry.setdefault(str(key)[:32], str(value)[:300])
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     try:
         with _locked(audit_path()) as fd:
@@ -91,13 +94,15 @@ def entries(limit: int | None = None) -> list[dict]:
     return out
 
 
-def audited(action: str, target: str, session: str, do):
+def audited(action: str, target: str, session: str, do, extra: dict | None = None, describe=None):
     """Run ``do()`` and record the action with its result (``failed: <error type>`` when it
-    raises; the exception goes on)."""
+    raises; the exception goes on). ``describe(value)`` gives the target once it is known (a
+    saved dataset's new id: ``dataset.save`` records the id as target and the file in ``file``)."""
     try:
         value = do()
     except BaseException as exc:
-        record(action, target, f"failed: {type(exc).__name__}", session)
+        record(action, target, f"failed: {type(exc).__name__}", session, extra)
         raise
-    record(action, target, "ok", session)
+    record(action, describe(value) if describe is not None and value is not None else target, "ok", session,
+           extra)
     return value

@@ -47,7 +47,7 @@ from jabodash.core.catalog import COLUMNS, Indicator
 from jabodash.core.fmt import decimals_for
 from jabodash.core.i18n import t
 from jabodash.core.paths import QUERIES_DIR
-from jabodash.store import shelf
+from jabodash.store import kinds, shelf
 
 OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "note", "provenance"]
 OFFICIAL_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "note", "precedence"]
@@ -179,19 +179,14 @@ def build(parts: list[tuple[str, dict, pd.DataFrame, pd.DataFrame, str]]) -> Upl
 
 
 def saved_parts() -> list[tuple]:
-    """The saved workspace datasets as build() parts, newest first as listed (an unreadable
-    workspace counts as empty, a damaged dataset is skipped)."""
-    from jabodash.official import dataset as official  # not at import: it imports jabodash.ingest
+    """The saved workspace datasets as build() parts, newest first as listed, each read as its kind
+    says (jabodash.store.kinds; an unreadable workspace counts as empty, a damaged dataset or one
+    of an unknown kind is skipped)."""
     parts = []
-    for meta, ds in shelf.readable_datasets():
-        if official.is_refresh(meta):   # BPS refresh: built-in indicator ids, layered (views.sql)
-            obs = official.observations(ds.id, meta, ds.records)
-            if len(obs):
-                parts.append((ds.id, meta, obs, pd.DataFrame(columns=shelf.IND_COLUMNS), "official"))
-            continue
-        obs, inds = shelf.records_frames(ds.id, meta, ds.records)
-        if len(inds):
-            parts.append((ds.id, meta, obs, inds, "saved"))
+    for item in kinds.saved():
+        obs, inds = item.kind.frames(item.dataset.id, item.meta, item.dataset.records)
+        if len(obs) if item.kind.provenance == "official" else len(inds):
+            parts.append((item.dataset.id, item.meta, obs, inds, item.kind.provenance))
     return parts
 
 

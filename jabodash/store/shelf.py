@@ -221,16 +221,34 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
     """
     if not isinstance(result, IngestResult) or not result.ok:
         raise WorkspaceError("not_usable")
+    suggested = result.suggested or {}
+    meta = dict(meta or {})
+    for key in ("indicator", "unit", "source", "higher_is_better"):
+        if key not in meta or (key == "indicator" and not meta.get(key)):
+            if key in suggested:
+                meta[key] = suggested[key]
+    meta.setdefault("higher_is_better", True)
+    fields = {"sha256": result.sha256, "layout": result.layout, "level": result.level,
+              "points": int(len(result.points)) if result.points is not None else 0,
+              "region_mapping": dict(result.options.region_mapping or {}), "options": result.options.to_dict(),
+              "report": result.summary(lang="en")}
+    return save_records(result.records if records is None else records, original_bytes, filename, meta, fields,
+                        dataset_id=dataset_id, points=result.points)
+
+
+def save_records(records: pd.DataFrame, original_bytes: bytes, filename: str, meta: dict, fields: dict,
+                 dataset_id: str | None = None, points: pd.DataFrame | None = None) -> str:
+    """Save a dataset of any kind: its records (RECORD_COLUMNS and any more), the original bytes,
+    meta.json from ``meta`` (title, indicator, unit, higher_is_better, source, description, year,
+    and the kind's own keys: EXTRA_META) and ``fields`` (how it was read: sha256, layout, level,
+    points, region_mapping, options, report); returns its id. With ``dataset_id`` an existing
+    dataset is replaced (same id, atomically)."""
     if not isinstance(original_bytes, (bytes, bytearray, memoryview)):
         raise WorkspaceError("save_failed", detail="original bytes")
-    meta = dict(meta or {})
-    suggested = result.suggested or {}
     safe_name = safe_filename(filename)
-    indicator = _clean_text(meta.get("indicator") or suggested.get("indicator") or Path(safe_name).stem,
-                            _TEXT_LIMITS["indicator"])
+    indicator = _clean_text(meta.get("indicator") or Path(safe_name).stem, _TEXT_LIMITS["indicator"])
     title = _clean_text(meta.get("title") or indicator or safe_name, _TEXT_LIMITS["title"])
-    hib = meta.get("higher_is_better", suggested.get("higher_is_better", True))
-    records = result.records if records is None else records
+    hib = meta.get("higher_is_better")
     missing = [c for c in ("region_code", "indicator", "year", "period", "preliminary", "value")
                if c not in records.columns]
     if missing:
@@ -260,26 +278,26 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             "id": dataset_id,
             "title": title,
             "indicator": indicator,
-            "unit": _clean_text(meta.get("unit", suggested.get("unit")), _TEXT_LIMITS["unit"]),
+            "unit": _clean_text(meta.get("unit"), _TEXT_LIMITS["unit"]),
             "higher_is_better": None if hib is None else bool(hib),
-            "source": _clean_text(meta.get("source", suggested.get("source")), _TEXT_LIMITS["source"]),
+            "source": _clean_text(meta.get("source"), _TEXT_LIMITS["source"]),
             "description": _clean_text(meta.get("description"), _TEXT_LIMITS["description"]),
             "filename": safe_name,
             "original_file": f"original_{safe_name}",
             "size_bytes": len(original_bytes),
-            "sha256": result.sha256,
+            "sha256": fields.get("sha256"),
             "created_at": created,
             "updated_at": now,
-            "layout": result.layout,
-            "level": result.level,
+            "layout": fields.get("layout"),
+            "level": fields.get("level"),
             "rows": int(len(records)),
-            "points": int(len(result.points)) if result.points is not None else 0,
+            "points": int(fields.get("points") or 0),
             "year": year,
             "indicators": sorted(distinct_texts(records["indicator"]))[:1000],
             "years": [int(y) for y in np.unique(records["year"].dropna().to_numpy(dtype="int64"))],
-            "region_mapping": dict(result.options.region_mapping or {}),
-            "options": result.options.to_dict(),
-            "report": result.summary(lang="en"),
+            "region_mapping": fields.get("region_mapping") or {},
+            "options": fields.get("options") or {},
+            "report": fields.get("report") or {},
             **{k: meta[k] for k in EXTRA_META if meta.get(k) is not None},
         }
         tmp = root / shared_fs.scratch_name(".tmp-", dataset_id)
@@ -287,8 +305,8 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
             tmp.mkdir()
             (tmp / record["original_file"]).write_bytes(bytes(original_bytes))
             _write_parquet(records, tmp / RECORDS_FILE)
-            if result.points is not None:
-                _write_parquet(result.points, tmp / POINTS_FILE)
+            if points is not None:
+                _write_parquet(points, tmp / POINTS_FILE)
             atomic_write_bytes(tmp / META_FILE, _json_bytes(record))
             _fsync_dir(tmp)
             if replacing:
@@ -527,9 +545,17 @@ def reingest(dataset_id: str, options: IngestOptions | None = None, matcher=None
     return read_upload(data, name, options=opts, matcher=matcher)
 
 
+UPLOAD_PREFIX = "upload."
+
+
 def indicator_id(dataset_id: str, indicator: str) -> str:
     """The id under which an uploaded indicator joins the built-in ones: upload.<dataset>.<slug>."""
-    return f"upload.{dataset_id}.{_slug(indicator, 60)}"
+    return f"{UPLOAD_PREFIX}{dataset_id}.{_slug(indicator, 60)}"
+
+
+def is_uploaded(indicator_id) -> bool:
+    """True for the id of an uploaded indicator (saved or of a session)."""
+    return isinstance(indicator_id, str) and indicator_id.startswith(UPLOAD_PREFIX)
 
 
 OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "preliminary", "period"]

@@ -54,7 +54,7 @@ def _compared(src, state, names, catalog, chosen: list[str], indicators: list[st
     mine = bandingkan.for_regions(data, chosen)
     prof = bandingkan.profile(data, chosen, indicators, names, catalog)
     used_rows = bandingkan.rows_used(data, prof)
-    return dict(mine=mine, mine_lines=widgets.source_lines(mine, lang), used_lines=widgets.source_lines(used_rows, lang),
+    return dict(prof=prof, mine=mine, mine_lines=widgets.source_lines(mine, lang), used_lines=widgets.source_lines(used_rows, lang),
                 multiples=small_multiples(mine, chosen, names, indicators, lang, catalog),
                 profile=profile_chart(prof, chosen, lang, used_rows, catalog),
                 ranks=rank_heatmap(prof, chosen, lang, used_rows, catalog),
@@ -67,15 +67,18 @@ def comparison(state, src, names, catalog, chosen, indicators) -> None:
         "bandingkan.compared", lambda _rs, _lg, c, i: _compared(src, state, names, catalog, list(c), list(i)),
         state.region_set, lang, tuple(chosen), tuple(indicators))
     st.subheader(t("bandingkan.section.multiples", lang))
-    st.plotly_chart(part["multiples"], key="cmp_multiples", config=charts.png_config("jabodash_compare_trends"))
+    widgets.chart_or_empty(part["multiples"], part["mine"], t("bandingkan.section.multiples", lang), lang,
+                           key="cmp_multiples", config=charts.png_config("jabodash_compare_trends"))
     widgets.sources_list(part["mine_lines"], lang)
     widgets.csv_download(part["mine"], "jabodash_compare_series.csv", lang, key="dl_cmp_series")
 
     st.subheader(t("bandingkan.section.profile", lang))
     st.caption(t("bandingkan.profile_note", lang))
-    st.plotly_chart(part["profile"], key="cmp_profile", config=charts.png_config("jabodash_compare_profile"))
+    widgets.chart_or_empty(part["profile"], part["prof"], t("bandingkan.section.profile", lang), lang,
+                           key="cmp_profile", config=charts.png_config("jabodash_compare_profile"))
     st.subheader(t("bandingkan.section.ranks", lang))
-    st.plotly_chart(part["ranks"], key="cmp_ranks", config=charts.png_config("jabodash_compare_ranks"))
+    widgets.chart_or_empty(part["ranks"], part["prof"], t("bandingkan.section.ranks", lang), lang,
+                           key="cmp_ranks", config=charts.png_config("jabodash_compare_ranks"))
     widgets.sources_list(part["used_lines"], lang)
 
     st.subheader(t("bandingkan.section.table", lang))

@@ -33,6 +33,7 @@ def render(state) -> None:
     else:
         state = indicator_detail(state, src, options)
         coverage(state, src, options)
+    core_coverage(state, src)   # core set x regions: latest year and grade (issue 23)
     boundaries_section(lang)
     with st.expander(t("data.section.datasets", lang)):
         datasets = src.query("datasets")
@@ -40,6 +41,7 @@ def render(state) -> None:
         st.dataframe(data.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
                      column_config={t("data.col.link", lang): st.column_config.LinkColumn()})
     refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
+    dukcapil_section(lang)  # Dukcapil GIS (jabodash.official.dukcapil): a report, not saved yet
     shell.sync_url(state)
 
 
@@ -141,6 +143,27 @@ def coverage(state, src, options) -> None:
         widgets.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
 
 
+def core_coverage(state, src) -> None:
+    """Latest year and grade per core indicator and region, following the official-only switch."""
+    lang = state.lang
+    st.subheader(t("data.core.title", lang))
+    frame = data.core_coverage(src.query, state.region_set, official_only=src.official_only)
+    counts = data.core_summary(frame)
+    st.caption(t("data.core.caption", lang, gaps=counts["cells"] - counts["with_figure"], **counts))
+    if src.official_only:
+        st.caption(t("data.core.official_only", lang))
+    share = data.stored_share(src.query)
+    sep = "." if lang == "id" else ","
+    st.caption(t("data.core.stored", lang, figures=f"{share['figures']:,}".replace(",", sep),
+                 official=f"{share['official_or_cited']:,}".replace(",", sep), share=f"{share['share'] * 100:.0f} %"))
+    table = data.core_matrix(frame, lang)
+    st.dataframe(table, key="meta_core_coverage",
+                 column_config={c: st.column_config.TextColumn(width="medium") for c in table.columns})
+    if counts["with_figure"] < counts["cells"]:
+        st.caption(t("data.core.gaps_howto", lang))
+    widgets.csv_download(frame, "jabodash_core_coverage.csv", lang, key="dl_meta_core_coverage")
+
+
 def boundaries_section(lang: str) -> None:
     st.subheader(t("data.section.boundaries", lang))
     infos = data.boundary_info()
@@ -185,7 +208,7 @@ def _bps_report(result, lang: str) -> None:
         st.caption(md_escape(line, 600))
     if failed:
         st.error(md_escape(t("data.refresh.errors", lang) + ": " + "; ".join(failed), 3000))
-    if not result.records:
+    if not result.records and not any(tb.get("refused") for tb in result.tables):
         return
     st.markdown(f"**{t('data.refresh.report', lang)}**")
     ch = result.changes
@@ -195,12 +218,12 @@ def _bps_report(result, lang: str) -> None:
     if report.empty:
         st.info(t("data.refresh.no_changes", lang))
     else:
-        wide = {t(f"data.refresh.col.{c}", lang): st.column_config.TextColumn(width="medium")
-                for c in ("old_source", "new_source")}
+        wide = {t(f"data.refresh.col.{c}", lang): st.column_config.TextColumn(width="large" if c == "check" else "medium")
+                for c in ("check", "old_source", "new_source")}
         st.dataframe(report, hide_index=True, key="bps_changes", column_config=wide)
     first = st.toggle(t("data.refresh.precedence", lang), key="w_bps_precedence",
                       help=t("data.refresh.precedence_help", lang))
-    if st.button(t("data.refresh.save", lang), key="bps_save"):
+    if result.records and st.button(t("data.refresh.save", lang), key="bps_save"):
         saved_id = data.bps_save(result, first)
         st.session_state.pop(_BPS_RESULT, None)
         st.success(t("data.refresh.saved", lang, id=saved_id))
@@ -216,3 +239,30 @@ def _bps_saved(lang: str) -> None:
         if right.button(t("data.refresh.toggle", lang), key=f"bps_toggle_{ds_id}"):
             data.bps_set_precedence(ds_id, not on)
             st.rerun()
+
+
+_DUKCAPIL_RESULT = "_jabodash_dukcapil_refresh"
+
+
+def dukcapil_section(lang: str) -> None:
+    """Registered population from Dukcapil's GIS service: the user states year and semester (the
+    service does not say them), the report shows the figures, refusals and the kecamatan crosswalk."""
+    with st.expander(t("dukcapil.page.section", lang)):
+        st.caption(t("dukcapil.page.intro", lang))
+        c1, c2, c3 = st.columns(3)
+        year = c1.number_input(t("dukcapil.page.year", lang), min_value=2000, max_value=2100, value=2025, step=1,
+                               key="w_duk_year")
+        semester = c2.radio(t("dukcapil.page.semester", lang), (1, 2), horizontal=True, key="w_duk_semester")
+        level = c3.radio(t("dukcapil.page.level", lang), ("kabkota", "kecamatan"), horizontal=True,
+                         key="w_duk_level", format_func=lambda v: t(f"dukcapil.page.level_{v}", lang))
+        if st.button(t("dukcapil.page.run", lang), key="duk_run"):
+            st.session_state[_DUKCAPIL_RESULT] = data.dukcapil_report(int(year), int(semester), level, lang)
+        found = st.session_state.get(_DUKCAPIL_RESULT)
+        if found is not None:
+            lines, table, unmatched = found
+            for line in lines:
+                st.caption(md_escape(line, 800))
+            if len(table):
+                st.dataframe(table, hide_index=True, key="duk_table")
+            if len(unmatched):
+                st.dataframe(unmatched, hide_index=True, key="duk_unmatched")

@@ -7,6 +7,7 @@ source list and CSV download. Chart keys do not carry the year, so a new year up
 place instead of mounting a new one."""
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import streamlit as st
@@ -40,7 +41,10 @@ class Parts:
 
     def show(self, part: tuple, slot: str) -> None:
         fig, frame, lines, name = part
-        st.plotly_chart(fig, key=f"fig_{slot}", config=charts.png_config(f"jabodash_{name}"))
+        title = html.unescape(str(fig.layout.title.text or name).split("<br>")[0])
+        if not widgets.chart_or_empty(fig, frame, title, self.lang, key=f"fig_{slot}",
+                                      config=charts.png_config(f"jabodash_{name}")):
+            return
         widgets.sources_list(lines, self.lang)
         widgets.csv_download(frame, f"jabodash_{name}.csv", self.lang, key=f"dl_{slot}")
 

@@ -35,6 +35,10 @@ def render(state) -> None:
     state = state.with_(indicator=indicator_id, year=year)
     if year is not None:
         indicator_year(state, store, kpi_area, left)
+    elif source.official_only():   # no year with an official figure: say so where the chart would be
+        with left:
+            widgets.empty_state(catalog.get(indicator_id).name(lang), lang)
+    quality_section(store, state.region_set, state.regions, lang)   # Kualitas dan inovasi layanan
     coverage(state, cov)
     shell.sync_url(state)
 
@@ -59,7 +63,8 @@ def indicator_year(state, store, kpi_area, left) -> None:
     for column, (key, value, detail, help_key) in zip(kpi_area.columns(len(cards)), cards):
         widgets.kpi_card(column, t(key, lang), value, detail, t(help_key, lang) if help_key else None)
     with left:
-        st.plotly_chart(fig, key="fig_services", config=charts.png_config(f"jabodash_{indicator_id}_{year}"))
+        widgets.chart_or_empty(fig, frame, ind.name(lang), lang, year, key="fig_services",
+                               config=charts.png_config(f"jabodash_{indicator_id}_{year}"))
     if cmp.metro.value is None:
         key = "layanan.metro_missing" if cmp.median is not None else "layanan.metro_missing_no_median"
         st.info(t(key, lang, covered=cmp.metro.covered, total=cmp.metro.total, n=cmp.median_n))
@@ -83,3 +88,37 @@ def coverage(state, cov) -> None:
     if empty:
         st.caption(t("layanan.coverage.empty", lang, names=md_escape(", ".join(empty), 500)))
     widgets.csv_download(cov, "jabodash_services_coverage.csv", lang, key="dl_coverage")
+
+
+def quality_section(store, region_set: str, highlight: tuple[str, ...], lang: str) -> None:
+    st.subheader(t("layanan.quality.heading", lang))
+    st.caption(t("layanan.quality.intro", lang))
+    options = layanan.quality_options(store, region_set)
+    if not options:
+        st.info(t("layanan.quality.none", lang))
+        return
+    left, middle, right = st.columns([3, 1, 2])
+    indicator_id = left.selectbox(t("layanan.quality.picker", lang), options, key="w_quality_indicator",
+                                  format_func=lambda i: catalog.get(i).name(lang))
+    ind = catalog.get(indicator_id)
+    years_frame = layanan.quality_years(store, indicator_id, region_set)
+    years = [int(y) for y in years_frame["year"]]
+    default = layanan.best_year(years_frame)
+    if st.session_state.get("w_quality_year") not in years:
+        st.session_state["w_quality_year"] = default
+    year = middle.selectbox(t("layanan.quality.year", lang), years, key="w_quality_year")
+    views = ("ranking", "trend", "map")
+    view = right.radio(t("layanan.quality.view", lang), views, key="w_quality_view", horizontal=True,
+                       format_func=lambda v: t(f"layanan.quality.view_{v}", lang))
+    parts = source.per_data_version("layanan.quality", lambda *_: layanan.quality_figures(
+        store, ind, year, region_set, lang, highlight), indicator_id, year, region_set, highlight, lang)
+    covered = int(parts["values"]["value"].notna().sum())
+    st.caption(t("layanan.quality.coverage", lang, covered=covered, total=len(parts["values"]), year=year))
+    st.plotly_chart(parts[view], key=f"fig_quality_{view}", config=charts.png_config(f"jabodash_{indicator_id}_{year}"))
+    with st.expander(t("layanan.quality.table", lang, year=year)):
+        source_col = t("layanan.col.source", lang)
+        st.dataframe(parts["table"], hide_index=True, key="quality_table", column_config={
+            source_col: st.column_config.LinkColumn(source_col, display_text=r"https?://(?:www\.)?([^/]+)/.*")})
+    widgets.csv_download(parts["values"].drop(columns=["note"], errors="ignore"), f"jabodash_{indicator_id}_{year}.csv",
+                         lang, key="dl_quality")
+    widgets.definition_box(ind, lang)

@@ -16,6 +16,8 @@ from jabodash.core.textsafe import md_escape
 from jabodash.features import peta
 from jabodash.geo import boundaries
 from jabodash.presenter import views
+from jabodash.ui import kerjasama as kerjasama_ui
+from jabodash.ui import sasaran as sasaran_ui
 from jabodash.ui import shell, source, widgets, workspace
 from jabodash.ui.components import geomap
 
@@ -86,8 +88,12 @@ def explorer(state):
             ind, center, year = peta_charts.AreaIndicator(), None, t("peta.area_year", lang)
             values = peta_charts.area_values(boundaries.load_cached(level).gdf, boundaries.attribution(level))
             st.info(t("peta.kecamatan_only_area", lang))
+        elif indicator_id is not None and source.official_only():   # no year with an official figure
+            widgets.empty_state(source.data_source().indicator(indicator_id).name(lang), lang)
         if mode == "none":
             st.warning(t("peta.map.kecamatan_needs_boundaries", lang))
+        elif values is not None and not widgets.has_figures(values):
+            widgets.empty_state(ind.name(lang), lang, year)   # no map of grey tiles only
         elif values is not None:
             _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indicator_id)
         if geojson is None or geojson_kab is None:
@@ -153,6 +159,8 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
             **{c: t(f"peta.col_{c}", lang) for c in ("indicator", "unit", "year", "source")},
             "trend": st.column_config.LineChartColumn(t("peta.trend", lang)),
             "value": st.column_config.NumberColumn(t("peta.value", lang), format="localized")})
+        kerjasama_ui.profile_section(code, names[code], source.data_source(), state.region_set, lang)
+        sasaran_ui.region_targets(state.region_set, code, lang)   # the targets that concern it
     else:
         row = values[values["region_code"] == code].iloc[0]
         st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())

@@ -12,10 +12,10 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from jabodash.cluster import session as cluster_session
 from jabodash.core import state as state_mod
 from jabodash.core.i18n import LANGUAGES, t
 from jabodash.core.textsafe import md_escape
+from jabodash.features import unggah
 from jabodash.presenter import views
 from jabodash.ui import source
 
@@ -71,7 +71,7 @@ def page_setup(page_id: str) -> state_mod.ViewState:
     indicators = set(source.indicator_table()["id"])
     regions = set(source.data_source().regions("agglomeration")["code"])
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    had_upload_marker = cluster_session.take_marker(params)
+    had_upload_marker = unggah.take_unsaved_marker(params)
     parsed = state_mod.from_params(params, indicators, regions)
     state = parsed.state
     if not params and VIEW_KEY in st.session_state:
@@ -96,7 +96,7 @@ def page_setup(page_id: str) -> state_mod.ViewState:
         st.html(views.PRESENTER_CSS)  # a constant: no user text reaches it
     for param, value, reason in parsed.notices:
         st.toast(t(reason, lang, param=param, value=md_escape(value, 60)))
-    if cluster_session.note_reconnect(had_upload_marker, st.session_state) and page_id != "unggah":
+    if unggah.note_reconnect(had_upload_marker, st.session_state) and page_id != "unggah":
         st.warning(t("cluster.uploads_lost", lang))
     st.session_state[VIEW_KEY] = state
     return state
@@ -114,7 +114,7 @@ def sync_url(state: state_mod.ViewState) -> None:
     st.session_state[VIEW_KEY] = state
     with st.sidebar.expander(t("common.share_link", state.lang)):
         st.code(views.share_url(st.context.url or "", state), language=None, wrap_lines=True)
-    wanted = {**state_mod.to_params(state), **cluster_session.marker(st.session_state)}
+    wanted = {**state_mod.to_params(state), **unggah.unsaved_marker(st.session_state)}
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
         st.query_params.from_dict(wanted)
@@ -122,6 +122,6 @@ def sync_url(state: state_mod.ViewState) -> None:
 
 def lost_uploads_notice(lang: str) -> None:
     """On the upload page: say plainly that this session's earlier unsaved uploads are gone (a new
-    session after a worker stopped or a reload; see jabodash.cluster.session), until a new upload."""
-    if cluster_session.lost(st.session_state):
+    session after a worker stopped or a reload; see jabodash.features.unggah), until a new upload."""
+    if unggah.uploads_lost(st.session_state):
         st.warning(t("cluster.uploads_lost", lang))

@@ -16,6 +16,7 @@ import streamlit as st
 
 from jabodash import charts
 from jabodash.features.unggah import SESSION_KEY as UPLOADS_KEY
+from jabodash.official import dataset as _refresh_kind  # noqa: F401 - registers the BPS refresh kind
 from jabodash.store import Store, get_store, overlay, shelf
 from jabodash.store.datasource import DataSource, cached_kecamatan
 

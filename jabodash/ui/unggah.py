@@ -10,7 +10,9 @@ from jabodash import ingest
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
-from jabodash.store import shelf
+from jabodash.store import save_notes, shelf
+from jabodash.ui import kerjasama as kerjasama_ui
+from jabodash.ui import sasaran as sasaran_ui
 from jabodash.ui import shell, source, widgets, workspace
 
 
@@ -24,6 +26,7 @@ def render(state) -> None:
         files = source.per_data_version("unggah.starter_files", lambda *_: unggah.starter_files(lang), lang)   # not per session
         for col, (key, label, data, filename, mime) in zip(st.columns(4), files):
             col.download_button(label, data, file_name=filename, mime=mime, key=key)
+        sasaran_ui.template_button(lang)   # a targets file: indicator, region, target year, value, source
 
     up = st.file_uploader(t("unggah.uploader", lang), type=["csv", "tsv", "txt", "xlsx"], key="u_file")
     if up is not None and ss.get("_u_file_id") != up.file_id:  # a new file: forget the old corrections
@@ -33,12 +36,16 @@ def render(state) -> None:
             del ss[key]
     unggah.restore(ss)
     raw = ss.get(unggah.RAW_KEY)
+    if sasaran_ui.is_targets_upload(raw):   # a targets file: checked and used as targets, not read as figures
+        sasaran_ui.take_upload(raw, lang)
+        raw = None
     if raw:
         result, meta, records = report(raw, lang)
         if result.ok:
             describe_and_use(result, meta, records, raw, lang)
     st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
     workspace.saved_datasets(lang)
+    kerjasama_ui.upload_section(lang)   # agreement files join the cooperation register
     unggah.keep(ss)
     shell.sync_url(state)
 
@@ -70,6 +77,7 @@ def report(raw: tuple, lang: str):
     st.dataframe(unggah.settings_table(result, lang), hide_index=True, key="u_settings")
     with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
         st.dataframe(unggah.skipped_table(result, lang), hide_index=True, key="u_skipped")
+    plausibility(result, records, ss.get("u_desc_unit"), lang)
     with st.expander(t("ingest.label.preview", lang)):
         st.dataframe(result.preview, key="u_preview")
     corrections(result, lang)
@@ -157,9 +165,37 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
     with b2:
         if workspace.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
-            if workspace.act("dataset.save", raw[0], lambda: shelf.save_dataset(
-                    result, raw[1], raw[0], meta, records=records), lang):
+            saved = workspace.act("dataset.save", raw[0], lambda: shelf.save_dataset(
+                result, raw[1], raw[0], meta, records=records), lang, extra={"file": raw[0]}, describe=str)
+            if saved:
                 st.success(t("unggah.saved", lang, name=md_escape(meta["indicator"], 200)))
+                same_name_notice(saved, lang)
     with b3:
         widgets.csv_download(lambda: unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang,
                         key="u_download")  # 10,000,000 records: ~1 s and ~1 GB if made on every rerun
+
+
+def plausibility(result, records, unit: str | None, lang: str) -> None:
+    """Coverage of the 15 regions per indicator and the figures flagged as implausible."""
+    cov, flags, units, summary = unggah.plausibility_tables(result, records, unit, lang)
+    if cov.empty:
+        return
+    label = t("unggah.plaus.heading", lang) + ": " + summary
+    with st.expander(label, expanded=bool(len(flags) or units)):
+        st.caption(t("unggah.plaus.help", lang))
+        for text in units:
+            st.warning(md_escape(text))
+        st.dataframe(cov, hide_index=True, key="u_plaus_cov")
+        if len(flags):
+            st.dataframe(flags, hide_index=True, key="u_plaus_flags")
+        else:
+            st.caption(t("unggah.plaus.none", lang))
+
+
+def same_name_notice(dataset_id: str, lang: str) -> None:
+    """Say so when another saved dataset has the same name (two sessions saving one name at
+    once keep both): its id and when it was saved, so that one can be renamed."""
+    others = save_notes.same_title(dataset_id)
+    if others:
+        st.warning(t("unggah.same_name", lang, n=len(others), ids=md_escape(", ".join(
+            f"{o['id']} ({str(o.get('created_at') or '')[:16]})" for o in others), 400)))

@@ -56,7 +56,8 @@ def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_yea
     src = source.data_source()
     years = src.years(indicator_id, state.region_set, level)
     if years.empty:
-        st.info(t("common.no_years", lang))
+        if not source.official_only():   # with the switch on, the chart's place says what is missing
+            st.info(t("common.no_years", lang))
         return None
     options = [int(y) for y in years["year"]]
     counts = dict(zip(options, years["regions_with_value"]))
@@ -145,3 +146,25 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], filename: str
         return csvsafe.to_safe_csv(frame() if callable(frame) else frame)
     st.download_button(t("common.download_csv", lang), data, file_name=filename, mime="text/csv", key=key,
                        on_click="ignore")
+
+
+def has_figures(frame: pd.DataFrame | None, column: str = "value") -> bool:
+    """Whether a chart's frame holds at least one figure (a chart of none would be drawn empty)."""
+    return frame is not None and column in frame and bool(frame[column].notna().any())
+
+
+def empty_state(what: str, lang: str, year=None) -> None:
+    """In place of a chart that would hold no figure: what is missing and how to get it (the BPS
+    refresh on the Data page; with the switch "official figures only" on, also switching it off)."""
+    when = t("grade.empty_when", lang, year=year) if year is not None else ""
+    key = "grade.empty" if source.official_only() else "grade.empty_any"
+    st.info(t(key, lang, what=md_escape(what, 200), when=when))
+
+
+def chart_or_empty(fig, frame: pd.DataFrame | None, what: str, lang: str, year=None, **plotly_args) -> bool:
+    """Draw ``fig`` when ``frame`` holds a figure, else the empty state; True when drawn."""
+    if not has_figures(frame):
+        empty_state(what, lang, year)
+        return False
+    st.plotly_chart(fig, **plotly_args)
+    return True

@@ -51,7 +51,7 @@ def area_and_density(state, src, regions) -> None:
             density_fig, density_sources = source.per_data_version("wilayah.density", lambda *_: (
                 charts.ranking_bar(density, ind, year, lang), widgets.source_lines(density, lang)), year,
                 state.region_set, lang)
-            st.plotly_chart(density_fig, key="wil_density")
+            widgets.chart_or_empty(density_fig, density, ind.name(lang), lang, year, key="wil_density")
             widgets.sources_list(density_sources, lang)
         table = wilayah.area_table(regions, density)
         right.dataframe(table, hide_index=True, key="wil_area_table", column_config={

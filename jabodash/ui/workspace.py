@@ -49,11 +49,13 @@ def confirmed(key: str, label: str, question: str, lang: str, disabled: bool = F
     return False
 
 
-def act(action: str, target: str, do, lang: str, done: str | None = None):
+def act(action: str, target: str, do, lang: str, done: str | None = None, extra: dict | None = None,
+        describe=None):
     """Run ``do()`` as a recorded change of shared data. On success, ``done`` (escaped text) is
-    said after the rerun; a failure is said at once, translated. Returns do()'s value or None."""
+    said after the rerun; a failure is said at once, translated. Returns do()'s value or None.
+    ``extra`` and ``describe``: see jabodash.store.access.audited."""
     try:
-        value = access.audited(action, target, session_id(), do)
+        value = access.audited(action, target, session_id(), do, extra, describe)
     except shelf.WorkspaceError as exc:
         st.error(t("workspace.failed", lang, reason=md_escape(exc.text(lang), 300)))
         return None

@@ -95,3 +95,39 @@ CREATE TABLE flow (
     note VARCHAR
 );
 INSERT INTO flow SELECT origin_code, destination_code, year, indicator_id, value, dataset_id, note FROM _src_flow;
+
+-- Plan targets (data/targets.csv, read and checked by jabodash.store.plan_targets): one row per target,
+-- with the page it was read at, a verbatim quote and a grade; where each region stands is computed by
+-- jabodash.features.sasaran (page Sasaran & capaian, CLI `targets`).
+CREATE TABLE target (
+    id VARCHAR PRIMARY KEY,
+    plan VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,          -- national | province | agglomeration | kabkota | each
+    region_code VARCHAR,             -- a province or kab/kota code; NULL for national, agglomeration, each
+    baseline_year INTEGER,
+    baseline_value DOUBLE,
+    target_year INTEGER,             -- NULL for a standing minimum (green open space 30 %)
+    target_value DOUBLE,             -- or the range target_low - target_high
+    target_low DOUBLE,
+    target_high DOUBLE,
+    direction VARCHAR NOT NULL,      -- higher | lower
+    article VARCHAR,
+    source_url VARCHAR NOT NULL,
+    source_title VARCHAR NOT NULL,
+    publisher VARCHAR,
+    grade VARCHAR NOT NULL,
+    grade_reason VARCHAR,
+    quote VARCHAR,
+    note VARCHAR,
+    reported_year INTEGER,           -- a progress figure reported beside the target, with its own source
+    reported_value DOUBLE,
+    reported_url VARCHAR,
+    reported_grade VARCHAR
+);
+INSERT INTO target
+SELECT id, plan, indicator, scope, NULLIF(region_code, ''), baseline_year, baseline_value, target_year,
+       target_value, target_low, target_high, direction, NULLIF(article, ''), source_url, source_title,
+       NULLIF(publisher, ''), grade, NULLIF(grade_reason, ''), NULLIF(quote, ''), NULLIF(note, ''),
+       reported_year, reported_value, NULLIF(reported_url, ''), NULLIF(reported_grade, '')
+FROM _src_target;

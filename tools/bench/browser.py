@@ -36,7 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent / "tests"))
-from appserver import CHROMIUM, CHROMIUM_ARGS, OutsideRequests, free_port  # noqa: E402
+from support.appserver import CHROMIUM, CHROMIUM_ARGS, OutsideRequests, free_port  # noqa: E402
 
 PAGES = {  # page: (URL path and query, plotly charts drawn, year picker label, chart naming the year, two years)
     "ringkasan": ("/?indicator=poverty_rate&year=2024", 2, "Tahun", 0, (2023, 2024)),

@@ -131,11 +131,11 @@ def page_params(root: Path, level: str) -> dict:
 class Rerunner:
     """One session of a page; each step sets its year widget to the next year, then runs: the
     fragment that holds the widget when the page has one (as the server does: see
-    tests/fragments.py), else the whole page (``full=True``: always the whole page)."""
+    tests/support/fragments.py), else the whole page (``full=True``: always the whole page)."""
 
     def __init__(self, at, full: bool = False, cold: bool = False):
         sys.path.insert(0, str(HERE.parent.parent / "tests"))
-        from fragments import fragment_ids, rerun_fragment
+        from support.fragments import fragment_ids, rerun_fragment
         self.at, self.i, self.cold = at, 0, cold
         ids = [] if full else fragment_ids(at)
         self.mode = "fragment" if len(ids) == 1 else "full"

@@ -6,7 +6,7 @@ against the real server started as tools/bench/browser.py starts it.
 For each file, a new session opens /unggah and picks the file; measured from the pick to the
 validation report shown with the script finished (``report``), then from the click on "Pakai di
 sesi ini" (use in this session) to its confirmation (``use``). The server's resident memory (its
-process, /proc) is printed after each file, with the load average. Files: tests/ingest_files.py.
+process, /proc) is printed after each file, with the load average. Files: tests/support/ingest_files.py.
 """
 from __future__ import annotations
 

@@ -8,9 +8,10 @@ after the fragment run.
 """
 from unittest import mock
 
-from conftest import run_page
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest, local_script_runner
+
+from support.apptest import run_page
 
 
 def open_page(slug: str, timeout: float = 90, **params) -> AppTest:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from support.fault_server import LoopbackServer
 
 KEY = "testkey0123456789"
 _PATH = re.compile(r"^/v1/api/list/model/data/lang/(\w+)/domain/(\d{4})/var/(\d+)/key/([^/]+)/$")
@@ -54,50 +54,20 @@ def payload(var: int, title: str, unit: str, rows: list[tuple[str, str]], years:
             "turtahun": [{"val": v, "label": lbl} for v, lbl in turtahun], "datacontent": content}
 
 
-class BpsServer:
+class BpsServer(LoopbackServer):
     """``tables``: {(domain, var): payload dict}; ``faults``: {(domain, var): fault name}."""
 
     def __init__(self, tables: dict | None = None, faults: dict | None = None):
+        super().__init__()
         self.tables = dict(tables or {})
         self.faults = dict(faults or {})
-        self.requests: list[str] = []
-        self.release = threading.Event()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
-                pass
-
-            def do_GET(self):  # noqa: N802
-                server.requests.append(self.path)
-                try:
-                    server.answer(self)
-                except (BrokenPipeError, ConnectionResetError):   # the client gave up (timeout)
-                    pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1/"
+        return f"{self.origin}/v1/"
 
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def _send(self, handler, status: int, body: bytes, ctype: str = "application/json") -> None:
-        handler.send_response(status)
-        handler.send_header("Content-Type", ctype)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+    def serve(self, handler) -> None:
+        self.answer(handler)
 
     def _json(self, handler, obj, status: int = 200) -> None:
         self._send(handler, status, json.dumps(obj).encode())

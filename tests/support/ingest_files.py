@@ -15,7 +15,7 @@ markers (``-``, ``...``, ``n/a``), ``;`` as delimiter, like a BPS or open-data e
 * ``bench``            the file of the first benchmark (tests/test_ingest_bench.py): 5 columns,
                        indicators ``ind_0000``..``ind_2666``, no unit, no missing values
 
-    .venv/bin/python tests/ingest_files.py OUTDIR [--rows N] [--layout long ...]
+    .venv/bin/python tests/support/ingest_files.py OUTDIR [--rows N] [--layout long ...]
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LAYOUTS = ("long", "wide_years", "wide_indicators", "points", "bench")
 MISSING = ("-", "...", "n/a")
 
