@@ -33,6 +33,7 @@ class Run:
     messages: int
     exceptions: int
     status: int
+    by_element: dict = field(default_factory=dict)   # element type -> bytes of its messages
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Session:
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         size = count = errors = 0
+        by_element: dict[str, int] = {}
         deadline = start + self.timeout
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.perf_counter()))
@@ -120,11 +122,13 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "delta":
                 errors += self._element(fwd)
+                element = fwd.delta.new_element.WhichOneof("type") or fwd.delta.WhichOneof("type")
+                by_element[element] = by_element.get(element, 0) + len(raw)
             elif kind == "page_info_changed":
                 self.query = fwd.page_info_changed.query_string
             elif kind == "script_finished" and fwd.script_finished in FINAL:
                 self._age(msg.rerun_script.fragment_id)
-                return Run(time.perf_counter() - start, size, count, errors, fwd.script_finished)
+                return Run(time.perf_counter() - start, size, count, errors, fwd.script_finished, by_element)
 
     def _age(self, fragment_id: str) -> None:
         """The frontend's message cache after a run: entries older than ``max_age`` runs are dropped
