@@ -37,9 +37,9 @@ NAV_LINKS = ["Ringkasan", "Peta", "Kependudukan", "Wilayah", "Layanan publik", "
 
 @pytest.fixture
 def fresh_server():
-    """A server of its own: no script has run in it yet."""
+    """A server of its own: no script has run in it yet (no warm-up, which would run app.py first)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    with app_server() as url:
+    with app_server(env={"JABODASH_WARMUP": "off"}) as url:
         yield url
 
 

@@ -7,7 +7,16 @@ import time
 from pathlib import Path
 
 import pytest
-from support.appserver import ARTIFACTS, app_server, full_screenshot, open_page, upload_and_use, wait_for_app
+from support.appserver import (
+    ARTIFACTS,
+    app_server,
+    full_screenshot,
+    map_frame,
+    map_root,
+    open_page,
+    upload_and_use,
+    wait_for_app,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -79,11 +88,12 @@ def test_geographic_map_offline(geo_server, browser):
     start = time.monotonic()
     page, outside, errors = open_page(browser, geo_server + "/peta?lang=id&map_type=geo&indicator=population_census",
                                       wait_figure=True)
-    page.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for()
+    root = map_root(page)   # the map component's frame
+    root.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for()
     elapsed = time.monotonic() - start
-    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    legend = root.locator(".js-plotly-plot .legendtext").all_text_contents()
     assert len(legend) >= 3, legend
-    annotations = " ".join(page.locator(".js-plotly-plot .annotation-text").all_text_contents())
+    annotations = " ".join(root.locator(".js-plotly-plot .annotation-text").all_text_contents())
     assert "Batas" in annotations or "geoBoundaries" in annotations or "BIG" in annotations, annotations
     _no_exception(page)
     page.wait_for_timeout(1500)
@@ -98,7 +108,7 @@ def test_kecamatan_map_and_wilayah(geo_server, browser):
     page, outside, errors = open_page(browser, geo_server + "/peta?lang=en&map_type=geo&level=kecamatan",
                                       wait_figure=True)
     page.get_by_text("Kecamatan level: the built-in data has no kecamatan figures", exact=False).first.wait_for()
-    assert page.locator(".js-plotly-plot .legendtext").count() >= 3
+    map_root(page).locator(".js-plotly-plot .legendtext").nth(2).wait_for()
     _no_exception(page)
     page.wait_for_timeout(1500)
     full_screenshot(page, "peta-kecamatan.png")
@@ -172,17 +182,18 @@ def test_upload_then_see_it_on_the_map(geo_server, browser):
     wait_for_app(page)
     _pick(page, "Jenis peta", "Geografis (batas wilayah)")
     # the rerun of that choice has landed (a loaded machine may be slow): the map is geographic
-    page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=30000)
+    map_root(page).locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=30000)
     wait_for_app(page)
     _pick(page, "Indikator", "Unggahan · Posyandu aktif", typed="Posyandu")
-    page.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for(timeout=30000)
+    root = map_root(page)   # the same component frame, redrawn with the new figure
+    root.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for(timeout=30000)
     wait_for_app(page)
-    page.locator(".js-plotly-plot .gtitle", has_text="Posyandu aktif").first.wait_for(timeout=30000)
-    hover = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
+    root.locator(".js-plotly-plot .gtitle", has_text="Posyandu aktif").first.wait_for(timeout=30000)
+    hover = map_frame(page).evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
         p => (p.data || []).filter(t => t.type === 'choroplethmap').flatMap(t => (t.locations || []).map(
             (loc, i) => [loc, String((t.hovertext || [])[i] || '')])))""")
     shown = dict(hover)
-    assert "Posyandu aktif" in page.locator(".js-plotly-plot .gtitle").first.text_content()
+    assert "Posyandu aktif" in root.locator(".js-plotly-plot .gtitle").first.text_content()
     for i, code in enumerate(codes):
         assert f"{(i + 1) * 111:,}".replace(",", ".") in shown.get(code, ""), (code, shown.get(code))
     _no_exception(page)

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from support.appserver import ARTIFACTS, app_server, open_page
+from support.appserver import ARTIFACTS, app_server, map_root, open_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -172,7 +172,7 @@ def test_the_online_map_background_passes_the_policy(configured_server, browser)
     page.route("https://tile.openstreetmap.org/**", tile)
     with page.expect_request(lambda req: req.url.startswith("https://tile.openstreetmap.org/"), timeout=120000):
         page.get_by_text("OpenStreetMap background (online)").click()
-    page.get_by_text("OpenStreetMap contributors", exact=False).first.wait_for()
+    map_root(page).get_by_text("OpenStreetMap contributors", exact=False).first.wait_for()   # the map's frame
     assert tiles
     page.screenshot(path=str(ARTIFACTS / "server-csp-osm.png"))
     assert [e for e in errors if e.startswith("CSP violation")] == []

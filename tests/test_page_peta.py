@@ -44,10 +44,17 @@ def run(cache_dir, **params) -> AppTest:
 
 
 def figure(at, key_start="map_"):
+    """The map's figure: a plotly chart (tile map), or the geographic map's component (its GeoJSON
+    read back from the files the browser fetches)."""
     import json
+
+    from jabodash.ui.components import geomap
     charts = [c for c in at.get("plotly_chart")]
-    assert charts, "no plotly chart"
-    return json.loads(charts[0].proto.spec)
+    if charts:
+        return json.loads(charts[0].proto.spec)
+    maps_ = [c for c in at.get("component_instance") if c.proto.component_name.endswith(".geomap")]
+    assert maps_, "no plotly chart and no map component"
+    return geomap.figure_of(maps_[0].proto.json_args)
 
 
 def texts(at) -> str:

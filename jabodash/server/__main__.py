@@ -5,8 +5,14 @@ from __future__ import annotations
 import sys
 
 from jabodash.core.paths import ROOT
+from jabodash.server import gcpolicy
 from jabodash.server.hook import install
 from jabodash.server.hosts import allowed_hosts
+from jabodash.server.warmup import Warmup
+
+# Streamlit's full collection after every script run is off whatever the working folder's config says:
+# jabodash.server.gcpolicy replaces it once the server has warmed up.
+FIXED_FLAGS = ["--runner.postScriptGC", "false"]
 
 
 def tidy_workspace() -> int:
@@ -27,13 +33,14 @@ def tidy_workspace() -> int:
 
 def main(argv: list[str]) -> None:
     try:
-        allowed_hosts()  # a bad JABODASH_ALLOWED_HOSTS stops here, before the server starts
+        allowed_hosts()  # a bad JABODASH_ALLOWED_HOSTS or JABODASH_GC_INTERVAL stops here, before the start
+        gcpolicy.interval_from()
     except ValueError as exc:
         raise SystemExit(f"jabodash.server: {exc}") from None
     tidy_workspace()
-    install()
+    install(Warmup)
     from streamlit.web import cli
-    cli.main(args=["run", str(ROOT / "app.py"), *argv], prog_name="streamlit")
+    cli.main(args=["run", str(ROOT / "app.py"), *argv, *FIXED_FLAGS], prog_name="streamlit")
 
 
 if __name__ == "__main__":

@@ -32,8 +32,10 @@ def _streamlit_index_html() -> str:
     return (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def content_security_policy() -> str:
+@lru_cache(maxsize=2)
+def content_security_policy(frameable: bool = False) -> str:
+    """The policy of every response; ``frameable``: a custom component's files (the app's own page
+    frames them: ``frame-ancestors 'self'``), everything else may be framed by no page."""
     # 'wasm-unsafe-eval' lets long.js (inside Streamlit's protobuf bundle) compile its small
     # WebAssembly multiplier; it does not allow eval() of JavaScript.
     script = " ".join(["'self'", "'wasm-unsafe-eval'", *inline_script_hashes(_streamlit_index_html())])
@@ -51,16 +53,17 @@ def content_security_policy() -> str:
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
-        "frame-ancestors": "'none'",
+        "frame-ancestors": "'self'" if frameable else "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def security_headers() -> list[tuple[bytes, bytes]]:
-    """(name, value) pairs, lower-case names, as ASGI wants them."""
+def security_headers(frameable: bool = False) -> list[tuple[bytes, bytes]]:
+    """(name, value) pairs, lower-case names, as ASGI wants them; ``frameable``: for the files of a
+    custom component (``/component/...``), which the app's page shows in a same-origin frame."""
     pairs = {
-        "content-security-policy": content_security_policy(),
-        "x-frame-options": "DENY",
+        "content-security-policy": content_security_policy(frameable),
+        "x-frame-options": "SAMEORIGIN" if frameable else "DENY",
         "x-content-type-options": "nosniff",
         "referrer-policy": "same-origin",
     }

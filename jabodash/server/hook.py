@@ -31,23 +31,26 @@ def _server_module():
     return starlette_server
 
 
-def protect(app):
+def protect(app, warmup=None):
     """Streamlit's ASGI app wrapped in the protections, configured from Streamlit's parsed config
-    (server.address, server.baseUrlPath) and the environment."""
+    (server.address, server.baseUrlPath) and the environment; ``warmup``: run before the health
+    route answers ok (:mod:`jabodash.server.warmup`)."""
     from streamlit import config
     return Protection(app, allowed_hosts(config.get_option("server.address")),
-                      base_url=config.get_option("server.baseUrlPath") or "", metrics=metrics_enabled())
+                      base_url=config.get_option("server.baseUrlPath") or "", metrics=metrics_enabled(),
+                      warmup=warmup)
 
 
-def install() -> None:
-    """Make every Streamlit server started in this process protected (idempotent)."""
+def install(warmup_factory=None) -> None:
+    """Make every Streamlit server started in this process protected (idempotent); with
+    ``warmup_factory``, each server warms up (a new Warmup from the factory) before it is healthy."""
     module = _server_module()
     original = module.create_starlette_app
     if getattr(original, _MARK, False):
         return
 
     def create_protected_app(runtime):
-        return protect(original(runtime))
+        return protect(original(runtime), warmup_factory() if warmup_factory else None)
 
     setattr(create_protected_app, _MARK, True)
     module.create_starlette_app = create_protected_app

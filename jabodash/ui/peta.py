@@ -20,6 +20,7 @@ from jabodash.presenter import views
 from jabodash.ui import kerjasama as kerjasama_ui
 from jabodash.ui import sasaran as sasaran_ui
 from jabodash.ui import shell, source, widgets, workspace
+from jabodash.ui.components import geomap
 
 
 def render(state) -> None:
@@ -119,10 +120,14 @@ def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indi
                                    outline=geojson_kab if level == "kecamatan" else None)
     basemap = "osm" if osm else "white"
     # built once per view and data version (the boundaries included), shared by the sessions
-    figure = source.per_data_version("peta.map", lambda *_: map_figure(basemap=basemap), indicator_id, year,
-                                     state.region_set, level, mode, lang, state.classification, state.classes,
-                                     state.palette, state.fit, center, basemap)
-    event = st.plotly_chart(figure, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
+    view = (indicator_id, year, state.region_set, level, mode, lang, state.classification, state.classes,
+            state.palette, state.fit, center, basemap)
+    if mode == "geo":   # the boundaries reach the browser once per page; a change sends values and colours
+        shown = source.per_data_version("peta.geomap", lambda *_: geomap.prepare(map_figure(basemap=basemap)), *view)
+        event = geomap.geomap(shown, key=f"map_{level}_{mode}")
+    else:
+        figure = source.per_data_version("peta.map", lambda *_: map_figure(basemap=basemap), *view)
+        event = st.plotly_chart(figure, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
     if clicked := peta.selected_code(event, level):
         st.session_state["m_region"] = clicked
     if "dataset_id" in values:

@@ -117,8 +117,26 @@ def open_page(browser, url: str, width: int = 1600, height: int = 1000, wait_fig
     page.goto(url, timeout=timeout_ms)
     wait_for_app(page, timeout_ms)
     if wait_figure:
-        page.locator(".js-plotly-plot .main-svg").first.wait_for()
+        page.wait_for_function(_FIGURE_DRAWN, timeout=timeout_ms)
     return page, outside, errors
+
+
+# a plotly chart drawn in the page or in a same-origin frame (the map component, ui/components/geomap)
+_FIGURE_DRAWN = """() => [document, ...[...document.querySelectorAll('iframe')].map(f => {
+  try { return f.contentDocument; } catch (e) { return null; } }).filter(Boolean)]
+  .some(d => d.querySelector('.js-plotly-plot .main-svg'))"""
+MAP_FRAME = "iframe[data-testid='stCustomComponentV1']"
+
+
+def map_root(page):
+    """Where the geographic map's plotly chart lives: the map component's frame (locators work as
+    on the page)."""
+    return page.frame_locator(MAP_FRAME).first
+
+
+def map_frame(page):
+    """The map component's frame (for evaluate)."""
+    return next(f for f in page.frames if "/component/" in f.url and "geomap" in f.url)
 
 
 def full_screenshot(page, name: str, width: int = 1600) -> None:

@@ -16,7 +16,7 @@ the scratch folder, boundaries imported as tools/bench/pages.py does) and each p
 * year change (map, overview, population): the page's year picker set to the other of two years
   (warm: both seen before; the first two changes are not counted), from the click on the option to
   the URL showing the year with the script finished (settled) and to the chart naming the year
-  (drawn). ``cold`` (map): each change to a year the server has not drawn yet.
+  (drawn), and the websocket bytes the page received for it (``ws KB``). ``cold`` (map): each change to a year the server has not drawn yet.
 
 Medians of ``--runs``; the load average is printed with each row. Chromium is /usr/bin/chromium
 with the launch options of the browser tests; every request to another host is blocked.
@@ -58,8 +58,12 @@ SETTLED = """() => {
   const main = document.querySelector("[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']");
   return app && main && app.getAttribute('data-test-script-state') === 'notRunning' && performance.now();
 }"""
-DRAWN = """(n) => {
-  const charts = [...document.querySelectorAll('.js-plotly-plot')];
+# plotly charts of the page and of its same-origin frames (the map component, jabodash.ui.components.geomap)
+PLOTS = """const plots = () => [document, ...[...document.querySelectorAll('iframe')].map(f => {
+  try { return f.contentDocument; } catch (e) { return null; } }).filter(Boolean)]
+  .flatMap(d => [...d.querySelectorAll('.js-plotly-plot')]);"""
+DRAWN = """(n) => {""" + PLOTS + """
+  const charts = plots();
   return charts.length >= n && charts.every(c => c.querySelector('.main-svg')) && performance.now();
 }"""
 YEAR_SETTLED = """(year) => {
@@ -67,8 +71,8 @@ YEAR_SETTLED = """(year) => {
   return location.search.includes('year=' + year) && app.getAttribute('data-test-script-state') === 'notRunning'
     && performance.now();
 }"""
-YEAR_DRAWN = """([year, index]) => {
-  const chart = document.querySelectorAll('.js-plotly-plot')[index];
+YEAR_DRAWN = """([year, index]) => {""" + PLOTS + """
+  const chart = plots()[index];
   const texts = chart ? [...chart.querySelectorAll('.infolayer text')].map(e => e.textContent).join(' ') : '';
   return texts.includes(String(year)) && performance.now();
 }"""
@@ -83,7 +87,8 @@ def start_server(root: Path, scratch: Path) -> tuple[subprocess.Popen, str]:
     """The real server of ``root`` on a free loopback port, cache and workspace in ``scratch``."""
     env = {**os.environ, "JABODASH_CACHE_DIR": str(scratch / "cache"), "JABODASH_WORKSPACE": str(scratch / "workspace"),
            "PYTHONPATH": str(root)}
-    prep = (f"import sys; sys.path[:0] = [{str(root)!r}, {str(HERE)!r}]; import pages; "
+    bench = root / "tools" / "bench" if (root / "tools" / "bench" / "pages.py").exists() else HERE   # the root's own
+    prep = (f"import sys; sys.path[:0] = [{str(root)!r}, {str(bench)!r}]; import pages; "
             f"from pathlib import Path; pages.prepare(Path({str(scratch)!r}))")
     subprocess.run([sys.executable, "-c", prep], cwd=root, env=env, check=True, capture_output=True)
     port = free_port()
@@ -120,11 +125,23 @@ def _healthy(proc: subprocess.Popen, port: int, log) -> tuple[subprocess.Popen, 
     raise TimeoutError("the server did not become healthy")
 
 
+class Received:
+    """Bytes of the websocket frames the page has received (counted as Chromium hands them over)."""
+
+    def __init__(self, page):
+        self.bytes = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        self.bytes += len(payload)
+
+
 def new_page(browser, url: str):
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     outside = OutsideRequests(url)
     page.route("**/*", outside)
+    page.received = Received(page)
     return page, outside
 
 
@@ -144,14 +161,17 @@ def first_load(browser, url: str, charts: int) -> dict:
 
 
 def change_year(page, label: str, year: int, index: int) -> dict:
-    """Pick ``year`` in the picker labelled ``label``: ms from the click to settled and to drawn."""
+    """Pick ``year`` in the picker labelled ``label``: ms from the click to settled and to drawn, and
+    the websocket bytes received until drawn (``kb``)."""
     page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
     option = page.get_by_role("option", name=re.compile(rf"^{year}\b"))
     start = page.evaluate("() => performance.now()")
+    got = page.received.bytes
     option.click()
     settled = page.wait_for_function(YEAR_SETTLED, arg=year, timeout=TIMEOUT_MS, polling=20).json_value()
     drawn = page.wait_for_function(YEAR_DRAWN, arg=[year, index], timeout=TIMEOUT_MS, polling=20).json_value()
-    return {"settled": settled - start, "drawn": drawn - start}
+    page.wait_for_timeout(300)   # the run's last frames (after the chart was drawn) counted too
+    return {"settled": settled - start, "drawn": drawn - start, "kb": (page.received.bytes - got) / 1000}
 
 
 def picker_years(page, label: str) -> list[int]:
@@ -189,13 +209,14 @@ def measure_root(browser, url: str, pages: list[str], runs: int, shots: dict, na
         if label is not None:
             changes = [change_year(page, label, years[i % 2], index) for i in range(runs + 2)][2:]
             out.append({"page": name, "what": "year change (warm)", "settled": _median(changes, "settled"),
-                        "drawn": _median(changes, "drawn"), "load": _load()})
+                        "drawn": _median(changes, "drawn"), "kb": _median(changes, "kb"), "load": _load()})
             print(json.dumps({"url": url, **out[-1]}), file=sys.stderr, flush=True)
             if name == "peta":
                 unseen = [y for y in picker_years(page, label) if y not in years][:runs]
                 cold = [change_year(page, label, y, index) for y in unseen]
                 out.append({"page": name, "what": f"year change (cold: {len(cold)} unseen years)",
-                            "settled": _median(cold, "settled"), "drawn": _median(cold, "drawn"), "load": _load()})
+                            "settled": _median(cold, "settled"), "drawn": _median(cold, "drawn"),
+                            "kb": _median(cold, "kb"), "load": _load()})
                 print(json.dumps({"url": url, **out[-1]}), file=sys.stderr, flush=True)
         page.context.close()
     return out
@@ -203,8 +224,9 @@ def measure_root(browser, url: str, pages: list[str], runs: int, shots: dict, na
 
 def table(results: dict[str, list[dict]]) -> str:
     labels = list(results)
-    head = "| page | what | " + " | ".join(f"settled {lb} | drawn {lb}" for lb in labels) + " | load (1/5/15 min) |"
-    lines = [head, "|---|---|" + "---:|---:|" * len(labels) + "---|"]
+    head = "| page | what | " + " | ".join(f"settled {lb} | drawn {lb} | ws KB {lb}" for lb in labels) \
+        + " | load (1/5/15 min) |"
+    lines = [head, "|---|---|" + "---:|---:|---:|" * len(labels) + "---|"]
 
     def ms(v):
         return "–" if v is None else f"{v / 1000:.2f} s"
@@ -213,7 +235,8 @@ def table(results: dict[str, list[dict]]) -> str:
         for lb in labels:   # the row of the same page and measure (the naive app has only the map's)
             other = next((r for r in results[lb] if (r["page"], r["what"]) == (row["page"], row["what"])),
                          {"settled": None, "drawn": None})
-            cells += [ms(other["settled"]), ms(other["drawn"])]
+            kb = other.get("kb")
+            cells += [ms(other["settled"]), ms(other["drawn"]), "–" if kb is None else f"{kb:.0f}"]
         lines.append(f"| {row['page']} | {row['what']} | " + " | ".join(cells) + f" | {row['load']} |")
     return "\n".join(lines)
 

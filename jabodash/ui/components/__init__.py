@@ -1,0 +1,1 @@
+"""Streamlit custom components of jabodash, served from the package (no CDN, no build step)."""
