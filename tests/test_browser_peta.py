@@ -133,7 +133,7 @@ def test_broken_upload_shows_error_and_keeps_cache(geo_server, browser):
     url, cache, sha = geo_server
     page, outside, errors = open_page(browser, url + "/peta?lang=en", wait_figure=True)
     page.get_by_text("Boundaries", exact=True).first.click()
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(
         files=[{"name": "broken.geojson", "mimeType": "application/geo+json", "buffer": b"\x00garbage{" * 100}])
     page.get_by_text("broken.geojson").first.wait_for()
     page.get_by_role("button", name="Import file").click()

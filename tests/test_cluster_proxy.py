@@ -146,7 +146,7 @@ def upload(page, data: bytes, name: str) -> None:
     """On a freshly opened /unggah (no report yet): give the file, wait for the report, name the
     indicator."""
     page.get_by_text(t("unggah.title", "id")).first.wait_for()
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+    page.locator("[data-testid='stFileUploader'] input[type=file]").first.set_input_files(
         files=[{"name": "data.csv", "mimeType": "text/csv", "buffer": data}])
     page.get_by_text("Laporan validasi").wait_for()
     wait_for_app(page, WAIT_MS)

@@ -152,7 +152,7 @@ def full_screenshot(page, name: str, width: int = 1600) -> None:
 def upload_and_use(page, name: str, csv: bytes, fields: dict[str, str]) -> None:
     """On the open upload page (Indonesian): upload csv as name, wait for the validation report,
     type each labelled field (Enter after each), then use the dataset in the session."""
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(
+    page.locator("[data-testid='stFileUploader'] input[type=file]").first.set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": csv}])
     page.get_by_text("Laporan validasi").wait_for(timeout=30000)
     wait_for_app(page)
