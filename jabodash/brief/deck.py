@@ -79,12 +79,17 @@ def _footer(slide, text: str, lang: str, n: int, total: int) -> None:
 # charts
 
 
-def _bar(slide, data: ChartData):
+def _native_chart(slide, data: ChartData, chart_type):
+    """A native PowerPoint chart of data's categories and series (editable in PowerPoint)."""
     chart_data = CategoryChartData(number_format=data.number_format)
     chart_data.categories = data.categories
     for name, values in data.series:
         chart_data.add_series(name, values)
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *BODY, chart_data).chart
+    return slide.shapes.add_chart(chart_type, *BODY, chart_data).chart
+
+
+def _bar(slide, data: ChartData):
+    chart = _native_chart(slide, data, XL_CHART_TYPE.BAR_CLUSTERED)
     plot = chart.plots[0]
     plot.gap_width = 45
     plot.vary_by_categories = False
@@ -128,11 +133,7 @@ def _every_label(axis) -> None:
 
 
 def _line(slide, data: ChartData):
-    chart_data = CategoryChartData(number_format=data.number_format)
-    chart_data.categories = data.categories
-    for name, values in data.series:
-        chart_data.add_series(name, values)
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *BODY, chart_data).chart
+    chart = _native_chart(slide, data, XL_CHART_TYPE.LINE_MARKERS)
     for i, series in enumerate(chart.plots[0].series):
         marked = not data.highlight or i in data.highlight
         k = data.highlight.index(i) if i in data.highlight else i
