@@ -4,11 +4,11 @@ test): the map page's, the overview's and the population page's warm rerun after
 tools/bench/naive_app.py (pandas filter and gdf.to_json() on every rerun) beside it. The ratio
 and the budgets (issue 14) are reported by tools/bench/pages.py; here the assertions check that
 each rerun drew the year asked for."""
-import json
 import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.apptest import map_figure
 from support.data import ROOT
 from support.fragments import open_page, rerun_fragment
 
@@ -63,7 +63,7 @@ def year_changes(benchmark, at, key: str):
 
 
 def drawn_year(at) -> str:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["subtitle"]["text"]
+    return map_figure(at)["layout"]["title"]["subtitle"]["text"]
 
 
 @pytest.mark.parametrize("map_type", ["tiles", pytest.param("geo", marks=needs_real)])

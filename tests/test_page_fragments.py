@@ -5,6 +5,7 @@ import json
 
 import pandas as pd
 import pytest
+from support.apptest import map_figure
 from support.data import values
 from support.fragments import fragment_ids, open_page, rerun_fragment
 
@@ -35,7 +36,7 @@ def test_map_year_change_reruns_the_fragment_and_updates_url_and_link(cache):
     assert at.query_params["year"] == "2022" and at.query_params["indicator"] == "ipm"
     assert "year=2022" in share_link(at) and "indicator=ipm" in share_link(at)
     assert not at.title   # the page set-up did not run again: only the fragment drew
-    hover = " ".join(str(tr.get("hovertext", "")) for tr in spec(at, "map_")["data"])
+    hover = " ".join(str(tr.get("hovertext", "")) for tr in map_figure(at)["data"])
     for code, value in values("ipm", 2022).items():
         assert f"{value:.2f}".replace(".", ",") in hover, code
     # a map control: the palette goes to the URL too
@@ -49,9 +50,9 @@ def test_map_fragment_draws_what_a_full_run_draws(cache):
     at = open_page("peta", indicator="ipm", year="2024")
     at.selectbox(key="w_year").set_value(2023)
     rerun_fragment(at)
-    in_fragment = spec(at, "map_")
+    in_fragment = map_figure(at)
     full = open_page("peta", indicator="ipm", year="2023")
-    assert spec(full, "map_") == in_fragment
+    assert map_figure(full) == in_fragment
     assert len(at.dataframe) == len(full.dataframe) == 3   # the region profile, its cooperation records, its targets
     pd.testing.assert_frame_equal(at.dataframe[0].value, full.dataframe[0].value)
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
+from support.apptest import map_figure
 
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.features import peta
@@ -44,17 +45,7 @@ def run(cache_dir, **params) -> AppTest:
 
 
 def figure(at, key_start="map_"):
-    """The map's figure: a plotly chart (tile map), or the geographic map's component (its GeoJSON
-    read back from the files the browser fetches)."""
-    import json
-
-    from jabodash.ui.components import geomap
-    charts = [c for c in at.get("plotly_chart")]
-    if charts:
-        return json.loads(charts[0].proto.spec)
-    maps_ = [c for c in at.get("component_instance") if c.proto.component_name.endswith(".geomap")]
-    assert maps_, "no plotly chart and no map component"
-    return geomap.figure_of(maps_[0].proto.json_args)
+    return map_figure(at)
 
 
 def texts(at) -> str:

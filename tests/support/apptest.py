@@ -130,3 +130,15 @@ def frame(at, column) -> pd.DataFrame:
         if column in d.value.columns:
             return numbers_back(d.value, _lang(at))
     raise AssertionError(f"no table with column {column!r}")
+
+
+def map_figure(at) -> dict:
+    """The map's figure: a plotly chart (tile map), or the geographic map's component (its GeoJSON
+    read back from the files the browser fetches)."""
+    from jabodash.ui.components import geomap
+    charts = list(at.get("plotly_chart"))
+    if charts:
+        return json.loads(charts[0].proto.spec)
+    maps_ = [c for c in at.get("component_instance") if c.proto.component_name.endswith(".geomap")]
+    assert maps_, "no plotly chart and no map component"
+    return geomap.figure_of(maps_[0].proto.json_args)
