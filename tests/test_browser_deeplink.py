@@ -25,6 +25,7 @@ PAGES = [
     ("wilayah", "Wilayah: luas, kepadatan, jarak"),
     ("layanan", "Layanan publik"),
     ("kerjasama", "Kerja sama & aglomerasi"),
+    ("sasaran", "Sasaran & capaian"),
     ("bandingkan", "Bandingkan wilayah"),
     ("data", "Data dan metode"),
     ("unggah", "Unggah data"),
@@ -32,7 +33,7 @@ PAGES = [
     ("presentasi", "Presentasi"),
 ]
 NAV_LINKS = ["Ringkasan", "Peta", "Kependudukan", "Wilayah", "Layanan publik", "Kerja sama & aglomerasi",
-             "Bandingkan wilayah", "Data & metode", "Unggah data", "Konsol SQL", "Presentasi"]
+             "Sasaran & capaian", "Bandingkan wilayah", "Data & metode", "Unggah data", "Konsol SQL", "Presentasi"]
 
 
 @pytest.fixture
