@@ -36,7 +36,8 @@ def test_map_year_change_updates_address_and_share_link(server, browser):
 
 
 def test_overview_year_change_keeps_the_trend(server, browser):
-    page, outside, errors = open_page(browser, server + "/?lang=en&indicator=poverty_rate&year=2024", wait_figure=True)
+    page, outside, errors = open_page(browser, server + "/?lang=en&indicator=poverty_rate&year=2024", wait_figure=True,
+                                      height=1600)   # the year picker below the KPIs and the targets strip
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2")
     pick_year(page, "Year", 2023)
     page.wait_for_function("() => location.search.includes('year=2023')")
