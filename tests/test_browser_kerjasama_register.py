@@ -7,6 +7,8 @@ import pytest
 from support.appserver import ARTIFACTS, full_screenshot, open_page, wait_for_app
 from support.browser import charts_drawn, no_exceptions
 
+from jabodash.presenter import stories
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
@@ -32,9 +34,11 @@ def test_kerjasama_register_in_the_browser(server, browser):
 
 
 def test_presenter_shows_the_cooperation_step(server, browser):
-    page, outside, errors = open_page(browser, f"{server}/presentasi?story=jabodetabek_dalam_angka&step=7&presenter=1",
+    story = stories.load_story("jabodetabek_dalam_angka")
+    step = next(n for n, s in enumerate(story.steps, start=1) if s.kind == "cooperation")
+    page, outside, errors = open_page(browser, f"{server}/presentasi?story=jabodetabek_dalam_angka&step={step}&presenter=1",
                                       width=1920, height=1080, wait_figure=True)
-    page.get_by_text("Langkah 7 dari 7").wait_for()
+    page.get_by_text(f"Langkah {step} dari {len(story.steps)}").wait_for()
     assert page.get_by_text("Praktik kerja sama yang sudah berjalan").count() > 0
     assert page.locator(".js-plotly-plot").count() == 1
     no_exceptions(page)
