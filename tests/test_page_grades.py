@@ -30,7 +30,8 @@ def test_switch_sets_the_url_and_changes_the_overview_kpis():
     # the IPM card shows the current series and says how far it reaches among official figures
     grade = OBS["dataset_id"].map(DATASETS.set_index("id")["grade"])
     n = ((OBS.indicator_id == "ipm_lfsp2020") & (OBS.year == 2024) & grade.isin(["official", "official-cited"])).sum()
-    assert f"seri terkini BPS (UHH Long Form SP2020), baru {n} dari 15 wilayah (2024)" in texts(at).replace("\\", "")
+    card = next(m for m in at.metric if m.label == "Rentang IPM")   # the full note is behind its help icon
+    assert f"seri terkini BPS (UHH Long Form SP2020), baru {n} dari 15 wilayah (2024)" in card.proto.help
 
 
 def test_metro_totals_name_the_missing_members_when_official_only():

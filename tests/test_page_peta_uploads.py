@@ -1,14 +1,13 @@
 """Uploaded data on the map page (Peta): listed in the picker, mapped at kab/kota and at
 kecamatan, in the region profile; saved datasets survive a restart; another session never sees
 an unsaved upload."""
-import json
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
-from support.apptest import numbers_back
+from support.apptest import map_figure, numbers_back
 
 from jabodash.core.paths import DATA_DIR, ROOT
 from jabodash.features import unggah
@@ -50,7 +49,7 @@ def open_peta(session: dict | None = None, **params) -> AppTest:
 
 
 def figure(at) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    return map_figure(at)
 
 
 def test_session_upload_is_listed_mapped_and_profiled():

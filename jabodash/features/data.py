@@ -80,8 +80,9 @@ def details(ind: Indicator, lang: str) -> list[tuple[str, str]]:
         rows.append((t("common.formula", lang), ind.formula(lang)))
     rows.append((t("common.direction", lang), catalog_mod.direction_label(ind, lang)))
     rows.append((t("data.detail.aggregation", lang), t(f"data.aggregation.{ind.aggregation}", lang)))
-    if ind.source_note:
-        rows.append((t("common.source_note_en", lang), ind.source_note))   # the data keeper's English note
+    if ind.source_note:   # the data keeper's English note, or the source an analyst gave with an upload
+        label = "common.source_note" if ind.theme == "uploaded" else "common.source_note_en"
+        rows.append((t(label, lang), ind.source_note))
     return rows
 
 
