@@ -77,3 +77,9 @@ def test_story_title_in_english():
     assert story.title_in("en") == "Jabodetabek in figures"
     again = stories.parse_story(stories.dump_story(story), story.name) if hasattr(stories, "parse_story") else story
     assert again.title_en == "Jabodetabek in figures"
+
+
+def test_decimals_for_a_huge_value_does_not_overflow():
+    # a refused cell of 1e308 reaches the refresh report's table: its column still formats
+    assert fmt.decimals_for([1e308, 2.5]) == 1
+    assert fmt.table(pd.DataFrame({"v": [1e308, 2.5]}), "id")["v"].iloc[1] == "2,5"

@@ -75,8 +75,15 @@ def compact(value, lang: str = "id", missing: str = "–", short: bool = False) 
 def decimals_for(values, most: int = 2) -> int:
     """The fewest decimals (up to ``most``) that show every value exactly: 0 for counts."""
     finite = [float(v) for v in values if not is_missing(v) and math.isfinite(float(v))]
+
+    def exact(v: float, d: int) -> bool:
+        scaled = v * 10 ** d
+        if not math.isfinite(scaled):   # a huge value (1e308, refused by a refresh): no decimals to show
+            return True
+        return abs(scaled - round(scaled)) < 1e-6 * max(1.0, abs(scaled))
+
     for d in range(most + 1):
-        if all(abs(v * 10 ** d - round(v * 10 ** d)) < 1e-6 * max(1.0, abs(v * 10 ** d)) for v in finite):
+        if all(exact(v, d) for v in finite):
             return d
     return most
 
