@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from support.appserver import app_server
+from support.loops import run_coroutine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools" / "bench"))
@@ -74,7 +75,7 @@ def test_bench_map_year_change_sends_values_not_boundaries(benchmark, geo_server
         await s.close()
         return first, changes
 
-    first, changes = asyncio.run(run())
+    first, changes = run_coroutine(run())
     assert first.exceptions == 0 and first.by_element["component_instance"] < 30_000   # no boundaries' 150 KB
     for year, run in changes:
         # the map's share: values, colours and texts (the whole page's change also carries its tables:
@@ -87,7 +88,7 @@ def test_bench_map_year_change_sends_values_not_boundaries(benchmark, geo_server
         for year in ("2022", "2024"):
             await s.choose("Tahun", year)
         await s.close()
-    benchmark.pedantic(lambda: asyncio.run(change()), rounds=3, iterations=1)
+    benchmark.pedantic(lambda: run_coroutine(change()), rounds=3, iterations=1)
 
 
 def test_bench_server_memory_stays_flat_over_many_sessions(geo_server):
@@ -110,8 +111,8 @@ def test_bench_server_memory_stays_flat_over_many_sessions(geo_server):
         stop_at = time.monotonic() + seconds
         await asyncio.wait_for(asyncio.gather(*(user(stop_at) for _ in range(5))), seconds + 600)
 
-    asyncio.run(crowd(10))   # the first round: caches and the first sessions' objects in place
+    run_coroutine(crowd(10))   # the first round: caches and the first sessions' objects in place
     start = rss()
-    asyncio.run(crowd(minutes * 60))
+    run_coroutine(crowd(minutes * 60))
     assert rss() - start < 60, (start, rss())
     print(json.dumps({"rss_start_mb": round(start), "rss_end_mb": round(rss()), "minutes": minutes}))

@@ -1,10 +1,9 @@
 """Unit tests of the launcher's protections (jabodash.server): which Host headers pass, what the
 middleware answers and adds, and that the hook into the pinned Streamlit is where install() expects."""
-import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from support.loops import run_coroutine
 
 from jabodash.server import headers, hook, hosts
 from jabodash.server.middleware import Protection, metrics_enabled
@@ -82,12 +81,6 @@ class _App:
         await send({"type": "http.response.body", "body": b"<html>app</html>"})
 
 
-def _run(coroutine):
-    """Run on a thread of its own: the session's Playwright browser keeps an event loop running on this one."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def _call(middleware, kind="http", path="/", host="127.0.0.1:8501"):
     scope = {"type": kind, "path": path, "headers": [(b"host", host.encode())] if host is not None else []}
     sent = []
@@ -97,7 +90,7 @@ def _call(middleware, kind="http", path="/", host="127.0.0.1:8501"):
 
     async def send(message):
         sent.append(message)
-    _run(middleware(scope, receive, send))
+    run_coroutine(middleware(scope, receive, send))
     return sent
 
 
@@ -149,7 +142,7 @@ def test_lifespan_passes_through():
 
     async def inner(scope, receive, send):
         calls.append(scope["type"])
-    _run(Protection(inner, DEFAULT)({"type": "lifespan"}, None, None))
+    run_coroutine(Protection(inner, DEFAULT)({"type": "lifespan"}, None, None))
     assert calls == ["lifespan"]
 
 

@@ -1,7 +1,6 @@
 """The server's start and garbage collection (issue 29): Streamlit's collection after every run is off
 the way Streamlit reads its config, the launcher forces it off, the health route answers 503 until the
 warm-up has visited every page, and then the objects alive are frozen and a timer collects."""
-import asyncio
 import gc
 import re
 import time
@@ -10,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support.loops import run_coroutine
 
 from jabodash.server import __main__ as launcher
 from jabodash.server import gcpolicy, hosts, warmup
@@ -120,7 +120,7 @@ def _call(app, scope):
 
     async def send(message):
         sent.append(message)
-    asyncio.run(app(scope, None, send))
+    run_coroutine(app(scope, None, send))
     return sent
 
 
