@@ -5,6 +5,8 @@ import pytest
 from support.appserver import full_screenshot, open_page
 from support.browser import no_exceptions
 
+from jabodash.geo import boundaries
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
@@ -15,7 +17,9 @@ def test_data_page_from_its_url(server, browser):
     page.locator(".js-plotly-plot").nth(1).wait_for()
     assert page.locator(".js-plotly-plot").count() == 2
     assert page.locator("[data-testid='stDataFrame']").count() >= 2
-    assert page.get_by_text("belum ada batas wilayah di cache", exact=False).count() == 2
+    # one notice per level without cached boundaries (the server shares this process's test cache)
+    uncached = sum(1 for entry in boundaries.cache_status().values() if entry is None)
+    assert page.get_by_text("belum ada batas wilayah di cache", exact=False).count() == uncached
     no_exceptions(page)
     full_screenshot(page, "themes-b-data.png")
     assert errors == [] and outside.blocked == []

@@ -2,7 +2,7 @@
 WebAPI of tests/support/bps_server.py; key typed into the password field, fetch, change report, save with
 precedence (screenshot test-artifacts/bps-refresh-report.png, for a person to look at)."""
 import pytest
-from support.appserver import ARTIFACTS, OutsideRequests, app_server, wait_for_app
+from support.appserver import ARTIFACTS, OutsideRequests, app_server, page_errors, wait_for_app
 from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
 from support.browser import no_exceptions
 
@@ -21,7 +21,7 @@ def open_page(browser, url: str):
     page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     outside, errors = OutsideRequests(url), []
     page.route("**/*", outside)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page_errors(page, errors)
     page.goto(url)
     wait_for_app(page, timeout_ms=240000)
     return page, outside, errors

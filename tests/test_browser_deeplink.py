@@ -10,7 +10,7 @@ never fixed sleeps.
 from urllib.parse import urlparse
 
 import pytest
-from support.appserver import ARTIFACTS, OutsideRequests, app_server, open_page, wait_for_app
+from support.appserver import ARTIFACTS, OutsideRequests, app_server, open_page, page_errors, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -92,7 +92,7 @@ def test_two_deep_links_at_the_same_time_as_the_first_requests(fresh_server, bro
         outside = OutsideRequests(fresh_server)
         page.route("**/*", outside)
         errors: list[str] = []
-        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        page_errors(page, errors)
         page.goto(f"{fresh_server}/{path}", wait_until="commit")   # do not wait: the second starts at once
         pages.append((page, outside, errors))
     for (page, outside, errors), (path, title) in zip(pages, (PAGES[5], PAGES[3])):

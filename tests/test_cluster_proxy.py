@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from support.appserver import ARTIFACTS, CHROMIUM, OutsideRequests, full_screenshot, wait_for_app
+from support.appserver import ARTIFACTS, CHROMIUM, OutsideRequests, full_screenshot, page_errors, wait_for_app
 
 from jabodash.cluster import proxy, workers
 from jabodash.cluster.procs import children, cmdline
@@ -132,7 +132,7 @@ def open_on(browser, cluster, path: str, worker: str | None = None):
     outside = OutsideRequests(cluster.url)
     page.route("**/*", outside)
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page_errors(page, errors)
     page.goto(cluster.url + path)
     wait_for_app(page, WAIT_MS)
     return page, context, outside, errors
