@@ -6,6 +6,7 @@ The time covers reading the figures, the findings, rendering the maps (deck) or 
 with the system Chromium and writing the file.
 """
 import io
+import os
 import time
 
 import pytest
@@ -28,11 +29,23 @@ def only_when_asked(request):
 
 
 @pytest.fixture(scope="module")
-def boundaries_cached(test_boundaries, tmp_path_factory):
-    if test_boundaries is not None:
-        from jabodash.geo import boundaries
+def boundaries_cached(test_boundaries, tmp_path_factory, request):
+    """The real kab/kota boundaries in a cache of this module only (a module fixture is set up before
+    the skip of only_when_asked: it must never leave boundaries in the cache other tests share)."""
+    if test_boundaries is None or not request.config.getoption("benchmark_enable", default=False):
+        yield False
+        return
+    from jabodash.geo import boundaries
+    old = os.environ.get("JABODASH_CACHE_DIR")
+    os.environ["JABODASH_CACHE_DIR"] = str(tmp_path_factory.mktemp("brief_cache"))
+    try:
         boundaries.import_file(test_boundaries / "jabodetabek_adm2.geojson", "kabkota")
-    return test_boundaries is not None
+        yield True
+    finally:
+        if old is None:
+            os.environ.pop("JABODASH_CACHE_DIR", None)
+        else:
+            os.environ["JABODASH_CACHE_DIR"] = old
 
 
 @pytest.mark.parametrize("fmt", ["pptx", "pdf"])
