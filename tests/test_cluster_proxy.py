@@ -124,7 +124,7 @@ def cluster(tmp_path_factory):
 def open_on(browser, cluster, path: str, worker: str | None = None):
     """A new browser context on the proxy; ``worker`` presets the proxy's cookie. Returns
     (page, context, outside, errors)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})   # the overview's year picker in view
     if worker:
         context.add_cookies([{"name": proxy.COOKIE, "value": worker, "url": cluster.url}])
     page = context.new_page()
