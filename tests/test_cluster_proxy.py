@@ -309,6 +309,9 @@ def test_killed_worker_moves_its_browser_to_the_other_with_the_same_view(cluster
     page.get_by_text(t("cluster.uploads_lost", "id")[:40]).first.wait_for(timeout=WAIT_MS)
     wait_for_app(page, WAIT_MS)
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    # the reconnected page may still be filling its pickers after the script says it is done
+    wait_until(lambda: (widget_texts(page), view_of(page.url)) == before, timeout=60,
+               what="the same view after the failover")
     assert (widget_texts(page), view_of(page.url)) == before
     page.screenshot(path=str(ARTIFACTS / "cluster-failover.png"))
     wait_until(lambda: not any(Path(f"/proc/{p}").exists() and cmdline(p) for p in sql_kids), timeout=120,
