@@ -116,26 +116,27 @@ def dukcapil_run(faults: dict, base_origin: str, limits=LIMITS) -> tuple:
         return fault, dukcapil_server.answer(path, rows)[1]
 
     def go(base):
-        out = {lvl: dukcapil.run(2025, 1, lvl, base=base + "/arcgis/rest/services/", limits=limits)
-               for lvl in ("kabkota", "kecamatan")}
+        out = dukcapil.run(2025, 1, base=base + "/arcgis/rest/services/", limits=limits)
         name = {"kabkota": "a", "kecamatan": "b"}
-        report = json.dumps({lvl: r.to_json() for lvl, r in out.items()}, default=str)
-        figures = {("a", r["region_code"], r["year"]): r["value"] for r in out["kabkota"].records}
-        figures.update({("b", k["kemendagri_code"], k["year"]): k["value"] for k in out["kecamatan"].kecamatan})
-        return Outcome(errors=[(name[lvl], e["kind"]) for lvl, r in out.items() for e in r.errors],
-                       kept=[name[lvl] for lvl, r in out.items() if not r.errors],
-                       refused=[(name[lvl], c["code"], 2025, c["reason"]) for lvl, r in out.items() for c in r.refused],
-                       mismatches=0, gaps={name[lvl]: len(r.gaps) for lvl, r in out.items()}, figures=figures,
-                       report=report, exit_code=max(r.exit_code for r in out.values()))
+        failed = {e["level"] for e in out.errors}
+        return Outcome(errors=[(name[e["level"]], e["kind"]) for e in out.errors],
+                       kept=[name[lvl] for lvl in out.levels if lvl not in failed],
+                       refused=[(name[tb["level"]], c["region_code"], 2025, c["reason"]) for tb in out.tables
+                                for c in tb["refused"]],
+                       mismatches=0, gaps={name[tb["level"]]: tb["gaps"] for tb in out.tables},
+                       figures={("a" if len(r["region_code"]) == 4 else "b", r["region_code"], r["year"]): r["value"]
+                                for r in out.records},
+                       report=json.dumps(out.to_json(), default=str), exit_code=out.exit_code)
     return answer, go
 
 
 SOURCES = {"bps": bps_run, "dukcapil": dukcapil_run}
 # what each source's source-level faults give
 IMPOSSIBLE = {"bps": [("b", "3201", 2024, "above_max"), ("b", "3271", 2024, "below_min"), ("b", "3276", 2024, "above_max")],
-              "dukcapil": [("b", "327601", 2025, "above_max"), ("b", "327602", 2025, "not_above"),
-                           ("b", "327603", 2025, "not_integer")]}
-KEPT_AFTER_IMPOSSIBLE = {"bps": ("b", "3216", 2024), "dukcapil": ("b", "317101", 2025)}
+              # Kemendagri 32.76.01-03 are BPS 3276020, 3276040, 3276010 (data/kecamatan_crosswalk.csv)
+              "dukcapil": [("b", "3276020", 2025, "above_max"), ("b", "3276040", 2025, "not_above"),
+                           ("b", "3276010", 2025, "not_integer")]}
+KEPT_AFTER_IMPOSSIBLE = {"bps": ("b", "3216", 2024), "dukcapil": ("b", "3173080", 2025)}
 
 
 # --- the suite ---------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def test_impossible_values_are_refused_per_cell_and_reported(source):
 @pytest.mark.parametrize("source", sorted(SOURCES))
 def test_a_partial_table_gives_gaps_never_zeros(source):
     outcome, _, _ = run_case(source, {"b": "partial_table"})
-    kept = {"bps": [("b", "3201", 2024)], "dukcapil": [("b", "327601", 2025)]}[source]
+    kept = {"bps": [("b", "3201", 2024)], "dukcapil": [("b", "3276020", 2025)]}[source]
     assert [k for k in outcome.figures if k[0] == "b"] == kept
     assert outcome.gaps["b"] == {"bps": 5, "dukcapil": 3}[source] and 0 not in outcome.figures.values()
 
@@ -202,8 +203,8 @@ def test_renamed_labels_keep_the_codes_and_are_reported(source):
         assert outcome.figures[("b", "3201", 2024)] == 7.2 and outcome.figures[("b", "3271", 2024)] == 6.4
         # "Kota Bogor" on code 3201 names the city: reported ("Bogor" alone names neither for sure)
         assert outcome.mismatches == 1
-    else:   # values stay with their Kemendagri codes; the names' crosswalk reports them (test_dukcapil)
-        assert outcome.figures[("b", "327601", 2025)] == 250_001 and '"KEC. Pancoran Mas"' in outcome.report
+    else:   # read by Kemendagri code through the crosswalk; "KEC. Pancoran Mas" is still PANCORAN MAS
+        assert outcome.figures[("b", "3276020", 2025)] == 250_001 and '"KEC. Pancoran Mas"' in outcome.report
 
 
 def test_the_run_deadline_stops_the_remaining_tables_without_a_request():
