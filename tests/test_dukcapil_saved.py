@@ -156,3 +156,26 @@ def test_data_page_saves_and_the_kecamatan_map_shows_it(srv, tmp_path):
     captions = " ".join(c.value for c in peta.caption).replace("\\", "")
     assert "2 kecamatan memiliki angka tetapi tidak punya poligon" in captions
     assert "Gambir (Jakarta Pusat), Sawangan (Depok)" in captions
+
+
+def test_wilayah_drill_down_shows_population_density_and_change(srv, tmp_path):
+    from support.apptest import run_page
+    dataset.save(refreshed(srv, semester=1))                 # 2025 S1
+    rows = {**ROWS, dukcapil.SERVICES["kecamatan"]: dukcapil_server.kec_rows({(32, 76, 1): 251_001})}
+    with FaultServer(lambda path: dukcapil_server.answer(path, rows)) as later:
+        result = dukcapil.run(2025, 2, "kecamatan", base=later.origin + "/arcgis/rest/services/")
+    dataset.save(result)                                     # 2025 S2: Pancoran Mas +1,000
+    kecamatan_squares(tmp_path)
+    at = run_page("pages/wilayah.py", lang="en")
+    at.selectbox(key="wil_parent").set_value("3276").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(df.value for df in at.dataframe if "population" in df.value.columns)   # shown in the UI's format
+    rows = table.set_index("code")
+    assert rows.loc["3276020", "population"] == "251,001" and rows.loc["3276020", "period"] == "2025 S2"
+    assert rows.loc["3276020", "since"] == "2025 S1" and rows.loc["3276020", "change_pct"] == "0.40"   # +1,000
+    assert rows.loc["3276040", "change_pct"] == "0.00" and rows.loc["3276040", "population"] == "300,002"
+    assert rows.loc["3276050", "population"] == "–" and rows.loc["3276050", "period"] == "–"   # Beji: a gap
+    area = float(rows.loc["3276020", "area_km2"].replace(",", ""))
+    assert abs(float(rows.loc["3276020", "density"].replace(",", "")) - 251_001 / area) <= 251_001 / area * 0.01
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "3 of 4 kecamatan have Dukcapil's registered population" in captions
