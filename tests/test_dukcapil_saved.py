@@ -7,9 +7,7 @@ import json
 import subprocess
 import sys
 
-import geopandas as gpd
 import pytest
-from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 from support import dukcapil_server
 from support.apptest import map_figure
@@ -17,7 +15,6 @@ from support.data import ROOT
 from support.fault_server import FaultServer
 
 from jabodash.core import paths
-from jabodash.geo import boundaries
 from jabodash.official import dataset, dukcapil, fetch
 from jabodash.store import get_store, kinds, shelf
 from jabodash.store.datasource import DataSource
@@ -41,17 +38,6 @@ def srv(monkeypatch):
         server.base = server.origin + "/arcgis/rest/services/"
         monkeypatch.setenv("JABODASH_DUKCAPIL_URL", server.base)
         yield server
-
-
-def kecamatan_squares(tmp_path, codes=("3276020", "3276040", "3276010", "3276050")):
-    """Synthetic kecamatan squares in Depok (Beji, 3276050, has no Dukcapil figure)."""
-    lat, lon = -6.394, 106.8225
-    gdf = gpd.GeoDataFrame({"kode": list(codes), "nama": [f"Kec {c}" for c in codes]},
-                           geometry=[box(lon + 0.02 * i, lat, lon + 0.02 * i + 0.018, lat + 0.018)
-                                     for i in range(len(codes))], crs=4326)
-    path = tmp_path / "kec.geojson"
-    gdf.to_file(path, driver="GeoJSON")
-    assert len(boundaries.import_file(path.read_bytes(), "kecamatan", "kode", "nama", "kec.geojson").matched) == len(codes)
 
 
 def refreshed(srv, semester=2):
@@ -100,7 +86,7 @@ def test_kecamatan_figures_on_the_kecamatan_level_and_gaps_stay_gaps(srv, tmp_pa
     dataset.save(refreshed(srv))
     src = DataSource.from_store(get_store())
     assert src.table(level="kecamatan").empty                     # no boundaries: no kecamatan level
-    kecamatan_squares(tmp_path)
+    dukcapil_server.kecamatan_squares(tmp_path)
     src = DataSource.from_store(get_store(), official_only=True)
     table = src.table(level="kecamatan").set_index("id")
     assert table.loc["population_dukcapil", "max_regions"] == 3 and table.loc["population_dukcapil", "years"] == [2025]
@@ -125,7 +111,7 @@ def test_cli_save_with_precedence(srv):
 
 def test_data_page_saves_and_the_kecamatan_map_shows_it(srv, tmp_path):
     from support.apptest import run_page
-    kecamatan_squares(tmp_path, ("3276020", "3276040", "3276050"))
+    dukcapil_server.kecamatan_squares(tmp_path, ("3276020", "3276040", "3276050"))
     at = run_page("pages/data.py", lang="en")
     at.number_input(key="w_duk_year").set_value(2025)
     at.radio(key="w_duk_semester").set_value(2)
@@ -165,7 +151,7 @@ def test_wilayah_drill_down_shows_population_density_and_change(srv, tmp_path):
     with FaultServer(lambda path: dukcapil_server.answer(path, rows)) as later:
         result = dukcapil.run(2025, 2, "kecamatan", base=later.origin + "/arcgis/rest/services/")
     dataset.save(result)                                     # 2025 S2: Pancoran Mas +1,000
-    kecamatan_squares(tmp_path)
+    dukcapil_server.kecamatan_squares(tmp_path)
     at = run_page("pages/wilayah.py", lang="en")
     at.selectbox(key="wil_parent").set_value("3276").run()
     assert not at.exception, [e.value for e in at.exception]

@@ -217,8 +217,9 @@ def _changes(result, lang: str, prefix: str, result_key: str) -> None:
         return
     st.markdown(f"**{t('data.refresh.report', lang)}**")
     ch = result.changes
-    st.caption(t("data.refresh.report_caption", lang, new=len(ch["new"]), changed=len(ch["changed"]),
-                 same=ch["same"], conflicts=len(result.conflicts)))
+    caption = "dukcapil.page.report_caption" if prefix == "duk" else "data.refresh.report_caption"
+    st.caption(t(caption, lang, new=len(ch["new"]), changed=len(ch["changed"]), same=ch["same"],
+                 conflicts=len(result.conflicts)))
     report = data.bps_report(result, lang)
     if report.empty:
         st.info(t("data.refresh.no_changes", lang))
