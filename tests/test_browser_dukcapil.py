@@ -73,7 +73,9 @@ def test_read_save_and_map_dukcapil_kecamatan(browser, tmp_path, monkeypatch, te
             # the kecamatan level lists the saved Dukcapil population beside the boundaries' area
             pick(page, "Indicator", "Population · Registered population, Dukcapil civil registry (semester I)")   # the default semester
             wait_for_app(page, timeout_ms=120000)
-            assert "Dukcapil GIS (Ditjen Dukcapil Kemendagri)" in page.content()    # the source line
+            page.get_by_text("Data sources (1)").click()          # the map's source line, official grade
+            page.get_by_text("Dukcapil GIS (Ditjen Dukcapil Kemendagri)", exact=False).first.wait_for(timeout=60000)
+            wait_for_app(page)
             page.screenshot(path=str(ARTIFACTS / "dukcapil-kecamatan-map.png"))
             body = page.inner_text("body")
             assert "Registered population, Dukcapil civil registry (semester I)" in body
