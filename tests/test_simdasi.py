@@ -90,3 +90,31 @@ def test_cli_lists_an_areas_tables_and_says_there_is_no_recipe(srv):
     done = subprocess.run([sys.executable, "-m", "jabodash", "refresh", "simdasi", "--lang", "en"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 2 and "has no recipe yet" in done.stderr and KEY not in done.stderr + done.stdout
+
+
+def test_data_page_lists_tables_refreshes_the_recipes_and_saves(srv, tmp_path, monkeypatch):
+    from support.apptest import run_page
+
+    from jabodash.store import shelf
+    recipes = tmp_path / "simdasi_recipes.csv"
+    recipes.write_text(",".join(simdasi.COLUMNS) + "\n"
+                       "population_estimate_bps,3276000,TESTdepok01,Jumlah Penduduk,2024,jiwa,Penduduk (uji),test\n")
+    monkeypatch.setattr(simdasi, "RECIPES_FILE", recipes)
+    monkeypatch.setenv("JABODASH_BPS_URL", srv.origin + "/v1/")
+    monkeypatch.setenv("JABODASH_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.delenv("JABODASH_BPS_KEY", raising=False)
+    at = run_page("pages/data.py", lang="en")
+    at.text_input(key="w_bps_key").set_value(KEY).run()
+    at.button(key="sim_list").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    tables = next(df.value for df in at.dataframe if "Table id (id_tabel)" in df.value.columns)
+    assert list(tables["Table id (id_tabel)"]) == ["TESTdepok01"]
+    assert "Recipes in data/simdasi_recipes.csv: 1." in " ".join(c.value for c in at.caption)
+    at.button(key="sim_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    changes = next(df.value for df in at.dataframe if "Change" in df.value.columns)
+    assert len(changes) == 4 and "Pancoran Mas (Depok)" in set(changes["Region"])
+    at.button(key="sim_save").click().run()
+    saved = shelf.list_datasets()
+    assert len(saved) == 1 and saved[0]["kind"] == "bps_refresh" and any(saved[0]["id"] in s.value for s in at.success)
+    assert KEY not in " ".join(str(c.value) for c in at.caption)

@@ -533,3 +533,41 @@ def dukcapil_unmatched(result, lang: str) -> pd.DataFrame:
                          col["name"]: [u["name"] for u in rows],
                          col["bps_names"]: [u.get("crosswalk_name") or "" for u in rows],
                          col["why"]: [t(f"dukcapil.page.why_{u['reason']}", lang) for u in rows]})
+
+
+def simdasi_recipe_count() -> int:
+    """How many SIMDASI recipes data/simdasi_recipes.csv has (0 when unreadable)."""
+    from jabodash.official import simdasi
+    try:
+        return len(simdasi.load())
+    except (OSError, ValueError):
+        return 0
+
+
+def simdasi_tables(given_key: str | None, wilayah: str, lang: str) -> tuple[pd.DataFrame | None, str | None]:
+    """An area's SIMDASI tables (id_tabel, title, years) for writing recipes, or the error in words."""
+    from jabodash.official import client, keys, simdasi
+    key, _ = keys.resolve_key(given_key)
+    if not key:
+        return None, t("data.refresh.no_key", lang)
+    if not simdasi._WILAYAH.match(wilayah or ""):
+        return None, t("simdasi.cli.wilayah", lang)
+    try:
+        tables = simdasi.list_tables(client.BpsClient(key), wilayah)
+    except client.BpsError as exc:
+        return None, t(f"data.refresh.error.{exc.kind}", lang, detail=client.scrub(exc.detail, key))
+    cols = {k: t(f"simdasi.page.col.{k}", lang) for k in ("id_tabel", "judul", "years")}
+    return pd.DataFrame({cols["id_tabel"]: [x["id_tabel"] for x in tables], cols["judul"]: [x["judul"] for x in tables],
+                         cols["years"]: [", ".join(map(str, x["years"])) for x in tables]}), None
+
+
+def simdasi_refresh(store, given_key: str | None):
+    """Read every SIMDASI recipe's table and compare with the built-in figures (a fetch.Refresh,
+    saved as the BPS refresh is: :func:`bps_save`)."""
+    from jabodash.official import fetch, keys, simdasi
+    key, _ = keys.resolve_key(given_key)
+    recipes = simdasi.load()
+    result = simdasi.run(recipes, key)
+    if result.records:
+        fetch.compare(result, fetch.builtin_figures(store, sorted({r.indicator for r in recipes})))
+    return result

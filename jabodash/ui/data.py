@@ -42,6 +42,7 @@ def render(state) -> None:
                      column_config={t("data.col.link", lang): st.column_config.LinkColumn()})
     refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
     dukcapil_section(lang)  # Dukcapil GIS (jabodash.official.dukcapil): report, save as a dataset
+    simdasi_section(lang)   # BPS SIMDASI (jabodash.official.simdasi): tables of an area, recipes
     shell.sync_url(state)
 
 
@@ -278,3 +279,37 @@ def dukcapil_section(lang: str) -> None:
             st.markdown(f"**{t('dukcapil.page.unmatched', lang)}**")
             st.dataframe(unmatched, hide_index=True, key="duk_unmatched")
         _changes(result, lang, "duk", _DUKCAPIL_RESULT)
+
+
+_SIMDASI_RESULT = "_jabodash_simdasi_refresh"
+
+
+def simdasi_section(lang: str) -> None:
+    """BPS SIMDASI (the Dalam Angka tables): an area's tables with their ids (to write recipes in
+    data/simdasi_recipes.csv) and the refresh of the recipes, with the BPS key of the section above."""
+    with st.expander(t("simdasi.page.section", lang)):
+        st.caption(t("simdasi.page.intro", lang))
+        key = st.session_state.get("w_bps_key") or None
+        left, right = st.columns([2, 1])
+        wilayah = left.text_input(t("simdasi.page.wilayah", lang), value="3276000", max_chars=7, key="w_sim_wilayah")
+        if right.button(t("simdasi.page.list", lang), key="sim_list"):
+            st.session_state["_jabodash_simdasi_tables"] = data.simdasi_tables(key, wilayah.strip(), lang)
+        found = st.session_state.get("_jabodash_simdasi_tables")
+        if found is not None:
+            tables, error = found
+            if error:
+                st.error(md_escape(error, 600))
+            else:
+                st.dataframe(tables, hide_index=True, key="sim_tables")
+        n = data.simdasi_recipe_count()
+        st.caption(t("simdasi.page.recipes", lang, n=n))
+        if st.button(t("simdasi.page.run", lang), key="sim_run", disabled=n == 0):
+            st.session_state[_SIMDASI_RESULT] = data.simdasi_refresh(source.store(), key)
+        result = st.session_state.get(_SIMDASI_RESULT)
+        if result is not None:
+            read, failed = data.bps_lines(result, lang)
+            for line in read:
+                st.caption(md_escape(line, 600))
+            if failed:
+                st.error(md_escape("; ".join(failed), 3000))
+            _changes(result, lang, "sim", _SIMDASI_RESULT)
