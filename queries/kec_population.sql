@@ -1,9 +1,9 @@
 -- Dukcapil's registered population of each kecamatan of the cached boundaries (saved Dukcapil
 -- refreshes, through data/kecamatan_crosswalk.csv): the latest figure of either semester series and
--- the one before it (for the change), with their dataset's source line. A kecamatan without a
+-- the one before it (for the change), with their dataset's title as the source. A kecamatan without a
 -- figure has no row. Semester II (31 December) comes after semester I (30 June) of the same year.
 WITH points AS (
-    SELECT o.region_code, o.indicator_id, o.year, o.value, o.grade, d.cite AS source,
+    SELECT o.region_code, o.indicator_id, o.year, o.value, o.grade, d.title AS source,
            o.year * 2 + CASE WHEN o.indicator_id = 'population_dukcapil' THEN 1 ELSE 0 END AS t
     FROM shown_figures($official_only) o
     JOIN kecamatan k ON k.code = o.region_code

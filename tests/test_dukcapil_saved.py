@@ -165,3 +165,4 @@ def test_wilayah_drill_down_shows_population_density_and_change(srv, tmp_path):
     assert abs(float(rows.loc["3276020", "density"].replace(",", "")) - 251_001 / area) <= 251_001 / area * 0.01
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "3 of 4 kecamatan have Dukcapil's registered population" in captions
+    assert "Source: Dukcapil GIS 2025 semester 2 (" in captions     # the latest figures' dataset

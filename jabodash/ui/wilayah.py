@@ -97,9 +97,11 @@ def kecamatan(state, regions) -> None:
 
 def _kecamatan_population_note(table, population, lang: str) -> None:
     """How many kecamatan of the table have Dukcapil's population, and from where; or how to get it."""
-    if "population" not in table:
+    shown = set(table["code"].astype(str))
+    sources = sorted(set(population.loc[population["region_code"].astype(str).isin(shown), "source"].dropna().astype(str))) \
+        if "population" in table else []
+    if not sources:           # no figure for these kecamatan: how to get them
         st.caption(t("wilayah.kecamatan_density_note", lang))
         return
-    sources = sorted(set(population["source"].dropna().astype(str)))
     st.caption(md_escape(t("wilayah.kecamatan_population_note", lang, n=int(table["population"].notna().sum()),
                            total=len(table), sources="; ".join(sources)), 2000))
