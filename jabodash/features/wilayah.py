@@ -65,18 +65,18 @@ def membership_figure(regions: pd.DataFrame, lang: str, geojson: dict | None = N
     names = dict(zip(regions["code"].astype(str), regions["short_name"]))
     fig = go.Figure()
     if geojson is not None:
-        bounds = peta.all_bounds(geojson)
-        center, zoom = peta.view_for_bounds(bounds, 800, 560)
+        fig.add_trace(go.Scattergeo(**peta.GEO_FIRST_TRACE))
+        shapes = peta.wound(geojson)
         for group, colour in MEMBERSHIP_COLOURS.items():
             codes = [c for c in member.index if member[c] == group]
             if not codes:
                 continue
-            fig.add_trace(go.Choroplethmap(
-                geojson=geojson, locations=codes, z=[1] * len(codes), colorscale=[[0, colour], [1, colour]],
+            fig.add_trace(go.Choropleth(
+                geojson=shapes, locations=codes, z=[1] * len(codes), colorscale=[[0, colour], [1, colour]],
                 showscale=False, name=t(f"wilayah.member.{group}", lang), showlegend=True,
                 text=[names.get(c, c) for c in codes], hovertemplate="%{text}<extra>%{fullData.name}</extra>",
                 marker=dict(line=dict(color="white", width=1))))
-        fig.update_layout(map=dict(style=peta.WHITE_STYLE, center=center, zoom=zoom), height=560)
+        fig.update_layout(geo=peta.geo_layout(peta.all_bounds(geojson)), height=560)
     else:
         grid = peta.tile_layout("kabkota")
         grid = grid[grid["code"].isin(member.index)]
