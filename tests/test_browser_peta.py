@@ -67,7 +67,7 @@ def _offline(outside, errors):
 
 
 GEO_PATHS = ".js-plotly-plot .geo .choroplethlocation"   # the regions, as SVG paths
-GEO_TEXTS = ".js-plotly-plot .geo .scattergeolayer text"   # their labels, as SVG text
+GEO_TEXTS = ".js-plotly-plot .geo .scattergeo text"   # their labels, as SVG text
 
 
 def _no_exception(page):

@@ -59,6 +59,10 @@ def test_without_boundaries(cache):
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     member = charts[-1]
     assert {tr["name"] for tr in member["data"]} == {"Jabodetabek", "Hanya aglomerasi"}
+    # the tile grid names every region as a reader knows it, never by a tile abbreviation
+    tiles = [text.replace("<br>", " ") for tr in member["data"] for text in tr["text"]]
+    assert len(tiles) == 15 and {"Jakarta Pusat", "Kepulauan Seribu", "Kab. Cianjur"} <= set(tiles)
+    assert not {"JKP", "KEPS", "KCJR"} & set(tiles)
 
 
 def test_with_boundaries_centroid_distance_and_geo_membership(cache, tmp_path):
