@@ -197,9 +197,8 @@ def _place(items: list[Item], frame: Frame) -> list[Placed]:
 def _callouts(rest: list[int], items, anchors, px_geoms, boxes, frame: Frame) -> dict[int, tuple]:
     """Labels that fit nowhere inside: each beside its region, on its side of the group of such
     regions (west or east of their median), at a short leader's length where a free place is
-    near (over a neighbour is fine: the label has a halo); the others in a column along the
-    land's edge on that side, in the order of their regions from north to south, so that no two
-    leaders cross. Returns {index: (cx, cy, (x0, y0, x1, y1) of the leader)}."""
+    near (over a neighbour is fine: the label has a halo); the others along the land's edge on
+    that side, each in the free row nearest its region's height. Returns {index: (cx, cy, (x0, y0, x1, y1) of the leader)}."""
     import shapely
     geoms = [g for g in px_geoms if g is not None]
     land = shapely.union_all(geoms) if geoms else shapely.Point()
@@ -261,24 +260,24 @@ def _near_spot(it: Item, ax: float, ay: float, side: str, boxes, keep_clear, lea
 
 
 def _column(column: list[int], side: str, items, anchors, boxes, land, frame: Frame) -> dict[int, tuple]:
-    """The labels of ``column`` (north first) stacked along the land's edge on ``side``: each at
-    its region's height where it can, else the nearest free row below, beside the land in its row."""
+    """The labels of ``column`` (north first) along the land's edge on ``side``: each in the free
+    row nearest its region's height, beside the land in that row."""
     out: dict[int, tuple] = {}
-    floor = frame.height
     for i in column:
         it, (ax, ay) = items[i], anchors[i]
         w, h = it.width, it.height
-        start = max(min(ay, floor - h / 2 - PAD), h / 2)
-        rows = [start - k * h / 2 for k in range(int(start / (h / 2)) + 1)] or [start]
+        rows = sorted((ay + k * h / 3 for k in range(-60, 61)), key=lambda y: abs(y - ay))
         spot = None
-        for cy in rows + [start + k * h / 2 for k in range(1, 8)]:
+        for cy in (y for y in rows if h / 2 <= y <= frame.height - h / 2):
             cx, end = _beside_land(ax, cy, w, h, side, land, frame)
             if not any(_overlaps(_box(cx, cy, w, h, PAD), b) for b in boxes):
                 spot = (cx, cy, end)
                 break
-        cx, cy, end = spot or (*_beside_land(ax, start, w, h, side, land, frame)[:1], start,
-                               _beside_land(ax, start, w, h, side, land, frame)[1])
-        floor = min(floor, cy - h / 2)
+        if spot is None:   # no free row in the frame: at the region's height, over what is there
+            cy = min(max(ay, h / 2), frame.height - h / 2)
+            cx, end = _beside_land(ax, cy, w, h, side, land, frame)
+            spot = (cx, cy, end)
+        cx, cy, end = spot
         boxes.append(_box(cx, cy, w, h, PAD))
         out[i] = (cx, cy, (ax, ay, end[0], end[1]))
     return out
