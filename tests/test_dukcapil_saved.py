@@ -134,7 +134,7 @@ def test_data_page_saves_and_the_kecamatan_map_shows_it(srv, tmp_path):
     assert not peta.exception, [e.value for e in peta.exception]
     hover = {}
     for tr in map_figure(peta)["data"]:
-        if tr.get("type") == "choroplethmap" and tr.get("hovertext"):
+        if tr.get("type") in ("choroplethmap", "choropleth") and tr.get("hovertext"):
             hover.update(zip(tr["locations"], tr["hovertext"]))
     assert "250.001" in hover["3276020"] and "300.002" in hover["3276040"]
     assert "250.001" not in hover["3276050"]
