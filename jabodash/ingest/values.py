@@ -220,7 +220,7 @@ def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions)
         name = table.names[vi]
         fmt = options.number_formats.get(name) or options.number_format
         nat = table.native.get(vi) if table.native else None
-        return parse_numbers(table.cols[vi], number_format=fmt, native=nat)
+        return parse_numbers(table.cols[vi], number_format=fmt, native=nat, trimmed=True)   # (by _data_part)
 
     # a pool costs more than it saves on small files
     return in_order(parse, value_idx, threads=len(table.lines) * len(value_idx) >= PARALLEL_MIN_CELLS,
@@ -376,6 +376,7 @@ class _FirstSeen:
         self.seen = np.zeros(space, dtype=bool) if space <= self.SPACE else None
         self.keys = np.empty(total, dtype=np.int64) if self.seen is None else None
         self.dup = np.zeros(total, dtype=bool)
+        self.count = 0   # keys seen
 
     def add(self, at: int, region: np.ndarray, indicator: np.ndarray, period: np.ndarray) -> None:
         key = region.astype(np.int64)
@@ -387,8 +388,13 @@ class _FirstSeen:
         if self.seen is None:
             self.keys[at:at + len(key)] = key
             return
-        self.dup[at:at + len(key)] = self.seen[key] | _duplicated(key)
+        before = self.seen[key]
         self.seen[key] = True
+        new = int(np.count_nonzero(self.seen)) - self.count   # the keys the block added to those seen
+        self.count += new
+        # every key new to the file once in the block (the usual case), or some twice: find which
+        self.dup[at:at + len(key)] = before if new == len(key) - int(np.count_nonzero(before)) \
+            else before | _duplicated(key)
 
     def duplicates(self) -> np.ndarray:
         if self.seen is None:
