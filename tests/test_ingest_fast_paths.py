@@ -201,3 +201,18 @@ def test_threaded_reading_gives_what_one_thread_gives(monkeypatch, text):
     assert (9, "Miskin (%)", "missing") in skipped and skipped[-1] == (405 if "\nberbaris" in text else 403,
                                                                       "Penduduk", "missing")
     assert ((404, None, "ragged_short") in skipped) == ("\nberbaris" in text)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "windows-1252"])
+def test_csv_module_fallback_reads_what_arrow_reads(monkeypatch, encoding):
+    """The reader drops a UTF-8 file's decoded text before Arrow reads the bytes; when Arrow cannot
+    read them, the text is decoded again for the csv module: same records, either way."""
+    from jabodash.ingest import read as read_module
+    text = "kode;nama;2022;2023\n3171;Jakarta Selatan – Kebayoran;1.234,5;2.000\n3172;Jakarta Timur;7;8,25\n"
+    data = text.encode(encoding)
+    arrow = read_upload(data, "wide.csv")
+    monkeypatch.setattr(read_module, "_parse_pyarrow", lambda *a: None)
+    python = read_upload(data, "wide.csv")
+    assert arrow.ok and python.ok and arrow.encoding == python.encoding == encoding
+    assert arrow.records["value"].tolist() == python.records["value"].tolist() == [1234.5, 2000.0, 7.0, 8.25]
+    assert python.preview.iloc[0].tolist() == ["3171", "Jakarta Selatan – Kebayoran", "1.234,5", "2.000"]
