@@ -22,9 +22,6 @@ STORY = "jabodetabek_dalam_angka"
 
 # Known and open (issue 27's closing note): (pattern, reason).
 OPEN = [
-    (r"^page error: Map error\.$",
-     "MapLibre asks the style's glyph path for label fonts and draws them locally only after that "
-     "request fails; an empty glyph set stops the error and the labels with it: ship glyph PBFs"),
     (r"^chart text outside its figure: \"[^\"]*\u200b",
      "a chart's subtitle longer than the figure is wide (compare page, coverage matrix, population "
      "multiples): Plotly does not wrap subtitles; wrap them as charts.add_source wraps source lines"),

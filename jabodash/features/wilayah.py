@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import peta
+from jabodash.charts import peta, wrap_lines
 from jabodash.core.i18n import t
+from jabodash.core.textsafe import plotly_escape
 from jabodash.features.peta import classes_for
 
 MONAS = (-6.1754, 106.8272)   # lat, lon of the National Monument, central Jakarta
@@ -65,18 +66,18 @@ def membership_figure(regions: pd.DataFrame, lang: str, geojson: dict | None = N
     names = dict(zip(regions["code"].astype(str), regions["short_name"]))
     fig = go.Figure()
     if geojson is not None:
-        bounds = peta.all_bounds(geojson)
-        center, zoom = peta.view_for_bounds(bounds, 800, 560)
+        fig.add_trace(go.Scattergeo(**peta.GEO_FIRST_TRACE))
+        shapes = peta.wound(geojson)
         for group, colour in MEMBERSHIP_COLOURS.items():
             codes = [c for c in member.index if member[c] == group]
             if not codes:
                 continue
-            fig.add_trace(go.Choroplethmap(
-                geojson=geojson, locations=codes, z=[1] * len(codes), colorscale=[[0, colour], [1, colour]],
+            fig.add_trace(go.Choropleth(
+                geojson=shapes, locations=codes, z=[1] * len(codes), colorscale=[[0, colour], [1, colour]],
                 showscale=False, name=t(f"wilayah.member.{group}", lang), showlegend=True,
                 text=[names.get(c, c) for c in codes], hovertemplate="%{text}<extra>%{fullData.name}</extra>",
                 marker=dict(line=dict(color="white", width=1))))
-        fig.update_layout(map=dict(style=peta.WHITE_STYLE, center=center, zoom=zoom), height=560)
+        fig.update_layout(geo=peta.geo_layout(peta.all_bounds(geojson)), height=560)
     else:
         grid = peta.tile_layout("kabkota")
         grid = grid[grid["code"].isin(member.index)]
@@ -84,14 +85,16 @@ def membership_figure(regions: pd.DataFrame, lang: str, geojson: dict | None = N
             part = grid[grid["code"].map(member) == group]
             if part.empty:
                 continue
+            # the short name a reader knows (no tile abbreviation), on two lines, inside its square
             fig.add_trace(go.Scatter(
                 x=part["col"], y=-part["row"], mode="markers+text", name=t(f"wilayah.member.{group}", lang),
-                text=part["abbr"], textfont=dict(color="white" if group == "jabodetabek" else "#222"),
+                text=["<br>".join(wrap_lines(plotly_escape(names.get(c, c)), 10)) for c in part["code"]],
+                textfont=dict(size=10, color="white" if group == "jabodetabek" else "#222"),
                 hovertext=[names.get(c, c) for c in part["code"]], hovertemplate="%{hovertext}<extra></extra>",
-                marker=dict(symbol="square", size=54, color=colour)))
+                marker=dict(symbol="square", size=66, color=colour)))
         fig.update_xaxes(visible=False, range=[grid["col"].min() - 0.8, grid["col"].max() + 0.8])
         fig.update_yaxes(visible=False, scaleanchor="x", range=[-grid["row"].max() - 0.8, 0.8])
-        fig.update_layout(height=520, plot_bgcolor="white", paper_bgcolor="white")
+        fig.update_layout(height=640, plot_bgcolor="white", paper_bgcolor="white")
     footer = t("wilayah.membership_note", lang) + (f"<br>{attribution}" if attribution else "")
     fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top",
                        showarrow=False, align="left", font=dict(size=11, color="#555"))
