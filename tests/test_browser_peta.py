@@ -121,7 +121,7 @@ def _profile_follows_the_map(page) -> None:
     profile stays in the address through later changes of the map."""
     frame = map_frame(page)
     frame.evaluate("""() => { const gd = document.querySelector('.js-plotly-plot');
-        const t = gd.data.findIndex(t => t.type === 'choroplethmap' && (t.locations || []).includes('3173'));
+        const t = gd.data.findIndex(t => t.type.startsWith('choropleth') && (t.locations || []).includes('3173'));
         gd.emit('plotly_click', {points: [{curveNumber: t, pointNumber: gd.data[t].locations.indexOf('3173'),
                                            location: '3173'}]}); }""")
     page.wait_for_function("() => location.search.includes('regions=3173')", timeout=30000)
