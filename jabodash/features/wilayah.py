@@ -111,8 +111,12 @@ def area_table(regions: pd.DataFrame, density: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("density", ascending=False, na_position="last").reset_index(drop=True)
 
 
-def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None) -> pd.DataFrame:
-    """Kecamatan of one kab/kota (or all): code, name, kab/kota, area from the boundaries."""
+def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None,
+                    population: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Kecamatan of one kab/kota (or all): code, name, kab/kota, area from the boundaries; with
+    ``population`` (DataSource.kecamatan_population) also Dukcapil's latest population, its period
+    ("2025 S2"), the density over the boundaries' area and the change from the figure before (% and
+    since when). A kecamatan without a figure keeps empty cells: a gap, never a zero."""
     df = pd.DataFrame({"code": gdf["code"].astype(str).to_numpy(), "name": gdf["name"].to_numpy(),
                        "parent_code": gdf["parent_code"].astype(str).to_numpy(),
                        "area_km2": pd.to_numeric(gdf["area_km2"], errors="coerce").round(2).to_numpy()})
@@ -120,7 +124,32 @@ def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None) -> pd
         df = df[df["parent_code"] == parent]
     kab = dict(zip(regions["code"].astype(str), regions["name"]))
     df.insert(2, "kabkota", df["parent_code"].map(kab))
+    if population is not None and len(population):
+        df = with_density(df.merge(population_columns(population), on="code", how="left"))
+        df[["period", "since"]] = df[["period", "since"]].fillna("–")     # no figure: a gap
     return df.drop(columns="parent_code").sort_values("area_km2", ascending=False).reset_index(drop=True)
+
+
+def population_columns(pop: pd.DataFrame) -> pd.DataFrame:
+    """code, population, period, change_pct, since from DataSource.kecamatan_population's rows."""
+    def period(year, semester):
+        return None if pd.isna(year) else f"{int(year)} S{int(semester)}"
+    prev = pd.to_numeric(pop["prev_value"], errors="coerce")
+    return pd.DataFrame({
+        "code": pop["region_code"].astype(str).to_numpy(), "population": pop["value"].astype(float).to_numpy(),
+        "period": [period(y, s) for y, s in zip(pop["year"], pop["semester"])],
+        "change_pct": ((pop["value"] - prev) / prev * 100).round(2).to_numpy(),
+        "since": [period(y, s) for y, s in zip(pop["prev_year"], pop["prev_semester"])]})
+
+
+def with_density(table: pd.DataFrame) -> pd.DataFrame:
+    """The kecamatan table with ``density`` (population per km² of the boundaries' area) after the
+    population, when it has one."""
+    if "population" not in table:
+        return table
+    density = (table["population"] / table["area_km2"].where(table["area_km2"] > 0)).round(0)
+    return table.assign(density=density)[[c for c in table.columns if c not in ("change_pct", "since")]
+                                         + ["density", "change_pct", "since"]]
 
 
 def kecamatan_map(gdf, geojson: dict, parent: str, state, lang: str, attribution: str | None = None) -> go.Figure:
