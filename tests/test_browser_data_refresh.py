@@ -2,7 +2,8 @@
 WebAPI of tests/support/bps_server.py; key typed into the password field, fetch, change report, save with
 precedence (screenshot test-artifacts/bps-refresh-report.png, for a person to look at)."""
 import pytest
-from support.appserver import ARTIFACTS, OutsideRequests, app_server, page_errors, wait_for_app
+from support import appserver
+from support.appserver import ARTIFACTS, app_server, wait_for_app
 from support.bps_server import DKI, JABAR, KEY, BpsServer, payload
 from support.browser import no_exceptions
 
@@ -18,13 +19,7 @@ TPT = payload(788, "Tingkat Pengangguran Terbuka Menurut Kabupaten/Kota", "Perse
 def open_page(browser, url: str):
     """appserver.open_page with a longer first wait: a fresh server's first run of the data page
     (catalog, coverage matrix) can take more than a minute on a loaded 2-core machine."""
-    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    outside, errors = OutsideRequests(url), []
-    page.route("**/*", outside)
-    page_errors(page, errors)
-    page.goto(url)
-    wait_for_app(page, timeout_ms=240000)
-    return page, outside, errors
+    return appserver.open_page(browser, url, timeout_ms=240000)
 
 
 def test_refresh_from_bps_change_report_and_save(browser, tmp_path):

@@ -3,8 +3,8 @@ loopback GIS service of tests/support/dukcapil_server.py; read, change report, s
 kecamatan map draws the saved figures with their official source line (screenshots
 test-artifacts/dukcapil-report.png and dukcapil-kecamatan-map.png, for a person to look at)."""
 import pytest
-from support import dukcapil_server
-from support.appserver import ARTIFACTS, OutsideRequests, app_server, page_errors, wait_for_app
+from support import appserver, dukcapil_server
+from support.appserver import ARTIFACTS, app_server, wait_for_app
 from support.browser import no_exceptions
 from support.fault_server import FaultServer
 
@@ -19,13 +19,9 @@ ROWS = {dukcapil.SERVICES["kabkota"]: dukcapil_server.kab_rows(),
 
 
 def open_page(browser, url: str):
-    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    outside, errors = OutsideRequests(url), []
-    page.route("**/*", outside)
-    page_errors(page, errors)
-    page.goto(url)
-    wait_for_app(page, timeout_ms=240000)
-    return page, outside, errors
+    """appserver.open_page with a longer first wait: a fresh server's first run of the data page
+    (catalog, coverage matrix) can take more than a minute on a loaded 2-core machine."""
+    return appserver.open_page(browser, url, timeout_ms=240000)
 
 
 def pick(page, label: str, option: str) -> None:

@@ -45,12 +45,21 @@ def run(args) -> int:
         return _fail(t("data.refresh.cli.no_key", lang), args.json)
     from jabodash.store import get_store
     result = fetch.refresh(get_store(), chosen, key, progress=None if args.json else _progress(lang))
-    saved = _save(result, args) if args.save and result.records and not result.bad_key else None
+    return finish(result, args, format_report)
+
+
+def finish(result, args, report, title: str | None = None) -> int:
+    """The end of every ``refresh`` command: with --save (and figures, and a key BPS took) the result is
+    stored as an official dataset; then its JSON or text report (``report(result, lang, saved)``)."""
+    saved = None
+    if args.save and result.records and not result.bad_key:
+        from jabodash.official import dataset
+        saved = dataset.save(result, precedence=args.precedence, **({"title": title} if title else {}))
     if args.json:
         json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
-        print(format_report(result, lang, saved))
+        print(report(result, args.lang, saved))
     return result.exit_code
 
 
@@ -60,11 +69,6 @@ def _progress(lang: str):
             print(t("data.refresh.cli.progress", lang, i=i + 1, n=n, indicator=recipe.indicator,
                     domain=recipe.domain, var=recipe.var), file=sys.stderr)
     return show
-
-
-def _save(result, args) -> str:
-    from jabodash.official import dataset
-    return dataset.save(result, precedence=args.precedence)
 
 
 def format_report(result, lang: str, saved: str | None) -> str:

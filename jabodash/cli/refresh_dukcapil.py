@@ -15,7 +15,6 @@ statement and the report says so. Exit status: 0 done, 1 a level failed (the oth
 """
 from __future__ import annotations
 
-import json
 import sys
 
 from jabodash.core.i18n import t
@@ -46,16 +45,8 @@ def run(args) -> int:
     result = dukcapil.run(args.year, args.semester, LEVELS[args.level])
     if result.records:
         fetch.compare(result, fetch.builtin_figures(get_store(), [result.indicator]))
-    saved = None
-    if args.save and result.records:
-        from jabodash.official import dataset
-        saved = dataset.save(result, precedence=args.precedence)
-    if args.json:
-        json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(format_report(result, args.lang, saved))
-    return result.exit_code
+    from jabodash.cli.refresh import finish
+    return finish(result, args, format_report)
 
 
 def format_report(result, lang: str, saved: str | None) -> str:

@@ -59,14 +59,5 @@ def run(args) -> int:
     result = simdasi.run(recipes, key)
     if result.records:
         fetch.compare(result, fetch.builtin_figures(get_store(), sorted({r.indicator for r in recipes})))
-    saved = None
-    if args.save and result.records and not result.bad_key:
-        from jabodash.official import dataset
-        saved = dataset.save(result, precedence=args.precedence, title=f"BPS SIMDASI {result.started_at[:10]}")
-    if args.json:
-        json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        from jabodash.cli.refresh import format_report
-        print(format_report(result, args.lang, saved))
-    return result.exit_code
+    from jabodash.cli.refresh import finish, format_report
+    return finish(result, args, format_report, title=f"BPS SIMDASI {result.started_at[:10]}")
