@@ -76,10 +76,10 @@ class Style:
 
 
 NORMAL = Style(font=14, title=20, subtitle=14, label=15, label_small=12, legend=13, footer=11,
-               height=700, width=900, map_width=460, border=0.8, footer_line=16)
+               height=700, width=900, map_width=680, border=0.8, footer_line=16)
 # presenter mode at 1920x1080: all text >= 20 px
 PRESENTER = Style(font=22, title=34, subtitle=22, label=22, label_small=20, legend=22, footer=20,
-                  height=1000, width=1800, map_width=1380, border=1.6, footer_line=26)
+                  height=1000, width=1800, map_width=1780, border=1.6, footer_line=26)
 
 
 
@@ -671,9 +671,11 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
             showlegend=False, name="outline")
     h = height or style.height
     box = _fit_bounds(geojson, fit)
-    frame = _map_frame(box, style, h, width, presenter)
+    frame = label_frame(df["short_name"] if labels else (), box, fit, presenter, h, width)
+    legend_title = _legend_title(classes, ind, lang)
+    key = _legend_corner(df, prep, classes, legend_title, style, frame) if geo else None
     if labels and len(df):
-        _add_labels(spec, text, df, prep, points, fit, box, style, presenter, frame)
+        _add_labels(spec, text, df, prep, points, fit, box, style, presenter, frame, key)
     if geo:
         spec.layout.update(geo=geo_layout(frame.bounds), hovermode="closest")
     else:
@@ -681,8 +683,27 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
         spec.layout.update(map=dict(style="open-street-map", center=center, zoom=zoom), hovermode="closest")
     footer = _map_footer(df, lang, source, attribution, basemap, fit, labels)
     covered = int(df["value"].notna().sum())
-    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
-                     footer, style, h, _legend_title(classes, ind, lang))
+    fig = _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
+                    footer, style, h, legend_title)
+    if key is not None:   # the legend in the map's emptiest corner: the map takes the figure's width
+        x0, y0, x1, y1 = key
+        fig.update_layout(legend=dict(x=x0 / frame.width, xanchor="left", y=y1 / frame.height, yanchor="top"))
+    return fig
+
+
+def _legend_corner(df: pd.DataFrame, prep: _Prepared, classes: Classes, legend_title: str, style: Style,
+                   frame: maplabels.Frame) -> tuple[float, float, float, float]:
+    """The box (frame px) of the legend, in the corner of the map that holds the least land: its
+    size estimated from its entries and title (Plotly's legend rows are about 1.5 em high)."""
+    present = set(df["class"])
+    entries = [label for index, label, _ in classes.legend_entries(with_counts=True, missing="auto")
+               if index in present]
+    titles = legend_title.split("<br>")
+    chars = max([len(re.sub(r"<[^>]+>", "", x)) for x in titles] + [len(x) + 4 for x in entries])
+    w = 0.62 * style.legend * chars + 24
+    h = 1.5 * style.legend * (len(entries) + len(titles)) + 12
+    items = [maplabels.Item(c, 0.0, 0.0, prep.geoms[p], 0.0, 0.0) for c, p in zip(df["region_code"], df["pos"])]
+    return maplabels.legend_box(items, frame, w, h)
 
 
 # plotly.js (7.1's geo subplot) fetches a world outline from cdn.plot.ly when the *first* trace of a
@@ -724,7 +745,8 @@ HALO = "1px 1px 2px #ffffff, -1px -1px 2px #ffffff, 1px -1px 2px #ffffff, -1px 1
 
 
 def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: _Prepared, points: pd.DataFrame | None,
-                fit: str, box: tuple, style: Style, presenter: bool, frame: maplabels.Frame) -> None:
+                fit: str, box: tuple, style: Style, presenter: bool, frame: maplabels.Frame,
+                key: tuple | None = None) -> None:
     """Every region in the frame named (short name, value): inside it when the label fits, black
     or white by contrast with the fill; else beside it, black on a white halo, with a leader line."""
     if points is not None:
@@ -750,7 +772,7 @@ def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: _Prepared, point
         w, h = maplabels.text_box(ls, style.label, presenter)
         boxes = tuple(maplabels.text_box(v, style.label, presenter) for v in ins)
         items.append(maplabels.Item(code, float(x), float(y), prep.geoms[position], w, h, boxes))
-    placed = maplabels.place(items, frame)
+    placed = maplabels.place(items, frame, (tuple(key),) if key else ())
     weight = "bold" if presenter else "normal"
     dark = rows["colour"].map(lambda c: palette.text_on(c) == "#000000").tolist()
     inside = [p.inside for p in placed]
@@ -787,14 +809,29 @@ def _fit_bounds(geojson: dict, fit: str) -> tuple[float, float, float, float]:
     return all_bounds(geojson)
 
 
+def label_frame(names, box: tuple[float, float, float, float], fit: str, presenter: bool, h: int,
+                width: int | None) -> maplabels.Frame:
+    """The frame (px) the labels are placed in: ``box`` in the map's plot area, with room beside
+    the land for the columns of callouts as wide as the longest of ``names`` (not in the Jakarta
+    close-up, where every label fits inside)."""
+    style = _style(presenter)
+    names = [str(n) for n in names]
+    side = 0.0
+    if names and fit != "jakarta":
+        side = 0.9 * maplabels.text_box([max(names, key=len)], style.label, presenter)[0]
+    return _map_frame(box, style, h, width, presenter, side)
+
+
 def _map_frame(box: tuple[float, float, float, float], style: Style, h: int, width: int | None,
-               presenter: bool) -> maplabels.Frame:
+               presenter: bool, side: float = 0.0) -> maplabels.Frame:
     """The frame ``box`` grown to the map's plot area in an ``h`` px high figure (the legend on
     its right, title above, up to three footer lines below), and its scale."""
-    top = style.title + style.subtitle + 40
-    map_h = h - top - 16 - style.footer_line * 3
-    map_w = width - (260 if not presenter else 420) if width else style.map_width
-    return maplabels.Frame.fit(box, max(map_w, 200), max(map_h, 200))
+    if presenter:   # the margins presenter.views.presentify gives a 1920x1080 figure, 3 footer lines
+        top, bottom = 122, 101
+    else:
+        top, bottom = style.title + style.subtitle + 40, 16 + style.footer_line * 3
+    map_w = width - 100 if width else style.map_width
+    return maplabels.Frame.fit(box, max(map_w, 200), max(h - top - bottom, 200), side)
 
 
 def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: str | None, basemap: str,
