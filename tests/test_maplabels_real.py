@@ -77,11 +77,12 @@ def _layout(fig, frame):
 
 @pytest.mark.parametrize("presenter", [0, 1080, 900], ids=["page", "export", "presenter"])
 @pytest.mark.parametrize("fit", ["all", "jakarta", "core"])
-def test_real_labels_no_crossing_no_overlap(kabkota, fit, presenter):
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_real_labels_no_crossing_no_overlap(kabkota, fit, presenter, lang):
     fc, values = kabkota
-    classes = classify(values.set_index("region_code")["value"], "quantiles", 5)
+    classes = classify(values.set_index("region_code")["value"], "quantiles", 5, lang=lang)
     kwargs = dict(width=1920, height=presenter) if presenter else {}
-    fig = peta.choropleth(values, fc, Ind(), 2020, "id", classes, fit=fit, presenter=bool(presenter), **kwargs)
+    fig = peta.choropleth(values, fc, Ind(), 2020, lang, classes, fit=fit, presenter=bool(presenter), **kwargs)
     style = peta.PRESENTER if presenter else peta.NORMAL
     frame = peta.label_frame(values["short_name"], peta._fit_bounds(fc, fit), fit, bool(presenter),
                              kwargs.get("height", style.height), kwargs.get("width"))
@@ -93,7 +94,7 @@ def test_real_labels_no_crossing_no_overlap(kabkota, fit, presenter):
     through = sum(line.crosses(shapely.box(*b)) for line in leaders for b in boxes
                   if not shapely.box(*b).buffer(peta.maplabels.PAD + 1).contains(shapely.Point(line.coords[-1])))
     outside = sum(b[0] < -1 or b[1] < -1 or b[2] > frame.width + 1 or b[3] > frame.height + 1 for b in boxes)
-    print(f"\n{fit} presenter={presenter}: {len(boxes)} labels, {sum(callout)} callouts, "
+    print(f"\n{fit} {lang} presenter={presenter}: {len(boxes)} labels, {sum(callout)} callouts, "
           f"{len(leaders)} leaders, crossings {crossings}, overlaps {overlaps}, through {through}, "
           f"outside {outside}, longest leader {max((ln.length for ln in leaders), default=0):.0f} px")
     assert (crossings, overlaps, outside) == (0, 0, 0)

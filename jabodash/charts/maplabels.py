@@ -184,13 +184,25 @@ def place(items: list[Item], frame: Frame, reserved: tuple = ()) -> list[Placed]
 
 
 def _place(items: list[Item], frame: Frame, reserved: list) -> list[Placed]:
+    """Inside labels, then callouts; an inside label a leader still runs through (its region had
+    no other room) becomes a callout itself, and the whole is placed again (a few times at most)."""
     px_geoms = [_px_geom(frame, it.geom) if it.geom is not None else None for it in items]
     anchors = [tuple(float(v) for v in frame.px(it.lon, it.lat)) for it in items]
+    outside: set[int] = set()
+    for _ in range(4):
+        placed, crossed = _place_once(items, frame, reserved, px_geoms, anchors, outside)
+        if not crossed:
+            break
+        outside |= crossed
+    return [placed[i] for i in range(len(items))]
+
+
+def _place_once(items, frame: Frame, reserved: list, px_geoms, anchors, outside: set) -> tuple[dict, set]:
     boxes: list[tuple] = list(reserved)
     placed: dict[int, Placed] = {}
     own: dict[int, int] = {}     # an inside label's box in boxes
     order = sorted(range(len(items)), key=lambda i: -(px_geoms[i].area if px_geoms[i] is not None else 0.0))
-    for i in order:
+    for i in (i for i in order if i not in outside):
         it, (ax, ay) = items[i], anchors[i]
         for variant, (w, h) in enumerate(it.inner or ((it.width, it.height),)):
             spot = _inside_spot(w, h, ax, ay, px_geoms[i], boxes, points=anchors[:i] + anchors[i + 1:])
@@ -203,30 +215,36 @@ def _place(items: list[Item], frame: Frame, reserved: list) -> list[Placed]:
                 break
     rest = [i for i in range(len(items)) if i not in placed]
     callouts = _callouts(rest, items, anchors, px_geoms, boxes, frame)
-    _off_leaders(placed, own, callouts, items, anchors, px_geoms, boxes, frame)
+    crossed = _off_leaders(placed, own, callouts, items, anchors, px_geoms, boxes, frame)
     for i, (cx, cy, (x0, y0, x1, y1)) in callouts.items():
         lon, lat = frame.lonlat(cx, cy)
         lons, lats = frame.lonlat([x0, x1], [y0, y1])
         placed[i] = Placed(items[i].code, float(lon), float(lat), False,
                            ((float(lons[0]), float(lats[0])), (float(lons[1]), float(lats[1]))))
-    return [placed[i] for i in range(len(items))]
+    return placed, crossed
 
 
-def _off_leaders(placed: dict, own: dict, callouts: dict, items, anchors, px_geoms, boxes, frame: Frame) -> None:
-    """An inside label a leader runs through moves, where its region has room, off every leader."""
+def _off_leaders(placed: dict, own: dict, callouts: dict, items, anchors, px_geoms, boxes, frame: Frame) -> set:
+    """An inside label a leader runs through moves, where its region has room, off every leader.
+    Returns the labels that found no such room."""
     import shapely
     lines = [shapely.LineString([v[2][:2], v[2][2:]]) for v in callouts.values()]
-    for i, p in list(placed.items()):
+    crossed = set()
+    for i in list(placed):
         it = items[i]
-        w, h = it.inner[p.variant] if it.inner else (it.width, it.height)
         if not any(ln.intersects(shapely.box(*boxes[own[i]])) for ln in lines):
             continue
+        crossed.add(i)
         others = [b for n, b in enumerate(boxes) if n != own[i]]
-        spot = _inside_spot(w, h, *anchors[i], px_geoms[i], others, lines, anchors[:i] + anchors[i + 1:])
-        if spot is not None:
-            boxes[own[i]] = _box(*spot, w, h, PAD)
-            lon, lat = frame.lonlat(*spot)
-            placed[i] = Placed(it.code, float(lon), float(lat), True, variant=p.variant)
+        for variant, (w, h) in enumerate(it.inner or ((it.width, it.height),)):   # one line, then wrapped
+            spot = _inside_spot(w, h, *anchors[i], px_geoms[i], others, lines, anchors[:i] + anchors[i + 1:], 12)
+            if spot is not None:
+                boxes[own[i]] = _box(*spot, w, h, PAD)
+                lon, lat = frame.lonlat(*spot)
+                placed[i] = Placed(it.code, float(lon), float(lat), True, variant=variant)
+                crossed.discard(i)
+                break
+    return crossed
 
 
 def _callouts(rest: list[int], items, anchors, px_geoms, boxes, frame: Frame,
@@ -371,13 +389,13 @@ def _column(column: list[int], side: str, items, anchors, boxes, land, leaders, 
 
 
 def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes, lines=(),
-                 points=()) -> tuple[float, float] | None:
+                 points=(), reach: int = 8) -> tuple[float, float] | None:
     """The centre nearest the label point where the label lies inside its region (at least
     ``INSIDE`` of its box: a letter may touch the border) and off the labels placed so far."""
     import shapely
     if geom is None or geom.is_empty:
         return None
-    offsets = sorted(((dx * w / 4, dy * h / 2) for dx in range(-8, 9) for dy in range(-8, 9)),
+    offsets = sorted(((dx * w / 4, dy * h / 2) for dx in range(-reach, reach + 1) for dy in range(-reach, reach + 1)),
                      key=lambda d: math.hypot(d[0], d[1]))
     for dx, dy in offsets:
         cx, cy = ax + dx, ay + dy
