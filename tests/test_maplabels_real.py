@@ -84,8 +84,8 @@ def test_real_labels_no_crossing_no_overlap(kabkota, fit, presenter, lang):
     kwargs = dict(width=1920, height=presenter) if presenter else {}
     fig = peta.choropleth(values, fc, Ind(), 2020, lang, classes, fit=fit, presenter=bool(presenter), **kwargs)
     style = peta.PRESENTER if presenter else peta.NORMAL
-    frame = peta.label_frame(values["short_name"], peta._fit_bounds(fc, fit), fit, bool(presenter),
-                             kwargs.get("height", style.height), kwargs.get("width"))
+    frame = peta.maplabels.label_frame(values["short_name"], peta._fit_bounds(fc, fit), fit, style, bool(presenter),
+                                       kwargs.get("height", style.height), kwargs.get("width"))
     boxes, callout, leaders = _layout(fig, frame)
     assert boxes
     crossings = sum(a.crosses(b) for a, b in itertools.combinations(leaders, 2))

@@ -154,16 +154,38 @@ def _px_geom(frame: Frame, geom):
     return hit
 
 
-def legend_box(items: list[Item], frame: Frame, width: float, height: float) -> tuple[float, float, float, float]:
-    """The corner of the frame (x0, y0, x1, y1; px, y northwards) where a legend of ``width`` x
-    ``height`` covers the least land: top right, top left, bottom left or bottom right, in that
-    order when they tie (an atlas puts its key in the empty sea or margin)."""
+def legend_box(geoms, frame: Frame, titles: list[str], entries: list[str], size: float) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1; px, y northwards) of a legend of ``titles`` and ``entries`` at
+    font ``size`` in the corner of the frame that covers the least of ``geoms`` (the land): top
+    right, top left, bottom left or bottom right, in that order when they tie (an atlas puts its
+    key in the empty sea or margin). Plotly's legend rows are about 1.5 em high."""
     import shapely
-    geoms = [_px_geom(frame, it.geom) for it in items if it.geom is not None]
-    land = shapely.union_all(geoms) if geoms else shapely.Point()
-    w, h, fw, fh = width, height, frame.width, frame.height
+    chars = max([len(re.sub(r"<[^>]+>", "", x)) for x in titles] + [len(x) + 4 for x in entries])
+    w, h = 0.62 * size * chars + 24, 1.5 * size * (len(entries) + len(titles)) + 12
+    px = [_px_geom(frame, g) for g in geoms if g is not None]
+    land = shapely.union_all(px) if px else shapely.Point()
+    fw, fh = frame.width, frame.height
     corners = [(fw - w, fh - h, fw, fh), (0, fh - h, w, fh), (0, 0, w, h), (fw - w, 0, fw, h)]
     return min(corners, key=lambda c: round(land.intersection(shapely.box(*c)).area / 50))
+
+
+def label_frame(names, box: tuple[float, float, float, float], fit: str, style, presenter: bool, h: int,
+                width: int | None) -> Frame:
+    """The frame (px) a map's labels are placed in: ``box`` in the plot area of an ``h`` px high
+    figure (``style``: charts.peta's sizes; title above, three footer lines below; in presenter
+    mode the margins presenter.views.presentify gives), with room beside the land for the
+    columns of callouts as wide as the longest of ``names`` (not in the Jakarta close-up, where
+    every label fits inside)."""
+    names = [str(n) for n in names]
+    side = 0.0
+    if names and fit != "jakarta":
+        side = 0.9 * text_box([max(names, key=len)], style.label, presenter)[0]
+    if presenter:
+        top, bottom = 122, 101
+    else:
+        top, bottom = style.title + style.subtitle + 40, 16 + style.footer_line * 3
+    map_w = width - 100 if width else style.map_width
+    return Frame.fit(box, max(map_w, 200), max(h - top - bottom, 200), side)
 
 
 def place(items: list[Item], frame: Frame, reserved: tuple = ()) -> list[Placed]:

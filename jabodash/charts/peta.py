@@ -671,9 +671,14 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
             showlegend=False, name="outline")
     h = height or style.height
     box = _fit_bounds(geojson, fit)
-    frame = label_frame(df["short_name"] if labels else (), box, fit, presenter, h, width)
+    frame = maplabels.label_frame(df["short_name"] if labels else (), box, fit, style, presenter, h, width)
     legend_title = _legend_title(classes, ind, lang)
-    key = _legend_corner(df, prep, classes, legend_title, style, frame) if geo else None
+    key = None
+    if geo:   # the legend in the map's emptiest corner
+        present = set(df["class"])
+        entries = [x for i, x, _ in classes.legend_entries(with_counts=True, missing="auto") if i in present]
+        key = maplabels.legend_box([prep.geoms[p] for p in df["pos"]], frame, legend_title.split("<br>"),
+                                   entries, style.legend)
     if labels and len(df):
         _add_labels(spec, text, df, prep, points, fit, box, style, presenter, frame, key)
     if geo:
@@ -689,21 +694,6 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
         x0, y0, x1, y1 = key
         fig.update_layout(legend=dict(x=x0 / frame.width, xanchor="left", y=y1 / frame.height, yanchor="top"))
     return fig
-
-
-def _legend_corner(df: pd.DataFrame, prep: _Prepared, classes: Classes, legend_title: str, style: Style,
-                   frame: maplabels.Frame) -> tuple[float, float, float, float]:
-    """The box (frame px) of the legend, in the corner of the map that holds the least land: its
-    size estimated from its entries and title (Plotly's legend rows are about 1.5 em high)."""
-    present = set(df["class"])
-    entries = [label for index, label, _ in classes.legend_entries(with_counts=True, missing="auto")
-               if index in present]
-    titles = legend_title.split("<br>")
-    chars = max([len(re.sub(r"<[^>]+>", "", x)) for x in titles] + [len(x) + 4 for x in entries])
-    w = 0.62 * style.legend * chars + 24
-    h = 1.5 * style.legend * (len(entries) + len(titles)) + 12
-    items = [maplabels.Item(c, 0.0, 0.0, prep.geoms[p], 0.0, 0.0) for c, p in zip(df["region_code"], df["pos"])]
-    return maplabels.legend_box(items, frame, w, h)
 
 
 # plotly.js (7.1's geo subplot) fetches a world outline from cdn.plot.ly when the *first* trace of a
@@ -807,31 +797,6 @@ def _fit_bounds(geojson: dict, fit: str) -> tuple[float, float, float, float]:
     if fit == "jakarta":
         return jakarta_bounds(geojson)
     return all_bounds(geojson)
-
-
-def label_frame(names, box: tuple[float, float, float, float], fit: str, presenter: bool, h: int,
-                width: int | None) -> maplabels.Frame:
-    """The frame (px) the labels are placed in: ``box`` in the map's plot area, with room beside
-    the land for the columns of callouts as wide as the longest of ``names`` (not in the Jakarta
-    close-up, where every label fits inside)."""
-    style = _style(presenter)
-    names = [str(n) for n in names]
-    side = 0.0
-    if names and fit != "jakarta":
-        side = 0.9 * maplabels.text_box([max(names, key=len)], style.label, presenter)[0]
-    return _map_frame(box, style, h, width, presenter, side)
-
-
-def _map_frame(box: tuple[float, float, float, float], style: Style, h: int, width: int | None,
-               presenter: bool, side: float = 0.0) -> maplabels.Frame:
-    """The frame ``box`` grown to the map's plot area in an ``h`` px high figure (the legend on
-    its right, title above, up to three footer lines below), and its scale."""
-    if presenter:   # the margins presenter.views.presentify gives a 1920x1080 figure, 3 footer lines
-        top, bottom = 122, 101
-    else:
-        top, bottom = style.title + style.subtitle + 40, 16 + style.footer_line * 3
-    map_w = width - 100 if width else style.map_width
-    return maplabels.Frame.fit(box, max(map_w, 200), max(h - top - bottom, 200), side)
 
 
 def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: str | None, basemap: str,
