@@ -154,8 +154,11 @@ def test_real_boundaries_both_levels(cache):
     spec = figure(at)
     assert [tr for tr in spec["data"] if tr.get("type") == "choropleth"]
     assert "luas" in texts(at).lower()
+    # a kecamatan map is geographic: no map type to pick (it said "Kisi petak" over the map)
+    assert "m_map_type" not in [sb.key for sb in at.selectbox]
     at.selectbox(key="m_level").set_value("kabkota").run()
     assert not at.exception
+    assert at.selectbox(key="m_map_type").value == "geo"
 
 
 # --- unit tests of jabodash.features.peta ---------------------------------------------------------

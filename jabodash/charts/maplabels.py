@@ -50,13 +50,15 @@ class Frame:
     height: float
 
     @classmethod
-    def fit(cls, bounds: tuple[float, float, float, float], width: float, height: float) -> Frame:
+    def fit(cls, bounds: tuple[float, float, float, float], width: float, height: float,
+            side: float = 0.0) -> Frame:
         """``bounds`` grown along one axis to the plot area's aspect (so the map uses all of it
-        and labels may go into the margins), and the scale that fits it there."""
+        and labels may go into the margins), and the scale that fits it there with at least
+        ``side`` px free on the left and on the right (the columns of callouts)."""
         lon0, lat0, lon1, lat1 = (float(b) for b in bounds)
         x0, x1 = math.radians(lon0), math.radians(lon1)
         y0, y1 = float(_merc(lat0)), float(_merc(lat1))
-        k = min(width / max(x1 - x0, 1e-9), height / max(y1 - y0, 1e-9))
+        k = min(max(width - 2 * side, width / 3) / max(x1 - x0, 1e-9), height / max(y1 - y0, 1e-9))
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         hw, hh = width / k / 2, height / k / 2
         grown = (math.degrees(cx - hw), float(_unmerc(cy - hh)), math.degrees(cx + hw), float(_unmerc(cy + hh)))
@@ -152,92 +154,194 @@ def _px_geom(frame: Frame, geom):
     return hit
 
 
-def place(items: list[Item], frame: Frame) -> list[Placed]:
+def legend_box(geoms, frame: Frame, titles: list[str], entries: list[str], size: float) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1; px, y northwards) of a legend of ``titles`` and ``entries`` at
+    font ``size`` in the corner of the frame that covers the least of ``geoms`` (the land): top
+    right, top left, bottom left or bottom right, in that order when they tie (an atlas puts its
+    key in the empty sea or margin). Plotly's legend rows are about 1.5 em high."""
+    import shapely
+    chars = max([len(re.sub(r"<[^>]+>", "", x)) for x in titles] + [len(x) + 4 for x in entries])
+    w, h = 0.62 * size * chars + 24, 1.5 * size * (len(entries) + len(titles)) + 12
+    px = [_px_geom(frame, g) for g in geoms if g is not None]
+    land = shapely.union_all(px) if px else shapely.Point()
+    fw, fh = frame.width, frame.height
+    corners = [(fw - w, fh - h, fw, fh), (0, fh - h, w, fh), (0, 0, w, h), (fw - w, 0, fw, h)]
+    return min(corners, key=lambda c: round(land.intersection(shapely.box(*c)).area / 50))
+
+
+def label_frame(names, box: tuple[float, float, float, float], fit: str, style, presenter: bool, h: int,
+                width: int | None) -> Frame:
+    """The frame (px) a map's labels are placed in: ``box`` in the plot area of an ``h`` px high
+    figure (``style``: charts.peta's sizes; title above, three footer lines below; in presenter
+    mode the margins presenter.views.presentify gives), with room beside the land for the
+    columns of callouts as wide as the longest of ``names`` (not in the Jakarta close-up, where
+    every label fits inside)."""
+    names = [str(n) for n in names]
+    side = 0.0
+    if names and fit != "jakarta":
+        side = 0.9 * text_box([max(names, key=len)], style.label, presenter)[0]
+    if presenter:
+        top, bottom = 122, 101
+    else:
+        top, bottom = style.title + style.subtitle + 40, 16 + style.footer_line * 3
+    map_w = width - 100 if width else style.map_width
+    return Frame.fit(box, max(map_w, 200), max(h - top - bottom, 200), side)
+
+
+def place(items: list[Item], frame: Frame, reserved: tuple = ()) -> list[Placed]:
     """Labels for ``items``: inside where the box fits in its region (largest regions first,
-    no overlap), the rest as callouts in the nearest free place (smallest regions first).
-    Memoised by the items' codes, points, geometries and box sizes: a new year whose labels are
-    as long as the last one's is placed in no time."""
-    key = (frame, tuple((it.code, round(it.lon, 6), round(it.lat, 6), id(it.geom),
+    no overlap), the rest as callouts beside the land (:func:`_callouts`), all off the
+    ``reserved`` boxes (px: the legend). Memoised by the items' codes, points, geometries and
+    box sizes: a new year whose labels are as long as the last one's is placed in no time."""
+    key = (frame, tuple(reserved), tuple((it.code, round(it.lon, 6), round(it.lat, 6), id(it.geom),
                          round(it.width), round(it.height), tuple((round(w), round(h)) for w, h in it.inner))
                         for it in items))
     hit = _PLACED.get(key)
     if hit is None:
-        hit = _place(items, frame)
+        hit = _place(items, frame, list(reserved))
         if len(_PLACED) >= _MEMO_SIZE:
             _PLACED.clear()
         _PLACED[key] = hit
     return list(hit)
 
 
-def _place(items: list[Item], frame: Frame) -> list[Placed]:
+def _place(items: list[Item], frame: Frame, reserved: list) -> list[Placed]:
+    """Inside labels, then callouts; an inside label a leader still runs through (its region had
+    no other room) becomes a callout itself, and the whole is placed again (a few times at most)."""
     px_geoms = [_px_geom(frame, it.geom) if it.geom is not None else None for it in items]
     anchors = [tuple(float(v) for v in frame.px(it.lon, it.lat)) for it in items]
-    boxes: list[tuple] = []
+    outside: set[int] = set()
+    for _ in range(4):
+        placed, crossed = _place_once(items, frame, reserved, px_geoms, anchors, outside)
+        if not crossed:
+            break
+        outside |= crossed
+    return [placed[i] for i in range(len(items))]
+
+
+def _place_once(items, frame: Frame, reserved: list, px_geoms, anchors, outside: set) -> tuple[dict, set]:
+    boxes: list[tuple] = list(reserved)
     placed: dict[int, Placed] = {}
+    own: dict[int, int] = {}     # an inside label's box in boxes
     order = sorted(range(len(items)), key=lambda i: -(px_geoms[i].area if px_geoms[i] is not None else 0.0))
-    for i in order:
+    for i in (i for i in order if i not in outside):
         it, (ax, ay) = items[i], anchors[i]
         for variant, (w, h) in enumerate(it.inner or ((it.width, it.height),)):
-            spot = _inside_spot(w, h, ax, ay, px_geoms[i], boxes)
+            spot = _inside_spot(w, h, ax, ay, px_geoms[i], boxes, points=anchors[:i] + anchors[i + 1:])
             if spot is not None:
                 cx, cy = spot
+                own[i] = len(boxes)
                 boxes.append(_box(cx, cy, w, h, PAD))
                 lon, lat = frame.lonlat(cx, cy)
                 placed[i] = Placed(it.code, float(lon), float(lat), True, variant=variant)
                 break
     rest = [i for i in range(len(items)) if i not in placed]
-    for i, (cx, cy, (x0, y0, x1, y1)) in _callouts(rest, items, anchors, px_geoms, boxes, frame).items():
+    callouts = _callouts(rest, items, anchors, px_geoms, boxes, frame)
+    crossed = _off_leaders(placed, own, callouts, items, anchors, px_geoms, boxes, frame)
+    for i, (cx, cy, (x0, y0, x1, y1)) in callouts.items():
         lon, lat = frame.lonlat(cx, cy)
         lons, lats = frame.lonlat([x0, x1], [y0, y1])
         placed[i] = Placed(items[i].code, float(lon), float(lat), False,
                            ((float(lons[0]), float(lats[0])), (float(lons[1]), float(lats[1]))))
-    return [placed[i] for i in range(len(items))]
+    return placed, crossed
 
 
-def _callouts(rest: list[int], items, anchors, px_geoms, boxes, frame: Frame) -> dict[int, tuple]:
-    """Labels that fit nowhere inside: each beside its region, on its side of the group of such
-    regions (west or east of their median), at a short leader's length where a free place is
-    near (over a neighbour is fine: the label has a halo); the others along the land's edge on
-    that side, each in the free row nearest its region's height. Returns {index: (cx, cy, (x0, y0, x1, y1) of the leader)}."""
+def _off_leaders(placed: dict, own: dict, callouts: dict, items, anchors, px_geoms, boxes, frame: Frame) -> set:
+    """An inside label a leader runs through moves, where its region has room, off every leader.
+    Returns the labels that found no such room."""
+    import shapely
+    lines = [shapely.LineString([v[2][:2], v[2][2:]]) for v in callouts.values()]
+    crossed = set()
+    for i in list(placed):
+        it = items[i]
+        if not any(ln.intersects(shapely.box(*boxes[own[i]])) for ln in lines):
+            continue
+        crossed.add(i)
+        others = [b for n, b in enumerate(boxes) if n != own[i]]
+        for variant, (w, h) in enumerate(it.inner or ((it.width, it.height),)):   # one line, then wrapped
+            spot = _inside_spot(w, h, *anchors[i], px_geoms[i], others, lines, anchors[:i] + anchors[i + 1:], 12)
+            if spot is not None:
+                boxes[own[i]] = _box(*spot, w, h, PAD)
+                lon, lat = frame.lonlat(*spot)
+                placed[i] = Placed(it.code, float(lon), float(lat), True, variant=variant)
+                crossed.discard(i)
+                break
+    return crossed
+
+
+def _callouts(rest: list[int], items, anchors, px_geoms, boxes, frame: Frame,
+              obstacles=()) -> dict[int, tuple]:
+    """Labels that fit nowhere inside: first those with a free place off the land close by (the
+    sea beside an island or a coast), then the others in a column on each side of the land, one
+    label under the other, each leader to its own row, the rows assigned so that the leaders are
+    shortest in total (so no two of them cross), the column's height chosen so that no leader
+    runs through a label. Returns {index: (cx, cy, (x0, y0, x1, y1) of the leader)}."""
     import shapely
     geoms = [g for g in px_geoms if g is not None]
     land = shapely.union_all(geoms) if geoms else shapely.Point()
-    keep_clear = shapely.union_all([px_geoms[i] for i in rest if px_geoms[i] is not None] or [shapely.Point()])
     shapely.prepare(land)
-    shapely.prepare(keep_clear)
-    middle = float(np.median([anchors[i][0] for i in rest])) if rest else frame.width / 2
-    out: dict[int, tuple] = {}
-    leaders: list = []
-    far: dict[str, list[int]] = {"west": [], "east": []}
-    for i in sorted(rest, key=lambda i: -anchors[i][1]):   # north first
-        side = "west" if anchors[i][0] < middle else "east"
-        spot = _near_spot(items[i], *anchors[i], side, boxes, keep_clear, leaders, frame)
-        if spot is None:
-            far[side].append(i)
-            continue
-        cx, cy, line = spot
-        boxes.append(_box(cx, cy, items[i].width, items[i].height, PAD))
-        leaders.append(line)
-        (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
-        out[i] = (cx, cy, (x0, y0, x1, y1))
-    for side, column in far.items():
-        out.update(_column(column, side, items, anchors, boxes, land, frame))
+    base = list(boxes)
+    near = sorted(rest, key=lambda i: -anchors[i][1])   # north first
+    far: list[int] = []
+    for _ in range(len(rest) + 1):   # the columns first, then the near places; a region with none joins the columns
+        boxes[:] = base
+        out: dict[int, tuple] = {}
+        leaders: list = []
+        if far:
+            _columns(far, items, anchors, boxes, land, leaders, frame, out)
+        failed = []
+        for i in near:
+            others = land.difference(px_geoms[i]) if px_geoms[i] is not None else land   # over its own islands is fine
+            spot = _near_spot(items[i], *anchors[i], boxes, others, leaders, frame)
+            if spot is None:
+                failed.append(i)
+                continue
+            cx, cy, line = spot
+            boxes.append(_box(cx, cy, items[i].width, items[i].height, PAD))
+            leaders.append(line)
+            (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
+            out[i] = (cx, cy, (x0, y0, x1, y1))
+        if not failed:
+            return out
+        far += failed
+        near = [i for i in near if i not in failed]
+    for i in failed:   # nowhere free: at the region, over what is there
+        out[i] = (*anchors[i], (*anchors[i], *anchors[i]))
     return out
 
 
-def _near_spot(it: Item, ax: float, ay: float, side: str, boxes, keep_clear, leaders, frame: Frame):
-    """(cx, cy, leader) of the nearest free place on ``side`` within a few label heights, off the
-    labels so far, the regions with callouts and the other leaders; or None."""
+def _columns(far: list[int], items, anchors, boxes, land, leaders, frame: Frame, out: dict) -> None:
+    """The regions of ``far`` in two columns, west and east of the land's middle."""
+    import shapely
+    lx0, _, lx1, _ = land.bounds if not land.is_empty else (0, 0, frame.width, 0)
+    by_x = sorted(far, key=lambda i: anchors[i][0])
+    # west of the land's middle to the west column, east to the east; a side with more than
+    # half and one more gives its innermost labels to the other
+    west = [i for i in by_x if anchors[i][0] < (lx0 + lx1) / 2]
+    east = [i for i in by_x if i not in west]
+    while len(west) > len(east) + 1:
+        east.insert(0, west.pop())
+    while len(east) > len(west) + 1:
+        west.append(east.pop(0))
+    for side, column in (("west", west), ("east", east)):
+        if column:
+            for i, (cx, cy, line) in _column(column, side, items, anchors, boxes, land, leaders, frame).items():
+                boxes.append(_box(cx, cy, items[i].width, items[i].height, PAD))
+                leaders.append(shapely.LineString([line[:2], line[2:]]))
+                out[i] = (cx, cy, line)
+
+
+def _near_spot(it: Item, ax: float, ay: float, boxes, land, leaders, frame: Frame):
+    """(cx, cy, leader) of the nearest place within about two label heights where the label lies
+    off the land, off the labels so far and off the other leaders; or None."""
     import shapely
     w, h = it.width, it.height
     step = max(h, 12.0)
     for ring in range(1, 4):
-        dist = step * (0.6 + ring * 0.7)
+        dist = step * (0.3 + ring * 0.5)
         found = []
         for n in range(DIRECTIONS):
             a = 2 * math.pi * n / DIRECTIONS
-            if (math.cos(a) > 0.3) if side == "west" else (math.cos(a) < -0.3):
-                continue
             cx = ax + math.cos(a) * (dist + w / 2 * abs(math.cos(a)))
             cy = ay + math.sin(a) * (dist + h / 2 * abs(math.sin(a)))
             box = _box(cx, cy, w, h)
@@ -247,10 +351,11 @@ def _near_spot(it: Item, ax: float, ay: float, side: str, boxes, keep_clear, lea
             if any(_overlaps(padded, b) for b in boxes):
                 continue
             rect = shapely.box(*padded)
-            if keep_clear.intersects(rect):
+            if land.intersects(rect):
                 continue
             line = shapely.LineString([(ax, ay), (cx, cy)]).difference(rect)
-            if line.is_empty or line.geom_type != "LineString" or any(line.intersects(o) for o in leaders):
+            if line.is_empty or line.geom_type != "LineString" or any(line.intersects(o) for o in leaders) \
+                    or any(line.intersects(shapely.box(*b)) for b in boxes):
                 continue
             found.append((line.length, cx, cy, line))
         if found:
@@ -259,51 +364,60 @@ def _near_spot(it: Item, ax: float, ay: float, side: str, boxes, keep_clear, lea
     return None
 
 
-def _column(column: list[int], side: str, items, anchors, boxes, land, frame: Frame) -> dict[int, tuple]:
-    """The labels of ``column`` (north first) along the land's edge on ``side``: each in the free
-    row nearest its region's height, beside the land in that row."""
-    out: dict[int, tuple] = {}
-    for i in column:
-        it, (ax, ay) = items[i], anchors[i]
-        w, h = it.width, it.height
-        rows = sorted((ay + k * h / 3 for k in range(-60, 61)), key=lambda y: abs(y - ay))
-        spot = None
-        for cy in (y for y in rows if h / 2 <= y <= frame.height - h / 2):
-            cx, end = _beside_land(ax, cy, w, h, side, land, frame)
-            if not any(_overlaps(_box(cx, cy, w, h, PAD), b) for b in boxes):
-                spot = (cx, cy, end)
-                break
-        if spot is None:   # no free row in the frame: at the region's height, over what is there
-            cy = min(max(ay, h / 2), frame.height - h / 2)
-            cx, end = _beside_land(ax, cy, w, h, side, land, frame)
-            spot = (cx, cy, end)
-        cx, cy, end = spot
-        boxes.append(_box(cx, cy, w, h, PAD))
-        out[i] = (cx, cy, (ax, ay, end[0], end[1]))
-    return out
+def _column(column: list[int], side: str, items, anchors, boxes, land, leaders, frame: Frame) -> dict[int, tuple]:
+    """The labels of ``column`` one under the other beside the land on ``side``. For each height
+    of the column (around its regions' mean height) the rows go to the regions so that the
+    leaders are shortest in total (no two of them then cross); the height kept is the one whose
+    labels and leaders meet the fewest labels, leaders and land, then the shortest."""
+    import itertools
 
-
-def _beside_land(ax: float, cy: float, w: float, h: float, side: str, land, frame: Frame):
-    """(cx, leader end) of a label at height ``cy`` just off the land's edge on ``side`` (or off
-    the anchor, where that is further out), kept inside the frame."""
     import shapely
-    band = shapely.box(0, cy - h / 2, frame.width, cy + h / 2).intersection(land)
-    lo, hi = (band.bounds[0], band.bounds[2]) if not band.is_empty else (ax, ax)
-    gap = 2 * PAD
-    if side == "west":
-        cx = max(min(lo, ax) - gap - w / 2, w / 2)
-        return cx, (cx + w / 2, cy)
-    cx = min(max(hi, ax) + gap + w / 2, frame.width - w / 2)
-    return cx, (cx - w / 2, cy)
+    row = max(items[i].height for i in column) + 2 * PAD
+    total = row * len(column)
+    mean_y = float(np.mean([anchors[i][1] for i in column]))
+    pts = np.array([anchors[i] for i in column])
+    perms = np.array(list(itertools.permutations(range(len(column)))) if len(column) <= 7 else
+                     [sorted(range(len(column)), key=lambda k: -pts[k][1])])
+    best = None
+    for shift in sorted(range(-30, 31), key=abs):
+        top = min(max(mean_y + total / 2 + shift * row / 2, total), frame.height)
+        band = shapely.box(0, top - total, frame.width, top).intersection(land)
+        lo, hi = (band.bounds[0], band.bounds[2]) if not band.is_empty else (frame.width / 2,) * 2
+        edge = lo - 2 * PAD if side == "west" else hi + 2 * PAD
+        rows = top - row / 2 - row * np.arange(len(column))
+        widths = np.array([items[i].width for i in column])
+        cxs = np.clip(edge - widths / 2 if side == "west" else edge + widths / 2, widths / 2, frame.width - widths / 2)
+        ends_x = cxs + widths / 2 if side == "west" else cxs - widths / 2
+        # dist[k, r]: the leader of label k ending at row r
+        dist = np.hypot(pts[:, :1] - ends_x[:, None], pts[:, 1:] - rows[None, :])
+        lengths = dist[perms, np.arange(len(column))[None, :]].sum(axis=1) if len(column) <= 7 else None
+        order = perms[int(np.argmin(lengths))] if lengths is not None else perms[0]
+        placed = {}   # order[r]: the label (index into column) in row r
+        for r, k in enumerate(order):
+            i = column[k]
+            placed[i] = (float(cxs[k]), float(rows[r]), (*anchors[i], float(ends_x[k]), float(rows[r])))
+        lines = [shapely.LineString([v[2][:2], v[2][2:]]) for v in placed.values()]
+        rects = [_box(cx, cy, items[i].width, items[i].height, PAD) for i, (cx, cy, _) in placed.items()]
+        cost = sum(_overlaps(r, b) for r in rects for b in boxes)
+        cost += sum(ln.intersects(shapely.box(*b)) for ln in lines for b in boxes)
+        cost += sum(ln.intersects(o) for ln in lines for o in leaders)
+        cost += sum(land.intersects(shapely.box(*r)) for r in rects)
+        length = float(sum(ln.length for ln in lines))
+        if best is None or (cost, length) < best[:2]:
+            best = (cost, length, placed)
+        if best[0] == 0 and abs(shift) > 8:
+            break
+    return best[2]
 
 
-def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes) -> tuple[float, float] | None:
+def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes, lines=(),
+                 points=(), reach: int = 8) -> tuple[float, float] | None:
     """The centre nearest the label point where the label lies inside its region (at least
     ``INSIDE`` of its box: a letter may touch the border) and off the labels placed so far."""
     import shapely
     if geom is None or geom.is_empty:
         return None
-    offsets = sorted(((dx * w / 4, dy * h / 2) for dx in range(-4, 5) for dy in range(-4, 5)),
+    offsets = sorted(((dx * w / 4, dy * h / 2) for dx in range(-reach, reach + 1) for dy in range(-reach, reach + 1)),
                      key=lambda d: math.hypot(d[0], d[1]))
     for dx, dy in offsets:
         cx, cy = ax + dx, ay + dy
@@ -311,6 +425,10 @@ def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes) -> tuple
         if any(_overlaps(box, b) for b in boxes):
             continue
         rect = shapely.box(*box)
+        if any(box[0] - PAD <= px <= box[2] + PAD and box[1] - PAD <= py <= box[3] + PAD for px, py in points):
+            continue   # not over another region's label point (an enclave: Kota Bogor in Kab. Bogor)
+        if lines and any(ln.intersects(shapely.box(*_box(cx, cy, w, h, PAD))) for ln in lines):
+            continue
         if geom.contains(rect) or geom.intersection(rect).area >= INSIDE * rect.area:
             return cx, cy
     return None

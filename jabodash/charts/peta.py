@@ -76,10 +76,10 @@ class Style:
 
 
 NORMAL = Style(font=14, title=20, subtitle=14, label=15, label_small=12, legend=13, footer=11,
-               height=700, width=900, map_width=460, border=0.8, footer_line=16)
+               height=700, width=900, map_width=680, border=0.8, footer_line=16)
 # presenter mode at 1920x1080: all text >= 20 px
 PRESENTER = Style(font=22, title=34, subtitle=22, label=22, label_small=20, legend=22, footer=20,
-                  height=1000, width=1800, map_width=1380, border=1.6, footer_line=26)
+                  height=1000, width=1800, map_width=1780, border=1.6, footer_line=26)
 
 
 
@@ -671,9 +671,16 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
             showlegend=False, name="outline")
     h = height or style.height
     box = _fit_bounds(geojson, fit)
-    frame = _map_frame(box, style, h, width, presenter)
+    frame = maplabels.label_frame(df["short_name"] if labels else (), box, fit, style, presenter, h, width)
+    legend_title = _legend_title(classes, ind, lang)
+    key = None
+    if geo:   # the legend in the map's emptiest corner
+        present = set(df["class"])
+        entries = [x for i, x, _ in classes.legend_entries(with_counts=True, missing="auto") if i in present]
+        key = maplabels.legend_box([prep.geoms[p] for p in df["pos"]], frame, legend_title.split("<br>"),
+                                   entries, style.legend)
     if labels and len(df):
-        _add_labels(spec, text, df, prep, points, fit, box, style, presenter, frame)
+        _add_labels(spec, text, df, prep, points, fit, box, style, presenter, frame, key)
     if geo:
         spec.layout.update(geo=geo_layout(frame.bounds), hovermode="closest")
     else:
@@ -681,8 +688,12 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
         spec.layout.update(map=dict(style="open-street-map", center=center, zoom=zoom), hovermode="closest")
     footer = _map_footer(df, lang, source, attribution, basemap, fit, labels)
     covered = int(df["value"].notna().sum())
-    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
-                     footer, style, h, _legend_title(classes, ind, lang))
+    fig = _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
+                    footer, style, h, legend_title)
+    if key is not None:   # the legend in the map's emptiest corner: the map takes the figure's width
+        x0, y0, x1, y1 = key
+        fig.update_layout(legend=dict(x=x0 / frame.width, xanchor="left", y=y1 / frame.height, yanchor="top"))
+    return fig
 
 
 # plotly.js (7.1's geo subplot) fetches a world outline from cdn.plot.ly when the *first* trace of a
@@ -724,7 +735,8 @@ HALO = "1px 1px 2px #ffffff, -1px -1px 2px #ffffff, 1px -1px 2px #ffffff, -1px 1
 
 
 def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: _Prepared, points: pd.DataFrame | None,
-                fit: str, box: tuple, style: Style, presenter: bool, frame: maplabels.Frame) -> None:
+                fit: str, box: tuple, style: Style, presenter: bool, frame: maplabels.Frame,
+                key: tuple | None = None) -> None:
     """Every region in the frame named (short name, value): inside it when the label fits, black
     or white by contrast with the fill; else beside it, black on a white halo, with a leader line."""
     if points is not None:
@@ -750,7 +762,7 @@ def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: _Prepared, point
         w, h = maplabels.text_box(ls, style.label, presenter)
         boxes = tuple(maplabels.text_box(v, style.label, presenter) for v in ins)
         items.append(maplabels.Item(code, float(x), float(y), prep.geoms[position], w, h, boxes))
-    placed = maplabels.place(items, frame)
+    placed = maplabels.place(items, frame, (tuple(key),) if key else ())
     weight = "bold" if presenter else "normal"
     dark = rows["colour"].map(lambda c: palette.text_on(c) == "#000000").tolist()
     inside = [p.inside for p in placed]
@@ -785,16 +797,6 @@ def _fit_bounds(geojson: dict, fit: str) -> tuple[float, float, float, float]:
     if fit == "jakarta":
         return jakarta_bounds(geojson)
     return all_bounds(geojson)
-
-
-def _map_frame(box: tuple[float, float, float, float], style: Style, h: int, width: int | None,
-               presenter: bool) -> maplabels.Frame:
-    """The frame ``box`` grown to the map's plot area in an ``h`` px high figure (the legend on
-    its right, title above, up to three footer lines below), and its scale."""
-    top = style.title + style.subtitle + 40
-    map_h = h - top - 16 - style.footer_line * 3
-    map_w = width - (260 if not presenter else 420) if width else style.map_width
-    return maplabels.Frame.fit(box, max(map_w, 200), max(map_h, 200))
 
 
 def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: str | None, basemap: str,

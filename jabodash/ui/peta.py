@@ -53,9 +53,12 @@ def _controls(state, level_geojson):
             year = widgets.year_picker(state, indicator_id, key="w_year_kec", level=level)
     if year is not None:
         state = state.with_(indicator=indicator_id, year=year)
-    # geographic when the kab/kota boundaries are cached (the default view), else the tile grid
-    map_type = _opts(state, "m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_",
-                     default=None if level_geojson("kabkota") is not None else "tiles")
+    # geographic when the kab/kota boundaries are cached (the default view), else the tile grid;
+    # kecamatan have no tile grid: no choice shown (it said "Kisi petak" over a geographic map)
+    map_type = state.map_type
+    if level == "kabkota":
+        map_type = _opts(state, "m_map_type", state_mod.MAP_TYPES, "peta.map_type", "peta.map_type_",
+                         default=None if level_geojson("kabkota") is not None else "tiles")
     method = _opts(state, "m_classification", state_mod.CLASSIFICATIONS, "peta.method", "peta.map.method.")
     st.session_state.setdefault("m_classes", state.classes)
     k = st.slider(t("peta.classes", lang), 3, 7, key="m_classes")
