@@ -130,10 +130,8 @@ def _profile_follows(view) -> None:
     """After a change of the map that changes the kab/kota profile (the level, or a region clicked on
     the map), the whole page runs again: a fragment cannot redraw another one. Not in a run of the
     whole page (the profile comes after the map in it)."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
     shown = st.session_state.get(SHOWN_KEY)
-    ctx = get_script_run_ctx()
-    if shown is not None and shown != _profile_key(view) and ctx is not None and ctx.fragment_ids_this_run:
+    if shown is not None and shown != _profile_key(view) and _fragment_run():
         st.rerun(scope="app")
 
 
@@ -142,11 +140,20 @@ def kabkota_profile(state) -> None:
     """The kab/kota region profile (under the map): a year or indicator change of the map does not
     run it or send it again (its own fragment); the explorer's view gives its address."""
     view = st.session_state.get(VIEW_KEY, state)
+    before = view.regions
     if view.level == "kabkota":
         view = region_profile(view, "kabkota", None, None, view.lang)
         st.session_state[VIEW_KEY] = view
-        shell.sync_url(view)
+        shell.sync_url(view, link=False)   # the sidebar's link is the explorer's (one per page)
     st.session_state[SHOWN_KEY] = _profile_key(view)
+    if view.regions != before and _fragment_run():   # a region picked here: the link and map follow
+        st.rerun(scope="app")
+
+
+def _fragment_run() -> bool:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indicator_id) -> None:

@@ -109,11 +109,13 @@ def official_switch(lang: str) -> None:
         st.caption(t("grade.active", lang))
 
 
-def sync_url(state: state_mod.ViewState) -> None:
-    """Write the view to the URL so that a reload or a shared link shows the same view."""
+def sync_url(state: state_mod.ViewState, link: bool = True) -> None:
+    """Write the view to the URL so that a reload or a shared link shows the same view; ``link``:
+    also the sidebar's link to it (once per run: a page's second fragment passes False)."""
     st.session_state[VIEW_KEY] = state
-    with st.sidebar.expander(t("common.share_link", state.lang)):
-        st.code(views.share_url(st.context.url or "", state), language=None, wrap_lines=True)
+    if link:
+        with st.sidebar.expander(t("common.share_link", state.lang)):
+            st.code(views.share_url(st.context.url or "", state), language=None, wrap_lines=True)
     wanted = {**state_mod.to_params(state), **unggah.unsaved_marker(st.session_state)}
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
