@@ -25,11 +25,6 @@ OPEN = [
     (r"^page error: Map error\.$",
      "MapLibre asks the style's glyph path for label fonts and draws them locally only after that "
      "request fails; an empty glyph set stops the error and the labels with it: ship glyph PBFs"),
-    (r"^chart text outside its figure: \"[^\"]*\u200b",
-     "a chart's subtitle longer than the figure is wide (compare page, coverage matrix, population "
-     "multiples): Plotly does not wrap subtitles; wrap them as charts.add_source wraps source lines"),
-    (r"^chart text outside its figure: \"5[.,]427[.,]068 · 16[.,]1%\"",
-     "the census share bar's longest label at 1440 px: label_share's plot-width estimate is too wide"),
     (r"^table: number against the UI language \((id|en)\): '[1-9][.,]\d{3}' in '[-+][1-9][.,]\d{3}'$",
      "the targets page (H24, merged 18:43, not yet reviewed here): gaps to a target with 3 decimals "
      "(-1,990) read like a thousands group; show them with the indicator's decimals"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import add_source, base_layout, label_room, ranking_bar
+from jabodash.charts import add_source, base_layout, label_room, ranking_bar, top_margin
 from jabodash.core import fmt, palette
 from jabodash.core.catalog import Indicator
 from jabodash.core.i18n import t
@@ -55,5 +55,5 @@ def coverage_heatmap(cov: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_xaxes(type="category", side="top", title=None, showgrid=False, ticks="")
     base_layout(fig, t("layanan.coverage.title", lang), t("layanan.coverage.subtitle", lang, total=total),
                        t("chart.derived", lang), lang, height=max(320, 150 + 28 * len(names)))
-    fig.update_layout(margin=dict(t=110))
+    top_margin(fig, 110)
     return fig

@@ -66,7 +66,10 @@ TEXTS_JS = """() => {
   }
   const main = document.querySelector("[data-testid='stMain']") || document.body;
   const side = document.querySelector("[data-testid='stSidebar']");
-  return {chart, metrics, cells, body: main.innerText + '\\n' + (side ? side.innerText : '')};
+  // each x axis's tick labels (a year axis must not be written with a group mark: "2.010")
+  const axes = [...document.querySelectorAll('.js-plotly-plot .xaxislayer-above')].map(
+    g => [...g.querySelectorAll('.xtick text')].map(t => (t.textContent || '').trim()));
+  return {chart, metrics, cells, axes, body: main.innerText + '\\n' + (side ? side.innerText : '')};
 }"""
 
 # English words that no Indonesian UI text uses (proper names and data excepted by the list).
@@ -102,6 +105,15 @@ def number_findings(texts: list[str], lang: str, where: str) -> list[str]:
     return out
 
 
+GROUPED_YEAR = re.compile(r"^(1[.,]9\d\d|2[.,]0\d\d)$")
+
+
+def year_findings(axes: list[list[str]]) -> list[str]:
+    """An x axis whose every tick is a year written with a group mark ("2.010", "2,015")."""
+    return [f"chart: years written as numbers on an axis: {ticks[:4]}" for ticks in axes
+            if len(ticks) >= 2 and all(GROUPED_YEAR.match(x) for x in ticks)]
+
+
 def english_findings(body: str, allowed: tuple[str, ...] = ()) -> list[str]:
     out = []
     for line in body.splitlines():
@@ -130,6 +142,7 @@ def findings(page, lang: str, allowed_english: tuple[str, ...] = (), axe: bool =
     texts = page.evaluate(TEXTS_JS)
     out += number_findings(texts["chart"], lang, "chart")
     out += number_findings(texts["metrics"], lang, "metric")
+    out += year_findings(texts["axes"])
     out += number_findings([c["text"] for c in texts["cells"] if c["head"] not in SPARKLINE_HEADERS], lang, "table")
     if lang == "id":
         out += english_findings(texts["body"], allowed_english)
