@@ -25,11 +25,6 @@ OPEN = [
     (r"^page error: Map error\.$",
      "MapLibre asks the style's glyph path for label fonts and draws them locally only after that "
      "request fails; an empty glyph set stops the error and the labels with it: ship glyph PBFs"),
-    (r"^table: number against the UI language \((id|en)\): '[1-9][.,]\d{3}' in '[-+][1-9][.,]\d{3}'$",
-     "the targets page (H24, merged 18:43, not yet reviewed here): gaps to a target with 3 decimals "
-     "(-1,990) read like a thousands group; show them with the indicator's decimals"),
-    (r"^English in the Indonesian UI: 'the' in \"Catatan: The table is flattened",
-     "a target's note on the targets page is English data (data/targets.csv): translate or label it"),
     (r"^English in the Indonesian UI: 'Upload' in 'Upload'$",
      "Streamlit's upload button keeps its English word as its accessible name (drawn at size 0, "
      "'Unggah' drawn in its place); Streamlit offers no parameter for it"),
