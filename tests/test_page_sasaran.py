@@ -49,6 +49,8 @@ def test_targets_page_in_indonesian_agrees_with_the_cli(capsys):
     fig = figures(at)[0]
     assert "Persentase penduduk miskin (P0)" in fig["layout"]["title"]["text"]
     assert any(trace.get("name") == "Lintasan yang diperlukan" for trace in fig["data"])
+    # the legend in one row above the plot (grouped entries took a row each, over the title); years as years
+    assert fig["layout"]["legend"]["traceorder"] == "normal" and fig["layout"]["xaxis"]["tickformat"] == "d"
     assert len(at.get("download_button")) >= 1
     # the chosen target's note is the data keeper's, in English, and labelled so in the Indonesian UI
     notes = {n[:40] for n in plan_targets.builtin()["note"].dropna() if n}

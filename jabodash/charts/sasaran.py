@@ -59,7 +59,8 @@ def target_chart(target: pd.Series, series: pd.DataFrame, subject: pd.DataFrame,
     goal_source = t("sasaran.detail.chart_source", lang, title=target["source_title"], grade=grades.label(target["grade"], lang))
     base_layout(fig, title, t("sasaran.detail.chart_subtitle", lang, plan=plan, goal=goal,
                               year=_year_text(target, lang)), "; ".join(p for p in (figures, goal_source) if p), lang, height=520)
-    top_margin(fig, 120).update_layout(legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom"),
+    top_margin(fig, 120).update_layout(legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom",
+                                                   traceorder="normal"),   # one row: grouped entries take a row each
                                        hovermode="closest")
     fig.update_xaxes(title=None, dtick=1, tickformat="d", showgrid=False)
     fig.update_yaxes(title=ind.unit(lang) if ind else None, gridcolor="#eeeeee", zeroline=False)
