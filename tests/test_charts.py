@@ -177,3 +177,24 @@ def test_readability_flags_years_written_as_numbers():
     from support.readability import year_findings
     assert year_findings([["2.010", "2.015", "2.020"]]) and year_findings([["2,010", "2,020"]])
     assert year_findings([["0", "2.000", "4.000"], ["2010", "2015"], ["2.010"]]) == []
+
+
+def test_a_metro_line_never_runs_through_a_value_label():
+    """A label the metro line may cross is drawn as an annotation on a white ground (over the line);
+    the others stay the bar's own text; the presenter sizes both alike."""
+    from jabodash.charts import VALUE_LABEL, ranking_bar
+    from jabodash.core.catalog import load_catalog
+    from jabodash.presenter import views
+    ind = load_catalog()["population_density_census"]
+    values = pd.DataFrame({"region_code": list("abcd"), "name": list("ABCD"), "short_name": list("ABCD"),
+                           "value": [22220.0, 8215.0, 3156.0, 682.0]})
+    fig = ranking_bar(values, ind, 2020, "id", metro_value=3231.0)
+    bar = fig.data[0]
+    moved = {a.y: a for a in fig.layout.annotations if a.name == VALUE_LABEL}
+    assert set(moved) == {"C", "D"}                                  # 3.156 and 682 sit where the line runs
+    assert moved["C"].text == "3.156" and moved["C"].bgcolor == "white" and moved["C"].x == 3156.0
+    assert list(bar.text) == ["22.220", "8.215", "", ""]
+    shown = views.presentify(fig)
+    assert {a.font.size for a in shown.layout.annotations if a.name == VALUE_LABEL} == {shown.data[0].textfont.size}
+    far = ranking_bar(values, ind, 2020, "id", metro_value=15000.0)
+    assert not [a for a in far.layout.annotations if a.name == VALUE_LABEL] and "" not in far.data[0].text

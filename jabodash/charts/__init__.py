@@ -363,8 +363,37 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
                      tickformat=",~r", range=value_range(df["value"], texts=text))
+    labels_clear_of(fig, metro_value)
     return base_layout(fig, ind.name(lang), subtitle, sources_line(df, lang), lang,
                        height=max(360, 120 + 30 * len(df)))
+
+
+VALUE_LABEL = "value_label"   # the name of a bar's value label drawn as an annotation (labels_clear_of)
+
+
+def labels_clear_of(fig: go.Figure, x: float | None, plot_px: int = 300, font_px: int = 14) -> go.Figure:
+    """A horizontal bar chart's value labels that a vertical line at x (the metro value, a median)
+    may run through are drawn as annotations on a white ground instead of as the bar's text:
+    Plotly draws shapes under the traces and their text has no ground. "May": the label's width
+    in axis units from its length at the narrowest plot area (plot_px), so it holds for wider ones."""
+    bar = next((tr for tr in fig.data if getattr(tr, "type", "") == "bar" and tr.orientation == "h" and tr.text), None)
+    if bar is None or x is None or pd.isna(x):
+        return fig
+    values = pd.to_numeric(pd.Series(bar.x), errors="coerce")
+    low, high = fig.layout.xaxis.range or (min(0.0, values.min()), max(0.0, values.max()))
+    texts = list(bar.text)
+    for i, (value, label, text) in enumerate(zip(values, bar.y, texts)):
+        if not text or pd.isna(value):
+            continue
+        width = (0.62 * font_px * len(str(text)) + 8) / plot_px * (high - low)
+        left, right = (value - width, value) if value < 0 else (value, value + width)
+        if left <= x <= right:
+            texts[i] = ""
+            fig.add_annotation(x=value, y=label, text=text, xanchor="right" if value < 0 else "left",
+                               xshift=-3 if value < 0 else 3, showarrow=False, bgcolor="white", borderpad=1,
+                               font=dict(size=font_px), name=VALUE_LABEL)
+    bar.text = texts
+    return fig
 
 
 def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Figure:

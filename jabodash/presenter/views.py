@@ -281,6 +281,8 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
             annotation.font.size = _size(annotation.font, footer_px)
             if colour:
                 annotation.font.color = "#333333"
+        elif annotation.name == charts.VALUE_LABEL:   # a bar's value label (charts.labels_clear_of): as the others
+            annotation.font.update(size=text_px, color=colour)
         else:
             annotation.font.size = _size(annotation.font, footer_px)
     axis_px = 0
