@@ -198,3 +198,20 @@ def test_a_metro_line_never_runs_through_a_value_label():
     assert {a.font.size for a in shown.layout.annotations if a.name == VALUE_LABEL} == {shown.data[0].textfont.size}
     far = ranking_bar(values, ind, 2020, "id", metro_value=15000.0)
     assert not [a for a in far.layout.annotations if a.name == VALUE_LABEL] and "" not in far.data[0].text
+
+
+def test_trend_lines_colour_a_few_and_grey_the_rest():
+    from jabodash.charts import OTHER_LINE, TREND_COLOURS, trend_lines
+    from jabodash.core.catalog import load_catalog
+    ind = load_catalog()["poverty_rate"]                       # lower is better
+    rows = [(f"r{i}", f"R{i}", year, float(i + (year - 2020))) for i in range(8) for year in (2020, 2021)]
+    series = pd.DataFrame(rows, columns=["region_code", "short_name", "year", "value"])
+    few = trend_lines(series[series["region_code"].isin(["r0", "r1", "r2"])], ind, "id")
+    assert [tr.line.color for tr in few.data] == TREND_COLOURS[:3] and "#F0E442" not in TREND_COLOURS
+    many = trend_lines(series, ind, "id")
+    coloured = [tr.name for tr in many.data if tr.line.color != OTHER_LINE]
+    assert coloured == ["R0", "R7"]                            # the best (lowest) and the worst in 2021
+    assert [tr.name for tr in many.data if tr.showlegend is not False] == ["R0", "R7", "6 wilayah lain"]
+    picked = trend_lines(series, ind, "en", highlight=("r3", "nowhere"))
+    assert [tr.name for tr in picked.data if tr.line.color != OTHER_LINE] == ["R3"]
+    assert picked.data[-1].name == "7 other regions" and picked.data[-1].hoverinfo == "skip"

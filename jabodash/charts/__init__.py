@@ -432,26 +432,56 @@ def value_range(values: pd.Series, room: float = 0.18, texts=None) -> list[float
     return [low - room * span if low < 0 else 0.0, high + room * span if high > 0 else 0.0]
 
 
+TREND_COLOURS = [c for c in palette.CATEGORICAL if c != "#F0E442"]   # no pale yellow: it fades on a projector
+OTHER_LINE = "#b3b3b3"
+ALL_COLOURED = 5   # up to this many lines each get a colour; more: a few picked out, the rest grey
+
+
+def trend_focus(series: pd.DataFrame, ind: Indicator) -> tuple[str, ...]:
+    """The regions a trend chart of many lines picks out by default: the best and the worst (the
+    highest and the lowest for a neutral indicator) in the latest of the best-covered years."""
+    data = series.dropna(subset=["value"])
+    if data.empty:
+        return ()
+    counts = data.groupby("year")["region_code"].nunique()
+    year = max(y for y, n in counts.items() if n == counts.max())
+    last = data[data["year"] == year].sort_values("value", ascending=ind.higher_is_better is False)
+    return tuple(dict.fromkeys([last["region_code"].iloc[0], last["region_code"].iloc[-1]]))
+
+
 def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tuple[str, ...] = ()) -> go.Figure:
     """One line per region over the years. Missing years are not bridged: a line joins only
-    consecutive figures the data holds, markers show each observed point."""
+    consecutive figures the data holds, markers show each observed point. Up to ALL_COLOURED regions
+    each get their own colour; with more (15 lines are unreadable on a projector), or when regions
+    are highlighted, only those (default: trend_focus) are coloured and the rest are thin grey lines
+    under them, one legend entry for all of them (their names on hover)."""
     fig = go.Figure()
     codes = list(dict.fromkeys(series["region_code"]))
     all_years = sorted(series["year"].unique()) if len(series) else []
-    for i, code in enumerate(codes):
+    focus_mode = bool(highlight) or len(codes) > ALL_COLOURED
+    focus = ([c for c in highlight if c in codes] or list(trend_focus(series, ind))) if focus_mode else codes
+    focus = focus[:len(TREND_COLOURS)]
+    others = [c for c in codes if c not in focus]
+    hover = "%{fullData.name}<br>%{x}: %{y:,." + str(ind.decimals) + "f} " + plotly_escape(ind.unit(lang)) + "<extra></extra>"
+    for code in others + focus:   # the picked lines last: drawn on top
         part = series[series["region_code"] == code].set_index("year").reindex(all_years)
         part["short_name"] = part["short_name"].ffill().bfill()
         part = part.rename_axis("year").reset_index()
-        emphasized = not highlight or code in highlight
-        fig.add_trace(go.Scatter(
-            x=part["year"], y=part["value"], mode="lines+markers", name=part["short_name"].iloc[0],
-            line=dict(color=palette.CATEGORICAL[i % len(palette.CATEGORICAL)], width=3 if emphasized else 1),
-            opacity=1.0 if emphasized else 0.35, connectgaps=False,
-            hovertemplate="%{fullData.name}<br>%{x}: %{y:,." + str(ind.decimals) + "f} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
-        ))
+        name = part["short_name"].iloc[0]
+        if code in focus:
+            style = dict(line=dict(color=TREND_COLOURS[focus.index(code)], width=3), marker=dict(size=7))
+        else:
+            style = dict(line=dict(color=OTHER_LINE, width=1.2), marker=dict(size=4, color=OTHER_LINE),
+                         legendgroup="others", showlegend=False)
+        fig.add_trace(go.Scatter(x=part["year"], y=part["value"], mode="lines+markers", name=name,
+                                 connectgaps=False, hovertemplate=hover, **style))
+    if others:   # one legend entry for the grey lines (clicking it hides or shows them all)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t("chart.other_regions", lang, n=len(others)),
+                                 line=dict(color=OTHER_LINE, width=1.2), legendgroup="others", legendrank=2000,
+                                 hoverinfo="skip"))
     years = sorted(series["year"].unique()) if len(series) else []
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
     fig.update_xaxes(tickmode="array", tickvals=years, tickformat="d", gridcolor="#eeeeee", title=None)
     fig.update_yaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", tickformat=",~r")
-    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1))
+    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, traceorder="normal"))
     return base_layout(fig, ind.name(lang), fmt.joined(ind.unit(lang), span), sources_line(series, lang), lang)
