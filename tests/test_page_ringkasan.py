@@ -57,6 +57,9 @@ def test_changing_indicator_updates_url():
     at.selectbox(key="w_indicator").set_value("poverty_rate").run()
     assert not at.exception
     assert at.query_params["indicator"] == "poverty_rate"
+    # the picker's help names the whole choice (cut in its quarter-width box): the new one, kept on reruns
+    picker = at.selectbox(key="w_indicator")
+    assert picker.value == "poverty_rate" and picker.help == "Pilihan sekarang: Kependudukan · Persentase penduduk miskin \\(P0\\)"
     # the chosen year (2020) exists for the new indicator too, so it is kept
     assert at.selectbox(key="w_year").value == 2020
     at.selectbox(key="w_indicator").set_value("population_census").run()

@@ -49,7 +49,22 @@ def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", theme
     default = state.indicator if state.indicator in labels else options[0]
     if st.session_state.get(key) not in labels:
         st.session_state[key] = default
-    return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__)
+    return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__,
+                        help=whole_choice(labels[st.session_state[key]], lang))
+
+
+def whole_choice(label: str, lang: str) -> str:
+    """The help of a picker whose choices may be longer than its box: the whole current choice
+    (shown on hover of the help icon beside the label; the box ends the choice in an ellipsis)."""
+    st.html(PICKER_CSS)   # a constant: no user text reaches it
+    return t("picker.chosen", lang, name=md_escape(label, 300))
+
+
+# A choice longer than its box (an indicator's full name in a quarter-width column) ends in an
+# ellipsis; the picker's help icon, beside its label, shows the whole name on hover.
+PICKER_CSS = """<style>
+[data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
+</style>"""
 
 
 def table(df: pd.DataFrame, lang: str, key: str, labels: dict[str, str] | None = None,

@@ -32,6 +32,14 @@ CUT_JS = """() => {
       out.push('cut text: ' + JSON.stringify(text.slice(0, 60)) + ' (' + e.scrollWidth + ' > ' + e.clientWidth + ')');
     }
   }
+  // a picker's chosen value is an input's text: cut unless it ends in an ellipsis and the
+  // picker's help icon (beside its label) gives the whole choice on hover
+  for (const e of document.querySelectorAll("[data-testid='stSelectbox'] input[role='combobox']")) {
+    if (!e.offsetParent || e.scrollWidth <= e.clientWidth + 1) continue;
+    const box = e.closest("[data-testid='stSelectbox']");
+    if (getComputedStyle(e).textOverflow === 'ellipsis' && box.querySelector("[data-testid='stTooltipIcon']")) continue;
+    out.push('cut text: ' + JSON.stringify(e.value.slice(0, 60)) + ' (a picker: ' + e.scrollWidth + ' > ' + e.clientWidth + ')');
+  }
   for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg:first-of-type')) {
     const box = svg.getBoundingClientRect();
     const plot = svg.closest('.js-plotly-plot');
