@@ -7,6 +7,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from jabodash.brief import make as brief_make
 from jabodash.core import catalog as catalog_mod
@@ -37,6 +38,22 @@ def _indicator_choices(level: str, lang: str, themes: tuple[str, ...] | None,
     return list(labels), labels
 
 
+PICK_NEXT_KEY = "_jabodash_pick_next"   # {"id": an indicator, "done": the pages' pickers that opened on it}
+
+
+def _page() -> str:
+    """The page being run (a widget's key is shared by the pages, its last value is per page)."""
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
+
+
+def pick_next(indicator_id: str) -> None:
+    """Every indicator picker (the map's, the overview's...) opens on indicator_id the next time it
+    is drawn, once each (the upload page after "use"). A key set while its widget is on another page
+    loses to the widget's own last value; a picker sets it in its own run, before drawing."""
+    st.session_state[PICK_NEXT_KEY] = {"id": indicator_id, "done": []}
+
+
 def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
                      label_key: str = "picker.indicator", level: str = "kabkota",
                      extra: dict[str, str] | None = None) -> str:
@@ -47,6 +64,10 @@ def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", theme
     options, labels = source.per_data_version("indicator_choices", _indicator_choices, level, lang,
                                        tuple(themes) if themes else None, tuple((extra or {}).items()))
     default = state.indicator if state.indicator in labels else options[0]
+    pending, here = st.session_state.get(PICK_NEXT_KEY), f"{_page()}:{key}"
+    if pending and here not in pending["done"] and pending["id"] in labels:   # set in this run: it wins
+        st.session_state[key] = pending["id"]
+        pending["done"].append(here)
     if st.session_state.get(key) not in labels:
         st.session_state[key] = default
     return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__,
