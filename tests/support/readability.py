@@ -4,7 +4,9 @@ and runnable by hand for screenshots: ``python tests/support/readability.py URL 
 One call, ``findings(page, lang)``, returns a list of human-readable problems:
 - cut text: a button, caption, label, metric or source line whose text is wider than its box
   (``scrollWidth > clientWidth``), unless it is a deliberate ellipsis with the full text on hover
-  (a ``title`` attribute); a chart text (bar label, annotation, tick) outside its figure;
+  (a ``title`` attribute, or a picker's help icon); a chart text (bar label, annotation, tick)
+  outside its figure; a chart's title, legend, notes and axis titles over one another;
+- years on an axis written with a group mark ("2.010");
 - visible English in the Indonesian UI (a short list of English words that no Indonesian sentence,
   proper name or data value here uses);
 - a number in a chart, metric or table formatted against the UI language (1,234.5 in Indonesian,
@@ -50,6 +52,24 @@ CUT_JS = """() => {
       if (r.width === 0) continue;
       if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
         out.push('chart text outside its figure: ' + JSON.stringify(s.slice(0, 60)));
+    }
+  }
+  // a chart's title, legend, annotations and axis titles over one another (a legend on the title)
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const items = [];
+    for (const [sel, kind] of [['.gtitle', 'title'], ['.legend .legendtext', 'legend'], ['.annotation-text', 'note'],
+                               ['.g-xtitle text, .g-ytitle text', 'axis title']])
+      for (const e of plot.querySelectorAll(sel)) {
+        const r = e.getBoundingClientRect(), s = (e.textContent || '').trim();
+        if (r.width > 0 && s) items.push({kind, s, r});
+      }
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+      const a = items[i], b = items[j];
+      if (a.kind === b.kind && a.kind !== 'note') continue;
+      const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (w > 4 && h > 4)   // line boxes touch by a pixel or two; glyphs over glyphs are more
+        out.push('chart texts overlap: ' + JSON.stringify(a.s.slice(0, 40)) + ' and ' + JSON.stringify(b.s.slice(0, 40)));
     }
   }
   return out;
