@@ -1,3 +1,6 @@
--- The uploaded indicators with the years and the widest coverage each has over the kecamatan of
--- the cached boundaries (the built-in data has no kecamatan figures).
-SELECT * EXCLUDE (level) FROM indicator_by_level($official_only) WHERE level = 'kecamatan' AND theme = 'uploaded' ORDER BY sort_order;
+-- The indicators with figures over the kecamatan of the cached boundaries, with the years and the
+-- widest coverage each has: the uploaded ones (listed even before they cover a kecamatan) and the
+-- built-in ones a saved official refresh gives kecamatan figures (Dukcapil's population through
+-- data/kecamatan_crosswalk.csv); the built-in data itself has no kecamatan figures.
+SELECT * EXCLUDE (level) FROM indicator_by_level($official_only)
+WHERE level = 'kecamatan' AND (theme = 'uploaded' OR max_regions > 0) ORDER BY sort_order;

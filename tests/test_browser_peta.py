@@ -60,13 +60,14 @@ def empty_server():
 
 
 def _offline(outside, errors):
-    """No tile, font (Plotly's default glyph server) or any other outside request.
-
-    maps.WHITE_STYLE points MapLibre's glyphs at a same-origin path that does not exist:
-    MapLibre then draws the labels with local fonts and reports one 'Map error.' for the missing
-    glyph file, which is expected; any other page error fails the test."""
-    assert [e for e in errors if e != "Map error."] == []
+    """No tile, font, world outline (Plotly's CDN) or any other outside request, and no page error
+    (the white map is Plotly's geo subplot: no glyph files, no "Map error.")."""
+    assert errors == []
     assert outside.blocked == []
+
+
+GEO_PATHS = ".js-plotly-plot .geo .choroplethlocation"   # the regions, as SVG paths
+GEO_TEXTS = ".js-plotly-plot .geo .scattergeo text"   # their labels, as SVG text
 
 
 def _no_exception(page):
@@ -89,8 +90,14 @@ def test_geographic_map_offline(geo_server, browser):
     page, outside, errors = open_page(browser, geo_server + "/peta?lang=id&map_type=geo&indicator=population_census",
                                       wait_figure=True)
     root = map_root(page)   # the map component's frame
-    root.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for()
+    root.locator(GEO_PATHS).first.wait_for()
     elapsed = time.monotonic() - start
+    # every region named by its short name (never a code such as JKP or KEPS), Jakarta Pusat too
+    labels = " ".join(root.locator(GEO_TEXTS).all_text_contents())
+    if REAL:
+        for name in ("Jakarta Pusat", "Jakarta Utara", "Kepulauan Seribu", "Kab. Bogor", "Kota Bogor", "Depok"):
+            assert name in labels, (name, labels)
+    assert not any(code in labels.split() for code in ("JKP", "JKB", "KEPS", "KTGR")), labels
     legend = root.locator(".js-plotly-plot .legendtext").all_text_contents()
     assert len(legend) >= 3, legend
     annotations = " ".join(root.locator(".js-plotly-plot .annotation-text").all_text_contents())
@@ -182,15 +189,15 @@ def test_upload_then_see_it_on_the_map(geo_server, browser):
     wait_for_app(page)
     _pick(page, "Jenis peta", "Geografis (batas wilayah)")
     # the rerun of that choice has landed (a loaded machine may be slow): the map is geographic
-    map_root(page).locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=30000)
+    map_root(page).locator(GEO_PATHS).first.wait_for(timeout=30000)
     wait_for_app(page)
     _pick(page, "Indikator", "Unggahan · Posyandu aktif", typed="Posyandu")
     root = map_root(page)   # the same component frame, redrawn with the new figure
-    root.locator(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").first.wait_for(timeout=30000)
+    root.locator(GEO_PATHS).first.wait_for(timeout=30000)
     wait_for_app(page)
     root.locator(".js-plotly-plot .gtitle", has_text="Posyandu aktif").first.wait_for(timeout=30000)
     hover = map_frame(page).evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
-        p => (p.data || []).filter(t => t.type === 'choroplethmap').flatMap(t => (t.locations || []).map(
+        p => (p.data || []).filter(t => t.type === 'choropleth').flatMap(t => (t.locations || []).map(
             (loc, i) => [loc, String((t.hovertext || [])[i] || '')])))""")
     shown = dict(hover)
     assert "Posyandu aktif" in root.locator(".js-plotly-plot .gtitle").first.text_content()
@@ -216,5 +223,9 @@ def test_map_svg_download_for_slides(geo_server, browser, tmp_path):
     svg = target.read_text()
     assert 'width="1920"' in svg and 'height="1080"' in svg
     assert "IPM seri lama (var 413" in svg and "2024" in svg and "Batas wilayah" in svg
+    # the map itself is vectors: its regions are SVG paths and its labels SVG text (not a picture)
+    assert 'class="choroplethlocation"' in svg and "<image" not in svg
+    if REAL:
+        assert "Jakarta Pusat" in svg
     _no_exception(page)
     _offline(outside, errors)

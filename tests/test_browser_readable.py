@@ -22,9 +22,6 @@ STORY = "jabodetabek_dalam_angka"
 
 # Known and open (issue 27's closing note): (pattern, reason).
 OPEN = [
-    (r"^page error: Map error\.$",
-     "MapLibre asks the style's glyph path for label fonts and draws them locally only after that "
-     "request fails; an empty glyph set stops the error and the labels with it: ship glyph PBFs"),
     (r"^English in the Indonesian UI: 'Upload' in 'Upload'$",
      "Streamlit's upload button keeps its English word as its accessible name (drawn at size 0, "
      "'Unggah' drawn in its place); Streamlit offers no parameter for it"),

@@ -15,7 +15,9 @@ def test_overview_renders_without_errors_or_outside_requests(server, browser):
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     # the five KPIs, the service-quality and cooperation cards, the headline targets' strip
     from jabodash.features.sasaran import HEADLINE
-    assert page.locator("[data-testid='stMetric']").count() == 5 + 2 + len(HEADLINE)
+    # the cards arrive one by one from the script: wait for all of them (a loaded CI machine drew 6 at first)
+    playwright_api.expect(page.locator("[data-testid='stMetric']")).to_have_count(5 + 2 + len(HEADLINE),
+                                                                                  timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=False)
     assert errors == []

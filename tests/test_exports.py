@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from jabodash.charts import peta
 from jabodash.core.paths import DATA_DIR
 from jabodash.core.state import ViewState, from_params
 from jabodash.presenter import exports, stories, views
@@ -118,8 +117,9 @@ def test_map_without_cached_boundaries_is_the_tile_grid(store, monkeypatch):
 
 def test_map_with_cached_boundaries_is_geographic_and_offline(store, cached_boundaries):
     fig, _ = figure(store, "geo")
-    assert any(trace.type == "choroplethmap" for trace in fig.data)
-    assert fig.layout.map.style == peta.WHITE_STYLE   # white, draws with no network, no outside glyphs
+    assert any(trace.type == "choropleth" for trace in fig.data)
+    # Plotly's geo subplot with no base layer: SVG, no tiles, no glyph files, no world outline
+    assert fig.layout.geo.visible is False and fig.data[0].type == "scattergeo" and fig.data[0].locations is None
 
 
 def test_share_url_round_trips_the_view():
@@ -340,7 +340,7 @@ def test_geographic_map_of_the_real_boundaries(store, test_boundaries, tmp_path,
     monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
     boundaries.import_file(test_boundaries / "jabodetabek_adm2.geojson", "kabkota")
     fig, _ = figure(store, "geo")
-    assert any(trace.type == "choroplethmap" for trace in fig.data)
+    assert any(trace.type == "choropleth" for trace in fig.data)
     footers = " ".join(a.text for a in fig.layout.annotations)
     assert boundaries.attribution("kabkota") in footers
     png = exports.to_image(fig)

@@ -65,7 +65,7 @@ def test_the_geometry_leaves_the_figure_and_one_pool_serves_every_year():
     pool = json.loads(next(iter(sa.pools.values())))
     assert sorted(f["id"] for f in pool["features"]) == sorted(CODES)   # context and classes: one pool
     assert "coordinates" not in sa.spec and "coordinates" not in sb.spec
-    refs = [t["geojson"] for t in json.loads(sa.spec)["data"] if t["type"] == "choroplethmap"]
+    refs = [t["geojson"] for t in json.loads(sa.spec)["data"] if t["type"] == "choropleth"]
     assert refs and all(set(r) == {"ref", "ids"} for r in refs)
     body = next(iter(sa.pools.values()))
     assert len(sa.spec) < len(pio.to_json(a, validate=False)) - 0.8 * len(body)
@@ -89,8 +89,8 @@ def test_a_second_boundary_set_gets_its_own_pool_and_the_hash_is_the_content():
 def test_one_id_with_two_geometries_is_never_merged():
     other = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": "3173", "properties": {"name": "x"}, "geometry": square(100, 0)}]}
-    fig = {"data": [{"type": "choroplethmap", "geojson": GEO, "locations": CODES},
-                    {"type": "choroplethmap", "geojson": other, "locations": ["3173"]}], "layout": {}}
+    fig = {"data": [{"type": "choropleth", "geojson": GEO, "locations": CODES},
+                    {"type": "choropleth", "geojson": other, "locations": ["3173"]}], "layout": {}}
     split = geosplit.split(fig)
     assert len(split.pools) == 2
     joined = geosplit.join(json.loads(split.spec), {h: json.loads(b) for h, b in split.pools.items()})
@@ -98,7 +98,7 @@ def test_one_id_with_two_geometries_is_never_merged():
 
 
 def test_traces_without_geojson_pass_unchanged():
-    fig = {"data": [{"type": "scattermap", "lat": [1], "lon": [2], "text": ["a"]}], "layout": {"height": 300}}
+    fig = {"data": [{"type": "scattergeo", "lat": [1], "lon": [2], "text": ["a"]}], "layout": {"height": 300}}
     split = geosplit.split(fig)
     assert split.pools == {} and json.loads(split.spec) == fig and split.height == 300
 

@@ -94,6 +94,13 @@ def test_network_figure_agrees_with_the_edges(store):
     counts = dict(zip(nodes["code"], nodes["n"]))
     assert counts["3275"] == len(AGREEMENTS[AGREEMENTS["party_codes"].map(lambda c: "3275" in codes(c))])
     assert [c[1] for c in node_trace.customdata] == list(nodes["n"])
+    # a key explains every tile abbreviation in the figure (exports keep it), not on a footer's place
+    key = next(a for a in fig.layout.annotations if a.name == "abbreviations")
+    assert key.y > 0 and key.text.startswith("<b>Singkatan</b>")
+    for label, name in (("KEPS", "Kepulauan Seribu"), ("JKP", "Jakarta Pusat"), ("KCJR", "Kab. Cianjur"),
+                        ("JABAR", "Jawa Barat")):
+        assert f"<b>{label}</b> {name}" in key.text
+    assert key.text.count("<br>") == len(nodes) - 1   # every node but the central government (a word)
 
 
 def test_active_only_keeps_active_agreements(store):

@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from support import dukcapil_server
+from support import dukcapil_server, simdasi_server
 from support.bps_server import DKI, JABAR, KEY, payload
 from support.fault_server import FaultServer
 
-from jabodash.official import client, dukcapil, recipes
+from jabodash.official import client, dukcapil, recipes, simdasi
 from jabodash.official import fetch as refresh
 from jabodash.official import http_client as hc
 
@@ -116,26 +116,62 @@ def dukcapil_run(faults: dict, base_origin: str, limits=LIMITS) -> tuple:
         return fault, dukcapil_server.answer(path, rows)[1]
 
     def go(base):
-        out = {lvl: dukcapil.run(2025, 1, lvl, base=base + "/arcgis/rest/services/", limits=limits)
-               for lvl in ("kabkota", "kecamatan")}
+        out = dukcapil.run(2025, 1, base=base + "/arcgis/rest/services/", limits=limits)
         name = {"kabkota": "a", "kecamatan": "b"}
-        report = json.dumps({lvl: r.to_json() for lvl, r in out.items()}, default=str)
-        figures = {("a", r["region_code"], r["year"]): r["value"] for r in out["kabkota"].records}
-        figures.update({("b", k["kemendagri_code"], k["year"]): k["value"] for k in out["kecamatan"].kecamatan})
-        return Outcome(errors=[(name[lvl], e["kind"]) for lvl, r in out.items() for e in r.errors],
-                       kept=[name[lvl] for lvl, r in out.items() if not r.errors],
-                       refused=[(name[lvl], c["code"], 2025, c["reason"]) for lvl, r in out.items() for c in r.refused],
-                       mismatches=0, gaps={name[lvl]: len(r.gaps) for lvl, r in out.items()}, figures=figures,
-                       report=report, exit_code=max(r.exit_code for r in out.values()))
+        failed = {e["level"] for e in out.errors}
+        return Outcome(errors=[(name[e["level"]], e["kind"]) for e in out.errors],
+                       kept=[name[lvl] for lvl in out.levels if lvl not in failed],
+                       refused=[(name[tb["level"]], c["region_code"], 2025, c["reason"]) for tb in out.tables
+                                for c in tb["refused"]],
+                       mismatches=0, gaps={name[tb["level"]]: tb["gaps"] for tb in out.tables},
+                       figures={("a" if len(r["region_code"]) == 4 else "b", r["region_code"], r["year"]): r["value"]
+                                for r in out.records},
+                       report=json.dumps(out.to_json(), default=str), exit_code=out.exit_code)
     return answer, go
 
 
-SOURCES = {"bps": bps_run, "dukcapil": dukcapil_run}
+# --- BPS SIMDASI (interoperability endpoints): "a" a DKI table of kab/kota, "b" Depok's kecamatan ----
+
+SIM = {"a": simdasi.Recipe("population_estimate_bps", "3100000", "TESTdki01", "Jumlah Penduduk", "2024"),
+       "b": simdasi.Recipe("population_estimate_bps", "3276000", "TESTdepok01", "Jumlah Penduduk", "2024")}
+
+
+def simdasi_run(faults: dict, base_origin: str, limits=LIMITS) -> tuple:
+    change = {"impossible": {"3276010": "1e308", "3276020": -5000, "3276050": "12,5"},
+              "partial_table": {"3276020": None, "3276050": "-", "3276000": None}}.get(faults.get("b"), {})
+    rows = [(c, "KEC. " + lbl if faults.get("b") == "renamed" else lbl, change.get(c, v)) for c, lbl, v in simdasi_server.DEPOK]
+    tables = {"TESTdki01": simdasi_server.table(simdasi_server.DKI), "TESTdepok01": simdasi_server.table(rows)}
+
+    def answer(path):
+        fault = faults.get("b" if "TESTdepok01" in path else "a")
+        if fault in (None, "impossible", "partial_table", "renamed", "bad_key"):
+            keys = {"TESTdki01": "a", "TESTdepok01": "b"}
+            return simdasi_server.answer(path, tables, {t: "bad_key" for t, n in keys.items() if faults.get(n) == "bad_key"})
+        return fault, simdasi_server.answer(path, tables)[1]
+
+    return answer, lambda base: _sim_outcome(simdasi.run(list(SIM.values()), KEY, base=base + "/v1/", limits=limits))
+
+
+def _sim_outcome(res) -> Outcome:
+    name = {r.id_tabel: n for n, r in SIM.items()}
+    return Outcome(errors=[(name.get(e["var"]), e["kind"]) for e in res.errors],
+                   kept=[name[t["var"]] for t in res.tables],
+                   refused=[(name[t["var"]], c["region_code"], c["year"], c["reason"]) for t in res.tables
+                            for c in t["refused"]],
+                   mismatches=0, gaps={name[t["var"]]: t["gaps"] for t in res.tables},
+                   figures={(name[r["source"]["var"]], r["region_code"], r["year"]): r["value"] for r in res.records},
+                   report=json.dumps(res.to_json(), default=str), exit_code=res.exit_code)
+
+
+SOURCES = {"bps": bps_run, "dukcapil": dukcapil_run, "simdasi": simdasi_run}
 # what each source's source-level faults give
 IMPOSSIBLE = {"bps": [("b", "3201", 2024, "above_max"), ("b", "3271", 2024, "below_min"), ("b", "3276", 2024, "above_max")],
-              "dukcapil": [("b", "327601", 2025, "above_max"), ("b", "327602", 2025, "not_above"),
-                           ("b", "327603", 2025, "not_integer")]}
-KEPT_AFTER_IMPOSSIBLE = {"bps": ("b", "3216", 2024), "dukcapil": ("b", "317101", 2025)}
+              # Kemendagri 32.76.01-03 are BPS 3276020, 3276040, 3276010 (data/kecamatan_crosswalk.csv)
+              "dukcapil": [("b", "3276020", 2025, "above_max"), ("b", "3276040", 2025, "not_above"),
+                           ("b", "3276010", 2025, "not_integer")]}
+IMPOSSIBLE["simdasi"] = [("b", "3276010", 2024, "above_max"), ("b", "3276020", 2024, "not_above"),
+                         ("b", "3276050", 2024, "not_integer")]
+KEPT_AFTER_IMPOSSIBLE = {"bps": ("b", "3216", 2024), "dukcapil": ("b", "3173080", 2025), "simdasi": ("b", "3276", 2024)}
 
 
 # --- the suite ---------------------------------------------------------------------------------
@@ -170,7 +206,7 @@ def test_a_faulted_table_fails_by_name_and_the_others_are_kept(source, fault, ki
     assert took < 12                                            # the deadlines hold (drip: 1.5 s)
 
 
-@pytest.mark.parametrize("source", ["bps"])     # Dukcapil's service is public: no key to refuse
+@pytest.mark.parametrize("source", ["bps", "simdasi"])     # Dukcapil's service is public: no key to refuse
 def test_invalid_key_stops_the_refresh(source):
     outcome, elsewhere, _ = run_case(source, {"a": "bad_key", "b": "bad_key"})
     assert outcome.errors == [("a", hc.BAD_KEY)] and outcome.kept == []
@@ -184,15 +220,15 @@ def test_impossible_values_are_refused_per_cell_and_reported(source):
     # BPS: "1e308", -5000 and "1.234.567,8" for a poverty rate; Dukcapil: "1e308", -5000 and 12,5 persons
     assert sorted(outcome.refused) == sorted(IMPOSSIBLE[source])
     assert KEPT_AFTER_IMPOSSIBLE[source] in outcome.figures      # the table's plausible cells are kept
-    assert not any(k[0] == "b" and k[1].startswith(("3201", "3271", "3276", "32760")) for k in outcome.figures)
+    assert not {(r[0], r[1]) for r in IMPOSSIBLE[source]} & {(k[0], k[1]) for k in outcome.figures}
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
 def test_a_partial_table_gives_gaps_never_zeros(source):
     outcome, _, _ = run_case(source, {"b": "partial_table"})
-    kept = {"bps": [("b", "3201", 2024)], "dukcapil": [("b", "327601", 2025)]}[source]
+    kept = {"bps": [("b", "3201", 2024)], "dukcapil": [("b", "3276020", 2025)], "simdasi": [("b", "3276010", 2024)]}[source]
     assert [k for k in outcome.figures if k[0] == "b"] == kept
-    assert outcome.gaps["b"] == {"bps": 5, "dukcapil": 3}[source] and 0 not in outcome.figures.values()
+    assert outcome.gaps["b"] == {"bps": 5, "dukcapil": 3, "simdasi": 3}[source] and 0 not in outcome.figures.values()
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
@@ -202,8 +238,10 @@ def test_renamed_labels_keep_the_codes_and_are_reported(source):
         assert outcome.figures[("b", "3201", 2024)] == 7.2 and outcome.figures[("b", "3271", 2024)] == 6.4
         # "Kota Bogor" on code 3201 names the city: reported ("Bogor" alone names neither for sure)
         assert outcome.mismatches == 1
-    else:   # values stay with their Kemendagri codes; the names' crosswalk reports them (test_dukcapil)
-        assert outcome.figures[("b", "327601", 2025)] == 250_001 and '"KEC. Pancoran Mas"' in outcome.report
+    elif source == "dukcapil":   # read by Kemendagri code through the crosswalk; "KEC. Pancoran Mas" is PANCORAN MAS
+        assert outcome.figures[("b", "3276020", 2025)] == 250_001 and '"KEC. Pancoran Mas"' in outcome.report
+    else:                        # SIMDASI rows are placed by their 7-digit code, never their label
+        assert outcome.figures[("b", "3276020", 2024)] == 260_012 and outcome.figures[("b", "3276", 2024)] == 2_100_014
 
 
 def test_the_run_deadline_stops_the_remaining_tables_without_a_request():

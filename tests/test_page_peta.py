@@ -58,7 +58,7 @@ def test_without_boundaries_tile_grid_and_note(cache):
     assert at.title[0].value == "Peta"
     spec = figure(at)
     kinds = {tr.get("type") for tr in spec["data"]}
-    assert "choroplethmap" not in kinds and "scatter" in kinds
+    assert not kinds & {"choropleth", "choroplethmap"} and "scatter" in kinds
     assert "python -m jabodash boundaries fetch" in texts(at)
     assert at.selectbox(key="m_map_type").value == "tiles"
 
@@ -95,9 +95,9 @@ def test_geographic_map_with_imported_boundaries(cache, tmp_path):
     at.selectbox(key="m_map_type").set_value("geo").run()
     at.selectbox(key="w_year").set_value(2020).run()
     spec = figure(at)
-    maps_ = [tr for tr in spec["data"] if tr.get("type") == "choroplethmap"]
+    maps_ = [tr for tr in spec["data"] if tr.get("type") == "choropleth"]
     assert maps_
-    assert spec["layout"]["map"]["style"]["layers"][0]["paint"]["background-color"] == "#FFFFFF"
+    assert spec["layout"]["geo"]["visible"] is False and "map" not in spec["layout"]   # SVG, offline
     located = {loc for tr in maps_ for loc in tr.get("locations", [])}
     assert set(REGIONS.code) <= located
     # values: classes hold the census population of every region
@@ -114,7 +114,7 @@ def test_geographic_map_with_imported_boundaries(cache, tmp_path):
     assert not at.exception and at.query_params["indicator"] == "ipm"
     at.selectbox(key="m_map_type").set_value("tiles").run()
     assert not at.exception
-    assert not [tr for tr in figure(at)["data"] if tr.get("type") == "choroplethmap"]
+    assert not [tr for tr in figure(at)["data"] if tr.get("type") == "choropleth"]
     at.selectbox(key="m_palette").set_value("diverging").run()
     at.slider(key="m_classes").set_value(3).run()
     assert not at.exception
@@ -152,7 +152,7 @@ def test_real_boundaries_both_levels(cache):
     at.selectbox(key="m_map_type").set_value("geo").run()
     at.selectbox(key="m_level").set_value("kecamatan").run()
     spec = figure(at)
-    assert [tr for tr in spec["data"] if tr.get("type") == "choroplethmap"]
+    assert [tr for tr in spec["data"] if tr.get("type") == "choropleth"]
     assert "luas" in texts(at).lower()
     at.selectbox(key="m_level").set_value("kabkota").run()
     assert not at.exception

@@ -152,7 +152,7 @@ def test_kecamatan_upload_mapped_at_kecamatan_level(tmp_path):
     spec = figure(at)
     hover = {}
     for tr in spec["data"]:
-        if tr.get("type") == "choroplethmap" and tr.get("hovertext"):
+        if tr.get("type") == "choropleth" and tr.get("hovertext"):
             hover.update(zip(tr["locations"], tr["hovertext"]))
     for code, (name, n) in KEC.items():   # one class trace per class; each kecamatan's own figure
         assert name in hover[code] and f"<b>{n}</b> unit" in hover[code], hover[code]

@@ -59,6 +59,10 @@ def test_without_boundaries(cache):
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     member = charts[-1]
     assert {tr["name"] for tr in member["data"]} == {"Jabodetabek", "Hanya aglomerasi"}
+    # the tile grid names every region as a reader knows it, never by a tile abbreviation
+    tiles = [text.replace("<br>", " ") for tr in member["data"] for text in tr["text"]]
+    assert len(tiles) == 15 and {"Jakarta Pusat", "Kepulauan Seribu", "Kab. Cianjur"} <= set(tiles)
+    assert not {"JKP", "KEPS", "KCJR"} & set(tiles)
 
 
 def test_with_boundaries_centroid_distance_and_geo_membership(cache, tmp_path):
@@ -66,8 +70,9 @@ def test_with_boundaries_centroid_distance_and_geo_membership(cache, tmp_path):
     at = run()
     assert "centroid" in all_text(at)
     member = json.loads(at.get("plotly_chart")[-1].proto.spec)
-    assert {tr["type"] for tr in member["data"]} == {"choroplethmap"}
-    assert member["layout"]["map"]["style"]["layers"][0]["paint"]["background-color"] == "#FFFFFF"
+    # Plotly's geo subplot (SVG, offline): the first trace without locations, no base layer
+    assert [tr["type"] for tr in member["data"]] == ["scattergeo", "choropleth", "choropleth"]
+    assert "locations" not in member["data"][0] and member["layout"]["geo"]["visible"] is False
 
 
 @pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
@@ -83,11 +88,11 @@ def test_real_kecamatan_drilldown(cache):
     assert "penduduk kecamatan" in all_text(at)
     # the drill-down map draws exactly those kecamatan, framed on Jakarta Selatan
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Luas" in c.proto.spec)
-    drawn = {loc for tr in spec["data"] if tr["type"] == "choroplethmap" and tr.get("hovertext")
+    drawn = {loc for tr in spec["data"] if tr["type"] == "choropleth" and tr.get("hovertext")
              for loc in tr["locations"]}
     assert drawn == set(kec["code"])
-    centre = spec["layout"]["map"]["center"]
-    assert -6.35 < centre["lat"] < -6.2 and 106.75 < centre["lon"] < 106.9
+    lon, lat = (sum(spec["layout"]["geo"][axis]["range"]) / 2 for axis in ("lonaxis", "lataxis"))
+    assert -6.35 < lat < -6.2 and 106.75 < lon < 106.9
 
 
 def test_kecamatan_map_of_one_kabkota_synthetic():
@@ -104,9 +109,9 @@ def test_kecamatan_map_of_one_kabkota_synthetic():
     fc = bd.to_geojson(gdf, "kecamatan")
     fig = wilayah.kecamatan_map(gdf, fc, "3276", ViewState(), "id", "uji")
     spec = json.loads(fig.to_json())
-    drawn = {loc for tr in spec["data"] if tr["type"] == "choroplethmap" for loc in tr["locations"]}
+    drawn = {loc for tr in spec["data"] if tr["type"] == "choropleth" for loc in tr["locations"]}
     assert drawn == {"3276010", "3276020"}          # the other kab/kota's kecamatan is not drawn
-    labels = " ".join(str(tr.get("text")) for tr in spec["data"] if tr["type"] == "scattermap")
+    labels = " ".join(str(tr.get("text")) for tr in spec["data"] if tr["type"] == "scattergeo")
     assert "A" in labels and "B" in labels and "20" in labels
     assert spec["layout"]["title"]["text"] == peta.AreaIndicator().name("id")
 

@@ -318,7 +318,12 @@ def test_choropleth_traces_legend_hover_and_labels(values, synthetic_geojson):
     fig = peta.choropleth(values, synthetic_geojson, ind, 2023, "id", c, source="BPS",
                           attribution="BPS via OCHA/HDX, CC BY-IGO")
     validated(fig)
-    choro = [tr for tr in fig.data if tr.type == "choroplethmap"]
+    # offline white map: Plotly's geo subplot (SVG), its first trace without locations (else
+    # plotly.js fetches a world outline from its CDN), no base layer, the frame as lon/lat ranges
+    assert fig.data[0].type == "scattergeo" and fig.data[0].locations is None
+    assert fig.layout.geo.visible is False and fig.layout.geo.projection.type == "mercator"
+    assert not [tr for tr in fig.data if tr.type in ("choroplethmap", "scattermap")]
+    choro = [tr for tr in fig.data if tr.type == "choropleth"]
     legend = [tr for tr in choro if tr.showlegend]
     # one trace per class present + the missing class, the missing one last and grey
     assert [tr.name for tr in legend][-1] == "tidak ada data (1)"
@@ -338,14 +343,20 @@ def test_choropleth_traces_legend_hover_and_labels(values, synthetic_geojson):
     assert "peringkat 4 dari 4 (1 = terbaik)" in top   # lower is better: the highest value ranks last
     assert "2023" in top and "BPS Jakarta" in top
     assert "tidak ada data" in dict(zip(missing.locations, missing.hovertext))["3171"]
-    # labels: short names (abbreviations for small cities) with values
-    labels = [tr for tr in fig.data if tr.type == "scattermap"]
-    texts = " ".join(t for tr in labels for t in tr.text)
-    assert "JKP<br>10,5" in texts and "Kab. Bogor<br>40,0" in texts
-    assert "JKS" in texts and "JKS<br>" not in texts        # a missing value keeps only its name
-    # background, title, legend title, source, attribution inside the figure
-    assert fig.layout.map.style == peta.WHITE_STYLE
-    assert "openmaptiles" not in peta.WHITE_STYLE["glyphs"] and peta.WHITE_STYLE["glyphs"].startswith("/")
+    # labels: every region by its short name (never a code) with its value
+    labels = [tr for tr in fig.data if tr.type == "scattergeo" and tr.mode == "text"]
+    texts = [t.replace("<br>", " ") for tr in labels for t in tr.text]
+    assert len(texts) == len(CODES)
+    assert "Jakarta Pusat 10,5" in texts and "Kab. Bogor 40,0" in texts
+    assert "Jakarta Selatan" in texts                       # a missing value keeps only its name
+    assert not any(code in " ".join(texts) for code in ("JKP", "JKS", "KBGR"))
+    # a label that fits nowhere in its region is written beside it, with a leader line to it
+    callouts = [tr for tr in labels if tr.name == "callouts"]
+    leaders = [tr for tr in fig.data if tr.name == "leaders"]
+    assert len(leaders) == (1 if callouts else 0)
+    if callouts:
+        assert len(leaders[0].lon) == 3 * len(callouts[0].text) and callouts[0].textfont.shadow
+    # title, legend title, source, attribution inside the figure
     assert fig.layout.title.text == "Indikator uji" and "2023" in fig.layout.title.subtitle.text
     assert "▼ lebih rendah lebih baik" in fig.layout.legend.title.text
     notes = annotation_texts(fig)
@@ -358,15 +369,17 @@ def test_choropleth_osm_basemap_fit_and_english(values, synthetic_geojson):
     ind = FakeIndicator()
     white = peta.choropleth(values, synthetic_geojson, ind, 2020, "en", c, fit="all")
     osm = peta.choropleth(values, synthetic_geojson, ind, 2020, "en", c, basemap="osm", fit="all")
-    assert osm.layout.map.style == "open-street-map"
+    assert osm.layout.map.style == "open-street-map"   # online tiles: MapLibre, its labels too
+    assert {tr.type for tr in osm.data} <= {"choroplethmap", "scattermap"}
     assert any("OpenStreetMap" in a for a in annotation_texts(osm))
     assert not any("OpenStreetMap" in a for a in annotation_texts(white))
     assert [tr.name for tr in white.data if tr.showlegend][-1] == "no data (1)"
-    assert any("rank 1 of 4 (1 = highest)" in h for tr in white.data if tr.type == "choroplethmap"
+    assert any("rank 1 of 4 (1 = highest)" in h for tr in white.data if tr.type == "choropleth"
                and tr.showlegend for h in tr.hovertext)
     # the core fit (13 mainland units) is closer than the whole extent
     core = peta.choropleth(values, synthetic_geojson, ind, 2020, "en", c, fit="core")
-    assert core.layout.map.zoom >= white.layout.map.zoom
+    span = [fig.layout.geo.lonaxis.range[1] - fig.layout.geo.lonaxis.range[0] for fig in (core, white)]
+    assert span[0] <= span[1]
 
 
 def test_fit_bounds_from_real_layout():
@@ -390,7 +403,7 @@ def test_choropleth_kecamatan_has_no_labels_by_default(synthetic_geojson):
     c = classify(full.set_index("region_code")["value"], "quantiles", 3)
     fig = peta.choropleth(full, kec, FakeIndicator(), 2024, "id", c, outline=synthetic_geojson)
     validated(fig)
-    assert not [tr for tr in fig.data if tr.type == "scattermap"]
+    assert not [tr for tr in fig.data if tr.type == "scattergeo" and tr.mode == "text"]
     assert [tr.name for tr in fig.data if tr.showlegend][-1] == "tidak ada data (2)"
     assert any(tr.name == "outline" for tr in fig.data)
     pts = peta.label_points(kec)
@@ -461,7 +474,7 @@ def test_presenter_mode_type_is_large(values, synthetic_geojson):
 def test_map_view_picks_the_view(values, synthetic_geojson):
     c = classes_for(values)
     ind = FakeIndicator()
-    assert any(tr.type == "choroplethmap" for tr in peta.map_view(values, ind, 2023, "id", c,
+    assert any(tr.type == "choropleth" for tr in peta.map_view(values, ind, 2023, "id", c,
                                                                    geojson=synthetic_geojson).data)
     tiles = peta.map_view(values, ind, 2023, "id", c, geojson=synthetic_geojson, view="tiles")
     assert tiles.data and all(tr.type == "scatter" for tr in tiles.data)
@@ -660,7 +673,10 @@ def test_prepared_geojson_is_memoised_by_identity_and_content(synthetic_geojson)
     # the rings Plotly receives are NumPy arrays that serialise like the original lists
     feature = first.features[0]
     assert isinstance(feature["geometry"]["coordinates"][0], np.ndarray)
-    assert json.loads(pio.json.to_json_plotly({"g": feature["geometry"]}))["g"] == synthetic_geojson["features"][0]["geometry"]
+    # (the same points, the outer ring clockwise as Plotly's geo maps read it; the squares here run anticlockwise)
+    original = synthetic_geojson["features"][0]["geometry"]
+    assert json.loads(pio.json.to_json_plotly({"g": feature["geometry"]}))["g"] == {
+        "type": original["type"], "coordinates": [ring[::-1] for ring in original["coordinates"]]}
 
 
 def test_a_long_title_is_wrapped_in_even_lines_and_the_top_margin_grows():

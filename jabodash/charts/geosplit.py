@@ -1,7 +1,7 @@
 """A map figure split into its geometry and the rest, so the geometry travels once.
 
 A choropleth map's figure carries its boundaries as GeoJSON inside its traces (the kab/kota map:
-~180 KB of ~195 KB). :func:`split` takes the GeoJSON out: every ``choroplethmap`` trace's
+~180 KB of ~195 KB). :func:`split` takes the GeoJSON out: every ``choropleth``(``map``) trace's
 FeatureCollection becomes a reference ``{"ref": HASH, "ids": [feature ids]}`` to a pool of features
 (a FeatureCollection of its own, named by the SHA-256 of its JSON), and the figure is serialised
 without it. The pools are served as files by content hash (jabodash.ui.components.geomap), which the
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import plotly.io as pio
 
-GEO_TRACES = ("choroplethmap", "choroplethmapbox")
+GEO_TRACES = ("choropleth", "choroplethmap", "choroplethmapbox")
 _POOL_MEMO: dict[tuple, tuple[str, bytes, list]] = {}
 _MEMO_SIZE = 16
 

@@ -119,7 +119,20 @@ def network(edges: pd.DataFrame, nodes: pd.DataFrame, lang: str, subtitle: str, 
     base_layout(fig, t("kerjasama.register.network.title", lang), subtitle, source, lang, height=height)
     fig.update_layout(legend=dict(orientation="v", x=1.0, y=1.0, title=dict(text=t("kerjasama.register.col.sector",
                                                                                  lang))))
+    # above the bottom edge (y > 0): the presenter stacks annotations at y <= 0 as footers
+    fig.add_annotation(text=abbreviation_key(pos, lang), xref="paper", yref="paper", x=1.0, y=0.01, xanchor="left",
+                       yanchor="bottom", align="left", showarrow=False, font=dict(size=11, color="#333333"),
+                       name="abbreviations")
     return fig
+
+
+def abbreviation_key(nodes: pd.DataFrame, lang: str) -> str:
+    """The key to the nodes' tile abbreviations: one "KEPS  Kepulauan Seribu" a line, north to
+    south, under a heading (the abbreviations fit in a node; the names do not)."""
+    rows = nodes.sort_values(["row", "col"]) if "row" in nodes else nodes
+    short = rows["short"] if "short" in rows else rows["name"]
+    lines = [f"<b>{plotly_escape(a)}</b> {plotly_escape(s)}" for a, s in zip(rows["label"], short) if a != s]
+    return "<br>".join([f"<b>{t('kerjasama.register.network.key', lang)}</b>", *lines])
 
 
 def sector_heatmap(matrix: pd.DataFrame, labels: list[str], lang: str, subtitle: str, source: str) -> go.Figure:
@@ -146,12 +159,15 @@ def register_nodes(regions: pd.DataFrame, frame: pd.DataFrame, lang: str) -> pd.
     ``frame`` naming the node)."""
     regs = regions[["code", "name", "short_name"]].merge(peta.tile_layout("kabkota"), on="code", how="left")
     regs["label"] = regs["abbr"].fillna(regs["short_name"])
+    regs["short"] = regs["short_name"]
     provinces = pd.DataFrame({
         "code": [cooperation.CENTRAL, *cooperation.PROVINCES], "row": 0.0, "col": 0.0,
         "name": [t("kerjasama.register.central", lang)]
         + [t("kerjasama.register.province", lang, name=n) for n in cooperation.PROVINCES.values()],
         "label": [t(f"kerjasama.register.province_abbr.{c}", lang) for c in (cooperation.CENTRAL, *cooperation.PROVINCES)]})
-    out = pd.concat([provinces, regs[["code", "name", "label", "row", "col"]]], ignore_index=True)
+    # the key names a province by its name; the central government's label is a word already
+    provinces["short"] = [provinces["label"][0], *cooperation.PROVINCES.values()]
+    out = pd.concat([provinces, regs[["code", "name", "short", "label", "row", "col"]]], ignore_index=True)
     counts = cooperation.sector_matrix(frame, list(out["code"])).sum(axis=1)
     out["n"] = out["code"].map(counts).fillna(0).astype(int)
     return out

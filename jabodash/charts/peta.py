@@ -6,8 +6,10 @@ Two views of the same classification:
   order (``data/tilegrid.csv``). Needs no boundary data, so every map works offline from the
   first start; it is also the honest view when small dense cities (Jakarta Pusat, 48 km²) would
   vanish next to Kab. Bogor (2,992 km²).
-* :func:`choropleth`: ``go.Choroplethmap`` on a plain white background (``map_style="white-bg"``:
-  polygons and labels draw with no network) or, when asked, OpenStreetMap tiles.
+* :func:`choropleth`: the boundaries on Plotly's geo subplot (``go.Choropleth``, SVG: polygons
+  and labels draw with no network, no WebGL and no glyph files) or, when asked, on OpenStreetMap
+  tiles (``go.Choroplethmap``, MapLibre, online). Every region is named
+  (:mod:`jabodash.charts.maplabels`).
 
 Everything a reader needs is drawn inside the figure, so PNG/SVG exports keep it: title, unit
 and year, the classification, a legend that names the missing class, the source line, the
@@ -38,7 +40,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import names_line, short_source, sources_line
+from jabodash.charts import maplabels, names_line, short_source, sources_line
+from jabodash.charts.maplabels import view_for_bounds  # noqa: F401  (public here: peta.view_for_bounds)
 from jabodash.core import fmt, palette
 from jabodash.core.i18n import t
 from jabodash.core.paths import DATA_DIR
@@ -67,29 +70,19 @@ class Style:
     footer: int
     height: int
     width: int           # nominal width, used only to compute the initial map zoom
+    map_width: int       # the geographic map's plot area (figure less legend) as usually shown
     border: float
     footer_line: int
 
 
 NORMAL = Style(font=14, title=20, subtitle=14, label=15, label_small=12, legend=13, footer=11,
-               height=700, width=900, border=0.8, footer_line=16)
+               height=700, width=900, map_width=460, border=0.8, footer_line=16)
 # presenter mode at 1920x1080: all text >= 20 px
 PRESENTER = Style(font=22, title=34, subtitle=22, label=22, label_small=20, legend=22, footer=20,
-                  height=1000, width=1800, border=1.6, footer_line=26)
+                  height=1000, width=1800, map_width=1380, border=1.6, footer_line=26)
 
 
 
-# Plotly's built-in "white-bg" style names fonts.openmaptiles.org as its glyph server, so every
-# map with text labels would ask an outside host for fonts. This is the same white background
-# with a same-origin glyph path: no request leaves the machine (labels fall back to local
-# rendering when the glyphs are not there).
-WHITE_STYLE = {
-    "version": 8,
-    "sources": {},
-    "layers": [{"id": "white-bg", "type": "background", "paint": {"background-color": "#FFFFFF"},
-                "minzoom": 0, "maxzoom": 22}],
-    "glyphs": "/_jabodash_no_glyphs/{fontstack}/{range}.pbf",
-}
 
 def _style(presenter: bool) -> Style:
     return PRESENTER if presenter else NORMAL
@@ -142,6 +135,7 @@ class _Prepared:
         self.features = [_np_feature(f, code) for f, code in zip(feats, self.codes)]
         geoms = [shapely.geometry.shape(f["geometry"]) if f.get("geometry") else None for f in feats]
         arr = np.array(geoms, dtype=object)
+        self.geoms = arr                                     # shapely geometries (label placement)
         self.bounds = shapely.bounds(arr)                    # (n, 4) minx, miny, maxx, maxy
         self.label_points = _polylabels(arr)                 # (n, 2) lon, lat
 
@@ -149,13 +143,29 @@ class _Prepared:
         return {"type": "FeatureCollection", "features": [self.features[i] for i in positions]}
 
 
+def _wound(rings) -> list[np.ndarray]:
+    """A polygon's rings as arrays, the outer ring clockwise and the holes anticlockwise: the
+    winding d3-geo (Plotly's geo maps) reads as "this polygon" on the sphere (the other winding
+    fills the whole globe but the polygon). MapLibre draws either."""
+    out = []
+    for n, ring in enumerate(rings):
+        a = np.asarray(ring, dtype=float)
+        if len(a) >= 3:
+            x, y = a[:, 0], a[:, 1]
+            area = np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])   # > 0: anticlockwise
+            if (area > 0) == (n == 0):
+                a = a[::-1].copy()
+        out.append(a)
+    return out
+
+
 def _np_geometry(geom: dict) -> dict:
     kind = geom.get("type")
     coords = geom.get("coordinates")
     if kind == "Polygon":
-        return {"type": kind, "coordinates": [np.asarray(ring, dtype=float) for ring in coords]}
+        return {"type": kind, "coordinates": _wound(coords)}
     if kind == "MultiPolygon":
-        return {"type": kind, "coordinates": [[np.asarray(ring, dtype=float) for ring in poly] for poly in coords]}
+        return {"type": kind, "coordinates": [_wound(poly) for poly in coords]}
     return geom
 
 
@@ -225,6 +235,13 @@ def _prepared(geojson: dict) -> _Prepared:
     return prep
 
 
+def wound(geojson: dict) -> dict:
+    """The features of ``geojson`` with their rings wound as Plotly's geo maps need them (see
+    :func:`_wound`), as a new FeatureCollection (ids and names kept)."""
+    prep = _prepared(geojson)
+    return prep.subset(range(len(prep.codes)))
+
+
 def label_points(geojson: dict) -> pd.DataFrame:
     """code, lat, lon: a label point inside every feature (largest inscribed circle)."""
     prep = _prepared(geojson)
@@ -292,23 +309,6 @@ def all_bounds(geojson: dict | None = None, margin: float = 0.02) -> tuple[float
     pts = _regions()
     wide = margin + 0.2
     return (pts["lon"].min() - wide, pts["lat"].min() - wide, pts["lon"].max() + wide, pts["lat"].max() + wide)
-
-
-def _merc_y(lat: float) -> float:
-    lat = max(min(lat, 85.0), -85.0)
-    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def view_for_bounds(bounds: tuple[float, float, float, float], width: int, height: int) -> tuple[dict, float]:
-    """Centre and zoom that fit ``bounds`` into a map of width x height pixels (MapLibre: the
-    world is 512 px wide at zoom 0)."""
-    lon0, lat0, lon1, lat1 = bounds
-    zx = math.log2(width * 360.0 / (512.0 * max(lon1 - lon0, 1e-6)))
-    dy = abs(_merc_y(lat1) - _merc_y(lat0))
-    zy = math.log2(height * 2 * math.pi / (512.0 * max(dy, 1e-9)))
-    ym = (_merc_y(lat0) + _merc_y(lat1)) / 2
-    lat_c = math.degrees(2 * math.atan(math.exp(ym)) - math.pi / 2)
-    return {"lon": (lon0 + lon1) / 2, "lat": lat_c}, round(min(zx, zy) - 0.05, 2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,16 +624,18 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
     """Choropleth of ``values`` (region_code, name, short_name, value, optional source) on the
     features of ``geojson`` (feature id = region code).
 
-    One ``go.Choroplethmap`` trace per class (each holding only its own features, so the GeoJSON
-    travels once in total): a categorical legend, highest class first, the missing class last
-    and named; features of the GeoJSON that are not in ``values`` are drawn as plain outlines
-    (context, e.g. Cianjur when the region set is Jabodetabek). ``fit="core"`` frames the 13
-    mainland kab/kota and names the regions left outside the frame with their values;
-    ``fit="all"`` shows everything. ``basemap="white"`` works offline; ``"osm"`` loads
-    OpenStreetMap tiles (online) and adds their credit. ``labels`` (default: on for kab/kota,
-    off for kecamatan) writes short names and values at ``points`` (code, lat, lon; default:
-    the centre of each feature's largest inscribed circle). ``outline``: a second GeoJSON (the
-    kab/kota) drawn as darker borders over a kecamatan map, for orientation."""
+    One choropleth trace per class (each holding only its own features, so the GeoJSON travels
+    once in total): a categorical legend, highest class first, the missing class last and named;
+    features of the GeoJSON that are not in ``values`` are drawn as plain outlines (context, e.g.
+    Cianjur when the region set is Jabodetabek). ``fit="core"`` frames the 13 mainland kab/kota
+    and names the regions left outside the frame with their values; ``fit="all"`` shows
+    everything. ``basemap="white"`` draws on Plotly's geo subplot (see :func:`geo_layout`): SVG,
+    no fonts or tiles to fetch, works offline, and exports as vectors; ``"osm"`` draws with
+    MapLibre (``choroplethmap``) on OpenStreetMap tiles (online) and adds their credit.
+    ``labels`` (default: on for kab/kota, off for kecamatan) names every region with its value
+    (:mod:`jabodash.charts.maplabels`: inside when it fits, else beside it with a leader line), at
+    ``points`` (code, lat, lon; default: the centre of each feature's largest inscribed circle).
+    ``outline``: a second GeoJSON (the kab/kota) drawn as darker borders over a kecamatan map."""
     style = _style(presenter)
     prep = _prepared(geojson)
     df = _frame(values, ind, year, lang, classes, source)
@@ -643,40 +645,66 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
     kecamatan = bool(len(df)) and df["region_code"].str.len().max() > 4
     if labels is None:
         labels = not kecamatan
+    geo = basemap != "osm"
+    area, text = ("choropleth", "scattergeo") if geo else ("choroplethmap", "scattermap")
     line_width = style.border * (0.6 if kecamatan else 1.0)
     spec = _Spec()
+    if geo:
+        spec.add_trace("scattergeo", **GEO_FIRST_TRACE)
     # context: features without a row in values
     others = sorted(set(range(len(prep.codes))) - set(df["pos"]))
     if others:
         spec.add_trace(
-            "choroplethmap", geojson=prep.subset(others), locations=[prep.codes[i] for i in others],
+            area, geojson=prep.subset(others), locations=[prep.codes[i] for i in others],
             z=[0] * len(others),
             colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]], showscale=False,
             marker=dict(line=dict(color="#c8c8c8", width=line_width)), hoverinfo="skip", showlegend=False,
             name="context")
-    _add_class_traces(spec, df, prep, classes, line_width)
+    _add_class_traces(spec, area, df, prep, classes, line_width)
     if outline is not None:
         oprep = _prepared(outline)
         spec.add_trace(
-            "choroplethmap", geojson=oprep.subset(range(len(oprep.codes))), locations=oprep.codes,
+            area, geojson=oprep.subset(range(len(oprep.codes))), locations=oprep.codes,
             z=[0] * len(oprep.codes),
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
             marker=dict(line=dict(color="#333333", width=style.border * 1.8)), hoverinfo="skip",
             showlegend=False, name="outline")
-    if labels and len(df):
-        _add_labels(spec, df, prep, points, fit, style, presenter)
-    # the view: the frame asked for, fitted to the map's share of the figure
     h = height or style.height
-    center, zoom = _map_view(geojson, fit, style, h, width, presenter)
-    map_style = "open-street-map" if basemap == "osm" else WHITE_STYLE
-    spec.layout.update(map=dict(style=map_style, center=center, zoom=zoom), hovermode="closest")
-    footer = _map_footer(df, lang, source, attribution, basemap, fit)
+    box = _fit_bounds(geojson, fit)
+    frame = _map_frame(box, style, h, width, presenter)
+    if labels and len(df):
+        _add_labels(spec, text, df, prep, points, fit, box, style, presenter, frame)
+    if geo:
+        spec.layout.update(geo=geo_layout(frame.bounds), hovermode="closest")
+    else:
+        center, zoom = view_for_bounds(frame.bounds, int(frame.width), int(frame.height))
+        spec.layout.update(map=dict(style="open-street-map", center=center, zoom=zoom), hovermode="closest")
+    footer = _map_footer(df, lang, source, attribution, basemap, fit, labels)
     covered = int(df["value"].notna().sum())
     return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
                      footer, style, h, _legend_title(classes, ind, lang))
 
 
-def _add_class_traces(spec: _Spec, df: pd.DataFrame, prep: _Prepared, classes: Classes, line_width: float) -> None:
+# plotly.js (7.1's geo subplot) fetches a world outline from cdn.plot.ly when the *first* trace of a
+# geo subplot has a ``locationmode`` (every choropleth has one), even with every base layer hidden:
+# offline, the map then never draws. A first trace without locations asks for nothing. Every geo
+# figure here starts with it (tests/test_peta.py holds it, the browser tests block outside hosts).
+GEO_FIRST_TRACE = dict(lon=[], lat=[], mode="markers", hoverinfo="skip", showlegend=False,
+                       name="frame")
+
+
+def geo_layout(bounds: tuple[float, float, float, float]) -> dict:
+    """A geo subplot showing ``bounds`` (lon_min, lat_min, lon_max, lat_max) in Mercator, with no
+    base layer (coastlines, land, frame): only the figure's own polygons, drawn as SVG paths, and
+    its labels as SVG text in the page's fonts. No WebGL and no glyph files (MapLibre's labels need
+    both: offline its glyph request failed, "Map error.", and colliding labels were dropped)."""
+    lon0, lat0, lon1, lat1 = (float(b) for b in bounds)
+    return dict(visible=False, projection=dict(type="mercator"), bgcolor="rgba(0,0,0,0)",
+                lonaxis=dict(range=[lon0, lon1]), lataxis=dict(range=[lat0, lat1]))
+
+
+def _add_class_traces(spec: _Spec, area: str, df: pd.DataFrame, prep: _Prepared, classes: Classes,
+                      line_width: float) -> None:
     """One trace per class, holding only its own features: a categorical legend, highest class
     first, the missing class last."""
     line_colour = palette.MAP_BORDER_HIGH_CONTRAST if classes.palette == "high_contrast" else "#ffffff"
@@ -685,17 +713,20 @@ def _add_class_traces(spec: _Spec, df: pd.DataFrame, prep: _Prepared, classes: C
         if part.empty:
             continue
         spec.add_trace(
-            "choroplethmap", geojson=prep.subset(part["pos"].tolist()), locations=part["region_code"].tolist(),
+            area, geojson=prep.subset(part["pos"].tolist()), locations=part["region_code"].tolist(),
             z=[0] * len(part), colorscale=[[0, colour], [1, colour]], zmin=0, zmax=1, showscale=False,
             marker=dict(line=dict(color=line_colour if index >= 0 else "#8c8c8c", width=line_width)),
             name=label, showlegend=True, legendrank=1000 if index < 0 else 100 - index,
             hovertext=part["hover"].tolist(), hovertemplate="%{hovertext}<extra></extra>")
 
 
-def _add_labels(spec: _Spec, df: pd.DataFrame, prep: _Prepared, points: pd.DataFrame | None, fit: str,
-                style: Style, presenter: bool) -> None:
-    """Short names and values at ``points`` (default: each feature's label point), black or white
-    by contrast with the fill."""
+HALO = "1px 1px 2px #ffffff, -1px -1px 2px #ffffff, 1px -1px 2px #ffffff, -1px 1px 2px #ffffff"
+
+
+def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: _Prepared, points: pd.DataFrame | None,
+                fit: str, box: tuple, style: Style, presenter: bool, frame: maplabels.Frame) -> None:
+    """Every region in the frame named (short name, value): inside it when the label fits, black
+    or white by contrast with the fill; else beside it, black on a white halo, with a leader line."""
     if points is not None:
         pts = points.assign(code=points["code"].astype(str)).set_index("code")
         lat = df["region_code"].map(pts["lat"])
@@ -703,44 +734,73 @@ def _add_labels(spec: _Spec, df: pd.DataFrame, prep: _Prepared, points: pd.DataF
     else:
         lat = pd.Series(prep.label_points[df["pos"], 1], index=df.index)
         lon = pd.Series(prep.label_points[df["pos"], 0], index=df.index)
-    compact = fit != "jakarta"
-    names = _map_names(df, compact=compact)
-    # a missing value keeps only its name when labels are compact (the grey fill and the
-    # legend say "no data"; a long label would collide and MapLibre would drop it)
-    text = pd.Series([n if (compact and m) else f"{n}<br>{v}"
-                      for n, v, m in zip(names, df["label_value"], df["value"].isna())], index=df.index)
-    dark = df["colour"].map(lambda c: palette.text_on(c) == "#000000")
-    for is_dark, colour in ((True, "#000000"), (False, "#ffffff")):
-        sel = (dark == is_dark) & lat.notna()
-        if fit == "jakarta":   # the close-up labels only the five cities; the rest is cut off
-            sel &= df["region_code"].str[:4].isin(JAKARTA)
-        if sel.any():
-            spec.add_trace(
-                "scattermap", lat=lat[sel].tolist(), lon=lon[sel].tolist(), mode="text",
-                text=text[sel].tolist(),
-                textfont=dict(size=style.label, color=colour, weight="bold" if presenter else "normal"),
-                hovertext=df.loc[sel, "hover"].tolist(),
-                hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="labels")
+    lon0, lat0, lon1, lat1 = box
+    sel = lat.notna() & lon.between(lon0, lon1) & lat.between(lat0, lat1)
+    if fit == "jakarta":   # the close-up labels only the five cities; the rest is cut off
+        sel &= df["region_code"].str[:4].isin(JAKARTA)
+    rows = df[sel]
+    if rows.empty:
+        return
+    # a missing value keeps only its name (the grey fill and the legend say "no data")
+    lines = [[n] if m else [n, v] for n, v, m in zip(rows["short_name"], rows["label_value"], rows["value"].isna())]
+    # inside a region: the name on one line, else on two (as a callout, on one)
+    inner = [(ls, [*_wrap(ls[0], 6).split("<br>"), *ls[1:]]) for ls in lines]
+    items = []
+    for code, position, x, y, ls, ins in zip(rows["region_code"], rows["pos"], lon[sel], lat[sel], lines, inner):
+        w, h = maplabels.text_box(ls, style.label, presenter)
+        boxes = tuple(maplabels.text_box(v, style.label, presenter) for v in ins)
+        items.append(maplabels.Item(code, float(x), float(y), prep.geoms[position], w, h, boxes))
+    placed = maplabels.place(items, frame)
+    weight = "bold" if presenter else "normal"
+    dark = rows["colour"].map(lambda c: palette.text_on(c) == "#000000").tolist()
+    inside = [p.inside for p in placed]
+    texts = ["<br>".join(ins[p.variant] if p.inside else ls) for p, ls, ins in zip(placed, lines, inner)]
+    geo = kind == "scattergeo"
+    for name, keep, colour in (("labels", [i and d for i, d in zip(inside, dark)], "#000000"),
+                               ("labels", [i and not d for i, d in zip(inside, dark)], "#ffffff"),
+                               ("callouts", [not i for i in inside], TEXT)):
+        idx = [n for n, k in enumerate(keep) if k]
+        if not idx:
+            continue
+        font = dict(size=style.label, color=colour, weight=weight)
+        if geo and name == "callouts":
+            font["shadow"] = HALO
+        spec.add_trace(
+            kind, lat=[placed[n].lat for n in idx], lon=[placed[n].lon for n in idx], mode="text",
+            text=[texts[n] for n in idx], textfont=font, textposition="middle center",
+            hovertext=[rows["hover"].iloc[n] for n in idx],
+            hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name=name)
+    leaders = [p.leader for p in placed if p.leader is not None]
+    if leaders:
+        spec.add_trace(
+            kind, lon=[v for (a, b) in leaders for v in (a[0], b[0], None)],
+            lat=[v for (a, b) in leaders for v in (a[1], b[1], None)], mode="lines",
+            line=dict(color="#333333", width=1.5 if presenter else 1), hoverinfo="skip", showlegend=False,
+            name="leaders")
 
 
-def _map_view(geojson: dict, fit: str, style: Style, h: int, width: int | None, presenter: bool) -> tuple[dict, float]:
-    """Centre and zoom that show the ``fit`` frame in the map's part of an ``h`` px high figure."""
+def _fit_bounds(geojson: dict, fit: str) -> tuple[float, float, float, float]:
     if fit == "core":
-        bounds = core_bounds(geojson)
-    elif fit == "jakarta":
-        bounds = jakarta_bounds(geojson)
-    else:
-        bounds = all_bounds(geojson)
+        return core_bounds(geojson)
+    if fit == "jakarta":
+        return jakarta_bounds(geojson)
+    return all_bounds(geojson)
+
+
+def _map_frame(box: tuple[float, float, float, float], style: Style, h: int, width: int | None,
+               presenter: bool) -> maplabels.Frame:
+    """The frame ``box`` grown to the map's plot area in an ``h`` px high figure (the legend on
+    its right, title above, up to three footer lines below), and its scale."""
     top = style.title + style.subtitle + 40
-    footer_lines = 3
-    map_h = h - top - 16 - style.footer_line * footer_lines
-    map_w = (width or style.width) - (260 if not presenter else 420)
-    return view_for_bounds(bounds, max(map_w, 200), max(map_h, 200))
+    map_h = h - top - 16 - style.footer_line * 3
+    map_w = width - (260 if not presenter else 420) if width else style.map_width
+    return maplabels.Frame.fit(box, max(map_w, 200), max(map_h, 200))
 
 
 def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: str | None, basemap: str,
-                fit: str) -> list[str]:
-    """Source line, credits (boundaries, OpenStreetMap) and the note on regions outside the frame."""
+                fit: str, labels: bool) -> list[str]:
+    """Source line, credits (boundaries, OpenStreetMap) and the note on regions outside the frame
+    (or, unlabelled, on Kep. Seribu's islands, too small to see)."""
     footer = [_source_line(df, lang, source)]
     credits = []
     if attribution:
@@ -750,24 +810,9 @@ def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: st
     footer.append(" · ".join(credits))
     if fit in ("core", "jakarta"):
         footer.append(_outside_note(df, lang, JAKARTA if fit == "jakarta" else None))
-    else:
+    elif not labels:
         footer.append(_outside_note(df, lang, too_small=True))
     return footer
-
-SMALL_KM2 = 300.0   # kab/kota smaller than this get their tile abbreviation as map label
-
-
-def _map_names(df: pd.DataFrame, compact: bool) -> pd.Series:
-    """Map label names: short names, wrapped; with ``compact``, the small kab/kota (the Jakarta
-    cities and the other kota, all < 300 km²) get their abbreviation instead, because MapLibre
-    drops labels that collide and a full name does not fit inside Jakarta Pusat at metro scale."""
-    names = df["short_name"].map(_wrap)
-    if not compact:
-        return names
-    area = df["region_code"].map(_regions()["area_km2"])
-    abbr = df["region_code"].map(_tile_layout("kabkota").set_index("code")["abbr"])
-    small = (area < SMALL_KM2) & abbr.notna()
-    return names.where(~small, abbr)
 
 
 def _outside_note(df: pd.DataFrame, lang: str, inside: tuple[str, ...] | None = None,

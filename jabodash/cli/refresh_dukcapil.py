@@ -1,13 +1,17 @@
-"""python -m jabodash refresh dukcapil --year YYYY --semester 1|2 [--level kabkota|kecamatan] [--json]
+"""python -m jabodash refresh dukcapil --year YYYY --semester 1|2 [--level all|kabkota|kecamatan]
+[--save [--precedence]] [--json] [--lang id|en]
 
 Reads registered population from Dukcapil's public GIS service (base URL ``JABODASH_DUKCAPIL_URL``)
-through the hardened client, for the 15 regions (kab/kota, or their kecamatan), and reports it:
-figures by BPS code (kab/kota) or by Kemendagri code with the name crosswalk to BPS kecamatan codes
-(exact names within the kab/kota; the others listed, never guessed), refused impossible values,
-gaps, the limits. The service does not say its reference date: ``--year`` and ``--semester`` are
-the user's statement and the report says so. Exit status: 0 done, 1 the service failed, 2 arguments.
-Storing the figures as a workspace dataset follows the BPS refresh's store once it takes other
-sources (see the report).
+through the hardened client, for the 15 regions and their kecamatan (``--level``, default both):
+figures under BPS codes (kab/kota through data/regions.csv, kecamatan through
+data/kecamatan_crosswalk.csv by Kemendagri code; the kecamatan it cannot place are listed, never
+guessed), refused impossible values, gaps, the limits, and the change report against the built-in
+figures (new, changed, plausibility flags). With ``--save`` the figures are stored in the workspace
+as an official dataset of kind "dukcapil_refresh" layered over the built-in data (``--precedence``:
+they replace built-in figures of the same indicator, region and year; else they only fill gaps).
+The service does not say its reference date: ``--year`` and ``--semester`` are the user's
+statement and the report says so. Exit status: 0 done, 1 a level failed (the other is kept),
+2 arguments.
 """
 from __future__ import annotations
 
@@ -16,31 +20,53 @@ import sys
 
 from jabodash.core.i18n import t
 
+LEVELS = {"all": ("kabkota", "kecamatan"), "kabkota": ("kabkota",), "kecamatan": ("kecamatan",)}
+
 
 def register(sub) -> None:
-    p = sub.add_parser("dukcapil", help="Dukcapil GIS: registered population by kab/kota or kecamatan")
+    p = sub.add_parser("dukcapil", help="Dukcapil GIS: registered population by kab/kota and kecamatan")
     p.add_argument("--year", type=int, required=True, help="the year the figures are for (your statement)")
     p.add_argument("--semester", type=int, choices=(1, 2), required=True,
                    help="1: 30 June, 2: 31 December (your statement: the service does not say it)")
-    p.add_argument("--level", choices=("kabkota", "kecamatan"), default="kabkota")
+    p.add_argument("--level", choices=tuple(LEVELS), default="all")
+    p.add_argument("--save", action="store_true", help="store the figures in the workspace")
+    p.add_argument("--precedence", action="store_true",
+                   help="with --save: the figures replace built-in ones (default: only fill gaps)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--lang", choices=("id", "en"), default="id")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from jabodash.official import dukcapil
+    from jabodash.official import dukcapil, fetch
+    from jabodash.store import get_store
     if not 1900 <= args.year <= 2100:
         print(t("dukcapil.cli.bad_year", args.lang), file=sys.stderr)
         return 2
-    result = dukcapil.run(args.year, args.semester, args.level)
-    out = result.to_json()
-    if args.level == "kecamatan" and result.kecamatan:
-        matched, unmatched = dukcapil.crosswalk_kecamatan(result.kecamatan, dukcapil.bps_kecamatan_from_cache())
-        out["crosswalk"] = {"matched": matched, "unmatched": unmatched}
+    result = dukcapil.run(args.year, args.semester, LEVELS[args.level])
+    if result.records:
+        fetch.compare(result, fetch.builtin_figures(get_store(), [result.indicator]))
+    saved = None
+    if args.save and result.records:
+        from jabodash.official import dataset
+        saved = dataset.save(result, precedence=args.precedence)
     if args.json:
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
-        print(dukcapil.report_text(out, args.lang))
+        print(format_report(result, args.lang, saved))
     return result.exit_code
+
+
+def format_report(result, lang: str, saved: str | None) -> str:
+    from jabodash.official import dukcapil, report
+    out = [dukcapil.report_text(result.to_json(), lang)]
+    out += ["  " + report.table_line(tb, lang) for tb in result.tables]
+    ch = result.changes
+    out.append(t("data.refresh.cli.changes", lang, new=len(ch["new"]), changed=len(ch["changed"]),
+                 same=ch["same"], conflicts=len(result.conflicts)))
+    out += ["  " + " | ".join(str(v) for v in row.values()) for row in report.change_rows(result, lang)[:60]]
+    out.append(report.limits_line(result, lang))
+    if saved:
+        out.append(t("dukcapil.cli.saved", lang, id=saved))
+    return "\n".join(out)

@@ -503,24 +503,71 @@ def core_matrix(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
-def dukcapil_report(year: int, semester: int, level: str, lang: str):
-    """Read Dukcapil's GIS service (jabodash.official.dukcapil) and put its report in words and
-    tables: (lines, figures, kecamatan without a crosswalk match)."""
-    from jabodash.official import dukcapil
-    result = dukcapil.run(year, semester, level)
-    out = result.to_json()
-    unmatched = []
-    if level == "kecamatan" and result.kecamatan:
-        matched, unmatched = dukcapil.crosswalk_kecamatan(result.kecamatan, dukcapil.bps_kecamatan_from_cache())
-        out["crosswalk"] = {"matched": matched, "unmatched": unmatched}
-    lines = [line for line in dukcapil.report_text(out, lang).splitlines() if not line.startswith("  ")]
-    lines += [line.strip() for line in dukcapil.report_text(out, lang).splitlines() if line.startswith("  !")]
-    rows = out["records"] or out["kecamatan"]
-    col = {k: t(f"dukcapil.page.col.{k}", lang) for k in ("code", "kemendagri", "name", "value")}
-    table = pd.DataFrame({col["code"]: [r.get("region_code") or r.get("parent_code") for r in rows],
-                          col["kemendagri"]: [r.get("kemendagri_code") for r in rows],
-                          col["name"]: [r.get("name") for r in rows], col["value"]: [r.get("value") for r in rows]})
-    missing = pd.DataFrame({col["kemendagri"]: [u["kemendagri_code"] for u in unmatched],
-                            col["name"]: [u["name"] for u in unmatched],
-                            t("dukcapil.page.col.bps_names", lang): [", ".join(u["bps_names"][:12]) for u in unmatched]})
-    return lines, table, missing
+def dukcapil_refresh(store, year: int, semester: int, level: str):
+    """Read Dukcapil's GIS service (jabodash.official.dukcapil) for ``level`` ("all", "kabkota" or
+    "kecamatan") and compare the figures with the built-in ones: a DukcapilRefresh, saved as the
+    BPS refresh is (:func:`bps_save`)."""
+    from jabodash.official import dukcapil, fetch
+    levels = dukcapil.LEVELS if level == "all" else (level,)
+    result = dukcapil.run(year, semester, levels)
+    if result.records:
+        fetch.compare(result, fetch.builtin_figures(store, [result.indicator]))
+    return result
+
+
+def dukcapil_lines(result, lang: str) -> tuple[list[str], list[str]]:
+    """(the summary, the date caveat, the crosswalk line and one line per level read; the refused
+    values and the errors), plain text."""
+    from jabodash.official import dukcapil, report
+    text = dukcapil.report_text(result.to_json(), lang).splitlines()
+    lines = [line for line in text if not line.startswith("  ")] + [report.table_line(tb, lang) for tb in result.tables]
+    limits = report.limits_line(result, lang)
+    return lines + ([limits] if limits else []), [line.strip()[2:] for line in text if line.startswith("  !")]
+
+
+def dukcapil_unmatched(result, lang: str) -> pd.DataFrame:
+    """The kecamatan not kept: Kemendagri code, Dukcapil's name, the crosswalk's name, why."""
+    col = {k: t(f"dukcapil.page.col.{k}", lang) for k in ("kemendagri", "name", "bps_names", "why")}
+    rows = result.unmatched
+    return pd.DataFrame({col["kemendagri"]: [u["kemendagri_code"] for u in rows],
+                         col["name"]: [u["name"] for u in rows],
+                         col["bps_names"]: [u.get("crosswalk_name") or "" for u in rows],
+                         col["why"]: [t(f"dukcapil.page.why_{u['reason']}", lang) for u in rows]})
+
+
+def simdasi_recipe_count() -> int:
+    """How many SIMDASI recipes data/simdasi_recipes.csv has (0 when unreadable)."""
+    from jabodash.official import simdasi
+    try:
+        return len(simdasi.load())
+    except (OSError, ValueError):
+        return 0
+
+
+def simdasi_tables(given_key: str | None, wilayah: str, lang: str) -> tuple[pd.DataFrame | None, str | None]:
+    """An area's SIMDASI tables (id_tabel, title, years) for writing recipes, or the error in words."""
+    from jabodash.official import client, keys, simdasi
+    key, _ = keys.resolve_key(given_key)
+    if not key:
+        return None, t("data.refresh.no_key", lang)
+    if not simdasi._WILAYAH.match(wilayah or ""):
+        return None, t("simdasi.cli.wilayah", lang)
+    try:
+        tables = simdasi.list_tables(client.BpsClient(key), wilayah)
+    except client.BpsError as exc:
+        return None, t(f"data.refresh.error.{exc.kind}", lang, detail=client.scrub(exc.detail, key))
+    cols = {k: t(f"simdasi.page.col.{k}", lang) for k in ("id_tabel", "judul", "years")}
+    return pd.DataFrame({cols["id_tabel"]: [x["id_tabel"] for x in tables], cols["judul"]: [x["judul"] for x in tables],
+                         cols["years"]: [", ".join(map(str, x["years"])) for x in tables]}), None
+
+
+def simdasi_refresh(store, given_key: str | None):
+    """Read every SIMDASI recipe's table and compare with the built-in figures (a fetch.Refresh,
+    saved as the BPS refresh is: :func:`bps_save`)."""
+    from jabodash.official import fetch, keys, simdasi
+    key, _ = keys.resolve_key(given_key)
+    recipes = simdasi.load()
+    result = simdasi.run(recipes, key)
+    if result.records:
+        fetch.compare(result, fetch.builtin_figures(store, sorted({r.indicator for r in recipes})))
+    return result

@@ -83,3 +83,12 @@ def report_frames(report) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     checks = pd.DataFrame(report.area_checks)
     keep = [c for c in ("code", "name", "area_km2", "official_km2", "diff_pct", "flagged") if c in checks]
     return counts, unmatched, checks[keep] if len(checks) else checks
+
+
+def unplaced_names(unplaced: pd.DataFrame, regions_short: dict) -> list[str]:
+    """Names of kecamatan with a figure but no polygon ("Limo (Depok)"), from the kecamatan
+    crosswalk (data/kecamatan_crosswalk.csv), else the code."""
+    from jabodash.geo import kecamatan_codes
+    names = dict(zip(kecamatan_codes.load()["code"], kecamatan_codes.load()["name"]))
+    return [f"{names[c].title()} ({regions_short.get(c[:4], c[:4])})" if c in names else c
+            for c in unplaced["region_code"].astype(str)]

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import peta
+from jabodash.charts import peta, wrap_lines
 from jabodash.core.i18n import t
+from jabodash.core.textsafe import plotly_escape
 from jabodash.features.peta import classes_for
 
 MONAS = (-6.1754, 106.8272)   # lat, lon of the National Monument, central Jakarta
@@ -65,18 +66,18 @@ def membership_figure(regions: pd.DataFrame, lang: str, geojson: dict | None = N
     names = dict(zip(regions["code"].astype(str), regions["short_name"]))
     fig = go.Figure()
     if geojson is not None:
-        bounds = peta.all_bounds(geojson)
-        center, zoom = peta.view_for_bounds(bounds, 800, 560)
+        fig.add_trace(go.Scattergeo(**peta.GEO_FIRST_TRACE))
+        shapes = peta.wound(geojson)
         for group, colour in MEMBERSHIP_COLOURS.items():
             codes = [c for c in member.index if member[c] == group]
             if not codes:
                 continue
-            fig.add_trace(go.Choroplethmap(
-                geojson=geojson, locations=codes, z=[1] * len(codes), colorscale=[[0, colour], [1, colour]],
+            fig.add_trace(go.Choropleth(
+                geojson=shapes, locations=codes, z=[1] * len(codes), colorscale=[[0, colour], [1, colour]],
                 showscale=False, name=t(f"wilayah.member.{group}", lang), showlegend=True,
                 text=[names.get(c, c) for c in codes], hovertemplate="%{text}<extra>%{fullData.name}</extra>",
                 marker=dict(line=dict(color="white", width=1))))
-        fig.update_layout(map=dict(style=peta.WHITE_STYLE, center=center, zoom=zoom), height=560)
+        fig.update_layout(geo=peta.geo_layout(peta.all_bounds(geojson)), height=560)
     else:
         grid = peta.tile_layout("kabkota")
         grid = grid[grid["code"].isin(member.index)]
@@ -84,14 +85,16 @@ def membership_figure(regions: pd.DataFrame, lang: str, geojson: dict | None = N
             part = grid[grid["code"].map(member) == group]
             if part.empty:
                 continue
+            # the short name a reader knows (no tile abbreviation), on two lines, inside its square
             fig.add_trace(go.Scatter(
                 x=part["col"], y=-part["row"], mode="markers+text", name=t(f"wilayah.member.{group}", lang),
-                text=part["abbr"], textfont=dict(color="white" if group == "jabodetabek" else "#222"),
+                text=["<br>".join(wrap_lines(plotly_escape(names.get(c, c)), 10)) for c in part["code"]],
+                textfont=dict(size=10, color="white" if group == "jabodetabek" else "#222"),
                 hovertext=[names.get(c, c) for c in part["code"]], hovertemplate="%{hovertext}<extra></extra>",
-                marker=dict(symbol="square", size=54, color=colour)))
+                marker=dict(symbol="square", size=66, color=colour)))
         fig.update_xaxes(visible=False, range=[grid["col"].min() - 0.8, grid["col"].max() + 0.8])
         fig.update_yaxes(visible=False, scaleanchor="x", range=[-grid["row"].max() - 0.8, 0.8])
-        fig.update_layout(height=520, plot_bgcolor="white", paper_bgcolor="white")
+        fig.update_layout(height=640, plot_bgcolor="white", paper_bgcolor="white")
     footer = t("wilayah.membership_note", lang) + (f"<br>{attribution}" if attribution else "")
     fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top",
                        showarrow=False, align="left", font=dict(size=11, color="#555"))
@@ -108,8 +111,12 @@ def area_table(regions: pd.DataFrame, density: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("density", ascending=False, na_position="last").reset_index(drop=True)
 
 
-def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None) -> pd.DataFrame:
-    """Kecamatan of one kab/kota (or all): code, name, kab/kota, area from the boundaries."""
+def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None,
+                    population: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Kecamatan of one kab/kota (or all): code, name, kab/kota, area from the boundaries; with
+    ``population`` (DataSource.kecamatan_population) also Dukcapil's latest population, its period
+    ("2025 S2"), the density over the boundaries' area and the change from the figure before (% and
+    since when). A kecamatan without a figure keeps empty cells: a gap, never a zero."""
     df = pd.DataFrame({"code": gdf["code"].astype(str).to_numpy(), "name": gdf["name"].to_numpy(),
                        "parent_code": gdf["parent_code"].astype(str).to_numpy(),
                        "area_km2": pd.to_numeric(gdf["area_km2"], errors="coerce").round(2).to_numpy()})
@@ -117,7 +124,32 @@ def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None) -> pd
         df = df[df["parent_code"] == parent]
     kab = dict(zip(regions["code"].astype(str), regions["name"]))
     df.insert(2, "kabkota", df["parent_code"].map(kab))
+    if population is not None and len(population):
+        df = with_density(df.merge(population_columns(population), on="code", how="left"))
+        df[["period", "since"]] = df[["period", "since"]].fillna("–")     # no figure: a gap
     return df.drop(columns="parent_code").sort_values("area_km2", ascending=False).reset_index(drop=True)
+
+
+def population_columns(pop: pd.DataFrame) -> pd.DataFrame:
+    """code, population, period, change_pct, since from DataSource.kecamatan_population's rows."""
+    def period(year, semester):
+        return None if pd.isna(year) else f"{int(year)} S{int(semester)}"
+    prev = pd.to_numeric(pop["prev_value"], errors="coerce")
+    return pd.DataFrame({
+        "code": pop["region_code"].astype(str).to_numpy(), "population": pop["value"].astype(float).to_numpy(),
+        "period": [period(y, s) for y, s in zip(pop["year"], pop["semester"])],
+        "change_pct": ((pop["value"] - prev) / prev * 100).round(2).to_numpy(),
+        "since": [period(y, s) for y, s in zip(pop["prev_year"], pop["prev_semester"])]})
+
+
+def with_density(table: pd.DataFrame) -> pd.DataFrame:
+    """The kecamatan table with ``density`` (population per km² of the boundaries' area) after the
+    population, when it has one."""
+    if "population" not in table:
+        return table
+    density = (table["population"] / table["area_km2"].where(table["area_km2"] > 0)).round(0)
+    return table.assign(density=density)[[c for c in table.columns if c not in ("change_pct", "since")]
+                                         + ["density", "change_pct", "since"]]
 
 
 def kecamatan_map(gdf, geojson: dict, parent: str, state, lang: str, attribution: str | None = None) -> go.Figure:

@@ -7,8 +7,8 @@ comes from), ``http_client`` (the one hardened client of outside services), ``cl
 WebAPI through it), ``dukcapil`` (Dukcapil's population service), ``checks`` (plausibility of a refresh), ``parse`` (a dynamic table's answer into figures),
 ``fetch`` (a refresh: run, compare, and :func:`~jabodash.official.fetch.refresh`, the steps the
 command line and the Data & metode page share), ``report`` (its change report as text and tables),
-``dataset`` (a refresh saved as a dataset of kind "bps_refresh", registered with
-jabodash.store.kinds on import).
+``dataset`` (a refresh saved as a dataset of kind "bps_refresh" or "dukcapil_refresh", registered
+with jabodash.store.kinds on import).
 
 Why not BPS's own Python client ``stadata`` (PyPI, github bps-statistics/stadata): its base URL is a
 module constant (https://webapi.bps.go.id/v1/), so neither the tests' loopback server nor an

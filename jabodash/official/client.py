@@ -106,7 +106,12 @@ class BpsClient:
 
     def table(self, domain: str, var: str, lang: str = "ind") -> dict:
         """The JSON answer for one dynamic table (status OK, data available), else BpsError."""
-        url = self.base + _path(domain, var, lang) + f"key/{self.key}/"
+        return self.answer(_path(domain, var, lang))
+
+    def answer(self, path: str) -> dict:
+        """The JSON answer of ``<base><path>key/<key>/`` (status OK, data available), else BpsError;
+        ``path`` is built by the caller from plain segments (the SIMDASI endpoints use it too)."""
+        url = self.base + path + f"key/{self.key}/"
         try:
             data = self.fetcher.get_json(url, _status_error)
         except BpsError as exc:

@@ -1,5 +1,8 @@
-"""A refresh kept in the workspace as what it is, a dataset of kind "bps_refresh" (registered with
-jabodash.store.kinds when this module is imported), never written into data/.
+"""A refresh kept in the workspace as what it is, a dataset of kind "bps_refresh" (BPS WebAPI) or
+"dukcapil_refresh" (Dukcapil's GIS service, jabodash.official.dukcapil), both registered with
+jabodash.store.kinds when this module is imported, never written into data/. The two differ only
+in their origin, title and the note each figure carries; a Dukcapil refresh also holds kecamatan
+figures (7-digit BPS codes through data/kecamatan_crosswalk.csv), read on the kecamatan map.
 
 The workspace folder (jabodash.store.shelf) holds ``original_bps_refresh.json`` (the records with their sources, no key),
 ``cleaned.parquet`` (one row per figure with the built-in indicator id, plus its source columns)
@@ -16,17 +19,23 @@ import json
 
 import pandas as pd
 
+from jabodash.official import dukcapil
 from jabodash.official.fetch import ORIGIN, Refresh
 from jabodash.store import kinds, shelf
 
 KIND = "bps_refresh"
+DUKCAPIL_KIND = "dukcapil_refresh"
 GRADE = "official"
 FILENAME = "bps_refresh.json"
 SOURCE_COLUMNS = ["source_title", "source_var", "source_domain", "source_url", "source_retrieved_at"]
 
 
 def is_refresh(meta: dict | None) -> bool:
-    return bool(meta) and meta.get("kind") == KIND
+    return bool(meta) and meta.get("kind") in (KIND, DUKCAPIL_KIND)
+
+
+def _is_dukcapil(refresh: Refresh) -> bool:
+    return isinstance(refresh, dukcapil.DukcapilRefresh)
 
 
 def _records(refresh: Refresh) -> pd.DataFrame:
@@ -42,26 +51,43 @@ def _records(refresh: Refresh) -> pd.DataFrame:
 
 def _meta(refresh: Refresh, precedence: bool, title: str | None) -> dict:
     day = (refresh.started_at or "")[:10]
-    return {"title": title or f"{ORIGIN} {day}", "indicator": ORIGIN, "unit": None, "higher_is_better": None,
-            "source": f"{ORIGIN} (Badan Pusat Statistik), {len(refresh.tables)} tables, retrieved {day}",
-            "kind": KIND, "grade": GRADE,
-            "official": {"precedence": bool(precedence), "origin": ORIGIN, "retrieved_at": refresh.started_at,
+    if _is_dukcapil(refresh):
+        origin, kind = dukcapil.ORIGIN, DUKCAPIL_KIND
+        stated = f"{refresh.year} semester {refresh.semester}"
+        default = f"{origin} {stated} ({day})"
+        source = (f"{origin} (Ditjen Dukcapil Kemendagri), {stated} as stated by the user (the service does "
+                  f"not say its date), {', '.join(refresh.levels)}, retrieved {day}")
+    else:
+        origin, kind, default = ORIGIN, KIND, f"{ORIGIN} {day}"
+        source = f"{ORIGIN} (Badan Pusat Statistik), {len(refresh.tables)} tables, retrieved {day}"
+    return {"title": title or default, "indicator": origin, "unit": None, "higher_is_better": None,
+            "source": source, "kind": kind, "grade": GRADE,
+            "official": {"precedence": bool(precedence), "origin": origin, "retrieved_at": refresh.started_at,
                          "tables": refresh.tables}}
 
 
-def _fields(body: bytes) -> dict:
-    """How the refresh was read, for meta.json: the original's digest, one long kab/kota table."""
-    return {"sha256": hashlib.sha256(body).hexdigest(), "layout": "long", "level": "kabkota"}
+def _fields(body: bytes, level: str = "kabkota") -> dict:
+    """How the refresh was read, for meta.json: the original's digest, one long table."""
+    return {"sha256": hashlib.sha256(body).hexdigest(), "layout": "long", "level": level}
+
+
+def _level(refresh_or_meta) -> str:
+    levels = getattr(refresh_or_meta, "levels", None) or ("kabkota",)
+    return "+".join(levels)
 
 
 def save(refresh: Refresh, precedence: bool = False, title: str | None = None, dataset_id: str | None = None) -> str:
     """Store the refresh in the workspace; returns the dataset id."""
     if not refresh.records:
         raise shelf.WorkspaceError("not_usable")
-    body = json.dumps({"schema": "jabodash.refresh/1", "records": refresh.records, "tables": refresh.tables},
-                      ensure_ascii=False, indent=1).encode("utf-8")
-    return shelf.save_records(_records(refresh), body, FILENAME, _meta(refresh, precedence, title), _fields(body),
-                              dataset_id=dataset_id)
+    content = {"schema": "jabodash.refresh/1", "records": refresh.records, "tables": refresh.tables}
+    filename = FILENAME
+    if _is_dukcapil(refresh):
+        content = {k: v for k, v in refresh.to_json().items() if k not in ("changes", "saved", "ok")}
+        filename = "dukcapil_refresh.json"
+    body = json.dumps(content, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+    return shelf.save_records(_records(refresh), body, filename, _meta(refresh, precedence, title),
+                              _fields(body, _level(refresh)), dataset_id=dataset_id)
 
 
 def set_precedence(dataset_id: str, precedence: bool) -> str:
@@ -71,7 +97,9 @@ def set_precedence(dataset_id: str, precedence: bool) -> str:
         raise shelf.WorkspaceError("not_usable")
     _, body = shelf.original_bytes(dataset_id)
     meta = {**ds.meta, "official": {**(ds.meta.get("official") or {}), "precedence": bool(precedence)}}
-    return shelf.save_records(ds.records, body, FILENAME, meta, _fields(body), dataset_id=dataset_id)
+    filename = "dukcapil_refresh.json" if ds.meta.get("kind") == DUKCAPIL_KIND else FILENAME
+    return shelf.save_records(ds.records, body, filename, meta, _fields(body, ds.meta.get("level") or "kabkota"),
+                              dataset_id=dataset_id)
 
 
 def saved_refreshes() -> list[dict]:
@@ -88,13 +116,17 @@ def observations(dataset_id: str, meta: dict, records: pd.DataFrame) -> pd.DataF
                                      "precedence"])
     var = records.get("source_var", pd.Series("", index=records.index)).astype(str)
     domain = records.get("source_domain", pd.Series("", index=records.index)).astype(str)
+    if meta.get("kind") == DUKCAPIL_KIND:
+        note = (dukcapil.ORIGIN + " " + domain + " (date stated by the user)").to_numpy()
+    else:
+        note = ("BPS WebAPI var " + var + ", domain " + domain).to_numpy()
     return pd.DataFrame({
         "region_code": records["region_code"].astype(str).to_numpy(),
         "indicator_id": records["indicator"].astype(str).to_numpy(),
         "year": records["year"].astype("int64").to_numpy(),
         "value": records["value"].astype("float64").to_numpy(),
         "dataset_id": dataset_id,
-        "note": ("BPS WebAPI var " + var + ", domain " + domain).to_numpy(),
+        "note": note,
         "precedence": precedence})
 
 
@@ -104,3 +136,4 @@ def _frames(dataset_id: str, meta: dict, records: pd.DataFrame) -> tuple[pd.Data
 
 # Figures under built-in indicator ids, layered over the built-in ones (jabodash.store.overlay).
 KIND_SPEC = kinds.register(kinds.Kind(KIND, "official", _frames))
+DUKCAPIL_SPEC = kinds.register(kinds.Kind(DUKCAPIL_KIND, "official", _frames))

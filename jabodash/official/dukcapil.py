@@ -15,68 +15,41 @@ Attributes used: ``no_prop``, ``no_kab``, ``no_kec`` (Kemendagri numbers: 32, 75
 
 * Codes are Kemendagri's: a kab/kota goes to its BPS code through data/regions.csv's
   ``kemendagri_code`` (3171 in BPS is Jakarta Selatan, in Kemendagri Jakarta Pusat: codes are never
-  taken as they are). A kecamatan keeps its Kemendagri code and name; it reaches a BPS kecamatan
-  code only through a crosswalk (:func:`crosswalk_kecamatan`), by exact name within its kab/kota,
-  and every name without an exact match is reported, never guessed.
+  taken as they are). A kecamatan goes to its BPS code only through the crosswalk
+  (data/kecamatan_crosswalk.csv, jabodash.geo.kecamatan_codes), by its Kemendagri code; a code the
+  crosswalk does not know, or whose Kemendagri name there is another name than Dukcapil's, is
+  reported in ``unmatched`` and not kept: never guessed.
 * The service does not say its reference date (no semester in the answer): the user states the
   semester (1: 30 June, ``population_dukcapil_sem1``; 2: 31 December, ``population_dukcapil``)
   and the report says that the date is the user's statement.
 * Counts outside the valid range (data/indicator_ranges.toml: > 0) are refused per row and reported.
+
+A refresh is a :class:`jabodash.official.fetch.Refresh` (one "table" per level read), so that the
+change report, the plausibility flags and the store (jabodash.official.dataset, kind
+"dukcapil_refresh") are the BPS refresh's.
 """
 from __future__ import annotations
 
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from jabodash.core.catalog import valid_range
 from jabodash.core.i18n import t
+from jabodash.geo import kecamatan_codes
 from jabodash.geo.regions import kemendagri_to_bps, load_regions
 from jabodash.official import http_client
+from jabodash.official.fetch import Refresh, now
 from jabodash.official.parse import number
 
 SOURCE = http_client.Source("dukcapil", "JABODASH_DUKCAPIL_URL",
                       "https://gis.dukcapil.kemendagri.go.id/arcgis/rest/services/")
 SERVICES = {"kabkota": "AGR_VISUAL_KAB_FIX", "kecamatan": "AGR_VISUAL_KEC_FIX"}
 INDICATORS = {1: "population_dukcapil_sem1", 2: "population_dukcapil"}
+LEVELS = ("kabkota", "kecamatan")
 PAGE = 2000
 MAX_PAGES = 20
 ORIGIN = "Dukcapil GIS"
-
-
-@dataclass
-class DukcapilRefresh:
-    year: int
-    semester: int
-    level: str
-    records: list[dict] = field(default_factory=list)        # kab/kota: BPS codes
-    kecamatan: list[dict] = field(default_factory=list)      # Kemendagri code, name, parent BPS code, value
-    refused: list[dict] = field(default_factory=list)
-    gaps: list[str] = field(default_factory=list)          # names of rows without a figure
-    outside: int = 0
-    errors: list[dict] = field(default_factory=list)
-    limits: dict = field(default_factory=dict)
-    retrieved_at: str = ""
-    url: str = ""
-
-    @property
-    def indicator(self) -> str:
-        return INDICATORS[self.semester]
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if not self.errors else 1
-
-    def to_json(self) -> dict:
-        return {"schema": "jabodash.refresh.dukcapil/1", "ok": not self.errors, "level": self.level,
-                "indicator": self.indicator, "year": self.year, "semester": self.semester,
-                "reference_date": "stated by the user: the service does not say it",
-                "records": self.records, "kecamatan": self.kecamatan, "refused": self.refused, "gaps": self.gaps,
-                "outside_dropped": self.outside, "errors": self.errors, "limits": self.limits,
-                "source": {"origin": ORIGIN, "url": self.url, "retrieved_at": self.retrieved_at,
-                           "grade": "official"},
-                "regions": len({r["region_code"] for r in self.records} | {k["parent_code"] for k in self.kecamatan})}
 
 
 def _members() -> dict[str, str]:
@@ -158,106 +131,142 @@ def _code(attrs: dict, *keys) -> str | None:
     return "".join(digits)
 
 
-def run(year: int, semester: int, level: str = "kabkota", base: str | None = None,
+
+@dataclass
+class DukcapilRefresh(Refresh):
+    """A refresh of Dukcapil's population for the stated year and semester: ``records`` under BPS
+    codes (kab/kota and kecamatan), one ``tables`` entry per level read, ``unmatched`` kecamatan
+    (Kemendagri code and name, why: ``no_code`` or ``other_name``) that were not kept."""
+    year: int = 0
+    semester: int = 2
+    levels: tuple = ()
+    unmatched: list[dict] = field(default_factory=list)
+
+    @property
+    def indicator(self) -> str:
+        return INDICATORS[self.semester]
+
+    def to_json(self, saved: str | None = None) -> dict:
+        return {**super().to_json(saved), "schema": "jabodash.refresh.dukcapil/1", "origin": ORIGIN,
+                "indicator": self.indicator, "year": self.year, "semester": self.semester,
+                "levels": list(self.levels), "reference_date": "stated by the user: the service does not say it",
+                "unmatched": self.unmatched,
+                "regions": len({r["region_code"][:4] for r in self.records})}
+
+
+def run(year: int, semester: int, levels=LEVELS, base: str | None = None,
         limits: http_client.Limits | None = None) -> DukcapilRefresh:
-    """Read the population of the 15 regions (``level`` kabkota or kecamatan) for the stated
-    ``year`` and ``semester``."""
-    if semester not in INDICATORS or level not in SERVICES:
-        raise ValueError("semester 1 or 2; level kabkota or kecamatan")
+    """Read the population of the 15 regions (``levels``: kabkota and/or kecamatan) for the stated
+    ``year`` and ``semester``; a failing level is listed in ``errors``, the other is kept."""
+    levels = (levels,) if isinstance(levels, str) else tuple(levels)
+    if semester not in INDICATORS or not levels or not set(levels) <= set(SERVICES):
+        raise ValueError("semester 1 or 2; levels kabkota and/or kecamatan")
     limits = limits or http_client.Limits.from_env()
-    out = DukcapilRefresh(year=int(year), semester=semester, level=level, limits=limits.said(),
-                          retrieved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    out = DukcapilRefresh(year=int(year), semester=semester, levels=levels, limits=limits.said(), started_at=now())
     members = _members()
-    try:
-        client = DukcapilClient(base, limits)
-        attrs, out.url = client.features(level, where_clause(members))
-    except http_client.FetchError as exc:
-        out.errors.append({"level": level, "kind": exc.kind, "detail": exc.detail})
-        return out
+    client = DukcapilClient(base, limits)
+    for level in levels:
+        try:
+            attrs, url = client.features(level, where_clause(members))
+        except http_client.FetchError as exc:
+            out.errors.append({"indicator": out.indicator, "domain": SERVICES[level], "var": None, "level": level,
+                               "kind": exc.kind, "detail": exc.detail})
+            continue
+        _read_level(out, level, attrs, members, url)
+    return out
+
+
+def _read_level(out: DukcapilRefresh, level: str, attrs: list[dict], members: dict, url: str) -> None:
+    """One level's rows into ``out``: records under BPS codes, its table entry with what was dropped."""
+    source = {"title": f"{ORIGIN} {SERVICES[level]}", "var": level, "domain": SERVICES[level], "url": url,
+              "retrieved_at": now(), "grade": "official", "origin": ORIGIN}
+    table = {"indicator": out.indicator, "domain": SERVICES[level], "var": level, "level": level,
+             "title": source["title"], "unit": "jiwa", "url": url, "retrieved_at": source["retrieved_at"],
+             "origin": ORIGIN, "figures": 0, "outside_dropped": 0, "gaps": 0, "text_gaps": [],
+             "label_mismatches": [], "skipped_years": [], "refused": [], "unmatched": 0, "unit_flag": None}
     rng = valid_range(out.indicator)
+    parents = set()
     for row in attrs:
         kem = _code(row, "no_prop", "no_kab")
         parent = members.get(kem or "") if kem else None
         if parent is None or kemendagri_to_bps(kem) != parent:
-            out.outside += 1
+            table["outside_dropped"] += 1
+            continue
+        name = str(row.get("nama_kec" if level == "kecamatan" else "nama_kab") or "")[:80]
+        code = parent if level == "kabkota" else _kecamatan(out, row, name, parent, table)
+        if code is None:
             continue
         try:
             value = number(row.get("jumlah_penduduk"))
         except ValueError:
             value = None
-        name = str(row.get("nama_kec" if level == "kecamatan" else "nama_kab") or "")[:80]
-        code = kem if level == "kabkota" else _code(row, "no_prop", "no_kab", "no_kec")
         if value is None:                    # null or text such as "-": a gap, never a zero
-            out.gaps.append(name)
+            table["gaps"] += 1
+            table["text_gaps"].append(name)
             continue
         problem = rng.check(value)
         if problem is not None:
-            out.refused.append({"code": code, "name": name, "raw": str(row.get("jumlah_penduduk"))[:30],
-                                "reason": problem[0], "params": problem[1]})
+            table["refused"].append({"region_code": code, "name": name, "year": out.year, "value": value,
+                                     "raw": str(row.get("jumlah_penduduk"))[:30], "reason": problem[0],
+                                     "params": problem[1]})
             continue
-        if level == "kabkota":
-            out.records.append({"indicator": out.indicator, "region_code": parent, "year": out.year, "value": value,
-                                "kemendagri_code": kem, "name": name})
-        else:
-            kec = code
-            out.kecamatan.append({"kemendagri_code": kec, "name": name, "parent_code": parent, "value": value,
-                                  "year": out.year, "indicator": out.indicator})
-    return out
+        out.records.append({"indicator": out.indicator, "region_code": code, "year": out.year, "value": value,
+                            "name": name, "kemendagri_code": _dotted(row, level), "source": source})
+        table["figures"] += 1
+        parents.add(parent)
+    table["regions"] = len(parents)
+    out.tables.append(table)
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).casefold())
+def _dotted(row: dict, level: str) -> str:
+    digits = _code(row, "no_prop", "no_kab", *(("no_kec",) if level == "kecamatan" else ())) or ""
+    return ".".join(digits[i:i + 2] for i in range(0, len(digits), 2))
 
 
-def crosswalk_kecamatan(kecamatan: list[dict], bps_kecamatan) -> tuple[list[dict], list[dict]]:
-    """(matched, unmatched): each Dukcapil kecamatan given its BPS code when exactly one BPS
-    kecamatan of the same kab/kota has the same name (case, spaces and punctuation aside); the
-    others are listed with the BPS names of their kab/kota, never guessed. ``bps_kecamatan``:
-    rows (code, name, parent_code)."""
-    by_parent: dict[str, dict[str, list[str]]] = {}
-    names_of: dict[str, list[str]] = {}
-    for code, name, parent in bps_kecamatan:
-        by_parent.setdefault(str(parent), {}).setdefault(_norm(name), []).append(str(code))
-        names_of.setdefault(str(parent), []).append(str(name))
-    matched, unmatched = [], []
-    for kec in kecamatan:
-        hits = by_parent.get(kec["parent_code"], {}).get(_norm(kec["name"]), [])
-        if len(hits) == 1:
-            matched.append({**kec, "region_code": hits[0]})
-        else:
-            unmatched.append({**kec, "bps_names": sorted(names_of.get(kec["parent_code"], []))[:80]})
-    return matched, unmatched
+def _kecamatan(out: DukcapilRefresh, row: dict, name: str, parent: str, table: dict) -> str | None:
+    """The BPS code of a Dukcapil kecamatan row through the crosswalk, or None (reported)."""
+    kem = _dotted(row, "kecamatan")
+    found = kecamatan_codes.by_kemendagri(kem)
+    why = None
+    if found is None or found["parent_code"] != parent:
+        why = "no_code"
+    elif not kecamatan_codes.same_name(_plain(name), found["kemendagri_name"]):
+        why = "other_name"
+    if why is None:
+        return found["code"]
+    out.unmatched.append({"kemendagri_code": kem, "name": name, "parent_code": parent, "reason": why,
+                          "crosswalk_name": (found or {}).get("kemendagri_name"), "bps_code": (found or {}).get("code"),
+                          "value": row.get("jumlah_penduduk") if isinstance(row.get("jumlah_penduduk"), (int, float))
+                          else str(row.get("jumlah_penduduk"))[:30]})
+    table["unmatched"] += 1
+    return None
 
 
-def bps_kecamatan_from_cache() -> list[tuple[str, str, str]]:
-    """(BPS code, name, kab/kota code) of the kecamatan in the cached kecamatan boundaries, the
-    crosswalk's other side; [] when none are cached (the crosswalk then reports every name)."""
-    try:
-        from jabodash.geo.boundaries import load_cached
-        cached = load_cached("kecamatan")
-    except Exception:  # noqa: BLE001 - no boundaries is a normal state
-        return []
-    if cached is None or cached.gdf is None:
-        return []
-    codes, names = cached.gdf["code"].astype(str), cached.gdf["name"].astype(str)
-    return [(c, n, c[:4]) for c, n in zip(codes, names) if re.fullmatch(r"\d{7}", c)]
+def _plain(name: str) -> str:
+    """A kecamatan name without a leading "Kec." / "Kecamatan" (the word, not part of the name)."""
+    return re.sub(r"^\s*kec(amatan)?\b\.?\s*", "", str(name), flags=re.IGNORECASE)
 
 
 def report_text(out: dict, lang: str) -> str:
-    """A refresh's JSON report (:meth:`DukcapilRefresh.to_json`, with ``crosswalk``) in words."""
-    lines = [t("dukcapil.cli.summary", lang, n=len(out["records"]) + len(out["kecamatan"]), level=out["level"],
-               year=out["year"], semester=out["semester"], regions=out["regions"], refused=len(out["refused"]),
-               gaps=len(out["gaps"]), outside=out["outside_dropped"])]
+    """A refresh's JSON report (:meth:`DukcapilRefresh.to_json`) in words: the summary, the date
+    caveat, the figures, the kecamatan not kept, the refused values, the errors."""
+    tables = out.get("tables") or []
+    lines = [t("dukcapil.cli.summary", lang, n=len(out["records"]), level=", ".join(out.get("levels") or []),
+               year=out["year"], semester=out["semester"], regions=out["regions"],
+               refused=sum(len(tb.get("refused") or []) for tb in tables),
+               gaps=sum(tb.get("gaps", 0) for tb in tables), outside=sum(tb.get("outside_dropped", 0) for tb in tables))]
     lines.append(t("dukcapil.cli.date", lang))
     for rec in out["records"]:
         lines.append(f"  {rec['region_code']} {rec['name']}: {rec['value']:,.0f}")
-    cross = out.get("crosswalk")
-    if cross is not None:
-        lines.append(t("dukcapil.cli.crosswalk", lang, matched=len(cross["matched"]), unmatched=len(cross["unmatched"])))
-        for kec in cross["unmatched"][:100]:
-            lines.append(f"  ? {kec['kemendagri_code']} {kec['name']} ({kec['parent_code']})")
-    for cell in out["refused"]:
-        lines.append(f"  ! {cell['code']} {cell['name']}: '{cell['raw']}' ({cell['reason']})")
+    kec = [r for r in out["records"] if len(r["region_code"]) == 7]
+    if "kecamatan" in (out.get("levels") or []):
+        lines.append(t("dukcapil.cli.crosswalk", lang, matched=len(kec), unmatched=len(out["unmatched"])))
+    for item in out["unmatched"][:100]:
+        lines.append("  ? " + t(f"dukcapil.cli.unmatched_{item['reason']}", lang, code=item["kemendagri_code"],
+                                name=item["name"], parent=item["parent_code"], other=item.get("crosswalk_name") or ""))
+    for table in tables:
+        for cell in table.get("refused") or []:
+            lines.append(f"  ! {cell['region_code']} {cell['name']}: '{cell['raw']}' ({cell['reason']})")
     for err in out["errors"]:
         lines.append("  ! " + t(f"data.refresh.error.{err['kind']}", lang, detail=err.get("detail") or ""))
     return "\n".join(lines)

@@ -63,7 +63,7 @@ class Refresh:
                                            "source_grade"])
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -77,7 +77,7 @@ def run(recipes: list[Recipe], key: str | None, base: str | None = None, timeout
         limits: client_mod.Limits | None = None) -> Refresh:
     """Read every recipe's table (see the module docstring)."""
     limits = limits or client_mod.Limits.from_env(read_timeout_s=timeout)
-    out = Refresh(started_at=_now(), limits=limits.said())
+    out = Refresh(started_at=now(), limits=limits.said())
     try:
         client = client_mod.BpsClient(key or "", base or "", limits.read_timeout_s, limits=limits)
     except client_mod.BpsError:
@@ -107,7 +107,7 @@ def run(recipes: list[Recipe], key: str | None, base: str | None = None, timeout
 def _one(client, recipe: Recipe, matcher, out: Refresh, merged: dict, key: str) -> bool:
     """Read one table into ``merged``; False when the refresh must stop (bad key)."""
     url = client_mod.public_url(recipe.domain, recipe.var, base=client.base)
-    retrieved = _now()
+    retrieved = now()
     try:
         table = read_table(client.table(recipe.domain, recipe.var), recipe, matcher)
     except client_mod.BpsError as exc:

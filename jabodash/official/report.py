@@ -6,14 +6,21 @@ import pandas as pd
 from jabodash.core import plausibility
 from jabodash.core.catalog import load_catalog
 from jabodash.core.i18n import t
+from jabodash.geo import kecamatan_codes
 from jabodash.geo.regions import RegionMatcher
 
 _MATCHER: RegionMatcher | None = None
 
 
 def _region(code: str, lang: str) -> str:
+    """A kab/kota's short name; a kecamatan's (7-digit BPS code) name in the crosswalk with its
+    kab/kota; any other code as it is."""
     global _MATCHER
     _MATCHER = _MATCHER or RegionMatcher()
+    if len(str(code)) == 7:
+        row = kecamatan_codes.load().set_index("code")["name"].get(str(code))
+        if row is not None:
+            return f"{str(row).title()} ({_MATCHER.name(str(code)[:4], lang=lang, short=True)})"
     return _MATCHER.name(code, lang=lang, short=True)
 
 
@@ -26,6 +33,8 @@ def source_text(source) -> str:
     """A figure's source in one line: title (var, domain), retrieved; never a key."""
     if not isinstance(source, dict):
         return str(source or "")
+    if source.get("origin"):     # another source than BPS's WebAPI (Dukcapil: the service's name)
+        return f"{source.get('title', '')} ({str(source.get('retrieved_at', ''))[:16]})"
     return (f"BPS: {source.get('title', '')} (var {source.get('var', '')}, domain {source.get('domain', '')}; "
             f"{str(source.get('retrieved_at', ''))[:16]})")
 
@@ -39,7 +48,8 @@ def error_text(err: dict, lang: str) -> str:
 
 
 def table_line(table: dict, lang: str) -> str:
-    line = t("data.refresh.table_line", lang, title=table["title"], var=table["var"], domain=table["domain"],
+    key = "data.refresh.table_line_other" if table.get("origin") else "data.refresh.table_line"
+    line = t(key, lang, title=table["title"], var=table["var"], domain=table["domain"],
              figures=table["figures"], outside=table["outside_dropped"], gaps=table["gaps"])
     extra = [plausibility.coverage_text(int(table.get("regions") or 0), lang)]
     if table.get("refused"):
@@ -88,7 +98,8 @@ def _refused_rows(refresh, col: dict, lang: str) -> list[dict]:
     """One row per cell refused for an impossible value: the raw text and the reason beside it."""
     rows = []
     for table in refresh.tables:
-        source = f"BPS: {table['title']} (var {table['var']}, domain {table['domain']})"
+        source = table["title"] if table.get("origin") else \
+            f"BPS: {table['title']} (var {table['var']}, domain {table['domain']})"
         for cell in table.get("refused") or []:
             rows.append({col["change"]: t("data.refresh.change.refused", lang),
                          col["indicator"]: _indicator(table["indicator"], lang),

@@ -153,6 +153,16 @@ class DataSource:
             return self._kec()("indicator_values", indicator_id=indicator_id, year=int(year), region_set="kecamatan")
         return self.run("indicator_values", indicator_id=indicator_id, year=int(year), region_set=region_set)
 
+    def unplaced(self, indicator_id: str, year: int) -> pd.DataFrame:
+        """Kecamatan figures (region_code, value) of the indicator and year whose kecamatan has no
+        polygon in the cached boundaries (queries/kec_unplaced.sql): gaps on the kecamatan map."""
+        return self._kec()("kec_unplaced", indicator_id=indicator_id, year=int(year))
+
+    def kecamatan_population(self) -> pd.DataFrame:
+        """Dukcapil's latest kecamatan population and the figure before it, per kecamatan of the
+        cached boundaries (queries/kec_population.sql; empty without boundaries or figures)."""
+        return self._kec()("kec_population")
+
     def series(self, indicator_id: str, region_set: str) -> pd.DataFrame:
         return self.run("indicator_series", indicator_id=indicator_id, region_set=region_set)
 

@@ -41,7 +41,8 @@ def render(state) -> None:
         st.dataframe(data.datasets_view(datasets, lang), hide_index=True, key="meta_datasets",
                      column_config={t("data.col.link", lang): st.column_config.LinkColumn()})
     refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
-    dukcapil_section(lang)  # Dukcapil GIS (jabodash.official.dukcapil): a report, not saved yet
+    dukcapil_section(lang)  # Dukcapil GIS (jabodash.official.dukcapil): report, save as a dataset
+    simdasi_section(lang)   # BPS SIMDASI (jabodash.official.simdasi): tables of an area, recipes
     shell.sync_url(state)
 
 
@@ -208,25 +209,32 @@ def _bps_report(result, lang: str) -> None:
         st.caption(md_escape(line, 600))
     if failed:
         st.error(md_escape(t("data.refresh.errors", lang) + ": " + "; ".join(failed), 3000))
+    _changes(result, lang, "bps", _BPS_RESULT)
+
+
+def _changes(result, lang: str, prefix: str, result_key: str) -> None:
+    """A refresh's change report, the precedence switch and the save button (BPS and Dukcapil)."""
     if not result.records and not any(tb.get("refused") for tb in result.tables):
         return
     st.markdown(f"**{t('data.refresh.report', lang)}**")
     ch = result.changes
-    st.caption(t("data.refresh.report_caption", lang, new=len(ch["new"]), changed=len(ch["changed"]),
-                 same=ch["same"], conflicts=len(result.conflicts)))
+    caption = "dukcapil.page.report_caption" if prefix == "duk" else "data.refresh.report_caption"
+    st.caption(t(caption, lang, new=len(ch["new"]), changed=len(ch["changed"]), same=ch["same"],
+                 conflicts=len(result.conflicts)))
     report = data.bps_report(result, lang)
     if report.empty:
         st.info(t("data.refresh.no_changes", lang))
     else:
         wide = {t(f"data.refresh.col.{c}", lang): st.column_config.TextColumn(width="large" if c == "check" else "medium")
                 for c in ("check", "old_source", "new_source")}
-        widgets.table(report, lang, "bps_changes", column_config=wide)
-    first = st.toggle(t("data.refresh.precedence", lang), key="w_bps_precedence",
+        widgets.table(report, lang, f"{prefix}_changes", column_config=wide)
+    first = st.toggle(t("data.refresh.precedence", lang), key=f"w_{prefix}_precedence",
                       help=t("data.refresh.precedence_help", lang))
-    if result.records and st.button(t("data.refresh.save", lang), key="bps_save"):
+    label = t("dukcapil.page.save", lang) if prefix == "duk" else t("data.refresh.save", lang)
+    if result.records and st.button(label, key=f"{prefix}_save"):
         saved_id = data.bps_save(result, first)
-        st.session_state.pop(_BPS_RESULT, None)
-        st.success(t("data.refresh.saved", lang, id=saved_id))
+        st.session_state.pop(result_key, None)
+        st.success(t("dukcapil.cli.saved" if prefix == "duk" else "data.refresh.saved", lang, id=saved_id))
 
 
 def _bps_saved(lang: str) -> None:
@@ -246,23 +254,62 @@ _DUKCAPIL_RESULT = "_jabodash_dukcapil_refresh"
 
 def dukcapil_section(lang: str) -> None:
     """Registered population from Dukcapil's GIS service: the user states year and semester (the
-    service does not say them), the report shows the figures, refusals and the kecamatan crosswalk."""
+    service does not say them); the report shows the figures, refusals, the kecamatan the crosswalk
+    could not place and the change report, and the figures are saved as an official dataset."""
     with st.expander(t("dukcapil.page.section", lang)):
         st.caption(t("dukcapil.page.intro", lang))
         c1, c2, c3 = st.columns(3)
         year = c1.number_input(t("dukcapil.page.year", lang), min_value=2000, max_value=2100, value=2025, step=1,
                                key="w_duk_year")
         semester = c2.radio(t("dukcapil.page.semester", lang), (1, 2), horizontal=True, key="w_duk_semester")
-        level = c3.radio(t("dukcapil.page.level", lang), ("kabkota", "kecamatan"), horizontal=True,
+        level = c3.radio(t("dukcapil.page.level", lang), ("all", "kabkota", "kecamatan"), horizontal=True,
                          key="w_duk_level", format_func=lambda v: t(f"dukcapil.page.level_{v}", lang))
         if st.button(t("dukcapil.page.run", lang), key="duk_run"):
-            st.session_state[_DUKCAPIL_RESULT] = data.dukcapil_report(int(year), int(semester), level, lang)
-        found = st.session_state.get(_DUKCAPIL_RESULT)
+            st.session_state[_DUKCAPIL_RESULT] = data.dukcapil_refresh(source.store(), int(year), int(semester), level)
+        result = st.session_state.get(_DUKCAPIL_RESULT)
+        if result is None:
+            return
+        lines, failed = data.dukcapil_lines(result, lang)
+        for line in lines:
+            st.caption(md_escape(line, 800))
+        if failed:
+            st.error(md_escape("; ".join(failed), 3000))
+        unmatched = data.dukcapil_unmatched(result, lang)
+        if len(unmatched):
+            st.markdown(f"**{t('dukcapil.page.unmatched', lang)}**")
+            st.dataframe(unmatched, hide_index=True, key="duk_unmatched")
+        _changes(result, lang, "duk", _DUKCAPIL_RESULT)
+
+
+_SIMDASI_RESULT = "_jabodash_simdasi_refresh"
+
+
+def simdasi_section(lang: str) -> None:
+    """BPS SIMDASI (the Dalam Angka tables): an area's tables with their ids (to write recipes in
+    data/simdasi_recipes.csv) and the refresh of the recipes, with the BPS key of the section above."""
+    with st.expander(t("simdasi.page.section", lang)):
+        st.caption(t("simdasi.page.intro", lang))
+        key = st.session_state.get("w_bps_key") or None
+        left, right = st.columns([2, 1])
+        wilayah = left.text_input(t("simdasi.page.wilayah", lang), value="3276000", max_chars=7, key="w_sim_wilayah")
+        if right.button(t("simdasi.page.list", lang), key="sim_list"):
+            st.session_state["_jabodash_simdasi_tables"] = data.simdasi_tables(key, wilayah.strip(), lang)
+        found = st.session_state.get("_jabodash_simdasi_tables")
         if found is not None:
-            lines, table, unmatched = found
-            for line in lines:
-                st.caption(md_escape(line, 800))
-            if len(table):
-                st.dataframe(table, hide_index=True, key="duk_table")
-            if len(unmatched):
-                st.dataframe(unmatched, hide_index=True, key="duk_unmatched")
+            tables, error = found
+            if error:
+                st.error(md_escape(error, 600))
+            else:
+                st.dataframe(tables, hide_index=True, key="sim_tables")
+        n = data.simdasi_recipe_count()
+        st.caption(t("simdasi.page.recipes", lang, n=n))
+        if st.button(t("simdasi.page.run", lang), key="sim_run", disabled=n == 0):
+            st.session_state[_SIMDASI_RESULT] = data.simdasi_refresh(source.store(), key)
+        result = st.session_state.get(_SIMDASI_RESULT)
+        if result is not None:
+            read, failed = data.bps_lines(result, lang)
+            for line in read:
+                st.caption(md_escape(line, 600))
+            if failed:
+                st.error(md_escape("; ".join(failed), 3000))
+            _changes(result, lang, "sim", _SIMDASI_RESULT)

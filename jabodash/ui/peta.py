@@ -99,6 +99,8 @@ def explorer(state):
             widgets.empty_state(ind.name(lang), lang, year)   # no map of grey tiles only
         elif values is not None:
             _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indicator_id)
+            if level == "kecamatan" and not isinstance(ind, peta_charts.AreaIndicator):
+                _unplaced(indicator_id, year, lang)
         if geojson is None or geojson_kab is None:
             st.info(t("peta.how_to_boundaries", lang))
     if ind is not None and not isinstance(ind, peta_charts.AreaIndicator):
@@ -140,6 +142,16 @@ def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indi
         view = state.with_(indicator=indicator_id, year=year, map_type=mode)
         widgets.brief_download(st, t("brief.view_slide", lang), lambda: make.view_brief(
             source.data_source(), view, "map"), stem, "pptx", "dl_map_slide", lang)
+
+
+def _unplaced(indicator_id: str, year: int, lang: str) -> None:
+    """Figures of kecamatan the cached boundaries have no polygon for: listed as gaps of the map."""
+    src = source.data_source()
+    missing = src.unplaced(indicator_id, year)
+    if len(missing):
+        regions = src.regions("agglomeration")
+        names = peta.unplaced_names(missing, dict(zip(regions["code"], regions["short_name"])))
+        st.caption(md_escape(t("peta.map.kecamatan_unplaced", lang, n=len(names), names=", ".join(names[:30])), 3000))
 
 
 def _profile(code: str, lang: str):

@@ -7,6 +7,7 @@ import streamlit as st
 from jabodash import charts
 from jabodash.core import catalog
 from jabodash.core.i18n import t
+from jabodash.core.textsafe import md_escape
 from jabodash.features import wilayah
 from jabodash.geo import boundaries
 from jabodash.ui import shell, source, widgets
@@ -71,19 +72,36 @@ def kecamatan(state, regions) -> None:
     if kec is None:
         st.info(t("wilayah.kecamatan_none", lang))
         return
-    names = dict(zip(regions["code"], regions["name"]))
+    # only the kab/kota the boundaries have kecamatan of (a file may cover a few: no empty map)
+    present = set(kec.gdf["parent_code"].astype(str))
+    names = {c: n for c, n in zip(regions["code"], regions["name"]) if c in present}
     if st.session_state.get("wil_parent") not in names:   # the region in view, else Jakarta Selatan
-        st.session_state["wil_parent"] = next((c for c in state.regions if c in names), "3171")
+        st.session_state["wil_parent"] = next((c for c in [*state.regions, "3171", *names] if c in names), None)
     parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
                           format_func=lambda c: names[c])
     kec_view = (parent, state.classification, state.classes, state.palette, lang, kec.attribution)
     st.plotly_chart(source.per_data_version("wilayah.kecamatan_map", lambda *_: wilayah.kecamatan_map(
         kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang, kec.attribution), *kec_view),
         key="wil_kec_map")
-    widgets.table(source.per_data_version("wilayah.kecamatan_table", lambda *_: wilayah.kecamatan_table(
-        kec.gdf, regions, parent), parent, state.region_set), lang, "wil_kec", decimals={"area_km2": 2}, labels={
-        "code": t("wilayah.col_code", lang), "name": t("wilayah.col_name", lang),
-        "kabkota": t("wilayah.col_kabkota", lang), "area_km2": t("wilayah.col_area", lang)})
-    st.caption(t("wilayah.kecamatan_density_note", lang))
+    population = source.data_source().kecamatan_population()
+    table = source.per_data_version("wilayah.kecamatan_table", lambda *_: wilayah.kecamatan_table(
+        kec.gdf, regions, parent, population), parent, state.region_set)
+    widgets.table(table, lang, "wil_kec", decimals={"area_km2": 2, "population": 0, "density": 0, "change_pct": 2},
+                  labels={c: t(f"wilayah.col_{c}", lang) for c in ("code", "name", "kabkota", "population", "period",
+                                                                   "density", "change_pct", "since")}
+                  | {"area_km2": t("wilayah.col_area", lang)})
+    _kecamatan_population_note(table, population, lang)
     if kec.attribution:
         st.caption(kec.attribution)
+
+
+def _kecamatan_population_note(table, population, lang: str) -> None:
+    """How many kecamatan of the table have Dukcapil's population, and from where; or how to get it."""
+    shown = set(table["code"].astype(str))
+    sources = sorted(set(population.loc[population["region_code"].astype(str).isin(shown), "source"].dropna().astype(str))) \
+        if "population" in table else []
+    if not sources:           # no figure for these kecamatan: how to get them
+        st.caption(t("wilayah.kecamatan_density_note", lang))
+        return
+    st.caption(md_escape(t("wilayah.kecamatan_population_note", lang, n=int(table["population"].notna().sum()),
+                           total=len(table), sources="; ".join(sources)), 2000))

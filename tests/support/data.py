@@ -32,3 +32,4 @@ def values(indicator, year, codes=None):
     if codes is not None:
         rows = rows[rows.region_code.isin(codes)]
     return rows.set_index("region_code")["value"]
+

@@ -53,3 +53,19 @@ def answer(path: str, rows: dict):
         return None, {"features": [{"attributes": a} for a in page],
                       "exceededTransferLimit": offset + count < len(data)}
     return None, {"error": {"code": 400, "message": "Invalid or missing input parameters.", "details": []}}
+
+
+def kecamatan_squares(tmp_path, codes=("3276020", "3276040", "3276010", "3276050")):
+    """Synthetic kecamatan squares in Depok imported into the boundary cache (Beji, 3276050, has no
+    figure of the Dukcapil stand-in, tests/support/dukcapil_server.py)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from jabodash.geo import boundaries
+    lat, lon = -6.394, 106.8225
+    gdf = gpd.GeoDataFrame({"kode": list(codes), "nama": [f"Kec {c}" for c in codes]},
+                           geometry=[box(lon + 0.02 * i, lat, lon + 0.02 * i + 0.018, lat + 0.018)
+                                     for i in range(len(codes))], crs=4326)
+    path = tmp_path / "kec.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    assert len(boundaries.import_file(path.read_bytes(), "kecamatan", "kode", "nama", "kec.geojson").matched) == len(codes)

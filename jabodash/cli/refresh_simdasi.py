@@ -1,0 +1,72 @@
+"""python -m jabodash refresh simdasi [--recipes FILE] [--save [--precedence]] [--json] [--lang id|en]
+python -m jabodash refresh simdasi --list --wilayah 3276000 [--json]
+
+Reads BPS SIMDASI tables (the "Dalam Angka" tables, down to kecamatan) named in data/simdasi_recipes.csv
+through the hardened client (BPS key and base URL as ``refresh bps``), compares them with the built-in
+figures and, with --save, stores them like a BPS refresh. ``--list`` prints an area's tables (id_tabel,
+title, years) for writing recipes. Exit status: 0 done, 1 some tables failed, 2 bad key or arguments.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from jabodash.core.i18n import t
+
+
+def register(sub) -> None:
+    p = sub.add_parser("simdasi", help="BPS SIMDASI tables (Dalam Angka, kecamatan) by data/simdasi_recipes.csv")
+    p.add_argument("--recipes", help="another recipes file (default data/simdasi_recipes.csv)")
+    p.add_argument("--list", action="store_true", help="list the SIMDASI tables of --wilayah")
+    p.add_argument("--wilayah", help="7-digit area code for --list (3276000: Kota Depok)")
+    p.add_argument("--save", action="store_true", help="store the figures in the workspace")
+    p.add_argument("--precedence", action="store_true", help="with --save: replace built-in figures")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=("id", "en"), default="id")
+    p.set_defaults(func=run)
+
+
+def _usage(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
+def run(args) -> int:
+    from jabodash.official import client, fetch, keys, simdasi
+    key, _ = keys.resolve_key()
+    if not key:
+        return _usage(t("data.refresh.cli.no_key", args.lang))
+    if args.list:
+        if not args.wilayah or not simdasi._WILAYAH.match(args.wilayah):
+            return _usage(t("simdasi.cli.wilayah", args.lang))
+        try:
+            tables = simdasi.list_tables(client.BpsClient(key), args.wilayah)
+        except client.BpsError as exc:
+            return _usage(t(f"data.refresh.error.{exc.kind}", args.lang, detail=client.scrub(exc.detail, key)))
+        if args.json:
+            json.dump(tables, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print("\n".join(f"{tb['id_tabel']}\t{', '.join(map(str, tb['years']))}\t{tb['judul']}" for tb in tables))
+        return 0
+    try:
+        recipes = simdasi.load(args.recipes)
+    except (OSError, ValueError) as exc:
+        return _usage(str(exc)[:300])
+    if not recipes:
+        return _usage(t("simdasi.cli.no_recipes", args.lang))
+    from jabodash.store import get_store
+    result = simdasi.run(recipes, key)
+    if result.records:
+        fetch.compare(result, fetch.builtin_figures(get_store(), sorted({r.indicator for r in recipes})))
+    saved = None
+    if args.save and result.records and not result.bad_key:
+        from jabodash.official import dataset
+        saved = dataset.save(result, precedence=args.precedence, title=f"BPS SIMDASI {result.started_at[:10]}")
+    if args.json:
+        json.dump(result.to_json(saved), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        from jabodash.cli.refresh import format_report
+        print(format_report(result, args.lang, saved))
+    return result.exit_code

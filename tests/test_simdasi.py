@@ -1,0 +1,120 @@
+"""BPS SIMDASI (jabodash.official.simdasi) against its loopback stand-in (tests/support/simdasi_server.py):
+rows placed by their 7-digit code (kab/kota "3276000" -> 3276, kecamatan of the 15 through the crosswalk,
+any other dropped), the recipes file, the table list for writing recipes, saved like a BPS refresh and
+read at kecamatan level. Its faults: tests/test_official_faults.py. Every id and value is made up."""
+import json
+import subprocess
+import sys
+
+import pytest
+from support import dukcapil_server, simdasi_server
+from support.bps_server import KEY
+from support.data import ROOT
+from support.fault_server import FaultServer
+
+from jabodash.official import dataset, simdasi
+from jabodash.store import get_store, kinds
+from jabodash.store.datasource import DataSource
+
+RECIPES = [simdasi.Recipe("population_estimate_bps", "3100000", "TESTdki01", "Jumlah Penduduk", "2024"),
+           simdasi.Recipe("population_estimate_bps", "3276000", "TESTdepok01", "jumlah  penduduk", "2024")]
+TABLES = {"TESTdki01": simdasi_server.table(simdasi_server.DKI),
+          "TESTdepok01": simdasi_server.table(simdasi_server.DEPOK)}
+
+
+@pytest.fixture(autouse=True)
+def _dirs(tmp_path, monkeypatch):
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
+    kinds.forget()
+
+
+@pytest.fixture()
+def srv():
+    with FaultServer(lambda path: simdasi_server.answer(path, TABLES)) as server:
+        yield server
+
+
+def test_rows_are_placed_by_their_code(srv):
+    res = simdasi.run(RECIPES, KEY, base=srv.origin + "/v1/")
+    assert res.errors == []
+    got = {r["region_code"]: r["value"] for r in res.records}
+    assert got == {"3171": 2_250_001, "3174": 2_470_002, "3171010": 410_004, "3276010": 190_011,
+                   "3276020": 260_012, "3276050": 180_013, "3276": 2_100_014}
+    # the province row (3100000) and a Bandung kecamatan (3273010) are not among the 15: dropped, counted
+    assert [tb["outside_dropped"] for tb in res.tables] == [1, 1]
+    url = res.records[0]["source"]["url"]
+    assert "/simdasi/id/25/tahun/2024/id_tabel/TESTdki01/wilayah/3100000/" in url and KEY not in url
+    assert all(KEY in p for p in srv.requests)
+
+
+def test_a_renamed_or_missing_column_fails_that_table_only(srv):
+    TABLES["TESTdepok01"] = simdasi_server.table(simdasi_server.DEPOK, column="Penduduk (jiwa)")
+    try:
+        res = simdasi.run(RECIPES, KEY, base=srv.origin + "/v1/")
+    finally:
+        TABLES["TESTdepok01"] = simdasi_server.table(simdasi_server.DEPOK)
+    assert [(e["var"], e["kind"]) for e in res.errors] == [("TESTdepok01", "malformed")]
+    assert {r["region_code"] for r in res.records} == {"3171", "3174", "3171010"}
+
+
+def test_recipes_file_comments_and_checks(tmp_path):
+    assert simdasi.load() == []          # the shipped file: no id_tabel of the 15 found, none invented
+    path = tmp_path / "r.csv"
+    path.write_text("# comment\n" + ",".join(simdasi.COLUMNS) + "\n"
+                    "population_estimate_bps,3276000,TESTdepok01,Jumlah Penduduk,2023|2024,jiwa,Uji,test\n")
+    assert simdasi.load(path)[0].year_list() == [2023, 2024]
+    path.write_text(",".join(simdasi.COLUMNS) + "\npopulation_estimate_bps,32760,X/../y,Jumlah,2024,,,\n")
+    with pytest.raises(ValueError, match="line 2"):
+        simdasi.load(path)
+
+
+def test_saved_like_a_bps_refresh_and_read_at_kecamatan_level(srv, tmp_path):
+    res = simdasi.run(RECIPES, KEY, base=srv.origin + "/v1/")
+    ds_id = dataset.save(res, title="BPS SIMDASI (uji)")
+    assert [s.kind.name for s in kinds.saved()] == ["bps_refresh"]
+    dukcapil_server.kecamatan_squares(tmp_path)
+    src = DataSource.from_store(get_store(), official_only=True)
+    values = src.values("population_estimate_bps", 2024, "kecamatan", level="kecamatan").set_index("region_code")
+    assert values["value"].dropna().to_dict() == {"3276010": 190_011, "3276020": 260_012, "3276050": 180_013}
+    assert set(values["dataset_id"].dropna()) == {ds_id} and set(values["grade"].dropna()) == {"official"}
+
+
+def test_cli_lists_an_areas_tables_and_says_there_is_no_recipe(srv):
+    env = {"JABODASH_BPS_URL": srv.origin + "/v1/", "JABODASH_BPS_KEY": KEY, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "jabodash", "refresh", "simdasi", "--list", "--wilayah", "3276000",
+                           "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"id_tabel": "TESTdepok01", "judul": "Penduduk Menurut Kecamatan (uji)",
+                                        "years": [2023, 2024]}]
+    done = subprocess.run([sys.executable, "-m", "jabodash", "refresh", "simdasi", "--lang", "en"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 2 and "has no recipe yet" in done.stderr and KEY not in done.stderr + done.stdout
+
+
+def test_data_page_lists_tables_refreshes_the_recipes_and_saves(srv, tmp_path, monkeypatch):
+    from support.apptest import run_page
+
+    from jabodash.store import shelf
+    recipes = tmp_path / "simdasi_recipes.csv"
+    recipes.write_text(",".join(simdasi.COLUMNS) + "\n"
+                       "population_estimate_bps,3276000,TESTdepok01,Jumlah Penduduk,2024,jiwa,Penduduk (uji),test\n")
+    monkeypatch.setattr(simdasi, "RECIPES_FILE", recipes)
+    monkeypatch.setenv("JABODASH_BPS_URL", srv.origin + "/v1/")
+    monkeypatch.setenv("JABODASH_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.delenv("JABODASH_BPS_KEY", raising=False)
+    at = run_page("pages/data.py", lang="en")
+    at.text_input(key="w_bps_key").set_value(KEY).run()
+    at.button(key="sim_list").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    tables = next(df.value for df in at.dataframe if "Table id (id_tabel)" in df.value.columns)
+    assert list(tables["Table id (id_tabel)"]) == ["TESTdepok01"]
+    assert "Recipes in data/simdasi_recipes.csv: 1." in " ".join(c.value for c in at.caption)
+    at.button(key="sim_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    changes = next(df.value for df in at.dataframe if "Change" in df.value.columns)
+    assert len(changes) == 4 and "Pancoran Mas (Depok)" in set(changes["Region"])
+    at.button(key="sim_save").click().run()
+    saved = shelf.list_datasets()
+    assert len(saved) == 1 and saved[0]["kind"] == "bps_refresh" and any(saved[0]["id"] in s.value for s in at.success)
+    assert KEY not in " ".join(str(c.value) for c in at.caption)
