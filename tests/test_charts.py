@@ -215,3 +215,14 @@ def test_trend_lines_colour_a_few_and_grey_the_rest():
     picked = trend_lines(series, ind, "en", highlight=("r3", "nowhere"))
     assert [tr.name for tr in picked.data if tr.line.color != OTHER_LINE] == ["R3"]
     assert picked.data[-1].name == "7 other regions" and picked.data[-1].hoverinfo == "skip"
+
+
+def test_the_presenter_moves_the_networks_key_clear_of_its_legend():
+    """At projector type the key of abbreviations (bottom right) ran into the sector legend (top right)."""
+    from jabodash.charts import base_layout
+    from jabodash.presenter import views
+    fig = base_layout(go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name="Transportasi")), "Jejaring", "sub", "", "id")
+    fig.add_annotation(text="<b>Singkatan</b><br>KEPS Kepulauan Seribu", xref="paper", yref="paper", x=1.0, y=0.01,
+                       xanchor="left", yanchor="bottom", showarrow=False, name="abbreviations")
+    key = next(a for a in views.presentify(fig).layout.annotations if a.name == "abbreviations")
+    assert (key.x, key.xanchor, key.yanchor) == (0.0, "left", "bottom")

@@ -274,6 +274,10 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
         elif kind == "scatter" and trace.mode == "text":
             trace.textfont.size = _size(trace.textfont, text_px)
 
+    for key in [a for a in layout.annotations if a.name == "abbreviations"]:
+        # the network's key of abbreviations: at projector type it runs into the sector legend on the
+        # right; the left of the square network is empty on a wide screen
+        key.update(x=0.0, xanchor="left")
     footers = [a for a in layout.annotations if _is_footer(a)]
     footer_ids = {id(a) for a in footers}
     for annotation in layout.annotations:
