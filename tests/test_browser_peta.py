@@ -106,7 +106,47 @@ def test_geographic_map_offline(geo_server, browser):
     page.wait_for_timeout(1500)
     full_screenshot(page, "peta-geo.png")
     print(f"geo map page ready in {elapsed:.1f}s")
+    _profile_follows_the_map(page)
     _offline(outside, errors)
+
+
+def _value(page, label: str) -> str:
+    """The shown value of the selectbox labelled ``label``."""
+    return page.get_by_role("combobox", name=label, exact=True).first.input_value()
+
+
+def _profile_follows_the_map(page) -> None:
+    """The kab/kota profile is a fragment of its own (a year change does not redraw it): a region
+    clicked on the map still shows its profile, a year change keeps it, and a region picked in the
+    profile stays in the address through later changes of the map."""
+    frame = map_frame(page)
+    frame.evaluate("""() => { const gd = document.querySelector('.js-plotly-plot');
+        const t = gd.data.findIndex(t => t.type.startsWith('choropleth') && (t.locations || []).includes('3173'));
+        gd.emit('plotly_click', {points: [{curveNumber: t, pointNumber: gd.data[t].locations.indexOf('3173'),
+                                           location: '3173'}]}); }""")
+    page.wait_for_function("() => location.search.includes('regions=3173')", timeout=30000)
+    wait_for_app(page)
+    assert _value(page, "Wilayah").endswith("(3173)")
+    shown = _value(page, "Tahun")
+    other = next(o for o in _options(page, "Tahun") if o.split(" ")[0] != shown.split(" ")[0])
+    _pick(page, "Tahun", other)
+    page.wait_for_function(f"() => location.search.includes('year={other.split(' ')[0]}')", timeout=30000)
+    assert _value(page, "Wilayah").endswith("(3173)") and "regions=3173" in page.url
+    assert page.get_by_role("heading", name="Profil wilayah", exact=True).count() == 1
+    _pick(page, "Wilayah", next(o for o in _options(page, "Wilayah") if o.endswith("(3171)")))
+    page.wait_for_function("() => location.search.includes('regions=3171')", timeout=30000)
+    _pick(page, "Tahun", shown)
+    page.wait_for_function(f"() => location.search.includes('year={shown.split(' ')[0]}')", timeout=30000)
+    assert "regions=3171" in page.url and _value(page, "Wilayah").endswith("(3171)")
+    _no_exception(page)
+
+
+def _options(page, label: str) -> list[str]:
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    box.click()
+    options = page.get_by_role("option").all_text_contents()
+    page.keyboard.press("Escape")
+    return options
 
 
 @pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from jabodash.core import parallel
 from jabodash.ingest import jsonout, read_upload
 from jabodash.ingest.numbers import _drop_and_map
-from jabodash.ingest.values import _Cells, _Part
+from jabodash.ingest.values import _Cells, _FirstSeen
 
 EDGE_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.1, 0.5, 1 / 3, 0.1 + 0.2, 100.0, 1234567.89, -987654.32, 1e-4, 9.999e-5,
                0.00009999999999999999, 1e-5, 0.0001234, 1e15, 1e16, 9999999999999998.0, 123456789012345678.0,
@@ -93,27 +93,45 @@ def test_drop_and_map_is_str_replace(texts, how):
 
 def test_cells_come_out_by_row_then_column():
     rows_ok = np.asarray([0, 2, 5])
-    parts = [  # given out of table order: column 7 before column 4
-        _Part(7, np.asarray([True, False, True]), np.asarray([1.0, np.nan, 3.0]), np.asarray([0, 0, 1]), None),
-        _Part(4, np.asarray([True, True, False]), np.asarray([10.0, 20.0, np.nan]), np.asarray([2, 2, 2]), None)]
-    cells = _Cells(parts, rows_ok, reg_idx=np.asarray([3, 9, 1, 9, 9, 0]), yidx=np.asarray([5, 9, 6, 9, 9, 7]))
-    assert parts == []
-    rows, region, indicator, year, value, column = cells.records()
+    # rows 0 and 2 have the first indicator text of the file, row 5 the second
+    cells = _Cells([7, 4], rows_ok, row_keys=np.asarray([0, 0, 1]))
+    # given out of table order: column 7 before column 4; numbers for every row of the table
+    cells.put(7, np.asarray([True, False, True]), np.asarray([1.0, 0, np.nan, 0, 0, 3.0]), np.asarray([0, 1]), None)
+    cells.put(4, np.asarray([True, True, False]), np.asarray([10.0, 0, 20.0, 0, 0, np.nan]), np.asarray([2]), None)
+    rows, region, indicator, year, value, column, dup = cells.records(
+        reg_idx=np.asarray([3, 9, 1, 9, 9, 0]), yidx=np.asarray([5, 9, 6, 9, 9, 7]), periods=np.arange(10), n_ind=3)
+    assert cells.ok is None and cells.values is None   # the matrices let go
     assert rows.tolist() == [0, 0, 2, 5]
     assert column.tolist() == [4, 7, 4, 7]
     assert value.tolist() == [10.0, 1.0, 20.0, 3.0]
     assert indicator.tolist() == [2, 0, 2, 1]
     assert region.tolist() == [3, 3, 1, 0]
     assert year.tolist() == [5, 5, 6, 7]
+    assert dup.tolist() == [False] * 4
 
 
 def test_cells_of_year_columns_take_the_columns_year():
-    parts = [_Part(2, np.asarray([True, True]), np.asarray([1.0, 2.0]), np.asarray([0, 0]), 0),
-             _Part(3, np.asarray([False, True]), np.asarray([np.nan, 4.0]), np.asarray([0, 0]), 1)]
-    rows, _region, _indicator, year, value, column = _Cells(parts, np.asarray([0, 1]), np.zeros(2, int),
-                                                            np.full(2, -1)).records()
+    cells = _Cells([2, 3], np.asarray([0, 1]), np.zeros(2, dtype=np.int32))
+    cells.put(2, np.asarray([True, True]), np.asarray([1.0, 2.0]), np.asarray([0]), 0)
+    cells.put(3, np.asarray([False, True]), np.asarray([np.nan, 4.0]), np.asarray([0]), 1)
+    rows, _region, _indicator, year, value, column, _dup = cells.records(np.zeros(2, int), np.full(2, -1),
+                                                                        np.arange(2), 1)
     assert (rows.tolist(), year.tolist(), value.tolist(), column.tolist()) == ([0, 1, 1], [0, 0, 1], [1.0, 2.0, 4.0],
                                                                               [2, 2, 3])
+
+
+@pytest.mark.parametrize("space", [_FirstSeen.SPACE, 1])   # a byte per key, or every key kept (a large space)
+@pytest.mark.parametrize("block", [1 << 20, 2])           # one block, or a row per block
+def test_cells_mark_later_cells_of_a_key_as_duplicates(monkeypatch, space, block):
+    monkeypatch.setattr(_FirstSeen, "SPACE", space)
+    monkeypatch.setattr(_Cells, "BLOCK", block)
+    # rows 0 and 2 are one region and indicator; year codes 0 and 1 are one period (2023 and 2023*)
+    cells = _Cells([1, 2], np.arange(3), np.asarray([0, 1, 0], dtype=np.int32))
+    cells.put(1, np.ones(3, bool), np.asarray([1.0, 2.0, 3.0]), np.asarray([0, 1]), 0)
+    cells.put(2, np.ones(3, bool), np.asarray([4.0, 5.0, 6.0]), np.asarray([0, 1]), 1)
+    *_, value, _column, dup = cells.records(np.asarray([-1, 0, -1]), np.full(3, -1), np.asarray([0, 0]), 2)
+    assert value.tolist() == [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]
+    assert dup.tolist() == [False, True, False, True, True, True]
 
 
 def test_wide_years_file_keeps_file_order_messages_and_duplicates():
@@ -183,3 +201,18 @@ def test_threaded_reading_gives_what_one_thread_gives(monkeypatch, text):
     assert (9, "Miskin (%)", "missing") in skipped and skipped[-1] == (405 if "\nberbaris" in text else 403,
                                                                       "Penduduk", "missing")
     assert ((404, None, "ragged_short") in skipped) == ("\nberbaris" in text)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "windows-1252"])
+def test_csv_module_fallback_reads_what_arrow_reads(monkeypatch, encoding):
+    """The reader drops a UTF-8 file's decoded text before Arrow reads the bytes; when Arrow cannot
+    read them, the text is decoded again for the csv module: same records, either way."""
+    from jabodash.ingest import read as read_module
+    text = "kode;nama;2022;2023\n3171;Jakarta Selatan – Kebayoran;1.234,5;2.000\n3172;Jakarta Timur;7;8,25\n"
+    data = text.encode(encoding)
+    arrow = read_upload(data, "wide.csv")
+    monkeypatch.setattr(read_module, "_parse_pyarrow", lambda *a: None)
+    python = read_upload(data, "wide.csv")
+    assert arrow.ok and python.ok and arrow.encoding == python.encoding == encoding
+    assert arrow.records["value"].tolist() == python.records["value"].tolist() == [1234.5, 2000.0, 7.0, 8.25]
+    assert python.preview.iloc[0].tolist() == ["3171", "Jakarta Selatan – Kebayoran", "1.234,5", "2.000"]

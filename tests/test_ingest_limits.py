@@ -109,7 +109,6 @@ def test_a_line_over_the_limit_is_refused_with_its_number_size_and_the_limit(mon
 
 def test_one_long_line_without_a_newline_is_refused(monkeypatch):
     monkeypatch.setattr(caps, "MAX_LINE_BYTES", 1024)
-    monkeypatch.setattr(caps, "_CHUNK", 512)  # the line is longer than a chunk of the scan
     key, params = only_error(read_upload(b"a," * 5000, "satu_baris.csv"))
     assert key == "ingest.error.line_too_long" and params == {"line": "1", "size": "10 KB", "limit": "1 KB"}
 
@@ -120,8 +119,9 @@ def test_line_limit_counts_bytes_per_line_and_cr_only_lines(monkeypatch):
     with pytest.raises(caps.LimitExceeded) as exc:
         caps.check_lines(b"a\rbb\r" + b"c" * 17 + b"\rd")
     assert exc.value.params["line"] == "3" and exc.value.params["size"] == "17 bytes"
-    monkeypatch.setattr(caps, "_CHUNK", 5)
+    # many windows of the scan (17 bytes each), lines of 16 bytes at the limit between short ones
     assert caps.check_lines(b"abcdefgh\n" * 40) == 40
+    assert caps.check_lines((b"a" * 16 + b"\n" + b"bc\n") * 20 + b"tail") == 41
     with pytest.raises(caps.LimitExceeded) as exc:
         caps.check_lines(b"abcdefgh\n" * 40 + b"x" * 17 + b"\n" + b"abc\n")
     assert exc.value.params["line"] == "41"

@@ -28,8 +28,6 @@ from __future__ import annotations
 import re
 import zipfile
 
-import numpy as np
-
 MAX_LINE_BYTES = 1 << 20
 MAX_COLUMNS = 500
 MAX_CELLS = 25_000_000
@@ -39,9 +37,6 @@ MAX_XLSX_RATIO = 100
 RATIO_FLOOR_BYTES = 10 << 20
 MAX_SHARED_STRINGS = 1_000_000
 MAX_XLSX_CELLS = 5_000_000
-
-_CHUNK = 1 << 24
-
 
 class LimitExceeded(Exception):
     """An upload over one of the limits: ``key`` (under ``ingest.error.``) and message parameters."""
@@ -64,30 +59,22 @@ def _size(n: int) -> str:
 def check_lines(data: bytes) -> int:
     """The number of lines of a text upload; raises ``line_too_long`` (with its line number) first.
 
-    Lines end at LF (CR when the file has no LF). The bytes are scanned in chunks with numpy, so
-    the scan needs a few times the chunk size in memory, whatever the file's size.
+    Lines end at LF (CR when the file has no LF). A line is too long when MAX_LINE_BYTES + 1 bytes
+    from its start hold no line break: the scan jumps from the last break of each such window to
+    the next (a few hundred searches for a 200 MB file), and the lines are counted with
+    ``bytes.count``; no copy of the file.
     """
     sep = b"\n" if b"\n" in data else b"\r"
-    arr = np.frombuffer(data, dtype=np.uint8)
     limit = MAX_LINE_BYTES
-    start = 0          # offset where the current line starts
-    breaks = 0         # line breaks before it
-    for pos in range(0, len(arr), _CHUNK):
-        ends = np.flatnonzero(arr[pos:pos + _CHUNK] == sep[0]) + pos
-        if len(ends):
-            lengths = np.diff(ends, prepend=start - 1) - 1   # bytes of each line, without its break
-            over = np.flatnonzero(lengths > limit)
-            if len(over):
-                k = int(over[0])
-                raise LimitExceeded("line_too_long", line=f"{breaks + k + 1:,}", size=_size(int(lengths[k])),
-                                    limit=_size(limit))
-            breaks += len(ends)
-            start = int(ends[-1]) + 1
-        if min(len(arr), pos + _CHUNK) - start > limit:
+    start = 0          # offset where a line starts
+    while len(data) - start > limit:
+        cut = data.rfind(sep, start, start + limit + 1)
+        if cut < 0:
             end = data.find(sep, start)
-            raise LimitExceeded("line_too_long", line=f"{breaks + 1:,}",
+            raise LimitExceeded("line_too_long", line=f"{data.count(sep, 0, start) + 1:,}",
                                 size=_size((len(data) if end < 0 else end) - start), limit=_size(limit))
-    return breaks + (1 if start < len(arr) else 0)
+        start = cut + 1
+    return data.count(sep) + (1 if data and not data.endswith(sep) else 0)
 
 
 def check_table(lines: int, width: int, row: int = 1) -> None:

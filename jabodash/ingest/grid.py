@@ -99,6 +99,7 @@ def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
     if read is None:
         return None
     table, invalid = read
+    del read
     n_valid = table.num_rows
     numbers = [num for num, _ in invalid]
     if any(num is None for num in numbers):
@@ -108,7 +109,11 @@ def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
     if len(inv) and (inv.min() < 1 or inv.max() > total or len(np.unique(inv)) != len(inv)
                      or np.any(np.diff(inv) <= 0)):
         return None
-    cols = [table.column(i).combine_chunks() for i in range(width)]
+    cols = []
+    for _ in range(width):   # each column in one piece, its chunks let go at once (not a second table)
+        cols.append(table.column(0).combine_chunks())
+        table = table.remove_column(0)
+    del table
     is_valid = np.ones(total, dtype=bool)
     if len(inv):
         is_valid[inv - 1] = False

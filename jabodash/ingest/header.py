@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jabodash.core.cells import unique_names
+from jabodash.ingest import memory
 from jabodash.ingest.grid import _Grid
 from jabodash.ingest.outcome import IngestOptions, IngestResult, _empty_skipped, reason_text
 from jabodash.ingest.text import (
@@ -155,8 +156,11 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
     W = grid.width
     start = int(np.searchsorted(grid.lines, header_line, side="right"))
     lines = grid.lines[start:]
-    cols = [_trimmed(c.slice(start)) for c in grid.cols]
-    grid.cols = [pa.array([], type=pa.string())] * W  # the raw texts are not read again: free them now
+    cols = []
+    for i in range(W):   # the raw texts are not read again: each freed once trimmed
+        cols.append(_trimmed(grid.cols[i].slice(start)))
+        grid.cols[i] = pa.array([], type=pa.string())
+    memory.give_back()
     native = {i: a[start:] for i, a in grid.native.items()} if grid.native else None
     odd_data = [(line, cells, raw) for line, cells, raw in grid.odd if line > header_line]
     N = len(lines)

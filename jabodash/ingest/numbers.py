@@ -133,17 +133,20 @@ def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes]) -> pa
 
 
 def parse_numbers(values, number_format: str | None = None, decimal_only: bool = False,
-                  native: np.ndarray | None = None) -> NumberColumn:
+                  native: np.ndarray | None = None, trimmed: bool = False) -> NumberColumn:
     """Parse a column of number texts; decide its form (id/en/plain) from all its values.
 
     number_format forces "id" or "en". decimal_only (coordinates): one '.' or ',' is the
     decimal mark, no thousands separators. native: float array of cells that already are
-    numbers (spreadsheets), NaN elsewhere; those are taken as they are.
+    numbers (spreadsheets), NaN elsewhere; those are taken as they are. trimmed: the texts have no
+    spaces around them already (the reader's table), so they are not trimmed again.
 
     Every cell is classified by its shape (the text with digits 1-9 written as 9), so the
     patterns run once per distinct shape, not once per cell.
     """
-    s = pc.utf8_trim_whitespace(_string_array(values))
+    s = _string_array(values)
+    if not trimmed:
+        s = pc.utf8_trim_whitespace(s)
     if s.null_count:
         s = pc.fill_null(s, "")
     n = len(s)

@@ -17,7 +17,7 @@ import re
 import threading
 from pathlib import Path
 
-from jabodash.ingest import caps
+from jabodash.ingest import caps, memory
 from jabodash.ingest.analyse import _analyse
 from jabodash.ingest.caps import LimitExceeded
 from jabodash.ingest.grid import _parse_pyarrow, _parse_python, _read_xlsx, _salvage_long_rows
@@ -65,7 +65,9 @@ def read_file(path: str | Path, filename: str | None = None, options: IngestOpti
     if size > limit:
         res = IngestResult(filename=safe_filename(name), size_bytes=size, options=options)
         return res.error("too_large", size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}")
-    return read_upload(path.read_bytes(), name, options=options, matcher=matcher)
+    # the reader owns these bytes: it lets them go once the table is parsed (a 172 MB file: 172 MB
+    # less while the records are made)
+    return _read_owned([path.read_bytes()], name, options, matcher)
 
 
 def read_upload(data: bytes, filename: str = "upload.csv", options: IngestOptions | None = None,
@@ -76,28 +78,40 @@ def read_upload(data: bytes, filename: str = "upload.csv", options: IngestOption
     which accepts 7-digit kecamatan codes unverified). Pass :func:`matcher_with_cached_kecamatan`
     to recognise kecamatan names from the cached kecamatan boundaries.
     """
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    return _read_owned([data], filename, options, matcher)
+
+
+def _sha256_into(data: bytes, digest: dict) -> None:
+    digest["sha"] = hashlib.sha256(data).hexdigest()
+
+
+def _read_owned(box: list, filename: str, options: IngestOptions | None, matcher) -> IngestResult:
+    """read_upload of the bytes in ``box`` (a one-item list, emptied here): when no one else holds
+    them, they are freed as soon as the grid is parsed."""
     options = options if isinstance(options, IngestOptions) else IngestOptions()
     result = IngestResult(filename=safe_filename(filename), options=options)
     try:
-        if isinstance(data, (bytearray, memoryview)):
-            data = bytes(data)
-        if not isinstance(data, bytes):
+        if not isinstance(box[0], bytes):
             return result.error("empty")
-        result.size_bytes = len(data)
+        result.size_bytes = size = len(box[0])
         limit = options.max_bytes or max_upload_bytes()
-        if len(data) > limit:
-            return result.error("too_large", size_mb=f"{len(data) / 1048576:.1f}",
-                                limit_mb=f"{limit / 1048576:.0f}")
+        if size > limit:
+            return result.error("too_large", size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}")
         digest: dict[str, str] = {}
-        # the checksum runs beside the reader (hashlib releases the GIL on large inputs)
-        hasher = threading.Thread(target=lambda: digest.setdefault("sha", hashlib.sha256(data).hexdigest()),
-                                  daemon=True)
+        # the checksum runs beside the reader (hashlib releases the GIL on large inputs); the thread
+        # lets go of its arguments when it ends
+        hasher = threading.Thread(target=_sha256_into, args=(box[0], digest), daemon=True)
         hasher.start()
         try:
-            _read(data, str(filename or ""), options, matcher, result, limit)
+            grid = _grid(box, str(filename or ""), options, result, limit) if _check_options(options, result) else None
         finally:
-            hasher.join()
+            hasher.join()   # (then no one holds the bytes: they are freed before the analysis)
             result.sha256 = digest.get("sha", "")
+        if grid is not None:
+            memory.give_back()   # the bytes, the decoded text and Arrow's pieces of the table
+            _analyse(grid, options, matcher, result)
     except LimitExceeded as exc:
         result.records = _empty_records()
         result.error(exc.key, **exc.params)
@@ -125,12 +139,12 @@ def _check_options(options: IngestOptions, result: IngestResult) -> bool:
     return result.ok
 
 
-def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: IngestResult, limit: int) -> None:
-    if not _check_options(options, result):
-        return
+def _grid(box: list, filename: str, options: IngestOptions, result: IngestResult, limit: int):
+    """The file's grid (None with an error in ``result``); takes the bytes out of ``box``."""
+    data = box.pop()
     if len(data) == 0 or not _FILLED.search(data):  # (a search, not data.strip(): no copy of the file)
         result.error("empty")
-        return
+        return None
     kind = _magic(data)
     lower = filename.lower()
     if kind == "zip" or lower.endswith((".xlsx", ".xlsm")):
@@ -139,62 +153,63 @@ def _read(data: bytes, filename: str, options: IngestOptions, matcher, result: I
                 result.error("binary")
             else:
                 result.error("xlsx_unreadable", detail="not a zip archive")
-            return
+            return None
         result.file_type = "xlsx"
-        grid = _read_xlsx(data, options.sheet, result, limit)
-        if grid is None:
-            return
-    elif kind == "ole":
+        return _read_xlsx(data, options.sheet, result, limit)
+    if kind == "ole":
         result.error("unsupported_format", kind="xls")
-        return
-    elif kind is not None:
+        return None
+    if kind is not None:
         result.error("binary_kind", kind=kind.upper())
-        return
-    else:
-        result.file_type = "csv"
-        lines = caps.check_lines(data)
-        try:
-            text, encoding = _detect_encoding(data, options.encoding)
-        except (UnicodeError, LookupError):
-            result.error("encoding", encoding=_clip(options.encoding or "?", 30))
-            return
-        result.encoding = encoding
-        if _looks_binary(text):
-            result.error("binary")
-            return
-        if not _NOT_SPACE.search(text):  # same as "not text.strip()", without a copy of the text
-            result.error("empty")
-            return
-        sample = text[:262144]
-        if len(text) > len(sample):
-            cut = max(sample.rfind("\n"), sample.rfind("\r"))
-            if cut > 0:
-                sample = sample[:cut]
-        forced = {"tab": "\t", "\\t": "\t"}.get(options.delimiter or "", options.delimiter)
-        if forced:
-            delimiter = forced
-        else:
-            delimiter, _scores = _sniff_delimiter(sample, lower)
-        if delimiter is None:
-            result.error("no_table")
-            return
-        result.delimiter = delimiter
-        records = _sniff_records(sample, delimiter)
-        width = _table_width(records)
-        if width < 2:
-            result.error("no_table")
-            return
-        caps.check_table(lines, width, row=next((i + 1 for i, r in enumerate(records) if len(r) == width), 1))
-        if encoding == "utf-8":
-            buf = data
-        elif encoding == "utf-8-sig":
-            buf = data[3:]
-        else:
-            buf = text.encode("utf-8")
-        grid = _parse_pyarrow(buf, delimiter, width)
-        del buf
-        if grid is None:
-            grid = _parse_python(text, delimiter, width)
-        del text
-        grid = _salvage_long_rows(grid)
-    _analyse(grid, options, matcher, result)
+        return None
+    result.file_type = "csv"
+    box.append(data)
+    del data
+    return _csv_grid(box, lower, options, result)
+
+
+def _csv_grid(box: list, lower: str, options: IngestOptions, result: IngestResult):
+    """The grid of a text file (the bytes in ``box``, taken out): encoding, delimiter, width, then
+    Arrow's reader (the csv module where Arrow cannot). The decoded text of a UTF-8 file is let go
+    before Arrow reads its bytes, and the bytes once the grid is made."""
+    data = box.pop()
+    lines = caps.check_lines(data)
+    try:
+        text, encoding = _detect_encoding(data, options.encoding)
+    except (UnicodeError, LookupError):
+        result.error("encoding", encoding=_clip(options.encoding or "?", 30))
+        return None
+    result.encoding = encoding
+    if _looks_binary(text):
+        result.error("binary")
+        return None
+    if not _NOT_SPACE.search(text):  # same as "not text.strip()", without a copy of the text
+        result.error("empty")
+        return None
+    sample = text[:262144]
+    if len(text) > len(sample):
+        cut = max(sample.rfind("\n"), sample.rfind("\r"))
+        if cut > 0:
+            sample = sample[:cut]
+    forced = {"tab": "\t", "\\t": "\t"}.get(options.delimiter or "", options.delimiter)
+    delimiter = forced or _sniff_delimiter(sample, lower)[0]
+    if delimiter is None:
+        result.error("no_table")
+        return None
+    result.delimiter = delimiter
+    records = _sniff_records(sample, delimiter)
+    width = _table_width(records)
+    if width < 2:
+        result.error("no_table")
+        return None
+    caps.check_table(lines, width, row=next((i + 1 for i, r in enumerate(records) if len(r) == width), 1))
+    utf8 = encoding in ("utf-8", "utf-8-sig")
+    buf = data if encoding == "utf-8" else data[3:] if utf8 else text.encode("utf-8")
+    if utf8:
+        text = None   # decoded again only if Arrow cannot read the bytes
+    grid = _parse_pyarrow(buf, delimiter, width)
+    del buf
+    if grid is None:
+        grid = _parse_python(text if text is not None else _detect_encoding(data, encoding)[0], delimiter, width)
+    del text, data
+    return _salvage_long_rows(grid)

@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from jabodash.core.parallel import in_order
+from jabodash.ingest import memory
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK, parse_numbers
 from jabodash.ingest.outcome import IngestOptions, IngestResult
@@ -80,12 +80,12 @@ def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, reg
     row_ok = skip.free()
     inds = _Indicators(table, roles, layout, skip, row_ok, options, result, super_cells)
     rows_ok = np.flatnonzero(row_ok)
-    parts, cell_skips, percent_any = _value_columns(table, roles, layout, rows_ok, ylist, inds, options, result)
+    cells, cell_skips, percent_any = _value_columns(table, roles, layout, rows_ok, ylist, inds, options, result)
     result.suggested.update({"unit": _suggest_unit(result, table.names, roles, table.cols, super_cells, percent_any),
                              "higher_is_better": suggest_higher_is_better(inds.base_name), "year": title_year})
-    if parts:
-        _records(table, _Cells(parts, rows_ok, regions[0], yidx), ylist, regions[1], list(inds.codes), cell_skips,
-                 result)
+    if cells.any():
+        _records(table, cells.records(regions[0], yidx, _periods(ylist), len(inds.codes)), ylist, regions[1],
+                 list(inds.codes), cell_skips, result)
     return cell_skips
 
 
@@ -156,8 +156,9 @@ class _Indicators:
     def code(self, name: str) -> int:
         return self.codes.setdefault(name, len(self.codes))
 
-    def of_records(self, column: str, good: np.ndarray) -> np.ndarray:
-        """The indicator code of each record of value column ``column`` (rows ``good``)."""
+    def column_codes(self, column: str) -> np.ndarray:
+        """The indicator code of value column ``column`` per indicator text of the rows
+        (:meth:`row_keys`; one entry when the rows have no indicator column)."""
         wide = self.layout == "wide_indicators"
         if self.row is not None:
             if wide or self._table is None:  # the same names for every column unless wide_indicators
@@ -165,28 +166,25 @@ class _Indicators:
                 codes = self.codes
                 self._table = np.asarray([codes.setdefault(name, len(codes)) for name in
                                           (_indicator_label(raw, self.base_name, label, self.weak) for raw in self.raw)]
-                                         or [0], dtype=np.int64)
-            return self._table[self.row[good]]
-        return np.full(len(good), self.code(_pretty(column) if wide else self.base_name), dtype=np.int64)
+                                         or [0], dtype=np.int32)
+            return self._table
+        return np.asarray([self.code(_pretty(column) if wide else self.base_name)], dtype=np.int32)
 
-
-class _Part(NamedTuple):
-    """The cells of one value column, per row of the rows still in play (rows_ok)."""
-
-    vi: int                  # the column's index in the table
-    ok: np.ndarray           # usable number (status OK)
-    values: np.ndarray       # the numbers (NaN where not usable)
-    indicator: np.ndarray    # indicator code
-    year: int | None         # the column's year code (wide_years), else None: the row's year
+    def row_keys(self, rows: np.ndarray) -> np.ndarray:
+        """Each row's index into :meth:`column_codes` (its indicator text; 0 without an indicator column)."""
+        if self.row is None:
+            return np.zeros(len(rows), dtype=np.int32)
+        return np.maximum(self.row[rows], 0).astype(np.int32)   # (rows without one are not in play)
 
 
 def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, ylist: list,
-                   inds: _Indicators, options: IngestOptions, result: IngestResult) -> tuple[list, list, bool]:
-    """The value columns parsed one by one: (a :class:`_Part` per column with usable cells, cell-level
-    skips, a % sign seen); sets the number formats, ambiguous columns and missing counts of ``result``."""
+                   inds: _Indicators, options: IngestOptions, result: IngestResult) -> tuple["_Cells", list, bool]:
+    """The value columns parsed one by one into :class:`_Cells` (their usable cells), the cell-level
+    skips and whether a % sign was seen; sets the number formats, ambiguous columns and missing
+    counts of ``result``."""
     cols, names, lines = table.cols, table.names, table.lines
     formats: dict[str, str | None] = {}
-    parts = []
+    cells = _Cells(roles["values"], rows_ok, inds.row_keys(rows_ok))
     cell_skips = []
     missing_total = 0
     by_marker: Counter = Counter()
@@ -200,7 +198,6 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
         elif num.conflicts:
             result.warn("number_conflict", column=_clip(name, 60), format=num.format, count=num.conflicts)
         st = num.status[rows_ok]
-        good = rows_ok[st == OK]
         bad = rows_ok[st != OK]
         if len(bad):
             vals = np.asarray(cols[vi].take(pa.array(bad, type=pa.int64())).to_pylist(), dtype=object)
@@ -210,13 +207,15 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
             miss_mask = bad_status == MISSING
             missing_total += int(miss_mask.sum())
             by_marker.update(str(v).strip() for v in vals[miss_mask])
-        if not len(good):
+        if len(bad) == len(rows_ok):
             continue
-        # per row of rows_ok: usable or not, value, indicator code; the year code of the column (wide_years)
+        # the year code of the column (wide_years), else the row's year
         y_col = ylist.index(roles["year_headers"][vi]) if layout == "wide_years" else None
-        parts.append(_Part(vi, st == OK, num.values[rows_ok], inds.of_records(name, rows_ok), y_col))
+        cells.put(vi, st == OK, num.values, inds.column_codes(name), y_col)
+        del num, st
     _report_numbers(formats, missing_total, by_marker, result)
-    return parts, cell_skips, percent_any
+    memory.give_back()   # the parsers' arrays
+    return cells, cell_skips, percent_any
 
 
 # value columns of at least this many cells in all are parsed on several threads (Arrow's and
@@ -231,7 +230,7 @@ def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions)
         name = table.names[vi]
         fmt = options.number_formats.get(name) or options.number_format
         nat = table.native.get(vi) if table.native else None
-        return parse_numbers(table.cols[vi], number_format=fmt, native=nat)
+        return parse_numbers(table.cols[vi], number_format=fmt, native=nat, trimmed=True)   # (by _data_part)
 
     # a pool costs more than it saves on small files
     return in_order(parse, value_idx, threads=len(table.lines) * len(value_idx) >= PARALLEL_MIN_CELLS,
@@ -255,25 +254,30 @@ def _report_numbers(formats: dict[str, str | None], missing_total: int, by_marke
     result.missing = {"count": missing_total, "by_marker": dict(by_marker)}
 
 
-def _records(table: _Table, cells: "_Cells", ylist: list, reg_list: list[str], ind_list: list[str],
-             cell_skips: list, result: IngestResult) -> None:
-    """``result.records`` from the usable cells of the value columns, in file order, without duplicates."""
-    cols, names, lines = table.cols, table.names, table.lines
-    rows, r_code, i_code, y_code, value, v_col = cells.records()
-    # duplicates (same region, indicator and period): the first in the file wins
+def _periods(ylist: list) -> np.ndarray:
+    """The period code of each year code (a year and its preliminary figure are one period)."""
     periods = list(dict.fromkeys(y[1] for y in ylist))
-    per_code = np.asarray([periods.index(y[1]) for y in ylist], dtype=np.int32)[y_code]
-    key = (r_code.astype(np.int64) * (len(ind_list) + 1) + i_code) * (len(ylist) + 1) + per_code
-    dup = _duplicated(key)
-    del key
+    return np.asarray([periods.index(y[1]) for y in ylist] or [0], dtype=np.int32)
+
+
+def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list[str], ind_list: list[str],
+             cell_skips: list, result: IngestResult) -> None:
+    """``result.records`` from the usable cells of the value columns (:meth:`_Cells.records`, in file
+    order), without duplicates. The table's texts are let go once the duplicates' cells are read."""
+    cols, names, lines = table.cols, table.names, table.lines
+    rows, r_code, i_code, y_code, value, v_col, dup = cells
+    cells.clear()
     if dup.any():
         d = np.flatnonzero(dup)
         cell_skips.append(pd.DataFrame({"row": lines[rows[d]], "column": np.asarray(names, dtype=object)[v_col[d]].tolist(),
                                         "value": _cells(cols, rows[d], v_col[d]).tolist(), "reason_key": "duplicate"}))
         result.warn("duplicates", count=int(dup.sum()))
         keep = ~dup
-        rows, r_code, i_code, y_code, value, v_col, per_code = (
-            a[keep] for a in (rows, r_code, i_code, y_code, value, v_col, per_code))
+        rows, r_code, i_code, y_code, value, v_col = (a[keep] for a in (rows, r_code, i_code, y_code, value, v_col))
+    del dup
+    empty = pa.array([], type=pa.string())
+    cols[:] = [empty] * len(cols)   # nothing reads the texts again (the row skips share this list)
+    memory.give_back()
     result.rows_used = int(1 + np.count_nonzero(rows[1:] != rows[:-1])) if len(rows) else 0  # rows are sorted
     # each column made from its codes and the codes let go at once (10,000,000 records: ~40 MB each)
     frame = {"region_code": pd.Categorical.from_codes(r_code, categories=pd.Index(reg_list, dtype="str"))}
@@ -282,9 +286,10 @@ def _records(table: _Table, cells: "_Cells", ylist: list, reg_list: list[str], i
     del i_code
     years = np.asarray([y[0] for y in ylist], dtype=np.int64)[y_code]
     frame["year"] = pd.arrays.IntegerArray(years, np.zeros(len(years), dtype=bool))  # no copy, no missing
-    frame["period"] = pd.Categorical.from_codes(per_code, categories=pd.Index(periods, dtype="str"))
+    periods = list(dict.fromkeys(y[1] for y in ylist))
+    frame["period"] = pd.Categorical.from_codes(_periods(ylist)[y_code], categories=pd.Index(periods, dtype="str"))
     frame["preliminary"] = np.asarray([y[2] for y in ylist], dtype=bool)[y_code]
-    del y_code, per_code, years
+    del y_code, years
     frame["value"] = value.astype("float64", copy=False)
     frame["row"] = lines[rows].astype("int64", copy=False)
     del rows
@@ -295,41 +300,117 @@ def _records(table: _Table, cells: "_Cells", ylist: list, reg_list: list[str], i
 
 class _Cells:
     """The value columns' cells as matrices (a row per row in play, a column per value column in
-    table order), so that the usable cells come out in file order (by row, then column) from one
-    row-major ``np.flatnonzero``, with no sort and no joined copy of per-column parts. The parts'
-    arrays are moved into the matrices and the list of parts is emptied."""
+    table order), filled column by column as they are parsed (:meth:`put`), so that the usable
+    cells come out in file order (by row, then column) with no sort and no joined copy of
+    per-column parts. The indicator of a cell is a small table (indicator text of the row x column)."""
 
-    def __init__(self, parts: list[_Part], rows_ok: np.ndarray, reg_idx: np.ndarray, yidx: np.ndarray):
-        parts.sort(key=lambda p: p.vi)
-        shape = (len(rows_ok), len(parts))
-        self.ok = np.empty(shape, dtype=bool)
+    BLOCK = 1 << 20   # cells per block of :meth:`records` (its temporary arrays stay this size)
+
+    def __init__(self, value_idx: list[int], rows_ok: np.ndarray, row_keys: np.ndarray):
+        self.vis = np.asarray(sorted(value_idx), dtype=np.int32)
+        self.where = {int(vi): j for j, vi in enumerate(self.vis)}
+        shape = (len(rows_ok), len(self.vis))
+        self.ok = np.zeros(shape, dtype=bool)
         self.values = np.empty(shape, dtype=np.float64)
-        self.indicator = np.empty(shape, dtype=np.int32)
-        for j, part in enumerate(parts):
-            self.ok[:, j], self.values[:, j], self.indicator[:, j] = part.ok, part.values, part.indicator
-        self.vis = np.asarray([p.vi for p in parts], dtype=np.int32)
-        self.years = [p.year for p in parts]
-        parts.clear()
-        self.rows_ok, self.reg_idx, self.yidx = rows_ok, reg_idx, yidx
+        self.codes: list[np.ndarray | None] = [None] * len(self.vis)
+        self.years: list[int | None] = [None] * len(self.vis)
+        self.rows_ok, self.row_keys = rows_ok, row_keys
 
-    def records(self) -> list[np.ndarray]:
-        """(row index, region code, indicator code, year code, value, column index) per usable cell,
-        in file order."""
+    def put(self, vi: int, ok: np.ndarray, values: np.ndarray, codes: np.ndarray, year: int | None) -> None:
+        """Value column ``vi``: which rows in play are usable, the column's numbers (every row of the
+        table), its indicator codes (:meth:`_Indicators.column_codes`) and year code (or None)."""
+        j = self.where[int(vi)]
+        self.ok[:, j] = ok
+        self.values[:, j] = values[self.rows_ok]
+        self.codes[j], self.years[j] = codes, year
+
+    def any(self) -> bool:
+        return bool(self.ok.any())
+
+    def records(self, reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray, n_ind: int) -> list[np.ndarray]:
+        """(row index, region code, indicator code, year code, value, column index, duplicate) per
+        usable cell, in file order, made a block of rows at a time; the matrices are let go. A
+        duplicate has the region, indicator and period (``periods[year code]``) of a cell before it."""
         k = len(self.vis)
-        flat = np.flatnonzero(self.ok)
-        self.ok = None
-        value = self.values.ravel()[flat]
-        self.values = None
-        i_code = self.indicator.ravel()[flat]
-        self.indicator = None
-        rows = self.rows_ok[flat // k]
-        col = (flat % k).astype(np.int32)
-        del flat
-        if all(y is not None for y in self.years):
-            y_code = np.asarray(self.years, dtype=np.int32)[col]
-        else:
-            y_code = self.yidx[rows].astype(np.int32)
-        return [rows, self.reg_idx[rows].astype(np.int32), i_code, y_code, value, self.vis[col]]
+        size = max(1, max(len(c) for c in self.codes if c is not None))
+        table = np.zeros((size, k), dtype=np.int32)   # indicator code by (row's indicator text, column)
+        for j, c in enumerate(self.codes):
+            if c is not None:
+                table[:len(c), j] = c if len(c) == size else c[0]
+        by_column = all(y is not None for y, c in zip(self.years, self.codes) if c is not None)
+        col_years = np.asarray([y or 0 for y in self.years], dtype=np.int32)
+        total = int(np.count_nonzero(self.ok))
+        types = (np.int32, _code_type(len(reg_idx) and int(reg_idx.max()) + 1), _code_type(n_ind),
+                 _code_type(len(periods)), np.float64, _code_type(int(self.vis.max(initial=0)) + 1))
+        out = [np.empty(total, dtype=t) for t in types]   # codes as small as they fit: int8 for 15 regions
+        rows, r_code, i_code, y_code, value, v_col = out
+        seen = _FirstSeen(total, (int(reg_idx.max(initial=0)) + 2, n_ind + 1, len(periods) + 1))
+        step = max(1, self.BLOCK // max(k, 1))
+        at = 0
+        for start in range(0, len(self.rows_ok), step):
+            flat = np.flatnonzero(self.ok[start:start + step])
+            if not len(flat):
+                continue
+            r, c = np.divmod(flat, k)
+            end = at + len(flat)
+            value[at:end] = self.values[start:start + step].ravel()[flat]
+            r += start
+            rows[at:end] = self.rows_ok[r]
+            i_code[at:end] = table[self.row_keys[r], c]
+            v_col[at:end] = self.vis[c]
+            y_code[at:end] = col_years[c] if by_column else yidx[rows[at:end]]
+            r_code[at:end] = reg_idx[rows[at:end]]
+            seen.add(at, r_code[at:end], i_code[at:end], periods[y_code[at:end]])
+            at = end
+        self.ok = self.values = None
+        memory.give_back()
+        return [*out, seen.duplicates()]
+
+
+def _code_type(n: int) -> type:
+    """The smallest signed integer type for the codes 0..n (as pandas' Categorical keeps them)."""
+    return np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32
+
+
+class _FirstSeen:
+    """Duplicate records found block by block in file order, without a key array of every record:
+    a key (region, indicator, period) is a duplicate when seen before or earlier in its block. The
+    keys seen are a byte each of the whole key space when it is small (the usual case: regions x
+    indicators x periods), else every key is kept and the duplicates are found at the end."""
+
+    SPACE = 1 << 26
+
+    def __init__(self, total: int, sizes: tuple[int, int, int]):
+        self.sizes = sizes
+        space = sizes[0] * sizes[1] * sizes[2]
+        self.seen = np.zeros(space, dtype=bool) if space <= self.SPACE else None
+        self.keys = np.empty(total, dtype=np.int64) if self.seen is None else None
+        self.dup = np.zeros(total, dtype=bool)
+        self.count = 0   # keys seen
+
+    def add(self, at: int, region: np.ndarray, indicator: np.ndarray, period: np.ndarray) -> None:
+        key = region.astype(np.int64)
+        key += 1   # (-1, no region, is 0)
+        key *= self.sizes[1]
+        key += indicator
+        key *= self.sizes[2]
+        key += period
+        if self.seen is None:
+            self.keys[at:at + len(key)] = key
+            return
+        before = self.seen[key]
+        self.seen[key] = True
+        new = int(np.count_nonzero(self.seen)) - self.count   # the keys the block added to those seen
+        self.count += new
+        # every key new to the file once in the block (the usual case), or some twice: find which
+        self.dup[at:at + len(key)] = before if new == len(key) - int(np.count_nonzero(before)) \
+            else before | _duplicated(key)
+
+    def duplicates(self) -> np.ndarray:
+        if self.seen is None:
+            self.dup = _duplicated(self.keys)
+            self.keys = None
+        return self.dup
 
 
 def _cells(cols: list, rows: np.ndarray, v_col: np.ndarray) -> np.ndarray:

@@ -26,6 +26,7 @@ from jabodash.ui.components import geomap
 def render(state) -> None:
     st.title(t("peta.title", state.lang))
     explorer(state)
+    kabkota_profile(state)
     geojson = boundaries.geojson_for(st.session_state.get("m_level", state.level))
     boundaries_panel(state.lang, expanded=geojson is None)
 
@@ -106,8 +107,43 @@ def explorer(state):
     if ind is not None and not isinstance(ind, peta_charts.AreaIndicator):
         widgets.definition_box(ind, lang)
 
-    state = region_profile(state, level, values, ind, lang)
+    if level == "kecamatan":   # the picked kecamatan's value: it changes with the map
+        state = region_profile(state, level, values, ind, lang)
+    else:   # the kab/kota profile does not: its own fragment (kabkota_profile), not redrawn with the map
+        state = state.with_(regions=_picked(state, source.data_source().regions(state.region_set)["code"].tolist()))
+    st.session_state[VIEW_KEY] = state
+    _profile_follows(state)
     shell.sync_url(state)
+
+
+VIEW_KEY, SHOWN_KEY = "m_view", "m_profile_shown"   # the explorer's view; what the profile fragment shows
+
+
+def _profile_key(view) -> tuple:
+    return (view.level,) if view.level != "kabkota" else (view.level, view.region_set, view.lang, view.regions)
+
+
+def _profile_follows(view) -> None:
+    """After a change of the map that changes the kab/kota profile (the level, or a region clicked on
+    the map), the whole page runs again: a fragment cannot redraw another one. Not in a run of the
+    whole page (the profile comes after the map in it)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    shown = st.session_state.get(SHOWN_KEY)
+    ctx = get_script_run_ctx()
+    if shown is not None and shown != _profile_key(view) and ctx is not None and ctx.fragment_ids_this_run:
+        st.rerun(scope="app")
+
+
+@st.fragment
+def kabkota_profile(state) -> None:
+    """The kab/kota region profile (under the map): a year or indicator change of the map does not
+    run it or send it again (its own fragment); the explorer's view gives its address."""
+    view = st.session_state.get(VIEW_KEY, state)
+    if view.level == "kabkota":
+        view = region_profile(view, "kabkota", None, None, view.lang)
+        st.session_state[VIEW_KEY] = view
+        shell.sync_url(view)
+    st.session_state[SHOWN_KEY] = _profile_key(view)
 
 
 def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indicator_id) -> None:
@@ -130,8 +166,13 @@ def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indi
     else:
         figure = source.per_data_version("peta.map", lambda *_: map_figure(basemap=basemap), *view)
         event = st.plotly_chart(figure, key=f"map_{level}_{mode}", on_select="rerun", selection_mode="points")
-    if clicked := peta.selected_code(event, level):
+    # a click picks the region once: the map's last click stays in its state through later reruns,
+    # and must not undo a region picked since in the profile
+    clicked = peta.selected_code(event, level)
+    click = (level, event.get("clicks") if isinstance(event, dict) and "clicks" in event else clicked)
+    if clicked and st.session_state.get("m_click_seen") != click:
         st.session_state["m_region"] = clicked
+        st.session_state["m_click_seen"] = click
     if "dataset_id" in values:
         widgets.sources_footnote(values, lang)
     stem = f"jabodash_map_{ind.id}_{year}_{level}"
@@ -172,10 +213,9 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
     src = values if level == "kecamatan" and values is not None else source.data_source().regions(state.region_set)
     names = dict(zip(src["region_code"] if "region_code" in src else src["code"], src["name"]))
     codes = list(names)
-    if st.session_state.get("m_region") not in codes:
-        st.session_state["m_region"] = state.regions[0] if state.regions and state.regions[0] in codes else codes[0]
+    _picked(state, codes)
     code = st.selectbox(t("peta.region", lang), codes, key="m_region", format_func=lambda c: f"{names[c]} ({c})")
-    state = state.with_(regions=(code,) if len(code) == 4 else state.regions)
+    state = state.with_(regions=_picked(state, codes))
     if len(code) == 4:
         # computed when the region (or the data) changes, not on every change of the map
         widgets.brief_download(st, t("brief.region_deck", lang), lambda: make.region_brief(
@@ -191,6 +231,15 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
         row = values[values["region_code"] == code].iloc[0]
         st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())
     return state
+
+
+def _picked(state: state_mod.ViewState, codes: list) -> tuple:
+    """The region the profile shows (kept in the session; else the view's, else the first), as the
+    view's regions: the picked kab/kota, or the view's own when a kecamatan is picked."""
+    if st.session_state.get("m_region") not in codes:
+        st.session_state["m_region"] = state.regions[0] if state.regions and state.regions[0] in codes else codes[0]
+    code = st.session_state["m_region"]
+    return (code,) if len(code) == 4 else state.regions
 
 
 def boundaries_panel(lang: str, expanded: bool) -> None:

@@ -89,7 +89,7 @@ def _matrix(got: dict, state, lang: str) -> None:
         return
     st.caption(t("sasaran.matrix.caption", lang))
     shown = matrix.rename_axis(t("sasaran.matrix.place", lang)).reset_index()
-    st.dataframe(shown.style.map(charts_sasaran.status_style), hide_index=True, key="targets_matrix",
+    st.dataframe(_styled(shown, "targets_matrix"), hide_index=True, key="targets_matrix",
                  height=min(38 + 35 * len(shown), 760))
     st.caption(t("sasaran.legend", lang))
     widgets.csv_download(got["display"], f"jabodash_targets_{state.region_set}.csv", lang, key="dl_targets")
@@ -122,7 +122,7 @@ def _detail(ds, got: dict, state, lang: str) -> None:
         st.caption(t("sasaran.detail.no_series", lang))
     st.markdown("**" + t("sasaran.detail.table", lang) + "**")
     shown = got["display"].loc[mine.index]
-    st.dataframe(shown.style.map(charts_sasaran.status_style), hide_index=True, key="target_rows")
+    st.dataframe(_styled(shown, "target_rows"), hide_index=True, key="target_rows")
     _quote(target, lang)
     if ind is not None:
         widgets.definition_box(ind, lang)
@@ -249,8 +249,15 @@ def region_targets(region_set: str, code: str, lang: str) -> None:
     shown = got["display"].loc[got["rows"].index[got["rows"]["place"] == code]]
     columns = [t(f"sasaran.col.{c}", lang) for c in ("status", "target", "latest", "latest_year", "required",
                                                        "observed", "plan", "grade")]
-    st.dataframe(shown[columns].style.map(charts_sasaran.status_style), hide_index=True, key="profile_targets")
+    st.dataframe(_styled(shown[columns], "profile_targets"), hide_index=True, key="profile_targets")
     widgets.page_link("sasaran", t("sasaran.strip.link", lang))
+
+
+def _styled(frame, key: str):
+    """The table with its status colours; the Styler's id is the table's key, not pandas' random one,
+    so the same table is the same message on the next run (the browser keeps it; Streamlit sends a
+    reference instead of the table again, e.g. the region's targets on every map year change)."""
+    return frame.style.map(charts_sasaran.status_style).set_uuid(key)
 
 
 def is_targets_upload(raw: tuple[str, bytes] | None) -> bool:
