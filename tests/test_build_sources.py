@@ -92,3 +92,33 @@ def test_a_sourced_row_without_a_quote_or_grade_is_refused(tmp_path):
     _write(tmp_path / "x.csv", [dict(SOURCED[0], grade="resmi")], build_data.SOURCE_COLUMNS)
     with pytest.raises(AssertionError, match="grade"):
         build_data.read_sources(tmp_path)
+
+
+def test_a_sourced_figure_equal_to_a_ruled_value_replaces_the_mirror(tmp_path, monkeypatch):
+    """Where a conflict rule keeps one value and a sourced (more official) row carries the same value,
+    the sourced row is kept, the mirror with that value corroborates it, the other value is a conflict."""
+    key = ("3276", "population_census", 2010)
+    monkeypatch.setitem(build_data.CONFLICT_RULES, key, (1738570.0, "kept 1,738,570: two sources agree"))
+    ref, sources, out = tmp_path / "ref", tmp_path / "sources", tmp_path / "out"
+    ref.mkdir()
+    sources.mkdir()
+    _write(ref / "regions.csv", [REGION], list(REGION))
+    long = [("3276", "population_census", 2010, 1738570, "persons", "https://mirror.example/a (Wikipedia text)", ""),
+            ("3276", "population_census", 2010, 1736565, "persons", "https://mirror.example/b (older text)", "")]
+    pd.DataFrame(long, columns=["region_code", "indicator", "year", "value", "unit", "source", "note"]).to_csv(
+        ref / "indicators_long.csv", index=False)
+    pd.DataFrame(columns=["origin_code", "destination_code", "year", "commuters", "source", "note"]).to_csv(
+        ref / "commuters.csv", index=False)
+    sourced = dict(SOURCED[1], indicator="population_census", year="2010", value="1738570", unit="persons",
+                   source_url="https://news.example/sp2010", quote="penduduk Depok 1.738.570 jiwa (SP2010)")
+    _write(sources / "census.csv", [sourced], build_data.SOURCE_COLUMNS)
+    build_data.build(ref, out, sources)
+    obs = pd.read_csv(out / "observations.csv", dtype=str, keep_default_na=False)
+    datasets = pd.read_csv(out / "datasets.csv", dtype=str, keep_default_na=False).set_index("id")
+    conflicts = pd.read_csv(out / "conflicts.csv", dtype=str, keep_default_na=False)
+    row = obs[obs.indicator_id == "population_census"].iloc[0]
+    assert len(obs) == 1 and float(row.value) == 1738570
+    assert datasets.loc[row.dataset_id, "source_url"] == "https://news.example/sp2010"
+    assert "CORROBORATED by https://mirror.example/a" in row.note
+    assert conflicts["value"].astype(float).tolist() == [1736565]
+    assert conflicts.iloc[0]["reason"] == "kept 1,738,570: two sources agree"

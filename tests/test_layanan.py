@@ -84,8 +84,14 @@ def test_coverage_lists_every_per_100k_indicator(store):
     cov = layanan.coverage(store, "agglomeration")
     assert set(cov["indicator_id"]) == {i.id for i in layanan.per_100k_indicators()}
     opts = layanan.options(cov)
-    assert "hospitals_rsud_per_100k" not in opts and opts[0] == "puskesmas_per_100k"
-    assert layanan.without_data(cov, "en") == ["RSUD hospitals per 100,000 population"]
+    most = cov.groupby("indicator_id")["regions_with_value"].max()
+    assert set(opts) == set(most[most > 0].index) and opts[0] == "puskesmas_per_100k"
+    names = {i.id: i.name("en") for i in layanan.per_100k_indicators()}
+    assert set(layanan.without_data(cov, "en")) == {names[i] for i in most[most == 0].index}
+    # an indicator without any figure is not offered, and is named as without data
+    none = cov.assign(regions_with_value=cov["regions_with_value"].where(cov.indicator_id != "hospitals_rsud_per_100k", 0))
+    assert "hospitals_rsud_per_100k" not in layanan.options(none)
+    assert "RSUD hospitals per 100,000 population" in layanan.without_data(none, "en")
     doctors = cov[cov.indicator_id == "doctors_per_100k"].iloc[0]
     assert (doctors["year"], doctors["regions_with_value"], bool(doctors["dki_only"])) == (2020, 6, True)
     assert layanan.pick(opts, "poverty_rate") == "doctors_per_100k"

@@ -42,7 +42,10 @@ def test_services_page_default_doctors_against_the_median():
     fig = next(f for f in figures(at) if "Dokter" in f["layout"]["title"]["text"])
     assert "2020 · 6 dari 15 wilayah" in fig["layout"]["title"]["text"]
     assert any(a["text"].startswith("median 6 wilayah (bukan metro)") for a in fig["layout"]["annotations"])
-    assert "RSUD per 100.000 penduduk" in text_of(at.caption).replace("\\", "")  # the indicator without any figure is named
+    # RSUD per 100k has figures now (Depok 2016 over the BPS estimate): offered, not named as without data
+    # (the without-data caption itself is checked in tests/test_layanan.py)
+    assert ind("hospitals_rsud_per_100k").name("id") in at.selectbox(key="w_svc_indicator").options
+    assert "RSUD per 100.000 penduduk" not in text_of(at.caption).replace("\\", "")
     assert at.query_params["indicator"] == "doctors_per_100k" and at.query_params["year"] == "2020"
 
 

@@ -255,17 +255,14 @@ def build(ref: Path, out_dir: Path = OUT, sources_dir: Path = SOURCES) -> None:
             keep.append(group.index[0])
             continue
         if group["value"].nunique() == 1:
-            best = max(group.index, key=lambda i: (GRADES[::-1].index(grades[group.loc[i, "source"]][0]),
-                                                   group.loc[i, "source"] in sourced_meta))
-            keep.append(best)
-            others = "; ".join(group.loc[i, "source"] for i in group.index if i != best)
-            obs.loc[best, "note"] = f"{obs.loc[best, 'note']} | CORROBORATED by {others}".strip(" |")
+            keep.append(corroborated(obs, group, grades, sourced_meta))
             continue
         value, reason = CONFLICT_RULES.get(key) or by_grade(group, grades, sourced_meta, key)
         kept = group[group["value"] == value]
-        assert len(kept) == 1, key
+        assert len(kept) >= 1, key
+        kept = obs.loc[[corroborated(obs, kept, grades, sourced_meta)]]
         keep.append(kept.index[0])
-        others = group.drop(kept.index)
+        others = group[group["value"] != value]
         for _, row in others.iterrows():
             dropped.append({**row.to_dict(), "kept_value": value, "reason": reason})
         other_txt = "; ".join(f"{r.value:g} ({r.source})" for r in others.itertuples())
@@ -358,6 +355,17 @@ def read_sources(folder: Path) -> tuple[pd.DataFrame, dict[str, dict]]:
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)
     return out, meta
+
+
+def corroborated(obs: pd.DataFrame, group: pd.DataFrame, grades: dict, sourced: dict):
+    """The index of the row kept among rows of one value: the most official grade, at an equal grade
+    the sourced file's; the others are named in its note as corroborating it."""
+    best = max(group.index, key=lambda i: (GRADES[::-1].index(grades[group.loc[i, "source"]][0]),
+                                           group.loc[i, "source"] in sourced))
+    others = "; ".join(group.loc[i, "source"] for i in group.index if i != best)
+    if others:
+        obs.loc[best, "note"] = f"{obs.loc[best, 'note']} | CORROBORATED by {others}".strip(" |")
+    return best
 
 
 def by_grade(group: pd.DataFrame, grades: dict, sourced: dict, key) -> tuple[float, str]:

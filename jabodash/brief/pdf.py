@@ -53,8 +53,8 @@ ul.findings { margin: 1.5mm 0 1mm 4.5mm; padding: 0; }
 ul.findings li { margin: 0 0 0.8mm 0; }
 .source { color: #555; font-size: 7pt; margin: 0; }
 .licence { font-size: 7pt; margin: 1.5mm 0 0.5mm 0; color: #333; break-after: avoid; }
-ul.srcs { columns: 2; column-gap: 6mm; font-size: 6.3pt; margin: 0; padding: 0 0 0 3mm; }
-ul.srcs li { break-inside: avoid; word-break: break-all; margin: 0 0 0.6mm 0; }
+ul.srcs { columns: 2; column-gap: 6mm; font-size: 6.3pt; line-height: 1.25; margin: 0; padding: 0 0 0 3mm; }
+ul.srcs li { break-inside: avoid; word-break: break-all; margin: 0 0 0.4mm 0; }
 ul.srcs li b { word-break: normal; }
 .help { color: #555; font-size: 7pt; margin: 0 0 1.5mm 0; }
 """
