@@ -22,16 +22,6 @@ STORY = "jabodetabek_dalam_angka"
 
 # Known and open (issue 27's closing note): (pattern, reason).
 OPEN = [
-    (r"^chart text outside its figure: \"[^\"]*\u200b",
-     "a chart's subtitle longer than the figure is wide (compare page, coverage matrix, population "
-     "multiples): Plotly does not wrap subtitles; wrap them as charts.add_source wraps source lines"),
-    (r"^chart text outside its figure: \"5[.,]427[.,]068 · 16[.,]1%\"",
-     "the census share bar's longest label at 1440 px: label_share's plot-width estimate is too wide"),
-    (r"^table: number against the UI language \((id|en)\): '[1-9][.,]\d{3}' in '[-+][1-9][.,]\d{3}'$",
-     "the targets page (H24, merged 18:43, not yet reviewed here): gaps to a target with 3 decimals "
-     "(-1,990) read like a thousands group; show them with the indicator's decimals"),
-    (r"^English in the Indonesian UI: 'the' in \"Catatan: The table is flattened",
-     "a target's note on the targets page is English data (data/targets.csv): translate or label it"),
     (r"^English in the Indonesian UI: 'Upload' in 'Upload'$",
      "Streamlit's upload button keeps its English word as its accessible name (drawn at size 0, "
      "'Unggah' drawn in its place); Streamlit offers no parameter for it"),

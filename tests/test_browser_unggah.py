@@ -31,14 +31,17 @@ def test_upload_report_use_and_pick(server, browser):
     lines = open(got.value.path(), encoding="utf-8-sig").read().splitlines()
     assert lines[0].startswith("region_code,region_name,indicator,year")
     assert len(lines) == 6 and any(line.startswith("3276,Kota Depok,") and ",10.0," in line for line in lines)
+    # the map opens on the upload at once (issue 27), and so does the overview
+    page.get_by_role("link", name="Buka di peta →").click()
+    page.get_by_role("heading", name="Peta").wait_for(timeout=30000)
+    wait_for_app(page)
+    chosen = page.locator("[data-testid='stSelectbox']").filter(has_text="Indikator").first.locator("input")
+    assert chosen.input_value() == "Unggahan · Warung kopi"
     page.get_by_role("link", name="Ringkasan").click()
     page.get_by_text("Ringkasan metropolitan Jakarta").wait_for(timeout=30000)
     wait_for_app(page)
-    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Indikator").first
-    picker.click()
-    page.keyboard.type("Warung kopi")
-    page.get_by_role("option", name="Unggahan · Warung kopi").click()
-    wait_for_app(page)
+    chosen = page.locator("[data-testid='stSelectbox']").filter(has_text="Indikator").first.locator("input")
+    assert chosen.input_value() == "Unggahan · Warung kopi"
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     page.get_by_text("Warung kopi").first.wait_for()
     page.set_viewport_size({"width": 1600, "height": 1400})

@@ -112,3 +112,117 @@ def test_a_shared_figure_gives_the_same_dict_made_once():
     first["layout"]["title"] = "changed"
     first["data"][0]["z"] = None
     assert fig.to_dict() == plain   # the top levels are the caller's own
+
+
+# --- long subtitles wrap like source lines (issue 27) -------------------------------------------
+
+LONG_SUB = " · ".join(["angka = jumlah tahun berdata, abu-abu = tidak ada data",
+                       "tahun pada keterangan saat kursor diarahkan", "532 dari 1140 pasangan indikator–wilayah berdata",
+                       "15 dari 15 wilayah"])
+
+
+def _sub_lines(fig):
+    return fig.layout.title.text.split("<br><sup>")[1].removesuffix("</sup>").split("<br>")
+
+
+def test_a_long_subtitle_wraps_between_its_facts_and_makes_room():
+    from jabodash.charts import HALF_SUBTITLE_WIDTH, SUBTITLE_WIDTH, TITLE_LINE_PX, base_layout, narrow_title
+    fig = base_layout(go.Figure(), "Kelengkapan <b>data</b>", LONG_SUB, "", "id")
+    lines = _sub_lines(fig)
+    assert len(lines) == 2 and all(len(line) <= SUBTITLE_WIDTH for line in lines)
+    assert lines[0].endswith(" ·") and " ".join(lines) == LONG_SUB   # broken between facts, nothing lost
+    assert fig.layout.title.text.startswith("Kelengkapan &lt;b&gt;data&lt;/b&gt;<br><sup>")
+    assert fig.layout.margin.t == 80 + TITLE_LINE_PX
+    narrow = narrow_title(fig)
+    lines = _sub_lines(narrow)
+    assert len(lines) == 4 and all(len(line) <= HALF_SUBTITLE_WIDTH for line in lines)
+    assert narrow.layout.margin.t == 80 + 3 * TITLE_LINE_PX and " ".join(lines) == LONG_SUB
+    short = base_layout(go.Figure(), "Judul", "jiwa · 2020", "", "id")
+    assert short.layout.title.text == "Judul<br><sup>jiwa · 2020</sup>" and short.layout.margin.t == 80
+
+
+def test_a_top_margin_set_after_the_layout_keeps_the_subtitles_room():
+    from jabodash.charts import TITLE_LINE_PX, base_layout, top_margin
+    fig = top_margin(base_layout(go.Figure(), "Judul", LONG_SUB, "", "id"), 110)
+    assert fig.layout.margin.t == 110 + TITLE_LINE_PX
+
+
+def test_the_presenter_wraps_a_long_subtitle_and_makes_room_for_it():
+    from jabodash.charts import base_layout
+    from jabodash.presenter import views
+    one = views.presentify(base_layout(go.Figure(go.Bar(x=[1], y=[1])), "Judul", "jiwa · 2020", "", "id"))
+    long_sub = " · ".join([LONG_SUB] * 2)
+    fig = views.presentify(base_layout(go.Figure(go.Bar(x=[1], y=[1])), "Judul", long_sub, "", "id"))
+    lines = fig.layout.title.subtitle.text.split("<br>")
+    assert len(lines) >= 2 and " ".join(lines) == long_sub
+    assert all(len(line) * views.SUBTITLE_PX * 0.6 <= 0.9 * views.EXPORT_WIDTH + 1 for line in lines)
+    assert fig.layout.margin.t > one.layout.margin.t + views.SUBTITLE_PX * (len(lines) - 1)
+
+
+def test_year_axes_are_not_written_with_a_group_mark():
+    """Years on an axis read 2010, not 2.010 (number_axes groups every other number)."""
+    from jabodash.charts import trend_lines
+    from jabodash.core.catalog import load_catalog
+    ind = next(iter(load_catalog().values()))
+    series = pd.DataFrame({"region_code": ["31.71"] * 2, "short_name": ["Jakarta Pusat"] * 2,
+                           "year": [2010, 2020], "value": [1.0, 2.0]})
+    fig = trend_lines(series, ind, "id")
+    assert fig.layout.xaxis.tickformat == "d" and fig.layout.separators == ",."
+
+
+def test_readability_flags_years_written_as_numbers():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from support.readability import year_findings
+    assert year_findings([["2.010", "2.015", "2.020"]]) and year_findings([["2,010", "2,020"]])
+    assert year_findings([["0", "2.000", "4.000"], ["2010", "2015"], ["2.010"]]) == []
+
+
+def test_a_metro_line_never_runs_through_a_value_label():
+    """A label the metro line may cross is drawn as an annotation on a white ground (over the line);
+    the others stay the bar's own text; the presenter sizes both alike."""
+    from jabodash.charts import VALUE_LABEL, ranking_bar
+    from jabodash.core.catalog import load_catalog
+    from jabodash.presenter import views
+    ind = load_catalog()["population_density_census"]
+    values = pd.DataFrame({"region_code": list("abcd"), "name": list("ABCD"), "short_name": list("ABCD"),
+                           "value": [22220.0, 8215.0, 3156.0, 682.0]})
+    fig = ranking_bar(values, ind, 2020, "id", metro_value=3231.0)
+    bar = fig.data[0]
+    moved = {a.y: a for a in fig.layout.annotations if a.name == VALUE_LABEL}
+    assert set(moved) == {"C", "D"}                                  # 3.156 and 682 sit where the line runs
+    assert moved["C"].text == "3.156" and moved["C"].bgcolor == "white" and moved["C"].x == 3156.0
+    assert list(bar.text) == ["22.220", "8.215", "", ""]
+    shown = views.presentify(fig)
+    assert {a.font.size for a in shown.layout.annotations if a.name == VALUE_LABEL} == {shown.data[0].textfont.size}
+    far = ranking_bar(values, ind, 2020, "id", metro_value=15000.0)
+    assert not [a for a in far.layout.annotations if a.name == VALUE_LABEL] and "" not in far.data[0].text
+
+
+def test_trend_lines_colour_a_few_and_grey_the_rest():
+    from jabodash.charts import OTHER_LINE, TREND_COLOURS, trend_lines
+    from jabodash.core.catalog import load_catalog
+    ind = load_catalog()["poverty_rate"]                       # lower is better
+    rows = [(f"r{i}", f"R{i}", year, float(i + (year - 2020))) for i in range(8) for year in (2020, 2021)]
+    series = pd.DataFrame(rows, columns=["region_code", "short_name", "year", "value"])
+    few = trend_lines(series[series["region_code"].isin(["r0", "r1", "r2"])], ind, "id")
+    assert [tr.line.color for tr in few.data] == TREND_COLOURS[:3] and "#F0E442" not in TREND_COLOURS
+    many = trend_lines(series, ind, "id")
+    coloured = [tr.name for tr in many.data if tr.line.color != OTHER_LINE]
+    assert coloured == ["R0", "R7"]                            # the best (lowest) and the worst in 2021
+    assert [tr.name for tr in many.data if tr.showlegend is not False] == ["R0", "R7", "6 wilayah lain"]
+    picked = trend_lines(series, ind, "en", highlight=("r3", "nowhere"))
+    assert [tr.name for tr in picked.data if tr.line.color != OTHER_LINE] == ["R3"]
+    assert picked.data[-1].name == "7 other regions" and picked.data[-1].hoverinfo == "skip"
+
+
+def test_the_presenter_moves_the_networks_key_clear_of_its_legend():
+    """At projector type the key of abbreviations (bottom right) ran into the sector legend (top right)."""
+    from jabodash.charts import base_layout
+    from jabodash.presenter import views
+    fig = base_layout(go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name="Transportasi")), "Jejaring", "sub", "", "id")
+    fig.add_annotation(text="<b>Singkatan</b><br>KEPS Kepulauan Seribu", xref="paper", yref="paper", x=1.0, y=0.01,
+                       xanchor="left", yanchor="bottom", showarrow=False, name="abbreviations")
+    key = next(a for a in views.presentify(fig).layout.annotations if a.name == "abbreviations")
+    assert (key.x, key.xanchor, key.yanchor) == (0.0, "left", "bottom")

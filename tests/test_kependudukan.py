@@ -141,6 +141,7 @@ def test_population_series_chart_never_joins_two_sources(store):
     frame = kependudukan.series(store, "agglomeration")
     fig = population_series(frame, "id")
     assert "ribu jiwa" in fig.layout.title.text
+    assert fig.layout.xaxis.tickformat == "d"   # 2010, not 2.010
     assert len(fig.data) > 0
     for trace in fig.data:
         series = next(s for s in SERIES if trace.legendgroup == s)
@@ -171,3 +172,7 @@ def test_share_bar_lists_gaps_and_labels_shares(store):
     assert sum(a.text == "no data" for a in fig.layout.annotations) == 2
     fig = census_share_bar(kependudukan.census_year(store, 2020, "agglomeration"), 2020, "en")
     assert fig.data[0].text[0] == "5,427,068 · 16.1%"
+    # the longest label fits beside the longest bar in the half column's plot area (330 px)
+    from jabodash.charts import HALF_LABEL_PLOT_PX
+    bar_px = HALF_LABEL_PLOT_PX * max(fig.data[0].x) / fig.layout.xaxis.range[1]
+    assert bar_px + 0.62 * 12 * len("5,427,068 · 16.1%") <= HALF_LABEL_PLOT_PX

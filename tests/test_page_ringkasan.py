@@ -57,6 +57,9 @@ def test_changing_indicator_updates_url():
     at.selectbox(key="w_indicator").set_value("poverty_rate").run()
     assert not at.exception
     assert at.query_params["indicator"] == "poverty_rate"
+    # the picker's help names the whole choice (cut in its quarter-width box): the new one, kept on reruns
+    picker = at.selectbox(key="w_indicator")
+    assert picker.value == "poverty_rate" and picker.help == "Pilihan sekarang: Kependudukan · Persentase penduduk miskin \\(P0\\)"
     # the chosen year (2020) exists for the new indicator too, so it is kept
     assert at.selectbox(key="w_year").value == 2020
     at.selectbox(key="w_indicator").set_value("population_census").run()
@@ -84,3 +87,27 @@ def test_language_switch():
     at.radio(key="w_lang").set_value("en").run()
     assert at.title[0].value == "Jakarta metropolitan overview"
     assert at.query_params["lang"] == "en"
+
+
+def test_the_trend_of_fifteen_regions_colours_a_few_and_the_reader_picks_them():
+    """15 coloured lines are unreadable on a projector: the best and the worst in colour, the rest grey
+    under one legend entry; the picker above the chart changes which regions are coloured."""
+    import json
+
+    from jabodash.charts import OTHER_LINE
+    at = run_app()
+    pick = at.multiselect(key="w_trend_pick_population_census")
+    assert pick.value == ["3201", "3101"]                   # Kab. Bogor highest, Kep. Seribu lowest (2020)
+
+    def trend():
+        fig = json.loads(at.get("plotly_chart")[-1].proto.spec)
+        coloured = [tr["name"] for tr in fig["data"] if tr.get("line", {}).get("color") != OTHER_LINE]
+        legend = [tr["name"] for tr in fig["data"] if tr.get("showlegend", True)]
+        return coloured, legend
+
+    coloured, legend = trend()
+    assert coloured == ["Kab. Bogor", "Kepulauan Seribu"] and legend == coloured + ["13 wilayah lain"]
+    pick.set_value(["3171", "3275", "3201"]).run()
+    assert not at.exception
+    coloured, legend = trend()
+    assert coloured == ["Jakarta Selatan", "Kota Bekasi", "Kab. Bogor"] and legend[-1] == "12 wilayah lain"

@@ -3,12 +3,14 @@ the plan filter and the detail chart agree with jabodash.features.sasaran and th
 from __future__ import annotations
 
 import json
+import re
 
 from support.apptest import figures, metric, open_page
 
 from jabodash.cli import main
 from jabodash.core.i18n import t
 from jabodash.features import sasaran
+from jabodash.store import plan_targets
 
 
 def cli_rows(capsys, *argv):
@@ -47,7 +49,17 @@ def test_targets_page_in_indonesian_agrees_with_the_cli(capsys):
     fig = figures(at)[0]
     assert "Persentase penduduk miskin (P0)" in fig["layout"]["title"]["text"]
     assert any(trace.get("name") == "Lintasan yang diperlukan" for trace in fig["data"])
+    # the legend in one row above the plot (grouped entries took a row each, over the title); years as years
+    assert fig["layout"]["legend"]["traceorder"] == "normal" and fig["layout"]["xaxis"]["tickformat"] == "d"
     assert len(at.get("download_button")) >= 1
+    # the chosen target's note is the data keeper's, in English, and labelled so in the Indonesian UI
+    notes = {n[:40] for n in plan_targets.builtin()["note"].dropna() if n}
+    shown = [c.value for c in at.caption if any(n in c.value for n in notes)]
+    assert shown and all(c.startswith("Catatan pengelola data (dalam bahasa Inggris): ") for c in shown)
+    # changes per year with the indicator's decimals, never three (they read like a thousands group)
+    detail = next(d.value for d in at.dataframe if t("sasaran.col.status", "id") in d.value.columns)
+    per_year = [v for key in ("required", "observed") for v in detail[t(f"sasaran.col.{key}", "id")] if v]
+    assert per_year and not any(re.search(r"[.,]\d{3}$", v) for v in per_year)
 
 
 def test_targets_page_in_english_with_a_plan_filter(capsys):

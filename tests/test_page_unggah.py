@@ -439,3 +439,36 @@ def test_read_cached_keys_on_bytes_and_options(monkeypatch):
     other = {}  # another session reads for itself
     unggah.read_cached(other, data, "a.csv", unggah.IngestOptions())
     assert len(calls) == 4
+
+
+def test_a_partial_file_says_its_coverage_neutral_by_default_and_the_map_opens_on_it():
+    """Issue 27: a file of 5 of the 15 regions says so in its report; a count's direction is
+    neutral unless its name says otherwise; after "Pakai di sesi ini" the map shows the upload."""
+    lines = ["wilayah,tahun,jumlah_warung"] + [f"{name},2023,{100 + i}" for i, name in enumerate(NAMES[:5])]
+    at = run_page()
+    upload(at, "warung5.csv", ("\n".join(lines) + "\n").encode())
+    assert metric(at, "Wilayah") == "5 dari 15"
+    assert any("mencakup 5 dari 15 wilayah" in i.value for i in at.info)
+    assert at.radio(key="u_desc_dir").value == "neutral"
+    at.text_input(key="u_desc_name").set_value("Warung kopi").run()
+    at.button(key="u_use").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    sid = next(iter(at.session_state[unggah.SESSION_KEY]))
+    want = shelf.indicator_id(sid, "Warung kopi")
+    assert any(link.label == "Buka di peta →" for link in at.get("page_link"))
+    at.switch_page("pages/peta.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="w_indicator").value == want
+    at.switch_page("pages/ringkasan.py").run()
+    assert at.selectbox(key="w_indicator").value == want
+
+
+def test_a_full_file_has_no_partial_note_and_names_suggest_a_direction():
+    at = run_page()
+    upload(at, "warung.csv", long_csv())
+    at.selectbox(key=unggah.map_key("KOTA TANGSEL XYZ")).set_value("3674").run()
+    assert metric(at, "Wilayah") == "15 dari 15" and not [i for i in at.info if "mencakup" in i.value]
+    from jabodash.ingest import suggest_higher_is_better
+    assert suggest_higher_is_better("Jumlah penduduk") is None
+    assert suggest_higher_is_better("Persentase penduduk miskin") is False
+    assert suggest_higher_is_better("IPM 2023") is True and suggest_higher_is_better("Angka harapan hidup") is True

@@ -182,16 +182,17 @@ def png_config(filename: str) -> dict:
 SOURCE_WIDTH = 100   # characters of the 11 px source line that fit under a chart in its column at 1440 px
 
 
-def wrap_lines(text: str, width: int = SOURCE_WIDTH) -> list[str]:
-    """A source line broken to fit: between sources ("; ") first, then between words."""
+def wrap_lines(text: str, width: int = SOURCE_WIDTH, sep: str = "; ") -> list[str]:
+    """A line broken to fit width characters: between its parts (sources joined by "; ", a
+    subtitle's facts by " · ") first, then between words."""
     lines: list[str] = []
-    for part in text.split("; "):
-        candidate = f"{lines[-1]}; {part}" if lines else part
+    for part in text.split(sep):
+        candidate = f"{lines[-1]}{sep}{part}" if lines else part
         if lines and len(candidate) <= width:
             lines[-1] = candidate
             continue
         if lines:
-            lines[-1] += ";"
+            lines[-1] += sep.rstrip()
         line = ""
         for word in part.split():
             if line and len(line) + 1 + len(word) > width:
@@ -201,6 +202,29 @@ def wrap_lines(text: str, width: int = SOURCE_WIDTH) -> list[str]:
                 line = f"{line} {word}".strip()
         lines.append(line)
     return [line for line in lines if line]
+
+
+SUBTITLE_WIDTH = 120   # characters of the subtitle (12.6 px Source Sans, ~5.5 px each) that fit a chart in the main column at 1280 px
+HALF_SUBTITLE_WIDTH = 64   # ... in one of two columns
+TITLE_LINE_PX = 23    # each further subtitle line: the title font's line height
+
+
+def title_text(title: str, subtitle: str, width: int = SUBTITLE_WIDTH) -> str:
+    """A chart's "Title<br><sup>subtitle</sup>", the subtitle wrapped at width characters (between
+    its " · " facts first: Plotly does not wrap titles); both escaped (they may hold uploaded text)."""
+    lines = wrap_lines(str(subtitle or ""), width, sep=" · ")
+    return f"{plotly_escape(title)}<br><sup>{'<br>'.join(plotly_escape(line) for line in lines)}</sup>"
+
+
+def title_room(fig: go.Figure) -> int:
+    """The pixels a figure's wrapped subtitle takes beyond its first line (add them to any top
+    margin set after base_layout)."""
+    return TITLE_LINE_PX * max(0, str(fig.layout.title.text or "").count("<br>") - 1)
+
+
+def top_margin(fig: go.Figure, px: int) -> go.Figure:
+    """Set the top margin to px plus the room of the figure's wrapped subtitle."""
+    return fig.update_layout(margin=dict(t=px + title_room(fig)))
 
 
 def add_source(fig: go.Figure, source: str, lang: str, width: int = SOURCE_WIDTH, below: int = 40,
@@ -220,14 +244,14 @@ def add_source(fig: go.Figure, source: str, lang: str, width: int = SOURCE_WIDTH
 
 
 def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 480) -> go.Figure:
-    """Title, subtitle and source line; all three are escaped (they may hold uploaded text)."""
-    title, subtitle = plotly_escape(title), plotly_escape(subtitle)
+    """Title, subtitle (wrapped) and source line; all three are escaped (they may hold uploaded text)."""
     fig.update_layout(
-        title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0.0, xanchor="left", font=dict(size=18)),
+        title=dict(text=title_text(title, subtitle), x=0.0, xanchor="left", font=dict(size=18)),
         font=FONT, height=height, margin=dict(l=10, r=20, t=80, b=70),
         separators=separators(lang),
         paper_bgcolor="white", plot_bgcolor="white",
     )
+    top_margin(fig, 80)
     number_axes(fig)
     add_source(fig, source, lang)
     return fig
@@ -247,8 +271,8 @@ HALF_SOURCE_WIDTH = 52   # a chart in one of two columns: the source starts at t
 
 
 def narrow_source(fig: go.Figure, lang: str, width: int = HALF_SOURCE_WIDTH) -> go.Figure:
-    """Re-wrap a figure's source line for a chart drawn in a half-width column (the line is
-    anchored at the plot area's left edge, so the labels' width is lost to it too)."""
+    """Re-wrap a figure's source line and subtitle for a chart drawn in a half-width column (the
+    source is anchored at the plot area's left edge, so the labels' width is lost to it too)."""
     prefix = t("chart.source", lang) + ":"
     for a in fig.layout.annotations:
         text = str(a.text or "")
@@ -257,18 +281,36 @@ def narrow_source(fig: go.Figure, lang: str, width: int = HALF_SOURCE_WIDTH) -> 
             lines = wrap_lines(" ".join(text.split("<br>")), width)   # already escaped text, re-broken only
             a.text = "<br>".join(lines)
             fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 14 * (len(lines) - before)))
-    return fig
+    return narrow_title(fig)
+
+
+def narrow_title(fig: go.Figure, width: int = HALF_SUBTITLE_WIDTH) -> go.Figure:
+    """Re-wrap a figure's subtitle (title_text's <sup> part) at width characters, the top margin
+    moved by the lines gained or lost."""
+    text = str(fig.layout.title.text or "")
+    head, found, rest = text.partition("<br><sup>")
+    if not found:
+        return fig
+    before = title_room(fig)
+    lines = wrap_lines(" ".join(rest.removesuffix("</sup>").split("<br>")), width, sep=" · ")   # escaped already
+    fig.layout.title.text = f"{head}<br><sup>{'<br>'.join(lines)}</sup>"
+    return fig.update_layout(margin=dict(t=(fig.layout.margin.t or 80) + title_room(fig) - before))
+
+
+TITLE_PAD = 24   # px from the figure's top edge to a container-anchored title (Plotly sets the first line's box 16 px above its anchor)
 
 
 def layout_source_below(fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int,
                         below: int = 0, top: int = 110) -> go.Figure:
     """base_layout without its one-line source; the source goes below the plot area (below
-    = pixels taken by tick labels and axis titles), wrapped, with room made for it."""
+    = pixels taken by tick labels and axis titles), wrapped, with room made for it; the title at
+    the top edge, the top margin grown by the wrapped subtitle's lines."""
     fig = base_layout(fig, title, subtitle, "", lang, height=height)
     n_lines = add_source(fig, source, lang, width=SOURCE_WIDTH, below=below + 8, y=0, make_room=False)
-    fig.update_layout(height=height + 16 * n_lines,
-                      margin=dict(t=top, b=below + 20 + 16 * n_lines),
-                      title=dict(yref="container", y=1, yanchor="top", pad=dict(t=14)))
+    room = title_room(fig) + TITLE_PAD - 14
+    fig.update_layout(height=height + 16 * n_lines + room,
+                      margin=dict(t=top + room, b=below + 20 + 16 * n_lines),
+                      title=dict(yref="container", y=1, yanchor="top", pad=dict(t=TITLE_PAD)))
     return fig
 
 
@@ -321,8 +363,37 @@ def ranking_bar(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", zeroline=True, zerolinecolor="#999999",
                      tickformat=",~r", range=value_range(df["value"], texts=text))
+    labels_clear_of(fig, metro_value)
     return base_layout(fig, ind.name(lang), subtitle, sources_line(df, lang), lang,
                        height=max(360, 120 + 30 * len(df)))
+
+
+VALUE_LABEL = "value_label"   # the name of a bar's value label drawn as an annotation (labels_clear_of)
+
+
+def labels_clear_of(fig: go.Figure, x: float | None, plot_px: int = 300, font_px: int = 14) -> go.Figure:
+    """A horizontal bar chart's value labels that a vertical line at x (the metro value, a median)
+    may run through are drawn as annotations on a white ground instead of as the bar's text:
+    Plotly draws shapes under the traces and their text has no ground. "May": the label's width
+    in axis units from its length at the narrowest plot area (plot_px), so it holds for wider ones."""
+    bar = next((tr for tr in fig.data if getattr(tr, "type", "") == "bar" and tr.orientation == "h" and tr.text), None)
+    if bar is None or x is None or pd.isna(x):
+        return fig
+    values = pd.to_numeric(pd.Series(bar.x), errors="coerce")
+    low, high = fig.layout.xaxis.range or (min(0.0, values.min()), max(0.0, values.max()))
+    texts = list(bar.text)
+    for i, (value, label, text) in enumerate(zip(values, bar.y, texts)):
+        if not text or pd.isna(value):
+            continue
+        width = (0.62 * font_px * len(str(text)) + 8) / plot_px * (high - low)
+        left, right = (value - width, value) if value < 0 else (value, value + width)
+        if left <= x <= right:
+            texts[i] = ""
+            fig.add_annotation(x=value, y=label, text=text, xanchor="right" if value < 0 else "left",
+                               xshift=-3 if value < 0 else 3, showarrow=False, bgcolor="white", borderpad=1,
+                               font=dict(size=font_px), name=VALUE_LABEL)
+    bar.text = texts
+    return fig
 
 
 def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Figure:
@@ -336,6 +407,7 @@ def label_room(fig: go.Figure, values: pd.Series, factor: float = 1.18) -> go.Fi
 
 
 LABEL_PLOT_PX = 520   # the narrowest plot area of a bar chart (its column at a 1280 px screen)
+HALF_LABEL_PLOT_PX = 330   # the plot area of a bar chart in one of two columns at 1440 px
 
 
 def label_share(texts, font_px: int = 12, plot_px: int = LABEL_PLOT_PX) -> float:
@@ -360,26 +432,56 @@ def value_range(values: pd.Series, room: float = 0.18, texts=None) -> list[float
     return [low - room * span if low < 0 else 0.0, high + room * span if high > 0 else 0.0]
 
 
+TREND_COLOURS = [c for c in palette.CATEGORICAL if c != "#F0E442"]   # no pale yellow: it fades on a projector
+OTHER_LINE = "#b3b3b3"
+ALL_COLOURED = 5   # up to this many lines each get a colour; more: a few picked out, the rest grey
+
+
+def trend_focus(series: pd.DataFrame, ind: Indicator) -> tuple[str, ...]:
+    """The regions a trend chart of many lines picks out by default: the best and the worst (the
+    highest and the lowest for a neutral indicator) in the latest of the best-covered years."""
+    data = series.dropna(subset=["value"])
+    if data.empty:
+        return ()
+    counts = data.groupby("year")["region_code"].nunique()
+    year = max(y for y, n in counts.items() if n == counts.max())
+    last = data[data["year"] == year].sort_values("value", ascending=ind.higher_is_better is False)
+    return tuple(dict.fromkeys([last["region_code"].iloc[0], last["region_code"].iloc[-1]]))
+
+
 def trend_lines(series: pd.DataFrame, ind: Indicator, lang: str, highlight: tuple[str, ...] = ()) -> go.Figure:
     """One line per region over the years. Missing years are not bridged: a line joins only
-    consecutive figures the data holds, markers show each observed point."""
+    consecutive figures the data holds, markers show each observed point. Up to ALL_COLOURED regions
+    each get their own colour; with more (15 lines are unreadable on a projector), or when regions
+    are highlighted, only those (default: trend_focus) are coloured and the rest are thin grey lines
+    under them, one legend entry for all of them (their names on hover)."""
     fig = go.Figure()
     codes = list(dict.fromkeys(series["region_code"]))
     all_years = sorted(series["year"].unique()) if len(series) else []
-    for i, code in enumerate(codes):
+    focus_mode = bool(highlight) or len(codes) > ALL_COLOURED
+    focus = ([c for c in highlight if c in codes] or list(trend_focus(series, ind))) if focus_mode else codes
+    focus = focus[:len(TREND_COLOURS)]
+    others = [c for c in codes if c not in focus]
+    hover = "%{fullData.name}<br>%{x}: %{y:,." + str(ind.decimals) + "f} " + plotly_escape(ind.unit(lang)) + "<extra></extra>"
+    for code in others + focus:   # the picked lines last: drawn on top
         part = series[series["region_code"] == code].set_index("year").reindex(all_years)
         part["short_name"] = part["short_name"].ffill().bfill()
         part = part.rename_axis("year").reset_index()
-        emphasized = not highlight or code in highlight
-        fig.add_trace(go.Scatter(
-            x=part["year"], y=part["value"], mode="lines+markers", name=part["short_name"].iloc[0],
-            line=dict(color=palette.CATEGORICAL[i % len(palette.CATEGORICAL)], width=3 if emphasized else 1),
-            opacity=1.0 if emphasized else 0.35, connectgaps=False,
-            hovertemplate="%{fullData.name}<br>%{x}: %{y:,." + str(ind.decimals) + "f} " + plotly_escape(ind.unit(lang)) + "<extra></extra>",
-        ))
+        name = part["short_name"].iloc[0]
+        if code in focus:
+            style = dict(line=dict(color=TREND_COLOURS[focus.index(code)], width=3), marker=dict(size=7))
+        else:
+            style = dict(line=dict(color=OTHER_LINE, width=1.2), marker=dict(size=4, color=OTHER_LINE),
+                         legendgroup="others", showlegend=False)
+        fig.add_trace(go.Scatter(x=part["year"], y=part["value"], mode="lines+markers", name=name,
+                                 connectgaps=False, hovertemplate=hover, **style))
+    if others:   # one legend entry for the grey lines (clicking it hides or shows them all)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t("chart.other_regions", lang, n=len(others)),
+                                 line=dict(color=OTHER_LINE, width=1.2), legendgroup="others", legendrank=2000,
+                                 hoverinfo="skip"))
     years = sorted(series["year"].unique()) if len(series) else []
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    fig.update_xaxes(tickmode="array", tickvals=years, gridcolor="#eeeeee", title=None)
+    fig.update_xaxes(tickmode="array", tickvals=years, tickformat="d", gridcolor="#eeeeee", title=None)
     fig.update_yaxes(title=plotly_escape(ind.unit(lang)), gridcolor="#eeeeee", tickformat=",~r")
-    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1))
+    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, traceorder="normal"))
     return base_layout(fig, ind.name(lang), fmt.joined(ind.unit(lang), span), sources_line(series, lang), lang)

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from jabodash.charts import GAP_TEXT, gap_cells, layout_source_below, sources_line, year_span
+from jabodash.charts import GAP_TEXT, TITLE_PAD, gap_cells, layout_source_below, sources_line, title_room, year_span
 from jabodash.core import fmt, palette
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
@@ -99,7 +99,7 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
                   height=130 + 290 * rows, below=30, top=125)
     fig.update_layout(legend=dict(orientation="h", x=0, xref="container", y=1, yref="container", yanchor="top",
                                   entrywidth=0, font=dict(size=13)), hovermode="closest")
-    fig.layout.legend.y = 1 - 56 / fig.layout.height
+    fig.layout.legend.y = 1 - (56 + title_room(fig) + TITLE_PAD - 14) / fig.layout.height
     return fig
 
 

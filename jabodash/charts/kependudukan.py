@@ -13,7 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from jabodash.charts import base_layout, label_share, separators, sources_line, sources_text
+from jabodash.charts import (
+    HALF_LABEL_PLOT_PX,
+    base_layout,
+    label_share,
+    separators,
+    sources_line,
+    sources_text,
+    top_margin,
+)
 from jabodash.core import fmt, palette
 from jabodash.core.i18n import t
 
@@ -55,7 +63,7 @@ def population_series(frame: pd.DataFrame, lang: str, columns: int = 5) -> go.Fi
                 hovertemplate=f"{name}<br>%{{x}}: %{{customdata}}<extra></extra>",
             ), row=row, col=col)
             shown.add(series_id)
-    fig.update_xaxes(range=[2008.5, 2025.5], tickvals=[2010, 2015, 2020, 2025], gridcolor="#eeeeee",
+    fig.update_xaxes(range=[2008.5, 2025.5], tickvals=[2010, 2015, 2020, 2025], tickformat="d", gridcolor="#eeeeee",
                      tickfont=dict(size=11))
     fig.update_yaxes(rangemode="tozero", gridcolor="#eeeeee", tickformat=",.0f", tickfont=dict(size=11))
     fig.update_annotations(font=dict(size=13))  # subplot titles
@@ -63,15 +71,16 @@ def population_series(frame: pd.DataFrame, lang: str, columns: int = 5) -> go.Fi
     base_layout(fig, t("kependudukan.series.title", lang), t("kependudukan.series.subtitle", lang, span=span),
                        sources_line(frame.dropna(subset=["value"]), lang), lang,
                        height=150 + 200 * rows)
-    fig.update_layout(separators=separators(lang), margin=dict(t=120),
+    top_margin(fig, 120).update_layout(separators=separators(lang),
                       legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", yref="container", font=dict(size=13)))
     fig.update_layout(legend=dict(y=1, yanchor="top", x=1, xanchor="right"))
     return fig
 
 
-def census_share_bar(frame: pd.DataFrame, year: int, lang: str) -> go.Figure:
+def census_share_bar(frame: pd.DataFrame, year: int, lang: str, plot_px: int = HALF_LABEL_PLOT_PX) -> go.Figure:
     """Population of each region in one census year with its share of the metro when the
-    metro total is complete; regions without a count stay listed with 'no data'."""
+    metro total is complete; regions without a count stay listed with 'no data'. plot_px: the
+    plot area's width the value labels must fit beside (the page draws it in a half column)."""
     df = pd.concat([frame[frame["population"].notna()].sort_values("population", ascending=False),
                     frame[frame["population"].isna()]])
     no_data = t("common.no_data", lang)
@@ -100,7 +109,7 @@ def census_share_bar(frame: pd.DataFrame, year: int, lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", title=None)
     top = float(df["population"].max()) if covered else 1.0
     fig.update_xaxes(title=t("kependudukan.col.population", lang), gridcolor="#eeeeee",
-                     range=[0, top * (1 + max(0.45, label_share(text)))], tickformat=",.0f")
+                     range=[0, top * (1 + max(0.45, label_share(text, plot_px=plot_px)))], tickformat=",.0f")
     base_layout(fig, t("kependudukan.share.title", lang), subtitle,
                        sources_line(df.assign(value=df["population"]), lang), lang,
                        height=max(360, 120 + 30 * len(df)))
@@ -163,5 +172,5 @@ def with_total_note(fig: go.Figure, text: str) -> go.Figure:
     """A line under the subtitle (e.g. a published group total kept apart from the bars)."""
     fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=1.0, yshift=4, showarrow=False,
                        xanchor="left", yanchor="bottom", font=dict(size=12, color="#333333"))
-    fig.update_layout(margin=dict(t=110))
+    top_margin(fig, 110)
     return fig

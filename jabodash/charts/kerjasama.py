@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import base_layout, peta, separators, sources_text, wrap_lines
+from jabodash.charts import base_layout, peta, separators, sources_text, top_margin, wrap_lines
 from jabodash.core import palette
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import plotly_escape
@@ -49,7 +49,7 @@ def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
         if ann.text.startswith(t("chart.source", lang) + ":"):
             ann.yshift = -26
     header_lines = max(label.count("<br>") + 1 for label in wrapped) if wrapped else 1
-    fig.update_layout(separators=separators(lang), margin=dict(t=100 + 17 * header_lines, b=80))
+    top_margin(fig, 100 + 17 * header_lines).update_layout(separators=separators(lang), margin=dict(b=80))
     return fig
 
 
@@ -149,7 +149,7 @@ def sector_heatmap(matrix: pd.DataFrame, labels: list[str], lang: str, subtitle:
     fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=0, showgrid=False, ticks="")
     base_layout(fig, t("kerjasama.register.matrix.title", lang), subtitle, source, lang,
                 height=220 + 30 * len(labels))
-    fig.update_layout(margin=dict(t=150))
+    top_margin(fig, 150)
     return fig
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import add_source, base_layout, label_room, ranking_bar
+from jabodash.charts import add_source, base_layout, label_room, labels_clear_of, ranking_bar, top_margin
 from jabodash.core import fmt, palette
 from jabodash.core.catalog import Indicator
 from jabodash.core.i18n import t
@@ -26,6 +26,7 @@ def services_ranking(values: pd.DataFrame, ind: Indicator, year: int, lang: str,
         label = t("layanan.median_label", lang, n=median_n) + f": {fmt.number(median, ind.decimals, lang)}"
         fig.add_vline(x=median, line=dict(color=palette.METRO_LINE, dash="dot", width=1.5), layer="below",
                       annotation_text=label, annotation_position="top", annotation_font=dict(size=12))
+        labels_clear_of(fig, median)
     add_source(fig, source, lang)
     return label_room(fig, values["value"])
 
@@ -55,5 +56,5 @@ def coverage_heatmap(cov: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_xaxes(type="category", side="top", title=None, showgrid=False, ticks="")
     base_layout(fig, t("layanan.coverage.title", lang), t("layanan.coverage.subtitle", lang, total=total),
                        t("chart.derived", lang), lang, height=max(320, 150 + 28 * len(names)))
-    fig.update_layout(margin=dict(t=110))
+    top_margin(fig, 110)
     return fig

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from jabodash.charts import base_layout, sources_text, wrap_lines
+from jabodash.charts import base_layout, sources_text, top_margin, wrap_lines
 from jabodash.core import grades, palette
 from jabodash.core.i18n import t
 
@@ -59,9 +59,10 @@ def target_chart(target: pd.Series, series: pd.DataFrame, subject: pd.DataFrame,
     goal_source = t("sasaran.detail.chart_source", lang, title=target["source_title"], grade=grades.label(target["grade"], lang))
     base_layout(fig, title, t("sasaran.detail.chart_subtitle", lang, plan=plan, goal=goal,
                               year=_year_text(target, lang)), "; ".join(p for p in (figures, goal_source) if p), lang, height=520)
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom"),
-                      margin=dict(t=120), hovermode="closest")
-    fig.update_xaxes(title=None, dtick=1, showgrid=False)
+    top_margin(fig, 120).update_layout(legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom",
+                                                   traceorder="normal"),   # one row: grouped entries take a row each
+                                       hovermode="closest")
+    fig.update_xaxes(title=None, dtick=1, tickformat="d", showgrid=False)
     fig.update_yaxes(title=ind.unit(lang) if ind else None, gridcolor="#eeeeee", zeroline=False)
     return fig
 
@@ -120,7 +121,7 @@ def status_heatmap(text: pd.DataFrame, status: pd.DataFrame, title: str, subtitl
     fig.update_xaxes(side="top", title=None, tickangle=0, showgrid=False, ticks="")
     lines = max(c.count("<br>") + 1 for c in columns) if columns else 1
     base_layout(fig, title, subtitle, source, lang, height=height or 220 + 34 * len(text) + 17 * lines)
-    fig.update_layout(margin=dict(t=top + (text_size + 4) * lines))
+    top_margin(fig, top + (text_size + 4) * lines)
     if legend:
         fig.add_annotation(text=legend, xref="paper", yref="paper", x=0, y=0, yshift=-8, showarrow=False,
                            xanchor="left", yanchor="top", font=dict(size=text_size - 1, color="#333333"))

@@ -398,8 +398,15 @@ def _per_year(value, lang: str, decimals: int = 2) -> str:
 
 
 def _decimals(indicator_id: str, known: dict | None) -> int:
+    """The indicator's own decimals (2 for a target on an indicator not in the catalog)."""
     ind = targets_mod.indicator(indicator_id, known)
-    return max(2, ind.decimals) if ind else 2
+    return ind.decimals if ind else 2
+
+
+def _per_year_decimals(decimals: int) -> int:
+    """A change per year: one decimal more than the figure, at most 2 (three decimals, "-1,990",
+    read like a thousands group in either language)."""
+    return min(decimals + 1, 2)
 
 
 def display_table(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: dict | None = None) -> pd.DataFrame:
@@ -413,8 +420,8 @@ def display_table(rows: pd.DataFrame, regions: pd.DataFrame, lang: str, known: d
         col("target"): [unique[r] for r in rows["target"]],
         col("latest"): [fmt.number(v, d, lang, missing="–") for v, d in zip(rows["latest_value"], dec)],
         col("latest_year"): [("" if pd.isna(y) else str(int(y))) for y in rows["latest_year"]],
-        col("required"): [_per_year(v, lang, d + 1) for v, d in zip(rows["required_per_year"], dec)],
-        col("observed"): [_per_year(v, lang, d + 1) for v, d in zip(rows["observed_per_year"], dec)],
+        col("required"): [_per_year(v, lang, _per_year_decimals(d)) for v, d in zip(rows["required_per_year"], dec)],
+        col("observed"): [_per_year(v, lang, _per_year_decimals(d)) for v, d in zip(rows["observed_per_year"], dec)],
         col("observed_years"): [("" if pd.isna(a) else f"{int(a)}–{int(b)}") for a, b in zip(rows["observed_from"], rows["observed_to"])],
         col("reason"): [t(f"sasaran.reason.{r}", lang) if r else "" for r in rows["reason"]],
         col("plan"): [targets_mod.plan_name(p, lang) for p in rows["plan"]],

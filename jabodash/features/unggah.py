@@ -30,6 +30,7 @@ from functools import lru_cache
 import pandas as pd
 
 from jabodash.core.i18n import t
+from jabodash.core.plausibility import REGIONS_TOTAL
 from jabodash.ingest import (
     IngestOptions,
     IngestResult,
@@ -53,7 +54,7 @@ PREFIX = shelf.UPLOAD_PREFIX
 is_uploaded = shelf.is_uploaded   # the id of an uploaded indicator (jabodash.store.shelf)
 SKIP = "__skip__"
 AUTO = ""
-DIRECTIONS = ("higher", "lower", "neutral")
+DIRECTIONS = ("neutral", "higher", "lower")   # neutral first: the default unless the name says
 
 
 COLUMN_KEYS = ("u_region_col", "u_year_col", "u_indicator_col", "u_value_col")
@@ -207,13 +208,19 @@ def counts(result: IngestResult, records: pd.DataFrame | None = None) -> list[tu
             ("rows_skipped", len(result.skipped)), ("records", len(records))]
 
 
+def region_coverage(result: IngestResult, records: pd.DataFrame | None = None) -> tuple[int, int]:
+    """(regions of the agglomeration's 15 the upload has a figure for, 15); ``records`` replaces
+    result.records (the point counts of a points layout)."""
+    return plausible.regions_covered(result.records if records is None else records), REGIONS_TOTAL
+
+
 def describe_defaults(result: IngestResult) -> dict:
     """Defaults of the indicator description widgets, from result.suggested (the year only for
     a points layout: the suggested year, else the current one)."""
     sug = result.suggested or {}
     out = {"u_desc_name": str(sug.get("indicator") or ""), "u_desc_unit": str(sug.get("unit") or ""),
            "u_desc_source": str(sug.get("source") or ""),
-           "u_desc_dir": direction_of(sug.get("higher_is_better", True))}
+           "u_desc_dir": direction_of(sug.get("higher_is_better"))}   # neutral unless the name says
     if result.layout == "points":
         out["u_desc_year"] = int(sug.get("year") or date.today().year)
     return out
@@ -247,6 +254,13 @@ def session_entry(result: IngestResult, meta: dict, records: pd.DataFrame | None
     full = {**meta, "id": sid, "filename": result.filename,
             "region_mapping": dict(result.options.region_mapping or {})}
     return sid, {"meta": full, "records": (result.records if records is None else records).copy()}
+
+
+def first_indicator(sid: str, entry: dict) -> str | None:
+    """The id of the first indicator a session upload adds (the pages open on it after "use")."""
+    if entry["records"] is None or not len(entry["records"]):
+        return None
+    return next(iter(shelf.indicator_ids(sid, entry["meta"], entry["records"]).values()))
 
 
 # ---------------------------------------------------------------------------

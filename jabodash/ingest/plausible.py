@@ -39,6 +39,15 @@ def _fifteen() -> set[str]:
     return set(regions.loc[regions["in_agglomeration"].astype(bool), "code"].astype(str))
 
 
+def regions_covered(records: pd.DataFrame | None) -> int:
+    """How many of the 15 regions the records have a figure for (a kecamatan counts for its kab/kota)."""
+    if records is None or records.empty:
+        return 0
+    codes = records.dropna(subset=["value"])["region_code"].astype(str) if "value" in records else records["region_code"].astype(str)
+    parents = codes.str.slice(0, 4).where(codes.str.len() > 4, codes)
+    return int(parents[parents.isin(_fifteen())].nunique())
+
+
 def check(records: pd.DataFrame, unit: str | None = None, lang: str = "en", limit: int = LIST_LIMIT) -> dict:
     """``{"coverage": [...], "flags": [...], "flag_count": n, "unit_flags": [...]}`` (see module)."""
     fifteen = _fifteen()

@@ -74,7 +74,7 @@ def _finish_points(table: _Table, roles: dict, skip: _RowSkips, region_codes: tu
         result.warn("points_outside_area", count=int((~inside).sum()))
     result.suggested.update({"indicator": result.options.indicator or
                              _default_indicator(result, names, roles, "points", []),
-                             "unit": "unit", "higher_is_better": True, "year": result.options.year
+                             "unit": "unit", "higher_is_better": None, "year": result.options.year
                              or _title_year(result.title_lines)})
     return []
 

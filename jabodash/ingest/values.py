@@ -42,8 +42,18 @@ _LOWER_IS_BETTER = re.compile(
     r"accident", re.IGNORECASE)
 
 
-def suggest_higher_is_better(name: str | None) -> bool:
-    return not bool(_LOWER_IS_BETTER.search(name or ""))
+_HIGHER_IS_BETTER = re.compile(
+    r"\bipm\b|pembangunan manusia|harapan hidup|melek huruf|angka partisipasi|rata-rata lama sekolah|"
+    r"human development|\bhdi\b|life expectancy|literacy|enrol+ment|years of schooling", re.IGNORECASE)
+
+
+def suggest_higher_is_better(name: str | None) -> bool | None:
+    """The direction an indicator's name implies: False for a name of something to reduce (poverty,
+    unemployment...), True for a name of something to raise (IPM, life expectancy, literacy...),
+    else None (neutral): a count such as a population is neither."""
+    if _LOWER_IS_BETTER.search(name or ""):
+        return False
+    return True if _HIGHER_IS_BETTER.search(name or "") else None
 
 
 def _unit_from(text: str | None) -> str | None:

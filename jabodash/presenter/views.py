@@ -235,8 +235,11 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
     # (maps) become Plotly's own title + subtitle, which keeps both inside the top margin
     text = layout.title.text or ""
     head, _, rest = text.partition("<br>")
-    subtitle = re.sub(r"<[^>]+>", "", rest).strip() or (layout.title.subtitle.text or "")
+    subtitle = re.sub(r"<[^>]+>", "", rest.replace("<br>", " ")).strip() or (layout.title.subtitle.text or "")
     subtitle_px = round(SUBTITLE_PX * k)
+    # a long subtitle wrapped to the figure's width (Plotly does not wrap titles)
+    sub_lines = charts.wrap_lines(subtitle, round((width or EXPORT_WIDTH) * 0.9 / (subtitle_px * 0.6)), sep=" · ")
+    subtitle = "<br>".join(sub_lines)
     fig.update_layout(title=dict(text=head, font=dict(size=title_px), x=0.01, xanchor="left",
                                  yref="container", y=1.0, yanchor="top", pad=dict(t=round(16 * k)),
                                  subtitle=dict(text=subtitle, font=dict(size=subtitle_px,
@@ -271,6 +274,10 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
         elif kind == "scatter" and trace.mode == "text":
             trace.textfont.size = _size(trace.textfont, text_px)
 
+    for key in [a for a in layout.annotations if a.name == "abbreviations"]:
+        # the network's key of abbreviations: at projector type it runs into the sector legend on the
+        # right; the left of the square network is empty on a wide screen
+        key.update(x=0.0, xanchor="left")
     footers = [a for a in layout.annotations if _is_footer(a)]
     footer_ids = {id(a) for a in footers}
     for annotation in layout.annotations:
@@ -278,6 +285,8 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
             annotation.font.size = _size(annotation.font, footer_px)
             if colour:
                 annotation.font.color = "#333333"
+        elif annotation.name == charts.VALUE_LABEL:   # a bar's value label (charts.labels_clear_of): as the others
+            annotation.font.update(size=text_px, color=colour)
         else:
             annotation.font.size = _size(annotation.font, footer_px)
     axis_px = 0
@@ -294,7 +303,7 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
     for annotation, lines in ordered:
         used += lines
         annotation.update(y=0, yanchor="bottom", x=0, xanchor="left", yshift=-(axis_px + pad + line_px * used))
-    top = round(16 * k) + round(title_px * 1.3) + (round(subtitle_px * 1.5) if subtitle else 0) + round(28 * k)
+    top = round(16 * k) + round(title_px * 1.3) + (round(subtitle_px * (1.5 + 1.3 * (len(sub_lines) - 1))) if subtitle else 0) + round(28 * k)
     right = round(200 * k) if any(getattr(tr, "type", None) == "bar" for tr in fig.data) else round(20 * k)
     fig.update_layout(margin=dict(t=top, b=bottom, l=round(20 * k), r=right))
     return fig

@@ -227,7 +227,7 @@ def save_dataset(result: IngestResult, original_bytes: bytes, filename: str, met
         if key not in meta or (key == "indicator" and not meta.get(key)):
             if key in suggested:
                 meta[key] = suggested[key]
-    meta.setdefault("higher_is_better", True)
+    meta.setdefault("higher_is_better", None)   # neutral unless the analyst or the name says
     fields = {"sha256": result.sha256, "layout": result.layout, "level": result.level,
               "points": int(len(result.points)) if result.points is not None else 0,
               "region_mapping": dict(result.options.region_mapping or {}), "options": result.options.to_dict(),
@@ -562,14 +562,20 @@ OBS_COLUMNS = ["region_code", "indicator_id", "year", "value", "dataset_id", "pr
 IND_COLUMNS = ["id", "dataset_id", "name", "unit", "higher_is_better", "source", "title"]
 
 
+def indicator_ids(dataset_id: str, meta: dict, records: pd.DataFrame) -> dict[str, str]:
+    """{indicator text of the records: its id}: one indicator takes the analyst's name (meta), several keep theirs."""
+    names = [str(x) for x in pd.unique(records["indicator"].astype(str))]
+    single = len(names) == 1
+    return {n: indicator_id(dataset_id, meta.get("indicator") if single else n) for n in names}
+
+
 def records_frames(dataset_id: str, meta: dict, records: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One dataset's records as (observations, indicators) (see :func:`observations`); a session
     upload is shaped the same way (jabodash.store.overlay)."""
     if records is None or not len(records):
         return pd.DataFrame(columns=OBS_COLUMNS), pd.DataFrame(columns=IND_COLUMNS)
-    names = [str(x) for x in pd.unique(records["indicator"].astype(str))]
-    single = len(names) == 1
-    ids = {n: indicator_id(dataset_id, meta.get("indicator") if single else n) for n in names}
+    ids = indicator_ids(dataset_id, meta, records)
+    names, single = list(ids), len(ids) == 1
     obs = pd.DataFrame({
         "region_code": records["region_code"].astype(str).to_numpy(),
         "indicator_id": records["indicator"].astype(str).map(ids).to_numpy(),

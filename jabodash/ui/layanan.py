@@ -98,8 +98,10 @@ def quality_section(store, region_set: str, highlight: tuple[str, ...], lang: st
         st.info(t("layanan.quality.none", lang))
         return
     left, middle, right = st.columns([3, 1, 2])
+    chosen = st.session_state.get("w_quality_indicator")
     indicator_id = left.selectbox(t("layanan.quality.picker", lang), options, key="w_quality_indicator",
-                                  format_func=lambda i: catalog.get(i).name(lang))
+                                  format_func=lambda i: catalog.get(i).name(lang),
+                                  help=widgets.whole_choice(catalog.get(chosen if chosen in options else options[0]).name(lang), lang))
     ind = catalog.get(indicator_id)
     years_frame = layanan.quality_years(store, indicator_id, region_set)
     years = [int(y) for y in years_frame["year"]]

@@ -42,9 +42,24 @@ def render(state) -> None:
     if series.dropna(subset=["value"])["year"].nunique() < 2:   # one point on meaningless axes: no chart
         st.info(t("ringkasan.single_year", lang))
         return
-    trend = source.per_data_version("ringkasan.trend", lambda *_: charts.trend_lines(series, ind, lang), indicator_id,
-                                    state.region_set, lang)
+    picked = trend_pick(state, series, ind, indicator_id)
+    trend = source.per_data_version("ringkasan.trend", lambda *_: charts.trend_lines(series, ind, lang, highlight=picked),
+                                    indicator_id, state.region_set, lang, picked)
     st.plotly_chart(trend, key="trend")
+
+
+def trend_pick(state, series, ind, indicator_id: str) -> tuple[str, ...]:
+    """The regions the trend chart colours (the rest grey): the view's regions, else the best and
+    the worst (charts.trend_focus), changed by the reader; one choice per indicator."""
+    names = series.drop_duplicates("region_code").set_index("region_code")["short_name"]
+    codes = list(names.index)
+    if len(codes) <= charts.ALL_COLOURED:
+        return ()
+    default = [c for c in state.regions if c in codes] or list(charts.trend_focus(series, ind))
+    picked = st.multiselect(t("chart.trend_pick", state.lang), codes, default=default, format_func=names.get,
+                            max_selections=len(charts.TREND_COLOURS), key=f"w_trend_pick_{indicator_id}",
+                            help=t("chart.trend_pick_help", state.lang))
+    return tuple(picked)
 
 
 def kpi_gaps(cards, lang: str) -> None:

@@ -135,7 +135,16 @@ def _quote(target: pd.Series, lang: str) -> None:
     if target["article"]:
         st.caption(t("sasaran.detail.article", lang, article=md_escape(target["article"], 200)))
     if target["note"]:
-        st.caption(t("sasaran.detail.note", lang, note=md_escape(target["note"], 800)))
+        st.caption(note_line(target, lang))
+
+
+def note_line(target: pd.Series, lang: str) -> str:
+    """A target's note: a built-in target's is the data keeper's, in English, and labelled so (as an
+    indicator's source note is); an uploaded target's is the analyst's own."""
+    note = md_escape(target["note"], 800)
+    if target.get("origin") == "upload":
+        return t("sasaran.detail.note", lang, note=note)
+    return t("common.source_note_en", lang) + ": " + note
 
 
 def _sources(got: dict, lang: str) -> None:

@@ -41,8 +41,8 @@ def render(state) -> None:
         raw = None
     if raw:
         result, meta, records = report(raw, lang)
-        if result.ok:
-            describe_and_use(result, meta, records, raw, lang)
+        if result.ok and (used := describe_and_use(result, meta, records, raw, lang)):
+            state = state.with_(indicator=used)   # the map and the other pages open on the upload
     st.caption(t("unggah.session_list", lang, n=len(ss.get(unggah.SESSION_KEY, {}))))
     workspace.saved_datasets(lang)
     kerjasama_ui.upload_section(lang)   # agreement files join the cooperation register
@@ -72,8 +72,13 @@ def report(raw: tuple, lang: str):
         st.warning(t("unggah.not_usable", lang))
     for msg in result.warnings:
         st.warning(msg.markdown(lang))
-    for col, (key, n) in zip(st.columns(4), unggah.counts(result, records)):
+    columns = st.columns(5)
+    for col, (key, n) in zip(columns, unggah.counts(result, records)):
         col.metric(t(f"ingest.label.{key}", lang), n)
+    covered, total = unggah.region_coverage(result, records)
+    columns[4].metric(t("unggah.regions", lang), t("unggah.regions_of", lang, covered=covered, total=total))
+    if result.ok and covered < total:   # said in the report, not only in the plausibility check's fold
+        st.info(t("unggah.partial", lang, covered=covered, total=total))
     st.dataframe(unggah.settings_table(result, lang), hide_index=True, key="u_settings")
     with st.expander(t("ingest.label.skipped", lang) + f" ({len(result.skipped)})", expanded=len(result.skipped) > 0):
         st.dataframe(unggah.skipped_table(result, lang), hide_index=True, key="u_skipped")
@@ -146,9 +151,10 @@ def unmatched_mapping(result, regions, names: dict, lang: str) -> None:
                                             else f"{c} {names.get(c, '')}"))
 
 
-def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None:
-    """The description (name, unit, source, direction, year) and use, save, download."""
-    ss = st.session_state
+def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> str | None:
+    """The description (name, unit, source, direction, year) and use, save, download; the id of
+    the indicator just put to use in the session (the pages' pickers then open on it), else None."""
+    ss, used = st.session_state, None
     st.subheader(t("unggah.describe", lang))
     c1, c2 = st.columns(2)
     c1.text_input(t("ingest.label.indicator", lang), key="u_desc_name", max_chars=200)
@@ -162,7 +168,11 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
     if b1.button(t("unggah.use", lang), key="u_use", type="primary", disabled=not len(records)):
         sid, entry = unggah.session_entry(result, meta, records)
         ss.setdefault(unggah.SESSION_KEY, {})[sid] = entry
+        used = unggah.first_indicator(sid, entry)
+        if used:
+            widgets.pick_next(used)   # the pickers of the map and the overview open on it
         st.success(t("unggah.used", lang, name=md_escape(meta["indicator"], 200)))
+        widgets.page_link("peta", t("unggah.open_map", lang))
     with b2:
         if workspace.save_allowed(lang) and st.button(t("unggah.save", lang), key="u_save", disabled=not len(records)):
             saved = workspace.act("dataset.save", raw[0], lambda: shelf.save_dataset(
@@ -173,6 +183,7 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> None
     with b3:
         widgets.csv_download(lambda: unggah.cleaned_table(result, records, lang), "jabodash_upload_cleaned.csv", lang,
                         key="u_download")  # 10,000,000 records: ~1 s and ~1 GB if made on every rerun
+    return used
 
 
 def plausibility(result, records, unit: str | None, lang: str) -> None:

@@ -7,6 +7,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from jabodash.brief import make as brief_make
 from jabodash.core import catalog as catalog_mod
@@ -37,6 +38,22 @@ def _indicator_choices(level: str, lang: str, themes: tuple[str, ...] | None,
     return list(labels), labels
 
 
+PICK_NEXT_KEY = "_jabodash_pick_next"   # {"id": an indicator, "done": the pages' pickers that opened on it}
+
+
+def _page() -> str:
+    """The page being run (a widget's key is shared by the pages, its last value is per page)."""
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
+
+
+def pick_next(indicator_id: str) -> None:
+    """Every indicator picker (the map's, the overview's...) opens on indicator_id the next time it
+    is drawn, once each (the upload page after "use"). A key set while its widget is on another page
+    loses to the widget's own last value; a picker sets it in its own run, before drawing."""
+    st.session_state[PICK_NEXT_KEY] = {"id": indicator_id, "done": []}
+
+
 def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", themes: tuple[str, ...] | None = None,
                      label_key: str = "picker.indicator", level: str = "kabkota",
                      extra: dict[str, str] | None = None) -> str:
@@ -47,9 +64,28 @@ def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", theme
     options, labels = source.per_data_version("indicator_choices", _indicator_choices, level, lang,
                                        tuple(themes) if themes else None, tuple((extra or {}).items()))
     default = state.indicator if state.indicator in labels else options[0]
+    pending, here = st.session_state.get(PICK_NEXT_KEY), f"{_page()}:{key}"
+    if pending and here not in pending["done"] and pending["id"] in labels:   # set in this run: it wins
+        st.session_state[key] = pending["id"]
+        pending["done"].append(here)
     if st.session_state.get(key) not in labels:
         st.session_state[key] = default
-    return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__)
+    return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__,
+                        help=whole_choice(labels[st.session_state[key]], lang))
+
+
+def whole_choice(label: str, lang: str) -> str:
+    """The help of a picker whose choices may be longer than its box: the whole current choice
+    (shown on hover of the help icon beside the label; the box ends the choice in an ellipsis)."""
+    st.html(PICKER_CSS)   # a constant: no user text reaches it
+    return t("picker.chosen", lang, name=md_escape(label, 300))
+
+
+# A choice longer than its box (an indicator's full name in a quarter-width column) ends in an
+# ellipsis; the picker's help icon, beside its label, shows the whole name on hover.
+PICKER_CSS = """<style>
+[data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
+</style>"""
 
 
 def table(df: pd.DataFrame, lang: str, key: str, labels: dict[str, str] | None = None,

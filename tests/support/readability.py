@@ -4,7 +4,9 @@ and runnable by hand for screenshots: ``python tests/support/readability.py URL 
 One call, ``findings(page, lang)``, returns a list of human-readable problems:
 - cut text: a button, caption, label, metric or source line whose text is wider than its box
   (``scrollWidth > clientWidth``), unless it is a deliberate ellipsis with the full text on hover
-  (a ``title`` attribute); a chart text (bar label, annotation, tick) outside its figure;
+  (a ``title`` attribute, or a picker's help icon); a chart text (bar label, annotation, tick)
+  outside its figure; a chart's title, legend, notes and axis titles over one another;
+- years on an axis written with a group mark ("2.010");
 - visible English in the Indonesian UI (a short list of English words that no Indonesian sentence,
   proper name or data value here uses);
 - a number in a chart, metric or table formatted against the UI language (1,234.5 in Indonesian,
@@ -32,6 +34,14 @@ CUT_JS = """() => {
       out.push('cut text: ' + JSON.stringify(text.slice(0, 60)) + ' (' + e.scrollWidth + ' > ' + e.clientWidth + ')');
     }
   }
+  // a picker's chosen value is an input's text: cut unless it ends in an ellipsis and the
+  // picker's help icon (beside its label) gives the whole choice on hover
+  for (const e of document.querySelectorAll("[data-testid='stSelectbox'] input[role='combobox']")) {
+    if (!e.offsetParent || e.scrollWidth <= e.clientWidth + 1) continue;
+    const box = e.closest("[data-testid='stSelectbox']");
+    if (getComputedStyle(e).textOverflow === 'ellipsis' && box.querySelector("[data-testid='stTooltipIcon']")) continue;
+    out.push('cut text: ' + JSON.stringify(e.value.slice(0, 60)) + ' (a picker: ' + e.scrollWidth + ' > ' + e.clientWidth + ')');
+  }
   for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg:first-of-type')) {
     const box = svg.getBoundingClientRect();
     const plot = svg.closest('.js-plotly-plot');
@@ -42,6 +52,24 @@ CUT_JS = """() => {
       if (r.width === 0) continue;
       if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
         out.push('chart text outside its figure: ' + JSON.stringify(s.slice(0, 60)));
+    }
+  }
+  // a chart's title, legend, annotations and axis titles over one another (a legend on the title)
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const items = [];
+    for (const [sel, kind] of [['.gtitle', 'title'], ['.legend .legendtext', 'legend'], ['.annotation-text', 'note'],
+                               ['.g-xtitle text, .g-ytitle text', 'axis title']])
+      for (const e of plot.querySelectorAll(sel)) {
+        const r = e.getBoundingClientRect(), s = (e.textContent || '').trim();
+        if (r.width > 0 && s) items.push({kind, s, r});
+      }
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+      const a = items[i], b = items[j];
+      if (a.kind === b.kind && a.kind !== 'note') continue;
+      const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (w > 4 && h > 4)   // line boxes touch by a pixel or two; glyphs over glyphs are more
+        out.push('chart texts overlap: ' + JSON.stringify(a.s.slice(0, 40)) + ' and ' + JSON.stringify(b.s.slice(0, 40)));
     }
   }
   return out;
@@ -66,7 +94,10 @@ TEXTS_JS = """() => {
   }
   const main = document.querySelector("[data-testid='stMain']") || document.body;
   const side = document.querySelector("[data-testid='stSidebar']");
-  return {chart, metrics, cells, body: main.innerText + '\\n' + (side ? side.innerText : '')};
+  // each x axis's tick labels (a year axis must not be written with a group mark: "2.010")
+  const axes = [...document.querySelectorAll('.js-plotly-plot .xaxislayer-above')].map(
+    g => [...g.querySelectorAll('.xtick text')].map(t => (t.textContent || '').trim()));
+  return {chart, metrics, cells, axes, body: main.innerText + '\\n' + (side ? side.innerText : '')};
 }"""
 
 # English words that no Indonesian UI text uses (proper names and data excepted by the list).
@@ -102,6 +133,15 @@ def number_findings(texts: list[str], lang: str, where: str) -> list[str]:
     return out
 
 
+GROUPED_YEAR = re.compile(r"^(1[.,]9\d\d|2[.,]0\d\d)$")
+
+
+def year_findings(axes: list[list[str]]) -> list[str]:
+    """An x axis whose every tick is a year written with a group mark ("2.010", "2,015")."""
+    return [f"chart: years written as numbers on an axis: {ticks[:4]}" for ticks in axes
+            if len(ticks) >= 2 and all(GROUPED_YEAR.match(x) for x in ticks)]
+
+
 def english_findings(body: str, allowed: tuple[str, ...] = ()) -> list[str]:
     out = []
     for line in body.splitlines():
@@ -130,6 +170,7 @@ def findings(page, lang: str, allowed_english: tuple[str, ...] = (), axe: bool =
     texts = page.evaluate(TEXTS_JS)
     out += number_findings(texts["chart"], lang, "chart")
     out += number_findings(texts["metrics"], lang, "metric")
+    out += year_findings(texts["axes"])
     out += number_findings([c["text"] for c in texts["cells"] if c["head"] not in SPARKLINE_HEADERS], lang, "table")
     if lang == "id":
         out += english_findings(texts["body"], allowed_english)
