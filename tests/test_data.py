@@ -94,7 +94,8 @@ def test_catalog_and_sources_views(store):
     assert view.loc["population_census", "Years"] == "2010, 2020"
     src = data_mod.sources_view(data_mod.sources(store.query, "ipm"), "id")
     assert list(src.columns) == ["Sumber", "Tingkat sumber", "Tautan", "Lisensi", "Angka", "Tahun", "Indikator"]
-    assert set(src["Tingkat sumber"]) == {"resmi dikutip"}   # var 413 tables copied verbatim, BRS text
+    # var 413 tables in a coursework repository (secondary), BPS heads and releases quoted (official-cited)
+    assert set(src["Tingkat sumber"]) == {"resmi dikutip", "sekunder"}
     links = src["Tautan"].dropna()
     assert len(links) and links.str.match(r"https?://").all()
     ds = data_mod.datasets_view(store.query("datasets"), "en")

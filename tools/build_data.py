@@ -80,26 +80,35 @@ ADDITION_QUALITIES_USED = ("good", "medium")
 # notes of every row that cites the same address); the first that matches gives the grade and
 # the reason written to datasets.csv. A rule is (test, grade, reason); test(host, title, text).
 GRADES = ("official", "official-cited", "secondary")
+# Document mirrors: what is read there is a copy, not the publisher's page (secondary whatever it copies).
+MIRROR_HOSTS = r"(?:^|[/.])(?:123dok\.com|scribd\.com|adoc\.pub)\b"
 PORTAL_HOSTS = ("databoks.katadata.co.id", "katadata.co.id", "goodstats.id", "viewshoot.org")
 QUOTES_OFFICIAL = re.compile(
     r"\bBPS\b|quot|Kemenkes|Kemendagri|Kemendikdasmen|Dukcapil|Dinkes|Disnaker|Biro Tata Pemerintahan",
     re.IGNORECASE)
 # Judgement calls by address (substring of the source), before the general news rule.
 GRADE_BY_SOURCE = {
+    # personal repositories are secondary by our rule, whatever they copy (audit of issue 23)
     "github:tauradavin/uas-visdat-2026": (
-        "official-cited", "verbatim downloads of a named BPS table (var 413 / P0), kept in a third-party repository"),
-    "github:season179/tiny-chatbot": ("official-cited", "text of a named BPS DKI release (BRS No. 22/05/31/Th.XX)"),
+        "secondary", "a student's coursework repository holding downloads of a named BPS table (var 413 / P0): "
+        "a personal repository, not read at BPS"),
+    "github:season179/tiny-chatbot": (
+        "secondary", "a chatbot's personal repository holding the text of a named BPS DKI release "
+        "(BRS No. 22/05/31/Th.XX), not read at BPS"),
     "github:cahyadsn/wilayah": (
-        "official-cited", "transcription of a named decree and letter (Kepmendagri 300.2.2-2138/2025, BIG "
-        "B-16.10/DIGD-BIG/IGD.04.04/12/2024), not read at the ministry"),
+        "secondary", "a personal repository's transcription of a named decree and letter (Kepmendagri "
+        "300.2.2-2138/2025, BIG B-16.10/DIGD-BIG/IGD.04.04/12/2024), not read at the ministry"),
     "github:jabardigitalservice/": (
         "official-cited", "Open Data Jabar file (West Java government) reproducing BPS figures"),
     "github:mbahmu25/JakFestGM": ("secondary", "hackathon compilation of BPS DKI tables, transcribed by hand"),
     "id.scribd.com": ("secondary", "uploaded table whose origin is not stated"),
-    "scribd.com/doc/7174664": ("official-cited", "copy of a named ministry table (Kemendiknas 'APK Tahun 2006')"),
-    "adoc.pub": ("official-cited", "text of a named BPS release (BRS BPS DKI No. 44/10/31/Th. XIV)"),
-    "123dok.com": ("official-cited", "text of a named BPS release or a government document citing a named BPS "
-                   "publication"),
+    # document mirrors are secondary by our rule: the text is not read at its publisher (audit of issue 23)
+    "scribd.com/doc/7174664": ("secondary", "a mirror (Scribd upload) of a named ministry table (Kemendiknas "
+                               "'APK Tahun 2006'), not read at the ministry"),
+    "adoc.pub": ("secondary", "a document mirror of a named BPS release (BRS BPS DKI No. 44/10/31/Th. XIV), not "
+                 "read at BPS"),
+    "123dok.com": ("secondary", "a document mirror of a named BPS release or of a government document citing a "
+                   "named BPS publication, not read at its publisher"),
     "radarbanten.co.id": ("official-cited", "news citing a named BPS table ('PDRB per kapita ADHB menurut "
                           "kab/kota di Provinsi Banten 2022')"),
     "cianjur.viva.co.id": ("secondary", "news compiled 'from various sources'; the source is not named"),
@@ -343,6 +352,8 @@ def read_sources(folder: Path) -> tuple[pd.DataFrame, dict[str, dict]]:
     bad = rows[~rows["grade"].isin(GRADES) | (rows["source_url"] == "") | (rows["quote"] == "")
                | (rows["publisher"] == "") | (rows["grade_reason"] == "") | (rows["value"] == "")]
     assert bad.empty, f"rows without a grade, address, publisher, quote, reason or value: {bad.head().to_dict('records')}"
+    mirrored = rows[rows["source_url"].str.contains(MIRROR_HOSTS) & (rows["grade"] != "secondary")]
+    assert mirrored.empty, f"a page read on a document mirror is secondary: {mirrored['source_url'].tolist()[:3]}"
     rows["source"] = "sources:" + rows["source_url"]
     meta: dict[str, dict] = {}
     for key, part in rows.groupby("source", sort=False):
