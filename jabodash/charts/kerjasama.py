@@ -56,9 +56,10 @@ def links_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
 # ---------------------------------------------------------------------------------------------
 # The cooperation register (jabodash.store.cooperation): network and sector x region matrix.
 
+# Okabe-Ito where it can; economy a dark gold (the pale yellow #F0C400 faded to nothing on a projector).
 SECTOR_COLOURS = {
     "transport": "#0072B2", "waste": "#8C564B", "water": "#56B4E9", "flooding": "#009E73", "spatial": "#CC79A7",
-    "health": "#D55E00", "education": "#E69F00", "economy": "#F0C400", "administration": "#7F7F7F",
+    "health": "#D55E00", "education": "#E69F00", "economy": "#9A7D00", "administration": "#7F7F7F",
     "other": "#000000",
 }
 # Where the province nodes sit beside the tile grid (row, col of data/tilegrid.csv).
