@@ -9,6 +9,8 @@ from support.apptest import map_figure
 from support.data import values
 from support.fragments import fragment_ids, open_page, rerun_fragment
 
+from jabodash import charts
+
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
@@ -74,8 +76,12 @@ def test_overview_year_change_reruns_the_ranking_only(cache):
     assert "year=2023" in share_link(at)
     keys = [c.key for c in at.get("plotly_chart")]
     assert keys == ["ranking"]   # the trend was not drawn again
-    bars = spec(at, "ranking")["data"]
+    ranking = spec(at, "ranking")
+    bars = ranking["data"]
     shown = " ".join(" ".join(map(str, tr.get("text") or [])) + str(tr.get("hovertext", "")) for tr in bars)
+    # value labels the metro line would cross are annotations on a white ground (charts.labels_clear_of)
+    shown += " ".join(a.get("text", "") for a in ranking["layout"].get("annotations", [])
+                      if a.get("name") == charts.VALUE_LABEL)
     for value in values("poverty_rate", 2023):
         assert f"{value:.2f}".replace(".", ",") in shown
     full = open_page("ringkasan", indicator="poverty_rate", year="2023")
