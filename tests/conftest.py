@@ -72,3 +72,13 @@ def _apptest_as_a_running_server(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture()
+def fresh_workspace(tmp_path, monkeypatch):
+    """A workspace and cache of the test's own, and the saved-datasets memo forgotten."""
+    from jabodash.store import kinds
+    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
+    kinds.forget()
+    return tmp_path

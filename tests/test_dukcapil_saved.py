@@ -26,10 +26,8 @@ KEC = {"3276020": 250_001, "3276040": 300_002, "3276010": 180_003, "3173080": 80
 
 
 @pytest.fixture(autouse=True)
-def _dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
-    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
-    kinds.forget()
+def _dirs(fresh_workspace):
+    return fresh_workspace
 
 
 @pytest.fixture()

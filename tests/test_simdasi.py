@@ -23,10 +23,8 @@ TABLES = {"TESTdki01": simdasi_server.table(simdasi_server.DKI),
 
 
 @pytest.fixture(autouse=True)
-def _dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("JABODASH_WORKSPACE", str(tmp_path / "ws"))
-    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
-    kinds.forget()
+def _dirs(fresh_workspace):
+    return fresh_workspace
 
 
 @pytest.fixture()
