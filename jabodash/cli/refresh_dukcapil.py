@@ -37,14 +37,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from jabodash.official import dukcapil, fetch
+    from jabodash.official import dukcapil
     from jabodash.store import get_store
     if not 1900 <= args.year <= 2100:
         print(t("dukcapil.cli.bad_year", args.lang), file=sys.stderr)
         return 2
-    result = dukcapil.run(args.year, args.semester, LEVELS[args.level])
-    if result.records:
-        fetch.compare(result, fetch.builtin_figures(get_store(), [result.indicator]))
+    result = dukcapil.refresh(get_store(), args.year, args.semester, LEVELS[args.level])
     from jabodash.cli.refresh import finish
     return finish(result, args, format_report)
 

@@ -32,12 +32,12 @@ def _usage(message: str) -> int:
 
 
 def run(args) -> int:
-    from jabodash.official import client, fetch, keys, simdasi
+    from jabodash.official import client, keys, simdasi
     key, _ = keys.resolve_key()
     if not key:
         return _usage(t("data.refresh.cli.no_key", args.lang))
     if args.list:
-        if not args.wilayah or not simdasi._WILAYAH.match(args.wilayah):
+        if not simdasi.valid_wilayah(args.wilayah):
             return _usage(t("simdasi.cli.wilayah", args.lang))
         try:
             tables = simdasi.list_tables(client.BpsClient(key), args.wilayah)
@@ -56,8 +56,6 @@ def run(args) -> int:
     if not recipes:
         return _usage(t("simdasi.cli.no_recipes", args.lang))
     from jabodash.store import get_store
-    result = simdasi.run(recipes, key)
-    if result.records:
-        fetch.compare(result, fetch.builtin_figures(get_store(), sorted({r.indicator for r in recipes})))
+    result = simdasi.refresh(get_store(), recipes, key)
     from jabodash.cli.refresh import finish, format_report
     return finish(result, args, format_report, title=f"BPS SIMDASI {result.started_at[:10]}")

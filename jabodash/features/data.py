@@ -507,12 +507,8 @@ def dukcapil_refresh(store, year: int, semester: int, level: str):
     """Read Dukcapil's GIS service (jabodash.official.dukcapil) for ``level`` ("all", "kabkota" or
     "kecamatan") and compare the figures with the built-in ones: a DukcapilRefresh, saved as the
     BPS refresh is (:func:`bps_save`)."""
-    from jabodash.official import dukcapil, fetch
-    levels = dukcapil.LEVELS if level == "all" else (level,)
-    result = dukcapil.run(year, semester, levels)
-    if result.records:
-        fetch.compare(result, fetch.builtin_figures(store, [result.indicator]))
-    return result
+    from jabodash.official import dukcapil
+    return dukcapil.refresh(store, year, semester, dukcapil.LEVELS if level == "all" else (level,))
 
 
 def dukcapil_lines(result, lang: str) -> tuple[list[str], list[str]]:
@@ -550,7 +546,7 @@ def simdasi_tables(given_key: str | None, wilayah: str, lang: str) -> tuple[pd.D
     key, _ = keys.resolve_key(given_key)
     if not key:
         return None, t("data.refresh.no_key", lang)
-    if not simdasi._WILAYAH.match(wilayah or ""):
+    if not simdasi.valid_wilayah(wilayah):
         return None, t("simdasi.cli.wilayah", lang)
     try:
         tables = simdasi.list_tables(client.BpsClient(key), wilayah)
@@ -564,10 +560,6 @@ def simdasi_tables(given_key: str | None, wilayah: str, lang: str) -> tuple[pd.D
 def simdasi_refresh(store, given_key: str | None):
     """Read every SIMDASI recipe's table and compare with the built-in figures (a fetch.Refresh,
     saved as the BPS refresh is: :func:`bps_save`)."""
-    from jabodash.official import fetch, keys, simdasi
+    from jabodash.official import keys, simdasi
     key, _ = keys.resolve_key(given_key)
-    recipes = simdasi.load()
-    result = simdasi.run(recipes, key)
-    if result.records:
-        fetch.compare(result, fetch.builtin_figures(store, sorted({r.indicator for r in recipes})))
-    return result
+    return simdasi.refresh(store, simdasi.load(), key)

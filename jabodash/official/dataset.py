@@ -27,6 +27,7 @@ KIND = "bps_refresh"
 DUKCAPIL_KIND = "dukcapil_refresh"
 GRADE = "official"
 FILENAME = "bps_refresh.json"
+FILENAMES = {KIND: FILENAME, DUKCAPIL_KIND: "dukcapil_refresh.json"}   # the original's name, by kind
 SOURCE_COLUMNS = ["source_title", "source_var", "source_domain", "source_url", "source_retrieved_at"]
 
 
@@ -81,12 +82,11 @@ def save(refresh: Refresh, precedence: bool = False, title: str | None = None, d
     if not refresh.records:
         raise shelf.WorkspaceError("not_usable")
     content = {"schema": "jabodash.refresh/1", "records": refresh.records, "tables": refresh.tables}
-    filename = FILENAME
     if _is_dukcapil(refresh):
         content = {k: v for k, v in refresh.to_json().items() if k not in ("changes", "saved", "ok")}
-        filename = "dukcapil_refresh.json"
+    meta = _meta(refresh, precedence, title)
     body = json.dumps(content, ensure_ascii=False, indent=1, default=str).encode("utf-8")
-    return shelf.save_records(_records(refresh), body, filename, _meta(refresh, precedence, title),
+    return shelf.save_records(_records(refresh), body, FILENAMES[meta["kind"]], meta,
                               _fields(body, _level(refresh)), dataset_id=dataset_id)
 
 
@@ -97,8 +97,8 @@ def set_precedence(dataset_id: str, precedence: bool) -> str:
         raise shelf.WorkspaceError("not_usable")
     _, body = shelf.original_bytes(dataset_id)
     meta = {**ds.meta, "official": {**(ds.meta.get("official") or {}), "precedence": bool(precedence)}}
-    filename = "dukcapil_refresh.json" if ds.meta.get("kind") == DUKCAPIL_KIND else FILENAME
-    return shelf.save_records(ds.records, body, filename, meta, _fields(body, ds.meta.get("level") or "kabkota"),
+    return shelf.save_records(ds.records, body, FILENAMES[ds.meta["kind"]], meta,
+                              _fields(body, ds.meta.get("level") or "kabkota"),
                               dataset_id=dataset_id)
 
 

@@ -39,7 +39,7 @@ from jabodash.core.i18n import t
 from jabodash.geo import kecamatan_codes
 from jabodash.geo.regions import kemendagri_to_bps, load_regions
 from jabodash.official import http_client
-from jabodash.official.fetch import Refresh, now
+from jabodash.official.fetch import Refresh, compared, now
 from jabodash.official.parse import number
 
 SOURCE = http_client.Source("dukcapil", "JABODASH_DUKCAPIL_URL",
@@ -270,3 +270,10 @@ def report_text(out: dict, lang: str) -> str:
     for err in out["errors"]:
         lines.append("  ! " + t(f"data.refresh.error.{err['kind']}", lang, detail=err.get("detail") or ""))
     return "\n".join(lines)
+
+
+def refresh(store, year: int, semester: int, levels=LEVELS) -> DukcapilRefresh:
+    """A Dukcapil refresh's steps, written once for the command line and the Data & metode page:
+    the service read (:func:`run`), then the figures compared with the built-in ones."""
+    out = run(year, semester, levels)
+    return compared(store, out, [out.indicator])

@@ -177,7 +177,12 @@ def builtin_figures(store, indicators: list[str]) -> pd.DataFrame:
 def refresh(store, chosen: list[Recipe], key: str | None, progress: Callable | None = None) -> Refresh:
     """A refresh's steps, written once for the command line and the Data & metode page: every chosen
     recipe's table read (:func:`run`), then the figures compared with the built-in ones."""
-    out = run(chosen, key, progress=progress)
+    return compared(store, run(chosen, key, progress=progress), indicators(chosen))
+
+
+def compared(store, out: Refresh, indicator_ids) -> Refresh:
+    """The refresh with its figures compared with the built-in ones of ``indicator_ids`` (every
+    source's last step: BPS, Dukcapil, SIMDASI)."""
     if out.records:
-        compare(out, builtin_figures(store, indicators(chosen)))
+        compare(out, builtin_figures(store, list(indicator_ids)))
     return out

@@ -33,7 +33,7 @@ from jabodash.core.paths import DATA_DIR
 from jabodash.geo import kecamatan_codes
 from jabodash.geo.regions import load_regions
 from jabodash.official import client as client_mod
-from jabodash.official.fetch import Refresh, now
+from jabodash.official.fetch import Refresh, compared, now
 from jabodash.official.parse import number
 
 RECIPES_FILE = DATA_DIR / "simdasi_recipes.csv"
@@ -184,3 +184,14 @@ def _read(out: Refresh, recipe: Recipe, year: int, column: str, rows: list, plac
         codes.add(code[:4])
     table["regions"] = len(codes)
     out.tables.append(table)
+
+
+def valid_wilayah(code: str | None) -> bool:
+    """A SIMDASI area code: seven digits (a kab/kota's is its BPS code and 000)."""
+    return bool(_WILAYAH.match(code or ""))
+
+
+def refresh(store, recipes: list[Recipe], key: str | None) -> Refresh:
+    """A SIMDASI refresh's steps, written once for the command line and the Data & metode page:
+    every recipe's table read (:func:`run`), then the figures compared with the built-in ones."""
+    return compared(store, run(recipes, key), sorted({r.indicator for r in recipes}))
