@@ -63,12 +63,13 @@ def test_kpi_values_show_whole_at_laptop_widths(server, browser, width, lang):
     values = page.locator("[data-testid='stMetricValue']")
     values.nth(4).wait_for()
     wait_for_app(page)
-    # Layout settles after the run (styles, then fonts): wait until it has, up to a limit; the
-    # assertions below then say what is wrong if it never does.
+    # Layout settles after the run (styles, then fonts): wait until it has (the value and its inner
+    # box, as asserted below), up to a limit; the assertions then say what is wrong if it never does.
     try:
         page.wait_for_function(
             "() => { const v = [...document.querySelectorAll(\"[data-testid='stMetricValue']\")];"
-            " return v.length >= 5 && v.every(e => e.scrollWidth <= e.clientWidth); }", timeout=20000)
+            " return v.length >= 5 && v.every(e => { const i = e.querySelector('div') || e;"
+            " return e.scrollWidth <= e.clientWidth && i.scrollWidth <= i.clientWidth; }); }", timeout=20000)
     except playwright_api.TimeoutError:
         pass
     assert values.count() >= 5   # the KPIs first, then the overview's other cards (all checked for clipping)
