@@ -15,7 +15,15 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from support.appserver import ARTIFACTS, CHROMIUM, OutsideRequests, full_screenshot, page_errors, wait_for_app
+from support.appserver import (
+    ARTIFACTS,
+    CHROMIUM,
+    OutsideRequests,
+    full_screenshot,
+    give_table_file,
+    page_errors,
+    wait_for_app,
+)
 
 from jabodash.cluster import proxy, workers
 from jabodash.cluster.procs import children, cmdline
@@ -145,10 +153,7 @@ def worker_of(context) -> str | None:
 def upload(page, data: bytes, name: str) -> None:
     """On a freshly opened /unggah (no report yet): give the file, wait for the report, name the
     indicator."""
-    page.get_by_text(t("unggah.title", "id")).first.wait_for()
-    page.locator("[data-testid='stFileUploader'] input[type=file]").first.set_input_files(
-        files=[{"name": "data.csv", "mimeType": "text/csv", "buffer": data}])
-    page.get_by_text("Laporan validasi").wait_for()
+    give_table_file(page, "data.csv", data, WAIT_MS)
     wait_for_app(page, WAIT_MS)
     page.get_by_label("Nama indikator").fill(name)
     page.keyboard.press("Enter")

@@ -159,12 +159,28 @@ def full_screenshot(page, name: str, width: int = 1600) -> None:
     page.screenshot(path=str(ARTIFACTS / name))
 
 
+def give_table_file(page, name: str, data: bytes, timeout_ms: int = 30000) -> None:
+    """On the open upload page (Indonesian): once the page's run has drawn all of it (the agreements
+    uploader at its foot) and ended, give the file to the table uploader (found by its label, not by
+    position), then wait for the validation report. On a timeout, fail with what the page showed
+    instead (the uploader's own message, alerts), not a bare locator timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    page.get_by_text("Unggah file perjanjian").first.wait_for(timeout=max(timeout_ms, 60000))
+    wait_for_app(page)
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Berkas tabel")
+    uploader.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+    try:
+        page.get_by_text("Laporan validasi").wait_for(timeout=timeout_ms)
+    except PlaywrightTimeout:
+        shown = page.locator("[data-testid='stMain']").inner_text()
+        raise AssertionError(f"no validation report for {name}; the uploader said "
+                             f"{uploader.inner_text()!r}; the page showed: {shown[:3000]!r}") from None
+
+
 def upload_and_use(page, name: str, csv: bytes, fields: dict[str, str]) -> None:
     """On the open upload page (Indonesian): upload csv as name, wait for the validation report,
     type each labelled field (Enter after each), then use the dataset in the session."""
-    page.locator("[data-testid='stFileUploader'] input[type=file]").first.set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": csv}])
-    page.get_by_text("Laporan validasi").wait_for(timeout=30000)
+    give_table_file(page, name, csv)
     wait_for_app(page)
     page.get_by_text("Baris dibaca").wait_for()
     for label, text in fields.items():
