@@ -87,12 +87,12 @@ def test_a_kab_kota_named_otherwise_is_reported_not_kept():
 
 def test_kecamatan_by_name_within_their_kab_kota(srv):
     res = dapodik.run("20241", "kecamatan", base=srv.base)
-    # Beji is BPS 3276050, Pancoran Mas 3276020, Cimanggis 3276040, Jagakarsa (Jakarta Selatan) 3171010
-    assert _figures(res) == {"3276050": 31, "3276020": 41, "3276040": 45, "3171010": 61}
+    # Beji is BPS 3276050, Pancoran Mas 3276020, Cimanggis 3276040, Sawangan 3276010, Jagakarsa (Jakarta Selatan) 3171010
+    assert _figures(res) == {"3276050": 31, "3276020": 41, "3276040": 45, "3276010": 38, "3171010": 61}
     assert _figures(res, "schools_sd_to_slb_dapodik")["3276040"] == 45 + 30 + 9 + 10 + 0   # no SLB: a 0, kept
     assert [(u["name"], u["reason"]) for u in res.unmatched] == [("Kec. Bojongsari Baru", "no_name")]
     assert res.unmatched[0]["sd_to_slb"] == 11 + 5 + 1 + 2 + 0
-    assert "4 used, 1 rows not used" in dapodik.report_text(res.to_json(), "en")
+    assert "5 used, 1 rows not used" in dapodik.report_text(res.to_json(), "en")
 
 
 def test_gaps_are_gaps_and_rows_of_another_parent_are_dropped():
@@ -100,7 +100,7 @@ def test_gaps_are_gaps_and_rows_of_another_parent_are_dropped():
               "026603": {"id_level_wilayah": 2}}
     with serve(change) as server:
         res = dapodik.run("20241", "kecamatan", base=server.origin + "/", regions=["3276"])
-    assert set(_figures(res)) == set() and _figures(res, "schools_sma") == {"3276050": 6}
+    assert set(_figures(res)) == {"3276010"} and _figures(res, "schools_sma") == {"3276050": 6, "3276010": 7}
     assert "3276050" not in _figures(res, "schools_sd_to_slb_dapodik")     # no sum without all five
     table = res.tables[0]
     assert table["gaps"] == 2 and table["outside_dropped"] == 2 and 0 not in _figures(res, "schools_smp").values()
@@ -121,7 +121,7 @@ def test_cli_json_and_text(srv, tmp_path):
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["schema"] == "jabodash.refresh.dapodik/1" and out["year"] == 2024 and out["saved"] is None
-    assert len(out["records"]) == 45 and out["levels"] == ["kabkota", "kecamatan"]   # 5 kab/kota, 4 kecamatan, x5
+    assert len(out["records"]) == 50 and out["levels"] == ["kabkota", "kecamatan"]   # 5 kab/kota, 5 kecamatan, x5
     done = subprocess.run(cmd + ["--semester", "20242", "--level", "kabkota", "--lang", "en", "--save"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
@@ -153,9 +153,9 @@ def test_data_page_reads_dapodik(srv, monkeypatch, tmp_path):
     at.button(key="dap_run").click().run()
     assert not at.exception, [e.value for e in at.exception]
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
-    assert "45 figures (kabkota, kecamatan) for semester 20242, covering 5 of the 15 regions" in captions
+    assert "50 figures (kabkota, kecamatan) for semester 20242, covering 5 of the 15 regions" in captions
     assert "school year 2024/2025 semester 2; its figures are recorded for the year 2025" in captions
-    assert "4 used, 1 rows not used" in captions
+    assert "5 used, 1 rows not used" in captions
     unmatched = [d.value for d in at.dataframe if "Name (Dapodik)" in d.value.columns]
     assert [u["Name (Dapodik)"].tolist() for u in unmatched] == [["Kec. Bojongsari Baru"]]
     at.button(key="dap_save").click().run()

@@ -213,17 +213,22 @@ def _bps_report(result, lang: str) -> None:
     _changes(result, lang, "bps", _BPS_RESULT)
 
 
-_SOURCE_KEY = {"duk": "dukcapil", "dap": "dapodik"}     # a source's strings, by its widgets' prefix
-_REPORT_CAPTION = {p: f"{k}.page.report_caption" for p, k in _SOURCE_KEY.items()}
+# What a source's change report says, by its widgets' prefix: (report caption, save button, saved message)
+_CHANGE_STRINGS = {
+    "bps": ("data.refresh.report_caption", "data.refresh.save", "data.refresh.saved"),
+    "sim": ("data.refresh.report_caption", "data.refresh.save", "data.refresh.saved"),
+    "duk": ("dukcapil.page.report_caption", "dukcapil.page.save", "dukcapil.cli.saved"),
+    "dap": ("dapodik.page.report_caption", "dapodik.page.save", "dapodik.cli.saved"),
+}
 
 
 def _changes(result, lang: str, prefix: str, result_key: str) -> None:
-    """A refresh's change report, the precedence switch and the save button (BPS and Dukcapil)."""
+    """A refresh's change report, the precedence switch and the save button (every source: :data:`_CHANGE_STRINGS`)."""
     if not result.records and not any(tb.get("refused") for tb in result.tables):
         return
     st.markdown(f"**{t('data.refresh.report', lang)}**")
     ch = result.changes
-    caption = _REPORT_CAPTION.get(prefix, "data.refresh.report_caption")
+    caption, save_label, saved_message = _CHANGE_STRINGS[prefix]
     st.caption(t(caption, lang, new=len(ch["new"]), changed=len(ch["changed"]), same=ch["same"],
                  conflicts=len(result.conflicts)))
     report = data.bps_report(result, lang)
@@ -235,12 +240,10 @@ def _changes(result, lang: str, prefix: str, result_key: str) -> None:
         widgets.table(report, lang, f"{prefix}_changes", column_config=wide)
     first = st.toggle(t("data.refresh.precedence", lang), key=f"w_{prefix}_precedence",
                       help=t("data.refresh.precedence_help", lang))
-    label = t(f"{_SOURCE_KEY[prefix]}.page.save", lang) if prefix in _SOURCE_KEY else t("data.refresh.save", lang)
-    if result.records and st.button(label, key=f"{prefix}_save"):
+    if result.records and st.button(t(save_label, lang), key=f"{prefix}_save"):
         saved_id = data.bps_save(result, first)
         st.session_state.pop(result_key, None)
-        saved = f"{_SOURCE_KEY[prefix]}.cli.saved" if prefix in _SOURCE_KEY else "data.refresh.saved"
-        st.success(t(saved, lang, id=saved_id))
+        st.success(t(saved_message, lang, id=saved_id))
 
 
 def _bps_saved(lang: str) -> None:
