@@ -42,9 +42,14 @@ def pick(page, label: str, option: str) -> None:
 
 def read_and_save_dapodik(page) -> None:
     """The Dapodik section of the open data page: read semester 20241, check the report, save."""
+    wait_for_app(page)                      # the Dukcapil save's run has ended
     page.get_by_text("School counts from Dapodik (recap by region)").click()
     page.get_by_role("button", name="Read from Dapodik").click()
-    page.get_by_text("Kecamatan to BPS codes by their name", exact=False).wait_for(timeout=120000)
+    try:
+        page.get_by_text("Kecamatan to BPS codes by their name", exact=False).wait_for(timeout=120000)
+    except playwright_api.TimeoutError:
+        page.screenshot(path=str(ARTIFACTS / "dapodik-report-failed.png"), full_page=True)
+        raise
     wait_for_app(page)
     assert page.get_by_text("50 figures (kabkota, kecamatan) for semester 20241", exact=False).count() == 1
     assert page.get_by_text("5 used, 1 rows not used", exact=False).count() == 1

@@ -265,7 +265,7 @@ def dukcapil_section(lang: str) -> None:
     """Registered population from Dukcapil's GIS service: the user states year and semester (the
     service does not say them); the report shows the figures, refusals, the kecamatan the crosswalk
     could not place and the change report, and the figures are saved as an official dataset."""
-    with st.expander(t("dukcapil.page.section", lang)):
+    with st.expander(t("dukcapil.page.section", lang), key="w_duk_section"):
         st.caption(t("dukcapil.page.intro", lang))
         c1, c2, c3 = st.columns(3)
         year = c1.number_input(t("dukcapil.page.year", lang), min_value=2000, max_value=2100, value=2025, step=1,
@@ -297,7 +297,8 @@ def dapodik_section(lang: str) -> None:
     """School counts from Dapodik's recap for a semester id: the report shows the period the figures
     are recorded under, the figures, refusals, the rows that could not be placed and the change
     report, and the figures are saved as an official dataset."""
-    with st.expander(t("dapodik.page.section", lang)):
+    # keyed: the section stays open across the reruns that add elements above it (a save's list)
+    with st.expander(t("dapodik.page.section", lang), key="w_dap_section"):
         st.caption(t("dapodik.page.intro", lang))
         c1, c2, c3 = st.columns(3)
         semester = c1.text_input(t("dapodik.page.semester", lang), value="20241", max_chars=5, key="w_dap_semester")
