@@ -97,7 +97,7 @@ def test_kecamatan_by_name_within_their_kab_kota(srv):
 
 def test_gaps_are_gaps_and_rows_of_another_parent_are_dropped():
     change = {"026601": {"sd": None, "smp": "-"}, "026602": {"mst_kode_wilayah": "026000  "},
-              "026603": {"id_level_wilayah": 2}}
+              "026603": {"id_level_wilayah": 2}, "026605": {"id_level_wilayah": "3"}}
     with serve(change) as server:
         res = dapodik.run("20241", "kecamatan", base=server.origin + "/", regions=["3276"])
     assert set(_figures(res)) == {"3276010"} and _figures(res, "schools_sma") == {"3276050": 6, "3276010": 7}

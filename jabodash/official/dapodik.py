@@ -174,7 +174,8 @@ def _read(out: DapodikRefresh, level: str, code: str, rows: list[dict], under: l
     table, source = _table(out, level, code, url)
     parents = set()
     for row in rows:
-        if _trim(row.get("mst_kode_wilayah")) != code or row.get("id_level_wilayah", ASKED[level] + 1) != ASKED[level] + 1:
+        own = _trim(row.get("id_level_wilayah", ASKED[level] + 1))          # 3 or "3": the level below the one asked
+        if _trim(row.get("mst_kode_wilayah")) != code or own != str(ASKED[level] + 1):
             table["outside_dropped"] += 1
             continue
         place = _kabkota(out, row, under, table) if level == "kabkota" else _kecamatan(out, row, under[0], table)
