@@ -71,22 +71,24 @@ def _progress(lang: str):
     return show
 
 
-def format_report(result, lang: str, saved: str | None) -> str:
+def format_report(result, lang: str, saved: str | None, summary: str | None = None,
+                  saved_key: str = "data.refresh.cli.saved", errors: bool = True) -> str:
+    """The text report of a refresh: ``summary`` (BPS's count line by default), each table, the changes
+    against the built-in figures (60 rows at most), the errors (unless the summary names them), the limits
+    and the saved dataset's id (``saved_key``: the source's own sentence)."""
     from jabodash.official import report
-    out = [t("data.refresh.cli.summary", lang, records=len(result.records), tables=len(result.tables),
-             errors=len(result.errors))]
-    for table in result.tables:
-        out.append("  " + report.table_line(table, lang))
+    out = [summary or t("data.refresh.cli.summary", lang, records=len(result.records), tables=len(result.tables),
+                        errors=len(result.errors))]
+    out += ["  " + report.table_line(table, lang) for table in result.tables]
     changes = result.changes
     out.append(t("data.refresh.cli.changes", lang, new=len(changes["new"]), changed=len(changes["changed"]),
                  same=changes["same"], conflicts=len(result.conflicts)))
-    for row in report.change_rows(result, lang)[:60]:
-        out.append("  " + " | ".join(str(v) for v in row.values()))
-    for err in result.errors:
-        out.append("  ! " + report.error_text(err, lang))
+    out += ["  " + " | ".join(str(v) for v in row.values()) for row in report.change_rows(result, lang)[:60]]
+    if errors:
+        out += ["  ! " + report.error_text(err, lang) for err in result.errors]
     out.append(report.limits_line(result, lang))
     if saved:
-        out.append(t("data.refresh.cli.saved", lang, id=saved))
+        out.append(t(saved_key, lang, id=saved))
     return "\n".join(out)
 
 

@@ -48,14 +48,7 @@ def run(args) -> int:
 
 
 def format_report(result, lang: str, saved: str | None) -> str:
-    from jabodash.official import dukcapil, report
-    out = [dukcapil.report_text(result.to_json(), lang)]
-    out += ["  " + report.table_line(tb, lang) for tb in result.tables]
-    ch = result.changes
-    out.append(t("data.refresh.cli.changes", lang, new=len(ch["new"]), changed=len(ch["changed"]),
-                 same=ch["same"], conflicts=len(result.conflicts)))
-    out += ["  " + " | ".join(str(v) for v in row.values()) for row in report.change_rows(result, lang)[:60]]
-    out.append(report.limits_line(result, lang))
-    if saved:
-        out.append(t("dukcapil.cli.saved", lang, id=saved))
-    return "\n".join(out)
+    from jabodash.cli import refresh
+    from jabodash.official import dukcapil
+    return refresh.format_report(result, lang, saved, summary=dukcapil.report_text(result.to_json(), lang),
+                                 saved_key="dukcapil.cli.saved", errors=False)

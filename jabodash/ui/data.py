@@ -276,18 +276,9 @@ def dukcapil_section(lang: str) -> None:
         if st.button(t("dukcapil.page.run", lang), key="duk_run"):
             st.session_state[_DUKCAPIL_RESULT] = data.dukcapil_refresh(source.store(), int(year), int(semester), level)
         result = st.session_state.get(_DUKCAPIL_RESULT)
-        if result is None:
-            return
-        lines, failed = data.dukcapil_lines(result, lang)
-        for line in lines:
-            st.caption(md_escape(line, 800))
-        if failed:
-            st.error(md_escape("; ".join(failed), 3000))
-        unmatched = data.dukcapil_unmatched(result, lang)
-        if len(unmatched):
-            st.markdown(f"**{t('dukcapil.page.unmatched', lang)}**")
-            st.dataframe(unmatched, hide_index=True, key="duk_unmatched")
-        _changes(result, lang, "duk", _DUKCAPIL_RESULT)
+        if result is not None:
+            _source_result(result, lang, "duk", _DUKCAPIL_RESULT, data.dukcapil_lines(result, lang),
+                           data.dukcapil_unmatched(result, lang), t("dukcapil.page.unmatched", lang))
 
 
 _DAPODIK_RESULT = "_jabodash_dapodik_refresh"
@@ -312,18 +303,23 @@ def dapodik_section(lang: str) -> None:
         if isinstance(result, str):
             st.error(md_escape(result, 300))
             return
-        if result is None:
-            return
-        lines, failed = data.dapodik_lines(result, lang)
-        for line in lines:
-            st.caption(md_escape(line, 800))
-        if failed:
-            st.error(md_escape("; ".join(failed), 3000))
-        unmatched = data.dapodik_unmatched(result, lang)
-        if len(unmatched):
-            st.markdown(f"**{t('dapodik.page.unmatched', lang)}**")
-            st.dataframe(unmatched, hide_index=True, key="dap_unmatched")
-        _changes(result, lang, "dap", _DAPODIK_RESULT)
+        if result is not None:
+            _source_result(result, lang, "dap", _DAPODIK_RESULT, data.dapodik_lines(result, lang),
+                           data.dapodik_unmatched(result, lang), t("dapodik.page.unmatched", lang))
+
+
+def _source_result(result, lang: str, prefix: str, key: str, lines_failed: tuple, unmatched, heading: str) -> None:
+    """A refresh source's report on the Data page: its lines, what failed, the rows that could not be
+    placed (under ``heading``) and the change report with its save (widget keys start with ``prefix``)."""
+    lines, failed = lines_failed
+    for line in lines:
+        st.caption(md_escape(line, 800))
+    if failed:
+        st.error(md_escape("; ".join(failed), 3000))
+    if len(unmatched):
+        st.markdown(f"**{heading}**")
+        st.dataframe(unmatched, hide_index=True, key=f"{prefix}_unmatched")
+    _changes(result, lang, prefix, key)
 
 
 _SIMDASI_RESULT = "_jabodash_simdasi_refresh"
