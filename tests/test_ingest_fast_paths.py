@@ -216,3 +216,48 @@ def test_csv_module_fallback_reads_what_arrow_reads(monkeypatch, encoding):
     assert arrow.ok and python.ok and arrow.encoding == python.encoding == encoding
     assert arrow.records["value"].tolist() == python.records["value"].tolist() == [1234.5, 2000.0, 7.0, 8.25]
     assert python.preview.iloc[0].tolist() == ["3171", "Jakarta Selatan – Kebayoran", "1.234,5", "2.000"]
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_ascii_file_is_read_as_utf8_without_its_whole_text(monkeypatch, ascii_only):
+    """A file of ASCII bytes is UTF-8 without decoding it whole (only its sample is decoded); the
+    csv-module fallback decodes it then; a file of white space only is empty, as before, also when
+    its first non-space character comes after the sample."""
+    from jabodash.ingest import read as read_module
+    name = "Jakarta Selatan" if ascii_only else "Jakarta Selatan – Kebayoran"
+    data = f"kode;nama;2022;2023\n3171;{name};1.234,5;2.000\n3172;Jakarta Timur;7;8,25\n".encode()
+    assert data.isascii() == ascii_only
+    arrow = read_upload(data, "wide.csv")
+    monkeypatch.setattr(read_module, "_parse_pyarrow", lambda *a: None)
+    python = read_upload(data, "wide.csv")
+    assert arrow.encoding == python.encoding == "utf-8"
+    assert arrow.records["value"].tolist() == python.records["value"].tolist() == [1234.5, 2000.0, 7.0, 8.25]
+    assert python.preview.iloc[0].tolist() == ["3171", name, "1.234,5", "2.000"]
+    for blank in (b"\x0c \n" * 10, b" " * 300_000 + b"\x0c"):
+        assert [m.key for m in read_upload(blank, "kosong.csv").errors] == ["ingest.error.empty"]
+    assert [m.key for m in read_upload(b" " * 300_000 + b"x", "x.csv").errors] == ["ingest.error.no_table"]
+
+
+@given(st.lists(st.text(alphabet=" a\t\u00a0\u3000\x01\n-", max_size=4), min_size=1, max_size=30),
+       st.integers(0, 3))
+def test_trimmed_is_arrow_trim_and_keeps_a_clean_column(texts, skip):
+    """_trimmed gives Arrow's trim; a column with nothing to trim is returned as it is (no copy)."""
+    import pyarrow.compute as pc
+
+    from jabodash.ingest.text import _trimmed
+    arr = pa.array(texts, type=pa.string()).slice(min(skip, len(texts)))
+    out = _trimmed(arr)
+    assert out.to_pylist() == pc.utf8_trim_whitespace(arr).to_pylist()
+    if len(arr) and all(t == t.strip(" \t\n\x0b\x0c\r\x01\u00a0\u3000") for t in arr.to_pylist()):
+        assert out is arr
+
+
+@pytest.mark.parametrize("repeat", [1, 40])
+def test_hostile_cells_counted_by_distinct_text_or_by_cell(repeat):
+    """The hostile-text check gives the same texts (in file order) and count whether a column's
+    texts repeat (searched once per distinct text) or not (searched cell by cell)."""
+    from jabodash.ingest.text import _hostile_cells
+    texts = ["Kota Bogor", "=HYPERLINK(1)", "<b>x</b>", "1+2", "3101", "-5", "[a](b)", "=HYPERLINK(1)", "a <b"]
+    col = pa.array(texts * repeat, type=pa.string())
+    assert _hostile_cells(col) == (["=HYPERLINK(1)", "<b>x</b>", "1+2", "[a](b)"], 5 * repeat)
+    assert _hostile_cells(pa.array(["Kota Bogor", "3101"] * repeat, type=pa.string())) == ([], 0)

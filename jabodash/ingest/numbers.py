@@ -13,6 +13,7 @@ vectorised Arrow kernels.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -61,6 +62,7 @@ _RP = re.compile(r"^([+-]?)rp\.?", re.IGNORECASE)
 _S_TEXT, _S_MISSING, _S_INT, _S_AMB, _S_ID, _S_EN, _S_DEC = range(7)
 
 
+@functools.lru_cache(maxsize=1 << 16)   # (the columns of a file share most of their shapes)
 def _shape_class(shape: str, decimal_only: bool) -> tuple[int, bool, bool]:
     """(class, has percent sign, needs cleaning) of one number shape (digits 1-9 written as 9)."""
     if shape.lower() in _MISSING_SET:

@@ -174,20 +174,22 @@ def _csv_grid(box: list, lower: str, options: IngestOptions, result: IngestResul
     before Arrow reads its bytes, and the bytes once the grid is made."""
     data = box.pop()
     lines = caps.check_lines(data)
-    try:
-        text, encoding = _detect_encoding(data, options.encoding)
+    try:   # (an ASCII file's text is None: only its sample is decoded)
+        text, encoding = _detect_encoding(data, options.encoding, whole=False)
     except (UnicodeError, LookupError):
         result.error("encoding", encoding=_clip(options.encoding or "?", 30))
         return None
     result.encoding = encoding
-    if _looks_binary(text):
+    sample = text[:262144] if text is not None else data[:262144].decode("ascii")
+    if _looks_binary(sample):   # (it reads the first 64 KiB)
         result.error("binary")
         return None
-    if not _NOT_SPACE.search(text):  # same as "not text.strip()", without a copy of the text
+    # same as "not text.strip()", without a copy of the text
+    if not _NOT_SPACE.search(sample) and not (len(data) > len(sample) and _NOT_SPACE.search(
+            text if text is not None else data.decode("ascii"))):
         result.error("empty")
         return None
-    sample = text[:262144]
-    if len(text) > len(sample):
+    if (len(text) if text is not None else len(data)) > len(sample):
         cut = max(sample.rfind("\n"), sample.rfind("\r"))
         if cut > 0:
             sample = sample[:cut]
