@@ -261,3 +261,45 @@ def test_hostile_cells_counted_by_distinct_text_or_by_cell(repeat):
     col = pa.array(texts * repeat, type=pa.string())
     assert _hostile_cells(col) == (["=HYPERLINK(1)", "<b>x</b>", "1+2", "[a](b)"], 5 * repeat)
     assert _hostile_cells(pa.array(["Kota Bogor", "3101"] * repeat, type=pa.string())) == ([], 0)
+
+
+def test_cells_keys_unique_only_when_no_two_cells_can_share_a_key():
+    """keys_unique: each row its own (region, indicator text) and each year column its own period;
+    False when two rows share them, or two columns are one period (2023 and 2023*)."""
+    def cells(years, row_keys):
+        c = _Cells([1, 2], np.arange(3), np.asarray(row_keys, dtype=np.int32))
+        for vi, y in zip((1, 2), years):   # (a column's own indicators when the rows have the year)
+            codes = [0, 1] if y is not None or vi == 1 else [2, 3]
+            c.put(vi, np.ones(3, bool), np.asarray([1.0, 2.0, 3.0]), np.asarray(codes), y)
+        return c
+    regions, yidx = np.asarray([0, 1, 0]), np.full(3, -1)
+    assert cells((0, 1), [0, 0, 1]).keys_unique(regions, yidx, np.asarray([0, 1]))
+    assert not cells((0, 1), [0, 1, 0]).keys_unique(regions, yidx, np.asarray([0, 1]))   # rows 0 and 2
+    assert not cells((0, 1), [0, 0, 1]).keys_unique(regions, yidx, np.asarray([0, 0]))   # one period
+    # the year of the row (no year columns): rows 0 and 2 share a key only in the same period
+    assert cells((None, None), [0, 1, 0]).keys_unique(regions, np.asarray([0, 0, 1]), np.asarray([0, 1]))
+    assert not cells((None, None), [0, 1, 0]).keys_unique(regions, np.asarray([1, 0, 1]), np.asarray([0, 1]))
+    same = _Cells([1, 2], np.arange(3), np.asarray([0, 1, 2], dtype=np.int32))   # two columns, one indicator
+    for vi in (1, 2):
+        same.put(vi, np.ones(3, bool), np.ones(3), np.asarray([0, 1, 2]), None)
+    assert not same.keys_unique(regions, np.zeros(3, int), np.asarray([0]))
+
+
+@pytest.mark.parametrize("block", [1 << 20, 2])
+def test_cells_records_of_a_sparse_matrix_and_with_keys_known_unique(monkeypatch, block):
+    """The usable numbers packed in place come out in file order, also when few cells are usable
+    (then copied out of the matrix); with unique=True no duplicate is looked for and none is marked."""
+    monkeypatch.setattr(_Cells, "BLOCK", block)
+    rng = np.random.default_rng(3)
+    ok = rng.random((50, 4)) < 0.3
+    nums = rng.normal(size=(50, 4))
+    cells = _Cells([0, 1, 2, 3], np.arange(50), np.zeros(50, dtype=np.int32))
+    for j in range(4):
+        cells.put(j, ok[:, j], nums[:, j], np.asarray([j]), j)
+    rows, _r, indicator, year, value, column, dup = cells.records(np.zeros(50, int), np.full(50, -1),
+                                                                  np.arange(4), 4, unique=True)
+    r, c = np.nonzero(ok)
+    assert value.tolist() == nums[r, c].tolist() and value.base is None
+    assert (rows.tolist(), column.tolist(), indicator.tolist(), year.tolist()) == (r.tolist(), c.tolist(),
+                                                                                   c.tolist(), c.tolist())
+    assert not dup.any() and len(dup) == len(r)
