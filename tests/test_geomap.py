@@ -1,10 +1,12 @@
 """The map component's geometry split (jabodash.charts.geosplit) and its served files
 (jabodash.ui.components.geomap): the figure travels without its GeoJSON, the GeoJSON once by content
 hash, and the browser's reassembly gives back the very same figure."""
+import hashlib
 import json
 
 import numpy as np
 import pandas as pd
+import plotly
 import plotly.io as pio
 import pytest
 
@@ -111,7 +113,10 @@ def test_the_served_folder_has_the_component_plotly_and_each_pool(tmp_path, monk
     assert name.startswith("plotly-") and name.endswith(".min.js")
     assert (path / name).read_bytes() == geomap.PLOTLY_JS.read_bytes()
     html = (path / "index.html").read_text()
-    assert f'<script src="{name}"></script>' in html and "<script>" not in html   # no inline script
+    geo = geomap.geo_name()
+    assert geo == f"plotly-geo-{plotly.__version__}.min.js" and (path / geo).read_bytes() == geomap.GEO_JS.read_bytes()
+    assert f'<script src="geomap.js" data-geo="{geo}" data-full="{name}"></script>' in html
+    assert "<script>" not in html   # no inline script
     split = geosplit.split(year_figure([1.0, 2.0, 3.0, 4.0, 5.0]))
     geomap.write_pools(split, path)
     digest = next(iter(split.pools))
@@ -124,3 +129,29 @@ def test_the_served_folder_has_the_component_plotly_and_each_pool(tmp_path, monk
 @pytest.mark.parametrize("name", geomap.FILES)
 def test_the_component_sources_exist(name):
     assert (geomap.SOURCE / name).stat().st_size > 0
+
+
+def test_the_geo_bundle_is_the_recorded_file_of_the_full_bundles_plotly_js_version():
+    """The vendored geo bundle is the file recorded (sha256) and the plotly.js version of the pinned
+    plotly package: after an upgrade of plotly this fails until the geo bundle follows."""
+    assert hashlib.sha256(geomap.GEO_JS.read_bytes()).hexdigest() == geomap.GEO_SHA256
+    assert geomap.js_version(geomap.GEO_JS) == geomap.js_version(geomap.PLOTLY_JS) is not None
+    assert (geomap.SOURCE / "plotly-geo.LICENSE").read_text().startswith("MIT License")
+
+
+def test_a_geo_bundle_of_another_version_is_not_served_and_the_full_one_draws(tmp_path, monkeypatch):
+    other = tmp_path / "plotly-geo.min.js"
+    other.write_text("/**\n* plotly.js (geo - minified) v0.0.1\n*/\n")
+    monkeypatch.setattr(geomap, "GEO_JS", other)
+    monkeypatch.setenv("JABODASH_CACHE_DIR", str(tmp_path / "cache"))
+    for cached in (geomap.geo_name, geomap._version):
+        cached.cache_clear()
+    try:
+        assert geomap.geo_name() is None
+        path = geomap.folder()
+        html = (path / "index.html").read_text()
+        assert f'data-geo="{geomap.plotly_name()}" data-full="{geomap.plotly_name()}"' in html
+        assert not list(path.glob("plotly-geo-*"))
+    finally:
+        for cached in (geomap.geo_name, geomap._version):
+            cached.cache_clear()

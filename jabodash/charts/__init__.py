@@ -314,6 +314,16 @@ def layout_source_below(fig: go.Figure, title: str, subtitle: str, source: str, 
     return fig
 
 
+def legend_under_title(fig: go.Figure, **legend) -> go.Figure:
+    """A horizontal legend right under the title of a :func:`layout_source_below` figure, placed in
+    the container's coordinates: it wraps at the figure's width, not the plot area's (which a wide
+    margin makes narrow), and so never grows up into the title on a narrow screen."""
+    fig.update_layout(legend=dict(orientation="h", x=0, xref="container", y=1, yref="container", yanchor="top",
+                                  **legend))
+    fig.layout.legend.y = 1 - (56 + title_room(fig) + TITLE_PAD - 14) / fig.layout.height
+    return fig
+
+
 GAP_TEXT = "#767676"
 
 

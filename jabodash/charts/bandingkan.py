@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from jabodash.charts import GAP_TEXT, TITLE_PAD, gap_cells, layout_source_below, sources_line, title_room, year_span
+from jabodash.charts import GAP_TEXT, gap_cells, layout_source_below, legend_under_title, sources_line, year_span
 from jabodash.core import fmt, palette
 from jabodash.core.catalog import Indicator, load_catalog
 from jabodash.core.i18n import t
@@ -97,10 +97,8 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
                            t("common.coverage", lang, covered=covered, total=len(regions))])
     fig = layout_source_below(fig, t("bandingkan.chart.multiples_title", lang), subtitle, sources_line(data, lang), lang,
                   height=130 + 290 * rows, below=30, top=125)
-    fig.update_layout(legend=dict(orientation="h", x=0, xref="container", y=1, yref="container", yanchor="top",
-                                  entrywidth=0, font=dict(size=13)), hovermode="closest")
-    fig.layout.legend.y = 1 - (56 + title_room(fig) + TITLE_PAD - 14) / fig.layout.height
-    return fig
+    fig.update_layout(hovermode="closest")
+    return legend_under_title(fig, entrywidth=0, font=dict(size=13))
 
 
 def _profile_label(ind: Indicator, year, lang: str) -> str:
@@ -175,8 +173,8 @@ def profile_chart(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd
     source = sources_line(sources, lang) if sources is not None and len(sources) else ""
     fig = layout_source_below(fig, t("bandingkan.chart.profile_title", lang), subtitle, source, lang,
                   height=max(320, 150 + 62 * n), below=30, top=100)
-    fig.update_layout(margin=dict(r=300), legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
-    return fig
+    fig.update_layout(margin=dict(r=300))
+    return legend_under_title(fig)
 
 
 def rank_heatmap(prof: pd.DataFrame, regions: list[str], lang: str, sources: pd.DataFrame | None = None,

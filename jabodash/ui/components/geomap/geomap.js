@@ -10,6 +10,32 @@
   let shown = null;            // the spec text drawn last (or being drawn)
   let clicks = 0;
 
+  // Plotly's JavaScript is loaded when the first figure arrives, the bundle it needs: the geo bundle
+  // (choropleth and scattergeo: the white map; a third of the full bundle to fetch and compile) or the
+  // full one (MapLibre traces on OpenStreetMap tiles). The names are this script's data attributes.
+  const BUNDLES = {geo: document.currentScript.dataset.geo, full: document.currentScript.dataset.full};
+  const GEO_TYPES = new Set(["choropleth", "scattergeo"]);
+  const bundles = new Map();   // kind -> Promise<the Plotly object that bundle defined>
+  let drawnWith = null;        // the Plotly object whose plot the div holds
+
+  function bundleFor(fig) {
+    const geo = fig.data.every(function (t) { return GEO_TYPES.has(t.type || "scatter"); });
+    return geo && !bundles.has("full") ? "geo" : "full";   // the full bundle draws geo traces too
+  }
+
+  function plotly(kind) {
+    if (!bundles.has(kind)) {
+      bundles.set(kind, new Promise(function (done, failed) {
+        const script = document.createElement("script");
+        script.src = BUNDLES[kind];
+        script.onload = function () { done(window.Plotly); };
+        script.onerror = function () { bundles.delete(kind); failed(new Error("Plotly (" + kind + ") did not load")); };
+        document.head.appendChild(script);
+      }));
+    }
+    return bundles.get(kind);
+  }
+
   // What st.plotly_chart's Streamlit theme (light) adds to this app's map figures, so that the map
   // looks the same in both: a bold title 4 px in, legend title and items in Streamlit's text colours.
   // Only where the figure leaves them unset.
@@ -107,10 +133,13 @@
     shown = spec;
     const fig = JSON.parse(spec);
     fig.data.forEach(function (trace, i) { if (trace.uid === undefined) trace.uid = "jd" + i; });
+    const loading = plotly(bundleFor(fig));   // fetched and compiled while the geometry arrives
     await Promise.all(fig.data.map(async function (trace) {
       if (trace.geojson && trace.geojson.ref) trace.geojson = await subset(trace.geojson);
     }));
     performance.mark("geomap:geometry");
+    const Plotly = await loading;
+    performance.mark("geomap:plotly");
     const layout = streamlitLook(fig.layout || {});
     sameStyle(layout);
     const height = layout.height || 450;
@@ -118,6 +147,11 @@
     layout.autosize = true;
     const div = document.getElementById("map");
     div.style.height = height + "px";
+    if (drawnWith && drawnWith !== Plotly) {   // the geo bundle's plot, now drawn by the full one
+      drawnWith.purge(div);
+      delete div.dataset.listening;
+    }
+    drawnWith = Plotly;
     try {
       await Plotly.react(div, fig.data, layout, CONFIG);
     } catch (err) {
@@ -149,7 +183,7 @@
   });
   window.addEventListener("resize", function () {
     const div = document.getElementById("map");
-    if (div.data) Plotly.Plots.resize(div);
+    if (div.data && drawnWith) drawnWith.Plots.resize(div);
   });
   // an inline frame leaves a line's descender below it (~8 px more than st.plotly_chart's element)
   try { window.frameElement.style.display = "block"; } catch (e) { /* not same-origin: keep the gap */ }
