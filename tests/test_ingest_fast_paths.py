@@ -303,3 +303,17 @@ def test_cells_records_of_a_sparse_matrix_and_with_keys_known_unique(monkeypatch
     assert (rows.tolist(), column.tolist(), indicator.tolist(), year.tolist()) == (r.tolist(), c.tolist(),
                                                                                    c.tolist(), c.tolist())
     assert not dup.any() and len(dup) == len(r)
+
+
+@given(st.lists(st.text(alphabet="0123456789.,-", max_size=10), max_size=30), st.data())
+def test_numbers_masked_and_counted_separators_are_the_kernels(texts, data):
+    """The validity bitmap put on a column's buffers nulls what if_else nulls; separators counted
+    per text (from the shapes) drop what Arrow's count gives."""
+    from jabodash.ingest.numbers import _masked
+    keep = np.asarray(data.draw(st.lists(st.booleans(), min_size=len(texts), max_size=len(texts))), dtype=bool)
+    arr = pa.array(texts, type=pa.string())
+    assert _masked(arr, keep).to_pylist() == [t if k else None for t, k in zip(texts, keep)]
+    sliced = pa.array(["x"] + texts, type=pa.string()).slice(1)   # (an offset: if_else)
+    assert _masked(sliced, keep).to_pylist() == [t if k else None for t, k in zip(texts, keep)]
+    counts = np.asarray([t.count(".") for t in texts], dtype=np.int64)
+    assert _drop_and_map(arr, b".", {b",": b"."}, counts).to_pylist() == _drop_and_map(arr, b".", {b",": b"."}).to_pylist()

@@ -117,17 +117,19 @@ def _digit_shapes(arr: pa.Array) -> pa.Array:
     return pa.StringArray.from_buffers(len(arr), bufs[1], pa.py_buffer(data), None, 0, arr.offset)
 
 
-def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes]) -> pa.Array:
+def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes],
+                  per_text: np.ndarray | None = None) -> pa.Array:
     """Remove the ASCII characters in drop and replace single ASCII characters (vectorised: byte
-    comparisons, no look-up table; the removed bytes per text are counted by Arrow, so the new
-    offsets need a cumulative sum over the texts, not over the bytes)."""
+    comparisons, no look-up table; the removed bytes per text are counted by Arrow, or given in
+    ``per_text``, so the new offsets need a cumulative sum over the texts, not over the bytes)."""
     offsets, data = _string_parts(arr)
     removed = None
     for ch in drop:
         removed = data == ch if removed is None else removed | (data == ch)
     if removed is not None and removed.any():
-        per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False).astype(np.int64)
-                       for ch in drop)
+        if per_text is None:
+            per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False).astype(np.int64)
+                           for ch in drop)
         offsets = offsets.copy()
         offsets[1:] -= np.cumsum(per_text)
         data = data[~removed]
@@ -161,9 +163,13 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
     shapes = pc.dictionary_encode(_digit_shapes(s))
     klass = [_shape_class(x, decimal_only) for x in shapes.dictionary.to_pylist()]
     # each cell's class, one look-up per cell; what follows is decided per class (8 of them)
-    cls = np.asarray([k[0] for k in klass] or [_S_TEXT], dtype=np.int8)[shapes.indices.to_numpy(zero_copy_only=False)]
+    sidx = shapes.indices.to_numpy(zero_copy_only=False)
+    cls = np.asarray([k[0] for k in klass] or [_S_TEXT], dtype=np.int8)[sidx]
+    dirty = any(k[2] for k in klass)
+    c = _cleaned(s) if dirty else s
+    # separators per text, from its shape (when the texts are not cleaned, their shapes are theirs)
+    separators = None if dirty else functools.partial(_per_text, shapes.dictionary.to_pylist(), sidx)
     del shapes
-    c = _cleaned(s) if any(k[2] for k in klass) else s
     if native is not None:
         native = np.asarray(native, dtype="float64")
         is_native = ~np.isnan(native)
@@ -177,7 +183,8 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
         valid_classes, conv = [_S_DEC], _drop_and_map(c, b"", {b",": b"."})
         out.format = "decimal"
     else:
-        valid_classes, conv = _decide_form(out, cls, counts, status_of, s, c, number_format)
+        valid_classes, conv = _decide_form(out, cls, counts, status_of, s, c, number_format, separators)
+    del sidx, separators
     valid_of = np.zeros(_N_CLASSES, dtype=bool)
     valid_of[valid_classes] = True
     out.status = status_of[cls]
@@ -211,11 +218,17 @@ def _cleaned(s: pa.Array) -> pa.Array:
     return pc.replace_substring(c, "\u2212", "-")
 
 
+def _per_text(shapes: list[str], sidx: np.ndarray, ch: str) -> np.ndarray:
+    """How many ``ch`` each text holds, counted once per distinct shape."""
+    return np.asarray([x.count(ch) for x in shapes] or [0], dtype=np.int64)[sidx]
+
+
 def _decide_form(out: NumberColumn, cls: np.ndarray, counts: np.ndarray, status_of: np.ndarray, s: pa.Array,
-                 c: pa.Array, number_format: str | None) -> tuple[list[int], pa.Array]:
+                 c: pa.Array, number_format: str | None, separators=None) -> tuple[list[int], pa.Array]:
     """Decide the column's form (id, en, plain or ambiguous) from the classes of its cells (their
     counts); mark the ambiguous and conflicting classes in ``status_of``. Returns (classes of
-    the cells to convert, texts to convert)."""
+    the cells to convert, texts to convert). separators(ch): how many ``ch`` each text of ``c``
+    holds (None: counted by Arrow)."""
     n_id, n_en, n_amb = int(counts[_S_ID]), int(counts[_S_EN]), int(counts[_S_AMB])
     forced = number_format if number_format in NUMBER_FORMATS else None
     if forced:
@@ -230,10 +243,10 @@ def _decide_form(out: NumberColumn, cls: np.ndarray, counts: np.ndarray, status_
         fmt = None
     if fmt == "id":
         valid, wrong = [_S_INT, _S_ID, _S_AMB], [_S_EN]
-        conv = _drop_and_map(c, b".", {b",": b"."})
+        conv = _drop_and_map(c, b".", {b",": b"."}, separators and separators("."))
     elif fmt == "en":
         valid, wrong = [_S_INT, _S_EN, _S_AMB], [_S_ID]
-        conv = _drop_and_map(c, b",", {})
+        conv = _drop_and_map(c, b",", {}, separators and separators(","))
     else:  # undecided: integers are safe; the rest is ambiguous
         valid, wrong, conv = [_S_INT], [_S_ID, _S_EN], c
     if fmt is None and (n_amb or n_id or n_en):
@@ -256,7 +269,7 @@ def _decide_form(out: NumberColumn, cls: np.ndarray, counts: np.ndarray, status_
 
 def _convert(status: np.ndarray, valid: np.ndarray, conv: pa.Array) -> np.ndarray:
     """The valid cells' texts as numbers, NaN elsewhere (status OK where finite)."""
-    masked = conv if valid.all() else pc.if_else(pa.array(valid), conv, pa.scalar(None, pa.string()))
+    masked = conv if valid.all() else _masked(conv, valid)
     try:
         nums = pc.cast(masked, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -268,6 +281,16 @@ def _convert(status: np.ndarray, valid: np.ndarray, conv: pa.Array) -> np.ndarra
         nums[~ok] = np.nan
     status[ok] = OK
     return nums
+
+
+def _masked(texts: pa.Array, keep: np.ndarray) -> pa.Array:
+    """The texts with the cells not kept null: the same buffers with a validity bitmap (no copy of
+    the texts) when the array has none and starts at its buffers' start."""
+    bufs = texts.buffers()
+    if texts.offset or texts.null_count or bufs[0] is not None:
+        return pc.if_else(pa.array(keep), texts, pa.scalar(None, pa.string()))
+    bitmap = pa.py_buffer(np.packbits(keep, bitorder="little"))
+    return pa.StringArray.from_buffers(len(texts), bufs[1], bufs[2], bitmap, len(keep) - int(np.count_nonzero(keep)))
 
 
 def _take_native(out: NumberColumn, native: np.ndarray, is_native: np.ndarray, text_cells: np.ndarray) -> None:

@@ -328,7 +328,8 @@ class _Cells:
         table), its indicator codes (:meth:`_Indicators.column_codes`) and year code (or None)."""
         j = self.where[int(vi)]
         self.ok[:, j] = ok
-        self.values[:, j] = values[self.rows_ok]
+        # (every row of the table in play, the usual case: the column as it is, no gathered copy)
+        self.values[:, j] = values if len(self.rows_ok) == len(values) else values[self.rows_ok]
         self.codes[j], self.years[j] = codes, year
 
     def any(self) -> bool:
