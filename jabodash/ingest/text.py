@@ -195,8 +195,8 @@ def _hostile_cells(col: pa.Array) -> tuple[list[str], int]:
     """(the distinct texts _HOSTILE_RE finds, in file order; the number of cells holding one). A
     column of repeated texts (regions, indicators) is searched once per distinct text, the others
     cell by cell; either way only the texts the RE2 pattern finds go through the Python pattern."""
-    counts = pc.value_counts(col)
-    if len(counts) <= len(col) // 2:
+    head = col.slice(0, 20_000)   # (a column of mostly distinct texts, such as names, is searched by cell)
+    if pc.count_distinct(head).as_py() <= len(head) // 2 and len(counts := pc.value_counts(col)) <= len(col) // 2:
         texts, per_text = counts.field("values"), counts.field("counts")
         maybe = pc.match_substring_regex(texts, _HOSTILE_HINT)
         if not pc.any(maybe).as_py():
