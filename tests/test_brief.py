@@ -335,6 +335,17 @@ def test_pdf_is_a4_with_two_to_six_pages_and_embedded_fonts(pdf_file):
     assert rows and all("yes" in row[-5:-3] for row in rows), fonts
 
 
+def test_pdf_sources_link_every_address_whole_and_show_it_short(brief):
+    html_text = pdf.sources_html(brief)
+    urls = {u for row in brief.source_rows() for u in row.urls}
+    assert urls and all(f"href='{pdf._e(u)}'" in html_text for u in urls)
+    shown = re.findall(r"<a href='[^']*'>([^<]*)</a>", html_text)
+    assert len(shown) == sum(len(row.urls) for row in brief.source_rows())
+    assert all(len(pdf.html.unescape(s)) <= pdf.SHORT_URL and not s.startswith(("http", "www.")) for s in shown)
+    long = next(u for u in urls if len(u) > 80)
+    assert pdf.url_link(long).endswith("…</a>") and pdf.url_link("https://www.a.id/b") == "<a href='https://www.a.id/b'>a.id/b</a>"
+
+
 @needs_chromium
 @needs_poppler
 def test_pdf_text_holds_the_findings(pdf_file, brief):

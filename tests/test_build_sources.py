@@ -122,3 +122,24 @@ def test_a_sourced_figure_equal_to_a_ruled_value_replaces_the_mirror(tmp_path, m
     assert "CORROBORATED by https://mirror.example/a" in row.note
     assert conflicts["value"].astype(float).tolist() == [1736565]
     assert conflicts.iloc[0]["reason"] == "kept 1,738,570: two sources agree"
+
+
+def test_every_sourced_figure_is_in_the_data_or_recorded_as_a_conflict():
+    """Each row of data/sources/*.csv arrives in data/observations.csv under its own dataset, or
+    corroborates the kept figure of its cell (same value, named in the note), or is in
+    data/conflicts.csv against the kept value: no sourced figure is lost without a trace."""
+    data = ROOT / "data"
+    rows, meta = build_data.read_sources(data / "sources")
+    obs = pd.read_csv(data / "observations.csv", dtype={"region_code": str}, keep_default_na=False)
+    conflicts = pd.read_csv(data / "conflicts.csv", dtype={"region_code": str}, keep_default_na=False)
+    cells = obs.set_index(["region_code", "indicator_id", "year"]).sort_index()
+    assert len(rows) > 0
+    for r in rows.itertuples():
+        key = (r.region_code, r.indicator, r.year)
+        cell = cells.loc[[key]] if key in cells.index else cells.iloc[0:0]
+        own = cell[(cell.dataset_id == build_data.dataset_id(r.source)) & (cell.value == r.value)]
+        backs = cell[(cell.value == r.value) & cell.note.str.contains(r.source, regex=False)]
+        lost = conflicts[(conflicts.source == r.source) & (conflicts.region_code == r.region_code)
+                         & (conflicts.indicator_id == r.indicator) & (conflicts.year == r.year)]
+        assert len(own) + len(backs) + len(lost) >= 1, key
+        assert len(cell) == 1 or key not in cells.index, key

@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from support import dukcapil_server, simdasi_server
+from support import dapodik_server, dukcapil_server, simdasi_server
 from support.bps_server import DKI, JABAR, KEY, payload
 from support.fault_server import FaultServer
 
-from jabodash.official import client, dukcapil, recipes, simdasi
+from jabodash.official import client, dapodik, dukcapil, recipes, simdasi
 from jabodash.official import fetch as refresh
 from jabodash.official import http_client as hc
 
@@ -163,7 +163,37 @@ def _sim_outcome(res) -> Outcome:
                    report=json.dumps(res.to_json(), default=str), exit_code=res.exit_code)
 
 
-SOURCES = {"bps": bps_run, "dukcapil": dukcapil_run, "simdasi": simdasi_run}
+# --- Dapodik recap: "a" Jawa Barat's kab/kota (province 020000), "b" Depok's kecamatan (026600) ---------
+
+def dapodik_run(faults: dict, base_origin: str, limits=LIMITS) -> tuple:
+    fault_b = faults.get("b")
+    change = {"impossible": {"026601": {"sd": "1e308"}, "026602": {"sd": -5000}, "026603": {"sd": "12,5"}},
+              "partial_table": {"026601": {"sd": None}, "026602": {"sd": "-"}}}.get(fault_b, {})
+    if fault_b == "renamed":      # the kecamatan written otherwise: "Kec. Beji" -> "KECAMATAN BEJI"
+        change = {c: {"nama": "KECAMATAN " + n[5:].upper()} for c, n, _ in dapodik_server.KEC["026600"]}
+
+    def answer(path):
+        fault = faults.get("b" if "kode_wilayah=026600" in path else "a")
+        if fault in (None, "impossible", "partial_table", "renamed"):
+            return dapodik_server.answer(path, change)
+        return fault, dapodik_server.answer(path, change)[1]
+
+    def go(base):
+        out = dapodik.run("20241", base=base + "/", limits=limits, regions=["3276"])
+        name = {"kabkota": "a", "kecamatan": "b"}
+        failed = {e["level"] for e in out.errors}
+        return Outcome(errors=[(name[e["level"]], e["kind"]) for e in out.errors],
+                       kept=[name[lvl] for lvl in out.levels if lvl not in failed],
+                       refused=[(name[tb["level"]], c["region_code"], 2024, c["reason"]) for tb in out.tables
+                                for c in tb["refused"]],
+                       mismatches=0, gaps={name[tb["level"]]: tb["gaps"] for tb in out.tables},
+                       figures={("a" if len(r["region_code"]) == 4 else "b", r["region_code"], r["year"]): r["value"]
+                                for r in out.records if r["indicator"] == "schools_sd"},
+                       report=json.dumps(out.to_json(), default=str), exit_code=out.exit_code)
+    return answer, go
+
+
+SOURCES = {"bps": bps_run, "dukcapil": dukcapil_run, "simdasi": simdasi_run, "dapodik": dapodik_run}
 # what each source's source-level faults give
 IMPOSSIBLE = {"bps": [("b", "3201", 2024, "above_max"), ("b", "3271", 2024, "below_min"), ("b", "3276", 2024, "above_max")],
               # Kemendagri 32.76.01-03 are BPS 3276020, 3276040, 3276010 (data/kecamatan_crosswalk.csv)
@@ -171,7 +201,11 @@ IMPOSSIBLE = {"bps": [("b", "3201", 2024, "above_max"), ("b", "3271", 2024, "bel
                            ("b", "3276010", 2025, "not_integer")]}
 IMPOSSIBLE["simdasi"] = [("b", "3276010", 2024, "above_max"), ("b", "3276020", 2024, "not_above"),
                          ("b", "3276050", 2024, "not_integer")]
-KEPT_AFTER_IMPOSSIBLE = {"bps": ("b", "3216", 2024), "dukcapil": ("b", "3173080", 2025), "simdasi": ("b", "3276", 2024)}
+# Dapodik's Beji, Pancoran Mas and Cimanggis are BPS 3276050, 3276020, 3276040 (by name, data/kecamatan_crosswalk.csv)
+IMPOSSIBLE["dapodik"] = [("b", "3276050", 2024, "above_max"), ("b", "3276020", 2024, "below_min"),
+                         ("b", "3276040", 2024, "not_integer")]
+KEPT_AFTER_IMPOSSIBLE = {"bps": ("b", "3216", 2024), "dukcapil": ("b", "3173080", 2025), "simdasi": ("b", "3276", 2024),
+                         "dapodik": ("b", "3276010", 2024)}
 
 
 # --- the suite ---------------------------------------------------------------------------------
@@ -226,9 +260,11 @@ def test_impossible_values_are_refused_per_cell_and_reported(source):
 @pytest.mark.parametrize("source", sorted(SOURCES))
 def test_a_partial_table_gives_gaps_never_zeros(source):
     outcome, _, _ = run_case(source, {"b": "partial_table"})
-    kept = {"bps": [("b", "3201", 2024)], "dukcapil": [("b", "3276020", 2025)], "simdasi": [("b", "3276010", 2024)]}[source]
+    kept = {"bps": [("b", "3201", 2024)], "dukcapil": [("b", "3276020", 2025)], "simdasi": [("b", "3276010", 2024)],
+            "dapodik": [("b", "3276040", 2024), ("b", "3276010", 2024)]}[source]
     assert [k for k in outcome.figures if k[0] == "b"] == kept
-    assert outcome.gaps["b"] == {"bps": 5, "dukcapil": 3, "simdasi": 3}[source] and 0 not in outcome.figures.values()
+    assert outcome.gaps["b"] == {"bps": 5, "dukcapil": 3, "simdasi": 3, "dapodik": 2}[source]
+    assert 0 not in outcome.figures.values()
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
@@ -240,6 +276,8 @@ def test_renamed_labels_keep_the_codes_and_are_reported(source):
         assert outcome.mismatches == 1
     elif source == "dukcapil":   # read by Kemendagri code through the crosswalk; "KEC. Pancoran Mas" is PANCORAN MAS
         assert outcome.figures[("b", "3276020", 2025)] == 250_001 and '"KEC. Pancoran Mas"' in outcome.report
+    elif source == "dapodik":    # kecamatan are placed by name: case and the word "Kecamatan" aside, the same name
+        assert outcome.figures[("b", "3276050", 2024)] == 31 and '"KECAMATAN BEJI"' in outcome.report
     else:                        # SIMDASI rows are placed by their 7-digit code, never their label
         assert outcome.figures[("b", "3276020", 2024)] == 260_012 and outcome.figures[("b", "3276", 2024)] == 2_100_014
 

@@ -10,6 +10,8 @@ import pytest
 from support.apptest import metric, qp, run_page, texts
 from support.data import OBS, ROOT
 
+from jabodash.core import fmt
+
 DATASETS = pd.read_csv(ROOT / "data" / "datasets.csv", dtype=str, keep_default_na=False)
 
 PAGES = ("ringkasan", "peta", "kependudukan", "wilayah", "layanan", "kerjasama", "bandingkan", "data", "unggah",
@@ -50,10 +52,15 @@ def _hovers(at) -> str:
 
 def test_map_shows_only_official_figures():
     params = dict(indicator="ipm_lfsp2020", year="2023")
+    rows = OBS[(OBS.indicator_id == "ipm_lfsp2020") & (OBS.year == 2023)]
+    grade = rows["dataset_id"].map(DATASETS.set_index("id")["grade"])
+    shown = {fmt.number(v, 2, "id") for v in rows.value[grade.isin(["official", "official-cited"])]}
+    hidden = {fmt.number(v, 2, "id") for v in rows.value[grade == "secondary"]} - shown
+    assert shown and hidden   # e.g. BPS heads quoted (Depok, Kota Tangerang) against a hackathon compilation (DKI)
     everything = _hovers(run_page("pages/peta.py", **params))
     official = _hovers(run_page("pages/peta.py", official="1", **params))
-    assert "86,71" in everything and "86,71" not in official   # Jakarta Selatan: a hackathon compilation
-    assert "82,53" in official and "80,98" in official           # Depok, Kota Tangerang: BPS heads quoted
+    assert all(v in everything for v in shown | hidden)
+    assert all(v in official for v in shown) and not any(v in official for v in hidden)
     assert "[resmi dikutip]" in official and "[sekunder]" not in official
 
 

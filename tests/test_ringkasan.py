@@ -2,10 +2,12 @@
 data/observations.csv and data/regions.csv read independently of jabodash."""
 import pandas as pd
 import pytest
-from support.data import OBS, REGIONS
+from support.data import OBS, REGIONS, ROOT
 
 from jabodash.features import ringkasan
+from jabodash.store import overlay
 from jabodash.store.aggregate import MetroValue
+from jabodash.store.datasource import DataSource
 
 
 def members(region_set: str) -> list[str]:
@@ -13,15 +15,32 @@ def members(region_set: str) -> list[str]:
     return list(REGIONS.loc[REGIONS[column].astype(str) == "True", "code"])
 
 
-def figures(indicator: str, codes: list[str]) -> pd.DataFrame:
-    rows = OBS[(OBS.indicator_id == indicator) & OBS.region_code.isin(codes)]
+def figures(indicator: str, codes: list[str], rows: pd.DataFrame = OBS) -> pd.DataFrame:
+    rows = rows[(rows.indicator_id == indicator) & rows.region_code.isin(codes)]
     return rows.drop_duplicates(["region_code", "year"])
 
 
-def complete_year(indicator: str, codes: list[str]) -> int:
-    counts = figures(indicator, codes).groupby("year")["region_code"].nunique()
-    full = counts[counts == len(codes)]
-    return int((full if len(full) else counts).index.max())
+def complete_year(indicator: str, codes: list[str], rows: pd.DataFrame = OBS) -> int:
+    """The latest year with every region; else the latest of the years with the most regions."""
+    counts = figures(indicator, codes, rows).groupby("year")["region_code"].nunique()
+    return int(counts[counts == counts.max()].index.max())
+
+
+def test_with_official_figures_only_the_year_most_regions_have(store):
+    """No year has an official poverty rate for all 15: the card takes the year that most have
+    (its latest), not a newer year that one or two have."""
+    datasets = pd.read_csv(ROOT / "data" / "datasets.csv", dtype=str, keep_default_na=False)
+    official = OBS[OBS["dataset_id"].map(datasets.set_index("id")["grade"]).isin(["official", "official-cited"])]
+    codes = members("agglomeration")
+    src = DataSource.over(store, overlay.EMPTY, official_only=True)
+    for indicator in ("poverty_rate", "population_census"):
+        if figures(indicator, codes, official).empty:
+            continue
+        expected = complete_year(indicator, codes, official)
+        assert ringkasan.best_year(src, indicator, "agglomeration") == expected
+    counts = figures("poverty_rate", codes, official).groupby("year")["region_code"].nunique()
+    if counts.idxmax() != counts.index.max():   # the data has the case this rule is for
+        assert ringkasan.best_year(src, "poverty_rate", "agglomeration") < counts.index.max()
 
 
 @pytest.fixture(scope="module")

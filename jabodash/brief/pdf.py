@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -56,6 +57,7 @@ ul.findings li { margin: 0 0 0.8mm 0; }
 ul.srcs { columns: 2; column-gap: 6mm; font-size: 6.3pt; line-height: 1.25; margin: 0; padding: 0 0 0 3mm; }
 ul.srcs li { break-inside: avoid; word-break: break-all; margin: 0 0 0.4mm 0; }
 ul.srcs li b { word-break: normal; }
+ul.srcs a { color: #333; text-decoration: none; }
 .help { color: #555; font-size: 7pt; margin: 0 0 1.5mm 0; }
 """
 
@@ -114,8 +116,20 @@ def step_html(s: Slide, lang: str, index: int = 0) -> str:
             f"<p class='source'>{_e(t('brief.sources', lang))}: {_e(s.footer)}</p></section>")
 
 
+SHORT_URL = 60   # characters of an address shown in the sources list; the link keeps all of it
+
+
+def url_link(url: str) -> str:
+    """An address as a link: the whole address is the target, the text drops the scheme and "www."
+    and ends in "…" past SHORT_URL characters (the deck's closing slide prints every address whole)."""
+    text = re.sub(r"^[a-z]+://(www\.)?", "", url)
+    if len(text) > SHORT_URL:
+        text = text[:SHORT_URL - 1] + "…"
+    return f"<a href='{_e(url)}'>{_e(text)}</a>"
+
+
 def sources_html(brief: Brief) -> str:
-    """Every source with its grade and addresses, in two columns, grouped by licence."""
+    """Every source with its grade and addresses (as links), in two columns, grouped by licence."""
     lang = brief.lang
     groups: dict[str, list] = {}
     for row in brief.source_rows():
@@ -123,7 +137,7 @@ def sources_html(brief: Brief) -> str:
     parts = []
     for licence, rows in groups.items():
         items = "".join(
-            f"<li><b>{_e(r.name)}</b> [{_e(grades.label(r.grade, lang) or '–')}]: {'; '.join(_e(u) for u in r.urls)}</li>"
+            f"<li><b>{_e(r.name)}</b> [{_e(grades.label(r.grade, lang) or '–')}]: {'; '.join(url_link(u) for u in r.urls)}</li>"
             for r in rows)
         parts.append(f"<p class='licence'>{_e(t('brief.licence', lang))}: {_e(licence)}</p><ul class='srcs'>{items}</ul>")
     return (f"<section class='sources'><h2>{_e(t('brief.sources_title', lang))}</h2>"

@@ -142,15 +142,16 @@ def sector_heatmap(matrix: pd.DataFrame, labels: list[str], lang: str, subtitle:
     z = matrix.to_numpy(dtype=float)
     text = [[str(int(v)) if v else "" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
-        z=z, x=["<br>".join(wrap_lines(s, 12)) for s in sectors], y=[plotly_escape(label) for label in labels],
+        z=z, x=sectors, y=[plotly_escape(label) for label in labels],
         text=text, texttemplate="%{text}", textfont=dict(size=13), xgap=2, ygap=2, showscale=False,
         colorscale=[[0, "#ffffff"], [0.0001, "#deebf7"], [1, "#08519c"]], zmin=0, zmax=max(float(z.max()), 1.0),
         customdata=z, hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title=None, tickfont=dict(size=13), showgrid=False, ticks="")
-    fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=0, showgrid=False, ticks="")
+    # slanted: ten sector names side by side ran into each other on a 1280 px laptop
+    fig.update_xaxes(side="top", title=None, tickfont=dict(size=12), tickangle=-35, showgrid=False, ticks="")
     base_layout(fig, t("kerjasama.register.matrix.title", lang), subtitle, source, lang,
                 height=220 + 30 * len(labels))
-    top_margin(fig, 150)
+    top_margin(fig, 205)
     return fig
 
 

@@ -101,6 +101,7 @@ def register(subparsers) -> None:
                      help="with --save: refreshed figures replace built-in ones (default: only fill gaps)")
     bps.add_argument("--lang", choices=("id", "en"), default="id")
     bps.set_defaults(func=run)
-    from jabodash.cli import refresh_dukcapil, refresh_simdasi
+    from jabodash.cli import refresh_dapodik, refresh_dukcapil, refresh_simdasi
     refresh_dukcapil.register(sub)
+    refresh_dapodik.register(sub)
     refresh_simdasi.register(sub)

@@ -531,6 +531,38 @@ def dukcapil_unmatched(result, lang: str) -> pd.DataFrame:
                          col["why"]: [t(f"dukcapil.page.why_{u['reason']}", lang) for u in rows]})
 
 
+def dapodik_refresh(store, semester_id: str, level: str, year: int | None = None, lang: str = "id"):
+    """Read Dapodik's recap (jabodash.official.dapodik) for ``level`` ("all", "kabkota" or
+    "kecamatan") and compare with the built-in figures: a DapodikRefresh, saved as the BPS refresh is
+    (:func:`bps_save`); a bad semester id gives the message instead (text)."""
+    from jabodash.official import dapodik
+    try:
+        dapodik.parse_semester(semester_id)
+    except ValueError:
+        return t("dapodik.cli.bad_semester", lang)
+    return dapodik.refresh(store, semester_id.strip(), dapodik.LEVELS if level == "all" else (level,), year)
+
+
+def dapodik_lines(result, lang: str) -> tuple[list[str], list[str]]:
+    """(the summary, the period, the crosswalk line and one line per request;
+    the refused values and the errors), plain text."""
+    from jabodash.official import dapodik, report
+    text = dapodik.report_text(result.to_json(), lang).splitlines()
+    lines = [line for line in text if not line.startswith("  ")] + [report.table_line(tb, lang) for tb in result.tables]
+    limits = report.limits_line(result, lang)
+    return lines + ([limits] if limits else []), [line.strip()[2:] for line in text if line.startswith("  !")]
+
+
+def dapodik_unmatched(result, lang: str) -> pd.DataFrame:
+    """The rows not kept: Dapodik code, Dapodik's name, the kab/kota, the table's name, why."""
+    col = {k: t(f"dapodik.page.col.{k}", lang) for k in ("code", "name", "parent", "table_name", "why")}
+    rows = result.unmatched
+    return pd.DataFrame({col["code"]: [u["dapodik_code"] for u in rows], col["name"]: [u["name"] for u in rows],
+                         col["parent"]: [u["parent_code"] for u in rows],
+                         col["table_name"]: [u.get("table_name") or "" for u in rows],
+                         col["why"]: [t(f"dapodik.page.why_{u['reason']}", lang) for u in rows]})
+
+
 def simdasi_recipe_count() -> int:
     """How many SIMDASI recipes data/simdasi_recipes.csv has (0 when unreadable)."""
     from jabodash.official import simdasi

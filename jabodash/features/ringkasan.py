@@ -74,14 +74,14 @@ class Kpi:
 
 
 def best_year(store: Store, indicator_id: str, region_set: str) -> int | None:
-    """Latest year in which every region of the set has a figure; else the latest year."""
+    """Latest year in which every region of the set has a figure; else the latest of the years with
+    the most regions (as the IPM card's current series, store.headline): with the switch "official
+    figures only" a year that most regions have beats a newer one that only one or two have."""
     years = store.query("indicator_years", indicator_id=indicator_id, region_set=region_set)
     if years.empty:
         return None
-    total = len(store.query("regions", region_set=region_set))
-    complete = years[years["regions_with_value"] == total]
-    pick = complete if not complete.empty else years
-    return int(pick["year"].max())
+    most = years[years["regions_with_value"] == years["regions_with_value"].max()]
+    return int(most["year"].max())
 
 
 MAX_NAMED = 5   # a KPI names the regions without a figure when there are at most this many

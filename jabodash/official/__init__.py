@@ -4,10 +4,10 @@ layered over the built-in figures. No streamlit here.
 
 The package: ``recipes`` (which table and variable gives which indicator), ``keys`` (where the key
 comes from), ``http_client`` (the one hardened client of outside services), ``client`` (BPS's
-WebAPI through it), ``dukcapil`` (Dukcapil's population service), ``checks`` (plausibility of a refresh), ``parse`` (a dynamic table's answer into figures),
+WebAPI through it), ``dukcapil`` (Dukcapil's population service), ``dapodik`` (Dapodik's school recap), ``checks`` (plausibility of a refresh), ``parse`` (a dynamic table's answer into figures),
 ``fetch`` (a refresh: run, compare, and :func:`~jabodash.official.fetch.refresh`, the steps the
 command line and the Data & metode page share), ``report`` (its change report as text and tables),
-``dataset`` (a refresh saved as a dataset of kind "bps_refresh" or "dukcapil_refresh", registered
+``dataset`` (a refresh saved as a dataset of kind "bps_refresh", "dukcapil_refresh" or "dapodik_refresh", registered
 with jabodash.store.kinds on import).
 
 Why not BPS's own Python client ``stadata`` (PyPI, github bps-statistics/stadata): its base URL is a

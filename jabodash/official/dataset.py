@@ -1,5 +1,6 @@
 """A refresh kept in the workspace as what it is, a dataset of kind "bps_refresh" (BPS WebAPI) or
-"dukcapil_refresh" (Dukcapil's GIS service, jabodash.official.dukcapil), both registered with
+"dukcapil_refresh" (Dukcapil's GIS service, jabodash.official.dukcapil) or "dapodik_refresh" (Dapodik's
+recap, jabodash.official.dapodik), all registered with
 jabodash.store.kinds when this module is imported, never written into data/. The two differ only
 in their origin, title and the note each figure carries; a Dukcapil refresh also holds kecamatan
 figures (7-digit BPS codes through data/kecamatan_crosswalk.csv), read on the kecamatan map.
@@ -19,24 +20,29 @@ import json
 
 import pandas as pd
 
-from jabodash.official import dukcapil
+from jabodash.official import dapodik, dukcapil
 from jabodash.official.fetch import ORIGIN, Refresh
 from jabodash.store import kinds, shelf
 
 KIND = "bps_refresh"
 DUKCAPIL_KIND = "dukcapil_refresh"
+DAPODIK_KIND = "dapodik_refresh"
 GRADE = "official"
 FILENAME = "bps_refresh.json"
-FILENAMES = {KIND: FILENAME, DUKCAPIL_KIND: "dukcapil_refresh.json"}   # the original's name, by kind
+FILENAMES = {KIND: FILENAME, DUKCAPIL_KIND: "dukcapil_refresh.json", DAPODIK_KIND: "dapodik_refresh.json"}   # the original's name, by kind
 SOURCE_COLUMNS = ["source_title", "source_var", "source_domain", "source_url", "source_retrieved_at"]
 
 
 def is_refresh(meta: dict | None) -> bool:
-    return bool(meta) and meta.get("kind") in (KIND, DUKCAPIL_KIND)
+    return bool(meta) and meta.get("kind") in (KIND, DUKCAPIL_KIND, DAPODIK_KIND)
 
 
 def _is_dukcapil(refresh: Refresh) -> bool:
     return isinstance(refresh, dukcapil.DukcapilRefresh)
+
+
+def _is_dapodik(refresh: Refresh) -> bool:
+    return isinstance(refresh, dapodik.DapodikRefresh)
 
 
 def _records(refresh: Refresh) -> pd.DataFrame:
@@ -58,6 +64,11 @@ def _meta(refresh: Refresh, precedence: bool, title: str | None) -> dict:
         default = f"{origin} {stated} ({day})"
         source = (f"{origin} (Ditjen Dukcapil Kemendagri), {stated} as stated by the user (the service does "
                   f"not say its date), {', '.join(refresh.levels)}, retrieved {day}")
+    elif _is_dapodik(refresh):
+        origin, kind = dapodik.ORIGIN, DAPODIK_KIND
+        default = f"{origin} {refresh.semester_id} ({day})"
+        source = (f"{origin} (Kemendikdasmen) rekap dataSekolah, semester {refresh.semester_id} recorded as "
+                  f"{refresh.year}, {', '.join(refresh.levels)}, retrieved {day}")
     else:
         origin, kind, default = ORIGIN, KIND, f"{ORIGIN} {day}"
         source = f"{ORIGIN} (Badan Pusat Statistik), {len(refresh.tables)} tables, retrieved {day}"
@@ -82,7 +93,7 @@ def save(refresh: Refresh, precedence: bool = False, title: str | None = None, d
     if not refresh.records:
         raise shelf.WorkspaceError("not_usable")
     content = {"schema": "jabodash.refresh/1", "records": refresh.records, "tables": refresh.tables}
-    if _is_dukcapil(refresh):
+    if _is_dukcapil(refresh) or _is_dapodik(refresh):
         content = {k: v for k, v in refresh.to_json().items() if k not in ("changes", "saved", "ok")}
     meta = _meta(refresh, precedence, title)
     body = json.dumps(content, ensure_ascii=False, indent=1, default=str).encode("utf-8")
@@ -118,6 +129,8 @@ def observations(dataset_id: str, meta: dict, records: pd.DataFrame) -> pd.DataF
     domain = records.get("source_domain", pd.Series("", index=records.index)).astype(str)
     if meta.get("kind") == DUKCAPIL_KIND:
         note = (dukcapil.ORIGIN + " " + domain + " (date stated by the user)").to_numpy()
+    elif meta.get("kind") == DAPODIK_KIND:
+        note = (dapodik.ORIGIN + " rekap " + domain + ", " + var).to_numpy()
     else:
         note = ("BPS WebAPI var " + var + ", domain " + domain).to_numpy()
     return pd.DataFrame({
@@ -137,3 +150,4 @@ def _frames(dataset_id: str, meta: dict, records: pd.DataFrame) -> tuple[pd.Data
 # Figures under built-in indicator ids, layered over the built-in ones (jabodash.store.overlay).
 KIND_SPEC = kinds.register(kinds.Kind(KIND, "official", _frames))
 DUKCAPIL_SPEC = kinds.register(kinds.Kind(DUKCAPIL_KIND, "official", _frames))
+DAPODIK_SPEC = kinds.register(kinds.Kind(DAPODIK_KIND, "official", _frames))

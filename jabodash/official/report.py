@@ -102,7 +102,7 @@ def _refused_rows(refresh, col: dict, lang: str) -> list[dict]:
             f"BPS: {table['title']} (var {table['var']}, domain {table['domain']})"
         for cell in table.get("refused") or []:
             rows.append({col["change"]: t("data.refresh.change.refused", lang),
-                         col["indicator"]: _indicator(table["indicator"], lang),
+                         col["indicator"]: _indicator(cell.get("indicator") or table["indicator"], lang),
                          col["region"]: _region(cell["region_code"], lang), col["year"]: cell["year"],
                          col["old"]: None, col["new"]: cell["value"],
                          col["check"]: t("plausibility.refused", lang, raw=cell["raw"],

@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jabodash.core.catalog import load_catalog, valid_range
@@ -58,8 +59,16 @@ class Recipe:
 
 
 def load(path: Path | None = None) -> list[Recipe]:
-    """The recipes; lines starting with # are comments. ValueError names a bad line."""
+    """The recipes; lines starting with # are comments. ValueError names a bad line. The file is read
+    again only when it changed (its modification time or size), not on every page rerun."""
     path = Path(path or RECIPES_FILE)
+    stat = path.stat()
+    return list(_load(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=8)
+def _load(name: str, mtime_ns: int, size: int) -> tuple[Recipe, ...]:
+    path = Path(name)
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     reader = csv.DictReader(lines)
     if tuple(reader.fieldnames or ()) != COLUMNS:
@@ -70,7 +79,7 @@ def load(path: Path | None = None) -> list[Recipe]:
         if not (_WILAYAH.match(recipe.wilayah) and _ID.match(recipe.id_tabel) and recipe.year_list()):
             raise ValueError(f"{path.name} line {n}: a 7-digit wilayah, an id_tabel and years are needed")
         out.append(recipe)
-    return out
+    return tuple(out)
 
 
 def _segments(*values) -> None:

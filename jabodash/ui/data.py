@@ -42,6 +42,7 @@ def render(state) -> None:
                      column_config={t("data.col.link", lang): st.column_config.LinkColumn()})
     refresh_section(lang)   # Perbarui dari BPS / Refresh from BPS (jabodash.official)
     dukcapil_section(lang)  # Dukcapil GIS (jabodash.official.dukcapil): report, save as a dataset
+    dapodik_section(lang)   # Dapodik recap (jabodash.official.dapodik): school counts, save as a dataset
     simdasi_section(lang)   # BPS SIMDASI (jabodash.official.simdasi): tables of an area, recipes
     shell.sync_url(state)
 
@@ -212,13 +213,22 @@ def _bps_report(result, lang: str) -> None:
     _changes(result, lang, "bps", _BPS_RESULT)
 
 
+# What a source's change report says, by its widgets' prefix: (report caption, save button, saved message)
+_CHANGE_STRINGS = {
+    "bps": ("data.refresh.report_caption", "data.refresh.save", "data.refresh.saved"),
+    "sim": ("data.refresh.report_caption", "data.refresh.save", "data.refresh.saved"),
+    "duk": ("dukcapil.page.report_caption", "dukcapil.page.save", "dukcapil.cli.saved"),
+    "dap": ("dapodik.page.report_caption", "dapodik.page.save", "dapodik.cli.saved"),
+}
+
+
 def _changes(result, lang: str, prefix: str, result_key: str) -> None:
-    """A refresh's change report, the precedence switch and the save button (BPS and Dukcapil)."""
+    """A refresh's change report, the precedence switch and the save button (every source: :data:`_CHANGE_STRINGS`)."""
     if not result.records and not any(tb.get("refused") for tb in result.tables):
         return
     st.markdown(f"**{t('data.refresh.report', lang)}**")
     ch = result.changes
-    caption = "dukcapil.page.report_caption" if prefix == "duk" else "data.refresh.report_caption"
+    caption, save_label, saved_message = _CHANGE_STRINGS[prefix]
     st.caption(t(caption, lang, new=len(ch["new"]), changed=len(ch["changed"]), same=ch["same"],
                  conflicts=len(result.conflicts)))
     report = data.bps_report(result, lang)
@@ -230,11 +240,10 @@ def _changes(result, lang: str, prefix: str, result_key: str) -> None:
         widgets.table(report, lang, f"{prefix}_changes", column_config=wide)
     first = st.toggle(t("data.refresh.precedence", lang), key=f"w_{prefix}_precedence",
                       help=t("data.refresh.precedence_help", lang))
-    label = t("dukcapil.page.save", lang) if prefix == "duk" else t("data.refresh.save", lang)
-    if result.records and st.button(label, key=f"{prefix}_save"):
+    if result.records and st.button(t(save_label, lang), key=f"{prefix}_save"):
         saved_id = data.bps_save(result, first)
         st.session_state.pop(result_key, None)
-        st.success(t("dukcapil.cli.saved" if prefix == "duk" else "data.refresh.saved", lang, id=saved_id))
+        st.success(t(saved_message, lang, id=saved_id))
 
 
 def _bps_saved(lang: str) -> None:
@@ -256,7 +265,7 @@ def dukcapil_section(lang: str) -> None:
     """Registered population from Dukcapil's GIS service: the user states year and semester (the
     service does not say them); the report shows the figures, refusals, the kecamatan the crosswalk
     could not place and the change report, and the figures are saved as an official dataset."""
-    with st.expander(t("dukcapil.page.section", lang)):
+    with st.expander(t("dukcapil.page.section", lang), key="w_duk_section"):
         st.caption(t("dukcapil.page.intro", lang))
         c1, c2, c3 = st.columns(3)
         year = c1.number_input(t("dukcapil.page.year", lang), min_value=2000, max_value=2100, value=2025, step=1,
@@ -279,6 +288,42 @@ def dukcapil_section(lang: str) -> None:
             st.markdown(f"**{t('dukcapil.page.unmatched', lang)}**")
             st.dataframe(unmatched, hide_index=True, key="duk_unmatched")
         _changes(result, lang, "duk", _DUKCAPIL_RESULT)
+
+
+_DAPODIK_RESULT = "_jabodash_dapodik_refresh"
+
+
+def dapodik_section(lang: str) -> None:
+    """School counts from Dapodik's recap for a semester id: the report shows the period the figures
+    are recorded under, the figures, refusals, the rows that could not be placed and the change
+    report, and the figures are saved as an official dataset."""
+    # keyed: the section stays open across the reruns that add elements above it (a save's list)
+    with st.expander(t("dapodik.page.section", lang), key="w_dap_section"):
+        st.caption(t("dapodik.page.intro", lang))
+        c1, c2, c3 = st.columns(3)
+        semester = c1.text_input(t("dapodik.page.semester", lang), value="20241", max_chars=5, key="w_dap_semester")
+        year = c2.number_input(t("dapodik.page.year", lang), min_value=2000, max_value=2100, step=1, value=None,
+                               placeholder=t("dapodik.page.year_default", lang), key="w_dap_year")
+        level = c3.radio(t("dapodik.page.level", lang), ("all", "kabkota", "kecamatan"), horizontal=True,
+                         key="w_dap_level", format_func=lambda v: t(f"dapodik.page.level_{v}", lang))
+        if st.button(t("dapodik.page.run", lang), key="dap_run"):
+            st.session_state[_DAPODIK_RESULT] = data.dapodik_refresh(source.store(), semester, level, None if year is None else int(year), lang)
+        result = st.session_state.get(_DAPODIK_RESULT)
+        if isinstance(result, str):
+            st.error(md_escape(result, 300))
+            return
+        if result is None:
+            return
+        lines, failed = data.dapodik_lines(result, lang)
+        for line in lines:
+            st.caption(md_escape(line, 800))
+        if failed:
+            st.error(md_escape("; ".join(failed), 3000))
+        unmatched = data.dapodik_unmatched(result, lang)
+        if len(unmatched):
+            st.markdown(f"**{t('dapodik.page.unmatched', lang)}**")
+            st.dataframe(unmatched, hide_index=True, key="dap_unmatched")
+        _changes(result, lang, "dap", _DAPODIK_RESULT)
 
 
 _SIMDASI_RESULT = "_jabodash_simdasi_refresh"

@@ -196,13 +196,11 @@ def _census_section(parts: Parts, year: int, lang: str) -> None:
     if census["share_pct"].isna().all():
         st.info(t("kependudukan.share.incomplete", lang, year=year, covered=int(census["covered"].iloc[0]),
                   total=len(census)))
-    left, right = st.columns(2)
-    with left:
-        parts.show(part["share"], "population_share")
-    with right:
-        parts.show(part["density"], "population_density")
-        if metro.value is None:
-            st.info(t("kependudukan.density.metro_incomplete", lang, covered=metro.covered, total=metro.total))
-        widgets.definition_box(part["density_ind"], lang)
+    # one under the other: side by side, a 1280 px laptop cut both charts' titles, labels and sources
+    parts.show(part["share"], "population_share")
+    parts.show(part["density"], "population_density")
+    if metro.value is None:
+        st.info(t("kependudukan.density.metro_incomplete", lang, covered=metro.covered, total=metro.total))
+    widgets.definition_box(part["density_ind"], lang)
     with st.expander(t("kependudukan.table.expander", lang, year=year)):
         widgets.table(part["table"], lang, "census_table")

@@ -53,9 +53,12 @@ def show_step(state, shown, editor: ed.Editor):
         st.title(t("presentasi.title", lang))
         st.caption(t("presentasi.subtitle", lang))
         st.markdown(f"**{t('presentasi.story', lang)}:** {md_escape(story.title_in(lang), 200)}")
-    # the exit button in the navigation row (below a tall map it was off the 1080 px screen)
-    cols = st.columns([7, 1.4, 1.3, 1.3, 1.1] if state.presenter else [7, 1.6, 1.2, 1.2], vertical_alignment="center")
-    head, counter, prev_col, next_col = cols[:4]
+    # the heading across the page, then one row: counter, previous, next (and the presenter's exit, in
+    # view on a 1080 px screen): beside the heading, a 1280 px laptop cut the buttons' labels
+    head = st.container()
+    nav = st.columns([4, 1.5, 1.5, 1] if state.presenter else [4, 1.5, 1.5], vertical_alignment="center")
+    counter, prev_col, next_col = nav[:3]
+    exit_col = nav[3] if state.presenter else None
     head.subheader(md_escape(step.title_in(lang), 200), anchor=False)
     if step.note_in(lang):
         head.markdown(md_escape(step.note_in(lang), 600))
@@ -71,8 +74,8 @@ def show_step(state, shown, editor: ed.Editor):
         shown.step_view, shown.step.kind, lang, state.presenter)   # not per session
     st.plotly_chart(fig, theme=None if state.presenter else "streamlit", key="presenter_figure",
                     config=exports.plotly_config(shown.file_stem))
-    if state.presenter:
-        cols[4].button(t("presentasi.exit_short", lang), key="w_exit", on_click=editor.set_presenter, args=(False,),
+    if exit_col is not None:
+        exit_col.button(t("presentasi.exit_short", lang), key="w_exit", on_click=editor.set_presenter, args=(False,),
                        help=t("presentasi.exit_help", lang), width="stretch")
     else:
         st.button(t("presentasi.start", lang), key="w_start", on_click=editor.set_presenter, args=(True,),

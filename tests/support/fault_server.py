@@ -11,7 +11,7 @@ error answer, or ``(fault, payload)`` with one of :data:`FAULTS`, applied to the
 * ``huge``: a 2 MB JSON answer (with a Content-Length); ``huge_nolength``: the same without one
 * ``nested``: 100,000 nested arrays (200 KB)
 * ``partial``: a Content-Length of the whole answer, half of it sent, then the connection closed
-* ``duplicate``: the good answer with its first key given twice
+* ``duplicate``: the good answer with its first key (a list's: its first row's) given twice
 
 Every value served is made up; only loopback addresses are used.
 """
@@ -121,7 +121,10 @@ class FaultServer(LoopbackServer):
             handler.wfile.flush()
             handler.close_connection = True
             return None
-        if fault == "duplicate":      # the first key once more, with another value
+        if fault == "duplicate":      # the first key (of the first row of a list) once more, with another value
+            if isinstance(payload, list):
+                first = next(iter(payload[0]))
+                return self._send(handler, 200, b"[{" + json.dumps(first).encode() + b": null, " + body[2:])
             first = next(iter(payload))
             return self._send(handler, 200, b"{" + json.dumps(first).encode() + b": null, " + body[1:])
         if fault == "drip":
