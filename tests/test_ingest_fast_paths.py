@@ -216,3 +216,104 @@ def test_csv_module_fallback_reads_what_arrow_reads(monkeypatch, encoding):
     assert arrow.ok and python.ok and arrow.encoding == python.encoding == encoding
     assert arrow.records["value"].tolist() == python.records["value"].tolist() == [1234.5, 2000.0, 7.0, 8.25]
     assert python.preview.iloc[0].tolist() == ["3171", "Jakarta Selatan – Kebayoran", "1.234,5", "2.000"]
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_ascii_file_is_read_as_utf8_without_its_whole_text(monkeypatch, ascii_only):
+    """A file of ASCII bytes is UTF-8 without decoding it whole (only its sample is decoded); the
+    csv-module fallback decodes it then; a file of white space only is empty, as before, also when
+    its first non-space character comes after the sample."""
+    from jabodash.ingest import read as read_module
+    name = "Jakarta Selatan" if ascii_only else "Jakarta Selatan – Kebayoran"
+    data = f"kode;nama;2022;2023\n3171;{name};1.234,5;2.000\n3172;Jakarta Timur;7;8,25\n".encode()
+    assert data.isascii() == ascii_only
+    arrow = read_upload(data, "wide.csv")
+    monkeypatch.setattr(read_module, "_parse_pyarrow", lambda *a: None)
+    python = read_upload(data, "wide.csv")
+    assert arrow.encoding == python.encoding == "utf-8"
+    assert arrow.records["value"].tolist() == python.records["value"].tolist() == [1234.5, 2000.0, 7.0, 8.25]
+    assert python.preview.iloc[0].tolist() == ["3171", name, "1.234,5", "2.000"]
+    for blank in (b"\x0c \n" * 10, b" " * 300_000 + b"\x0c"):
+        assert [m.key for m in read_upload(blank, "kosong.csv").errors] == ["ingest.error.empty"]
+    assert [m.key for m in read_upload(b" " * 300_000 + b"x", "x.csv").errors] == ["ingest.error.no_table"]
+
+
+@given(st.lists(st.text(alphabet=" a\t\u00a0\u3000\x01\n-", max_size=4), min_size=1, max_size=30),
+       st.integers(0, 3))
+def test_trimmed_is_arrow_trim_and_keeps_a_clean_column(texts, skip):
+    """_trimmed gives Arrow's trim; a column with nothing to trim is returned as it is (no copy)."""
+    import pyarrow.compute as pc
+
+    from jabodash.ingest.text import _trimmed
+    arr = pa.array(texts, type=pa.string()).slice(min(skip, len(texts)))
+    out = _trimmed(arr)
+    assert out.to_pylist() == pc.utf8_trim_whitespace(arr).to_pylist()
+    if len(arr) and all(t == t.strip(" \t\n\x0b\x0c\r\x01\u00a0\u3000") for t in arr.to_pylist()):
+        assert out is arr
+
+
+@pytest.mark.parametrize("repeat", [1, 40])
+def test_hostile_cells_counted_by_distinct_text_or_by_cell(repeat):
+    """The hostile-text check gives the same texts (in file order) and count whether a column's
+    texts repeat (searched once per distinct text) or not (searched cell by cell)."""
+    from jabodash.ingest.text import _hostile_cells
+    texts = ["Kota Bogor", "=HYPERLINK(1)", "<b>x</b>", "1+2", "3101", "-5", "[a](b)", "=HYPERLINK(1)", "a <b"]
+    col = pa.array(texts * repeat, type=pa.string())
+    assert _hostile_cells(col) == (["=HYPERLINK(1)", "<b>x</b>", "1+2", "[a](b)"], 5 * repeat)
+    assert _hostile_cells(pa.array(["Kota Bogor", "3101"] * repeat, type=pa.string())) == ([], 0)
+
+
+def test_cells_keys_unique_only_when_no_two_cells_can_share_a_key():
+    """keys_unique: each row its own (region, indicator text) and each year column its own period;
+    False when two rows share them, or two columns are one period (2023 and 2023*)."""
+    def cells(years, row_keys):
+        c = _Cells([1, 2], np.arange(3), np.asarray(row_keys, dtype=np.int32))
+        for vi, y in zip((1, 2), years):   # (a column's own indicators when the rows have the year)
+            codes = [0, 1] if y is not None or vi == 1 else [2, 3]
+            c.put(vi, np.ones(3, bool), np.asarray([1.0, 2.0, 3.0]), np.asarray(codes), y)
+        return c
+    regions, yidx = np.asarray([0, 1, 0]), np.full(3, -1)
+    assert cells((0, 1), [0, 0, 1]).keys_unique(regions, yidx, np.asarray([0, 1]))
+    assert not cells((0, 1), [0, 1, 0]).keys_unique(regions, yidx, np.asarray([0, 1]))   # rows 0 and 2
+    assert not cells((0, 1), [0, 0, 1]).keys_unique(regions, yidx, np.asarray([0, 0]))   # one period
+    # the year of the row (no year columns): rows 0 and 2 share a key only in the same period
+    assert cells((None, None), [0, 1, 0]).keys_unique(regions, np.asarray([0, 0, 1]), np.asarray([0, 1]))
+    assert not cells((None, None), [0, 1, 0]).keys_unique(regions, np.asarray([1, 0, 1]), np.asarray([0, 1]))
+    same = _Cells([1, 2], np.arange(3), np.asarray([0, 1, 2], dtype=np.int32))   # two columns, one indicator
+    for vi in (1, 2):
+        same.put(vi, np.ones(3, bool), np.ones(3), np.asarray([0, 1, 2]), None)
+    assert not same.keys_unique(regions, np.zeros(3, int), np.asarray([0]))
+
+
+@pytest.mark.parametrize("block", [1 << 20, 2])
+def test_cells_records_of_a_sparse_matrix_and_with_keys_known_unique(monkeypatch, block):
+    """The usable numbers packed in place come out in file order, also when few cells are usable
+    (then copied out of the matrix); with unique=True no duplicate is looked for and none is marked."""
+    monkeypatch.setattr(_Cells, "BLOCK", block)
+    rng = np.random.default_rng(3)
+    ok = rng.random((50, 4)) < 0.3
+    nums = rng.normal(size=(50, 4))
+    cells = _Cells([0, 1, 2, 3], np.arange(50), np.zeros(50, dtype=np.int32))
+    for j in range(4):
+        cells.put(j, ok[:, j], nums[:, j], np.asarray([j]), j)
+    rows, _r, indicator, year, value, column, dup = cells.records(np.zeros(50, int), np.full(50, -1),
+                                                                  np.arange(4), 4, unique=True)
+    r, c = np.nonzero(ok)
+    assert value.tolist() == nums[r, c].tolist() and value.base is None
+    assert (rows.tolist(), column.tolist(), indicator.tolist(), year.tolist()) == (r.tolist(), c.tolist(),
+                                                                                   c.tolist(), c.tolist())
+    assert not dup.any() and len(dup) == len(r)
+
+
+@given(st.lists(st.text(alphabet="0123456789.,-", max_size=10), max_size=30), st.data())
+def test_numbers_masked_and_counted_separators_are_the_kernels(texts, data):
+    """The validity bitmap put on a column's buffers nulls what if_else nulls; separators counted
+    per text (from the shapes) drop what Arrow's count gives."""
+    from jabodash.ingest.numbers import _masked
+    keep = np.asarray(data.draw(st.lists(st.booleans(), min_size=len(texts), max_size=len(texts))), dtype=bool)
+    arr = pa.array(texts, type=pa.string())
+    assert _masked(arr, keep).to_pylist() == [t if k else None for t, k in zip(texts, keep)]
+    sliced = pa.array(["x"] + texts, type=pa.string()).slice(1)   # (an offset: if_else)
+    assert _masked(sliced, keep).to_pylist() == [t if k else None for t, k in zip(texts, keep)]
+    counts = np.asarray([t.count(".") for t in texts], dtype=np.int64)
+    assert _drop_and_map(arr, b".", {b",": b"."}, counts).to_pylist() == _drop_and_map(arr, b".", {b",": b"."}).to_pylist()

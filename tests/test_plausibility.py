@@ -190,3 +190,22 @@ def test_data_page_shows_refused_cells_flags_coverage_and_limits(tmp_path, monke
     # 99.5 against the built-in 2023 figure and against the old 2024 figure: both said
     assert by_change["berubah"].startswith("periksa: berubah ") and "; periksa: direvisi " in by_change["berubah"]
     assert KEY not in captions
+
+
+def test_upload_check_of_many_indicators_counts_each_once_per_region():
+    """A wide file's many indicators (categorical columns, as the reader makes them): coverage per
+    indicator in file order, a column header naming a catalog indicator, no group for records
+    without an indicator; a kecamatan counts for its kab/kota."""
+    fifteen = sorted(plausible._fifteen())
+    rows = [(fifteen[r % 15] + ("01" if r % 2 else ""), f"ind {k}", 2023, 1.0, k * 100 + r, "2023")
+            for k in range(3000) for r in range(k % 16)]
+    rows += [(fifteen[0], "Tingkat", 2023, 150.0, 1, "poverty_rate"), (fifteen[1], None, 2023, 1.0, 2, "x")]
+    rec = pd.DataFrame(rows, columns=["region_code", "indicator", "year", "value", "row", "column"])
+    for c in ("region_code", "indicator", "column"):
+        rec[c] = rec[c].astype("category")
+    rep = plausible.check(rec, None, "en")
+    cov = [(c["indicator"], c["catalog_id"], c["regions"]) for c in rep["coverage"]]
+    assert len(cov) == sum(1 for k in range(3000) if k % 16) + 1 and cov[:3] == [("ind 1", None, 1), ("ind 2", None, 2), ("ind 3", None, 3)]
+    assert cov[14] == ("ind 15", None, 15) and cov[-1] == ("Tingkat", "poverty_rate", 1)
+    assert [(f["row"], f["reason"]) for f in rep["flags"]] == [(1, "above_max")]
+    assert plausible.regions_covered(rec) == 15

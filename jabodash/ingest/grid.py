@@ -88,7 +88,12 @@ def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool, quoted: b
     return table, invalid
 
 
-def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
+def _parse_pyarrow(box: list, delimiter: str, width: int) -> _Grid | None:
+    """The grid of the text bytes in ``box`` (a one-item list) by Arrow's reader, or None (the bytes
+    left in ``box``) when Arrow cannot read them. Once read, the bytes are taken out of ``box``:
+    when no one else holds them they are freed before the columns are combined (a 172 MB file:
+    its bytes and the combined columns are never held at once)."""
+    buf = box[0]
     quoted = b'"' in buf
     read = None
     if len(buf) >= THREADED_MIN_BYTES:
@@ -109,6 +114,8 @@ def _parse_pyarrow(buf: bytes, delimiter: str, width: int) -> _Grid | None:
     if len(inv) and (inv.min() < 1 or inv.max() > total or len(np.unique(inv)) != len(inv)
                      or np.any(np.diff(inv) <= 0)):
         return None
+    box.clear()
+    del buf
     cols = []
     for _ in range(width):   # each column in one piece, its chunks let go at once (not a second table)
         cols.append(table.column(0).combine_chunks())

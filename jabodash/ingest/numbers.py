@@ -13,6 +13,7 @@ vectorised Arrow kernels.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -58,9 +59,11 @@ _P_DEC = re.compile(_R_DEC, re.ASCII)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
 _RP = re.compile(r"^([+-]?)rp\.?", re.IGNORECASE)
 # shape classes
-_S_TEXT, _S_MISSING, _S_INT, _S_AMB, _S_ID, _S_EN, _S_DEC = range(7)
+_S_TEXT, _S_MISSING, _S_INT, _S_AMB, _S_ID, _S_EN, _S_DEC, _S_NATIVE = range(8)   # (native: a spreadsheet number)
+_N_CLASSES = 8
 
 
+@functools.lru_cache(maxsize=1 << 16)   # (the columns of a file share most of their shapes)
 def _shape_class(shape: str, decimal_only: bool) -> tuple[int, bool, bool]:
     """(class, has percent sign, needs cleaning) of one number shape (digits 1-9 written as 9)."""
     if shape.lower() in _MISSING_SET:
@@ -104,22 +107,29 @@ _SHAPE_LUT[49:58] = 57
 
 
 def _digit_shapes(arr: pa.Array) -> pa.Array:
-    """Every digit 1-9 written as 9 (ASCII bytes only, so UTF-8 stays valid)."""
-    offsets, data = _string_parts(arr)
-    return _from_parts(offsets, _SHAPE_LUT[data])
+    """Every digit 1-9 written as 9 (ASCII bytes only, so UTF-8 stays valid); the array's offsets
+    are shared, not copied."""
+    bufs = arr.buffers()
+    if arr.null_count or bufs[2] is None:
+        offsets, data = _string_parts(arr)
+        return _from_parts(offsets, _SHAPE_LUT[data])
+    data = _SHAPE_LUT[np.frombuffer(bufs[2], dtype=np.uint8)]
+    return pa.StringArray.from_buffers(len(arr), bufs[1], pa.py_buffer(data), None, 0, arr.offset)
 
 
-def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes]) -> pa.Array:
+def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes],
+                  per_text: np.ndarray | None = None) -> pa.Array:
     """Remove the ASCII characters in drop and replace single ASCII characters (vectorised: byte
-    comparisons, no look-up table; the removed bytes per text are counted by Arrow, so the new
-    offsets need a cumulative sum over the texts, not over the bytes)."""
+    comparisons, no look-up table; the removed bytes per text are counted by Arrow, or given in
+    ``per_text``, so the new offsets need a cumulative sum over the texts, not over the bytes)."""
     offsets, data = _string_parts(arr)
     removed = None
     for ch in drop:
         removed = data == ch if removed is None else removed | (data == ch)
     if removed is not None and removed.any():
-        per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False).astype(np.int64)
-                       for ch in drop)
+        if per_text is None:
+            per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False).astype(np.int64)
+                           for ch in drop)
         offsets = offsets.copy()
         offsets[1:] -= np.cumsum(per_text)
         data = data[~removed]
@@ -151,31 +161,37 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
         s = pc.fill_null(s, "")
     n = len(s)
     shapes = pc.dictionary_encode(_digit_shapes(s))
-    sidx = shapes.indices.to_numpy(zero_copy_only=False)
     klass = [_shape_class(x, decimal_only) for x in shapes.dictionary.to_pylist()]
-    cls = np.asarray([k[0] for k in klass] or [_S_TEXT], dtype=np.int8)[sidx] if n else np.zeros(0, np.int8)
-    c = _cleaned(s) if any(k[2] for k in klass) else s
-    missing = cls == _S_MISSING
-    status = np.full(n, NOT_A_NUMBER, dtype=np.int8)
-    status[missing] = MISSING
-    out = NumberColumn(values=np.full(n, np.nan), status=status, format=None, percent=any(k[1] for k in klass))
+    # each cell's class, one look-up per cell; what follows is decided per class (8 of them)
+    sidx = shapes.indices.to_numpy(zero_copy_only=False)
+    cls = np.asarray([k[0] for k in klass] or [_S_TEXT], dtype=np.int8)[sidx]
+    dirty = any(k[2] for k in klass)
+    c = _cleaned(s) if dirty else s
+    # separators per text, from its shape (when the texts are not cleaned, their shapes are theirs)
+    separators = None if dirty else functools.partial(_per_text, shapes.dictionary.to_pylist(), sidx)
+    del shapes
     if native is not None:
         native = np.asarray(native, dtype="float64")
         is_native = ~np.isnan(native)
-    else:
-        is_native = np.zeros(n, dtype=bool)
-    text_cells = ~missing & ~is_native
-
+        cls[is_native & (cls != _S_MISSING)] = _S_NATIVE   # (not text: not counted in the column's form)
+    counts = np.bincount(cls, minlength=_N_CLASSES) if n else np.zeros(_N_CLASSES, dtype=np.int64)
+    out = NumberColumn(values=np.empty(0), status=np.empty(0, dtype=np.int8), format=None,
+                       percent=any(k[1] for k in klass))
+    status_of = np.full(_N_CLASSES, NOT_A_NUMBER, dtype=np.int8)
+    status_of[_S_MISSING] = MISSING
     if decimal_only:
-        valid = (cls == _S_DEC) & text_cells
-        conv = _drop_and_map(c, b"", {b",": b"."})
+        valid_classes, conv = [_S_DEC], _drop_and_map(c, b"", {b",": b"."})
         out.format = "decimal"
     else:
-        valid, conv = _decide_form(out, cls, text_cells, s, c, number_format)
-    if valid.any():
-        _convert(out, valid, conv)
-    if is_native.any():
-        _take_native(out, native, is_native, text_cells)
+        valid_classes, conv = _decide_form(out, cls, counts, status_of, s, c, number_format, separators)
+    del sidx, separators
+    valid_of = np.zeros(_N_CLASSES, dtype=bool)
+    valid_of[valid_classes] = True
+    out.status = status_of[cls]
+    valid = valid_of[cls] if counts[valid_classes].any() else None
+    out.values = _convert(out.status, valid, conv) if valid is not None else np.full(n, np.nan)
+    if native is not None and is_native.any():
+        _take_native(out, native, is_native, (cls != _S_MISSING) & (cls != _S_NATIVE))
     return out
 
 
@@ -202,16 +218,18 @@ def _cleaned(s: pa.Array) -> pa.Array:
     return pc.replace_substring(c, "\u2212", "-")
 
 
-def _decide_form(out: NumberColumn, cls: np.ndarray, text_cells: np.ndarray, s: pa.Array, c: pa.Array,
-                 number_format: str | None) -> tuple[np.ndarray, pa.Array]:
-    """Decide the column's form (id, en, plain or ambiguous) from the shapes of its cells; mark
-    the ambiguous and conflicting cells. Returns (cells to convert, texts to convert)."""
-    status = out.status
-    is_int = (cls == _S_INT) & text_cells
-    amb = (cls == _S_AMB) & text_cells
-    id_only = (cls == _S_ID) & text_cells
-    en_only = (cls == _S_EN) & text_cells
-    n_id, n_en, n_amb = int(id_only.sum()), int(en_only.sum()), int(amb.sum())
+def _per_text(shapes: list[str], sidx: np.ndarray, ch: str) -> np.ndarray:
+    """How many ``ch`` each text holds, counted once per distinct shape."""
+    return np.asarray([x.count(ch) for x in shapes] or [0], dtype=np.int64)[sidx]
+
+
+def _decide_form(out: NumberColumn, cls: np.ndarray, counts: np.ndarray, status_of: np.ndarray, s: pa.Array,
+                 c: pa.Array, number_format: str | None, separators=None) -> tuple[list[int], pa.Array]:
+    """Decide the column's form (id, en, plain or ambiguous) from the classes of its cells (their
+    counts); mark the ambiguous and conflicting classes in ``status_of``. Returns (classes of
+    the cells to convert, texts to convert). separators(ch): how many ``ch`` each text of ``c``
+    holds (None: counted by Arrow)."""
+    n_id, n_en, n_amb = int(counts[_S_ID]), int(counts[_S_EN]), int(counts[_S_AMB])
     forced = number_format if number_format in NUMBER_FORMATS else None
     if forced:
         fmt = forced
@@ -224,46 +242,55 @@ def _decide_form(out: NumberColumn, cls: np.ndarray, text_cells: np.ndarray, s: 
     else:
         fmt = None
     if fmt == "id":
-        valid = is_int | id_only | amb
-        conv = _drop_and_map(c, b".", {b",": b"."})
-        wrong = en_only
+        valid, wrong = [_S_INT, _S_ID, _S_AMB], [_S_EN]
+        conv = _drop_and_map(c, b".", {b",": b"."}, separators and separators("."))
     elif fmt == "en":
-        valid = is_int | en_only | amb
-        conv = _drop_and_map(c, b",", {})
-        wrong = id_only
+        valid, wrong = [_S_INT, _S_EN, _S_AMB], [_S_ID]
+        conv = _drop_and_map(c, b",", {}, separators and separators(","))
     else:  # undecided: integers are safe; the rest is ambiguous
-        valid = is_int
-        conv = c
-        wrong = id_only | en_only
+        valid, wrong, conv = [_S_INT], [_S_ID, _S_EN], c
     if fmt is None and (n_amb or n_id or n_en):
         out.format = "ambiguous"
-        status[amb | wrong] = AMBIGUOUS
+        status_of[[_S_AMB, *wrong]] = AMBIGUOUS
         out.ambiguous_examples = [str(u) for u in dict.fromkeys(
-            s.filter(pa.array(amb | wrong)).slice(0, 200).to_pylist())][:5]
+            s.filter(pa.array(np.isin(cls, [_S_AMB, *wrong]))).slice(0, 200).to_pylist())][:5]
     else:
         if fmt is None:
-            out.format = "plain" if is_int.any() else None
+            out.format = "plain" if counts[_S_INT] else None
         elif not (n_id or n_en or n_amb):
             out.format = fmt if forced else "plain"
         else:
             out.format = fmt
-        if wrong.any():
-            status[wrong] = CONFLICT
-            out.conflicts = int(wrong.sum())
+        if counts[wrong].any():
+            status_of[wrong] = CONFLICT
+            out.conflicts = int(counts[wrong].sum())
     return valid, conv
 
 
-def _convert(out: NumberColumn, valid: np.ndarray, conv: pa.Array) -> None:
-    """The valid cells' texts as numbers (status OK when finite)."""
-    masked = pc.if_else(pa.array(valid), conv, pa.scalar(None, pa.string()))
+def _convert(status: np.ndarray, valid: np.ndarray, conv: pa.Array) -> np.ndarray:
+    """The valid cells' texts as numbers, NaN elsewhere (status OK where finite)."""
+    masked = conv if valid.all() else _masked(conv, valid)
     try:
         nums = pc.cast(masked, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         nums = np.array([_to_float(x) for x in masked.to_pylist()], dtype="float64")
-    nums = np.where(valid, nums, np.nan)
-    ok = valid & np.isfinite(nums)
-    out.values[ok] = nums[ok]
-    out.status[ok] = OK
+    if not nums.flags.writeable:
+        nums = nums.copy()
+    ok = np.isfinite(nums)   # (the cells not converted are NaN)
+    if not ok.all():
+        nums[~ok] = np.nan
+    status[ok] = OK
+    return nums
+
+
+def _masked(texts: pa.Array, keep: np.ndarray) -> pa.Array:
+    """The texts with the cells not kept null: the same buffers with a validity bitmap (no copy of
+    the texts) when the array has none and starts at its buffers' start."""
+    bufs = texts.buffers()
+    if texts.offset or texts.null_count or bufs[0] is not None:
+        return pc.if_else(pa.array(keep), texts, pa.scalar(None, pa.string()))
+    bitmap = pa.py_buffer(np.packbits(keep, bitorder="little"))
+    return pa.StringArray.from_buffers(len(texts), bufs[1], bufs[2], bitmap, len(keep) - int(np.count_nonzero(keep)))
 
 
 def _take_native(out: NumberColumn, native: np.ndarray, is_native: np.ndarray, text_cells: np.ndarray) -> None:

@@ -4,8 +4,9 @@ the column header), a value outside the
 indicator's valid range and a change against the previous year's figure of the same region
 larger than the indicator allows (data/indicator_ranges.toml) are flagged beside the figure with
 the reason, and a unit that differs from the catalog's is flagged for the file; for every
-indicator the report says how many of the 15 regions the file covers. Vectorised: a file of
-millions of rows is checked in one pass per indicator. Flags never change or drop a figure.
+indicator the report says how many of the 15 regions the file covers. Vectorised: coverage and
+catalog names are found for every indicator at once (a wide file has tens of thousands), then the
+indicators that name a catalog indicator are checked in one pass each. Flags never change or drop a figure.
 """
 from __future__ import annotations
 
@@ -39,46 +40,112 @@ def _fifteen() -> set[str]:
     return set(regions.loc[regions["in_agglomeration"].astype(bool), "code"].astype(str))
 
 
+def _parents(region_code: pd.Series) -> tuple[np.ndarray, int]:
+    """Per record, the index of its region's kab/kota among those of the 15 found (a kecamatan
+    counts for its kab/kota), -1 for any other region; and how many were found. Each distinct code
+    is looked at once (a 10,000,000-record upload has 15 of them)."""
+    codes, uniques = pd.factorize(region_code)   # (a missing code: -1, none of the 15)
+    texts = [str(u) for u in uniques]   # (as astype(str) writes them)
+    parents = [t[:4] if len(t) > 4 else t for t in texts]
+    fifteen = _fifteen()
+    found = {p: i for i, p in enumerate(dict.fromkeys(p for p in parents if p in fifteen))}
+    per_code = np.asarray([found.get(p, -1) for p in parents] + [-1], dtype=np.int64)   # (the last: for -1)
+    return per_code[codes], len(found)
+
+
 def regions_covered(records: pd.DataFrame | None) -> int:
     """How many of the 15 regions the records have a figure for (a kecamatan counts for its kab/kota)."""
     if records is None or records.empty:
         return 0
-    codes = records.dropna(subset=["value"])["region_code"].astype(str) if "value" in records else records["region_code"].astype(str)
-    parents = codes.str.slice(0, 4).where(codes.str.len() > 4, codes)
-    return int(parents[parents.isin(_fifteen())].nunique())
+    codes = records["region_code"]
+    if "value" in records:
+        codes = codes[records["value"].notna().to_numpy()]
+    parent, _n = _parents(codes)
+    return int(len(np.unique(parent[parent >= 0])))
+
+
+def _indicators(records: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """The indicator texts in the order they first appear and each record's index into them (-1
+    without one: such records are in no indicator's group, as in pandas' groupby)."""
+    codes, uniques = pd.factorize(records["indicator"])
+    labels = [str(u) for u in uniques]
+    if len(set(labels)) < len(labels):   # two values with one text (1 and "1"): one indicator, as astype(str)
+        codes, uniques = pd.factorize(records["indicator"].astype(str))
+        labels = list(uniques)
+    return labels, codes
+
+
+def _coverage(ind: np.ndarray, parent: np.ndarray, n_ind: int, n_parent: int) -> np.ndarray:
+    """How many of the 15 regions each indicator has records for."""
+    if not n_parent:
+        return np.zeros(n_ind, dtype=np.int64)
+    sel = (parent >= 0) & (ind >= 0)
+    key = ind[sel].astype(np.int64) * n_parent + parent[sel]
+    if n_ind * n_parent <= 1 << 26:
+        seen = np.zeros(n_ind * n_parent, dtype=bool)
+        seen[key] = True
+        return seen.reshape(n_ind, n_parent).sum(axis=1)
+    return np.bincount(pd.unique(key) // n_parent, minlength=n_ind)
+
+
+def _catalog_ids(records: pd.DataFrame, labels: list[str], ind: np.ndarray) -> list[str | None]:
+    """The catalog indicator each indicator text names, else the first of the first five column
+    headers of its records (in file order) that names one (a wide file's "poverty_rate")."""
+    names = _names()
+    cids = [names.get(label.strip().casefold()) for label in labels]
+    if "column" not in records or all(cids):
+        return cids
+    col, uniques = pd.factorize(records["column"])   # (missing headers: -1, left out)
+    col_cid = [names.get(str(u).strip().casefold()) for u in uniques]
+    if not any(col_cid):
+        return cids
+    have = (col >= 0) & (ind >= 0)
+    pairs = pd.unique(ind[have].astype(np.int64) * len(uniques) + col[have])   # (indicator, column) in file order
+    p_ind, p_col = np.divmod(pairs, len(uniques))
+    rank = pd.Series(p_ind).groupby(p_ind).cumcount().to_numpy()
+    for k, j in zip(p_ind[rank < 5].tolist(), p_col[rank < 5].tolist()):
+        if cids[k] is None and col_cid[j]:
+            cids[k] = col_cid[j]
+    return cids
 
 
 def check(records: pd.DataFrame, unit: str | None = None, lang: str = "en", limit: int = LIST_LIMIT) -> dict:
-    """``{"coverage": [...], "flags": [...], "flag_count": n, "unit_flags": [...]}`` (see module)."""
-    fifteen = _fifteen()
+    """``{"coverage": [...], "flags": [...], "flag_count": n, "unit_flags": [...]}`` (see module).
+    Coverage and catalog names are found for all indicators at once; only the indicators that
+    name a catalog indicator are then checked one by one."""
     out = {"coverage": [], "flags": [], "flag_count": 0, "unit_flags": []}
     if records is None or records.empty:
         return out
-    codes = records["region_code"].astype(str)
-    parents = codes.str.slice(0, 4).where(codes.str.len() > 4, codes)
-    for indicator, idx in records.groupby(records["indicator"].astype(str), sort=False).groups.items():
-        part = records.loc[idx]
-        cid = catalog_id(indicator)
-        if cid is None and "column" in part:        # a wide file's column header ("poverty_rate")
-            cid = next((c for c in map(catalog_id, part["column"].dropna().astype(str).unique()[:5]) if c), None)
-        out["coverage"].append({"indicator": indicator, "catalog_id": cid,
-                                "regions": int(parents.loc[idx][parents.loc[idx].isin(fifteen)].nunique()),
-                                "total": checks.REGIONS_TOTAL,
-                                "text": checks.coverage_text(int(parents.loc[idx][parents.loc[idx].isin(fifteen)].nunique()), lang)})
+    labels, ind = _indicators(records)
+    parent, n_parent = _parents(records["region_code"])
+    covered = _coverage(ind, parent, len(labels), n_parent)
+    cids = _catalog_ids(records, labels, ind)
+    rows_of = _rows_by_indicator(ind, len(labels)) if any(cids) else None
+    for k, (indicator, cid) in enumerate(zip(labels, cids)):
+        out["coverage"].append({"indicator": indicator, "catalog_id": cid, "regions": int(covered[k]),
+                                "total": checks.REGIONS_TOTAL, "text": checks.coverage_text(int(covered[k]), lang)})
         if cid is None:
             continue
+        part = records.iloc[rows_of[k]]
         for finder in (_range_flags, _jump_flags):
             count, found = finder(part, cid, max(0, limit - len(out["flags"])))
             out["flag_count"] += count
             out["flags"].extend(found)
-        ind = load_catalog()[cid]
+        ind_ = load_catalog()[cid]
         stated = unit or ""
-        if checks.units_differ(ind.unit_en, stated) and checks.units_differ(ind.unit_id, stated):
-            item = checks.flag("unit", stated=stated[:40], expected=ind.unit(lang))
+        if checks.units_differ(ind_.unit_en, stated) and checks.units_differ(ind_.unit_id, stated):
+            item = checks.flag("unit", stated=stated[:40], expected=ind_.unit(lang))
             out["unit_flags"].append({"indicator": indicator, **item, "text": checks.text(item, lang)})
     for item in out["flags"]:
         item["text"] = checks.text(item, lang)
     return out
+
+
+def _rows_by_indicator(ind: np.ndarray, n: int) -> list[np.ndarray]:
+    """The record positions of each indicator, in file order."""
+    order = np.argsort(ind, kind="stable")
+    counts = np.bincount(ind[ind >= 0], minlength=n)
+    return np.split(order[len(ind) - int(counts.sum()):], np.cumsum(counts)[:-1])   # (-1 sorts first)
 
 
 def _row(part: pd.DataFrame, i, reason: str, params: dict) -> dict:

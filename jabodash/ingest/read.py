@@ -171,23 +171,25 @@ def _grid(box: list, filename: str, options: IngestOptions, result: IngestResult
 def _csv_grid(box: list, lower: str, options: IngestOptions, result: IngestResult):
     """The grid of a text file (the bytes in ``box``, taken out): encoding, delimiter, width, then
     Arrow's reader (the csv module where Arrow cannot). The decoded text of a UTF-8 file is let go
-    before Arrow reads its bytes, and the bytes once the grid is made."""
+    before Arrow reads its bytes, and the bytes once Arrow has read them."""
     data = box.pop()
     lines = caps.check_lines(data)
-    try:
-        text, encoding = _detect_encoding(data, options.encoding)
+    try:   # (an ASCII file's text is None: only its sample is decoded)
+        text, encoding = _detect_encoding(data, options.encoding, whole=False)
     except (UnicodeError, LookupError):
         result.error("encoding", encoding=_clip(options.encoding or "?", 30))
         return None
     result.encoding = encoding
-    if _looks_binary(text):
+    sample = text[:262144] if text is not None else data[:262144].decode("ascii")
+    if _looks_binary(sample):   # (it reads the first 64 KiB)
         result.error("binary")
         return None
-    if not _NOT_SPACE.search(text):  # same as "not text.strip()", without a copy of the text
+    # same as "not text.strip()", without a copy of the text
+    if not _NOT_SPACE.search(sample) and not (len(data) > len(sample) and _NOT_SPACE.search(
+            text if text is not None else data.decode("ascii"))):
         result.error("empty")
         return None
-    sample = text[:262144]
-    if len(text) > len(sample):
+    if (len(text) if text is not None else len(data)) > len(sample):
         cut = max(sample.rfind("\n"), sample.rfind("\r"))
         if cut > 0:
             sample = sample[:cut]
@@ -204,12 +206,13 @@ def _csv_grid(box: list, lower: str, options: IngestOptions, result: IngestResul
         return None
     caps.check_table(lines, width, row=next((i + 1 for i, r in enumerate(records) if len(r) == width), 1))
     utf8 = encoding in ("utf-8", "utf-8-sig")
-    buf = data if encoding == "utf-8" else data[3:] if utf8 else text.encode("utf-8")
+    box.append(data if encoding == "utf-8" else data[3:] if utf8 else text.encode("utf-8"))
+    del data
     if utf8:
         text = None   # decoded again only if Arrow cannot read the bytes
-    grid = _parse_pyarrow(buf, delimiter, width)
-    del buf
-    if grid is None:
-        grid = _parse_python(text if text is not None else _detect_encoding(data, encoding)[0], delimiter, width)
-    del text, data
+    grid = _parse_pyarrow(box, delimiter, width)   # (it lets the bytes go once it has read them)
+    if grid is None:   # the bytes are still in box: the csv module reads the text
+        grid = _parse_python(text if text is not None else _detect_encoding(box.pop(), "utf-8")[0], delimiter, width)
+    box.clear()
+    del text
     return _salvage_long_rows(grid)

@@ -33,8 +33,10 @@ def _magic(data: bytes) -> str | None:
     return None
 
 
-def _detect_encoding(data: bytes, forced: str | None) -> tuple[str, str]:
-    """(text, label). Raises UnicodeError when a forced encoding does not fit."""
+def _detect_encoding(data: bytes, forced: str | None, whole: bool = True) -> tuple[str | None, str]:
+    """(text, label). Raises UnicodeError when a forced encoding does not fit. Not ``whole``: the
+    text of a file of ASCII bytes only (valid UTF-8) is None, left for the caller to decode where
+    it needs it (a 172 MB file: no 172 MB string made only to be dropped)."""
     if forced:
         label = forced.strip().lower().replace("_", "-")
         aliases = {"cp1252": "windows-1252", "utf8": "utf-8", "latin1": "latin-1", "iso-8859-1": "latin-1",
@@ -62,6 +64,8 @@ def _detect_encoding(data: bytes, forced: str | None) -> tuple[str, str]:
             return data.decode("utf-16-le"), "utf-16-le"
         if even_nul > 0.3 and odd_nul < 0.05:
             return data.decode("utf-16-be"), "utf-16-be"
+    if not whole and data.isascii():
+        return None, "utf-8"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -84,7 +84,14 @@ def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, reg
     result.suggested.update({"unit": _suggest_unit(result, table.names, roles, table.cols, super_cells, percent_any),
                              "higher_is_better": suggest_higher_is_better(inds.base_name), "year": title_year})
     if cells.any():
-        _records(table, cells.records(regions[0], yidx, _periods(ylist), len(inds.codes)), ylist, regions[1],
+        periods = _periods(ylist)
+        unique = cells.keys_unique(regions[0], yidx, periods)
+        # the texts not read again are let go before the records are made (the value columns' texts
+        # list duplicates: kept when there may be some)
+        keep = () if unique else set(roles["values"])
+        table.cols[:] = [c if i in keep else pa.array([], type=pa.string()) for i, c in enumerate(table.cols)]
+        memory.give_back()
+        _records(table, cells.records(regions[0], yidx, periods, len(inds.codes), unique=unique), ylist, regions[1],
                  list(inds.codes), cell_skips, result)
     return cell_skips
 
@@ -321,50 +328,87 @@ class _Cells:
         table), its indicator codes (:meth:`_Indicators.column_codes`) and year code (or None)."""
         j = self.where[int(vi)]
         self.ok[:, j] = ok
-        self.values[:, j] = values[self.rows_ok]
+        # (every row of the table in play, the usual case: the column as it is, no gathered copy)
+        self.values[:, j] = values if len(self.rows_ok) == len(values) else values[self.rows_ok]
         self.codes[j], self.years[j] = codes, year
 
     def any(self) -> bool:
         return bool(self.ok.any())
 
-    def records(self, reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray, n_ind: int) -> list[np.ndarray]:
-        """(row index, region code, indicator code, year code, value, column index, duplicate) per
-        usable cell, in file order, made a block of rows at a time; the matrices are let go. A
-        duplicate has the region, indicator and period (``periods[year code]``) of a cell before it."""
-        k = len(self.vis)
-        size = max(1, max(len(c) for c in self.codes if c is not None))
-        table = np.zeros((size, k), dtype=np.int32)   # indicator code by (row's indicator text, column)
+    def _layout(self) -> tuple[np.ndarray, bool, np.ndarray]:
+        """(indicator code by (row's indicator text, column), whether every column has its year,
+        the year code of each column)."""
+        size = max(1, max((len(c) for c in self.codes if c is not None), default=1))
+        table = np.zeros((size, len(self.vis)), dtype=np.int32)
         for j, c in enumerate(self.codes):
             if c is not None:
                 table[:len(c), j] = c if len(c) == size else c[0]
         by_column = all(y is not None for y, c in zip(self.years, self.codes) if c is not None)
-        col_years = np.asarray([y or 0 for y in self.years], dtype=np.int32)
+        return table, by_column, np.asarray([y or 0 for y in self.years], dtype=np.int32)
+
+    def keys_unique(self, reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray) -> bool:
+        """True when no two cells in play can have the same region, indicator and period, whatever
+        numbers they hold: each row has its own (region, indicator text, row's period) and each
+        (indicator text, column) its own (indicator code, column's period). Then no cell is a
+        duplicate, and the texts of the value columns are not needed to list one."""
+        table, by_column, col_years = self._layout()
+        used = np.flatnonzero([c is not None for c in self.codes])
+        if not len(used) or not len(self.rows_ok):
+            return True
+        n_per = len(periods) + 1
+        pair = table[np.unique(self.row_keys)][:, used].astype(np.int64)
+        if by_column:
+            pair = pair * n_per + periods[col_years[used]]
+        if _duplicated(pair.ravel()).any():
+            return False
+        sig = (reg_idx[self.rows_ok].astype(np.int64) + 1) * table.shape[0] + self.row_keys
+        if not by_column:
+            y = yidx[self.rows_ok]
+            sig = sig * n_per + np.where(y < 0, len(periods), periods[np.maximum(y, 0)])
+        return not _duplicated(sig).any()
+
+    def records(self, reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray, n_ind: int,
+                unique: bool | None = None) -> list[np.ndarray]:
+        """(row index, region code, indicator code, year code, value, column index, duplicate) per
+        usable cell, in file order, made a block of rows at a time (boolean masks of the block, no
+        index arrays); the numbers are moved to the front of their own matrix (no second array of
+        them) and the matrices let go. A duplicate has the region, indicator and period
+        (``periods[year code]``) of a cell before it; unique: :meth:`keys_unique` (None: found here)."""
+        k = len(self.vis)
+        table, by_column, col_years = self._layout()
+        if unique is None:
+            unique = self.keys_unique(reg_idx, yidx, periods)
         total = int(np.count_nonzero(self.ok))
         types = (np.int32, _code_type(len(reg_idx) and int(reg_idx.max()) + 1), _code_type(n_ind),
-                 _code_type(len(periods)), np.float64, _code_type(int(self.vis.max(initial=0)) + 1))
-        out = [np.empty(total, dtype=t) for t in types]   # codes as small as they fit: int8 for 15 regions
-        rows, r_code, i_code, y_code, value, v_col = out
-        seen = _FirstSeen(total, (int(reg_idx.max(initial=0)) + 2, n_ind + 1, len(periods) + 1))
+                 _code_type(len(periods)), _code_type(int(self.vis.max(initial=0)) + 1))
+        rows, r_code, i_code, y_code, v_col = (np.empty(total, dtype=t) for t in types)  # codes as small as they fit
+        seen = None if unique else _FirstSeen(total, (int(reg_idx.max(initial=0)) + 2, n_ind + 1, len(periods) + 1))
+        packed = self.values.reshape(-1)   # (a view: the usable numbers are written over the matrix's front)
         step = max(1, self.BLOCK // max(k, 1))
         at = 0
         for start in range(0, len(self.rows_ok), step):
-            flat = np.flatnonzero(self.ok[start:start + step])
-            if not len(flat):
+            ok = self.ok[start:start + step]
+            counts = np.count_nonzero(ok, axis=1)
+            end = at + int(counts.sum())
+            if end == at:
                 continue
-            r, c = np.divmod(flat, k)
-            end = at + len(flat)
-            value[at:end] = self.values[start:start + step].ravel()[flat]
-            r += start
-            rows[at:end] = self.rows_ok[r]
-            i_code[at:end] = table[self.row_keys[r], c]
-            v_col[at:end] = self.vis[c]
-            y_code[at:end] = col_years[c] if by_column else yidx[rows[at:end]]
-            r_code[at:end] = reg_idx[rows[at:end]]
-            seen.add(at, r_code[at:end], i_code[at:end], periods[y_code[at:end]])
+            packed[at:end] = self.values[start:start + step][ok]   # (never ahead of the block it reads)
+            block_rows = self.rows_ok[start:start + step]
+            rows[at:end] = np.repeat(block_rows, counts)
+            r_code[at:end] = np.repeat(reg_idx[block_rows], counts)
+            i_code[at:end] = table[self.row_keys[start:start + step]][ok]
+            v_col[at:end] = np.broadcast_to(self.vis, ok.shape)[ok]
+            y_code[at:end] = np.broadcast_to(col_years, ok.shape)[ok] if by_column else \
+                np.repeat(yidx[block_rows], counts)
+            if seen is not None:
+                seen.add(at, r_code[at:end], i_code[at:end], periods[y_code[at:end]])
             at = end
+        value = packed[:total] if total >= 0.9 * len(packed) else packed[:total].copy()
         self.ok = self.values = None
+        del packed
         memory.give_back()
-        return [*out, seen.duplicates()]
+        return [rows, r_code, i_code, y_code, value, v_col,
+                np.zeros(total, dtype=bool) if seen is None else seen.duplicates()]
 
 
 def _code_type(n: int) -> type:
