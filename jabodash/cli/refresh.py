@@ -92,16 +92,26 @@ def format_report(result, lang: str, saved: str | None, summary: str | None = No
     return "\n".join(out)
 
 
+def level_arg(p) -> None:
+    """``--level``: both levels of a source (default), or kab/kota or kecamatan only."""
+    p.add_argument("--level", choices=("all", "kabkota", "kecamatan"), default="all")
+
+
+def output_args(p, json_help: str = "machine-readable output") -> None:
+    """The options every refresh command shares: --save, --precedence, --json, --lang."""
+    p.add_argument("--save", action="store_true", help="store the figures in the workspace as an official dataset")
+    p.add_argument("--precedence", action="store_true",
+                   help="with --save: the figures replace built-in ones (default: only fill gaps)")
+    p.add_argument("--json", action="store_true", help=json_help)
+    p.add_argument("--lang", choices=("id", "en"), default="id")
+
+
 def register(subparsers) -> None:
     parser = subparsers.add_parser("refresh", help="refresh official figures (BPS WebAPI)")
     sub = parser.add_subparsers(dest="source", metavar="SOURCE", required=True)
     bps = sub.add_parser("bps", help="BPS WebAPI dynamic tables (key: JABODASH_BPS_KEY)")
     bps.add_argument("--indicator", action="append", metavar="ID", help="refresh only this indicator (repeatable)")
-    bps.add_argument("--json", action="store_true", help="machine-readable output (schema jabodash.refresh/1)")
-    bps.add_argument("--save", action="store_true", help="store the refresh in the workspace")
-    bps.add_argument("--precedence", action="store_true",
-                     help="with --save: refreshed figures replace built-in ones (default: only fill gaps)")
-    bps.add_argument("--lang", choices=("id", "en"), default="id")
+    output_args(bps, json_help="machine-readable output (schema jabodash.refresh/1)")
     bps.set_defaults(func=run)
     from jabodash.cli import refresh_dapodik, refresh_dukcapil, refresh_simdasi
     refresh_dukcapil.register(sub)

@@ -19,24 +19,20 @@ import sys
 
 from jabodash.core.i18n import t
 
-LEVELS = {"all": ("kabkota", "kecamatan"), "kabkota": ("kabkota",), "kecamatan": ("kecamatan",)}
-
 
 def register(sub) -> None:
     p = sub.add_parser("dapodik", help="Dapodik recap: school counts by kab/kota and kecamatan")
     p.add_argument("--semester", required=True, help="Dapodik semester id, e.g. 20241 (2024/2025 semester 1)")
     p.add_argument("--year", type=int, help="record the figures under this year (default: the year the semester ends in)")
-    p.add_argument("--level", choices=tuple(LEVELS), default="all")
-    p.add_argument("--save", action="store_true", help="store the figures in the workspace")
-    p.add_argument("--precedence", action="store_true",
-                   help="with --save: the figures replace built-in ones (default: only fill gaps)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--lang", choices=("id", "en"), default="id")
+    from jabodash.cli.refresh import level_arg, output_args
+    level_arg(p)
+    output_args(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from jabodash.official import dapodik
+    from jabodash.official.fetch import chosen_levels
     from jabodash.store import get_store
     try:
         dapodik.parse_semester(args.semester)
@@ -46,7 +42,7 @@ def run(args) -> int:
     if args.year is not None and not 2000 <= args.year <= 2100:
         print(t("dapodik.cli.bad_year", args.lang), file=sys.stderr)
         return 2
-    result = dapodik.refresh(get_store(), args.semester.strip(), LEVELS[args.level], args.year)
+    result = dapodik.refresh(get_store(), args.semester.strip(), chosen_levels(args.level, dapodik.LEVELS), args.year)
     from jabodash.cli.refresh import finish
     return finish(result, args, format_report)
 

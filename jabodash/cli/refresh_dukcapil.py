@@ -19,30 +19,26 @@ import sys
 
 from jabodash.core.i18n import t
 
-LEVELS = {"all": ("kabkota", "kecamatan"), "kabkota": ("kabkota",), "kecamatan": ("kecamatan",)}
-
 
 def register(sub) -> None:
     p = sub.add_parser("dukcapil", help="Dukcapil GIS: registered population by kab/kota and kecamatan")
     p.add_argument("--year", type=int, required=True, help="the year the figures are for (your statement)")
     p.add_argument("--semester", type=int, choices=(1, 2), required=True,
                    help="1: 30 June, 2: 31 December (your statement: the service does not say it)")
-    p.add_argument("--level", choices=tuple(LEVELS), default="all")
-    p.add_argument("--save", action="store_true", help="store the figures in the workspace")
-    p.add_argument("--precedence", action="store_true",
-                   help="with --save: the figures replace built-in ones (default: only fill gaps)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--lang", choices=("id", "en"), default="id")
+    from jabodash.cli.refresh import level_arg, output_args
+    level_arg(p)
+    output_args(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from jabodash.official import dukcapil
+    from jabodash.official.fetch import chosen_levels
     from jabodash.store import get_store
     if not 1900 <= args.year <= 2100:
         print(t("dukcapil.cli.bad_year", args.lang), file=sys.stderr)
         return 2
-    result = dukcapil.refresh(get_store(), args.year, args.semester, LEVELS[args.level])
+    result = dukcapil.refresh(get_store(), args.year, args.semester, chosen_levels(args.level, dukcapil.LEVELS))
     from jabodash.cli.refresh import finish
     return finish(result, args, format_report)
 

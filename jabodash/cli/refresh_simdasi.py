@@ -19,10 +19,8 @@ def register(sub) -> None:
     p.add_argument("--recipes", help="another recipes file (default data/simdasi_recipes.csv)")
     p.add_argument("--list", action="store_true", help="list the SIMDASI tables of --wilayah")
     p.add_argument("--wilayah", help="7-digit area code for --list (3276000: Kota Depok)")
-    p.add_argument("--save", action="store_true", help="store the figures in the workspace")
-    p.add_argument("--precedence", action="store_true", help="with --save: replace built-in figures")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--lang", choices=("id", "en"), default="id")
+    from jabodash.cli.refresh import output_args
+    output_args(p)
     p.set_defaults(func=run)
 
 

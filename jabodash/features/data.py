@@ -508,7 +508,8 @@ def dukcapil_refresh(store, year: int, semester: int, level: str):
     "kecamatan") and compare the figures with the built-in ones: a DukcapilRefresh, saved as the
     BPS refresh is (:func:`bps_save`)."""
     from jabodash.official import dukcapil
-    return dukcapil.refresh(store, year, semester, dukcapil.LEVELS if level == "all" else (level,))
+    from jabodash.official.fetch import chosen_levels
+    return dukcapil.refresh(store, year, semester, chosen_levels(level, dukcapil.LEVELS))
 
 
 def dukcapil_lines(result, lang: str) -> tuple[list[str], list[str]]:
@@ -536,11 +537,12 @@ def dapodik_refresh(store, semester_id: str, level: str, year: int | None = None
     "kecamatan") and compare with the built-in figures: a DapodikRefresh, saved as the BPS refresh is
     (:func:`bps_save`); a bad semester id gives the message instead (text)."""
     from jabodash.official import dapodik
+    from jabodash.official.fetch import chosen_levels
     try:
         dapodik.parse_semester(semester_id)
     except ValueError:
         return t("dapodik.cli.bad_semester", lang)
-    return dapodik.refresh(store, semester_id.strip(), dapodik.LEVELS if level == "all" else (level,), year)
+    return dapodik.refresh(store, semester_id.strip(), chosen_levels(level, dapodik.LEVELS), year)
 
 
 def dapodik_lines(result, lang: str) -> tuple[list[str], list[str]]:

@@ -37,7 +37,7 @@ from jabodash.core.catalog import valid_range
 from jabodash.core.i18n import t
 from jabodash.core.paths import DATA_DIR
 from jabodash.geo import kecamatan_codes
-from jabodash.official import http_client
+from jabodash.official import http_client, report
 from jabodash.official.fetch import Refresh, compared, now
 from jabodash.official.parse import number
 
@@ -268,8 +268,7 @@ def report_text(out: dict, lang: str) -> str:
     tables = out.get("tables") or []
     lines = [t("dapodik.cli.summary", lang, n=len(out["records"]), level=", ".join(out.get("levels") or []),
                semester=out["semester_id"], regions=out["regions"],
-               refused=sum(len(tb.get("refused") or []) for tb in tables),
-               gaps=sum(tb.get("gaps", 0) for tb in tables), outside=sum(tb.get("outside_dropped", 0) for tb in tables)),
+               **report.table_totals(tables)),
              t("dapodik.cli.period", lang, semester=out["semester_id"], school_year=out["school_year"],
                sem=out["semester"], year=out["year"])]
     for rec in (r for r in out["records"] if len(r["region_code"]) == 4):   # kecamatan: the map and the table

@@ -38,7 +38,7 @@ from jabodash.core.catalog import valid_range
 from jabodash.core.i18n import t
 from jabodash.geo import kecamatan_codes
 from jabodash.geo.regions import kemendagri_to_bps, load_regions
-from jabodash.official import http_client
+from jabodash.official import http_client, report
 from jabodash.official.fetch import Refresh, compared, now
 from jabodash.official.parse import number
 
@@ -253,8 +253,7 @@ def report_text(out: dict, lang: str) -> str:
     tables = out.get("tables") or []
     lines = [t("dukcapil.cli.summary", lang, n=len(out["records"]), level=", ".join(out.get("levels") or []),
                year=out["year"], semester=out["semester"], regions=out["regions"],
-               refused=sum(len(tb.get("refused") or []) for tb in tables),
-               gaps=sum(tb.get("gaps", 0) for tb in tables), outside=sum(tb.get("outside_dropped", 0) for tb in tables))]
+               **report.table_totals(tables))]
     lines.append(t("dukcapil.cli.date", lang))
     for rec in out["records"]:
         lines.append(f"  {rec['region_code']} {rec['name']}: {rec['value']:,.0f}")

@@ -63,6 +63,11 @@ class Refresh:
                                            "source_grade"])
 
 
+def chosen_levels(choice: str, levels: tuple[str, ...]) -> tuple[str, ...]:
+    """The levels a refresh reads for a user's choice: "all" (every level of the source) or one level."""
+    return tuple(levels) if choice == "all" else (choice,)
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 

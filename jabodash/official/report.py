@@ -47,6 +47,13 @@ def error_text(err: dict, lang: str) -> str:
     return text
 
 
+def table_totals(tables: list[dict]) -> dict:
+    """A report's refused values, gaps and figures outside the region set over all its tables."""
+    return {"refused": sum(len(tb.get("refused") or []) for tb in tables),
+            "gaps": sum(tb.get("gaps", 0) for tb in tables),
+            "outside": sum(tb.get("outside_dropped", 0) for tb in tables)}
+
+
 def table_line(table: dict, lang: str) -> str:
     key = "data.refresh.table_line_other" if table.get("origin") else "data.refresh.table_line"
     line = t(key, lang, title=table["title"], var=table["var"], domain=table["domain"],
