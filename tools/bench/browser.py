@@ -83,6 +83,24 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def _port() -> int:
+    """A free loopback port: from ``JABODASH_BENCH_PORTS`` ("8640-8649") when set (a shared
+    machine's lanes), else any."""
+    lanes = os.environ.get("JABODASH_BENCH_PORTS")
+    if not lanes:
+        return free_port()
+    import socket
+    low, high = (int(x) for x in lanes.split("-"))
+    for port in range(low, high + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {lanes}")
+
+
 def start_server(root: Path, scratch: Path) -> tuple[subprocess.Popen, str]:
     """The real server of ``root`` on a free loopback port, cache and workspace in ``scratch``."""
     env = {**os.environ, "JABODASH_CACHE_DIR": str(scratch / "cache"), "JABODASH_WORKSPACE": str(scratch / "workspace"),
@@ -91,7 +109,7 @@ def start_server(root: Path, scratch: Path) -> tuple[subprocess.Popen, str]:
     prep = (f"import sys; sys.path[:0] = [{str(root)!r}, {str(bench)!r}]; import pages; "
             f"from pathlib import Path; pages.prepare(Path({str(scratch)!r}))")
     subprocess.run([sys.executable, "-c", prep], cwd=root, env=env, check=True, capture_output=True)
-    port = free_port()
+    port = _port()
     cmd = [sys.executable, "-m", "jabodash.server", "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     log = open(scratch / f"server-{port}.log", "wb")
@@ -100,7 +118,7 @@ def start_server(root: Path, scratch: Path) -> tuple[subprocess.Popen, str]:
 
 def start_naive(scratch: Path) -> tuple[subprocess.Popen, str]:
     """tools/bench/naive_app.py under plain ``streamlit run`` (the yardstick of the map page)."""
-    port = free_port()
+    port = _port()
     env = {**os.environ, "JABODASH_WORKSPACE": str(scratch / "workspace")}
     cmd = [sys.executable, "-m", "streamlit", "run", str(HERE / "naive_app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
