@@ -15,6 +15,7 @@ Nothing here imports streamlit or plotly.
 """
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -136,6 +137,7 @@ def _overlaps(a, b) -> bool:
 
 _PX: dict[tuple, object] = {}
 _PLACED: dict[tuple, list] = {}
+_LAND: dict[tuple, tuple] = {}      # ids of the pixel geometries -> (them, their union); and land minus one
 _MEMO_SIZE = 512
 
 
@@ -154,6 +156,33 @@ def _px_geom(frame: Frame, geom):
     return hit
 
 
+def _union(geoms: list):
+    """The union of pixel geometries (prepared), memoised by their identity: a map's labels and
+    legend ask for the same land many times."""
+    import shapely
+    geoms = sorted(geoms, key=id)   # one land whatever the order (a map's rows follow its values)
+    key = ("union", *(id(g) for g in geoms))
+    hit = _LAND.get(key)
+    if hit is None:
+        land = shapely.union_all(geoms) if geoms else shapely.Point()
+        shapely.prepare(land)
+        if len(_LAND) >= _MEMO_SIZE:
+            _LAND.clear()
+        hit = _LAND[key] = (list(geoms), land)   # the geometries kept alive: their ids stay valid
+    return hit[1]
+
+
+def _without(land, geom):
+    """``land`` less one region (memoised like :func:`_union`): where a callout may not go."""
+    key = ("without", id(land), id(geom))
+    hit = _LAND.get(key)
+    if hit is None:
+        if len(_LAND) >= _MEMO_SIZE:
+            _LAND.clear()
+        hit = _LAND[key] = ([land, geom], land.difference(geom))
+    return hit[1]
+
+
 def legend_box(geoms, frame: Frame, titles: list[str], entries: list[str], size: float) -> tuple[float, float, float, float]:
     """The box (x0, y0, x1, y1; px, y northwards) of a legend of ``titles`` and ``entries`` at
     font ``size`` in the corner of the frame that covers the least of ``geoms`` (the land): top
@@ -162,8 +191,7 @@ def legend_box(geoms, frame: Frame, titles: list[str], entries: list[str], size:
     import shapely
     chars = max([len(re.sub(r"<[^>]+>", "", x)) for x in titles] + [len(x) + 4 for x in entries])
     w, h = 0.62 * size * chars + 24, 1.5 * size * (len(entries) + len(titles)) + 12
-    px = [_px_geom(frame, g) for g in geoms if g is not None]
-    land = shapely.union_all(px) if px else shapely.Point()
+    land = _union([_px_geom(frame, g) for g in geoms if g is not None])
     fw, fh = frame.width, frame.height
     corners = [(fw - w, fh - h, fw, fh), (0, fh - h, w, fh), (0, 0, w, h), (fw - w, 0, fw, h)]
     return min(corners, key=lambda c: round(land.intersection(shapely.box(*c)).area / 50))
@@ -276,10 +304,7 @@ def _callouts(rest: list[int], items, anchors, px_geoms, boxes, frame: Frame,
     label under the other, each leader to its own row, the rows assigned so that the leaders are
     shortest in total (so no two of them cross), the column's height chosen so that no leader
     runs through a label. Returns {index: (cx, cy, (x0, y0, x1, y1) of the leader)}."""
-    import shapely
-    geoms = [g for g in px_geoms if g is not None]
-    land = shapely.union_all(geoms) if geoms else shapely.Point()
-    shapely.prepare(land)
+    land = _union([g for g in px_geoms if g is not None])
     base = list(boxes)
     near = sorted(rest, key=lambda i: -anchors[i][1])   # north first
     far: list[int] = []
@@ -291,7 +316,7 @@ def _callouts(rest: list[int], items, anchors, px_geoms, boxes, frame: Frame,
             _columns(far, items, anchors, boxes, land, leaders, frame, out)
         failed = []
         for i in near:
-            others = land.difference(px_geoms[i]) if px_geoms[i] is not None else land   # over its own islands is fine
+            others = _without(land, px_geoms[i]) if px_geoms[i] is not None else land   # over its own islands is fine
             spot = _near_spot(items[i], *anchors[i], boxes, others, leaders, frame)
             if spot is None:
                 failed.append(i)
@@ -331,36 +356,42 @@ def _columns(far: list[int], items, anchors, boxes, land, leaders, frame: Frame,
                 out[i] = (cx, cy, line)
 
 
+@functools.lru_cache(maxsize=1)
+def _directions() -> tuple[np.ndarray, np.ndarray]:
+    """cos and sin of the candidate directions of a callout around its region."""
+    angles = [2 * math.pi * n / DIRECTIONS for n in range(DIRECTIONS)]
+    return np.array([math.cos(a) for a in angles]), np.array([math.sin(a) for a in angles])
+
+
 def _near_spot(it: Item, ax: float, ay: float, boxes, land, leaders, frame: Frame):
     """(cx, cy, leader) of the nearest place within about two label heights where the label lies
-    off the land, off the labels so far and off the other leaders; or None."""
+    off the land, off the labels so far and off the other leaders; or None. A ring's directions are
+    tested together (shapely's array functions), the leaders of those that pass one by one."""
     import shapely
     w, h = it.width, it.height
     step = max(h, 12.0)
+    cos, sin = _directions()
     for ring in range(1, 4):
         dist = step * (0.3 + ring * 0.5)
+        cx = ax + cos * (dist + w / 2 * np.abs(cos))
+        cy = ay + sin * (dist + h / 2 * np.abs(sin))
+        x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+        ok = ~((x0 < 0) | (y0 < 0) | (x1 > frame.width) | (y1 > frame.height))
+        ok &= ~_hits(x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD, boxes)
+        idx = np.flatnonzero(ok)
+        rects = shapely.box(x0[idx] - PAD, y0[idx] - PAD, x1[idx] + PAD, y1[idx] + PAD)
+        off_land = ~shapely.intersects(land, rects)
         found = []
-        for n in range(DIRECTIONS):
-            a = 2 * math.pi * n / DIRECTIONS
-            cx = ax + math.cos(a) * (dist + w / 2 * abs(math.cos(a)))
-            cy = ay + math.sin(a) * (dist + h / 2 * abs(math.sin(a)))
-            box = _box(cx, cy, w, h)
-            if box[0] < 0 or box[1] < 0 or box[2] > frame.width or box[3] > frame.height:
-                continue
-            padded = _box(cx, cy, w, h, PAD)
-            if any(_overlaps(padded, b) for b in boxes):
-                continue
-            rect = shapely.box(*padded)
-            if land.intersects(rect):
-                continue
-            line = shapely.LineString([(ax, ay), (cx, cy)]).difference(rect)
+        for n in np.flatnonzero(off_land):
+            x, y = float(cx[idx[n]]), float(cy[idx[n]])
+            line = shapely.LineString([(ax, ay), (x, y)]).difference(rects[n])
             if line.is_empty or line.geom_type != "LineString" or any(line.intersects(o) for o in leaders) \
                     or any(line.intersects(shapely.box(*b)) for b in boxes):
                 continue
-            found.append((line.length, cx, cy, line))
+            found.append((line.length, x, y, line))
         if found:
-            _, cx, cy, line = min(found, key=lambda f: f[0])
-            return cx, cy, line
+            _, x, y, line = min(found, key=lambda f: f[0])
+            return x, y, line
     return None
 
 
@@ -381,7 +412,7 @@ def _column(column: list[int], side: str, items, anchors, boxes, land, leaders, 
     best = None
     for shift in sorted(range(-30, 31), key=abs):
         top = min(max(mean_y + total / 2 + shift * row / 2, total), frame.height)
-        band = shapely.box(0, top - total, frame.width, top).intersection(land)
+        band = shapely.clip_by_rect(land, 0, top - total, frame.width, top)
         lo, hi = (band.bounds[0], band.bounds[2]) if not band.is_empty else (frame.width / 2,) * 2
         edge = lo - 2 * PAD if side == "west" else hi + 2 * PAD
         rows = top - row / 2 - row * np.arange(len(column))
@@ -396,13 +427,10 @@ def _column(column: list[int], side: str, items, anchors, boxes, land, leaders, 
         for r, k in enumerate(order):
             i = column[k]
             placed[i] = (float(cxs[k]), float(rows[r]), (*anchors[i], float(ends_x[k]), float(rows[r])))
-        lines = [shapely.LineString([v[2][:2], v[2][2:]]) for v in placed.values()]
-        rects = [_box(cx, cy, items[i].width, items[i].height, PAD) for i, (cx, cy, _) in placed.items()]
-        cost = sum(_overlaps(r, b) for r in rects for b in boxes)
-        cost += sum(ln.intersects(shapely.box(*b)) for ln in lines for b in boxes)
-        cost += sum(ln.intersects(o) for ln in lines for o in leaders)
-        cost += sum(land.intersects(shapely.box(*r)) for r in rects)
-        length = float(sum(ln.length for ln in lines))
+        lines = shapely.linestrings(np.array([[v[2][:2], v[2][2:]] for v in placed.values()], dtype=float))
+        rects = np.array([_box(cx, cy, items[i].width, items[i].height, PAD) for i, (cx, cy, _) in placed.items()])
+        cost = _crossings(rects, lines, boxes, land, leaders)
+        length = float(sum(shapely.length(lines).tolist()))
         if best is None or (cost, length) < best[:2]:
             best = (cost, length, placed)
         if best[0] == 0 and abs(shift) > 8:
@@ -410,25 +438,67 @@ def _column(column: list[int], side: str, items, anchors, boxes, land, leaders, 
     return best[2]
 
 
+def _crossings(rects: np.ndarray, lines: np.ndarray, boxes: list, land, leaders: list) -> int:
+    """How often labels (``rects``, px boxes) and their leader ``lines`` meet the ``boxes`` placed
+    so far, the other ``leaders`` and the ``land``: each pair counted once."""
+    import shapely
+    count = int(shapely.intersects(land, shapely.box(*rects.T)).sum())
+    if len(boxes):
+        b = np.asarray(boxes, dtype=float).reshape(-1, 4)
+        count += int(((rects[:, None, 0] < b[:, 2]) & (b[:, 0] < rects[:, None, 2])
+                      & (rects[:, None, 1] < b[:, 3]) & (b[:, 1] < rects[:, None, 3])).sum())
+        count += int(shapely.intersects(lines[:, None], shapely.box(*b.T)[None, :]).sum())
+    if leaders:
+        count += int(shapely.intersects(lines[:, None], np.asarray(leaders, dtype=object)[None, :]).sum())
+    return count
+
+
+@functools.lru_cache(maxsize=512)
+def _offsets(w: float, h: float, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """A label centre's candidate offsets from its point (quarter widths, half heights), nearest first."""
+    offsets = sorted(((dx * w / 4, dy * h / 2) for dx in range(-reach, reach + 1) for dy in range(-reach, reach + 1)),
+                     key=lambda d: math.hypot(d[0], d[1]))
+    both = np.array(offsets, dtype=float)
+    return both[:, 0], both[:, 1]
+
+
+def _hits(x0, y0, x1, y1, boxes) -> np.ndarray:
+    """Per candidate box (arrays of its sides): does it overlap any of ``boxes`` (as :func:`_overlaps`)."""
+    if not len(boxes):
+        return np.zeros(len(x0), dtype=bool)
+    b = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    return ((x0[:, None] < b[:, 2]) & (b[:, 0] < x1[:, None]) & (y0[:, None] < b[:, 3]) & (b[:, 1] < y1[:, None])).any(1)
+
+
 def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes, lines=(),
                  points=(), reach: int = 8) -> tuple[float, float] | None:
     """The centre nearest the label point where the label lies inside its region (at least
-    ``INSIDE`` of its box: a letter may touch the border) and off the labels placed so far."""
+    ``INSIDE`` of its box: a letter may touch the border) and off the labels placed so far, off
+    other regions' label points (an enclave: Kota Bogor in Kab. Bogor) and off ``lines``. The
+    candidates are tested together (shapely's array functions); only those that pass the cheap
+    tests and overlap the region without lying in it are measured, nearest first."""
     import shapely
     if geom is None or geom.is_empty:
         return None
-    offsets = sorted(((dx * w / 4, dy * h / 2) for dx in range(-reach, reach + 1) for dy in range(-reach, reach + 1)),
-                     key=lambda d: math.hypot(d[0], d[1]))
-    for dx, dy in offsets:
-        cx, cy = ax + dx, ay + dy
-        box = _box(cx, cy, w, h)
-        if any(_overlaps(box, b) for b in boxes):
-            continue
-        rect = shapely.box(*box)
-        if any(box[0] - PAD <= px <= box[2] + PAD and box[1] - PAD <= py <= box[3] + PAD for px, py in points):
-            continue   # not over another region's label point (an enclave: Kota Bogor in Kab. Bogor)
-        if lines and any(ln.intersects(shapely.box(*_box(cx, cy, w, h, PAD))) for ln in lines):
-            continue
-        if geom.contains(rect) or geom.intersection(rect).area >= INSIDE * rect.area:
-            return cx, cy
+    dx, dy = _offsets(w, h, reach)
+    cx, cy = ax + dx, ay + dy
+    x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+    free = ~_hits(x0, y0, x1, y1, boxes)
+    if len(points):
+        p = np.asarray(points, dtype=float).reshape(-1, 2)
+        free &= ~((x0[:, None] - PAD <= p[:, 0]) & (p[:, 0] <= x1[:, None] + PAD)
+                  & (y0[:, None] - PAD <= p[:, 1]) & (p[:, 1] <= y1[:, None] + PAD)).any(1)
+    idx = np.flatnonzero(free)
+    if lines and len(idx):
+        padded = shapely.box(x0[idx] - PAD, y0[idx] - PAD, x1[idx] + PAD, y1[idx] + PAD)
+        idx = idx[~shapely.intersects(np.asarray(lines, dtype=object)[:, None], padded[None, :]).any(0)]
+    if not len(idx):
+        return None
+    rects = shapely.box(x0[idx], y0[idx], x1[idx], y1[idx])
+    inside = shapely.contains(geom, rects)
+    touching = shapely.intersects(geom, rects)
+    for n, i in enumerate(idx):
+        if inside[n] or (touching[n] and shapely.clip_by_rect(geom, x0[i], y0[i], x1[i], y1[i]).area
+                         >= INSIDE * rects[n].area):
+            return float(cx[i]), float(cy[i])
     return None
