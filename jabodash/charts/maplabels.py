@@ -138,6 +138,7 @@ def _overlaps(a, b) -> bool:
 _PX: dict[tuple, object] = {}
 _PLACED: dict[tuple, list] = {}
 _LAND: dict[tuple, tuple] = {}      # ids of the pixel geometries -> (them, their union); and land minus one
+_BANDS: dict[tuple, tuple] = {}     # (id of a land, band) -> (the land, its x extent in the band)
 _MEMO_SIZE = 512
 
 
@@ -180,6 +181,21 @@ def _without(land, geom):
         if len(_LAND) >= _MEMO_SIZE:
             _LAND.clear()
         hit = _LAND[key] = ([land, geom], land.difference(geom))
+    return hit[1]
+
+
+def _band(land, y0: float, y1: float, width: float) -> tuple[float, float]:
+    """The x extent of ``land`` between the heights ``y0`` and ``y1`` within the frame's ``width``
+    (its middle when there is none), memoised like :func:`_union`: the columns of callouts try the
+    same bands again and again."""
+    import shapely
+    key = (id(land), y0, y1, width)
+    hit = _BANDS.get(key)
+    if hit is None:
+        band = shapely.clip_by_rect(land, 0, y0, width, y1)
+        if len(_BANDS) >= 16 * _MEMO_SIZE:
+            _BANDS.clear()
+        hit = _BANDS[key] = (land, (band.bounds[0], band.bounds[2]) if not band.is_empty else (width / 2,) * 2)
     return hit[1]
 
 
@@ -412,8 +428,7 @@ def _column(column: list[int], side: str, items, anchors, boxes, land, leaders, 
     best = None
     for shift in sorted(range(-30, 31), key=abs):
         top = min(max(mean_y + total / 2 + shift * row / 2, total), frame.height)
-        band = shapely.clip_by_rect(land, 0, top - total, frame.width, top)
-        lo, hi = (band.bounds[0], band.bounds[2]) if not band.is_empty else (frame.width / 2,) * 2
+        lo, hi = _band(land, top - total, top, frame.width)
         edge = lo - 2 * PAD if side == "west" else hi + 2 * PAD
         rows = top - row / 2 - row * np.arange(len(column))
         widths = np.array([items[i].width for i in column])
