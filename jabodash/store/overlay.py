@@ -21,7 +21,7 @@ per 100,000, population_best) are, when the bundle holds a saved BPS refresh, th
 (queries/schema/02_views.sql) run again in the in-memory database over the layered ``observation``, so
 a refreshed population (or count) is what a derived figure is computed from; without a refresh the
 store's own derived views give the same figures, faster (queries/overlay/derived_builtin.sql).
-queries/overlay/figures.sql adds ``observation_all`` and the ``shown_*`` macros.
+queries/overlay/figures.sql adds ``observation_all`` (a table made once per database) and the ``shown_*`` macros.
 
 Isolation: a bundle's database holds that bundle's rows only, and it is found by the bundle's
 ``signature`` (a digest of every row and of the workspace listing). The app's query cache keys
