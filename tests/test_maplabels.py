@@ -3,6 +3,7 @@ labels on each other, inside a region when the label fits there, else beside it 
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 import shapely
@@ -87,3 +88,75 @@ def test_text_box_reads_plotly_html():
     assert maplabels.text_box(["<b>Depok</b>", "1.234"], 10) == maplabels.text_box(["Depok", "1.234"], 10)
     assert maplabels.text_box(["A &amp; B"], 10)[0] == maplabels.text_box(["A & B"], 10)[0]
     assert maplabels.text_box(["Depok"], 10, bold=True)[0] > maplabels.text_box(["Depok"], 10)[0]
+
+
+# The candidate spots are tested together (shapely's array functions): they must be the ones a
+# plain loop over the candidates, nearest first, finds. These loops are the rules written out.
+
+def _inside_loop(w, h, ax, ay, geom, boxes, lines=(), points=(), reach=8):
+    offsets = sorted(((dx * w / 4, dy * h / 2) for dx in range(-reach, reach + 1) for dy in range(-reach, reach + 1)),
+                     key=lambda d: (d[0] ** 2 + d[1] ** 2) ** 0.5)
+    for dx, dy in offsets:
+        cx, cy = ax + dx, ay + dy
+        box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        padded = shapely.box(*(v + s * maplabels.PAD for v, s in zip(box, (-1, -1, 1, 1))))
+        rect = shapely.box(*box)
+        if any(maplabels._overlaps(box, b) for b in boxes) or any(ln.intersects(padded) for ln in lines) \
+                or any(shapely.Point(p).intersects(padded) for p in points):
+            continue
+        if geom.intersection(rect).area >= maplabels.INSIDE * rect.area:
+            return cx, cy
+    return None
+
+
+def _near_loop(it, ax, ay, boxes, land, leaders, frame):
+    import math
+    step = max(it.height, 12.0)
+    for ring in range(1, 4):
+        dist, found = step * (0.3 + ring * 0.5), []
+        for n in range(maplabels.DIRECTIONS):
+            a = 2 * math.pi * n / maplabels.DIRECTIONS
+            cx = ax + math.cos(a) * (dist + it.width / 2 * abs(math.cos(a)))
+            cy = ay + math.sin(a) * (dist + it.height / 2 * abs(math.sin(a)))
+            box = (cx - it.width / 2, cy - it.height / 2, cx + it.width / 2, cy + it.height / 2)
+            padded = (box[0] - maplabels.PAD, box[1] - maplabels.PAD, box[2] + maplabels.PAD, box[3] + maplabels.PAD)
+            if box[0] < 0 or box[1] < 0 or box[2] > frame.width or box[3] > frame.height \
+                    or any(maplabels._overlaps(padded, b) for b in boxes) or land.intersects(shapely.box(*padded)):
+                continue
+            line = shapely.LineString([(ax, ay), (cx, cy)]).difference(shapely.box(*padded))
+            if line.geom_type == "LineString" and not line.is_empty and not any(line.intersects(o) for o in leaders) \
+                    and not any(line.intersects(shapely.box(*b)) for b in boxes):
+                found.append((line.length, cx, cy))
+        if found:
+            return min(found, key=lambda f: f[0])[1:]   # the first of equal lengths
+    return None
+
+
+def test_candidate_spots_are_the_nearest_that_pass_every_rule():
+    import random
+    rng = random.Random(7)
+    frame = maplabels.Frame.fit((0.0, 0.0, 1.0, 1.0), 400, 400)
+    checked = {"inside": 0, "near": 0}
+    for _ in range(60):
+        # a ragged region (a star) and, around it, other labels, label points and leader lines
+        cx, cy, r = rng.uniform(120, 280), rng.uniform(120, 280), rng.uniform(30, 90)
+        star = shapely.Polygon([(cx + (r if k % 2 else r / 2.2) * math.cos(k * math.pi / 7),
+                                 cy + (r if k % 2 else r / 2.2) * math.sin(k * math.pi / 7)) for k in range(14)])
+        shapely.prepare(star)
+        boxes = [(x, y, x + rng.uniform(10, 60), y + rng.uniform(6, 20))
+                 for x, y in ((rng.uniform(0, 380), rng.uniform(0, 380)) for _ in range(rng.randint(0, 6)))]
+        points = [(rng.uniform(cx - 40, cx + 40), rng.uniform(cy - 15, cy + 15)) for _ in range(rng.randint(0, 3))]
+        lines = [shapely.LineString([(rng.uniform(0, 400), rng.uniform(0, 400)) for _ in range(2)])
+                 for _ in range(rng.randint(0, 3))]
+        w, h = rng.uniform(20, 90), rng.uniform(10, 30)
+        want = _inside_loop(w, h, cx, cy, star, boxes, lines, points)
+        assert maplabels._inside_spot(w, h, cx, cy, star, boxes, lines, points) == want
+        checked["inside"] += want is not None
+        item = maplabels.Item("x", 0.0, 0.0, None, w, h)
+        land = shapely.union_all([star, shapely.box(0, 0, 60, 400)])
+        shapely.prepare(land)
+        want = _near_loop(item, cx + r, cy, boxes, land, lines, frame)
+        got = maplabels._near_spot(item, cx + r, cy, boxes, land, lines, frame)
+        assert (got and got[:2]) == want
+        checked["near"] += want is not None
+    assert checked["inside"] > 10 and checked["near"] > 10   # both kinds of answer were compared
