@@ -1,7 +1,7 @@
 """Protocol-level benchmarks of the real server: simulated users over Streamlit's websocket, no browser
 (tools/bench/stproto.py), side by side with the naive map app, interleaved in one run.
 
-    python tools/bench/wsload.py --scratch /tmp/x cost  --target after=server:. --target naive=naive [--changes 20]
+    python tools/bench/wsload.py --scratch /tmp/x cost  --target after=server:. --target naive=naive [--changes 20] [--unseen]
     python tools/bench/wsload.py --scratch /tmp/x load  --target one=server:. --target two=serve2:. \\
         --target naive=naive [--users 5,10,20,40,80] [--seconds 40]
     python tools/bench/wsload.py --scratch /tmp/x soak  --target after=server:. [--users 20] [--minutes 30]
@@ -19,7 +19,8 @@ same indicator and years).
 * ``cost``: one user changes the year back and forth (the first two changes uncounted): per change the
   server processes' CPU time (every thread; all workers for serve2; the mean, as the kernel counts in
   10 ms ticks), the websocket bytes received and the wall time from the change to the end of the run
-  (medians). The targets alternate change by change.
+  (medians). The targets alternate change by change. ``--unseen``: after the two uncounted changes,
+  each change goes to a year no target has drawn yet (the view's other years, newest first).
 * ``load``: K users per target (each ``--users`` value in turn): each opens the page (a first load),
   then changes the year every 2-3 s (uniformly random) for ``--seconds``. p50/p95 of page loads and of
   year changes (from the change to the end of its run), errors, the load average.
@@ -167,19 +168,24 @@ def _end(proc) -> None:
 
 # --- cost: one user, change by change ----------------------------------------------------------------
 
-async def cost(targets: list[Target], changes: int) -> list[dict]:
+async def cost(targets: list[Target], changes: int, unseen: bool = False) -> list[dict]:
     sessions = []
     for t in targets:
         page, query, _ = t.view
         s = Session(t.url, page, query)
         await s.open()
         sessions.append(s)
+    steps = [YEARS[i % 2] for i in range(changes + 2)]
+    if unseen:   # after the two uncounted changes, each to a year no target has drawn yet (newest first)
+        offered = [{o.split(" ")[0] for o in s.find(t.view[2]).options} for t, s in zip(targets, sessions)]
+        fresh = sorted(set.intersection(*offered) - set(YEARS), reverse=True)
+        steps = list(YEARS) + fresh[:changes]
     rows = {t.label: [] for t in targets}
-    for i in range(changes + 2):
+    for i, year in enumerate(steps):
         for t, s in zip(targets, sessions):
             await asyncio.sleep(0.3)   # the sender has written the last run out
             before = t.cpu()
-            run = await s.choose(t.view[2], YEARS[i % 2])
+            run = await s.choose(t.view[2], year)
             await asyncio.sleep(0.3)
             if i >= 2:
                 rows[t.label].append({"cpu_ms": (t.cpu() - before) * 1000, "kb": run.bytes / 1000,
@@ -359,6 +365,8 @@ def main(argv=None) -> None:
     sub = ap.add_subparsers(dest="mode", required=True)
     c = sub.add_parser("cost")
     c.add_argument("--changes", type=int, default=20)
+    c.add_argument("--unseen", action="store_true",
+                   help="change to years not drawn yet (as many as the view offers, at most --changes)")
     ld = sub.add_parser("load")
     ld.add_argument("--users", default="5,10,20,40,80")
     ld.add_argument("--seconds", type=float, default=40)
@@ -381,7 +389,7 @@ def main(argv=None) -> None:
     try:
         targets = [start(spec, args.scratch) for spec in args.target]
         if args.mode == "cost":
-            rows = asyncio.run(cost(targets, args.changes))
+            rows = asyncio.run(cost(targets, args.changes, args.unseen))
             print(cost_table(rows))
         elif args.mode == "load":
             rows = asyncio.run(load(targets, [int(k) for k in args.users.split(",")], args.seconds))
