@@ -236,17 +236,24 @@ def place(items: list[Item], frame: Frame, reserved: tuple = ()) -> list[Placed]
     """Labels for ``items``: inside where the box fits in its region (largest regions first,
     no overlap), the rest as callouts beside the land (:func:`_callouts`), all off the
     ``reserved`` boxes (px: the legend). Memoised by the items' codes, points, geometries and
-    box sizes: a new year whose labels are as long as the last one's is placed in no time."""
+    box sizes whatever their order (a map's rows follow its values; the placement itself goes by
+    the regions' sizes and places): a new year whose labels and legend are as long as another's
+    is placed in no time."""
+    order = sorted(range(len(items)), key=lambda i: items[i].code)
+    ranked = [items[i] for i in order]
     key = (frame, tuple(reserved), tuple((it.code, round(it.lon, 6), round(it.lat, 6), id(it.geom),
                          round(it.width), round(it.height), tuple((round(w), round(h)) for w, h in it.inner))
-                        for it in items))
+                        for it in ranked))
     hit = _PLACED.get(key)
     if hit is None:
-        hit = _place(items, frame, list(reserved))
+        hit = _place(ranked, frame, list(reserved))
         if len(_PLACED) >= _MEMO_SIZE:
             _PLACED.clear()
         _PLACED[key] = hit
-    return list(hit)
+    out: list = [None] * len(items)
+    for i, placed in zip(order, hit):
+        out[i] = placed
+    return out
 
 
 def _place(items: list[Item], frame: Frame, reserved: list) -> list[Placed]:
