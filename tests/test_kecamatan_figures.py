@@ -58,7 +58,7 @@ def test_the_build_keeps_every_figure_with_its_quote_and_one_secondary_dataset()
     assert all(note.startswith(f'"{quoted[code]}"') for code, note in zip(rows.region_code, rows.note))
     datasets = pd.read_csv(ROOT / "data" / "datasets.csv", dtype=str).set_index("id")
     ds = datasets.loc[rows.dataset_id.iloc[0]]
-    assert ds["grade"] == "secondary" and ds["title"].startswith("BPS, SP2010 angka sementara")
+    assert ds["grade"] == "secondary" and ds["title"].startswith("BPS SP2010 angka sementara via GitHub lahdjirayhan")
 
 
 def squares(path):
@@ -97,7 +97,7 @@ def test_the_map_values_are_the_file_figures_with_source_and_grade(source):
     values = src.values(IND, YEAR, "kecamatan", level="kecamatan")
     assert len(values) == 217
     assert dict(zip(values["region_code"], values["value"])) == EXPECTED
-    assert set(values["grade"]) == {"secondary"} and values["source"].str.contains("hasil olah cepat").all()
+    assert set(values["grade"]) == {"secondary"} and values["source"].str.contains("Hasil Olah Cepat").all()
     assert values["value"].notna().sum() == 217
     assert official.values(IND, YEAR, "kecamatan", level="kecamatan")["value"].isna().all()
     assert src.unplaced(IND, YEAR).empty                    # every figure has its polygon

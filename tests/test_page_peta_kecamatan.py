@@ -37,6 +37,7 @@ def test_kecamatan_map_offers_the_built_in_population_with_source_and_coverage(k
     sb.set_value(IND).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="w_year_kec").value == 2010
+    assert at.selectbox(key="w_year_kec").options == ["2010 (217 dari 217 kecamatan)"]
     assert at.query_params["indicator"] == IND and at.query_params["level"] == "kecamatan"
     spec = map_figure(at)
     assert "217 dari 217 kecamatan" in spec["layout"]["title"]["subtitle"]["text"]
@@ -46,13 +47,15 @@ def test_kecamatan_map_offers_the_built_in_population_with_source_and_coverage(k
         assert f"{int(EXPECTED[code]):,}".replace(",", ".") in hover[code], hover[code]
     # the source line (expander) names the dataset with its grade; no kecamatan is listed as unplaced
     text = captions(at)
-    assert "hasil olah cepat" in text and "**sekunder**" in text
+    assert "Hasil Olah Cepat" in text and "**sekunder**" in text
+    footer = " ".join(a.get("text", "") for a in spec["layout"]["annotations"])   # the figure's own source line
+    assert "BPS SP2010 angka sementara via GitHub lahdjirayhan [sekunder]" in footer
     assert "tidak punya poligon" not in text
     # the picked kecamatan's value and its source
     at.selectbox(key="m_region").set_value("3276050").run()
     assert not at.exception
     assert [(m.label, m.value) for m in at.metric] == [(NAME_ID, "164.682 jiwa")]
-    assert "lahdjirayhan/populasi-indonesia-kecamatan" in captions(at)
+    assert "via GitHub lahdjirayhan (repository populasi-indonesia-kecamatan" in captions(at)
 
 
 def test_official_only_hides_the_secondary_kecamatan_figures(kecamatan):

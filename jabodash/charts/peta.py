@@ -399,9 +399,9 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
 
 
 def _subtitle(ind, year, lang: str, classes: Classes, df: pd.DataFrame) -> str:
-    noun = "kecamatan" if len(df) and df["region_code"].astype(str).str.len().eq(7).all() else "regions"
-    parts = [ind.unit(lang), str(year), t(f"peta.map.coverage_{noun}", lang, covered=int(df["value"].notna().sum()),
-                                          total=len(df))]
+    kec = len(df) and df["region_code"].astype(str).str.len().eq(7).all()   # "n of 217 kecamatan"
+    parts = [ind.unit(lang), str(year), t("common.coverage_kecamatan" if kec else "common.coverage", lang,
+                                          covered=int(df["value"].notna().sum()), total=len(df))]
     if classes.k:
         method = t(f"peta.map.method.{classes.method}", lang)
         key = "peta.map.classes.one" if classes.k == 1 else "peta.map.classes.summary"
