@@ -132,3 +132,19 @@ def test_the_drilldown_table_has_the_census_column_of_its_kab_kota(source):
     assert dict(zip(table["code"], table["census_2010"])) == {c: v for c, v in EXPECTED.items() if c[:4] == "3276"}
     hidden = official.values(*wilayah.KEC_CENSUS, "kecamatan", level="kecamatan")
     assert "census_2010" not in wilayah.kecamatan_table(gdf, src.regions("agglomeration"), "3276", None, hidden)
+
+
+def test_the_drilldown_map_colours_the_kecamatan_of_one_kab_kota_by_the_census(source):
+    src, _ = source
+    census = src.values(*wilayah.KEC_CENSUS, "kecamatan", level="kecamatan")
+    bset = boundaries.load_cached("kecamatan")
+    fig = wilayah.kecamatan_map(bset.gdf, boundaries.geojson_for("kecamatan"), "3276", ViewState(), "id", "uji",
+                                (census, src.indicator(IND), YEAR))
+    hover = {code: text for tr in fig.data if tr.type == "choropleth" and tr.hovertext is not None
+             for code, text in zip(tr.locations, tr.hovertext)}
+    assert set(hover) == {c for c in EXPECTED if c.startswith("3276")}     # Depok's 11, no other
+    assert all(f"{int(EXPECTED[c]):,}".replace(",", ".") in text for c, text in hover.items())
+    assert fig.layout.title.text.startswith("Jumlah penduduk SP2010") and "11 dari 11 kecamatan" in \
+        fig.layout.title.subtitle.text
+    area = wilayah.kecamatan_map(bset.gdf, boundaries.geojson_for("kecamatan"), "3276", ViewState(), "id", "uji")
+    assert area.layout.title.text == peta_charts.AreaIndicator().name("id")     # the default: the area

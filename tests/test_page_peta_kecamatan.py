@@ -1,6 +1,8 @@
 """AppTest of the built-in kecamatan figures (data/sources/kecamatan_sp2010.csv) on the pages that read
 them: the kecamatan map (indicator offered, values, coverage, source line with its grade, the picked
 kecamatan's value and source) and the Wilayah drill-down (census column and note)."""
+import json
+
 import pytest
 from support.apptest import map_figure, numbers_back, open_page, run_page
 from test_kecamatan_figures import EXPECTED, IND, squares
@@ -76,4 +78,15 @@ def test_wilayah_drilldown_shows_the_census_column_and_its_source(kecamatan):
     column = next(df for df in at.dataframe if "census_2010" in df.value.columns).proto.columns   # the column config (JSON)
     assert "Penduduk SP2010 (angka sementara)" in column          # its label, in the UI language
     assert "11 dari 11 kecamatan memiliki penduduk SP2010 angka sementara" in captions(at)
+    # the drill-down map: the area first, the census figure on request
+    def drilldown():
+        return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "3276050" in c.proto.spec)
+    assert drilldown()["layout"]["title"]["text"].startswith("Luas wilayah")
+    at.radio(key="wil_kec_colour").set_value("census").run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = drilldown()
+    assert spec["layout"]["title"]["text"].startswith(NAME_ID)
+    hover = hover_by_code(spec)
+    assert set(hover) == {c for c in EXPECTED if c.startswith("3276")}
+    assert "164.682" in hover["3276050"]
     assert "**sekunder**" in captions(at)

@@ -160,14 +160,18 @@ def with_density(table: pd.DataFrame) -> pd.DataFrame:
                                          + ["density", "change_pct", "since"]]
 
 
-def kecamatan_map(gdf, geojson: dict, parent: str, state, lang: str, attribution: str | None = None) -> go.Figure:
-    """The kecamatan of one kab/kota coloured by their area from the boundaries, framed on that
-    kab/kota and labelled (the Wilayah page's drill-down)."""
+def kecamatan_map(gdf, geojson: dict, parent: str, state, lang: str, attribution: str | None = None,
+                  figures: tuple | None = None) -> go.Figure:
+    """The kecamatan of one kab/kota coloured by their area from the boundaries, or by ``figures``
+    (values at kecamatan level, the indicator, the year: e.g. KEC_CENSUS through the DataSource),
+    framed on that kab/kota and labelled (the Wilayah page's drill-down)."""
     fc = {"type": "FeatureCollection",
           "features": [f for f in geojson["features"] if str(f.get("properties", {}).get("parent_code")) == parent]}
-    part = gdf[gdf["parent_code"].astype(str) == parent]
-    ind = peta.AreaIndicator()
-    values = peta.area_values(part, attribution)
+    if figures is None:
+        ind, year = peta.AreaIndicator(), t("peta.area_year", lang)
+        values = peta.area_values(gdf[gdf["parent_code"].astype(str) == parent], attribution)
+    else:
+        values, ind, year = figures
+        values = values[values["region_code"].astype(str).str[:4] == parent]
     classes = classes_for(values, ind, state, lang)
-    return peta.choropleth(values, fc, ind, t("peta.area_year", lang), lang, classes, fit="all",
-                           attribution=attribution, labels=True)
+    return peta.choropleth(values, fc, ind, year, lang, classes, fit="all", attribution=attribution, labels=True)
