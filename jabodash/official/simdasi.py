@@ -13,9 +13,10 @@ A table's answer: ``{"status": "OK", "data-availability": "available", "data": [
 the list's ``data[1]`` is a list of tables (``id_tabel``, ``judul``, ``ketersediaan_tahun``, ...).
 
 Recipes are data (data/simdasi_recipes.csv, how each was established in data/simdasi_recipes.md):
-indicator, area, ``id_tabel`` (opaque, published by BPS per area), the column (``nama_variabel``) to
-read, years. No id_tabel of the 15 regions was found in pages we could read, so the file has none:
-``python -m jabodash refresh simdasi --list --wilayah 3276000`` lists an area's tables to write them.
+indicator, area, ``id_tabel`` (opaque; one id serves every area whose Dalam Angka has that table, the
+area code picks the area), the column (``nama_variabel``) to read, years. The shipped recipes read one
+shared table (population density by kecamatan) for the 15 regions and their provinces;
+``python -m jabodash refresh simdasi --list --wilayah 3276000`` lists an area's tables to write more.
 A row's code decides where its figure goes: a kecamatan of the 15 regions (data/kecamatan_crosswalk.csv)
 or the kab/kota itself (``3276000``); any other row is dropped and counted. A refresh is a
 jabodash.official.fetch.Refresh, so its change report and its store (kind "bps_refresh": it is BPS's
