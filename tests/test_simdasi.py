@@ -59,12 +59,15 @@ def test_a_renamed_or_missing_column_fails_that_table_only(srv):
 
 
 def test_recipes_file_comments_and_checks(tmp_path):
-    shipped = simdasi.load()             # one shared table's density column for the 15 areas and 3 provinces
+    shipped = simdasi.load()             # one shared table: density (15 areas, 3 provinces), population (15 areas)
     kabkota = {f"{c}000" for c in REGION_CODES}
-    assert {r.wilayah for r in shipped} == kabkota | {"3100000", "3200000", "3600000"} and len(shipped) == 18
-    assert {(r.indicator, r.id_tabel, r.variable, r.unit) for r in shipped} == {(
-        "population_density_published", "WVRlTTcySlZDa3lUcFp6czNwbHl4QT09", "Kepadatan Penduduk per km persegi (Km2)",
-        "persons per km2")}
+    density = [r for r in shipped if r.indicator == "population_density_published"]
+    people = [r for r in shipped if r.indicator == "population_estimate_bps"]
+    assert len(shipped) == len(density) + len(people) == 33
+    assert {r.wilayah for r in density} == kabkota | {"3100000", "3200000", "3600000"} and {r.wilayah for r in people} == kabkota
+    assert {(r.variable, r.unit, r.factor()) for r in density} == {("Kepadatan Penduduk per km persegi (Km2)", "persons per km2", 1)}
+    assert {(r.variable, r.unit, r.factor()) for r in people} == {("Jumlah Penduduk (Ribu)", "persons", 1000)}
+    assert {r.id_tabel for r in shipped} == {"WVRlTTcySlZDa3lUcFp6czNwbHl4QT09"}
     assert all(r.year_list() == [2023, 2024, 2025] and "Not yet verified live" in r.established for r in shipped)
     path = tmp_path / "r.csv"
     path.write_text("# comment\n" + ",".join(simdasi.COLUMNS) + "\n"
@@ -73,6 +76,10 @@ def test_recipes_file_comments_and_checks(tmp_path):
     path.write_text(",".join(simdasi.COLUMNS) + "\npopulation_estimate_bps,32760,X/../y,Jumlah,2024,,,\n")
     with pytest.raises(ValueError, match="line 2"):
         simdasi.load(path)
+    for scale in ("-1000", "1e3", "ribu", "0"):          # a scale is a positive number or nothing
+        path.write_text(",".join(simdasi.COLUMNS) + f"\npopulation_estimate_bps,3276000,T1,Jumlah,2024,,,,{scale}\n")
+        with pytest.raises(ValueError, match="scale"):
+            simdasi.load(path)
 
 
 def test_saved_like_a_bps_refresh_and_read_at_kecamatan_level(srv, tmp_path):
@@ -150,3 +157,16 @@ def test_the_shipped_density_recipe_reads_the_kecamatan_of_its_area(srv):
         assert [e["kind"] for e in res.errors] == ["malformed"] and res.records == []
     finally:
         TABLES.pop(recipe.id_tabel)
+
+
+def test_a_column_in_thousands_is_read_in_persons(srv):
+    recipe = next(r for r in simdasi.load() if r.wilayah == "3276000" and r.indicator == "population_estimate_bps")
+    rows = [("3276010", "Sawangan", "190,01"), ("3276050", "Beji", 180.013), ("3276000", "Kota Depok", "2.100,5")]
+    TABLES[recipe.id_tabel] = simdasi_server.table(rows, column="Jumlah Penduduk (Ribu)")
+    try:
+        res = simdasi.run([simdasi.Recipe(**{**recipe.__dict__, "years": "2024"})], KEY, base=srv.origin + "/v1/")
+    finally:
+        TABLES.pop(recipe.id_tabel)
+    assert res.errors == [] and res.tables[0]["refused"] == []
+    assert {(r["region_code"], r["value"]) for r in res.records} == {
+        ("3276010", 190_010), ("3276050", 180_013), ("3276", 2_100_500)}
