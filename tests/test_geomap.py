@@ -63,13 +63,16 @@ def test_the_browsers_reassembly_gives_back_the_same_figure():
 def test_the_geometry_leaves_the_figure_and_one_pool_serves_every_year():
     a, b = year_figure([1.0, 2.0, 3.0, 4.0, 5.0]), year_figure([5.0, 4.0, np.nan, 2.0, 1.0])
     sa, sb = geosplit.split(a), geosplit.split(b)
-    assert list(sa.pools) == list(sb.pools) and len(sa.pools) == 1   # the same file for both years
-    pool = json.loads(next(iter(sa.pools.values())))
-    assert sorted(f["id"] for f in pool["features"]) == sorted(CODES)   # context and classes: one pool
+    assert list(sa.pools) == list(sb.pools) and len(sa.pools) == 2   # the same files for both years
+    geometry, template = (json.loads(body) for body in sa.pools.values())
+    assert sorted(f["id"] for f in geometry["features"]) == sorted(CODES)   # context and classes: one pool
     assert "coordinates" not in sa.spec and "coordinates" not in sb.spec
     refs = [t["geojson"] for t in json.loads(sa.spec)["data"] if t["type"] == "choropleth"]
     assert refs and all(set(r) == {"ref", "ids"} for r in refs)
-    body = next(iter(sa.pools.values()))
+    # the template (Plotly's styling defaults, the same every year) goes by reference too
+    assert template == plain(a)["layout"]["template"] and "layout" in template
+    assert json.loads(sa.spec)["layout"]["template"] == {"ref": list(sa.pools)[1]}
+    body = b"".join(sa.pools.values())
     assert len(sa.spec) < len(pio.to_json(a, validate=False)) - 0.8 * len(body)
 
 
@@ -78,8 +81,9 @@ def test_a_second_boundary_set_gets_its_own_pool_and_the_hash_is_the_content():
     classes = classify(full.set_index("region_code")["value"], "quantiles", 3)
     fig = peta.choropleth(full, KEC, Ind(), 2024, "id", classes, outline=GEO)
     split = geosplit.split(fig)
-    assert len(split.pools) == 1 or len(split.pools) == 2
-    ids = {f["id"] for body in split.pools.values() for f in json.loads(body)["features"]}
+    geometry = [json.loads(body) for body in split.pools.values() if b'"FeatureCollection"' in body]
+    assert len(geometry) in (1, 2) and len(split.pools) == len(geometry) + 1   # and the template's
+    ids = {f["id"] for pool in geometry for f in pool["features"]}
     assert ids == set(CODES) | {f["id"] for f in KEC["features"]}
     import hashlib
     for digest, body in split.pools.items():

@@ -6,7 +6,8 @@ FeatureCollection becomes a reference ``{"ref": HASH, "ids": [feature ids]}`` to
 (a FeatureCollection of its own, named by the SHA-256 of its JSON), and the figure is serialised
 without it. The pools are served as files by content hash (jabodash.ui.components.geomap), which the
 browser fetches once per page and keeps while the page is open: a year change then sends the
-figure's values, colours and texts only.
+figure's values, colours and texts only. The layout's template (Plotly's styling defaults, the same
+for every map) travels the same way, as a pool of its own.
 
 Features are pooled by id: the traces of one map (the context outlines and one trace per class)
 share one pool, the full boundary set, whatever the classes are; the kab/kota outline over a
@@ -20,9 +21,11 @@ Nothing here imports streamlit.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 import plotly.io as pio
+from plotly.utils import PlotlyJSONEncoder
 
 GEO_TRACES = ("choropleth", "choroplethmap", "choroplethmapbox")
 _POOL_MEMO: dict[tuple, tuple[str, bytes, list]] = {}
@@ -91,16 +94,27 @@ def split(figure) -> Split:
     for trace, i in zip(traces, where):
         if i is not None:
             trace["geojson"] = {"ref": named[i][0], "ids": [str(f["id"]) for f in trace["geojson"]["features"]]}
-    layout = fig.get("layout", {})
+    layout, template = _template(fig.get("layout", {}))
     spec = pio.to_json({"data": traces, "layout": layout}, validate=False)
     height = layout.get("height")
-    return Split(spec, {digest: body for digest, body in named}, int(height) if height else None)
+    return Split(spec, {digest: body for digest, body in named + template}, int(height) if height else None)
+
+
+def _template(layout: dict) -> tuple[dict, list[tuple[str, bytes]]]:
+    """The layout with its template (Plotly's styling defaults, ~3.4 KB and the same for every map) as a
+    reference ``{"ref": HASH}`` to a pool of its own, and that pool (none without a template)."""
+    template = layout.get("template")
+    if not isinstance(template, dict) or not template:
+        return layout, []
+    body = json.dumps(template, cls=PlotlyJSONEncoder, separators=(",", ":")).encode()
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    return {**layout, "template": {"ref": digest}}, [(digest, body)]
 
 
 def join(spec: dict, pools: dict[str, dict]) -> dict:
     """The inverse of :func:`split` on parsed JSON (what the browser does): each reference becomes a
-    FeatureCollection of the pool's features with those ids, in that order."""
-    by_id = {h: {str(f["id"]): f for f in pool["features"]} for h, pool in pools.items()}
+    FeatureCollection of the pool's features with those ids, in that order; the template's, the template."""
+    by_id = {h: {str(f["id"]): f for f in pool["features"]} for h, pool in pools.items() if "features" in pool}
     data = []
     for trace in spec["data"]:
         geo = trace.get("geojson")
@@ -108,4 +122,8 @@ def join(spec: dict, pools: dict[str, dict]) -> dict:
             trace = {**trace, "geojson": {"type": "FeatureCollection",
                                           "features": [by_id[geo["ref"]][i] for i in geo["ids"]]}}
         data.append(trace)
-    return {"data": data, "layout": spec["layout"]}
+    layout = spec["layout"]
+    template = layout.get("template")
+    if isinstance(template, dict) and "ref" in template:
+        layout = {**layout, "template": pools[template["ref"]]}
+    return {"data": data, "layout": layout}

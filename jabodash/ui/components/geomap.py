@@ -165,5 +165,8 @@ def figure_of(json_args: str, path: Path | None = None) -> dict:
     spec = json.loads(json.loads(json_args)["spec"])
     path = path or folder()
     refs = {t["geojson"]["ref"] for t in spec["data"] if isinstance(t.get("geojson"), dict) and "ref" in t["geojson"]}
+    template = spec["layout"].get("template")
+    if isinstance(template, dict) and "ref" in template:
+        refs.add(template["ref"])
     pools = {h: json.loads((path / "geo" / f"{h}.json").read_text(encoding="utf-8")) for h in refs}
     return join(spec, pools)

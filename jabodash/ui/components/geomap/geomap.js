@@ -1,7 +1,7 @@
 // jabodash map component: a Plotly map whose GeoJSON is fetched once per page by content hash
-// (geo/<hash>.json beside this file) and kept; every render gets the figure without geometry
-// (each GeoJSON a reference {ref, ids}) and redraws with Plotly.react. Speaks Streamlit's
-// component protocol (version 1) with postMessage; no inline script (the content security policy).
+// (geo/<hash>.json beside this file) and kept; every render gets the figure without geometry (each
+// GeoJSON a reference {ref, ids}, the layout's template {ref}) and redraws with Plotly.react. Speaks
+// Streamlit's component protocol (version 1) with postMessage; no inline script (the content security policy).
 "use strict";
 (function () {
   const pools = new Map();     // hash -> Promise<Map(feature id -> feature)>
@@ -66,6 +66,20 @@
       pools.set(hash, got);
     }
     return pools.get(hash);
+  }
+
+  // the layout's template (a pool of its own, fetched once): parsed anew for every figure, as it
+  // was when it came inside the figure
+  const templates = new Map();   // hash -> Promise<JSON text>
+  async function template(hash) {
+    if (!/^[0-9a-f]{16,64}$/.test(hash)) throw new Error("bad template reference");
+    if (!templates.has(hash)) {
+      const got = fetch("geo/" + hash + ".json", {credentials: "same-origin"})
+        .then(function (r) { if (!r.ok) throw new Error("template " + r.status); return r.text(); });
+      got.catch(function () { templates.delete(hash); });
+      templates.set(hash, got);
+    }
+    return JSON.parse(await templates.get(hash));
   }
 
   async function subset(ref) {
@@ -134,9 +148,11 @@
     const fig = JSON.parse(spec);
     fig.data.forEach(function (trace, i) { if (trace.uid === undefined) trace.uid = "jd" + i; });
     const loading = plotly(bundleFor(fig));   // fetched and compiled while the geometry arrives
+    const layoutTemplate = fig.layout && fig.layout.template;
     await Promise.all(fig.data.map(async function (trace) {
       if (trace.geojson && trace.geojson.ref) trace.geojson = await subset(trace.geojson);
-    }));
+    }).concat(layoutTemplate && typeof layoutTemplate.ref === "string" ? [template(layoutTemplate.ref)
+      .then(function (t) { fig.layout.template = t; })] : []));
     performance.mark("geomap:geometry");
     const Plotly = await loading;
     performance.mark("geomap:plotly");
