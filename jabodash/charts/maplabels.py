@@ -514,13 +514,14 @@ def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes, lines=()
     if lines and len(idx):
         padded = shapely.box(x0[idx] - PAD, y0[idx] - PAD, x1[idx] + PAD, y1[idx] + PAD)
         idx = idx[~shapely.intersects(np.asarray(lines, dtype=object)[:, None], padded[None, :]).any(0)]
-    if not len(idx):
-        return None
-    rects = shapely.box(x0[idx], y0[idx], x1[idx], y1[idx])
-    inside = shapely.contains(geom, rects)
-    touching = shapely.intersects(geom, rects)
-    for n, i in enumerate(idx):
-        if inside[n] or (touching[n] and shapely.clip_by_rect(geom, x0[i], y0[i], x1[i], y1[i]).area
-                         >= INSIDE * rects[n].area):
-            return float(cx[i]), float(cy[i])
+    start, size = 0, 16   # nearest first, in growing batches: a label that fits usually fits close by
+    while start < len(idx):
+        batch = idx[start:start + size]
+        rects = shapely.box(x0[batch], y0[batch], x1[batch], y1[batch])
+        inside, touching = shapely.contains(geom, rects), shapely.intersects(geom, rects)
+        for n, i in enumerate(batch):
+            if inside[n] or (touching[n] and shapely.clip_by_rect(geom, x0[i], y0[i], x1[i], y1[i]).area
+                             >= INSIDE * rects[n].area):
+                return float(cx[i]), float(cy[i])
+        start, size = start + size, size * 4
     return None
