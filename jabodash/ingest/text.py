@@ -139,10 +139,22 @@ def _numlike(s: str) -> bool:
     return bool(_NUMLIKE_RE.match(re.sub(r"[\s\u00a0\u202f\u2009]", "", s)))
 
 
-def _trimmed(col: pa.Array) -> pa.Array:
-    """The texts without white space around them; the array itself when no text starts or ends with
+def _chunks(col) -> list[pa.Array]:
+    """The pieces of a column: the chunks of a ChunkedArray (as Arrow's reader leaves a big file's
+    columns), else the array itself."""
+    return col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+
+
+def _trimmed(col):
+    """The texts without white space around them; the column itself when no text starts or ends with
     a byte that may be white space (ASCII space or control, or a byte of a non-ASCII character):
-    no copy of a column that has nothing to trim (a 1,000,000-row column: ~20 MB not written)."""
+    no copy of a column that has nothing to trim (a 1,000,000-row column: ~20 MB not written). A
+    chunked column is trimmed chunk by chunk (only the chunks that need it are copied)."""
+    if isinstance(col, pa.ChunkedArray):
+        pieces = [_trimmed(c) for c in col.chunks]
+        if all(p is c for p, c in zip(pieces, col.chunks)):
+            return col
+        return pa.chunked_array(pieces, type=col.type)
     if not isinstance(col, pa.Array) or col.type != pa.string() or col.null_count or not len(col):
         return pc.utf8_trim_whitespace(col)
     bounds = np.frombuffer(col.buffers()[1], dtype=np.int32, count=len(col) + 1, offset=col.offset * 4)
