@@ -257,13 +257,9 @@ def _first_cells(cols: list[pa.Array], rows: np.ndarray) -> np.ndarray:
 def _mark_non_data(table: _Table, skip: _RowSkips, has_header: bool) -> list[str]:
     """Skip repeated headers, the column-numbering row and notes; returns the notes."""
     cols, hcells, W, N = table.cols, table.hcells, table.width, table.n
-    if has_header:
-        rep = np.zeros(N, dtype=np.int32)
-        filled = [i for i in range(W) if hcells[i]]
-        for i in filled:
-            rep += pc.equal(cols[i], hcells[i]).to_numpy(zero_copy_only=False)
-        if len(filled) >= 2:
-            skip.mark(rep >= max(2, math.ceil(0.6 * len(filled))), "repeated_header")
+    filled = [i for i in range(W) if hcells[i]]
+    if has_header and len(filled) >= 2:
+        skip.mark(_header_repeats(cols, hcells, filled, max(2, math.ceil(0.6 * len(filled))), N), "repeated_header")
     colnum = np.zeros(N, dtype=bool)
     for r in np.flatnonzero(~table.blank)[:2]:
         cells = [cols[i][int(r)].as_py() for i in range(W)]
@@ -278,6 +274,22 @@ def _mark_non_data(table: _Table, skip: _RowSkips, has_header: bool) -> list[str
         is_note[single_rows[[bool(_NOTE_RE.match(x or "")) for x in firsts]]] = True
     skip.mark(is_note, "note")
     return [str(x) for x in skip.values_of("note")]
+
+
+def _header_repeats(cols: list, hcells: list[str], filled: list[int], need: int, n: int) -> np.ndarray:
+    """Rows where at least ``need`` of the ``filled`` columns hold their header text. Such a row
+    holds one in at least one of the first len(filled) - need + 1 of them: only those columns are
+    compared whole, the others at the rows found there (usually none)."""
+    first = len(filled) - need + 1
+    hits = np.zeros(n, dtype=np.int32)
+    for i in filled[:first]:
+        hits += pc.equal(cols[i], hcells[i]).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(hits)
+    if len(rows):
+        take = pa.array(rows, type=pa.int64())
+        for i in filled[first:]:
+            hits[rows] += pc.equal(cols[i].take(take), hcells[i]).to_numpy(zero_copy_only=False)
+    return hits >= need
 
 
 def _odd_rows(table: _Table, width: int, notes: list[str], result: IngestResult) -> list[tuple]:

@@ -89,21 +89,28 @@ def _shape_class(shape: str, decimal_only: bool) -> tuple[int, bool, bool]:
 
 
 def _string_parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, data bytes) of a string array without nulls, offsets starting at 0."""
+    """(offsets, data bytes) of a string array without nulls, offsets (int32) starting at 0; views of
+    the array's buffers where they can be (read-only)."""
     bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
+    offsets = np.frombuffer(bufs[1], dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4)
     data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    data = data[offsets[0]: offsets[-1]] if len(offsets) else data[:0]
-    return offsets - (offsets[0] if len(offsets) else 0), data
+    first = int(offsets[0])
+    return (offsets - np.int32(first) if first else offsets), data[first: int(offsets[-1])]
 
 
 def _from_parts(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
-    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)),
+    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(np.ascontiguousarray(offsets, dtype=np.int32)),
                                        pa.py_buffer(np.ascontiguousarray(data, dtype=np.uint8)))
 
 
-_SHAPE_LUT = np.arange(256, dtype=np.uint8)
-_SHAPE_LUT[49:58] = 57
+def _nines(data: np.ndarray) -> np.ndarray:
+    """The bytes with every digit 1-9 written as 9: data + (57 - data) where 49 <= data <= 57, in
+    unsigned byte arithmetic (whole-array kernels, no look-up per byte; one array besides the result)."""
+    out = np.subtract(data, np.uint8(49))
+    is_digit = np.less(out, np.uint8(9))
+    np.subtract(np.uint8(57), data, out=out)
+    np.multiply(out, is_digit, out=out)
+    return np.add(out, data, out=out)
 
 
 def _digit_shapes(arr: pa.Array) -> pa.Array:
@@ -112,8 +119,8 @@ def _digit_shapes(arr: pa.Array) -> pa.Array:
     bufs = arr.buffers()
     if arr.null_count or bufs[2] is None:
         offsets, data = _string_parts(arr)
-        return _from_parts(offsets, _SHAPE_LUT[data])
-    data = _SHAPE_LUT[np.frombuffer(bufs[2], dtype=np.uint8)]
+        return _from_parts(offsets, _nines(data))
+    data = _nines(np.frombuffer(bufs[2], dtype=np.uint8))
     return pa.StringArray.from_buffers(len(arr), bufs[1], pa.py_buffer(data), None, 0, arr.offset)
 
 
@@ -123,22 +130,23 @@ def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes],
     comparisons, no look-up table; the removed bytes per text are counted by Arrow, or given in
     ``per_text``, so the new offsets need a cumulative sum over the texts, not over the bytes)."""
     offsets, data = _string_parts(arr)
-    removed = None
+    keep = None
     for ch in drop:
-        removed = data == ch if removed is None else removed | (data == ch)
-    if removed is not None and removed.any():
+        keep = data != ch if keep is None else np.logical_and(keep, data != ch, out=keep)
+    if keep is not None and not keep.all():
         if per_text is None:
-            per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False).astype(np.int64)
-                           for ch in drop)
-        offsets = offsets.copy()
-        offsets[1:] -= np.cumsum(per_text)
-        data = data[~removed]
+            per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False) for ch in drop)
+        moved = np.empty(len(offsets), dtype=np.int32)
+        moved[0] = 0
+        np.subtract(offsets[1:], np.cumsum(per_text, dtype=np.int32), out=moved[1:])
+        offsets = moved
+        data = data[keep]
     elif mapping:
         data = data.copy()
     if mapping:
         masks = [(data == a[0], b[0]) for a, b in mapping.items()]
         for mask, b in masks:
-            data[mask] = b
+            np.putmask(data, mask, b)
     return _from_parts(offsets, data)
 
 
@@ -230,7 +238,7 @@ def _cleaned(s):
 
 def _per_text(shapes: list[str], sidx: np.ndarray, ch: str) -> np.ndarray:
     """How many ``ch`` each text holds, counted once per distinct shape."""
-    return np.asarray([x.count(ch) for x in shapes] or [0], dtype=np.int64)[sidx]
+    return np.asarray([x.count(ch) for x in shapes] or [0], dtype=np.int32)[sidx]
 
 
 def _converted(c, drop: bytes, mapping: dict[bytes, bytes], per_text: np.ndarray | None = None) -> list[pa.Array]:

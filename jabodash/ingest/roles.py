@@ -249,8 +249,8 @@ class _RoleSearch:
             if i in self.used or i in self.rownum:
                 continue
             vals = self.nonmissing(i)
-            if not vals:
-                continue
+            if not vals or (self.hints[i] != "year" and (self.hints[i] == "value" or len(self.counts(i)) > 60)):
+                continue   # (no share of years can make it the year column)
             year_share = self.share(i, parse_year, "year")
             if self.hints[i] == "year" and year_share >= 0.8:
                 cands.append((2, i))

@@ -16,6 +16,7 @@ through :func:`jabodash.core.csvsafe.to_safe_csv`. :func:`_check_hostile` only w
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -135,8 +136,19 @@ def _is_missing_text(s: str) -> bool:
     return s.strip().lower() in _MISSING_SET
 
 
+_SPACES_RE = re.compile(r"[\s\u00a0\u202f\u2009]")
+_NINES = str.maketrans("12345678", "99999999")
+
+
 def _numlike(s: str) -> bool:
-    return bool(_NUMLIKE_RE.match(re.sub(r"[\s\u00a0\u202f\u2009]", "", s)))
+    """The text looks like a number (spaces aside). Decided once per shape: the pattern reads ASCII
+    digits only as digits, so a text and its shape (digits 1-8 written as 9) are alike."""
+    return _numlike_shape(s.translate(_NINES))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _numlike_shape(shape: str) -> bool:
+    return bool(_NUMLIKE_RE.match(_SPACES_RE.sub("", shape)))
 
 
 def _chunks(col) -> list[pa.Array]:

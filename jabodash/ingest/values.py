@@ -204,7 +204,7 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
             result.ambiguous_columns.append({"column": name, "examples": num.ambiguous_examples, "likely": None})
         elif num.conflicts:
             result.warn("number_conflict", column=_clip(name, 60), format=num.format, count=num.conflicts)
-        st = num.status[rows_ok]
+        st = num.status if len(rows_ok) == len(num.status) else num.status[rows_ok]   # (all rows: no copy)
         bad = rows_ok[st != OK]
         if len(bad):
             vals = np.asarray(cols[vi].take(pa.array(bad, type=pa.int64())).to_pylist(), dtype=object)
