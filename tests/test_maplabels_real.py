@@ -47,7 +47,7 @@ def kabkota(test_boundaries):
     gdf["code"] = gdf["code"].astype(str)
     gdf["parent_code"] = gdf["province_code"]
     fc = boundaries.to_geojson(boundaries.simplify(gdf, "kabkota"), "kabkota")
-    regions = peta._regions().set_index("code")
+    regions = peta.regions().set_index("code")
     codes = [f["id"] for f in fc["features"] if f["id"] in POP]
     values = pd.DataFrame({"region_code": codes, "name": [regions.loc[c, "name"] for c in codes],
                            "short_name": [regions.loc[c, "short_name"] for c in codes],
@@ -84,7 +84,7 @@ def test_real_labels_no_crossing_no_overlap(kabkota, fit, presenter, lang):
     kwargs = dict(width=1920, height=presenter) if presenter else {}
     fig = peta.choropleth(values, fc, Ind(), 2020, lang, classes, fit=fit, presenter=bool(presenter), **kwargs)
     style = peta.PRESENTER if presenter else peta.NORMAL
-    frame = peta.maplabels.label_frame(values["short_name"], peta._fit_bounds(fc, fit), fit, style, bool(presenter),
+    frame = peta.maplabels.label_frame(values["short_name"], peta.fit_bounds(fc, fit), fit, style, bool(presenter),
                                        kwargs.get("height", style.height), kwargs.get("width"))
     boxes, callout, leaders = _layout(fig, frame)
     assert boxes

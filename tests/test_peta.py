@@ -663,13 +663,13 @@ def test_derived_rows_name_their_origin_in_the_ui_language(values):
 
 def test_prepared_geojson_is_memoised_by_identity_and_content(synthetic_geojson):
     import copy
-    first = peta._prepared(synthetic_geojson)
-    assert peta._prepared(synthetic_geojson) is first
-    assert peta._prepared(copy.deepcopy(synthetic_geojson)) is first     # st.cache_data hands out copies
+    first = peta.prepared(synthetic_geojson)
+    assert peta.prepared(synthetic_geojson) is first
+    assert peta.prepared(copy.deepcopy(synthetic_geojson)) is first     # st.cache_data hands out copies
     changed = copy.deepcopy(synthetic_geojson)
     ring = changed["features"][0]["geometry"]["coordinates"][0]
     ring.insert(1, [ring[0][0] + 0.01, ring[0][1]])
-    assert peta._prepared(changed) is not first
+    assert peta.prepared(changed) is not first
     # the rings Plotly receives are NumPy arrays that serialise like the original lists
     feature = first.features[0]
     assert isinstance(feature["geometry"]["coordinates"][0], np.ndarray)

@@ -21,7 +21,7 @@ kabupaten = "K" + 3 letters (KTGR, KBKS, KBGR, KCJR), the Jakarta cities JK + di
 
 Speed (budgets: warm rerun <= 100 ms at kab/kota, <= 250 ms at kecamatan). The GeoJSON dict
 comes from :func:`jabodash.geo.boundaries.geojson_for` (built once, memoised). Here it is prepared
-once more per dict (:func:`_prepared`, memoised by identity): its rings become NumPy arrays,
+once more per dict (:func:`jabodash.charts.mapshapes.prepared`, memoised by identity): its rings become NumPy arrays,
 which Plotly deep-copies in microseconds instead of walking ~100k nested floats (85 ms -> 6 ms
 for the 217 kecamatan), and which serialise to the very same JSON. A rerun then only assigns
 classes, colours and texts to at most 217 regions and splits the prepared features by class.
@@ -30,7 +30,6 @@ Nothing here imports streamlit.
 """
 from __future__ import annotations
 
-import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -42,6 +41,20 @@ import plotly.graph_objects as go
 
 from jabodash.charts import maplabels, names_line, short_source, sources_line
 from jabodash.charts.maplabels import view_for_bounds  # noqa: F401  (public here: peta.view_for_bounds)
+from jabodash.charts.mapshapes import (  # noqa: F401  (public here too)
+    JAKARTA,
+    OUTSIDE_CORE,
+    Prepared,
+    all_bounds,
+    complete_values,
+    core_bounds,
+    fit_bounds,
+    jakarta_bounds,
+    label_points,
+    prepared,
+    regions,
+    wound,
+)
 from jabodash.core import fmt, palette
 from jabodash.core.i18n import t
 from jabodash.core.paths import DATA_DIR
@@ -49,8 +62,6 @@ from jabodash.core.textsafe import plotly_escape
 from jabodash.geo.classify import Classes
 
 TILEGRID_FILE = DATA_DIR / "tilegrid.csv"
-REGIONS_FILE = DATA_DIR / "regions.csv"
-OUTSIDE_CORE = ("3101", "3203")   # Kep. Seribu and Kab. Cianjur stretch the extent
 FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
 TEXT = "#222222"
 MUTED = "#555555"
@@ -92,12 +103,6 @@ def _style(presenter: bool) -> Style:
 # reference tables
 
 
-@lru_cache(maxsize=1)
-def _regions() -> pd.DataFrame:
-    df = pd.read_csv(REGIONS_FILE, dtype={"code": str})
-    return df.set_index("code", drop=False)
-
-
 @lru_cache(maxsize=2)
 def _tile_layout(level: str) -> pd.DataFrame:
     if level != "kabkota":
@@ -115,200 +120,7 @@ def region_centroids(level: str = "kabkota") -> pd.DataFrame:
     """code, lat, lon of the kab/kota points in data/regions.csv (seats or infobox points)."""
     if level != "kabkota":
         raise ValueError("region points exist for kab/kota only; use label_points(geojson)")
-    return _regions()[["code", "lat", "lon"]].reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# GeoJSON preparation (once per GeoJSON dict)
-
-
-class _Prepared:
-    """A GeoJSON FeatureCollection made ready for Plotly: NumPy rings, index by code, bounds,
-    label points."""
-
-    def __init__(self, geojson: dict):
-        import shapely
-        feats = geojson.get("features", [])
-        self.codes = [str(f.get("id", f.get("properties", {}).get("code", ""))) for f in feats]
-        self.names = [str(f.get("properties", {}).get("name", "")) for f in feats]
-        self.index = {code: i for i, code in enumerate(self.codes)}
-        self.features = [_np_feature(f, code) for f, code in zip(feats, self.codes)]
-        geoms = [shapely.geometry.shape(f["geometry"]) if f.get("geometry") else None for f in feats]
-        arr = np.array(geoms, dtype=object)
-        self.geoms = arr                                     # shapely geometries (label placement)
-        self.bounds = shapely.bounds(arr)                    # (n, 4) minx, miny, maxx, maxy
-        self.label_points = _polylabels(arr)                 # (n, 2) lon, lat
-
-    def subset(self, positions) -> dict:
-        return {"type": "FeatureCollection", "features": [self.features[i] for i in positions]}
-
-
-def _wound(rings) -> list[np.ndarray]:
-    """A polygon's rings as arrays, the outer ring clockwise and the holes anticlockwise: the
-    winding d3-geo (Plotly's geo maps) reads as "this polygon" on the sphere (the other winding
-    fills the whole globe but the polygon). MapLibre draws either."""
-    out = []
-    for n, ring in enumerate(rings):
-        a = np.asarray(ring, dtype=float)
-        if len(a) >= 3:
-            x, y = a[:, 0], a[:, 1]
-            area = np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])   # > 0: anticlockwise
-            if (area > 0) == (n == 0):
-                a = a[::-1].copy()
-        out.append(a)
-    return out
-
-
-def _np_geometry(geom: dict) -> dict:
-    kind = geom.get("type")
-    coords = geom.get("coordinates")
-    if kind == "Polygon":
-        return {"type": kind, "coordinates": _wound(coords)}
-    if kind == "MultiPolygon":
-        return {"type": kind, "coordinates": [_wound(poly) for poly in coords]}
-    return geom
-
-
-def _np_feature(feature: dict, code: str) -> dict:
-    props = feature.get("properties") or {}
-    return {"type": "Feature", "id": code, "properties": {"name": props.get("name", "")},
-            "geometry": _np_geometry(feature["geometry"]) if feature.get("geometry") else None}
-
-
-def _polylabels(geoms: np.ndarray) -> np.ndarray:
-    """A point well inside each polygon (centre of the largest inscribed circle, 'polylabel');
-    for a multipolygon, inside its largest part."""
-    import shapely
-    out = np.full((len(geoms), 2), np.nan)
-    for i, g in enumerate(geoms):
-        if g is None or g.is_empty:
-            continue
-        if g.geom_type == "MultiPolygon":
-            g = max(g.geoms, key=lambda p: p.area)
-        try:
-            line = shapely.maximum_inscribed_circle(g, tolerance=max(1e-4, math.sqrt(g.area) / 200))
-            x, y = shapely.get_coordinates(line)[0]
-        except Exception:  # pragma: no cover - degenerate geometry
-            p = g.representative_point()
-            x, y = p.x, p.y
-        out[i] = (x, y)
-    return out
-
-
-_BY_ID: dict[int, tuple[dict, _Prepared]] = {}
-_BY_CONTENT: dict[int, _Prepared] = {}
-_MEMO_SIZE = 8
-
-
-def _fingerprint(geojson: dict) -> int:
-    """A cheap content key (no coordinate walk beyond ring lengths): feature ids, names, the
-    vertex count of every feature and its first vertex. A re-simplified or re-imported set
-    changes vertex counts, so it never reuses another set's prepared form."""
-    parts = []
-    for f in geojson.get("features", []):
-        geom = f.get("geometry") or {}
-        coords = geom.get("coordinates") or []
-        polys = coords if geom.get("type") == "MultiPolygon" else [coords]
-        count = sum(len(ring) for poly in polys for ring in poly)
-        first = tuple(polys[0][0][0]) if polys and polys[0] and len(polys[0][0]) else ()
-        parts.append((f.get("id"), (f.get("properties") or {}).get("name"), count, first))
-    return hash(tuple(parts))
-
-
-def _prepared(geojson: dict) -> _Prepared:
-    """The prepared form of a GeoJSON dict, memoised by identity (the dict from
-    ``boundaries.geojson_for`` is memoised there and must not be mutated) and, when a cache hands
-    out copies (``st.cache_data`` unpickles a new dict on every rerun), by content."""
-    hit = _BY_ID.get(id(geojson))
-    if hit is not None and hit[0] is geojson:
-        return hit[1]
-    key = _fingerprint(geojson)
-    prep = _BY_CONTENT.get(key)
-    if prep is None:
-        prep = _Prepared(geojson)
-        if len(_BY_CONTENT) >= _MEMO_SIZE:
-            _BY_CONTENT.clear()
-        _BY_CONTENT[key] = prep
-    if len(_BY_ID) >= _MEMO_SIZE:
-        _BY_ID.clear()
-    _BY_ID[id(geojson)] = (geojson, prep)
-    return prep
-
-
-def wound(geojson: dict) -> dict:
-    """The features of ``geojson`` with their rings wound as Plotly's geo maps need them (see
-    :func:`_wound`), as a new FeatureCollection (ids and names kept)."""
-    prep = _prepared(geojson)
-    return prep.subset(range(len(prep.codes)))
-
-
-def label_points(geojson: dict) -> pd.DataFrame:
-    """code, lat, lon: a label point inside every feature (largest inscribed circle)."""
-    prep = _prepared(geojson)
-    return pd.DataFrame({"code": prep.codes, "lat": prep.label_points[:, 1], "lon": prep.label_points[:, 0]})
-
-
-def complete_values(values: pd.DataFrame, geojson: dict) -> pd.DataFrame:
-    """Every feature of the GeoJSON as a row (value NaN where ``values`` has none), names from the
-    GeoJSON where ``values`` lacks them: for kecamatan maps of uploaded data, so that kecamatan
-    without a figure count (and show) as missing instead of being left out."""
-    prep = _prepared(geojson)
-    base = pd.DataFrame({"region_code": prep.codes, "name_geo": prep.names})
-    vals = values.copy()
-    vals["region_code"] = vals["region_code"].astype(str)
-    out = base.merge(vals, on="region_code", how="left")
-    if "name" not in out:
-        out["name"] = out["name_geo"]
-    out["name"] = out["name"].fillna(out["name_geo"])
-    if "short_name" not in out:
-        out["short_name"] = out["name"]
-    out["short_name"] = out["short_name"].fillna(out["name"])
-    return out.drop(columns="name_geo")
-
-
-def core_bounds(geojson: dict | None = None, margin: float = 0.02) -> tuple[float, float, float, float]:
-    """(lon_min, lat_min, lon_max, lat_max) of the 13 mainland Jabodetabek kab/kota (without
-    Kep. Seribu and Kab. Cianjur), from the boundaries when given (kab/kota or kecamatan
-    features), else from the region points with a wider margin."""
-    if geojson is not None:
-        prep = _prepared(geojson)
-        keep = [i for i, c in enumerate(prep.codes) if c[:4] not in OUTSIDE_CORE]
-        if keep:
-            b = prep.bounds[keep]
-            box = (np.nanmin(b[:, 0]), np.nanmin(b[:, 1]), np.nanmax(b[:, 2]), np.nanmax(b[:, 3]))
-            return (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
-    pts = _regions()
-    pts = pts[~pts["code"].isin(OUTSIDE_CORE)]
-    wide = margin + 0.15
-    return (pts["lon"].min() - wide, pts["lat"].min() - wide, pts["lon"].max() + wide, pts["lat"].max() + wide)
-
-
-JAKARTA = ("3171", "3172", "3173", "3174", "3175")
-
-
-def jakarta_bounds(geojson: dict | None = None, margin: float = 0.01) -> tuple[float, float, float, float]:
-    """Bounds of the five Jakarta cities (without Kep. Seribu): the close-up for dense cities."""
-    if geojson is not None:
-        prep = _prepared(geojson)
-        keep = [i for i, c in enumerate(prep.codes) if c[:4] in JAKARTA]
-        if keep:
-            b = prep.bounds[keep]
-            return (np.nanmin(b[:, 0]) - margin, np.nanmin(b[:, 1]) - margin,
-                    np.nanmax(b[:, 2]) + margin, np.nanmax(b[:, 3]) + margin)
-    pts = _regions()
-    pts = pts[pts["code"].isin(JAKARTA)]
-    wide = margin + 0.08
-    return (pts["lon"].min() - wide, pts["lat"].min() - wide, pts["lon"].max() + wide, pts["lat"].max() + wide)
-
-
-def all_bounds(geojson: dict | None = None, margin: float = 0.02) -> tuple[float, float, float, float]:
-    if geojson is not None:
-        b = _prepared(geojson).bounds
-        return (np.nanmin(b[:, 0]) - margin, np.nanmin(b[:, 1]) - margin,
-                np.nanmax(b[:, 2]) + margin, np.nanmax(b[:, 3]) + margin)
-    pts = _regions()
-    wide = margin + 0.2
-    return (pts["lon"].min() - wide, pts["lat"].min() - wide, pts["lon"].max() + wide, pts["lat"].max() + wide)
+    return regions()[["code", "lat", "lon"]].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -637,7 +449,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
     ``points`` (code, lat, lon; default: the centre of each feature's largest inscribed circle).
     ``outline``: a second GeoJSON (the kab/kota) drawn as darker borders over a kecamatan map."""
     style = _style(presenter)
-    prep = _prepared(geojson)
+    prep = prepared(geojson)
     df = _frame(values, ind, year, lang, classes, source)
     pos = df["region_code"].map(prep.index)
     in_geo = pos.notna()
@@ -662,7 +474,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
             name="context")
     _add_class_traces(spec, area, df, prep, classes, line_width)
     if outline is not None:
-        oprep = _prepared(outline)
+        oprep = prepared(outline)
         spec.add_trace(
             area, geojson=oprep.subset(range(len(oprep.codes))), locations=oprep.codes,
             z=[0] * len(oprep.codes),
@@ -670,7 +482,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
             marker=dict(line=dict(color="#333333", width=style.border * 1.8)), hoverinfo="skip",
             showlegend=False, name="outline")
     h = height or style.height
-    box = _fit_bounds(geojson, fit)
+    box = fit_bounds(geojson, fit)
     frame = maplabels.label_frame(df["short_name"] if labels else (), box, fit, style, presenter, h, width)
     legend_title = _legend_title(classes, ind, lang)
     key = None
@@ -714,7 +526,7 @@ def geo_layout(bounds: tuple[float, float, float, float]) -> dict:
                 lonaxis=dict(range=[lon0, lon1]), lataxis=dict(range=[lat0, lat1]))
 
 
-def _add_class_traces(spec: _Spec, area: str, df: pd.DataFrame, prep: _Prepared, classes: Classes,
+def _add_class_traces(spec: _Spec, area: str, df: pd.DataFrame, prep: Prepared, classes: Classes,
                       line_width: float) -> None:
     """One trace per class, holding only its own features: a categorical legend, highest class
     first, the missing class last."""
@@ -734,7 +546,7 @@ def _add_class_traces(spec: _Spec, area: str, df: pd.DataFrame, prep: _Prepared,
 HALO = "1px 1px 2px #ffffff, -1px -1px 2px #ffffff, 1px -1px 2px #ffffff, -1px 1px 2px #ffffff"
 
 
-def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: _Prepared, points: pd.DataFrame | None,
+def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: Prepared, points: pd.DataFrame | None,
                 fit: str, box: tuple, style: Style, presenter: bool, frame: maplabels.Frame,
                 key: tuple | None = None) -> None:
     """Every region in the frame named (short name, value): inside it when the label fits, black
@@ -789,14 +601,6 @@ def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: _Prepared, point
             lat=[v for (a, b) in leaders for v in (a[1], b[1], None)], mode="lines",
             line=dict(color="#333333", width=1.5 if presenter else 1), hoverinfo="skip", showlegend=False,
             name="leaders")
-
-
-def _fit_bounds(geojson: dict, fit: str) -> tuple[float, float, float, float]:
-    if fit == "core":
-        return core_bounds(geojson)
-    if fit == "jakarta":
-        return jakarta_bounds(geojson)
-    return all_bounds(geojson)
 
 
 def _map_footer(df: pd.DataFrame, lang: str, source: str | None, attribution: str | None, basemap: str,
