@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from support import ingest_files
 
 from jabodash.core import parallel
-from jabodash.ingest import grid, read_file, values
+from jabodash.ingest import grid, header, read_file, values
 from jabodash.ingest.numbers import parse_numbers
 
 MISSING = {"-", "...", "n/a"}
@@ -47,6 +47,7 @@ def test_wide_file_records_are_the_plain_reading_in_one_piece_or_many(layout, tm
     monkeypatch.setattr(grid, "THREADED_MIN_BYTES", 0)
     monkeypatch.setattr(grid, "BLOCK_BYTES", 8192)
     monkeypatch.setattr(values, "PARALLEL_MIN_CELLS", 0)
+    monkeypatch.setattr(header, "PARALLEL_MIN_CELLS", 0)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
     seen = []
     real = grid._read_arrow

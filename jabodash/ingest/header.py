@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jabodash.core.cells import unique_names
+from jabodash.core.parallel import in_order
 from jabodash.ingest import memory
 from jabodash.ingest.grid import _Grid
 from jabodash.ingest.outcome import IngestOptions, IngestResult, _empty_skipped, reason_text
@@ -156,20 +157,25 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
     W = grid.width
     start = int(np.searchsorted(grid.lines, header_line, side="right"))
     lines = grid.lines[start:]
+    N = len(lines)
     cols = []
-    for i in range(W):   # the raw texts are not read again: each freed once trimmed
-        cols.append(_trimmed(grid.cols[i].slice(start)))
+    nonempty = np.zeros(N, dtype=np.int32)
+    col_used = []
+    # each column trimmed and its filled cells found on a thread per core for a big file (Arrow's and
+    # numpy's kernels release the GIL); the raw texts are not read again: each freed once trimmed
+    def trimmed_and_filled(i: int) -> tuple:
+        col = _trimmed(grid.cols[i].slice(start))
+        return col, pc.not_equal(col, "").to_numpy(zero_copy_only=False)
+
+    for i, (col, filled) in enumerate(in_order(trimmed_and_filled, range(W), threads=N * W >= PARALLEL_MIN_CELLS,
+                                               name="ingest-trim")):
         grid.cols[i] = pa.array([], type=pa.string())
+        cols.append(col)
+        nonempty += filled
+        col_used.append(bool(filled.any()))
     memory.give_back()
     native = {i: a[start:] for i, a in grid.native.items()} if grid.native else None
     odd_data = [(line, cells, raw) for line, cells, raw in grid.odd if line > header_line]
-    N = len(lines)
-    nonempty = np.zeros(N, dtype=np.int32)
-    col_used = []
-    for col in cols:
-        ne = pc.not_equal(col, "").to_numpy(zero_copy_only=False)
-        nonempty += ne
-        col_used.append(bool(ne.any()))
     keep = [i for i in range(W) if col_used[i] or hcells[i]]   # drop unnamed, empty columns
     if len(keep) < W:
         cols = [cols[i] for i in keep]
@@ -197,6 +203,10 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
         return None
     return _Table(names=names, hcells=hcells, cols=cols, lines=lines, native=native, nonempty=nonempty,
                   blank=blank, odd_filled=odd_filled)
+
+
+# columns of at least this many cells in all are trimmed on several threads
+PARALLEL_MIN_CELLS = 400_000
 
 
 class _RowSkips:

@@ -291,18 +291,30 @@ def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list
     del r_code
     frame["indicator"] = pd.Categorical.from_codes(i_code, categories=pd.Index(ind_list, dtype="str"))
     del i_code
-    years = np.asarray([y[0] for y in ylist], dtype=np.int64)[y_code]
+    years, period, preliminary, line = _by_year_and_row(ylist, y_code, rows, lines)
+    del y_code, rows
     frame["year"] = pd.arrays.IntegerArray(years, np.zeros(len(years), dtype=bool))  # no copy, no missing
     periods = list(dict.fromkeys(y[1] for y in ylist))
-    frame["period"] = pd.Categorical.from_codes(_periods(ylist)[y_code], categories=pd.Index(periods, dtype="str"))
-    frame["preliminary"] = np.asarray([y[2] for y in ylist], dtype=bool)[y_code]
-    del y_code, years
+    frame["period"] = pd.Categorical.from_codes(period, categories=pd.Index(periods, dtype="str"))
+    frame["preliminary"] = preliminary
+    del years, period, preliminary
     frame["value"] = value.astype("float64", copy=False)
-    frame["row"] = lines[rows].astype("int64", copy=False)
-    del rows
+    frame["row"] = line
+    del line
     frame["column"] = pd.Categorical.from_codes(v_col, categories=pd.Index(list(names), dtype="str"))
     del v_col
     result.records = pd.DataFrame(frame, copy=False)
+
+
+def _by_year_and_row(ylist: list, y_code: np.ndarray, rows: np.ndarray, lines: np.ndarray) -> list[np.ndarray]:
+    """The records' year (int64), period code, preliminary flag and line (int64), from their year
+    codes and rows: four gathers over every record, on a thread per core for many records (numpy's
+    take releases the GIL)."""
+    tables = [np.asarray([y[0] for y in ylist], dtype=np.int64), _periods(ylist).astype(_code_type(len(ylist))),
+              np.asarray([y[2] for y in ylist], dtype=bool)]
+    jobs = [(t, y_code) for t in tables] + [(lines.astype(np.int64, copy=False), rows)]
+    return list(in_order(lambda job: np.take(*job), jobs, threads=len(rows) >= PARALLEL_MIN_CELLS,
+                         name="ingest-records"))
 
 
 class _Cells:
