@@ -81,3 +81,16 @@ def test_numbers_of_a_column_in_pieces_are_those_of_the_whole(texts, cuts, form,
     assert np.array_equal(one.values, many.values, equal_nan=True) and one.status.tolist() == many.status.tolist()
     assert (one.format, one.ambiguous_examples, one.percent, one.conflicts) == \
         (many.format, many.ambiguous_examples, many.percent, many.conflicts)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=3), max_size=6), max_size=5), st.data())
+def test_take_chunk_by_chunk_is_arrows_take(pieces, data):
+    """The cells of any rows (in any order, repeated) of a chunked column: what Arrow's take gives."""
+    from jabodash.ingest.text import _take
+    col = pa.chunked_array([pa.array(p, type=pa.string()) for p in pieces], type=pa.string())
+    n = len(col)
+    rows = data.draw(st.lists(st.integers(0, n - 1), max_size=12)) if n else []
+    want = col.take(pa.array(rows, type=pa.int64())).to_pylist()
+    assert _take(col, np.asarray(rows, dtype=np.int64)).to_pylist() == want
+    assert _take(col.combine_chunks(), np.asarray(rows, dtype=np.int32)).to_pylist() == want

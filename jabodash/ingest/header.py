@@ -31,6 +31,7 @@ from jabodash.ingest.text import (
     _clip,
     _isna,
     _numlike,
+    _take,
     _trimmed,
     parse_year,
 )
@@ -191,8 +192,7 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
     result.rows_read = int((~blank).sum()) + len(odd_filled)
     prev_rows = np.flatnonzero(~blank)[:PREVIEW_ROWS]
     if W:
-        take = pa.array(prev_rows, type=pa.int64())
-        result.preview = pd.DataFrame({names[i]: pd.Series(cols[i].take(take).to_pylist(), dtype="str")
+        result.preview = pd.DataFrame({names[i]: pd.Series(_take(cols[i], prev_rows).to_pylist(), dtype="str")
                                        for i in range(W)})
         result.preview.index = pd.Index(lines[prev_rows], name="row")
     if result.rows_read == 0:
@@ -231,7 +231,7 @@ class _RowSkips:
             if values is not None:
                 vals = list(values(rows))
             elif col_idx is not None:
-                vals = self.cols[col_idx].take(pa.array(rows, type=pa.int64())).to_pylist()
+                vals = _take(self.cols[col_idx], rows).to_pylist()
             else:
                 vals = list(_first_cells(self.cols, rows))
             column = self.names[col_idx] if isinstance(col_idx, int) else col_idx
@@ -253,8 +253,7 @@ class _RowSkips:
 
 def _first_cells(cols: list[pa.Array], rows: np.ndarray) -> np.ndarray:
     """The first filled cell of each of the given rows."""
-    take = pa.array(rows, type=pa.int64())
-    values = [c.take(take).to_pylist() for c in cols]
+    values = [_take(c, rows).to_pylist() for c in cols]
     out = np.full(len(rows), "", dtype=object)
     for k in range(len(rows)):
         for col in values:
@@ -296,9 +295,8 @@ def _header_repeats(cols: list, hcells: list[str], filled: list[int], need: int,
         hits += pc.equal(cols[i], hcells[i]).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(hits)
     if len(rows):
-        take = pa.array(rows, type=pa.int64())
         for i in filled[first:]:
-            hits[rows] += pc.equal(cols[i].take(take), hcells[i]).to_numpy(zero_copy_only=False)
+            hits[rows] += pc.equal(_take(cols[i], rows), hcells[i]).to_numpy(zero_copy_only=False)
     return hits >= need
 
 

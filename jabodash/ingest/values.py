@@ -24,7 +24,7 @@ from jabodash.ingest import memory
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK, parse_numbers
 from jabodash.ingest.outcome import IngestOptions, IngestResult
-from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, parse_year
+from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, _take, parse_year
 
 
 def _title_year(texts: list[str]) -> int | None:
@@ -207,7 +207,7 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
         st = num.status if len(rows_ok) == len(num.status) else num.status[rows_ok]   # (all rows: no copy)
         bad = rows_ok[st != OK]
         if len(bad):
-            vals = np.asarray(cols[vi].take(pa.array(bad, type=pa.int64())).to_pylist(), dtype=object)
+            vals = np.asarray(_take(cols[vi], bad).to_pylist(), dtype=object)
             bad_status = num.status[bad]
             keys = np.asarray([_STATUS_REASON[int(s)] for s in bad_status], dtype=object)
             cell_skips.append(pd.DataFrame({"row": lines[bad], "column": name, "value": vals, "reason_key": keys}))
@@ -474,7 +474,7 @@ def _cells(cols: list, rows: np.ndarray, v_col: np.ndarray) -> np.ndarray:
     out = np.empty(len(rows), dtype=object)
     for c in np.unique(v_col):
         sel = np.flatnonzero(v_col == c)
-        out[sel] = cols[int(c)].take(pa.array(rows[sel], type=pa.int64())).to_pylist()
+        out[sel] = _take(cols[int(c)], rows[sel]).to_pylist()
     return out
 
 
