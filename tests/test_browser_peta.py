@@ -153,10 +153,12 @@ def _options(page, label: str) -> list[str]:
 @pytest.mark.skipif(not REAL, reason="JABODASH_TEST_BOUNDARIES not set")
 def test_kecamatan_map_and_wilayah(geo_server, browser):
     geo_server = geo_server[0]
-    page, outside, errors = open_page(browser, geo_server + "/peta?lang=en&map_type=geo&level=kecamatan",
-                                      wait_figure=True)
-    page.get_by_text("Kecamatan level: the built-in data has no kecamatan figures", exact=False).first.wait_for()
+    # the built-in kecamatan figures (data/sources/kecamatan_sp2010.csv) on the real boundaries
+    page, outside, errors = open_page(browser, geo_server + "/peta?lang=en&map_type=geo&level=kecamatan"
+                                      "&indicator=population_census_sp2010_preliminary&year=2010", wait_figure=True)
     map_root(page).locator(".js-plotly-plot .legendtext").nth(2).wait_for()
+    map_root(page).get_by_text("217 of 217 kecamatan", exact=False).first.wait_for()
+    map_root(page).get_by_text("BPS SP2010 angka sementara via GitHub lahdjirayhan", exact=False).first.wait_for()
     _no_exception(page)
     page.wait_for_timeout(1500)
     full_screenshot(page, "peta-kecamatan.png")

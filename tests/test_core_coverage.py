@@ -52,6 +52,12 @@ def test_stored_share_counts_every_stored_figure_by_grade():
     grades = OBS["dataset_id"].map(DATASETS["grade"])
     assert share["figures"] == len(OBS)
     assert share["official_or_cited"] == grades.isin(["official", "official-cited"]).sum()
+    kecamatan = OBS["region_code"].astype(str).str.len() == 7
+    levels = share["by_level"]
+    assert levels["kecamatan"]["figures"] == kecamatan.sum() > 0
+    assert levels["region"]["figures"] == (~kecamatan).sum()
+    assert levels["region"]["official_or_cited"] == grades[~kecamatan].isin(["official", "official-cited"]).sum()
+    assert levels["region"]["official_or_cited"] + levels["kecamatan"]["official_or_cited"] == share["official_or_cited"]
 
 
 def test_matrix_has_a_row_per_core_indicator_and_a_column_per_region():
@@ -81,6 +87,9 @@ def test_data_page_shows_the_core_coverage_table_and_follows_the_switch():
     assert "Kemiskinan" in table.index and table.loc["Kemiskinan"].str.match(r"202[45] · ").all()
     assert "Cakupan data inti" in " ".join(s.value for s in at.subheader)
     assert "dari 180 sel" in texts(at)
+    region = coverage.stored_share(get_store().query)["by_level"]["region"]
+    assert f"Kabupaten/kota dan provinsi: {region['official_or_cited']:,} dari {region['figures']:,}".replace(",", ".") \
+        in texts(at)
     on = run_page("pages/data.py", official="1")
     assert "Hanya angka resmi dan resmi dikutip yang dihitung" in texts(on)
     table = next(d.value for d in on.dataframe if "Jakarta Selatan" in d.value.columns and len(d.value) == 12)

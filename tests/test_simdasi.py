@@ -12,10 +12,12 @@ from support.bps_server import KEY
 from support.data import ROOT
 from support.fault_server import FaultServer
 
+from jabodash.geo.regions import load_regions
 from jabodash.official import dataset, simdasi
 from jabodash.store import get_store, kinds
 from jabodash.store.datasource import DataSource
 
+REGION_CODES = load_regions()["code"].astype(str).tolist()
 RECIPES = [simdasi.Recipe("population_estimate_bps", "3100000", "TESTdki01", "Jumlah Penduduk", "2024"),
            simdasi.Recipe("population_estimate_bps", "3276000", "TESTdepok01", "jumlah  penduduk", "2024")]
 TABLES = {"TESTdki01": simdasi_server.table(simdasi_server.DKI),
@@ -57,7 +59,16 @@ def test_a_renamed_or_missing_column_fails_that_table_only(srv):
 
 
 def test_recipes_file_comments_and_checks(tmp_path):
-    assert simdasi.load() == []          # the shipped file: no id_tabel of the 15 found, none invented
+    shipped = simdasi.load()             # one shared table: density (15 areas, 3 provinces), population (15 areas)
+    kabkota = {f"{c}000" for c in REGION_CODES}
+    density = [r for r in shipped if r.indicator == "population_density_published"]
+    people = [r for r in shipped if r.indicator == "population_estimate_bps"]
+    assert len(shipped) == len(density) + len(people) == 33
+    assert {r.wilayah for r in density} == kabkota | {"3100000", "3200000", "3600000"} and {r.wilayah for r in people} == kabkota
+    assert {(r.variable, r.unit, r.factor()) for r in density} == {("Kepadatan Penduduk per km persegi (Km2)", "persons per km2", 1)}
+    assert {(r.variable, r.unit, r.factor()) for r in people} == {("Jumlah Penduduk (Ribu)", "persons", 1000)}
+    assert {r.id_tabel for r in shipped} == {"WVRlTTcySlZDa3lUcFp6czNwbHl4QT09"}
+    assert all(r.year_list() == [2023, 2024, 2025] and "Not yet verified live" in r.established for r in shipped)
     path = tmp_path / "r.csv"
     path.write_text("# comment\n" + ",".join(simdasi.COLUMNS) + "\n"
                     "population_estimate_bps,3276000,TESTdepok01,Jumlah Penduduk,2023|2024,jiwa,Uji,test\n")
@@ -65,6 +76,10 @@ def test_recipes_file_comments_and_checks(tmp_path):
     path.write_text(",".join(simdasi.COLUMNS) + "\npopulation_estimate_bps,32760,X/../y,Jumlah,2024,,,\n")
     with pytest.raises(ValueError, match="line 2"):
         simdasi.load(path)
+    for scale in ("-1000", "1e3", "ribu", "0"):          # a scale is a positive number or nothing
+        path.write_text(",".join(simdasi.COLUMNS) + f"\npopulation_estimate_bps,3276000,T1,Jumlah,2024,,,,{scale}\n")
+        with pytest.raises(ValueError, match="scale"):
+            simdasi.load(path)
 
 
 def test_saved_like_a_bps_refresh_and_read_at_kecamatan_level(srv, tmp_path):
@@ -78,16 +93,24 @@ def test_saved_like_a_bps_refresh_and_read_at_kecamatan_level(srv, tmp_path):
     assert set(values["dataset_id"].dropna()) == {ds_id} and set(values["grade"].dropna()) == {"official"}
 
 
-def test_cli_lists_an_areas_tables_and_says_there_is_no_recipe(srv):
+def test_cli_lists_an_areas_tables_and_says_there_is_no_recipe(srv, tmp_path):
     env = {"JABODASH_BPS_URL": srv.origin + "/v1/", "JABODASH_BPS_KEY": KEY, "PATH": "/usr/bin:/bin"}
+    empty = tmp_path / "none.csv"
+    empty.write_text(",".join(simdasi.COLUMNS) + "\n")
     done = subprocess.run([sys.executable, "-m", "jabodash", "refresh", "simdasi", "--list", "--wilayah", "3276000",
                            "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"id_tabel": "TESTdepok01", "judul": "Penduduk Menurut Kecamatan (uji)",
                                         "years": [2023, 2024]}]
-    done = subprocess.run([sys.executable, "-m", "jabodash", "refresh", "simdasi", "--lang", "en"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, env=env)
+    done = subprocess.run([sys.executable, "-m", "jabodash", "refresh", "simdasi", "--lang", "en", "--recipes", str(empty)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 2 and "has no recipe yet" in done.stderr and KEY not in done.stderr + done.stdout
+    # the shipped recipes against a stand-in that has none of their tables: every table fails, said; exit 1
+    done = subprocess.run([sys.executable, "-m", "jabodash", "refresh", "simdasi", "--lang", "en", "--json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env=env)
+    report = json.loads(done.stdout)
+    assert done.returncode == 1 and KEY not in done.stderr + done.stdout
+    assert {e["domain"] for e in report["errors"]} == {r.wilayah for r in simdasi.load()}
 
 
 def test_data_page_lists_tables_refreshes_the_recipes_and_saves(srv, tmp_path, monkeypatch):
@@ -116,3 +139,34 @@ def test_data_page_lists_tables_refreshes_the_recipes_and_saves(srv, tmp_path, m
     saved = shelf.list_datasets()
     assert len(saved) == 1 and saved[0]["kind"] == "bps_refresh" and any(saved[0]["id"] in s.value for s in at.success)
     assert KEY not in " ".join(str(c.value) for c in at.caption)
+
+
+def test_the_shipped_density_recipe_reads_the_kecamatan_of_its_area(srv):
+    """The shipped recipe for Kota Depok against a stand-in table with that column name: kecamatan rows placed
+    by code, the population column (thousands) not read, a renamed column refused."""
+    recipe = next(r for r in simdasi.load() if r.wilayah == "3276000")
+    rows = [("3276010", "Sawangan", 7_200), ("3276050", "Beji", 13_400), ("3273010", "Bandung Kulon", 9_000)]
+    TABLES[recipe.id_tabel] = simdasi_server.table(rows, column="Kepadatan Penduduk per km persegi (Km2)")
+    try:
+        res = simdasi.run([simdasi.Recipe(**{**recipe.__dict__, "years": "2024"})], KEY, base=srv.origin + "/v1/")
+        assert res.errors == [] and res.tables[0]["outside_dropped"] == 1
+        assert {(r["indicator"], r["region_code"], r["year"], r["value"]) for r in res.records} == {
+            ("population_density_published", "3276010", 2024, 7_200), ("population_density_published", "3276050", 2024, 13_400)}
+        TABLES[recipe.id_tabel] = simdasi_server.table(rows, column="Jumlah Penduduk (Ribu)")
+        res = simdasi.run([simdasi.Recipe(**{**recipe.__dict__, "years": "2024"})], KEY, base=srv.origin + "/v1/")
+        assert [e["kind"] for e in res.errors] == ["malformed"] and res.records == []
+    finally:
+        TABLES.pop(recipe.id_tabel)
+
+
+def test_a_column_in_thousands_is_read_in_persons(srv):
+    recipe = next(r for r in simdasi.load() if r.wilayah == "3276000" and r.indicator == "population_estimate_bps")
+    rows = [("3276010", "Sawangan", "190,01"), ("3276050", "Beji", 180.013), ("3276000", "Kota Depok", "2.100,5")]
+    TABLES[recipe.id_tabel] = simdasi_server.table(rows, column="Jumlah Penduduk (Ribu)")
+    try:
+        res = simdasi.run([simdasi.Recipe(**{**recipe.__dict__, "years": "2024"})], KEY, base=srv.origin + "/v1/")
+    finally:
+        TABLES.pop(recipe.id_tabel)
+    assert res.errors == [] and res.tables[0]["refused"] == []
+    assert {(r["region_code"], r["value"]) for r in res.records} == {
+        ("3276010", 190_010), ("3276050", 180_013), ("3276", 2_100_500)}

@@ -210,8 +210,10 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
     return df
 
 
-def _subtitle(ind, year, lang: str, classes: Classes, covered: int, total: int) -> str:
-    parts = [ind.unit(lang), str(year), t("peta.map.coverage", lang, covered=covered, total=total)]
+def _subtitle(ind, year, lang: str, classes: Classes, df: pd.DataFrame) -> str:
+    kec = len(df) and df["region_code"].astype(str).str.len().eq(7).all()   # "n of 217 kecamatan"
+    parts = [ind.unit(lang), str(year), t("common.coverage_kecamatan" if kec else "common.coverage", lang,
+                                          covered=int(df["value"].notna().sum()), total=len(df))]
     if classes.k:
         method = t(f"peta.map.method.{classes.method}", lang)
         key = "peta.map.classes.one" if classes.k == 1 else "peta.map.classes.summary"
@@ -413,8 +415,7 @@ def tile_map(values: pd.DataFrame, ind, year, lang: str, classes: Classes, title
         xaxis=dict(visible=False, range=[-0.55, right], fixedrange=True),
         yaxis=dict(visible=False, range=[-rows - 0.55, 0.55], scaleanchor="x", scaleratio=1, fixedrange=True),
         hovermode="closest", hoverdistance=-1, dragmode=False, showlegend=False)
-    covered = int(df["value"].notna().sum())
-    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
+    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, df),
                      footer, style, h, "")
 
 
@@ -499,8 +500,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
         center, zoom = view_for_bounds(frame.bounds, int(frame.width), int(frame.height))
         spec.layout.update(map=dict(style="open-street-map", center=center, zoom=zoom), hovermode="closest")
     footer = _map_footer(df, lang, source, attribution, basemap, fit, labels)
-    covered = int(df["value"].notna().sum())
-    fig = _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, covered, len(df)),
+    fig = _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, df),
                     footer, style, h, legend_title)
     if key is not None:   # the legend in the map's emptiest corner: the map takes the figure's width
         x0, y0, x1, y1 = key

@@ -460,14 +460,22 @@ def core_summary(frame: pd.DataFrame) -> dict:
     return out
 
 
-def stored_share(run: Runner) -> dict:
-    """The built-in figures by grade and the official share (official or official-cited)."""
-    counts = run("data_figure_grades").set_index("grade")["figures"]
+def _share(counts: pd.Series) -> dict:
     total = int(counts.sum())
     official = int(sum(counts.get(g, 0) for g in grades.SHOWN_WHEN_OFFICIAL_ONLY))
     return {"figures": total, "official_or_cited": official,
             "share": round(official / total, 4) if total else 0.0,
             "by_grade": {g: int(n) for g, n in counts.items()}}
+
+
+def stored_share(run: Runner) -> dict:
+    """The built-in figures by grade and the official share (official or official-cited), in all
+    and per level (``region``: kab/kota and provinces; ``kecamatan``)."""
+    rows = run("data_figure_grades")
+    out = _share(rows.groupby("grade", sort=False)["figures"].sum().sort_values(ascending=False))
+    out["by_level"] = {level: _share(part.set_index("grade")["figures"])
+                       for level, part in rows.groupby("level", sort=True)}
+    return out
 
 
 def core_coverage_json(run: Runner, region_set: str = "agglomeration") -> dict:

@@ -111,12 +111,17 @@ def area_table(regions: pd.DataFrame, density: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("density", ascending=False, na_position="last").reset_index(drop=True)
 
 
+# The built-in kecamatan figure the drill-down shows beside the area: (indicator, year).
+KEC_CENSUS = ("population_census_sp2010_preliminary", 2010)
+
+
 def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None,
-                    population: pd.DataFrame | None = None) -> pd.DataFrame:
+                    population: pd.DataFrame | None = None, census: pd.DataFrame | None = None) -> pd.DataFrame:
     """Kecamatan of one kab/kota (or all): code, name, kab/kota, area from the boundaries; with
-    ``population`` (DataSource.kecamatan_population) also Dukcapil's latest population, its period
-    ("2025 S2"), the density over the boundaries' area and the change from the figure before (% and
-    since when). A kecamatan without a figure keeps empty cells: a gap, never a zero."""
+    ``census`` (the values of KEC_CENSUS at kecamatan level: region_code, value) its figure as
+    ``census_2010``; with ``population`` (DataSource.kecamatan_population) also Dukcapil's latest
+    population, its period ("2025 S2"), the density over the boundaries' area and the change from the
+    figure before (% and since when). A kecamatan without a figure keeps empty cells: a gap, never a zero."""
     df = pd.DataFrame({"code": gdf["code"].astype(str).to_numpy(), "name": gdf["name"].to_numpy(),
                        "parent_code": gdf["parent_code"].astype(str).to_numpy(),
                        "area_km2": pd.to_numeric(gdf["area_km2"], errors="coerce").round(2).to_numpy()})
@@ -124,6 +129,9 @@ def kecamatan_table(gdf, regions: pd.DataFrame, parent: str | None = None,
         df = df[df["parent_code"] == parent]
     kab = dict(zip(regions["code"].astype(str), regions["name"]))
     df.insert(2, "kabkota", df["parent_code"].map(kab))
+    if census is not None and census["value"].notna().any():
+        known = census.dropna(subset=["value"])
+        df["census_2010"] = df["code"].map(dict(zip(known["region_code"].astype(str), known["value"].astype(float))))
     if population is not None and len(population):
         df = with_density(df.merge(population_columns(population), on="code", how="left"))
         df[["period", "since"]] = df[["period", "since"]].fillna("–")     # no figure: a gap
@@ -152,14 +160,18 @@ def with_density(table: pd.DataFrame) -> pd.DataFrame:
                                          + ["density", "change_pct", "since"]]
 
 
-def kecamatan_map(gdf, geojson: dict, parent: str, state, lang: str, attribution: str | None = None) -> go.Figure:
-    """The kecamatan of one kab/kota coloured by their area from the boundaries, framed on that
-    kab/kota and labelled (the Wilayah page's drill-down)."""
+def kecamatan_map(gdf, geojson: dict, parent: str, state, lang: str, attribution: str | None = None,
+                  figures: tuple | None = None) -> go.Figure:
+    """The kecamatan of one kab/kota coloured by their area from the boundaries, or by ``figures``
+    (values at kecamatan level, the indicator, the year: e.g. KEC_CENSUS through the DataSource),
+    framed on that kab/kota and labelled (the Wilayah page's drill-down)."""
     fc = {"type": "FeatureCollection",
           "features": [f for f in geojson["features"] if str(f.get("properties", {}).get("parent_code")) == parent]}
-    part = gdf[gdf["parent_code"].astype(str) == parent]
-    ind = peta.AreaIndicator()
-    values = peta.area_values(part, attribution)
+    if figures is None:
+        ind, year = peta.AreaIndicator(), t("peta.area_year", lang)
+        values = peta.area_values(gdf[gdf["parent_code"].astype(str) == parent], attribution)
+    else:
+        values, ind, year = figures
+        values = values[values["region_code"].astype(str).str[:4] == parent]
     classes = classes_for(values, ind, state, lang)
-    return peta.choropleth(values, fc, ind, t("peta.area_year", lang), lang, classes, fit="all",
-                           attribution=attribution, labels=True)
+    return peta.choropleth(values, fc, ind, year, lang, classes, fit="all", attribution=attribution, labels=True)

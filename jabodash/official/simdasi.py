@@ -13,9 +13,10 @@ A table's answer: ``{"status": "OK", "data-availability": "available", "data": [
 the list's ``data[1]`` is a list of tables (``id_tabel``, ``judul``, ``ketersediaan_tahun``, ...).
 
 Recipes are data (data/simdasi_recipes.csv, how each was established in data/simdasi_recipes.md):
-indicator, area, ``id_tabel`` (opaque, published by BPS per area), the column (``nama_variabel``) to
-read, years. No id_tabel of the 15 regions was found in pages we could read, so the file has none:
-``python -m jabodash refresh simdasi --list --wilayah 3276000`` lists an area's tables to write them.
+indicator, area, ``id_tabel`` (opaque; one id serves every area whose Dalam Angka has that table, the
+area code picks the area), the column (``nama_variabel``) to read, years. The shipped recipes read one
+shared table (population density by kecamatan) for the 15 regions and their provinces;
+``python -m jabodash refresh simdasi --list --wilayah 3276000`` lists an area's tables to write more.
 A row's code decides where its figure goes: a kecamatan of the 15 regions (data/kecamatan_crosswalk.csv)
 or the kab/kota itself (``3276000``); any other row is dropped and counted. A refresh is a
 jabodash.official.fetch.Refresh, so its change report and its store (kind "bps_refresh": it is BPS's
@@ -38,7 +39,8 @@ from jabodash.official.fetch import Refresh, compared, now
 from jabodash.official.parse import number
 
 RECIPES_FILE = DATA_DIR / "simdasi_recipes.csv"
-COLUMNS = ("indicator", "wilayah", "id_tabel", "variable", "years", "unit", "table", "established")
+COLUMNS = ("indicator", "wilayah", "id_tabel", "variable", "years", "unit", "table", "established", "scale")
+_SCALE = re.compile(r"^(\d+(\.\d+)?)?$")   # empty (1) or a positive factor: 1000 for a column in thousands
 _WILAYAH = re.compile(r"^\d{7}$")
 _ID = re.compile(r"^[A-Za-z0-9=_-]{4,80}$")
 
@@ -53,9 +55,14 @@ class Recipe:
     unit: str = ""
     table: str = ""
     established: str = ""
+    scale: str = ""
 
     def year_list(self) -> list[int]:
         return [int(y) for y in self.years.split("|") if y.strip().isdigit()]
+
+    def factor(self) -> float:
+        """What a read value is multiplied by to be in the indicator's unit (1000 for thousands)."""
+        return float(self.scale) if self.scale else 1.0
 
 
 def load(path: Path | None = None) -> list[Recipe]:
@@ -71,13 +78,15 @@ def _load(name: str, mtime_ns: int, size: int) -> tuple[Recipe, ...]:
     path = Path(name)
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     reader = csv.DictReader(lines)
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    if tuple(reader.fieldnames or ()) not in (COLUMNS, COLUMNS[:-1]):   # "scale" may be left out
         raise ValueError(f"{path.name}: columns must be {', '.join(COLUMNS)}")
     out = []
     for n, row in enumerate(reader, start=2):
         recipe = Recipe(**{k: (row.get(k) or "").strip() for k in COLUMNS})
-        if not (_WILAYAH.match(recipe.wilayah) and _ID.match(recipe.id_tabel) and recipe.year_list()):
-            raise ValueError(f"{path.name} line {n}: a 7-digit wilayah, an id_tabel and years are needed")
+        if not (_WILAYAH.match(recipe.wilayah) and _ID.match(recipe.id_tabel) and recipe.year_list()
+                and _SCALE.match(recipe.scale) and recipe.factor() > 0):
+            raise ValueError(f"{path.name} line {n}: a 7-digit wilayah, an id_tabel, years and a positive scale "
+                             "(or none) are needed")
         out.append(recipe)
     return tuple(out)
 
@@ -178,6 +187,8 @@ def _read(out: Refresh, recipe: Recipe, year: int, column: str, rows: list, plac
             value = number(cell.get("value"))
         except ValueError:
             value = None
+        if value is not None and recipe.scale:   # e.g. "Jumlah Penduduk (Ribu)" x 1000 = persons
+            value = round(value * recipe.factor(), 6)
         if value is None:
             table["gaps"] += 1
             table["text_gaps"].append(str(cell.get("value"))[:20])

@@ -12,8 +12,9 @@ of the same ``indicator`` / ``observation`` / ``dataset`` relations.
   datasets only: an unsaved upload belongs to its browser session. :meth:`DataSource.over` takes
   any bundle (``uploads.collect(session)``).
 
-At level "kecamatan" the regions are the kecamatan of the cached boundaries (the built-in data has
-none); they join the bundle as the ``kecamatan`` relation for the ``kec_*`` queries.
+At level "kecamatan" the regions are the kecamatan of the cached boundaries (data/ has no kecamatan
+boundaries); they join the bundle as the ``kecamatan`` relation for the ``kec_*`` queries. Figures of
+a kecamatan (built-in, saved or uploaded) are rows under its 7-digit BPS code.
 
 A DataSource also has ``query(name, **params)``, so it can stand where a Store is expected
 (aggregate.metro_value, views). ``official_only`` (the sidebar switch "official figures only",
@@ -125,8 +126,8 @@ class DataSource:
 
     def table(self, uploaded: bool = True, level: str = "kabkota") -> pd.DataFrame:
         """Rows of the ``indicators`` query, the uploaded indicators (theme "uploaded") included
-        unless uploaded=False. At level="kecamatan" only the uploaded indicators, counted over
-        the cached kecamatan (``kec_indicators``): the built-in data has none."""
+        unless uploaded=False. At level="kecamatan" the indicators with kecamatan figures (built-in,
+        saved or uploaded) and every uploaded one, counted over the cached kecamatan (``kec_indicators``)."""
         if level == "kecamatan":
             return _as_lists(self._kec()("kec_indicators"))
         table = _as_lists(self.run("indicators"))

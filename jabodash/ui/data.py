@@ -10,7 +10,7 @@ import streamlit as st
 
 from jabodash import charts
 from jabodash.charts.data import coverage_matrix, coverage_years
-from jabodash.core import grades
+from jabodash.core import fmt, grades
 from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import data, unggah
@@ -145,6 +145,14 @@ def coverage(state, src, options) -> None:
         widgets.csv_download(cov, "jabodash_coverage.csv", lang, key="dl_meta_coverage")
 
 
+
+def _share_args(share: dict, prefix: str, lang: str) -> dict:
+    """A stored_share block as the caption's arguments: counts and share in the UI's number format."""
+    return {f"{prefix}figures": fmt.number(share["figures"], 0, lang),
+            f"{prefix}official": fmt.number(share["official_or_cited"], 0, lang),
+            f"{prefix}share": f"{fmt.number(share['share'] * 100, 0, lang)} %"}
+
+
 def core_coverage(state, src) -> None:
     """Latest year and grade per core indicator and region, following the official-only switch."""
     lang = state.lang
@@ -155,9 +163,11 @@ def core_coverage(state, src) -> None:
     if src.official_only:
         st.caption(t("data.core.official_only", lang))
     share = data.stored_share(src.query)
-    sep = "." if lang == "id" else ","
-    st.caption(t("data.core.stored", lang, figures=f"{share['figures']:,}".replace(",", sep),
-                 official=f"{share['official_or_cited']:,}".replace(",", sep), share=f"{share['share'] * 100:.0f} %"))
+    st.caption(t("data.core.stored", lang, **_share_args(share, "", lang)))
+    levels = share["by_level"]
+    if "kecamatan" in levels and "region" in levels:
+        st.caption(t("data.core.stored_levels", lang, **_share_args(levels["region"], "region_", lang),
+                     **_share_args(levels["kecamatan"], "kec_", lang)))
     table = data.core_matrix(frame, lang)
     st.dataframe(table, key="meta_core_coverage",
                  column_config={c: st.column_config.TextColumn(width="medium") for c in table.columns})

@@ -238,8 +238,11 @@ def region_profile(state: state_mod.ViewState, level: str, values, ind, lang: st
         kerjasama_ui.profile_section(code, names[code], source.data_source(), state.region_set, lang)
         sasaran_ui.region_targets(state.region_set, code, lang)   # the targets that concern it
     else:
-        row = values[values["region_code"] == code].iloc[0]
+        rows = values[values["region_code"] == code]
+        row = rows.iloc[0]
         st.metric(ind.name(lang), f"{fmt.number(row['value'], ind.decimals, lang)} {ind.unit(lang)}".strip())
+        for line in widgets.source_lines(rows, lang) or []:   # the figure's source and grade (none for a gap)
+            st.caption(line)
     return state
 
 

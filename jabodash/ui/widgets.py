@@ -116,10 +116,11 @@ def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_yea
     counts = dict(zip(options, years["regions_with_value"]))
     kec = source.kecamatan_regions() if level == "kecamatan" else None
     total = len(kec) if kec is not None else len(src.regions(state.region_set))
+    coverage = "common.coverage_kecamatan" if level == "kecamatan" else "common.coverage"
     if st.session_state.get(key) not in options:
         st.session_state[key] = state.year if state.year in options else state_mod.good_year(counts)
     return st.selectbox(t("picker.year", lang), options, key=key,
-                        format_func=lambda y: f"{y} ({t('common.coverage', lang, covered=counts[y], total=total)})")
+                        format_func=lambda y: f"{y} ({t(coverage, lang, covered=counts[y], total=total)})")
 
 
 # KPI values at Streamlit's 2.25rem are cut off ("67,24 – 86…") when five cards share a

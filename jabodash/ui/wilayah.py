@@ -79,20 +79,39 @@ def kecamatan(state, regions) -> None:
         st.session_state["wil_parent"] = next((c for c in [*state.regions, "3171", *names] if c in names), None)
     parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
                           format_func=lambda c: names[c])
-    kec_view = (parent, state.classification, state.classes, state.palette, lang, kec.attribution)
+    src = source.data_source()
+    population = src.kecamatan_population()
+    census = src.values(*wilayah.KEC_CENSUS, "kecamatan", level="kecamatan")
+    colour = "area"
+    if census["value"].notna().any():   # colour by the area or by the built-in census figure
+        colour = st.radio(t("wilayah.kecamatan_colour", lang), ["area", "census"], key="wil_kec_colour",
+                          horizontal=True, format_func=lambda c: t(f"wilayah.kecamatan_colour_{c}", lang))
+    figures = (census, src.indicator(wilayah.KEC_CENSUS[0]), wilayah.KEC_CENSUS[1]) if colour == "census" else None
+    kec_view = (parent, state.classification, state.classes, state.palette, lang, kec.attribution, colour,
+                source.official_only())
     st.plotly_chart(source.per_data_version("wilayah.kecamatan_map", lambda *_: wilayah.kecamatan_map(
-        kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang, kec.attribution), *kec_view),
+        kec.gdf, boundaries.geojson_for("kecamatan"), parent, state, lang, kec.attribution, figures), *kec_view),
         key="wil_kec_map")
-    population = source.data_source().kecamatan_population()
     table = source.per_data_version("wilayah.kecamatan_table", lambda *_: wilayah.kecamatan_table(
-        kec.gdf, regions, parent, population), parent, state.region_set)
-    widgets.table(table, lang, "wil_kec", decimals={"area_km2": 2, "population": 0, "density": 0, "change_pct": 2},
-                  labels={c: t(f"wilayah.col_{c}", lang) for c in ("code", "name", "kabkota", "population", "period",
-                                                                   "density", "change_pct", "since")}
+        kec.gdf, regions, parent, population, census), parent, state.region_set, source.official_only())
+    widgets.table(table, lang, "wil_kec", decimals={"area_km2": 2, "census_2010": 0, "population": 0, "density": 0,
+                                                    "change_pct": 2},
+                  labels={c: t(f"wilayah.col_{c}", lang) for c in ("code", "name", "kabkota", "census_2010", "population",
+                                                                   "period", "density", "change_pct", "since")}
                   | {"area_km2": t("wilayah.col_area", lang)})
+    _kecamatan_census_note(table, census, lang)
     _kecamatan_population_note(table, population, lang)
     if kec.attribution:
         st.caption(kec.attribution)
+
+
+def _kecamatan_census_note(table, census, lang: str) -> None:
+    """How many kecamatan of the table have the built-in census figure, and its source with its grade."""
+    if "census_2010" not in table:
+        return
+    shown = census[census["region_code"].astype(str).isin(set(table["code"].astype(str)))]
+    st.caption(t("wilayah.kecamatan_census_note", lang, n=int(table["census_2010"].notna().sum()), total=len(table),
+                 sources="; ".join(widgets.source_lines(shown, lang) or [])))
 
 
 def _kecamatan_population_note(table, population, lang: str) -> None:
