@@ -103,6 +103,9 @@ def main() -> None:
             s[name]["cpu_ratio"] = round(s[name]["cpu"] / duck["cpu"], 2)
             s[name]["user_ratio"] = round(s[name]["user"] / duck["user"], 2)
             s[name]["wall_ratio"] = round(s[name]["wall"] / duck["wall"], 2)
+            # (each round's reader beside the DuckDB run right after it: less swayed by the load's swings)
+            s[name]["wall_ratio_by_round"] = round(statistics.median(
+                r["wall"] / d["wall"] for r, d in zip(runs[name], runs["duckdb"])), 2)
             s[name]["memory_ratio"] = round(s[name]["peak_mb"] / duck["peak_mb"], 2)
         print(layout, json.dumps(s))
     if args.json:
