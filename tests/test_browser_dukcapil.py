@@ -139,6 +139,10 @@ def simdasi_on_the_map(page) -> None:
     assert "Limo" in limo and "no data" in limo and not re.search(r"\d,\d{3}", limo), limo
     figure_text = root.locator(".js-plotly-plot").first.text_content()
     assert "2024 · 10 of 217 kecamatan" in figure_text and "Source: BPS WebAPI [official]" in figure_text
+    # the year box shows this indicator's coverage, not the schools' one picked before it (same years)
+    boxes = page.locator("[data-testid='stSelectbox']").evaluate_all(
+        "els => els.map(e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' '))")
+    assert any("2024 (10 of 217 kecamatan)" in box for box in boxes), boxes
     assert "Source grade: official" in source_line(page, "BPS WebAPI (Badan Pusat Statistik), 2 tables")
     wait_for_app(page)
     page.screenshot(path=str(ARTIFACTS / "simdasi-kecamatan-map.png"))
