@@ -338,7 +338,8 @@ _SIMDASI_RESULT = "_jabodash_simdasi_refresh"
 def simdasi_section(lang: str) -> None:
     """BPS SIMDASI (the Dalam Angka tables): an area's tables with their ids (to write recipes in
     data/simdasi_recipes.csv) and the refresh of the recipes, with the BPS key of the section above."""
-    with st.expander(t("simdasi.page.section", lang)):
+    # keyed, as the Dapodik section: unkeyed, it closed over its own report when the fetch's run ended
+    with st.expander(t("simdasi.page.section", lang), key="w_sim_section"):
         st.caption(t("simdasi.page.intro", lang))
         key = st.session_state.get("w_bps_key") or None
         left, right = st.columns([2, 1])
