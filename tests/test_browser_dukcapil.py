@@ -127,6 +127,8 @@ def read_and_save_simdasi(page) -> None:
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.get_by_role("button", name="Save the refresh").click()
     section.get_by_text("Saved as dataset", exact=False).wait_for(timeout=60000)   # the section stayed open
+    # the list of saved refreshes (drawn above the section) already has it: the save ran the page again
+    assert page.get_by_text(re.compile(r"^BPS SIMDASI \d{4}-\d{2}-\d{2}: 21 figures")).count() == 1
 
 
 def simdasi_on_the_map(page) -> None:
