@@ -101,13 +101,20 @@ def read_and_save_simdasi(page) -> None:
         page.screenshot(path=str(ARTIFACTS / "simdasi-report-failed.png"), full_page=True)
         raise
     wait_for_app(page)
-    lines = page.get_by_text("(var " + SHARED_ID + ", domain 3276000):", exact=False)
+    lines = page.get_by_text("(id_tabel " + SHARED_ID + ", wilayah 3276000):", exact=False)
     assert lines.count() == 2                            # the two columns of Depok's 2024 table
-    read = {re.search(r"\): (\d+ figures .*? cells empty)", x).group(1) for x in lines.all_inner_texts()}
-    assert read == {"10 figures of the 15 regions, 1 rows of other regions dropped, 1 cells empty",
-                    "11 figures of the 15 regions, 1 rows of other regions dropped, 0 cells empty"}
+    read = {re.sub(r" \(id_tabel .*?\)", "", x) for x in lines.all_inner_texts()}
+    assert read == {  # each line names its indicator, year and area
+        "Density (publ.) (population_density_published) 2024, Depok: "
+        "10 figures, 1 rows of other regions dropped, 1 cells empty; covers 1 of the 15 regions",
+        "BPS pop. estimate (population_estimate_bps) 2024, Depok: "
+        "11 figures, 1 rows of other regions dropped, 0 cells empty; covers 1 of the 15 regions"}, read
     failed = page.locator("[data-testid='stAlertContentError']").filter(has_text="BPS has no data for this table")
-    assert failed.count() == 1 and "domain 3101000): BPS has no data for this table" in failed.inner_text()
+    recipes = simdasi.load()
+    tables = sum(len(r.year_list()) for r in recipes)
+    assert failed.count() == 1 and failed.inner_text().startswith(f"{tables - 2} tables failed (the others are kept)")
+    # the areas and years that failed alike in one line per column
+    assert f"(var {SHARED_ID}, domain 3101000: 2023, 2024, 2025; 3171000: 2023, 2024, 2025;" in failed.inner_text()
     new, changed, same = map(int, re.match(r"(\d+) new figures, (\d+) changed, (\d+) unchanged, 0 conflicts",
                                            report.inner_text()).groups())
     assert new + changed + same == 21                    # 10 densities and 11 populations of Depok's kecamatan
@@ -120,6 +127,8 @@ def read_and_save_simdasi(page) -> None:
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.get_by_role("button", name="Save the refresh").click()
     section.get_by_text("Saved as dataset", exact=False).wait_for(timeout=60000)   # the section stayed open
+    # the list of saved refreshes (drawn above the section) already has it: the save ran the page again
+    assert page.get_by_text(re.compile(r"^BPS SIMDASI \d{4}-\d{2}-\d{2}: 21 figures")).count() == 1
 
 
 def simdasi_on_the_map(page) -> None:
@@ -138,12 +147,12 @@ def simdasi_on_the_map(page) -> None:
     limo = hover.get("3276060", "")                      # the "-" cell: a gap, no number
     assert "Limo" in limo and "no data" in limo and not re.search(r"\d,\d{3}", limo), limo
     figure_text = root.locator(".js-plotly-plot").first.text_content()
-    assert "2024 · 10 of 217 kecamatan" in figure_text and "Source: BPS WebAPI [official]" in figure_text
+    assert "2024 · 10 of 217 kecamatan" in figure_text and "Source: BPS SIMDASI [official]" in figure_text
     # the year box shows this indicator's coverage, not the schools' one picked before it (same years)
     boxes = page.locator("[data-testid='stSelectbox']").evaluate_all(
         "els => els.map(e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' '))")
     assert any("2024 (10 of 217 kecamatan)" in box for box in boxes), boxes
-    assert "Source grade: official" in source_line(page, "BPS WebAPI (Badan Pusat Statistik), 2 tables")
+    assert "Source grade: official" in source_line(page, "BPS SIMDASI (Badan Pusat Statistik, Dalam Angka tables), 2 tables")
     wait_for_app(page)
     page.screenshot(path=str(ARTIFACTS / "simdasi-kecamatan-map.png"))
 
