@@ -317,3 +317,56 @@ def test_numbers_masked_and_counted_separators_are_the_kernels(texts, data):
     assert _masked(sliced, keep).to_pylist() == [t if k else None for t, k in zip(texts, keep)]
     counts = np.asarray([t.count(".") for t in texts], dtype=np.int64)
     assert _drop_and_map(arr, b".", {b",": b"."}, counts).to_pylist() == _drop_and_map(arr, b".", {b",": b"."}).to_pylist()
+
+
+def test_digit_shapes_write_digits_one_to_nine_as_nine():
+    """The shapes' byte arithmetic is the look-up table it replaces, for every byte, with an offset."""
+    from jabodash.ingest.numbers import _digit_shapes, _nines
+    every = np.arange(256, dtype=np.uint8)
+    assert _nines(every).tolist() == [57 if 49 <= b <= 57 else b for b in range(256)]
+    arr = pa.array(["x", "12.305,70", "-0,5%", "Rp 1.000", "", "ab\u00e99"], type=pa.string()).slice(1)
+    assert _digit_shapes(arr).to_pylist() == ["99.909,90", "-0,9%", "Rp 9.000", "", "ab\u00e99"]
+
+
+@given(st.text(alphabet="0123456789.,-+\u2212eE% rpRP\u00a0\u0660\u0669x\n", max_size=12))
+def test_numlike_by_shape_is_the_pattern(text):
+    """_numlike decided once per shape gives what the pattern gives on the text itself."""
+    import re
+
+    from jabodash.ingest.text import _NUMLIKE_RE, _numlike
+    assert _numlike(text) == bool(_NUMLIKE_RE.match(re.sub(r"[\s\u00a0\u202f\u2009]", "", text)))
+
+
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c", "x"]), min_size=5, max_size=5), max_size=40),
+       st.integers(2, 5))
+def test_header_repeats_are_rows_with_enough_header_cells(rows, need):
+    """Comparing only the first columns whole finds every row holding at least ``need`` header texts."""
+    from jabodash.ingest.header import _header_repeats
+    header = ["a", "b", "c", "a", "b"]
+    cols = [pa.chunked_array([pa.array([r[i] for r in rows], type=pa.string())], type=pa.string())
+            for i in range(5)]
+    want = [sum(r[i] == header[i] for i in range(5)) >= need for r in rows]
+    assert _header_repeats(cols, header, list(range(5)), need, len(rows)).tolist() == want
+
+
+def test_small_pages_turn_huge_pages_off_and_back_when_the_last_read_ends():
+    """While a file is read the process asks for ordinary pages (the THP flag on Linux, numpy's hint);
+    both come back as they were when the last of two reads at once ends."""
+    from jabodash.ingest import memory
+    switch, flag = memory._hugepage_switch(), memory.thp_disabled()
+    if switch is None and flag is None:
+        pytest.skip("neither numpy's huge-page hint nor the process's THP flag here")
+    before = switch(True) if switch is not None else None
+    try:
+        with memory.small_pages():
+            assert switch is None or switch(False) is False
+            assert flag is None or memory.thp_disabled() is True
+            with memory.small_pages():
+                pass
+            assert switch is None or switch(False) is False   # (still off: the outer read goes on)
+            assert flag is None or memory.thp_disabled() is True
+        assert switch is None or switch(True) is True
+        assert memory.thp_disabled() == flag
+    finally:
+        if switch is not None:
+            switch(before)

@@ -2,6 +2,7 @@
 rows placed by their 7-digit code (kab/kota "3276000" -> 3276, kecamatan of the 15 through the crosswalk,
 any other dropped), the recipes file, the table list for writing recipes, saved like a BPS refresh and
 read at kecamatan level. Its faults: tests/test_official_faults.py. Every id and value is made up."""
+import dataclasses
 import json
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from support.fault_server import FaultServer
 
 from jabodash.geo.regions import load_regions
 from jabodash.official import dataset, simdasi
-from jabodash.store import get_store, kinds
+from jabodash.store import get_store, kinds, shelf
 from jabodash.store.datasource import DataSource
 
 REGION_CODES = load_regions()["code"].astype(str).tolist()
@@ -91,6 +92,25 @@ def test_saved_like_a_bps_refresh_and_read_at_kecamatan_level(srv, tmp_path):
     values = src.values("population_estimate_bps", 2024, "kecamatan", level="kecamatan").set_index("region_code")
     assert values["value"].dropna().to_dict() == {"3276010": 190_011, "3276020": 260_012, "3276050": 180_013}
     assert set(values["dataset_id"].dropna()) == {ds_id} and set(values["grade"].dropna()) == {"official"}
+    meta = dataset.saved_refreshes()[0]
+    assert meta["official"]["origin"] == "BPS SIMDASI" and meta["source"].startswith("BPS SIMDASI (Badan Pusat")
+    ds = shelf.load_dataset(ds_id)
+    notes = set(dataset.observations(ds_id, ds.meta, ds.records)["note"])
+    assert notes == {f"BPS SIMDASI id_tabel {r.id_tabel}, wilayah {r.wilayah}" for r in RECIPES}
+
+
+def test_report_lines_name_indicator_year_and_area_and_failures_their_year(srv):
+    from jabodash.features import data
+    res = simdasi.run(RECIPES, KEY, base=srv.origin + "/v1/")
+    read, failed = data.bps_lines(res, "en")
+    depok = [line for line in read if "wilayah 3276000" in line]
+    assert len(depok) == 1 and depok[0].startswith(
+        "BPS pop. estimate (population_estimate_bps) 2024, Depok (id_tabel TESTdepok01, wilayah 3276000): "
+        "4 figures,"), read
+    assert read[0].startswith("BPS pop. estimate (population_estimate_bps) 2024 (id_tabel TESTdki01, wilayah 3100000)")
+    gone = [dataclasses.replace(RECIPES[1], id_tabel="TESTnone01")]   # a table the stand-in has not
+    _, failed = data.bps_lines(simdasi.run(gone, KEY, base=srv.origin + "/v1/"), "en")
+    assert len(failed) == 1 and "domain 3276000: 2024): " in failed[0], failed
 
 
 def test_cli_lists_an_areas_tables_and_says_there_is_no_recipe(srv, tmp_path):

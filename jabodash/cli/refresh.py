@@ -85,7 +85,7 @@ def format_report(result, lang: str, saved: str | None, summary: str | None = No
                  same=changes["same"], conflicts=len(result.conflicts)))
     out += ["  " + " | ".join(str(v) for v in row.values()) for row in report.change_rows(result, lang)[:60]]
     if errors:
-        out += ["  ! " + report.error_text(err, lang) for err in result.errors]
+        out += ["  ! " + line for line in report.error_lines(result.errors, lang)]
     out.append(report.limits_line(result, lang))
     if saved:
         out.append(t(saved_key, lang, id=saved))

@@ -371,7 +371,7 @@ def bps_lines(result, lang: str) -> tuple[list[str], list[str]]:
     from jabodash.official import report
     limits = report.limits_line(result, lang)
     return ([report.table_line(tb, lang) for tb in result.tables] + ([limits] if limits else []),
-            [report.error_text(err, lang) for err in result.errors])
+            report.error_lines(result.errors, lang))
 
 
 def bps_save(result, precedence: bool) -> str:

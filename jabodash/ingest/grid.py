@@ -1,8 +1,9 @@
 """The grid: an upload's rows of text cells with their line numbers (CSV text or an xlsx sheet).
 
 Text is parsed by Arrow's CSV reader (every cell a string, rows with another field count set
-aside as "odd" rows with their line numbers); when Arrow cannot, the csv module reads it
-record by record. The limits of :mod:`jabodash.ingest.caps` are checked on the way (an
+aside as "odd" rows with their line numbers); its columns stay in the pieces Arrow read them in
+(a ChunkedArray: no combined copy), and every step after reads them piece by piece. When Arrow
+cannot, the csv module reads it record by record. The limits of :mod:`jabodash.ingest.caps` are checked on the way (an
 xlsx's parts before they are unpacked, its cells and columns while its sheet is read). An ``.xlsx`` sheet is read with openpyxl (read-only); its cells that are
 numbers are kept beside the text (``_Grid.native``) so that they are used as numbers.
 """
@@ -25,12 +26,12 @@ from jabodash.ingest import caps
 from jabodash.ingest.caps import LimitExceeded
 from jabodash.ingest.outcome import IngestResult
 from jabodash.ingest.sniff import _raise_field_limit
-from jabodash.ingest.text import _clip
+from jabodash.ingest.text import _chunks, _clip
 
 
 @dataclass
 class _Grid:
-    cols: list[pa.Array]           # W string arrays (rows with the table's field count)
+    cols: list                     # W string columns, pa.Array or pa.ChunkedArray (rows with the table's field count)
     lines: np.ndarray              # line (or sheet row) of each of those rows
     odd: list[tuple[int, list[str], str]]  # (line, fields, raw text) of rows with another field count
     width: int
@@ -60,6 +61,8 @@ _BREAK_RE = re.compile(r"\r\n|\r|\n")
 # texts of at least this size are parsed on several threads first (Arrow numbers the rows it
 # sets aside only when it reads on one thread: a file with such rows is read again on one)
 THREADED_MIN_BYTES = 8 << 20
+# bytes of text per piece Arrow reads (a column's chunk; a thread reads one at a time)
+BLOCK_BYTES = 1 << 24
 
 
 def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool, quoted: bool) -> tuple[pa.Table, list] | None:
@@ -76,7 +79,7 @@ def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool, quoted: b
     try:
         table = pacsv.read_csv(
             pa.BufferReader(buf),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, block_size=BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                              escape_char=False, newlines_in_values=quoted,
                                              ignore_empty_lines=False, invalid_row_handler=handler),
@@ -90,9 +93,9 @@ def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool, quoted: b
 
 def _parse_pyarrow(box: list, delimiter: str, width: int) -> _Grid | None:
     """The grid of the text bytes in ``box`` (a one-item list) by Arrow's reader, or None (the bytes
-    left in ``box``) when Arrow cannot read them. Once read, the bytes are taken out of ``box``:
-    when no one else holds them they are freed before the columns are combined (a 172 MB file:
-    its bytes and the combined columns are never held at once)."""
+    left in ``box``) when Arrow cannot read them. Once read, the bytes are taken out of ``box``
+    (freed when no one else holds them). The columns are Arrow's chunked columns as read: not
+    combined into one piece each (a 180 MB file: 180 MB not copied, nor its pages faulted in)."""
     buf = box[0]
     quoted = b'"' in buf
     read = None
@@ -116,10 +119,7 @@ def _parse_pyarrow(box: list, delimiter: str, width: int) -> _Grid | None:
         return None
     box.clear()
     del buf
-    cols = []
-    for _ in range(width):   # each column in one piece, its chunks let go at once (not a second table)
-        cols.append(table.column(0).combine_chunks())
-        table = table.remove_column(0)
+    cols = [_one_piece(col) for col in table.columns]
     del table
     is_valid = np.ones(total, dtype=bool)
     if len(inv):
@@ -147,6 +147,13 @@ def _parse_pyarrow(box: list, delimiter: str, width: int) -> _Grid | None:
             raise caps.cell_too_long(int(rec_lines[num - 1]), "?", len(text.encode("utf-8")))
     odd = [(int(rec_lines[num - 1]), _split_line(text, delimiter), text) for num, text in invalid]
     return _Grid(cols=cols, lines=lines, odd=odd, width=width)
+
+
+def _one_piece(col: pa.ChunkedArray):
+    """The column as it is; a column of one chunk (a small file) as that chunk, of none as an empty array."""
+    if col.num_chunks > 1:
+        return col
+    return col.chunk(0) if col.num_chunks else pa.array([], type=col.type)
 
 
 def _check_cell_length(cols: list[pa.Array], lines: np.ndarray) -> None:
@@ -215,11 +222,12 @@ def _salvage_long_rows(grid: _Grid) -> _Grid:
         return grid
     cols = []
     for i, col in enumerate(grid.cols):
-        cols.append(pa.concat_arrays([col, pa.array([m[1][i] for m in moved], type=pa.string())]))
+        cols.append(pa.chunked_array([*_chunks(col), pa.array([m[1][i] for m in moved], type=pa.string())],
+                                     type=pa.string()))
     lines = np.concatenate([grid.lines, np.asarray([m[0] for m in moved], dtype=np.int64)])
     order = np.argsort(lines, kind="stable")
     idx = pa.array(order)
-    return _Grid(cols=[c.take(idx) for c in cols], lines=lines[order], odd=keep, width=grid.width,
+    return _Grid(cols=[_one_piece(c.take(idx)) for c in cols], lines=lines[order], odd=keep, width=grid.width,
                  native=grid.native)
 
 

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jabodash.core.cells import unique_names
+from jabodash.core.parallel import in_order
 from jabodash.ingest import memory
 from jabodash.ingest.grid import _Grid
 from jabodash.ingest.outcome import IngestOptions, IngestResult, _empty_skipped, reason_text
@@ -30,6 +31,7 @@ from jabodash.ingest.text import (
     _clip,
     _isna,
     _numlike,
+    _take,
     _trimmed,
     parse_year,
 )
@@ -156,20 +158,25 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
     W = grid.width
     start = int(np.searchsorted(grid.lines, header_line, side="right"))
     lines = grid.lines[start:]
+    N = len(lines)
     cols = []
-    for i in range(W):   # the raw texts are not read again: each freed once trimmed
-        cols.append(_trimmed(grid.cols[i].slice(start)))
+    nonempty = np.zeros(N, dtype=np.int32)
+    col_used = []
+    # each column trimmed and its filled cells found on a thread per core for a big file (Arrow's and
+    # numpy's kernels release the GIL); the raw texts are not read again: each freed once trimmed
+    def trimmed_and_filled(i: int) -> tuple:
+        col = _trimmed(grid.cols[i].slice(start))
+        return col, pc.not_equal(col, "").to_numpy(zero_copy_only=False)
+
+    for i, (col, filled) in enumerate(in_order(trimmed_and_filled, range(W), threads=N * W >= PARALLEL_MIN_CELLS,
+                                               name="ingest-trim")):
         grid.cols[i] = pa.array([], type=pa.string())
+        cols.append(col)
+        nonempty += filled
+        col_used.append(bool(filled.any()))
     memory.give_back()
     native = {i: a[start:] for i, a in grid.native.items()} if grid.native else None
     odd_data = [(line, cells, raw) for line, cells, raw in grid.odd if line > header_line]
-    N = len(lines)
-    nonempty = np.zeros(N, dtype=np.int32)
-    col_used = []
-    for col in cols:
-        ne = pc.not_equal(col, "").to_numpy(zero_copy_only=False)
-        nonempty += ne
-        col_used.append(bool(ne.any()))
     keep = [i for i in range(W) if col_used[i] or hcells[i]]   # drop unnamed, empty columns
     if len(keep) < W:
         cols = [cols[i] for i in keep]
@@ -185,8 +192,7 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
     result.rows_read = int((~blank).sum()) + len(odd_filled)
     prev_rows = np.flatnonzero(~blank)[:PREVIEW_ROWS]
     if W:
-        take = pa.array(prev_rows, type=pa.int64())
-        result.preview = pd.DataFrame({names[i]: pd.Series(cols[i].take(take).to_pylist(), dtype="str")
+        result.preview = pd.DataFrame({names[i]: pd.Series(_take(cols[i], prev_rows).to_pylist(), dtype="str")
                                        for i in range(W)})
         result.preview.index = pd.Index(lines[prev_rows], name="row")
     if result.rows_read == 0:
@@ -197,6 +203,10 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
         return None
     return _Table(names=names, hcells=hcells, cols=cols, lines=lines, native=native, nonempty=nonempty,
                   blank=blank, odd_filled=odd_filled)
+
+
+# columns of at least this many cells in all are trimmed on several threads
+PARALLEL_MIN_CELLS = 400_000
 
 
 class _RowSkips:
@@ -221,7 +231,7 @@ class _RowSkips:
             if values is not None:
                 vals = list(values(rows))
             elif col_idx is not None:
-                vals = self.cols[col_idx].take(pa.array(rows, type=pa.int64())).to_pylist()
+                vals = _take(self.cols[col_idx], rows).to_pylist()
             else:
                 vals = list(_first_cells(self.cols, rows))
             column = self.names[col_idx] if isinstance(col_idx, int) else col_idx
@@ -243,8 +253,7 @@ class _RowSkips:
 
 def _first_cells(cols: list[pa.Array], rows: np.ndarray) -> np.ndarray:
     """The first filled cell of each of the given rows."""
-    take = pa.array(rows, type=pa.int64())
-    values = [c.take(take).to_pylist() for c in cols]
+    values = [_take(c, rows).to_pylist() for c in cols]
     out = np.full(len(rows), "", dtype=object)
     for k in range(len(rows)):
         for col in values:
@@ -257,13 +266,9 @@ def _first_cells(cols: list[pa.Array], rows: np.ndarray) -> np.ndarray:
 def _mark_non_data(table: _Table, skip: _RowSkips, has_header: bool) -> list[str]:
     """Skip repeated headers, the column-numbering row and notes; returns the notes."""
     cols, hcells, W, N = table.cols, table.hcells, table.width, table.n
-    if has_header:
-        rep = np.zeros(N, dtype=np.int32)
-        filled = [i for i in range(W) if hcells[i]]
-        for i in filled:
-            rep += pc.equal(cols[i], hcells[i]).to_numpy(zero_copy_only=False)
-        if len(filled) >= 2:
-            skip.mark(rep >= max(2, math.ceil(0.6 * len(filled))), "repeated_header")
+    filled = [i for i in range(W) if hcells[i]]
+    if has_header and len(filled) >= 2:
+        skip.mark(_header_repeats(cols, hcells, filled, max(2, math.ceil(0.6 * len(filled))), N), "repeated_header")
     colnum = np.zeros(N, dtype=bool)
     for r in np.flatnonzero(~table.blank)[:2]:
         cells = [cols[i][int(r)].as_py() for i in range(W)]
@@ -278,6 +283,21 @@ def _mark_non_data(table: _Table, skip: _RowSkips, has_header: bool) -> list[str
         is_note[single_rows[[bool(_NOTE_RE.match(x or "")) for x in firsts]]] = True
     skip.mark(is_note, "note")
     return [str(x) for x in skip.values_of("note")]
+
+
+def _header_repeats(cols: list, hcells: list[str], filled: list[int], need: int, n: int) -> np.ndarray:
+    """Rows where at least ``need`` of the ``filled`` columns hold their header text. Such a row
+    holds one in at least one of the first len(filled) - need + 1 of them: only those columns are
+    compared whole, the others at the rows found there (usually none)."""
+    first = len(filled) - need + 1
+    hits = np.zeros(n, dtype=np.int32)
+    for i in filled[:first]:
+        hits += pc.equal(cols[i], hcells[i]).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(hits)
+    if len(rows):
+        for i in filled[first:]:
+            hits[rows] += pc.equal(_take(cols[i], rows), hcells[i]).to_numpy(zero_copy_only=False)
+    return hits >= need
 
 
 def _odd_rows(table: _Table, width: int, notes: list[str], result: IngestResult) -> list[tuple]:

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jabodash.ingest.text import _MISSING_SET, _isna
+from jabodash.ingest.text import _MISSING_SET, _chunks, _isna
 
 NUMBER_FORMATS = ("id", "en")
 
@@ -89,21 +89,28 @@ def _shape_class(shape: str, decimal_only: bool) -> tuple[int, bool, bool]:
 
 
 def _string_parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, data bytes) of a string array without nulls, offsets starting at 0."""
+    """(offsets, data bytes) of a string array without nulls, offsets (int32) starting at 0; views of
+    the array's buffers where they can be (read-only)."""
     bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
+    offsets = np.frombuffer(bufs[1], dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4)
     data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    data = data[offsets[0]: offsets[-1]] if len(offsets) else data[:0]
-    return offsets - (offsets[0] if len(offsets) else 0), data
+    first = int(offsets[0])
+    return (offsets - np.int32(first) if first else offsets), data[first: int(offsets[-1])]
 
 
 def _from_parts(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
-    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)),
+    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(np.ascontiguousarray(offsets, dtype=np.int32)),
                                        pa.py_buffer(np.ascontiguousarray(data, dtype=np.uint8)))
 
 
-_SHAPE_LUT = np.arange(256, dtype=np.uint8)
-_SHAPE_LUT[49:58] = 57
+def _nines(data: np.ndarray) -> np.ndarray:
+    """The bytes with every digit 1-9 written as 9: data + (57 - data) where 49 <= data <= 57, in
+    unsigned byte arithmetic (whole-array kernels, no look-up per byte; one array besides the result)."""
+    out = np.subtract(data, np.uint8(49))
+    is_digit = np.less(out, np.uint8(9))
+    np.subtract(np.uint8(57), data, out=out)
+    np.multiply(out, is_digit, out=out)
+    return np.add(out, data, out=out)
 
 
 def _digit_shapes(arr: pa.Array) -> pa.Array:
@@ -112,8 +119,8 @@ def _digit_shapes(arr: pa.Array) -> pa.Array:
     bufs = arr.buffers()
     if arr.null_count or bufs[2] is None:
         offsets, data = _string_parts(arr)
-        return _from_parts(offsets, _SHAPE_LUT[data])
-    data = _SHAPE_LUT[np.frombuffer(bufs[2], dtype=np.uint8)]
+        return _from_parts(offsets, _nines(data))
+    data = _nines(np.frombuffer(bufs[2], dtype=np.uint8))
     return pa.StringArray.from_buffers(len(arr), bufs[1], pa.py_buffer(data), None, 0, arr.offset)
 
 
@@ -123,22 +130,23 @@ def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes],
     comparisons, no look-up table; the removed bytes per text are counted by Arrow, or given in
     ``per_text``, so the new offsets need a cumulative sum over the texts, not over the bytes)."""
     offsets, data = _string_parts(arr)
-    removed = None
+    keep = None
     for ch in drop:
-        removed = data == ch if removed is None else removed | (data == ch)
-    if removed is not None and removed.any():
+        keep = data != ch if keep is None else np.logical_and(keep, data != ch, out=keep)
+    if keep is not None and not keep.all():
         if per_text is None:
-            per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False).astype(np.int64)
-                           for ch in drop)
-        offsets = offsets.copy()
-        offsets[1:] -= np.cumsum(per_text)
-        data = data[~removed]
+            per_text = sum(pc.count_substring(arr, chr(ch)).to_numpy(zero_copy_only=False) for ch in drop)
+        moved = np.empty(len(offsets), dtype=np.int32)
+        moved[0] = 0
+        np.subtract(offsets[1:], np.cumsum(per_text, dtype=np.int32), out=moved[1:])
+        offsets = moved
+        data = data[keep]
     elif mapping:
         data = data.copy()
     if mapping:
         masks = [(data == a[0], b[0]) for a, b in mapping.items()]
         for mask, b in masks:
-            data[mask] = b
+            np.putmask(data, mask, b)
     return _from_parts(offsets, data)
 
 
@@ -152,7 +160,8 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
     spaces around them already (the reader's table), so they are not trimmed again.
 
     Every cell is classified by its shape (the text with digits 1-9 written as 9), so the
-    patterns run once per distinct shape, not once per cell.
+    patterns run once per distinct shape, not once per cell. A chunked column (Arrow's pieces of
+    a big file) is read piece by piece, never combined.
     """
     s = _string_array(values)
     if not trimmed:
@@ -160,16 +169,14 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
     if s.null_count:
         s = pc.fill_null(s, "")
     n = len(s)
-    shapes = pc.dictionary_encode(_digit_shapes(s))
-    klass = [_shape_class(x, decimal_only) for x in shapes.dictionary.to_pylist()]
+    shape_list, sidx = _shapes(s)
+    klass = [_shape_class(x, decimal_only) for x in shape_list]
     # each cell's class, one look-up per cell; what follows is decided per class (8 of them)
-    sidx = shapes.indices.to_numpy(zero_copy_only=False)
     cls = np.asarray([k[0] for k in klass] or [_S_TEXT], dtype=np.int8)[sidx]
     dirty = any(k[2] for k in klass)
     c = _cleaned(s) if dirty else s
     # separators per text, from its shape (when the texts are not cleaned, their shapes are theirs)
-    separators = None if dirty else functools.partial(_per_text, shapes.dictionary.to_pylist(), sidx)
-    del shapes
+    separators = None if dirty else functools.partial(_per_text, shape_list, sidx)
     if native is not None:
         native = np.asarray(native, dtype="float64")
         is_native = ~np.isnan(native)
@@ -180,7 +187,7 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
     status_of = np.full(_N_CLASSES, NOT_A_NUMBER, dtype=np.int8)
     status_of[_S_MISSING] = MISSING
     if decimal_only:
-        valid_classes, conv = [_S_DEC], _drop_and_map(c, b"", {b",": b"."})
+        valid_classes, conv = [_S_DEC], _converted(c, b"", {b",": b"."})
         out.format = "decimal"
     else:
         valid_classes, conv = _decide_form(out, cls, counts, status_of, s, c, number_format, separators)
@@ -195,11 +202,10 @@ def parse_numbers(values, number_format: str | None = None, decimal_only: bool =
     return out
 
 
-def _string_array(values) -> pa.Array:
-    """The values as one Arrow string array without nulls (nulls become "")."""
-    if isinstance(values, pa.ChunkedArray):
-        arr = values.combine_chunks()
-    elif isinstance(values, pa.Array):
+def _string_array(values):
+    """The values as Arrow strings without nulls (nulls become ""): an Array, or the ChunkedArray as
+    it is (not combined)."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
         arr = values
     else:
         arr = pa.array(["" if _isna(v) else str(v) for v in values], type=pa.string())
@@ -210,7 +216,19 @@ def _string_array(values) -> pa.Array:
     return arr
 
 
-def _cleaned(s: pa.Array) -> pa.Array:
+def _shapes(s) -> tuple[list[str], np.ndarray]:
+    """(the distinct shapes of the texts, the index of each text's shape)."""
+    enc = pc.dictionary_encode(pa.chunked_array([_digit_shapes(p) for p in _chunks(s)], type=pa.string()))
+    if not enc.num_chunks:
+        return [], np.zeros(0, dtype=np.int32)
+    sizes = {len(p.dictionary) for p in enc.chunks}
+    if len(sizes) > 1:   # (Arrow gives every piece the column's whole dictionary; else made so)
+        enc = enc.unify_dictionaries()
+    parts = [p.indices.to_numpy(zero_copy_only=False) for p in enc.chunks]
+    return enc.chunk(0).dictionary.to_pylist(), parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _cleaned(s):
     """Spaces, a leading Rp, a trailing % and the minus sign U+2212 taken out of the texts."""
     c = pc.replace_substring_regex(s, r"[\s\x{00a0}\x{202f}\x{2009}]", "")
     c = pc.replace_substring_regex(c, r"^([+-]?)(?i:rp)\.?", r"\1")
@@ -220,15 +238,25 @@ def _cleaned(s: pa.Array) -> pa.Array:
 
 def _per_text(shapes: list[str], sidx: np.ndarray, ch: str) -> np.ndarray:
     """How many ``ch`` each text holds, counted once per distinct shape."""
-    return np.asarray([x.count(ch) for x in shapes] or [0], dtype=np.int64)[sidx]
+    return np.asarray([x.count(ch) for x in shapes] or [0], dtype=np.int32)[sidx]
 
 
-def _decide_form(out: NumberColumn, cls: np.ndarray, counts: np.ndarray, status_of: np.ndarray, s: pa.Array,
-                 c: pa.Array, number_format: str | None, separators=None) -> tuple[list[int], pa.Array]:
+def _converted(c, drop: bytes, mapping: dict[bytes, bytes], per_text: np.ndarray | None = None) -> list[pa.Array]:
+    """:func:`_drop_and_map` of each piece of ``c`` (per_text: of the whole column, or None)."""
+    out, at = [], 0
+    for piece in _chunks(c):
+        counts = per_text[at:at + len(piece)] if per_text is not None else None
+        out.append(_drop_and_map(piece, drop, mapping, counts))
+        at += len(piece)
+    return out
+
+
+def _decide_form(out: NumberColumn, cls: np.ndarray, counts: np.ndarray, status_of: np.ndarray, s,
+                 c, number_format: str | None, separators=None) -> tuple[list[int], list[pa.Array]]:
     """Decide the column's form (id, en, plain or ambiguous) from the classes of its cells (their
     counts); mark the ambiguous and conflicting classes in ``status_of``. Returns (classes of
-    the cells to convert, texts to convert). separators(ch): how many ``ch`` each text of ``c``
-    holds (None: counted by Arrow)."""
+    the cells to convert, the pieces of the texts to convert). separators(ch): how many ``ch``
+    each text of ``c`` holds (None: counted by Arrow)."""
     n_id, n_en, n_amb = int(counts[_S_ID]), int(counts[_S_EN]), int(counts[_S_AMB])
     forced = number_format if number_format in NUMBER_FORMATS else None
     if forced:
@@ -243,12 +271,12 @@ def _decide_form(out: NumberColumn, cls: np.ndarray, counts: np.ndarray, status_
         fmt = None
     if fmt == "id":
         valid, wrong = [_S_INT, _S_ID, _S_AMB], [_S_EN]
-        conv = _drop_and_map(c, b".", {b",": b"."}, separators and separators("."))
+        conv = _converted(c, b".", {b",": b"."}, separators and separators("."))
     elif fmt == "en":
         valid, wrong = [_S_INT, _S_EN, _S_AMB], [_S_ID]
-        conv = _drop_and_map(c, b",", {}, separators and separators(","))
+        conv = _converted(c, b",", {}, separators and separators(","))
     else:  # undecided: integers are safe; the rest is ambiguous
-        valid, wrong, conv = [_S_INT], [_S_ID, _S_EN], c
+        valid, wrong, conv = [_S_INT], [_S_ID, _S_EN], _chunks(c)
     if fmt is None and (n_amb or n_id or n_en):
         out.format = "ambiguous"
         status_of[[_S_AMB, *wrong]] = AMBIGUOUS
@@ -267,13 +295,16 @@ def _decide_form(out: NumberColumn, cls: np.ndarray, counts: np.ndarray, status_
     return valid, conv
 
 
-def _convert(status: np.ndarray, valid: np.ndarray, conv: pa.Array) -> np.ndarray:
-    """The valid cells' texts as numbers, NaN elsewhere (status OK where finite)."""
-    masked = conv if valid.all() else _masked(conv, valid)
-    try:
-        nums = pc.cast(masked, pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        nums = np.array([_to_float(x) for x in masked.to_pylist()], dtype="float64")
+def _convert(status: np.ndarray, valid: np.ndarray, conv: list[pa.Array]) -> np.ndarray:
+    """The valid cells' texts (in pieces) as numbers, NaN elsewhere (status OK where finite)."""
+    if len(conv) == 1:
+        nums = _as_floats(conv[0], valid)
+    else:
+        nums = np.empty(len(valid), dtype=np.float64)
+        at = 0
+        for piece in conv:
+            nums[at:at + len(piece)] = _as_floats(piece, valid[at:at + len(piece)])
+            at += len(piece)
     if not nums.flags.writeable:
         nums = nums.copy()
     ok = np.isfinite(nums)   # (the cells not converted are NaN)
@@ -281,6 +312,15 @@ def _convert(status: np.ndarray, valid: np.ndarray, conv: pa.Array) -> np.ndarra
         nums[~ok] = np.nan
     status[ok] = OK
     return nums
+
+
+def _as_floats(texts: pa.Array, valid: np.ndarray) -> np.ndarray:
+    """The texts kept in ``valid`` as floats (NaN for the others; read-only when Arrow's own)."""
+    masked = texts if valid.all() else _masked(texts, valid)
+    try:
+        return pc.cast(masked, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return np.array([_to_float(x) for x in masked.to_pylist()], dtype="float64")
 
 
 def _masked(texts: pa.Array, keep: np.ndarray) -> pa.Array:

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from jabodash.core.paths import DATA_DIR
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import MISSING, parse_numbers
 from jabodash.ingest.outcome import LEVELS, IngestResult
+from jabodash.ingest.text import _take
 from jabodash.ingest.values import _default_indicator, _title_year
 
 # Rough bounding box of the 15 regions (Kepulauan Seribu in the north to Cianjur's coast).
@@ -52,14 +52,13 @@ def _finish_points(table: _Table, roles: dict, skip: _RowSkips, region_codes: tu
     both_cols = f"{names[roles['lat']]}, {names[roles['lon']]}"
 
     def pair(rows):
-        take = pa.array(rows, type=pa.int64())
-        return [f"{a}, {b}" if (a or b) else "" for a, b in zip(cols[roles["lat"]].take(take).to_pylist(),
-                                                                cols[roles["lon"]].take(take).to_pylist())]
+        return [f"{a}, {b}" if (a or b) else "" for a, b in zip(_take(cols[roles["lat"]], rows).to_pylist(),
+                                                                _take(cols[roles["lon"]], rows).to_pylist())]
     skip.mark(missing, "missing_coordinate", both_cols, pair)
     skip.mark(bad, "invalid_coordinate", both_cols, pair)
     good = np.flatnonzero(skip.free())
     ni = roles.get("name")
-    name_vals = np.asarray(cols[ni].take(pa.array(good)).to_pylist(), dtype=object) if ni is not None \
+    name_vals = np.asarray(_take(cols[ni], good).to_pylist(), dtype=object) if ni is not None \
         else np.full(len(good), None, dtype=object)
     inside = ((la[good] >= AREA_BBOX["lat_min"]) & (la[good] <= AREA_BBOX["lat_max"])
               & (lo[good] >= AREA_BBOX["lon_min"]) & (lo[good] <= AREA_BBOX["lon_max"]))

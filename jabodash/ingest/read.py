@@ -92,6 +92,11 @@ def _read_owned(box: list, filename: str, options: IngestOptions | None, matcher
     them, they are freed as soon as the grid is parsed."""
     options = options if isinstance(options, IngestOptions) else IngestOptions()
     result = IngestResult(filename=safe_filename(filename), options=options)
+    with memory.small_pages():   # (the reader's short-lived arrays: see jabodash.ingest.memory)
+        return _read_into(box, filename, options, matcher, result)
+
+
+def _read_into(box: list, filename: str, options: IngestOptions, matcher, result: IngestResult) -> IngestResult:
     try:
         if not isinstance(box[0], bytes):
             return result.error("empty")

@@ -12,12 +12,20 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import OK, parse_numbers
 from jabodash.ingest.outcome import IngestOptions, IngestResult
-from jabodash.ingest.text import _check_hostile, _clip, _hint, _is_missing_text, _norm_header, _numlike, parse_year
+from jabodash.ingest.text import (
+    _check_hostile,
+    _clip,
+    _hint,
+    _is_missing_text,
+    _norm_header,
+    _numlike,
+    _take,
+    parse_year,
+)
 
 
 def _code_like(s: str) -> bool:
@@ -60,8 +68,7 @@ def _roles_and_layout(table: _Table, skip: _RowSkips, options: IngestOptions, m,
     ``result.roles``. None when an error was found."""
     names, cols = table.names, table.cols
     sample_rows = np.flatnonzero(skip.free())[:5000]
-    sample_idx = pa.array(sample_rows, type=pa.int64())
-    samples = [c.take(sample_idx).to_pylist() for c in cols]
+    samples = [_take(c, sample_rows).to_pylist() for c in cols]
     roles = _detect_roles(names, table.hcells, samples, options, m, result)
     if not result.ok:
         return None
@@ -249,8 +256,8 @@ class _RoleSearch:
             if i in self.used or i in self.rownum:
                 continue
             vals = self.nonmissing(i)
-            if not vals:
-                continue
+            if not vals or (self.hints[i] != "year" and (self.hints[i] == "value" or len(self.counts(i)) > 60)):
+                continue   # (no share of years can make it the year column)
             year_share = self.share(i, parse_year, "year")
             if self.hints[i] == "year" and year_share >= 0.8:
                 cands.append((2, i))

@@ -16,6 +16,7 @@ through :func:`jabodash.core.csvsafe.to_safe_csv`. :func:`_check_hostile` only w
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -135,14 +136,61 @@ def _is_missing_text(s: str) -> bool:
     return s.strip().lower() in _MISSING_SET
 
 
+_SPACES_RE = re.compile(r"[\s\u00a0\u202f\u2009]")
+_NINES = str.maketrans("12345678", "99999999")
+
+
 def _numlike(s: str) -> bool:
-    return bool(_NUMLIKE_RE.match(re.sub(r"[\s\u00a0\u202f\u2009]", "", s)))
+    """The text looks like a number (spaces aside). Decided once per shape: the pattern reads ASCII
+    digits only as digits, so a text and its shape (digits 1-8 written as 9) are alike."""
+    return _numlike_shape(s.translate(_NINES))
 
 
-def _trimmed(col: pa.Array) -> pa.Array:
-    """The texts without white space around them; the array itself when no text starts or ends with
+@functools.lru_cache(maxsize=1 << 14)
+def _numlike_shape(shape: str) -> bool:
+    return bool(_NUMLIKE_RE.match(_SPACES_RE.sub("", shape)))
+
+
+def _chunks(col) -> list[pa.Array]:
+    """The pieces of a column: the chunks of a ChunkedArray (as Arrow's reader leaves a big file's
+    columns), else the array itself."""
+    return col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+
+
+def _take(col, rows) -> pa.Array:
+    """The cells of the given rows (numpy indices) as one array. A chunked column is taken from chunk
+    by chunk: Arrow's take of a ChunkedArray first combines all its chunks (about 2 ms a call for a
+    1,000,000-row column, copied whole to read a few cells)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if isinstance(col, pa.ChunkedArray) and col.num_chunks == 1:
+        col = col.chunk(0)
+    if not isinstance(col, pa.ChunkedArray):
+        return col.take(pa.array(rows, type=pa.int64()))
+    ends = np.cumsum([len(c) for c in col.chunks])
+    which = np.searchsorted(ends, rows, side="right")
+    if not len(rows) or rows.min() < 0 or which.max() >= col.num_chunks:
+        return col.take(pa.array(rows, type=pa.int64())).combine_chunks()   # (Arrow's answer, or its error)
+    order = np.argsort(which, kind="stable") if (np.diff(which) < 0).any() else None
+    if order is not None:
+        rows, which = rows[order], which[order]
+    starts = ends - [len(c) for c in col.chunks]
+    cuts = np.searchsorted(which, np.arange(col.num_chunks + 1))
+    parts = [col.chunk(k).take(pa.array(rows[a:b] - starts[k], type=pa.int64()))
+             for k, (a, b) in enumerate(zip(cuts, cuts[1:])) if b > a]
+    out = pa.concat_arrays(parts)
+    return out if order is None else out.take(pa.array(np.argsort(order), type=pa.int64()))
+
+
+def _trimmed(col):
+    """The texts without white space around them; the column itself when no text starts or ends with
     a byte that may be white space (ASCII space or control, or a byte of a non-ASCII character):
-    no copy of a column that has nothing to trim (a 1,000,000-row column: ~20 MB not written)."""
+    no copy of a column that has nothing to trim (a 1,000,000-row column: ~20 MB not written). A
+    chunked column is trimmed chunk by chunk (only the chunks that need it are copied)."""
+    if isinstance(col, pa.ChunkedArray):
+        pieces = [_trimmed(c) for c in col.chunks]
+        if all(p is c for p, c in zip(pieces, col.chunks)):
+            return col
+        return pa.chunked_array(pieces, type=col.type)
     if not isinstance(col, pa.Array) or col.type != pa.string() or col.null_count or not len(col):
         return pc.utf8_trim_whitespace(col)
     bounds = np.frombuffer(col.buffers()[1], dtype=np.int32, count=len(col) + 1, offset=col.offset * 4)

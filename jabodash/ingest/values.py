@@ -24,7 +24,7 @@ from jabodash.ingest import memory
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK, parse_numbers
 from jabodash.ingest.outcome import IngestOptions, IngestResult
-from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, parse_year
+from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, _take, parse_year
 
 
 def _title_year(texts: list[str]) -> int | None:
@@ -196,7 +196,7 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
     missing_total = 0
     by_marker: Counter = Counter()
     percent_any = False
-    for vi, num in zip(roles["values"], _parsed_columns(table, roles["values"], options)):
+    for vi, num in zip(roles["values"], _parsed_columns(table, roles["values"], options, cells)):
         name = names[vi]
         percent_any |= num.percent
         formats[name] = num.format
@@ -204,10 +204,10 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
             result.ambiguous_columns.append({"column": name, "examples": num.ambiguous_examples, "likely": None})
         elif num.conflicts:
             result.warn("number_conflict", column=_clip(name, 60), format=num.format, count=num.conflicts)
-        st = num.status[rows_ok]
+        st = num.status if len(rows_ok) == len(num.status) else num.status[rows_ok]   # (all rows: no copy)
         bad = rows_ok[st != OK]
         if len(bad):
-            vals = np.asarray(cols[vi].take(pa.array(bad, type=pa.int64())).to_pylist(), dtype=object)
+            vals = np.asarray(_take(cols[vi], bad).to_pylist(), dtype=object)
             bad_status = num.status[bad]
             keys = np.asarray([_STATUS_REASON[int(s)] for s in bad_status], dtype=object)
             cell_skips.append(pd.DataFrame({"row": lines[bad], "column": name, "value": vals, "reason_key": keys}))
@@ -218,7 +218,7 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
             continue
         # the year code of the column (wide_years), else the row's year
         y_col = ylist.index(roles["year_headers"][vi]) if layout == "wide_years" else None
-        cells.put(vi, st == OK, num.values, inds.column_codes(name), y_col)
+        cells.put_keys(vi, inds.column_codes(name), y_col)
         del num, st
     _report_numbers(formats, missing_total, by_marker, result)
     memory.give_back()   # the parsers' arrays
@@ -230,14 +230,18 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
 PARALLEL_MIN_CELLS = 400_000
 
 
-def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions):
-    """parse_numbers of each value column, in order; on a thread per core when the columns are
-    many and long (jabodash.core.parallel.in_order)."""
+def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions, cells: "_Cells"):
+    """parse_numbers of each value column, in order, its numbers put in ``cells`` (and let go) where
+    it was parsed; on a thread per core when the columns are many and long
+    (jabodash.core.parallel.in_order)."""
     def parse(vi: int):
         name = table.names[vi]
         fmt = options.number_formats.get(name) or options.number_format
         nat = table.native.get(vi) if table.native else None
-        return parse_numbers(table.cols[vi], number_format=fmt, native=nat, trimmed=True)   # (by _data_part)
+        num = parse_numbers(table.cols[vi], number_format=fmt, native=nat, trimmed=True)   # (trimmed by _data_part)
+        cells.put_numbers(vi, num.status, num.values)
+        num.values = None
+        return num
 
     # a pool costs more than it saves on small files
     return in_order(parse, value_idx, threads=len(table.lines) * len(value_idx) >= PARALLEL_MIN_CELLS,
@@ -291,18 +295,30 @@ def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list
     del r_code
     frame["indicator"] = pd.Categorical.from_codes(i_code, categories=pd.Index(ind_list, dtype="str"))
     del i_code
-    years = np.asarray([y[0] for y in ylist], dtype=np.int64)[y_code]
+    years, period, preliminary, line = _by_year_and_row(ylist, y_code, rows, lines)
+    del y_code, rows
     frame["year"] = pd.arrays.IntegerArray(years, np.zeros(len(years), dtype=bool))  # no copy, no missing
     periods = list(dict.fromkeys(y[1] for y in ylist))
-    frame["period"] = pd.Categorical.from_codes(_periods(ylist)[y_code], categories=pd.Index(periods, dtype="str"))
-    frame["preliminary"] = np.asarray([y[2] for y in ylist], dtype=bool)[y_code]
-    del y_code, years
+    frame["period"] = pd.Categorical.from_codes(period, categories=pd.Index(periods, dtype="str"))
+    frame["preliminary"] = preliminary
+    del years, period, preliminary
     frame["value"] = value.astype("float64", copy=False)
-    frame["row"] = lines[rows].astype("int64", copy=False)
-    del rows
+    frame["row"] = line
+    del line
     frame["column"] = pd.Categorical.from_codes(v_col, categories=pd.Index(list(names), dtype="str"))
     del v_col
     result.records = pd.DataFrame(frame, copy=False)
+
+
+def _by_year_and_row(ylist: list, y_code: np.ndarray, rows: np.ndarray, lines: np.ndarray) -> list[np.ndarray]:
+    """The records' year (int64), period code, preliminary flag and line (int64), from their year
+    codes and rows: four gathers over every record, on a thread per core for many records (numpy's
+    indexing releases the GIL; unlike np.take, it makes no array of int64 indices first)."""
+    tables = [np.asarray([y[0] for y in ylist], dtype=np.int64), _periods(ylist).astype(_code_type(len(ylist))),
+              np.asarray([y[2] for y in ylist], dtype=bool)]
+    jobs = [(t, y_code) for t in tables] + [(lines.astype(np.int64, copy=False), rows)]
+    return list(in_order(lambda job: job[0][job[1]], jobs, threads=len(rows) >= PARALLEL_MIN_CELLS,
+                         name="ingest-records"))
 
 
 class _Cells:
@@ -326,10 +342,23 @@ class _Cells:
     def put(self, vi: int, ok: np.ndarray, values: np.ndarray, codes: np.ndarray, year: int | None) -> None:
         """Value column ``vi``: which rows in play are usable, the column's numbers (every row of the
         table), its indicator codes (:meth:`_Indicators.column_codes`) and year code (or None)."""
+        self.put_numbers(vi, None, values, ok=ok)
+        self.put_keys(vi, codes, year)
+
+    def put_numbers(self, vi: int, status: np.ndarray | None, values: np.ndarray, ok: np.ndarray | None = None) -> None:
+        """The numbers of value column ``vi`` and which of the rows in play are usable (status OK, per
+        row of the table; or ``ok`` per row in play). Columns may be put on several threads at once."""
         j = self.where[int(vi)]
+        every = len(self.rows_ok) == len(values)   # (every row of the table in play, the usual case: no gathers)
+        if ok is None:
+            ok = (status if every else status[self.rows_ok]) == OK
         self.ok[:, j] = ok
-        # (every row of the table in play, the usual case: the column as it is, no gathered copy)
-        self.values[:, j] = values if len(self.rows_ok) == len(values) else values[self.rows_ok]
+        self.values[:, j] = values if every else values[self.rows_ok]
+
+    def put_keys(self, vi: int, codes: np.ndarray, year: int | None) -> None:
+        """The indicator codes (:meth:`_Indicators.column_codes`) and year code (or None) of value
+        column ``vi``, once it has usable cells (in the columns' order: the codes are given in it)."""
+        j = self.where[int(vi)]
         self.codes[j], self.years[j] = codes, year
 
     def any(self) -> bool:
@@ -373,26 +402,53 @@ class _Cells:
         usable cell, in file order, made a block of rows at a time (boolean masks of the block, no
         index arrays); the numbers are moved to the front of their own matrix (no second array of
         them) and the matrices let go. A duplicate has the region, indicator and period
-        (``periods[year code]``) of a cell before it; unique: :meth:`keys_unique` (None: found here)."""
-        k = len(self.vis)
-        table, by_column, col_years = self._layout()
+        (``periods[year code]``) of a cell before it; unique: :meth:`keys_unique` (None: found here).
+        When the keys are unique, the numbers and the codes are made on two threads for many cells."""
         if unique is None:
             unique = self.keys_unique(reg_idx, yidx, periods)
-        total = int(np.count_nonzero(self.ok))
+        step = max(1, self.BLOCK // max(len(self.vis), 1))
+        per_row = np.count_nonzero(self.ok, axis=1)
+        starts = np.arange(0, len(self.rows_ok), step)
+        ats = np.concatenate([[0], np.cumsum(np.add.reduceat(per_row, starts) if len(starts) else [])]).astype(np.int64)
+        blocks = [(int(s), int(a), int(e)) for s, a, e in zip(starts, ats, ats[1:]) if e > a]
+        total = int(ats[-1])
         types = (np.int32, _code_type(len(reg_idx) and int(reg_idx.max()) + 1), _code_type(n_ind),
                  _code_type(len(periods)), _code_type(int(self.vis.max(initial=0)) + 1))
-        rows, r_code, i_code, y_code, v_col = (np.empty(total, dtype=t) for t in types)  # codes as small as they fit
+        codes = [np.empty(total, dtype=t) for t in types]  # (rows, region, indicator, year, column: as small as they fit)
         seen = None if unique else _FirstSeen(total, (int(reg_idx.max(initial=0)) + 2, n_ind + 1, len(periods) + 1))
-        packed = self.values.reshape(-1)   # (a view: the usable numbers are written over the matrix's front)
-        step = max(1, self.BLOCK // max(k, 1))
-        at = 0
-        for start in range(0, len(self.rows_ok), step):
+
+        def make_codes() -> None:
+            self._codes(blocks, step, per_row, codes, reg_idx, yidx, periods, seen)
+
+        for _ in in_order(lambda job: job(), [self._pack_values(blocks, step), make_codes],
+                          threads=unique and total >= PARALLEL_MIN_CELLS, name="ingest-cells"):
+            pass
+        packed = self.values.reshape(-1)
+        value = packed[:total] if total >= 0.9 * len(packed) else packed[:total].copy()
+        self.ok = self.values = None
+        del packed
+        memory.give_back()
+        rows, r_code, i_code, y_code, v_col = codes
+        return [rows, r_code, i_code, y_code, value, v_col,
+                np.zeros(total, dtype=bool) if seen is None else seen.duplicates()]
+
+    def _pack_values(self, blocks: list[tuple[int, int, int]], step: int):
+        """The job that moves the usable numbers to the front of their matrix, block by block."""
+        def pack() -> None:
+            packed = self.values.reshape(-1)   # (a view: written over the matrix's front)
+            for start, at, end in blocks:
+                packed[at:end] = self.values[start:start + step][self.ok[start:start + step]]   # (never ahead of the block it reads)
+        return pack
+
+    def _codes(self, blocks: list[tuple[int, int, int]], step: int, per_row: np.ndarray, codes: list[np.ndarray],
+               reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray, seen) -> None:
+        """Row, region, indicator, year and column codes of the usable cells, block by block
+        (duplicates marked in ``seen`` in file order)."""
+        rows, r_code, i_code, y_code, v_col = codes
+        table, by_column, col_years = self._layout()
+        for start, at, end in blocks:
             ok = self.ok[start:start + step]
-            counts = np.count_nonzero(ok, axis=1)
-            end = at + int(counts.sum())
-            if end == at:
-                continue
-            packed[at:end] = self.values[start:start + step][ok]   # (never ahead of the block it reads)
+            counts = per_row[start:start + step]
             block_rows = self.rows_ok[start:start + step]
             rows[at:end] = np.repeat(block_rows, counts)
             r_code[at:end] = np.repeat(reg_idx[block_rows], counts)
@@ -402,13 +458,6 @@ class _Cells:
                 np.repeat(yidx[block_rows], counts)
             if seen is not None:
                 seen.add(at, r_code[at:end], i_code[at:end], periods[y_code[at:end]])
-            at = end
-        value = packed[:total] if total >= 0.9 * len(packed) else packed[:total].copy()
-        self.ok = self.values = None
-        del packed
-        memory.give_back()
-        return [rows, r_code, i_code, y_code, value, v_col,
-                np.zeros(total, dtype=bool) if seen is None else seen.duplicates()]
 
 
 def _code_type(n: int) -> type:
@@ -462,7 +511,7 @@ def _cells(cols: list, rows: np.ndarray, v_col: np.ndarray) -> np.ndarray:
     out = np.empty(len(rows), dtype=object)
     for c in np.unique(v_col):
         sel = np.flatnonzero(v_col == c)
-        out[sel] = cols[int(c)].take(pa.array(rows[sel], type=pa.int64())).to_pylist()
+        out[sel] = _take(cols[int(c)], rows[sel]).to_pylist()
     return out
 
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 
+import numpy as np
 import pandas as pd
 
 from jabodash.official import dapodik, dukcapil
 from jabodash.official.fetch import ORIGIN, Refresh
+from jabodash.official.simdasi import API as SIMDASI
 from jabodash.store import kinds, shelf
 
 KIND = "bps_refresh"
@@ -69,6 +71,11 @@ def _meta(refresh: Refresh, precedence: bool, title: str | None) -> dict:
         default = f"{origin} {refresh.semester_id} ({day})"
         source = (f"{origin} (Kemendikdasmen) rekap dataSekolah, semester {refresh.semester_id} recorded as "
                   f"{refresh.year}, {', '.join(refresh.levels)}, retrieved {day}")
+    elif refresh.tables and all(tb.get("api") == SIMDASI for tb in refresh.tables):
+        origin, kind = f"BPS {SIMDASI}", KIND
+        default = f"{origin} {day}"
+        source = (f"{origin} (Badan Pusat Statistik, Dalam Angka tables), {len(refresh.tables)} tables, "
+                  f"retrieved {day}")
     else:
         origin, kind, default = ORIGIN, KIND, f"{ORIGIN} {day}"
         source = f"{ORIGIN} (Badan Pusat Statistik), {len(refresh.tables)} tables, retrieved {day}"
@@ -132,7 +139,10 @@ def observations(dataset_id: str, meta: dict, records: pd.DataFrame) -> pd.DataF
     elif meta.get("kind") == DAPODIK_KIND:
         note = (dapodik.ORIGIN + " rekap " + domain + ", " + var).to_numpy()
     else:
-        note = ("BPS WebAPI var " + var + ", domain " + domain).to_numpy()
+        url = records.get("source_url", pd.Series("", index=records.index)).astype(str)
+        note = np.where(url.str.contains("/simdasi/", regex=False),
+                        f"BPS {SIMDASI} id_tabel " + var + ", wilayah " + domain,
+                        "BPS WebAPI var " + var + ", domain " + domain)
     return pd.DataFrame({
         "region_code": records["region_code"].astype(str).to_numpy(),
         "indicator_id": records["indicator"].astype(str).to_numpy(),

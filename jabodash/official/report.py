@@ -47,6 +47,28 @@ def error_text(err: dict, lang: str) -> str:
     return text
 
 
+def error_lines(errors: list[dict], lang: str) -> list[str]:
+    """One line per failed table; a table asked for several years or areas that failed the same way
+    is one line listing them ("domain 3101000: 2023, 2024, 2025; 3171000: 2023")."""
+    groups: dict[tuple, dict[str, list]] = {}
+    for err in errors:
+        if not (err.get("var") and err.get("year")):
+            groups[(id(err),)] = {"": [err]}
+            continue
+        key = (err.get("indicator"), err.get("var"), err.get("kind"), err.get("detail"))
+        groups.setdefault(key, {}).setdefault(str(err.get("domain")), []).append(err)
+    out = []
+    for key, domains in groups.items():
+        if len(key) == 1:
+            out.append(error_text(domains[""][0], lang))
+            continue
+        first = next(iter(domains.values()))[0]
+        text = t(f"data.refresh.error.{first.get('kind') or 'http'}", lang, detail=first.get("detail") or "")
+        where = "; ".join(f"{domain}: {', '.join(str(e['year']) for e in errs)}" for domain, errs in domains.items())
+        out.append(f"{first.get('indicator')} (var {first.get('var')}, domain {where}): {text}")
+    return out
+
+
 def table_totals(tables: list[dict]) -> dict:
     """A report's refused values, gaps and figures outside the region set over all its tables."""
     return {"refused": sum(len(tb.get("refused") or []) for tb in tables),
@@ -54,10 +76,20 @@ def table_totals(tables: list[dict]) -> dict:
             "outside": sum(tb.get("outside_dropped", 0) for tb in tables)}
 
 
+def _area(domain: str, lang: str) -> str:
+    """", Depok" for a kab/kota's 7-digit area code; nothing where no name is known (a province)."""
+    name = _region(domain[:4], lang)
+    return f", {name}" if name != domain[:4] else ""
+
+
 def table_line(table: dict, lang: str) -> str:
     key = "data.refresh.table_line_other" if table.get("origin") else "data.refresh.table_line"
+    if table.get("year"):       # SIMDASI: one table per area and year, its rows the area's sub-areas
+        key = "data.refresh.table_line_area"
     line = t(key, lang, title=table["title"], var=table["var"], domain=table["domain"],
-             figures=table["figures"], outside=table["outside_dropped"], gaps=table["gaps"])
+             figures=table["figures"], outside=table["outside_dropped"], gaps=table["gaps"],
+             indicator=_indicator(table.get("indicator", ""), lang), year=table.get("year", ""),
+             area=_area(str(table["domain"]), lang))
     extra = [plausibility.coverage_text(int(table.get("regions") or 0), lang)]
     if table.get("refused"):
         extra.append(t("plausibility.refused_count", lang, n=len(table["refused"])))

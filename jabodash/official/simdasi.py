@@ -38,6 +38,7 @@ from jabodash.official import client as client_mod
 from jabodash.official.fetch import Refresh, compared, now
 from jabodash.official.parse import number
 
+API = "SIMDASI"   # marks its tables and sources in a BPS refresh (report lines, saved title and notes)
 RECIPES_FILE = DATA_DIR / "simdasi_recipes.csv"
 COLUMNS = ("indicator", "wilayah", "id_tabel", "variable", "years", "unit", "table", "established", "scale")
 _SCALE = re.compile(r"^(\d+(\.\d+)?)?$")   # empty (1) or a positive factor: 1000 for a column in thousands
@@ -172,8 +173,10 @@ def run(recipes: list[Recipe], key: str | None, base: str | None = None,
 def _read(out: Refresh, recipe: Recipe, year: int, column: str, rows: list, places: dict, base: str) -> None:
     url = base + table_path(recipe, year)
     source = {"title": recipe.table or f"SIMDASI {recipe.id_tabel}", "var": recipe.id_tabel, "domain": recipe.wilayah,
+              "api": API,
               "url": url, "retrieved_at": now(), "grade": "official"}
     table = {"indicator": recipe.indicator, "domain": recipe.wilayah, "var": recipe.id_tabel, "title": source["title"],
+             "year": year, "api": API,
              "unit": recipe.unit, "url": url, "retrieved_at": source["retrieved_at"], "figures": 0, "outside_dropped": 0,
              "gaps": 0, "text_gaps": [], "label_mismatches": [], "skipped_years": [], "refused": [], "unit_flag": None}
     rng, codes = valid_range(recipe.indicator), set()

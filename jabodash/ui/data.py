@@ -207,9 +207,16 @@ def refresh_section(lang: str) -> None:
                       domain=recipe.domain) if recipe is not None else t("data.refresh.run", lang))
             bar.progress(i / max(n, 1), text=md_escape(text))
         st.session_state[_BPS_RESULT] = data.bps_refresh(source.store(), key, chosen, remember, step)
-    if st.session_state.get(_BPS_RESULT) is not None:
-        _bps_report(st.session_state[_BPS_RESULT], lang)
+    result = _result(_BPS_RESULT)
+    if result is not None:
+        _bps_report(result, lang)
     _bps_saved(lang)
+
+
+def _failed(result, failed: list[str], lang: str) -> None:
+    """The tables a refresh could not read: how many, then each (those failing alike in one line;
+    the box is cut at 3,000 characters)."""
+    st.error(md_escape(t("data.refresh.errors", lang, n=len(result.errors)) + ": " + "; ".join(failed), 3000))
 
 
 def _bps_report(result, lang: str) -> None:
@@ -219,7 +226,7 @@ def _bps_report(result, lang: str) -> None:
     for line in read:
         st.caption(md_escape(line, 600))
     if failed:
-        st.error(md_escape(t("data.refresh.errors", lang) + ": " + "; ".join(failed), 3000))
+        _failed(result, failed, lang)
     _changes(result, lang, "bps", _BPS_RESULT)
 
 
@@ -253,7 +260,17 @@ def _changes(result, lang: str, prefix: str, result_key: str) -> None:
     if result.records and st.button(t(save_label, lang), key=f"{prefix}_save"):
         saved_id = data.bps_save(result, first)
         st.session_state.pop(result_key, None)
-        st.success(t(saved_message, lang, id=saved_id))
+        # run again so that the list of saved refreshes (drawn above) has it; the notice waits for that run
+        st.session_state[f"{result_key}__saved"] = t(saved_message, lang, id=saved_id)
+        st.rerun()
+
+
+def _result(result_key: str):
+    """A source's last result in this session, after the notice of a save made in the run before."""
+    notice = st.session_state.pop(f"{result_key}__saved", None)
+    if notice:
+        st.success(notice)
+    return st.session_state.get(result_key)
 
 
 def _bps_saved(lang: str) -> None:
@@ -285,7 +302,7 @@ def dukcapil_section(lang: str) -> None:
                          key="w_duk_level", format_func=lambda v: t(f"dukcapil.page.level_{v}", lang))
         if st.button(t("dukcapil.page.run", lang), key="duk_run"):
             st.session_state[_DUKCAPIL_RESULT] = data.dukcapil_refresh(source.store(), int(year), int(semester), level)
-        result = st.session_state.get(_DUKCAPIL_RESULT)
+        result = _result(_DUKCAPIL_RESULT)
         if result is not None:
             _source_result(result, lang, "duk", _DUKCAPIL_RESULT, data.dukcapil_lines(result, lang),
                            data.dukcapil_unmatched(result, lang), t("dukcapil.page.unmatched", lang))
@@ -309,7 +326,7 @@ def dapodik_section(lang: str) -> None:
                          key="w_dap_level", format_func=lambda v: t(f"dapodik.page.level_{v}", lang))
         if st.button(t("dapodik.page.run", lang), key="dap_run"):
             st.session_state[_DAPODIK_RESULT] = data.dapodik_refresh(source.store(), semester, level, None if year is None else int(year), lang)
-        result = st.session_state.get(_DAPODIK_RESULT)
+        result = _result(_DAPODIK_RESULT)
         if isinstance(result, str):
             st.error(md_escape(result, 300))
             return
@@ -325,7 +342,7 @@ def _source_result(result, lang: str, prefix: str, key: str, lines_failed: tuple
     for line in lines:
         st.caption(md_escape(line, 800))
     if failed:
-        st.error(md_escape("; ".join(failed), 3000))
+        _failed(result, failed, lang)
     if len(unmatched):
         st.markdown(f"**{heading}**")
         st.dataframe(unmatched, hide_index=True, key=f"{prefix}_unmatched")
@@ -338,7 +355,8 @@ _SIMDASI_RESULT = "_jabodash_simdasi_refresh"
 def simdasi_section(lang: str) -> None:
     """BPS SIMDASI (the Dalam Angka tables): an area's tables with their ids (to write recipes in
     data/simdasi_recipes.csv) and the refresh of the recipes, with the BPS key of the section above."""
-    with st.expander(t("simdasi.page.section", lang)):
+    # keyed, as the Dapodik section: unkeyed, it closed over its own report when the fetch's run ended
+    with st.expander(t("simdasi.page.section", lang), key="w_sim_section"):
         st.caption(t("simdasi.page.intro", lang))
         key = st.session_state.get("w_bps_key") or None
         left, right = st.columns([2, 1])
@@ -356,11 +374,11 @@ def simdasi_section(lang: str) -> None:
         st.caption(t("simdasi.page.recipes", lang, n=n))
         if st.button(t("simdasi.page.run", lang), key="sim_run", disabled=n == 0):
             st.session_state[_SIMDASI_RESULT] = data.simdasi_refresh(source.store(), key)
-        result = st.session_state.get(_SIMDASI_RESULT)
+        result = _result(_SIMDASI_RESULT)
         if result is not None:
             read, failed = data.bps_lines(result, lang)
             for line in read:
                 st.caption(md_escape(line, 600))
             if failed:
-                st.error(md_escape("; ".join(failed), 3000))
+                _failed(result, failed, lang)
             _changes(result, lang, "sim", _SIMDASI_RESULT)

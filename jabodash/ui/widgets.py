@@ -117,10 +117,15 @@ def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_yea
     kec = source.kecamatan_regions() if level == "kecamatan" else None
     total = len(kec) if kec is not None else len(src.regions(state.region_set))
     coverage = "common.coverage_kecamatan" if level == "kecamatan" else "common.coverage"
+    labels = {y: f"{y} ({t(coverage, lang, covered=counts[y], total=total)})" for y in options}
     if st.session_state.get(key) not in options:
         st.session_state[key] = state.year if state.year in options else state_mod.good_year(counts)
-    return st.selectbox(t("picker.year", lang), options, key=key,
-                        format_func=lambda y: f"{y} ({t(coverage, lang, covered=counts[y], total=total)})")
+    elif st.session_state.get(f"{key}__labels", labels) != labels:
+        # Another indicator with the same years: the browser keeps the chosen option's old label
+        # ("2024 (5 of 217)") unless the value is sent again with the new one.
+        st.session_state[key] = st.session_state[key]
+    st.session_state[f"{key}__labels"] = labels
+    return st.selectbox(t("picker.year", lang), options, key=key, format_func=labels.__getitem__)
 
 
 # KPI values at Streamlit's 2.25rem are cut off ("67,24 – 86…") when five cards share a

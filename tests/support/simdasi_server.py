@@ -29,6 +29,22 @@ def table(rows, column: str = "Jumlah Penduduk") -> dict:
                                for code, label, value in rows]}]}
 
 
+# the shipped recipes' columns (data/simdasi_recipes.csv): population in thousands, density
+POPULATION_RIBU, DENSITY = "Jumlah Penduduk (Ribu)", "Kepadatan Penduduk per km persegi (Km2)"
+NOT_AVAILABLE = {"status": "OK", "data-availability": "list-not-available", "data": ""}
+
+
+def dalam_angka(rows) -> dict:
+    """The Dalam Angka population table with both columns the shipped recipes read; ``rows``:
+    (kode_wilayah, label, population in thousands, density)."""
+    return {"status": "OK", "data-availability": "available",
+            "data": [{"page": 1, "pages": 1},
+                     {"kolom": {"p1": {"nama_variabel": POPULATION_RIBU}, "p2": {"nama_variabel": DENSITY}},
+                      "data": [{"label": label, "kode_wilayah": code,
+                                "variables": {"p1": {"value": people}, "p2": {"value": density}}}
+                               for code, label, people, density in rows]}]}
+
+
 def tables_list() -> dict:
     return {"status": "OK", "data-availability": "available",
             "data": [{"page": 1}, [{"id_tabel": "TESTdepok01", "judul": "Penduduk Menurut Kecamatan (uji)",
@@ -36,14 +52,18 @@ def tables_list() -> dict:
 
 
 def answer(path: str, tables: dict, faults: dict | None = None):
-    """(fault, payload) for FaultServer; ``tables``: {id_tabel: answer dict}; ``faults``: {id_tabel: fault}."""
+    """(fault, payload) for FaultServer; ``tables``: {id_tabel: answer dict}, or {(id_tabel, wilayah,
+    year): answer dict} for a table shared by areas (an area or year not given answers "not available");
+    ``faults``: {id_tabel: fault}."""
     m = LIST.match(path)
     if m:
         return (None, tables_list()) if m.group(2) == KEY else ("raw", BAD_KEY)
     m = TABLE.match(path)
-    if m is None or m.group(2) not in tables:
+    year, id_tabel, wilayah, key = m.groups() if m else (None,) * 4
+    shared = any(isinstance(k, tuple) and k[0] == id_tabel for k in tables)
+    if m is None or not (id_tabel in tables or shared):
         return "raw", (404, b"<html>Not found</html>", "text/html")
-    fault = (faults or {}).get(m.group(2))
-    if m.group(4) != KEY or fault == "bad_key":
+    fault = (faults or {}).get(id_tabel)
+    if key != KEY or fault == "bad_key":
         return "raw", BAD_KEY
-    return fault, tables[m.group(2)]
+    return fault, tables.get(id_tabel) or tables.get((id_tabel, wilayah, year), NOT_AVAILABLE)

@@ -6,7 +6,8 @@ on 1,000,000-row files of each layout, each read in a fresh process, rounds inte
 
 CPU is the process's own (getrusage: user and system time of all its threads), so that a busy,
 shared machine changes it far less than wall time; the system part (the kernel's fresh pages) still
-varies from run to run, the user part little. Peak memory is VmHWM (the interpreter included). The
+varies from run to run, the user part little. Wall time (what the user waits for) is measured too:
+compare it only side by side in one run, with the load average printed beside it. Peak memory is VmHWM (the interpreter included). The
 reader is ``read_file`` as the upload page calls it; DuckDB's is ``duckdb.read_csv(...).to_arrow_table()``.
 ``--before`` adds the reader of another checkout (the same Python environment). Files come from
 tests/support/ingest_files.py into the scratch folder (written once). The load average is printed
@@ -93,12 +94,18 @@ def main() -> None:
                 runs[name].append({**measure(READER, path, checkout, args.scratch), "load": load})
             runs["duckdb"].append({**measure(DUCKDB, path, ROOT, args.scratch), "load": load})
             print(layout, k + 1, f"load {load:.2f}", {n: f"cpu {r[-1]['user'] + r[-1]['sys']:.2f} "
-                                                         f"peak {r[-1]['peak_mb']:.0f}" for n, r in runs.items()})
+                                                         f"wall {r[-1]['wall']:.2f} peak {r[-1]['peak_mb']:.0f}"
+                                                      for n, r in runs.items()})
         s = out["summary"][layout] = {name: summary(r) for name, r in runs.items()}
+        s["load"] = [round(min(r["load"] for r in runs["duckdb"]), 2), round(max(r["load"] for r in runs["duckdb"]), 2)]
         duck = s["duckdb"]
         for name in readers:
             s[name]["cpu_ratio"] = round(s[name]["cpu"] / duck["cpu"], 2)
             s[name]["user_ratio"] = round(s[name]["user"] / duck["user"], 2)
+            s[name]["wall_ratio"] = round(s[name]["wall"] / duck["wall"], 2)
+            # (each round's reader beside the DuckDB run right after it: less swayed by the load's swings)
+            s[name]["wall_ratio_by_round"] = round(statistics.median(
+                r["wall"] / d["wall"] for r, d in zip(runs[name], runs["duckdb"])), 2)
             s[name]["memory_ratio"] = round(s[name]["peak_mb"] / duck["peak_mb"], 2)
         print(layout, json.dumps(s))
     if args.json:
