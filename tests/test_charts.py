@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
+from jabodash import charts
 from jabodash.charts import png_config, sources_text
 
 
@@ -226,3 +227,11 @@ def test_the_presenter_moves_the_networks_key_clear_of_its_legend():
                        xanchor="left", yanchor="bottom", showarrow=False, name="abbreviations")
     key = next(a for a in views.presentify(fig).layout.annotations if a.name == "abbreviations")
     assert (key.x, key.xanchor, key.yanchor) == (0.0, "left", "bottom")
+
+
+def test_short_source_cuts_between_words_and_says_so():
+    title = "BPS Provinsi DKI Jakarta, Berita Resmi Statistik, cited by the statistics office of the city"
+    short = charts.short_source(title, grade="official-cited")
+    assert short == "BPS Provinsi DKI Jakarta, Berita Resmi Statistik, cited by the … [resmi dikutip]"
+    assert charts.short_source("wikimili.com (mirror of an encyclopedia)") == "wikimili.com"
+    assert charts.short_source("x" * 80, limit=10) == "x" * 9 + "…"      # one long word: cut, and said

@@ -12,6 +12,7 @@ bandingkan, data.
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -78,9 +79,12 @@ def cited_source(title: str) -> str | None:
 
 def short_source(title, limit: int = 70, grade: str | None = None, lang: str = "id") -> str:
     """The short name of a source or dataset title for a source line: the title without its
-    note in brackets, cut at limit characters; with its provenance grade when given
-    ("wikimili.com [sekunder]")."""
-    return graded(str(title).split(" (")[0][:limit], grade, lang)
+    note in brackets, at most limit characters, cut between words with "…" (never mid-word); with its
+    provenance grade when given ("wikimili.com [sekunder]")."""
+    text = str(title).split(" (")[0]
+    if len(text) > limit:
+        text = textwrap.shorten(text, width=limit, placeholder=" …") if " " in text[:limit] else text[:limit - 1] + "…"
+    return graded(text, grade, lang)
 
 
 def graded(text: str, grade: str | None, lang: str) -> str:
