@@ -133,5 +133,9 @@ def test_metro_min_max_for_ipm(store):
     assert mv.value is None and mv.minimum == ipm.min() and mv.maximum == ipm.max()
 
 
-def test_database_path_is_stable(store):
-    assert database_path() == store.path
+def test_database_path_is_stable():
+    # not compared with the process-wide store: an earlier test may have made it under another cache dir
+    from jabodash.core.paths import cache_dir
+    first = database_path()
+    assert database_path() == first and first.exists()
+    assert first.parent == cache_dir() / "db" and first.name.startswith("jabodash-")
