@@ -484,6 +484,23 @@ def test_map_view_picks_the_view(values, synthetic_geojson):
     assert "batas wilayah" in msg.layout.annotations[0].text
 
 
+@pytest.mark.parametrize("kw", [{}, {"basemap": "osm", "fit": "all"}, {"presenter": True, "width": 1920, "height": 1080},
+                                {"fit": "jakarta", "labels": False}])
+def test_plain_figure_is_the_figures_dict(values, synthetic_geojson, kw):
+    """The page's map component takes the figure as a dict built without Plotly (plain=True): the
+    same JSON, byte for byte, as the figure's to_dict(), its properties in the same order."""
+    c = classes_for(values)
+    ind = FakeIndicator()
+    fig = peta.choropleth(values, synthetic_geojson, ind, 2023, "id", c, **kw)
+    plain = peta.choropleth(values, synthetic_geojson, ind, 2023, "id", c, plain=True, **kw)
+    assert isinstance(plain, dict)
+    assert pio.to_json(plain, validate=False) == pio.to_json(fig.to_dict(), validate=False)
+    assert pio.to_json(peta.map_view(values, ind, 2023, "id", c, geojson=synthetic_geojson, plain=True, **kw),
+                       validate=False) == pio.to_json(fig, validate=False)
+    outline = peta.choropleth(values, synthetic_geojson, ind, 2023, "id", c, outline=synthetic_geojson, plain=True)
+    assert pio.to_json(outline, validate=False) == pio.to_json(peta.choropleth(
+        values, synthetic_geojson, ind, 2023, "id", c, outline=synthetic_geojson), validate=False)
+
 def test_all_missing_figures_still_draw(values, synthetic_geojson):
     empty = values.assign(value=np.nan)
     c = classes_for(empty)

@@ -29,6 +29,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 GEO_TRACES = ("choropleth", "choroplethmap", "choroplethmapbox")
 _POOL_MEMO: dict[tuple, tuple[str, bytes, list]] = {}
+_TEMPLATE_MEMO: dict[int, tuple[dict, str, bytes]] = {}
 _MEMO_SIZE = 16
 
 
@@ -106,8 +107,14 @@ def _template(layout: dict) -> tuple[dict, list[tuple[str, bytes]]]:
     template = layout.get("template")
     if not isinstance(template, dict) or not template:
         return layout, []
-    body = json.dumps(template, cls=PlotlyJSONEncoder, separators=(",", ":")).encode()
-    digest = hashlib.sha256(body).hexdigest()[:32]
+    hit = _TEMPLATE_MEMO.get(id(template))
+    if hit is None or hit[0] is not template:   # a plain figure's template is one dict (charts.peta)
+        body = json.dumps(template, cls=PlotlyJSONEncoder, separators=(",", ":")).encode()
+        hit = (template, hashlib.sha256(body).hexdigest()[:32], body)
+        if len(_TEMPLATE_MEMO) >= _MEMO_SIZE:
+            _TEMPLATE_MEMO.clear()
+        _TEMPLATE_MEMO[id(template)] = hit   # the template kept alive: its id stays valid
+    _, digest, body = hit
     return {**layout, "template": {"ref": digest}}, [(digest, body)]
 
 

@@ -238,11 +238,39 @@ class _Spec:
     def add_annotation(self, **props) -> None:
         self.annotations.append(props)
 
-    def figure(self) -> go.Figure:
+    def _layout(self) -> dict:
         layout = dict(self.layout)
         if self.annotations:
             layout["annotations"] = self.annotations
-        return go.Figure({"data": self.data, "layout": layout}, _validate=False)
+        return layout
+
+    def figure(self) -> go.Figure:
+        return go.Figure({"data": self.data, "layout": self._layout()}, _validate=False)
+
+    def plain(self) -> dict:
+        """What ``self.figure().to_dict()`` gives (the same JSON, byte for byte), without the figure:
+        Plotly copies its default template into every new figure and the whole figure, boundaries
+        included, again in ``to_dict`` (~8 ms for a kab/kota map). Its properties in Plotly's order
+        (by name, a trace's type last), the default template added; the parts are shared with the
+        spec and the template with every other plain figure: read it, do not change it."""
+        data = [{**{k: t[k] for k in sorted(t) if k != "type"}, "type": t["type"]} for t in self.data]
+        layout = {k: v for k, v in sorted(self._layout().items())}
+        return {"data": data, "layout": {**layout, "template": _default_template()}}
+
+
+_TEMPLATE: dict[tuple, dict] = {}
+
+
+def _default_template() -> dict:
+    """Plotly's default template as a new figure's ``to_dict`` gives it, made once per template."""
+    import plotly.io as pio
+    name = pio.templates.default
+    template = pio.templates[name]
+    key = (name, id(template))
+    if key not in _TEMPLATE:
+        _TEMPLATE.clear()
+        _TEMPLATE[key] = template.to_plotly_json()
+    return _TEMPLATE[key]
 
 
 def _title_lines(title: str, style: Style) -> list[str]:
@@ -264,9 +292,11 @@ def _wrapped(text: str, width: int) -> list[str]:
 
 
 def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: Style,
-              height: int, legend_title: str) -> go.Figure:
+              height: int, legend_title: str, legend_at: tuple[float, float] | None = None,
+              plain: bool = False) -> go.Figure | dict:
     """Title and subtitle at the top, footer lines (source, attribution, notes) at the bottom,
-    legend on the right: all inside the figure, so exports keep them."""
+    legend on the right (or its top left corner at ``legend_at``, paper coordinates): all inside
+    the figure, so exports keep them. ``plain``: the figure's dict (:meth:`_Spec.plain`)."""
     # long source lines wrap instead of running past the figure's right edge (about 6.5 px a character)
     chars = int(style.width / (style.footer * 0.8))
     footer = [part for line in footer if line for part in _wrapped(line, chars)]
@@ -283,7 +313,8 @@ def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: 
         height=height, margin=dict(l=10, r=10, t=top, b=bottom),
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(title=dict(text=legend_title, font=dict(size=style.legend)), font=dict(size=style.legend),
-                    x=1.0, xanchor="left", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.9)",
+                    x=legend_at[0] if legend_at else 1.0, xanchor="left", y=legend_at[1] if legend_at else 1.0,
+                    yanchor="top", bgcolor="rgba(255,255,255,0.9)",
                     itemclick="toggle", itemdoubleclick="toggleothers", traceorder="normal",
                     itemsizing="constant"),
         hoverlabel=dict(font=dict(size=style.font, family=FONT_FAMILY), bgcolor="white"),
@@ -292,7 +323,7 @@ def _decorate(spec: _Spec, title: str, subtitle: str, footer: list[str], style: 
         spec.add_annotation(text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                             yshift=-6 - i * style.footer_line, showarrow=False, align="left",
                             font=dict(size=style.footer, color=MUTED), name="footer")
-    return spec.figure()
+    return spec.plain() if plain else spec.figure()
 
 
 def _legend_title(classes: Classes, ind, lang: str) -> str:
@@ -433,7 +464,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
                source: str | None = None, attribution: str | None = None, title: str | None = None,
                labels: bool | None = None, points: pd.DataFrame | None = None,
                height: int | None = None, width: int | None = None,
-               outline: dict | None = None) -> go.Figure:
+               outline: dict | None = None, plain: bool = False) -> go.Figure | dict:
     """Choropleth of ``values`` (region_code, name, short_name, value, optional source) on the
     features of ``geojson`` (feature id = region code).
 
@@ -448,7 +479,9 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
     ``labels`` (default: on for kab/kota, off for kecamatan) names every region with its value
     (:mod:`jabodash.charts.maplabels`: inside when it fits, else beside it with a leader line), at
     ``points`` (code, lat, lon; default: the centre of each feature's largest inscribed circle).
-    ``outline``: a second GeoJSON (the kab/kota) drawn as darker borders over a kecamatan map."""
+    ``outline``: a second GeoJSON (the kab/kota) drawn as darker borders over a kecamatan map.
+    ``plain``: the figure as the dict its ``to_dict()`` gives (for the page's map component, which
+    sends it as JSON: no Plotly figure built and copied for it), to read only."""
     style = _style(presenter)
     prep = prepared(geojson)
     df = _frame(values, ind, year, lang, classes, source)
@@ -500,12 +533,9 @@ def choropleth(values: pd.DataFrame, geojson: dict, ind, year, lang: str, classe
         center, zoom = view_for_bounds(frame.bounds, int(frame.width), int(frame.height))
         spec.layout.update(map=dict(style="open-street-map", center=center, zoom=zoom), hovermode="closest")
     footer = _map_footer(df, lang, source, attribution, basemap, fit, labels)
-    fig = _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, df),
-                    footer, style, h, legend_title)
-    if key is not None:   # the legend in the map's emptiest corner: the map takes the figure's width
-        x0, y0, x1, y1 = key
-        fig.update_layout(legend=dict(x=x0 / frame.width, xanchor="left", y=y1 / frame.height, yanchor="top"))
-    return fig
+    # the legend in the map's emptiest corner (geo): the map takes the figure's width
+    return _decorate(spec, title or ind.name(lang), _subtitle(ind, year, lang, classes, df), footer, style, h,
+                     legend_title, (key[0] / frame.width, key[3] / frame.height) if key is not None else None, plain)
 
 
 # plotly.js (7.1's geo subplot) fetches a world outline from cdn.plot.ly when the *first* trace of a
@@ -670,7 +700,7 @@ def map_view(values: pd.DataFrame, ind, year, lang: str, classes: Classes, level
         allowed = {"title", "presenter", "source", "labels", "note", "height"}
         return tile_map(values, ind, year, lang, classes, **{k: v for k, v in kwargs.items() if k in allowed})
     allowed = {"fit", "basemap", "presenter", "source", "attribution", "title", "labels", "points",
-               "height", "width", "outline"}
+               "height", "width", "outline", "plain"}
     return choropleth(values, geojson, ind, year, lang, classes,
                       **{k: v for k, v in kwargs.items() if k in allowed})
 

@@ -171,7 +171,8 @@ def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indi
     view = (indicator_id, year, state.region_set, level, mode, lang, state.classification, state.classes,
             state.palette, state.fit, center, basemap)
     if mode == "geo":   # the boundaries reach the browser once per page; a change sends values and colours
-        shown = source.per_data_version("peta.geomap", lambda *_: geomap.prepare(map_figure(basemap=basemap)), *view)
+        shown = source.per_data_version("peta.geomap", lambda *_: geomap.prepare(map_figure(basemap=basemap, plain=True)),
+                                        *view)
         event = geomap.geomap(shown, key=f"map_{level}_{mode}")
     else:
         figure = source.per_data_version("peta.map", lambda *_: map_figure(basemap=basemap), *view)

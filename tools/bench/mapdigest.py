@@ -63,10 +63,11 @@ def _digest(src, geojson, attribution, view) -> str:
     if export:
         fig = peta_charts.map_view(values, ind, year, lang, classes, presenter=True, width=1920, height=1080, **args)
         return hashlib.sha256(pio.to_json(pviews.presentify(fig)).encode()).hexdigest()
-    fig = peta_charts.map_view(values, ind, year, lang, classes, basemap=basemap, **args)
     if mode != "geo":
-        return hashlib.sha256(pio.to_json(fig).encode()).hexdigest()
-    shown = split(fig)
+        return hashlib.sha256(pio.to_json(peta_charts.map_view(values, ind, year, lang, classes, basemap=basemap,
+                                                               **args)).encode()).hexdigest()
+    # as the page draws it (an older checkout's map_view drops ``plain``: its figure is split)
+    shown = split(peta_charts.map_view(values, ind, year, lang, classes, basemap=basemap, plain=True, **args))
     return hashlib.sha256(shown.spec.encode() + "".join(sorted(shown.pools)).encode()).hexdigest()
 
 
