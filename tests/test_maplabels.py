@@ -160,3 +160,102 @@ def test_candidate_spots_are_the_nearest_that_pass_every_rule():
         assert (got and got[:2]) == want
         checked["near"] += want is not None
     assert checked["inside"] > 10 and checked["near"] > 10   # both kinds of answer were compared
+
+
+def _star(rng):
+    cx, cy, r = rng.uniform(120, 280), rng.uniform(120, 280), rng.uniform(30, 90)
+    star = shapely.Polygon([(cx + (r if k % 2 else r / 2.2) * math.cos(k * math.pi / 7),
+                             cy + (r if k % 2 else r / 2.2) * math.sin(k * math.pi / 7)) for k in range(14)])
+    shapely.prepare(star)
+    return star, cx, cy, r
+
+
+def _clutter(rng, cx, cy):
+    boxes = [(x, y, x + rng.uniform(10, 60), y + rng.uniform(6, 20))
+             for x, y in ((rng.uniform(0, 380), rng.uniform(0, 380)) for _ in range(rng.randint(0, 8)))]
+    points = [(rng.uniform(cx - 40, cx + 40), rng.uniform(cy - 15, cy + 15)) for _ in range(rng.randint(0, 3))]
+    lines = [shapely.LineString([(rng.uniform(0, 400), rng.uniform(0, 400)) for _ in range(2)])
+             for _ in range(rng.randint(0, 3))]
+    return boxes, points, lines
+
+
+def test_kept_candidates_never_answer_for_other_labels_or_regions():
+    """What the spot searches keep per region, point and label size (whether a box fits its region,
+    a callout's ring off the land) is asked again with other labels and leaders around (a new year),
+    with other sizes and for other regions at the same point: every answer is the plain loop's."""
+    import random
+    rng = random.Random(29)
+    frame = maplabels.Frame.fit((0.0, 0.0, 1.0, 1.0), 400, 400)
+    checked = {"inside": 0, "near": 0}
+    for _ in range(12):
+        star, cx, cy, r = _star(rng)
+        other = shapely.affinity.scale(star, 0.5, 0.5)   # another region around the same point
+        shapely.prepare(other)
+        h = rng.uniform(10, 30)
+        sizes = [(rng.uniform(20, 90), h), (rng.uniform(20, 90), h)]   # other values: other widths
+        # each region's land less itself: another neighbour beside each
+        lands = {id(star): [shapely.box(0, 0, 60, 400)], id(other): [shapely.box(cx + r + 20, cy - 20, 400, cy + 20)]}
+        for _ in range(4):   # the same regions, points and sizes; other labels and leaders around
+            boxes, points, lines = _clutter(rng, cx, cy)
+            for (w, h), geom in itertools.product(sizes, (star, other)):
+                want = _inside_loop(w, h, cx, cy, geom, boxes, lines, points)
+                assert maplabels._inside_spot(w, h, cx, cy, geom, boxes, lines, points) == want
+                checked["inside"] += want is not None
+                item = maplabels.Item("x", 0.0, 0.0, None, w, h)
+                land = maplabels._without(maplabels._union([geom, *lands[id(geom)]]), geom)
+                want = _near_loop(item, cx + r, cy, boxes, land, lines, frame)
+                got = maplabels._near_spot(item, cx + r, cy, boxes, land, lines, frame)
+                assert (got and got[:2]) == want
+                checked["near"] += want is not None
+    assert checked["inside"] > 20 and checked["near"] > 20
+
+
+def _column_loop(column, side, items, anchors, boxes, land, leaders, frame):
+    """A column of callouts one height at a time, as the rules say (maplabels._column's docstring)."""
+    p = maplabels.PAD
+    row = max(items[i].height for i in column) + 2 * p
+    total, mean_y = row * len(column), sum(anchors[i][1] for i in column) / len(column)
+    best = None
+    for shift in sorted(range(-30, 31), key=abs):
+        top = min(max(mean_y + total / 2 + shift * row / 2, total), frame.height)
+        lo, hi = maplabels._band(land, top - total, top, frame.width)
+        edge = lo - 2 * p if side == "west" else hi + 2 * p
+        rows = [top - row / 2 - row * r for r in range(len(column))]
+        cxs = {i: min(max(edge - items[i].width / 2 if side == "west" else edge + items[i].width / 2,
+                          items[i].width / 2), frame.width - items[i].width / 2) for i in column}
+        ends = {i: cxs[i] + items[i].width / 2 if side == "west" else cxs[i] - items[i].width / 2 for i in column}
+        order = min(itertools.permutations(column), key=lambda o: sum(
+            math.hypot(anchors[i][0] - ends[i], anchors[i][1] - y) for i, y in zip(o, rows)))
+        placed = {i: (cxs[i], y, (*anchors[i], ends[i], y)) for i, y in zip(order, rows)}
+        cost, length = 0, 0.0
+        for i, (x, y, line) in placed.items():
+            rect = maplabels._box(x, y, items[i].width, items[i].height, p)
+            leader = shapely.LineString([line[:2], line[2:]])
+            cost += land.intersects(shapely.box(*rect)) + sum(maplabels._overlaps(rect, b) for b in boxes)
+            cost += sum(leader.intersects(shapely.box(*b)) for b in boxes) + sum(leader.intersects(o) for o in leaders)
+            length += leader.length
+        if best is None or (cost, length) < best[:2]:
+            best = (cost, length, placed)
+        if best[0] == 0 and abs(shift) > 8:
+            break
+    return best[2]
+
+
+def test_a_column_of_callouts_is_the_one_the_rules_give():
+    """The column's heights are measured together: the same rows, leaders and height as one at a time."""
+    import random
+    rng = random.Random(3)
+    frame = maplabels.Frame.fit((0.0, 0.0, 1.0, 1.0), 600, 400)
+    for n in range(40):
+        land = maplabels._union([shapely.box(150, 40, 450, 360), _star(rng)[0]])
+        k = rng.randint(1, 6)
+        anchors = [(rng.uniform(160, 440), rng.uniform(60, 340)) for _ in range(k)]
+        items = [maplabels.Item(f"r{i}", 0.0, 0.0, None, rng.uniform(40, 120), rng.choice((18.75, 37.5)))
+                 for i in range(k)]
+        boxes, _, leaders = _clutter(rng, 300, 200)
+        side = "west" if n % 2 else "east"
+        got = maplabels._column(list(range(k)), side, items, anchors, boxes, land, leaders, frame)
+        want = _column_loop(list(range(k)), side, items, anchors, boxes, land, leaders, frame)
+        assert list(got) == list(want)   # the labels in their rows, top down
+        for i in got:
+            assert [*got[i][:2], *got[i][2]] == pytest.approx([*want[i][:2], *want[i][2]], abs=1e-6)

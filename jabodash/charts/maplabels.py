@@ -175,12 +175,15 @@ def _union(geoms: list):
 
 def _without(land, geom):
     """``land`` less one region (memoised like :func:`_union`): where a callout may not go."""
+    import shapely
     key = ("without", id(land), id(geom))
     hit = _LAND.get(key)
     if hit is None:
         if len(_LAND) >= _MEMO_SIZE:
             _LAND.clear()
-        hit = _LAND[key] = ([land, geom], land.difference(geom))
+        less = land.difference(geom)
+        shapely.prepare(less)   # tested against many boxes (:func:`_ring`)
+        hit = _LAND[key] = ([land, geom], less)
     return hit[1]
 
 
@@ -389,90 +392,158 @@ def _directions() -> tuple[np.ndarray, np.ndarray]:
 def _near_spot(it: Item, ax: float, ay: float, boxes, land, leaders, frame: Frame):
     """(cx, cy, leader) of the nearest place within about two label heights where the label lies
     off the land, off the labels so far and off the other leaders; or None. A ring's directions are
-    tested together (shapely's array functions), the leaders of those that pass one by one."""
+    tested together (shapely's array functions); what does not depend on the labels and leaders
+    placed so far (the frame, the land, the leaders' lines) is kept per ring (:func:`_ring`)."""
     import shapely
     w, h = it.width, it.height
-    step = max(h, 12.0)
-    cos, sin = _directions()
     for ring in range(1, 4):
-        dist = step * (0.3 + ring * 0.5)
-        cx = ax + cos * (dist + w / 2 * np.abs(cos))
-        cy = ay + sin * (dist + h / 2 * np.abs(sin))
-        x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
-        ok = ~((x0 < 0) | (y0 < 0) | (x1 > frame.width) | (y1 > frame.height))
-        ok &= ~_hits(x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD, boxes)
-        idx = np.flatnonzero(ok)
-        rects = shapely.box(x0[idx] - PAD, y0[idx] - PAD, x1[idx] + PAD, y1[idx] + PAD)
-        off_land = ~shapely.intersects(land, rects)
-        found = []
-        for n in np.flatnonzero(off_land):
-            x, y = float(cx[idx[n]]), float(cy[idx[n]])
-            line = shapely.LineString([(ax, ay), (x, y)]).difference(rects[n])
-            if line.is_empty or line.geom_type != "LineString" or any(line.intersects(o) for o in leaders) \
-                    or any(line.intersects(shapely.box(*b)) for b in boxes):
-                continue
-            found.append((line.length, x, y, line))
-        if found:
-            _, x, y, line = min(found, key=lambda f: f[0])
-            return x, y, line
+        cx, cy, idx, lines, lengths = _ring(w, h, ax, ay, ring, land, frame)
+        if not len(idx):
+            continue
+        x0, y0, x1, y1 = cx[idx] - w / 2, cy[idx] - h / 2, cx[idx] + w / 2, cy[idx] + h / 2
+        ok = ~_hits(x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD, boxes)
+        ext = shapely.bounds(lines)
+        if len(boxes):
+            b = np.asarray(boxes, dtype=float).reshape(-1, 4)
+            ok &= _meeting(lines, ext, shapely.box(*b.T), b) == 0
+        if leaders:
+            others = np.asarray(leaders, dtype=object)
+            ok &= _meeting(lines, ext, others, shapely.bounds(others)) == 0
+        if ok.any():
+            n = np.flatnonzero(ok)[int(np.argmin(lengths[ok]))]   # the shortest, the first of equal ones
+            return float(cx[idx[n]]), float(cy[idx[n]]), lines[n]
     return None
+
+
+_RINGS: dict[tuple, tuple] = {}
+
+
+def _ring(w: float, h: float, ax: float, ay: float, ring: int, land, frame: Frame) -> tuple:
+    """The candidate centres (cx, cy) of a ``w`` x ``h`` callout on ``ring`` around (``ax``, ``ay``),
+    the indices of those inside the frame and off ``land`` (with ``PAD`` around) whose leader from the
+    point to the label's edge is one line, those leaders and their lengths: kept per region, size and
+    land (a new year's callouts of an earlier year's sizes are only checked against each other)."""
+    import shapely
+    key = (id(land), w, h, ax, ay, ring, frame)
+    hit = _RINGS.get(key)
+    if hit is not None and hit[0] is land:
+        return hit[1]
+    cos, sin = _directions()
+    dist = max(h, 12.0) * (0.3 + ring * 0.5)
+    cx = ax + cos * (dist + w / 2 * np.abs(cos))
+    cy = ay + sin * (dist + h / 2 * np.abs(sin))
+    x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+    idx = np.flatnonzero(~((x0 < 0) | (y0 < 0) | (x1 > frame.width) | (y1 > frame.height)))
+    rects = shapely.box(x0[idx] - PAD, y0[idx] - PAD, x1[idx] + PAD, y1[idx] + PAD)
+    off = ~shapely.intersects(land, rects)
+    idx, rects = idx[off], rects[off]
+    lines = shapely.difference(shapely.linestrings(np.stack([np.stack([np.full(len(idx), ax), np.full(len(idx), ay)], -1),
+                                                             np.stack([cx[idx], cy[idx]], -1)], axis=1)), rects)
+    one = ~shapely.is_empty(lines) & (shapely.get_type_id(lines) == shapely.GeometryType.LINESTRING)
+    made = (cx, cy, idx[one], lines[one], shapely.length(lines[one]))
+    if len(_RINGS) >= 8 * _MEMO_SIZE:
+        _RINGS.clear()
+    _RINGS[key] = (land, made)   # the land kept alive: its id stays valid
+    return made
+
+
+SHIFTS = tuple(sorted(range(-30, 31), key=abs))   # a column's heights, in half rows around its regions' mean
 
 
 def _column(column: list[int], side: str, items, anchors, boxes, land, leaders, frame: Frame) -> dict[int, tuple]:
     """The labels of ``column`` one under the other beside the land on ``side``. For each height
-    of the column (around its regions' mean height) the rows go to the regions so that the
-    leaders are shortest in total (no two of them then cross); the height kept is the one whose
-    labels and leaders meet the fewest labels, leaders and land, then the shortest."""
+    of the column (around its regions' mean height, nearest first) the rows go to the regions so
+    that the leaders are shortest in total (no two of them then cross); the height kept is the one
+    whose labels and leaders meet the fewest labels, leaders and land, then the shortest; once one
+    meets nothing, the heights more than eight half rows away are not tried. The heights are
+    measured together, the nearest eighteen first (:func:`_heights`)."""
+    best = None
+    for part in (SHIFTS[:18], SHIFTS[18:]):
+        made = _heights(part, column, side, items, anchors, boxes, land, leaders, frame)
+        for s, (shift, cost, length) in enumerate(zip(part, made[0].tolist(), made[1])):
+            if best is None or (cost, length) < best[:2]:
+                best = (cost, length, made, s)
+            if best[0] == 0 and abs(shift) > 8:
+                return _rows(best[2], best[3], column, anchors)
+    return _rows(best[2], best[3], column, anchors)
+
+
+def _rows(made: tuple, s: int, column: list[int], anchors) -> dict[int, tuple]:
+    """{label: (cx, cy, leader)} of the column at the ``s``-th height of :func:`_heights`."""
+    _, _, cx, rows, ex, orders = made
+    return {column[k]: (float(cx[s, r]), float(rows[s, r]), (*anchors[column[k]], float(ex[s, r]), float(rows[s, r])))
+            for r, k in enumerate(orders[s])}
+
+
+def _heights(shifts, column: list[int], side: str, items, anchors, boxes, land, leaders, frame: Frame) -> tuple:
+    """The column at each of ``shifts``, computed together (NumPy and shapely's array functions, the
+    same arithmetic as one height at a time): per shift the crossings and the leaders' total length,
+    and per shift and row the label's centre (cx, the row's y), its leader's end x and the label in
+    that row (an index into ``column``)."""
     import itertools
 
     import shapely
+    n = len(column)
     row = max(items[i].height for i in column) + 2 * PAD
-    total = row * len(column)
+    total = row * n
     mean_y = float(np.mean([anchors[i][1] for i in column]))
     pts = np.array([anchors[i] for i in column])
-    perms = np.array(list(itertools.permutations(range(len(column)))) if len(column) <= 7 else
-                     [sorted(range(len(column)), key=lambda k: -pts[k][1])])
-    best = None
-    for shift in sorted(range(-30, 31), key=abs):
+    perms = np.array(list(itertools.permutations(range(n))) if n <= 7 else
+                     [sorted(range(n), key=lambda k: -pts[k][1])])
+    widths = np.array([items[i].width for i in column])
+    heights = np.array([items[i].height for i in column])
+    tops, edges = [], []
+    for shift in shifts:
         top = min(max(mean_y + total / 2 + shift * row / 2, total), frame.height)
         lo, hi = _band(land, top - total, top, frame.width)
-        edge = lo - 2 * PAD if side == "west" else hi + 2 * PAD
-        rows = top - row / 2 - row * np.arange(len(column))
-        widths = np.array([items[i].width for i in column])
-        cxs = np.clip(edge - widths / 2 if side == "west" else edge + widths / 2, widths / 2, frame.width - widths / 2)
-        ends_x = cxs + widths / 2 if side == "west" else cxs - widths / 2
-        # dist[k, r]: the leader of label k ending at row r
-        dist = np.hypot(pts[:, :1] - ends_x[:, None], pts[:, 1:] - rows[None, :])
-        lengths = dist[perms, np.arange(len(column))[None, :]].sum(axis=1) if len(column) <= 7 else None
-        order = perms[int(np.argmin(lengths))] if lengths is not None else perms[0]
-        placed = {}   # order[r]: the label (index into column) in row r
-        for r, k in enumerate(order):
-            i = column[k]
-            placed[i] = (float(cxs[k]), float(rows[r]), (*anchors[i], float(ends_x[k]), float(rows[r])))
-        lines = shapely.linestrings(np.array([[v[2][:2], v[2][2:]] for v in placed.values()], dtype=float))
-        rects = np.array([_box(cx, cy, items[i].width, items[i].height, PAD) for i, (cx, cy, _) in placed.items()])
-        cost = _crossings(rects, lines, boxes, land, leaders)
-        length = float(sum(shapely.length(lines).tolist()))
-        if best is None or (cost, length) < best[:2]:
-            best = (cost, length, placed)
-        if best[0] == 0 and abs(shift) > 8:
-            break
-    return best[2]
+        tops.append(top)
+        edges.append(lo - 2 * PAD if side == "west" else hi + 2 * PAD)
+    tops, edges = np.array(tops), np.array(edges)[:, None]
+    rows = (tops - row / 2)[:, None] - row * np.arange(n)[None, :]                  # (shifts, rows)
+    cxs = np.clip(edges - widths / 2 if side == "west" else edges + widths / 2, widths / 2, frame.width - widths / 2)
+    ends_x = cxs + widths / 2 if side == "west" else cxs - widths / 2               # (shifts, labels)
+    # dist[s, k, r]: the leader of label k ending at row r
+    dist = np.hypot(pts[None, :, :1] - ends_x[:, :, None], pts[None, :, 1:] - rows[:, None, :])
+    if n <= 7:
+        orders = perms[np.argmin(dist[:, perms, np.arange(n)[None, :]].sum(axis=2), axis=1)]
+    else:
+        orders = np.repeat(perms[:1], len(shifts), axis=0)
+    # orders[s, r]: the label (index into column) in row r
+    ex = np.take_along_axis(ends_x, orders, axis=1)
+    ax, ay = pts[orders, 0], pts[orders, 1]
+    lines = shapely.linestrings(np.stack([np.stack([ax, ay], -1), np.stack([ex, rows], -1)], axis=2).reshape(-1, 2, 2))
+    cx, w, h = np.take_along_axis(cxs, orders, axis=1), widths[orders], heights[orders]
+    rects = np.stack([cx - w / 2 - PAD, rows - h / 2 - PAD, cx + w / 2 + PAD, rows + h / 2 + PAD], -1).reshape(-1, 4)
+    costs = _crossings(rects, lines, boxes, land, leaders).reshape(len(shifts), n).sum(axis=1)
+    lengths = [float(sum(x)) for x in shapely.length(lines).reshape(len(shifts), n).tolist()]
+    return costs, lengths, cx, rows, ex, orders
 
 
-def _crossings(rects: np.ndarray, lines: np.ndarray, boxes: list, land, leaders: list) -> int:
-    """How often labels (``rects``, px boxes) and their leader ``lines`` meet the ``boxes`` placed
-    so far, the other ``leaders`` and the ``land``: each pair counted once."""
+def _crossings(rects: np.ndarray, lines: np.ndarray, boxes: list, land, leaders: list) -> np.ndarray:
+    """Per label, how often it (``rects``, px boxes) and its leader (``lines``) meet the ``boxes``
+    placed so far, the other ``leaders`` and the ``land``: each pair counted once. A leader is
+    tested against a box or another leader only where their bounding boxes meet."""
     import shapely
-    count = int(shapely.intersects(land, shapely.box(*rects.T)).sum())
+    count = shapely.intersects(land, shapely.box(*rects.T)).astype(int)
+    ext = shapely.bounds(lines)
     if len(boxes):
         b = np.asarray(boxes, dtype=float).reshape(-1, 4)
-        count += int(((rects[:, None, 0] < b[:, 2]) & (b[:, 0] < rects[:, None, 2])
-                      & (rects[:, None, 1] < b[:, 3]) & (b[:, 1] < rects[:, None, 3])).sum())
-        count += int(shapely.intersects(lines[:, None], shapely.box(*b.T)[None, :]).sum())
+        count += ((rects[:, None, 0] < b[:, 2]) & (b[:, 0] < rects[:, None, 2])
+                  & (rects[:, None, 1] < b[:, 3]) & (b[:, 1] < rects[:, None, 3])).sum(axis=1)
+        count += _meeting(lines, ext, shapely.box(*b.T), b)
     if leaders:
-        count += int(shapely.intersects(lines[:, None], np.asarray(leaders, dtype=object)[None, :]).sum())
+        others = np.asarray(leaders, dtype=object)
+        count += _meeting(lines, ext, others, shapely.bounds(others))
     return count
+
+
+def _meeting(lines: np.ndarray, ext: np.ndarray, geoms: np.ndarray, gext: np.ndarray) -> np.ndarray:
+    """Per line, how many of ``geoms`` it meets (``ext``, ``gext``: their bounding boxes)."""
+    import shapely
+    near = ((ext[:, None, 0] <= gext[:, 2]) & (gext[:, 0] <= ext[:, None, 2])
+            & (ext[:, None, 1] <= gext[:, 3]) & (gext[:, 1] <= ext[:, None, 3]))
+    li, gi = np.nonzero(near)
+    return np.bincount(li[shapely.intersects(lines[li], geoms[gi])], minlength=len(lines))
 
 
 @functools.lru_cache(maxsize=512)
@@ -514,14 +585,46 @@ def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes, lines=()
     if lines and len(idx):
         padded = shapely.box(x0[idx] - PAD, y0[idx] - PAD, x1[idx] + PAD, y1[idx] + PAD)
         idx = idx[~shapely.intersects(np.asarray(lines, dtype=object)[:, None], padded[None, :]).any(0)]
+    known = _fits(geom, w, h, ax, ay, reach)
     start, size = 0, 16   # nearest first, in growing batches: a label that fits usually fits close by
     while start < len(idx):
         batch = idx[start:start + size]
-        rects = shapely.box(x0[batch], y0[batch], x1[batch], y1[batch])
-        inside, touching = shapely.contains(geom, rects), shapely.intersects(geom, rects)
-        for n, i in enumerate(batch):
-            if inside[n] or (touching[n] and shapely.clip_by_rect(geom, x0[i], y0[i], x1[i], y1[i]).area
-                             >= INSIDE * rects[n].area):
-                return float(cx[i]), float(cy[i])
+        todo = batch[known[batch] < 0]
+        if len(todo):
+            known[todo] = _measure(geom, x0[todo], y0[todo], x1[todo], y1[todo])
+        hit = batch[known[batch] == 1]
+        if len(hit):
+            return float(cx[hit[0]]), float(cy[hit[0]])
         start, size = start + size, size * 4
     return None
+
+
+_FITS: dict[tuple, tuple] = {}
+
+
+def _fits(geom, w: float, h: float, ax: float, ay: float, reach: int) -> np.ndarray:
+    """Per candidate centre of a ``w`` x ``h`` label around (``ax``, ``ay``) (:func:`_offsets`): 1 when
+    the label lies in ``geom`` (:func:`_measure`), 0 when not, -1 not measured yet. Kept (and filled in
+    as candidates are measured) per region, point and label size: whether a box fits its region does
+    not depend on the other labels, so a new year's labels of the sizes of an earlier year's are not
+    measured again, only checked against each other."""
+    key = (id(geom), w, h, ax, ay, reach)
+    hit = _FITS.get(key)
+    if hit is None or hit[0] is not geom:
+        if len(_FITS) >= 8 * _MEMO_SIZE:
+            _FITS.clear()
+        hit = _FITS[key] = (geom, np.full(len(_offsets(w, h, reach)[0]), -1, dtype=np.int8))   # geom kept: its id stays valid
+    return hit[1]
+
+
+def _measure(geom, x0, y0, x1, y1) -> np.ndarray:
+    """1 where the box lies in ``geom`` (at least ``INSIDE`` of its area: a letter may touch the
+    border), else 0: the boxes tested together, the area measured only for those that overlap the
+    region without lying in it."""
+    import shapely
+    rects = shapely.box(x0, y0, x1, y1)
+    inside, touching = shapely.contains(geom, rects), shapely.intersects(geom, rects)
+    out = inside.astype(np.int8)
+    for n in np.flatnonzero(touching & ~inside):
+        out[n] = shapely.clip_by_rect(geom, x0[n], y0[n], x1[n], y1[n]).area >= INSIDE * rects[n].area
+    return out
