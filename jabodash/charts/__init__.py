@@ -11,6 +11,7 @@ bandingkan, data.
 """
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 
@@ -112,24 +113,37 @@ def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     derived values say so first."""
     if "source" not in frame or frame["source"].dropna().empty:
         return ""
-    observed = frame[(frame["dataset_id"] != "derived") & frame["dataset_id"].notna()]
-    observed = observed.dropna(subset=["source"]).drop_duplicates("dataset_id")
+    ids = frame["dataset_id"].tolist()
+    rows = tuple(zip(*(_cells(frame, c) if c in frame else [None] * len(ids) for c in ("source", "origin", "grade"))))
+    return _sources_line(tuple(None if pd.isna(i) else i for i in ids), rows, lang, limit)
+
+
+def _cells(frame: pd.DataFrame, column: str) -> list:
+    return [None if pd.isna(v) else v for v in frame[column].tolist()]
+
+
+@functools.lru_cache(maxsize=256)
+def _sources_line(ids: tuple, rows: tuple, lang: str, limit: int) -> str:
+    """:func:`sources_line` of the rows' dataset ids and (source, origin, grade), None where missing:
+    made once per such list (a map's years often come from the same datasets)."""
     sites_of: dict[tuple[str, str | None], list[str]] = {}
-    for row in observed.itertuples():
-        site = getattr(row, "origin", None)
-        site = short_source(site if isinstance(site, str) and site.strip() else row.source)
-        cited = cited_source(row.source)
-        sites = sites_of.setdefault((cited or site, getattr(row, "grade", None)), [])
+    seen = set()
+    for dataset_id, (source, origin, grade) in zip(ids, rows):
+        if dataset_id is None or dataset_id == "derived" or source is None or dataset_id in seen:
+            continue
+        seen.add(dataset_id)   # each dataset once, as its first row with a source gives it
+        site = short_source(origin if isinstance(origin, str) and origin.strip() else source)
+        cited = cited_source(source)
+        sites = sites_of.setdefault((cited or site, grade), [])
         if cited and site not in sites:
             sites.append(site)
     groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites, lang, sep=", ", more="chart.sites_more"))
                      if sites else name, grade, lang)
               for (name, grade), sites in sites_of.items()]
     text = names_line(groups, lang, limit)
-    derived = frame[frame["dataset_id"] == "derived"]
-    if len(derived):
-        grade = weakest(derived["grade"]) if "grade" in derived else None
-        text = (graded(t("chart.derived", lang), grade, lang) + ("; " + text if text else "")).strip()
+    derived = [grade for dataset_id, (_, _, grade) in zip(ids, rows) if dataset_id == "derived"]
+    if derived:
+        text = (graded(t("chart.derived", lang), weakest(derived), lang) + ("; " + text if text else "")).strip()
     return text
 
 

@@ -561,16 +561,18 @@ def _add_class_traces(spec: _Spec, area: str, df: pd.DataFrame, prep: Prepared, 
     """One trace per class, holding only its own features: a categorical legend, highest class
     first, the missing class last."""
     line_colour = palette.MAP_BORDER_HIGH_CONTRAST if classes.palette == "high_contrast" else "#ffffff"
+    cls = df["class"].to_numpy()
+    pos, codes, hovers = df["pos"].tolist(), df["region_code"].tolist(), df["hover"].tolist()
     for index, label, colour in classes.legend_entries(with_counts=True, missing="auto"):
-        part = df[df["class"] == index]
-        if part.empty:
+        part = np.flatnonzero(cls == index).tolist()
+        if not part:
             continue
         spec.add_trace(
-            area, geojson=prep.subset(part["pos"].tolist()), locations=part["region_code"].tolist(),
+            area, geojson=prep.subset([pos[i] for i in part]), locations=[codes[i] for i in part],
             z=[0] * len(part), colorscale=[[0, colour], [1, colour]], zmin=0, zmax=1, showscale=False,
             marker=dict(line=dict(color=line_colour if index >= 0 else "#8c8c8c", width=line_width)),
             name=label, showlegend=True, legendrank=1000 if index < 0 else 100 - index,
-            hovertext=part["hover"].tolist(), hovertemplate="%{hovertext}<extra></extra>")
+            hovertext=[hovers[i] for i in part], hovertemplate="%{hovertext}<extra></extra>")
 
 
 HALO = "1px 1px 2px #ffffff, -1px -1px 2px #ffffff, 1px -1px 2px #ffffff, -1px 1px 2px #ffffff"
@@ -609,6 +611,7 @@ def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: Prepared, points
     dark = rows["colour"].map(lambda c: palette.text_on(c) == "#000000").tolist()
     inside = [p.inside for p in placed]
     texts = ["<br>".join(ins[p.variant] if p.inside else ls) for p, ls, ins in zip(placed, lines, inner)]
+    hovers = rows["hover"].tolist()
     geo = kind == "scattergeo"
     for name, keep, colour in (("labels", [i and d for i, d in zip(inside, dark)], "#000000"),
                                ("labels", [i and not d for i, d in zip(inside, dark)], "#ffffff"),
@@ -622,7 +625,7 @@ def _add_labels(spec: _Spec, kind: str, df: pd.DataFrame, prep: Prepared, points
         spec.add_trace(
             kind, lat=[placed[n].lat for n in idx], lon=[placed[n].lon for n in idx], mode="text",
             text=[texts[n] for n in idx], textfont=font, textposition="middle center",
-            hovertext=[rows["hover"].iloc[n] for n in idx],
+            hovertext=[hovers[n] for n in idx],
             hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name=name)
     leaders = [p.leader for p in placed if p.leader is not None]
     if leaders:

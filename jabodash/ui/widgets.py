@@ -2,6 +2,7 @@
 lists, CSV, image and meeting-brief downloads. Figures come through jabodash.ui.source."""
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import pandas as pd
@@ -200,13 +201,25 @@ def source_lines(frame: pd.DataFrame, lang: str) -> list[str] | None:
     None for a frame without sources (no list drawn)."""
     if frame.empty or "dataset_id" not in frame:
         return None
-    src = frame[frame["value"].notna()].drop_duplicates(["dataset_id", "grade"] if "grade" in frame else "dataset_id")
-    lines = []
-    for row in src.itertuples():
-        text = t("chart.derived_long", lang) if row.dataset_id == "derived" else md_escape(row.source, 300)
-        label = grades.label(getattr(row, "grade", None), lang)
+    shown = frame["value"].notna().tolist()
+    columns = [frame[c].tolist() if c in frame else [None] * len(frame) for c in ("dataset_id", "grade", "source")]
+    return list(_source_lines(tuple(row for row, keep in zip(zip(*columns), shown) if keep), lang))
+
+
+@functools.lru_cache(maxsize=256)
+def _source_lines(rows: tuple, lang: str) -> tuple[str, ...]:
+    """:func:`source_lines` of the (dataset id, grade, source) of the rows with a figure: each
+    (dataset, grade) once, as its first row gives it; made once per such list."""
+    lines, seen = [], set()
+    for dataset_id, grade, title in rows:
+        key = (None if pd.isna(dataset_id) else dataset_id, None if pd.isna(grade) else grade)
+        if key in seen:
+            continue
+        seen.add(key)
+        text = t("chart.derived_long", lang) if dataset_id == "derived" else md_escape(title, 300)
+        label = grades.label(grade, lang)
         lines.append(f"{text} · {t('grade.column', lang)}: **{label}**" if label else text)
-    return lines
+    return tuple(lines)
 
 
 def sources_footnote(frame: pd.DataFrame, lang: str) -> None:
