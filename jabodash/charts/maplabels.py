@@ -589,42 +589,45 @@ def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes, lines=()
     start, size = 0, 16   # nearest first, in growing batches: a label that fits usually fits close by
     while start < len(idx):
         batch = idx[start:start + size]
-        todo = batch[known[batch] < 0]
+        todo = batch[known[batch] == UNKNOWN]
         if len(todo):
-            known[todo] = _measure(geom, x0[todo], y0[todo], x1[todo], y1[todo])
-        hit = batch[known[batch] == 1]
-        if len(hit):
-            return float(cx[hit[0]]), float(cy[hit[0]])
+            known[todo] = _overlap(geom, x0[todo], y0[todo], x1[todo], y1[todo])
+        for i in batch[known[batch] != OUT].tolist():   # inside, or over its border: measured when reached
+            if known[i] == BORDER:
+                known[i] = IN if shapely.clip_by_rect(geom, x0[i], y0[i], x1[i], y1[i]).area \
+                    >= INSIDE * shapely.box(x0[i], y0[i], x1[i], y1[i]).area else OUT
+            if known[i] == IN:
+                return float(cx[i]), float(cy[i])
         start, size = start + size, size * 4
     return None
+
+
+UNKNOWN, OUT, IN, BORDER = -1, 0, 1, 2   # a candidate box and its region (:func:`_fits`)
 
 
 _FITS: dict[tuple, tuple] = {}
 
 
 def _fits(geom, w: float, h: float, ax: float, ay: float, reach: int) -> np.ndarray:
-    """Per candidate centre of a ``w`` x ``h`` label around (``ax``, ``ay``) (:func:`_offsets`): 1 when
-    the label lies in ``geom`` (:func:`_measure`), 0 when not, -1 not measured yet. Kept (and filled in
-    as candidates are measured) per region, point and label size: whether a box fits its region does
-    not depend on the other labels, so a new year's labels of the sizes of an earlier year's are not
-    measured again, only checked against each other."""
+    """Per candidate centre of a ``w`` x ``h`` label around (``ax``, ``ay``) (:func:`_offsets`): IN when
+    the label lies in ``geom`` (at least ``INSIDE`` of its box: a letter may touch the border), OUT
+    when not, BORDER when it overlaps the border (its share inside not measured yet), UNKNOWN before
+    it is tested. Kept (and filled in as candidates are tested) per region, point and label size:
+    whether a box fits its region does not depend on the other labels, so a new year's labels of
+    the sizes of an earlier year's are not measured again, only checked against each other."""
     key = (id(geom), w, h, ax, ay, reach)
     hit = _FITS.get(key)
     if hit is None or hit[0] is not geom:
         if len(_FITS) >= 8 * _MEMO_SIZE:
             _FITS.clear()
-        hit = _FITS[key] = (geom, np.full(len(_offsets(w, h, reach)[0]), -1, dtype=np.int8))   # geom kept: its id stays valid
+        # geom kept: its id stays valid
+        hit = _FITS[key] = (geom, np.full(len(_offsets(w, h, reach)[0]), UNKNOWN, dtype=np.int8))
     return hit[1]
 
 
-def _measure(geom, x0, y0, x1, y1) -> np.ndarray:
-    """1 where the box lies in ``geom`` (at least ``INSIDE`` of its area: a letter may touch the
-    border), else 0: the boxes tested together, the area measured only for those that overlap the
-    region without lying in it."""
+def _overlap(geom, x0, y0, x1, y1) -> np.ndarray:
+    """IN, BORDER or OUT per box (tested together)."""
     import shapely
     rects = shapely.box(x0, y0, x1, y1)
     inside, touching = shapely.contains(geom, rects), shapely.intersects(geom, rects)
-    out = inside.astype(np.int8)
-    for n in np.flatnonzero(touching & ~inside):
-        out[n] = shapely.clip_by_rect(geom, x0[n], y0[n], x1[n], y1[n]).area >= INSIDE * rects[n].area
-    return out
+    return np.where(inside, IN, np.where(touching, BORDER, OUT)).astype(np.int8)
