@@ -11,7 +11,7 @@ from jabodash.core.state import ViewState
 from jabodash.features import unggah
 from jabodash.presenter import stories, views
 from jabodash.store import get_store, shelf
-from jabodash.store.datasource import DataSource
+from jabodash.store.datasource import DataSource, year_rows
 
 REGIONS = pd.read_csv(DATA_DIR / "regions.csv", dtype={"code": str})
 CODES = list(REGIONS["code"])
@@ -45,6 +45,32 @@ def test_builtin_figures_equal_the_store():
     assert list(src.table()["id"]) == list(store.query("indicators")["id"])   # nothing uploaded
     with pytest.raises(KeyError):
         src.indicator("upload.nothing.here")
+
+
+def test_a_years_figures_are_those_of_its_own_query():
+    """DataSource.values reads a year's rows from one query of every year (a map's year change runs
+    none): the very frame the year's own query gives (values, order, index, dtypes) for every year of
+    every indicator, built-in and uploaded (a region without a figure in 2023), both region sets,
+    "official figures only" on and off, and none for a year without any figure (asked for itself)."""
+    save()
+    store = get_store()
+    compared = 0
+    for official, region_set in ((False, "agglomeration"), (False, "jabodetabek"), (True, "agglomeration")):
+        src = DataSource.from_store(store, official_only=official)
+        table = src.table()
+        assert table["theme"].eq("uploaded").any()
+        for row in table.itertuples():
+            every = src.query("indicator_values_years", indicator_id=row.id, region_set=region_set)
+            for year in row.years:
+                want = src.query("indicator_values", indicator_id=row.id, year=year, region_set=region_set)
+                pd.testing.assert_frame_equal(year_rows(every, year), want, check_exact=True)
+                compared += 1
+            assert year_rows(every, 1999) is None
+    assert compared > 500
+    src = DataSource.from_store(store)
+    for year in (2024, 1999):   # through the door: from every year's rows, and a year of its own
+        pd.testing.assert_frame_equal(src.values("ipm", year, "jabodetabek"), store.query(
+            "indicator_values", indicator_id="ipm", year=year, region_set="jabodetabek"), check_exact=True)
 
 
 def test_saved_upload_through_the_datasource():

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from jabodash.core import catalog as catalog_mod
@@ -53,6 +54,27 @@ def cached_kecamatan(run: Runner) -> pd.DataFrame | None:
     from jabodash.geo import boundaries
     bset = boundaries.load_cached("kecamatan")
     return None if bset is None else kecamatan_frame(bset.gdf, run("regions", region_set="agglomeration"))
+
+
+def year_rows(every: pd.DataFrame, year: int) -> pd.DataFrame | None:
+    """One year's rows of queries/indicator_values_years.sql as queries/indicator_values.sql gives
+    them, or None for a year it lacks. The same frame: columns, order, index and dtypes, which in
+    DuckDB's pandas frames follow the NULLs a column holds: a boolean or integer column with NULLs
+    comes in pandas' masked dtype, without them in NumPy's; a text column of NULLs only as objects
+    (None), else as strings (tests/test_datasource.py compares every year of every indicator)."""
+    years = every["values_year"].to_numpy()   # ascending (the query's order)
+    first, end = np.searchsorted(years, year, "left"), np.searchsorted(years, year, "right")
+    if first == end:
+        return None
+    rows = every.iloc[first:end, 1:].reset_index(drop=True)
+    for name, dtype in rows.dtypes.items():
+        if isinstance(dtype, pd.StringDtype):
+            if rows[name].isna().all():
+                rows[name] = pd.Series([None] * len(rows), dtype=object)
+        elif isinstance(dtype, pd.api.extensions.ExtensionDtype) and getattr(dtype, "kind", "") in ("b", "i", "u") \
+                and hasattr(dtype, "numpy_dtype") and not rows[name].isna().any():
+            rows[name] = rows[name].to_numpy(dtype=dtype.numpy_dtype)
+    return rows
 
 
 def _as_lists(table: pd.DataFrame) -> pd.DataFrame:
@@ -152,7 +174,13 @@ class DataSource:
         region_set "kecamatan"), value NULL where missing."""
         if level == "kecamatan":
             return self._kec()("indicator_values", indicator_id=indicator_id, year=int(year), region_set="kecamatan")
-        return self.run("indicator_values", indicator_id=indicator_id, year=int(year), region_set=region_set)
+        # every year at once (queries/indicator_values_years.sql, cached like any query): a year
+        # change reads its rows from there; a year without any figure asks for its own
+        every = self.run("indicator_values_years", indicator_id=indicator_id, region_set=region_set)
+        rows = year_rows(every, int(year))
+        if rows is None:
+            return self.run("indicator_values", indicator_id=indicator_id, year=int(year), region_set=region_set)
+        return rows
 
     def unplaced(self, indicator_id: str, year: int) -> pd.DataFrame:
         """Kecamatan figures (region_code, value) of the indicator and year whose kecamatan has no
