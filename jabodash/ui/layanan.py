@@ -30,7 +30,7 @@ def render(state) -> None:
         if st.session_state.get("w_svc_indicator") not in options:
             st.session_state["w_svc_indicator"] = layanan.pick(options, state.indicator, cov)
         indicator_id = widgets.choice(st.selectbox, t("layanan.picker", lang), options, key="w_svc_indicator",
-                                    format_func=lambda i: catalog.get(i).name(lang))
+                                      format_func=lambda i: catalog.get(i).name(lang))
         year = widgets.year_picker(state, indicator_id, key="w_svc_year")
     state = state.with_(indicator=indicator_id, year=year)
     if year is not None:
@@ -111,7 +111,7 @@ def quality_section(store, region_set: str, highlight: tuple[str, ...], lang: st
     year = middle.selectbox(t("layanan.quality.year", lang), years, key="w_quality_year")
     views = ("ranking", "trend", "map")
     view = widgets.choice(right.radio, t("layanan.quality.view", lang), views, key="w_quality_view", horizontal=True,
-                       format_func=lambda v: t(f"layanan.quality.view_{v}", lang))
+                          format_func=lambda v: t(f"layanan.quality.view_{v}", lang))
     parts = source.per_data_version("layanan.quality", lambda *_: layanan.quality_figures(
         store, ind, year, region_set, lang, highlight), indicator_id, year, region_set, highlight, lang)
     covered = int(parts["values"]["value"].notna().sum())

@@ -265,7 +265,7 @@ def boundaries_panel(lang: str, expanded: bool) -> None:
             st.caption(f"{t(f'peta.level_{lv}', lang)}: " + (t("peta.cached", lang, n=meta.get("feature_count", "?"),
                        source=str(meta.get("source"))[:80]) if meta else t("peta.not_cached", lang)))
         up_level = widgets.choice(st.radio, t("peta.level", lang), state_mod.LEVELS, key="b_level", horizontal=True,
-                            format_func=lambda v: t(f"peta.level_{v}", lang))
+                                  format_func=lambda v: t(f"peta.level_{v}", lang))
         locked = workspace.boundaries_locked(lang)   # JABODASH_WORKSPACE_READONLY: said plainly
         upload = widgets.file_uploader(t("peta.upload", lang), lang, type=["geojson", "json", "gpkg", "zip"], key="b_file",
                                   disabled=locked)

@@ -61,7 +61,7 @@ def render(state) -> None:
     all_plans = sorted(set(sasaran.active_targets(ds, uploaded_targets())["plan"]),
                        key=lambda p: list(targets_mod.plans()).index(p) if p in targets_mod.plans() else 99)
     plan = widgets.choice(st.selectbox, t("sasaran.plan_filter", lang), [""] + all_plans, key=PLAN_KEY,
-                        format_func=lambda p: t("sasaran.plan_all", lang) if not p else targets_mod.plan_name(p, lang))
+                          format_func=lambda p: t("sasaran.plan_all", lang) if not p else targets_mod.plan_name(p, lang))
     got = parts(ds, state.region_set, plan, lang)
     _kpis(got, lang)
     _matrix(got, state, lang)
