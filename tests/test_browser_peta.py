@@ -174,6 +174,10 @@ def _language_switch_keeps_choices(page) -> None:
     assert _value(page, "Level") == "Regency/city"
     assert _value(page, "Indicator").startswith("Population · Population, census count"), _value(page, "Indicator")
     assert re.fullmatch(r"\d{4} \(\d+ of 15 regions\)", _value(page, "Year")), _value(page, "Year")
+    page.set_viewport_size({"width": 1440, "height": 1000})   # the longest toggle label wraps, not cut
+    cut = page.locator("[data-testid='stCheckbox'] .stMarkdownEllipsis").evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")
+    assert cut == [], cut
     _switch_language(page, "Bahasa Indonesia")
     page.get_by_role("combobox", name="Jenis peta", exact=True).first.wait_for()
     for (label, _), (option, _) in CHOICES.items():
