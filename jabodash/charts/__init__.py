@@ -109,22 +109,29 @@ def names_line(names: list[str], lang: str, limit: int = 2, sep: str = "; ", mor
 def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     """The short source line of a figure: the publication each dataset cites, with the sites that
     carried it ("BPS SP2020 via wikimili.com, kiwix.lema.org"), else the site or the analyst's source;
-    derived values say so first."""
+    derived values say so first. The best graded sources come first, among equals the one with the
+    most figures: a mirror is not named before an official source it shares the chart with."""
     if "source" not in frame or frame["source"].dropna().empty:
         return ""
     observed = frame[(frame["dataset_id"] != "derived") & frame["dataset_id"].notna()]
+    figures = observed["dataset_id"].value_counts()
     observed = observed.dropna(subset=["source"]).drop_duplicates("dataset_id")
     sites_of: dict[tuple[str, str | None], list[str]] = {}
+    count: dict[tuple[str, str | None], int] = {}
     for row in observed.itertuples():
         site = getattr(row, "origin", None)
         site = short_source(site if isinstance(site, str) and site.strip() else row.source)
         cited = cited_source(row.source)
-        sites = sites_of.setdefault((cited or site, getattr(row, "grade", None)), [])
+        group = (cited or site, getattr(row, "grade", None))
+        sites = sites_of.setdefault(group, [])
+        count[group] = count.get(group, 0) + int(figures[row.dataset_id])
         if cited and site not in sites:
             sites.append(site)
-    groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites, lang, sep=", ", more="chart.sites_more"))
-                     if sites else name, grade, lang)
-              for (name, grade), sites in sites_of.items()]
+    order = sorted(sites_of, key=lambda g: (-grades.rank(g[1]), -count[g]))   # stable: first seen among equals
+    groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites_of[(name, grade)], lang, sep=", ",
+                                                                          more="chart.sites_more"))
+                     if sites_of[(name, grade)] else name, grade, lang)
+              for name, grade in order]
     text = names_line(groups, lang, limit)
     derived = frame[frame["dataset_id"] == "derived"]
     if len(derived):
