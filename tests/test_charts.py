@@ -251,3 +251,9 @@ def test_sources_line_names_the_best_graded_sources_first():
     assert sources_line(frame, "en", limit=3) == (
         "BPS Kota Depok, Depok Dalam Angka 2024 [official]; Radar Depok, quoting the head of BPS Depok "
         "[official-cited]; ANTARA, quoting BPS Jawa Barat [official-cited] and 1 more")
+
+
+def test_sources_text_names_the_best_graded_sources_of_a_column_first():
+    frame = pd.DataFrame({"population_origin": ["wikimili.com (Wikipedia)"] * 3 + ["BPS Kota Bekasi"],
+                          "population_grade": ["secondary"] * 3 + ["official"]})
+    assert sources_text([(frame, "population_origin")], "en", limit=1) == "BPS Kota Bekasi [official] and 1 more"

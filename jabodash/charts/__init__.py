@@ -150,16 +150,18 @@ def _grade_column(frame: pd.DataFrame, column: str) -> str | None:
 
 
 def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int = 2) -> str:
-    """A source line from several (frame, source column) pairs, first titles first, each with
-    its provenance grade when the frame has one."""
+    """A source line from several (frame, source column) pairs, the first frame's sources first,
+    each with its provenance grade when the frame has one; within a frame the best graded first,
+    then the one with the most figures (as sources_line)."""
     names: list[str] = []
     for frame, column in frames:
         if column not in frame:
             continue
         grade_col = _grade_column(frame, column)
         rows = frame.dropna(subset=[column])
-        for title, part in rows.groupby(column, sort=False):
-            grade = weakest(part[grade_col]) if grade_col else None
+        found = [(title, weakest(part[grade_col]) if grade_col else None, len(part))
+                 for title, part in rows.groupby(column, sort=False)]
+        for title, grade, _ in sorted(found, key=lambda f: (-grades.rank(f[1]), -f[2])):
             name = plain(short_source(title, grade=grade, lang=lang))
             if name not in names:
                 names.append(name)
