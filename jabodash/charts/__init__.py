@@ -11,6 +11,7 @@ bandingkan, data.
 """
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import textwrap
@@ -110,7 +111,8 @@ def names_line(names: list[str], lang: str, limit: int = 2, sep: str = "; ", mor
 def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     """The short source line of a figure: the publication each dataset cites, with the sites that
     carried it ("BPS SP2020 via wikimili.com, kiwix.lema.org"), else the site or the analyst's source;
-    derived values say so first."""
+    derived values say so first. The best graded sources come first, among equals the one with the
+    most figures: a mirror is not named before an official source it shares the chart with."""
     if "source" not in frame or frame["source"].dropna().empty:
         return ""
     ids = frame["dataset_id"].tolist()
@@ -126,7 +128,9 @@ def _cells(frame: pd.DataFrame, column: str) -> list:
 def _sources_line(ids: tuple, rows: tuple, lang: str, limit: int) -> str:
     """:func:`sources_line` of the rows' dataset ids and (source, origin, grade), None where missing:
     made once per such list (a map's years often come from the same datasets)."""
+    figures = collections.Counter(i for i in ids if i is not None and i != "derived")
     sites_of: dict[tuple[str, str | None], list[str]] = {}
+    count: dict[tuple[str, str | None], int] = {}
     seen = set()
     for dataset_id, (source, origin, grade) in zip(ids, rows):
         if dataset_id is None or dataset_id == "derived" or source is None or dataset_id in seen:
@@ -134,12 +138,16 @@ def _sources_line(ids: tuple, rows: tuple, lang: str, limit: int) -> str:
         seen.add(dataset_id)   # each dataset once, as its first row with a source gives it
         site = short_source(origin if isinstance(origin, str) and origin.strip() else source)
         cited = cited_source(source)
-        sites = sites_of.setdefault((cited or site, grade), [])
+        group = (cited or site, grade)
+        sites = sites_of.setdefault(group, [])
+        count[group] = count.get(group, 0) + figures[dataset_id]
         if cited and site not in sites:
             sites.append(site)
-    groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites, lang, sep=", ", more="chart.sites_more"))
-                     if sites else name, grade, lang)
-              for (name, grade), sites in sites_of.items()]
+    order = sorted(sites_of, key=lambda g: (-grades.rank(g[1]), -count[g]))   # stable: first seen among equals
+    groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites_of[(name, grade)], lang, sep=", ",
+                                                                          more="chart.sites_more"))
+                     if sites_of[(name, grade)] else name, grade, lang)
+              for name, grade in order]
     text = names_line(groups, lang, limit)
     derived = [grade for dataset_id, (_, _, grade) in zip(ids, rows) if dataset_id == "derived"]
     if derived:
@@ -157,16 +165,18 @@ def _grade_column(frame: pd.DataFrame, column: str) -> str | None:
 
 
 def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int = 2) -> str:
-    """A source line from several (frame, source column) pairs, first titles first, each with
-    its provenance grade when the frame has one."""
+    """A source line from several (frame, source column) pairs, the first frame's sources first,
+    each with its provenance grade when the frame has one; within a frame the best graded first,
+    then the one with the most figures (as sources_line)."""
     names: list[str] = []
     for frame, column in frames:
         if column not in frame:
             continue
         grade_col = _grade_column(frame, column)
         rows = frame.dropna(subset=[column])
-        for title, part in rows.groupby(column, sort=False):
-            grade = weakest(part[grade_col]) if grade_col else None
+        found = [(title, weakest(part[grade_col]) if grade_col else None, len(part))
+                 for title, part in rows.groupby(column, sort=False)]
+        for title, grade, _ in sorted(found, key=lambda f: (-grades.rank(f[1]), -f[2])):
             name = plain(short_source(title, grade=grade, lang=lang))
             if name not in names:
                 names.append(name)
