@@ -259,3 +259,19 @@ def test_a_column_of_callouts_is_the_one_the_rules_give():
         assert list(got) == list(want)   # the labels in their rows, top down
         for i in got:
             assert [*got[i][:2], *got[i][2]] == pytest.approx([*want[i][:2], *want[i][2]], abs=1e-6)
+
+
+def test_the_legend_goes_to_each_lands_emptiest_corner():
+    """The land's area in each corner is kept per land: maps of other regions with a legend of the
+    same size (another year) each get the corner their own land leaves empty."""
+    frame = maplabels.Frame.fit((0.0, 0.0, 1.0, 1.0), 400, 400)
+    corners = {"top right": (0.5, 0.5, 1.0, 1.0), "top left": (0.0, 0.5, 0.5, 1.0),
+               "bottom left": (0.0, 0.0, 0.5, 0.5), "bottom right": (0.5, 0.0, 1.0, 0.5)}
+    got = {}
+    for _ in range(2):   # the second time from what was kept
+        for name, (x0, y0, x1, y1) in corners.items():
+            # land everywhere but this corner
+            land = [shapely.box(0, 0, 1, 1).difference(shapely.box(x0, y0, x1, y1))]
+            x, y, _, _ = maplabels.legend_box(land, frame, ["<b>Unit</b>"], ["1 – 2 (3)", "2 – 3 (4)"], 13)
+            got.setdefault(name, set()).add(("top" if y > 200 else "bottom") + (" right" if x > 200 else " left"))
+    assert got == {name: {name} for name in corners}

@@ -207,13 +207,28 @@ def legend_box(geoms, frame: Frame, titles: list[str], entries: list[str], size:
     font ``size`` in the corner of the frame that covers the least of ``geoms`` (the land): top
     right, top left, bottom left or bottom right, in that order when they tie (an atlas puts its
     key in the empty sea or margin). Plotly's legend rows are about 1.5 em high."""
-    import shapely
     chars = max([len(re.sub(r"<[^>]+>", "", x)) for x in titles] + [len(x) + 4 for x in entries])
     w, h = 0.62 * size * chars + 24, 1.5 * size * (len(entries) + len(titles)) + 12
     land = _union([_px_geom(frame, g) for g in geoms if g is not None])
     fw, fh = frame.width, frame.height
     corners = [(fw - w, fh - h, fw, fh), (0, fh - h, w, fh), (0, 0, w, h), (fw - w, 0, fw, h)]
-    return min(corners, key=lambda c: round(land.intersection(shapely.box(*c)).area / 50))
+    return min(corners, key=lambda c: round(_covered(land, c) / 50))
+
+
+_COVERED: dict[tuple, tuple] = {}
+
+
+def _covered(land, box: tuple) -> float:
+    """The area of ``land`` in ``box`` (px), memoised by the land's identity: a new year's legend
+    of an earlier year's size lands on the same corners."""
+    import shapely
+    key = (id(land), box)
+    hit = _COVERED.get(key)
+    if hit is None or hit[0] is not land:
+        if len(_COVERED) >= 4 * _MEMO_SIZE:
+            _COVERED.clear()
+        hit = _COVERED[key] = (land, land.intersection(shapely.box(*box)).area)   # the land kept: its id stays valid
+    return hit[1]
 
 
 def label_frame(names, box: tuple[float, float, float, float], fit: str, style, presenter: bool, h: int,
@@ -480,16 +495,13 @@ def _heights(shifts, column: list[int], side: str, items, anchors, boxes, land, 
     same arithmetic as one height at a time): per shift the crossings and the leaders' total length,
     and per shift and row the label's centre (cx, the row's y), its leader's end x and the label in
     that row (an index into ``column``)."""
-    import itertools
-
     import shapely
     n = len(column)
     row = max(items[i].height for i in column) + 2 * PAD
     total = row * n
     mean_y = float(np.mean([anchors[i][1] for i in column]))
     pts = np.array([anchors[i] for i in column])
-    perms = np.array(list(itertools.permutations(range(n))) if n <= 7 else
-                     [sorted(range(n), key=lambda k: -pts[k][1])])
+    perms = _permutations(n) if n <= 7 else np.array([sorted(range(n), key=lambda k: -pts[k][1])])
     widths = np.array([items[i].width for i in column])
     heights = np.array([items[i].height for i in column])
     tops, edges = [], []
@@ -517,6 +529,15 @@ def _heights(shifts, column: list[int], side: str, items, anchors, boxes, land, 
     costs = _crossings(rects, lines, boxes, land, leaders).reshape(len(shifts), n).sum(axis=1)
     lengths = [float(sum(x)) for x in shapely.length(lines).reshape(len(shifts), n).tolist()]
     return costs, lengths, cx, rows, ex, orders
+
+
+@functools.lru_cache(maxsize=8)
+def _permutations(n: int) -> np.ndarray:
+    """Every order of n rows (itertools' order), read only."""
+    import itertools
+    perms = np.array(list(itertools.permutations(range(n))))
+    perms.flags.writeable = False
+    return perms
 
 
 def _crossings(rects: np.ndarray, lines: np.ndarray, boxes: list, land, leaders: list) -> np.ndarray:
