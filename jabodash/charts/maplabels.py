@@ -594,19 +594,15 @@ def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes, lines=()
     import shapely
     if geom is None or geom.is_empty:
         return None
-    dx, dy = _offsets(w, h, reach)
-    cx, cy = ax + dx, ay + dy
-    x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+    spots = _spots(geom, w, h, ax, ay, reach)
+    cx, cy, (x0, y0, x1, y1), known = spots.cx, spots.cy, spots.box, spots.known
     free = ~_hits(x0, y0, x1, y1, boxes)
     if len(points):
-        p = np.asarray(points, dtype=float).reshape(-1, 2)
-        free &= ~((x0[:, None] - PAD <= p[:, 0]) & (p[:, 0] <= x1[:, None] + PAD)
-                  & (y0[:, None] - PAD <= p[:, 1]) & (p[:, 1] <= y1[:, None] + PAD)).any(1)
+        free &= spots.off(tuple(map(tuple, points)))
     idx = np.flatnonzero(free)
     if lines and len(idx):
         padded = shapely.box(x0[idx] - PAD, y0[idx] - PAD, x1[idx] + PAD, y1[idx] + PAD)
         idx = idx[~shapely.intersects(np.asarray(lines, dtype=object)[:, None], padded[None, :]).any(0)]
-    known = _fits(geom, w, h, ax, ay, reach)
     start, size = 0, 16   # nearest first, in growing batches: a label that fits usually fits close by
     while start < len(idx):
         batch = idx[start:start + size]
@@ -623,27 +619,51 @@ def _inside_spot(w: float, h: float, ax: float, ay: float, geom, boxes, lines=()
     return None
 
 
-UNKNOWN, OUT, IN, BORDER = -1, 0, 1, 2   # a candidate box and its region (:func:`_fits`)
+UNKNOWN, OUT, IN, BORDER = -1, 0, 1, 2   # a candidate box and its region (:class:`_Spots`)
 
 
-_FITS: dict[tuple, tuple] = {}
+class _Spots:
+    """The candidate centres (cx, cy) of a ``w`` x ``h`` label around (``ax``, ``ay``) (:func:`_offsets`),
+    their boxes, and per candidate (``known``) IN when the label lies in ``geom`` (at least ``INSIDE``
+    of its box: a letter may touch the border), OUT when not, BORDER when it overlaps the border (its
+    share inside not measured yet), UNKNOWN before it is tested; :meth:`off`: which lie off a set of
+    label points. Kept (and filled in as candidates are tested) per region, point and label size:
+    none of it depends on the other labels, so a new year's labels of the sizes of an earlier year's
+    are not measured again, only checked against each other."""
+
+    def __init__(self, geom, w: float, h: float, ax: float, ay: float, reach: int):
+        dx, dy = _offsets(w, h, reach)
+        self.geom = geom   # kept: its id stays valid
+        self.cx, self.cy = ax + dx, ay + dy
+        self.box = (self.cx - w / 2, self.cy - h / 2, self.cx + w / 2, self.cy + h / 2)
+        self.known = np.full(len(dx), UNKNOWN, dtype=np.int8)
+        self._off: dict[tuple, np.ndarray] = {}
+
+    def off(self, points: tuple) -> np.ndarray:
+        """Per candidate: its box (with ``PAD`` around) holds none of ``points``."""
+        hit = self._off.get(points)
+        if hit is None:
+            x0, y0, x1, y1 = self.box
+            p = np.asarray(points, dtype=float).reshape(-1, 2)
+            hit = ~((x0[:, None] - PAD <= p[:, 0]) & (p[:, 0] <= x1[:, None] + PAD)
+                    & (y0[:, None] - PAD <= p[:, 1]) & (p[:, 1] <= y1[:, None] + PAD)).any(1)
+            if len(self._off) >= 8:
+                self._off.clear()
+            self._off[points] = hit
+        return hit
 
 
-def _fits(geom, w: float, h: float, ax: float, ay: float, reach: int) -> np.ndarray:
-    """Per candidate centre of a ``w`` x ``h`` label around (``ax``, ``ay``) (:func:`_offsets`): IN when
-    the label lies in ``geom`` (at least ``INSIDE`` of its box: a letter may touch the border), OUT
-    when not, BORDER when it overlaps the border (its share inside not measured yet), UNKNOWN before
-    it is tested. Kept (and filled in as candidates are tested) per region, point and label size:
-    whether a box fits its region does not depend on the other labels, so a new year's labels of
-    the sizes of an earlier year's are not measured again, only checked against each other."""
+_SPOTS: dict[tuple, _Spots] = {}
+
+
+def _spots(geom, w: float, h: float, ax: float, ay: float, reach: int) -> _Spots:
     key = (id(geom), w, h, ax, ay, reach)
-    hit = _FITS.get(key)
-    if hit is None or hit[0] is not geom:
-        if len(_FITS) >= 8 * _MEMO_SIZE:
-            _FITS.clear()
-        # geom kept: its id stays valid
-        hit = _FITS[key] = (geom, np.full(len(_offsets(w, h, reach)[0]), UNKNOWN, dtype=np.int8))
-    return hit[1]
+    hit = _SPOTS.get(key)
+    if hit is None or hit.geom is not geom:
+        if len(_SPOTS) >= 8 * _MEMO_SIZE:
+            _SPOTS.clear()
+        hit = _SPOTS[key] = _Spots(geom, w, h, ax, ay, reach)
+    return hit
 
 
 def _overlap(geom, x0, y0, x1, y1) -> np.ndarray:
