@@ -169,29 +169,32 @@ def _frame(values: pd.DataFrame, ind, year, lang: str, classes: Classes, source:
     df["name"] = [_esc(x) for x in df["name"]]
     df["short_name"] = [_esc(x) for x in df["short_name"]]
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
-    cls = classes.class_of.reindex(df["region_code"])
+    missing = df["value"].isna().to_numpy()
     # a region the classification did not see (should not happen) counts as missing
-    df["class"] = cls.fillna(-1).astype(int).to_numpy()
-    df.loc[df["value"].isna(), "class"] = -1
+    cls = classes.class_of.reindex(df["region_code"]).fillna(-1).astype(int).to_numpy().copy()
+    cls[missing] = -1
+    df["class"] = cls
     lut = np.array(list(classes.colours) + [classes.missing_colour], dtype=object)
-    df["colour"] = lut[df["class"].to_numpy()]
+    df["colour"] = lut[cls]
     no_data = t("peta.map.no_data", lang)
     no_data_short = t("peta.map.no_data_short", lang)
     decimals = int(getattr(ind, "decimals", 1))
     unit = _esc(ind.unit(lang))
     short = _esc(ind.short(lang))
-    covered = int(df["value"].notna().sum())
-    rank = _ranks(df["value"], getattr(ind, "higher_is_better", None))
+    covered = int((~missing).sum())
+    rank = _ranks(df["value"], getattr(ind, "higher_is_better", None)).tolist()
     rank_key = "peta.map.rank_highest" if getattr(ind, "higher_is_better", None) is None else "peta.map.rank_best"
-    per_row_source = df["source"] if "source" in df else pd.Series([None] * len(df), index=df.index)
+    per_row_source = df["source"].tolist() if "source" in df else [None] * len(df)
     if "dataset_id" in df:   # derived figures: say so in the UI language, as the charts do
-        per_row_source = per_row_source.where(df["dataset_id"] != "derived", t("chart.derived", lang))
+        derived = t("chart.derived", lang)
+        per_row_source = [derived if d == "derived" else s for s, d in zip(per_row_source, df["dataset_id"].tolist())]
     fallback_source = source or ""
     src_label = t("peta.map.source", lang)
     year_label = t("peta.map.year", lang)
     label_values, hovers = [], []
-    per_row_grade = df["grade"] if "grade" in df else pd.Series([None] * len(df), index=df.index)
-    for name, value, rk, src, grade in zip(df["name"], df["value"], rank, per_row_source, per_row_grade):
+    per_row_grade = df["grade"].tolist() if "grade" in df else [None] * len(df)
+    for name, value, rk, src, grade in zip(df["name"].tolist(), df["value"].tolist(), rank, per_row_source,
+                                           per_row_grade):
         missing = fmt.is_missing(value)
         label_values.append(_short_label(value, decimals, lang, no_data_short))
         lines = [f"<b>{name}</b>"]
