@@ -95,8 +95,14 @@ def view_for_bounds(bounds: tuple[float, float, float, float], width: int, heigh
 
 def text_box(lines: list[str], size: float, bold: bool = False) -> tuple[float, float]:
     """(width, height) in px of a label of ``lines`` (HTML as Plotly takes it) at font ``size``."""
-    longest = max((len(html.unescape(re.sub(r"<[^>]+>", "", s))) for s in lines), default=0)
+    longest = max((_chars(s) for s in lines), default=0)
     return (CHAR_EM_BOLD if bold else CHAR_EM) * size * longest + 2, LINE_EM * size * max(len(lines), 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _chars(text: str) -> int:
+    """The characters a line of Plotly HTML shows (its tags left out, its entities one each)."""
+    return len(html.unescape(re.sub(r"<[^>]+>", "", text)))
 
 
 @dataclass(frozen=True)
