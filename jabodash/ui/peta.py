@@ -4,8 +4,6 @@ logic is in jabodash.features.peta and jabodash.geo.boundaries, the figures in j
 user text is Markdown-escaped or shown through st.dataframe only."""
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
 
 from jabodash.brief import make
@@ -160,13 +158,15 @@ def _fragment_run() -> bool:
 def _map(state, values, ind, year, center, mode, geojson, geojson_kab, osm, indicator_id) -> None:
     """The map (built once per view and data version), the click on a region, sources and downloads."""
     lang, level = state.lang, state.level
-    classes = peta.classes_for(values, ind, state, lang, center)
-    # one recipe for the screen; the export's figure (projector styling, 1920x1080, white
-    # basemap) only when an image button is clicked
-    map_figure = functools.partial(peta_charts.map_view, values, ind, year, lang, classes, level=level, view=mode,
-                                   geojson=geojson if mode == "geo" else None, fit=state.fit,
-                                   attribution=boundaries.attribution(level),
-                                   outline=geojson_kab if level == "kecamatan" else None)
+
+    def map_figure(**kwargs):
+        """One recipe for the screen and the export's figure (projector styling, 1920x1080, white
+        basemap: only when an image button is clicked); the classes made with the figure (a year
+        seen before neither classifies nor builds)."""
+        return peta_charts.map_view(values, ind, year, lang, peta.classes_for(values, ind, state, lang, center),
+                                    level=level, view=mode, geojson=geojson if mode == "geo" else None, fit=state.fit,
+                                    attribution=boundaries.attribution(level),
+                                    outline=geojson_kab if level == "kecamatan" else None, **kwargs)
     basemap = "osm" if osm else "white"
     # built once per view and data version (the boundaries included), shared by the sessions
     view = (indicator_id, year, state.region_set, level, mode, lang, state.classification, state.classes,
