@@ -21,8 +21,9 @@ import pyarrow as pa
 
 from jabodash.core.parallel import in_order
 from jabodash.ingest import memory
+from jabodash.ingest.early import EarlyParses, parse_column
 from jabodash.ingest.header import _RowSkips, _Table
-from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK, parse_numbers
+from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK
 from jabodash.ingest.outcome import IngestOptions, IngestResult
 from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, _take, parse_year
 
@@ -71,8 +72,10 @@ def _pretty(name: str) -> str:
 
 
 def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, regions: tuple,
-                   options: IngestOptions, result: IngestResult, super_cells: list[str]) -> list:
-    """Years, indicators and numbers of the rows still in play; records and cell-level skips."""
+                   options: IngestOptions, result: IngestResult, super_cells: list[str],
+                   early: EarlyParses | None = None) -> list:
+    """Years, indicators and numbers of the rows still in play; records and cell-level skips
+    (early: the value columns' parses started before the roles were known)."""
     years = _row_years(table, roles, layout, skip, options, result, super_cells)
     if years is None:
         return []
@@ -80,7 +83,8 @@ def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, reg
     row_ok = skip.free()
     inds = _Indicators(table, roles, layout, skip, row_ok, options, result, super_cells)
     rows_ok = np.flatnonzero(row_ok)
-    cells, cell_skips, percent_any = _value_columns(table, roles, layout, rows_ok, ylist, inds, options, result)
+    cells, cell_skips, percent_any = _value_columns(table, roles, layout, rows_ok, ylist, inds, options, result,
+                                                    early or EarlyParses())
     result.suggested.update({"unit": _suggest_unit(result, table.names, roles, table.cols, super_cells, percent_any),
                              "higher_is_better": suggest_higher_is_better(inds.base_name), "year": title_year})
     if cells.any():
@@ -184,8 +188,8 @@ class _Indicators:
         return np.maximum(self.row[rows], 0).astype(np.int32)   # (rows without one are not in play)
 
 
-def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, ylist: list,
-                   inds: _Indicators, options: IngestOptions, result: IngestResult) -> tuple["_Cells", list, bool]:
+def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, ylist: list, inds: _Indicators,
+                   options: IngestOptions, result: IngestResult, early: EarlyParses) -> tuple["_Cells", list, bool]:
     """The value columns parsed one by one into :class:`_Cells` (their usable cells), the cell-level
     skips and whether a % sign was seen; sets the number formats, ambiguous columns and missing
     counts of ``result``."""
@@ -196,7 +200,7 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
     missing_total = 0
     by_marker: Counter = Counter()
     percent_any = False
-    for vi, num in zip(roles["values"], _parsed_columns(table, roles["values"], options, cells)):
+    for vi, num in zip(roles["values"], _parsed_columns(table, roles["values"], options, cells, early)):
         name = names[vi]
         percent_any |= num.percent
         formats[name] = num.format
@@ -220,6 +224,7 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
         y_col = ylist.index(roles["year_headers"][vi]) if layout == "wide_years" else None
         cells.put_keys(vi, inds.column_codes(name), y_col)
         del num, st
+    early.close()   # (the columns parsed early for nothing)
     _report_numbers(formats, missing_total, by_marker, result)
     memory.give_back()   # the parsers' arrays
     return cells, cell_skips, percent_any
@@ -230,15 +235,14 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
 PARALLEL_MIN_CELLS = 400_000
 
 
-def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions, cells: "_Cells"):
-    """parse_numbers of each value column, in order, its numbers put in ``cells`` (and let go) where
-    it was parsed; on a thread per core when the columns are many and long
-    (jabodash.core.parallel.in_order)."""
+def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions, cells: "_Cells",
+                    early: EarlyParses):
+    """parse_numbers of each value column (or its early parse), in order, its numbers put in
+    ``cells`` (and let go) where it was parsed; on a thread per core when the columns are many and
+    long (jabodash.core.parallel.in_order)."""
     def parse(vi: int):
-        name = table.names[vi]
-        fmt = options.number_formats.get(name) or options.number_format
-        nat = table.native.get(vi) if table.native else None
-        num = parse_numbers(table.cols[vi], number_format=fmt, native=nat, trimmed=True)   # (trimmed by _data_part)
+        started = early.take(vi)
+        num = started.result() if started is not None else parse_column(table, vi, options)
         cells.put_numbers(vi, num.status, num.values)
         num.values = None
         return num
