@@ -263,6 +263,25 @@ def test_hostile_cells_counted_by_distinct_text_or_by_cell(repeat):
     assert _hostile_cells(pa.array(["Kota Bogor", "3101"] * repeat, type=pa.string())) == ([], 0)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Kota Bogor", "=A1", "<b>x</b>", "1+2", "3101", "[a](b)", "@x", "Depok"]),
+                max_size=120), st.lists(st.integers(0, 120), max_size=5))
+def test_a_columns_distinct_texts_are_in_file_order_in_one_piece_or_many(texts, cuts):
+    """The shared distinct texts of a column (regions, years, indicators, hostile text): first
+    appearance order and counts, whatever pieces Arrow read the column in."""
+    from jabodash.ingest.text import _HOSTILE_RE, Distinct, _hostile_cells
+    bounds = [0, *sorted(min(c, len(texts)) for c in cuts), len(texts)]
+    col = pa.chunked_array([pa.array(texts[a:b], type=pa.string()) for a, b in zip(bounds, bounds[1:])],
+                           type=pa.string())
+    d = Distinct(col)
+    first = list(dict.fromkeys(texts))
+    assert d.values == first and d.idx.tolist() == [first.index(t) for t in texts]
+    assert d.counts().tolist() == [texts.count(t) for t in first]
+    assert d.per_row(np.arange(len(first)) * 2).tolist() == [2 * first.index(t) for t in texts]
+    bad = [t for t in first if _HOSTILE_RE.search(t)]
+    assert _hostile_cells(col, lambda: d) == _hostile_cells(col) == (bad, sum(texts.count(t) for t in bad))
+
+
 def test_cells_keys_unique_only_when_no_two_cells_can_share_a_key():
     """keys_unique: each row its own (region, indicator text) and each year column its own period;
     False when two rows share them, or two columns are one period (2023 and 2023*)."""

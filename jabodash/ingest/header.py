@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,12 +28,14 @@ from jabodash.ingest.text import (
     _COLNUM_RE,
     _NOTE_RE,
     _NOTE_RE_RE2,
+    Distinct,
     _clip,
     _isna,
     _numlike,
     _take,
     _trimmed,
     parse_year,
+    repeats,
 )
 
 PREVIEW_ROWS = 20
@@ -141,6 +143,13 @@ class _Table:
     nonempty: np.ndarray                    # filled cells per row
     blank: np.ndarray                       # rows without a filled cell
     odd_filled: list[tuple[int, list[str], str]]  # rows with another field count and a filled cell
+    distincts: dict[int, Distinct] = field(default_factory=dict, repr=False, compare=False)
+
+    def distinct(self, i: int) -> Distinct:
+        """Column i's distinct texts (made once, shared by the steps)."""
+        if i not in self.distincts:
+            self.distincts[i] = Distinct(self.cols[i])
+        return self.distincts[i]
 
     @property
     def width(self) -> int:
@@ -276,7 +285,11 @@ def _mark_non_data(table: _Table, skip: _RowSkips, has_header: bool) -> list[str
             colnum[r] = True
     skip.mark(colnum, "column_numbering")
     single = table.nonempty == 1
-    is_note = pc.match_substring_regex(cols[0], _NOTE_RE_RE2).to_numpy(zero_copy_only=False)
+    if repeats(cols[0]):   # (each distinct text tested once: a column of codes or names of regions)
+        d = table.distinct(0)
+        is_note = d.per_row(pc.match_substring_regex(d.dictionary, _NOTE_RE_RE2))
+    else:
+        is_note = pc.match_substring_regex(cols[0], _NOTE_RE_RE2).to_numpy(zero_copy_only=False)
     single_rows = np.flatnonzero(single)
     if len(single_rows):
         firsts = _first_cells(cols, single_rows)

@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from jabodash.geo.regions import RegionMatcher, default_matcher
-from jabodash.ingest.text import _AGGREGATE_RE, _clip, _distinct, _is_missing_text
+from jabodash.ingest.text import _AGGREGATE_RE, Distinct, _clip, _is_missing_text
 
 if TYPE_CHECKING:  # results imports this module (IngestResult.cleaned needs a matcher)
     from jabodash.ingest.header import _RowSkips, _Table
@@ -48,15 +47,16 @@ def matcher_with_cached_kecamatan():
 def _mark_regions(table: _Table, roles: dict, skip: _RowSkips, options, m, result: IngestResult) -> tuple:
     """Resolve the region column and skip the rows without a usable region. Returns per row
     (index into the list of codes or -1, the list of BPS codes)."""
-    cols, hcells, single = table.cols, table.hcells, table.nonempty == 1
+    hcells, single = table.hcells, table.nonempty == 1
     reg = roles.get("region")
     if reg is None:
         skip.mark(single, "text_line")
         return np.full(table.n, -1, dtype=np.int64), []
+    distinct = table.distinct(reg)
     if hcells[reg]:  # a repeated header block shows the region column's own header
-        skip.mark(pc.equal(pc.utf8_lower(cols[reg]), hcells[reg].lower()).to_numpy(zero_copy_only=False),
+        skip.mark(distinct.per_row(pc.equal(pc.utf8_lower(distinct.dictionary), hcells[reg].lower())),
                   "repeated_header")
-    region_codes, rstat, info = _resolve_regions(cols[reg], options, m, result, roles.get("level"))
+    region_codes, rstat, info = _resolve_regions(distinct, options, m, result, roles.get("level"))
     # a row with one filled cell that is not a known region: a title, section label or note
     skip.mark(single & (rstat != 0), "text_line")
     _unmatched_report(info, skip.free(), table.lines, m, result)
@@ -66,11 +66,11 @@ def _mark_regions(table: _Table, roles: dict, skip: _RowSkips, options, m, resul
     return region_codes
 
 
-def _resolve_regions(col: pa.Array, options, m, result, level) -> tuple[tuple, np.ndarray, dict]:
-    """Per row: (index into the list of codes or -1, the list of BPS codes), a status (0 ok,
-    1 empty, 2 unknown, 3 ambiguous, 4 aggregate, 5 other level), and per-distinct-value details
-    for the unmatched report."""
-    idx, distinct = _distinct(col)
+def _resolve_regions(col: Distinct, options, m, result, level) -> tuple[tuple, np.ndarray, dict]:
+    """Per row of the region column (its distinct texts): (index into the list of codes or -1, the
+    list of BPS codes), a status (0 ok, 1 empty, 2 unknown, 3 ambiguous, 4 aggregate, 5 other
+    level), and per-distinct-value details for the unmatched report."""
+    idx, distinct = col.idx, col.values
     mapping = {str(k).strip(): str(v).strip() for k, v in (options.region_mapping or {}).items()}
     mapping_ci = {k.casefold(): v for k, v in mapping.items()}
     codes: list[str | None] = [None] * len(distinct)

@@ -80,7 +80,7 @@ def _roles_and_layout(table: _Table, skip: _RowSkips, options: IngestOptions, m,
                     for key in ("region", "year", "indicator", "unit", "lat", "lon", "name")}
     result.roles["values"] = [names[i] for i in roles["values"]]
     result.roles["ignored"] = [names[i] for i in roles["ignored"]]
-    _check_hostile(cols, names, roles, result)
+    _check_hostile(cols, names, roles, result, table.distinct)
     if roles["ignored"]:
         result.warn("ignored_columns", columns=", ".join(_clip(names[i], 60) for i in roles["ignored"]))
     return roles, layout

@@ -25,7 +25,7 @@ from jabodash.ingest.early import EarlyParses, parse_column
 from jabodash.ingest.header import _RowSkips, _Table
 from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK
 from jabodash.ingest.outcome import IngestOptions, IngestResult
-from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, _take, parse_year
+from jabodash.ingest.text import _NOTE_RE, _clip, _is_missing_text, _norm_header, _take, parse_year
 
 
 def _title_year(texts: list[str]) -> int | None:
@@ -112,7 +112,8 @@ def _row_years(table: _Table, roles: dict, layout: str, skip: _RowSkips, options
     if layout == "wide_years":
         ylist = list(dict.fromkeys(roles["year_headers"][vi] for vi in roles["values"]))
     elif yi is not None:
-        idx, distinct = _distinct(table.cols[yi])
+        d = table.distinct(yi)
+        idx, distinct = d.idx, d.values
         parsed = [parse_year(v) for v in distinct]
         pos = {}
         per_distinct = np.full(len(distinct), -1, dtype=np.int64)
@@ -150,7 +151,8 @@ class _Indicators:
         self.row: np.ndarray | None = None
         self.raw: list[str] = []
         if ii is not None:
-            idx, distinct = _distinct(table.cols[ii])
+            d = table.distinct(ii)
+            idx, distinct = d.idx, d.values
             codes = np.asarray([k if (v or "").strip() else -1 for k, v in enumerate(distinct)], dtype=np.int64)
             ind_row = codes[idx] if len(idx) else np.full(N, -1, dtype=np.int64)
             # merged cells in spreadsheets leave the indicator only on the first row of a block: carry it down
