@@ -165,6 +165,7 @@ class _Indicators:
         self.weak = roles.get("indicator_kind") == "weak"
         self.codes: dict[str, int] = {}
         self._table: np.ndarray | None = None
+        self._names: list[str] | None = None
 
     def code(self, name: str) -> int:
         return self.codes.setdefault(name, len(self.codes))
@@ -176,10 +177,12 @@ class _Indicators:
         if self.row is not None:
             if wide or self._table is None:  # the same names for every column unless wide_indicators
                 label = _pretty(column) if wide else None
+                if self._names is None:   # ("base \u2013 text" when weak, made once)
+                    self._names = [f"{self.base_name} \u2013 {raw}" for raw in self.raw] if self.weak else self.raw
+                names = [f"{name} \u2013 {label}" for name in self._names] if label else self._names
                 codes = self.codes
-                self._table = np.asarray([codes.setdefault(name, len(codes)) for name in
-                                          (_indicator_label(raw, self.base_name, label, self.weak) for raw in self.raw)]
-                                         or [0], dtype=np.int32)
+                add = codes.setdefault
+                self._table = np.asarray([add(name, len(codes)) for name in names] or [0], dtype=np.int32)
             return self._table
         return np.asarray([self.code(_pretty(column) if wide else self.base_name)], dtype=np.int32)
 
@@ -187,7 +190,8 @@ class _Indicators:
         """Each row's index into :meth:`column_codes` (its indicator text; 0 without an indicator column)."""
         if self.row is None:
             return np.zeros(len(rows), dtype=np.int32)
-        return np.maximum(self.row[rows], 0).astype(np.int32)   # (rows without one are not in play)
+        keys = (self.row if len(rows) == len(self.row) else self.row[rows]).astype(np.int32)   # (every row: no gather)
+        return np.maximum(keys, 0, out=keys)   # (rows without one are not in play)
 
 
 def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, ylist: list, inds: _Indicators,
@@ -219,7 +223,8 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
             cell_skips.append(pd.DataFrame({"row": lines[bad], "column": name, "value": vals, "reason_key": keys}))
             miss_mask = bad_status == MISSING
             missing_total += int(miss_mask.sum())
-            by_marker.update(str(v).strip() for v in vals[miss_mask])
+            for v, count in Counter(vals[miss_mask].tolist()).items():   # (each marker stripped once)
+                by_marker[str(v).strip()] += count
         if len(bad) == len(rows_ok):
             continue
         # the year code of the column (wide_years), else the row's year
@@ -530,11 +535,6 @@ def _duplicated(key: np.ndarray) -> np.ndarray:
         if int(np.count_nonzero(seen)) == len(key):
             return np.zeros(len(key), dtype=bool)
     return pd.Series(key).duplicated(keep="first").to_numpy()
-
-
-def _indicator_label(raw: str, base: str, column_label: str | None, weak: bool) -> str:
-    name = f"{base} \u2013 {raw}" if weak else raw
-    return f"{name} \u2013 {column_label}" if column_label else name
 
 
 def _summary_format(formats: dict[str, str | None]) -> str | None:
