@@ -428,11 +428,14 @@ class _Cells:
         codes = [np.empty(total, dtype=t) for t in types]  # (rows, region, indicator, year, column: as small as they fit)
         seen = None if unique else _FirstSeen(total, (int(reg_idx.max(initial=0)) + 2, n_ind + 1, len(periods) + 1))
 
-        def make_codes() -> None:
-            self._codes(blocks, step, per_row, codes, reg_idx, yidx, periods, seen)
-
-        for _ in in_order(lambda job: job(), [self._pack_values(blocks, step), make_codes],
-                          threads=unique and total >= PARALLEL_MIN_CELLS, name="ingest-cells"):
+        small = self._small_codes(types, reg_idx, yidx)
+        jobs = [self._pack_values(blocks, step)]
+        if seen is None:   # (the codes of a row and of a cell on two threads)
+            jobs += [lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (0, 1, 3)),
+                     lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (2, 4))]
+        else:
+            jobs.append(lambda: self._codes(blocks, step, per_row, codes, small, periods, seen, (0, 1, 2, 3, 4)))
+        for _ in in_order(lambda job: job(), jobs, threads=unique and total >= PARALLEL_MIN_CELLS, name="ingest-cells"):
             pass
         packed = self.values.reshape(-1)
         value = packed[:total] if total >= 0.9 * len(packed) else packed[:total].copy()
@@ -451,22 +454,34 @@ class _Cells:
                 packed[at:end] = self.values[start:start + step][self.ok[start:start + step]]   # (never ahead of the block it reads)
         return pack
 
-    def _codes(self, blocks: list[tuple[int, int, int]], step: int, per_row: np.ndarray, codes: list[np.ndarray],
-               reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray, seen) -> None:
-        """Row, region, indicator, year and column codes of the usable cells, block by block
-        (duplicates marked in ``seen`` in file order)."""
-        rows, r_code, i_code, y_code, v_col = codes
+    def _small_codes(self, types: tuple, reg_idx: np.ndarray, yidx: np.ndarray) -> dict:
+        """The tables the codes are gathered from, in the codes' own types (smaller temporaries)."""
         table, by_column, col_years = self._layout()
+        return {"rows": self.rows_ok.astype(types[0]), "region": reg_idx.astype(types[1]),
+                "table": table.astype(types[2]), "by_column": by_column,
+                "years": col_years.astype(types[3]) if by_column else yidx.astype(types[3]),
+                "columns": self.vis.astype(types[4])}
+
+    def _codes(self, blocks: list[tuple[int, int, int]], step: int, per_row: np.ndarray, codes: list[np.ndarray],
+               small: dict, periods: np.ndarray, seen, which: tuple[int, ...]) -> None:
+        """The row (0), region (1), indicator (2), year (3) and column (4) codes of the usable cells
+        named in ``which``, block by block (duplicates marked in ``seen`` in file order: every code)."""
+        rows, r_code, i_code, y_code, v_col = codes
         for start, at, end in blocks:
             ok = self.ok[start:start + step]
             counts = per_row[start:start + step]
             block_rows = self.rows_ok[start:start + step]
-            rows[at:end] = np.repeat(block_rows, counts)
-            r_code[at:end] = np.repeat(reg_idx[block_rows], counts)
-            i_code[at:end] = table[self.row_keys[start:start + step]][ok]
-            v_col[at:end] = np.broadcast_to(self.vis, ok.shape)[ok]
-            y_code[at:end] = np.broadcast_to(col_years, ok.shape)[ok] if by_column else \
-                np.repeat(yidx[block_rows], counts)
+            if 0 in which:
+                rows[at:end] = np.repeat(small["rows"][start:start + step], counts)
+            if 1 in which:
+                r_code[at:end] = np.repeat(small["region"][block_rows], counts)
+            if 2 in which:
+                i_code[at:end] = small["table"][self.row_keys[start:start + step]][ok]
+            if 4 in which:
+                v_col[at:end] = np.broadcast_to(small["columns"], ok.shape)[ok]
+            if 3 in which:
+                y_code[at:end] = np.broadcast_to(small["years"], ok.shape)[ok] if small["by_column"] else \
+                    np.repeat(small["years"][block_rows], counts)
             if seen is not None:
                 seen.add(at, r_code[at:end], i_code[at:end], periods[y_code[at:end]])
 
