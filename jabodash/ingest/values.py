@@ -396,14 +396,16 @@ class _Cells:
         if not len(used) or not len(self.rows_ok):
             return True
         n_per = len(periods) + 1
-        pair = table[np.unique(self.row_keys)][:, used].astype(np.int64)
+        texts = np.flatnonzero(np.bincount(self.row_keys))   # (the indicator texts of the rows: np.unique without a sort)
+        pair = table[texts][:, used].astype(np.int64)
         if by_column:
             pair = pair * n_per + periods[col_years[used]]
         if _duplicated(pair.ravel()).any():
             return False
-        sig = (reg_idx[self.rows_ok].astype(np.int64) + 1) * table.shape[0] + self.row_keys
+        every = len(self.rows_ok) == len(reg_idx)   # (every row in play: no gathers)
+        sig = ((reg_idx if every else reg_idx[self.rows_ok]).astype(np.int64) + 1) * table.shape[0] + self.row_keys
         if not by_column:
-            y = yidx[self.rows_ok]
+            y = yidx if every else yidx[self.rows_ok]
             sig = sig * n_per + np.where(y < 0, len(periods), periods[np.maximum(y, 0)])
         return not _duplicated(sig).any()
 
