@@ -344,7 +344,9 @@ def _skipped_frame(cell_skips: list, odd_rows: list[tuple], skip: _RowSkips, res
         sk = pd.concat(skips, ignore_index=True)
         sk["row"] = sk["row"].astype("int64")
         sk["column"] = sk["column"].astype(object).where(sk["column"].notna(), None)
-        sk["value"] = sk["value"].map(lambda v: "" if _isna(v) else _clip(v)).astype(object)
+        # (a short text is its own clip: no call for it)
+        sk["value"] = pd.Series([v if type(v) is str and len(v) <= 200 else "" if _isna(v) else _clip(v)
+                                 for v in sk["value"].tolist()], index=sk.index, dtype=object)
         reasons = {k: reason_text(k, "en") for k in sk["reason_key"].unique()}
         sk["reason"] = sk["reason_key"].map(reasons).astype("str")
         sk["reason_key"] = sk["reason_key"].astype("str")

@@ -202,7 +202,7 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
     cols, names, lines = table.cols, table.names, table.lines
     formats: dict[str, str | None] = {}
     cells = _Cells(roles["values"], rows_ok, inds.row_keys(rows_ok))
-    cell_skips = []
+    skipped: list[tuple] = []   # (lines, column, texts, reasons) of each column's skipped cells
     missing_total = 0
     by_marker: Counter = Counter()
     percent_any = False
@@ -219,8 +219,7 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
         if len(bad):
             vals = np.asarray(_take(cols[vi], bad).to_pylist(), dtype=object)
             bad_status = num.status[bad]
-            keys = np.asarray([_STATUS_REASON[int(s)] for s in bad_status], dtype=object)
-            cell_skips.append(pd.DataFrame({"row": lines[bad], "column": name, "value": vals, "reason_key": keys}))
+            skipped.append((lines[bad], name, vals, _REASONS[bad_status]))
             miss_mask = bad_status == MISSING
             missing_total += int(miss_mask.sum())
             for v, count in Counter(vals[miss_mask].tolist()).items():   # (each marker stripped once)
@@ -233,9 +232,15 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
         del num, st
     early.close()   # (the columns parsed early for nothing)
     _report_numbers(formats, missing_total, by_marker, result)
+    cell_skips = [] if not skipped else [pd.DataFrame({   # (one frame, in column order)
+        "row": np.concatenate([p[0] for p in skipped]),
+        "column": np.repeat(np.asarray([p[1] for p in skipped], dtype=object), [len(p[0]) for p in skipped]),
+        "value": np.concatenate([p[2] for p in skipped]), "reason_key": np.concatenate([p[3] for p in skipped])})]
     memory.give_back()   # the parsers' arrays
     return cells, cell_skips, percent_any
 
+
+_REASONS = np.asarray([_STATUS_REASON.get(k) for k in range(max(_STATUS_REASON) + 1)], dtype=object)
 
 # value columns of at least this many cells in all are parsed on several threads (Arrow's and
 # numpy's kernels release the GIL); below it a pool costs more than it saves
