@@ -1,4 +1,5 @@
--- The datasets behind one indicator, with link and licence, and how many figures each gave.
+-- The datasets behind one indicator, with link and licence, and how many figures each gave:
+-- the best graded first (official, official-cited, secondary), then the most figures.
 -- An observed (or flow) indicator lists the sources of its own figures. A derived indicator
 -- lists the sources of the inputs that went into its figures, in the regions and years used:
 -- its numerator, the official area for densities, the population series chosen by
@@ -39,4 +40,5 @@ SELECT d.id AS dataset_id, d.title, d.origin, d.source_url, d.license, d.grade,
 FROM used u
 JOIN dataset d ON d.id = u.dataset_id
 GROUP BY d.id, d.title, d.origin, d.source_url, d.license, d.grade
-ORDER BY figures DESC, d.id;
+ORDER BY list_position(['official', 'official-cited', 'secondary'], d.grade) IS NULL,
+         list_position(['official', 'official-cited', 'secondary'], d.grade), figures DESC, d.id;

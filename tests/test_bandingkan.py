@@ -323,3 +323,13 @@ def test_similar_chart_lists_too_few():
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "Too few shared indicators, not compared: Cc" in texts
     assert "1 of 2 regions could be compared" in fig.layout.title.text
+
+
+def test_a_panel_names_at_most_six_years_the_last_always():
+    from jabodash.charts.bandingkan import year_ticks
+    assert year_ticks([2010, 2020]) == [2010, 2020]
+    assert year_ticks(list(range(2020, 2026))) == list(range(2020, 2026))
+    assert year_ticks(list(range(2017, 2026))) == [2017, 2019, 2021, 2023, 2025]
+    assert year_ticks([2015, 2016, 2018, 2019, 2020, 2021, 2022]) == [2015, 2018, 2020, 2022]
+    assert year_ticks(list(range(2000, 2025))) == list(range(2004, 2025, 5))
+    assert year_ticks([]) == []

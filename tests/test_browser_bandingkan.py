@@ -67,8 +67,35 @@ def test_compare_selection_survives_a_page_switch(server, browser):
     assert "indicator=ipm" in page.url
     tags = page.locator("[data-testid='stMultiSelectTagsContainer']").first.locator("[data-tag]")
     assert tags.count() == 2
+    _language_switch_keeps_choices(page)
     no_exceptions(page)
     assert errors == [] and outside.blocked == []
+
+
+def _chips(page) -> list[list[str]]:
+    """The chosen options of each multiselect (regions, indicators), as shown."""
+    return page.locator("[data-testid='stMultiSelectTagsContainer']").evaluate_all(
+        "els => els.map(e => [...e.querySelectorAll('[data-tag]')].map(t => t.getAttribute('aria-label')))")
+
+
+def _language_switch_keeps_choices(page) -> None:
+    """A language switch keeps the chosen regions and indicators and shows them in the new language
+    (the chips kept the old language's names), and the way back too."""
+    before = _chips(page)
+    assert before[1] and all(" · " not in c for c in before[1]) and before[1][0].startswith("IPM"), before
+    for name, lang in (("English", "en"), ("Bahasa Indonesia", "id")):
+        page.locator("[data-testid='stSidebar'] label").filter(has_text=name).first.click()
+        page.wait_for_function(f"() => location.search.includes('lang=en') === {str(lang == 'en').lower()}",
+                               timeout=30000)
+        wait_for_app(page)
+        page.locator(".js-plotly-plot").first.wait_for()
+        chips = _chips(page)
+        assert chips[0] == before[0], chips   # region names are the same in both languages
+        if lang == "en":
+            assert len(chips[1]) == len(before[1]) and chips[1][0].startswith("HDI"), chips
+        else:
+            assert chips == before, chips
+        assert "indicator=ipm" in page.url and ("regions=3171%2C3276" in page.url or "regions=3171,3276" in page.url)
 
 
 def test_sidebar_state_survives_a_page_switch(server, browser):

@@ -2,6 +2,7 @@
 the default white background asks no outside host, screenshots to test-artifacts/."""
 import importlib
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -108,6 +109,7 @@ def test_geographic_map_offline(geo_server, browser):
     full_screenshot(page, "peta-geo.png")
     print(f"geo map page ready in {elapsed:.1f}s")
     _profile_follows_the_map(page)
+    _language_switch_keeps_choices(page)
     _offline(outside, errors)
 
 
@@ -140,6 +142,53 @@ def _profile_follows_the_map(page) -> None:
     page.wait_for_function(f"() => location.search.includes('year={shown.split(' ')[0]}')", timeout=30000)
     assert "regions=3171" in page.url and _value(page, "Wilayah").endswith("(3171)")
     _no_exception(page)
+
+
+# the map's choices made in Indonesian, and how each reads after a switch to English
+CHOICES = {("Jenis peta", "Map type"): ("Kisi petak", "Tile grid"),
+           ("Klasifikasi", "Classification"): ("interval sama", "equal interval"),
+           ("Palet warna", "Palette"): ("Kontras tinggi", "High contrast"),
+           ("Cakupan tampilan", "Extent"): ("Jakarta", "Jakarta")}
+
+
+def _switch_language(page, name: str) -> None:
+    page.locator("[data-testid='stSidebar'] label").filter(has_text=name).first.click()
+    page.wait_for_function(f"() => location.search.includes('lang=en') === {'true' if name == 'English' else 'false'}",
+                           timeout=30000)
+    wait_for_app(page)
+
+
+def _language_switch_keeps_choices(page) -> None:
+    """The language switch (a run of the whole page) keeps every choice of the map and shows it in
+    the new language, and back: the boxes showed the old language's label ("Kisi petak" in English),
+    and the way back reset map type, classification, palette and extent to their defaults."""
+    for (label, _), (option, _) in CHOICES.items():
+        _pick(page, label, option)
+    params = page.url.split("?")[1]
+    assert all(p in params for p in ("map_type=tiles", "classification=equal_interval", "palette=high_contrast",
+                                     "fit=jakarta")), params
+    _switch_language(page, "English")
+    page.get_by_role("combobox", name="Map type", exact=True).first.wait_for()
+    for (_, label), (_, option) in CHOICES.items():
+        assert _value(page, label) == option, (label, _value(page, label))
+    assert _value(page, "Level") == "Regency/city"
+    assert _value(page, "Indicator").startswith("Population · Population, census count"), _value(page, "Indicator")
+    assert re.fullmatch(r"\d{4} \(\d+ of 15 regions\)", _value(page, "Year")), _value(page, "Year")
+    page.set_viewport_size({"width": 1440, "height": 1000})   # the longest toggle label wraps, not cut
+    cut = page.locator("[data-testid='stCheckbox'] .stMarkdownEllipsis").evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")
+    assert cut == [], cut
+    _switch_language(page, "Bahasa Indonesia")
+    page.get_by_role("combobox", name="Jenis peta", exact=True).first.wait_for()
+    for (label, _), (option, _) in CHOICES.items():
+        assert _value(page, label) == option, (label, _value(page, label))
+    assert _value(page, "Tingkat") == "Kabupaten/kota" and _value(page, "Indikator").startswith("Kependudukan · ")
+    assert _params(page.url) == _params("?" + params), (page.url, params)   # the same view, in Indonesian
+    _no_exception(page)
+
+
+def _params(url: str) -> set[str]:
+    return {p for p in url.split("?", 1)[1].split("&") if not p.startswith("lang=")}
 
 
 def _options(page, label: str) -> list[str]:

@@ -235,3 +235,25 @@ def test_short_source_cuts_between_words_and_says_so():
     assert short == "BPS Provinsi DKI Jakarta, Berita Resmi Statistik, cited by the … [resmi dikutip]"
     assert charts.short_source("wikimili.com (mirror of an encyclopedia)") == "wikimili.com"
     assert charts.short_source("x" * 80, limit=10) == "x" * 9 + "…"      # one long word: cut, and said
+
+
+def test_sources_line_names_the_best_graded_sources_first():
+    """A mirror is not named before an official source it shares a chart with, even when it comes
+    first and carries more figures; among equal grades the source with more figures comes first."""
+    import pandas as pd
+
+    from jabodash.charts import sources_line
+    rows = ([("m", "https://mirror.example/p (Wikipedia text citing BPS SP2020)", "mirror.example", "secondary")] * 5
+            + [("o", "BPS Kota Depok, Depok Dalam Angka 2024", None, "official")]
+            + [("c1", "ANTARA, quoting BPS Jawa Barat", None, "official-cited")]
+            + [("c2", "Radar Depok, quoting the head of BPS Depok", None, "official-cited")] * 2)
+    frame = pd.DataFrame(rows, columns=["dataset_id", "source", "origin", "grade"])
+    assert sources_line(frame, "en", limit=3) == (
+        "BPS Kota Depok, Depok Dalam Angka 2024 [official]; Radar Depok, quoting the head of BPS Depok "
+        "[official-cited]; ANTARA, quoting BPS Jawa Barat [official-cited] and 1 more")
+
+
+def test_sources_text_names_the_best_graded_sources_of_a_column_first():
+    frame = pd.DataFrame({"population_origin": ["wikimili.com (Wikipedia)"] * 3 + ["BPS Kota Bekasi"],
+                          "population_grade": ["secondary"] * 3 + ["official"]})
+    assert sources_text([(frame, "population_origin")], "en", limit=1) == "BPS Kota Bekasi [official] and 1 more"

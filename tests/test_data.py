@@ -47,6 +47,9 @@ def test_meta_sources_of_observed_and_derived(store):
     ipm = data_mod.sources(store.query, "ipm")
     assert ipm["figures"].sum() == (OBS.indicator_id == "ipm").sum()
     assert set(ipm["dataset_id"]) == set(OBS[OBS.indicator_id == "ipm"].dataset_id)
+    # the best graded first, then the most figures (a mirror is never listed above an official source)
+    order = [(["official", "official-cited", "secondary"].index(g), -n) for g, n in zip(ipm["grade"], ipm["figures"])]
+    assert order == sorted(order) and ipm["grade"].iloc[0] != "secondary" and ipm["grade"].iloc[-1] == "secondary"
     # derived per 100,000: the doctors rows used and the population figures of the same regions and years
     doc = data_mod.sources(store.query, "doctors_per_100k")
     used = store.query("data_indicator_data", indicator_id="doctors_per_100k", region_set="agglomeration")

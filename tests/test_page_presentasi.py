@@ -105,10 +105,11 @@ def test_step_out_of_range_and_unknown_story_fall_back_with_a_notice():
 
 def test_presenter_layout_hides_the_chrome_with_a_constant_css():
     from jabodash.presenter.views import PRESENTER_CSS
+    from jabodash.ui.shell import LABEL_CSS
     at = run_page(PAGE, story=STORY, step="3", presenter="1")
     bodies = [h.proto.body for h in at.get("html")]   # then the story uploader's texts (constant locale strings)
-    assert bodies[0] == PRESENTER_CSS and all(b.startswith("<style>[data-testid='stFileUploaderDropzone']")
-                                              for b in bodies[1:])
+    assert bodies[:2] == [LABEL_CSS, PRESENTER_CSS] and all(
+        b.startswith("<style>[data-testid='stFileUploaderDropzone']") for b in bodies[2:])
     assert not at.title                                   # no page title: the step fills the screen
     assert at.button(key="w_exit")
     at.button(key="w_exit").click().run()

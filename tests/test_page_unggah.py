@@ -262,7 +262,7 @@ def test_ragged_rows_are_skipped_and_listed_in_both_languages():
     assert list(skipped["Nilai"]) == ["Kota Bogor,2023", "Kota Bekasi,2023,30,extra,cells"]
     at.radio(key="w_lang").set_value("en").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "2 rows have a different number of fields than the table (3) and were skipped." in shown(at)
+    assert "Rows with a different number of fields than the table (3), skipped: 2." in shown(at)
     skipped = frame_with(at, "Reason")
     assert list(skipped["Row"]) == [3, 4]
     assert list(skipped["Reason"]) == ["fewer fields than the header", "more fields than the header"]

@@ -74,6 +74,8 @@ def test_tables_are_dataframes_of_text():
     assert "utf-8" in settings.iloc[:, 1].tolist()
     skipped = ud.skipped_table(res, "en")
     assert list(skipped.columns) == ["Row", "Column", "Value", "Reason"] and len(skipped) >= 1
+    noted = ud.skipped_table(ud.read(b"Kode;Nilai\n3171;1,5\nCatatan: angka sementara\n", "n.csv"), "en")
+    assert noted.values.tolist() == [[3, "–", "Catatan: angka sementara", "note or source line"]]
     assert len(ud.mapped_table({"A": "3201", "B": ud.SKIP}, {"3201": "Kabupaten Bogor"}, "en")) == 1
     assert ud.reset_keys({"u_map_x": 1, "u_desc_name": 2, "w_lang": 3, ud.MAPPING_KEY: {}}) == [
         "u_map_x", "u_desc_name", ud.MAPPING_KEY]

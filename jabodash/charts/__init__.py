@@ -109,22 +109,29 @@ def names_line(names: list[str], lang: str, limit: int = 2, sep: str = "; ", mor
 def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     """The short source line of a figure: the publication each dataset cites, with the sites that
     carried it ("BPS SP2020 via wikimili.com, kiwix.lema.org"), else the site or the analyst's source;
-    derived values say so first."""
+    derived values say so first. The best graded sources come first, among equals the one with the
+    most figures: a mirror is not named before an official source it shares the chart with."""
     if "source" not in frame or frame["source"].dropna().empty:
         return ""
     observed = frame[(frame["dataset_id"] != "derived") & frame["dataset_id"].notna()]
+    figures = observed["dataset_id"].value_counts()
     observed = observed.dropna(subset=["source"]).drop_duplicates("dataset_id")
     sites_of: dict[tuple[str, str | None], list[str]] = {}
+    count: dict[tuple[str, str | None], int] = {}
     for row in observed.itertuples():
         site = getattr(row, "origin", None)
         site = short_source(site if isinstance(site, str) and site.strip() else row.source)
         cited = cited_source(row.source)
-        sites = sites_of.setdefault((cited or site, getattr(row, "grade", None)), [])
+        group = (cited or site, getattr(row, "grade", None))
+        sites = sites_of.setdefault(group, [])
+        count[group] = count.get(group, 0) + int(figures[row.dataset_id])
         if cited and site not in sites:
             sites.append(site)
-    groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites, lang, sep=", ", more="chart.sites_more"))
-                     if sites else name, grade, lang)
-              for (name, grade), sites in sites_of.items()]
+    order = sorted(sites_of, key=lambda g: (-grades.rank(g[1]), -count[g]))   # stable: first seen among equals
+    groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites_of[(name, grade)], lang, sep=", ",
+                                                                          more="chart.sites_more"))
+                     if sites_of[(name, grade)] else name, grade, lang)
+              for name, grade in order]
     text = names_line(groups, lang, limit)
     derived = frame[frame["dataset_id"] == "derived"]
     if len(derived):
@@ -143,16 +150,18 @@ def _grade_column(frame: pd.DataFrame, column: str) -> str | None:
 
 
 def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int = 2) -> str:
-    """A source line from several (frame, source column) pairs, first titles first, each with
-    its provenance grade when the frame has one."""
+    """A source line from several (frame, source column) pairs, the first frame's sources first,
+    each with its provenance grade when the frame has one; within a frame the best graded first,
+    then the one with the most figures (as sources_line)."""
     names: list[str] = []
     for frame, column in frames:
         if column not in frame:
             continue
         grade_col = _grade_column(frame, column)
         rows = frame.dropna(subset=[column])
-        for title, part in rows.groupby(column, sort=False):
-            grade = weakest(part[grade_col]) if grade_col else None
+        found = [(title, weakest(part[grade_col]) if grade_col else None, len(part))
+                 for title, part in rows.groupby(column, sort=False)]
+        for title, grade, _ in sorted(found, key=lambda f: (-grades.rank(f[1]), -f[2])):
             name = plain(short_source(title, grade=grade, lang=lang))
             if name not in names:
                 names.append(name)

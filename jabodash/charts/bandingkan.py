@@ -85,8 +85,9 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
             fig.add_annotation(text=t("common.no_data", lang), showarrow=False, x=0.5, y=0.5,
                                xref=f"x{k + 1 if k else ''} domain", yref=f"y{k + 1 if k else ''} domain",
                                font=dict(color=GAP_TEXT))
-        fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years], gridcolor=GRID,
-                         row=row, col=col)
+        ticks = year_ticks(years)
+        fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[str(y) for y in ticks], tickangle=0,
+                         gridcolor=GRID, row=row, col=col)
         fig.update_yaxes(gridcolor=GRID, rangemode="tozero" if ind.aggregation == "sum" else "normal",
                          row=row, col=col)
     for annotation in fig.layout.annotations:
@@ -99,6 +100,14 @@ def small_multiples(data: pd.DataFrame, regions: list[str], names: dict[str, str
                   height=130 + 290 * rows, below=30, top=125)
     fig.update_layout(hovermode="closest")
     return legend_under_title(fig, entrywidth=0, font=dict(size=13))
+
+
+def year_ticks(years: list, most: int = 6) -> list:
+    """The years a panel's axis names: all of them up to ``most``, else every n-th counted back from
+    the last (a third of a 1440 px screen holds about six year labels side by side; more were
+    turned on their side and overlapped: "2017 2018 ... 2025" in the unemployment panel)."""
+    step = math.ceil(len(years) / most) if len(years) > most else 1
+    return list(years)[::-1][::step][::-1]
 
 
 def _profile_label(ind: Indicator, year, lang: str) -> str:

@@ -41,10 +41,20 @@ def normalize_lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
+# (language, key) of the strings asked for and missing in that language (an English gap falls back to
+# Indonesian, a key missing everywhere shows as itself): tests open every page and expect none.
+# Bounded: keys made from data must not grow it without end.
+MISSING: set[tuple[str, str]] = set()
+_MISSING_MAX = 500
+
+
 def t(key: str, lang: str = DEFAULT_LANG, /, **kwargs) -> str:
     """Translate key; format with kwargs ({name} placeholders)."""
     lang = normalize_lang(lang)
-    text = strings(lang).get(key) or strings(DEFAULT_LANG).get(key) or key
+    text = strings(lang).get(key)
+    if text is None and len(MISSING) < _MISSING_MAX:
+        MISSING.add((lang, key))
+    text = text or strings(DEFAULT_LANG).get(key) or key
     if kwargs:
         try:
             return text.format(**kwargs)

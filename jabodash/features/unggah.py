@@ -188,9 +188,11 @@ def settings_table(result: IngestResult, lang: str) -> pd.DataFrame:
 
 
 def skipped_table(result: IngestResult, lang: str) -> pd.DataFrame:
+    """The skipped rows and cells; a whole line (a note, a title) has no column: "–", not "None"."""
     df = result.skipped
     return pd.DataFrame({t("ingest.label.row", lang): df["row"].to_numpy(),
-                         t("ingest.label.column", lang): df["column"].astype(object).to_numpy(),
+                         t("ingest.label.column", lang): df["column"].astype(object).where(df["column"].notna(), "–")
+                         .to_numpy(),
                          t("ingest.label.value", lang): df["value"].astype(object).to_numpy(),
                          t("ingest.label.reason", lang): [reason_text(k, lang) for k in df["reason_key"]]})
 

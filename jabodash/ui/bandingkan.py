@@ -30,12 +30,13 @@ def render(state) -> None:
                            bandingkan.initial_indicators(state.indicator, list(ind_names), state.indicators,
                                                          _ipm_for(src, state.region_set, first_regions)))
     left, right = st.columns([2, 3])
-    chosen = left.multiselect(t("bandingkan.picker.regions", lang), list(names), key="w_cmp_regions",
-                              format_func=lambda c: names.get(c, c),
-                              placeholder=t("bandingkan.picker.regions_placeholder", lang))
-    indicators = right.multiselect(t("bandingkan.picker.indicators", lang), list(ind_names), key="w_cmp_indicators",
-                                   format_func=lambda i: ind_names.get(i, i),
-                                   placeholder=t("bandingkan.picker.indicators_placeholder", lang))
+    chosen = widgets.choice(left.multiselect, t("bandingkan.picker.regions", lang), names, key="w_cmp_regions",
+                            format_func=lambda c: names.get(c, c),
+                            placeholder=t("bandingkan.picker.regions_placeholder", lang))
+    indicators = widgets.choice(right.multiselect, t("bandingkan.picker.indicators", lang), ind_names,
+                                key="w_cmp_indicators",
+                                format_func=lambda i: ind_names.get(i, i),
+                                placeholder=t("bandingkan.picker.indicators_placeholder", lang))
     state = state.with_(regions=tuple(chosen), indicator=indicators[0] if indicators else state.indicator,
                         indicators=tuple(indicators))
     problem = bandingkan.selection_problem(chosen, indicators)
@@ -106,8 +107,8 @@ def similar(state, src, names, catalog, chosen, indicators) -> None:
         return
     if st.session_state.get("w_cmp_focus") not in chosen:
         st.session_state["w_cmp_focus"] = chosen[0]
-    focus = st.selectbox(t("bandingkan.picker.focus", lang), chosen, key="w_cmp_focus",
-                         format_func=lambda c: names.get(c, c))
+    focus = widgets.choice(st.selectbox, t("bandingkan.picker.focus", lang), chosen, key="w_cmp_focus",
+                           format_func=lambda c: names.get(c, c))
     sim = source.per_data_version(
         "bandingkan.similar", lambda _rs, _lg, i, f: _similar_part(src, state, names, catalog, list(i), f),
         state.region_set, lang, tuple(indicators), focus)

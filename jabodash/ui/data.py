@@ -57,9 +57,9 @@ def catalog(state, src):
     left, right = st.columns([3, 2])
     text = left.text_input(t("data.search", lang), key="w_meta_search", help=t("data.search_help", lang),
                            max_chars=100)
-    themes = right.multiselect(t("data.themes", lang), theme_options, key="w_meta_themes",
-                               format_func=lambda x: t(f"theme.{x}", lang),
-                               placeholder=t("data.themes_placeholder", lang))
+    themes = widgets.choice(right.multiselect, t("data.themes", lang), theme_options, key="w_meta_themes",
+                            format_func=lambda x: t(f"theme.{x}", lang),
+                            placeholder=t("data.themes_placeholder", lang))
     shown = data.search(full, text, themes)
     st.caption(t("data.shown", lang, n=len(shown), total=len(full)))
     st.dataframe(data.catalog_view(shown, lang), hide_index=True, key="meta_catalog")
@@ -86,8 +86,8 @@ def indicator_detail(state, src, options):
     if st.session_state.get("w_meta_indicator") not in options:
         st.session_state["w_meta_indicator"] = state.indicator if state.indicator in options else options[0]
     entries = src.catalog()
-    ind = src.indicator(st.selectbox(t("data.indicator", lang), options, key="w_meta_indicator",
-                                     format_func=lambda i: data.indicator_label(i, lang, entries)))
+    ind = src.indicator(widgets.choice(st.selectbox, t("data.indicator", lang), options, key="w_meta_indicator",
+                                       format_func=lambda i: data.indicator_label(i, lang, entries)))
     state = state.with_(indicator=ind.id)
     st.markdown(f"**{md_escape(ind.name(lang))}** · {md_escape(ind.id)}")
     for label, value in data.details(ind, lang):
@@ -197,7 +197,8 @@ def refresh_section(lang: str) -> None:
                         help=t("data.refresh.key_help", lang))
     remember = st.checkbox(t("data.refresh.remember", lang), key="w_bps_remember")
     options = data.bps_options()
-    chosen = st.multiselect(t("data.refresh.indicators", lang), options, default=options, key="w_bps_indicators",
+    chosen = widgets.choice(st.multiselect, t("data.refresh.indicators", lang), options, default=options,
+                            key="w_bps_indicators",
                             format_func=lambda i: data.indicator_label(i, lang))
     if st.button(t("data.refresh.run", lang), key="bps_run", disabled=not chosen):
         bar = st.progress(0.0, text=t("data.refresh.run", lang))
@@ -298,8 +299,8 @@ def dukcapil_section(lang: str) -> None:
         year = c1.number_input(t("dukcapil.page.year", lang), min_value=2000, max_value=2100, value=2025, step=1,
                                key="w_duk_year")
         semester = c2.radio(t("dukcapil.page.semester", lang), (1, 2), horizontal=True, key="w_duk_semester")
-        level = c3.radio(t("dukcapil.page.level", lang), ("all", "kabkota", "kecamatan"), horizontal=True,
-                         key="w_duk_level", format_func=lambda v: t(f"dukcapil.page.level_{v}", lang))
+        level = widgets.choice(c3.radio, t("dukcapil.page.level", lang), ("all", "kabkota", "kecamatan"), horizontal=True,
+                               key="w_duk_level", format_func=lambda v: t(f"dukcapil.page.level_{v}", lang))
         if st.button(t("dukcapil.page.run", lang), key="duk_run"):
             st.session_state[_DUKCAPIL_RESULT] = data.dukcapil_refresh(source.store(), int(year), int(semester), level)
         result = _result(_DUKCAPIL_RESULT)
@@ -322,8 +323,8 @@ def dapodik_section(lang: str) -> None:
         semester = c1.text_input(t("dapodik.page.semester", lang), value="20241", max_chars=5, key="w_dap_semester")
         year = c2.number_input(t("dapodik.page.year", lang), min_value=2000, max_value=2100, step=1, value=None,
                                placeholder=t("dapodik.page.year_default", lang), key="w_dap_year")
-        level = c3.radio(t("dapodik.page.level", lang), ("all", "kabkota", "kecamatan"), horizontal=True,
-                         key="w_dap_level", format_func=lambda v: t(f"dapodik.page.level_{v}", lang))
+        level = widgets.choice(c3.radio, t("dapodik.page.level", lang), ("all", "kabkota", "kecamatan"), horizontal=True,
+                               key="w_dap_level", format_func=lambda v: t(f"dapodik.page.level_{v}", lang))
         if st.button(t("dapodik.page.run", lang), key="dap_run"):
             st.session_state[_DAPODIK_RESULT] = data.dapodik_refresh(source.store(), semester, level, None if year is None else int(year), lang)
         result = _result(_DAPODIK_RESULT)

@@ -145,7 +145,8 @@ def register_section(store, region_set: str, lang: str) -> None:
     f1, f2, f3 = st.columns([3, 4, 4])
     active_only = f1.toggle(t("kerjasama.register.active_filter", lang), key="coop_active",
                             help=t("kerjasama.register.active_help", lang))
-    sectors = f2.multiselect(t("kerjasama.register.sector_filter", lang), cooperation.SECTORS, key="coop_sectors",
+    sectors = widgets.choice(f2.multiselect, t("kerjasama.register.sector_filter", lang), cooperation.SECTORS,
+                             key="coop_sectors",
                              format_func=lambda s: t(f"kerjasama.register.sector.{s}", lang),
                              placeholder=t("kerjasama.register.all_sectors", lang))
     text = f3.text_input(t("kerjasama.register.search", lang), key="coop_search", max_chars=100,
@@ -160,7 +161,7 @@ def register_section(store, region_set: str, lang: str) -> None:
 
 def table_section(rows: pd.DataFrame, total: int, store, region_set: str, lang: str, key: str = "coop_table") -> None:
     st.markdown(f"**{md_escape(t('kerjasama.register.table_heading', lang))}**")
-    kinds = st.multiselect(t("kerjasama.register.kind_filter", lang), cooperation.KINDS, key=f"{key}_kinds",
+    kinds = widgets.choice(st.multiselect, t("kerjasama.register.kind_filter", lang), cooperation.KINDS, key=f"{key}_kinds",
                            format_func=lambda k: t(f"kerjasama.register.kind.{k}", lang),
                            placeholder=t("kerjasama.register.all_kinds", lang))
     rows = kerjasama.filtered(rows, kinds=tuple(kinds))

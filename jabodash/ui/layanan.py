@@ -29,8 +29,8 @@ def render(state) -> None:
     with right:
         if st.session_state.get("w_svc_indicator") not in options:
             st.session_state["w_svc_indicator"] = layanan.pick(options, state.indicator, cov)
-        indicator_id = st.selectbox(t("layanan.picker", lang), options, key="w_svc_indicator",
-                                    format_func=lambda i: catalog.get(i).name(lang))
+        indicator_id = widgets.choice(st.selectbox, t("layanan.picker", lang), options, key="w_svc_indicator",
+                                      format_func=lambda i: catalog.get(i).name(lang))
         year = widgets.year_picker(state, indicator_id, key="w_svc_year")
     state = state.with_(indicator=indicator_id, year=year)
     if year is not None:
@@ -99,7 +99,7 @@ def quality_section(store, region_set: str, highlight: tuple[str, ...], lang: st
         return
     left, middle, right = st.columns([3, 1, 2])
     chosen = st.session_state.get("w_quality_indicator")
-    indicator_id = left.selectbox(t("layanan.quality.picker", lang), options, key="w_quality_indicator",
+    indicator_id = widgets.choice(left.selectbox, t("layanan.quality.picker", lang), options, key="w_quality_indicator",
                                   format_func=lambda i: catalog.get(i).name(lang),
                                   help=widgets.whole_choice(catalog.get(chosen if chosen in options else options[0]).name(lang), lang))
     ind = catalog.get(indicator_id)
@@ -110,8 +110,8 @@ def quality_section(store, region_set: str, highlight: tuple[str, ...], lang: st
         st.session_state["w_quality_year"] = default
     year = middle.selectbox(t("layanan.quality.year", lang), years, key="w_quality_year")
     views = ("ranking", "trend", "map")
-    view = right.radio(t("layanan.quality.view", lang), views, key="w_quality_view", horizontal=True,
-                       format_func=lambda v: t(f"layanan.quality.view_{v}", lang))
+    view = widgets.choice(right.radio, t("layanan.quality.view", lang), views, key="w_quality_view", horizontal=True,
+                          format_func=lambda v: t(f"layanan.quality.view_{v}", lang))
     parts = source.per_data_version("layanan.quality", lambda *_: layanan.quality_figures(
         store, ind, year, region_set, lang, highlight), indicator_id, year, region_set, highlight, lang)
     covered = int(parts["values"]["value"].notna().sum())

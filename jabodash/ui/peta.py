@@ -33,7 +33,8 @@ def render(state) -> None:
 
 def _opts(state, key, options, label, prefix, default=None):
     st.session_state.setdefault(key, default or getattr(state, key[2:]))
-    return st.selectbox(t(label, state.lang), options, key=key, format_func=lambda v: t(prefix + v, state.lang))
+    return widgets.choice(st.selectbox, t(label, state.lang), options, key=key,
+                          format_func=lambda v: t(prefix + v, state.lang))
 
 
 def _controls(state, level_geojson):
@@ -263,8 +264,8 @@ def boundaries_panel(lang: str, expanded: bool) -> None:
             meta = status.get(lv)
             st.caption(f"{t(f'peta.level_{lv}', lang)}: " + (t("peta.cached", lang, n=meta.get("feature_count", "?"),
                        source=str(meta.get("source"))[:80]) if meta else t("peta.not_cached", lang)))
-        up_level = st.radio(t("peta.level", lang), state_mod.LEVELS, key="b_level", horizontal=True,
-                            format_func=lambda v: t(f"peta.level_{v}", lang))
+        up_level = widgets.choice(st.radio, t("peta.level", lang), state_mod.LEVELS, key="b_level", horizontal=True,
+                                  format_func=lambda v: t(f"peta.level_{v}", lang))
         locked = workspace.boundaries_locked(lang)   # JABODASH_WORKSPACE_READONLY: said plainly
         upload = widgets.file_uploader(t("peta.upload", lang), lang, type=["geojson", "json", "gpkg", "zip"], key="b_file",
                                   disabled=locked)

@@ -87,8 +87,8 @@ def tools_panel(state, shown, data) -> None:
     lang = state.lang
     st.subheader(t("export.heading", lang), anchor=False)
     st.toggle(t("presentasi.high_contrast", lang), key=ed.CONTRAST_KEY, help=t("presentasi.high_contrast_help", lang))
-    width, height = st.selectbox(t("export.size", lang), exports.SIZES, key=ed.SIZE_KEY,
-                                 format_func=lambda s: t("export.size_option", lang, w=s[0], h=s[1]))
+    width, height = widgets.choice(st.selectbox, t("export.size", lang), exports.SIZES, key=ed.SIZE_KEY,
+                                   format_func=lambda s: t("export.size_option", lang, w=s[0], h=s[1]))
     if exports.chromium_path() is None:
         st.warning(t("export.unavailable", lang))
         st.caption(t("export.toolbar_hint", lang))
@@ -135,8 +135,8 @@ def editor_panel(editor: ed.Editor, shown, shipped: list, view_state: state_mod.
 
     st.markdown(f"**{t('presentasi.editor.add_heading', lang)}**")
     st.caption(ed.current_view_text(view_state, source.indicator_table(), lang))
-    st.radio(t("presentasi.editor.kind", lang), stories.KINDS, key="w_new_kind", horizontal=True,
-             format_func=lambda k: t(f"presentasi.kind.{k}", lang))
+    widgets.choice(st.radio, t("presentasi.editor.kind", lang), stories.KINDS, key="w_new_kind", horizontal=True,
+                   format_func=lambda k: t(f"presentasi.kind.{k}", lang))
     st.text_input(t("presentasi.editor.step_title", lang), key="w_new_title", max_chars=stories.MAX_TITLE)
     st.text_area(t("presentasi.editor.step_note", lang), key="w_new_note", max_chars=stories.MAX_NOTE, height=80)
     st.button(t("presentasi.editor.add", lang), key="w_add_step", on_click=editor.add_current_view, args=(view_state,))

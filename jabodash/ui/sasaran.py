@@ -60,8 +60,8 @@ def render(state) -> None:
     _upload(state, lang)
     all_plans = sorted(set(sasaran.active_targets(ds, uploaded_targets())["plan"]),
                        key=lambda p: list(targets_mod.plans()).index(p) if p in targets_mod.plans() else 99)
-    plan = st.selectbox(t("sasaran.plan_filter", lang), [""] + all_plans, key=PLAN_KEY,
-                        format_func=lambda p: t("sasaran.plan_all", lang) if not p else targets_mod.plan_name(p, lang))
+    plan = widgets.choice(st.selectbox, t("sasaran.plan_filter", lang), [""] + all_plans, key=PLAN_KEY,
+                          format_func=lambda p: t("sasaran.plan_all", lang) if not p else targets_mod.plan_name(p, lang))
     got = parts(ds, state.region_set, plan, lang)
     _kpis(got, lang)
     _matrix(got, state, lang)
@@ -105,7 +105,8 @@ def _detail(ds, got: dict, state, lang: str) -> None:
         own = sasaran.own_rows(got["rows"])
         with_figure = own.loc[own["latest_value"].notna(), "target"].tolist()
         st.session_state[TARGET_KEY] = with_figure[0] if with_figure else ids[0]
-    chosen = st.selectbox(t("sasaran.detail.pick", lang), ids, key=TARGET_KEY, format_func=lambda i: labels.get(i, i))
+    chosen = widgets.choice(st.selectbox, t("sasaran.detail.pick", lang), ids, key=TARGET_KEY,
+                            format_func=lambda i: labels.get(i, i))
     target = table.set_index("id").loc[chosen].copy()
     target["id"] = chosen
     rows = got["rows"]

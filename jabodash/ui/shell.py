@@ -92,6 +92,7 @@ def page_setup(page_id: str) -> state_mod.ViewState:
         official_switch(lang)
     state = replace(state, lang=lang, region_set=st.session_state["w_region_set"],
                     official=source.official_only())
+    st.html(LABEL_CSS)   # a constant: no user text reaches it
     if state.presenter:
         st.html(views.PRESENTER_CSS)  # a constant: no user text reaches it
     for param, value, reason in parsed.notices:
@@ -100,6 +101,14 @@ def page_setup(page_id: str) -> state_mod.ViewState:
         st.warning(t("cluster.uploads_lost", lang))
     st.session_state[VIEW_KEY] = state
     return state
+
+
+# A toggle's or checkbox's label longer than its column wraps instead of ending in an ellipsis
+# (Streamlit cuts it: "OpenStreetMap backgroun…" beside the map at 1440 px).
+LABEL_CSS = """<style>
+[data-testid="stCheckbox"] .stMarkdownEllipsis, [data-testid="stCheckbox"] .stMarkdownEllipsis p {
+  white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
 
 
 def official_switch(lang: str) -> None:

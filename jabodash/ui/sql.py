@@ -15,7 +15,7 @@ from jabodash.core.i18n import t
 from jabodash.core.textsafe import md_escape
 from jabodash.features import unggah
 from jabodash.store import database_path, shelf
-from jabodash.ui import shell
+from jabodash.ui import shell, widgets
 
 BOX_KEY, RESULT_KEY, EDITOR_KEY = "_sql_sandbox", "_sql_result", "sql_query"
 
@@ -120,7 +120,7 @@ def side_panel(box: sql.Sandbox, lang: str) -> list:
     st.subheader(t("sql.page.examples", lang))
     examples = sql.examples()
     titles = {ex.id: ex.title(lang) for ex in examples}
-    st.selectbox(t("sql.page.example_pick", lang), list(titles), key="sql_example", format_func=titles.get)
+    widgets.choice(st.selectbox, t("sql.page.example_pick", lang), titles, key="sql_example", format_func=titles.get)
     st.button(t("sql.page.load_example", lang), key="sql_load", on_click=load_example,
               args=({ex.id: ex.sql_for(lang) for ex in examples},))
     st.subheader(t("sql.page.schema", lang))

@@ -127,15 +127,17 @@ def corrections(result, lang: str) -> None:
             key = unggah.COLUMN_KEYS[i]
             if ss.get(key) not in columns:
                 ss[key] = unggah.AUTO
-            (c1 if i % 2 == 0 else c2).selectbox(t(f"ingest.label.{role}", lang), columns, key=key, format_func=auto)
-        c1.selectbox(t("ingest.label.layout", lang), [unggah.AUTO, *ingest.LAYOUTS], key="u_layout",
-                     format_func=lambda v: auto(v) if v == unggah.AUTO else t(f"ingest.layout.{v}", lang))
+            widgets.choice((c1 if i % 2 == 0 else c2).selectbox, t(f"ingest.label.{role}", lang), columns, key=key,
+                           format_func=auto)
+        widgets.choice(c1.selectbox, t("ingest.label.layout", lang), [unggah.AUTO, *ingest.LAYOUTS], key="u_layout",
+                       format_func=lambda v: auto(v) if v == unggah.AUTO else t(f"ingest.layout.{v}", lang))
         if result.sheets:
-            c2.selectbox(t("ingest.label.sheet", lang), [unggah.AUTO, *result.sheets], key="u_sheet", format_func=auto)
+            widgets.choice(c2.selectbox, t("ingest.label.sheet", lang), [unggah.AUTO, *result.sheets], key="u_sheet",
+                           format_func=auto)
         for amb in result.ambiguous_columns:
-            st.radio(t("unggah.numfmt_for", lang, column=md_escape(amb["column"], 80)), ("id", "en"),
-                     key=f"u_numfmt_{amb['column']}", horizontal=True, index=None,
-                     format_func=lambda v: t(f"ingest.numfmt.{v}", lang))
+            widgets.choice(st.radio, t("unggah.numfmt_for", lang, column=md_escape(amb["column"], 80)), ("id", "en"),
+                           key=f"u_numfmt_{amb['column']}", horizontal=True, index=None,
+                           format_func=lambda v: t(f"ingest.numfmt.{v}", lang))
 
 
 def unmatched_mapping(result, regions, names: dict, lang: str) -> None:
@@ -144,11 +146,11 @@ def unmatched_mapping(result, regions, names: dict, lang: str) -> None:
     choices = unggah.unmatched_choices(regions)
     for item in result.unmatched:
         key = unggah.map_key(item["value"])
-        st.selectbox(md_escape(item["value"], 80) + f" ({item['rows']})", choices, key=key, on_change=_map,
-                     args=(item["value"], key), help=t("unggah.mapping_help", lang, suggestions=md_escape(
-                         ", ".join(item.get("suggestion_names") or []) or "–", 300)),
-                     format_func=lambda c: (t("unggah.skip", lang) if c == unggah.SKIP
-                                            else f"{c} {names.get(c, '')}"))
+        suggestions = md_escape(", ".join(item.get("suggestion_names") or []) or "–", 300)
+        widgets.choice(st.selectbox, md_escape(item["value"], 80) + f" ({item['rows']})", choices, key=key,
+                       on_change=_map, args=(item["value"], key),
+                       help=t("unggah.mapping_help", lang, suggestions=suggestions),
+                       format_func=lambda c: t("unggah.skip", lang) if c == unggah.SKIP else f"{c} {names.get(c, '')}")
 
 
 def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> str | None:
@@ -160,8 +162,8 @@ def describe_and_use(result, meta: dict, records, raw: tuple, lang: str) -> str 
     c1.text_input(t("ingest.label.indicator", lang), key="u_desc_name", max_chars=200)
     c2.text_input(t("ingest.label.unit", lang), key="u_desc_unit", max_chars=60)
     c1.text_input(t("ingest.label.source", lang), key="u_desc_source", max_chars=500)
-    c2.radio(t("unggah.direction", lang), unggah.DIRECTIONS, key="u_desc_dir", horizontal=True,
-             format_func=lambda d: t(f"unggah.dir_{d}", lang))
+    widgets.choice(c2.radio, t("unggah.direction", lang), unggah.DIRECTIONS, key="u_desc_dir", horizontal=True,
+                   format_func=lambda d: t(f"unggah.dir_{d}", lang))
     if result.layout == "points":
         c1.number_input(t("unggah.year", lang), min_value=1900, max_value=2100, step=1, key="u_desc_year")
     b1, b2, b3 = st.columns(3)

@@ -70,8 +70,8 @@ def indicator_picker(state: state_mod.ViewState, key: str = "w_indicator", theme
         pending["done"].append(here)
     if st.session_state.get(key) not in labels:
         st.session_state[key] = default
-    return st.selectbox(t(label_key, lang), options, key=key, format_func=labels.__getitem__,
-                        help=whole_choice(labels[st.session_state[key]], lang))
+    return choice(st.selectbox, t(label_key, lang), options, key=key, format_func=labels.__getitem__,
+                  help=whole_choice(labels[st.session_state[key]], lang))
 
 
 def whole_choice(label: str, lang: str) -> str:
@@ -120,12 +120,34 @@ def year_picker(state: state_mod.ViewState, indicator_id: str, key: str = "w_yea
     labels = {y: f"{y} ({t(coverage, lang, covered=counts[y], total=total)})" for y in options}
     if st.session_state.get(key) not in options:
         st.session_state[key] = state.year if state.year in options else state_mod.good_year(counts)
-    elif st.session_state.get(f"{key}__labels", labels) != labels:
-        # Another indicator with the same years: the browser keeps the chosen option's old label
-        # ("2024 (5 of 217)") unless the value is sent again with the new one.
-        st.session_state[key] = st.session_state[key]
-    st.session_state[f"{key}__labels"] = labels
+    relabel(key, labels)   # another indicator with the same years, or the other language
     return st.selectbox(t("picker.year", lang), options, key=key, format_func=labels.__getitem__)
+
+
+def relabel(key: str, labels) -> bool:
+    """Before a keyed selectbox, radio or multiselect is drawn: send its value again when its
+    options' labels differ from the last run's (the other language, another indicator's coverage).
+    The browser keeps the chosen option's label, not the option: unless the value is sent again
+    it went on showing the old label ("Kisi petak" in the English UI) and sent that label back,
+    which a later run could not match to an option and reset the choice to its default.
+    ``labels``: the options' labels, anything comparable (a dict or a tuple). True when sent again."""
+    seen = f"{key}__labels"
+    again = key in st.session_state and st.session_state.get(seen, labels) != labels
+    if again:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[seen] = labels
+    return again
+
+
+def choice(widget: Callable, label: str, options, *, key: str, format_func: Callable = str, **kwargs):
+    """A keyed choice whose option labels may change between runs (the language switch):
+    ``widget`` is a selectbox, radio or multiselect of st or of a column (``left.radio``); its
+    value is sent again when the labels change (relabel). A multiselect's ``default`` is left out
+    then: the value set again is the widget's own."""
+    options = list(options)
+    if relabel(key, tuple(format_func(o) for o in options)):
+        kwargs.pop("default", None)
+    return widget(label, options, key=key, format_func=format_func, **kwargs)
 
 
 # KPI values at Streamlit's 2.25rem are cut off ("67,24 – 86…") when five cards share a

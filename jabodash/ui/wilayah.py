@@ -77,15 +77,15 @@ def kecamatan(state, regions) -> None:
     names = {c: n for c, n in zip(regions["code"], regions["name"]) if c in present}
     if st.session_state.get("wil_parent") not in names:   # the region in view, else Jakarta Selatan
         st.session_state["wil_parent"] = next((c for c in [*state.regions, "3171", *names] if c in names), None)
-    parent = st.selectbox(t("wilayah.kecamatan_parent", lang), list(names), key="wil_parent",
-                          format_func=lambda c: names[c])
+    parent = widgets.choice(st.selectbox, t("wilayah.kecamatan_parent", lang), names, key="wil_parent",
+                            format_func=lambda c: names[c])
     src = source.data_source()
     population = src.kecamatan_population()
     census = src.values(*wilayah.KEC_CENSUS, "kecamatan", level="kecamatan")
     colour = "area"
     if census["value"].notna().any():   # colour by the area or by the built-in census figure
-        colour = st.radio(t("wilayah.kecamatan_colour", lang), ["area", "census"], key="wil_kec_colour",
-                          horizontal=True, format_func=lambda c: t(f"wilayah.kecamatan_colour_{c}", lang))
+        colour = widgets.choice(st.radio, t("wilayah.kecamatan_colour", lang), ["area", "census"], key="wil_kec_colour",
+                                horizontal=True, format_func=lambda c: t(f"wilayah.kecamatan_colour_{c}", lang))
     figures = (census, src.indicator(wilayah.KEC_CENSUS[0]), wilayah.KEC_CENSUS[1]) if colour == "census" else None
     kec_view = (parent, state.classification, state.classes, state.palette, lang, kec.attribution, colour,
                 source.official_only())
