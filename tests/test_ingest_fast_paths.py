@@ -91,6 +91,34 @@ def test_drop_and_map_is_str_replace(texts, how):
     assert _drop_and_map(arr, drop, mapping).to_pylist() == expected
 
 
+@pytest.mark.parametrize("threads", [False, True])
+def test_records_years_and_lines_made_with_the_codes_are_the_gathered_ones(threads, monkeypatch):
+    """Without duplicates the records' years, periods, preliminary flags and lines are made block by
+    block beside the codes: the same as gathered after them (_by_year_and_row)."""
+    from jabodash.ingest import values
+    from jabodash.ingest.values import _by_year_and_row, _periods
+    if threads:
+        monkeypatch.setattr(values, "PARALLEL_MIN_CELLS", 0)
+        monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_Cells, "BLOCK", 6)   # (several blocks)
+    rng = np.random.default_rng(5)
+    n, ylist = 40, [(2020, "2020", False), (2021, "2021", True), (2021, "2021", False), (2022, "2022-03", False)]
+    rows_ok = np.flatnonzero(rng.random(n) < 0.8)
+    lines = np.arange(n) * 3 + 2
+    for by_column in (False, True):
+        cells = _Cells([1, 2, 3], rows_ok, row_keys=np.arange(len(rows_ok), dtype=np.int32))
+        for k, vi in enumerate([1, 2, 3]):
+            cells.put(vi, rng.random(len(rows_ok)) < 0.7, rng.random(n), np.arange(len(rows_ok)) * 3 + k,
+                      k if by_column else None)
+        yidx = rng.integers(0, len(ylist), n)
+        made = cells.records(np.arange(n) % 15, yidx, _periods(ylist), 3 * len(rows_ok), by_year=(ylist, lines))
+        rows, _r, _i, y_code, _v, _c, dup, by_year = made
+        assert not dup.any() and len(rows) > 40
+        expected = _by_year_and_row(ylist, y_code, rows, lines)
+        assert [a.dtype for a in by_year] == [a.dtype for a in expected]
+        assert all((a == b).all() for a, b in zip(by_year, expected))
+
+
 def test_cells_come_out_by_row_then_column():
     rows_ok = np.asarray([0, 2, 5])
     # rows 0 and 2 have the first indicator text of the file, row 5 the second

@@ -95,8 +95,8 @@ def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, reg
         keep = () if unique else set(roles["values"])
         table.cols[:] = [c if i in keep else pa.array([], type=pa.string()) for i, c in enumerate(table.cols)]
         memory.give_back()
-        _records(table, cells.records(regions[0], yidx, periods, len(inds.codes), unique=unique), ylist, regions[1],
-                 list(inds.codes), cell_skips, result)
+        made = cells.records(regions[0], yidx, periods, len(inds.codes), unique=unique, by_year=(ylist, table.lines))
+        _records(table, made, ylist, regions[1], list(inds.codes), cell_skips, result)
     return cell_skips
 
 
@@ -292,7 +292,8 @@ def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list
     """``result.records`` from the usable cells of the value columns (:meth:`_Cells.records`, in file
     order), without duplicates. The table's texts are let go once the duplicates' cells are read."""
     cols, names, lines = table.cols, table.names, table.lines
-    rows, r_code, i_code, y_code, value, v_col, dup = cells
+    rows, r_code, i_code, y_code, value, v_col, dup, *made = cells
+    by_year = made[0] if made else None
     cells.clear()
     if dup.any():
         d = np.flatnonzero(dup)
@@ -311,8 +312,8 @@ def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list
     del r_code
     frame["indicator"] = pd.Categorical.from_codes(i_code, categories=pd.Index(ind_list, dtype="str"))
     del i_code
-    years, period, preliminary, line = _by_year_and_row(ylist, y_code, rows, lines)
-    del y_code, rows
+    years, period, preliminary, line = by_year or _by_year_and_row(ylist, y_code, rows, lines)
+    del y_code, rows, by_year
     frame["year"] = pd.arrays.IntegerArray(years, np.zeros(len(years), dtype=bool))  # no copy, no missing
     periods = list(dict.fromkeys(y[1] for y in ylist))
     frame["period"] = pd.Categorical.from_codes(period, categories=pd.Index(periods, dtype="str"))
@@ -326,12 +327,17 @@ def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list
     result.records = pd.DataFrame(frame, copy=False)
 
 
+def _year_tables(ylist: list) -> list[np.ndarray]:
+    """The year (int64), period code and preliminary flag of each year code."""
+    return [np.asarray([y[0] for y in ylist], dtype=np.int64), _periods(ylist).astype(_code_type(len(ylist))),
+            np.asarray([y[2] for y in ylist], dtype=bool)]
+
+
 def _by_year_and_row(ylist: list, y_code: np.ndarray, rows: np.ndarray, lines: np.ndarray) -> list[np.ndarray]:
     """The records' year (int64), period code, preliminary flag and line (int64), from their year
     codes and rows: four gathers over every record, on a thread per core for many records (numpy's
     indexing releases the GIL; unlike np.take, it makes no array of int64 indices first)."""
-    tables = [np.asarray([y[0] for y in ylist], dtype=np.int64), _periods(ylist).astype(_code_type(len(ylist))),
-              np.asarray([y[2] for y in ylist], dtype=bool)]
+    tables = _year_tables(ylist)
     jobs = [(t, y_code) for t in tables] + [(lines.astype(np.int64, copy=False), rows)]
     return list(in_order(lambda job: job[0][job[1]], jobs, threads=len(rows) >= PARALLEL_MIN_CELLS,
                          name="ingest-records"))
@@ -415,13 +421,16 @@ class _Cells:
         return not _duplicated(sig).any()
 
     def records(self, reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray, n_ind: int,
-                unique: bool | None = None) -> list[np.ndarray]:
+                unique: bool | None = None, by_year: tuple | None = None) -> list:
         """(row index, region code, indicator code, year code, value, column index, duplicate) per
         usable cell, in file order, made a block of rows at a time (boolean masks of the block, no
         index arrays); the numbers are moved to the front of their own matrix (no second array of
         them) and the matrices let go. A duplicate has the region, indicator and period
         (``periods[year code]``) of a cell before it; unique: :meth:`keys_unique` (None: found here).
-        When the keys are unique, the numbers and the codes are made on two threads for many cells."""
+        When the keys are unique, the numbers and the codes are made on two threads for many cells.
+        With ``by_year`` (the year list and the table's lines) an eighth item: the records' year,
+        period code, preliminary flag and line (:func:`_by_year_and_row`, made block by block with the
+        codes when no cell can be a duplicate; else None)."""
         if unique is None:
             unique = self.keys_unique(reg_idx, yidx, periods)
         step = max(1, self.BLOCK // max(len(self.vis), 1))
@@ -437,8 +446,16 @@ class _Cells:
 
         small = self._small_codes(types, reg_idx, yidx)
         jobs = [self._pack_values(blocks, step)]
+        made = None
+        if seen is None and by_year is not None:   # (the years and lines of the records with their codes)
+            small["year_tables"] = _year_tables(by_year[0])
+            lines = by_year[1].astype(np.int64, copy=False)
+            small["lines"] = lines if len(lines) == len(self.rows_ok) else lines[self.rows_ok]
+            made = [np.empty(total, dtype=t.dtype) for t in small["year_tables"]] + [np.empty(total, dtype=np.int64)]
+            codes = codes + made
         if seen is None:   # (the codes of a row and of a cell on two threads)
-            jobs += [lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (0, 1, 3)),
+            jobs += [lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (0, 5)),
+                     lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (1, 3)),
                      lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (2, 4))]
         else:
             jobs.append(lambda: self._codes(blocks, step, per_row, codes, small, periods, seen, (0, 1, 2, 3, 4)))
@@ -449,9 +466,9 @@ class _Cells:
         self.ok = self.values = None
         del packed
         memory.give_back()
-        rows, r_code, i_code, y_code, v_col = codes
+        rows, r_code, i_code, y_code, v_col = codes[:5]
         return [rows, r_code, i_code, y_code, value, v_col,
-                np.zeros(total, dtype=bool) if seen is None else seen.duplicates()]
+                np.zeros(total, dtype=bool) if seen is None else seen.duplicates()] + ([made] if by_year else [])
 
     def _pack_values(self, blocks: list[tuple[int, int, int]], step: int):
         """The job that moves the usable numbers to the front of their matrix, block by block."""
@@ -472,8 +489,10 @@ class _Cells:
     def _codes(self, blocks: list[tuple[int, int, int]], step: int, per_row: np.ndarray, codes: list[np.ndarray],
                small: dict, periods: np.ndarray, seen, which: tuple[int, ...]) -> None:
         """The row (0), region (1), indicator (2), year (3) and column (4) codes of the usable cells
-        named in ``which``, block by block (duplicates marked in ``seen`` in file order: every code)."""
-        rows, r_code, i_code, y_code, v_col = codes
+        named in ``which``, block by block (duplicates marked in ``seen`` in file order: every code);
+        with 3, their year, period code and preliminary flag, and with 0 their line (5), when ``codes``
+        has room for them (:meth:`records`' by_year)."""
+        rows, r_code, i_code, y_code, v_col = codes[:5]
         for start, at, end in blocks:
             ok = self.ok[start:start + step]
             counts = per_row[start:start + step]
@@ -489,6 +508,10 @@ class _Cells:
             if 3 in which:
                 y_code[at:end] = np.broadcast_to(small["years"], ok.shape)[ok] if small["by_column"] else \
                     np.repeat(small["years"][block_rows], counts)
+                for out, by_code in zip(codes[5:8], small.get("year_tables", ())):
+                    out[at:end] = by_code[y_code[at:end]]
+            if 5 in which and len(codes) > 8:
+                codes[8][at:end] = np.repeat(small["lines"][start:start + step], counts)
             if seen is not None:
                 seen.add(at, r_code[at:end], i_code[at:end], periods[y_code[at:end]])
 
