@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -89,6 +90,21 @@ def test_drop_and_map_is_str_replace(texts, how):
         expected.append("".join(mapping.get(c.encode(), c.encode()).decode() if c.isascii() else c for c in text))
     arr = pa.array(["pad"] + texts, type=pa.string()).slice(1)
     assert _drop_and_map(arr, drop, mapping).to_pylist() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["", "a", " ", "1.234,5", "\u00e9t\u00e9"]), max_size=60),
+       st.lists(st.integers(0, 60), max_size=4), st.integers(0, 3))
+def test_filled_cells_from_offsets_are_the_non_empty_texts(texts, cuts, skip):
+    """_filled (the texts' lengths from their offsets) is Arrow's ``!= ""``, in pieces and in slices."""
+    from jabodash.ingest.text import _filled
+    texts = ["x"] * skip + texts
+    bounds = [0, *sorted(min(c, len(texts)) for c in cuts), len(texts)]
+    col = pa.chunked_array([pa.array(texts[a:b], type=pa.string()) for a, b in zip(bounds, bounds[1:])],
+                           type=pa.string()).slice(skip)
+    assert _filled(col).tolist() == [t != "" for t in texts[skip:]]
+    whole = pa.array(texts, type=pa.string()).slice(skip)
+    assert _filled(whole).tolist() == pc.not_equal(whole, "").to_pylist()
 
 
 @pytest.mark.parametrize("threads", [False, True])

@@ -30,6 +30,7 @@ from jabodash.ingest.text import (
     _NOTE_RE_RE2,
     Distinct,
     _clip,
+    _filled,
     _isna,
     _numlike,
     _take,
@@ -175,7 +176,7 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
     # numpy's kernels release the GIL); the raw texts are not read again: each freed once trimmed
     def trimmed_and_filled(i: int) -> tuple:
         col = _trimmed(grid.cols[i].slice(start))
-        return col, pc.not_equal(col, "").to_numpy(zero_copy_only=False)
+        return col, _filled(col)
 
     for i, (col, filled) in enumerate(in_order(trimmed_and_filled, range(W), threads=N * W >= PARALLEL_MIN_CELLS,
                                                name="ingest-trim")):

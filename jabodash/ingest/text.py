@@ -205,6 +205,22 @@ def _trimmed(col):
     return col
 
 
+def _filled(col) -> np.ndarray:
+    """Which cells are not empty: the texts' lengths from their offsets (no comparison of texts), piece
+    by piece; Arrow's comparison for a piece with nulls or of another type."""
+    parts = []
+    for piece in _chunks(col):
+        if not len(piece):
+            parts.append(np.zeros(0, dtype=bool))
+            continue
+        if piece.type != pa.string() or piece.null_count:
+            parts.append(pc.not_equal(piece, "").to_numpy(zero_copy_only=False))
+            continue
+        bounds = np.frombuffer(piece.buffers()[1], dtype=np.int32, count=len(piece) + 1, offset=piece.offset * 4)
+        parts.append(bounds[1:] > bounds[:-1])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
 def _distinct(col: pa.Array) -> tuple[np.ndarray, list[str]]:
     d = Distinct(col)
     return d.idx, d.values
