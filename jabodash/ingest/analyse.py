@@ -75,6 +75,7 @@ def _analyse_table(table: _Table, width: int, h_idx: int | None, super_cells: li
     region_codes = _mark_regions(table, roles, skip, options, m, result)
 
     if layout == "points":
+        table.distincts.clear()   # (not read again)
         cell_skips = _finish_points(table, roles, skip, region_codes, result)
     else:
         cell_skips = _finish_values(table, roles, layout, skip, region_codes, options, result, super_cells, early)

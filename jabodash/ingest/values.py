@@ -82,6 +82,7 @@ def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, reg
     ylist, yidx, title_year = years
     row_ok = skip.free()
     inds = _Indicators(table, roles, layout, skip, row_ok, options, result, super_cells)
+    table.distincts.clear()   # (the last step that reads the columns' distinct texts is done)
     rows_ok = np.flatnonzero(row_ok)
     cells, cell_skips, percent_any = _value_columns(table, roles, layout, rows_ok, ylist, inds, options, result,
                                                     early or EarlyParses())
