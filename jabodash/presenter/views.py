@@ -44,6 +44,7 @@ def register_kind(kind: str, maker) -> None:
 
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 SCREEN_HEIGHT = 900          # the figure on the presenter page (fills a 1080 px high screen)
+SCREEN_WIDTH = 1366          # the narrowest screen a meeting laptop has: what a figure on the page must fit
 
 # Presenter sizes at 1920x1080 (pixels)
 TITLE_PX = 32      # below the step's headline (PRESENTER_CSS h3, 48 px): the message leads
