@@ -83,3 +83,12 @@ def test_an_error_after_the_early_start_leaves_no_thread(tmp_path, started):
     got = read_file(path)
     assert not got.ok and [m.key for m in got.errors] == ["ingest.error.no_region_column"]
     assert started[0] == ["b", "c"] and threading.active_count() == before
+
+
+def test_columns_parsed_early_are_bounded_on_many_cores(tmp_path, started, monkeypatch):
+    """Their numbers wait for the value step: at most AHEAD_MAX columns, whatever the number of cores."""
+    monkeypatch.setattr(early.os, "cpu_count", lambda: 16)
+    path = ingest_files.write("wide_years", tmp_path / "wide_years.csv", 300)
+    got = read_file(path)
+    assert len(got.roles["values"]) == 10 and started[0] == got.roles["values"][:early.AHEAD_MAX]
+    assert _outcome(got) == _outcome(_without(path))

@@ -21,8 +21,9 @@ from jabodash.ingest.text import _chunks, _hint, _is_missing_text, _numlike, par
 
 # tables of at least this many cells in the columns that look like values are parsed early
 EARLY_MIN_CELLS = 400_000
-# columns parsed ahead per thread (their numbers wait for the value step: 9 bytes a row each)
+# columns parsed ahead per thread, and in all (their numbers wait for the value step: 9 bytes a row each)
 AHEAD_PER_THREAD = 4
+AHEAD_MAX = 8
 _HEAD = 200   # first cells looked at
 
 
@@ -56,7 +57,8 @@ class EarlyParses:
         threads = (os.cpu_count() or 1) - 1   # (the other core goes on with the roles)
         if table is None or options is None or threads < 1:
             return
-        columns = likely_values(table)[:AHEAD_PER_THREAD * threads]
+        columns = likely_values(table)[:min(AHEAD_PER_THREAD * threads, AHEAD_MAX)]
+        threads = min(threads, len(columns))
         if not columns or len(table.lines) * len(columns) < EARLY_MIN_CELLS:
             return
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ingest-early")
