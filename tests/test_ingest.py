@@ -136,7 +136,11 @@ def test_windows_1252_misspellings_and_unknown_region():
         ("Bekasi", "ambiguous", ["3216", "3275"], 1, 7),
         ("Kota Antah Berantah", "unknown", [], 1, 8)]
     assert r.unmatched[0]["suggestion_names"] == ["Kabupaten Bekasi", "Kota Bekasi"]
-    assert set(keys(r.warnings)) == {"ingest.warning.unmatched_regions", "ingest.warning.ambiguous_regions"}
+    assert set(keys(r.warnings)) == {"ingest.warning.unmatched_regions", "ingest.warning.ambiguous_regions",
+                                     "ingest.warning.fuzzy_regions"}
+    fuzzy = next(m for m in r.warnings if m.key == "ingest.warning.fuzzy_regions")   # read, and said
+    assert fuzzy.params == {"count": 3, "examples": "Tanggerang Selatan → Kota Tangerang Selatan (3674); "
+                            "Kota Tanggerang → Kota Tangerang (3671); Kota Bekasih → Kota Bekasi (3275)"}
 
 
 def test_manual_region_mapping_is_applied():
@@ -782,3 +786,17 @@ def test_repeated_two_row_header_blocks():
     assert values(r) == [("3271", 2021, 1.0), ("3271", 2022, 2.0), ("3271", 2023, 3.0),
                          ("3276", 2021, 4.0), ("3276", 2022, 5.0), ("3276", 2023, 6.0)]
     assert [(row, key) for row, _c, _v, key in skipped(r)] == [(4, "repeated_header"), (5, "repeated_header")]
+
+
+def test_a_misspelt_region_read_as_the_nearest_is_said():
+    """"Kota Bogorr" is read as Kota Bogor (3271), and the report says so, naming it, so a wrong guess
+    is seen before the data is used (it was silent); a file spelt right says nothing of the kind."""
+    data = "Kabupaten/Kota;2021;2022\nKota Bogorr;7,24;6,77\nKota Depok;2,58;2,53\nKab. Bogor;8,13;7,73\n"
+    r = read_upload(data.encode(), "typo.csv")
+    assert {(c, y) for c, y, _v in values(r)} == {(c, y) for c in ("3271", "3276", "3201") for y in (2021, 2022)}
+    fuzzy = [m for m in r.warnings if m.key == "ingest.warning.fuzzy_regions"]
+    assert len(fuzzy) == 1 and fuzzy[0].params["count"] == 1
+    assert fuzzy[0].params["examples"] == "Kota Bogorr → Kota Bogor (3271)"
+    assert "Kota Bogorr → Kota Bogor (3271)" in fuzzy[0].text("en")
+    right = read_upload(data.replace("Bogorr", "Bogor").encode(), "right.csv")
+    assert "ingest.warning.fuzzy_regions" not in keys(right.warnings)

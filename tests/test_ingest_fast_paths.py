@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -89,6 +90,49 @@ def test_drop_and_map_is_str_replace(texts, how):
         expected.append("".join(mapping.get(c.encode(), c.encode()).decode() if c.isascii() else c for c in text))
     arr = pa.array(["pad"] + texts, type=pa.string()).slice(1)
     assert _drop_and_map(arr, drop, mapping).to_pylist() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["", "a", " ", "1.234,5", "\u00e9t\u00e9"]), max_size=60),
+       st.lists(st.integers(0, 60), max_size=4), st.integers(0, 3))
+def test_filled_cells_from_offsets_are_the_non_empty_texts(texts, cuts, skip):
+    """_filled (the texts' lengths from their offsets) is Arrow's ``!= ""``, in pieces and in slices."""
+    from jabodash.ingest.text import _filled
+    texts = ["x"] * skip + texts
+    bounds = [0, *sorted(min(c, len(texts)) for c in cuts), len(texts)]
+    col = pa.chunked_array([pa.array(texts[a:b], type=pa.string()) for a, b in zip(bounds, bounds[1:])],
+                           type=pa.string()).slice(skip)
+    assert _filled(col).tolist() == [t != "" for t in texts[skip:]]
+    whole = pa.array(texts, type=pa.string()).slice(skip)
+    assert _filled(whole).tolist() == pc.not_equal(whole, "").to_pylist()
+
+
+@pytest.mark.parametrize("threads", [False, True])
+def test_records_years_and_lines_made_with_the_codes_are_the_gathered_ones(threads, monkeypatch):
+    """Without duplicates the records' years, periods, preliminary flags and lines are made block by
+    block beside the codes: the same as gathered after them (_by_year_and_row)."""
+    from jabodash.ingest import values
+    from jabodash.ingest.values import _by_year_and_row, _periods
+    if threads:
+        monkeypatch.setattr(values, "PARALLEL_MIN_CELLS", 0)
+        monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_Cells, "BLOCK", 6)   # (several blocks)
+    rng = np.random.default_rng(5)
+    n, ylist = 40, [(2020, "2020", False), (2021, "2021", True), (2021, "2021", False), (2022, "2022-03", False)]
+    rows_ok = np.flatnonzero(rng.random(n) < 0.8)
+    lines = np.arange(n) * 3 + 2
+    for by_column in (False, True):
+        cells = _Cells([1, 2, 3], rows_ok, row_keys=np.arange(len(rows_ok), dtype=np.int32))
+        for k, vi in enumerate([1, 2, 3]):
+            cells.put(vi, rng.random(len(rows_ok)) < 0.7, rng.random(n), np.arange(len(rows_ok)) * 3 + k,
+                      k if by_column else None)
+        yidx = rng.integers(0, len(ylist), n)
+        made = cells.records(np.arange(n) % 15, yidx, _periods(ylist), 3 * len(rows_ok), by_year=(ylist, lines))
+        rows, _r, _i, y_code, _v, _c, dup, by_year = made
+        assert not dup.any() and len(rows) > 40
+        expected = _by_year_and_row(ylist, y_code, rows, lines)
+        assert [a.dtype for a in by_year] == [a.dtype for a in expected]
+        assert all((a == b).all() for a, b in zip(by_year, expected))
 
 
 def test_cells_come_out_by_row_then_column():
@@ -261,6 +305,25 @@ def test_hostile_cells_counted_by_distinct_text_or_by_cell(repeat):
     col = pa.array(texts * repeat, type=pa.string())
     assert _hostile_cells(col) == (["=HYPERLINK(1)", "<b>x</b>", "1+2", "[a](b)"], 5 * repeat)
     assert _hostile_cells(pa.array(["Kota Bogor", "3101"] * repeat, type=pa.string())) == ([], 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Kota Bogor", "=A1", "<b>x</b>", "1+2", "3101", "[a](b)", "@x", "Depok"]),
+                max_size=120), st.lists(st.integers(0, 120), max_size=5))
+def test_a_columns_distinct_texts_are_in_file_order_in_one_piece_or_many(texts, cuts):
+    """The shared distinct texts of a column (regions, years, indicators, hostile text): first
+    appearance order and counts, whatever pieces Arrow read the column in."""
+    from jabodash.ingest.text import _HOSTILE_RE, Distinct, _hostile_cells
+    bounds = [0, *sorted(min(c, len(texts)) for c in cuts), len(texts)]
+    col = pa.chunked_array([pa.array(texts[a:b], type=pa.string()) for a, b in zip(bounds, bounds[1:])],
+                           type=pa.string())
+    d = Distinct(col)
+    first = list(dict.fromkeys(texts))
+    assert d.values == first and d.idx.tolist() == [first.index(t) for t in texts]
+    assert d.counts().tolist() == [texts.count(t) for t in first]
+    assert d.per_row(np.arange(len(first)) * 2).tolist() == [2 * first.index(t) for t in texts]
+    bad = [t for t in first if _HOSTILE_RE.search(t)]
+    assert _hostile_cells(col, lambda: d) == _hostile_cells(col) == (bad, sum(texts.count(t) for t in bad))
 
 
 def test_cells_keys_unique_only_when_no_two_cells_can_share_a_key():

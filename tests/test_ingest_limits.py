@@ -144,6 +144,16 @@ def test_too_many_cells_are_refused_before_parsing(monkeypatch):
     assert read_upload(HEADER + ROWS, "sel.csv").ok
 
 
+def test_a_cell_longer_than_the_limit_once_in_utf8_is_refused(monkeypatch):
+    """A Windows-1252 line under the limit whose cell is over it once in UTF-8 (a euro sign is one
+    byte, then three): the cell is measured even though the line was."""
+    monkeypatch.setattr(caps, "MAX_LINE_BYTES", 200)
+    data = HEADER + ROWS[:13] + b"3172,2023," + b"\x80" * 150 + b"\n" + ROWS
+    key, params = only_error(read_upload(data, "sel_euro.csv"))
+    assert key == "ingest.error.cell_too_long"
+    assert params["row"] == "3" and params["column"] == "3" and params["size"] == "450 bytes"
+
+
 @pytest.mark.parametrize("parser", ["arrow", "python"])
 def test_a_quoted_value_spanning_lines_over_the_limit_names_row_and_column(monkeypatch, parser):
     monkeypatch.setattr(caps, "MAX_LINE_BYTES", 200)

@@ -237,3 +237,23 @@ def test_targets_are_a_table_of_the_sql_console(store):
     assert sorted(table["id"]) == sorted(TARGETS["id"])
     dki = table.set_index("id").loc["rpjmd_dki_poverty_2029"]
     assert (dki.plan, dki.target_low, dki.target_high, dki.grade) == ("rpjmd_dki_2025_2029", 1.82, 2.91, "official-cited")
+
+
+def test_the_story_matrix_fits_a_meeting_laptop(ds):
+    """At projector type the target names above the columns wrap to what a column holds and the
+    cells' words fit it (wrapped at a fixed 18 characters, six names ran into each other on a 1440 px
+    screen); an export at 1920 px keeps more on a line."""
+    from jabodash.core import state as state_mod
+    from jabodash.presenter import views
+    view = state_mod.ViewState(indicator="poverty_rate")
+    fig, _ = sasaran.story_figure(view, ds, "en", presenter=True, width=None, height=900, now_year=2026)
+    heat = fig.data[0]
+    columns = len(heat.x)
+    assert columns >= 5
+    room = (views.SCREEN_WIDTH - 280) / columns   # px of a column on the narrowest laptop
+    for name in heat.x:
+        assert max(len(line) for line in name.split("<br>")) * 0.62 * views.TEXT_PX <= room, name
+    longest = max(len(str(v)) for row in heat.text for v in row if isinstance(v, str))
+    assert longest * 0.6 * heat.textfont.size <= room and heat.textfont.size >= 14
+    wide, _ = sasaran.story_figure(view, ds, "en", presenter=True, width=1920, height=1080, now_year=2026)
+    assert max(n.count("<br>") for n in wide.data[0].x) <= max(n.count("<br>") for n in heat.x)

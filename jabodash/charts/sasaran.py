@@ -101,17 +101,19 @@ def _target_marks(fig: go.Figure, target: pd.Series, own: pd.Series, subject: pd
 
 
 def status_heatmap(text: pd.DataFrame, status: pd.DataFrame, title: str, subtitle: str, source: str, lang: str,
-                   height: int | None = None, text_size: int = 13, legend: str = "", top: int = 110) -> go.Figure:
+                   height: int | None = None, text_size: int = 13, legend: str = "", top: int = 110,
+                   header_chars: int = 18) -> go.Figure:
     """The regions × targets matrix as a figure (for slides and the story): each cell coloured by its
     status and labelled with the status's symbol and word (features.sasaran.matrix and
-    matrix_status give the two frames); blank where the target does not apply."""
+    matrix_status give the two frames); blank where the target does not apply. A target's name
+    above its column is wrapped at ``header_chars`` characters a line (what its column holds)."""
     order = list(STATUS_COLOURS)
     codes = status.apply(lambda col: col.map(lambda s: order.index(s) if s in order else None)).to_numpy(dtype=float)
     scale = []
     for i, status_name in enumerate(order):
         colour = STATUS_COLOURS[status_name][0]
         scale += [[i / len(order), colour], [(i + 1) / len(order), colour]]
-    columns = ["<br>".join(wrap_lines(c, 18)) for c in text.columns]
+    columns = ["<br>".join(wrap_lines(c, header_chars)) for c in text.columns]
     cells = text.to_numpy()
     fig = go.Figure(go.Heatmap(z=codes, x=columns, y=list(text.index), text=cells, texttemplate="%{text}",
                                textfont=dict(size=text_size, color="#000000"), colorscale=scale, zmin=-0.5, zmax=len(order) - 0.5,

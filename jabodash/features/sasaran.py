@@ -540,12 +540,32 @@ def story_figure(state, src: DataSource, lang: str, presenter: bool = False, wid
     fig = charts_sasaran.status_heatmap(
         text, status, t("sasaran.story.title", lang, indicator=name),
         t("sasaran.story.subtitle", lang, n=len(table), set=t(f"region_set.{state.region_set}", lang), now=now_year),
-        "; ".join(plans), lang, text_size=20 if presenter else 13, legend=t("sasaran.legend", lang))
+        "; ".join(plans), lang, text_size=cell_size(text, width) if presenter else 13, legend=t("sasaran.legend", lang),
+        header_chars=header_chars(len(text.columns), width) if presenter else 18)
     if presenter:
         header = fig.layout.margin.t - 110   # the target names above the columns, which presentify does not count
         fig = views.presentify(fig, width=width, height=height, high_contrast=state.palette == "high_contrast")
         fig.update_layout(margin=dict(t=fig.layout.margin.t + header + 20))
     return fig, rows
+
+
+def _column_px(columns: int, width: int | None) -> float:
+    return ((width or views.SCREEN_WIDTH) - 280) / max(columns, 1)
+
+
+def cell_size(text: pd.DataFrame, width: int | None) -> int:
+    """The cells' type at projector size: 20 px, smaller (not under 14) where the longest cell
+    ("? not enough data") would not fit its column."""
+    longest = max((len(str(v)) for v in text.to_numpy().ravel() if isinstance(v, str)), default=1)
+    return max(14, min(20, int(_column_px(len(text.columns), width) / (0.6 * longest))))
+
+
+def header_chars(columns: int, width: int | None) -> int:
+    """Characters a line of a target's name above its column holds at projector type (22 px,
+    presenter.views.presentify) in a figure ``width`` px wide (the screen: the narrowest a meeting
+    laptop has): the columns share the width less the region names on the left. Wrapped at a
+    fixed 18, six names ran into each other on a 1440 px screen ("Banten: Poverty ≤Poverty ≤ 6.5")."""
+    return max(8, int(_column_px(columns, width) / (0.62 * views.TEXT_PX)))
 
 
 views.register_kind("targets", story_figure)

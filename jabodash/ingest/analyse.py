@@ -6,6 +6,7 @@ module only runs them in order and stops at the first error.
 """
 from __future__ import annotations
 
+from jabodash.ingest.early import EarlyParses
 from jabodash.ingest.grid import _Grid
 from jabodash.ingest.header import (
     _data_part,
@@ -17,6 +18,7 @@ from jabodash.ingest.header import (
     _odd_rows,
     _RowSkips,
     _skipped_frame,
+    _Table,
 )
 from jabodash.ingest.outcome import IngestOptions, IngestResult
 from jabodash.ingest.points import _finish_points
@@ -47,6 +49,16 @@ def _analyse(grid: _Grid, options: IngestOptions, matcher, result: IngestResult)
     if table is None:
         return
 
+    # the columns that look like values parsed on the other cores while this thread goes on
+    early = EarlyParses(table, options)
+    try:
+        _analyse_table(table, grid.width, h_idx, super_cells, options, matcher, result, early)
+    finally:
+        early.close()
+
+
+def _analyse_table(table: _Table, width: int, h_idx: int | None, super_cells: list[str], options: IngestOptions,
+                   matcher, result: IngestResult, early: EarlyParses) -> None:
     # rows that are not data: repeated headers, column numbering, notes
     skip = _RowSkips(table.cols, table.names, table.lines, table.blank)
     notes = _mark_non_data(table, skip, h_idx is not None)
@@ -57,17 +69,19 @@ def _analyse(grid: _Grid, options: IngestOptions, matcher, result: IngestResult)
     if found is None:
         return
     roles, layout = found
+    early.keep(roles["values"] if layout != "points" else [])
 
     # regions
     region_codes = _mark_regions(table, roles, skip, options, m, result)
 
     if layout == "points":
+        table.distincts.clear()   # (not read again)
         cell_skips = _finish_points(table, roles, skip, region_codes, result)
     else:
-        cell_skips = _finish_values(table, roles, layout, skip, region_codes, options, result, super_cells)
+        cell_skips = _finish_values(table, roles, layout, skip, region_codes, options, result, super_cells, early)
 
     # rows with another field count than the table
-    odd_rows = _odd_rows(table, grid.width, notes, result)
+    odd_rows = _odd_rows(table, width, notes, result)
     _skipped_frame(cell_skips, odd_rows, skip, result)
     result.notes = [_clip(x, 300) for x in dict.fromkeys(notes)]
     src = next((mt.group(2).strip() for n_ in result.notes for mt in [_SOURCE_RE.match(n_)] if mt), None)

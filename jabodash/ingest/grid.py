@@ -91,11 +91,12 @@ def _read_arrow(buf: bytes, delimiter: str, width: int, threads: bool, quoted: b
     return table, invalid
 
 
-def _parse_pyarrow(box: list, delimiter: str, width: int) -> _Grid | None:
+def _parse_pyarrow(box: list, delimiter: str, width: int, lines_checked: bool = False) -> _Grid | None:
     """The grid of the text bytes in ``box`` (a one-item list) by Arrow's reader, or None (the bytes
     left in ``box``) when Arrow cannot read them. Once read, the bytes are taken out of ``box``
     (freed when no one else holds them). The columns are Arrow's chunked columns as read: not
-    combined into one piece each (a 180 MB file: 180 MB not copied, nor its pages faulted in)."""
+    combined into one piece each (a 180 MB file: 180 MB not copied, nor its pages faulted in).
+    lines_checked: caps.check_lines has measured the lines of these very bytes."""
     buf = box[0]
     quoted = b'"' in buf
     read = None
@@ -141,7 +142,8 @@ def _parse_pyarrow(box: list, delimiter: str, width: int) -> _Grid | None:
     if extra is not None:
         rec_lines = rec_lines + np.concatenate([[0], np.cumsum(extra)[:-1]])
     lines = rec_lines[is_valid]
-    _check_cell_length(cols, lines)
+    if quoted or not lines_checked:   # (else a cell is within a line that caps.check_lines has measured)
+        _check_cell_length(cols, lines)
     for num, text in invalid:
         if len(text) > caps.MAX_LINE_BYTES:
             raise caps.cell_too_long(int(rec_lines[num - 1]), "?", len(text.encode("utf-8")))

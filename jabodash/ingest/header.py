@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,12 +28,15 @@ from jabodash.ingest.text import (
     _COLNUM_RE,
     _NOTE_RE,
     _NOTE_RE_RE2,
+    Distinct,
     _clip,
+    _filled,
     _isna,
     _numlike,
     _take,
     _trimmed,
     parse_year,
+    repeats,
 )
 
 PREVIEW_ROWS = 20
@@ -141,6 +144,13 @@ class _Table:
     nonempty: np.ndarray                    # filled cells per row
     blank: np.ndarray                       # rows without a filled cell
     odd_filled: list[tuple[int, list[str], str]]  # rows with another field count and a filled cell
+    distincts: dict[int, Distinct] = field(default_factory=dict, repr=False, compare=False)
+
+    def distinct(self, i: int) -> Distinct:
+        """Column i's distinct texts (made once, shared by the steps)."""
+        if i not in self.distincts:
+            self.distincts[i] = Distinct(self.cols[i])
+        return self.distincts[i]
 
     @property
     def width(self) -> int:
@@ -166,7 +176,7 @@ def _data_part(grid: _Grid, header_line: int, hcells: list[str], result: IngestR
     # numpy's kernels release the GIL); the raw texts are not read again: each freed once trimmed
     def trimmed_and_filled(i: int) -> tuple:
         col = _trimmed(grid.cols[i].slice(start))
-        return col, pc.not_equal(col, "").to_numpy(zero_copy_only=False)
+        return col, _filled(col)
 
     for i, (col, filled) in enumerate(in_order(trimmed_and_filled, range(W), threads=N * W >= PARALLEL_MIN_CELLS,
                                                name="ingest-trim")):
@@ -276,7 +286,11 @@ def _mark_non_data(table: _Table, skip: _RowSkips, has_header: bool) -> list[str
             colnum[r] = True
     skip.mark(colnum, "column_numbering")
     single = table.nonempty == 1
-    is_note = pc.match_substring_regex(cols[0], _NOTE_RE_RE2).to_numpy(zero_copy_only=False)
+    if repeats(cols[0]):   # (each distinct text tested once: a column of codes or names of regions)
+        d = table.distinct(0)
+        is_note = d.per_row(pc.match_substring_regex(d.dictionary, _NOTE_RE_RE2))
+    else:
+        is_note = pc.match_substring_regex(cols[0], _NOTE_RE_RE2).to_numpy(zero_copy_only=False)
     single_rows = np.flatnonzero(single)
     if len(single_rows):
         firsts = _first_cells(cols, single_rows)
@@ -331,7 +345,9 @@ def _skipped_frame(cell_skips: list, odd_rows: list[tuple], skip: _RowSkips, res
         sk = pd.concat(skips, ignore_index=True)
         sk["row"] = sk["row"].astype("int64")
         sk["column"] = sk["column"].astype(object).where(sk["column"].notna(), None)
-        sk["value"] = sk["value"].map(lambda v: "" if _isna(v) else _clip(v)).astype(object)
+        # (a short text is its own clip: no call for it)
+        sk["value"] = pd.Series([v if type(v) is str and len(v) <= 200 else "" if _isna(v) else _clip(v)
+                                 for v in sk["value"].tolist()], index=sk.index, dtype=object)
         reasons = {k: reason_text(k, "en") for k in sk["reason_key"].unique()}
         sk["reason"] = sk["reason_key"].map(reasons).astype("str")
         sk["reason_key"] = sk["reason_key"].astype("str")

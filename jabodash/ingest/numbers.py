@@ -127,7 +127,7 @@ def _digit_shapes(arr: pa.Array) -> pa.Array:
 def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes],
                   per_text: np.ndarray | None = None) -> pa.Array:
     """Remove the ASCII characters in drop and replace single ASCII characters (vectorised: byte
-    comparisons, no look-up table; the removed bytes per text are counted by Arrow, or given in
+    comparisons and arithmetic, no look-up table; the removed bytes per text are counted by Arrow, or given in
     ``per_text``, so the new offsets need a cumulative sum over the texts, not over the bytes)."""
     offsets, data = _string_parts(arr)
     keep = None
@@ -143,10 +143,12 @@ def _drop_and_map(arr: pa.Array, drop: bytes, mapping: dict[bytes, bytes],
         data = data[keep]
     elif mapping:
         data = data.copy()
-    if mapping:
-        masks = [(data == a[0], b[0]) for a, b in mapping.items()]
-        for mask, b in masks:
-            np.putmask(data, mask, b)
+    if mapping:   # each byte a moved by b - a (mod 256): one add per character, faster than putmask
+        shifts = [((data == a[0]).view(np.uint8), (b[0] - a[0]) % 256) for a, b in mapping.items()]
+        for step, delta in shifts:
+            if delta != 1:
+                np.multiply(step, np.uint8(delta), out=step)
+            np.add(data, step, out=data)
     return _from_parts(offsets, data)
 
 

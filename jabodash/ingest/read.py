@@ -215,7 +215,8 @@ def _csv_grid(box: list, lower: str, options: IngestOptions, result: IngestResul
     del data
     if utf8:
         text = None   # decoded again only if Arrow cannot read the bytes
-    grid = _parse_pyarrow(box, delimiter, width)   # (it lets the bytes go once it has read them)
+    # (it lets the bytes go once it has read them; the lines of UTF-8 bytes were measured above)
+    grid = _parse_pyarrow(box, delimiter, width, utf8)
     if grid is None:   # the bytes are still in box: the csv module reads the text
         grid = _parse_python(text if text is not None else _detect_encoding(box.pop(), "utf-8")[0], delimiter, width)
     box.clear()

@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from jabodash.geo.regions import RegionMatcher, default_matcher
-from jabodash.ingest.text import _AGGREGATE_RE, _clip, _distinct, _is_missing_text
+from jabodash.ingest.text import _AGGREGATE_RE, Distinct, _clip, _is_missing_text
 
 if TYPE_CHECKING:  # results imports this module (IngestResult.cleaned needs a matcher)
     from jabodash.ingest.header import _RowSkips, _Table
@@ -48,34 +47,37 @@ def matcher_with_cached_kecamatan():
 def _mark_regions(table: _Table, roles: dict, skip: _RowSkips, options, m, result: IngestResult) -> tuple:
     """Resolve the region column and skip the rows without a usable region. Returns per row
     (index into the list of codes or -1, the list of BPS codes)."""
-    cols, hcells, single = table.cols, table.hcells, table.nonempty == 1
+    hcells, single = table.hcells, table.nonempty == 1
     reg = roles.get("region")
     if reg is None:
         skip.mark(single, "text_line")
         return np.full(table.n, -1, dtype=np.int64), []
+    distinct = table.distinct(reg)
     if hcells[reg]:  # a repeated header block shows the region column's own header
-        skip.mark(pc.equal(pc.utf8_lower(cols[reg]), hcells[reg].lower()).to_numpy(zero_copy_only=False),
+        skip.mark(distinct.per_row(pc.equal(pc.utf8_lower(distinct.dictionary), hcells[reg].lower())),
                   "repeated_header")
-    region_codes, rstat, info = _resolve_regions(cols[reg], options, m, result, roles.get("level"))
+    region_codes, rstat, info = _resolve_regions(distinct, options, m, result, roles.get("level"))
     # a row with one filled cell that is not a known region: a title, section label or note
     skip.mark(single & (rstat != 0), "text_line")
     _unmatched_report(info, skip.free(), table.lines, m, result)
+    _fuzzy_report(info, skip.free(), m, result)
     for status, reason in ((4, "aggregate_row"), (1, "missing_region"), (2, "unknown_region"),
                            (3, "ambiguous_region"), (5, "other_level")):
         skip.mark(rstat == status, reason, reg)
     return region_codes
 
 
-def _resolve_regions(col: pa.Array, options, m, result, level) -> tuple[tuple, np.ndarray, dict]:
-    """Per row: (index into the list of codes or -1, the list of BPS codes), a status (0 ok,
-    1 empty, 2 unknown, 3 ambiguous, 4 aggregate, 5 other level), and per-distinct-value details
-    for the unmatched report."""
-    idx, distinct = _distinct(col)
+def _resolve_regions(col: Distinct, options, m, result, level) -> tuple[tuple, np.ndarray, dict]:
+    """Per row of the region column (its distinct texts): (index into the list of codes or -1, the
+    list of BPS codes), a status (0 ok, 1 empty, 2 unknown, 3 ambiguous, 4 aggregate, 5 other
+    level), and per-distinct-value details for the unmatched report."""
+    idx, distinct = col.idx, col.values
     mapping = {str(k).strip(): str(v).strip() for k, v in (options.region_mapping or {}).items()}
     mapping_ci = {k.casefold(): v for k, v in mapping.items()}
     codes: list[str | None] = [None] * len(distinct)
     stat = np.zeros(len(distinct), dtype=np.int8)
     suggestions: dict[int, list[str]] = {}
+    fuzzy: dict[int, str] = {}   # a misspelt name matched to the nearest one: said in the report
     to_match = []
     bad_mapping = set()
     for k, value in enumerate(distinct):
@@ -105,6 +107,8 @@ def _resolve_regions(col: pa.Array, options, m, result, level) -> tuple[tuple, n
                 stat[k] = 2
             elif row.status == "matched" and row.code:
                 codes[k] = str(row.code)
+                if row.method == "fuzzy":
+                    fuzzy[k] = codes[k]
             elif row.method in ("province", "province_code"):
                 stat[k] = 4
             elif row.status == "empty":
@@ -128,7 +132,27 @@ def _resolve_regions(col: pa.Array, options, m, result, level) -> tuple[tuple, n
     row_codes = per_distinct[idx] if len(idx) else np.zeros(0, dtype=np.int64)
     row_stat = stat[idx] if len(idx) else np.zeros(0, dtype=np.int8)
     return (row_codes, reg_list), row_stat, {"idx": idx, "distinct": distinct, "stat": stat,
-                                            "suggestions": suggestions}
+                                            "suggestions": suggestions, "fuzzy": fuzzy}
+
+
+FUZZY_EXAMPLES = 5
+
+
+def _fuzzy_report(info: dict, eligible: np.ndarray, m, result: IngestResult) -> None:
+    """The region names read as the nearest known one (a misspelling such as "Kota Bogorr"), in the
+    rows still in play: one warning naming each ("Kota Bogorr → Kota Bogor (3271)"), so a wrong guess
+    is seen before the data is used; the records keep the match."""
+    idx, fuzzy = info["idx"], info.get("fuzzy") or {}
+    if not fuzzy or not len(idx):
+        return
+    used = np.zeros(len(info["distinct"]), dtype=bool)
+    used[idx[eligible]] = True
+    pairs = [(info["distinct"][k], code) for k, code in sorted(fuzzy.items()) if used[k]]
+    if not pairs:
+        return
+    shown = [f"{_clip(value, 60)} → {m.name(code)} ({code})" for value, code in pairs[:FUZZY_EXAMPLES]]
+    more = len(pairs) - len(shown)
+    result.warn("fuzzy_regions", count=len(pairs), examples="; ".join(shown) + (f"; +{more}" if more else ""))
 
 
 def _unmatched_report(info: dict, eligible: np.ndarray, lines: np.ndarray, m, result: IngestResult) -> None:

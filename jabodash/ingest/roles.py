@@ -12,9 +12,11 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from jabodash.ingest.header import _RowSkips, _Table
-from jabodash.ingest.numbers import OK, parse_numbers
+from jabodash.ingest.numbers import OK, _digit_shapes, parse_numbers
 from jabodash.ingest.outcome import IngestOptions, IngestResult
 from jabodash.ingest.text import (
     _check_hostile,
@@ -23,6 +25,7 @@ from jabodash.ingest.text import (
     _is_missing_text,
     _norm_header,
     _numlike,
+    _numlike_shape,
     _take,
     parse_year,
 )
@@ -48,6 +51,18 @@ def _score_region_column(values: list[str], m) -> tuple[float, str | None, int]:
     return len(good) / len(distinct), level, len(distinct)
 
 
+def _numlike_count(arr: pa.Array) -> int:
+    """How many of the texts look like numbers (:func:`_numlike`), decided once per distinct shape."""
+    if not len(arr):
+        return 0
+    enc = pc.dictionary_encode(_digit_shapes(arr))
+    per_shape = np.asarray([_numlike_shape(x) for x in enc.dictionary.to_pylist()], dtype=np.int64)
+    return int((np.bincount(enc.indices.to_numpy(zero_copy_only=False), minlength=len(per_shape)) * per_shape).sum())
+
+
+_DIGITS = "0123456789"
+
+
 def _find_col(name: str | None, names: list[str], option: str, result: IngestResult) -> int | None:
     if name is None or name == "":
         return None
@@ -68,8 +83,8 @@ def _roles_and_layout(table: _Table, skip: _RowSkips, options: IngestOptions, m,
     ``result.roles``. None when an error was found."""
     names, cols = table.names, table.cols
     sample_rows = np.flatnonzero(skip.free())[:5000]
-    samples = [_take(c, sample_rows).to_pylist() for c in cols]
-    roles = _detect_roles(names, table.hcells, samples, options, m, result)
+    arrays = [_take(c, sample_rows) for c in cols]
+    roles = _detect_roles(names, table.hcells, [a.to_pylist() for a in arrays], options, m, result, arrays)
     if not result.ok:
         return None
     layout = _decide_layout(roles, names, options, result)
@@ -80,16 +95,17 @@ def _roles_and_layout(table: _Table, skip: _RowSkips, options: IngestOptions, m,
                     for key in ("region", "year", "indicator", "unit", "lat", "lon", "name")}
     result.roles["values"] = [names[i] for i in roles["values"]]
     result.roles["ignored"] = [names[i] for i in roles["ignored"]]
-    _check_hostile(cols, names, roles, result)
+    _check_hostile(cols, names, roles, result, table.distinct)
     if roles["ignored"]:
         result.warn("ignored_columns", columns=", ".join(_clip(names[i], 60) for i in roles["ignored"]))
     return roles, layout
 
 
-def _detect_roles(names, hcells, samples, options, m, result) -> dict:
+def _detect_roles(names, hcells, samples, options, m, result, arrays=None) -> dict:
     """The role of each column: {"region", "year", "indicator", "unit", "lat", "lon", "name": index,
-    "values": [indices], "ignored": [indices], "level", "indicator_kind", "year_headers"}."""
-    search = _RoleSearch(names, hcells, samples, options, m, result)
+    "values": [indices], "ignored": [indices], "level", "indicator_kind", "year_headers"}. arrays:
+    the samples as Arrow arrays (None: made from the samples when needed)."""
+    search = _RoleSearch(names, hcells, samples, options, m, result, arrays)
     search.forced()
     if not result.ok:
         return search.roles
@@ -106,8 +122,8 @@ def _detect_roles(names, hcells, samples, options, m, result) -> dict:
 class _RoleSearch:
     """The steps of :func:`_detect_roles`, sharing the sample, the header hints and the columns taken."""
 
-    def __init__(self, names, hcells, samples, options, m, result):
-        self.names, self.hcells, self.samples = names, hcells, samples
+    def __init__(self, names, hcells, samples, options, m, result, arrays=None):
+        self.names, self.hcells, self.samples, self.arrays = names, hcells, samples, arrays
         self.options, self.m, self.result = options, m, result
         self.W = len(names)
         self.hints = [_hint(h) if h else None for h in hcells]
@@ -122,7 +138,8 @@ class _RoleSearch:
         cache = self.cache
         if ("vals", i) not in cache:
             counts = Counter(self.samples[i])
-            bad = {v for v in counts if not v or _is_missing_text(v)}
+            # (a text that starts with a digit is no missing marker: no marker holds a digit)
+            bad = {v for v in counts if not v or (v[0] not in _DIGITS and _is_missing_text(v))}
             cache[("vals", i)] = [v for v in self.samples[i] if v not in bad]
             cache[("counts", i)] = {v: c for v, c in counts.items() if v not in bad}
         return cache[("vals", i)]
@@ -141,7 +158,13 @@ class _RoleSearch:
         return self.cache[(key, i)]
 
     def numeric(self, i):
-        return self.share(i, _numlike, "num")
+        """Share of the non-missing sample values of column i that look like numbers (cached): counted
+        once per distinct shape of the texts (a missing marker or an empty text never looks like one)."""
+        if ("num", i) not in self.cache:
+            total = sum(self.counts(i).values())
+            arr = self.arrays[i] if self.arrays is not None else pa.array(self.samples[i], type=pa.string())
+            self.cache[("num", i)] = _numlike_count(arr) / total if total else 0.0
+        return self.cache[("num", i)]
 
     # forced columns
     def forced(self) -> None:

@@ -205,11 +205,71 @@ def _trimmed(col):
     return col
 
 
+def _filled(col) -> np.ndarray:
+    """Which cells are not empty: the texts' lengths from their offsets (no comparison of texts), piece
+    by piece; Arrow's comparison for a piece with nulls or of another type."""
+    parts = []
+    for piece in _chunks(col):
+        if not len(piece):
+            parts.append(np.zeros(0, dtype=bool))
+            continue
+        if piece.type != pa.string() or piece.null_count:
+            parts.append(pc.not_equal(piece, "").to_numpy(zero_copy_only=False))
+            continue
+        bounds = np.frombuffer(piece.buffers()[1], dtype=np.int32, count=len(piece) + 1, offset=piece.offset * 4)
+        parts.append(bounds[1:] > bounds[:-1])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
 def _distinct(col: pa.Array) -> tuple[np.ndarray, list[str]]:
-    enc = pc.dictionary_encode(col)
-    if isinstance(enc, pa.ChunkedArray):
-        enc = enc.combine_chunks()
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
+    d = Distinct(col)
+    return d.idx, d.values
+
+
+class Distinct:
+    """A column's distinct texts in order of first appearance and each cell's index into them
+    (Arrow's dictionary encoding), made once per column and shared by the steps that read a
+    column's texts: notes, repeated headers, hostile text, regions, years, indicators. A test over
+    the texts runs once per distinct text (:meth:`per_row`)."""
+
+    def __init__(self, col):
+        enc = pc.dictionary_encode(col)
+        if isinstance(enc, pa.ChunkedArray):
+            enc = enc.combine_chunks()
+        self.dictionary: pa.Array = enc.dictionary
+        self.codes: np.ndarray = enc.indices.to_numpy(zero_copy_only=False)   # (int32, Arrow's own)
+        self._idx: np.ndarray | None = None
+        self._values: list[str] | None = None
+
+    @property
+    def idx(self) -> np.ndarray:
+        """Each cell's index into the distinct texts (int64)."""
+        if self._idx is None:
+            self._idx = self.codes.astype(np.int64)
+        return self._idx
+
+    @property
+    def values(self) -> list[str]:
+        if self._values is None:
+            self._values = self.dictionary.to_pylist()
+        return self._values
+
+    def counts(self) -> np.ndarray:
+        """How many cells hold each distinct text."""
+        return np.bincount(self.codes, minlength=len(self.dictionary))
+
+    def per_row(self, per_text) -> np.ndarray:
+        """A value per distinct text (an Arrow or numpy array) as a value per cell."""
+        if isinstance(per_text, (pa.Array, pa.ChunkedArray)):
+            per_text = per_text.to_numpy(zero_copy_only=False)
+        return per_text[self.codes]
+
+
+def repeats(col) -> bool:
+    """The column's first 20,000 texts hold each at least twice on average (regions, years, indicators;
+    not names or numbers): a test over its distinct texts costs less than one over its cells."""
+    head = col.slice(0, 20_000)
+    return pc.count_distinct(head).as_py() <= len(head) // 2
 
 
 _HOSTILE_RE = re.compile(
@@ -223,34 +283,36 @@ _HOSTILE_HINT = (rf"^{_SP}*(?:=|@|[+\-]{_SP}*[A-Za-z(=@]|[+\-]?[0-9.,]+{_SP}*[-+
                  rf"|<{_SP}*/?{_SP}*[A-Za-z][^>]*>|\[[^\]]*\]\([^)]*\)|!\[")
 
 
-def _check_hostile(cols, names, roles, result) -> None:
+def _check_hostile(cols, names, roles, result, distinct=None) -> None:
     """Warn about cells that look like formulas, HTML or Markdown links in the text that is used
-    (headers, region, indicator and name columns): they stay plain text, never run or rendered."""
+    (headers, region, indicator and name columns): they stay plain text, never run or rendered.
+    distinct(i): column i's :class:`Distinct` (shared with the other steps), else made here."""
     texts = [n for n in names if _HOSTILE_RE.search(n)]
     count = len(texts)
     for key in ("region", "indicator", "name", "unit"):
         i = roles.get(key)
         if i is None:
             continue
-        found, hits = _hostile_cells(cols[i])
+        found, hits = _hostile_cells(cols[i], (lambda i=i: distinct(i)) if distinct is not None else None)
         count += hits
         texts.extend(found)
     if count:
         result.warn("hostile_text", count=count, example=_clip(texts[0], 60))
 
 
-def _hostile_cells(col: pa.Array) -> tuple[list[str], int]:
+def _hostile_cells(col: pa.Array, distinct=None) -> tuple[list[str], int]:
     """(the distinct texts _HOSTILE_RE finds, in file order; the number of cells holding one). A
     column of repeated texts (regions, indicators) is searched once per distinct text, the others
-    cell by cell; either way only the texts the RE2 pattern finds go through the Python pattern."""
-    head = col.slice(0, 20_000)   # (a column of mostly distinct texts, such as names, is searched by cell)
-    if pc.count_distinct(head).as_py() <= len(head) // 2 and len(counts := pc.value_counts(col)) <= len(col) // 2:
-        texts, per_text = counts.field("values"), counts.field("counts")
+    cell by cell; either way only the texts the RE2 pattern finds go through the Python pattern.
+    distinct(): the column's :class:`Distinct` (None: made here)."""
+    # (a column of mostly distinct texts, such as names, is searched by cell)
+    if repeats(col) and len((d := (distinct or (lambda: Distinct(col)))()).dictionary) <= len(col) // 2:
+        texts = d.dictionary
         maybe = pc.match_substring_regex(texts, _HOSTILE_HINT)
         if not pc.any(maybe).as_py():
             return [], 0
-        pairs = zip(texts.filter(maybe).to_pylist(), per_text.filter(maybe).to_pylist())
-        found = [(v, k) for v, k in pairs if v and _HOSTILE_RE.search(v)]
+        per_text = d.counts()[np.flatnonzero(maybe.to_numpy(zero_copy_only=False))].tolist()
+        found = [(v, k) for v, k in zip(texts.filter(maybe).to_pylist(), per_text) if v and _HOSTILE_RE.search(v)]
         return [v for v, _k in found], sum(k for _v, k in found)
     maybe = pc.match_substring_regex(col, _HOSTILE_HINT)
     if not pc.any(maybe).as_py():

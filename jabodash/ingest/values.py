@@ -21,10 +21,11 @@ import pyarrow as pa
 
 from jabodash.core.parallel import in_order
 from jabodash.ingest import memory
+from jabodash.ingest.early import EarlyParses, parse_column
 from jabodash.ingest.header import _RowSkips, _Table
-from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK, parse_numbers
+from jabodash.ingest.numbers import _STATUS_REASON, MISSING, OK
 from jabodash.ingest.outcome import IngestOptions, IngestResult
-from jabodash.ingest.text import _NOTE_RE, _clip, _distinct, _is_missing_text, _norm_header, _take, parse_year
+from jabodash.ingest.text import _NOTE_RE, _clip, _is_missing_text, _norm_header, _take, parse_year
 
 
 def _title_year(texts: list[str]) -> int | None:
@@ -71,16 +72,20 @@ def _pretty(name: str) -> str:
 
 
 def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, regions: tuple,
-                   options: IngestOptions, result: IngestResult, super_cells: list[str]) -> list:
-    """Years, indicators and numbers of the rows still in play; records and cell-level skips."""
+                   options: IngestOptions, result: IngestResult, super_cells: list[str],
+                   early: EarlyParses | None = None) -> list:
+    """Years, indicators and numbers of the rows still in play; records and cell-level skips
+    (early: the value columns' parses started before the roles were known)."""
     years = _row_years(table, roles, layout, skip, options, result, super_cells)
     if years is None:
         return []
     ylist, yidx, title_year = years
     row_ok = skip.free()
     inds = _Indicators(table, roles, layout, skip, row_ok, options, result, super_cells)
+    table.distincts.clear()   # (the last step that reads the columns' distinct texts is done)
     rows_ok = np.flatnonzero(row_ok)
-    cells, cell_skips, percent_any = _value_columns(table, roles, layout, rows_ok, ylist, inds, options, result)
+    cells, cell_skips, percent_any = _value_columns(table, roles, layout, rows_ok, ylist, inds, options, result,
+                                                    early or EarlyParses())
     result.suggested.update({"unit": _suggest_unit(result, table.names, roles, table.cols, super_cells, percent_any),
                              "higher_is_better": suggest_higher_is_better(inds.base_name), "year": title_year})
     if cells.any():
@@ -91,8 +96,8 @@ def _finish_values(table: _Table, roles: dict, layout: str, skip: _RowSkips, reg
         keep = () if unique else set(roles["values"])
         table.cols[:] = [c if i in keep else pa.array([], type=pa.string()) for i, c in enumerate(table.cols)]
         memory.give_back()
-        _records(table, cells.records(regions[0], yidx, periods, len(inds.codes), unique=unique), ylist, regions[1],
-                 list(inds.codes), cell_skips, result)
+        made = cells.records(regions[0], yidx, periods, len(inds.codes), unique=unique, by_year=(ylist, table.lines))
+        _records(table, made, ylist, regions[1], list(inds.codes), cell_skips, result)
     return cell_skips
 
 
@@ -108,7 +113,8 @@ def _row_years(table: _Table, roles: dict, layout: str, skip: _RowSkips, options
     if layout == "wide_years":
         ylist = list(dict.fromkeys(roles["year_headers"][vi] for vi in roles["values"]))
     elif yi is not None:
-        idx, distinct = _distinct(table.cols[yi])
+        d = table.distinct(yi)
+        idx, distinct = d.idx, d.values
         parsed = [parse_year(v) for v in distinct]
         pos = {}
         per_distinct = np.full(len(distinct), -1, dtype=np.int64)
@@ -146,7 +152,8 @@ class _Indicators:
         self.row: np.ndarray | None = None
         self.raw: list[str] = []
         if ii is not None:
-            idx, distinct = _distinct(table.cols[ii])
+            d = table.distinct(ii)
+            idx, distinct = d.idx, d.values
             codes = np.asarray([k if (v or "").strip() else -1 for k, v in enumerate(distinct)], dtype=np.int64)
             ind_row = codes[idx] if len(idx) else np.full(N, -1, dtype=np.int64)
             # merged cells in spreadsheets leave the indicator only on the first row of a block: carry it down
@@ -159,6 +166,7 @@ class _Indicators:
         self.weak = roles.get("indicator_kind") == "weak"
         self.codes: dict[str, int] = {}
         self._table: np.ndarray | None = None
+        self._names: list[str] | None = None
 
     def code(self, name: str) -> int:
         return self.codes.setdefault(name, len(self.codes))
@@ -170,10 +178,12 @@ class _Indicators:
         if self.row is not None:
             if wide or self._table is None:  # the same names for every column unless wide_indicators
                 label = _pretty(column) if wide else None
+                if self._names is None:   # ("base \u2013 text" when weak, made once)
+                    self._names = [f"{self.base_name} \u2013 {raw}" for raw in self.raw] if self.weak else self.raw
+                names = [f"{name} \u2013 {label}" for name in self._names] if label else self._names
                 codes = self.codes
-                self._table = np.asarray([codes.setdefault(name, len(codes)) for name in
-                                          (_indicator_label(raw, self.base_name, label, self.weak) for raw in self.raw)]
-                                         or [0], dtype=np.int32)
+                add = codes.setdefault
+                self._table = np.asarray([add(name, len(codes)) for name in names] or [0], dtype=np.int32)
             return self._table
         return np.asarray([self.code(_pretty(column) if wide else self.base_name)], dtype=np.int32)
 
@@ -181,22 +191,23 @@ class _Indicators:
         """Each row's index into :meth:`column_codes` (its indicator text; 0 without an indicator column)."""
         if self.row is None:
             return np.zeros(len(rows), dtype=np.int32)
-        return np.maximum(self.row[rows], 0).astype(np.int32)   # (rows without one are not in play)
+        keys = (self.row if len(rows) == len(self.row) else self.row[rows]).astype(np.int32)   # (every row: no gather)
+        return np.maximum(keys, 0, out=keys)   # (rows without one are not in play)
 
 
-def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, ylist: list,
-                   inds: _Indicators, options: IngestOptions, result: IngestResult) -> tuple["_Cells", list, bool]:
+def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray, ylist: list, inds: _Indicators,
+                   options: IngestOptions, result: IngestResult, early: EarlyParses) -> tuple["_Cells", list, bool]:
     """The value columns parsed one by one into :class:`_Cells` (their usable cells), the cell-level
     skips and whether a % sign was seen; sets the number formats, ambiguous columns and missing
     counts of ``result``."""
     cols, names, lines = table.cols, table.names, table.lines
     formats: dict[str, str | None] = {}
     cells = _Cells(roles["values"], rows_ok, inds.row_keys(rows_ok))
-    cell_skips = []
+    skipped: list[tuple] = []   # (lines, column, texts, reasons) of each column's skipped cells
     missing_total = 0
     by_marker: Counter = Counter()
     percent_any = False
-    for vi, num in zip(roles["values"], _parsed_columns(table, roles["values"], options, cells)):
+    for vi, num in zip(roles["values"], _parsed_columns(table, roles["values"], options, cells, early)):
         name = names[vi]
         percent_any |= num.percent
         formats[name] = num.format
@@ -209,36 +220,42 @@ def _value_columns(table: _Table, roles: dict, layout: str, rows_ok: np.ndarray,
         if len(bad):
             vals = np.asarray(_take(cols[vi], bad).to_pylist(), dtype=object)
             bad_status = num.status[bad]
-            keys = np.asarray([_STATUS_REASON[int(s)] for s in bad_status], dtype=object)
-            cell_skips.append(pd.DataFrame({"row": lines[bad], "column": name, "value": vals, "reason_key": keys}))
+            skipped.append((lines[bad], name, vals, _REASONS[bad_status]))
             miss_mask = bad_status == MISSING
             missing_total += int(miss_mask.sum())
-            by_marker.update(str(v).strip() for v in vals[miss_mask])
+            for v, count in Counter(vals[miss_mask].tolist()).items():   # (each marker stripped once)
+                by_marker[str(v).strip()] += count
         if len(bad) == len(rows_ok):
             continue
         # the year code of the column (wide_years), else the row's year
         y_col = ylist.index(roles["year_headers"][vi]) if layout == "wide_years" else None
         cells.put_keys(vi, inds.column_codes(name), y_col)
         del num, st
+    early.close()   # (the columns parsed early for nothing)
     _report_numbers(formats, missing_total, by_marker, result)
+    cell_skips = [] if not skipped else [pd.DataFrame({   # (one frame, in column order)
+        "row": np.concatenate([p[0] for p in skipped]),
+        "column": np.repeat(np.asarray([p[1] for p in skipped], dtype=object), [len(p[0]) for p in skipped]),
+        "value": np.concatenate([p[2] for p in skipped]), "reason_key": np.concatenate([p[3] for p in skipped])})]
     memory.give_back()   # the parsers' arrays
     return cells, cell_skips, percent_any
 
+
+_REASONS = np.asarray([_STATUS_REASON.get(k) for k in range(max(_STATUS_REASON) + 1)], dtype=object)
 
 # value columns of at least this many cells in all are parsed on several threads (Arrow's and
 # numpy's kernels release the GIL); below it a pool costs more than it saves
 PARALLEL_MIN_CELLS = 400_000
 
 
-def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions, cells: "_Cells"):
-    """parse_numbers of each value column, in order, its numbers put in ``cells`` (and let go) where
-    it was parsed; on a thread per core when the columns are many and long
-    (jabodash.core.parallel.in_order)."""
+def _parsed_columns(table: _Table, value_idx: list[int], options: IngestOptions, cells: "_Cells",
+                    early: EarlyParses):
+    """parse_numbers of each value column (or its early parse), in order, its numbers put in
+    ``cells`` (and let go) where it was parsed; on a thread per core when the columns are many and
+    long (jabodash.core.parallel.in_order)."""
     def parse(vi: int):
-        name = table.names[vi]
-        fmt = options.number_formats.get(name) or options.number_format
-        nat = table.native.get(vi) if table.native else None
-        num = parse_numbers(table.cols[vi], number_format=fmt, native=nat, trimmed=True)   # (trimmed by _data_part)
+        started = early.take(vi)
+        num = started.result() if started is not None else parse_column(table, vi, options)
         cells.put_numbers(vi, num.status, num.values)
         num.values = None
         return num
@@ -276,7 +293,8 @@ def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list
     """``result.records`` from the usable cells of the value columns (:meth:`_Cells.records`, in file
     order), without duplicates. The table's texts are let go once the duplicates' cells are read."""
     cols, names, lines = table.cols, table.names, table.lines
-    rows, r_code, i_code, y_code, value, v_col, dup = cells
+    rows, r_code, i_code, y_code, value, v_col, dup, *made = cells
+    by_year = made[0] if made else None
     cells.clear()
     if dup.any():
         d = np.flatnonzero(dup)
@@ -295,8 +313,8 @@ def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list
     del r_code
     frame["indicator"] = pd.Categorical.from_codes(i_code, categories=pd.Index(ind_list, dtype="str"))
     del i_code
-    years, period, preliminary, line = _by_year_and_row(ylist, y_code, rows, lines)
-    del y_code, rows
+    years, period, preliminary, line = by_year or _by_year_and_row(ylist, y_code, rows, lines)
+    del y_code, rows, by_year
     frame["year"] = pd.arrays.IntegerArray(years, np.zeros(len(years), dtype=bool))  # no copy, no missing
     periods = list(dict.fromkeys(y[1] for y in ylist))
     frame["period"] = pd.Categorical.from_codes(period, categories=pd.Index(periods, dtype="str"))
@@ -310,12 +328,17 @@ def _records(table: _Table, cells: list[np.ndarray], ylist: list, reg_list: list
     result.records = pd.DataFrame(frame, copy=False)
 
 
+def _year_tables(ylist: list) -> list[np.ndarray]:
+    """The year (int64), period code and preliminary flag of each year code."""
+    return [np.asarray([y[0] for y in ylist], dtype=np.int64), _periods(ylist).astype(_code_type(len(ylist))),
+            np.asarray([y[2] for y in ylist], dtype=bool)]
+
+
 def _by_year_and_row(ylist: list, y_code: np.ndarray, rows: np.ndarray, lines: np.ndarray) -> list[np.ndarray]:
     """The records' year (int64), period code, preliminary flag and line (int64), from their year
     codes and rows: four gathers over every record, on a thread per core for many records (numpy's
     indexing releases the GIL; unlike np.take, it makes no array of int64 indices first)."""
-    tables = [np.asarray([y[0] for y in ylist], dtype=np.int64), _periods(ylist).astype(_code_type(len(ylist))),
-              np.asarray([y[2] for y in ylist], dtype=bool)]
+    tables = _year_tables(ylist)
     jobs = [(t, y_code) for t in tables] + [(lines.astype(np.int64, copy=False), rows)]
     return list(in_order(lambda job: job[0][job[1]], jobs, threads=len(rows) >= PARALLEL_MIN_CELLS,
                          name="ingest-records"))
@@ -385,25 +408,30 @@ class _Cells:
         if not len(used) or not len(self.rows_ok):
             return True
         n_per = len(periods) + 1
-        pair = table[np.unique(self.row_keys)][:, used].astype(np.int64)
+        texts = np.flatnonzero(np.bincount(self.row_keys))   # (the indicator texts of the rows: np.unique without a sort)
+        pair = table[texts][:, used].astype(np.int64)
         if by_column:
             pair = pair * n_per + periods[col_years[used]]
         if _duplicated(pair.ravel()).any():
             return False
-        sig = (reg_idx[self.rows_ok].astype(np.int64) + 1) * table.shape[0] + self.row_keys
+        every = len(self.rows_ok) == len(reg_idx)   # (every row in play: no gathers)
+        sig = ((reg_idx if every else reg_idx[self.rows_ok]).astype(np.int64) + 1) * table.shape[0] + self.row_keys
         if not by_column:
-            y = yidx[self.rows_ok]
+            y = yidx if every else yidx[self.rows_ok]
             sig = sig * n_per + np.where(y < 0, len(periods), periods[np.maximum(y, 0)])
         return not _duplicated(sig).any()
 
     def records(self, reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray, n_ind: int,
-                unique: bool | None = None) -> list[np.ndarray]:
+                unique: bool | None = None, by_year: tuple | None = None) -> list:
         """(row index, region code, indicator code, year code, value, column index, duplicate) per
         usable cell, in file order, made a block of rows at a time (boolean masks of the block, no
         index arrays); the numbers are moved to the front of their own matrix (no second array of
         them) and the matrices let go. A duplicate has the region, indicator and period
         (``periods[year code]``) of a cell before it; unique: :meth:`keys_unique` (None: found here).
-        When the keys are unique, the numbers and the codes are made on two threads for many cells."""
+        When the keys are unique, the numbers and the codes are made on two threads for many cells.
+        With ``by_year`` (the year list and the table's lines) an eighth item: the records' year,
+        period code, preliminary flag and line (:func:`_by_year_and_row`, made block by block with the
+        codes when no cell can be a duplicate; else None)."""
         if unique is None:
             unique = self.keys_unique(reg_idx, yidx, periods)
         step = max(1, self.BLOCK // max(len(self.vis), 1))
@@ -417,20 +445,31 @@ class _Cells:
         codes = [np.empty(total, dtype=t) for t in types]  # (rows, region, indicator, year, column: as small as they fit)
         seen = None if unique else _FirstSeen(total, (int(reg_idx.max(initial=0)) + 2, n_ind + 1, len(periods) + 1))
 
-        def make_codes() -> None:
-            self._codes(blocks, step, per_row, codes, reg_idx, yidx, periods, seen)
-
-        for _ in in_order(lambda job: job(), [self._pack_values(blocks, step), make_codes],
-                          threads=unique and total >= PARALLEL_MIN_CELLS, name="ingest-cells"):
+        small = self._small_codes(types, reg_idx, yidx)
+        jobs = [self._pack_values(blocks, step)]
+        made = None
+        if seen is None and by_year is not None:   # (the years and lines of the records with their codes)
+            small["year_tables"] = _year_tables(by_year[0])
+            lines = by_year[1].astype(np.int64, copy=False)
+            small["lines"] = lines if len(lines) == len(self.rows_ok) else lines[self.rows_ok]
+            made = [np.empty(total, dtype=t.dtype) for t in small["year_tables"]] + [np.empty(total, dtype=np.int64)]
+            codes = codes + made
+        if seen is None:   # (the codes of a row and of a cell on two threads)
+            jobs += [lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (0, 5)),
+                     lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (1, 3)),
+                     lambda: self._codes(blocks, step, per_row, codes, small, periods, None, (2, 4))]
+        else:
+            jobs.append(lambda: self._codes(blocks, step, per_row, codes, small, periods, seen, (0, 1, 2, 3, 4)))
+        for _ in in_order(lambda job: job(), jobs, threads=unique and total >= PARALLEL_MIN_CELLS, name="ingest-cells"):
             pass
         packed = self.values.reshape(-1)
         value = packed[:total] if total >= 0.9 * len(packed) else packed[:total].copy()
         self.ok = self.values = None
         del packed
         memory.give_back()
-        rows, r_code, i_code, y_code, v_col = codes
+        rows, r_code, i_code, y_code, v_col = codes[:5]
         return [rows, r_code, i_code, y_code, value, v_col,
-                np.zeros(total, dtype=bool) if seen is None else seen.duplicates()]
+                np.zeros(total, dtype=bool) if seen is None else seen.duplicates()] + ([made] if by_year else [])
 
     def _pack_values(self, blocks: list[tuple[int, int, int]], step: int):
         """The job that moves the usable numbers to the front of their matrix, block by block."""
@@ -440,22 +479,40 @@ class _Cells:
                 packed[at:end] = self.values[start:start + step][self.ok[start:start + step]]   # (never ahead of the block it reads)
         return pack
 
-    def _codes(self, blocks: list[tuple[int, int, int]], step: int, per_row: np.ndarray, codes: list[np.ndarray],
-               reg_idx: np.ndarray, yidx: np.ndarray, periods: np.ndarray, seen) -> None:
-        """Row, region, indicator, year and column codes of the usable cells, block by block
-        (duplicates marked in ``seen`` in file order)."""
-        rows, r_code, i_code, y_code, v_col = codes
+    def _small_codes(self, types: tuple, reg_idx: np.ndarray, yidx: np.ndarray) -> dict:
+        """The tables the codes are gathered from, in the codes' own types (smaller temporaries)."""
         table, by_column, col_years = self._layout()
+        return {"rows": self.rows_ok.astype(types[0]), "region": reg_idx.astype(types[1]),
+                "table": table.astype(types[2]), "by_column": by_column,
+                "years": col_years.astype(types[3]) if by_column else yidx.astype(types[3]),
+                "columns": self.vis.astype(types[4])}
+
+    def _codes(self, blocks: list[tuple[int, int, int]], step: int, per_row: np.ndarray, codes: list[np.ndarray],
+               small: dict, periods: np.ndarray, seen, which: tuple[int, ...]) -> None:
+        """The row (0), region (1), indicator (2), year (3) and column (4) codes of the usable cells
+        named in ``which``, block by block (duplicates marked in ``seen`` in file order: every code);
+        with 3, their year, period code and preliminary flag, and with 0 their line (5), when ``codes``
+        has room for them (:meth:`records`' by_year)."""
+        rows, r_code, i_code, y_code, v_col = codes[:5]
         for start, at, end in blocks:
             ok = self.ok[start:start + step]
             counts = per_row[start:start + step]
             block_rows = self.rows_ok[start:start + step]
-            rows[at:end] = np.repeat(block_rows, counts)
-            r_code[at:end] = np.repeat(reg_idx[block_rows], counts)
-            i_code[at:end] = table[self.row_keys[start:start + step]][ok]
-            v_col[at:end] = np.broadcast_to(self.vis, ok.shape)[ok]
-            y_code[at:end] = np.broadcast_to(col_years, ok.shape)[ok] if by_column else \
-                np.repeat(yidx[block_rows], counts)
+            if 0 in which:
+                rows[at:end] = np.repeat(small["rows"][start:start + step], counts)
+            if 1 in which:
+                r_code[at:end] = np.repeat(small["region"][block_rows], counts)
+            if 2 in which:
+                i_code[at:end] = small["table"][self.row_keys[start:start + step]][ok]
+            if 4 in which:
+                v_col[at:end] = np.broadcast_to(small["columns"], ok.shape)[ok]
+            if 3 in which:
+                y_code[at:end] = np.broadcast_to(small["years"], ok.shape)[ok] if small["by_column"] else \
+                    np.repeat(small["years"][block_rows], counts)
+                for out, by_code in zip(codes[5:8], small.get("year_tables", ())):
+                    out[at:end] = by_code[y_code[at:end]]
+            if 5 in which and len(codes) > 8:
+                codes[8][at:end] = np.repeat(small["lines"][start:start + step], counts)
             if seen is not None:
                 seen.add(at, r_code[at:end], i_code[at:end], periods[y_code[at:end]])
 
@@ -524,11 +581,6 @@ def _duplicated(key: np.ndarray) -> np.ndarray:
         if int(np.count_nonzero(seen)) == len(key):
             return np.zeros(len(key), dtype=bool)
     return pd.Series(key).duplicated(keep="first").to_numpy()
-
-
-def _indicator_label(raw: str, base: str, column_label: str | None, weak: bool) -> str:
-    name = f"{base} \u2013 {raw}" if weak else raw
-    return f"{name} \u2013 {column_label}" if column_label else name
 
 
 def _summary_format(formats: dict[str, str | None]) -> str | None:

@@ -44,6 +44,7 @@ def register_kind(kind: str, maker) -> None:
 
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 SCREEN_HEIGHT = 900          # the figure on the presenter page (fills a 1080 px high screen)
+SCREEN_WIDTH = 1366          # the narrowest screen a meeting laptop has: what a figure on the page must fit
 
 # Presenter sizes at 1920x1080 (pixels)
 TITLE_PX = 32      # below the step's headline (PRESENTER_CSS h3, 48 px): the message leads
@@ -274,10 +275,14 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
         elif kind == "scatter" and trace.mode == "text":
             trace.textfont.size = _size(trace.textfont, text_px)
 
+    left = round(20 * k)
     for key in [a for a in layout.annotations if a.name == "abbreviations"]:
         # the network's key of abbreviations: at projector type it runs into the sector legend on the
-        # right; the left of the square network is empty on a wide screen
-        key.update(x=0.0, xanchor="left")
+        # right; it goes in a left margin of its width (inside the plot it ran over the westernmost
+        # nodes, Banten and Kab. Tangerang, on a 1440 px screen)
+        longest = max(len(re.sub(r"<[^>]+>", "", line)) for line in str(key.text or "").split("<br>"))
+        left = max(left, round(longest * 0.62 * _size(key.font, footer_px)) + round(30 * k))
+        key.update(x=0.0, xanchor="right", xshift=-round(10 * k))
     footers = [a for a in layout.annotations if _is_footer(a)]
     footer_ids = {id(a) for a in footers}
     for annotation in layout.annotations:
@@ -302,10 +307,11 @@ def presentify(fig: go.Figure, width: int | None = EXPORT_WIDTH, height: int = E
     used = 0
     for annotation, lines in ordered:
         used += lines
-        annotation.update(y=0, yanchor="bottom", x=0, xanchor="left", yshift=-(axis_px + pad + line_px * used))
+        annotation.update(y=0, yanchor="bottom", x=0, xanchor="left", yshift=-(axis_px + pad + line_px * used),
+                          xshift=round(20 * k) - left)   # at the figure's left edge, a key's margin or not
     top = round(16 * k) + round(title_px * 1.3) + (round(subtitle_px * (1.5 + 1.3 * (len(sub_lines) - 1))) if subtitle else 0) + round(28 * k)
     right = round(200 * k) if any(getattr(tr, "type", None) == "bar" for tr in fig.data) else round(20 * k)
-    fig.update_layout(margin=dict(t=top, b=bottom, l=round(20 * k), r=right))
+    fig.update_layout(margin=dict(t=top, b=bottom, l=left, r=right))
     return fig
 
 

@@ -118,6 +118,9 @@ AGAINST = {
 
 # LineChartColumn headers (peta.trend): their cells' accessible text is the series, Streamlit's own
 SPARKLINE_HEADERS = {"Tren", "Trend"}
+# a source's title as its publisher wrote it ("BPS Kabupaten Cianjur (2021), ... IPM 63,94"): data
+# quoted, in the publisher's language, not a number the UI writes
+QUOTED_HEADERS = {"Sumber", "Source"}
 
 
 def number_findings(texts: list[str], lang: str, where: str) -> list[str]:
@@ -171,7 +174,8 @@ def findings(page, lang: str, allowed_english: tuple[str, ...] = (), axe: bool =
     out += number_findings(texts["chart"], lang, "chart")
     out += number_findings(texts["metrics"], lang, "metric")
     out += year_findings(texts["axes"])
-    out += number_findings([c["text"] for c in texts["cells"] if c["head"] not in SPARKLINE_HEADERS], lang, "table")
+    out += number_findings([c["text"] for c in texts["cells"] if c["head"] not in SPARKLINE_HEADERS | QUOTED_HEADERS],
+                           lang, "table")
     if lang == "id":
         out += english_findings(texts["body"], allowed_english)
     if axe:
