@@ -275,3 +275,28 @@ def test_the_legend_goes_to_each_lands_emptiest_corner():
             x, y, _, _ = maplabels.legend_box(land, frame, ["<b>Unit</b>"], ["1 – 2 (3)", "2 – 3 (4)"], 13)
             got.setdefault(name, set()).add(("top" if y > 200 else "bottom") + (" right" if x > 200 else " left"))
     assert got == {name: {name} for name in corners}
+
+
+def test_a_column_of_callouts_keeps_off_the_legend(monkeypatch):
+    """A column of callouts may lie over land or another label where nothing better is left, never
+    over the legend (a reserved box): it paid 1 for the legend like for a label over land, and the
+    presenter's density map on a 1440 px laptop put Kota Bogor's callout under the legend's title."""
+    frame = maplabels.Frame.fit((0.0, 0.0, 1.0, 1.0), 600, 400)
+    # land fills the middle and, above y 200, the whole west: a west column either stays low, beside
+    # the legend's corner, or goes up over the land and over two labels already there
+    land = maplabels._union([shapely.box(250, 0, 450, 400), shapely.box(0, 200, 450, 400)])
+    anchors = [(260.0, 60.0), (270.0, 90.0), (280.0, 120.0)]
+    items = [maplabels.Item(f"r{i}", 0.0, 0.0, None, 100.0, 37.5) for i in range(3)]
+    legend = (0.0, 0.0, 200.0, 120.0)
+    others = [(0.0, 210.0, 120.0, 260.0), (0.0, 270.0, 120.0, 320.0), (0.0, 330.0, 120.0, 380.0)]
+
+    def column():
+        boxes = [maplabels._Reserved(legend), *others]
+        got = maplabels._column([0, 1, 2], "west", items, anchors, boxes, land, [], frame)
+        return [maplabels._box(cx, cy, 100.0, 37.5, 0) for cx, cy, _ in got.values()]
+
+    over = lambda rects: [r for r in rects if maplabels._overlaps(r, legend)]   # noqa: E731
+    monkeypatch.setattr(maplabels, "RESERVED_COST", 1)
+    assert over(column())      # paid like any other crossing, the legend loses
+    monkeypatch.undo()
+    assert over(column()) == []

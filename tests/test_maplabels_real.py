@@ -99,3 +99,39 @@ def test_real_labels_no_crossing_no_overlap(kabkota, fit, presenter, lang):
           f"outside {outside}, longest leader {max((ln.length for ln in leaders), default=0):.0f} px")
     assert (crossings, overlaps, outside) == (0, 0, 0)
     assert through <= 1     # left: at most one leader over an inside label where its region has no other room
+
+
+# population per km2 2020 (the shipped story's map step): other label lengths, another legend
+DENSITY = {"3101": 2534, "3171": 15363, "3172": 16369, "3173": 22220, "3174": 19476, "3175": 12058, "3201": 1814,
+           "3203": 682, "3216": 2480, "3271": 9366, "3275": 11940, "3276": 10287, "3603": 3156, "3671": 10628,
+           "3674": 8215}
+
+
+@pytest.mark.parametrize("figures", ["population", "density"])
+@pytest.mark.parametrize("fit", ["all", "core"])
+def test_presenter_screen_labels_clear_of_each_other_and_the_legend(kabkota, fit, figures, monkeypatch):
+    """The presenter page's map on the narrowest meeting laptop (presenter.views.SCREEN_WIDTH): no
+    label on another and none under the legend (placed for 1920 px, a 1440 px screen ran the
+    callouts' lines into each other; then a column of callouts paid for the legend no more than for
+    land, and Kota Bogor's sat under its title)."""
+    from jabodash.presenter import views
+    seen = {}
+    place = peta.maplabels.place
+
+    def spy(items, frame, reserved=()):
+        seen["legend"] = reserved[0] if reserved else None
+        return place(items, frame, reserved)
+
+    monkeypatch.setattr(peta.maplabels, "place", spy)
+    fc, values = kabkota
+    if figures == "density":
+        values = values.assign(value=values["region_code"].map(DENSITY).astype(float))
+    classes = classify(values.set_index("region_code")["value"], "quantiles", 5, lang="id")
+    fig = peta.choropleth(values, fc, Ind(), 2020, "id", classes, fit=fit, presenter=True,
+                          width=views.SCREEN_WIDTH, height=views.SCREEN_HEIGHT)
+    frame = peta.maplabels.label_frame(values["short_name"], peta.fit_bounds(fc, fit), fit, peta.PRESENTER, True,
+                                       views.SCREEN_HEIGHT, views.SCREEN_WIDTH)
+    boxes, _, _ = _layout(fig, frame)
+    assert len(boxes) >= 13 and seen["legend"] is not None
+    assert [pair for pair in itertools.combinations(boxes, 2) if peta.maplabels._overlaps(*pair)] == []
+    assert [b for b in boxes if peta.maplabels._overlaps(b, seen["legend"])] == []

@@ -294,8 +294,17 @@ def _place(items: list[Item], frame: Frame, reserved: list) -> list[Placed]:
     return [placed[i] for i in range(len(items))]
 
 
+class _Reserved(tuple):
+    """A box no label may cover (the legend): a column of callouts pays :data:`RESERVED_COST` for
+    each label or leader over it, one over land or another label pays 1 (so a column over the
+    land's edge beats one over the legend)."""
+
+
+RESERVED_COST = 100
+
+
 def _place_once(items, frame: Frame, reserved: list, px_geoms, anchors, outside: set) -> tuple[dict, set]:
-    boxes: list[tuple] = list(reserved)
+    boxes: list[tuple] = [_Reserved(b) for b in reserved]
     placed: dict[int, Placed] = {}
     own: dict[int, int] = {}     # an inside label's box in boxes
     order = sorted(range(len(items)), key=lambda i: -(px_geoms[i].area if px_geoms[i] is not None else 0.0))
@@ -555,22 +564,27 @@ def _crossings(rects: np.ndarray, lines: np.ndarray, boxes: list, land, leaders:
     ext = shapely.bounds(lines)
     if len(boxes):
         b = np.asarray(boxes, dtype=float).reshape(-1, 4)
-        count += ((rects[:, None, 0] < b[:, 2]) & (b[:, 0] < rects[:, None, 2])
-                  & (rects[:, None, 1] < b[:, 3]) & (b[:, 1] < rects[:, None, 3])).sum(axis=1)
-        count += _meeting(lines, ext, shapely.box(*b.T), b)
+        weight = np.array([RESERVED_COST if isinstance(x, _Reserved) else 1 for x in boxes])
+        count += (((rects[:, None, 0] < b[:, 2]) & (b[:, 0] < rects[:, None, 2])
+                   & (rects[:, None, 1] < b[:, 3]) & (b[:, 1] < rects[:, None, 3])) * weight).sum(axis=1)
+        count += _meeting(lines, ext, shapely.box(*b.T), b, weight)
     if leaders:
         others = np.asarray(leaders, dtype=object)
         count += _meeting(lines, ext, others, shapely.bounds(others))
     return count
 
 
-def _meeting(lines: np.ndarray, ext: np.ndarray, geoms: np.ndarray, gext: np.ndarray) -> np.ndarray:
-    """Per line, how many of ``geoms`` it meets (``ext``, ``gext``: their bounding boxes)."""
+def _meeting(lines: np.ndarray, ext: np.ndarray, geoms: np.ndarray, gext: np.ndarray,
+             weight: np.ndarray | None = None) -> np.ndarray:
+    """Per line, how many of ``geoms`` it meets (``ext``, ``gext``: their bounding boxes), each
+    counted ``weight`` times (default once)."""
     import shapely
     near = ((ext[:, None, 0] <= gext[:, 2]) & (gext[:, 0] <= ext[:, None, 2])
             & (ext[:, None, 1] <= gext[:, 3]) & (gext[:, 1] <= ext[:, None, 3]))
     li, gi = np.nonzero(near)
-    return np.bincount(li[shapely.intersects(lines[li], geoms[gi])], minlength=len(lines))
+    hit = shapely.intersects(lines[li], geoms[gi])
+    return np.bincount(li[hit], weights=None if weight is None else weight[gi[hit]],
+                       minlength=len(lines)).astype(int)
 
 
 @functools.lru_cache(maxsize=512)

@@ -44,7 +44,11 @@ def register_kind(kind: str, maker) -> None:
 
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 SCREEN_HEIGHT = 900          # the figure on the presenter page (fills a 1080 px high screen)
-SCREEN_WIDTH = 1366          # the narrowest screen a meeting laptop has: what a figure on the page must fit
+# The narrowest screen a meeting laptop has: what a figure on the presenter page must fit. The map's
+# labels are placed for it: on a wider screen the map keeps its size (its height decides) and the
+# labels their room (placed for 1920 px, a 1440 px screen drew the map narrower and the callouts'
+# two lines ran into each other).
+SCREEN_WIDTH = 1366
 
 # Presenter sizes at 1920x1080 (pixels)
 TITLE_PX = 32      # below the step's headline (PRESENTER_CSS h3, 48 px): the message leads
@@ -182,7 +186,7 @@ def _map_figure(state, src, ind, year: int, lang: str, presenter: bool, width, h
         fig = peta.choropleth(data, geojson, ind, year, lang, classes, presenter=presenter,
                               attribution=boundaries.attribution(state.level),
                               height=height if presenter else None,
-                              width=(width or EXPORT_WIDTH) if presenter else None)
+                              width=(width or SCREEN_WIDTH) if presenter else None)
     else:
         # in presenter mode the tile note stays (squares are not boundaries), the how-to line goes
         fig = peta.tile_map(data, ind, year, lang, classes, presenter=presenter, note=not presenter,
