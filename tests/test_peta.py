@@ -7,6 +7,7 @@ rerun timings are checked on the real boundaries too. Benchmarks: run with --ben
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 
@@ -469,6 +470,26 @@ def test_presenter_mode_type_is_large(values, synthetic_geojson):
         assert spec["layout"]["height"] >= 900
         assert any("Sumber" in a["text"] for a in spec["layout"]["annotations"])
         assert "font-size:1" not in json.dumps(spec["data"])   # no inline spans below 20 px
+
+
+def test_tile_names_wrap_to_their_tile_at_presenter_type():
+    """A two-word name wider than its tile goes on two lines ("Kota Bekasi" at 20 px ran out of its
+    tile into the white gap and read "Kota Bekas"); at the page's smaller type it stays on one."""
+    regions = peta.regions()
+    values = pd.DataFrame({"region_code": regions["code"], "name": regions["name"], "short_name": regions["short_name"],
+                           "value": np.arange(len(regions), dtype=float) + 1.0, "source": "BPS"})
+    c = classes_for(values)
+
+    def names(**kw):
+        labels = next(tr for tr in peta.tile_map(values, FakeIndicator(), 2023, "id", c, **kw).data
+                      if tr.name == "labels")
+        return [[x for x in re.sub(r"<[^>]+>", "\n", t).split("\n") if x][:-1] for t in labels.text]   # less the value
+
+    shown = names(presenter=True, height=900)
+    assert ["Kota", "Bekasi"] in shown and ["Kab.", "Bogor"] in shown
+    # a line wider than the tile (~116 px at 20 px type: 8 characters) only when it is one word
+    assert [x for parts in shown for x in parts if len(x) > 8 and " " in x] == []
+    assert ["Kota Bekasi"] in names() and ["Kab. Bogor"] in names()
 
 
 def test_map_view_picks_the_view(values, synthetic_geojson):

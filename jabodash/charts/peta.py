@@ -399,7 +399,10 @@ def tile_map(values: pd.DataFrame, ind, year, lang: str, classes: Classes, title
                                         size=max(8, style.label_small), solidity=0.3, fillmode="replace")
         spec.add_trace("scatter", **trace)
     # labels (black or white by contrast) that also carry the hover of the whole tile
-    names = df["abbr"] if labels == "abbr" else df["short_name"].map(_wrap)
+    # a name on two lines when one is wider than its tile (at presenter type "Kota Bekasi" ran out of
+    # its tile into the white gap and read "Kota Bekas")
+    fits = max(6, int(TILE * tile_px / (0.62 * style.label_small)))
+    names = df["abbr"] if labels == "abbr" else df["short_name"].map(lambda n: _wrap(n, fits))
     # "no data" in the small size: in bold at the value's size it overruns the tile (many with the
     # switch "official figures only" on); the hatching already marks the gap
     small = f"<span style='font-size:{style.label_small}px'>"
