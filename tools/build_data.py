@@ -235,6 +235,10 @@ def url_of(source: str) -> str:
     return ""
 
 
+# units as the UI writes them (the compilation writes "km2"; the catalog's unit_en is what the data says)
+UNITS = {"km2": "km²", "persons per km2": "persons per km²"}
+
+
 def build(ref: Path, out_dir: Path = OUT, sources_dir: Path = SOURCES) -> None:
     out_dir.mkdir(exist_ok=True)
     regions = pd.read_csv(ref / "regions.csv", dtype={"code": str, "kemendagri_code": str})
@@ -251,6 +255,7 @@ def build(ref: Path, out_dir: Path = OUT, sources_dir: Path = SOURCES) -> None:
     additions, low = read_additions(ref)
     obs = pd.concat([obs, additions], ignore_index=True)
     obs["indicator"] = obs["indicator"].replace(RENAMES)
+    obs["unit"] = obs["unit"].replace(UNITS)
     obs["note"] = obs["note"].fillna("")
     obs, left_out = drop_sources(obs)
     grades = grade_sources(obs)
