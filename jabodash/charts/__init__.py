@@ -108,6 +108,13 @@ def names_line(names: list[str], lang: str, limit: int = 2, sep: str = "; ", mor
     return text + (" " + t(more, lang, n=len(names) - limit) if len(names) > limit else "")
 
 
+def best_first(grade: str | None, figures: int) -> tuple[int, int]:
+    """The order sources are named in: the best graded first, then the one with the most figures
+    (a stable sort keeps the first seen among equals): a mirror is not named before an official
+    source it shares a chart with."""
+    return -grades.rank(grade), -figures
+
+
 def sources_line(frame: pd.DataFrame, lang: str, limit: int = 2) -> str:
     """The short source line of a figure: the publication each dataset cites, with the sites that
     carried it ("BPS SP2020 via wikimili.com, kiwix.lema.org"), else the site or the analyst's source;
@@ -143,7 +150,7 @@ def _sources_line(ids: tuple, rows: tuple, lang: str, limit: int) -> str:
         count[group] = count.get(group, 0) + figures[dataset_id]
         if cited and site not in sites:
             sites.append(site)
-    order = sorted(sites_of, key=lambda g: (-grades.rank(g[1]), -count[g]))   # stable: first seen among equals
+    order = sorted(sites_of, key=lambda g: best_first(g[1], count[g]))
     groups = [graded(t("chart.via", lang, cited=name, sites=names_line(sites_of[(name, grade)], lang, sep=", ",
                                                                           more="chart.sites_more"))
                      if sites_of[(name, grade)] else name, grade, lang)
@@ -176,7 +183,7 @@ def sources_text(frames: list[tuple[pd.DataFrame, str]], lang: str, limit: int =
         rows = frame.dropna(subset=[column])
         found = [(title, weakest(part[grade_col]) if grade_col else None, len(part))
                  for title, part in rows.groupby(column, sort=False)]
-        for title, grade, _ in sorted(found, key=lambda f: (-grades.rank(f[1]), -f[2])):
+        for title, grade, _ in sorted(found, key=lambda f: best_first(f[1], f[2])):
             name = plain(short_source(title, grade=grade, lang=lang))
             if name not in names:
                 names.append(name)
